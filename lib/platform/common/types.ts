@@ -1,0 +1,86 @@
+// platform/common/types: data shared by every platform planner: capabilities in, plans out.
+// May import policy and errors only.
+
+export type Platform = 'linux' | 'macos' | 'windows';
+
+export type BackendName =
+  | 'bwrap'
+  | 'landlock'
+  | 'seccomp'
+  | 'seatbelt'
+  | 'windows-token'
+  | 'windows-elevated';
+
+/** What a caller asks for; 'auto' lets the planner choose per DESIGN.md. */
+export type BackendChoice = 'auto' | BackendName;
+
+export interface LandlockCapability {
+  status: 'available' | 'not-enabled' | 'not-implemented';
+  /** The ABI the planner may rely on (a kernel newer than the table counts as the newest known). */
+  abi: number;
+  /** The kernel's own number when it is newer than the table. */
+  kernelAbi?: number;
+}
+
+export interface BwrapCapability {
+  path: string;
+  version: string;
+  hasArgv0: boolean;
+  hasPerms: boolean;
+}
+
+/** Probed once per process on Linux (platform/linux/probe.ts); fixtures in planner tests. */
+export interface Capabilities {
+  landlock: LandlockCapability;
+  seccomp: boolean;
+  /** Unprivileged user namespaces can be created (bwrap --unshare-user works). */
+  userns: boolean;
+  bwrap: BwrapCapability | null;
+  wsl: 'none' | 'wsl1' | 'wsl2';
+  /** Absolute path of the native helper executable, or null when it is not built. */
+  helperPath: string | null;
+}
+
+/** One capability a plan relies on, with the reason, so a refusal or `doctor` can say why. */
+export interface Requirement {
+  capability: string;
+  reason: string;
+}
+
+/** A host path the run creates (a bwrap mount target) and removes afterwards. */
+export interface HostPrepTarget {
+  path: string;
+  kind: 'file' | 'dir';
+}
+
+/** What is enforced, the RestrictionStatus of this package. */
+export interface Enforcement {
+  backend: BackendName;
+  filesystem: boolean;
+  network: 'enforced' | 'not-restricted';
+  noNewPrivs: boolean;
+  seccomp: boolean;
+  landlockAbi?: number;
+  /** Rights or mechanisms the plan relies on. */
+  handled: string[];
+  /** Hardening that was available in principle but skipped on this machine. */
+  skippedHardening: string[];
+}
+
+/**
+ * The fields every plan has. Each platform extends this with its own data (mount ops, SBPL text,
+ * ACL plan). A plan is plain JSON data: no functions, Maps, Dates, class instances or undefined.
+ */
+export interface PlanBase {
+  backend: BackendName;
+  platform: Platform;
+  /** Program first. */
+  argv: string[];
+  /** Environment variables added to the child's environment. */
+  env: Record<string, string>;
+  requires: Requirement[];
+  hostPrep: HostPrepTarget[];
+  enforcement: Enforcement;
+  /** The effective policy in the reference's PermissionProfile wire form (snake_case JSON). */
+  permissionProfile: Record<string, unknown>;
+}

@@ -1,0 +1,142 @@
+// policy/types: the typed forms of every policy, resolved policies and decisions.
+//
+// Internal code is camelCase; the reference's wire formats (snake_case JSON) are converted once,
+// in the parsers (parse-*.ts) and the serializers (wire.ts). String *values* such as
+// 'project_roots' or 'external-sandbox' keep the reference spelling because they are data.
+
+export type FileSystemAccessMode = 'read' | 'write' | 'deny';
+
+export type FileSystemSpecialPath =
+  | { kind: 'root' }
+  | { kind: 'minimal' }
+  | { kind: 'project_roots'; subpath?: string }
+  | { kind: 'tmpdir' }
+  | { kind: 'slash_tmp' }
+  | { kind: 'unknown'; path: string; subpath?: string };
+
+export type FileSystemPath =
+  | { type: 'path'; path: string }
+  | { type: 'special'; value: FileSystemSpecialPath }
+  | { type: 'glob_pattern'; pattern: string };
+
+export interface FileSystemEntry {
+  path: FileSystemPath;
+  access: FileSystemAccessMode;
+  /** 'skip': drop the entry when its path does not exist (default protected-metadata entries). */
+  missingPathBehavior?: 'skip';
+}
+
+export type FileSystemPolicy =
+  | { kind: 'restricted'; entries: FileSystemEntry[]; globScanMaxDepth?: number }
+  | { kind: 'unrestricted' }
+  | { kind: 'external-sandbox' };
+
+export type NetworkPolicy = 'restricted' | 'enabled';
+
+/** The split pair every input form is converted into. */
+export interface SandboxPolicy {
+  fileSystem: FileSystemPolicy;
+  network: NetworkPolicy;
+}
+
+/** The reference's newest runtime form (Era C). */
+export type PermissionProfile =
+  | {
+      type: 'managed';
+      fileSystem:
+        | { type: 'restricted'; entries: FileSystemEntry[]; globScanMaxDepth?: number }
+        | { type: 'unrestricted' };
+      network: NetworkPolicy;
+    }
+  | { type: 'disabled' }
+  | { type: 'external'; network: NetworkPolicy };
+
+/** Era B `ReadOnlyAccess`, accepted as legacy input. */
+export type ReadOnlyAccess =
+  | { type: 'full-access' }
+  | { type: 'restricted'; includePlatformDefaults: boolean; readableRoots: string[] };
+
+/** Legacy `SandboxPolicy` JSON (all eras). */
+export type LegacySandboxPolicy =
+  | { type: 'danger-full-access' }
+  | { type: 'read-only'; access: ReadOnlyAccess; networkAccess: boolean }
+  | { type: 'external-sandbox'; networkAccess: NetworkPolicy }
+  | {
+      type: 'workspace-write';
+      writableRoots: string[];
+      readOnlyAccess: ReadOnlyAccess;
+      networkAccess: boolean;
+      excludeTmpdirEnvVar: boolean;
+      excludeSlashTmp: boolean;
+    };
+
+/**
+ * Read-only view of the host that resolution needs (existence, symlinks, gitdir pointers, env).
+ * Injected so the policy module stays pure; `nodeHostView()` is the real one, tests pass fakes.
+ */
+export interface HostView {
+  /** The process's current directory, used to absolutize a relative cwd or $TMPDIR. */
+  processCwd(): string;
+  homeDir(): string | undefined;
+  env(name: string): string | undefined;
+  /** Does not follow a final symlink. */
+  lstat(path: string): { kind: 'file' | 'dir' | 'symlink' | 'other' } | undefined;
+  /** Follows symlinks. */
+  stat(path: string): { kind: 'file' | 'dir' | 'other' } | undefined;
+  realpath(path: string): string | undefined;
+  readFile(path: string): string | undefined;
+}
+
+/** Where a resolved rule came from, so explain() and denial hints can name it. */
+export type RuleOrigin =
+  | { kind: 'entry'; index: number; entry: FileSystemEntry; label: string }
+  | { kind: 'protected'; name: string; root: string };
+
+export interface ResolvedEntry {
+  /** Absolute, lexically normalized. */
+  path: string;
+  access: FileSystemAccessMode;
+  origin: RuleOrigin;
+}
+
+export interface WritableRoot {
+  root: string;
+  readOnlySubpaths: string[];
+  protectedMetadataNames: string[];
+}
+
+export interface ResolvedPolicy {
+  cwd: string;
+  policy: SandboxPolicy;
+  /** Path entries that resolved, in input order (specials expanded, skip-missing dropped). */
+  entries: ResolvedEntry[];
+  fullDiskRead: boolean;
+  fullDiskWrite: boolean;
+  includePlatformDefaults: boolean;
+  readableRoots: string[];
+  writableRoots: WritableRoot[];
+  unreadableRoots: string[];
+  unreadableGlobs: string[];
+  globScanMaxDepth?: number;
+  /** Non-fatal notes (unknown special paths ignored, unparsable gitdir pointers, ...). */
+  warnings: string[];
+}
+
+export type DecidedBy =
+  | { kind: 'unrestricted' }
+  | { kind: 'entry'; index: number; label: string; path: string; access: FileSystemAccessMode }
+  | { kind: 'protected'; name: string; root: string; path: string }
+  | { kind: 'glob'; pattern: string }
+  | { kind: 'default-deny' };
+
+export interface Decision {
+  /** The candidate, absolute and lexically normalized. */
+  path: string;
+  requested: 'read' | 'write';
+  allowed: boolean;
+  /** The effective access at this path (before the protected-name guard for writes). */
+  effective: FileSystemAccessMode;
+  decidedBy: DecidedBy;
+  /** One sentence a person can read: "write denied: /w/.git is protected metadata under /w". */
+  reason: string;
+}

@@ -1,0 +1,29 @@
+// Runs once per vitest process. In CI the machine must provide what the enforcement suites need
+// (DESIGN.md: Landlock ABI 7, bwrap, user namespaces); a missing piece fails the run instead of
+// silently shrinking it. Teardown checks that no test left a temporary directory behind.
+import { execFileSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+
+import { TEMP_PREFIX } from './temp';
+
+function leftovers(): string[] {
+  return readdirSync(tmpdir()).filter((name) => name.startsWith(TEMP_PREFIX));
+}
+
+export function setup(): void {
+  if (process.env.CI === 'true' && process.platform === 'linux') {
+    try {
+      execFileSync('bwrap', ['--version'], { stdio: 'ignore' });
+    } catch {
+      throw new Error('CI=true but bubblewrap is not installed: enforcement tests cannot run');
+    }
+  }
+}
+
+export function teardown(): void {
+  const left = leftovers();
+  if (left.length > 0) {
+    throw new Error(`tests left temporary directories in ${tmpdir()}: ${left.join(', ')}`);
+  }
+}
