@@ -1,0 +1,5 @@
+// cli/commands-index: one line per subcommand. Each loads its module only when invoked.
+import { registerCommand } from './main';
+
+// Commands are added as: registerCommand('<name>', () => require('./commands/<name>').<name>Command);
+void registerCommand;
