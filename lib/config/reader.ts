@@ -1,0 +1,55 @@
+// config/reader: the only way config/ touches the host. Every file read, existence check and
+// canonicalization goes through a ConfigReader, so tests can use fakes or real temp dirs and the
+// rest of config/ stays pure. nodeConfigReader() is the real one.
+import { readFileSync, realpathSync, statSync } from 'node:fs';
+
+export interface ConfigReader {
+  /** The file's text, or undefined when nothing exists at `path`. Any other failure throws. */
+  readFile(path: string): string | undefined;
+  /** What is at `path`, following symlinks; undefined when nothing is. */
+  stat(path: string): 'file' | 'dir' | 'other' | undefined;
+  /** The canonical path, or undefined when it cannot be resolved. */
+  realpath(path: string): string | undefined;
+}
+
+/**
+ * macOS managed preferences (app id `com.openai.codex`). Reading them needs `defaults`, a child
+ * process, which config/ may not start: the CLI injects a real reader on macOS, elsewhere none.
+ */
+export interface MdmReader {
+  /** The raw value of the key (base64 text), or undefined when the key is not set. */
+  read(key: 'config_toml_base64' | 'requirements_toml_base64'): string | undefined;
+}
+
+function isNotFound(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+export function nodeConfigReader(): ConfigReader {
+  return {
+    readFile(path) {
+      try {
+        return readFileSync(path, 'utf8');
+      } catch (err) {
+        if (isNotFound(err)) return undefined;
+        throw err;
+      }
+    },
+    stat(path) {
+      try {
+        const st = statSync(path);
+        return st.isDirectory() ? 'dir' : st.isFile() ? 'file' : 'other';
+      } catch {
+        return undefined;
+      }
+    },
+    realpath(path) {
+      try {
+        return realpathSync(path);
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}
