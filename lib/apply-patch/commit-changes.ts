@@ -1,0 +1,193 @@
+// apply-patch/commit-changes: writes a verified change set so that a failure leaves the tree as
+// it was.
+//
+// Three phases. (1) Undoable preparation: every file to delete is renamed aside, missing parent
+// directories are created, and every new content is written to a temporary file in its target's
+// directory. Each step records its undo; any failure undoes them in reverse and nothing is left
+// behind. (2) The point of no return: each temporary file is renamed over its target (rename(2)
+// within one directory is atomic, so a reader sees the old or the new file, never a torn one).
+// (3) The renamed-aside files are unlinked.
+
+import { randomBytes } from 'node:crypto';
+import {
+  closeSync,
+  fchmodSync,
+  mkdirSync,
+  openSync,
+  readlinkSync,
+  realpathSync,
+  renameSync,
+  rmdirSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+
+import { PatchApplyError } from '../errors';
+import type { FileChange } from './compute-changes';
+
+const TEMP_TAG = '.csbx-';
+
+function fail(text: string, path: string, reason: string, cause: unknown): PatchApplyError {
+  return new PatchApplyError(text, { path: [path], cause, details: { reason, referenceText: text } });
+}
+
+function sideName(path: string, kind: 'tmp' | 'deleted'): string {
+  return join(dirname(path), `.${basename(path)}${TEMP_TAG}${randomBytes(6).toString('hex')}.${kind}`);
+}
+
+/** Where a write to `path` lands: through a symlink to its target, as fs::write does. */
+function writeTarget(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    try {
+      return resolve(dirname(path), readlinkSync(path));
+    } catch {
+      return path;
+    }
+  }
+}
+
+function errnoOf(err: unknown): string | undefined {
+  return (err as NodeJS.ErrnoException | null)?.code;
+}
+
+/** Creates missing ancestors of `dir`, outermost first, and returns the ones it created. */
+function makeParents(dir: string): string[] {
+  const missing: string[] = [];
+  for (let d = dir; ; d = dirname(d)) {
+    try {
+      if (statSync(d).isDirectory()) break;
+    } catch (err) {
+      if (errnoOf(err) !== 'ENOENT') throw err;
+    }
+    missing.unshift(d);
+    if (dirname(d) === d) break;
+  }
+  const created: string[] = [];
+  for (const d of missing) {
+    mkdirSync(d);
+    created.push(d);
+  }
+  return created;
+}
+
+function writeTemp(target: string, contents: string): string {
+  let mode: number | undefined;
+  try {
+    mode = statSync(target).mode & 0o7777;
+  } catch {
+    mode = undefined;
+  }
+  const temp = sideName(target, 'tmp');
+  const fd = openSync(temp, 'wx', 0o666);
+  let ok = false;
+  try {
+    // Keep the permissions of the file being replaced; a new file gets 0666 less the umask, as
+    // fs::write gives it.
+    if (mode !== undefined) fchmodSync(fd, mode);
+    const data = Buffer.from(contents, 'utf8');
+    let off = 0;
+    while (off < data.length) off += writeSync(fd, data, off, data.length - off);
+    ok = true;
+  } finally {
+    closeSync(fd);
+    if (!ok) unlinkSync(temp);
+  }
+  return temp;
+}
+
+/** Applies `changes`; on failure before the point of no return the tree is unchanged. */
+export function commitChanges(changes: readonly FileChange[]): void {
+  const undo: Array<() => void> = [];
+  const asides: string[] = [];
+  const renames: Array<{ temp: string; target: string }> = [];
+  const inPlace: Array<{ target: string; contents: string }> = [];
+  try {
+    for (const change of changes) {
+      if (change.kind !== 'delete') continue;
+      const aside = sideName(change.path, 'deleted');
+      try {
+        renameSync(change.path, aside);
+      } catch (err) {
+        if (change.moveSource) throw fail(`Failed to remove original ${change.path}`, change.path, 'remove_original_failed', err);
+        throw fail(`Failed to delete file ${change.path}`, change.path, 'delete_failed', err);
+      }
+      undo.push(() => renameSync(aside, change.path));
+      asides.push(aside);
+    }
+    for (const change of changes) {
+      if (change.kind !== 'write') continue;
+      const target = writeTarget(change.path);
+      let created: string[];
+      try {
+        created = makeParents(dirname(target));
+      } catch (err) {
+        throw fail(`Failed to create parent directories for ${change.path}`, change.path, 'create_parent_failed', err);
+      }
+      for (const d of created) undo.push(() => rmdirSync(d));
+      try {
+        const temp = writeTemp(target, change.contents);
+        undo.push(() => unlinkSync(temp));
+        renames.push({ temp, target });
+      } catch (err) {
+        const code = errnoOf(err);
+        // A writable file in a directory the writer may not create entries in (a policy that
+        // grants one file, or a read-only directory): fall back to rewriting the file in place.
+        // That is not atomic, but it is what the reference always does.
+        if ((code === 'EACCES' || code === 'EPERM' || code === 'EROFS') && isFile(target)) {
+          inPlace.push({ target, contents: change.contents });
+          continue;
+        }
+        throw fail(`Failed to write file ${change.path}`, change.path, 'write_failed', err);
+      }
+    }
+  } catch (err) {
+    for (let i = undo.length - 1; i >= 0; i--) {
+      try {
+        undo[i]();
+      } catch {
+        // Best effort: keep undoing the rest.
+      }
+    }
+    throw err;
+  }
+  // Point of no return.
+  for (let i = 0; i < renames.length; i++) {
+    const { temp, target } = renames[i];
+    try {
+      renameSync(temp, target);
+    } catch (err) {
+      for (const rest of renames.slice(i)) unlinkQuietly(rest.temp);
+      for (const aside of asides) unlinkQuietly(aside);
+      throw fail(`Failed to write file ${target}`, target, 'write_failed', err);
+    }
+  }
+  for (const { target, contents } of inPlace) {
+    try {
+      writeFileSync(target, contents);
+    } catch (err) {
+      throw fail(`Failed to write file ${target}`, target, 'write_failed', err);
+    }
+  }
+  for (const aside of asides) unlinkQuietly(aside);
+}
+
+function unlinkQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // Best effort: the change itself is already in place.
+  }
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}

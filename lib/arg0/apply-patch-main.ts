@@ -1,0 +1,73 @@
+// arg0/apply-patch-main: the two apply_patch command-line entries with the reference's exact
+// output and exit statuses (reference apply-patch-arg0.md §3 and §7.1 step 6):
+//   `apply_patch [PATCH]`                  (argv or stdin; 0 applied, 1 failed, 2 usage)
+//   `--codex-run-as-apply-patch PATCH`     (argv only; 0 applied, 1 failed or missing PATCH)
+// Input and output go through an injected Io so tests run these in-process.
+
+import { applyPatchLocally } from '../apply-patch/apply-local';
+import { isSandboxError } from '../errors';
+
+export const CODEX_RUN_AS_APPLY_PATCH = '--codex-run-as-apply-patch';
+
+export interface ApplyPatchIo {
+  cwd: string;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** All of stdin as bytes. */
+  readStdin: () => Promise<Buffer>;
+}
+
+/** The one stderr text for a failed patch: the reference's, which may span two lines. */
+export function patchFailureText(err: unknown): string {
+  if (isSandboxError(err)) {
+    const reference = err.details?.referenceText;
+    return typeof reference === 'string' ? reference : err.message;
+  }
+  return err instanceof Error ? err.message : String(err);
+}
+
+function applyAndReport(patch: string, io: ApplyPatchIo): number {
+  try {
+    io.stdout(applyPatchLocally(patch, io.cwd).summary);
+    return 0;
+  } catch (err) {
+    if (!isSandboxError(err)) throw err;
+    io.stderr(`${patchFailureText(err)}\n`);
+    return 1;
+  }
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** `apply_patch` / `applypatch`: `args` are the arguments after the program name. */
+export async function applyPatchMain(args: readonly string[], io: ApplyPatchIo): Promise<number> {
+  let patch: string;
+  if (args.length > 0) {
+    if (args.length > 1) {
+      io.stderr('Error: apply_patch accepts exactly one argument.\n');
+      return 2;
+    }
+    patch = args[0];
+  } else {
+    try {
+      patch = utf8.decode(await io.readStdin());
+    } catch (err) {
+      io.stderr(`Error: Failed to read PATCH from stdin.\n${err instanceof Error ? err.message : String(err)}\n`);
+      return 1;
+    }
+    if (patch === '') {
+      io.stderr("Usage: apply_patch 'PATCH'\n       echo 'PATCH' | apply_patch\n");
+      return 2;
+    }
+  }
+  return applyAndReport(patch, io);
+}
+
+/** `--codex-run-as-apply-patch PATCH`: `args` are the arguments after the flag; extras ignored. */
+export function runAsApplyPatch(args: readonly string[], io: ApplyPatchIo): number {
+  if (args.length === 0) {
+    io.stderr(`Error: ${CODEX_RUN_AS_APPLY_PATCH} requires a UTF-8 PATCH argument.\n`);
+    return 1;
+  }
+  return applyAndReport(args[0], io);
+}
