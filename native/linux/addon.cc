@@ -1,6 +1,21 @@
-// Placeholder registration; the Linux enforcement issue fills in the probes.
+// Registers the addon's exports; the functions live in one file per concern.
 #include <napi.h>
 
-static Napi::Object Init(Napi::Env env, Napi::Object exports) { return exports; }
+#include "addon-exports.h"
 
-NODE_API_MODULE(codex_sandbox, Init)
+Napi::Object failure(Napi::Env env, const char* call, int err) {
+  Napi::Object result = Napi::Object::New(env);
+  result.Set("ok", Napi::Boolean::New(env, false));
+  result.Set("call", Napi::String::New(env, call));
+  result.Set("errno", Napi::Number::New(env, err));
+  return result;
+}
+
+static Napi::Object init(Napi::Env env, Napi::Object exports) {
+  exports.Set("landlockAbi", Napi::Function::New(env, landlock_abi, "landlockAbi"));
+  exports.Set("seccompAvailable", Napi::Function::New(env, seccomp_available, "seccompAvailable"));
+  exports.Set("execve", Napi::Function::New(env, execve_replace, "execve"));
+  return exports;
+}
+
+NODE_API_MODULE(codex_sandbox, init)

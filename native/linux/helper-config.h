@@ -1,0 +1,73 @@
+// The parsed command line of codex-sandbox-helper and the steps main() runs on it, one .cc file
+// per step (helper-args, helper-landlock, helper-seccomp, helper-reaper, helper-exec).
+#ifndef CODEX_SANDBOX_HELPER_CONFIG_H
+#define CODEX_SANDBOX_HELPER_CONFIG_H
+
+#include <linux/filter.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum class NetworkMode { kUnset, kRestricted, kEnabled };
+enum class ProbeMode { kNone, kUserns };
+
+struct LandlockRule {
+  uint64_t allowed_access;
+  const char* path;
+  int fd;  // O_PATH, opened in step 2; -1 before.
+};
+
+struct HelperConfig {
+  ProbeMode probe;
+  NetworkMode network;
+  bool reaper;
+
+  bool landlock;  // any --landlock-* option given
+  uint32_t landlock_abi;
+  bool has_fs_handled;
+  uint64_t fs_handled;
+  bool has_scope;
+  uint64_t scope;
+  bool has_restrict_flags;
+  uint32_t restrict_flags;
+  LandlockRule* rules;  // allocated once by parse_args, sized by argc
+  size_t rule_count;
+
+  char* const* command;  // NULL-terminated, non-empty unless probing
+};
+
+// Step 1: parse and validate; any problem is one stderr line and exit 125.
+void parse_args(int argc, char** argv, HelperConfig* config);
+
+// Probe modes run instead of a command and exit themselves.
+[[noreturn]] void run_probe_userns();
+
+// Step 2: open every rule path, check the kernel ABI, build the ruleset. Returns the ruleset fd
+// (or -1 when no Landlock option was given).
+int prepare_landlock(HelperConfig* config);
+// Step 3: restrict this thread to the ruleset (no_new_privs must already be set).
+void apply_landlock(const HelperConfig* config, int ruleset_fd);
+
+constexpr size_t kMaxSeccompInstructions = 64;
+struct SeccompProgram {
+  sock_filter code[kMaxSeccompInstructions];
+  unsigned short len;
+};
+// Step 2: build the BPF program for the network mode.
+void build_seccomp_program(NetworkMode mode, SeccompProgram* program);
+// Step 3, last restriction before exec.
+void apply_seccomp(const SeccompProgram* program);
+
+// Step 2: become a subreaper, watch the parent, block the forwarded signals.
+struct ReaperState {
+  int children_fd;
+  int parent_pid;
+  int parent_death_signal;
+};
+void prepare_reaper(ReaperState* state);
+// Step 3: fork the command and stay behind until it and every descendant is gone.
+[[noreturn]] void run_reaper(const ReaperState* state, char* const* command);
+
+// Replaces the process with the command; on failure exits 126/127/125 with one line.
+[[noreturn]] void exec_command(char* const* command);
+
+#endif

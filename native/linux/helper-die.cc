@@ -1,0 +1,124 @@
+// One-line error reporting for the helper; see helper-die.h.
+#include "helper-die.h"
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+namespace {
+
+constexpr char kPrefix[] = "codex-sandbox-helper: ";
+constexpr size_t kMaxValue = 160;
+
+Line g_line;
+
+void put_char(Line* line, char c) {
+  // Keep the last byte for the newline.
+  if (line->len + 1 < sizeof(line->text)) line->text[line->len++] = c;
+}
+
+const char* describe_errno(int err) {
+  // strerrordesc_np returns a static, untranslated string: no locale lookup, no allocation.
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 32))
+  const char* text = strerrordesc_np(err);
+  return text != nullptr ? text : "Unknown error";
+#else
+  return strerror(err);
+#endif
+}
+
+void write_all(const char* data, size_t len) {
+  while (len > 0) {
+    ssize_t n = write(STDERR_FILENO, data, len);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return;
+    }
+    data += n;
+    len -= static_cast<size_t>(n);
+  }
+}
+
+}  // namespace
+
+void line_start(Line* line) {
+  line->len = 0;
+  line_add(line, kPrefix);
+}
+
+void line_add(Line* line, const char* text) {
+  for (; *text != '\0'; ++text) put_char(line, *text);
+}
+
+void line_add_value(Line* line, const char* value, size_t len) {
+  put_char(line, '\'');
+  size_t shown = len < kMaxValue ? len : kMaxValue;
+  for (size_t i = 0; i < shown; ++i) {
+    unsigned char c = static_cast<unsigned char>(value[i]);
+    put_char(line, (c < 0x20 || c == 0x7f) ? '?' : static_cast<char>(c));
+  }
+  if (shown < len) line_add(line, "...");
+  put_char(line, '\'');
+}
+
+void line_add_value(Line* line, const char* value) { line_add_value(line, value, strlen(value)); }
+
+void line_add_u64(Line* line, uint64_t value) {
+  char digits[24];
+  size_t n = 0;
+  do {
+    digits[n++] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  } while (value != 0);
+  while (n > 0) put_char(line, digits[--n]);
+}
+
+void line_add_hex(Line* line, uint64_t value) {
+  static const char kHex[] = "0123456789abcdef";
+  char digits[20];
+  size_t n = 0;
+  do {
+    digits[n++] = kHex[value & 0xf];
+    value >>= 4;
+  } while (value != 0);
+  line_add(line, "0x");
+  while (n > 0) put_char(line, digits[--n]);
+}
+
+void line_add_errno(Line* line, int err) {
+  line_add(line, ": ");
+  line_add(line, describe_errno(err));
+  line_add(line, " (errno ");
+  line_add_u64(line, static_cast<uint64_t>(err));
+  line_add(line, ")");
+}
+
+void die_line(Line* line, int status) {
+  line->text[line->len++] = '\n';
+  write_all(line->text, line->len);
+  _exit(status);
+}
+
+void die(const char* message) {
+  line_start(&g_line);
+  line_add(&g_line, message);
+  die_line(&g_line, kExitSetup);
+}
+
+void die_errno_status(int status, const char* call, const char* detail) {
+  int err = errno;
+  line_start(&g_line);
+  line_add(&g_line, call);
+  if (detail != nullptr && detail[0] != '\0') {
+    // The detail often carries a path or command name from argv: keep it to one line.
+    line_add(&g_line, " ");
+    for (const char* c = detail; *c != '\0'; ++c) {
+      unsigned char u = static_cast<unsigned char>(*c);
+      put_char(&g_line, (u < 0x20 || u == 0x7f) ? '?' : *c);
+    }
+  }
+  line_add_errno(&g_line, err);
+  die_line(&g_line, status);
+}
+
+void die_errno(const char* call, const char* detail) { die_errno_status(kExitSetup, call, detail); }

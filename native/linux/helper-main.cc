@@ -1,0 +1,33 @@
+// codex-sandbox-helper: applies no_new_privs, Landlock and seccomp to itself, then becomes the
+// command (or stays behind as its reaper). The order is that of samples/landlock/sandboxer.c:
+//   1. parse all of argv into one HelperConfig and validate it;
+//   2. acquire everything: rule fds, the ruleset, the BPF program, the reaper's /proc fd;
+//   3. point of no return: PR_SET_NO_NEW_PRIVS -> landlock_restrict_self -> seccomp -> exec.
+// Nothing is allocated after step 2, and every error is one stderr line with exit 125.
+// Inside bubblewrap it runs as the inner stage with only --network; argv[0] is never used.
+#include <sys/prctl.h>
+
+#include "helper-config.h"
+#include "helper-die.h"
+
+int main(int argc, char** argv) {
+  HelperConfig config;
+  parse_args(argc, argv, &config);
+  if (config.probe == ProbeMode::kUserns) run_probe_userns();
+
+  const int ruleset_fd = prepare_landlock(&config);
+  SeccompProgram program;
+  build_seccomp_program(config.network, &program);
+  ReaperState reaper = {};
+  if (config.reaper) prepare_reaper(&reaper);
+
+  // landlock_restrict_self and an unprivileged seccomp filter both require no_new_privs; it
+  // also stops the command from gaining privileges through setuid files.
+  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) die_errno("prctl", "PR_SET_NO_NEW_PRIVS");
+  apply_landlock(&config, ruleset_fd);
+  // seccomp last: the filter could otherwise deny a syscall the steps above still need.
+  apply_seccomp(&program);
+
+  if (config.reaper) run_reaper(&reaper, config.command);
+  exec_command(config.command);
+}

@@ -1,0 +1,153 @@
+// The seccomp filter, built by hand as classic BPF (no libseccomp). Default action: allow; a
+// matching rule returns EPERM (reference linux-sandbox.md §7.1-7.2). Two modes:
+//   enabled    : the base rules only.
+//   restricted : the base rules plus the network rules of §7.2 "Restricted".
+// Base rules, always installed:
+//   - a syscall from a foreign ABI kills the process: an i386 `int 0x80` or an arm32 syscall is
+//     checked against a different table, so its numbers would slip past every rule below;
+//   - x86_64 x32 syscalls (nr | __X32_SYSCALL_BIT) share the audit arch but not the numbers:
+//     they fail with ENOSYS, as on a kernel without x32;
+//   - ptrace, process_vm_readv/writev: no reaching into other processes of the same user;
+//   - io_uring_setup/enter/register: io_uring performs socket operations without the syscalls
+//     this filter sees;
+//   - socket/socketpair with AF_VSOCK: the WSL2 and hypervisor host bridge (§3.6, §7.2).
+#include <errno.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "helper-config.h"
+#include "helper-die.h"
+
+#ifndef SECCOMP_SET_MODE_FILTER
+#define SECCOMP_SET_MODE_FILTER 1
+#endif
+#ifndef SECCOMP_RET_KILL_PROCESS
+#define SECCOMP_RET_KILL_PROCESS 0x80000000U
+#endif
+#ifndef AF_VSOCK
+#define AF_VSOCK 40
+#endif
+
+#if defined(__x86_64__)
+#define CSBX_AUDIT_ARCH AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define CSBX_AUDIT_ARCH AUDIT_ARCH_AARCH64
+#else
+#error "unsupported architecture for seccomp filter (x86_64 and aarch64 only)"
+#endif
+
+namespace {
+
+// seccomp_data.args[] are u64; the socket family is an int, so compare its low 32 bits
+// (§7.1), which sit first on little-endian machines.
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+constexpr unsigned kArg0Low = offsetof(seccomp_data, args[0]);
+#else
+constexpr unsigned kArg0Low = offsetof(seccomp_data, args[0]) + 4;
+#endif
+
+const int kBaseDenied[] = {
+    __NR_ptrace, __NR_process_vm_readv, __NR_process_vm_writev,
+    __NR_io_uring_setup, __NR_io_uring_enter, __NR_io_uring_register,
+};
+
+// recvfrom, sendmsg and recvmsg stay allowed so AF_UNIX socketpairs between a tool and its
+// children keep working (§7.2).
+const int kRestrictedDenied[] = {
+    __NR_connect, __NR_accept, __NR_accept4, __NR_bind, __NR_listen, __NR_getpeername,
+    __NR_getsockname, __NR_shutdown, __NR_sendto, __NR_sendmmsg, __NR_recvmmsg,
+    __NR_getsockopt, __NR_setsockopt,
+};
+
+// Jump targets. BPF jumps go forward only, so the program ends with these blocks in this order.
+enum Target { kNext, kFamily, kAllow, kDeny, kKill, kNoSys, kTargetCount };
+
+struct Pending {
+  sock_filter insn;
+  Target jt;
+  Target jf;
+};
+
+struct Builder {
+  Pending items[kMaxSeccompInstructions];
+  unsigned count;
+  int target_at[kTargetCount];
+};
+
+void emit(Builder* b, unsigned short code, uint32_t k, Target jt, Target jf) {
+  if (b->count >= kMaxSeccompInstructions) die("seccomp program too long (internal limit)");
+  Pending* p = &b->items[b->count++];
+  p->insn = BPF_STMT(code, k);
+  p->jt = jt;
+  p->jf = jf;
+}
+
+void stmt(Builder* b, unsigned short code, uint32_t k) { emit(b, code, k, kNext, kNext); }
+
+void mark(Builder* b, Target t) { b->target_at[t] = static_cast<int>(b->count); }
+
+unsigned char resolve(const Builder* b, unsigned at, Target t) {
+  if (t == kNext) return 0;
+  const int distance = b->target_at[t] - static_cast<int>(at) - 1;
+  if (b->target_at[t] < 0 || distance < 0 || distance > 255) die("seccomp program jump out of range (internal)");
+  return static_cast<unsigned char>(distance);
+}
+
+}  // namespace
+
+void build_seccomp_program(NetworkMode mode, SeccompProgram* program) {
+  Builder b = {};
+  for (int& at : b.target_at) at = -1;
+
+  stmt(&b, BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, arch));
+  emit(&b, BPF_JMP | BPF_JEQ | BPF_K, CSBX_AUDIT_ARCH, kNext, kKill);
+  stmt(&b, BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr));
+#if defined(__x86_64__)
+  emit(&b, BPF_JMP | BPF_JGE | BPF_K, __X32_SYSCALL_BIT, kNoSys, kNext);
+#endif
+  for (int nr : kBaseDenied) emit(&b, BPF_JMP | BPF_JEQ | BPF_K, static_cast<uint32_t>(nr), kDeny, kNext);
+  if (mode == NetworkMode::kRestricted) {
+    for (int nr : kRestrictedDenied) emit(&b, BPF_JMP | BPF_JEQ | BPF_K, static_cast<uint32_t>(nr), kDeny, kNext);
+  }
+  emit(&b, BPF_JMP | BPF_JEQ | BPF_K, __NR_socket, kFamily, kNext);
+  emit(&b, BPF_JMP | BPF_JEQ | BPF_K, __NR_socketpair, kFamily, kAllow);
+
+  mark(&b, kFamily);
+  stmt(&b, BPF_LD | BPF_W | BPF_ABS, kArg0Low);
+  if (mode == NetworkMode::kRestricted) {
+    // Only AF_UNIX; this also covers AF_VSOCK.
+    emit(&b, BPF_JMP | BPF_JEQ | BPF_K, AF_UNIX, kAllow, kDeny);
+  } else {
+    emit(&b, BPF_JMP | BPF_JEQ | BPF_K, AF_VSOCK, kDeny, kAllow);
+  }
+  mark(&b, kAllow);
+  stmt(&b, BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+  mark(&b, kDeny);
+  stmt(&b, BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (EPERM & SECCOMP_RET_DATA));
+  mark(&b, kKill);
+  stmt(&b, BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS);
+  mark(&b, kNoSys);
+  stmt(&b, BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (ENOSYS & SECCOMP_RET_DATA));
+
+  for (unsigned i = 0; i < b.count; ++i) {
+    program->code[i] = b.items[i].insn;
+    program->code[i].jt = resolve(&b, i, b.items[i].jt);
+    program->code[i].jf = resolve(&b, i, b.items[i].jf);
+  }
+  program->len = static_cast<unsigned short>(b.count);
+}
+
+void apply_seccomp(const SeccompProgram* program) {
+  sock_fprog prog = {};
+  prog.len = program->len;
+  prog.filter = const_cast<sock_filter*>(program->code);
+  // Last restriction before exec: once installed, the helper itself may not make the denied
+  // calls, and landlock_restrict_self must already have happened.
+  if (syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0) die_errno("seccomp", "SECCOMP_SET_MODE_FILTER");
+}
