@@ -1,0 +1,69 @@
+// platform/linux/bwrap-argv: step two of bubblewrap planning. Renders typed mount operations and
+// namespace options to bwrap's argv in one place, so ordering is tested on the ops and syntax
+// here (STYLE.md "Plans are plain data").
+import type { MountOp } from './mount-ops';
+
+/**
+ * The descriptor every `--ro-bind-data`/`--file` reads from: spawn/ opens /dev/null there. One
+ * shared descriptor is enough because reading /dev/null always yields an empty file (§5.4.2).
+ */
+export const DEV_NULL_FD = 3;
+
+export interface BwrapArgvInput {
+  bwrapPath: string;
+  ops: MountOp[];
+  tmpfsRoot: boolean;
+  network: 'restricted' | 'enabled';
+  mountProc: boolean;
+  /** Set only when canonicalizing the command cwd changed it (§5.3, §5.7 H). */
+  chdir: string | null;
+  /** The command bwrap runs inside the namespaces (our helper, then the user command). */
+  inner: string[];
+}
+
+function renderOp(op: MountOp): string[] {
+  const perms = 'perms' in op && op.perms !== null ? ['--perms', op.perms] : [];
+  switch (op.op) {
+    case 'ro-bind':
+      return ['--ro-bind', op.src, op.dest];
+    case 'bind':
+      return ['--bind', op.src, op.dest];
+    case 'dev':
+      return ['--dev', op.dest];
+    case 'tmpfs':
+      return [...perms, '--tmpfs', op.dest];
+    case 'dir':
+      return [...perms, '--dir', op.dest];
+    case 'file':
+      return ['--file', String(DEV_NULL_FD), op.dest];
+    case 'remount-ro':
+      return ['--remount-ro', op.dest];
+    case 'ro-bind-data':
+      return [...perms, '--ro-bind-data', String(DEV_NULL_FD), op.dest];
+  }
+}
+
+/** True when the rendered argv reads from DEV_NULL_FD, so spawn/ must provide it. */
+export function usesDevNullFd(ops: readonly MountOp[]): boolean {
+  return ops.some((op) => op.op === 'ro-bind-data' || op.op === 'file');
+}
+
+export function renderBwrapArgv(input: BwrapArgvInput): string[] {
+  // --new-session: setsid, so the command cannot inject keystrokes into our terminal with
+  // TIOCSTI. --die-with-parent: killing bwrap (or its parent) ends the whole sandbox.
+  const argv = [input.bwrapPath, '--new-session', '--die-with-parent'];
+  for (const op of input.ops) argv.push(...renderOp(op));
+  // --unshare-user is explicit: bwrap skips its automatic user namespace when run as uid 0.
+  argv.push('--unshare-user', '--unshare-pid', '--unshare-ipc');
+  if (input.network === 'restricted') argv.push('--unshare-net');
+  if (input.mountProc) argv.push('--proc', '/proc');
+  // Last, after /proc's mount point exists in it: remounting earlier would make it impossible to
+  // create later mount points.
+  if (input.tmpfsRoot) argv.push('--remount-ro', '/');
+  if (input.chdir !== null) argv.push('--chdir', input.chdir);
+  // bwrap run by real root keeps every capability inside the user namespace, which would let
+  // the command unmount our masks; dropping them all is a no-op for unprivileged callers.
+  argv.push('--cap-drop', 'ALL');
+  argv.push('--', ...input.inner);
+  return argv;
+}

@@ -1,0 +1,233 @@
+// platform/linux/mount-ops: step one of bubblewrap planning. Turns a resolved policy into an
+// ordered list of typed mount operations; bwrap-argv.ts renders them. Later mounts shadow
+// earlier ones, so applying every policy path in ascending depth makes the most specific entry
+// win (reference linux-sandbox.md §5.4): a narrower writable child reopens a read-only or denied
+// parent, and a narrower denied or read-only child wins over a writable parent.
+import { posix } from 'node:path';
+
+import { UnsupportedPolicyError } from '../../errors';
+import { PLATFORM_DEFAULT_READ_ROOTS_LINUX } from '../../policy/platform-defaults';
+import { PROTECTED_METADATA_NAMES } from '../../policy/protected-metadata';
+import type { ResolvedPolicy } from '../../policy/types';
+import type { HostPrepTarget } from '../common/types';
+import { expandDenyGlobs } from './glob-expand';
+import type { LinuxHostFs } from './host-fs';
+import { byDepth, chainBelow, depthOf, rebase, within } from './path-order';
+
+export type MountOp =
+  | { op: 'ro-bind'; src: string; dest: string }
+  | { op: 'bind'; src: string; dest: string }
+  | { op: 'dev'; dest: string }
+  | { op: 'tmpfs'; dest: string; perms: string | null }
+  | { op: 'dir'; dest: string; perms: string | null }
+  /** An empty file created inside a tmpfs, used as the mount point for a file carve-out. */
+  | { op: 'file'; dest: string }
+  | { op: 'remount-ro'; dest: string }
+  /** An empty read-only file (contents of the shared /dev/null descriptor) at dest. */
+  | { op: 'ro-bind-data'; dest: string; perms: string | null };
+
+
+/** Protected names that are directories when they exist, so a missing one is masked as one. */
+const METADATA_DIR_NAMES = new Set(PROTECTED_METADATA_NAMES);
+
+export interface MountPlanInput {
+  resolved: ResolvedPolicy;
+  host: LinuxHostFs;
+  /** Paths that must stay readable in a restricted-read sandbox (the helper's directory). */
+  extraReadableRoots: string[];
+}
+
+export interface MountPlan {
+  ops: MountOp[];
+  hostPrep: HostPrepTarget[];
+  /** Concrete paths that deny globs expanded to (a launch-time snapshot). */
+  globMatches: string[];
+  /**
+   * The base is a tmpfs (restricted reads). The renderer remounts it read-only after the last
+   * mount point in it exists (including /proc), so writes outside writable roots fail instead
+   * of landing in a throw-away tmpfs.
+   */
+  tmpfsRoot: boolean;
+}
+
+type Access = 'read' | 'write' | 'deny';
+
+interface Layer {
+  path: string;
+  access: Access;
+  /** A protected metadata name (`.git`, `.codex`, ...) rather than an explicit entry. */
+  protectedName: boolean;
+}
+
+const RESTRICTIVENESS: Record<Access, number> = { write: 0, read: 1, deny: 2 };
+
+function symlinkRefusal(kind: 'read-only' | 'deny-read', path: string, link: string): UnsupportedPolicyError {
+  // Binding the link's current target would enforce a snapshot the sandbox itself can rewrite
+  // (reference §5.4.1, E4+): fail closed instead.
+  return new UnsupportedPolicyError(
+    `cannot enforce sandbox ${kind} path ${path} because it crosses writable symlink ${link}; replace the symlink with a real directory or drop the carve-out`,
+    { value: path, details: { symlink: link } },
+  );
+}
+
+/** Builds the ordered mount operations for a restricted filesystem policy. */
+export function planMountOps(input: MountPlanInput): MountPlan {
+  const { resolved, host } = input;
+  const ops: MountOp[] = [];
+  const hostPrep: HostPrepTarget[] = [];
+
+  const readable = new Set<string>();
+  if (!resolved.fullDiskRead) {
+    for (const root of resolved.readableRoots) readable.add(root);
+    if (resolved.includePlatformDefaults) for (const root of PLATFORM_DEFAULT_READ_ROOTS_LINUX) readable.add(root);
+    for (const root of input.extraReadableRoots) readable.add(root);
+  }
+  const fullRead = resolved.fullDiskRead || readable.has('/');
+
+  // Writable roots that cross a symlink are bound at their canonical target, and their
+  // carve-outs move with them (§5.7 G, H); missing writable roots are skipped (§5.4, late E3).
+  const writeTargets: { logical: string; target: string }[] = [];
+  for (const root of resolved.writableRoots) {
+    if (host.stat(root.root) === undefined) continue;
+    const target = host.realpath(root.root) ?? root.root;
+    writeTargets.push({ logical: root.root, target });
+  }
+  const remap = (path: string): string => {
+    let best: { logical: string; target: string } | undefined;
+    for (const w of writeTargets) {
+      if (w.logical !== w.target && within(path, w.logical) && (!best || depthOf(w.logical) > depthOf(best.logical))) best = w;
+    }
+    return best ? rebase(path, best.logical, best.target) : path;
+  };
+
+  const layers = new Map<string, Layer>();
+  const addLayer = (path: string, access: Access, protectedName: boolean): void => {
+    const existing = layers.get(path);
+    // One mount per path: the more restrictive access wins, so a conflict never widens access.
+    if (existing && RESTRICTIVENESS[existing.access] >= RESTRICTIVENESS[access]) return;
+    layers.set(path, { path, access, protectedName });
+  };
+
+  // Under a full-read base only readable roots below a deny entry emit anything (they reopen it).
+  for (const root of readable) if (root !== '/' && host.stat(root) !== undefined) addLayer(root, 'read', false);
+  for (const w of writeTargets) addLayer(w.target, 'write', false);
+  for (const root of resolved.writableRoots) {
+    for (const sub of root.readOnlySubpaths) addLayer(remap(sub), 'read', false);
+    for (const name of root.protectedMetadataNames) addLayer(remap(posix.join(root.root, name)), 'read', true);
+  }
+  for (const path of resolved.unreadableRoots) addLayer(remap(path), 'deny', false);
+  const globMatches = expandDenyGlobs(resolved.unreadableGlobs, resolved.globScanMaxDepth, host);
+  for (const path of globMatches) addLayer(remap(path), 'deny', false);
+
+  const ordered = [...layers.values()].sort((a, b) => byDepth(a.path, b.path));
+  const writePaths = writeTargets.flatMap((w) => (w.logical === w.target ? [w.target] : [w.logical, w.target]));
+  const inWritePath = (path: string): boolean => writePaths.some((w) => within(path, w));
+
+  // Step 1, base layer: `--dev` comes before any bind so an explicit writable /dev/shm stays
+  // visible (§5.4 step 1).
+  if (fullRead) ops.push({ op: 'ro-bind', src: '/', dest: '/' }, { op: 'dev', dest: '/dev' });
+  else ops.push({ op: 'tmpfs', dest: '/', perms: null }, { op: 'dev', dest: '/dev' });
+
+  // What each path looks like inside the sandbox so far: the deepest layer applied above it.
+  const applied: Layer[] = [];
+  const effectiveAt = (path: string): Access | 'none' => {
+    let best: Layer | undefined;
+    for (const l of applied) if (within(path, l.path) && (!best || depthOf(l.path) >= depthOf(best.path))) best = l;
+    if (best) return best.access;
+    return fullRead ? 'read' : 'none';
+  };
+  const masked = new Set<string>();
+
+  const firstMissing = (path: string): string => {
+    let current = path;
+    for (let parent = posix.dirname(current); parent !== current && host.lstat(parent) === undefined; parent = posix.dirname(parent)) {
+      current = parent;
+    }
+    return current;
+  };
+
+  const checkSymlinks = (layer: Layer): void => {
+    // Only links the sandbox could rewrite matter: those inside a writable path.
+    let writeBase: string | undefined;
+    for (const w of writePaths) if (within(layer.path, w) && (!writeBase || depthOf(w) > depthOf(writeBase))) writeBase = w;
+    if (writeBase === undefined) return;
+    for (const component of chainBelow(writeBase, layer.path)) {
+      const kind = host.lstat(component);
+      if (kind === undefined) return;
+      if (kind === 'symlink') throw symlinkRefusal(layer.access === 'deny' ? 'deny-read' : 'read-only', layer.path, component);
+    }
+  };
+
+  const maskMissing = (layer: Layer): void => {
+    const target = firstMissing(layer.path);
+    if (masked.has(target) || !inWritePath(target) || effectiveAt(target) !== 'write') return;
+    masked.add(target);
+    const existing = host.lstat(target);
+    const dirName = layer.protectedName && target === layer.path && METADATA_DIR_NAMES.has(posix.basename(target));
+    if (dirName && (existing === undefined || existing === 'dir')) {
+      // An empty read-only directory: `mkdir .git` and writes below it fail (§5.4.1, E4).
+      ops.push({ op: 'tmpfs', dest: target, perms: '555' }, { op: 'remount-ro', dest: target });
+      hostPrep.push({ path: target, kind: 'dir' });
+    } else {
+      ops.push({ op: 'ro-bind-data', dest: target, perms: target === layer.path && layer.access === 'deny' ? '000' : null });
+      hostPrep.push({ path: target, kind: 'file' });
+    }
+  };
+
+  for (let i = 0; i < ordered.length; i++) {
+    const layer = ordered[i];
+    const kind = host.stat(layer.path);
+    const lkind = host.lstat(layer.path);
+    const before = effectiveAt(layer.path);
+    if (layer.access !== 'write') checkSymlinks(layer);
+
+    if (layer.access === 'write') {
+      if (kind === undefined) continue;
+      ops.push({ op: 'bind', src: layer.path, dest: layer.path });
+    } else if (layer.access === 'read') {
+      const emptyMetadata = layer.protectedName && lkind !== 'symlink' && host.isEmpty(layer.path);
+      if (kind === undefined || emptyMetadata) {
+        // A stub left by a concurrent run counts as missing: it gets the same synthetic mask.
+        maskMissing(layer);
+        continue;
+      }
+      if (before === 'read') continue;
+      ops.push({ op: 'ro-bind', src: layer.path, dest: layer.path });
+    } else {
+      if (kind === undefined) {
+        maskMissing(layer);
+        continue;
+      }
+      if (before === 'deny' || before === 'none') continue;
+      if (kind === 'dir') {
+        // Paths reopened below a denied directory need mount points inside its tmpfs, made
+        // before the tmpfs turns read-only (§5.4.2, example C).
+        const reopened = ordered
+          .slice(i + 1)
+          .filter((l) => l.access !== 'deny' && within(l.path, layer.path) && host.stat(l.path) !== undefined && !(l.protectedName && host.isEmpty(l.path)));
+        ops.push({ op: 'tmpfs', dest: layer.path, perms: reopened.length > 0 ? '111' : '000' });
+        const made = new Set<string>();
+        for (const child of reopened) {
+          const isDir = host.stat(child.path) === 'dir';
+          const chain = chainBelow(layer.path, isDir ? child.path : posix.dirname(child.path));
+          for (const dir of chain) {
+            if (made.has(dir)) continue;
+            made.add(dir);
+            // Intermediate directories stay traverse-only: they are still inside the denied tree.
+            ops.push({ op: 'dir', dest: dir, perms: dir === child.path ? null : '111' });
+          }
+          if (!isDir && !made.has(child.path)) {
+            made.add(child.path);
+            ops.push({ op: 'file', dest: child.path });
+          }
+        }
+        ops.push({ op: 'remount-ro', dest: layer.path });
+      } else {
+        ops.push({ op: 'ro-bind-data', dest: layer.path, perms: '000' });
+      }
+    }
+    applied.push(layer);
+  }
+
+  return { ops, hostPrep, globMatches, tmpfsRoot: !fullRead };
+}
