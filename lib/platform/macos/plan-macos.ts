@@ -1,0 +1,107 @@
+// plan-macos: the Seatbelt planner. A ResolvedPolicy in, a plain-data plan out: the SBPL profile
+// (built as typed items, rendered once), the -D parameters in the reference's order, and the
+// argv `/usr/bin/sandbox-exec -p <profile> -D... -- <command>`. Pure apart from reading the host
+// through the injected HostView (canonical spellings, symlink checks); runs on any OS.
+import { UsageError } from '../../errors';
+import type { HostView, ResolvedPolicy } from '../../policy/types';
+import type { Enforcement, PlanBase } from '../common/types';
+import { accessSections } from './access-rules';
+import { basePolicy } from './base-policy';
+import { type MacosNetworkOptions, networkSection } from './network-rules';
+import { processPlatformDefaults, readOnlyPlatformDefaults } from './platform-defaults';
+import { preferencesPolicy } from './preferences-policy';
+import { renderSbpl } from './sbpl-render';
+import type { SbplItem } from './sbpl-types';
+
+/** Always the absolute path: whoever can replace it already has root (reference A1). */
+export const SANDBOX_EXEC_PATH = '/usr/bin/sandbox-exec';
+
+/** The reference's refusal when Seatbelt is asked for on another OS (A12); spawn/ raises it. */
+export const SEATBELT_UNAVAILABLE_MESSAGE = 'seatbelt sandbox is only available on macOS';
+
+export interface PlanMacosOptions {
+  /** The command, program first; the plan's argv ends with `--` and this, unchanged. */
+  command: string[];
+  /** Reads the host for canonical spellings and symlink checks (the same view resolvePolicy used). */
+  host: HostView;
+  /** The effective policy in PermissionProfile wire form (the dispatcher computes it). */
+  permissionProfile: Record<string, unknown>;
+  /** Extra variables for the child; the sandbox markers always win over these. */
+  env?: Record<string, string>;
+  network?: MacosNetworkOptions;
+  /**
+   * 'process' (default) for ordinary commands; 'file-system-helper' for the package's own file
+   * helpers, which never get the scratch-directory platform defaults (A10).
+   */
+  profileKind?: 'process' | 'file-system-helper';
+}
+
+export interface SeatbeltPlan extends PlanBase {
+  backend: 'seatbelt';
+  platform: 'macos';
+  /** The full SBPL text, passed inline with -p. */
+  profile: string;
+  /** The -D parameters in order: READABLE_ROOT_*, WRITABLE_ROOT_*, PROTECTED_ANCESTOR_*, UNIX_SOCKET_PATH_*. */
+  params: [string, string][];
+}
+
+/** Builds the profile as typed items, in the reference's newest section order (A3), with its params. */
+export function planSeatbeltProfile(
+  resolved: ResolvedPolicy,
+  opts: Pick<PlanMacosOptions, 'host' | 'network' | 'profileKind'>,
+): { items: SbplItem[]; params: [string, string][]; networkRestricted: boolean } {
+  const access = accessSections(resolved, opts.host);
+  const network = networkSection(resolved.policy.network, opts.network ?? {}, opts.host);
+  const items: SbplItem[] = [...basePolicy(), ...access.read, ...access.write, ...network.items];
+  // Preferences IPC answers from files outside any readable root: only with full-disk read (A9).
+  if (resolved.fullDiskRead) items.push(...preferencesPolicy());
+  if (resolved.includePlatformDefaults) {
+    items.push(...readOnlyPlatformDefaults());
+    if ((opts.profileKind ?? 'process') === 'process') items.push(...processPlatformDefaults());
+  }
+  // Last-match-wins: the glob denies and the rename guards come after every allow so that no
+  // broader grant above (platform defaults included) can reopen them.
+  items.push(...access.globDenies, ...access.ancestorDenies);
+  const params = [...access.readParams, ...access.writeParams, ...access.ancestorParams, ...network.params];
+  return { items, params, networkRestricted: network.restricted };
+}
+
+export function planMacos(resolved: ResolvedPolicy, opts: PlanMacosOptions): SeatbeltPlan {
+  if (!Array.isArray(opts.command) || opts.command.length === 0 || opts.command.some((a) => typeof a !== 'string')) {
+    throw new UsageError(
+      `invalid command ${JSON.stringify(opts.command)} for the Seatbelt plan; pass the program and its arguments as a non-empty string array`,
+      { value: opts.command },
+    );
+  }
+  const { items, params, networkRestricted } = planSeatbeltProfile(resolved, opts);
+  const profile = renderSbpl(items);
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(opts.env ?? {})) {
+    if (key !== 'CODEX_SANDBOX' && key !== 'CODEX_SANDBOX_NETWORK_DISABLED') env[key] = value;
+  }
+  env.CODEX_SANDBOX = 'seatbelt';
+  if (resolved.policy.network !== 'enabled') env.CODEX_SANDBOX_NETWORK_DISABLED = '1';
+
+  const unrestrictedFiles = resolved.fullDiskRead && resolved.fullDiskWrite && resolved.unreadableGlobs.length === 0;
+  const enforcement: Enforcement = {
+    backend: 'seatbelt',
+    filesystem: !unrestrictedFiles,
+    network: networkRestricted ? 'enforced' : 'not-restricted',
+    noNewPrivs: false,
+    seccomp: false,
+    handled: ['sbpl:file-read', 'sbpl:file-write', 'sbpl:network', 'sbpl:process', 'sbpl:ipc'],
+    skippedHardening: [],
+  };
+  return {
+    backend: 'seatbelt',
+    platform: 'macos',
+    argv: [SANDBOX_EXEC_PATH, '-p', profile, ...params.map(([k, v]) => `-D${k}=${v}`), '--', ...opts.command],
+    env,
+    requires: [{ capability: 'sandbox-exec', reason: `${SANDBOX_EXEC_PATH} applies the SBPL profile (macOS only)` }],
+    hostPrep: [],
+    enforcement,
+    permissionProfile: opts.permissionProfile,
+    profile,
+    params,
+  };
+}
