@@ -1,0 +1,254 @@
+// platform/linux/plan: the Linux planner. Chooses a backend (DESIGN.md "Linux") and returns a
+// plain-data plan, or throws E_UNSUPPORTED_POLICY / E_BACKEND_UNAVAILABLE. Pure apart from
+// reading the host filesystem through the injected LinuxHostFs: no clock, randomness, probing or
+// processes (capabilities come in as data).
+import { posix } from 'node:path';
+
+import { BackendUnavailableError, UnsupportedPolicyError } from '../../errors';
+import type { ResolvedPolicy } from '../../policy/types';
+import type { BackendChoice, Capabilities, Enforcement, PlanBase, Requirement } from '../common/types';
+import { DEV_NULL_FD, renderBwrapArgv, usesDevNullFd } from './bwrap-argv';
+import { nodeLinuxHostFs, type LinuxHostFs } from './host-fs';
+import { landlockRefusalReason, planLandlockRules, type LandlockPlanData } from './landlock-plan';
+import { planMountOps, type MountOp } from './mount-ops';
+
+/** The reference's WSL1 message (linux-sandbox.md §3.5), returned before anything is spawned. */
+export const WSL1_MESSAGE =
+  "Codex's Linux sandbox uses bubblewrap, which is not supported on WSL1 because WSL1 cannot create the required user namespaces. Use WSL2 for sandboxed shell commands.";
+
+/** An inherited descriptor the launcher must provide: fd `fd` opened read-only on `path`. */
+export interface PlanFd {
+  fd: number;
+  path: string;
+}
+
+export interface BwrapPlan extends PlanBase {
+  backend: 'bwrap';
+  mountOps: MountOp[];
+  fds: PlanFd[];
+  /** Concrete paths the deny globs matched at planning time. */
+  globMatches: string[];
+  mountProc: boolean;
+}
+
+export interface LandlockPlan extends PlanBase, LandlockPlanData {
+  backend: 'landlock';
+}
+
+export interface SeccompPlan extends PlanBase {
+  backend: 'seccomp';
+}
+
+export type LinuxPlan = BwrapPlan | LandlockPlan | SeccompPlan;
+
+export interface PlanLinuxOptions {
+  capabilities: Capabilities;
+  backend: BackendChoice;
+  /** The user command; the plan's argv ends with `--` and this. */
+  command?: string[];
+  /** How to invoke the helper (default: `[capabilities.helperPath]`). */
+  helperArgvPrefix?: string[];
+  /** Logical cwd of the command (default: the policy cwd). */
+  commandCwd?: string;
+  /** Mount a fresh /proc (default true); spawn/ turns it off when the /proc preflight fails. */
+  mountProc?: boolean;
+  host?: LinuxHostFs;
+  /** The effective policy in PermissionProfile wire form (the dispatcher computes it). */
+  permissionProfile: Record<string, unknown>;
+}
+
+const BWRAP_INSTALL_HINT = 'install bubblewrap (apt-get install bubblewrap / dnf install bubblewrap) and run `codex-sandbox doctor`';
+
+/** Why bubblewrap cannot run here, or null when it can. */
+export function bwrapUnavailableReason(caps: Capabilities): string | null {
+  if (caps.bwrap === null) return `bubblewrap is unavailable: no bwrap was found on PATH; ${BWRAP_INSTALL_HINT}`;
+  if (!caps.bwrap.hasPerms) {
+    return `bubblewrap ${caps.bwrap.path} (${caps.bwrap.version}) lacks --perms (needs bubblewrap >= 0.5); upgrade it and run \`codex-sandbox doctor\``;
+  }
+  if (!caps.userns) {
+    return 'bubblewrap cannot create user namespaces here (kernel.unprivileged_userns_clone=0, user.max_user_namespaces=0 or an AppArmor userns restriction); allow them or run `codex-sandbox doctor`';
+  }
+  return null;
+}
+
+function landlockUnavailableReason(caps: Capabilities): string | null {
+  if (caps.landlock.status === 'not-implemented') return 'Landlock is not implemented by this kernel (needs Linux >= 5.13 with CONFIG_SECURITY_LANDLOCK)';
+  if (caps.landlock.status === 'not-enabled') return 'Landlock is built into this kernel but not enabled (add landlock to the lsm= boot parameter)';
+  return null;
+}
+
+function helperPrefix(opts: PlanLinuxOptions): string[] {
+  if (opts.helperArgvPrefix !== undefined) return opts.helperArgvPrefix;
+  if (opts.capabilities.helperPath === null) {
+    throw new BackendUnavailableError(
+      'the codex-sandbox-helper executable is not built; run `npm run build:native` (or reinstall codex-sandbox) and `codex-sandbox doctor`',
+      { details: { missing: 'helper' } },
+    );
+  }
+  return [opts.capabilities.helperPath];
+}
+
+function networkRequirement(network: 'restricted' | 'enabled'): Requirement[] {
+  return network === 'restricted' ? [{ capability: 'seccomp', reason: 'deny socket families other than AF_UNIX and connect/bind/listen/accept (network restricted)' }] : [];
+}
+
+function enforcementFor(backend: LinuxPlan['backend'], network: 'restricted' | 'enabled', filesystem: boolean, handled: string[], skippedHardening: string[], landlockAbi?: number): Enforcement {
+  const out: Enforcement = {
+    backend,
+    filesystem,
+    network: network === 'restricted' ? 'enforced' : 'not-restricted',
+    noNewPrivs: true,
+    seccomp: true,
+    handled,
+    skippedHardening,
+  };
+  if (landlockAbi !== undefined) out.landlockAbi = landlockAbi;
+  return out;
+}
+
+/** Whole-disk write access: nothing on the filesystem to restrict. */
+function unrestrictedFilesystem(resolved: ResolvedPolicy): boolean {
+  const fs = resolved.policy.fileSystem;
+  return fs.kind !== 'restricted' || (resolved.fullDiskWrite && resolved.unreadableGlobs.length === 0 && resolved.unreadableRoots.length === 0);
+}
+
+function effectiveNetwork(resolved: ResolvedPolicy): 'restricted' | 'enabled' {
+  // An external sandbox owns the network; we only add the base seccomp filter (DESIGN.md).
+  return resolved.policy.fileSystem.kind === 'external-sandbox' ? 'enabled' : resolved.policy.network;
+}
+
+function planSeccomp(opts: PlanLinuxOptions, network: 'restricted' | 'enabled'): SeccompPlan {
+  const command = opts.command ?? [];
+  // No namespaces here, so --reaper keeps every descendant inside the helper's lifetime.
+  const argv = [...helperPrefix(opts), '--network', network, '--reaper', '--', ...command];
+  return {
+    backend: 'seccomp',
+    platform: 'linux',
+    argv,
+    env: network === 'restricted' ? { CODEX_SANDBOX_NETWORK_DISABLED: '1' } : {},
+    requires: [{ capability: 'helper', reason: 'sets no_new_privs and installs the seccomp filter' }, ...networkRequirement(network)],
+    hostPrep: [],
+    enforcement: enforcementFor('seccomp', network, false, ['no_new_privs', 'seccomp-base', ...(network === 'restricted' ? ['seccomp-network'] : [])], []),
+    permissionProfile: opts.permissionProfile,
+  };
+}
+
+function planBwrap(resolved: ResolvedPolicy, opts: PlanLinuxOptions, network: 'restricted' | 'enabled'): BwrapPlan {
+  const reason = bwrapUnavailableReason(opts.capabilities);
+  if (reason !== null) throw new BackendUnavailableError(reason, { details: { backend: 'bwrap' } });
+  const bwrap = opts.capabilities.bwrap!;
+  const host = opts.host ?? nodeLinuxHostFs();
+  const prefix = helperPrefix(opts);
+  const mountProc = opts.mountProc ?? true;
+  const fullWrite = unrestrictedFilesystem(resolved);
+  const mounts = fullWrite
+    ? { ops: [{ op: 'bind', src: '/', dest: '/' } as MountOp, { op: 'dev', dest: '/dev' } as MountOp], hostPrep: [], globMatches: [], tmpfsRoot: false }
+    : planMountOps({ resolved, host, extraReadableRoots: [posix.dirname(prefix[0])] });
+  const commandCwd = opts.commandCwd ?? resolved.cwd;
+  const canonicalCwd = host.realpath(commandCwd) ?? commandCwd;
+  const inner = [...prefix, '--network', network, '--', ...(opts.command ?? [])];
+  const argv = renderBwrapArgv({
+    bwrapPath: bwrap.path,
+    ops: mounts.ops,
+    tmpfsRoot: mounts.tmpfsRoot,
+    network,
+    mountProc,
+    chdir: canonicalCwd !== commandCwd ? canonicalCwd : null,
+    inner,
+  });
+  const handled = ['user-namespace', 'mount-namespace', 'pid-namespace', 'ipc-namespace', 'no_new_privs', 'seccomp-base', 'cap-drop-all'];
+  if (network === 'restricted') handled.push('network-namespace', 'seccomp-network');
+  return {
+    backend: 'bwrap',
+    platform: 'linux',
+    argv,
+    env: network === 'restricted' ? { CODEX_SANDBOX_NETWORK_DISABLED: '1' } : {},
+    requires: [
+      { capability: 'bwrap', reason: `builds the mount namespace (${bwrap.path} ${bwrap.version})` },
+      { capability: 'userns', reason: 'bwrap --unshare-user' },
+      { capability: 'helper', reason: 'sets no_new_privs and installs seccomp inside the namespaces' },
+      ...networkRequirement(network),
+    ],
+    hostPrep: mounts.hostPrep,
+    enforcement: enforcementFor('bwrap', network, !fullWrite, handled, mountProc ? [] : ['fresh /proc (mount denied here; the PID namespace is still private)']),
+    permissionProfile: opts.permissionProfile,
+    mountOps: mounts.ops,
+    fds: usesDevNullFd(mounts.ops) ? [{ fd: DEV_NULL_FD, path: '/dev/null' }] : [],
+    globMatches: mounts.globMatches,
+    mountProc,
+  };
+}
+
+function planLandlock(resolved: ResolvedPolicy, opts: PlanLinuxOptions, network: 'restricted' | 'enabled'): LandlockPlan {
+  const unavailable = landlockUnavailableReason(opts.capabilities);
+  if (unavailable !== null) throw new BackendUnavailableError(`${unavailable}; run \`codex-sandbox doctor\``, { details: { backend: 'landlock' } });
+  const host = opts.host ?? nodeLinuxHostFs();
+  const data = planLandlockRules(resolved, opts.capabilities.landlock.abi, host);
+  const prefix = helperPrefix(opts);
+  const argv = [...prefix, ...data.helperArgs, '--network', network, '--reaper', '--', ...(opts.command ?? [])];
+  const handled = ['landlock', 'no_new_privs', 'seccomp-base', ...(network === 'restricted' ? ['seccomp-network'] : [])];
+  return {
+    backend: 'landlock',
+    platform: 'linux',
+    argv,
+    env: network === 'restricted' ? { CODEX_SANDBOX_NETWORK_DISABLED: '1' } : {},
+    requires: [
+      { capability: `landlock-abi-${data.landlockAbi}`, reason: `rights the policy depends on: ${data.requiredRights.join(', ')}` },
+      { capability: 'helper', reason: 'builds the Landlock ruleset, sets no_new_privs and installs seccomp' },
+      ...networkRequirement(network),
+    ],
+    hostPrep: [],
+    enforcement: enforcementFor('landlock', network, true, [...handled, ...data.handledRights], data.skippedHardening, data.landlockAbi),
+    permissionProfile: opts.permissionProfile,
+    ...data,
+  };
+}
+
+/**
+ * Plans one sandboxed command on Linux. `backend: 'auto'` prefers bubblewrap, then Landlock
+ * when it represents the policy exactly; a forced backend that cannot represent the policy is a
+ * refusal, never a downgrade.
+ */
+export function planLinux(resolved: ResolvedPolicy, opts: PlanLinuxOptions): LinuxPlan {
+  const caps = opts.capabilities;
+  const network = effectiveNetwork(resolved);
+  const fullWrite = unrestrictedFilesystem(resolved);
+
+  if (caps.wsl === 'wsl1' && !fullWrite) throw new UnsupportedPolicyError(WSL1_MESSAGE, { details: { wsl: 'wsl1' } });
+
+  if (fullWrite) {
+    // Nothing on the filesystem to enforce: the helper alone applies no_new_privs, the base
+    // seccomp filter and, for a restricted network, the network rules (reference §5.1 step 5).
+    // With an enabled network this still runs through the helper (DESIGN.md: the honest
+    // minimum), so every plan has the same process shape.
+    if (opts.backend === 'auto' || opts.backend === 'seccomp') return planSeccomp(opts, network);
+    if (opts.backend === 'bwrap') return planBwrap(resolved, opts, network);
+    if (opts.backend === 'landlock') return planLandlock(resolved, opts, network);
+    throw new UnsupportedPolicyError(`backend "${opts.backend}" is not a Linux backend; use auto, bwrap, landlock or seccomp`, { value: opts.backend });
+  }
+
+  switch (opts.backend) {
+    case 'bwrap':
+      return planBwrap(resolved, opts, network);
+    case 'landlock':
+      return planLandlock(resolved, opts, network);
+    case 'seccomp':
+      // seccomp filters syscalls, not paths: it cannot narrow filesystem access at all.
+      throw new UnsupportedPolicyError(
+        'the seccomp backend cannot enforce a restricted filesystem (it only filters syscalls); use --backend bwrap, landlock or auto',
+        { value: 'seccomp' },
+      );
+    case 'auto': {
+      const bwrapReason = bwrapUnavailableReason(caps);
+      if (bwrapReason === null) return planBwrap(resolved, opts, network);
+      const landlockReason = landlockUnavailableReason(caps) ?? landlockRefusalReason(resolved, caps.landlock.abi, opts.host ?? nodeLinuxHostFs());
+      if (landlockReason === null) return planLandlock(resolved, opts, network);
+      throw new BackendUnavailableError(
+        `no Linux backend can enforce this policy: ${bwrapReason}; Landlock: ${landlockReason}`,
+        { details: { bwrap: bwrapReason, landlock: landlockReason } },
+      );
+    }
+    default:
+      throw new UnsupportedPolicyError(`backend "${opts.backend}" is not a Linux backend; use auto, bwrap, landlock or seccomp`, { value: opts.backend });
+  }
+}

@@ -1,0 +1,211 @@
+// Linux planner: backend choice, refusals, argv syntax and plain-data plans (capability fixtures,
+// real temporary trees for host lookups).
+import { mkdirSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+import { isSandboxError } from '../../../lib/errors';
+import { ACCESS_FS } from '../../../lib/platform/linux/landlock-abi';
+import { planLinux, WSL1_MESSAGE, type LinuxPlan, type PlanLinuxOptions } from '../../../lib/platform/linux/plan';
+import { makeTempDir } from '../../helpers/temp';
+import { capsFixture, resolvedFixture, type ResolvedShape } from './fixtures';
+
+let tmp: { path: string; remove: () => void };
+let t: string;
+beforeEach(() => {
+  tmp = makeTempDir('plan');
+  t = tmp.path;
+});
+afterEach(() => tmp.remove());
+
+const HELPER = '/opt/csbx/codex-sandbox-helper';
+function plan(shape: ResolvedShape, opts: Partial<PlanLinuxOptions> = {}): LinuxPlan {
+  return planLinux(resolvedFixture(shape), { capabilities: capsFixture(), backend: 'auto', command: ['true'], permissionProfile: { type: 'disabled' }, ...opts });
+}
+function refusal(fn: () => unknown): { code: string; message: string } {
+  try {
+    fn();
+  } catch (err) {
+    if (isSandboxError(err)) return { code: err.code, message: err.message };
+    throw err;
+  }
+  throw new Error('expected a refusal');
+}
+
+describe('planLinux backend choice', () => {
+  it('auto with bwrap and userns: bubblewrap backend, plan is plain JSON data', () => {
+    const p = plan({ fullDiskRead: true });
+    expect(p.backend).toBe('bwrap');
+    expect(JSON.parse(JSON.stringify(p))).toEqual(p);
+  });
+
+  it('bwrap: read-only policy renders the reference prefix and the network namespace (§5.7 A, §10.3)', () => {
+    const p = plan({ fullDiskRead: true, network: 'restricted' });
+    expect(p.argv).toEqual([
+      '/usr/bin/bwrap', '--new-session', '--die-with-parent', '--ro-bind', '/', '/', '--dev', '/dev',
+      '--unshare-user', '--unshare-pid', '--unshare-ipc', '--unshare-net', '--proc', '/proc', '--cap-drop', 'ALL',
+      '--', HELPER, '--network', 'restricted', '--', 'true',
+    ]);
+    expect(p.env).toEqual({ CODEX_SANDBOX_NETWORK_DISABLED: '1' });
+  });
+
+  it('bwrap: enabled network omits --unshare-net and the env marker', () => {
+    const p = plan({ fullDiskRead: true, network: 'enabled' });
+    expect(p.argv).not.toContain('--unshare-net');
+    expect(p.env).toEqual({});
+  });
+
+  it('bwrap: without --proc support the plan omits --proc and lists the skipped hardening', () => {
+    const p = plan({ fullDiskRead: true }, { mountProc: false });
+    expect(p.argv).not.toContain('--proc');
+    expect(p.enforcement.skippedHardening.length).toBe(1);
+  });
+
+  it('bwrap: restricted reads keep the helper directory readable and remount the tmpfs root read-only last', () => {
+    mkdirSync(join(t, 'bin'));
+    const p = plan({ readableRoots: [] }, { capabilities: capsFixture({ helperPath: join(t, 'bin/helper') }) });
+    expect(p.argv.join(' ')).toContain(`--ro-bind ${t}/bin ${t}/bin`);
+    const sep = p.argv.indexOf('--');
+    expect(p.argv.slice(0, sep)).toContain('--remount-ro');
+    expect(p.argv.lastIndexOf('--remount-ro', sep)).toBeGreaterThan(p.argv.indexOf('--proc'));
+  });
+
+  it('bwrap: a masked file makes the plan request the shared /dev/null descriptor', () => {
+    mkdirSync(join(t, 'w'));
+    const p = plan({ fullDiskRead: true, writableRoots: [{ root: join(t, 'w'), readOnlySubpaths: [join(t, 'w/missing')] }] });
+    expect(p.backend === 'bwrap' && p.fds).toEqual([{ fd: 3, path: '/dev/null' }]);
+    expect(p.argv).toContain('--ro-bind-data');
+    expect(p.hostPrep).toEqual([{ path: join(t, 'w/missing'), kind: 'file' }]);
+  });
+
+  it('bwrap: a symlinked policy cwd gets --chdir to the canonical directory (§5.7 H)', () => {
+    mkdirSync(join(t, 'real/subdir'), { recursive: true });
+    symlinkSync(join(t, 'real'), join(t, 'link'));
+    const p = plan({ fullDiskRead: true, cwd: join(t, 'link') }, { commandCwd: join(t, 'link/subdir') });
+    const i = p.argv.indexOf('--chdir');
+    expect(p.argv[i + 1]).toBe(join(t, 'real/subdir'));
+  });
+
+  it('auto without bwrap falls back to Landlock when the policy is exactly representable', () => {
+    const p = plan({ fullDiskRead: true }, { capabilities: capsFixture({ bwrap: null }) });
+    expect(p.backend).toBe('landlock');
+    expect(JSON.parse(JSON.stringify(p))).toEqual(p);
+  });
+
+  it('auto without bwrap and with protected metadata refuses, naming both reasons and doctor', () => {
+    mkdirSync(join(t, 'w'));
+    const r = refusal(() => plan({ fullDiskRead: true, writableRoots: [{ root: join(t, 'w'), protectedMetadataNames: ['.git'] }] }, { capabilities: capsFixture({ bwrap: null }) }));
+    expect(r.code).toBe('E_BACKEND_UNAVAILABLE');
+    expect(r.message).toContain('bubblewrap is unavailable');
+    expect(r.message).toContain('protects metadata names');
+    expect(r.message).toContain('codex-sandbox doctor');
+  });
+
+  it('auto without user namespaces uses Landlock, never a weaker backend', () => {
+    const p = plan({ readableRoots: [t] }, { capabilities: capsFixture({ userns: false }) });
+    expect(p.backend).toBe('landlock');
+  });
+
+  it('forced landlock with a read-only carve-out refuses and points at bwrap', () => {
+    mkdirSync(join(t, 'w/docs'), { recursive: true });
+    const r = refusal(() => plan({ fullDiskRead: true, writableRoots: [{ root: join(t, 'w'), readOnlySubpaths: [join(t, 'w/docs')] }] }, { backend: 'landlock' }));
+    expect(r.code).toBe('E_UNSUPPORTED_POLICY');
+    expect(r.message).toContain('--backend bwrap');
+  });
+
+  it('forced landlock with a deny inside a readable root refuses', () => {
+    mkdirSync(join(t, 'r/secret'), { recursive: true });
+    const r = refusal(() => plan({ readableRoots: [join(t, 'r')], unreadableRoots: [join(t, 'r/secret')] }, { backend: 'landlock' }));
+    expect(r.code).toBe('E_UNSUPPORTED_POLICY');
+  });
+
+  it('forced landlock on ABI 2 refuses naming TRUNCATE and ABI 3', () => {
+    const r = refusal(() => plan({ fullDiskRead: true }, { backend: 'landlock', capabilities: capsFixture({ landlock: { status: 'available', abi: 2 } }) }));
+    expect(r.message).toContain('TRUNCATE');
+    expect(r.message).toContain('ABI 3');
+  });
+
+  it('forced landlock when the kernel lacks Landlock is E_BACKEND_UNAVAILABLE', () => {
+    const r = refusal(() => plan({ fullDiskRead: true }, { backend: 'landlock', capabilities: capsFixture({ landlock: { status: 'not-enabled', abi: 0 } }) }));
+    expect(r.code).toBe('E_BACKEND_UNAVAILABLE');
+  });
+
+  it('forced bwrap without bwrap is E_BACKEND_UNAVAILABLE, not a downgrade', () => {
+    const r = refusal(() => plan({ fullDiskRead: true }, { backend: 'bwrap', capabilities: capsFixture({ bwrap: null }) }));
+    expect(r.code).toBe('E_BACKEND_UNAVAILABLE');
+  });
+
+  it('forced seccomp with a restricted filesystem refuses', () => {
+    expect(refusal(() => plan({ fullDiskRead: true }, { backend: 'seccomp' })).code).toBe('E_UNSUPPORTED_POLICY');
+  });
+
+  it('unrestricted filesystem with restricted network: seccomp-only helper with --reaper', () => {
+    const p = plan({ kind: 'unrestricted', network: 'restricted' });
+    expect(p.backend).toBe('seccomp');
+    expect(p.argv).toEqual([HELPER, '--network', 'restricted', '--reaper', '--', 'true']);
+    expect(p.env).toEqual({ CODEX_SANDBOX_NETWORK_DISABLED: '1' });
+    expect(JSON.parse(JSON.stringify(p))).toEqual(p);
+  });
+
+  it('unrestricted filesystem with enabled network still runs the helper with --network enabled', () => {
+    const p = plan({ kind: 'unrestricted', network: 'enabled' });
+    expect(p.argv).toEqual([HELPER, '--network', 'enabled', '--reaper', '--', 'true']);
+    expect(p.enforcement.network).toBe('not-restricted');
+  });
+
+  it('external-sandbox never restricts the network itself', () => {
+    expect(plan({ kind: 'external-sandbox', network: 'restricted' }).argv).toContain('enabled');
+  });
+
+  it('WSL1 with a restricted filesystem refuses with the reference message before anything runs', () => {
+    const r = refusal(() => plan({ fullDiskRead: true }, { capabilities: capsFixture({ wsl: 'wsl1' }) }));
+    expect(r.message).toBe(WSL1_MESSAGE);
+  });
+
+  it('WSL1 with an unrestricted filesystem is allowed (seccomp only)', () => {
+    expect(plan({ kind: 'unrestricted' }, { capabilities: capsFixture({ wsl: 'wsl1' }) }).backend).toBe('seccomp');
+  });
+
+  it('a missing helper executable is E_BACKEND_UNAVAILABLE naming the build step', () => {
+    const r = refusal(() => plan({ fullDiskRead: true }, { capabilities: capsFixture({ helperPath: null }) }));
+    expect(r.code).toBe('E_BACKEND_UNAVAILABLE');
+    expect(r.message).toContain('build:native');
+  });
+
+  it('same inputs give an identical plan (deterministic)', () => {
+    mkdirSync(join(t, 'w'));
+    const shape: ResolvedShape = { fullDiskRead: true, writableRoots: [{ root: join(t, 'w'), protectedMetadataNames: ['.git', '.codex'] }] };
+    expect(plan(shape)).toEqual(plan(shape));
+  });
+});
+
+describe('Landlock rules', () => {
+  it('read roots get read rights, writable roots every right of the ABI, rendered as exact masks', () => {
+    mkdirSync(join(t, 'w'));
+    const p = plan({ readableRoots: [t], writableRoots: [join(t, 'w')] }, { backend: 'landlock', capabilities: capsFixture({ landlock: { status: 'available', abi: 6 } }) });
+    if (p.backend !== 'landlock') throw new Error('expected landlock');
+    const read = ACCESS_FS.EXECUTE | ACCESS_FS.READ_FILE | ACCESS_FS.READ_DIR;
+    expect(p.landlockRules.find((r) => r.path === t)?.access).toBe(read);
+    expect(p.landlockRules.find((r) => r.path === join(t, 'w'))?.access).toBe(0xffff);
+    expect(p.handledAccessFs).toBe(0xffff);
+    expect(p.scope).toBe(3);
+    expect(p.argv.slice(0, 5)).toEqual([HELPER, '--landlock-abi', '6', '--landlock-fs-handled', '0xffff']);
+    expect(p.argv).toContain(`0xffff:${join(t, 'w')}`);
+    expect(p.argv.slice(-7)).toEqual(['--landlock-scope', '0x3', '--network', 'restricted', '--reaper', '--', 'true']);
+  });
+
+  it('ABI 5 omits scopes and lists them as skipped hardening; ABI 4 also skips IOCTL_DEV', () => {
+    const p5 = plan({ fullDiskRead: true }, { backend: 'landlock', capabilities: capsFixture({ landlock: { status: 'available', abi: 5 } }) });
+    expect(p5.argv).not.toContain('--landlock-scope');
+    expect(p5.enforcement.skippedHardening.join(' ')).toContain('SIGNAL');
+    const p4 = plan({ fullDiskRead: true }, { backend: 'landlock', capabilities: capsFixture({ landlock: { status: 'available', abi: 4 } }) });
+    expect(p4.enforcement.skippedHardening.join(' ')).toContain('IOCTL_DEV');
+  });
+
+  it('a file rule never carries directory-only rights', () => {
+    const p = plan({ fullDiskRead: true }, { backend: 'landlock' });
+    if (p.backend !== 'landlock') throw new Error('expected landlock');
+    const devNull = p.landlockRules.find((r) => r.path === '/dev/null');
+    expect(devNull?.rights).toEqual(['WRITE_FILE', 'READ_FILE', 'EXECUTE', 'TRUNCATE'].sort((a, b) => (ACCESS_FS[a as keyof typeof ACCESS_FS] - ACCESS_FS[b as keyof typeof ACCESS_FS])));
+  });
+});
