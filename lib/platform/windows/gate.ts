@@ -1,0 +1,175 @@
+// platform/windows/gate: which policy shapes each Windows backend can enforce (reference B3,
+// policy-model §5.3), and the backend `auto` picks.
+//
+// Every refusal is an E_UNSUPPORTED_POLICY whose message starts with the reference's exact
+// string, followed in parentheses by the entry at fault and the next step. Nothing is ever
+// weakened: a shape a backend cannot express is refused, even when that backend was forced.
+// May import policy types, errors and this folder.
+
+import { isSandboxError, UnsupportedPolicyError } from '../../errors';
+import type { SandboxPolicy } from '../../policy/types';
+import { formatWindowsPath, isWindowsPathWithin, type WindowsPath } from './paths';
+import { sameWindowsPathSet, type WindowsResolvedPolicy } from './resolve';
+
+export type WindowsBackend = 'windows-token' | 'windows-elevated';
+
+const REFUSING = 'refusing to run unsandboxed';
+
+function refuse(reference: string, hint: string, details: Record<string, unknown>): never {
+  throw new UnsupportedPolicyError(`${reference} (${hint})`, { details: { ...details, referenceMessage: reference } });
+}
+
+function debugKind(policy: SandboxPolicy): string {
+  switch (policy.fileSystem.kind) {
+    case 'restricted':
+      return 'Restricted';
+    case 'unrestricted':
+      return 'Unrestricted';
+    case 'external-sandbox':
+      return 'ExternalSandbox';
+  }
+}
+
+// The reference names the PermissionProfile variant the policy arrives as: an external sandbox is
+// External, an unrestricted file system with network is Disabled (no sandbox), anything else is
+// Managed (policy-model §1.6).
+function profileName(policy: SandboxPolicy): string {
+  if (policy.fileSystem.kind === 'external-sandbox') return 'External';
+  if (policy.fileSystem.kind === 'unrestricted' && policy.network === 'enabled') return 'Disabled';
+  return 'Managed';
+}
+
+/**
+ * Refuses policies no Windows backend enforces: disabled or external profiles, an unrestricted
+ * file system (including a network-only restriction), and full-disk write. Both backends would
+ * have to run the command with nothing on the file system restricted (B3 first row).
+ */
+export function checkWindowsEnforceable(policy: SandboxPolicy, resolved: WindowsResolvedPolicy | null): void {
+  if (policy.fileSystem.kind !== 'restricted' || resolved?.fullDiskWrite === true) {
+    const reference = `windows sandbox backend cannot enforce file_system=${debugKind(policy)}, network=${policy.network === 'enabled' ? 'Enabled' : 'Restricted'}, permission_profile=${profileName(policy)}; ${REFUSING}`;
+    refuse(
+      reference,
+      resolved?.fullDiskWrite === true
+        ? 'a :root write entry grants full-disk writes; narrow it to the directories the command needs'
+        : 'the Windows backends restrict the file system and cannot apply a network-only or external policy; use a restricted file-system policy',
+      { rule: 'not-enforceable', fileSystem: policy.fileSystem.kind, network: policy.network },
+    );
+  }
+}
+
+function reopenedDescendant(resolved: WindowsResolvedPolicy): { root: WindowsPath; under: WindowsPath } | null {
+  for (const outer of resolved.writableRoots) {
+    for (const sub of outer.readOnlySubpaths) {
+      for (const inner of resolved.writableRoots) {
+        if (inner !== outer && isWindowsPathWithin(inner.root, sub)) return { root: inner.root, under: sub };
+      }
+    }
+  }
+  return null;
+}
+
+/** The unelevated restricted-token backend's checks, in the reference's order ([C] §5.3). */
+export function checkTokenBackend(resolved: WindowsResolvedPolicy): void {
+  const backend = 'windows-token';
+  if (!resolved.rootReadable) {
+    refuse(
+      `windows unelevated restricted-token sandbox cannot enforce split filesystem read restrictions directly; ${REFUSING}`,
+      `${formatWindowsPath(resolved.volumeRoot)} is not readable under this policy and the restricted token only restricts writes; add :root = read or use the elevated backend`,
+      { backend, rule: 'read-restrictions' },
+    );
+  }
+  if (resolved.denyReadPaths.length > 0 || resolved.denyReadGlobs.length > 0) {
+    const first = resolved.denyReadPaths[0] !== undefined ? formatWindowsPath(resolved.denyReadPaths[0]) : resolved.denyReadGlobs[0];
+    refuse(
+      `windows unelevated restricted-token sandbox cannot enforce deny-read restrictions directly; ${REFUSING}`,
+      `deny entry ${first}; use the elevated backend, which applies deny-read ACEs`,
+      { backend, rule: 'deny-read', paths: resolved.denyReadPaths.map(formatWindowsPath), globs: resolved.denyReadGlobs },
+    );
+  }
+  const split = resolved.writableRoots.map((r) => r.root);
+  if (resolved.legacyWritableRoots === null || !sameWindowsPathSet(split, resolved.legacyWritableRoots)) {
+    refuse(
+      `windows unelevated restricted-token sandbox cannot enforce split writable root sets directly; ${REFUSING}`,
+      `writable roots [${split.map(formatWindowsPath).join(', ')}] are not the workspace-write layout (cwd, TEMP/TMP, listed roots); make the cwd writable or use the elevated backend`,
+      { backend, rule: 'split-writable-roots', roots: split.map(formatWindowsPath) },
+    );
+  }
+  checkReopen(resolved, `windows unelevated restricted-token sandbox cannot reopen writable descendants under read-only carveouts directly; ${REFUSING}`, backend);
+}
+
+function checkReopen(resolved: WindowsResolvedPolicy, reference: string, backend: WindowsBackend): void {
+  const hit = reopenedDescendant(resolved);
+  if (hit !== null) {
+    // A deny-write ACE on the carve-out is inherited by everything below it and deny ACEs beat
+    // the nested root's allow, so the reopened root could not be written: refuse instead.
+    refuse(
+      reference,
+      `writable ${formatWindowsPath(hit.root)} lies under read-only ${formatWindowsPath(hit.under)}; make the carve-out and the nested root disjoint`,
+      { backend, rule: 'reopened-descendant', root: formatWindowsPath(hit.root), under: formatWindowsPath(hit.under) },
+    );
+  }
+}
+
+/**
+ * The elevated backend's checks: `:root` must stay readable, because the sandbox user can always
+ * read what Users, Authenticated Users and Everyone can, so narrower reads cannot be exact (B6
+ * nuance; the newest reference rejects them); reopened descendants are refused as above.
+ */
+export function checkElevatedBackend(resolved: WindowsResolvedPolicy): void {
+  const backend = 'windows-elevated';
+  if (!resolved.rootReadable) {
+    refuse(
+      'elevated Windows sandbox requires effective `:root` read access',
+      `${formatWindowsPath(resolved.volumeRoot)} is not readable under this policy, but the sandbox account can read everything Users can; add :root = read and deny the secrets instead`,
+      { backend, rule: 'root-read-required' },
+    );
+  }
+  checkReopen(resolved, `windows elevated sandbox cannot reopen writable descendants under read-only carveouts directly; ${REFUSING}`, backend);
+}
+
+/**
+ * The restricted token only sets proxy variables when the network is restricted (B4.2): nothing
+ * at OS level blocks traffic. That is weaker than the policy, so it is refused unless the caller
+ * accepts the advisory block in so many words.
+ */
+export function checkTokenNetwork(policy: SandboxPolicy, acceptAdvisoryNetworkBlock: boolean): void {
+  if (policy.network === 'restricted' && !acceptAdvisoryNetworkBlock) {
+    throw new UnsupportedPolicyError(
+      'windows unelevated restricted-token sandbox cannot enforce a restricted network: it only points proxy variables at a dead port; use the elevated backend, allow network access, or pass acceptAdvisoryNetworkBlock to accept the environment-only block',
+      { details: { backend: 'windows-token', rule: 'network-restricted' } },
+    );
+  }
+}
+
+/**
+ * `auto`: the restricted token when it enforces the policy exactly (it needs no setup and runs as
+ * the real user), otherwise the elevated backend. A forced backend is checked, never swapped.
+ */
+export function chooseWindowsBackend(
+  policy: SandboxPolicy,
+  resolved: WindowsResolvedPolicy,
+  requested: 'auto' | WindowsBackend,
+  acceptAdvisoryNetworkBlock: boolean,
+): WindowsBackend {
+  checkWindowsEnforceable(policy, resolved);
+  if (requested === 'windows-token') {
+    checkTokenBackend(resolved);
+    checkTokenNetwork(policy, acceptAdvisoryNetworkBlock);
+    return requested;
+  }
+  if (requested === 'windows-elevated') {
+    checkElevatedBackend(resolved);
+    return requested;
+  }
+  try {
+    checkTokenBackend(resolved);
+    checkTokenNetwork(policy, acceptAdvisoryNetworkBlock);
+    return 'windows-token';
+  } catch (tokenRefusal) {
+    if (!isSandboxError(tokenRefusal)) throw tokenRefusal;
+    // The elevated backend enforces a superset of the token's shapes, so when it refuses too its
+    // reason is the one that blocks the policy on Windows at all.
+    checkElevatedBackend(resolved);
+    return 'windows-elevated';
+  }
+}

@@ -1,0 +1,347 @@
+// platform/windows/plan-windows: planWindows, the Windows planner (issue #9, reference PART B).
+//
+// Owns the choice between the unelevated restricted-token backend and the elevated sandbox-account
+// backend, and turns a policy into one of them as plain data: ordered ACL ops, the token spec,
+// the launch spec, accounts and firewall rules, each rendered once into the request the native
+// runner and setup executables apply. Pure: no clock, randomness, probing or processes; the file
+// system is read only through the injected WindowsHostView. May import policy, errors,
+// platform/common and this folder; never another OS, native or child_process.
+
+import { UsageError } from '../../errors';
+import type { SandboxPolicy } from '../../policy/types';
+import type { Enforcement, Requirement } from '../common/types';
+import { capabilityRoots, denyWriteTargets, elevatedAclOps, readOnlySid, tokenAclOps } from './acl-ops';
+import { elevatedChildEnv, findGitRoot, getWindowsEnv, tokenChildEnv } from './child-env';
+import { buildWindowsCommandLine } from './command-line';
+import { offlineNetworkSettings, planOfflineFirewall } from './firewall-rules';
+import { chooseWindowsBackend, checkWindowsEnforceable, type WindowsBackend } from './gate';
+import { describeDenyReadGlob, expandDenyReadGlob } from './glob';
+import { lexicalWindowsHost, type WindowsHostView } from './host';
+import { formatWindowsPath, isWindowsPathWithin, tryParseWindowsPath, windowsPathsEqual, type WindowsPath } from './paths';
+import type { AclOp, DenyReadGlobPlan, LaunchSpec, TokenSpec, WindowsElevatedPlan, WindowsPlan, WindowsTokenPlan } from './plan-types';
+import { renderRunnerRequest, renderSetupRequest } from './render-request';
+import { resolveWindowsPolicy, type WindowsResolvedPolicy } from './resolve';
+import {
+  EVERYONE_SID,
+  MASK_ALLOW_WRITE,
+  MASK_GRANT_READ,
+  MASK_NUL_DEVICE,
+  TOKEN_FLAG_NAMES,
+  TOKEN_FLAGS,
+} from './security-ids';
+
+export interface PlanWindowsOptions {
+  /** The command's working directory: an absolute Windows path. */
+  cwd: string;
+  backend?: 'auto' | WindowsBackend;
+  command: string[];
+  /** The child's environment as the caller would pass it (TEMP, TMP, USERPROFILE, proxies...). */
+  env?: Record<string, string>;
+  host?: WindowsHostView;
+  /** The effective policy in PermissionProfile wire form (the dispatcher computes it). */
+  permissionProfile: Record<string, unknown>;
+  /** Where the elevated backend keeps its state; default `%USERPROFILE%\.codex`. */
+  codexHome?: string;
+  /** Directory holding codex-sandbox-helper.exe and codex-sandbox-setup.exe; default `<codexHome>\.sandbox-bin`. */
+  helperDir?: string;
+  /**
+   * Accept the restricted token's environment-only network block (B4.2) for a restricted network.
+   * Without it a restricted network needs the elevated backend, which blocks it at OS level.
+   */
+  acceptAdvisoryNetworkBlock?: boolean;
+}
+
+/** Bumped whenever what setup provisions changes, so old installs are re-provisioned. */
+export const WINDOWS_SETUP_VERSION = 1;
+
+export const SANDBOX_ACCOUNTS = {
+  offline: 'CodexSandboxOffline',
+  online: 'CodexSandboxOnline',
+  group: 'CodexSandboxUsers',
+} as const;
+
+/**
+ * Profile children never granted to the sandbox accounts: credential stores and tool configs
+ * (B6), compared case-insensitively by the setup executable.
+ */
+export const PROFILE_CHILDREN_EXCLUDED = [
+  '.ssh', '.tsh', '.brev', '.gnupg', '.aws', '.azure', '.kube', '.docker', '.config', '.npm', '.pki', '.terraform.d',
+];
+
+const DEFAULT_DESKTOP = 'Winsta0\\Default';
+
+function launchSpec(command: string[], cwd: WindowsPath, env: Record<string, string>): LaunchSpec {
+  // Without an interactive desktop (an SSH session) the child gets none, as the reference does.
+  const headless = ['SSH_CONNECTION', 'SSH_CLIENT', 'SSH_TTY'].some((k) => (getWindowsEnv(env, k) ?? '') !== '');
+  return {
+    commandLine: buildWindowsCommandLine(command),
+    cwd: formatWindowsPath(cwd),
+    desktop: headless ? null : DEFAULT_DESKTOP,
+    killOnJobClose: true,
+  };
+}
+
+function tokenSpec(capabilitySids: string[], withUserSid: boolean): TokenSpec {
+  return {
+    flags: [...TOKEN_FLAG_NAMES],
+    flagBits: TOKEN_FLAGS,
+    restrictingSids: [...capabilitySids, ...(withUserSid ? ['@user'] : []), '@logon', EVERYONE_SID],
+    // Not the user SID: the default DACL covers objects the child creates, such as the pipes a
+    // PowerShell pipeline makes, and those need only the restricting identities (B4.3).
+    defaultDaclSids: ['@logon', EVERYONE_SID, ...capabilitySids],
+    enablePrivileges: ['SeChangeNotifyPrivilege'],
+    retryWithoutUserSidOn: withUserSid ? [5, 1312] : [],
+  };
+}
+
+function windowsDir(env: Record<string, string>, name: string, fallback: string): string {
+  const value = getWindowsEnv(env, name);
+  const parsed = value === undefined ? null : tryParseWindowsPath(value);
+  return parsed === null ? fallback : formatWindowsPath(parsed);
+}
+
+/**
+ * `C:\Windows`, `C:\Program Files`, `C:\Program Files (x86)`, `C:\ProgramData` (B6), taken from
+ * SystemRoot/ProgramFiles/ProgramFiles(x86)/ProgramData when set, because Windows need not be on
+ * C: (B11 caution 5).
+ */
+export function windowsPlatformDefaultReadRoots(env: Record<string, string>): string[] {
+  return [
+    windowsDir(env, 'SystemRoot', 'C:\\Windows'),
+    windowsDir(env, 'ProgramFiles', 'C:\\Program Files'),
+    windowsDir(env, 'ProgramFiles(x86)', 'C:\\Program Files (x86)'),
+    windowsDir(env, 'ProgramData', 'C:\\ProgramData'),
+  ];
+}
+
+function baseEnforcement(backend: WindowsBackend): Enforcement {
+  return { backend, filesystem: true, network: 'not-restricted', noNewPrivs: false, seccomp: false, handled: [], skippedHardening: [] };
+}
+
+function planToken(
+  policy: SandboxPolicy,
+  resolved: WindowsResolvedPolicy,
+  opts: PlanWindowsOptions,
+  env: Record<string, string>,
+  helperDir: string,
+): WindowsTokenPlan {
+  const roots = capabilityRoots(resolved, 'machine');
+  const roSid = roots.length === 0 ? readOnlySid('machine') : null;
+  const sids = roSid === null ? roots.map((r) => r.sid) : [roSid];
+  const token = tokenSpec(sids, false);
+  const aclOps = tokenAclOps(resolved, roots, roSid);
+  const advisory = policy.network === 'restricted';
+  const childEnv = tokenChildEnv(env, advisory);
+  const launch = launchSpec(opts.command, resolved.cwd, env);
+  const enforcement = baseEnforcement('windows-token');
+  enforcement.handled = ['restricted-token:write-restricted', 'capability-sids', 'dacl:allow-write', 'dacl:deny-write', 'job:kill-on-close'];
+  if (advisory) enforcement.skippedHardening = ['network: environment-only block (proxy variables at a dead port); sockets are not blocked'];
+  const requires: Requirement[] = [
+    { capability: 'windows:create-restricted-token', reason: 'the command runs under a WRITE_RESTRICTED token whose capability SIDs are allowed only on the writable roots' },
+    { capability: 'windows:write-dac', reason: 'the runner adds allow and deny-write ACEs on the writable roots and carve-outs, which the user must own' },
+  ];
+  return {
+    backend: 'windows-token',
+    platform: 'windows',
+    argv: [`${helperDir}\\codex-sandbox-helper.exe`, '--request-stdin'],
+    env: childEnv.set,
+    requires,
+    hostPrep: [],
+    enforcement,
+    permissionProfile: opts.permissionProfile,
+    cwd: formatWindowsPath(resolved.cwd),
+    capabilityRoots: roots,
+    readOnlySid: roSid,
+    token,
+    aclOps,
+    launch,
+    runnerRequest: renderRunnerRequest({ backend: 'windows-token', token, aclOps, env: childEnv.set, advisoryNetworkBlock: childEnv.advisoryNetworkBlock, launch, logon: null }),
+    warnings: resolved.warnings,
+    advisoryNetworkBlock: childEnv.advisoryNetworkBlock,
+  };
+}
+
+function uniquePaths(paths: string[]): string[] {
+  const out: string[] = [];
+  for (const p of paths) if (!out.some((q) => q.toUpperCase() === p.toUpperCase())) out.push(p);
+  return out;
+}
+
+function planElevated(
+  policy: SandboxPolicy,
+  resolvedIn: WindowsResolvedPolicy,
+  opts: PlanWindowsOptions,
+  env: Record<string, string>,
+  codexHome: WindowsPath,
+  helperDir: string,
+): WindowsElevatedPlan {
+  const home = formatWindowsPath(codexHome);
+  const stateDirs = { sandbox: `${home}\\.sandbox`, secrets: `${home}\\.sandbox-secrets`, bin: `${home}\\.sandbox-bin` };
+  const warnings = [...resolvedIn.warnings];
+  // Never give the sandbox write access to its own state (B5.1): such roots are dropped, which
+  // narrows the policy (allowed) and is reported.
+  const resolved: WindowsResolvedPolicy = {
+    ...resolvedIn,
+    writableRoots: resolvedIn.writableRoots.filter((r) => {
+      const inside = isWindowsPathWithin(r.root, codexHome);
+      if (inside) warnings.push(`writable root ${formatWindowsPath(r.root)} is inside the sandbox state directory ${home} and is not granted`);
+      return !inside;
+    }),
+  };
+  const roots = capabilityRoots(resolved, 'machine');
+  const roSid = roots.length === 0 ? readOnlySid('machine') : null;
+  const sids = roSid === null ? roots.map((r) => r.sid) : [roSid];
+  const token = tokenSpec(sids, true);
+
+  const host = opts.host ?? lexicalWindowsHost;
+  const denyReadPaths = resolved.denyReadPaths.map(formatWindowsPath);
+  const denyReadGlobs: DenyReadGlobPlan[] = resolved.denyReadGlobs.map((pattern) => {
+    const g = describeDenyReadGlob(pattern, policy.fileSystem.kind === 'restricted' ? policy.fileSystem.globScanMaxDepth : undefined);
+    return { ...g, matches: expandDenyReadGlob(g, host) };
+  });
+  const denyParsed = resolved.denyReadPaths;
+  const writeParsed = resolved.writableRoots.map((r) => r.root);
+  const profile = tryParseWindowsPath(getWindowsEnv(env, 'USERPROFILE') ?? '');
+  const candidates: WindowsPath[] = [
+    ...[helperDir, ...windowsPlatformDefaultReadRoots(env)].map((p) => tryParseWindowsPath(p) as WindowsPath),
+    resolved.cwd,
+    ...writeParsed,
+    ...resolved.readableRoots,
+  ];
+  // Dropped: write roots (they get the write grant), anything under a deny-read path (the deny
+  // would win anyway; the grant would only confuse audits), and USERPROFILE itself, which is
+  // always expanded child by child so that credential stores stay private (B6).
+  const readRoots = uniquePaths(
+    candidates
+      .filter((p) => !writeParsed.some((w) => windowsPathsEqual(w, p)))
+      .filter((p) => !denyParsed.some((d) => isWindowsPathWithin(p, d)))
+      .filter((p) => profile === null || !windowsPathsEqual(p, profile))
+      .map(formatWindowsPath),
+  );
+  const profileChildren =
+    profile === null ? null : { parent: formatWindowsPath(profile), exceptNames: [...PROFILE_CHILDREN_EXCLUDED] };
+
+  const runAs = policy.network === 'restricted' ? 'offline' : 'online';
+  const accounts = { ...SANDBOX_ACCOUNTS, runAs } as const;
+  const net = offlineNetworkSettings(env);
+  const firewall = planOfflineFirewall(net.proxyPorts, net.allowLocalBinding);
+
+  const aclOps = elevatedAclOps({
+    resolved,
+    roots,
+    group: SANDBOX_ACCOUNTS.group,
+    denyReadPaths,
+    denyReadMatches: uniquePaths(denyReadGlobs.flatMap((g) => g.matches)),
+    readRoots,
+    profileChildren,
+  });
+  const stateDirOps: AclOp[] = [
+    { kind: 'ace', action: 'deny', path: stateDirs.secrets, principals: [SANDBOX_ACCOUNTS.group], mask: MASK_ALLOW_WRITE, ifMissing: 'create-dir', reason: 'state-dir' },
+    { kind: 'ace', action: 'allow', path: stateDirs.sandbox, principals: [SANDBOX_ACCOUNTS.group], mask: MASK_ALLOW_WRITE, ifMissing: 'create-dir', reason: 'state-dir' },
+    { kind: 'ace', action: 'allow', path: stateDirs.bin, principals: [SANDBOX_ACCOUNTS.group], mask: MASK_GRANT_READ, ifMissing: 'create-dir', reason: 'state-dir' },
+  ];
+  const nulOp: AclOp = { kind: 'nul-device', principals: sids, mask: MASK_NUL_DEVICE };
+
+  const childEnv = elevatedChildEnv(env, findGitRoot(resolved.cwd, host));
+  const launch = launchSpec(opts.command, resolved.cwd, env);
+  const secretsFile = `${stateDirs.secrets}\\sandbox_users.txt`;
+  const enforcement = baseEnforcement('windows-elevated');
+  enforcement.network = runAs === 'offline' ? 'enforced' : 'not-restricted';
+  enforcement.handled = [
+    'sandbox-account',
+    'restricted-token:write-restricted',
+    'capability-sids',
+    'dacl:deny-read',
+    'dacl:deny-write',
+    'dacl:read-grants',
+    'job:kill-on-close',
+    ...(runAs === 'offline' ? ['firewall:offline-account'] : []),
+  ];
+  // The reference adds WFP filters (DNS, DoT, SMB, ICMP) as best effort; they are not built here.
+  if (runAs === 'offline') enforcement.skippedHardening = ['wfp-filters'];
+  const setupAclOps = [...stateDirOps, ...aclOps];
+  return {
+    backend: 'windows-elevated',
+    platform: 'windows',
+    argv: [`${helperDir}\\codex-sandbox-helper.exe`, '--request-stdin'],
+    env: childEnv.set,
+    requires: [
+      { capability: 'windows:sandbox-setup', reason: 'the sandbox accounts, group, stored credentials and firewall rules are provisioned once, elevated, by codex-sandbox-setup.exe' },
+      { capability: 'windows:write-dac', reason: 'setup adds deny-read, deny-write and grant ACEs on the policy paths, which the user must own' },
+    ],
+    hostPrep: [],
+    enforcement,
+    permissionProfile: opts.permissionProfile,
+    cwd: formatWindowsPath(resolved.cwd),
+    capabilityRoots: roots,
+    readOnlySid: roSid,
+    token,
+    aclOps: setupAclOps,
+    launch,
+    runnerRequest: renderRunnerRequest({
+      backend: 'windows-elevated',
+      token,
+      aclOps: [nulOp],
+      env: childEnv.set,
+      advisoryNetworkBlock: null,
+      launch,
+      logon: { user: SANDBOX_ACCOUNTS[runAs], secretsFile, requestDir: `${stateDirs.sandbox}\\requests` },
+    }),
+    warnings: [...new Set(warnings)],
+    accounts,
+    stateDirs,
+    readRoots,
+    profileChildren,
+    denyReadPaths,
+    denyReadGlobs,
+    denyWritePaths: denyWriteTargets(resolved).map((t) => formatWindowsPath(t.path)),
+    firewall,
+    setupArgv: [`${helperDir}\\codex-sandbox-setup.exe`, '--request-stdin'],
+    setupRequest: renderSetupRequest({
+      setupVersion: WINDOWS_SETUP_VERSION,
+      accounts: SANDBOX_ACCOUNTS,
+      stateDirs,
+      secretsFile,
+      markerFile: `${stateDirs.sandbox}\\setup_marker.txt`,
+      aclOps: setupAclOps,
+      firewall,
+    }),
+  };
+}
+
+function codexHomeOf(opts: PlanWindowsOptions, env: Record<string, string>): WindowsPath | null {
+  if (opts.codexHome !== undefined) {
+    const parsed = tryParseWindowsPath(opts.codexHome);
+    if (parsed === null) {
+      throw new UsageError(`codexHome "${opts.codexHome}" is not an absolute Windows path; pass one such as C:\\Users\\me\\.codex`, { value: opts.codexHome, path: ['codexHome'] });
+    }
+    return parsed;
+  }
+  const profile = tryParseWindowsPath(getWindowsEnv(env, 'USERPROFILE') ?? '');
+  return profile === null ? null : { ...profile, parts: [...profile.parts, '.codex'] };
+}
+
+/**
+ * Plans a command for Windows: chooses the backend (or checks the forced one) and returns the
+ * plan, or throws E_UNSUPPORTED_POLICY (a shape the backend cannot express), E_POLICY_INVALID
+ * (a path that is not a Windows path) or E_USAGE (no command, over-long command line).
+ */
+export function planWindows(policy: SandboxPolicy, opts: PlanWindowsOptions): WindowsPlan {
+  const env = opts.env ?? {};
+  if (policy.fileSystem.kind !== 'restricted') checkWindowsEnforceable(policy, null);
+  const resolved = resolveWindowsPolicy(policy, { cwd: opts.cwd, env, host: opts.host ?? lexicalWindowsHost });
+  const backend = chooseWindowsBackend(policy, resolved, opts.backend ?? 'auto', opts.acceptAdvisoryNetworkBlock === true);
+  const codexHome = codexHomeOf(opts, env);
+  if (backend === 'windows-token') {
+    const helperDir = opts.helperDir ?? (codexHome === null ? '.' : `${formatWindowsPath(codexHome)}\\.sandbox-bin`);
+    return planToken(policy, resolved, opts, env, helperDir);
+  }
+  if (codexHome === null) {
+    throw new UsageError(
+      'the elevated Windows sandbox needs a state directory: USERPROFILE is not set in the environment and no codexHome was given; set USERPROFILE (e.g. C:\\Users\\me) or pass codexHome',
+      { path: ['codexHome'] },
+    );
+  }
+  const helperDir = opts.helperDir ?? `${formatWindowsPath(codexHome)}\\.sandbox-bin`;
+  return planElevated(policy, resolved, opts, env, codexHome, helperDir);
+}
