@@ -1,12 +1,13 @@
 // config/path-fields: relative-path resolution per layer (config.md §3). Fields typed as absolute
 // paths are resolved against the base directory of the layer that set them, before merging, so a
 // relative path always means "relative to the file that wrote it". Unknown keys are untouched.
-import * as nodePath from 'node:path';
+import { expandHome, resolveAgainstBase } from '../policy/paths';
 import { getPath } from './merge';
 import { isTable, type TomlTable } from './toml-source';
 
 export interface PathContext {
   home: string | undefined;
+  /** Trust keys are compared case-insensitively on Windows (config.md §2.3). */
   windows: boolean;
 }
 
@@ -26,25 +27,14 @@ const SINGLE_PATH_FIELDS = [
 /** Fields whose value is an array of paths. */
 const PATH_LIST_FIELDS = ['sandbox_workspace_write.writable_roots', 'js_repl_node_module_dirs'];
 
-export function isAbsoluteFor(path: string, ctx: PathContext): boolean {
-  return ctx.windows ? nodePath.win32.isAbsolute(path) && !/^[\\/](?![\\/])/.test(path) : path.startsWith('/');
-}
-
-/** `~` and `~/x` (also `~//x`, and `~\x` on Windows) become paths under home; else unchanged. */
+/** `~` and `~/x` become paths under home; anything else is returned unchanged. */
 export function expandHomePath(path: string, ctx: PathContext): string {
-  if (ctx.home === undefined) return path;
-  if (path === '~') return ctx.home;
-  const sep = ctx.windows ? /^~[\\/]+/ : /^~\/+/;
-  const m = sep.exec(path);
-  if (m === null) return path;
-  return (ctx.windows ? nodePath.win32 : nodePath.posix).join(ctx.home, path.slice(m[0].length));
+  return expandHome(path, ctx.home);
 }
 
 /** Lexically resolves `path` against an absolute `base`: home first, absolute kept, `..` folded. */
 export function resolveConfigPath(path: string, base: string, ctx: PathContext): string {
-  const expanded = expandHomePath(path, ctx);
-  const lib = ctx.windows ? nodePath.win32 : nodePath.posix;
-  return isAbsoluteFor(expanded, ctx) ? lib.normalize(expanded) : lib.resolve(base, expanded);
+  return resolveAgainstBase(path, base, ctx.home);
 }
 
 function expandWildcards(table: TomlTable, pattern: string[]): string[][] {

@@ -1,0 +1,359 @@
+// config/load-layers: builds the config layer stack (config.md §1.2, §2): system, user, project
+// `.codex/` folders from the project root down to cwd (trust-gated, denylist-stripped), `-c`
+// session flags, and the legacy managed config from file and MDM. Every read goes through the
+// injected ConfigReader; a missing file is an empty layer, any other read failure is an error.
+import { createHash } from 'node:crypto';
+import * as nodePath from 'node:path';
+import { ConfigParseError } from '../errors';
+import { validateConfigLayer, isStringArray } from './config-schema';
+import { layerDisplayName, PRECEDENCE, type ConfigLayer, type LayerSource, type TrustDecision } from './layer-types';
+import { getPath, mergeTomlValues } from './merge';
+import { buildOverridesTable, parseCliOverride } from './overrides';
+import { resolveLayerPaths, type PathContext } from './path-fields';
+import type { ConfigReader, MdmReader } from './reader';
+import { configError, isTable, parseTomlText, type TomlTable, type ValueOrigin } from './toml-source';
+
+export const MDM_DOMAIN = 'com.openai.codex';
+
+/** Keys repo content may not set, because they redirect credentials or commands (§2.3). */
+const PROJECT_DENYLIST: string[][] = [
+  ['openai_base_url'],
+  ['chatgpt_base_url'],
+  ['apps_mcp_product_sku'],
+  ['model_provider'],
+  ['model_providers'],
+  ['notify'],
+  ['profile'],
+  ['profiles'],
+  ['experimental_realtime_webrtc_call_base_url'],
+  ['experimental_realtime_ws_base_url'],
+  ['otel'],
+  ['features', 'respect_system_proxy'],
+];
+
+export interface LayerLoadOptions {
+  cwd: string;
+  codexHome: string;
+  reader: ConfigReader;
+  cliOverrides: readonly string[];
+  systemConfigPath: string;
+  managedConfigPath: string;
+  mdm: MdmReader | undefined;
+  pathCtx: PathContext;
+}
+
+export interface LayerStack {
+  /** Lowest precedence first. */
+  layers: ConfigLayer[];
+  warnings: string[];
+  projectRoot: string;
+  /** The trust decision for cwd (§2.4 couples the default sandbox mode to it). */
+  cwdTrust: TrustDecision;
+  userConfigFile: string;
+}
+
+function sortedJson(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedJson);
+  if (isTable(value)) {
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, sortedJson(value[k])]),
+    );
+  }
+  return value;
+}
+
+export function layerVersion(config: TomlTable): string {
+  return `sha256:${createHash('sha256').update(JSON.stringify(sortedJson(config))).digest('hex')}`;
+}
+
+function makeLayer(source: LayerSource, config: TomlTable, origin: ValueOrigin, disabledReason?: string): ConfigLayer {
+  const layer: ConfigLayer = {
+    source,
+    name: layerDisplayName(source),
+    precedence: PRECEDENCE[source.type],
+    config,
+    version: layerVersion(config),
+    origin,
+  };
+  if (disabledReason !== undefined) layer.disabledReason = disabledReason;
+  return layer;
+}
+
+function readText(reader: ConfigReader, file: string, what: string): string | undefined {
+  try {
+    return reader.readFile(file);
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new ConfigParseError(`Failed to read ${what} ${file}: ${reason}; check the file's permissions`, {
+      source: { file },
+      cause: err,
+    });
+  }
+}
+
+/** Reads, parses, checks and path-resolves one config file; missing means an empty table. */
+function loadFileLayer(
+  opts: LayerLoadOptions,
+  file: string,
+  what: string,
+): { config: TomlTable; origin: ValueOrigin; present: boolean } {
+  const read = readText(opts.reader, file, what);
+  const text = read ?? '';
+  const origin: ValueOrigin = { kind: 'file', file, text };
+  const config = parseTomlText(text, file, what);
+  validateConfigLayer(config, origin);
+  resolveLayerPaths(config, nodePath.dirname(file), opts.pathCtx);
+  return { config, origin, present: read !== undefined };
+}
+
+/** Decodes an MDM base64 value; empty or unset means absent. */
+export function decodeMdmValue(raw: string | undefined): string | undefined {
+  const trimmed = raw?.trim();
+  if (trimmed === undefined || trimmed === '') return undefined;
+  return Buffer.from(trimmed, 'base64').toString('utf8');
+}
+
+function sameDir(a: string, b: string, reader: ConfigReader): boolean {
+  if (a === b) return true;
+  const ra = reader.realpath(a);
+  return ra !== undefined && ra === reader.realpath(b);
+}
+
+/** cwd, then its lexical ancestors: the first directory holding any marker is the root (§2.1). */
+function findProjectRoot(cwd: string, markers: string[], reader: ConfigReader): string {
+  if (markers.length === 0) return cwd;
+  for (let dir = cwd; ; dir = nodePath.dirname(dir)) {
+    for (const marker of markers) {
+      if (reader.stat(nodePath.join(dir, marker)) !== undefined) return dir;
+    }
+    if (nodePath.dirname(dir) === dir) return cwd;
+  }
+}
+
+/**
+ * The git "repo root for trust": the directory holding `.git`; for a linked worktree (a `.git`
+ * file pointing into `<main>/.git/worktrees/<name>`) the main checkout's root.
+ */
+function repoRootForTrust(start: string, reader: ConfigReader): string | undefined {
+  for (let dir = start; ; dir = nodePath.dirname(dir)) {
+    const dotGit = nodePath.join(dir, '.git');
+    const kind = reader.stat(dotGit);
+    if (kind === 'dir') return dir;
+    if (kind === 'file') {
+      let text: string | undefined;
+      try {
+        text = reader.readFile(dotGit);
+      } catch {
+        return dir;
+      }
+      const m = /^\s*gitdir:\s*(.+?)\s*$/m.exec(text ?? '');
+      if (m !== null) {
+        const gitdir = nodePath.resolve(dir, m[1]);
+        const wt = /^(.*)[\\/]\.git[\\/]worktrees[\\/][^\\/]+[\\/]?$/.exec(gitdir);
+        if (wt !== null) return wt[1];
+      }
+      return dir;
+    }
+    if (nodePath.dirname(dir) === dir) return undefined;
+  }
+}
+
+function trustKeys(path: string, reader: ConfigReader, windows: boolean): string[] {
+  const canonical = reader.realpath(path) ?? path;
+  const keys = canonical === path ? [canonical] : [canonical, path];
+  return windows ? keys.map((k) => k.toLowerCase()) : keys;
+}
+
+function lookupTrust(projects: TomlTable, path: string, reader: ConfigReader, windows: boolean): TrustDecision {
+  const entries = Object.entries(projects);
+  for (const key of trustKeys(path, reader, windows)) {
+    // Exact first; the case-normalized pass only matters on Windows (§2.3).
+    const hit =
+      entries.find(([k]) => k === key) ?? (windows ? entries.find(([k]) => k.toLowerCase() === key) : undefined);
+    const level = hit === undefined ? undefined : getPath(hit[1], ['trust_level']);
+    if (level === 'trusted' || level === 'untrusted') return { level, key: hit![0] };
+  }
+  return { level: undefined, key: undefined };
+}
+
+interface TrustContext {
+  projects: TomlTable;
+  projectRoot: string;
+  repoRoot: string | undefined;
+  reader: ConfigReader;
+  windows: boolean;
+}
+
+/** Decision for one directory: itself, then the project root, then the repo root (§2.3). */
+function decideTrust(dir: string, ctx: TrustContext): TrustDecision & { displayKey: string } {
+  const candidates = [dir, ctx.projectRoot, ...(ctx.repoRoot === undefined ? [] : [ctx.repoRoot])];
+  for (const candidate of candidates) {
+    const decision = lookupTrust(ctx.projects, candidate, ctx.reader, ctx.windows);
+    if (decision.level !== undefined) return { ...decision, displayKey: decision.key! };
+  }
+  const fallback = ctx.repoRoot ?? ctx.projectRoot;
+  return { level: undefined, key: undefined, displayKey: trustKeys(fallback, ctx.reader, ctx.windows)[0] };
+}
+
+function stripDenylisted(config: TomlTable): string[] {
+  const stripped: string[] = [];
+  for (const path of PROJECT_DENYLIST) {
+    const parent = getPath(config, path.slice(0, -1));
+    const last = path[path.length - 1];
+    if (isTable(parent) && last in parent) {
+      delete parent[last];
+      stripped.push(path.join('.'));
+    }
+  }
+  return stripped;
+}
+
+function loadProjectLayers(
+  opts: LayerLoadOptions,
+  projectRoot: string,
+  trust: TrustContext,
+  userFile: string,
+  warnings: string[],
+): ConfigLayer[] {
+  const dirs: string[] = [];
+  for (let dir = opts.cwd; ; dir = nodePath.dirname(dir)) {
+    dirs.push(dir);
+    if (dir === projectRoot || nodePath.dirname(dir) === dir) break;
+  }
+  dirs.reverse();
+  const layers: ConfigLayer[] = [];
+  for (const dir of dirs) {
+    const dotCodex = nodePath.join(dir, '.codex');
+    if (opts.reader.stat(dotCodex) !== 'dir') continue;
+    // A `.codex` that is CODEX_HOME is the user layer, never a project layer (§2.2).
+    if (sameDir(dotCodex, opts.codexHome, opts.reader)) continue;
+    const decision = decideTrust(dir, trust);
+    const file = nodePath.join(dotCodex, 'config.toml');
+    const source: LayerSource = { type: 'project', dotCodexFolder: dotCodex };
+    const text = readText(opts.reader, file, 'project config file') ?? '';
+    const origin: ValueOrigin = { kind: 'file', file, text };
+    let config: TomlTable;
+    if (decision.level === 'trusted') {
+      try {
+        config = parseTomlText(text, file, 'project config file');
+      } catch (err) {
+        throw new ConfigParseError(`Error parsing project config file ${file}: ${(err as Error).message}`, {
+          source: (err as ConfigParseError).source ?? { file },
+          cause: err,
+        });
+      }
+      validateConfigLayer(config, origin);
+    } else {
+      // An untrusted project's file is never used, so a syntax error in it is not an error (§2.3).
+      try {
+        config = parseTomlText(text, file, 'project config file');
+      } catch {
+        config = {};
+      }
+    }
+    resolveLayerPaths(config, dotCodex, opts.pathCtx);
+    const stripped = stripDenylisted(config);
+    if (decision.level === 'trusted') {
+      if (stripped.length > 0) {
+        warnings.push(
+          `Ignored unsupported project-local config keys in ${file}: ${stripped.join(', ')}. If you want these settings to apply, manually set them in your user-level config.toml.`,
+        );
+      }
+      layers.push(makeLayer(source, config, origin));
+      continue;
+    }
+    const reason =
+      decision.level === 'untrusted'
+        ? `${decision.displayKey} is marked as untrusted in ${userFile}. To load project-local config, hooks, and exec policies, mark it trusted.`
+        : `To load project-local config, hooks, and exec policies, add ${decision.displayKey} as a trusted project in ${userFile}.`;
+    layers.push(makeLayer(source, config, origin, reason));
+  }
+  return layers;
+}
+
+function overridesLayer(opts: LayerLoadOptions): ConfigLayer | undefined {
+  if (opts.cliOverrides.length === 0) return undefined;
+  const config = buildOverridesTable(opts.cliOverrides.map(parseCliOverride));
+  const origin: ValueOrigin = { kind: 'flag', flag: '-c' };
+  validateConfigLayer(config, origin);
+  resolveLayerPaths(config, opts.cwd, opts.pathCtx);
+  return makeLayer({ type: 'sessionFlags' }, config, origin);
+}
+
+function mdmConfigLayer(opts: LayerLoadOptions): ConfigLayer | undefined {
+  const text = decodeMdmValue(opts.mdm?.read('config_toml_base64'));
+  if (text === undefined) return undefined;
+  const file = `MDM ${MDM_DOMAIN}:config_toml_base64`;
+  const origin: ValueOrigin = { kind: 'file', file, text };
+  const config = parseTomlText(text, file, 'managed config');
+  validateConfigLayer(config, origin);
+  // Only absolute or `~/` paths are expected here; relative ones resolve against CODEX_HOME (§3).
+  resolveLayerPaths(config, opts.codexHome, opts.pathCtx);
+  return makeLayer({ type: 'legacyManagedConfigTomlFromMdm' }, config, origin);
+}
+
+function mergeEnabled(layers: readonly ConfigLayer[]): TomlTable {
+  return layers.filter((l) => l.disabledReason === undefined).reduce((acc, l) => mergeTomlValues(acc, l.config), {} as TomlTable);
+}
+
+/** The markers from everything loaded before the project layers; projects cannot set their own. */
+function projectRootMarkers(preProject: readonly ConfigLayer[]): string[] {
+  let found: { value: unknown; layer: ConfigLayer } | undefined;
+  for (const layer of preProject) {
+    if ('project_root_markers' in layer.config) found = { value: layer.config.project_root_markers, layer };
+  }
+  if (found === undefined) return ['.git'];
+  if (!isStringArray(found.value)) {
+    throw configError(found.layer.origin, ['project_root_markers'], 'project_root_markers must be an array of strings', found.value, 'value');
+  }
+  return found.value;
+}
+
+export function loadConfigLayers(opts: LayerLoadOptions): LayerStack {
+  const warnings: string[] = [];
+  const userFile = nodePath.join(opts.codexHome, 'config.toml');
+  const cli = overridesLayer(opts);
+
+  const system = loadFileLayer(opts, opts.systemConfigPath, 'config file');
+  const user = loadFileLayer(opts, userFile, 'config file');
+  const layers: ConfigLayer[] = [
+    makeLayer({ type: 'system', file: opts.systemConfigPath }, system.config, system.origin),
+    makeLayer({ type: 'user', file: userFile }, user.config, user.origin),
+  ];
+
+  const preProject = cli === undefined ? layers : [...layers, cli];
+  const preMerged = mergeEnabled(preProject);
+  const projectRoot = findProjectRoot(opts.cwd, projectRootMarkers(preProject), opts.reader);
+  const projects = isTable(preMerged.projects) ? preMerged.projects : {};
+  const trust: TrustContext = {
+    projects,
+    projectRoot,
+    repoRoot: repoRootForTrust(opts.cwd, opts.reader),
+    reader: opts.reader,
+    windows: opts.pathCtx.windows,
+  };
+  layers.push(...loadProjectLayers(opts, projectRoot, trust, userFile, warnings));
+  if (cli !== undefined) layers.push(cli);
+
+  const managed = loadFileLayer(opts, opts.managedConfigPath, 'managed config file');
+  if (managed.present) {
+    layers.push(makeLayer({ type: 'legacyManagedConfigTomlFromFile', file: opts.managedConfigPath }, managed.config, managed.origin));
+  }
+  const mdm = mdmConfigLayer(opts);
+  if (mdm !== undefined) layers.push(mdm);
+
+  const cwdDecision = decideTrust(opts.cwd, trust);
+  return {
+    layers,
+    warnings,
+    projectRoot,
+    cwdTrust: { level: cwdDecision.level, key: cwdDecision.key },
+    userConfigFile: userFile,
+  };
+}
+
+export function effectiveConfig(stack: LayerStack): TomlTable {
+  return mergeEnabled(stack.layers);
+}

@@ -1,0 +1,263 @@
+// config/permissions-compile: `[permissions.<name>]` profiles to a SandboxPolicy (policy-model.md
+// §7.2, §7.3): built-in profiles, `extends` chains, filesystem tables compiled into entries in key
+// order (the reference's TOML tables are sorted maps), extra workspace roots, and the network.
+// Tables reaching this file have passed permissions-schema, so only selection errors remain.
+import { ConfigParseError } from '../errors';
+import type { FileSystemEntry, FileSystemPath, FileSystemSpecialPath, SandboxPolicy } from '../policy/types';
+import { mergeTomlValues } from './merge';
+import { expandHomePath, resolveConfigPath, type PathContext } from './path-fields';
+import { PROJECT_ROOTS_GLOB_PREFIX } from '../policy/resolve-entries';
+import { isGlob, trailingSubtree } from './permissions-schema';
+import { configError, isTable, type TomlTable, type ValueOrigin } from './toml-source';
+
+export const BUILTIN_PROFILES = [':read-only', ':workspace', ':danger-full-access'] as const;
+const EXTENSIBLE_BUILTINS = [':read-only', ':workspace'];
+
+/** The flags of `[sandbox_workspace_write]` that still shape `:workspace` (§7.3). */
+export interface WorkspaceFlags {
+  networkAccess: boolean;
+  excludeTmpdirEnvVar: boolean;
+  excludeSlashTmp: boolean;
+}
+
+export interface CompiledProfile {
+  policy: SandboxPolicy;
+  /** Extra project roots from `[permissions.<name>.workspace_roots]`, absolute (cwd is implied). */
+  workspaceRoots: string[];
+  warnings: string[];
+  /** Settings in the profile this package cannot enforce (e.g. domain allow-lists). */
+  unenforceable: { key: string; reason: string }[];
+}
+
+export interface ProfileSource {
+  table: TomlTable;
+  /** Where to point errors about this profile. */
+  origin: ValueOrigin;
+  path: (string | number)[];
+}
+
+/** The built-in expansions as TOML tables, so `extends` merges them like any parent. */
+function builtinTable(name: string, flags: WorkspaceFlags): TomlTable | undefined {
+  if (name === ':read-only') return { filesystem: { ':root': 'read' } };
+  if (name !== ':workspace') return undefined;
+  const fs: TomlTable = {
+    ':root': 'read',
+    ':workspace_roots': { '.': 'write', '.git': 'read', '.agents': 'read', '.codex': 'read' },
+  };
+  if (!flags.excludeSlashTmp) fs[':slash_tmp'] = 'write';
+  if (!flags.excludeTmpdirEnvVar) fs[':tmpdir'] = 'write';
+  return { filesystem: fs, network: { enabled: flags.networkAccess } };
+}
+
+/** Byte order of UTF-8, as Rust's BTreeMap<String, _> orders keys. */
+function byteOrder(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
+
+const TOKENS: Record<string, FileSystemSpecialPath['kind']> = {
+  ':root': 'root',
+  ':minimal': 'minimal',
+  // policy-model.md §0.3: three spellings of the project roots across the reference's eras.
+  ':workspace_roots': 'project_roots',
+  ':project_roots': 'project_roots',
+  ':cwd': 'project_roots',
+  ':tmpdir': 'tmpdir',
+  ':slash_tmp': 'slash_tmp',
+};
+
+function accessOf(value: string): FileSystemEntry['access'] {
+  return value === 'none' ? 'deny' : (value as FileSystemEntry['access']);
+}
+
+function special(value: FileSystemSpecialPath): FileSystemPath {
+  return { type: 'special', value };
+}
+
+interface CompileContext {
+  name: string;
+  pathCtx: PathContext;
+  platform: 'linux' | 'macos' | 'windows';
+  hasDepth: boolean;
+  warnings: string[];
+}
+
+function globEntry(pattern: string, ctx: CompileContext, shown = pattern): FileSystemEntry {
+  if (ctx.platform !== 'macos' && !ctx.hasDepth && pattern.includes('**')) {
+    ctx.warnings.push(
+      `Filesystem deny-read glob \`${shown}\` uses \`**\`. Non-macOS sandboxing does not support unbounded \`**\` natively; set \`glob_scan_max_depth\` in this filesystem profile to cap Linux glob expansion and silence this warning, or enumerate explicit depths such as \`*.env\`, \`*/*.env\`, and \`*/*/*.env\`.`,
+    );
+  }
+  return { path: { type: 'glob_pattern', pattern }, access: 'deny' };
+}
+
+/** One concrete path key (absolute or `~`), possibly a glob. */
+function pathEntry(raw: string, access: FileSystemEntry['access'], ctx: CompileContext): FileSystemEntry {
+  const expanded = expandHomePath(raw, ctx.pathCtx);
+  if (isGlob(expanded)) {
+    const subtree = access === 'deny' ? undefined : trailingSubtree(expanded);
+    if (subtree !== undefined) return { path: { type: 'path', path: resolveConfigPath(subtree, '/', ctx.pathCtx) }, access };
+    return globEntry(expanded, ctx);
+  }
+  return { path: { type: 'path', path: resolveConfigPath(expanded, '/', ctx.pathCtx) }, access };
+}
+
+/** A `:workspace_roots` entry stays symbolic; policy/ expands it once per workspace root. */
+function projectRootsEntry(sub: string, access: FileSystemEntry['access'], ctx: CompileContext): FileSystemEntry {
+  if (sub === '.') return { path: special({ kind: 'project_roots' }), access };
+  if (isGlob(sub)) {
+    const subtree = access === 'deny' ? undefined : trailingSubtree(sub);
+    if (subtree !== undefined) return { path: special({ kind: 'project_roots', subpath: subtree }), access };
+    return globEntry(`${PROJECT_ROOTS_GLOB_PREFIX}${sub}`, ctx, sub);
+  }
+  return { path: special({ kind: 'project_roots', subpath: sub }), access };
+}
+
+function compileFilesystem(fs: TomlTable, ctx: CompileContext): { entries: FileSystemEntry[]; depth?: number } {
+  const entries: FileSystemEntry[] = [];
+  const depth = typeof fs.glob_scan_max_depth === 'number' ? fs.glob_scan_max_depth : undefined;
+  for (const key of Object.keys(fs).sort(byteOrder)) {
+    if (key === 'glob_scan_max_depth') continue;
+    const value = fs[key];
+    const scoped: [string, string][] = isTable(value)
+      ? Object.keys(value)
+          .sort(byteOrder)
+          .map((sub) => [sub, value[sub] as string])
+      : [['.', value as string]];
+    for (const [sub, raw] of scoped) {
+      const access = accessOf(raw);
+      const kind = TOKENS[key];
+      if (kind === 'project_roots') {
+        entries.push(projectRootsEntry(sub, access, ctx));
+      } else if (kind !== undefined) {
+        entries.push({ path: special({ kind } as FileSystemSpecialPath), access });
+      } else if (key.startsWith(':')) {
+        ctx.warnings.push(
+          sub === '.'
+            ? `Configured filesystem path \`${key}\` is not recognized by this version of Codex and will be ignored. Upgrade Codex if this path is required.`
+            : `Configured filesystem path \`${key}\` with nested entry \`${sub}\` is not recognized by this version of Codex and will be ignored. Upgrade Codex if this path is required.`,
+        );
+        const value: FileSystemSpecialPath = sub === '.' ? { kind: 'unknown', path: key } : { kind: 'unknown', path: key, subpath: sub };
+        entries.push({ path: special(value), access });
+      } else {
+        entries.push(pathEntry(sub === '.' ? key : `${key.replace(/[\\/]+$/, '')}/${sub}`, access, ctx));
+      }
+    }
+  }
+  return depth === undefined ? { entries } : { entries, depth };
+}
+
+/** Walks `extends` child → parent and deep-merges parents first, so the child's keys win. */
+function flattenProfile(
+  name: string,
+  profiles: Record<string, ProfileSource>,
+  flags: WorkspaceFlags,
+): TomlTable {
+  const chain: string[] = [name];
+  const tables: TomlTable[] = [];
+  let current = name;
+  for (;;) {
+    const src = profiles[current];
+    const table = src === undefined ? builtinTable(current, flags) : src.table;
+    tables.unshift(table ?? {});
+    const parent = src?.table.extends;
+    if (typeof parent !== 'string') break;
+    if (chain.includes(parent)) {
+      throw configError(src!.origin, [...src!.path, 'extends'], `permissions profile inheritance cycle detected: ${[...chain, parent].join(' -> ')}`, parent, 'value');
+    }
+    if (parent.startsWith(':')) {
+      if (!EXTENSIBLE_BUILTINS.includes(parent)) {
+        throw configError(src!.origin, [...src!.path, 'extends'], `permissions profile \`${current}\` cannot extend unsupported built-in profile \`${parent}\``, parent, 'value');
+      }
+    } else if (profiles[parent] === undefined) {
+      throw configError(src!.origin, [...src!.path, 'extends'], `permissions profile \`${current}\` extends undefined profile \`${parent}\``, parent, 'value');
+    }
+    chain.push(parent);
+    current = parent;
+  }
+  const merged = tables.reduce((acc, t) => mergeTomlValues(acc, t), {} as TomlTable);
+  const own = profiles[name]?.table;
+  delete merged.extends;
+  delete merged.description;
+  if (own?.description !== undefined) merged.description = own.description;
+  return merged;
+}
+
+export interface SelectProfileInput {
+  name: string;
+  profiles: Record<string, ProfileSource>;
+  flags: WorkspaceFlags;
+  cwd: string;
+  pathCtx: PathContext;
+  platform: 'linux' | 'macos' | 'windows';
+  /** Where the selection came from, for errors: e.g. a default_permissions key or a flag. */
+  selectedBy: { origin: ValueOrigin; path: (string | number)[] } | { flag: string };
+}
+
+function selectionError(input: SelectProfileInput, message: string): ConfigParseError {
+  if ('flag' in input.selectedBy) {
+    return new ConfigParseError(`${message} (${input.selectedBy.flag})`, { source: { flag: input.selectedBy.flag }, value: input.name });
+  }
+  return configError(input.selectedBy.origin, input.selectedBy.path, message, input.name, 'value');
+}
+
+/** Compiles the named profile (built-in or defined) into a policy. */
+export function compileProfile(input: SelectProfileInput): CompiledProfile {
+  const { name } = input;
+  if (name.startsWith(':')) {
+    if (!(BUILTIN_PROFILES as readonly string[]).includes(name)) {
+      throw selectionError(input, `default_permissions refers to unknown built-in profile \`${name}\``);
+    }
+  } else if (Object.keys(input.profiles).length === 0) {
+    throw selectionError(input, 'default_permissions requires a `[permissions]` table');
+  } else if (input.profiles[name] === undefined) {
+    throw selectionError(input, `default_permissions refers to undefined profile \`${name}\``);
+  }
+  if (name === ':danger-full-access') {
+    return { policy: { fileSystem: { kind: 'unrestricted' }, network: 'enabled' }, workspaceRoots: [], warnings: [], unenforceable: [] };
+  }
+  const table = flattenProfile(name, input.profiles, input.flags);
+  const workspaceRoots = isTable(table.workspace_roots)
+    ? Object.entries(table.workspace_roots)
+        .filter(([, on]) => on === true)
+        .map(([root]) => resolveConfigPath(root, input.cwd, input.pathCtx))
+        .filter((root) => root !== input.cwd)
+    : [];
+  const fs = isTable(table.filesystem) ? table.filesystem : {};
+  const ctx: CompileContext = {
+    name,
+    pathCtx: input.pathCtx,
+    platform: input.platform,
+    hasDepth: typeof fs.glob_scan_max_depth === 'number',
+    warnings: [],
+  };
+  const { entries, depth } = compileFilesystem(fs, ctx);
+  const recognized = entries.some((e) => !(e.path.type === 'special' && e.path.value.kind === 'unknown'));
+  if (!recognized) {
+    ctx.warnings.push(
+      `Permissions profile \`${name}\` does not define any recognized filesystem entries for this version of Codex. Filesystem access will remain restricted. Upgrade Codex if this profile expects filesystem permissions.`,
+    );
+  }
+  const net = isTable(table.network) ? table.network : {};
+  const unenforceable: CompiledProfile['unenforceable'] = [];
+  for (const key of ['domains', 'unix_sockets']) {
+    if (isTable(net[key]) && Object.keys(net[key] as TomlTable).length > 0) {
+      unenforceable.push({
+        key: `permissions.${name}.network.${key}`,
+        reason: `per-${key === 'domains' ? 'domain' : 'socket'} network rules need a network proxy, which codex-sandbox does not have`,
+      });
+    }
+  }
+  for (const legacy of ['allowed_domains', 'denied_domains', 'allow_unix_sockets']) {
+    if (net[legacy] !== undefined) {
+      ctx.warnings.push(`permissions.${name}.network.${legacy} is a legacy list the reference ignores; use [permissions.${name}.network.domains] or unix_sockets`);
+    }
+  }
+  const fileSystem: SandboxPolicy['fileSystem'] =
+    depth === undefined ? { kind: 'restricted', entries } : { kind: 'restricted', entries, globScanMaxDepth: depth };
+  return {
+    policy: { fileSystem, network: net.enabled === true ? 'enabled' : 'restricted' },
+    workspaceRoots,
+    warnings: ctx.warnings,
+    unenforceable,
+  };
+}
