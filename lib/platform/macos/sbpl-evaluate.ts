@@ -135,7 +135,8 @@ function matches(filter: SbplFilter, ctx: Context, path: string | undefined = ct
       return filter.address.path === undefined || matchesPath(filter.address.path, net.unixSocket, ctx);
     }
     case 'named': {
-      const actual = ctx.request.attributes?.[filter.name];
+      // `sysctl-name-prefix` and `sysctl-name-regex` test the same attribute as `sysctl-name`.
+      const actual = ctx.request.attributes?.[filter.name.replace(/-(prefix|regex)$/, '')];
       if (actual === undefined) return false;
       return filter.args.some((arg) => {
         if (arg.type === 'regex' || filter.name.endsWith('-regex')) return regexOf(String(arg.value), ctx).test(String(actual));
