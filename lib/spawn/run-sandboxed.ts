@@ -1,0 +1,47 @@
+// spawn/run-sandboxed: runs a command in the sandbox to completion and reports what happened,
+// with denial hints mapped to the policy entries that caused them.
+import type { SandboxPlan } from '../platform/plan-sandbox';
+import { findDenials, type Denial } from './denials';
+import { startSandboxed, type SandboxSpawnOptions } from './spawn-sandboxed';
+
+export interface SandboxRunResult {
+  /** The command's exit status, or null when it was ended by a signal. */
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+  denials: Denial[];
+  plan: SandboxPlan;
+  timedOut: boolean;
+  aborted: boolean;
+}
+
+/** Runs `command` sandboxed; resolves when it and every process it started have exited. */
+export function runSandboxed(command: string[], opts: SandboxSpawnOptions): Promise<SandboxRunResult> {
+  const started = performance.now();
+  const { child, plan, resolved, ended } = startSandboxed(command, opts);
+  const cwd = opts.cwd ?? process.cwd();
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  child.stdout?.on('data', (chunk: Buffer) => out.push(chunk));
+  child.stderr?.on('data', (chunk: Buffer) => err.push(chunk));
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code, signal) => {
+      const stdout = Buffer.concat(out).toString('utf8');
+      const stderr = Buffer.concat(err).toString('utf8');
+      resolve({
+        exitCode: code,
+        signal,
+        stdout,
+        stderr,
+        durationMs: performance.now() - started,
+        denials: code === 0 ? [] : findDenials(`${stderr}\n${stdout}`, resolved, cwd),
+        plan,
+        timedOut: ended.timedOut,
+        aborted: ended.aborted,
+      });
+    });
+  });
+}

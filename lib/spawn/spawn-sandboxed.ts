@@ -1,0 +1,160 @@
+// spawn/spawn-sandboxed: the only place that starts sandboxed processes. Resolves the policy,
+// plans, prepares host mount targets, and spawns bwrap or the helper directly (never a Node
+// process: start-up cost is the budget). Killing or aborting ends every process of the sandbox.
+import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
+import { accessSync, closeSync, constants, openSync } from 'node:fs';
+
+import { SpawnError, UsageError } from '../errors';
+import type { BackendChoice, Capabilities } from '../platform/common/types';
+import type { LinuxPlan } from '../platform/linux/plan';
+import { probeCapabilities } from '../platform/linux/probe';
+import { planResolved, toSandboxPolicy, type SandboxPlan } from '../platform/plan-sandbox';
+import { resolvePolicy } from '../policy/resolve';
+import type { ResolvedPolicy } from '../policy/types';
+import { trackHostPrep } from './host-prep';
+import { probeProcMount } from './proc-preflight';
+
+export interface SandboxSpawnOptions {
+  /** The command's working directory and the policy cwd (default: process.cwd()). */
+  cwd?: string;
+  /**
+   * The policy: a PermissionProfile (wire JSON object or text), any other form parsePolicyInput
+   * accepts (legacy SandboxPolicy, ...), or an already-parsed SandboxPolicy.
+   */
+  permissionProfile: unknown;
+  /** Default: process.env. CODEX_SANDBOX_NETWORK_DISABLED=1 is added when the network is restricted. */
+  env?: NodeJS.ProcessEnv;
+  stdio?: StdioOptions;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  backend?: BackendChoice;
+  /** Override the probed capabilities (tests). */
+  capabilities?: Capabilities;
+}
+
+export interface StartedSandbox {
+  child: ChildProcess;
+  plan: SandboxPlan;
+  resolved: ResolvedPolicy;
+  /** Set when the run was ended by timeoutMs or the AbortSignal. */
+  ended: { timedOut: boolean; aborted: boolean };
+}
+
+function checkCommand(command: unknown): string[] {
+  if (!Array.isArray(command) || command.length === 0 || command.some((a) => typeof a !== 'string')) {
+    throw new UsageError(`invalid command ${JSON.stringify(command)}; pass a non-empty array of strings (program first)`, { value: command });
+  }
+  if (command.some((a: string) => a.includes('\0'))) throw new UsageError('invalid command: an argument contains a NUL byte', { value: command });
+  return command as string[];
+}
+
+function normalizeStdio(stdio: StdioOptions | undefined): (string | number | null | undefined | object)[] {
+  if (stdio === undefined) return ['ignore', 'pipe', 'pipe'];
+  if (typeof stdio === 'string') return [stdio, stdio, stdio];
+  return [...stdio];
+}
+
+/** Sends `signal` to the sandbox's process group (bwrap or the helper leads it). */
+export function killSandbox(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): void {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    child.kill(signal);
+  }
+}
+
+/** Plans and starts; the building block of spawnSandboxed and runSandboxed. */
+export function startSandboxed(commandInput: string[], opts: SandboxSpawnOptions): StartedSandbox {
+  const command = checkCommand(commandInput);
+  if (opts === undefined || opts.permissionProfile === undefined) {
+    throw new UsageError('no policy given: pass permissionProfile (a PermissionProfile, legacy SandboxPolicy or SandboxPolicy)', { path: ['permissionProfile'] });
+  }
+  const cwd = opts.cwd ?? process.cwd();
+  if (opts.signal?.aborted) throw new SpawnError('the AbortSignal was already aborted; nothing was started', { details: { aborted: true } });
+  const resolved = resolvePolicy(toSandboxPolicy(opts.permissionProfile, cwd), { cwd });
+  const capabilities = opts.capabilities ?? probeCapabilities();
+  const planOpts = { platform: 'linux' as const, cwd, capabilities, backend: opts.backend ?? 'auto', command, commandCwd: cwd };
+  let plan = planResolved(resolved, planOpts) as LinuxPlan;
+  if (plan.backend === 'bwrap' && capabilities.bwrap !== null && !probeProcMount(capabilities.bwrap.path)) {
+    plan = planResolved(resolved, { ...planOpts, mountProc: false }) as LinuxPlan;
+  }
+
+  const program = plan.argv[0];
+  try {
+    accessSync(program, constants.X_OK);
+  } catch (err) {
+    throw new SpawnError(`cannot execute ${program} for the ${plan.backend} backend: ${(err as NodeJS.ErrnoException).code ?? String(err)}; run \`codex-sandbox doctor\``, {
+      value: program,
+      cause: err,
+    });
+  }
+
+  const stdio = normalizeStdio(opts.stdio);
+  const fds: number[] = [];
+  if (plan.backend === 'bwrap') {
+    for (const want of plan.fds) {
+      while (stdio.length < want.fd) stdio.push('ignore');
+      const fd = openSync(want.path, 'r');
+      fds.push(fd);
+      stdio[want.fd] = fd;
+    }
+  }
+  const cleanup = trackHostPrep(plan.hostPrep);
+  let child: ChildProcess;
+  try {
+    child = spawn(program, plan.argv.slice(1), {
+      cwd,
+      env: { ...(opts.env ?? process.env), ...plan.env },
+      stdio: stdio as StdioOptions,
+      // Its own process group, so killSandbox reaches bwrap/the helper and anything they started
+      // that has not left the group; bwrap's PID namespace and the helper's reaper cover the rest.
+      detached: true,
+    });
+  } catch (err) {
+    cleanup();
+    throw new SpawnError(`failed to start ${program}: ${(err as Error).message}`, { value: program, cause: err });
+  } finally {
+    // The child holds its own copies now.
+    for (const fd of fds) closeSync(fd);
+  }
+
+  const ended = { timedOut: false, aborted: false };
+  let timer: NodeJS.Timeout | undefined;
+  const onAbort = (): void => {
+    ended.aborted = true;
+    killSandbox(child);
+  };
+  if (opts.timeoutMs !== undefined) {
+    if (!Number.isFinite(opts.timeoutMs) || opts.timeoutMs < 0) throw new UsageError(`invalid timeoutMs ${opts.timeoutMs}; pass milliseconds >= 0`, { value: opts.timeoutMs });
+    timer = setTimeout(() => {
+      ended.timedOut = true;
+      killSandbox(child);
+    }, opts.timeoutMs);
+  }
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  const finish = (): void => {
+    if (timer !== undefined) clearTimeout(timer);
+    opts.signal?.removeEventListener('abort', onAbort);
+    // The sandbox's processes are gone with bwrap/the helper; make sure of it before cleaning up.
+    if (child.pid !== undefined) {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // The group is already empty.
+      }
+    }
+    cleanup();
+  };
+  child.once('exit', finish);
+  child.once('error', finish);
+  return { child, plan, resolved, ended };
+}
+
+/**
+ * Starts `command` in the sandbox and returns the ChildProcess (bwrap or the helper). Its exit
+ * status is the command's; host mount targets are removed when it exits.
+ */
+export function spawnSandboxed(command: string[], opts: SandboxSpawnOptions): ChildProcess {
+  return startSandboxed(command, opts).child;
+}
