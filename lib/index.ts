@@ -18,3 +18,44 @@ export type { SandboxErrorCode, ErrorSource, ErrorIssue } from './errors';
 
 export type * from './policy/types';
 export type * from './platform/common/types';
+
+// Policy core: parse, convert, resolve, explain (lib/policy).
+export {
+  parsePermissionProfile,
+  parseLegacySandboxPolicy,
+  parseFileSystemSandboxPolicy,
+  parseNetworkSandboxPolicy,
+  parsePolicyInput,
+} from './policy/parse-policy';
+export type { PolicyInputContext } from './policy/parse-policy';
+export { permissionProfileToPolicy, policyToPermissionProfile } from './policy/profile';
+export { permissionProfileToWire, legacySandboxPolicyToWire, fileSystemPolicyToWire } from './policy/wire';
+export {
+  fromLegacySandboxPolicy,
+  toLegacySandboxPolicy,
+  legacyRuntimeFileSystemPolicy,
+  WRITES_OUTSIDE_WORKSPACE_MESSAGE,
+} from './policy/legacy-bridge';
+export {
+  needsDirectRuntimeEnforcement,
+  isSemanticallyEquivalent,
+  legacyPoliciesMatch,
+  semanticSignature,
+} from './policy/equivalence';
+export type { SemanticSignature } from './policy/equivalence';
+export { resolvePolicy } from './policy/resolve';
+export type { ResolveOptions } from './policy/resolve';
+export { explain } from './policy/explain';
+export { builtinPolicy, builtinProfilePolicy, BUILTIN_POLICY_NAMES, BUILTIN_PROFILE_NAMES } from './policy/builtin';
+export type { BuiltinPolicyName, BuiltinPolicyOptions, BuiltinProfileName } from './policy/builtin';
+export { PROTECTED_METADATA_NAMES } from './policy/protected-metadata';
+export { PLATFORM_DEFAULT_READ_ROOTS_LINUX } from './policy/platform-defaults';
+export { nodeHostView } from './policy/node-host-view';
+export {
+  withAdditionalReadableRoots,
+  withAdditionalWritableRoots,
+  withAdditionalPermissions,
+  shouldRequirePlatformSandbox,
+  usesPlatformSandbox,
+} from './policy/policy-transforms';
+export type { AdditionalPermissions, SandboxPreference } from './policy/policy-transforms';

@@ -120,6 +120,19 @@ export interface ResolvedPolicy {
   globScanMaxDepth?: number;
   /** Non-fatal notes (unknown special paths ignored, unparsable gitdir pointers, ...). */
   warnings: string[];
+  /**
+   * Platform default read roots that exist on the host, present when `includePlatformDefaults`
+   * (a readable `:minimal` entry). explain() treats each as a read entry at its own depth, as the
+   * bwrap and Seatbelt backends bind them.
+   */
+  platformDefaultReadRoots?: string[];
+  /** Project roots the `project_roots` specials expanded against (default `[cwd]`). */
+  workspaceRoots?: string[];
+  /**
+   * Protected metadata paths that are not `<writable root>/<protected name>`: the resolved
+   * `gitdir:` target of a `.git` pointer file. Lexical, for explain()'s write guard.
+   */
+  protectedPaths?: { path: string; root: string; name: string }[];
 }
 
 export type DecidedBy =

@@ -1,0 +1,122 @@
+// policy/explain: the decision for one path and one access, and what decided it. This is the
+// oracle every enforcement backend is tested against, so it reads only the ResolvedPolicy:
+//   1. an unrestricted or external-sandbox file system allows everything;
+//   2. a matching deny glob denies (reads and writes), whatever entries say; a malformed glob
+//      denies every path (fail closed);
+//   3. otherwise the most specific entry covering the path decides (deny > write > read at equal
+//      depth); the platform defaults of a readable `:minimal` count as read entries;
+//      nothing covering it is a deny;
+//   4. a write that the entries allow is still refused at or under `<writable root>/<protected
+//      name>` (or a protected gitdir target) unless a write entry at or below that path covers it.
+
+import { PolicyInvalidError } from '../errors';
+import { type AccessIndex, buildAccessIndex, deepestEntry, protectedWriteBlock } from './access-index';
+import { compileGlob, type GlobMatcher } from './glob-match';
+import { resolveAgainstBase } from './paths';
+import type { Decision, FileSystemEntry, ResolvedEntry, ResolvedPolicy } from './types';
+
+interface Compiled {
+  index: AccessIndex;
+  globs: GlobMatcher[];
+}
+
+// ResolvedPolicy is plain data; the index is derived once per object and kept beside it.
+const compiledCache = new WeakMap<ResolvedPolicy, Compiled>();
+
+function compile(resolved: ResolvedPolicy): Compiled {
+  const cached = compiledCache.get(resolved);
+  if (cached !== undefined) return cached;
+  const entries: ResolvedEntry[] = [...resolved.entries];
+  const fs = resolved.policy.fileSystem;
+  if (fs.kind === 'restricted' && resolved.includePlatformDefaults) {
+    const minimalIndex = fs.entries.findIndex(
+      (e) => e.access !== 'deny' && e.path.type === 'special' && e.path.value.kind === 'minimal',
+    );
+    const minimal: FileSystemEntry | undefined = fs.entries[minimalIndex];
+    if (minimal !== undefined) {
+      for (const path of resolved.platformDefaultReadRoots ?? []) {
+        entries.push({ path, access: 'read', origin: { kind: 'entry', index: minimalIndex, entry: minimal, label: ':minimal' } });
+      }
+    }
+  }
+  const out: Compiled = {
+    index: buildAccessIndex(entries, resolved.protectedPaths ?? []),
+    globs: resolved.unreadableGlobs.map(compileGlob),
+  };
+  compiledCache.set(resolved, out);
+  return out;
+}
+
+/** Absolutizes and lexically normalises a candidate path against the policy's cwd. */
+export function candidatePath(resolved: ResolvedPolicy, path: string): string {
+  if (typeof path !== 'string' || path === '' || path.includes('\0')) {
+    throw new PolicyInvalidError(`invalid path to explain ${JSON.stringify(path)}; pass a non-empty path without NUL bytes`, {
+      value: path,
+    });
+  }
+  return resolveAgainstBase(path, resolved.cwd, undefined);
+}
+
+export function explain(resolved: ResolvedPolicy, path: string, access: 'read' | 'write'): Decision {
+  if (access !== 'read' && access !== 'write') {
+    throw new PolicyInvalidError(`invalid access ${JSON.stringify(access)}; use "read" or "write"`, { value: access });
+  }
+  const candidate = candidatePath(resolved, path);
+  const base = { path: candidate, requested: access };
+  const fs = resolved.policy.fileSystem;
+  if (fs.kind !== 'restricted') {
+    return {
+      ...base,
+      allowed: true,
+      effective: 'write',
+      decidedBy: { kind: 'unrestricted' },
+      reason: `${access} allowed: the file system is ${fs.kind === 'unrestricted' ? 'unrestricted' : 'sandboxed externally'}`,
+    };
+  }
+  const { index, globs } = compile(resolved);
+  const glob = globs.find((g) => g.matches(candidate));
+  if (glob !== undefined) {
+    const why = glob.valid
+      ? `${candidate} matches deny glob ${glob.pattern}`
+      : `deny glob ${glob.pattern} is malformed, so every path is denied (fail closed)`;
+    return { ...base, allowed: false, effective: 'deny', decidedBy: { kind: 'glob', pattern: glob.pattern }, reason: `${access} denied: ${why}` };
+  }
+  const entry = deepestEntry(index, candidate);
+  if (entry === undefined || entry.origin.kind !== 'entry') {
+    return {
+      ...base,
+      allowed: false,
+      effective: 'deny',
+      decidedBy: { kind: 'default-deny' },
+      reason: `${access} denied: no entry covers ${candidate}, and a restricted policy denies by default`,
+    };
+  }
+  const decidedBy = {
+    kind: 'entry' as const,
+    index: entry.origin.index,
+    label: entry.origin.label,
+    path: entry.path,
+    access: entry.access,
+  };
+  const rule = `entries[${entry.origin.index}] ${entry.origin.label} = ${entry.access}${entry.origin.label === entry.path ? '' : ` (${entry.path})`}`;
+  if (access === 'read') {
+    const allowed = entry.access !== 'deny';
+    return { ...base, allowed, effective: entry.access, decidedBy, reason: `read ${allowed ? 'allowed' : 'denied'}: ${rule}` };
+  }
+  if (entry.access !== 'write') {
+    return { ...base, allowed: false, effective: entry.access, decidedBy, reason: `write denied: ${rule}` };
+  }
+  if (!resolved.fullDiskWrite) {
+    const block = protectedWriteBlock(index, candidate);
+    if (block !== undefined) {
+      return {
+        ...base,
+        allowed: false,
+        effective: 'write',
+        decidedBy: { kind: 'protected', name: block.name, root: block.root, path: block.path },
+        reason: `write denied: ${block.path} is protected metadata (${block.name}) under writable root ${block.root}; add a write entry at or below it to allow`,
+      };
+    }
+  }
+  return { ...base, allowed: true, effective: 'write', decidedBy, reason: `write allowed: ${rule}` };
+}

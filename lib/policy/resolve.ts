@@ -1,0 +1,81 @@
+// policy/resolve: resolvePolicy, a typed policy plus a cwd and a host view in, the concrete
+// ResolvedPolicy out (policy-model §2). Pure apart from the injected read-only HostView.
+
+import { PolicyInvalidError } from '../errors';
+import { buildAccessIndex } from './access-index';
+import { readableRoots, type RootContext, unreadableGlobs, unreadableRoots, writableRoots } from './effective-roots';
+import { cachingHostView } from './host-cache';
+import { nodeHostView } from './node-host-view';
+import { PLATFORM_DEFAULT_READ_ROOTS_LINUX } from './platform-defaults';
+import { hasFullDiskRead, hasFullDiskWrite, includesPlatformDefaults } from './policy-predicates';
+import { resolveAgainstBase } from './paths';
+import { resolveCwd, resolveEntries } from './resolve-entries';
+import type { HostView, ResolvedPolicy, SandboxPolicy } from './types';
+
+export interface ResolveOptions {
+  cwd: string;
+  host?: HostView;
+  /** Project roots for `project_roots` entries; relative ones are joined to cwd. Default `[cwd]`. */
+  workspaceRoots?: string[];
+  /** What a readable `:minimal` stands for; default PLATFORM_DEFAULT_READ_ROOTS_LINUX. */
+  platformDefaultReadRoots?: readonly string[];
+}
+
+export function resolvePolicy(policy: SandboxPolicy, opts: ResolveOptions): ResolvedPolicy {
+  const host = cachingHostView(opts.host ?? nodeHostView());
+  const cwd = resolveCwd(opts.cwd, host);
+  const workspaceRoots = (opts.workspaceRoots ?? [cwd]).map((root, i) => {
+    if (typeof root !== 'string' || root === '' || root.includes('\0')) {
+      throw new PolicyInvalidError(`invalid workspace root ${JSON.stringify(root)}; pass a directory path`, {
+        path: ['workspaceRoots', i],
+        value: root,
+      });
+    }
+    return resolveAgainstBase(root, cwd, host.homeDir());
+  });
+  const fs = policy.fileSystem;
+  const base = { cwd, policy, workspaceRoots };
+  if (fs.kind !== 'restricted') {
+    return {
+      ...base,
+      entries: [],
+      fullDiskRead: true,
+      fullDiskWrite: true,
+      includePlatformDefaults: false,
+      readableRoots: [],
+      writableRoots: [],
+      unreadableRoots: [],
+      unreadableGlobs: [],
+      warnings: [],
+      platformDefaultReadRoots: [],
+      protectedPaths: [],
+    };
+  }
+  const warnings: string[] = [];
+  const { entries, globs } = resolveEntries(fs.entries, { cwd, host, workspaceRoots, warnings });
+  const index = buildAccessIndex(entries);
+  const ctx: RootContext = { cwd, host, entries, index, warnings, normalized: new Map() };
+  const fullDiskRead = hasFullDiskRead(fs);
+  const fullDiskWrite = hasFullDiskWrite(fs);
+  const includePlatformDefaults = includesPlatformDefaults(fs);
+  const writable = fullDiskWrite ? { roots: [], protectedPaths: [] } : writableRoots(ctx);
+  const platformDefaults = includePlatformDefaults
+    ? (opts.platformDefaultReadRoots ?? PLATFORM_DEFAULT_READ_ROOTS_LINUX).filter((p) => host.stat(p)?.kind === 'dir')
+    : [];
+  const resolved: ResolvedPolicy = {
+    ...base,
+    entries,
+    fullDiskRead,
+    fullDiskWrite,
+    includePlatformDefaults,
+    readableRoots: fullDiskRead ? [] : readableRoots(ctx),
+    writableRoots: writable.roots,
+    unreadableRoots: unreadableRoots(ctx),
+    unreadableGlobs: unreadableGlobs(globs),
+    warnings,
+    platformDefaultReadRoots: platformDefaults,
+    protectedPaths: writable.protectedPaths,
+  };
+  if (fs.globScanMaxDepth !== undefined) resolved.globScanMaxDepth = fs.globScanMaxDepth;
+  return resolved;
+}
