@@ -47,13 +47,15 @@ std::vector<char*> pointers(std::vector<std::string>* strings) {
 }
 
 // Node leaves state behind that an exec'd program would inherit: SIGPIPE (and SIGXFSZ) ignored,
-// signals blocked in this thread, O_NONBLOCK on stdio pipes. Reset it for the new program and
-// put it back if execve fails, because Node keeps running then.
+// signals blocked in this thread, O_NONBLOCK on stdio pipes, and FD_CLOEXEC on stdio (libuv),
+// which would hand the program closed descriptors 0-2. Reset it for the new program and put it
+// back if execve fails, because Node keeps running then.
 struct InheritedState {
   struct sigaction pipe_action;
   struct sigaction xfsz_action;
   sigset_t mask;
   int stdio_flags[3];
+  int stdio_fd_flags[3];
 };
 
 void reset_for_exec(InheritedState* saved) {
@@ -70,12 +72,17 @@ void reset_for_exec(InheritedState* saved) {
     if (saved->stdio_flags[fd] >= 0 && (saved->stdio_flags[fd] & O_NONBLOCK) != 0) {
       fcntl(fd, F_SETFL, saved->stdio_flags[fd] & ~O_NONBLOCK);
     }
+    saved->stdio_fd_flags[fd] = fcntl(fd, F_GETFD);
+    if (saved->stdio_fd_flags[fd] >= 0 && (saved->stdio_fd_flags[fd] & FD_CLOEXEC) != 0) {
+      fcntl(fd, F_SETFD, saved->stdio_fd_flags[fd] & ~FD_CLOEXEC);
+    }
   }
 }
 
 void restore_after_failure(const InheritedState* saved) {
   for (int fd = 0; fd < 3; ++fd) {
     if (saved->stdio_flags[fd] >= 0) fcntl(fd, F_SETFL, saved->stdio_flags[fd]);
+    if (saved->stdio_fd_flags[fd] >= 0) fcntl(fd, F_SETFD, saved->stdio_fd_flags[fd]);
   }
   pthread_sigmask(SIG_SETMASK, &saved->mask, nullptr);
   sigaction(SIGXFSZ, &saved->xfsz_action, nullptr);

@@ -1,0 +1,105 @@
+import { chmodSync, copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { afterEach, describe, expect, it, vi } from 'vitest';
+
+import { isSandboxError } from '../../lib/errors';
+import { withTempDir } from '../helpers/temp';
+
+const TUPLE = `${process.platform}-${process.arch}`;
+
+function caught(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a throw');
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('native loader', () => {
+  it('importing lib/native loads no addon (plan and explain work without a build)', async () => {
+    const dlopen = vi.spyOn(process, 'dlopen');
+    vi.resetModules();
+    const native = await import('../../lib/native');
+    expect(typeof native.loadAddon).toBe('function');
+    expect(dlopen).not.toHaveBeenCalled();
+  });
+
+  it('an installation without any build is "not built" and the error names every path tried', async () => {
+    const { loadAddonFrom, helperPathFrom } = await import('../../lib/native');
+    await withTempDir((root) => {
+      const error = caught(() => loadAddonFrom(root));
+      expect(isSandboxError(error)).toBe(true);
+      const e = error as { code: string; message: string; details: { reason: string; tried: string[] } };
+      expect(e.code).toBe('E_BACKEND_UNAVAILABLE');
+      expect(e.message).toMatch(/not built/);
+      for (const path of [join(root, 'build', 'Release'), join(root, 'build', 'Debug'), join(root, 'prebuilds', TUPLE)]) {
+        expect(e.message).toContain(path);
+        expect(e.details.tried).toContain(path);
+      }
+      expect(e.details.reason).toBe('not-built');
+      expect((caught(() => helperPathFrom(root)) as Error).message).toMatch(/not built/);
+    });
+  });
+
+  it('a broken .node "failed to load" and the error carries the real loader message', async () => {
+    const { loadAddonFrom } = await import('../../lib/native');
+    await withTempDir((root) => {
+      mkdirSync(join(root, 'build', 'Release'), { recursive: true });
+      const file = join(root, 'build', 'Release', 'codex_sandbox.node');
+      writeFileSync(file, 'not an ELF file');
+      const e = caught(() => loadAddonFrom(root)) as { code: string; message: string; details: { reason: string; path: string } };
+      expect(e.code).toBe('E_BACKEND_UNAVAILABLE');
+      expect(e.message).toContain(`native addon ${file} failed to load`);
+      expect(e.message).toMatch(/invalid ELF header|file too short/);
+      expect(e.message.split('\n')).toHaveLength(1);
+      expect(e.details).toMatchObject({ reason: 'failed-to-load', path: file });
+    });
+  });
+
+  it('the helper is looked up beside the addon, and a missing helper is named', async () => {
+    const { helperPathFrom } = await import('../../lib/native');
+    await withTempDir((root) => {
+      const dir = join(root, 'build', 'Release');
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'codex_sandbox.node'), '');
+      const helper = join(dir, 'codex-sandbox-helper');
+      const e = caught(() => helperPathFrom(root)) as { message: string; details: { path: string } };
+      expect(e.message).toContain(`native helper ${helper} is not usable`);
+      expect(e.details.path).toBe(helper);
+      writeFileSync(helper, '#!/bin/sh\n');
+      chmodSync(helper, 0o644);
+      expect((caught(() => helperPathFrom(root)) as Error).message).toContain(helper);
+      chmodSync(helper, 0o755);
+      expect(helperPathFrom(root)).toBe(helper);
+    });
+  });
+
+  it('a prebuild in prebuilds/<platform>-<arch> is found with its helper when there is no local build', async () => {
+    const { helperPathFrom, loadAddon, loadAddonFrom } = await import('../../lib/native');
+    const realAddon = loadAddon();
+    await withTempDir((root) => {
+      const dir = join(root, 'prebuilds', TUPLE);
+      mkdirSync(dir, { recursive: true });
+      copyFileSync(join(__dirname, '../../build/Release/codex_sandbox.node'), join(dir, 'codex-sandbox.napi.node'));
+      copyFileSync(join(__dirname, '../../build/Release/codex-sandbox-helper'), join(dir, 'codex-sandbox-helper'));
+      chmodSync(join(dir, 'codex-sandbox-helper'), 0o755);
+      expect(helperPathFrom(root)).toBe(join(dir, 'codex-sandbox-helper'));
+      const addon = loadAddonFrom(root);
+      expect(typeof addon.landlockAbi).toBe('function');
+      expect(addon.landlockAbi()).toEqual(realAddon.landlockAbi());
+    });
+  });
+
+  it('loadAddon and helperPath resolve this checkout once and cache the answer', async () => {
+    const { helperPath, loadAddon } = await import('../../lib/native');
+    expect(loadAddon()).toBe(loadAddon());
+    expect(helperPath()).toBe(join(__dirname, '../../build/Release/codex-sandbox-helper'));
+    expect(helperPath()).toBe(helperPath());
+  });
+});

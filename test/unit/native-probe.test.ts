@@ -1,0 +1,142 @@
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { afterEach, describe, expect, it } from 'vitest';
+
+import { helperPath } from '../../lib/native';
+import {
+  detectWsl,
+  findBwrapOnPath,
+  parseBwrapVersion,
+  probeCapabilities,
+  probeCapabilitiesFresh,
+  resetCapabilityCache,
+} from '../../lib/platform/linux/probe';
+import { withTempDir } from '../helpers/temp';
+
+function fakeBwrap(dir: string, help: string, version: string): string {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'bwrap');
+  writeFileSync(file, `#!/bin/sh\ncase "$1" in --help) echo '${help}' ;; --version) echo '${version}' ;; *) exit 1 ;; esac\n`);
+  chmodSync(file, 0o755);
+  return file;
+}
+
+afterEach(() => {
+  resetCapabilityCache();
+});
+
+describe('probe: WSL detection from /proc/version (reference §3.6)', () => {
+  it.each([
+    ['Linux version 6.18.0-1-amd64 (debian-kernel@lists.debian.org) (gcc-14) #1 SMP', 'none'],
+    ['Linux version 4.4.0-19041-Microsoft (Microsoft@Microsoft.com) (gcc version 5.4.0 (GCC) ) #1237-Microsoft', 'wsl1'],
+    ['Linux version 5.15.90.1-microsoft-standard-WSL2 (root@1e8ef6ba5b0f) (gcc (GCC) 11.2.0)', 'wsl2'],
+    ['Linux version 5.10.16.3-microsoft-standard (oe-user@oe-host)', 'wsl2'],
+    ['Linux version 4.4.0 (wsl1 build) microsoft-standard', 'wsl1'],
+    ['Linux version 6.6.0 (builder@wsl) (a wsl3 kernel)', 'wsl2'],
+  ])('%s -> %s', (text, expected) => {
+    expect(detectWsl(text)).toBe(expected);
+  });
+});
+
+describe('probe: bwrap discovery on PATH (reference §3.2)', () => {
+  it('takes the first executable bwrap, canonicalized, skipping non-executable files', async () => {
+    await withTempDir((root) => {
+      const noExec = join(root, 'noexec');
+      mkdirSync(noExec);
+      writeFileSync(join(noExec, 'bwrap'), '#!/bin/sh\n');
+      chmodSync(join(noExec, 'bwrap'), 0o644);
+      const real = fakeBwrap(join(root, 'real'), '', '');
+      mkdirSync(join(root, 'linked'));
+      symlinkSync(real, join(root, 'linked', 'bwrap'));
+      const cwd = join(root, 'work');
+      mkdirSync(cwd);
+      expect(findBwrapOnPath(`${noExec}:${join(root, 'linked')}:/usr/bin`, cwd)).toBe(real);
+      expect(findBwrapOnPath(undefined, cwd)).toBeNull();
+      expect(findBwrapOnPath(noExec, cwd)).toBeNull();
+    });
+  });
+
+  it('never picks a bwrap inside the workspace, also not through a relative entry or a symlink', async () => {
+    await withTempDir((root) => {
+      const cwd = join(root, 'work');
+      const planted = fakeBwrap(join(cwd, 'bin'), '', '');
+      const outside = join(root, 'outside');
+      mkdirSync(outside);
+      symlinkSync(planted, join(outside, 'bwrap'));
+      const system = fakeBwrap(join(root, 'system'), '', '');
+      expect(findBwrapOnPath(`${join(cwd, 'bin')}:bin::${outside}:${join(root, 'system')}`, cwd)).toBe(system);
+      expect(findBwrapOnPath(`bin:${outside}`, cwd)).toBeNull();
+      // Relative entries resolve against cwd.
+      expect(findBwrapOnPath('../system', cwd)).toBe(system);
+    });
+  });
+
+  it('parses the version line and keeps anything else as printed', () => {
+    expect(parseBwrapVersion('bubblewrap 0.8.0\n')).toBe('0.8.0');
+    expect(parseBwrapVersion('bubblewrap 0.11.0')).toBe('0.11.0');
+    expect(parseBwrapVersion('weird output')).toBe('weird output');
+  });
+
+  it('reads --argv0 and --perms support from --help', async () => {
+    await withTempDir((tmp) => {
+      const root = join(tmp, 'tools');
+      const cwd = join(tmp, 'work');
+      mkdirSync(cwd);
+      const dir = join(root, 'new');
+      const file = fakeBwrap(dir, 'usage: bwrap --argv0 VALUE --perms OCTAL', 'bubblewrap 0.11.0');
+      expect(probeCapabilitiesFresh({ path: dir, cwd }).bwrap).toEqual({
+        path: file,
+        version: '0.11.0',
+        hasArgv0: true,
+        hasPerms: true,
+      });
+      const old = join(root, 'old');
+      fakeBwrap(old, 'usage: bwrap --bind SRC DEST', 'bubblewrap 0.4.0');
+      expect(probeCapabilitiesFresh({ path: old, cwd }).bwrap).toMatchObject({ version: '0.4.0', hasArgv0: false, hasPerms: false });
+      expect(probeCapabilitiesFresh({ path: join(root, 'empty'), cwd }).bwrap).toBeNull();
+    });
+  });
+});
+
+describe.runIf(process.platform === 'linux')('probe: this machine', () => {
+  it('reports Landlock, seccomp, user namespaces and the helper path', () => {
+    const caps = probeCapabilitiesFresh();
+    expect(caps.helperPath).toBe(helperPath());
+    expect(caps.seccomp).toBe(true);
+    const userns = spawnSync(helperPath(), ['--probe', 'userns']).status === 0;
+    expect(caps.userns).toBe(userns);
+    if (process.env.CI === 'true') {
+      expect(caps.landlock).toEqual({ status: 'available', abi: 7 });
+      expect(caps.userns).toBe(true);
+    }
+    if (caps.landlock.status === 'available') expect(caps.landlock.abi).toBeGreaterThanOrEqual(1);
+    else expect(caps.landlock.abi).toBe(0);
+  });
+
+  it('the system bwrap on PATH is found and its --argv0 support matches its version (added in 0.9.0)', () => {
+    const caps = probeCapabilitiesFresh();
+    const onPath = spawnSync('sh', ['-c', 'command -v bwrap'], { encoding: 'utf8' }).stdout.trim();
+    if (onPath === '') {
+      expect(process.env.CI).not.toBe('true');
+      expect(caps.bwrap).toBeNull();
+      return;
+    }
+    expect(caps.bwrap).not.toBeNull();
+    const [major, minor] = (caps.bwrap?.version ?? '').split('.').map(Number);
+    expect(caps.bwrap?.hasArgv0).toBe(major > 0 || minor >= 9);
+    expect(caps.bwrap?.hasPerms).toBe(true);
+  });
+
+  it('caches one frozen answer per process until reset', () => {
+    const first = probeCapabilities();
+    expect(probeCapabilities()).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(Object.isFrozen(first.landlock)).toBe(true);
+    resetCapabilityCache();
+    const second = probeCapabilities();
+    expect(second).not.toBe(first);
+    expect(second).toEqual(first);
+  });
+});
