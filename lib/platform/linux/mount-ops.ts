@@ -59,7 +59,9 @@ interface Layer {
   protectedName: boolean;
 }
 
-const RESTRICTIVENESS: Record<Access, number> = { write: 0, read: 1, deny: 2 };
+// Equal paths: deny > write > read, the resolver's tie-break (policy-model §2); a read-only
+// carve-out never equals its own writable root, so write winning here widens nothing.
+const RESTRICTIVENESS: Record<Access, number> = { read: 0, write: 1, deny: 2 };
 
 function symlinkRefusal(kind: 'read-only' | 'deny-read', path: string, link: string): UnsupportedPolicyError {
   // Binding the link's current target would enforce a snapshot the sandbox itself can rewrite
@@ -103,7 +105,7 @@ export function planMountOps(input: MountPlanInput): MountPlan {
   const layers = new Map<string, Layer>();
   const addLayer = (path: string, access: Access, protectedName: boolean): void => {
     const existing = layers.get(path);
-    // One mount per path: the more restrictive access wins, so a conflict never widens access.
+    // One mount per path, by the precedence above.
     if (existing && RESTRICTIVENESS[existing.access] >= RESTRICTIVENESS[access]) return;
     layers.set(path, { path, access, protectedName });
   };

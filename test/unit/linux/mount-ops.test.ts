@@ -251,4 +251,11 @@ describe('bwrap mount ops', () => {
       { op: 'ro-bind', src: `${d}/secret/pub`, dest: `${d}/secret/pub` },
     ]);
   });
+
+  it('a path that is both a readable and a writable root is bound writable (regression: restricted read + write root)', () => {
+    mk('w');
+    const w = join(t, 'w');
+    expect(ops({ readableRoots: [w], writableRoots: [w] })).toContainEqual({ op: 'bind', src: w, dest: w });
+    expect(ops({ readableRoots: [w], writableRoots: [w] })).not.toContainEqual({ op: 'ro-bind', src: w, dest: w });
+  });
 });

@@ -1,0 +1,124 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+
+import { helperPath } from '../../lib/native';
+import { withTempDir } from '../helpers/temp';
+
+const HELPER = helperPath();
+const numRuns = Math.max(200, Number(process.env.FC_NUM_RUNS ?? 200));
+const seed = process.env.FC_SEED !== undefined ? Number(process.env.FC_SEED) : Date.now() % 2 ** 31;
+
+function helper(args: string[]): { status: number | null; signal: string | null; stdout: string; stderr: string } {
+  const r = spawnSync(HELPER, args, { encoding: 'utf8', timeout: 20_000 });
+  return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A usage failure: exit 125, nothing on stdout, exactly one stderr line with the helper's prefix. */
+function expectUsageError(args: string[], pattern: RegExp): void {
+  const r = helper(args);
+  expect(r.signal).toBeNull();
+  expect(r.status).toBe(125);
+  expect(r.stdout).toBe('');
+  expect(r.stderr).toMatch(/^codex-sandbox-helper: [^\n]*\n$/);
+  expect(r.stderr).toMatch(pattern);
+}
+
+describe('helper: argument validation (exit 125, one stderr line)', () => {
+  it.each<[string, string[], RegExp]>([
+    ['no arguments', [], /missing '--'/],
+    ['no command after --', ['--network', 'enabled', '--'], /no command after '--'/],
+    ['no --network', ['--', 'true'], /missing --network/],
+    ['unknown flag', ['--network', 'enabled', '--bogus', '--', 'true'], /unknown option '--bogus'/],
+    ['--flag=value spelling', ['--network=enabled', '--', 'true'], /unknown option '--network=enabled'/],
+    ['short option', ['-n', '--', 'true'], /unknown option '-n'/],
+    ['positional before --', ['--network', 'enabled', 'true'], /unexpected argument 'true' before '--'/],
+    ['duplicate --network', ['--network', 'enabled', '--network', 'restricted', '--', 'true'], /duplicate option '--network'/],
+    ['duplicate --reaper', ['--network', 'enabled', '--reaper', '--reaper', '--', 'true'], /duplicate option '--reaper'/],
+    ['missing value at the end', ['--network'], /missing value for '--network'/],
+    ['missing value before --', ['--network', '--', 'true'], /missing value for '--network'/],
+    ['bad --network value', ['--network', 'off', '--', 'true'], /invalid --network 'off'/],
+    ['zero ABI', ['--network', 'enabled', '--landlock-abi', '0', '--landlock-fs-handled', '1', '--', 'true'], /invalid --landlock-abi '0'/],
+    ['hex ABI', ['--network', 'enabled', '--landlock-abi', '0x7', '--landlock-fs-handled', '1', '--', 'true'], /invalid --landlock-abi '0x7'/],
+    ['mask without ABI', ['--network', 'enabled', '--landlock-fs-handled', '0x1', '--', 'true'], /need --landlock-abi/],
+    ['ABI without anything handled', ['--network', 'enabled', '--landlock-abi', '1', '--', 'true'], /needs --landlock-fs-handled or --landlock-scope/],
+    ['garbage mask', ['--network', 'enabled', '--landlock-abi', '1', '--landlock-fs-handled', '0xzz', '--', 'true'], /invalid mask '0xzz'/],
+    ['overflowing mask', ['--network', 'enabled', '--landlock-abi', '1', '--landlock-fs-handled', '0x10000000000000000', '--', 'true'], /invalid mask/],
+    ['negative mask', ['--network', 'enabled', '--landlock-abi', '1', '--landlock-fs-handled', '-1', '--', 'true'], /invalid mask '-1'/],
+    ['rule without colon', ['--network', 'enabled', '--landlock-abi', '1', '--landlock-fs-handled', '1', '--landlock-rule', '0x1', '--', 'true'], /expected MASK:PATH/],
+    ['relative rule path', ['--network', 'enabled', '--landlock-abi', '1', '--landlock-fs-handled', '1', '--landlock-rule', '0x1:tmp', '--', 'true'], /PATH must be absolute/],
+    ['rule mask 0', ['--network', 'enabled', '--landlock-abi', '1', '--landlock-fs-handled', '1', '--landlock-rule', '0:/', '--', 'true'], /grants nothing/],
+    ['rule outside handled', ['--network', 'enabled', '--landlock-abi', '1', '--landlock-fs-handled', '0x1', '--landlock-rule', '0x5:/', '--', 'true'], /allows 0x4 outside --landlock-fs-handled 0x1/],
+    ['rule without handled', ['--network', 'enabled', '--landlock-abi', '6', '--landlock-scope', '1', '--landlock-rule', '0x1:/', '--', 'true'], /--landlock-rule needs --landlock-fs-handled/],
+    ['scope below ABI 6', ['--network', 'enabled', '--landlock-abi', '5', '--landlock-scope', '0x1', '--', 'true'], /needs --landlock-abi 6/],
+    ['unknown scope bit', ['--network', 'enabled', '--landlock-abi', '6', '--landlock-scope', '0x4', '--', 'true'], /unknown bits/],
+    ['restrict flags below ABI 7', ['--network', 'enabled', '--landlock-abi', '6', '--landlock-fs-handled', '1', '--landlock-restrict-flags', '0x2', '--', 'true'], /needs --landlock-abi 7/],
+    ['probe with a command', ['--probe', 'userns', '--', 'true'], /--probe takes no other options/],
+    ['probe with other options', ['--network', 'enabled', '--probe', 'userns'], /--probe takes no other options/],
+    ['unknown probe', ['--probe', 'landlock'], /unknown --probe mode 'landlock'/],
+  ])('%s', (_name, args, pattern) => {
+    expectUsageError(args, pattern);
+  });
+
+  it('a control character or a huge value in argv still gives one bounded line', () => {
+    expectUsageError(['--network', 'enabled', `--evil\nsecond line${'x'.repeat(5000)}`, '--', 'true'], /unknown option '--evil\?second linex+\.\.\.'/);
+    const r = helper(['--network', 'enabled', `--evil\n${'x'.repeat(5000)}`, '--', 'true']);
+    expect(r.stderr.length).toBeLessThan(400);
+  });
+
+  it('property: random argv without a valid configuration never runs anything and always exits 125 with one line', async () => {
+    await withTempDir((dir) => {
+      const marker = join(dir, 'ran');
+      const command = ['/bin/sh', '-c', `: > '${marker}'`];
+      const known = fc.constantFrom(
+        '--network',
+        '--landlock-abi',
+        '--landlock-fs-handled',
+        '--landlock-rule',
+        '--landlock-scope',
+        '--landlock-restrict-flags',
+        '--reaper',
+        '--probe',
+      );
+      const values = fc.constantFrom('restricted', 'enabled', '7', '1', '0x1', '0xffff', '0xd:/', '0x3', 'userns', '', '-', '0x');
+      const junk = fc.string({ unit: 'binary-ascii', maxLength: 12 }).filter((s) => !s.includes('\0'));
+      const token = fc.oneof(known, values, junk).filter((t) => t !== '--');
+      const tokens = fc.array(token, { maxLength: 10 });
+      // Each defect is invalid both as options and as the value of whatever flag precedes it.
+      const defect = fc.constantFrom(
+        ['--no-such-flag'],
+        ['--network', 'enabled', '--network', 'enabled'],
+        ['--landlock-rule', '0x1:relative/path'],
+        ['--reaper', '--reaper'],
+        ['--probe', 'userns', '--probe', 'userns'],
+      );
+      const argv = fc.oneof(
+        // No separator: nothing can be a command (`--probe userns` alone is the one valid form).
+        tokens.filter((t) => !(t.length === 2 && t[0] === '--probe' && t[1] === 'userns')),
+        // A separator and no command.
+        tokens.map((t) => [...t, '--']),
+        // A defect spliced anywhere before a real command.
+        fc.tuple(tokens, defect, fc.nat()).map(([t, d, at]) => {
+          const i = t.length === 0 ? 0 : at % (t.length + 1);
+          return [...t.slice(0, i), ...d, ...t.slice(i), '--', ...command];
+        }),
+      );
+      console.log(`helper argv property: seed=${seed} numRuns=${numRuns}`);
+      fc.assert(
+        fc.property(argv, (args) => {
+          const r = helper(args);
+          expect(r.signal).toBeNull();
+          expect(r.status).toBe(125);
+          expect(r.stdout).toBe('');
+          expect(r.stderr.split('\n')).toHaveLength(2);
+          expect(r.stderr.startsWith('codex-sandbox-helper: ')).toBe(true);
+          expect(existsSync(marker)).toBe(false);
+        }),
+        { numRuns, seed },
+      );
+    });
+  });
+});

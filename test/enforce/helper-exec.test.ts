@@ -1,0 +1,59 @@
+import { spawnSync } from 'node:child_process';
+import { chmodSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { describe, expect, it } from 'vitest';
+
+import { helperPath } from '../../lib/native';
+import { withTempDir } from '../helpers/temp';
+
+const HELPER = helperPath();
+
+function helper(args: string[], argv0?: string): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(HELPER, args, { encoding: 'utf8', timeout: 20_000, ...(argv0 === undefined ? {} : { argv0 }) });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('helper: exec and exit statuses', () => {
+  it.each(['restricted', 'enabled'])('--network %s sets no_new_privs and a seccomp filter before exec', (network) => {
+    const r = helper(['--network', network, '--', 'grep', '-E', '^(NoNewPrivs|Seccomp):', '/proc/self/status']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('NoNewPrivs:\t1\nSeccomp:\t2\n');
+  });
+
+  it("passes the command's own exit status through", () => {
+    expect(helper(['--network', 'enabled', '--', 'sh', '-c', 'exit 42']).status).toBe(42);
+  });
+
+  it('a command that is not found exits 127 naming it', () => {
+    const r = helper(['--network', 'enabled', '--', 'codex-sandbox-no-such-command']);
+    expect(r.status).toBe(127);
+    expect(r.stderr).toBe("codex-sandbox-helper: execvp codex-sandbox-no-such-command: No such file or directory (errno 2)\n");
+  });
+
+  it('a command found but not executable (no x bit, or a directory) exits 126', async () => {
+    await withTempDir((dir) => {
+      const file = join(dir, 'script');
+      writeFileSync(file, '#!/bin/sh\nexit 0\n');
+      chmodSync(file, 0o644);
+      const r = helper(['--network', 'enabled', '--', file]);
+      expect(r.status).toBe(126);
+      expect(r.stderr).toBe(`codex-sandbox-helper: execvp ${file}: Permission denied (errno 13)\n`);
+      expect(helper(['--network', 'enabled', '--', dir]).status).toBe(126);
+    });
+  });
+
+  it('works under another argv[0], as when bwrap runs it as the inner stage', () => {
+    const r = helper(['--network', 'restricted', '--', 'sh', '-c', 'echo inner'], 'codex-linux-sandbox');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('inner\n');
+  });
+
+  it('--probe userns reports whether a user namespace with a uid map can be made', () => {
+    const r = helper(['--probe', 'userns']);
+    if (process.env.CI === 'true') expect(r.status).toBe(0);
+    if (r.status === 0) expect(r.stderr).toBe('');
+    else expect(r.stderr).toMatch(/^codex-sandbox-helper: userns probe: \S+ [^\n]*\(errno \d+\)\n$/);
+    expect([0, 1]).toContain(r.status);
+  });
+});
