@@ -203,17 +203,21 @@ function planElevated(
   const writeParsed = resolved.writableRoots.map((r) => r.root);
   const profile = tryParseWindowsPath(getWindowsEnv(env, 'USERPROFILE') ?? '');
   const candidates: WindowsPath[] = [
-    ...[helperDir, ...windowsPlatformDefaultReadRoots(env)].map((p) => tryParseWindowsPath(p) as WindowsPath),
+    ...[helperDir, ...windowsPlatformDefaultReadRoots(env)].flatMap((p) => {
+      const parsed = tryParseWindowsPath(p);
+      return parsed === null ? [] : [parsed];
+    }),
     resolved.cwd,
     ...writeParsed,
     ...resolved.readableRoots,
   ];
-  // Dropped: write roots (they get the write grant), anything under a deny-read path (the deny
+  const stateBin = tryParseWindowsPath(stateDirs.bin) as WindowsPath;
+  // Dropped: the state bin directory (its own state-dir grant covers it), write roots (they get the write grant), anything under a deny-read path (the deny
   // would win anyway; the grant would only confuse audits), and USERPROFILE itself, which is
   // always expanded child by child so that credential stores stay private (B6).
   const readRoots = uniquePaths(
     candidates
-      .filter((p) => !writeParsed.some((w) => windowsPathsEqual(w, p)))
+      .filter((p) => !windowsPathsEqual(p, stateBin) && !writeParsed.some((w) => windowsPathsEqual(w, p)))
       .filter((p) => !denyParsed.some((d) => isWindowsPathWithin(p, d)))
       .filter((p) => profile === null || !windowsPathsEqual(p, profile))
       .map(formatWindowsPath),
