@@ -172,12 +172,22 @@ function canonicalSpellings(pattern: string, host: HostView): string[] {
 
 function globDenies(globs: readonly string[], host: HostView): SbplItem[] {
   const spellings = dedupe(globs.flatMap((g) => canonicalSpellings(g, host)));
-  const denyRegexes = dedupe(spellings.map(globToRegex));
-  const ancestorRegexes = dedupe(spellings.flatMap(globAncestors).map(globToExactRegex));
+  const denyRegexes: string[] = [];
+  const ancestorRegexes: string[] = [];
+  for (const spelling of spellings) {
+    const deny = globToRegex(spelling);
+    if (deny.kind === 'never') continue;
+    // explain() treats a malformed deny glob as denying every path; so does the profile.
+    denyRegexes.push(deny.kind === 'malformed' ? '^/' : deny.source);
+    for (const ancestor of globAncestors(spelling)) {
+      const exact = globToExactRegex(ancestor);
+      if (exact.kind === 'regex') ancestorRegexes.push(exact.source);
+    }
+  }
   if (denyRegexes.length === 0) return [];
   return [
     comment('deny-read globs: no reads, no writes'),
-    ...denyRegexes.flatMap((r) => [rule('deny', 'file-read*', [regex(r)]), rule('deny', 'file-write*', [regex(r)])]),
-    ...ancestorRegexes.map((r) => rule('deny', 'file-write-unlink', [requireAll(vnode('DIRECTORY'), regex(r))])),
+    ...dedupe(denyRegexes).flatMap((r) => [rule('deny', 'file-read*', [regex(r)]), rule('deny', 'file-write*', [regex(r)])]),
+    ...dedupe(ancestorRegexes).map((r) => rule('deny', 'file-write-unlink', [requireAll(vnode('DIRECTORY'), regex(r))])),
   ];
 }

@@ -19,111 +19,137 @@ export function firstGlobMeta(pattern: string): number {
   return -1;
 }
 
+/** A pattern explain() treats as malformed (and so as denying every path). */
+class MalformedGlob extends Error {}
+/** A pattern that can match no path (a class whose only member is `/`). */
+class NeverMatches extends Error {}
+
+/** A class member list as regex text with `/` removed, since a class never matches a separator. */
+function classItems(items: readonly (string | [string, string])[]): string {
+  let out = '';
+  const lit = (c: string): string => (c === '\\' || c === ']' || c === '[' || c === '^' || c === '-' ? `\\${c}` : c);
+  for (const item of items) {
+    if (typeof item === 'string') {
+      if (item !== '/') out += lit(item);
+      continue;
+    }
+    const [a, b] = item;
+    // Split a range that spans `/` around it: `.` and `0` are its neighbours in ASCII.
+    if (a < '/' && b > '/') out += `${lit(a)}-.0-${lit(b)}`;
+    else if (a === '/' || b === '/') out += a === '/' ? (b === '/' ? '' : `0-${lit(b)}`) : `${lit(a)}-.`;
+    else out += `${lit(a)}-${lit(b)}`;
+  }
+  return out;
+}
+
 /**
- * Translates a glob body (no anchors). `*` and `?` never cross a `/`; `**\/` spans any number of
- * directories including none; a closed `[...]` stays a class (`!` negates, a leading `^` and
- * backslashes are literal); an unclosed `[` is a literal bracket and what follows is rescanned;
- * `{a,b}` is alternation; a backslash makes the next character literal.
+ * Translates a glob body (no anchors) with explain()'s matcher semantics (policy/glob-match),
+ * which the property tests hold the profile to: `*` and `?` never cross `/`; `**` is special only
+ * as a whole component (`**\/` spans zero or more directories, a trailing `/**` everything below);
+ * `[...]` is a class (`!` or `^` negates, `]` first is a member) that never matches `/`; an
+ * unclosed `[` is a literal bracket; `{a,b}` alternates (not nested); `\` escapes the next character.
+ * The reference's Seatbelt translation escapes a leading `^` instead of negating; negating denies
+ * more, and keeps the profile equal to explain().
  */
 function translate(glob: string): string {
   let out = '';
+  let inAlternates = false;
   let i = 0;
   while (i < glob.length) {
     const c = glob[i];
     if (c === '\\') {
-      out += i + 1 < glob.length ? escapeRegex(glob[i + 1]) : '\\\\';
+      if (i + 1 >= glob.length) throw new MalformedGlob('dangling escape');
+      out += escapeRegex(glob[i + 1]);
       i += 2;
     } else if (c === '*') {
-      if (glob[i + 1] === '*') {
-        if (glob[i + 2] === '/') {
-          out += '(.*/)?';
-          i += 3;
-        } else {
-          out += '.*';
-          i += 2;
-        }
+      const componentStart = i === 0 || glob[i - 1] === '/';
+      if (glob[i + 1] === '*' && componentStart && glob[i + 2] === '/') {
+        out += '([^/]+/)*';
+        i += 3;
+      } else if (glob[i + 1] === '*' && componentStart && i + 2 === glob.length) {
+        out += '.*';
+        i += 2;
       } else {
         out += '[^/]*';
-        i++;
+        i += glob[i + 1] === '*' ? 2 : 1;
       }
     } else if (c === '?') {
       out += '[^/]';
       i++;
     } else if (c === '[') {
-      const close = glob.indexOf(']', i + 1);
-      let body = close === -1 ? '' : glob.slice(i + 1, close);
-      const negated = body.startsWith('!');
-      if (negated) body = body.slice(1);
-      if (close === -1 || body === '') {
+      let j = i + 1;
+      const negated = glob[j] === '!' || glob[j] === '^';
+      if (negated) j++;
+      const items: (string | [string, string])[] = [];
+      let first = true;
+      while (j < glob.length && (glob[j] !== ']' || first)) {
+        first = false;
+        const a = glob[j];
+        if (glob[j + 1] === '-' && j + 2 < glob.length && glob[j + 2] !== ']') {
+          const b = glob[j + 2];
+          if (b < a) throw new MalformedGlob(`reversed range ${a}-${b}`);
+          items.push([a, b]);
+          j += 3;
+        } else {
+          items.push(a);
+          j++;
+        }
+      }
+      if (j >= glob.length) {
         out += '\\[';
         i++;
         continue;
       }
-      let cls = '';
-      for (let k = 0; k < body.length; k++) {
-        const b = body[k];
-        if (b === '\\') cls += '\\\\';
-        else if (b === '^' && k === 0) cls += '\\^';
-        else if (b === '[') cls += '\\[';
-        else cls += b;
-      }
-      out += `[${negated ? '^' : ''}${cls}]`;
-      i = close + 1;
+      const body = classItems(items);
+      if (!negated && body === '') throw new NeverMatches('a class whose only member is /');
+      out += negated ? `[^/${body}]` : `[${body}]`;
+      i = j + 1;
     } else if (c === '{') {
-      const close = matchingBrace(glob, i);
-      if (close === -1) {
-        out += '\\{';
-        i++;
-        continue;
-      }
-      out += `(${splitAlternatives(glob.slice(i + 1, close)).map(translate).join('|')})`;
-      i = close + 1;
+      if (inAlternates) throw new MalformedGlob('nested alternates');
+      inAlternates = true;
+      out += '(';
+      i++;
+    } else if (c === '}' && inAlternates) {
+      inAlternates = false;
+      out += ')';
+      i++;
+    } else if (c === ',' && inAlternates) {
+      out += '|';
+      i++;
     } else {
       out += escapeRegex(c);
       i++;
     }
   }
+  if (inAlternates) throw new MalformedGlob('unclosed alternates');
   return out;
 }
 
-function matchingBrace(glob: string, open: number): number {
-  let depth = 0;
-  for (let i = open; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === '\\') i++;
-    else if (c === '{') depth++;
-    else if (c === '}' && --depth === 0) return i;
+/** A glob as an anchored regex, or why there is none. */
+export type GlobRegex = { kind: 'regex'; source: string } | { kind: 'malformed' } | { kind: 'never' };
+
+function anchored(pattern: string, suffix: string): GlobRegex {
+  try {
+    return { kind: 'regex', source: `^${translate(pattern)}${suffix}$` };
+  } catch (err) {
+    if (err instanceof MalformedGlob) return { kind: 'malformed' };
+    if (err instanceof NeverMatches) return { kind: 'never' };
+    throw err;
   }
-  return -1;
 }
 
-function splitAlternatives(body: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let start = 0;
-  for (let i = 0; i < body.length; i++) {
-    const c = body[i];
-    if (c === '\\') i++;
-    else if (c === '{') depth++;
-    else if (c === '}') depth--;
-    else if (c === ',' && depth === 0) {
-      parts.push(body.slice(start, i));
-      start = i + 1;
-    }
-  }
-  parts.push(body.slice(start));
-  return parts;
+/**
+ * The regex for a deny glob. A plain path also denies its subtree (reference A7). `malformed`
+ * (a dangling escape, a reversed range, unclosed or nested braces) is what explain() treats as
+ * denying every path; `never` matches no path at all.
+ */
+export function globToRegex(pattern: string): GlobRegex {
+  return anchored(pattern, firstGlobMeta(pattern) === -1 ? '(/.*)?' : '');
 }
 
-/** The anchored regex for a deny glob: a plain path also denies its subtree. */
-export function globToRegex(pattern: string): string {
-  const subtree = firstGlobMeta(pattern) === -1 ? '(/.*)?' : '';
-  return `^${translate(pattern)}${subtree}$`;
-}
-
-/** The anchored regex matching exactly one path spelled as a glob (no subtree). */
-export function globToExactRegex(pattern: string): string {
-  return `^${translate(pattern)}$`;
+/** The regex matching exactly the paths the glob names, without their subtrees. */
+export function globToExactRegex(pattern: string): GlobRegex {
+  return anchored(pattern, '');
 }
 
 /**

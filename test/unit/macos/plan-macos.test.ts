@@ -272,7 +272,7 @@ describe('seatbelt: preferences and platform defaults (A9, A10)', () => {
 describe('seatbelt: deny globs (A7)', () => {
   it('seatbelt: a deny glob denies read and write by regex, also under its canonical prefix, with ancestor unlink guards', () => {
     const p = plan(resolvedFixture({ fullDiskRead: false, readableRoots: ['/tmp/repo'], unreadableGlobs: ['/tmp/repo/**/*.env'] }));
-    for (const r of ['^/tmp/repo/(.*/)?[^/]*\\.env$', '^/private/tmp/repo/(.*/)?[^/]*\\.env$']) {
+    for (const r of ['^/tmp/repo/([^/]+/)*[^/]*\\.env$', '^/private/tmp/repo/([^/]+/)*[^/]*\\.env$']) {
       expect(p.profile).toContain(`(deny file-read* (regex #"${r}"))`);
       expect(p.profile).toContain(`(deny file-write* (regex #"${r}"))`);
     }
