@@ -33,6 +33,8 @@ export interface ScannedKeyValue {
   inline?: { open: number; close: number };
   /** Set when the value itself is an inline table. */
   inlineTable?: { open: number; close: number };
+  /** Offsets of the elements when the value is an array. */
+  elements?: number[];
 }
 
 export type ScannedItem = ScannedHeader | ScannedKeyValue;
@@ -121,6 +123,9 @@ class Scanner {
     this.items.push(item);
     if (this.text[this.pos] === '{') {
       item.inlineTable = this.inlineTable(path);
+    } else if (this.text[this.pos] === '[') {
+      item.elements = [];
+      this.skipArray(item.elements);
     } else {
       this.skipValue();
     }
@@ -248,7 +253,7 @@ class Scanner {
     }
   }
 
-  private skipArray(): void {
+  private skipArray(elements?: number[]): void {
     this.pos++;
     for (;;) {
       this.skipSpaceAndNewlines();
@@ -262,6 +267,7 @@ class Scanner {
         this.pos++;
         continue;
       }
+      elements?.push(this.pos);
       this.skipValue();
     }
   }
@@ -350,6 +356,9 @@ export function locateKey(
     const prefix = path.slice(0, len);
     for (const item of items) {
       if (item.kind === 'keyval' && samePath(item.path, prefix)) {
+        const index = path[len];
+        const element = typeof index === 'number' ? item.elements?.[index] : undefined;
+        if (element !== undefined) return positionOf(text, element);
         const exact = len === path.length && target === 'value';
         return positionOf(text, exact ? item.valueStart : item.keyStart);
       }

@@ -1,0 +1,295 @@
+// config/resolve-sandbox: which sandbox policy the merged config and the requirements produce
+// (policy-model.md §7, config.md §2.4, §4.4). Order of decision: --sandbox, --permissions, the
+// selected profile's sandbox_mode, sandbox_mode, default_permissions, the administrator's default,
+// then the trust-derived default. Requirements then constrain the result, falling back with a
+// warning as the reference does; deny_read requirements are added last.
+import { builtinPolicy } from '../policy/builtin';
+import { hasFullDiskWrite } from '../policy/policy-predicates';
+import type { FileSystemEntry, SandboxPolicy } from '../policy/types';
+import { ConstraintError } from '../errors';
+import type { SandboxMode } from './config-schema';
+import type { ConfigLayer, TrustDecision } from './layer-types';
+import { getPath } from './merge';
+import type { PathContext } from './path-fields';
+import { compileProfile, type ProfileSource, type WorkspaceFlags } from './permissions-compile';
+import { debugName, invalidValueError, type Requirements, type RequirementSandboxMode } from './requirements';
+import { isTable, type TomlTable } from './toml-source';
+
+/** Which input decided the policy. */
+export interface PolicySource {
+  kind: 'override' | 'config' | 'requirements' | 'default';
+  /** `sandbox_mode`, `profiles.<p>.sandbox_mode`, `default_permissions`, or the flag name. */
+  key: string;
+  /** The mode or profile name that was selected. */
+  value: string;
+  /** Display name of the config layer or requirement source that set it. */
+  layer?: string;
+  /** Set when requirements replaced the configured value. */
+  fallbackFrom?: string;
+}
+
+export interface UnenforceableSetting {
+  key: string;
+  source: string;
+  reason: string;
+}
+
+export interface SandboxResolution {
+  policy: SandboxPolicy;
+  /** Project roots for `project_roots` entries: cwd first, then any extra roots of the profile. */
+  workspaceRoots: string[];
+  source: PolicySource;
+  approvalPolicy?: { value: string; source: string };
+  warnings: string[];
+  unenforceable: UnenforceableSetting[];
+}
+
+export interface ResolveSandboxInput {
+  merged: TomlTable;
+  /** Display name of the highest enabled layer that set each leaf path. */
+  origins: Record<string, string>;
+  layers: readonly ConfigLayer[];
+  requirements: Requirements;
+  cwdTrust: TrustDecision;
+  cwd: string;
+  pathCtx: PathContext;
+  platform: 'linux' | 'macos' | 'windows';
+  sandboxModeOverride?: SandboxMode;
+  permissionsOverride?: string;
+}
+
+type Selection =
+  | { kind: 'mode'; mode: SandboxMode; source: PolicySource }
+  | { kind: 'profile'; name: string; source: PolicySource };
+
+const MODE_PROFILE_ID: Record<SandboxMode, string> = {
+  'read-only': ':read-only',
+  'workspace-write': ':workspace',
+  'danger-full-access': ':danger-full-access',
+};
+
+function workspaceFlags(merged: TomlTable): WorkspaceFlags {
+  const sww = isTable(merged.sandbox_workspace_write) ? merged.sandbox_workspace_write : {};
+  return {
+    networkAccess: sww.network_access === true,
+    excludeTmpdirEnvVar: sww.exclude_tmpdir_env_var === true,
+    excludeSlashTmp: sww.exclude_slash_tmp === true,
+  };
+}
+
+function select(input: ResolveSandboxInput): Selection {
+  const { merged, origins } = input;
+  if (input.sandboxModeOverride !== undefined) {
+    return { kind: 'mode', mode: input.sandboxModeOverride, source: { kind: 'override', key: '--sandbox', value: input.sandboxModeOverride } };
+  }
+  if (input.permissionsOverride !== undefined) {
+    return { kind: 'profile', name: input.permissionsOverride, source: { kind: 'override', key: '--permissions', value: input.permissionsOverride } };
+  }
+  // The legacy keys win over default_permissions whenever they are set anywhere (§7.2, last rule).
+  const profile = merged.profile;
+  if (typeof profile === 'string') {
+    const mode = getPath(merged, ['profiles', profile, 'sandbox_mode']);
+    if (typeof mode === 'string') {
+      const key = `profiles.${profile}.sandbox_mode`;
+      return { kind: 'mode', mode: mode as SandboxMode, source: { kind: 'config', key, value: mode, layer: origins[key] } };
+    }
+  }
+  if (typeof merged.sandbox_mode === 'string') {
+    const mode = merged.sandbox_mode as SandboxMode;
+    return { kind: 'mode', mode, source: { kind: 'config', key: 'sandbox_mode', value: mode, layer: origins.sandbox_mode } };
+  }
+  if (typeof merged.default_permissions === 'string') {
+    const name = merged.default_permissions;
+    return { kind: 'profile', name, source: { kind: 'config', key: 'default_permissions', value: name, layer: origins.default_permissions } };
+  }
+  const managed = input.requirements.defaultPermissions;
+  if (managed !== undefined) {
+    return { kind: 'profile', name: managed.value, source: { kind: 'requirements', key: 'default_permissions', value: managed.value, layer: managed.source } };
+  }
+  // §2.4: any trust decision for the project makes workspace-write the default, except on Windows
+  // where the reference's default sandbox cannot write.
+  const mode: SandboxMode = input.cwdTrust.level !== undefined && input.platform !== 'windows' ? 'workspace-write' : 'read-only';
+  return { kind: 'mode', mode, source: { kind: 'default', key: 'sandbox_mode', value: mode } };
+}
+
+function profileSources(input: ResolveSandboxInput): Record<string, ProfileSource> {
+  const out: Record<string, ProfileSource> = {};
+  const perms = isTable(input.merged.permissions) ? input.merged.permissions : {};
+  for (const [name, table] of Object.entries(perms)) {
+    if (!isTable(table)) continue;
+    // Errors point at the highest layer that wrote into this profile.
+    const layer = [...input.layers].reverse().find((l) => l.disabledReason === undefined && isTable(getPath(l.config, ['permissions', name])));
+    out[name] = { table, origin: layer?.origin ?? { kind: 'flag', flag: '-c' }, path: ['permissions', name] };
+  }
+  // Profiles an administrator defines in requirements replace same-named local ones.
+  for (const [name, p] of Object.entries(input.requirements.profiles)) {
+    out[name] = { table: p.value, origin: { kind: 'file', file: p.source, text: '' }, path: ['permissions', name] };
+  }
+  return out;
+}
+
+interface Candidate {
+  policy: SandboxPolicy;
+  workspaceRoots: string[];
+  warnings: string[];
+  unenforceable: UnenforceableSetting[];
+}
+
+function build(selection: Selection, input: ResolveSandboxInput): Candidate {
+  const flags = workspaceFlags(input.merged);
+  if (selection.kind === 'mode') {
+    const roots = getPath(input.merged, ['sandbox_workspace_write', 'writable_roots']);
+    const policy = builtinPolicy(selection.mode, {
+      writableRoots: Array.isArray(roots) ? (roots as string[]) : [],
+      // network_access belongs to [sandbox_workspace_write]; the other modes keep their own network.
+      ...(selection.mode === 'workspace-write' ? { network: flags.networkAccess } : {}),
+      excludeTmpdirEnvVar: flags.excludeTmpdirEnvVar,
+      excludeSlashTmp: flags.excludeSlashTmp,
+    });
+    return { policy, workspaceRoots: [input.cwd], warnings: [], unenforceable: [] };
+  }
+  const selectedBy =
+    selection.source.kind === 'override'
+      ? { flag: selection.source.key }
+      : selection.source.kind === 'requirements'
+        ? { origin: { kind: 'file' as const, file: selection.source.layer ?? 'requirements', text: '' }, path: ['default_permissions'] }
+        : {
+            origin: [...input.layers].reverse().find((l) => l.disabledReason === undefined && typeof l.config.default_permissions === 'string')
+              ?.origin ?? { kind: 'flag' as const, flag: '-c' },
+            path: ['default_permissions'],
+          };
+  const compiled = compileProfile({
+    name: selection.name,
+    profiles: profileSources(input),
+    flags,
+    cwd: input.cwd,
+    pathCtx: input.pathCtx,
+    platform: input.platform,
+    selectedBy,
+  });
+  return {
+    policy: compiled.policy,
+    workspaceRoots: [input.cwd, ...compiled.workspaceRoots],
+    warnings: compiled.warnings,
+    unenforceable: compiled.unenforceable.map((u) => ({ ...u, source: selection.name })),
+  };
+}
+
+/** The mode a policy amounts to, as the reference's sandbox-mode validator classifies it (§4.4). */
+export function modeOfPolicy(policy: SandboxPolicy): RequirementSandboxMode {
+  const fs = policy.fileSystem;
+  if (fs.kind === 'external-sandbox') return 'external-sandbox';
+  if (fs.kind === 'unrestricted' || hasFullDiskWrite(fs)) return 'danger-full-access';
+  return fs.entries.some((e) => e.access === 'write') ? 'workspace-write' : 'read-only';
+}
+
+function selectionId(selection: Selection): string {
+  return selection.kind === 'profile' ? selection.name : MODE_PROFILE_ID[selection.mode];
+}
+
+/** The reason a candidate violates the requirements, or undefined when it is allowed. */
+function violation(selection: Selection, candidate: Candidate, req: Requirements): ConstraintError | undefined {
+  const modes = req.allowedSandboxModes;
+  const mode = modeOfPolicy(candidate.policy);
+  if (modes !== undefined && !modes.value.includes(mode)) return invalidValueError('sandbox_mode', mode, modes.value, modes.source);
+  const profiles = req.allowedPermissionProfiles;
+  const id = selectionId(selection);
+  if (profiles !== undefined && !profiles.value.includes(id)) {
+    return invalidValueError('permission_profile', id, profiles.value, profiles.source);
+  }
+  return undefined;
+}
+
+/** What requirements fall back to: the administrator's default profile, else read-only. */
+function fallbackSelection(req: Requirements): Selection {
+  const managed = req.defaultPermissions;
+  if (managed !== undefined) {
+    return { kind: 'profile', name: managed.value, source: { kind: 'requirements', key: 'default_permissions', value: managed.value, layer: managed.source } };
+  }
+  return { kind: 'mode', mode: 'read-only', source: { kind: 'requirements', key: 'sandbox_mode', value: 'read-only' } };
+}
+
+function denyReadEntries(req: Requirements): FileSystemEntry[] {
+  return req.denyRead.map((d) =>
+    d.glob ? { path: { type: 'glob_pattern', pattern: d.path }, access: 'deny' } : { path: { type: 'path', path: d.path }, access: 'deny' },
+  );
+}
+
+/** Adds the administrator's deny_read entries; an unrestricted file system becomes root:write plus denies. */
+function applyDenyRead(candidate: Candidate, req: Requirements): void {
+  if (req.denyRead.length === 0) return;
+  const fs = candidate.policy.fileSystem;
+  const extra = denyReadEntries(req);
+  if (fs.kind === 'restricted') {
+    candidate.policy = { ...candidate.policy, fileSystem: { ...fs, entries: [...fs.entries, ...extra] } };
+  } else if (fs.kind === 'unrestricted') {
+    const root: FileSystemEntry = { path: { type: 'special', value: { kind: 'root' } }, access: 'write' };
+    candidate.policy = { ...candidate.policy, fileSystem: { kind: 'restricted', entries: [root, ...extra] } };
+  } else {
+    candidate.unenforceable.push({
+      key: 'permissions.filesystem.deny_read',
+      source: req.denyRead[0].source,
+      reason: 'deny_read cannot be added to an external sandbox, whose file system this package does not control',
+    });
+  }
+}
+
+function resolveApproval(input: ResolveSandboxInput, warnings: string[]): SandboxResolution['approvalPolicy'] {
+  const configured = input.merged.approval_policy;
+  const allowed = input.requirements.allowedApprovalPolicies;
+  const layer = input.origins.approval_policy;
+  if (allowed === undefined) {
+    return typeof configured === 'string' ? { value: configured, source: layer ?? 'config' } : undefined;
+  }
+  if (typeof configured !== 'string') return { value: allowed.value[0], source: allowed.source };
+  if (allowed.value.includes(configured)) return { value: configured, source: layer ?? 'config' };
+  const err = invalidValueError('approval_policy', configured, allowed.value, allowed.source);
+  warnings.push(
+    `Configured value for \`approval_policy\` is disallowed by requirements; falling back to required value ${debugName(allowed.value[0])}. Details: ${err.message}`,
+  );
+  return { value: allowed.value[0], source: allowed.source };
+}
+
+export function resolveSandbox(input: ResolveSandboxInput): SandboxResolution {
+  const req = input.requirements;
+  const warnings: string[] = [];
+  let selection = select(input);
+  let candidate = build(selection, input);
+  const problem = violation(selection, candidate, req);
+  if (problem !== undefined) {
+    const configured = selectionId(selection);
+    const fallback = fallbackSelection(req);
+    const fallbackCandidate = build(fallback, input);
+    const second = violation(fallback, fallbackCandidate, req);
+    const field = selection.kind === 'profile' || req.allowedPermissionProfiles !== undefined ? 'permission_profile' : 'sandbox_mode';
+    if (second !== undefined) {
+      throw new ConstraintError(
+        `configured value for \`${field}\` is disallowed by requirements (${problem.message}); fallback to a requirement-compliant value also failed (${second.message})`,
+        { source: problem.source, value: configured, cause: second },
+      );
+    }
+    // A derived default that requirements forbid falls back silently (§2.4); a configured value warns.
+    if (selection.source.kind !== 'default') {
+      warnings.push(
+        field === 'permission_profile'
+          ? `Configured value for \`permission_profile\` is disallowed by requirements; falling back from \`${configured}\` to required value \`${selectionId(fallback)}\`.`
+          : `Configured value for \`sandbox_mode\` is disallowed by requirements; falling back to required value ${debugName(fallback.kind === 'mode' ? fallback.mode : fallback.name)}. Details: ${problem.message}`,
+      );
+    }
+    const fallbackFrom = selection.kind === 'mode' ? selection.mode : selection.name;
+    selection = { ...fallback, source: { ...fallback.source, fallbackFrom } } as Selection;
+    candidate = fallbackCandidate;
+  }
+  applyDenyRead(candidate, req);
+  const approvalPolicy = resolveApproval(input, warnings);
+  const unenforceable = [...candidate.unenforceable, ...req.unenforceable];
+  const out: SandboxResolution = {
+    policy: candidate.policy,
+    workspaceRoots: candidate.workspaceRoots,
+    source: selection.source,
+    warnings: [...candidate.warnings, ...warnings],
+    unenforceable,
+  };
+  if (approvalPolicy !== undefined) out.approvalPolicy = approvalPolicy;
+  return out;
+}

@@ -1,0 +1,362 @@
+import { describe, expect, it } from 'vitest';
+import { assertEnforceable, loadConfig, type LoadConfigOptions } from '../../../lib/config/load-config';
+import type { MdmReader } from '../../../lib/config/reader';
+import { isSandboxError } from '../../../lib/errors';
+import type { FileSystemEntry, SandboxPolicy } from '../../../lib/policy/types';
+import { fakeReader, type FakeTree } from './fake-reader';
+
+const HOME = '/home/u';
+const CODEX_HOME = '/home/u/.codex';
+const USER = `${CODEX_HOME}/config.toml`;
+const REQ = '/etc/codex/requirements.toml';
+
+function load(tree: FakeTree, over: Partial<LoadConfigOptions> = {}) {
+  return loadConfig({
+    cwd: '/work/repo',
+    codexHome: CODEX_HOME,
+    reader: fakeReader({ dirs: ['/work/repo/.git'], ...tree }),
+    homeDir: HOME,
+    hostname: 'dev1.corp.example',
+    platform: 'linux',
+    env: {},
+    ...over,
+  });
+}
+
+function errorOf(fn: () => unknown): { code: string; message: string } {
+  try {
+    fn();
+  } catch (err) {
+    if (isSandboxError(err)) return { code: err.code, message: err.message };
+    throw err;
+  }
+  throw new Error('expected an error');
+}
+
+function mdm(values: Partial<Record<'config_toml_base64' | 'requirements_toml_base64', string>>): MdmReader {
+  return { read: (key) => (values[key] === undefined ? undefined : Buffer.from(values[key]!).toString('base64')) };
+}
+
+const sp = (kind: string, subpath?: string): FileSystemEntry['path'] => ({
+  type: 'special',
+  value: (subpath === undefined ? { kind } : { kind, subpath }) as never,
+});
+const entry = (path: FileSystemEntry['path'], access: FileSystemEntry['access'], skip = false): FileSystemEntry =>
+  skip ? { path, access, missingPathBehavior: 'skip' } : { path, access };
+
+/** The policy module also protects `.aws` (a narrowing beyond the reference); compare the rest. */
+function withoutAws(policy: SandboxPolicy): SandboxPolicy {
+  if (policy.fileSystem.kind !== 'restricted') return policy;
+  const entries = policy.fileSystem.entries.filter((e) => !JSON.stringify(e.path).includes('.aws'));
+  return { ...policy, fileSystem: { ...policy.fileSystem, entries } };
+}
+
+const READ_ONLY: SandboxPolicy = { fileSystem: { kind: 'restricted', entries: [entry(sp('root'), 'read')] }, network: 'restricted' };
+
+/** The reference's [C] conversion of legacy WorkspaceWrite (policy-model §4.1). */
+function workspaceWrite(roots: string[], network: boolean, opts: { noSlashTmp?: boolean; noTmpdir?: boolean } = {}): SandboxPolicy {
+  const entries: FileSystemEntry[] = [entry(sp('root'), 'read'), entry(sp('project_roots'), 'write')];
+  if (!opts.noSlashTmp) entries.push(entry(sp('slash_tmp'), 'write'));
+  if (!opts.noTmpdir) entries.push(entry(sp('tmpdir'), 'write'));
+  for (const r of roots) entries.push(entry({ type: 'path', path: r }, 'write'));
+  for (const n of ['.git', '.agents', '.codex']) entries.push(entry(sp('project_roots', n), 'read', true));
+  for (const r of roots) for (const n of ['.git', '.agents', '.codex']) entries.push(entry({ type: 'path', path: `${r}/${n}` }, 'read', true));
+  return { fileSystem: { kind: 'restricted', entries }, network: network ? 'enabled' : 'restricted' };
+}
+
+const trusted = (dir: string, level = 'trusted') => `[projects."${dir}"]\ntrust_level = "${level}"\n`;
+
+describe('loadConfig: legacy sandbox_mode', () => {
+  it('no config at all: read-only, decided by the default', () => {
+    const cfg = load({});
+    expect(cfg.policy).toEqual(READ_ONLY);
+    expect(cfg.source).toEqual({ kind: 'default', key: 'sandbox_mode', value: 'read-only' });
+    expect(cfg.unenforceable).toEqual([]);
+  });
+
+  it('a trusted or untrusted project defaults to workspace-write (§2.4)', () => {
+    for (const level of ['trusted', 'untrusted']) {
+      const cfg = load({ files: { [USER]: trusted('/work/repo', level) } });
+      expect(withoutAws(cfg.policy)).toEqual(workspaceWrite([], false));
+      expect(cfg.source).toEqual({ kind: 'default', key: 'sandbox_mode', value: 'workspace-write' });
+    }
+  });
+
+  it('on Windows the trust-derived default stays read-only', () => {
+    const cfg = load({ files: { [USER]: trusted('/work/repo') } }, { platform: 'windows' });
+    expect(cfg.policy).toEqual(READ_ONLY);
+  });
+
+  it('workspace-write with [sandbox_workspace_write]: relative roots resolve against the defining file', () => {
+    const cfg = load({
+      files: {
+        '/etc/codex/config.toml': '[sandbox_workspace_write]\nwritable_roots = ["shared"]\n',
+        [USER]: 'sandbox_mode = "workspace-write"\n[sandbox_workspace_write]\nnetwork_access = true\nexclude_slash_tmp = true\n',
+      },
+    });
+    expect(withoutAws(cfg.policy)).toEqual(workspaceWrite(['/etc/codex/shared'], true, { noSlashTmp: true }));
+    expect(cfg.source).toEqual({ kind: 'config', key: 'sandbox_mode', value: 'workspace-write', layer: `user (${USER})` });
+    expect(cfg.values['sandbox_workspace_write.writable_roots.0']).toEqual({ value: '/etc/codex/shared', layer: 'system (/etc/codex/config.toml)' });
+    expect(cfg.values['sandbox_workspace_write.network_access']).toEqual({ value: true, layer: `user (${USER})` });
+  });
+
+  it('danger-full-access is unrestricted with network', () => {
+    expect(load({ files: { [USER]: 'sandbox_mode = "danger-full-access"\n' } }).policy).toEqual({
+      fileSystem: { kind: 'unrestricted' },
+      network: 'enabled',
+    });
+  });
+
+  it('sandbox_mode anywhere wins over default_permissions (§7.2)', () => {
+    const cfg = load({
+      files: {
+        '/etc/codex/config.toml': 'sandbox_mode = "read-only"\n',
+        [USER]: 'default_permissions = ":workspace"\n',
+      },
+    });
+    expect(cfg.policy).toEqual(READ_ONLY);
+    expect(cfg.source.key).toBe('sandbox_mode');
+  });
+
+  it('the selected profile\'s sandbox_mode beats the top-level one', () => {
+    const cfg = load({ files: { [USER]: 'sandbox_mode = "read-only"\nprofile = "w"\n[profiles.w]\nsandbox_mode = "danger-full-access"\n' } });
+    expect(cfg.policy.fileSystem).toEqual({ kind: 'unrestricted' });
+    expect(cfg.source).toMatchObject({ key: 'profiles.w.sandbox_mode', value: 'danger-full-access' });
+  });
+
+  it('--sandbox beats every layer, --permissions beats config', () => {
+    const tree = { files: { [USER]: 'sandbox_mode = "danger-full-access"\n' } };
+    expect(load(tree, { sandboxModeOverride: 'read-only' }).policy).toEqual(READ_ONLY);
+    const cfg = load(tree, { permissionsOverride: ':read-only' });
+    expect(cfg.policy).toEqual(READ_ONLY);
+    expect(cfg.source).toEqual({ kind: 'override', key: '--permissions', value: ':read-only' });
+  });
+
+  it('a -c override decides, with the session-flags layer as the source', () => {
+    const cfg = load({}, { cliOverrides: ['sandbox_mode=workspace-write', 'sandbox_workspace_write.writable_roots=["out"]'] });
+    expect(withoutAws(cfg.policy)).toEqual(workspaceWrite(['/work/repo/out'], false));
+    expect(cfg.source.layer).toBe('session-flags');
+  });
+
+  it('an untrusted project cannot loosen the sandbox; a trusted one can', () => {
+    const files = { '/work/repo/.codex/config.toml': 'sandbox_mode = "danger-full-access"\n' };
+    expect(load({ files: { ...files, [USER]: trusted('/work/repo', 'untrusted') } }).policy.fileSystem.kind).toBe('restricted');
+    const cfg = load({ files: { ...files, [USER]: trusted('/work/repo') } });
+    expect(cfg.policy.fileSystem.kind).toBe('unrestricted');
+    expect(cfg.source.layer).toBe('project (/work/repo/.codex/config.toml)');
+  });
+});
+
+describe('loadConfig: permission profiles', () => {
+  it('default_permissions selects a defined profile', () => {
+    const cfg = load({
+      files: { [USER]: 'default_permissions = "dev"\n[permissions.dev]\nextends = ":read-only"\n[permissions.dev.filesystem]\n"/data" = "write"\n' },
+    });
+    expect(cfg.policy).toEqual({
+      fileSystem: { kind: 'restricted', entries: [entry({ type: 'path', path: '/data' }, 'write'), entry(sp('root'), 'read')] },
+      network: 'restricted',
+    });
+    expect(cfg.source).toEqual({ kind: 'config', key: 'default_permissions', value: 'dev', layer: `user (${USER})` });
+  });
+
+  it('a profile may be defined in one layer and refined in another', () => {
+    const cfg = load({
+      files: {
+        '/etc/codex/config.toml': '[permissions.dev.filesystem]\n":root" = "read"\n',
+        [USER]: 'default_permissions = "dev"\n[permissions.dev.filesystem]\n":tmpdir" = "write"\n',
+      },
+    });
+    expect(cfg.policy.fileSystem).toEqual({ kind: 'restricted', entries: [entry(sp('root'), 'read'), entry(sp('tmpdir'), 'write')] });
+  });
+
+  it('an undefined profile is a located error in the file that selected it', () => {
+    const err = errorOf(() => load({ files: { [USER]: 'default_permissions = "nope"\n[permissions.dev]\n' } }));
+    expect(err.message).toBe(`default_permissions refers to undefined profile \`nope\` (${USER}:1:23)`);
+  });
+
+  it('a profile selected with --permissions that does not exist names the flag', () => {
+    expect(errorOf(() => load({}, { permissionsOverride: 'ghost' })).message).toBe(
+      'default_permissions requires a `[permissions]` table (--permissions)',
+    );
+  });
+
+  it('domain rules make the config unenforceable and assertEnforceable refuses with E_UNSUPPORTED_POLICY', () => {
+    const cfg = load({
+      files: { [USER]: 'default_permissions = "net"\n[permissions.net]\nextends = ":read-only"\n[permissions.net.network.domains]\n"example.com" = "allow"\n' },
+    });
+    expect(cfg.unenforceable).toHaveLength(1);
+    const err = errorOf(() => assertEnforceable(cfg));
+    expect(err.code).toBe('E_UNSUPPORTED_POLICY');
+    expect(err.message).toMatch(/^cannot enforce permissions\.net\.network\.domains \(set by net\): per-domain network rules need a network proxy/);
+  });
+});
+
+describe('loadConfig: requirements', () => {
+  it('allowed_sandbox_modes without read-only is a hard error with the reference message', () => {
+    const err = errorOf(() => load({ files: { [REQ]: 'allowed_sandbox_modes = ["workspace-write"]\n' } }));
+    expect(err.code).toBe('E_CONSTRAINT');
+    expect(err.message).toBe(
+      `invalid value for \`allowed_sandbox_modes\`: \`[WorkspaceWrite]\` is not in the allowed set must include 'read-only' to allow any PermissionProfile (set by ${REQ})`,
+    );
+  });
+
+  it('an empty allowed_approval_policies is a hard error', () => {
+    expect(errorOf(() => load({ files: { [REQ]: 'allowed_approval_policies = []\n' } })).message).toBe(
+      'field `allowed_approval_policies` cannot be empty',
+    );
+  });
+
+  it('a disallowed configured sandbox_mode falls back to read-only with the reference warning', () => {
+    const cfg = load({ files: { [REQ]: 'allowed_sandbox_modes = ["read-only", "workspace-write"]\n', [USER]: 'sandbox_mode = "danger-full-access"\n' } });
+    expect(cfg.policy).toEqual(READ_ONLY);
+    expect(cfg.source.fallbackFrom).toBe('danger-full-access');
+    expect(cfg.warnings).toEqual([
+      `Configured value for \`sandbox_mode\` is disallowed by requirements; falling back to required value ReadOnly. Details: invalid value for \`sandbox_mode\`: \`DangerFullAccess\` is not in the allowed set [ReadOnly, WorkspaceWrite] (set by ${REQ})`,
+    ]);
+  });
+
+  it('a trust-derived default that requirements forbid falls back silently', () => {
+    const cfg = load({ files: { [REQ]: 'allowed_sandbox_modes = ["read-only"]\n', [USER]: trusted('/work/repo') } });
+    expect(cfg.policy).toEqual(READ_ONLY);
+    expect(cfg.warnings).toEqual([]);
+  });
+
+  it('load_requirements_toml_produces_expected_constraints: first allowed approval is the initial value; a disallowed one warns', () => {
+    expect(load({ files: { [REQ]: 'allowed_approval_policies = ["never", "on-request"]\n' } }).approvalPolicy).toEqual({ value: 'never', source: REQ });
+    const cfg = load({ files: { [REQ]: 'allowed_approval_policies = ["never", "on-request"]\n', [USER]: 'approval_policy = "on-failure"\n' } });
+    expect(cfg.approvalPolicy).toEqual({ value: 'never', source: REQ });
+    expect(cfg.warnings[0]).toBe(
+      `Configured value for \`approval_policy\` is disallowed by requirements; falling back to required value Never. Details: invalid value for \`approval_policy\`: \`OnFailure\` is not in the allowed set [Never, OnRequest] (set by ${REQ})`,
+    );
+  });
+
+  it('managed_preferences_requirements_are_applied and take precedence over the legacy managed config', () => {
+    const cfg = load(
+      { files: { '/etc/codex/managed_config.toml': 'approval_policy = "on-request"\n', [USER]: 'sandbox_mode = "workspace-write"\n' } },
+      { mdm: mdm({ requirements_toml_base64: 'allowed_approval_policies = ["never"]\nallowed_sandbox_modes = ["read-only"]\n' }) },
+    );
+    expect(cfg.approvalPolicy).toEqual({ value: 'never', source: 'MDM com.openai.codex:requirements_toml_base64' });
+    expect(cfg.policy).toEqual(READ_ONLY);
+    expect(cfg.requirements.sources).toEqual(['/etc/codex/managed_config.toml', 'MDM com.openai.codex:requirements_toml_base64']);
+  });
+
+  it('legacy_managed_config_backfill_includes_read_only_sandbox_mode', () => {
+    const cfg = load({ files: { '/etc/codex/managed_config.toml': 'sandbox_mode = "workspace-write"\n' } });
+    expect(cfg.requirements.allowedSandboxModes).toEqual({ value: ['read-only', 'workspace-write'], source: '/etc/codex/managed_config.toml' });
+  });
+
+  it('the legacy managed file beats the system requirements (NEW: layers, last wins)', () => {
+    const cfg = load({
+      files: { [REQ]: 'allowed_approval_policies = ["on-request"]\n', '/etc/codex/managed_config.toml': 'approval_policy = "never"\n' },
+    });
+    expect(cfg.requirements.allowedApprovalPolicies).toEqual({ value: ['never'], source: '/etc/codex/managed_config.toml' });
+  });
+
+  it('remote_sandbox_config: a matching hostname pattern replaces the layer\'s modes', () => {
+    const text = 'allowed_sandbox_modes = ["read-only"]\n[[remote_sandbox_config]]\nhostname_patterns = ["*.CORP.example"]\nallowed_sandbox_modes = ["read-only", "workspace-write"]\n';
+    expect(load({ files: { [REQ]: text } }).requirements.allowedSandboxModes!.value).toEqual(['read-only', 'workspace-write']);
+    expect(load({ files: { [REQ]: text } }, { hostname: 'laptop.home' }).requirements.allowedSandboxModes!.value).toEqual(['read-only']);
+  });
+
+  it('deny_read resolves against the requirements folder (globs: the literal prefix) and is added as deny entries', () => {
+    const cfg = load({
+      files: {
+        [REQ]: '[permissions.filesystem]\ndeny_read = ["./sensitive", "../shared/secret.txt", "./keys/**/*.pem"]\n',
+        [USER]: 'sandbox_mode = "read-only"\n',
+      },
+    });
+    expect(cfg.requirements.denyRead.map((d) => [d.path, d.glob])).toEqual([
+      ['/etc/codex/sensitive', false],
+      ['/etc/shared/secret.txt', false],
+      ['/etc/codex/keys/**/*.pem', true],
+    ]);
+    expect(cfg.policy.fileSystem).toEqual({
+      kind: 'restricted',
+      entries: [
+        entry(sp('root'), 'read'),
+        entry({ type: 'path', path: '/etc/codex/sensitive' }, 'deny'),
+        entry({ type: 'path', path: '/etc/shared/secret.txt' }, 'deny'),
+        entry({ type: 'glob_pattern', pattern: '/etc/codex/keys/**/*.pem' }, 'deny'),
+      ],
+    });
+  });
+
+  it('deny_read turns danger-full-access into root:write plus the denies', () => {
+    const cfg = load({ files: { [REQ]: '[permissions.filesystem]\ndeny_read = ["/secret"]\n', [USER]: 'sandbox_mode = "danger-full-access"\n' } });
+    expect(cfg.policy.fileSystem).toEqual({
+      kind: 'restricted',
+      entries: [entry(sp('root'), 'write'), entry({ type: 'path', path: '/secret' }, 'deny')],
+    });
+  });
+
+  it('system_requirements_define_managed_permission_profiles and select the managed default', () => {
+    const cfg = load({
+      files: {
+        [REQ]: 'default_permissions = "locked"\n[allowed_permission_profiles]\nlocked = true\n":read-only" = true\n[permissions.locked]\nextends = ":read-only"\n[permissions.locked.filesystem]\n"/scratch" = "write"\n',
+      },
+    });
+    expect(cfg.source).toEqual({ kind: 'requirements', key: 'default_permissions', value: 'locked', layer: REQ });
+    expect(cfg.policy.fileSystem).toEqual({ kind: 'restricted', entries: [entry({ type: 'path', path: '/scratch' }, 'write'), entry(sp('root'), 'read')] });
+  });
+
+  it('the standard pair without a default defaults to :workspace', () => {
+    const cfg = load({ files: { [REQ]: '[allowed_permission_profiles]\n":read-only" = true\n":workspace" = true\n' } });
+    expect(cfg.source).toMatchObject({ kind: 'requirements', value: ':workspace' });
+  });
+
+  it('inconsistent permission requirements are load errors', () => {
+    expect(errorOf(() => load({ files: { [REQ]: 'default_permissions = ":read-only"\n' } })).message).toBe(
+      `default_permissions requires allowed_permission_profiles (set by ${REQ})`,
+    );
+    expect(errorOf(() => load({ files: { [REQ]: 'default_permissions = ":workspace"\n[allowed_permission_profiles]\n":read-only" = true\n' } })).message).toBe(
+      `default_permissions \`:workspace\` must be allowed by allowed_permission_profiles (set by ${REQ})`,
+    );
+    expect(errorOf(() => load({ files: { [REQ]: '[allowed_permission_profiles]\n":read-only" = true\n' } })).message).toMatch(
+      /^default_permissions must be set unless allowed_permission_profiles allows both/,
+    );
+  });
+
+  it('a disallowed configured profile falls back to the managed default with the permission_profile warning', () => {
+    const req = 'default_permissions = ":read-only"\n[allowed_permission_profiles]\n":read-only" = true\n":workspace" = true\n';
+    const cfg = load({ files: { [REQ]: req, [USER]: 'default_permissions = ":danger-full-access"\n' } });
+    expect(cfg.policy).toEqual(READ_ONLY);
+    expect(cfg.warnings).toEqual([
+      'Configured value for `permission_profile` is disallowed by requirements; falling back from `:danger-full-access` to required value `:read-only`.',
+    ]);
+    const kept = load({ files: { [REQ]: req, [USER]: 'default_permissions = ":workspace"\n' } });
+    expect(kept.source).toMatchObject({ kind: 'config', value: ':workspace' });
+    expect(kept.warnings).toEqual([]);
+    const flag = load({ files: { [REQ]: req } }, { permissionsOverride: ':danger-full-access' });
+    expect(flag.policy).toEqual(READ_ONLY);
+    expect(flag.warnings[0]).toMatch(/falling back from `:danger-full-access` to required value `:read-only`/);
+  });
+
+  it('fallback that also fails is a hard error', () => {
+    const req = 'allowed_sandbox_modes = ["read-only"]\ndefault_permissions = "w"\n[allowed_permission_profiles]\nw = true\n[permissions.w]\nextends = ":workspace"\n';
+    const err = errorOf(() => load({ files: { [REQ]: req, [USER]: 'sandbox_mode = "danger-full-access"\n' } }));
+    expect(err.code).toBe('E_CONSTRAINT');
+    expect(err.message).toMatch(/^configured value for `permission_profile` is disallowed by requirements \(.*\); fallback to a requirement-compliant value also failed \(invalid value for `sandbox_mode`: `WorkspaceWrite`/);
+  });
+
+  it('managed network requirements are unenforceable; mixing legacy lists is an error', () => {
+    const cfg = load({ files: { [REQ]: '[experimental_network]\nenabled = true\n[experimental_network.domains]\n"a.com" = "allow"\n' } });
+    expect(cfg.unenforceable.map((u) => [u.key, u.source])).toEqual([['experimental_network', REQ]]);
+    expect(errorOf(() => assertEnforceable(cfg)).code).toBe('E_UNSUPPORTED_POLICY');
+    expect(load({ files: { [REQ]: '[experimental_network]\nenabled = false\n' } }).unenforceable).toEqual([]);
+    expect(errorOf(() => load({ files: { [REQ]: '[experimental_network]\nallowed_domains = ["a"]\n[experimental_network.domains]\n"b" = "allow"\n' } })).message).toBe(
+      `\`experimental_network.domains\` cannot be combined with legacy \`allowed_domains\` or \`denied_domains\` (${REQ}:3:1)`,
+    );
+  });
+
+  it('a requirements file with a wrong type is a located parse error; an unreadable one names the file', () => {
+    expect(errorOf(() => load({ files: { [REQ]: 'allowed_sandbox_modes = ["read-only", "sometimes"]\n' } })).message).toBe(
+      `allowed_sandbox_modes.1 must be one of "read-only", "workspace-write", "danger-full-access", "external-sandbox", got "sometimes" (${REQ}:1:39)`,
+    );
+    expect(errorOf(() => load({ files: { [REQ]: '' }, unreadable: [REQ] })).message).toMatch(/^Failed to read requirements file \/etc\/codex\/requirements\.toml: EACCES/);
+  });
+
+  it('allow_managed_hooks_only in a user config creates no requirement', () => {
+    const cfg = load({ files: { [USER]: 'allow_managed_hooks_only = true\n[hooks]\nallow_managed_hooks_only = true\n' } });
+    expect(cfg.requirements.sources).toEqual([]);
+  });
+});

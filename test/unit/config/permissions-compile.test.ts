@@ -1,0 +1,239 @@
+import { describe, expect, it } from 'vitest';
+import { compileProfile, type ProfileSource, type SelectProfileInput } from '../../../lib/config/permissions-compile';
+import { validatePermissionsTable } from '../../../lib/config/permissions-schema';
+import { parseTomlText, type TomlTable, type ValueOrigin } from '../../../lib/config/toml-source';
+import { isSandboxError } from '../../../lib/errors';
+
+const FILE = '/home/u/.codex/config.toml';
+const flags = { networkAccess: false, excludeTmpdirEnvVar: false, excludeSlashTmp: false };
+
+function profilesFrom(text: string): { profiles: Record<string, ProfileSource>; origin: ValueOrigin } {
+  const origin: ValueOrigin = { kind: 'file', file: FILE, text };
+  const table = parseTomlText(text, FILE);
+  const perms = (table.permissions ?? {}) as TomlTable;
+  validatePermissionsTable(perms, origin, ['permissions']);
+  const profiles: Record<string, ProfileSource> = {};
+  for (const [name, t] of Object.entries(perms)) profiles[name] = { table: t as TomlTable, origin, path: ['permissions', name] };
+  return { profiles, origin };
+}
+
+function compile(text: string, name: string, over: Partial<SelectProfileInput> = {}) {
+  const { profiles, origin } = profilesFrom(text);
+  return compileProfile({
+    name,
+    profiles,
+    flags,
+    cwd: '/work/repo',
+    pathCtx: { home: '/home/u', windows: false },
+    platform: 'linux',
+    selectedBy: { origin, path: ['default_permissions'] },
+    ...over,
+  });
+}
+
+function messageOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (err) {
+    if (isSandboxError(err)) return `${err.code}: ${err.message}`;
+    throw err;
+  }
+  throw new Error('expected an error');
+}
+
+const sp = (kind: string, subpath?: string) => ({ type: 'special', value: subpath === undefined ? { kind } : { kind, subpath } });
+
+describe('[permissions] compile: built-in profiles', () => {
+  it(':read-only is root:read with no network', () => {
+    expect(compile('', ':read-only').policy).toEqual({
+      fileSystem: { kind: 'restricted', entries: [{ path: sp('root'), access: 'read' }] },
+      network: 'restricted',
+    });
+  });
+
+  it(':workspace expands in key order: root read, slash_tmp, tmpdir, workspace roots with metadata reads', () => {
+    const { policy } = compile('', ':workspace');
+    expect(policy.fileSystem).toEqual({
+      kind: 'restricted',
+      entries: [
+        { path: sp('root'), access: 'read' },
+        { path: sp('slash_tmp'), access: 'write' },
+        { path: sp('tmpdir'), access: 'write' },
+        { path: sp('project_roots'), access: 'write' },
+        { path: sp('project_roots', '.agents'), access: 'read' },
+        { path: sp('project_roots', '.codex'), access: 'read' },
+        { path: sp('project_roots', '.git'), access: 'read' },
+      ],
+    });
+  });
+
+  it(':workspace takes network_access and the exclude flags from [sandbox_workspace_write]', () => {
+    const { policy } = compile('', ':workspace', { flags: { networkAccess: true, excludeTmpdirEnvVar: true, excludeSlashTmp: true } });
+    expect(policy.network).toBe('enabled');
+    const kinds = (policy.fileSystem as { entries: { path: { value?: { kind: string } } }[] }).entries.map((e) => e.path.value?.kind);
+    expect(kinds).not.toContain('tmpdir');
+    expect(kinds).not.toContain('slash_tmp');
+  });
+
+  it(':danger-full-access is an unrestricted file system with network', () => {
+    expect(compile('', ':danger-full-access').policy).toEqual({ fileSystem: { kind: 'unrestricted' }, network: 'enabled' });
+  });
+
+  it('an unknown built-in is an error', () => {
+    expect(messageOf(() => compile('', ':everything'))).toBe(
+      `E_CONFIG_PARSE: default_permissions refers to unknown built-in profile \`:everything\` (${FILE})`,
+    );
+  });
+});
+
+describe('[permissions] compile: user profiles', () => {
+  const dev = [
+    'default_permissions = "dev"',
+    '[permissions.dev.filesystem]',
+    '":root" = "read"',
+    '":minimal" = "read"',
+    '"~/.ssh" = "none"',
+    '"/opt/data" = "read"',
+    '"/srv/**" = "write"',
+    'glob_scan_max_depth = 3',
+    '[permissions.dev.filesystem.":project_roots"]',
+    '"." = "write"',
+    '"docs" = "read"',
+    '"**/*.env" = "deny"',
+    '"build/**" = "read"',
+    '[permissions.dev.network]',
+    'enabled = true',
+  ].join('\n');
+
+  it('compiles entries in sorted key order, scoped tables included; none is deny', () => {
+    const { policy, warnings } = compile(dev, 'dev');
+    expect(policy).toEqual({
+      fileSystem: {
+        kind: 'restricted',
+        globScanMaxDepth: 3,
+        entries: [
+          { path: { type: 'path', path: '/opt/data' }, access: 'read' },
+          { path: { type: 'path', path: '/srv' }, access: 'write' },
+          { path: sp('minimal'), access: 'read' },
+          // Byte order: "*" sorts before ".".
+          { path: { type: 'glob_pattern', pattern: 'codex-project-roots://**/*.env' }, access: 'deny' },
+          { path: sp('project_roots'), access: 'write' },
+          { path: sp('project_roots', 'build'), access: 'read' },
+          { path: sp('project_roots', 'docs'), access: 'read' },
+          { path: sp('root'), access: 'read' },
+          { path: { type: 'path', path: '/home/u/.ssh' }, access: 'deny' },
+        ],
+      },
+      network: 'enabled',
+    });
+    expect(warnings).toEqual([]);
+  });
+
+  it(':cwd, :project_roots and :workspace_roots are the same token', () => {
+    for (const token of [':cwd', ':project_roots', ':workspace_roots']) {
+      const { policy } = compile(`[permissions.p.filesystem]\n"${token}" = "write"\n`, 'p');
+      expect(policy.fileSystem).toEqual({ kind: 'restricted', entries: [{ path: sp('project_roots'), access: 'write' }] });
+    }
+  });
+
+  it('extends merges the parent first; the child wins per key', () => {
+    const text = [
+      '[permissions.base]',
+      'extends = ":workspace"',
+      '[permissions.base.filesystem]',
+      '"/data" = "read"',
+      '[permissions.child]',
+      'extends = "base"',
+      'description = "child profile"',
+      '[permissions.child.filesystem]',
+      '":tmpdir" = "read"',
+      '"/data" = "deny"',
+      '[permissions.child.network]',
+      'enabled = true',
+    ].join('\n');
+    const { policy } = compile(text, 'child');
+    const entries = (policy.fileSystem as { entries: unknown[] }).entries;
+    expect(entries).toContainEqual({ path: { type: 'path', path: '/data' }, access: 'deny' });
+    expect(entries).toContainEqual({ path: sp('tmpdir'), access: 'read' });
+    expect(entries).toContainEqual({ path: sp('project_roots'), access: 'write' });
+    expect(policy.network).toBe('enabled');
+  });
+
+  it('workspace_roots adds extra project roots resolved against cwd', () => {
+    const text = '[permissions.p]\nextends = ":workspace"\n[permissions.p.workspace_roots]\n"../shared-lib" = true\n"/off" = false\n';
+    expect(compile(text, 'p').workspaceRoots).toEqual(['/work/shared-lib']);
+  });
+
+  it('inheritance errors: undefined parent, unsupported built-in, cycle', () => {
+    expect(messageOf(() => compile('[permissions.a]\nextends = "zz"\n', 'a'))).toBe(
+      `E_CONFIG_PARSE: permissions profile \`a\` extends undefined profile \`zz\` (${FILE}:2:11)`,
+    );
+    expect(messageOf(() => compile('[permissions.a]\nextends = ":danger-full-access"\n', 'a'))).toBe(
+      `E_CONFIG_PARSE: permissions profile \`a\` cannot extend unsupported built-in profile \`:danger-full-access\` (${FILE}:2:11)`,
+    );
+    expect(messageOf(() => compile('[permissions.a]\nextends = "b"\n[permissions.b]\nextends = "a"\n', 'a'))).toMatch(
+      /permissions profile inheritance cycle detected: a -> b -> a/,
+    );
+  });
+
+  it('selection errors: no [permissions] table, undefined profile', () => {
+    expect(messageOf(() => compile('', 'dev'))).toMatch(/^E_CONFIG_PARSE: default_permissions requires a `\[permissions\]` table/);
+    expect(messageOf(() => compile('[permissions.other.filesystem]\n":root" = "read"\n', 'dev'))).toMatch(
+      /default_permissions refers to undefined profile `dev`/,
+    );
+  });
+
+  it('an unknown token is kept as unknown with a warning, and a profile with nothing recognized warns', () => {
+    const { policy, warnings } = compile('[permissions.p.filesystem]\n":future" = "write"\n', 'p');
+    expect(policy.fileSystem).toEqual({
+      kind: 'restricted',
+      entries: [{ path: { type: 'special', value: { kind: 'unknown', path: ':future' } }, access: 'write' }],
+    });
+    expect(warnings).toEqual([
+      'Configured filesystem path `:future` is not recognized by this version of Codex and will be ignored. Upgrade Codex if this path is required.',
+      'Permissions profile `p` does not define any recognized filesystem entries for this version of Codex. Filesystem access will remain restricted. Upgrade Codex if this profile expects filesystem permissions.',
+    ]);
+  });
+
+  it('unreadable_globstar_warning_is_suppressed_when_scan_depth_is_configured', () => {
+    const without = compile('[permissions.p.filesystem]\n":root" = "read"\n"/w/**/*.env" = "deny"\n', 'p').warnings;
+    expect(without).toHaveLength(1);
+    expect(without[0]).toMatch(/^Filesystem deny-read glob `\/w\/\*\*\/\*\.env` uses `\*\*`/);
+    const withDepth = compile('[permissions.p.filesystem]\n":root" = "read"\n"/w/**/*.env" = "deny"\nglob_scan_max_depth = 2\n', 'p').warnings;
+    expect(withDepth).toEqual([]);
+    expect(compile('[permissions.p.filesystem]\n"/w/**/*.env" = "deny"\n', 'p', { platform: 'macos' }).warnings).toEqual([]);
+  });
+
+  it('domain and unix-socket rules are recorded as unenforceable', () => {
+    const text = '[permissions.p.filesystem]\n":root" = "read"\n[permissions.p.network]\nenabled = true\n[permissions.p.network.domains]\n"api.example.com" = "allow"\n';
+    expect(compile(text, 'p').unenforceable).toEqual([
+      { key: 'permissions.p.network.domains', reason: 'per-domain network rules need a network proxy, which codex-sandbox does not have' },
+    ]);
+  });
+});
+
+describe('[permissions] schema: strict, located errors', () => {
+  const cases: [string, string][] = [
+    ['[permissions.p.filesystem]\n"relative/dir" = "read"\n', 'filesystem path `relative/dir` must be absolute, use `~/...`, or start with `:` (FILE:2:1)'],
+    ['[permissions.p.filesystem]\n":root" = "rw"\n', 'invalid filesystem access "rw" for ":root"; use "read", "write" or "deny" (FILE:2:11)'],
+    ['[permissions.p.filesystem]\n":root" = { "x" = "read" }\n', 'filesystem path `:root` does not support nested entries (FILE:2:1)'],
+    ['[permissions.p.filesystem.":project_roots"]\n"../up" = "read"\n', 'filesystem subpath `../up` must be a descendant path without `.` or `..` components (FILE:2:1)'],
+    ['[permissions.p.filesystem]\n"/src/**/*.rs" = "read"\n', 'filesystem glob path `/src/**/*.rs` only supports `deny` access; use an exact path or trailing `/**` for `read` subtree access (FILE:2:1)'],
+    ['[permissions.p.filesystem.":project_roots"]\n"src/**/*.rs" = "write"\n', 'filesystem glob subpath `src/**/*.rs` only supports `deny` access (FILE:2:1)'],
+    ['[permissions.p.filesystem]\nglob_scan_max_depth = 0\n', 'glob_scan_max_depth must be at least 1 (FILE:2:23)'],
+    ['[permissions.p]\nfilesytem = {}\n', 'unknown key "filesytem" in [permissions.p]; did you mean "filesystem"? (FILE:2:1)'],
+    ['[permissions.p.network]\nenabled = "yes"\n', 'permissions.p.network.enabled must be a boolean, got string "yes" (FILE:2:11)'],
+    ['[permissions.p.network]\nproxy = 1\n', 'unknown key "proxy" in [permissions.p.network]; expected one of "enabled", "domains", "unix_sockets", "allow_local_binding", "allowed_domains", "denied_domains", "allow_unix_sockets" (FILE:2:1)'],
+    ['[permissions.":mine"]\n', 'permissions profile `:mine` uses a reserved built-in profile prefix (FILE:1:1)'],
+  ];
+  for (const [text, message] of cases) {
+    it(`rejects: ${message.split(' (')[0]}`, () => {
+      expect(messageOf(() => profilesFrom(text))).toBe(`E_CONFIG_PARSE: ${message.replace('FILE', FILE)}`);
+    });
+  }
+
+  it('glob_scan_max_depth = 2 is accepted and a trailing /** read compiles as a subtree', () => {
+    const { policy } = compile('[permissions.p.filesystem]\nglob_scan_max_depth = 2\n[permissions.p.filesystem.":project_roots"]\n"docs/**" = "read"\n', 'p');
+    expect(policy.fileSystem).toEqual({ kind: 'restricted', globScanMaxDepth: 2, entries: [{ path: sp('project_roots', 'docs'), access: 'read' }] });
+  });
+});
