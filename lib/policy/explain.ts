@@ -12,8 +12,8 @@
 import { PolicyInvalidError } from '../errors';
 import { type AccessIndex, buildAccessIndex, deepestEntry, protectedWriteBlock } from './access-index';
 import { compileGlob, type GlobMatcher } from './glob-match';
-import { resolveAgainstBase } from './paths';
-import type { Decision, FileSystemEntry, ResolvedEntry, ResolvedPolicy } from './types';
+import { ancestors, joinPath, relativeSuffix, resolveAgainstBase } from './paths';
+import type { Decision, FileSystemEntry, HostView, ResolvedEntry, ResolvedPolicy } from './types';
 
 interface Compiled {
   index: AccessIndex;
@@ -57,11 +57,41 @@ export function candidatePath(resolved: ResolvedPolicy, path: string): string {
   return resolveAgainstBase(path, resolved.cwd, undefined);
 }
 
-export function explain(resolved: ResolvedPolicy, path: string, access: 'read' | 'write'): Decision {
+export interface ExplainOptions {
+  /**
+   * When given, the candidate's canonical spelling (symlinks followed, as the kernel does) is
+   * decided too, and access is allowed only if both spellings allow it: a symlink inside a
+   * writable root that points at a read-only or denied path is refused, as enforcement refuses
+   * it (the reference's read-deny matcher compares both spellings as well).
+   */
+  host?: HostView;
+}
+
+export function explain(resolved: ResolvedPolicy, path: string, access: 'read' | 'write', opts: ExplainOptions = {}): Decision {
   if (access !== 'read' && access !== 'write') {
     throw new PolicyInvalidError(`invalid access ${JSON.stringify(access)}; use "read" or "write"`, { value: access });
   }
-  const candidate = candidatePath(resolved, path);
+  const lexical = decide(resolved, candidatePath(resolved, path), access);
+  if (opts.host === undefined || !lexical.allowed) return lexical;
+  const real = canonicalExisting(lexical.path, opts.host);
+  if (real === lexical.path) return lexical;
+  const viaTarget = decide(resolved, real, access);
+  if (viaTarget.allowed) return lexical;
+  return { ...viaTarget, path: lexical.path, reason: `${viaTarget.reason} (${lexical.path} resolves to ${real})` };
+}
+
+/** The realpath of the longest existing ancestor, with the missing rest re-appended. */
+function canonicalExisting(path: string, host: HostView): string {
+  for (const ancestor of ancestors(path)) {
+    const real = host.realpath(ancestor);
+    if (real === undefined) continue;
+    const rest = relativeSuffix(path, ancestor)!;
+    return rest === '' ? real : joinPath(real, rest);
+  }
+  return path;
+}
+
+function decide(resolved: ResolvedPolicy, candidate: string, access: 'read' | 'write'): Decision {
   const base = { path: candidate, requested: access };
   const fs = resolved.policy.fileSystem;
   if (fs.kind !== 'restricted') {

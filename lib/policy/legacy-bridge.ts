@@ -241,3 +241,28 @@ export function toLegacySandboxPolicy(policy: SandboxPolicy, cwd: string, host: 
   }
   return { type: 'read-only', access, networkAccess: networkEnabled };
 }
+
+/**
+ * from_legacy_sandbox_policy_preserving_deny_entries: rebuilds the split policy from a legacy one
+ * but keeps what the legacy form cannot say: `glob_scan_max_depth` and every deny entry of
+ * `existing` that the rebuild does not already contain.
+ */
+export function fromLegacySandboxPolicyPreservingDenyEntries(
+  legacy: LegacySandboxPolicy,
+  cwd: string,
+  existing: SandboxPolicy,
+  host: HostView = nodeHostView(),
+): SandboxPolicy {
+  const rebuilt = fromLegacySandboxPolicy(legacy, cwd, host);
+  const fs = rebuilt.fileSystem;
+  const old = existing.fileSystem;
+  if (fs.kind !== 'restricted' || old.kind !== 'restricted') return rebuilt;
+  const entries = [...fs.entries];
+  const present = new Set(entries.map((e) => JSON.stringify(e)));
+  for (const entry of old.entries) {
+    if (entry.access === 'deny' && !present.has(JSON.stringify(entry))) entries.push(entry);
+  }
+  const out: SandboxPolicy = { ...rebuilt, fileSystem: { kind: 'restricted', entries } };
+  if (old.globScanMaxDepth !== undefined && out.fileSystem.kind === 'restricted') out.fileSystem.globScanMaxDepth = old.globScanMaxDepth;
+  return out;
+}
