@@ -56,4 +56,13 @@ describe('helper: exec and exit statuses', () => {
     else expect(r.stderr).toMatch(/^codex-sandbox-helper: userns probe: \S+ [^\n]*\(errno \d+\)\n$/);
     expect([0, 1]).toContain(r.status);
   });
+
+  it('--probe userns exits 1 with the errno when user namespaces are limited to 0', () => {
+    // user.max_user_namespaces is per user namespace: set it to 0 inside a fresh one, for real.
+    const r = spawnSync('unshare', ['-Ur', 'sh', '-c', 'echo 0 > /proc/sys/user/max_user_namespaces && exec "$0" --probe userns', HELPER], {
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe('codex-sandbox-helper: userns probe: unshare CLONE_NEWUSER: No space left on device (errno 28)\n');
+  });
 });
