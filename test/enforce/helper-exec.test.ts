@@ -9,8 +9,12 @@ import { withTempDir } from '../helpers/temp';
 
 const HELPER = helperPath();
 
+// execvp reports EACCES (126) instead of ENOENT when a PATH entry is unreadable to this user, as
+// a shell does; a PATH of system directories keeps "not found" deterministic for root and users.
+const ENV = { ...process.env, PATH: '/usr/local/bin:/usr/bin:/bin' };
+
 function helper(args: string[], argv0?: string): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(HELPER, args, { encoding: 'utf8', timeout: 20_000, ...(argv0 === undefined ? {} : { argv0 }) });
+  const r = spawnSync(HELPER, args, { encoding: 'utf8', timeout: 20_000, env: ENV, ...(argv0 === undefined ? {} : { argv0 }) });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -117,7 +117,10 @@ describe('helper: --reaper', () => {
 
   it('reaper: a command killed by a signal exits 128+N; an exec failure keeps 127', () => {
     expect(spawnSync(HELPER, ['--network', 'enabled', '--reaper', '--', 'sh', '-c', 'kill -9 $$']).status).toBe(137);
-    const r = spawnSync(HELPER, ['--network', 'enabled', '--reaper', '--', 'codex-sandbox-no-such-command'], { encoding: 'utf8' });
+    const r = spawnSync(HELPER, ['--network', 'enabled', '--reaper', '--', 'codex-sandbox-no-such-command'], {
+      encoding: 'utf8',
+      env: { ...process.env, PATH: '/usr/local/bin:/usr/bin:/bin' },
+    });
     expect(r.status).toBe(127);
     expect(r.stderr).toBe('codex-sandbox-helper: execvp codex-sandbox-no-such-command: No such file or directory (errno 2)\n');
   });
