@@ -31,8 +31,12 @@ function editDistance(a: string, b: string): number {
 function suggestKey(key: string): string | undefined {
   let best: string | undefined;
   let bestDistance = 3;
+  // Compared without case or underscores, so `network_access` in a camelCase policy suggests
+  // `networkAccess` and the reverse.
+  const fold = (s: string): string => s.toLowerCase().replace(/_/g, '');
   for (const known of KNOWN_KEYS) {
-    const d = editDistance(key.toLowerCase(), known.toLowerCase());
+    if (known === key) continue;
+    const d = editDistance(fold(key), fold(known));
     if (d < bestDistance) {
       best = known;
       bestDistance = d;
@@ -70,7 +74,7 @@ function describe(issue: z.core.$ZodIssue, input: unknown, source: ErrorSource |
     case 'unrecognized_keys':
       return issue.keys.map((key) => {
         const guess = suggestKey(key);
-        const next = guess === undefined || guess === key ? 'remove it' : `did you mean "${guess}"?`;
+        const next = guess === undefined ? 'remove it' : `did you mean "${guess}"?`;
         return { message: `unknown key "${key}" ${at}; ${next}`, path: [...path, key] };
       });
     case 'invalid_union': {
