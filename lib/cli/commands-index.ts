@@ -2,4 +2,5 @@
 import { registerCommand } from './main';
 
 // Commands are added as: registerCommand('<name>', () => require('./commands/<name>').<name>Command);
-void registerCommand;
+registerCommand('doctor', () => require('./commands/doctor').doctorCommand);
+registerCommand('codex-linux-sandbox', () => require('./linux-sandbox-entry').linuxSandboxCommand);

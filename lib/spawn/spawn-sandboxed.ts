@@ -64,22 +64,18 @@ export function killSandbox(child: ChildProcess, signal: NodeJS.Signals = 'SIGKI
   }
 }
 
-/** Plans and starts; the building block of spawnSandboxed and runSandboxed. */
-export function startSandboxed(commandInput: string[], opts: SandboxSpawnOptions): StartedSandbox {
-  const command = checkCommand(commandInput);
-  if (opts === undefined || opts.permissionProfile === undefined) {
-    throw new UsageError('no policy given: pass permissionProfile (a PermissionProfile, legacy SandboxPolicy or SandboxPolicy)', { path: ['permissionProfile'] });
-  }
-  const cwd = opts.cwd ?? process.cwd();
-  if (opts.signal?.aborted) throw new SpawnError('the AbortSignal was already aborted; nothing was started', { details: { aborted: true } });
-  const resolved = resolvePolicy(toSandboxPolicy(opts.permissionProfile, cwd), { cwd });
-  const capabilities = opts.capabilities ?? probeCapabilities();
-  const planOpts = { platform: 'linux' as const, cwd, capabilities, backend: opts.backend ?? 'auto', command, commandCwd: cwd };
-  let plan = planResolved(resolved, planOpts) as LinuxPlan;
-  if (plan.backend === 'bwrap' && capabilities.bwrap !== null && !probeProcMount(capabilities.bwrap.path)) {
-    plan = planResolved(resolved, { ...planOpts, mountProc: false }) as LinuxPlan;
-  }
+export interface PlanSpawnOptions {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  stdio?: StdioOptions;
+}
 
+/**
+ * Starts an already-built Linux plan: checks its program, provides its inherited descriptors,
+ * tracks its host mount targets (removed when the child exits) and spawns it in its own process
+ * group. For callers that plan themselves (codex-linux-sandbox); others use spawnSandboxed.
+ */
+export function spawnPlan(plan: LinuxPlan, opts: PlanSpawnOptions): ChildProcess {
   const program = plan.argv[0];
   try {
     accessSync(program, constants.X_OK);
@@ -104,8 +100,8 @@ export function startSandboxed(commandInput: string[], opts: SandboxSpawnOptions
   let child: ChildProcess;
   try {
     child = spawn(program, plan.argv.slice(1), {
-      cwd,
-      env: { ...(opts.env ?? process.env), ...plan.env },
+      cwd: opts.cwd,
+      env: { ...opts.env, ...plan.env },
       stdio: stdio as StdioOptions,
       // Its own process group, so killSandbox reaches bwrap/the helper and anything they started
       // that has not left the group; bwrap's PID namespace and the helper's reaper cover the rest.
@@ -119,6 +115,32 @@ export function startSandboxed(commandInput: string[], opts: SandboxSpawnOptions
     for (const fd of fds) closeSync(fd);
   }
 
+  child.once('exit', cleanup);
+  child.once('error', cleanup);
+  return child;
+}
+
+/** Plans and starts; the building block of spawnSandboxed and runSandboxed. */
+export function startSandboxed(commandInput: string[], opts: SandboxSpawnOptions): StartedSandbox {
+  const command = checkCommand(commandInput);
+  if (opts === undefined || opts.permissionProfile === undefined) {
+    throw new UsageError('no policy given: pass permissionProfile (a PermissionProfile, legacy SandboxPolicy or SandboxPolicy)', { path: ['permissionProfile'] });
+  }
+  const cwd = opts.cwd ?? process.cwd();
+  if (opts.signal?.aborted) throw new SpawnError('the AbortSignal was already aborted; nothing was started', { details: { aborted: true } });
+  const resolved = resolvePolicy(toSandboxPolicy(opts.permissionProfile, cwd), { cwd });
+  const capabilities = opts.capabilities ?? probeCapabilities();
+  const planOpts = { platform: 'linux' as const, cwd, capabilities, backend: opts.backend ?? 'auto', command, commandCwd: cwd };
+  let plan = planResolved(resolved, planOpts) as LinuxPlan;
+  if (plan.backend === 'bwrap' && capabilities.bwrap !== null && !probeProcMount(capabilities.bwrap.path)) {
+    plan = planResolved(resolved, { ...planOpts, mountProc: false }) as LinuxPlan;
+  }
+
+  if (opts.timeoutMs !== undefined && (!Number.isFinite(opts.timeoutMs) || opts.timeoutMs < 0)) {
+    throw new UsageError(`invalid timeoutMs ${opts.timeoutMs}; pass milliseconds >= 0`, { value: opts.timeoutMs });
+  }
+
+  const child = spawnPlan(plan, { cwd, env: opts.env ?? process.env, stdio: opts.stdio });
   const ended = { timedOut: false, aborted: false };
   let timer: NodeJS.Timeout | undefined;
   const onAbort = (): void => {
@@ -126,7 +148,6 @@ export function startSandboxed(commandInput: string[], opts: SandboxSpawnOptions
     killSandbox(child);
   };
   if (opts.timeoutMs !== undefined) {
-    if (!Number.isFinite(opts.timeoutMs) || opts.timeoutMs < 0) throw new UsageError(`invalid timeoutMs ${opts.timeoutMs}; pass milliseconds >= 0`, { value: opts.timeoutMs });
     timer = setTimeout(() => {
       ended.timedOut = true;
       killSandbox(child);
@@ -144,7 +165,6 @@ export function startSandboxed(commandInput: string[], opts: SandboxSpawnOptions
         // The group is already empty.
       }
     }
-    cleanup();
   };
   child.once('exit', finish);
   child.once('error', finish);

@@ -1,0 +1,137 @@
+// cli/commands/doctor: what enforcement this machine offers, what is missing, what each piece
+// enables and how to get it. Exit 0 when a filesystem-enforcing backend (bubblewrap or Landlock)
+// works, 1 otherwise.
+import { release } from 'node:os';
+
+import { UsageError } from '../../errors';
+import type { Capabilities } from '../../platform/common/types';
+import { abiIntroducing, LANDLOCK_ABI_TABLE } from '../../platform/linux/landlock-abi';
+import { bwrapUnavailableReason } from '../../platform/linux/plan';
+import { probeCapabilities } from '../../platform/linux/probe';
+import { probeProcMount } from '../../spawn/proc-preflight';
+import type { CommandContext } from '../command';
+
+export interface DoctorCheck {
+  name: string;
+  ok: boolean;
+  value: string;
+  enables: string;
+  /** How to get it when missing; empty when ok. */
+  fix: string;
+}
+
+export interface DoctorReport {
+  platform: string;
+  checks: DoctorCheck[];
+  backends: { name: 'bwrap' | 'landlock' | 'seccomp'; usable: boolean; reason: string }[];
+}
+
+function landlockCheck(caps: Capabilities): DoctorCheck {
+  const l = caps.landlock;
+  const needed = abiIntroducing('TRUNCATE');
+  if (l.status !== 'available') {
+    return {
+      name: 'landlock',
+      ok: false,
+      value: l.status,
+      enables: 'the Landlock backend (no namespaces needed)',
+      fix: l.status === 'not-enabled' ? 'add "landlock" to the kernel\'s lsm= boot parameter' : 'use Linux >= 5.13 built with CONFIG_SECURITY_LANDLOCK=y',
+    };
+  }
+  const kernel = l.kernelAbi !== undefined ? ` (kernel reports ${l.kernelAbi}; treated as ${l.abi})` : '';
+  const ok = l.abi >= needed;
+  const missing = LANDLOCK_ABI_TABLE.filter((e) => e.abi > l.abi).map((e) => `ABI ${e.abi} (Linux ${e.kernel}): ${e.gapIfAbsent}`);
+  return {
+    name: 'landlock',
+    ok,
+    value: `ABI ${l.abi}${kernel}`,
+    enables: `the Landlock backend (needs ABI ${needed} for TRUNCATE)${missing.length > 0 ? `; missing hardening: ${missing.join('; ')}` : ''}`,
+    fix: ok ? '' : `upgrade to Linux >= ${LANDLOCK_ABI_TABLE[needed - 1].kernel} for Landlock ABI ${needed}`,
+  };
+}
+
+/** Builds the report from capabilities (tests pass fixtures; the command probes). */
+export function doctorReport(caps: Capabilities, procMount: boolean | null, kernel: string): DoctorReport {
+  const bwrapReason = bwrapUnavailableReason(caps);
+  const landlock = landlockCheck(caps);
+  const helperOk = caps.helperPath !== null;
+  const checks: DoctorCheck[] = [
+    { name: 'kernel', ok: true, value: kernel, enables: 'informational; features are probed, never inferred from the version', fix: '' },
+    landlock,
+    {
+      name: 'seccomp',
+      ok: caps.seccomp,
+      value: caps.seccomp ? 'filter mode available' : 'unavailable',
+      enables: 'network restriction and the base syscall filter (every backend)',
+      fix: caps.seccomp ? '' : 'use a kernel built with CONFIG_SECCOMP_FILTER, or relax the container runtime\'s seccomp profile',
+    },
+    {
+      name: 'userns',
+      ok: caps.userns,
+      value: caps.userns ? 'unprivileged user namespaces work' : 'cannot create user namespaces',
+      enables: 'the bubblewrap backend',
+      fix: caps.userns ? '' : 'sysctl -w kernel.unprivileged_userns_clone=1 and user.max_user_namespaces > 0, or allow userns in AppArmor (kernel.apparmor_restrict_unprivileged_userns=0)',
+    },
+    {
+      name: 'bwrap',
+      ok: caps.bwrap !== null && caps.bwrap.hasPerms,
+      value: caps.bwrap === null ? 'not found on PATH' : `${caps.bwrap.path} ${caps.bwrap.version} (--argv0 ${caps.bwrap.hasArgv0 ? 'yes' : 'no, not needed'}; --perms ${caps.bwrap.hasPerms ? 'yes' : 'no'})`,
+      enables: 'the bubblewrap backend: every restricted policy, including carve-outs and protected metadata',
+      fix: caps.bwrap === null ? 'install bubblewrap (apt-get install bubblewrap / dnf install bubblewrap)' : caps.bwrap.hasPerms ? '' : 'upgrade bubblewrap to >= 0.5 (needs --perms)',
+    },
+    {
+      name: 'proc',
+      ok: procMount !== false,
+      value: procMount === null ? 'not checked (bubblewrap unusable)' : procMount ? 'fresh /proc can be mounted' : 'mounting /proc is denied here',
+      enables: 'a private /proc for the sandbox (hardening; runs continue without it)',
+      fix: procMount === false ? 'run outside a container that masks /proc, or accept the inherited /proc' : '',
+    },
+    {
+      name: 'wsl',
+      ok: caps.wsl !== 'wsl1',
+      value: caps.wsl,
+      enables: 'WSL1 cannot sandbox restricted filesystems at all',
+      fix: caps.wsl === 'wsl1' ? 'convert the distribution to WSL2 (wsl --set-version <distro> 2)' : '',
+    },
+    {
+      name: 'helper',
+      ok: helperOk,
+      value: caps.helperPath ?? 'not built',
+      enables: 'every backend (no_new_privs, seccomp, Landlock, reaping)',
+      fix: helperOk ? '' : 'run "npm rebuild codex-sandbox" (or "npm run build:native" in a checkout)',
+    },
+  ];
+  const helperReason = helperOk ? null : 'codex-sandbox-helper is not built';
+  const backends: DoctorReport['backends'] = [
+    { name: 'bwrap', usable: bwrapReason === null && helperOk && caps.wsl !== 'wsl1', reason: bwrapReason ?? helperReason ?? (caps.wsl === 'wsl1' ? 'WSL1' : 'ready') },
+    { name: 'landlock', usable: landlock.ok && helperOk, reason: landlock.ok ? (helperReason ?? 'ready (policies without carve-outs inside writable roots)') : landlock.fix },
+    { name: 'seccomp', usable: caps.seccomp && helperOk, reason: caps.seccomp ? (helperReason ?? 'ready (network-only restriction; unrestricted filesystem)') : 'seccomp unavailable' },
+  ];
+  return { platform: 'linux', checks, backends };
+}
+
+export function doctorCommand(argv: string[], ctx: CommandContext): number {
+  for (const [i, arg] of argv.entries()) {
+    if (arg !== '--json') throw new UsageError(`unknown option "${arg}" for doctor; usage: codex-sandbox doctor [--json]`, { source: { argIndex: i + 1 }, value: arg });
+  }
+  if (process.platform !== 'linux') {
+    const text = `doctor checks Linux enforcement; this is ${process.platform}, whose backend needs no probing`;
+    ctx.stdout(ctx.json ? `${JSON.stringify({ platform: process.platform, checks: [], backends: [], note: text })}\n` : `${text}\n`);
+    return 0;
+  }
+  const caps = probeCapabilities();
+  const procMount = caps.bwrap !== null && caps.userns ? probeProcMount(caps.bwrap.path) : null;
+  const report = doctorReport(caps, procMount, release());
+  const fsBackend = report.backends.some((b) => b.usable && b.name !== 'seccomp');
+  if (ctx.json) {
+    ctx.stdout(`${JSON.stringify({ ...report, filesystem_enforcement: fsBackend })}\n`);
+  } else {
+    for (const c of report.checks) {
+      ctx.stdout(`${c.ok ? 'ok  ' : 'MISS'} ${c.name.padEnd(8)} ${c.value}\n       enables: ${c.enables}\n${c.fix ? `       fix: ${c.fix}\n` : ''}`);
+    }
+    ctx.stdout('backends:\n');
+    for (const b of report.backends) ctx.stdout(`  ${b.usable ? 'usable  ' : 'unusable'} ${b.name.padEnd(8)} ${b.reason}\n`);
+    if (!fsBackend) ctx.stdout('no backend can enforce a restricted filesystem here: fix one of the MISS lines above\n');
+  }
+  return fsBackend ? 0 : 1;
+}

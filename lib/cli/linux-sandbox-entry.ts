@@ -1,0 +1,205 @@
+// cli/linux-sandbox-entry: the `codex-linux-sandbox` entry point. Accepts the reference helper's
+// flags (linux-sandbox.md §2.1) and resolves them with its rules and messages (§6.3), so tools
+// that drive the reference helper can drive this one. Replaces itself with bwrap or the helper
+// when nothing must be cleaned up afterwards; otherwise spawns, forwards signals, waits, cleans up.
+import { constants } from 'node:os';
+
+import { isSandboxError, PolicyInvalidError, UnsupportedPolicyError, UsageError } from '../errors';
+import type { BackendChoice } from '../platform/common/types';
+import type { LinuxPlan } from '../platform/linux/plan';
+import { probeCapabilities } from '../platform/linux/probe';
+import { planResolved } from '../platform/plan-sandbox';
+import { needsDirectRuntimeEnforcement, legacyPoliciesMatch } from '../policy/equivalence';
+import { fromLegacySandboxPolicy, toLegacySandboxPolicy } from '../policy/legacy-bridge';
+import { parseFileSystemSandboxPolicy, parseLegacySandboxPolicy, parseNetworkSandboxPolicy, parsePermissionProfile } from '../policy/parse-policy';
+import { permissionProfileToPolicy } from '../policy/profile';
+import { resolvePolicy } from '../policy/resolve';
+import type { SandboxPolicy } from '../policy/types';
+import { legacySandboxPolicyToWire } from '../policy/wire';
+import { canExecInPlace, execPlan } from '../spawn/exec-plan';
+import { probeProcMount } from '../spawn/proc-preflight';
+import { killSandbox, spawnPlan } from '../spawn/spawn-sandboxed';
+import type { CommandContext } from './command';
+
+const VALUE_FLAGS = new Set([
+  '--sandbox-policy-cwd',
+  '--command-cwd',
+  '--permission-profile',
+  '--sandbox-policy',
+  '--file-system-sandbox-policy',
+  '--network-sandbox-policy',
+  '--managed-network',
+  '--proxy-route-spec',
+]);
+const BOOL_FLAGS = new Set(['--no-proc', '--use-legacy-landlock', '--apply-seccomp-then-exec', '--allow-network-for-proxy', '--inherit-pid-namespace']);
+
+export interface LinuxSandboxArgs {
+  values: Map<string, string>;
+  flags: Set<string>;
+  command: string[];
+}
+
+/** Strict flag parsing: unknown, duplicate or value-less flags are usage errors (clap's exit 2). */
+export function parseLinuxSandboxArgs(argv: string[]): LinuxSandboxArgs {
+  const values = new Map<string, string>();
+  const flags = new Set<string>();
+  let i = 0;
+  for (; i < argv.length; i++) {
+    const raw = argv[i];
+    if (raw === '--') break;
+    const eq = raw.indexOf('=');
+    const name = raw.startsWith('--') && eq > 0 ? raw.slice(0, eq) : raw;
+    if (VALUE_FLAGS.has(name)) {
+      const value = eq > 0 && raw.startsWith('--') ? raw.slice(eq + 1) : argv[++i];
+      if (value === undefined) throw new UsageError(`missing value for ${name}`, { source: { flag: name } });
+      if (values.has(name)) throw new UsageError(`${name} given more than once`, { source: { flag: name } });
+      values.set(name, value);
+    } else if (BOOL_FLAGS.has(name)) {
+      flags.add(name);
+    } else {
+      throw new UsageError(`unknown argument "${raw}" for codex-linux-sandbox; see docs/cli.md`, { source: { argIndex: i }, value: raw });
+    }
+  }
+  const command = argv.slice(i + 1);
+  if (i >= argv.length || command.length === 0) throw new UsageError('No command specified to execute.');
+  if (!values.has('--sandbox-policy-cwd')) throw new UsageError('missing required argument --sandbox-policy-cwd <PATH>', { source: { flag: '--sandbox-policy-cwd' } });
+  return { values, flags, command };
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** The effective policy from the flags, by the reference's resolution rules (§6.3, E4). */
+export function resolveLinuxSandboxPolicy(args: LinuxSandboxArgs, cwd: string): { policy: SandboxPolicy; fromProfile: boolean } {
+  const profileText = args.values.get('--permission-profile');
+  const legacyText = args.values.get('--sandbox-policy');
+  const fsText = args.values.get('--file-system-sandbox-policy');
+  const netText = args.values.get('--network-sandbox-policy');
+  if (profileText !== undefined) {
+    if (legacyText !== undefined || fsText !== undefined || netText !== undefined) {
+      throw new UsageError('--permission-profile replaces --sandbox-policy, --file-system-sandbox-policy and --network-sandbox-policy; give one form', { source: { flag: '--permission-profile' } });
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(profileText);
+    } catch (err) {
+      throw new PolicyInvalidError(`invalid permission profile JSON: ${messageOf(err)}`, { source: { flag: '--permission-profile' }, value: profileText });
+    }
+    try {
+      return { policy: permissionProfileToPolicy(parsePermissionProfile(value, { flag: '--permission-profile' })), fromProfile: true };
+    } catch (err) {
+      throw new PolicyInvalidError(`invalid permission profile JSON: ${messageOf(err)}`, { source: { flag: '--permission-profile' }, value: profileText, cause: err });
+    }
+  }
+  if ((fsText === undefined) !== (netText === undefined)) {
+    throw new PolicyInvalidError('file-system and network sandbox policies must be provided together');
+  }
+  const parseJson = (text: string, flag: string): unknown => {
+    try {
+      return JSON.parse(text);
+    } catch (err) {
+      throw new UsageError(`invalid value for ${flag}: ${messageOf(err)}`, { source: { flag }, value: text });
+    }
+  };
+  const legacy = legacyText === undefined ? undefined : parseLegacySandboxPolicy(parseJson(legacyText, '--sandbox-policy'), { flag: '--sandbox-policy' });
+  if (fsText === undefined || netText === undefined) {
+    if (legacy === undefined) throw new PolicyInvalidError('missing permission profile configuration; pass --permission-profile <JSON>');
+    return { policy: fromLegacySandboxPolicy(legacy, cwd), fromProfile: false };
+  }
+  const split: SandboxPolicy = {
+    fileSystem: parseFileSystemSandboxPolicy(parseJson(fsText, '--file-system-sandbox-policy'), { flag: '--file-system-sandbox-policy' }),
+    network: parseNetworkSandboxPolicy(parseJson(netText, '--network-sandbox-policy'), { flag: '--network-sandbox-policy' }),
+  };
+  if (legacy === undefined) {
+    try {
+      toLegacySandboxPolicy(split, cwd);
+    } catch (err) {
+      throw new PolicyInvalidError(`failed to derive legacy sandbox policy from split policies: ${messageOf(err)}`, { cause: err });
+    }
+    return { policy: split, fromProfile: false };
+  }
+  if (needsDirectRuntimeEnforcement(split, cwd)) return { policy: split, fromProfile: false };
+  let derived;
+  try {
+    derived = toLegacySandboxPolicy(split, cwd);
+  } catch (err) {
+    throw new PolicyInvalidError(`split sandbox policies require direct runtime enforcement and cannot be paired with legacy sandbox policy: ${messageOf(err)}`, { cause: err });
+  }
+  if (!legacyPoliciesMatch(legacy, derived, cwd)) {
+    throw new PolicyInvalidError(
+      `legacy sandbox policy must match split sandbox policies: provided=${JSON.stringify(legacySandboxPolicyToWire(legacy))}, derived=${JSON.stringify(legacySandboxPolicyToWire(derived))}`,
+    );
+  }
+  return { policy: split, fromProfile: false };
+}
+
+/** The backend the reference would use for these flags (§5.1): it never falls back silently. */
+export function linuxSandboxBackend(args: LinuxSandboxArgs, policy: SandboxPolicy, fromProfile: boolean, cwd: string, fullWrite: boolean): BackendChoice {
+  if (args.flags.has('--allow-network-for-proxy') || args.values.has('--managed-network') || args.values.has('--proxy-route-spec')) {
+    throw new UnsupportedPolicyError('managed network proxy mode is not supported by codex-sandbox; run without --managed-network/--allow-network-for-proxy and restrict the network instead');
+  }
+  const legacy = args.flags.has('--use-legacy-landlock');
+  if (legacy && args.flags.has('--apply-seccomp-then-exec')) throw new UsageError('--apply-seccomp-then-exec is incompatible with --use-legacy-landlock');
+  if (fullWrite || args.flags.has('--apply-seccomp-then-exec')) return 'seccomp';
+  if (!legacy) return 'bwrap';
+  if (needsDirectRuntimeEnforcement(policy, cwd)) {
+    throw new UnsupportedPolicyError(
+      fromProfile
+        ? 'permission profiles requiring direct runtime enforcement are incompatible with --use-legacy-landlock'
+        : 'split sandbox policies requiring direct runtime enforcement are incompatible with --use-legacy-landlock',
+    );
+  }
+  return 'landlock';
+}
+
+function exitStatusOf(code: number | null, signal: NodeJS.Signals | null): number {
+  if (code !== null) return code;
+  const number = signal === null ? 0 : constants.signals[signal];
+  return 128 + (number ?? 0);
+}
+
+/** Spawns the plan with inherited stdio, forwards terminal signals, waits and cleans up. */
+export function runPlanForeground(plan: LinuxPlan, cwd: string, env: NodeJS.ProcessEnv): Promise<number> {
+  const child = spawnPlan(plan, { cwd, env, stdio: 'inherit' });
+  const forwarded: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'];
+  const handlers = forwarded.map((sig) => {
+    const handler = (): void => killSandbox(child, sig);
+    process.on(sig, handler);
+    return [sig, handler] as const;
+  });
+  return new Promise((resolve) => {
+    const done = (status: number): void => {
+      for (const [sig, handler] of handlers) process.off(sig, handler);
+      resolve(status);
+    };
+    child.once('error', () => done(125));
+    child.once('exit', (code, signal) => done(exitStatusOf(code, signal)));
+  });
+}
+
+export async function linuxSandboxCommand(argv: string[], ctx: CommandContext): Promise<number> {
+  let args: LinuxSandboxArgs;
+  try {
+    args = parseLinuxSandboxArgs(argv);
+  } catch (err) {
+    // The reference's flag parser (clap) exits 2 on usage errors.
+    if (!isSandboxError(err) || err.code !== 'E_USAGE') throw err;
+    ctx.stderr(`codex-linux-sandbox: ${err.message}\n`);
+    return 2;
+  }
+  const policyCwd = args.values.get('--sandbox-policy-cwd') as string;
+  const commandCwd = args.values.get('--command-cwd') ?? policyCwd;
+  const { policy, fromProfile } = resolveLinuxSandboxPolicy(args, policyCwd);
+  const resolved = resolvePolicy(policy, { cwd: policyCwd });
+  const fullWrite = policy.fileSystem.kind !== 'restricted' || resolved.fullDiskWrite;
+  const backend = linuxSandboxBackend(args, policy, fromProfile, policyCwd, fullWrite && resolved.unreadableGlobs.length === 0);
+  if (backend === 'landlock' && !resolved.fullDiskRead) {
+    throw new UnsupportedPolicyError('Restricted read-only access is not supported by the legacy Linux Landlock filesystem backend.');
+  }
+  const capabilities = probeCapabilities();
+  const mountProc = !args.flags.has('--no-proc') && backend === 'bwrap' && capabilities.bwrap !== null && probeProcMount(capabilities.bwrap.path);
+  const plan = planResolved(resolved, { platform: 'linux', cwd: policyCwd, capabilities, backend, command: args.command, commandCwd, mountProc }) as LinuxPlan;
+  if (canExecInPlace(plan)) execPlan(plan, commandCwd, ctx.env);
+  return runPlanForeground(plan, commandCwd, ctx.env);
+}

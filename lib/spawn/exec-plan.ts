@@ -1,0 +1,25 @@
+// spawn/exec-plan: replaces the current process with a plan's program (bwrap or the helper), as
+// the reference's outer stage does when no host-side clean-up is needed (linux-sandbox.md §8.1).
+// Only codex-linux-sandbox uses it: there, Node is just a launcher.
+import { SpawnError } from '../errors';
+import { loadAddon } from '../native';
+import type { LinuxPlan } from '../platform/linux/plan';
+
+/** True when the plan can replace this process: nothing to remove afterwards, no extra fds. */
+export function canExecInPlace(plan: LinuxPlan): boolean {
+  return plan.hostPrep.length === 0 && (plan.backend !== 'bwrap' || plan.fds.length === 0);
+}
+
+/** Never returns on success; throws SpawnError when execve fails. */
+export function execPlan(plan: LinuxPlan, cwd: string, env: NodeJS.ProcessEnv): never {
+  const merged = { ...env, ...plan.env };
+  const envStrings = Object.entries(merged)
+    .filter((kv): kv is [string, string] => kv[1] !== undefined)
+    .map(([k, v]) => `${k}=${v}`);
+  process.chdir(cwd);
+  const failure = loadAddon().execve(plan.argv[0], plan.argv, envStrings);
+  throw new SpawnError(`failed to exec ${plan.argv[0]}: ${failure.call} errno ${failure.errno}; run \`codex-sandbox doctor\``, {
+    value: plan.argv[0],
+    details: { call: failure.call, errno: failure.errno },
+  });
+}
