@@ -105,8 +105,13 @@ export function planMountOps(input: MountPlanInput): MountPlan {
   const layers = new Map<string, Layer>();
   const addLayer = (path: string, access: Access, protectedName: boolean): void => {
     const existing = layers.get(path);
-    // One mount per path, by the precedence above.
-    if (existing && RESTRICTIVENESS[existing.access] >= RESTRICTIVENESS[access]) return;
+    // One mount per path, by the precedence above; a protected name listed again as a plain
+    // read-only subpath keeps its directory-shaped mask.
+    if (existing && existing.access === access) {
+      existing.protectedName ||= protectedName;
+      return;
+    }
+    if (existing && RESTRICTIVENESS[existing.access] > RESTRICTIVENESS[access]) return;
     layers.set(path, { path, access, protectedName });
   };
 

@@ -258,4 +258,11 @@ describe('bwrap mount ops', () => {
     expect(ops({ readableRoots: [w], writableRoots: [w] })).toContainEqual({ op: 'bind', src: w, dest: w });
     expect(ops({ readableRoots: [w], writableRoots: [w] })).not.toContainEqual({ op: 'ro-bind', src: w, dest: w });
   });
+
+  it('a protected name also listed as a read-only subpath is still masked as a directory', () => {
+    mk('w');
+    const w = join(t, 'w');
+    const out = ops({ fullDiskRead: true, writableRoots: [{ root: w, readOnlySubpaths: [`${w}/.codex`], protectedMetadataNames: ['.codex'] }] });
+    expect(out).toContainEqual({ op: 'tmpfs', dest: `${w}/.codex`, perms: '555' });
+  });
 });
