@@ -1,7 +1,7 @@
 // arg0/apply-patch-main: the two apply_patch command-line entries with the reference's exact
 // output and exit statuses (reference apply-patch-arg0.md §3 and §7.1 step 6):
 //   `apply_patch [PATCH]`                  (argv or stdin; 0 applied, 1 failed, 2 usage)
-//   `--codex-run-as-apply-patch PATCH`     (argv only; 0 applied, 1 failed or missing PATCH)
+//   `--codex-run-as-apply-patch PATCH`     (argv; 0 applied, 1 failed or missing PATCH)
 // Input and output go through an injected Io so tests run these in-process.
 
 import { applyPatchLocally } from '../apply-patch/apply-local';
@@ -63,11 +63,23 @@ export async function applyPatchMain(args: readonly string[], io: ApplyPatchIo):
   return applyAndReport(patch, io);
 }
 
-/** `--codex-run-as-apply-patch PATCH`: `args` are the arguments after the flag; extras ignored. */
-export function runAsApplyPatch(args: readonly string[], io: ApplyPatchIo): number {
+/**
+ * `--codex-run-as-apply-patch PATCH`: `args` are the arguments after the flag; extras ignored.
+ * PATCH `-` (which as a patch could only fail to parse) reads the patch from stdin: the sandboxed
+ * applyPatch uses it for patches larger than one argument may be.
+ */
+export async function runAsApplyPatch(args: readonly string[], io: ApplyPatchIo): Promise<number> {
   if (args.length === 0) {
     io.stderr(`Error: ${CODEX_RUN_AS_APPLY_PATCH} requires a UTF-8 PATCH argument.\n`);
     return 1;
   }
-  return applyAndReport(args[0], io);
+  if (args[0] !== '-') return applyAndReport(args[0], io);
+  let patch: string;
+  try {
+    patch = utf8.decode(await io.readStdin());
+  } catch (err) {
+    io.stderr(`Error: Failed to read PATCH from stdin.\n${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+  return applyAndReport(patch, io);
 }

@@ -93,7 +93,7 @@ export function arg0Dispatch(argv: readonly string[] = process.argv, options: Ar
   if (name === 'apply_patch' || name === 'applypatch') return settle(applyPatchMain(args, io), options, io.stderr);
   if (args[0] === CODEX_RUN_AS_APPLY_PATCH) {
     // No dotenv or PATH work in this mode: it is how a host re-runs itself inside a sandbox.
-    return settle(Promise.resolve().then(() => runAsApplyPatch(args.slice(1), io)), options, io.stderr);
+    return settle(runAsApplyPatch(args.slice(1), io), options, io.stderr);
   }
   if (options.prepareEnvironment === false) return { dispatched: false, aliases: null };
   return { dispatched: false, aliases: prepareEnvironment(options, io.stderr) };

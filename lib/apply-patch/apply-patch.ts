@@ -1,0 +1,171 @@
+// apply-patch/apply-patch: the public applyPatch. Without a policy it applies in this process
+// (apply-local.ts). With a policy it refuses early, from the policy alone, any patch that writes
+// where the policy does not allow, and then applies the patch in a sandboxed child: this package's
+// own entry run as `--codex-run-as-apply-patch PATCH` (the reference's helper mode) through
+// spawn/, so the kernel enforces the same policy a command would get. The early check gives a
+// clear message; the sandbox is what actually guarantees it.
+
+import { resolve } from 'node:path';
+
+import { PatchApplyError } from '../errors';
+import type { BackendChoice } from '../platform/common/types';
+import { explain } from '../policy/explain';
+import { parsePolicyInput } from '../policy/parse-policy';
+import { resolvePolicy } from '../policy/resolve';
+import type { SandboxPolicy } from '../policy/types';
+import { spawnSandboxed } from '../spawn/spawn-sandboxed';
+import { applyPatchLocally, formatSummary, type ApplyPatchResult } from './apply-local';
+import { parsePatch, type Hunk } from './parse-patch';
+
+export interface ApplyPatchOptions {
+  /** Relative hunk paths are resolved against it; it is also the policy's cwd. */
+  cwd: string;
+  /**
+   * Apply inside the sandbox for this policy: a PermissionProfile, legacy SandboxPolicy (wire
+   * JSON object or text) or a parsed SandboxPolicy. Without it the patch is applied unsandboxed.
+   */
+  policy?: unknown;
+  backend?: BackendChoice;
+  /** Environment of the sandboxed child (default process.env). */
+  env?: NodeJS.ProcessEnv;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+/** The entry the sandboxed child runs; it dispatches on --codex-run-as-apply-patch (lib/arg0). */
+export const APPLY_PATCH_ENTRY = resolve(__dirname, '../../bin/codex-sandbox.js');
+const RUN_AS_APPLY_PATCH = '--codex-run-as-apply-patch';
+/**
+ * Linux limits one argument to 128 KiB (MAX_ARG_STRLEN). A larger patch goes through stdin,
+ * signalled by the PATCH `-`, which as a patch could only fail to parse.
+ */
+const MAX_PATCH_ARGUMENT_BYTES = 96 * 1024;
+
+function toSandboxPolicy(input: unknown, cwd: string): SandboxPolicy {
+  if (typeof input === 'object' && input !== null && 'fileSystem' in input && 'network' in input && Object.keys(input).length === 2) {
+    return input as SandboxPolicy;
+  }
+  return parsePolicyInput(input, undefined, { cwd });
+}
+
+/** Every path the patch writes or removes, with the hunk spelling for messages. */
+function writtenPaths(hunks: readonly Hunk[], cwd: string): Array<{ spelled: string; path: string }> {
+  const out: Array<{ spelled: string; path: string }> = [];
+  for (const hunk of hunks) {
+    out.push({ spelled: hunk.path, path: resolve(cwd, hunk.path) });
+    if (hunk.type === 'update' && hunk.movePath !== null) out.push({ spelled: hunk.movePath, path: resolve(cwd, hunk.movePath) });
+  }
+  return out;
+}
+
+/** Throws the first write the policy refuses, naming the path and the rule that decided. */
+export function checkPatchAgainstPolicy(hunks: readonly Hunk[], cwd: string, policy: unknown): void {
+  const resolved = resolvePolicy(toSandboxPolicy(policy, cwd), { cwd });
+  for (const { spelled, path } of writtenPaths(hunks, cwd)) {
+    const decision = explain(resolved, path, 'write');
+    if (decision.allowed) continue;
+    throw new PatchApplyError(
+      `patch refused: it writes ${path}, which the sandbox policy does not allow (${decision.reason}); add a writable root that covers it or drop that hunk`,
+      { path: [spelled], value: path, details: { reason: 'policy_refused', refusedPath: path, decidedBy: decision.decidedBy } },
+    );
+  }
+}
+
+/**
+ * Inside the sandbox, node's stdio must be pipes: Node probes stdio with getsockname/getsockopt,
+ * which the seccomp network filter refuses (as the reference's does), and child_process gives
+ * the child socketpairs. So a /bin/sh in the sandbox puts real pipes around node, merges its
+ * stdout and stderr (it writes to exactly one of them), and appends node's status as the last
+ * line.
+ */
+const PIPE_WRAPPER = '{ "$@" 2>&1; printf "\\n%s" "$?"; } | cat';
+const PIPE_WRAPPER_STDIN = `cat | ${PIPE_WRAPPER}`;
+
+interface ChildOutcome {
+  /** node's status inside the sandbox, or null when the wrapper itself did not finish. */
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  output: string;
+}
+
+function runChild(patch: string, opts: ApplyPatchOptions): Promise<ChildOutcome> {
+  const viaStdin = Buffer.byteLength(patch, 'utf8') > MAX_PATCH_ARGUMENT_BYTES;
+  const argv = [
+    '/bin/sh',
+    '-c',
+    viaStdin ? PIPE_WRAPPER_STDIN : PIPE_WRAPPER,
+    'sh',
+    process.execPath,
+    APPLY_PATCH_ENTRY,
+    RUN_AS_APPLY_PATCH,
+    viaStdin ? '-' : patch,
+  ];
+  const child = spawnSandboxed(argv, {
+    cwd: opts.cwd,
+    permissionProfile: opts.policy,
+    stdio: [viaStdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+    ...(opts.backend === undefined ? {} : { backend: opts.backend }),
+    ...(opts.env === undefined ? {} : { env: opts.env }),
+    ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs }),
+    ...(opts.signal === undefined ? {} : { signal: opts.signal }),
+  });
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  child.stdout?.on('data', (b: Buffer) => out.push(b));
+  child.stderr?.on('data', (b: Buffer) => err.push(b));
+  if (viaStdin) child.stdin?.end(patch);
+  return new Promise((done, fail) => {
+    child.once('error', fail);
+    child.once('close', (wrapperCode, signal) => {
+      const text = Buffer.concat(out).toString('utf8');
+      const cut = text.lastIndexOf('\n');
+      const status = cut < 0 ? NaN : Number(text.slice(cut + 1));
+      if (wrapperCode === 0 && Number.isInteger(status) && text.slice(cut + 1) !== '') {
+        done({ code: status, signal: null, output: text.slice(0, cut) });
+      } else {
+        // The sandbox or the shell failed before node reported: keep whatever was said.
+        done({ code: null, signal, output: `${text}${Buffer.concat(err).toString('utf8')}` });
+      }
+    });
+  });
+}
+
+async function applyPatchSandboxed(text: string, opts: ApplyPatchOptions): Promise<ApplyPatchResult> {
+  // Parse here first: a malformed patch never starts a sandbox, and the hunks name the paths to
+  // check. The child parses the same text again.
+  const { hunks, patch } = parsePatch(text);
+  checkPatchAgainstPolicy(hunks, opts.cwd, opts.policy);
+  const run = await runChild(patch, opts);
+  if (run.code === 0) {
+    const added: string[] = [];
+    const modified: string[] = [];
+    const deleted: string[] = [];
+    for (const h of hunks) {
+      if (h.type === 'add') added.push(h.path);
+      else if (h.type === 'delete') deleted.push(h.path);
+      else modified.push(h.movePath ?? h.path);
+    }
+    return { added, modified, deleted, summary: formatSummary({ added, modified, deleted }) };
+  }
+  const said = run.output.replace(/\n+$/, '');
+  const how = run.signal !== null ? `was ended by ${run.signal}` : run.code === null ? 'could not start' : `exited with status ${run.code}`;
+  const message = run.code === 1 && said !== '' ? said : `sandboxed apply_patch ${how}${said === '' ? '' : `: ${said}`}; run \`codex-sandbox doctor\``;
+  throw new PatchApplyError(message, {
+    details: { reason: 'sandboxed_apply_failed', referenceText: message, exitCode: run.code, signal: run.signal, output: run.output },
+  });
+}
+
+/**
+ * Applies a patch in apply_patch format (see docs/apply-patch.md). Resolves with the reference's
+ * summary; rejects with PatchParseError or PatchApplyError, in which case no file was changed.
+ */
+export function applyPatch(text: string, opts: ApplyPatchOptions): Promise<ApplyPatchResult> {
+  if (opts.policy === undefined) {
+    try {
+      return Promise.resolve(applyPatchLocally(text, opts.cwd));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+  return applyPatchSandboxed(text, opts);
+}
