@@ -59,3 +59,15 @@ export {
   usesPlatformSandbox,
 } from './policy/policy-transforms';
 export type { AdditionalPermissions, SandboxPreference } from './policy/policy-transforms';
+
+// apply_patch and arg0 dispatch (lib/apply-patch, lib/arg0).
+export { parsePatch } from './apply-patch/parse-patch';
+export type { Hunk, UpdateChunk, ParsedPatch } from './apply-patch/parse-patch';
+export { applyPatch } from './apply-patch/apply-patch';
+export type { ApplyPatchOptions } from './apply-patch/apply-patch';
+export type { ApplyPatchResult } from './apply-patch/apply-local';
+export { maybeParseApplyPatch } from './apply-patch/invocation';
+export type { ApplyPatchInvocation } from './apply-patch/invocation';
+export { arg0Dispatch } from './arg0/arg0-dispatch';
+export type { Arg0Options, Arg0Outcome } from './arg0/arg0-dispatch';
+export type { PathAliases } from './arg0/path-aliases';
