@@ -128,6 +128,7 @@ export function helperPathFrom(root: string): string {
 }
 
 let addonCache: { value: NativeAddon } | { error: unknown } | undefined;
+let addonFileCache: { value: string } | { error: unknown } | undefined;
 let helperCache: { value: string } | { error: unknown } | undefined;
 
 function cached<T>(slot: { value: T } | { error: unknown }): T {
@@ -145,6 +146,18 @@ export function loadAddon(): NativeAddon {
     }
   }
   return cached(addonCache);
+}
+
+/** The .node file this installation loads (build/Release or a prebuild), for doctor and tests. */
+export function addonPath(): string {
+  if (addonFileCache === undefined) {
+    try {
+      addonFileCache = { value: resolveAddonFile(PACKAGE_ROOT) };
+    } catch (error) {
+      addonFileCache = { error };
+    }
+  }
+  return cached(addonFileCache);
 }
 
 /** Absolute path of this installation's helper executable, looked up once per process. */

@@ -1,12 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
-
 import { describe, expect, it } from 'vitest';
 
-import { helperPath, loadAddon } from '../../lib/native';
+import { addonPath, helperPath, loadAddon } from '../../lib/native';
 
 const ENOENT = 2;
-const ADDON_FILE = join(__dirname, '../../build/Release/codex_sandbox.node');
 
 describe.runIf(process.platform === 'linux')('native addon (linux)', () => {
   it('landlockAbi reports the kernel ABI, the same number the helper refuses against', () => {
@@ -45,7 +42,7 @@ describe.runIf(process.platform === 'linux')('native addon (linux)', () => {
     expect(result).toEqual({ ok: false, call: 'execve', errno: ENOENT });
     // SIGPIPE must be ignored again after the failed attempt, or a write to a closed pipe kills Node.
     const pipe = spawnSync(process.execPath, ['-e', `
-      const addon = require(${JSON.stringify(ADDON_FILE)});
+      const addon = require(${JSON.stringify(addonPath())});
       addon.execve('/nonexistent', ['x'], []);
       const { spawn } = require('node:child_process');
       const child = spawn('true', { stdio: ['pipe', 'ignore', 'ignore'] });
@@ -58,7 +55,7 @@ describe.runIf(process.platform === 'linux')('native addon (linux)', () => {
 
   it('execve replaces the calling process with the program, argv and environment given, signals reset', () => {
     const run = spawnSync(process.execPath, ['-e', `
-      const addon = require(${JSON.stringify(ADDON_FILE)});
+      const addon = require(${JSON.stringify(addonPath())});
       const r = addon.execve('/bin/sh', ['sh', '-c', 'echo "$0 $CSBX_X"; grep -E "^Sig(Blk|Ign)" /proc/self/status'], ['CSBX_X=from-execve', 'PATH=/usr/bin:/bin']);
       process.stdout.write('returned ' + JSON.stringify(r));
     `], { encoding: 'utf8' });

@@ -1,9 +1,10 @@
 import { chmodSync, copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { isSandboxError } from '../../lib/errors';
+import { addonPath, helperPath, helperPathFrom, loadAddon, loadAddonFrom } from '../../lib/native';
 import { withTempDir } from '../helpers/temp';
 
 const TUPLE = `${process.platform}-${process.arch}`;
@@ -25,13 +26,12 @@ describe('native loader', () => {
   it('importing lib/native loads no addon (plan and explain work without a build)', async () => {
     const dlopen = vi.spyOn(process, 'dlopen');
     vi.resetModules();
-    const native = await import('../../lib/native');
+    const native = await import('../../lib/native.js');
     expect(typeof native.loadAddon).toBe('function');
     expect(dlopen).not.toHaveBeenCalled();
   });
 
   it('an installation without any build is "not built" and the error names every path tried', async () => {
-    const { loadAddonFrom, helperPathFrom } = await import('../../lib/native');
     await withTempDir((root) => {
       const error = caught(() => loadAddonFrom(root));
       expect(isSandboxError(error)).toBe(true);
@@ -48,7 +48,6 @@ describe('native loader', () => {
   });
 
   it('a broken .node "failed to load" and the error carries the real loader message', async () => {
-    const { loadAddonFrom } = await import('../../lib/native');
     await withTempDir((root) => {
       mkdirSync(join(root, 'build', 'Release'), { recursive: true });
       const file = join(root, 'build', 'Release', 'codex_sandbox.node');
@@ -63,7 +62,6 @@ describe('native loader', () => {
   });
 
   it('the helper is looked up beside the addon, and a missing helper is named', async () => {
-    const { helperPathFrom } = await import('../../lib/native');
     await withTempDir((root) => {
       const dir = join(root, 'build', 'Release');
       mkdirSync(dir, { recursive: true });
@@ -80,14 +78,13 @@ describe('native loader', () => {
     });
   });
 
-  it('a prebuild in prebuilds/<platform>-<arch> is found with its helper when there is no local build', async () => {
-    const { helperPathFrom, loadAddon, loadAddonFrom } = await import('../../lib/native');
+  it('a prebuild in prebuilds/<platform>-<arch> (named as prebuildify names it) is found with its helper when there is no local build', async () => {
     const realAddon = loadAddon();
     await withTempDir((root) => {
       const dir = join(root, 'prebuilds', TUPLE);
       mkdirSync(dir, { recursive: true });
-      copyFileSync(join(__dirname, '../../build/Release/codex_sandbox.node'), join(dir, 'codex-sandbox.napi.node'));
-      copyFileSync(join(__dirname, '../../build/Release/codex-sandbox-helper'), join(dir, 'codex-sandbox-helper'));
+      copyFileSync(addonPath(), join(dir, 'codex-sandbox.node'));
+      copyFileSync(helperPath(), join(dir, 'codex-sandbox-helper'));
       chmodSync(join(dir, 'codex-sandbox-helper'), 0o755);
       expect(helperPathFrom(root)).toBe(join(dir, 'codex-sandbox-helper'));
       const addon = loadAddonFrom(root);
@@ -97,9 +94,10 @@ describe('native loader', () => {
   });
 
   it('loadAddon and helperPath resolve this checkout once and cache the answer', async () => {
-    const { helperPath, loadAddon } = await import('../../lib/native');
     expect(loadAddon()).toBe(loadAddon());
-    expect(helperPath()).toBe(join(__dirname, '../../build/Release/codex-sandbox-helper'));
+    // A local build wins over prebuilds; either way the helper sits beside the addon.
+    expect(addonPath()).toMatch(/\/(build\/Release|prebuilds\/[^/]+)\/[^/]+\.node$/);
+    expect(helperPath()).toBe(join(dirname(addonPath()), 'codex-sandbox-helper'));
     expect(helperPath()).toBe(helperPath());
   });
 });
