@@ -71,3 +71,6 @@ export type { ApplyPatchInvocation } from './apply-patch/invocation';
 export { arg0Dispatch } from './arg0/arg0-dispatch';
 export type { Arg0Options, Arg0Outcome } from './arg0/arg0-dispatch';
 export type { PathAliases } from './arg0/path-aliases';
+
+// Linux capability probing (lib/platform/linux/probe.ts): loads the addon on first call only.
+export { probeCapabilities } from './platform/linux/probe';
