@@ -59,17 +59,24 @@ class PathRange {
   }
   /** Items whose path is within `prefix` (strictly below it when `strict`). */
   within(prefix: string, strict: boolean): { path: string; order: number; value: string }[] {
-    const out = this.sorted.filter((i) => !strict && i.path === prefix);
+    const out: { path: string; order: number; value: string }[] = [];
+    if (!strict) {
+      for (let i = this.lowerBound(prefix); i < this.sorted.length && this.sorted[i]!.path === prefix; i++) out.push(this.sorted[i]!);
+    }
     const lead = prefix.endsWith('/') ? prefix : `${prefix}/`;
+    for (let i = this.lowerBound(lead); i < this.sorted.length && this.sorted[i]!.path.startsWith(lead); i++) out.push(this.sorted[i]!);
+    return out;
+  }
+
+  private lowerBound(key: string): number {
     let lo = 0;
     let hi = this.sorted.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.sorted[mid]!.path < lead) lo = mid + 1;
+      if (this.sorted[mid]!.path < key) lo = mid + 1;
       else hi = mid;
     }
-    for (let i = lo; i < this.sorted.length && this.sorted[i]!.path.startsWith(lead); i++) out.push(this.sorted[i]!);
-    return out;
+    return lo;
   }
 }
 
@@ -129,8 +136,11 @@ export function writableRoots(ctx: RootContext): { roots: WritableRoot[]; protec
     for (const item of normalizedRange.within(root, true)) if (!found.has(item.order)) found.set(item.order, item.value);
     for (const order of [...found.keys()].sort((a, b) => a - b)) subpaths.push(found.get(order)!);
 
+    // Judged on the entries' own spellings, as explain() judges writes: the normalised root
+    // (e.g. /private/v for an entry /v) can fall lexically under an outer write entry and would
+    // make a protected name look writable.
     const protectedNames = PROTECTED_METADATA_NAMES.filter(
-      (name) => ![root, ...raws].some((r) => canWrite(ctx.index, joinPath(r, name))),
+      (name) => !raws.some((r) => canWrite(ctx.index, joinPath(r, name))),
     );
     roots.push({ root, readOnlySubpaths: dedup(subpaths), protectedMetadataNames: protectedNames });
   }

@@ -54,8 +54,22 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   return current;
 }
 
+/**
+ * A value fit for an error: JSON nested deeper than the stack allows cannot be stringified (and
+ * String() of such an array overflows too), so it is replaced by a placeholder.
+ */
+export function printableValue(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  try {
+    JSON.stringify(value);
+    return value;
+  } catch {
+    return Array.isArray(value) ? '[deeply nested array]' : '{deeply nested object}';
+  }
+}
+
 function show(value: unknown): string {
-  const short = truncateValue(value);
+  const short = truncateValue(printableValue(value));
   return typeof short === 'string' ? JSON.stringify(short) : JSON.stringify(short) ?? String(short);
 }
 
@@ -112,7 +126,7 @@ export function policyErrorFromZod(error: z.ZodError, input: unknown, what: stri
   const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? 's' : ''})` : '';
   return new PolicyInvalidError(`invalid ${what}: ${first.message}${more}`, {
     path: first.path,
-    value: valueAt(input, first.path),
+    value: printableValue(valueAt(input, first.path)),
     issues,
     ...(source === undefined ? {} : { source }),
   });

@@ -3,7 +3,7 @@
 
 import type { z } from 'zod';
 import { type ErrorSource, PolicyInvalidError, renderSource } from '../errors';
-import { parseJsonText, policyErrorFromZod } from './invalid-input';
+import { parseJsonText, policyErrorFromZod, printableValue } from './invalid-input';
 import { fromLegacySandboxPolicy } from './legacy-bridge';
 import { nodeHostView } from './node-host-view';
 import { permissionProfileToPolicy } from './profile';
@@ -195,7 +195,7 @@ export function parsePolicyInput(input: unknown, source?: ErrorSource, context: 
     const got = value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
     throw new PolicyInvalidError(
       `invalid sandbox policy: expected a JSON object, got ${got}${source === undefined ? '' : ` (${renderSource(source)})`}; pass a PermissionProfile or SandboxPolicy object`,
-      { value, ...(source === undefined ? {} : { source }) },
+      { value: printableValue(value), ...(source === undefined ? {} : { source }) },
     );
   }
   const record = value as Record<string, unknown>;

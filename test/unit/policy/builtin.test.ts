@@ -1,0 +1,115 @@
+// The built-in modes and profiles, and sandbox selection (policy-model §5.0, §7.3, §8.5).
+import { describe, expect, it } from 'vitest';
+import { builtinPolicy, builtinProfilePolicy } from '../../../lib/policy/builtin';
+import { explain } from '../../../lib/policy/explain';
+import {
+  shouldRequirePlatformSandbox,
+  usesPlatformSandbox,
+  withAdditionalPermissions,
+} from '../../../lib/policy/policy-transforms';
+import { PROTECTED_METADATA_NAMES } from '../../../lib/policy/protected-metadata';
+import { resolvePolicy } from '../../../lib/policy/resolve';
+import type { SandboxPolicy } from '../../../lib/policy/types';
+import { e, restricted } from './entries';
+import { fakeHost } from './fake-host';
+
+describe('builtinPolicy (legacy --sandbox modes, Era C split form)', () => {
+  it('read-only reads the disk, no network by default', () => {
+    expect(builtinPolicy('read-only')).toEqual(restricted([e.root('read')]));
+    expect(builtinPolicy('read-only', { network: true }).network).toBe('enabled');
+  });
+
+  it('workspace-write: root read, project write, tmp writes, extra roots, skip-missing metadata reads', () => {
+    expect(builtinPolicy('workspace-write', { writableRoots: ['/srv'] })).toEqual(
+      restricted([
+        e.root('read'),
+        e.cwd('write'),
+        e.slashTmp('write'),
+        e.tmpdir('write'),
+        e.path('/srv', 'write'),
+        ...PROTECTED_METADATA_NAMES.map((n) => e.sub(n, 'read', true)),
+        ...PROTECTED_METADATA_NAMES.map((n) => e.path(`/srv/${n}`, 'read', true)),
+      ]),
+    );
+    expect(builtinPolicy('workspace-write', { excludeSlashTmp: true, excludeTmpdirEnvVar: true, network: 'enabled' })).toEqual(
+      restricted([e.root('read'), e.cwd('write'), ...PROTECTED_METADATA_NAMES.map((n) => e.sub(n, 'read', true))], 'enabled'),
+    );
+  });
+
+  it('danger-full-access is unrestricted with network', () => {
+    expect(builtinPolicy('danger-full-access')).toEqual({ fileSystem: { kind: 'unrestricted' }, network: 'enabled' });
+  });
+
+  it('relative writable roots, and roots outside workspace-write, are typed errors', () => {
+    expect(() => builtinPolicy('workspace-write', { writableRoots: ['rel'] })).toThrow(expect.objectContaining({ code: 'E_POLICY_INVALID' }));
+    expect(() => builtinPolicy('read-only', { writableRoots: ['/x'] })).toThrow(/need the workspace-write mode/);
+  });
+
+  it('workspace-write decisions at a repository cwd', () => {
+    const host = fakeHost({ dirs: ['/w/.git', '/tmp'] });
+    const r = resolvePolicy(builtinPolicy('workspace-write'), { cwd: '/w', host });
+    expect(explain(r, '/w/src/a.ts', 'write').allowed).toBe(true);
+    expect(explain(r, '/w/.git/config', 'write').allowed).toBe(false);
+    expect(explain(r, '/w/.codex/config.toml', 'write').allowed).toBe(false);
+    expect(explain(r, '/tmp/x', 'write').allowed).toBe(true);
+    expect(explain(r, '/etc/passwd', 'write').allowed).toBe(false);
+    expect(explain(r, '/etc/passwd', 'read').allowed).toBe(true);
+  });
+});
+
+describe('builtinProfilePolicy (Era C :read-only, :workspace, :danger-full-access)', () => {
+  it('expands as policy-model §7.3 says, one read per protected name', () => {
+    expect(builtinProfilePolicy(':read-only')).toEqual(restricted([e.root('read')]));
+    expect(builtinProfilePolicy(':workspace', 'enabled')).toEqual(
+      restricted(
+        [e.root('read'), e.slashTmp('write'), e.tmpdir('write'), e.cwd('write'), ...PROTECTED_METADATA_NAMES.map((n) => e.sub(n, 'read'))],
+        'enabled',
+      ),
+    );
+    expect(builtinProfilePolicy(':danger-full-access')).toEqual({ fileSystem: { kind: 'unrestricted' }, network: 'enabled' });
+  });
+});
+
+describe('policy-model §8.5 sandbox selection', () => {
+  const unrestricted = (network: 'enabled' | 'restricted'): SandboxPolicy => ({ fileSystem: { kind: 'unrestricted' }, network });
+
+  it('danger_full_access_defaults_to_no_sandbox_without_network_requirements', () => {
+    expect(usesPlatformSandbox(unrestricted('enabled'), 'auto')).toBe(false);
+  });
+
+  it('danger_full_access_uses_platform_sandbox_with_network_requirements', () => {
+    expect(usesPlatformSandbox(unrestricted('enabled'), 'auto', { managedNetworkRequirements: true })).toBe(true);
+  });
+
+  it('restricted_file_system_uses_platform_sandbox_without_managed_network', () => {
+    expect(usesPlatformSandbox(restricted([e.root('read')], 'enabled'), 'auto')).toBe(true);
+  });
+
+  it('transform_preserves_unrestricted_file_system_policy_for_restricted_network (a network-only sandbox)', () => {
+    expect(shouldRequirePlatformSandbox(unrestricted('restricted'))).toBe(true);
+    expect(withAdditionalPermissions(unrestricted('restricted'), { entries: [e.path('/x', 'write')] })).toEqual(unrestricted('restricted'));
+  });
+
+  it('transform_additional_permissions_enable_network_for_external_sandbox', () => {
+    const external: SandboxPolicy = { fileSystem: { kind: 'external-sandbox' }, network: 'restricted' };
+    expect(withAdditionalPermissions(external, { network: 'enabled' })).toEqual({ fileSystem: { kind: 'external-sandbox' }, network: 'enabled' });
+    expect(shouldRequirePlatformSandbox(external)).toBe(false);
+  });
+
+  it('transform_additional_permissions_preserves_denied_entries', () => {
+    expect(withAdditionalPermissions(restricted([e.root('read'), e.path('/denied', 'deny')]), { entries: [e.path('/allowed', 'write')] })).toEqual(
+      restricted([e.root('read'), e.path('/denied', 'deny'), e.path('/allowed', 'write')]),
+    );
+  });
+
+  it('extra glob grants must be deny', () => {
+    expect(() =>
+      withAdditionalPermissions(restricted([e.root('read')]), { entries: [{ path: { type: 'glob_pattern', pattern: '*.rs' }, access: 'read' }] }),
+    ).toThrow('glob file system permissions only support deny-read entries');
+  });
+
+  it('forbid and require override auto', () => {
+    expect(usesPlatformSandbox(restricted([e.root('read')]), 'forbid')).toBe(false);
+    expect(usesPlatformSandbox(unrestricted('enabled'), 'require')).toBe(true);
+  });
+});

@@ -1,0 +1,153 @@
+// explain(): the decision and what decided it, for every kind of decider.
+import { describe, expect, it } from 'vitest';
+import { explain } from '../../../lib/policy/explain';
+import { resolvePolicy } from '../../../lib/policy/resolve';
+import { e, restricted } from './entries';
+import { fakeHost } from './fake-host';
+
+const host = fakeHost({ dirs: ['/w/src', '/usr/bin', '/etc'], files: { '/w/.git': 'gitdir: /repo/.git/worktrees/w\n' } });
+const hostWithGitdir = fakeHost({
+  dirs: ['/w/src', '/gitdirs/w'],
+  files: { '/w/.git': 'gitdir: ../gitdirs/w\n' },
+});
+
+describe('explain', () => {
+  it('unrestricted and external file systems allow everything', () => {
+    const r = resolvePolicy({ fileSystem: { kind: 'unrestricted' }, network: 'restricted' }, { cwd: '/w', host });
+    expect(explain(r, '/etc/shadow', 'write')).toMatchObject({ allowed: true, effective: 'write', decidedBy: { kind: 'unrestricted' } });
+    const x = resolvePolicy({ fileSystem: { kind: 'external-sandbox' }, network: 'restricted' }, { cwd: '/w', host });
+    expect(explain(x, '/etc', 'write').reason).toContain('sandboxed externally');
+  });
+
+  it('names the deciding entry with its index, label and resolved path', () => {
+    const r = resolvePolicy(restricted([e.root('read'), e.cwd('write')]), { cwd: '/w', host });
+    const d = explain(r, 'src/main.rs', 'write');
+    expect(d).toEqual({
+      path: '/w/src/main.rs',
+      requested: 'write',
+      allowed: true,
+      effective: 'write',
+      decidedBy: { kind: 'entry', index: 1, label: ':project_roots', path: '/w', access: 'write' },
+      reason: 'write allowed: entries[1] :project_roots = write (/w)',
+    });
+    expect(explain(r, '/etc/passwd', 'write')).toMatchObject({
+      allowed: false,
+      effective: 'read',
+      decidedBy: { kind: 'entry', index: 0, label: ':root' },
+    });
+  });
+
+  it('a path nothing covers is a default deny', () => {
+    const r = resolvePolicy(restricted([e.cwd('read')]), { cwd: '/w', host });
+    expect(explain(r, '/etc', 'read')).toMatchObject({ allowed: false, effective: 'deny', decidedBy: { kind: 'default-deny' } });
+  });
+
+  it('at equal depth deny beats write beats read, whatever the input order', () => {
+    const h = fakeHost({ dirs: ['/w/a'] });
+    for (const entries of [
+      [e.path('/w/a', 'read'), e.path('/w/a', 'write'), e.path('/w/a', 'deny')],
+      [e.path('/w/a', 'deny'), e.path('/w/a', 'read'), e.path('/w/a', 'write')],
+    ]) {
+      expect(explain(resolvePolicy(restricted(entries), { cwd: '/w', host: h }), '/w/a/x', 'read').effective).toBe('deny');
+    }
+    const rw = resolvePolicy(restricted([e.path('/w/a', 'write'), e.path('/w/a', 'read')]), { cwd: '/w', host: h });
+    expect(explain(rw, '/w/a/x', 'write').allowed).toBe(true);
+  });
+
+  it('a protected name blocks a write below a writable root, even when it does not exist, and names it', () => {
+    const r = resolvePolicy(restricted([e.path('/w', 'write')]), { cwd: '/elsewhere', host: fakeHost({ dirs: ['/w', '/elsewhere'] }) });
+    const d = explain(r, '/w/.aws/credentials', 'write');
+    expect(d).toMatchObject({ allowed: false, effective: 'write', decidedBy: { kind: 'protected', name: '.aws', root: '/w', path: '/w/.aws' } });
+    expect(d.reason).toBe('write denied: /w/.aws is protected metadata (.aws) under writable root /w; add a write entry at or below it to allow');
+    expect(explain(r, '/w/.aws/credentials', 'read').allowed).toBe(true);
+    expect(explain(r, '/w/.awsx', 'write').allowed).toBe(true);
+    expect(explain(r, '/w/.aws', 'write').allowed).toBe(false);
+  });
+
+  it('a write entry at or below the metadata directory re-grants it; one above does not', () => {
+    const h = fakeHost({ dirs: ['/w/.git/hooks'] });
+    const r = resolvePolicy(restricted([e.path('/w', 'write'), e.path('/w/.git/hooks', 'write')]), { cwd: '/w', host: h });
+    expect(explain(r, '/w/.git/hooks/pre-commit', 'write').allowed).toBe(true);
+    expect(explain(r, '/w/.git/config', 'write').allowed).toBe(false);
+    const nested = resolvePolicy(restricted([e.path('/w', 'write'), e.path('/w/a', 'write')]), { cwd: '/w', host: h });
+    expect(explain(nested, '/w/a/.git/config', 'write').decidedBy).toMatchObject({ kind: 'protected', root: '/w/a' });
+  });
+
+  it('a full disk write has no protected names', () => {
+    const r = resolvePolicy(restricted([e.root('write')]), { cwd: '/w', host });
+    expect(explain(r, '/w/.git/config', 'write').allowed).toBe(true);
+  });
+
+  it('the gitdir target of a .git pointer file is protected like the name', () => {
+    const rw = resolvePolicy(restricted([e.cwd('write'), e.path('/gitdirs', 'write')]), { cwd: '/w', host: hostWithGitdir });
+    const root = rw.writableRoots.find((w) => w.root === '/w')!;
+    expect(root.readOnlySubpaths).toEqual(['/gitdirs/w', '/w/.git', '/w/.codex']);
+    expect(explain(rw, '/gitdirs/w/HEAD', 'write').decidedBy).toEqual({ kind: 'protected', name: '.git', root: '/w', path: '/gitdirs/w' });
+    expect(explain(rw, '/gitdirs/other/HEAD', 'write').allowed).toBe(true);
+  });
+
+  it('a bad gitdir pointer is a warning, and only the pointer file is protected', () => {
+    const h = fakeHost({ dirs: ['/w'], files: { '/w/.git': 'not a pointer' } });
+    const r = resolvePolicy(restricted([e.cwd('write')]), { cwd: '/w', host: h });
+    expect(r.warnings).toContain('Expected /w/.git to contain a gitdir pointer, but it did not match `gitdir: <path>`.');
+    expect(r.writableRoots[0]!.readOnlySubpaths).toEqual(['/w/.git', '/w/.codex']);
+    const empty = fakeHost({ dirs: ['/w'], files: { '/w/.git': 'gitdir:  ' } });
+    expect(resolvePolicy(restricted([e.cwd('write')]), { cwd: '/w', host: empty }).warnings).toContain(
+      'Expected /w/.git to contain a gitdir pointer, but it was empty.',
+    );
+    const missing = fakeHost({ dirs: ['/w'], files: { '/w/.git': 'gitdir: /nowhere' } });
+    expect(resolvePolicy(restricted([e.cwd('write')]), { cwd: '/w', host: missing }).warnings).toContain('Resolved gitdir path /nowhere does not exist.');
+  });
+
+  it('platform defaults of a readable :minimal are read entries at their own depth', () => {
+    const r = resolvePolicy(restricted([e.root('deny'), e.minimal('read'), e.cwd('write')]), { cwd: '/w', host });
+    expect(r.platformDefaultReadRoots).toEqual(['/usr', '/etc']);
+    expect(explain(r, '/usr/bin/ls', 'read')).toMatchObject({ allowed: true, decidedBy: { kind: 'entry', label: ':minimal', path: '/usr' } });
+    expect(explain(r, '/usr/bin/ls', 'write').allowed).toBe(false);
+    expect(explain(r, '/opt/x', 'read').allowed).toBe(false);
+  });
+
+  it('unknown specials are ignored with a warning', () => {
+    const r = resolvePolicy(restricted([e.unknown(':future', 'write')]), { cwd: '/w', host });
+    expect(r.entries).toEqual([]);
+    expect(r.warnings[0]).toContain('`:future` is not recognized');
+  });
+
+  it('a project_roots subpath that escapes denies the root for reads and drops a write', () => {
+    const r = resolvePolicy(restricted([e.root('read'), e.sub('../x', 'read'), e.sub('/abs', 'write')]), { cwd: '/w', host });
+    expect(explain(r, '/w/src', 'read')).toMatchObject({ allowed: false, decidedBy: { kind: 'entry', index: 1 } });
+    expect(r.warnings).toHaveLength(2);
+    expect(r.entries.some((x) => x.access === 'write')).toBe(false);
+  });
+
+  it('tmpdir resolves from $TMPDIR (relative against the process cwd); slash_tmp only when /tmp exists', () => {
+    const h = fakeHost({ dirs: ['/w', '/tmp'], env: { TMPDIR: 'rel-tmp' }, cwd: '/proc' });
+    const r = resolvePolicy(restricted([e.tmpdir('write'), e.slashTmp('write')]), { cwd: '/w', host: h });
+    expect(r.entries.map((x) => x.path)).toEqual(['/proc/rel-tmp', '/tmp']);
+    const noTmp = resolvePolicy(restricted([e.tmpdir('write'), e.slashTmp('write')]), { cwd: '/w', host: fakeHost({ dirs: ['/w'] }) });
+    expect(noTmp.entries).toEqual([]);
+  });
+
+  it('skip-missing entries are dropped when their path does not exist', () => {
+    const h = fakeHost({ dirs: ['/w/.git'] });
+    const r = resolvePolicy(restricted([e.cwd('write'), e.sub('.git', 'read', true), e.sub('.agents', 'read', true)]), { cwd: '/w', host: h });
+    expect(r.entries.map((x) => x.path)).toEqual(['/w', '/w/.git']);
+  });
+
+  it('~ in path entries expands to the home directory', () => {
+    const h = fakeHost({ dirs: ['/home/u/.ssh'], home: '/home/u' });
+    const r = resolvePolicy(restricted([e.root('read'), e.path('~/.ssh', 'deny')]), { cwd: '/w', host: h });
+    expect(explain(r, '/home/u/.ssh/id_rsa', 'read').allowed).toBe(false);
+  });
+
+  it('bad paths and access values are typed errors', () => {
+    const r = resolvePolicy(restricted([e.root('read')]), { cwd: '/w', host });
+    expect(() => explain(r, 'a\0b', 'read')).toThrow(expect.objectContaining({ code: 'E_POLICY_INVALID' }));
+    expect(() => explain(r, '', 'read')).toThrow(expect.objectContaining({ code: 'E_POLICY_INVALID' }));
+    expect(() => explain(r, '/x', 'exec' as 'read')).toThrow(expect.objectContaining({ code: 'E_POLICY_INVALID' }));
+    expect(() => resolvePolicy(restricted([e.path('relative', 'read')]), { cwd: '/w', host })).toThrow(
+      expect.objectContaining({ code: 'E_POLICY_INVALID', path: ['entries', 0, 'path', 'path'] }),
+    );
+    expect(() => resolvePolicy(restricted([]), { cwd: 'a\0b', host })).toThrow(expect.objectContaining({ code: 'E_POLICY_INVALID' }));
+  });
+});
