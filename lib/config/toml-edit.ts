@@ -141,8 +141,13 @@ function insertNew(text: string, items: ScannedItem[], path: string[], value: To
 
 function verified(before: TomlTable, after: string, file: string, path: string[], value: TomlEditValue | undefined): string {
   const expected = withValue(before, path, value);
-  const actual = parseTomlText(after, file);
-  if (!sameToml(actual, expected)) {
+  let actual: TomlTable | undefined;
+  try {
+    actual = parseTomlText(after, file);
+  } catch {
+    actual = undefined;
+  }
+  if (actual === undefined || !sameToml(actual, expected)) {
     throw new ConfigParseError(
       `refusing to write ${file}: editing ${describePath(path)} would change other values; edit the file by hand`,
       { source: { file, key: path.join('.') }, path },
@@ -163,8 +168,9 @@ export function setTomlValue(text: string, path: string[], value: TomlEditValue,
     }
     after = text.slice(0, existing.valueStart) + renderValue(value) + text.slice(existing.valueEnd);
   } else {
-    const header = items.find((i) => i.kind === 'header' && samePath(i.path, path));
-    if (header !== undefined) {
+    // A table, whether opened by a header or implied by a longer header or dotted key.
+    const opensTable = items.some((i) => (i.kind === 'header' ? startsWith(i.path, path) : startsWith(i.path, path) && i.path.length > path.length));
+    if (opensTable) {
       throw new ConfigParseError(`cannot set ${describePath(path)}: it is a table in ${file}; edit its keys instead`, { path });
     }
     after = insertNew(text, items, path, value);

@@ -105,6 +105,10 @@ describe('toml-edit: set and remove keep untouched bytes', () => {
     );
   });
 
+  it('regression (property seed 112585518): setting a key that a sub-table header implies is refused', () => {
+    expect(messageOf(() => setTomlValue('[t.permissions]\n', ['t'], '', F))).toBe('cannot set t: it is a table in config.toml; edit its keys instead');
+  });
+
   it('a malformed file is refused with its position', () => {
     expect(messageOf(() => setTomlValue('a = \n', ['b'], 1, F))).toMatch(/^invalid TOML in config file config\.toml:1:/);
   });
