@@ -1,0 +1,86 @@
+// Elevated first stage (see logon-launch.h).
+#include "logon-launch.h"
+
+#include "exit-codes.h"
+#include "secrets.h"
+#include "win-error.h"
+
+static bool write_request_file(const std::wstring& path, const std::string& text) {
+  // CREATE_NEW: a name that already exists is someone else's file, never overwritten.
+  HANDLE h = CreateFileW(path.c_str(), GENERIC_WRITE, 0, nullptr, CREATE_NEW, FILE_ATTRIBUTE_NORMAL, nullptr);
+  if (h == INVALID_HANDLE_VALUE) {
+    report_win32(L"CreateFileW", path.c_str(), GetLastError());
+    return false;
+  }
+  DWORD wrote = 0;
+  const BOOL ok = WriteFile(h, text.data(), static_cast<DWORD>(text.size()), &wrote, nullptr);
+  const DWORD err = GetLastError();
+  CloseHandle(h);
+  if (!ok || wrote != text.size()) {
+    report_win32(L"WriteFile", path.c_str(), err);
+    DeleteFileW(path.c_str());
+    return false;
+  }
+  return true;
+}
+
+static bool own_path(std::wstring* out) {
+  std::vector<wchar_t> buf(32768);
+  const DWORD n = GetModuleFileNameW(nullptr, buf.data(), static_cast<DWORD>(buf.size()));
+  if (n == 0 || n >= buf.size()) {
+    report_win32(L"GetModuleFileNameW", L"runner", GetLastError());
+    return false;
+  }
+  out->assign(buf.data(), n);
+  return true;
+}
+
+int run_as_sandbox_user(const RunnerConfig& config, const std::string& request_text) {
+  std::wstring self;
+  std::wstring name;
+  if (!own_path(&self) || !random_hex(16, &name)) return EXIT_SETUP_FAILURE;
+  const std::wstring request_file = config.request_dir + L"\\" + name + L".req";
+  if (!write_request_file(request_file, request_text)) return EXIT_SETUP_FAILURE;
+  std::wstring password;
+  if (!read_password(config.secrets_file, config.logon_user, &password)) {
+    DeleteFileW(request_file.c_str());
+    return EXIT_SETUP_FAILURE;
+  }
+  std::wstring cmdline = L"\"" + self + L"\" --inner-request-file=\"" + request_file + L"\"";
+  std::vector<wchar_t> cmd(cmdline.begin(), cmdline.end());
+  cmd.push_back(L'\0');
+  STARTUPINFOW si;
+  ZeroMemory(&si, sizeof(si));
+  si.cb = sizeof(si);
+  si.dwFlags = STARTF_USESTDHANDLES;
+  si.hStdInput = GetStdHandle(STD_INPUT_HANDLE);
+  si.hStdOutput = GetStdHandle(STD_OUTPUT_HANDLE);
+  si.hStdError = GetStdHandle(STD_ERROR_HANDLE);
+  PROCESS_INFORMATION pi;
+  ZeroMemory(&pi, sizeof(pi));
+  // No crash dialogs from the logon launch (B5.4).
+  const UINT old_mode = SetErrorMode(SEM_FAILCRITICALERRORS | SEM_NOGPFAULTERRORBOX);
+  const BOOL ok = CreateProcessWithLogonW(config.logon_user.c_str(), L".", password.c_str(), LOGON_WITH_PROFILE, self.c_str(), cmd.data(),
+                                          CREATE_UNICODE_ENVIRONMENT | CREATE_NO_WINDOW, nullptr, config.launch.cwd.c_str(), &si, &pi);
+  const DWORD err = GetLastError();
+  SetErrorMode(old_mode);
+  wipe(&password);
+  if (!ok) {
+    DeleteFileW(request_file.c_str());
+    report_win32(L"CreateProcessWithLogonW", config.logon_user.c_str(), err);
+    return EXIT_SETUP_FAILURE;
+  }
+  CloseHandle(pi.hThread);
+  int status = EXIT_SETUP_FAILURE;
+  if (WaitForSingleObject(pi.hProcess, INFINITE) == WAIT_OBJECT_0) {
+    DWORD code = 0;
+    if (GetExitCodeProcess(pi.hProcess, &code)) status = static_cast<int>(code);
+    else report_win32(L"GetExitCodeProcess", L"sandbox runner", GetLastError());
+  } else {
+    report_win32(L"WaitForSingleObject", L"sandbox runner", GetLastError());
+  }
+  CloseHandle(pi.hProcess);
+  // The inner stage deletes the file after reading it; this covers a runner that died first.
+  DeleteFileW(request_file.c_str());
+  return status;
+}
