@@ -122,8 +122,7 @@ void run_reaper(const ReaperState* state, char* const* command) {
   const pid_t command_pid = fork();
   if (command_pid < 0) die_errno("fork", "");
   if (command_pid == 0) {
-    // The command: async-signal-safe calls only until exec.
-    close(state->children_fd);
+    // The command: async-signal-safe calls only until exec. The children fd is O_CLOEXEC.
     if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) die_errno("prctl", "PR_SET_PDEATHSIG");
     if (sigprocmask(SIG_SETMASK, &g_original, nullptr) != 0) die_errno("sigprocmask", "");
     exec_command(command);
@@ -142,8 +141,10 @@ void run_reaper(const ReaperState* state, char* const* command) {
       _exit(kExitSignalBase + SIGKILL);
     }
     if (sig != SIGCHLD) {
-      // ESRCH: the command is gone and SIGCHLD is already pending.
-      kill(command_pid, sig);
+      // A terminal's ^C, ^\ or hangup (SI_KERNEL) goes to the whole foreground process group,
+      // which includes the command: forwarding it again would deliver it twice.
+      // ESRCH from kill: the command is gone and SIGCHLD is already pending.
+      if (info.si_code != SI_KERNEL) kill(command_pid, sig);
       continue;
     }
     for (;;) {

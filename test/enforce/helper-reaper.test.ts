@@ -115,6 +115,46 @@ describe('helper: --reaper', () => {
     expect(sleepers(d)).toEqual([]);
   });
 
+  it('reaper: a terminal ^C reaches the command once (the helper does not forward what the tty sent to the group)', () => {
+    // The helper runs as session leader on a pty; ^C goes to the foreground group, which holds
+    // both the helper and the command.
+    const inner = [
+      'import signal, time',
+      'n = [0]',
+      'signal.signal(signal.SIGINT, lambda s, f: n.__setitem__(0, n[0] + 1))',
+      "print('ready', flush=True)",
+      'while n[0] == 0: time.sleep(0.01)',
+      'time.sleep(0.5)',
+      "print('count=%d' % n[0], flush=True)",
+    ].join('\n');
+    const outer = [
+      'import os, pty, sys',
+      'helper, inner = sys.argv[1], sys.argv[2]',
+      'pid, fd = pty.fork()',
+      'if pid == 0:',
+      "    os.execv(helper, [helper, '--network', 'enabled', '--reaper', '--', sys.executable, '-c', inner])",
+      "buf, sent = b'', False",
+      'while True:',
+      '    try:',
+      '        data = os.read(fd, 1024)',
+      '    except OSError:',
+      '        break',
+      '    if not data:',
+      '        break',
+      '    buf += data',
+      "    if not sent and b'ready' in buf:",
+      "        os.write(fd, b'\\x03')",
+      '        sent = True',
+      '_, status = os.waitpid(pid, 0)',
+      "print(buf.decode(errors='replace').replace('\\r', ''))",
+      "print('status=%d' % os.waitstatus_to_exitcode(status))",
+    ].join('\n');
+    const r = spawnSync('python3', ['-c', outer, HELPER, inner], { encoding: 'utf8', timeout: 20_000 });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('count=1\n');
+    expect(r.stdout).toContain('status=0');
+  });
+
   it('reaper: a command killed by a signal exits 128+N; an exec failure keeps 127', () => {
     expect(spawnSync(HELPER, ['--network', 'enabled', '--reaper', '--', 'sh', '-c', 'kill -9 $$']).status).toBe(137);
     const r = spawnSync(HELPER, ['--network', 'enabled', '--reaper', '--', 'codex-sandbox-no-such-command'], {
