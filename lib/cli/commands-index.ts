@@ -4,3 +4,4 @@ import { registerCommand } from './main';
 // Commands are added as: registerCommand('<name>', () => require('./commands/<name>').<name>Command);
 registerCommand('doctor', () => require('./commands/doctor').doctorCommand);
 registerCommand('codex-linux-sandbox', () => require('./linux-sandbox-entry').linuxSandboxCommand);
+registerCommand('explain', () => require('./commands/explain').explainCommand);

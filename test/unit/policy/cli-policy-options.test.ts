@@ -1,0 +1,77 @@
+// The shared policy options: parsing, conflicts, and the policy they select.
+import { describe, expect, it } from 'vitest';
+import { parsePolicyOptions, policyFromOptions } from '../../../lib/cli/policy-options';
+import { builtinPolicy, builtinProfilePolicy } from '../../../lib/policy/builtin';
+import { e, restricted } from './entries';
+
+const ctx = { processCwd: '/proc', env: { HOME: '/home/u' } };
+const select = (argv: string[]) => policyFromOptions(parsePolicyOptions(argv).options, ctx);
+
+describe('parsePolicyOptions', () => {
+  it('takes every policy option, in both --flag value and --flag=value forms, and leaves the rest in order', () => {
+    const { options, rest } = parsePolicyOptions(
+      ['--cwd', '/w', 'PATH', '--sandbox=workspace-write', '--writable-root', '/a', '--writable-root=/b', '--no-network', '-c', 'k=v', '--backend', 'bwrap', '--codex-home', '/ch', '--json', '--', 'cmd', '--sandbox'],
+      {},
+    );
+    expect(options).toMatchObject({
+      cwd: '/w',
+      sandbox: 'workspace-write',
+      writableRoots: ['/a', '/b'],
+      network: false,
+      configOverrides: ['k=v'],
+      backend: 'bwrap',
+      codexHome: '/ch',
+    });
+    expect(rest).toEqual(['PATH', '--json', '--', 'cmd', '--sandbox']);
+  });
+
+  it("keeps a command's own value flags with their values", () => {
+    expect(parsePolicyOptions(['--access', 'write', 'p', '--access=read'], { valueFlags: ['--access'] }).rest).toEqual(['--access', 'write', 'p', '--access=read']);
+  });
+
+  it('bad values, missing values, duplicates and --network with --no-network are UsageErrors', () => {
+    expect(() => parsePolicyOptions(['--sandbox', 'open'])).toThrow('invalid value "open" for --sandbox; use one of read-only, workspace-write, danger-full-access');
+    expect(() => parsePolicyOptions(['--backend', 'docker'])).toThrow(expect.objectContaining({ code: 'E_USAGE' }));
+    expect(() => parsePolicyOptions(['--cwd'])).toThrow('--cwd needs a value');
+    expect(() => parsePolicyOptions(['--cwd', '/a', '--cwd', '/b'])).toThrow('--cwd was given twice; pass it once');
+    expect(() => parsePolicyOptions(['--network', '--no-network'])).toThrow('--network and --no-network conflict; pass one of them');
+    expect(() => parsePolicyOptions(['-c', 'novalue'])).toThrow('-c expects key=value, got "novalue"');
+    expect(() => parsePolicyOptions(['--network=yes'])).toThrow(expect.objectContaining({ code: 'E_USAGE' }));
+  });
+});
+
+describe('policyFromOptions', () => {
+  it('no policy option is read-only with a restricted network, at the process cwd', () => {
+    expect(select([])).toEqual({ policy: restricted([e.root('read')]), cwd: '/proc', origin: 'default (read-only)' });
+  });
+
+  it('--sandbox with --network and writable roots (relative to --cwd, ~ expanded)', () => {
+    const out = select(['--cwd', 'w', '--sandbox', 'workspace-write', '--network', '--writable-root', 'extra', '--writable-root', '~/x']);
+    expect(out.cwd).toBe('/proc/w');
+    expect(out.origin).toBe('--sandbox workspace-write');
+    expect(out.policy).toEqual(builtinPolicy('workspace-write', { writableRoots: ['/proc/w/extra', '/home/u/x'], network: 'enabled' }));
+  });
+
+  it('--permission-profile parses the JSON, naming the flag on errors', () => {
+    expect(select(['--permission-profile', '{"type":"disabled"}']).policy).toEqual({ fileSystem: { kind: 'unrestricted' }, network: 'enabled' });
+    expect(() => select(['--permission-profile', '{"type":'])).toThrow(/malformed JSON .*\(--permission-profile\)/);
+  });
+
+  it('built-in --permissions names resolve without config; others say config profiles are not available', () => {
+    expect(select(['--permissions', ':workspace', '--network']).policy).toEqual(builtinProfilePolicy(':workspace', 'enabled'));
+    expect(select(['--permissions', ':danger-full-access', '--no-network']).policy).toEqual({ fileSystem: { kind: 'unrestricted' }, network: 'restricted' });
+    expect(() => select(['--permissions', ':bogus'])).toThrow('--permissions refers to unknown built-in profile `:bogus`');
+    expect(() => select(['--permissions', 'dev'])).toThrow(/config profiles, which are not available yet/);
+    expect(() => select(['-c', 'sandbox_mode=read-only'])).toThrow(/config overrides need config profiles/);
+  });
+
+  it('conflicting options name both flags', () => {
+    expect(() => select(['--sandbox', 'read-only', '--permission-profile', '{"type":"disabled"}'])).toThrow(
+      '--sandbox and --permission-profile conflict: each chooses the whole policy; pass only one',
+    );
+    expect(() => select(['--permissions', ':workspace', '--sandbox', 'read-only'])).toThrow(/--sandbox and --permissions conflict/);
+    expect(() => select(['--permission-profile', '{"type":"disabled"}', '--network'])).toThrow('--permission-profile and --network conflict');
+    expect(() => select(['--writable-root', '/x'])).toThrow('--writable-root needs --sandbox workspace-write');
+    expect(() => select(['--sandbox', 'read-only', '--writable-root', '/x'])).toThrow('--writable-root needs --sandbox workspace-write, not --sandbox');
+  });
+});
