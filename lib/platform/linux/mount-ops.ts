@@ -120,6 +120,8 @@ export function planMountOps(input: MountPlanInput): MountPlan {
   for (const w of writeTargets) addLayer(w.target, 'write', false);
   for (const root of resolved.writableRoots) {
     for (const sub of root.readOnlySubpaths) addLayer(remap(sub), 'read', false);
+    // Names below a file cannot exist; masking them would ask bwrap to mkdir through a file.
+    if (host.stat(root.root) !== 'dir') continue;
     for (const name of root.protectedMetadataNames) addLayer(remap(posix.join(root.root, name)), 'read', true);
   }
   for (const path of resolved.unreadableRoots) addLayer(remap(path), 'deny', false);
@@ -181,12 +183,26 @@ export function planMountOps(input: MountPlanInput): MountPlan {
     }
   };
 
+  // On a tmpfs root, bwrap would create the directories above each mount point readable; make
+  // them traverse-only first, so listing a directory the policy does not grant fails as explain()
+  // says (found by the property test: a readable file alone must not expose its parent's listing).
+  const madeAncestors = new Set<string>();
+  const traverseOnlyAncestors = (path: string): void => {
+    if (fullRead) return;
+    for (const dir of chainBelow('/', posix.dirname(path))) {
+      if (madeAncestors.has(dir) || effectiveAt(dir) !== 'none') continue;
+      madeAncestors.add(dir);
+      ops.push({ op: 'dir', dest: dir, perms: '111' });
+    }
+  };
+
   for (let i = 0; i < ordered.length; i++) {
     const layer = ordered[i];
     const kind = host.stat(layer.path);
     const lkind = host.lstat(layer.path);
     const before = effectiveAt(layer.path);
     if (layer.access !== 'write') checkSymlinks(layer);
+    if (kind !== undefined && !(layer.access === 'deny' && (before === 'deny' || before === 'none'))) traverseOnlyAncestors(layer.path);
 
     if (layer.access === 'write') {
       if (kind === undefined) continue;

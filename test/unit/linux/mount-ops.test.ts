@@ -265,4 +265,21 @@ describe('bwrap mount ops', () => {
     const out = ops({ fullDiskRead: true, writableRoots: [{ root: w, readOnlySubpaths: [`${w}/.codex`], protectedMetadataNames: ['.codex'] }] });
     expect(out).toContainEqual({ op: 'tmpfs', dest: `${w}/.codex`, perms: '555' });
   });
+
+  it('restricted read: directories above a mount point are created traverse-only before it (property regression)', () => {
+    mk('d/e');
+    writeFileSync(join(t, 'd/e/r.txt'), 'x');
+    const out = ops({ readableRoots: [join(t, 'd/e/r.txt')] });
+    const bind = out.findIndex((o) => o.op === 'ro-bind' && o.dest === join(t, 'd/e/r.txt'));
+    const parent = out.findIndex((o) => o.op === 'dir' && o.dest === join(t, 'd/e') && o.perms === '111');
+    expect(parent).toBeGreaterThan(-1);
+    expect(parent).toBeLessThan(bind);
+  });
+
+  it('a writable file root gets no protected-name masks below it (property regression)', () => {
+    mk('a');
+    writeFileSync(join(t, 'a/r.txt'), 'x');
+    const out = ops({ fullDiskRead: true, writableRoots: [{ root: join(t, 'a/r.txt'), protectedMetadataNames: ['.git'] }] });
+    expect(out).toEqual([...BASE, { op: 'bind', src: join(t, 'a/r.txt'), dest: join(t, 'a/r.txt') }]);
+  });
 });
