@@ -26,7 +26,8 @@ interface Block {
   /** `literal` for a writable root that exists and is not a directory. */
   match: 'subpath' | 'literal';
   exclusions: [string, string][];
-  protectedNames: string[];
+  /** `<root>/<protected name>` paths, each denied with its subtree by regex (names need no param). */
+  protectedPaths: string[];
 }
 
 function dedupe(values: readonly string[]): string[] {
@@ -36,14 +37,13 @@ function dedupe(values: readonly string[]): string[] {
 /** One alternative of an access block (A5): the root, minus each carve-out and protected name. */
 function blockFilter(block: Block): SbplFilter {
   const root: SbplFilter = block.match === 'literal' ? literal(param(block.key)) : subpath(param(block.key));
-  if (block.exclusions.length === 0 && block.protectedNames.length === 0) return root;
+  if (block.exclusions.length === 0 && block.protectedPaths.length === 0) return root;
   const parts: SbplFilter[] = [root];
   for (const [key] of block.exclusions) {
     // The literal form closes first-time creation (`mkdir .codex`), the subpath form the tree.
     parts.push(requireNot(literal(param(key))), requireNot(subpath(param(key))));
   }
-  const regexRoot = block.value === '/' ? '' : escapeRegex(block.value.replace(/\/+$/, ''));
-  for (const name of block.protectedNames) parts.push(requireNot(regex(`^${regexRoot}/${escapeRegex(name)}(/.*)?$`)));
+  for (const path of block.protectedPaths) parts.push(requireNot(regex(`^${escapeRegex(path)}(/.*)?$`)));
   return requireAll(...parts);
 }
 
@@ -61,7 +61,7 @@ function readBlocks(resolved: ResolvedPolicy, host: HostView, unreadable: readon
       value: root,
       match: 'subpath',
       exclusions: under.map((u, j) => [`${key}_EXCLUDED_${j}`, u] as [string, string]),
-      protectedNames: [],
+      protectedPaths: [],
     };
   });
 }
@@ -71,12 +71,12 @@ interface WriteRoot {
   match: 'subpath' | 'literal';
   /** Carve-outs, each with its canonical twin when that differs. */
   exclusions: { logical: string; resolved: string }[];
-  protectedNames: string[];
+  protectedPaths: string[];
 }
 
 function writeRoots(resolved: ResolvedPolicy, host: HostView, unreadable: readonly string[]): WriteRoot[] {
   if (resolved.fullDiskWrite) {
-    return [{ spelling: '/', match: 'subpath', exclusions: unreadable.map((u) => ({ logical: u, resolved: u })), protectedNames: [] }];
+    return [{ spelling: '/', match: 'subpath', exclusions: unreadable.map((u) => ({ logical: u, resolved: u })), protectedPaths: [] }];
   }
   const bySpelling = new Map<string, WriteRoot>();
   for (const root of resolved.writableRoots) {
@@ -86,7 +86,7 @@ function writeRoots(resolved: ResolvedPolicy, host: HostView, unreadable: readon
       spelling,
       match: kind !== undefined && kind !== 'dir' ? 'literal' : 'subpath',
       exclusions: [],
-      protectedNames: [],
+      protectedPaths: [],
     };
     for (const sub of root.readOnlySubpaths) {
       const logical = isWithin(sub, root.root) ? rebase(sub, root.root, spelling) : canonicalPath(host, sub);
@@ -94,10 +94,31 @@ function writeRoots(resolved: ResolvedPolicy, host: HostView, unreadable: readon
       entry.exclusions.push({ logical, resolved: canonicalPath(host, logical) });
     }
     // Two roots that meet at one spelling keep the union of their carve-outs: only narrower.
-    entry.protectedNames = dedupe([...entry.protectedNames, ...root.protectedMetadataNames]);
+    const names = root.protectedMetadataNames.map((name) => (spelling === '/' ? `/${name}` : `${spelling}/${name}`));
+    entry.protectedPaths = dedupe([...entry.protectedPaths, ...names]);
     bySpelling.set(spelling, entry);
   }
-  return [...bySpelling.values()];
+  const roots = [...bySpelling.values()];
+  // Allow rules are a union, so every root must also carry the carve-outs and protected names of
+  // the other roots that fall inside it: explain() refuses `/u/.git/x` under writable `/u` even
+  // when `/` is writable too, and a worktree's gitdir inside another writable root stays
+  // protected. The reference's per-root blocks alone would let the outer root's allow cover
+  // them. Inherited carve-outs only narrow access.
+  return roots.map((outer) => {
+    const exclusions = [...outer.exclusions];
+    const protectedPaths = [...outer.protectedPaths];
+    for (const other of roots) {
+      if (other === outer) continue;
+      for (const ex of other.exclusions) {
+        const inside = isWithin(ex.logical, outer.spelling) || isWithin(ex.resolved, outer.spelling);
+        if (inside && !exclusions.some((e) => e.logical === ex.logical)) exclusions.push(ex);
+      }
+      for (const p of other.protectedPaths) {
+        if (isWithin(p, outer.spelling) && !protectedPaths.includes(p)) protectedPaths.push(p);
+      }
+    }
+    return { ...outer, exclusions, protectedPaths };
+  });
 }
 
 export function accessSections(resolved: ResolvedPolicy, host: HostView): AccessSections {
@@ -132,7 +153,7 @@ export function accessSections(resolved: ResolvedPolicy, host: HostView): Access
           if (isWithin(p, root.spelling) && p !== root.spelling) ancestors.push(...ancestorsBetween(root.spelling, p));
         }
       });
-      writeBlocksList.push({ key, value: root.spelling, match: root.match, exclusions, protectedNames: root.protectedNames });
+      writeBlocksList.push({ key, value: root.spelling, match: root.match, exclusions, protectedPaths: root.protectedPaths });
     });
     if (writeBlocksList.length > 0) {
       write.push(rule('allow', 'file-write*', writeBlocksList.map(blockFilter), 'block'));
