@@ -1,0 +1,59 @@
+// Escape suite (issue #7): every Linux-applicable probe of peers.md Table B, plus the next things
+// an attacker tries, run inside a real sandbox on each backend with the effect checked on the host.
+// Each probe also runs once with no sandbox at all: that control must get through, which proves
+// the probe and its host check can see an escape (a probe that never fires would prove nothing).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { buildInt80Probe, makeFixture, type Fixture } from './harness/fixture';
+import { judgeCase, recordVerdict } from './harness/judge';
+import { PROBE_CASES, type SandboxBackend } from './harness/probe-cases';
+
+const BACKENDS: SandboxBackend[] = ['bwrap', 'landlock'];
+/** A refusal is the fail-closed outcome: the command never ran. */
+const REFUSAL_CODES = ['E_UNSUPPORTED_POLICY', 'E_BACKEND_UNAVAILABLE'];
+const isRoot = process.getuid?.() === 0;
+
+let tools: Fixture;
+let int80: string | null = null;
+
+beforeAll(() => {
+  tools = makeFixture('sec-tools');
+  int80 = buildInt80Probe(tools);
+});
+
+afterAll(() => {
+  tools.remove();
+});
+
+describe.runIf(process.platform === 'linux')('escape probes', () => {
+  for (const c of PROBE_CASES) {
+    const controlApplies = (): boolean => c.controlEscapes?.({ isRoot }) ?? true;
+
+    it(`no sandbox: ${c.id} ${c.title} gets through (the probe can detect an escape)`, async () => {
+      const v = await judgeCase(c, 'host-control', int80);
+      recordVerdict(c.id, 'none', v);
+      if (controlApplies()) expect(v.evidence, `control of ${c.id} saw no effect: ${JSON.stringify(v.run.report)}`).not.toEqual([]);
+      else expect(v.run.report, 'the control probe ran').toBeDefined();
+    });
+
+    for (const backend of BACKENDS) {
+      const documented = c.getsThrough?.[backend];
+      const outcome = documented ? 'gets through as documented' : 'is blocked';
+      it(`${backend}: ${c.id} ${c.title} ${outcome}`, async () => {
+        const v = await judgeCase(c, { kind: 'sandbox', backend }, int80);
+        recordVerdict(c.id, backend, v);
+        if (v.refused) {
+          expect(REFUSAL_CODES, `refusal: ${v.refused.message}`).toContain(v.refused.code);
+          return;
+        }
+        expect(v.run.backend, 'the forced backend is the one that ran').toBe(backend);
+        const reason = documented?.({ isRoot }) ?? null;
+        if (reason === null) {
+          expect(v.evidence, `${backend} let ${c.id} through; stderr: ${v.run.stderr.trim()}`).toEqual([]);
+        } else {
+          expect(v.escaped, `${c.id} is documented to get through on ${backend} (${reason}) but did not`).toBe(true);
+        }
+      });
+    }
+  }
+});
