@@ -1,5 +1,9 @@
 // policy/types: the typed forms of every policy, resolved policies and decisions.
 //
+// The policy/ folder owns the policy wire schemas and parsers, resolution against a cwd, the
+// effective roots, the legacy bridge and explain(). It is pure and may import lib/errors.ts only;
+// host lookups go through the injected HostView (node-host-view.ts is the real one).
+//
 // Internal code is camelCase; the reference's wire formats (snake_case JSON) are converted once,
 // in the parsers (parse-*.ts) and the serializers (wire.ts). String *values* such as
 // 'project_roots' or 'external-sandbox' keep the reference spelling because they are data.

@@ -1,0 +1,192 @@
+// Property tests of explain(), the oracle every backend is checked against. Each property states
+// the rule independently of the implementation and compares on generated policies and probes:
+//   - agreement with the effective roots enforcers consume (readable / unreadable / writable roots
+//     with read-only subpaths and protected names), for trees without symlinks;
+//   - specificity and tie-breaks, against a brute-force scan of the entries;
+//   - order independence; the protected-name write guard;
+//   - round trips through the legacy form when needsDirectRuntimeEnforcement says none is needed.
+// CSBX_PROPERTY_RUNS sets numRuns (default 200); CSBX_PROPERTY_SEED replays a run.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { needsDirectRuntimeEnforcement } from '../../lib/policy/equivalence';
+import { explain } from '../../lib/policy/explain';
+import { fromLegacySandboxPolicy, legacyRuntimeFileSystemPolicy, toLegacySandboxPolicy } from '../../lib/policy/legacy-bridge';
+import { PROTECTED_METADATA_NAMES } from '../../lib/policy/protected-metadata';
+import { resolvePolicy } from '../../lib/policy/resolve';
+import type { FileSystemAccessMode, FileSystemEntry, LegacySandboxPolicy, ResolvedPolicy, SandboxPolicy } from '../../lib/policy/types';
+import { fakeHost } from '../unit/policy/fake-host';
+
+const numRuns = Number(process.env.CSBX_PROPERTY_RUNS ?? 200);
+const seed = process.env.CSBX_PROPERTY_SEED === undefined ? (Date.now() ^ (Math.random() * 0x7fffffff)) | 0 : Number(process.env.CSBX_PROPERTY_SEED);
+console.log(`explain properties: seed=${seed} numRuns=${numRuns} (replay with CSBX_PROPERTY_SEED=${seed})`);
+const params = { numRuns, seed };
+
+const CWD = '/w';
+const NAMES = ['a', 'b', '.git', '.codex', '.agents', '.aws'];
+
+/** Independent prefix test, written here rather than imported, so the oracle is not checked against itself. */
+function under(path: string, root: string): boolean {
+  return path === root || root === '/' || path.startsWith(`${root}/`);
+}
+
+const relPath = fc.array(fc.constantFrom(...NAMES), { minLength: 0, maxLength: 3 }).map((parts) => parts.join('/'));
+const absPath = relPath.map((rel) => (rel === '' ? CWD : `${CWD}/${rel}`));
+const access = fc.constantFrom<FileSystemAccessMode>('read', 'write', 'deny');
+
+const entry: fc.Arbitrary<FileSystemEntry> = fc.oneof(
+  { weight: 6, arbitrary: fc.record({ path: absPath.map((path) => ({ type: 'path' as const, path })), access }) },
+  { weight: 1, arbitrary: access.map((a): FileSystemEntry => ({ path: { type: 'special', value: { kind: 'root' } }, access: a })) },
+  { weight: 2, arbitrary: access.map((a): FileSystemEntry => ({ path: { type: 'special', value: { kind: 'project_roots' } }, access: a })) },
+  {
+    weight: 2,
+    arbitrary: fc.tuple(relPath.filter((r) => r !== ''), access).map(
+      ([subpath, a]): FileSystemEntry => ({ path: { type: 'special', value: { kind: 'project_roots', subpath } }, access: a }),
+    ),
+  },
+);
+const policyArb = fc.array(entry, { minLength: 0, maxLength: 8 }).map((entries): SandboxPolicy => ({ fileSystem: { kind: 'restricted', entries }, network: 'restricted' }));
+/** Directories that exist on the fake host, so existing metadata directories are exercised too. */
+const existing = fc.array(absPath, { maxLength: 4 });
+const probes = fc.array(
+  fc.oneof(absPath, fc.tuple(absPath, fc.constantFrom('f', '.git/config')).map(([d, f]) => `${d}/${f}`), fc.constantFrom('/', '/etc/passwd')),
+  { minLength: 1, maxLength: 12 },
+);
+
+function resolveOn(policy: SandboxPolicy, dirs: string[]): ResolvedPolicy {
+  return resolvePolicy(policy, { cwd: CWD, host: fakeHost({ dirs: [CWD, ...dirs] }) });
+}
+
+/** Readable from the effective roots: the deepest readable or unreadable root decides. */
+function readableFromRoots(r: ResolvedPolicy, p: string): boolean {
+  if (r.fullDiskRead) return true;
+  let best: { depth: number; readable: boolean } | undefined;
+  const consider = (root: string, readable: boolean): void => {
+    if (!under(p, root)) return;
+    const depth = root === '/' ? 0 : root.split('/').length;
+    if (best === undefined || depth > best.depth || (depth === best.depth && !readable)) best = { depth, readable };
+  };
+  for (const root of [...r.readableRoots, ...(r.platformDefaultReadRoots ?? [])]) consider(root, true);
+  for (const root of r.unreadableRoots) consider(root, false);
+  return best?.readable ?? false;
+}
+
+/**
+ * Writable from the effective roots: under some writable root, and every read-only subpath or
+ * protected name of every covering root that contains the path is reopened by a writable root at
+ * or below it.
+ */
+function writableFromRoots(r: ResolvedPolicy, p: string): boolean {
+  if (r.fullDiskWrite) return true;
+  const covering = r.writableRoots.filter((w) => under(p, w.root));
+  if (covering.length === 0) return false;
+  for (const w of covering) {
+    const blockers = [...w.readOnlySubpaths, ...w.protectedMetadataNames.map((n) => `${w.root === '/' ? '' : w.root}/${n}`)];
+    for (const s of blockers) {
+      if (under(p, s) && !covering.some((w2) => under(w2.root, s))) return false;
+    }
+  }
+  return true;
+}
+
+/** §2.2 by brute force: deepest covering entry paths, then the highest access among them. */
+function bruteForceAccess(r: ResolvedPolicy, p: string): FileSystemAccessMode {
+  const rank = { read: 0, write: 1, deny: 2 };
+  let best: { depth: number; access: FileSystemAccessMode } | undefined;
+  for (const e of r.entries) {
+    if (!under(p, e.path)) continue;
+    const depth = e.path === '/' ? 1 : e.path.split('/').length;
+    if (best === undefined || depth > best.depth || (depth === best.depth && rank[e.access] > rank[best.access])) best = { depth, access: e.access };
+  }
+  return best?.access ?? 'deny';
+}
+
+describe('explain properties (fast-check)', () => {
+  it('agrees with the effective roots for reads and writes (no symlinks)', () => {
+    fc.assert(
+      fc.property(policyArb, existing, probes, (policy, dirs, ps) => {
+        const r = resolveOn(policy, dirs);
+        for (const p of ps) {
+          expect(explain(r, p, 'read').allowed, `read ${p}`).toBe(readableFromRoots(r, p));
+          expect(explain(r, p, 'write').allowed, `write ${p}`).toBe(writableFromRoots(r, p));
+        }
+      }),
+      params,
+    );
+  });
+
+  it('the most specific entry decides; at equal depth deny > write > read', () => {
+    fc.assert(
+      fc.property(policyArb, probes, (policy, ps) => {
+        const r = resolveOn(policy, []);
+        for (const p of ps) expect(explain(r, p, 'read').effective, p).toBe(bruteForceAccess(r, p));
+      }),
+      params,
+    );
+  });
+
+  it('entry order never changes a decision', () => {
+    fc.assert(
+      fc.property(policyArb, existing, probes, fc.integer(), (policy, dirs, ps, shift) => {
+        const fs = policy.fileSystem as Extract<SandboxPolicy['fileSystem'], { kind: 'restricted' }>;
+        const n = fs.entries.length;
+        const k = n === 0 ? 0 : Math.abs(shift) % n;
+        const rotated: SandboxPolicy = { ...policy, fileSystem: { ...fs, entries: [...fs.entries.slice(k), ...fs.entries.slice(0, k)].reverse() } };
+        const a = resolveOn(policy, dirs);
+        const b = resolveOn(rotated, dirs);
+        for (const p of ps) {
+          for (const acc of ['read', 'write'] as const) {
+            const da = explain(a, p, acc);
+            const db = explain(b, p, acc);
+            expect([db.allowed, db.effective], `${acc} ${p}`).toEqual([da.allowed, da.effective]);
+          }
+        }
+      }),
+      params,
+    );
+  });
+
+  it('a write at or under <writable root>/<protected name> is allowed only through a write entry at or below it', () => {
+    fc.assert(
+      fc.property(policyArb, existing, absPath, fc.constantFrom(...PROTECTED_METADATA_NAMES), relPath, (policy, dirs, root, name, tail) => {
+        const fs = policy.fileSystem as Extract<SandboxPolicy['fileSystem'], { kind: 'restricted' }>;
+        const withRoot: SandboxPolicy = { ...policy, fileSystem: { ...fs, entries: [...fs.entries, { path: { type: 'path', path: root }, access: 'write' }] } };
+        const r = resolveOn(withRoot, dirs);
+        if (r.fullDiskWrite) return;
+        const metadata = `${root}/${name}`;
+        const p = tail === '' ? metadata : `${metadata}/${tail}`;
+        const rootIsWritable = bruteForceAccess(r, root) === 'write';
+        const regranted = r.entries.some((e) => e.access === 'write' && under(e.path, metadata) && under(p, e.path));
+        if (rootIsWritable && !regranted) expect(explain(r, p, 'write').allowed, p).toBe(false);
+      }),
+      params,
+    );
+  });
+
+  it('legacy policies survive the split round trip, and a policy that needs no direct enforcement decides like its legacy projection', () => {
+    const legacyArb: fc.Arbitrary<LegacySandboxPolicy> = fc.oneof(
+      fc.boolean().map((net): LegacySandboxPolicy => ({ type: 'read-only', access: { type: 'full-access' }, networkAccess: net })),
+      fc.record({
+        writableRoots: fc.array(absPath.map((p) => p.replace(CWD, '/x')), { maxLength: 2 }),
+        networkAccess: fc.boolean(),
+        excludeTmpdirEnvVar: fc.boolean(),
+        excludeSlashTmp: fc.boolean(),
+      }).map((w): LegacySandboxPolicy => ({ type: 'workspace-write', readOnlyAccess: { type: 'full-access' }, ...w })),
+    );
+    fc.assert(
+      fc.property(fc.oneof(legacyArb.map((l) => ({ legacy: l })), policyArb.map((p) => ({ policy: p }))), existing, probes, (input, dirs, ps) => {
+        const host = fakeHost({ dirs: [CWD, '/tmp', '/x', ...dirs], env: { TMPDIR: '/tmp/t' } });
+        const policy = 'legacy' in input ? fromLegacySandboxPolicy(input.legacy, CWD, host) : input.policy;
+        if (needsDirectRuntimeEnforcement(policy, CWD, host)) return;
+        const projected = legacyRuntimeFileSystemPolicy(toLegacySandboxPolicy(policy, CWD, host), CWD, host);
+        const a = resolvePolicy(policy, { cwd: CWD, host });
+        const b = resolvePolicy(projected, { cwd: CWD, host });
+        for (const p of [...ps, '/tmp/t/f', '/x/a/f', '/x/.git/config']) {
+          for (const acc of ['read', 'write'] as const) {
+            expect(explain(b, p, acc).allowed, `${acc} ${p}`).toBe(explain(a, p, acc).allowed);
+          }
+        }
+      }),
+      params,
+    );
+  });
+});
