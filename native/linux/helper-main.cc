@@ -1,7 +1,8 @@
 // codex-sandbox-helper: applies no_new_privs, Landlock and seccomp to itself, then becomes the
 // command (or stays behind as its reaper). The order is that of samples/landlock/sandboxer.c:
 //   1. parse all of argv into one HelperConfig and validate it;
-//   2. acquire everything: rule fds, the ruleset, the BPF program, the reaper's /proc fd;
+//   2. acquire everything: rule fds, the ruleset, the BPF program, the reaper's /proc fd, and
+//      mark every inherited descriptor above stderr close-on-exec;
 //   3. point of no return: PR_SET_NO_NEW_PRIVS -> landlock_restrict_self -> seccomp -> exec.
 // Nothing is allocated after step 2, and every error is one stderr line with exit 125.
 // Inside bubblewrap it runs as the inner stage with only --network; argv[0] is never used.
@@ -20,6 +21,7 @@ int main(int argc, char** argv) {
   build_seccomp_program(config.network, &program);
   ReaperState reaper = {};
   if (config.reaper) prepare_reaper(&reaper);
+  mark_inherited_fds_cloexec();
 
   // landlock_restrict_self and an unprivileged seccomp filter both require no_new_privs; it
   // also stops the command from gaining privileges through setuid files.
