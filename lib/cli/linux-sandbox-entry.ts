@@ -2,8 +2,6 @@
 // flags (linux-sandbox.md §2.1) and resolves them with its rules and messages (§6.3), so tools
 // that drive the reference helper can drive this one. Replaces itself with bwrap or the helper
 // when nothing must be cleaned up afterwards; otherwise spawns, forwards signals, waits, cleans up.
-import { constants } from 'node:os';
-
 import { isSandboxError, PolicyInvalidError, UnsupportedPolicyError, UsageError } from '../errors';
 import type { BackendChoice } from '../platform/common/types';
 import type { LinuxPlan } from '../platform/linux/plan';
@@ -18,8 +16,9 @@ import type { SandboxPolicy } from '../policy/types';
 import { legacySandboxPolicyToWire } from '../policy/wire';
 import { canExecInPlace, execPlan } from '../spawn/exec-plan';
 import { probeProcMount } from '../spawn/proc-preflight';
-import { killSandbox, spawnPlan } from '../spawn/spawn-sandboxed';
+import { spawnPlan } from '../spawn/spawn-sandboxed';
 import type { CommandContext } from './command';
+import { waitForeground } from './foreground';
 
 const VALUE_FLAGS = new Set([
   '--sandbox-policy-cwd',
@@ -153,31 +152,6 @@ export function linuxSandboxBackend(args: LinuxSandboxArgs, policy: SandboxPolic
   return 'landlock';
 }
 
-function exitStatusOf(code: number | null, signal: NodeJS.Signals | null): number {
-  if (code !== null) return code;
-  const number = signal === null ? 0 : constants.signals[signal];
-  return 128 + (number ?? 0);
-}
-
-/** Spawns the plan with inherited stdio, forwards terminal signals, waits and cleans up. */
-export function runPlanForeground(plan: LinuxPlan, cwd: string, env: NodeJS.ProcessEnv): Promise<number> {
-  const child = spawnPlan(plan, { cwd, env, stdio: 'inherit' });
-  const forwarded: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'];
-  const handlers = forwarded.map((sig) => {
-    const handler = (): void => killSandbox(child, sig);
-    process.on(sig, handler);
-    return [sig, handler] as const;
-  });
-  return new Promise((resolve) => {
-    const done = (status: number): void => {
-      for (const [sig, handler] of handlers) process.off(sig, handler);
-      resolve(status);
-    };
-    child.once('error', () => done(125));
-    child.once('exit', (code, signal) => done(exitStatusOf(code, signal)));
-  });
-}
-
 export async function linuxSandboxCommand(argv: string[], ctx: CommandContext): Promise<number> {
   let args: LinuxSandboxArgs;
   try {
@@ -201,5 +175,5 @@ export async function linuxSandboxCommand(argv: string[], ctx: CommandContext): 
   const mountProc = !args.flags.has('--no-proc') && backend === 'bwrap' && capabilities.bwrap !== null && probeProcMount(capabilities.bwrap.path);
   const plan = planResolved(resolved, { platform: 'linux', cwd: policyCwd, capabilities, backend, command: args.command, commandCwd, mountProc }) as LinuxPlan;
   if (canExecInPlace(plan)) execPlan(plan, commandCwd, ctx.env);
-  return runPlanForeground(plan, commandCwd, ctx.env);
+  return waitForeground(spawnPlan(plan, { cwd: commandCwd, env: ctx.env, stdio: 'inherit' }));
 }

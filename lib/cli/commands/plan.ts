@@ -1,0 +1,101 @@
+// cli/commands/plan: `codex-sandbox plan [policy options] [--platform P] [--json] [-- CMD...]`.
+// Prints the plan (or the refusal) without running anything. `--json` prints one object in
+// snake_case with `backend`, `argv`, `permission_profile` (the reference's wire form) and the rest
+// of the plan; a refusal is printed by the CLI as a JSON error.
+import type { Capabilities, Platform } from '../../platform/common/types';
+import { probeCapabilities } from '../../platform/linux/probe';
+import { planSandbox, type SandboxPlan } from '../../platform/plan-sandbox';
+import { probeProcMount } from '../../spawn/proc-preflight';
+import { UsageError } from '../../errors';
+import type { CommandContext } from '../command';
+import { parsePolicyOptions, policyFromOptions } from '../policy-options';
+
+const PLATFORMS: readonly Platform[] = ['linux', 'macos', 'windows'];
+export const PLAN_USAGE = 'usage: codex-sandbox plan [policy options] [--platform linux|macos|windows] [--json] [-- CMD...]';
+
+/**
+ * When planning for Linux on another OS there is nothing to probe: plan against a declared
+ * typical machine (bubblewrap without --argv0, Landlock ABI 7), and say so in the output.
+ */
+export const ASSUMED_LINUX_CAPABILITIES: Capabilities = {
+  landlock: { status: 'available', abi: 7 },
+  seccomp: true,
+  userns: true,
+  bwrap: { path: '/usr/bin/bwrap', version: '0.8.0', hasArgv0: false, hasPerms: true },
+  wsl: 'none',
+  helperPath: '/usr/lib/node_modules/codex-sandbox/prebuilds/linux-x64/codex-sandbox-helper',
+};
+
+function snake(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+/** camelCase keys to snake_case, except inside env (variable names) and the wire profile. */
+export function toSnakeCase(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(toSnakeCase);
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    out[snake(key)] = key === 'env' || key === 'permissionProfile' ? v : toSnakeCase(v);
+  }
+  return out;
+}
+
+function shellQuote(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+function renderText(plan: SandboxPlan, assumed: boolean): string {
+  const lines = [`backend: ${plan.backend} (${plan.platform})`];
+  if (assumed) lines.push('capabilities: assumed (not probed: planning for Linux on another OS)');
+  lines.push(`argv: ${plan.argv.map(shellQuote).join(' ')}`);
+  for (const [k, v] of Object.entries(plan.env)) lines.push(`env: ${k}=${v}`);
+  for (const r of plan.requires) lines.push(`requires: ${r.capability} (${r.reason})`);
+  for (const h of plan.hostPrep) lines.push(`host mount target (removed after the run): ${h.kind} ${h.path}`);
+  const e = plan.enforcement;
+  lines.push(`enforcement: filesystem ${e.filesystem ? 'restricted' : 'unrestricted'}, network ${e.network}, no_new_privs ${e.noNewPrivs}, seccomp ${e.seccomp}${e.landlockAbi === undefined ? '' : `, Landlock ABI ${e.landlockAbi}`}`);
+  if (e.skippedHardening.length > 0) lines.push(`skipped hardening: ${e.skippedHardening.join('; ')}`);
+  lines.push(`permission_profile: ${JSON.stringify(plan.permissionProfile)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+export function planCommand(argv: string[], ctx: CommandContext): number {
+  const { options, rest } = parsePolicyOptions(argv, { valueFlags: ['--platform'] });
+  let platform: Platform = process.platform === 'darwin' ? 'macos' : process.platform === 'win32' ? 'windows' : 'linux';
+  let command: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i];
+    if (arg === '--') {
+      command = rest.slice(i + 1);
+      break;
+    }
+    if (arg === '--json') continue;
+    const value = arg === '--platform' ? rest[++i] : arg.startsWith('--platform=') ? arg.slice('--platform='.length) : undefined;
+    if (value === undefined) throw new UsageError(`unexpected argument "${arg}" for plan; ${PLAN_USAGE}`, { value: arg });
+    if (!(PLATFORMS as readonly string[]).includes(value)) {
+      throw new UsageError(`invalid value "${value}" for --platform; use one of ${PLATFORMS.join(', ')}`, { source: { flag: '--platform' }, value });
+    }
+    platform = value as Platform;
+  }
+  const { policy, cwd } = policyFromOptions(options, { processCwd: ctx.processCwd, env: ctx.env });
+  let capabilities: Capabilities | undefined;
+  let assumed = false;
+  let mountProc: boolean | undefined;
+  if (platform === 'linux') {
+    assumed = process.platform !== 'linux';
+    capabilities = assumed ? ASSUMED_LINUX_CAPABILITIES : probeCapabilities();
+    if (!assumed && capabilities.bwrap !== null && capabilities.userns) mountProc = probeProcMount(capabilities.bwrap.path);
+  }
+  const plan = planSandbox(policy, {
+    platform,
+    cwd,
+    command,
+    commandCwd: cwd,
+    ...(capabilities === undefined ? {} : { capabilities }),
+    ...(options.backend === undefined ? {} : { backend: options.backend }),
+    ...(mountProc === undefined ? {} : { mountProc }),
+  });
+  if (ctx.json) ctx.stdout(`${JSON.stringify({ ...(toSnakeCase(plan) as Record<string, unknown>), capabilities_assumed: assumed })}\n`);
+  else ctx.stdout(renderText(plan, assumed));
+  return 0;
+}

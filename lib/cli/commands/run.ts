@@ -1,0 +1,28 @@
+// cli/commands/run: `codex-sandbox run [policy options] -- CMD ARGS...`. Runs CMD sandboxed with
+// inherited stdio; the exit status is CMD's (128+N for signal N), 125 when it would not run,
+// 126/127 from the helper when CMD is not executable / not found.
+import { UsageError } from '../../errors';
+import { spawnSandboxed } from '../../spawn/spawn-sandboxed';
+import type { CommandContext } from '../command';
+import { waitForeground } from '../foreground';
+import { parsePolicyOptions, policyFromOptions } from '../policy-options';
+
+export const RUN_USAGE = 'usage: codex-sandbox run [policy options] -- CMD [ARGS...]';
+
+export async function runCommand(argv: string[], ctx: CommandContext): Promise<number> {
+  const { options, rest } = parsePolicyOptions(argv);
+  const sep = rest.indexOf('--');
+  const before = sep < 0 ? rest : rest.slice(0, sep);
+  if (before.length > 0) throw new UsageError(`unexpected argument "${before[0]}" for run; ${RUN_USAGE}`, { value: before[0] });
+  const command = sep < 0 ? [] : rest.slice(sep + 1);
+  if (command.length === 0) throw new UsageError(`no command to run; ${RUN_USAGE}`);
+  const { policy, cwd } = policyFromOptions(options, { processCwd: ctx.processCwd, env: ctx.env });
+  const child = spawnSandboxed(command, {
+    permissionProfile: policy,
+    cwd,
+    env: ctx.env,
+    stdio: 'inherit',
+    ...(options.backend === undefined ? {} : { backend: options.backend }),
+  });
+  return waitForeground(child);
+}
