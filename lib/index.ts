@@ -74,3 +74,9 @@ export type { PathAliases } from './arg0/path-aliases';
 
 // Linux capability probing (lib/platform/linux/probe.ts): loads the addon on first call only.
 export { probeCapabilities } from './platform/linux/probe';
+
+// macOS Seatbelt planning (lib/platform/macos): pure, runs on any host.
+export { planMacos, SANDBOX_EXEC_PATH, SEATBELT_UNAVAILABLE_MESSAGE } from './platform/macos/plan-macos';
+export type { PlanMacosOptions, SeatbeltPlan } from './platform/macos/plan-macos';
+export type { MacosNetworkOptions } from './platform/macos/network-rules';
+export { SEATBELT_PLATFORM_DEFAULT_READ_ROOTS } from './platform/macos/platform-defaults';

@@ -67,6 +67,23 @@ const MACH_SERVICES = [
   'com.apple.PowerManagement.control',
 ];
 
+const EXEC_RUNTIME_DIRS = ['/bin', '/sbin', '/usr/bin', '/usr/sbin', '/usr/libexec'];
+const CONFIG_READ_DIRS = ['/etc', '/private/etc'];
+const LIBRARY_READ_DIRS = ['/Library/Preferences', '/opt/homebrew/lib', '/usr/local/lib'];
+
+/**
+ * The directory trees the read-only defaults make readable (file contents included). Pass them as
+ * `platformDefaultReadRoots` to resolvePolicy when planning for macOS so that explain() counts
+ * them as `:minimal` reads, as the profile does.
+ */
+export const SEATBELT_PLATFORM_DEFAULT_READ_ROOTS: readonly string[] = Object.freeze([
+  ...SYSTEM_READ_SUBPATHS,
+  ...FRAMEWORK_TREES,
+  ...EXEC_RUNTIME_DIRS,
+  ...CONFIG_READ_DIRS,
+  ...LIBRARY_READ_DIRS,
+]);
+
 const subpaths = (paths: readonly string[]): SbplFilter[] => paths.map((p) => subpath(p));
 const literals = (paths: readonly string[]): SbplFilter[] => paths.map((p) => literal(p));
 
@@ -114,7 +131,7 @@ export function readOnlyPlatformDefaults(): SbplItem[] {
     rule('allow', ['file-read*', 'file-write-data'], [subpath('/dev/fd')]),
     rule('allow', ['file-read*', 'file-write-data', 'file-ioctl'], [literal('/dev/dtracehelper')]),
     comment('system configuration and version files'),
-    rule('allow', 'file-read*', subpaths(['/etc', '/private/etc']), 'stacked'),
+    rule('allow', 'file-read*', subpaths(CONFIG_READ_DIRS), 'stacked'),
     rule(
       'allow',
       'file-read*',
@@ -132,8 +149,8 @@ export function readOnlyPlatformDefaults(): SbplItem[] {
     rule('allow', 'network-outbound', [literal('/private/var/run/syslog')]),
     rule('allow', 'ipc-posix-shm-read*', [named('ipc-posix-name', 'apple.shm.notification_center')]),
     comment('enough of the system to exec ordinary tools'),
-    rule('allow', ['file-read-data', 'file-read-metadata'], subpaths(['/bin', '/sbin', '/usr/bin', '/usr/sbin', '/usr/libexec']), 'stacked'),
-    rule('allow', 'file-read*', subpaths(['/Library/Preferences', '/opt/homebrew/lib', '/usr/local/lib']), 'stacked'),
+    rule('allow', ['file-read-data', 'file-read-metadata'], subpaths(EXEC_RUNTIME_DIRS), 'stacked'),
+    rule('allow', 'file-read*', subpaths(LIBRARY_READ_DIRS), 'stacked'),
     comment('terminal devices'),
     rule('allow', 'file-read*', [regex('^/dev/fd/(0|1|2)$')]),
     rule('allow', 'file-write*', [regex('^/dev/fd/(1|2)$')]),

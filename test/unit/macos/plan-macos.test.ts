@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { parseSbpl } from '../../../lib/platform/macos/sbpl-parse';
-import { planSeatbeltProfile } from '../../../lib/platform/macos/plan-macos';
+import { explain } from '../../../lib/policy/explain';
+import { resolvePolicy } from '../../../lib/policy/resolve';
+import { planMacos, planSeatbeltProfile } from '../../../lib/platform/macos/plan-macos';
+import { SEATBELT_PLATFORM_DEFAULT_READ_ROOTS } from '../../../lib/platform/macos/platform-defaults';
+import { evaluateSbpl } from '../../../lib/platform/macos/sbpl-evaluate';
+import { canonicalPath } from '../../../lib/platform/macos/seatbelt-paths';
 import { renderSbpl } from '../../../lib/platform/macos/sbpl-render';
 import { fakeMacHost } from './fake-mac-host';
 import { paramsWithPrefix, plan, resolvedFixture, root } from './fixtures';
@@ -351,5 +356,38 @@ describe('seatbelt: plan shape', () => {
   it('seatbelt: the permission profile is carried through as given', () => {
     const p = plan(resolvedFixture(), { permissionProfile: { type: 'managed', network: 'restricted' } });
     expect(p.permissionProfile).toEqual({ type: 'managed', network: 'restricted' });
+  });
+});
+
+describe('seatbelt: platform defaults agree with explain() when resolved with the macOS default roots', () => {
+  it('seatbelt: reads under every default root are allowed by both, writes denied by both', () => {
+    const tree = Object.fromEntries(SEATBELT_PLATFORM_DEFAULT_READ_ROOTS.map((p) => [p, { kind: 'dir' as const }]));
+    delete tree['/etc'];
+    const host = fakeMacHost(tree);
+    const resolved = resolvePolicy(
+      { fileSystem: { kind: 'restricted', entries: [{ path: { type: 'special', value: { kind: 'minimal' } }, access: 'read' }] }, network: 'restricted' },
+      { cwd: '/Users/dev/w', host, platformDefaultReadRoots: SEATBELT_PLATFORM_DEFAULT_READ_ROOTS },
+    );
+    const p = planMacos(resolved, { command: ['/bin/ls'], host, permissionProfile: {} });
+    const items = parseSbpl(p.profile);
+    for (const rootPath of SEATBELT_PLATFORM_DEFAULT_READ_ROOTS) {
+      if (host.stat(rootPath)?.kind !== 'dir') continue;
+      const probe = `${rootPath}/some/file`;
+      const seen = canonicalPath(host, probe);
+      expect(explain(resolved, probe, 'read').allowed, probe).toBe(true);
+      expect(evaluateSbpl(items, p.params, { operation: 'file-read-data', path: seen }).allowed, probe).toBe(true);
+      expect(explain(resolved, probe, 'write').allowed, probe).toBe(false);
+      expect(evaluateSbpl(items, p.params, { operation: 'file-write-data', path: seen, vnodeType: 'REGULAR-FILE' }).allowed, probe).toBe(false);
+    }
+    expect(evaluateSbpl(items, p.params, { operation: 'file-read-data', path: '/Users/dev/w/x' }).allowed).toBe(false);
+  });
+
+  it('seatbelt: known widening: with :minimal a process may write the scratch dirs that explain() denies (reference A10)', () => {
+    const resolved = resolvedFixture({ includePlatformDefaults: true });
+    const items = parseSbpl(plan(resolved).profile);
+    const verdict = evaluateSbpl(items, [], { operation: 'file-write-data', path: '/private/tmp/x', vnodeType: 'REGULAR-FILE' });
+    expect(verdict.allowed).toBe(true);
+    const helper = parseSbpl(plan(resolved, { profileKind: 'file-system-helper' }).profile);
+    expect(evaluateSbpl(helper, [], { operation: 'file-write-data', path: '/private/tmp/x', vnodeType: 'REGULAR-FILE' }).allowed).toBe(false);
   });
 });
