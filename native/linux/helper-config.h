@@ -61,7 +61,6 @@ void apply_seccomp(const SeccompProgram* program);
 struct ReaperState {
   int children_fd;
   int parent_pid;
-  int parent_death_signal;
 };
 void prepare_reaper(ReaperState* state);
 // Step 3: fork the command and stay behind until it and every descendant is gone.

@@ -1,12 +1,16 @@
 // --reaper: for the Landlock and seccomp-only backends there is no PID namespace whose end kills
 // everything, so the helper stays behind as a child subreaper (PR_SET_CHILD_SUBREAPER): every
 // orphaned descendant of the command, including one that called setsid(), is reparented to it.
-// When the command exits, or when the helper's parent (Node) dies, it SIGKILLs every remaining
-// child until none is left, then exits with the command's status. Nothing outlives the sandbox.
+// When the command exits it SIGKILLs every remaining child until none is left, then exits with
+// the command's status. Nothing outlives the sandbox.
+//
+// SIGUSR1 ends the sandbox: the kernel sends it when the helper's parent (Node) dies
+// (PR_SET_PDEATHSIG), and a caller sends it to stop everything at once. The helper then kills the
+// command and every descendant and exits 128+SIGKILL.
 //
 // Limit: SIGKILL to the helper itself cannot be caught. The command gets PR_SET_PDEATHSIG=SIGKILL
 // so it dies with the helper, but its own descendants may then survive; callers stop a sandbox
-// with SIGTERM (forwarded) or by closing it down through its parent.
+// with SIGUSR1, never with SIGKILL to the helper.
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -22,8 +26,10 @@
 namespace {
 
 const int kForwarded[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM};
+// Parent death, or a caller's request to stop the sandbox: both end it the same way.
+const int kEndSandbox = SIGUSR1;
 
-sigset_t g_waited;   // forwarded signals, SIGCHLD and the parent-death signal, blocked
+sigset_t g_waited;   // forwarded signals, SIGCHLD and kEndSandbox, blocked
 sigset_t g_original; // the mask to restore in the command
 
 // Reads the current direct children from /proc/self/task/<tid>/children (opened before any
@@ -86,8 +92,6 @@ int status_of(int wait_status) {
 
 void prepare_reaper(ReaperState* state) {
   state->parent_pid = static_cast<int>(getppid());
-  // A realtime signal nobody sends by accident; it is only trusted once getppid() has changed.
-  state->parent_death_signal = SIGRTMIN;
 
   char path[64];
   snprintf(path, sizeof(path), "/proc/self/task/%d/children", static_cast<int>(getpid()));
@@ -103,7 +107,7 @@ void prepare_reaper(ReaperState* state) {
   if (sigemptyset(&dfl.sa_mask) != 0 || sigaction(SIGCHLD, &dfl, nullptr) != 0) die_errno("sigaction", "SIGCHLD");
 
   if (sigemptyset(&g_waited) != 0 || sigaddset(&g_waited, SIGCHLD) != 0 ||
-      sigaddset(&g_waited, state->parent_death_signal) != 0) {
+      sigaddset(&g_waited, kEndSandbox) != 0) {
     die_errno("sigaddset", "");
   }
   for (int sig : kForwarded) {
@@ -113,7 +117,7 @@ void prepare_reaper(ReaperState* state) {
   if (sigprocmask(SIG_BLOCK, &g_waited, &g_original) != 0) die_errno("sigprocmask", "");
 
   if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) die_errno("prctl", "PR_SET_CHILD_SUBREAPER");
-  if (prctl(PR_SET_PDEATHSIG, state->parent_death_signal, 0, 0, 0) != 0) die_errno("prctl", "PR_SET_PDEATHSIG");
+  if (prctl(PR_SET_PDEATHSIG, kEndSandbox, 0, 0, 0) != 0) die_errno("prctl", "PR_SET_PDEATHSIG");
   // The parent may have died before PR_SET_PDEATHSIG took effect; then no signal will come.
   if (static_cast<int>(getppid()) != state->parent_pid) die("parent exited before the sandbox started");
 }
@@ -135,8 +139,7 @@ void run_reaper(const ReaperState* state, char* const* command) {
       if (errno == EINTR) continue;
       die_errno("sigwaitinfo", "");
     }
-    if (sig == state->parent_death_signal) {
-      if (static_cast<int>(getppid()) == state->parent_pid) continue;
+    if (sig == kEndSandbox) {
       kill_all_descendants(state->children_fd);
       _exit(kExitSignalBase + SIGKILL);
     }

@@ -115,6 +115,18 @@ describe('helper: --reaper', () => {
     expect(sleepers(d)).toEqual([]);
   });
 
+  it('reaper: SIGUSR1 to the helper ends the sandbox, even a command that ignores SIGTERM, with 137', async () => {
+    const d = track();
+    const child = spawn(HELPER, ['--network', 'enabled', '--reaper', '--', 'sh', '-c', `trap '' TERM; setsid sleep ${d} & sleep ${d}`], {
+      stdio: 'ignore',
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await waitFor(() => sleepers(d).length === 2, 'both sleepers to start');
+    child.kill('SIGUSR1');
+    expect(await exited).toBe(137);
+    expect(sleepers(d)).toEqual([]);
+  });
+
   it('reaper: a terminal ^C reaches the command once (the helper does not forward what the tty sent to the group)', () => {
     // The helper runs as session leader on a pty; ^C goes to the foreground group, which holds
     // both the helper and the command.
