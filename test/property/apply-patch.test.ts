@@ -125,7 +125,7 @@ function snapshot(root: string): Record<string, string> {
   return out;
 }
 
-const treeCase = fc.record({
+const treeCase: fc.Arbitrary<TreeCase> = fc.record({
   updates: fc.array(fileCase, { minLength: 1, maxLength: 3 }),
   moveFirst: fc.boolean(),
   adds: fc.array(fc.array(lineText, { maxLength: 4 }), { maxLength: 2 }),
@@ -141,7 +141,14 @@ function writeTree(dir: string, updates: FileCase[], deleteOne: boolean): void {
   if (deleteOne) writeFileSync(join(dir, 'obsolete.txt'), 'bye\n');
 }
 
-function buildPatch(t: fc.RecordValue<{ updates: FileCase[]; moveFirst: boolean; adds: string[][]; deleteOne: boolean }>): string {
+interface TreeCase {
+  updates: FileCase[];
+  moveFirst: boolean;
+  adds: string[][];
+  deleteOne: boolean;
+}
+
+function buildPatch(t: TreeCase): string {
   const lines = ['*** Begin Patch'];
   t.updates.forEach((c, i) => {
     lines.push(`*** Update File: src/f${i}.txt`);
