@@ -10,6 +10,8 @@
     {
       "target_name": "codex_sandbox",
       "conditions": [
+        # macOS has no native part (DESIGN.md): build nothing there rather than fail the install.
+        ["OS=='mac'", {"type": "none"}],
         ["OS=='linux'", {
           "sources": [
             "native/linux/addon.cc",
@@ -17,6 +19,11 @@
             "native/linux/addon-landlock.cc",
             "native/linux/addon-seccomp.cc"
           ]
+        }],
+        ["OS=='win'", {
+          "sources": ["native/windows/addon.cc", "native/windows/final-path.cc", "native/windows/accounts.cc", "native/windows/sid.cc", "native/windows/win-error.cc"],
+          "defines": ["UNICODE", "_UNICODE"],
+          "libraries": ["advapi32.lib", "netapi32.lib"]
         }]
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
@@ -27,6 +34,7 @@
       "target_name": "codex-sandbox-helper",
       "type": "executable",
       "conditions": [
+        ["OS=='mac'", {"type": "none"}],
         ["OS=='linux'", {
           "sources": [
             "native/linux/helper-main.cc",
@@ -40,9 +48,53 @@
           ],
           "cflags_cc": ["-fPIE"],
           "ldflags": ["-Wl,-z,relro,-z,now", "-pie"]
+        }],
+        ["OS=='win'", {
+          "sources": [
+            "native/windows/runner-main.cc",
+            "native/windows/runner-config.cc",
+            "native/windows/request.cc",
+            "native/windows/acl.cc",
+            "native/windows/sid.cc",
+            "native/windows/restricted-token.cc",
+            "native/windows/job.cc",
+            "native/windows/launch.cc",
+            "native/windows/logon-launch.cc",
+            "native/windows/secrets.cc",
+            "native/windows/denybin.cc",
+            "native/windows/win-error.cc"
+          ],
+          "defines": ["UNICODE", "_UNICODE"],
+          "libraries": ["advapi32.lib", "bcrypt.lib", "crypt32.lib"],
+          "msvs_settings": {"VCLinkerTool": {"SubSystem": 1}}
         }]
       ],
       "cflags_cc": ["-std=c++17", "-fno-exceptions", "-fno-rtti", "<@(hardening_cflags)"]
     }
+  ],
+  "conditions": [
+    ["OS=='win'", {
+      "targets": [
+        {
+          "target_name": "codex-sandbox-setup",
+          "type": "executable",
+          "sources": [
+            "native/windows/setup-main.cc",
+            "native/windows/setup-config.cc",
+            "native/windows/uninstall.cc",
+            "native/windows/accounts.cc",
+            "native/windows/firewall.cc",
+            "native/windows/acl.cc",
+            "native/windows/sid.cc",
+            "native/windows/secrets.cc",
+            "native/windows/request.cc",
+            "native/windows/win-error.cc"
+          ],
+          "defines": ["UNICODE", "_UNICODE"],
+          "libraries": ["advapi32.lib", "netapi32.lib", "ole32.lib", "oleaut32.lib", "bcrypt.lib", "crypt32.lib", "wtsapi32.lib"],
+          "msvs_settings": {"VCLinkerTool": {"SubSystem": 1}}
+        }
+      ]
+    }]
   ]
 }
