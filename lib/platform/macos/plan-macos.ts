@@ -20,8 +20,8 @@ export const SANDBOX_EXEC_PATH = '/usr/bin/sandbox-exec';
 export const SEATBELT_UNAVAILABLE_MESSAGE = 'seatbelt sandbox is only available on macOS';
 
 export interface PlanMacosOptions {
-  /** The command, program first; the plan's argv ends with `--` and this, unchanged. */
-  command: string[];
+  /** The command, program first; the plan's argv ends with `--` and this, unchanged (none for a plan shown without one). */
+  command?: string[];
   /** Reads the host for canonical spellings and symlink checks (the same view resolvePolicy used). */
   host: HostView;
   /** The effective policy in PermissionProfile wire form (the dispatcher computes it). */
@@ -67,10 +67,11 @@ export function planSeatbeltProfile(
 }
 
 export function planMacos(resolved: ResolvedPolicy, opts: PlanMacosOptions): SeatbeltPlan {
-  if (!Array.isArray(opts.command) || opts.command.length === 0 || opts.command.some((a) => typeof a !== 'string')) {
+  const command = opts.command ?? [];
+  if (!Array.isArray(command) || command.some((a) => typeof a !== 'string')) {
     throw new UsageError(
-      `invalid command ${JSON.stringify(opts.command)} for the Seatbelt plan; pass the program and its arguments as a non-empty string array`,
-      { value: opts.command },
+      `invalid command ${JSON.stringify(command)} for the Seatbelt plan; pass the program and its arguments as an array of strings`,
+      { value: command },
     );
   }
   const { items, params, networkRestricted } = planSeatbeltProfile(resolved, opts);
@@ -95,7 +96,7 @@ export function planMacos(resolved: ResolvedPolicy, opts: PlanMacosOptions): Sea
   return {
     backend: 'seatbelt',
     platform: 'macos',
-    argv: [SANDBOX_EXEC_PATH, '-p', profile, ...params.map(([k, v]) => `-D${k}=${v}`), '--', ...opts.command],
+    argv: [SANDBOX_EXEC_PATH, '-p', profile, ...params.map(([k, v]) => `-D${k}=${v}`), '--', ...command],
     env,
     requires: [{ capability: 'sandbox-exec', reason: `${SANDBOX_EXEC_PATH} applies the SBPL profile (macOS only)` }],
     hostPrep: [],

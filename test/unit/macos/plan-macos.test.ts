@@ -349,8 +349,12 @@ describe('seatbelt: plan shape', () => {
     expect(parseSbpl(text)).toEqual(built.items);
   });
 
-  it('seatbelt: an empty command is a usage error, not a plan', () => {
-    expect(() => plan(resolvedFixture(), { command: [] })).toThrowError(expect.objectContaining({ code: 'E_USAGE' }));
+  it('seatbelt: without a command the argv ends at --; a non-string argument is a usage error', () => {
+    const p = planMacos(resolvedFixture(), { host: fakeMacHost(), permissionProfile: {} });
+    expect(p.argv[p.argv.length - 1]).toBe('--');
+    expect(() => plan(resolvedFixture(), { command: ['ls', 3 as unknown as string] })).toThrowError(
+      expect.objectContaining({ code: 'E_USAGE' }),
+    );
   });
 
   it('seatbelt: the permission profile is carried through as given', () => {
