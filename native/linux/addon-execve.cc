@@ -58,6 +58,8 @@ struct InheritedState {
   int stdio_fd_flags[3];
 };
 
+// Results are not checked: each call only fails for an invalid argument, and a value that could
+// not be reset merely leaves the new program with Node's setting.
 void reset_for_exec(InheritedState* saved) {
   struct sigaction dfl = {};
   dfl.sa_handler = SIG_DFL;

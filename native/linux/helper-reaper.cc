@@ -123,11 +123,14 @@ void prepare_reaper(ReaperState* state) {
 }
 
 void run_reaper(const ReaperState* state, char* const* command) {
+  const pid_t reaper_pid = getpid();
   const pid_t command_pid = fork();
   if (command_pid < 0) die_errno("fork", "");
   if (command_pid == 0) {
     // The command: async-signal-safe calls only until exec. The children fd is O_CLOEXEC.
     if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) die_errno("prctl", "PR_SET_PDEATHSIG");
+    // The reaper may have been SIGKILLed before PR_SET_PDEATHSIG took effect.
+    if (getppid() != reaper_pid) _exit(kExitSignalBase + SIGKILL);
     if (sigprocmask(SIG_SETMASK, &g_original, nullptr) != 0) die_errno("sigprocmask", "");
     exec_command(command);
   }
