@@ -113,4 +113,18 @@ os.execv(sys.argv[1], sys.argv[1:])
     expect(r.stderr).toMatch(/Bad file descriptor/);
     expect(r.stderr).not.toMatch(/codex-sandbox-helper/);
   });
+
+  it('runs as the bubblewrap inner stage with only --network (bwrap execs it inside the namespaces)', () => {
+    const bwrap = spawnSync('sh', ['-c', 'command -v bwrap'], { encoding: 'utf8', env: ENV }).stdout.trim();
+    if (process.env.CI === 'true') expect(bwrap).not.toBe('');
+    if (bwrap === '') return;
+    const r = spawnSync(
+      bwrap,
+      ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--unshare-user', '--unshare-pid', '--unshare-net', '--die-with-parent', '--',
+        HELPER, '--network', 'restricted', '--', 'grep', '-E', '^(NoNewPrivs|Seccomp):', '/proc/self/status'],
+      { encoding: 'utf8', env: ENV },
+    );
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('NoNewPrivs:\t1\nSeccomp:\t2\n');
+  });
 });

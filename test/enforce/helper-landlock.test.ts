@@ -4,7 +4,7 @@ import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import { helperPath, loadAddon } from '../../lib/native';
+import { addonPath, helperPath, loadAddon } from '../../lib/native';
 import {
   ACCESS_FS,
   NEWEST_KNOWN_LANDLOCK_ABI,
@@ -137,5 +137,49 @@ describe.runIf(usable)('helper: Landlock', () => {
     const r = sandboxed({ rules: [[READ, '/']], flags: RESTRICT_SELF_FLAGS.LOG_NEW_EXEC_ON }, 'echo ok');
     expect(r.status).toBe(0);
     expect(r.stdout).toBe('ok\n');
+  });
+
+  // A container seccomp profile can hide Landlock from a kernel that has it. Such a real filter,
+  // installed by python before it execs the helper, gives the two "unavailable" answers for real.
+  const denyLandlockThenExec = (errno: number): string => String.raw`
+import ctypes, os, struct, sys
+def insn(code, jt, jf, k): return struct.pack('HBBI', code, jt, jf, k)
+prog = b''.join([
+  insn(0x20, 0, 0, 0),                       # ld [nr]
+  insn(0x15, 0, 1, 444),                     # jeq landlock_create_ruleset
+  insn(0x06, 0, 0, 0x00050000 | ${errno}),   # ret ERRNO
+  insn(0x06, 0, 0, 0x7fff0000),              # ret ALLOW
+])
+buf = ctypes.create_string_buffer(prog)
+class Fprog(ctypes.Structure):
+  _fields_ = [('len', ctypes.c_ushort), ('filter', ctypes.c_void_p)]
+fprog = Fprog(len(prog) // 8, ctypes.addressof(buf))
+libc = ctypes.CDLL(None, use_errno=True)
+assert libc.prctl(38, 1, 0, 0, 0) == 0
+assert libc.prctl(22, 2, ctypes.byref(fprog), 0, 0) == 0
+os.execv(sys.argv[1], sys.argv[1:])
+`;
+
+  it.each([
+    [38, 'Landlock is not implemented by this kernel (built without CONFIG_SECURITY_LANDLOCK); --landlock-abi 1 cannot be enforced: Function not implemented (errno 38)'],
+    [95, 'Landlock is built into this kernel but not enabled (add landlock to the lsm= boot parameter); --landlock-abi 1 cannot be enforced: Operation not supported (errno 95)'],
+  ])('landlock: unavailable with errno %i is refused with 125, saying which case it is', (errno, message) => {
+    const r = spawnSync(
+      'python3',
+      ['-c', denyLandlockThenExec(errno), HELPER, '--landlock-abi', '1', '--landlock-fs-handled', '0x1', '--network', 'enabled', '--', 'true'],
+      { encoding: 'utf8' },
+    );
+    expect(r.status).toBe(125);
+    expect(r.stderr).toBe(`codex-sandbox-helper: ${message}\n`);
+  });
+
+  it.each([
+    [38, { ok: false, call: 'landlock_create_ruleset', errno: 38 }],
+    [95, { ok: false, call: 'landlock_create_ruleset', errno: 95 }],
+  ])('addon: landlockAbi() keeps errno %i apart when Landlock is hidden', (errno, expected) => {
+    const script = `process.stdout.write(JSON.stringify(require(${JSON.stringify(addonPath())}).landlockAbi()))`;
+    const r = spawnSync('python3', ['-c', denyLandlockThenExec(errno), process.execPath, '-e', script], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual(expected);
   });
 });
