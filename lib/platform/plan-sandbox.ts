@@ -1,15 +1,18 @@
 // platform/plan-sandbox: the dispatcher. Takes any policy form, resolves it against cwd, and asks
 // the planner of the requested platform for a plan. Pure like the planners: capabilities come in
 // as data (spawn/ and the CLI probe them), and no process is started here.
-import { BackendUnavailableError, UsageError } from '../errors';
+import { UnsupportedPolicyError, UsageError } from '../errors';
 import { parsePolicyInput } from '../policy/parse-policy';
 import { policyToPermissionProfile } from '../policy/profile';
 import { resolvePolicy } from '../policy/resolve';
+import { nodeHostView } from '../policy/node-host-view';
 import type { HostView, ResolvedPolicy, SandboxPolicy } from '../policy/types';
 import { permissionProfileToWire } from '../policy/wire';
 import type { BackendChoice, Capabilities, PlanBase, Platform } from './common/types';
 import type { LinuxHostFs } from './linux/host-fs';
 import { planLinux, type LinuxPlan } from './linux/plan';
+import { planMacos, type SeatbeltPlan } from './macos/plan-macos';
+import { planWindows } from './windows/plan-windows';
 
 export interface PlanSandboxOptions {
   platform: Platform;
@@ -17,6 +20,8 @@ export interface PlanSandboxOptions {
   cwd: string;
   /** Required for Linux; macOS and Windows planners need none. */
   capabilities?: Capabilities;
+  /** Extra variables for the child (the macOS and Windows planners fold them into the plan). */
+  env?: Record<string, string>;
   backend?: BackendChoice;
   command?: string[];
   commandCwd?: string;
@@ -26,7 +31,7 @@ export interface PlanSandboxOptions {
   hostFs?: LinuxHostFs;
 }
 
-export type SandboxPlan = LinuxPlan | PlanBase;
+export type SandboxPlan = LinuxPlan | SeatbeltPlan | PlanBase;
 
 function isSandboxPolicy(value: unknown): value is SandboxPolicy {
   if (typeof value !== 'object' || value === null) return false;
@@ -42,6 +47,25 @@ function isSandboxPolicy(value: unknown): value is SandboxPolicy {
 export function toSandboxPolicy(input: unknown, cwd: string, host?: HostView): SandboxPolicy {
   if (isSandboxPolicy(input)) return input;
   return parsePolicyInput(input, undefined, host === undefined ? { cwd } : { cwd, host });
+}
+
+function wrongBackend(backend: string, platform: Platform, allowed: string): UnsupportedPolicyError {
+  return new UnsupportedPolicyError(`backend "${backend}" does not exist on ${platform}; use ${allowed}`, { value: backend });
+}
+
+/** Windows resolves paths with its own rules (drive letters, UNC), so it takes the unresolved policy. */
+function planWindowsPolicy(policy: SandboxPolicy, opts: PlanSandboxOptions): PlanBase {
+  const backend = opts.backend ?? 'auto';
+  if (backend !== 'auto' && backend !== 'windows-token' && backend !== 'windows-elevated') {
+    throw wrongBackend(backend, 'windows', 'auto, windows-token or windows-elevated');
+  }
+  return planWindows(policy, {
+    cwd: opts.cwd,
+    backend,
+    command: opts.command ?? [],
+    permissionProfile: permissionProfileToWire(policyToPermissionProfile(policy)),
+    ...(opts.env === undefined ? {} : { env: opts.env }),
+  });
 }
 
 /** Plans for an already-resolved policy (spawn/ resolves once and reuses it for denials). */
@@ -64,11 +88,18 @@ export function planResolved(resolved: ResolvedPolicy, opts: PlanSandboxOptions)
       if (opts.hostFs !== undefined) linuxOpts.host = opts.hostFs;
       return planLinux(resolved, linuxOpts);
     }
-    case 'macos':
-    case 'windows':
-      throw new BackendUnavailableError(`the ${opts.platform} planner is not part of this build yet; plan on linux or upgrade codex-sandbox`, {
-        value: opts.platform,
+    case 'macos': {
+      const backend = opts.backend ?? 'auto';
+      if (backend !== 'auto' && backend !== 'seatbelt') throw wrongBackend(backend, 'macos', 'auto or seatbelt');
+      return planMacos(resolved, {
+        command: opts.command ?? [],
+        host: opts.hostView ?? nodeHostView(),
+        permissionProfile,
+        ...(opts.env === undefined ? {} : { env: opts.env }),
       });
+    }
+    case 'windows':
+      return planWindowsPolicy(resolved.policy, opts);
     default:
       throw new UsageError(`unknown platform "${String(opts.platform)}"; use linux, macos or windows`, { value: opts.platform });
   }
@@ -76,8 +107,9 @@ export function planResolved(resolved: ResolvedPolicy, opts: PlanSandboxOptions)
 
 /** Parses, resolves and plans: the pure path from a policy to a plan or a typed refusal. */
 export function planSandbox(policyInput: unknown, opts: PlanSandboxOptions): SandboxPlan {
+  const policy = toSandboxPolicy(policyInput, opts.cwd, opts.hostView);
+  if (opts.platform === 'windows') return planWindowsPolicy(policy, opts);
   const resolveOpts: Parameters<typeof resolvePolicy>[1] = { cwd: opts.cwd };
   if (opts.hostView !== undefined) resolveOpts.host = opts.hostView;
-  const resolved = resolvePolicy(toSandboxPolicy(policyInput, opts.cwd, opts.hostView), resolveOpts);
-  return planResolved(resolved, opts);
+  return planResolved(resolvePolicy(policy, resolveOpts), opts);
 }

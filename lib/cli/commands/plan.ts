@@ -41,6 +41,10 @@ export function toSnakeCase(value: unknown): unknown {
   return out;
 }
 
+function definedEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((kv): kv is [string, string] => kv[1] !== undefined));
+}
+
 function shellQuote(arg: string): string {
   return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
@@ -89,11 +93,14 @@ export function planCommand(argv: string[], ctx: CommandContext): number {
   const plan = planSandbox(policy, {
     platform,
     cwd,
-    command,
+    // A plan always shows a whole command line; `true` stands in when none follows `--`.
+    command: command.length > 0 ? command : ['true'],
     commandCwd: cwd,
     ...(capabilities === undefined ? {} : { capabilities }),
     ...(options.backend === undefined ? {} : { backend: options.backend }),
     ...(mountProc === undefined ? {} : { mountProc }),
+    // The Windows planner reads USERPROFILE, TEMP and proxies from the child's environment.
+    ...(platform === 'windows' ? { env: definedEnv(ctx.env) } : {}),
   });
   if (ctx.json) ctx.stdout(`${JSON.stringify({ ...(toSnakeCase(plan) as Record<string, unknown>), capabilities_assumed: assumed })}\n`);
   else ctx.stdout(renderText(plan, assumed));
