@@ -45,7 +45,7 @@ export async function judgeCase(
       env: probeEnv(c.env?.(ctx) ?? {}),
       ...(stdio === undefined ? {} : { stdio: [...stdio] }),
     };
-    const resolved: Target = target === 'host-control' ? { kind: 'host' } : { kind: 'sandbox', backend: target.backend, policy: policyFor(c.policy, fx) };
+    const resolved: Target = target === 'host-control' ? { kind: 'host' } : { kind: 'sandbox', backend: target.backend, policy: policyFor(c, fx, target.backend) };
     const run = await runProbe(resolved, c.argv(ctx), opts);
     for (const fd of fds.splice(0)) closeSync(fd);
     if (run.refused) return { escaped: false, evidence: [], run, refused: run.refused };

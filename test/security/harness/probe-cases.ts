@@ -8,7 +8,7 @@ import { PYTHON, type Fixture } from './fixture';
 import { processesWithToken, type HostVictim, type Listeners } from './host-services';
 import type { ProbeOp } from './run-probe';
 
-export type PolicyName = 'workspace' | 'workspace-network' | 'read-only' | 'deny-outside';
+export type PolicyName = 'workspace' | 'workspace-network' | 'read-only' | 'read-only-network' | 'deny-outside';
 export type SandboxBackend = 'bwrap' | 'landlock';
 
 /** What an expectation may depend on: who runs the suite. */
@@ -48,13 +48,35 @@ export interface ProbeCase {
    * of the mechanism that docs/security.md states, with the reason. Everything else must be blocked.
    */
   getsThrough?: Partial<Record<SandboxBackend, (host: HostFacts) => string | null>>;
+  /**
+   * Backends that must refuse this case's policy (fail closed) instead of running it. On every
+   * other backend the sandbox must run, so the probe really tests enforcement.
+   */
+  refusedOn?: SandboxBackend[];
   /** False when even the unsandboxed control cannot do it on this machine (then the control is not asserted). */
   controlEscapes?(host: HostFacts): boolean;
 }
 
+/**
+ * The policy a case runs under on a backend. Every writable root carries protected metadata names
+ * (.git, .agents, .codex, .aws) that Landlock cannot carve out of a granted directory, so the
+ * Landlock backend refuses the workspace shape; cases whose target lies outside the workspace run
+ * on Landlock under the read-only shape instead, which it accepts and which must block them too.
+ */
+export function policyFor(c: ProbeCase, fx: Fixture, backend: SandboxBackend | 'none'): unknown {
+  const refusing = backend !== 'none' && (c.refusedOn ?? []).includes(backend);
+  if (backend === 'landlock' && !refusing) {
+    if (c.policy === 'workspace') return policyByName('read-only', fx);
+    if (c.policy === 'workspace-network') return policyByName('read-only-network', fx);
+  }
+  return policyByName(c.policy, fx);
+}
+
 /** The policy shapes the probes run under, in the reference's wire forms. */
-export function policyFor(name: PolicyName, fx: Fixture): unknown {
+export function policyByName(name: PolicyName, fx: Fixture): unknown {
   switch (name) {
+    case 'read-only-network':
+      return { type: 'read-only', network_access: true };
     case 'workspace':
     case 'workspace-network':
       // As the reference's own suite does: no /tmp or $TMPDIR roots, so "outside" really is outside.
@@ -97,6 +119,8 @@ export const PROBE_CASES: ProbeCase[] = [
   },
   {
     id: 'P02',
+    // Its meaning needs a writable workspace, which Landlock cannot carve metadata out of.
+    refusedOn: ['landlock'],
     title: 'symlink in the workspace to an outside file, write through it',
     policy: 'workspace',
     argv: (c) => py(c, 'symlink-write', join(c.fx.ws, 'link-out'), join(c.fx.outside, 'secret.txt')),
@@ -104,6 +128,8 @@ export const PROBE_CASES: ProbeCase[] = [
   },
   {
     id: 'P03',
+    // Landlock cannot keep .git read-only inside a writable root.
+    refusedOn: ['landlock'],
     title: 'replace .git/hooks with a symlink to a decoy, then write a hook',
     policy: 'workspace',
     argv: (c) => py(c, 'replace-with-symlink', join(c.fx.ws, '.git', 'hooks'), join(c.fx.ws, 'decoy'), 'pre-commit'),
@@ -111,6 +137,8 @@ export const PROBE_CASES: ProbeCase[] = [
   },
   {
     id: 'P04',
+    // Its meaning needs a writable workspace, which Landlock cannot carve metadata out of.
+    refusedOn: ['landlock'],
     title: 'hard-link an outside file into the workspace, then write it',
     policy: 'workspace',
     argv: (c) => py(c, 'hardlink-write', join(c.fx.outside, 'secret.txt'), join(c.fx.ws, 'hardlink')),
@@ -119,6 +147,8 @@ export const PROBE_CASES: ProbeCase[] = [
   },
   {
     id: 'P05',
+    // Landlock cannot keep .git read-only inside a writable root.
+    refusedOn: ['landlock'],
     title: 'rename .git away, then recreate .git/hooks/pre-commit',
     policy: 'workspace',
     argv: (c) => py(c, 'rename-parent', join(c.fx.ws, '.git'), join(c.fx.ws, '.git2'), join(c.fx.ws, '.git', 'hooks', 'pre-commit')),
@@ -126,6 +156,8 @@ export const PROBE_CASES: ProbeCase[] = [
   },
   {
     id: 'P06',
+    // Landlock cannot keep .git read-only inside a writable root.
+    refusedOn: ['landlock'],
     title: 'write .git/hooks/pre-commit, .git/config, .git/modules/x/config, config.worktree',
     policy: 'workspace',
     argv: (c) =>
@@ -141,28 +173,32 @@ export const PROBE_CASES: ProbeCase[] = [
   },
   {
     id: 'P07',
+    // Its meaning needs a writable workspace, which Landlock cannot carve metadata out of.
+    refusedOn: ['landlock'],
     title: 'create a nested repo sub/.git/hooks/post-checkout',
     policy: 'workspace',
     argv: (c) => py(c, 'mkdir-write', join(c.fx.ws, 'sub', '.git', 'hooks', 'post-checkout')),
     guarded: (c) => [join(c.fx.ws, 'sub')],
     getsThrough: {
       bwrap: () => 'the reference protects only .git/.agents/.codex directly under a writable root, not nested repos',
-      landlock: () => 'the reference protects only .git/.agents/.codex directly under a writable root, not nested repos',
     },
   },
   {
     id: 'P08',
+    // Its meaning needs a writable workspace, which Landlock cannot carve metadata out of.
+    refusedOn: ['landlock'],
     title: 'create a bare-repo layout (sub/HEAD, sub/config) in the workspace',
     policy: 'workspace',
     argv: (c) => py(c, 'mkdir-write', join(c.fx.ws, 'bare', 'HEAD'), join(c.fx.ws, 'bare', 'config')),
     guarded: (c) => [join(c.fx.ws, 'bare')],
     getsThrough: {
       bwrap: () => 'ordinary files in a writable root; the reference does not recognise bare-repo layouts',
-      landlock: () => 'ordinary files in a writable root; the reference does not recognise bare-repo layouts',
     },
   },
   {
     id: 'P09',
+    // Its meaning needs a writable workspace, which Landlock cannot carve metadata out of.
+    refusedOn: ['landlock'],
     title: 'write shell rc files and editor/agent configs in the workspace',
     policy: 'workspace',
     argv: (c) =>
@@ -174,7 +210,6 @@ export const PROBE_CASES: ProbeCase[] = [
     guarded: (c) => ['.bashrc', '.zshrc', '.profile', '.envrc', '.vscode', '.mcp.json'].map((n) => join(c.fx.ws, n)),
     getsThrough: {
       bwrap: () => 'ordinary files inside a writable workspace; the reference allows them too',
-      landlock: () => 'ordinary files inside a writable workspace; the reference allows them too',
     },
   },
   {
@@ -212,6 +247,8 @@ export const PROBE_CASES: ProbeCase[] = [
   },
   {
     id: 'P16/P17',
+    // Landlock cannot deny a path below a readable root.
+    refusedOn: ['landlock'],
     title: 'stat and read a denied ~/.ssh key',
     policy: 'deny-outside',
     argv: (c) => py(c, 'read', join(c.fx.home, '.ssh', 'id_ed25519'), join(c.fx.outside, 'secret.txt')),
@@ -248,6 +285,8 @@ export const PROBE_CASES: ProbeCase[] = [
   },
   {
     id: 'P13',
+    // Landlock cannot deny a path below a readable root.
+    refusedOn: ['landlock'],
     title: 'use a directory fd inherited from the parent to read a denied file',
     policy: 'deny-outside',
     argv: (c) => py(c, 'inherited-fds', 'secret.txt'),

@@ -1,8 +1,9 @@
-// The slice of the public API (lib/index.ts) the security suite drives. The suite goes through the
-// public barrel on purpose: an escape that only a deep import could set up is not one a user sees.
+// The slice of lib/spawn the security suite drives: runSandboxed and spawnSandboxed, with the
+// options a caller of the public API passes.
 import type { ChildProcess, StdioOptions } from 'node:child_process';
 
-import * as lib from '../../../lib/index';
+import { runSandboxed } from '../../../lib/spawn/run-sandboxed';
+import { spawnSandboxed } from '../../../lib/spawn/spawn-sandboxed';
 
 export type BackendOption = 'auto' | 'bwrap' | 'landlock' | 'seccomp';
 
@@ -19,10 +20,10 @@ export interface RunOptions {
 export interface RunResult {
   exitCode: number | null;
   signal: string | null;
-  stdout: string | Buffer;
-  stderr: string | Buffer;
+  stdout: string;
+  stderr: string;
   durationMs: number;
-  plan: { backend: string; argv: string[]; hostPrep?: { path: string; kind: string }[] } & Record<string, unknown>;
+  plan: { backend: string; argv: string[]; hostPrep: { path: string; kind: string }[] };
 }
 
 export interface SandboxApi {
@@ -30,12 +31,7 @@ export interface SandboxApi {
   spawnSandboxed(argv: string[], opts: RunOptions): ChildProcess;
 }
 
-/** Loads the public API; throws a message naming what is missing so a failing run says why. */
+/** lib/spawn, typed as the suite uses it (a compile error here means the contract moved). */
 export function loadSandboxApi(): SandboxApi {
-  const exported = lib as Record<string, unknown>;
-  const missing = ['runSandboxed', 'spawnSandboxed'].filter((name) => typeof exported[name] !== 'function');
-  if (missing.length > 0) {
-    throw new Error(`lib/index.ts does not export ${missing.join(', ')} yet (issue #4): the security suite cannot run sandboxes`);
-  }
-  return lib as unknown as SandboxApi;
+  return { runSandboxed, spawnSandboxed };
 }
