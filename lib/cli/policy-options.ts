@@ -4,11 +4,14 @@
 
 import { PolicyInvalidError, UsageError } from '../errors';
 import type { BackendChoice } from '../platform/common/types';
-import { BUILTIN_POLICY_NAMES, type BuiltinPolicyName, builtinPolicy, BUILTIN_PROFILE_NAMES, type BuiltinProfileName, builtinProfilePolicy } from '../policy/builtin';
+import { assertEnforceable, loadConfig, type EffectiveConfig, type LoadConfigOptions } from '../config/load-config';
+import type { PolicySource } from '../config/resolve-sandbox';
+import { BUILTIN_POLICY_NAMES, type BuiltinPolicyName, BUILTIN_PROFILE_NAMES } from '../policy/builtin';
 import { nodeHostView } from '../policy/node-host-view';
 import { parsePolicyInput } from '../policy/parse-policy';
 import { resolveAgainstBase } from '../policy/paths';
 import type { NetworkPolicy, SandboxPolicy } from '../policy/types';
+import { macosMdmReader } from './macos-mdm';
 
 export const BACKEND_CHOICES: readonly BackendChoice[] = [
   'auto',
@@ -142,6 +145,8 @@ export function parsePolicyOptions(argv: readonly string[], own: CommandFlags = 
 export interface PolicyContext {
   processCwd: string;
   env: Record<string, string | undefined>;
+  /** Config loading overrides (reader, system paths, MDM) for tests and embedders. */
+  config?: Partial<Omit<LoadConfigOptions, 'cwd'>>;
 }
 
 export interface PolicyFromOptions {
@@ -156,21 +161,22 @@ function conflict(a: string, b: string): UsageError {
 }
 
 /**
- * The policy the options ask for. With no policy option it is read-only with a restricted
- * network. `--permissions` with a name other than a built-in, and `-c`, need the config files,
- * which are not read here.
+ * The policy the options ask for, taken from the config layers and requirements (loadConfig):
+ * `--sandbox`, `--permissions` and `--permission-profile` override the configured choice but stay
+ * subject to requirements, `-c` is a config layer, `--codex-home` points at the user config.
+ * With no config and no option it is read-only with a restricted network.
  */
 export function policyFromOptions(options: PolicyOptions, ctx: PolicyContext): PolicyFromOptions {
+  const { config: _config, ...out } = resolveOptionsPolicy(options, ctx);
+  return out;
+}
+
+/** policyFromOptions plus the load it came from, for commands that report the deciding layers. */
+export function resolveOptionsPolicy(options: PolicyOptions, ctx: PolicyContext): PolicyFromOptions & { config: EffectiveConfig } {
   const home = ctx.env.HOME;
   const cwd = resolveAgainstBase(options.cwd ?? ctx.processCwd, ctx.processCwd, home);
   const choosers = (['--sandbox', '--permission-profile', '--permissions'] as const).filter((f) => options.flags[f] !== undefined);
   if (choosers.length > 1) throw conflict(choosers[0]!, choosers[1]!);
-  if (options.configOverrides.length > 0) {
-    throw new UsageError(
-      `-c ${options.configOverrides[0]}: config overrides need config profiles, which are not available yet; use --sandbox or --permission-profile`,
-      { source: { flag: '-c' }, value: options.configOverrides[0] },
-    );
-  }
   const network: NetworkPolicy | undefined = options.network === undefined ? undefined : options.network ? 'enabled' : 'restricted';
   if (options.writableRoots.length > 0 && options.sandbox !== 'workspace-write') {
     throw new UsageError(
@@ -178,31 +184,18 @@ export function policyFromOptions(options: PolicyOptions, ctx: PolicyContext): P
       { source: { flag: '--writable-root' }, value: options.writableRoots[0] },
     );
   }
-
+  let policyOverride: SandboxPolicy | undefined;
   if (options.permissionProfile !== undefined) {
     if (options.flags.network !== undefined) throw conflict('--permission-profile', options.flags.network);
-    const policy = parsePolicyInput(options.permissionProfile, { flag: '--permission-profile' }, { cwd, host: nodeHostView(ctx.env) });
-    return { policy, cwd, origin: '--permission-profile' };
+    policyOverride = parsePolicyInput(options.permissionProfile, { flag: '--permission-profile' }, { cwd, host: nodeHostView(ctx.env) });
   }
-  if (options.permissions !== undefined) {
-    const name = options.permissions;
-    if ((BUILTIN_PROFILE_NAMES as readonly string[]).includes(name)) {
-      const policy = builtinProfilePolicy(name as BuiltinProfileName, network);
-      if (name === ':danger-full-access' && network !== undefined) policy.network = network;
-      return { policy, cwd, origin: `--permissions ${name}` };
-    }
-    if (name.startsWith(':')) {
-      throw new UsageError(`--permissions refers to unknown built-in profile \`${name}\`; use one of ${BUILTIN_PROFILE_NAMES.join(', ')}`, {
-        source: { flag: '--permissions' },
-        value: name,
-      });
-    }
-    throw new UsageError(
-      `--permissions ${name}: named [permissions] profiles need config profiles, which are not available yet; use a built-in profile (${BUILTIN_PROFILE_NAMES.join(', ')})`,
-      { source: { flag: '--permissions' }, value: name },
-    );
+  const name = options.permissions;
+  if (name !== undefined && name.startsWith(':') && !(BUILTIN_PROFILE_NAMES as readonly string[]).includes(name)) {
+    throw new UsageError(`--permissions refers to unknown built-in profile \`${name}\`; use one of ${BUILTIN_PROFILE_NAMES.join(', ')}`, {
+      source: { flag: '--permissions' },
+      value: name,
+    });
   }
-  const mode = options.sandbox ?? 'read-only';
   let writableRoots: string[];
   try {
     writableRoots = options.writableRoots.map((root) => resolveAgainstBase(root, cwd, home));
@@ -210,8 +203,37 @@ export function policyFromOptions(options: PolicyOptions, ctx: PolicyContext): P
     if (err instanceof PolicyInvalidError) throw new UsageError(err.message, { source: { flag: '--writable-root' }, cause: err });
     throw err;
   }
-  const policy = builtinPolicy(mode, { writableRoots, ...(network === undefined ? {} : { network }) });
-  return { policy, cwd, origin: options.sandbox === undefined ? 'default (read-only)' : `--sandbox ${mode}` };
+  const mdm = ctx.config?.mdm ?? macosMdmReader();
+  const config = loadConfig({
+    ...ctx.config,
+    cwd,
+    env: ctx.env,
+    cliOverrides: options.configOverrides,
+    extraWritableRoots: writableRoots,
+    ...(home === undefined ? {} : { homeDir: home }),
+    ...(mdm === undefined ? {} : { mdm }),
+    ...(options.codexHome === undefined ? {} : { codexHome: resolveAgainstBase(options.codexHome, ctx.processCwd, home) }),
+    ...(options.sandbox === undefined ? {} : { sandboxModeOverride: options.sandbox }),
+    ...(name === undefined ? {} : { permissionsOverride: name }),
+    ...(policyOverride === undefined ? {} : { policyOverride }),
+  });
+  // A setting the config asks for but no backend here can enforce refuses now (fail closed).
+  assertEnforceable(config);
+  const policy = network === undefined ? config.policy : { ...config.policy, network };
+  return { policy, cwd, origin: describePolicySource(config.source), config };
+}
+
+/** `--sandbox workspace-write`, `default (read-only)`, `sandbox_mode = workspace-write in user (…)`. */
+function describePolicySource(source: PolicySource): string {
+  const base =
+    source.kind === 'override'
+      ? source.key === '--permission-profile'
+        ? source.key
+        : `${source.key} ${source.value}`
+      : source.kind === 'default'
+        ? `default (${source.value})`
+        : `${source.key} = ${source.value} in ${source.kind === 'requirements' ? `requirements (${source.layer ?? 'managed'})` : source.layer ?? 'config'}`;
+  return source.fallbackFrom === undefined ? base : `${base}; requirements replaced ${source.fallbackFrom}`;
 }
 
 /** The help text lines for the policy options, shared by every command's --help. */
@@ -219,10 +241,10 @@ export const POLICY_OPTIONS_HELP = [
   '  --cwd DIR                     directory the policy is resolved against (default: current directory)',
   '  --sandbox MODE                read-only | workspace-write | danger-full-access (default: read-only)',
   '  --permission-profile JSON     a PermissionProfile (or legacy SandboxPolicy) as JSON',
-  '  --permissions NAME            a built-in profile: :read-only, :workspace, :danger-full-access',
+  '  --permissions NAME            a [permissions.NAME] profile or :read-only, :workspace, :danger-full-access',
   '  --writable-root DIR           extra writable root for workspace-write (repeatable)',
   '  --network | --no-network      allow or block network access (default: blocked)',
-  '  -c key=value                  config override (needs config profiles; not available yet)',
+  '  -c key=value                  config override, as in config.toml (repeatable; later wins)',
   '  --backend NAME                auto | bwrap | landlock | seccomp | seatbelt | windows-token | windows-elevated',
   '  --codex-home DIR              the Codex home directory (config files)',
 ].join('\n');

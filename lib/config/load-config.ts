@@ -33,6 +33,10 @@ export interface LoadConfigOptions {
   sandboxModeOverride?: SandboxMode;
   /** `--permissions NAME`: selects a `[permissions]` profile or a built-in one. */
   permissionsOverride?: string;
+  /** `--permission-profile JSON`, already parsed: replaces the configured policy, requirements still apply. */
+  policyOverride?: SandboxPolicy;
+  /** `--writable-root DIR`s (absolute), added to the roots of a workspace-write mode. */
+  extraWritableRoots?: string[];
   env?: Record<string, string | undefined>;
   homeDir?: string;
   hostname?: string;
@@ -141,6 +145,8 @@ export function loadConfig(opts: LoadConfigOptions): EffectiveConfig {
     platform,
     ...(opts.sandboxModeOverride === undefined ? {} : { sandboxModeOverride: opts.sandboxModeOverride }),
     ...(opts.permissionsOverride === undefined ? {} : { permissionsOverride: opts.permissionsOverride }),
+    ...(opts.policyOverride === undefined ? {} : { policyOverride: opts.policyOverride }),
+    ...(opts.extraWritableRoots === undefined ? {} : { extraWritableRoots: opts.extraWritableRoots }),
   });
   const out: EffectiveConfig = {
     cwd: opts.cwd,

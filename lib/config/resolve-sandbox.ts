@@ -56,11 +56,16 @@ export interface ResolveSandboxInput {
   platform: 'linux' | 'macos' | 'windows';
   sandboxModeOverride?: SandboxMode;
   permissionsOverride?: string;
+  /** A whole policy given on the command line (`--permission-profile`); requirements still apply. */
+  policyOverride?: SandboxPolicy;
+  /** Writable roots added on the command line to a workspace-write mode (absolute). */
+  extraWritableRoots?: string[];
 }
 
 type Selection =
   | { kind: 'mode'; mode: SandboxMode; source: PolicySource }
-  | { kind: 'profile'; name: string; source: PolicySource };
+  | { kind: 'profile'; name: string; source: PolicySource }
+  | { kind: 'policy'; policy: SandboxPolicy; source: PolicySource };
 
 const MODE_PROFILE_ID: Record<SandboxMode, string> = {
   'read-only': ':read-only',
@@ -79,6 +84,9 @@ function workspaceFlags(merged: TomlTable): WorkspaceFlags {
 
 function select(input: ResolveSandboxInput): Selection {
   const { merged, origins } = input;
+  if (input.policyOverride !== undefined) {
+    return { kind: 'policy', policy: input.policyOverride, source: { kind: 'override', key: '--permission-profile', value: 'permission profile' } };
+  }
   if (input.sandboxModeOverride !== undefined) {
     return { kind: 'mode', mode: input.sandboxModeOverride, source: { kind: 'override', key: '--sandbox', value: input.sandboxModeOverride } };
   }
@@ -137,10 +145,14 @@ interface Candidate {
 
 function build(selection: Selection, input: ResolveSandboxInput): Candidate {
   const flags = workspaceFlags(input.merged);
+  if (selection.kind === 'policy') {
+    return { policy: selection.policy, workspaceRoots: [input.cwd], warnings: [], unenforceable: [] };
+  }
   if (selection.kind === 'mode') {
     const roots = getPath(input.merged, ['sandbox_workspace_write', 'writable_roots']);
+    const extra = selection.mode === 'workspace-write' ? (input.extraWritableRoots ?? []) : [];
     const policy = builtinPolicy(selection.mode, {
-      writableRoots: Array.isArray(roots) ? (roots as string[]) : [],
+      writableRoots: [...(Array.isArray(roots) ? (roots as string[]) : []), ...extra],
       // network_access belongs to [sandbox_workspace_write]; the other modes keep their own network.
       ...(selection.mode === 'workspace-write' ? { network: flags.networkAccess } : {}),
       excludeTmpdirEnvVar: flags.excludeTmpdirEnvVar,
@@ -183,7 +195,9 @@ export function modeOfPolicy(policy: SandboxPolicy): RequirementSandboxMode {
   return fs.entries.some((e) => e.access === 'write') ? 'workspace-write' : 'read-only';
 }
 
+/** The id a permission-profile allow-list knows the selection by; a raw JSON profile has none. */
 function selectionId(selection: Selection): string {
+  if (selection.kind === 'policy') return '--permission-profile';
   return selection.kind === 'profile' ? selection.name : MODE_PROFILE_ID[selection.mode];
 }
 
@@ -261,7 +275,7 @@ export function resolveSandbox(input: ResolveSandboxInput): SandboxResolution {
     const fallback = fallbackSelection(req);
     const fallbackCandidate = build(fallback, input);
     const second = violation(fallback, fallbackCandidate, req);
-    const field = selection.kind === 'profile' || req.allowedPermissionProfiles !== undefined ? 'permission_profile' : 'sandbox_mode';
+    const field = selection.kind !== 'mode' || req.allowedPermissionProfiles !== undefined ? 'permission_profile' : 'sandbox_mode';
     if (second !== undefined) {
       throw new ConstraintError(
         `configured value for \`${field}\` is disallowed by requirements (${problem.message}); fallback to a requirement-compliant value also failed (${second.message})`,
@@ -273,10 +287,10 @@ export function resolveSandbox(input: ResolveSandboxInput): SandboxResolution {
       warnings.push(
         field === 'permission_profile'
           ? `Configured value for \`permission_profile\` is disallowed by requirements; falling back from \`${configured}\` to required value \`${selectionId(fallback)}\`.`
-          : `Configured value for \`sandbox_mode\` is disallowed by requirements; falling back to required value ${debugName(fallback.kind === 'mode' ? fallback.mode : fallback.name)}. Details: ${problem.message}`,
+          : `Configured value for \`sandbox_mode\` is disallowed by requirements; falling back to required value ${debugName(fallback.kind === 'mode' ? fallback.mode : selectionId(fallback))}. Details: ${problem.message}`,
       );
     }
-    const fallbackFrom = selection.kind === 'mode' ? selection.mode : selection.name;
+    const fallbackFrom = selection.kind === 'mode' ? selection.mode : selection.kind === 'profile' ? selection.name : '--permission-profile';
     selection = { ...fallback, source: { ...fallback.source, fallbackFrom } } as Selection;
     candidate = fallbackCandidate;
   }
