@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import { PatchApplyError } from '../errors';
 import type { BackendChoice } from '../platform/common/types';
 import { explain } from '../policy/explain';
+import { nodeHostView } from '../policy/node-host-view';
 import { parsePolicyInput } from '../policy/parse-policy';
 import { resolvePolicy } from '../policy/resolve';
 import type { SandboxPolicy } from '../policy/types';
@@ -60,9 +61,11 @@ function writtenPaths(hunks: readonly Hunk[], cwd: string): Array<{ spelled: str
 
 /** Throws the first write the policy refuses, naming the path and the rule that decided. */
 export function checkPatchAgainstPolicy(hunks: readonly Hunk[], cwd: string, policy: unknown): void {
-  const resolved = resolvePolicy(toSandboxPolicy(policy, cwd), { cwd });
+  const host = nodeHostView();
+  const resolved = resolvePolicy(toSandboxPolicy(policy, cwd), { cwd, host });
   for (const { spelled, path } of writtenPaths(hunks, cwd)) {
-    const decision = explain(resolved, path, 'write');
+    // With the host view, a symlink that leads out of a writable root is refused here too.
+    const decision = explain(resolved, path, 'write', { host });
     if (decision.allowed) continue;
     throw new PatchApplyError(
       `patch refused: it writes ${path}, which the sandbox policy does not allow (${decision.reason}); add a writable root that covers it or drop that hunk`,

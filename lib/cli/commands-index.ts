@@ -8,3 +8,4 @@ registerCommand('doctor', () => require('./commands/doctor').doctorCommand);
 registerCommand('codex-linux-sandbox', () => require('./linux-sandbox-entry').linuxSandboxCommand);
 registerCommand('explain', () => require('./commands/explain').explainCommand);
 registerCommand('config', () => require('./commands/config').configCommand);
+registerCommand('apply-patch', () => require('./commands/apply-patch').applyPatchCommand);
