@@ -8,10 +8,12 @@ import { helperPath } from '../../lib/native';
 import {
   detectWsl,
   findBwrapOnPath,
+  landlockCapabilityFrom,
   parseBwrapVersion,
   probeCapabilities,
   probeCapabilitiesFresh,
   resetCapabilityCache,
+  seccompUsableFrom,
 } from '../../lib/platform/linux/probe';
 import { withTempDir } from '../helpers/temp';
 
@@ -37,6 +39,25 @@ describe('probe: WSL detection from /proc/version (reference §3.6)', () => {
     ['Linux version 6.6.0 (builder@wsl) (a wsl3 kernel)', 'wsl2'],
   ])('%s -> %s', (text, expected) => {
     expect(detectWsl(text)).toBe(expected);
+  });
+});
+
+describe('probe: addon answers to capabilities', () => {
+  it('Landlock: ENOSYS is not-implemented, any other errno not-enabled, a newer kernel the newest known ABI', () => {
+    expect(landlockCapabilityFrom({ ok: true, abi: 5 })).toEqual({ status: 'available', abi: 5 });
+    expect(landlockCapabilityFrom({ ok: true, abi: 9 })).toEqual({ status: 'available', abi: 7, kernelAbi: 9 });
+    expect(landlockCapabilityFrom({ ok: false, call: 'landlock_create_ruleset', errno: 38 })).toEqual({ status: 'not-implemented', abi: 0 });
+    expect(landlockCapabilityFrom({ ok: false, call: 'landlock_create_ruleset', errno: 95 })).toEqual({ status: 'not-enabled', abi: 0 });
+    expect(landlockCapabilityFrom({ ok: false, call: 'landlock_create_ruleset', errno: 1 })).toEqual({ status: 'not-enabled', abi: 0 });
+  });
+
+  it('seccomp: usable only with filter mode and both actions the helper uses', () => {
+    const full = { ok: true as const, mode: 0, filter: true, errnoAction: true, killProcessAction: true };
+    expect(seccompUsableFrom(full)).toBe(true);
+    expect(seccompUsableFrom({ ...full, mode: 2 })).toBe(true);
+    expect(seccompUsableFrom({ ...full, filter: false })).toBe(false);
+    expect(seccompUsableFrom({ ...full, killProcessAction: false })).toBe(false);
+    expect(seccompUsableFrom({ ok: false, call: 'prctl', errno: 22 })).toBe(false);
   });
 });
 

@@ -8,6 +8,7 @@ import { accessSync, constants, readFileSync, realpathSync, statSync } from 'nod
 import { isAbsolute, join, resolve, sep } from 'node:path';
 
 import { helperPath, loadAddon } from '../../native';
+import type { LandlockAbiResult, SeccompAvailableResult } from '../../native';
 import type { BwrapCapability, Capabilities, LandlockCapability } from '../common/types';
 import { effectiveLandlockAbi } from './landlock-abi';
 
@@ -120,27 +121,35 @@ function findHelper(): string | null {
 }
 
 /**
- * Landlock as the kernel reports it. Without the addon nothing in this package can use Landlock,
- * so it is reported unusable (`not-implemented`); doctor shows the loader's own error.
- * Any errno other than ENOSYS (EOPNOTSUPP, or EPERM from a container's seccomp profile) means
- * the kernel has Landlock but this process cannot use it: `not-enabled`.
+ * Landlock as the kernel reported it to the addon. ENOSYS: the kernel lacks Landlock
+ * (`not-implemented`). Any other errno (EOPNOTSUPP: built in but not enabled at boot; EPERM from a
+ * container's seccomp profile) means this process cannot use it: `not-enabled`.
  */
-function probeLandlock(): LandlockCapability {
-  let result;
-  try {
-    result = loadAddon().landlockAbi();
-  } catch {
-    return { status: 'not-implemented', abi: 0 };
-  }
+export function landlockCapabilityFrom(result: LandlockAbiResult): LandlockCapability {
   if (!result.ok) return { status: result.errno === ENOSYS ? 'not-implemented' : 'not-enabled', abi: 0 };
   return { status: 'available', ...effectiveLandlockAbi(result.abi) };
 }
 
 /** Usable when filters can be installed with the actions the helper's filter returns. */
+export function seccompUsableFrom(result: SeccompAvailableResult): boolean {
+  return result.ok && result.filter && result.errnoAction && result.killProcessAction;
+}
+
+/**
+ * Without the addon nothing in this package can use Landlock or seccomp, so both are reported
+ * unusable (Landlock as `not-implemented`); doctor shows the loader's own error.
+ */
+function probeLandlock(): LandlockCapability {
+  try {
+    return landlockCapabilityFrom(loadAddon().landlockAbi());
+  } catch {
+    return { status: 'not-implemented', abi: 0 };
+  }
+}
+
 function probeSeccomp(): boolean {
   try {
-    const result = loadAddon().seccompAvailable();
-    return result.ok && result.filter && result.errnoAction && result.killProcessAction;
+    return seccompUsableFrom(loadAddon().seccompAvailable());
   } catch {
     return false;
   }
