@@ -143,6 +143,10 @@ export function parseConfigEdit(key: string, value: string | undefined, unset: b
   );
 }
 
+function packageVersion(): string {
+  return (require('../../../package.json') as { version: string }).version;
+}
+
 function readLock(file: string): string {
   try {
     return readFileSync(file, 'utf8');
@@ -180,12 +184,12 @@ export const configCommand: CommandHandler = (argv: string[], ctx: CommandContex
       const cfg = loadFromOptions(options, ctx);
       const path = nodePath.resolve(ctx.processCwd, file);
       if (action === 'export') {
-        writeFileSync(path, exportConfigLock(cfg));
+        writeFileSync(path, exportConfigLock(cfg, { codexSandboxVersion: packageVersion() }));
         if (json) ctx.stdout(`${JSON.stringify({ file: path, written: true })}\n`);
         return 0;
       }
       try {
-        verifyConfigLock(cfg, readLock(path), { file: path, allowVersionMismatch: allowMismatch });
+        verifyConfigLock(cfg, readLock(path), { file: path, allowVersionMismatch: allowMismatch, codexSandboxVersion: packageVersion() });
       } catch (err) {
         // The full diff is multi-line; the error itself stays one line (printed by main).
         if (!json && isSandboxError(err) && typeof err.details?.diff === 'string') ctx.stderr(`${err.details.diff}\n`);

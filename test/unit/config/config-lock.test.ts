@@ -1,11 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { exportConfigLock, lineDiff, packageVersion, verifyConfigLock } from '../../../lib/config/config-lock';
+import { exportConfigLock as exportLock, lineDiff, verifyConfigLock as verifyLock } from '../../../lib/config/config-lock';
 import { loadConfig } from '../../../lib/config/load-config';
 import { parseTomlText } from '../../../lib/config/toml-source';
 import { isSandboxError } from '../../../lib/errors';
 import { fakeReader } from './fake-reader';
 
 const USER = '/home/u/.codex/config.toml';
+const VERSION = '1.2.3';
+const packageVersion = () => VERSION;
+const exportConfigLock = (cfg: Parameters<typeof exportLock>[0]) => exportLock(cfg, { codexSandboxVersion: VERSION });
+const verifyConfigLock = (cfg: Parameters<typeof verifyLock>[0], text: string, opts: { file: string; allowVersionMismatch?: boolean }) =>
+  verifyLock(cfg, text, { ...opts, codexSandboxVersion: VERSION });
 
 function load(userText: string, reqText?: string) {
   return loadConfig({
