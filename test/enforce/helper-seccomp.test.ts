@@ -22,7 +22,7 @@ NR = {
   'x86_64': dict(ptrace=101, process_vm_readv=310, process_vm_writev=311, socket=41, socketpair=53),
   'aarch64': dict(ptrace=117, process_vm_readv=270, process_vm_writev=271, socket=198, socketpair=199),
 }[os.uname().machine]
-NR.update(io_uring_setup=425, io_uring_enter=426, io_uring_register=427)
+NR.update(io_uring_setup=425, io_uring_enter=426, io_uring_register=427, pidfd_open=434, pidfd_getfd=438)
 
 def sc(name, *args, nr=None):
   ctypes.set_errno(0)
@@ -42,6 +42,8 @@ out = {}
 out['ptrace'] = sc('ptrace', 2, 2**31 - 2, 0, 0)            # PEEKDATA of a pid that cannot exist: ESRCH
 out['process_vm_readv'] = sc('process_vm_readv', os.getpid(), 0, 0, 0, 0, 0)
 out['process_vm_writev'] = sc('process_vm_writev', os.getpid(), 0, 0, 0, 0, 0)
+pidfd = libc.syscall(ctypes.c_long(NR['pidfd_open']), ctypes.c_long(os.getpid()), ctypes.c_long(0))
+out['pidfd_getfd'] = sc('pidfd_getfd', pidfd, 0, 0)        # a copy of our own stdin: allowed unfiltered
 out['io_uring_setup'] = sc('io_uring_setup', 0, 0)
 out['io_uring_enter'] = sc('io_uring_enter', -1, 0, 0, 0, 0, 0)
 out['io_uring_register'] = sc('io_uring_register', -1, 0, 0, 0)
@@ -101,7 +103,7 @@ function probe(network: 'restricted' | 'enabled' | null): Results {
   return results;
 }
 
-const BASE_DENIED = ['ptrace', 'process_vm_readv', 'process_vm_writev', 'io_uring_setup', 'io_uring_enter', 'io_uring_register', 'socket_vsock'];
+const BASE_DENIED = ['ptrace', 'process_vm_readv', 'process_vm_writev', 'pidfd_getfd', 'io_uring_setup', 'io_uring_enter', 'io_uring_register', 'socket_vsock'];
 const NETWORK_DENIED = ['connect_unix', 'bind_unix', 'getsockopt', 'setsockopt', 'getsockname', 'listen', 'shutdown', 'sendto'];
 const FAMILY_DENIED = ['socket_inet', 'socket_inet6', 'socket_netlink', 'socket_inet_high_bits', 'socketpair_inet'];
 
@@ -109,17 +111,17 @@ describe('helper: seccomp filter', () => {
   const unfiltered = probe(null);
 
   it('the unfiltered control run gets other answers than EPERM for the probes', () => {
-    for (const name of ['ptrace', 'process_vm_readv', 'io_uring_enter', 'io_uring_register', 'socket_inet', 'socket_vsock', 'connect_unix', 'getsockopt', 'bind_unix']) {
+    for (const name of ['ptrace', 'process_vm_readv', 'pidfd_getfd', 'io_uring_enter', 'io_uring_register', 'socket_inet', 'socket_vsock', 'connect_unix', 'getsockopt', 'bind_unix']) {
       expect(unfiltered[name], name).not.toBe(EPERM);
     }
   });
 
-  it('seccomp restricted: ptrace, process_vm_*, io_uring and AF_VSOCK are denied with EPERM', () => {
+  it('seccomp restricted: ptrace, process_vm_*, pidfd_getfd, io_uring and AF_VSOCK are denied with EPERM', () => {
     const r = probe('restricted');
     for (const name of BASE_DENIED) expect(r[name], name).toBe(EPERM);
   });
 
-  it('seccomp enabled: the base rules still deny ptrace, process_vm_*, io_uring and AF_VSOCK', () => {
+  it('seccomp enabled: the base rules still deny ptrace, process_vm_*, pidfd_getfd, io_uring and AF_VSOCK', () => {
     const r = probe('enabled');
     for (const name of BASE_DENIED) expect(r[name], name).toBe(EPERM);
   });
