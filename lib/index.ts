@@ -84,3 +84,15 @@ export { planMacos, SANDBOX_EXEC_PATH, SEATBELT_UNAVAILABLE_MESSAGE } from './pl
 export type { PlanMacosOptions, SeatbeltPlan } from './platform/macos/plan-macos';
 export type { MacosNetworkOptions } from './platform/macos/network-rules';
 export { SEATBELT_PLATFORM_DEFAULT_READ_ROOTS } from './platform/macos/platform-defaults';
+
+// Config layers, requirements, lockfile and edits (lib/config).
+export { loadConfig, assertEnforceable } from './config/load-config';
+export type { LoadConfigOptions, EffectiveConfig, SourcedValue } from './config/load-config';
+export type { ConfigReader, MdmReader } from './config/reader';
+export type { ConfigLayer, LayerSource, TrustDecision } from './config/layer-types';
+export type { Requirements, DenyReadRequirement, Sourced } from './config/requirements';
+export type { PolicySource, UnenforceableSetting } from './config/resolve-sandbox';
+export { exportConfigLock, verifyConfigLock } from './config/config-lock';
+export type { ExportConfigLockOptions, VerifyConfigLockOptions } from './config/config-lock';
+export { editConfigFile, applyConfigEdits } from './config/config-edit';
+export type { ConfigEdit, ConfigWriter, EditConfigFileOptions } from './config/config-edit';
