@@ -1,15 +1,7 @@
 // base-policy: the fixed start of every profile (reference A4, newest: preferences moved out to
 // preferences-policy.ts). Closed by default; what follows are the process, sysctl, IPC and PTY
 // needs of ordinary command-line tools, in the order the reference gives them.
-import {
-  comment,
-  globalName,
-  literal,
-  named,
-  regex,
-  requireAll,
-  rule,
-} from './sbpl-build';
+import { comment, constantSection, globalName, literal, named, regex, requireAll, rule } from './sbpl-build';
 import type { SbplItem } from './sbpl-types';
 
 const SYSCTL_NAMES = [
@@ -63,8 +55,7 @@ const SYSCTL_PREFIXES = ['hw.optional.arm.', 'hw.optional.armv8_', 'hw.perflevel
 
 const TTYS = '^/dev/ttys[0-9]+';
 
-export function basePolicy(): SbplItem[] {
-  return [
+export const basePolicy = constantSection(() => [
     { kind: 'version', value: 1 },
     rule('deny', 'default'),
     comment('child processes inherit this sandbox'),
@@ -104,5 +95,4 @@ export function basePolicy(): SbplItem[] {
     rule('allow', ['file-read*', 'file-write*', 'file-ioctl'], [literal('/dev/ptmx')]),
     rule('allow', ['file-read*', 'file-write*'], [requireAll(regex(TTYS), named('extension', 'com.apple.sandbox.pty'))]),
     rule('allow', 'file-ioctl', [regex(TTYS)]),
-  ];
-}
+  ]);

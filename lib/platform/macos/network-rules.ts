@@ -4,7 +4,19 @@
 // port allows no IP traffic at all.
 import type { HostView, NetworkPolicy } from '../../policy/types';
 import { canonicalPath } from './seatbelt-paths';
-import { comment, globalName, localIp, named, param, remoteIp, requireAll, rule, subpath, unixSocket } from './sbpl-build';
+import {
+  comment,
+  constantSection,
+  globalName,
+  localIp,
+  named,
+  param,
+  remoteIp,
+  requireAll,
+  rule,
+  subpath,
+  unixSocket,
+} from './sbpl-build';
 import type { SbplItem } from './sbpl-types';
 
 /** Network inputs beyond the policy's restricted/enabled: a managed proxy and unix sockets. */
@@ -122,8 +134,7 @@ export function networkSection(network: NetworkPolicy, options: MacosNetworkOpti
 }
 
 /** The services name resolution and TLS need once some network access is allowed. */
-function networkSupport(): SbplItem[] {
-  return [
+const networkSupport = constantSection(() => [
     comment('network support: routing sockets, DNS configuration and certificate trust'),
     rule('allow', 'system-socket', [requireAll(named('socket-domain', { symbol: 'AF_SYSTEM' }), named('socket-protocol', 2))]),
     rule(
@@ -142,5 +153,4 @@ function networkSupport(): SbplItem[] {
       'stacked',
     ),
     rule('allow', 'sysctl-read', [named('sysctl-name-regex', { regex: '^net.routetable' })]),
-  ];
-}
+  ]);

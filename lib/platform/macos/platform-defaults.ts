@@ -4,6 +4,7 @@
 // gets the scratch block.
 import {
   comment,
+  constantSection,
   globalName,
   literal,
   named,
@@ -88,8 +89,7 @@ const subpaths = (paths: readonly string[]): SbplFilter[] => paths.map((p) => su
 const literals = (paths: readonly string[]): SbplFilter[] => paths.map((p) => literal(p));
 
 /** The read-only platform defaults, appended when the policy includes `:minimal`. */
-export function readOnlyPlatformDefaults(): SbplItem[] {
-  return [
+export const readOnlyPlatformDefaults = constantSection(() => [
     comment('platform defaults (:minimal): system files every process needs, read-only'),
     rule('allow', ['file-read*', 'file-test-existence'], subpaths([...SYSTEM_READ_SUBPATHS, ...FRAMEWORK_TREES]), 'stacked'),
     rule(
@@ -173,16 +173,13 @@ export function readOnlyPlatformDefaults(): SbplItem[] {
     comment('files another process handed over with a sandbox extension'),
     rule('allow', 'file-read*', [named('extension', 'com.apple.app-sandbox.read')]),
     rule('allow', ['file-read*', 'file-write*'], [named('extension', 'com.apple.app-sandbox.read-write')]),
-  ];
-}
+  ]);
 
 /** Scratch directories for the ordinary process profile; never for the file-system helper. */
-export function processPlatformDefaults(): SbplItem[] {
-  return [
+export const processPlatformDefaults = constantSection(() => [
     comment('process platform defaults: applications listable, scratch directories writable'),
     rule('allow', ['file-read*', 'file-test-existence'], [subpath('/Applications')]),
     ...['/tmp', '/private/tmp', '/var/tmp', '/private/var/tmp'].map((dir) =>
       rule('allow', ['file-read*', 'file-test-existence', 'file-write*'], [subpath(dir)]),
     ),
-  ];
-}
+  ]);

@@ -1,10 +1,9 @@
 // preferences-policy: read-only user preferences (reference A9). cfprefsd answers from files
 // outside any readable root, so these rules are added only when reads are already full-disk.
-import { comment, globalName, named, rule } from './sbpl-build';
+import { comment, constantSection, globalName, named, rule } from './sbpl-build';
 import type { SbplItem } from './sbpl-types';
 
-export function preferencesPolicy(): SbplItem[] {
-  return [
+export const preferencesPolicy = constantSection(() => [
     comment('read-only user preferences (only with full-disk read)'),
     rule('allow', 'ipc-posix-shm-read*', [named('ipc-posix-name-prefix', 'apple.cfprefs.')]),
     rule(
@@ -14,5 +13,4 @@ export function preferencesPolicy(): SbplItem[] {
       'stacked',
     ),
     rule('allow', 'user-preference-read'),
-  ];
-}
+  ]);

@@ -47,3 +47,20 @@ export const unixSocket = (side: 'local' | 'remote', path?: SbplFilter): SbplFil
   side,
   address: path === undefined ? { type: 'unix-socket' } : { type: 'unix-socket', path },
 });
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/**
+ * A section whose content never varies (base policy, platform defaults): built once, deeply
+ * frozen, and shared, so each plan neither rebuilds it nor (see renderSbpl) re-renders it.
+ */
+export function constantSection(build: () => SbplItem[]): () => readonly SbplItem[] {
+  let items: readonly SbplItem[] | undefined;
+  return () => (items ??= deepFreeze(build()));
+}

@@ -2,13 +2,21 @@
 // content are decided by the planner; this file only decides spelling and whitespace.
 import type { SbplAtom, SbplFilter, SbplItem, SbplPathArg, SbplRule } from './sbpl-types';
 
+// Frozen items belong to constant sections (sbpl-build constantSection): render each once.
+const renderedConstants = new WeakMap<SbplItem, string>();
+
 /** Renders a profile: one item per line (block and stacked rules span several), newline-terminated. */
 export function renderSbpl(items: readonly SbplItem[]): string {
   const lines: string[] = [];
   for (const item of items) {
-    if (item.kind === 'version') lines.push(`(version ${item.value})`);
-    else if (item.kind === 'comment') lines.push(`; ${item.text}`);
-    else lines.push(renderRule(item));
+    const cached = renderedConstants.get(item);
+    if (cached !== undefined) {
+      lines.push(cached);
+      continue;
+    }
+    const text = item.kind === 'version' ? `(version ${item.value})` : item.kind === 'comment' ? `; ${item.text}` : renderRule(item);
+    if (Object.isFrozen(item)) renderedConstants.set(item, text);
+    lines.push(text);
   }
   return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
 }

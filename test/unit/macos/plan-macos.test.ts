@@ -3,7 +3,9 @@ import { parseSbpl } from '../../../lib/platform/macos/sbpl-parse';
 import { explain } from '../../../lib/policy/explain';
 import { resolvePolicy } from '../../../lib/policy/resolve';
 import { planMacos, planSeatbeltProfile } from '../../../lib/platform/macos/plan-macos';
-import { SEATBELT_PLATFORM_DEFAULT_READ_ROOTS } from '../../../lib/platform/macos/platform-defaults';
+import { basePolicy } from '../../../lib/platform/macos/base-policy';
+import { readOnlyPlatformDefaults, SEATBELT_PLATFORM_DEFAULT_READ_ROOTS } from '../../../lib/platform/macos/platform-defaults';
+import type { SbplItem } from '../../../lib/platform/macos/sbpl-types';
 import { evaluateSbpl } from '../../../lib/platform/macos/sbpl-evaluate';
 import { canonicalPath } from '../../../lib/platform/macos/seatbelt-paths';
 import { renderSbpl } from '../../../lib/platform/macos/sbpl-render';
@@ -393,5 +395,17 @@ describe('seatbelt: platform defaults agree with explain() when resolved with th
     expect(verdict.allowed).toBe(true);
     const helper = parseSbpl(plan(resolved, { profileKind: 'file-system-helper' }).profile);
     expect(evaluateSbpl(helper, [], { operation: 'file-write-data', path: '/private/tmp/x', vnodeType: 'REGULAR-FILE' }).allowed).toBe(false);
+  });
+});
+
+describe('seatbelt: constant sections', () => {
+  it('seatbelt: constant sections are built once, deeply frozen, and render the same text every time', () => {
+    expect(basePolicy()).toBe(basePolicy());
+    expect(Object.isFrozen(basePolicy()[1])).toBe(true);
+    const first = renderSbpl(readOnlyPlatformDefaults());
+    expect(renderSbpl(readOnlyPlatformDefaults())).toBe(first);
+    expect(() => {
+      (basePolicy() as SbplItem[]).push({ kind: 'comment', text: 'x' });
+    }).toThrow(TypeError);
   });
 });
