@@ -3,7 +3,7 @@
 // the candidate, not one per entry (policies may hold 10,000 entries).
 
 import { PROTECTED_METADATA_NAMES } from './protected-metadata';
-import { ancestors, isWithin, joinPath, pathDepth, relativeSuffix } from './paths';
+import { ancestors, isWithin, joinPath, parentPath, pathDepth, relativeSuffix } from './paths';
 import type { FileSystemAccessMode, ResolvedEntry } from './types';
 
 /** Conflict order at equal depth: deny beats write beats read. */
@@ -37,9 +37,11 @@ export function buildAccessIndex(entries: readonly ResolvedEntry[], protectedPat
 
 /** The most specific entry covering `path` (a normalised absolute path), or undefined. */
 export function deepestEntry(index: AccessIndex, path: string): ResolvedEntry | undefined {
-  for (const candidate of ancestors(path)) {
+  let candidate: string | undefined = path;
+  while (candidate !== undefined) {
     const hit = index.byPath.get(candidate);
     if (hit !== undefined) return hit;
+    candidate = parentPath(candidate);
   }
   return undefined;
 }

@@ -1,7 +1,7 @@
 // policy/effective-roots: the roots enforcers consume (policy-model §2.4): readable roots,
 // writable roots with their read-only subpaths and protected names, unreadable roots and globs.
 
-import { type AccessIndex, canWrite, type ProtectedPath, resolveAccess } from './access-index';
+import { type AccessIndex, type ProtectedPath, resolveAccess } from './access-index';
 import { normalizeEffective } from './effective-normalize';
 import { defaultReadOnlySubpaths, PROTECTED_METADATA_NAMES } from './protected-metadata';
 import { filesystemRoot, isWithin, joinPath, relativeSuffix } from './paths';
@@ -139,8 +139,11 @@ export function writableRoots(ctx: RootContext): { roots: WritableRoot[]; protec
     // Judged on the entries' own spellings, as explain() judges writes: the normalised root
     // (e.g. /private/v for an entry /v) can fall lexically under an outer write entry and would
     // make a protected name look writable.
+    // `<r>/<name>` is writable only through a write entry exactly there: a write entry above it
+    // is refused by the metadata guard for that very path (access-index.ts), so this equals
+    // canWrite(<r>/<name>) for the root and each raw spelling, without walking ancestors.
     const protectedNames = PROTECTED_METADATA_NAMES.filter(
-      (name) => !raws.some((r) => canWrite(ctx.index, joinPath(r, name))),
+      (name) => ![root, ...raws].some((r) => ctx.index.writableRoots.has(joinPath(r, name))),
     );
     roots.push({ root, readOnlySubpaths: dedup(subpaths), protectedMetadataNames: protectedNames });
   }
@@ -150,4 +153,17 @@ export function writableRoots(ctx: RootContext): { roots: WritableRoot[]; protec
 /** True when `path` lies under one of the roots (used by the legacy bridge). */
 export function isUnderAny(path: string, roots: readonly string[]): boolean {
   return roots.some((root) => isWithin(path, root));
+}
+
+/**
+ * WritableRoot::is_path_writable (Era C): under the root, under none of its read-only subpaths,
+ * and the first component below the root is not one of its protected names. This looks at one
+ * root only; explain() is the whole-policy answer.
+ */
+export function isPathWritableInRoot(root: WritableRoot, path: string): boolean {
+  const suffix = relativeSuffix(path, root.root);
+  if (suffix === undefined) return false;
+  if (root.readOnlySubpaths.some((sub) => isWithin(path, sub))) return false;
+  const first = suffix.split(/[\\/]/)[0]!;
+  return !root.protectedMetadataNames.includes(first);
 }

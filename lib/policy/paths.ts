@@ -24,7 +24,12 @@ export function isAbsolutePath(path: string): boolean {
  * Removes `.` and `..` components, repeated and trailing separators. `..` at the root stays at the
  * root. Relative input is returned normalised but still relative; callers check isAbsolutePath.
  */
+// Already-normal POSIX absolute paths are the common case (every resolved entry, every
+// ancestor): recognising them avoids re-splitting on hot paths such as 10,000-entry policies.
+const NEEDS_POSIX_NORMALISATION = /\/\/|\/\.\.?(?:\/|$)|.\/$/;
+
 export function normalizeAbsolute(path: string): string {
+  if (path.startsWith('/') && !NEEDS_POSIX_NORMALISATION.test(path)) return path;
   if (isWindowsAbsolutePath(path)) {
     const out = win32.normalize(path);
     // win32.normalize keeps a trailing separator; drop it except on a drive or share root.
@@ -62,6 +67,7 @@ export function expandHome(path: string, home: string | undefined): string {
 
 /** Joins a relative suffix onto an absolute base and normalises the result. */
 export function joinPath(base: string, relative: string): string {
+  if (base.startsWith('/')) return normalizeAbsolute(base === '/' ? `/${relative}` : `${base}/${relative}`);
   if (isWindowsAbsolutePath(base)) return normalizeAbsolute(win32.join(base, relative));
   return normalizeAbsolute(posix.join(base, relative));
 }
@@ -83,12 +89,12 @@ export function resolveAgainstBase(path: string, base: string, home: string | un
 }
 
 function separatorOf(path: string): '/' | '\\' {
-  return isWindowsAbsolutePath(path) ? '\\' : '/';
+  return !path.startsWith('/') && isWindowsAbsolutePath(path) ? '\\' : '/';
 }
 
 /** The root of an absolute path: `/`, `C:\` or `\\server\share\`. */
 export function filesystemRoot(path: string): string {
-  if (!isWindowsAbsolutePath(path)) return '/';
+  if (path.startsWith('/') || !isWindowsAbsolutePath(path)) return '/';
   return win32.parse(normalizeAbsolute(path)).root;
 }
 

@@ -64,8 +64,9 @@ function isWriteNarrowing(entry: FileSystemEntry, writeTargets: Set<string>): bo
   return entry.access === 'deny' || !writeTargets.has(targetKey(entry)!);
 }
 
-export function includesPlatformDefaults(fs: FileSystemPolicy): boolean {
-  if (fs.kind !== 'restricted' || hasFullDiskRead(fs)) return false;
+/** `fullDiskRead` may be passed when the caller knows more than the entries say (resolve.ts). */
+export function includesPlatformDefaults(fs: FileSystemPolicy, fullDiskRead = hasFullDiskRead(fs)): boolean {
+  if (fs.kind !== 'restricted' || fullDiskRead) return false;
   return fs.entries.some(
     (e) => e.access !== 'deny' && e.path.type === 'special' && e.path.value.kind === 'minimal',
   );

@@ -55,9 +55,12 @@ export function resolvePolicy(policy: SandboxPolicy, opts: ResolveOptions): Reso
   const { entries, globs } = resolveEntries(fs.entries, { cwd, host, workspaceRoots, warnings });
   const index = buildAccessIndex(entries);
   const ctx: RootContext = { cwd, host, entries, index, warnings, normalized: new Map() };
-  const fullDiskRead = hasFullDiskRead(fs);
-  const fullDiskWrite = hasFullDiskWrite(fs);
-  const includePlatformDefaults = includesPlatformDefaults(fs);
+  // A project_roots subpath that fails validation resolves to a deny of the whole root (fail
+  // closed), which the symbolic predicates cannot see; such a deny narrows full access too.
+  const failClosedDeny = entries.some((entry) => entry.access === 'deny' && entry.origin.kind === 'entry' && entry.origin.entry.access !== 'deny');
+  const fullDiskRead = hasFullDiskRead(fs) && !failClosedDeny;
+  const fullDiskWrite = hasFullDiskWrite(fs) && !failClosedDeny;
+  const includePlatformDefaults = includesPlatformDefaults(fs, fullDiskRead);
   const writable = fullDiskWrite ? { roots: [], protectedPaths: [] } : writableRoots(ctx);
   const platformDefaults = includePlatformDefaults
     ? (opts.platformDefaultReadRoots ?? PLATFORM_DEFAULT_READ_ROOTS_LINUX).filter((p) => host.stat(p)?.kind === 'dir')

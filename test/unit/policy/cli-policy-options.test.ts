@@ -2,6 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { parsePolicyOptions, policyFromOptions } from '../../../lib/cli/policy-options';
 import { builtinPolicy, builtinProfilePolicy } from '../../../lib/policy/builtin';
+import { explain } from '../../../lib/policy/explain';
+import { resolvePolicy } from '../../../lib/policy/resolve';
+import type { SandboxPolicy } from '../../../lib/policy/types';
+import { fakeHost } from './fake-host';
 import { e, restricted } from './entries';
 
 const ctx = { processCwd: '/proc', env: { HOME: '/home/u' } };
@@ -57,12 +61,18 @@ describe('policyFromOptions', () => {
     expect(() => select(['--permission-profile', '{"type":'])).toThrow(/malformed JSON .*\(--permission-profile\)/);
   });
 
-  it('built-in --permissions names resolve without config; others say config profiles are not available', () => {
-    expect(select(['--permissions', ':workspace', '--network']).policy).toEqual(builtinProfilePolicy(':workspace', 'enabled'));
+  it('built-in --permissions names resolve to the built-in profiles; an unknown built-in is a usage error', () => {
+    // Compared by decisions, not entry lists, so the config module may compile the expansion itself.
+    const host = fakeHost({ dirs: ['/proc/.git', '/tmp'] });
+    const decide = (p: SandboxPolicy) => {
+      const r = resolvePolicy(p, { cwd: '/proc', host });
+      return ['/proc/src/a', '/proc/.git/config', '/proc/.codex/c', '/proc/.aws/c', '/tmp/x', '/etc/x'].map((x) => [explain(r, x, 'read').allowed, explain(r, x, 'write').allowed]);
+    };
+    const workspace = select(['--permissions', ':workspace', '--network']).policy;
+    expect(workspace.network).toBe('enabled');
+    expect(decide(workspace)).toEqual(decide(builtinProfilePolicy(':workspace', 'enabled')));
     expect(select(['--permissions', ':danger-full-access', '--no-network']).policy).toEqual({ fileSystem: { kind: 'unrestricted' }, network: 'restricted' });
     expect(() => select(['--permissions', ':bogus'])).toThrow('--permissions refers to unknown built-in profile `:bogus`');
-    expect(() => select(['--permissions', 'dev'])).toThrow(/config profiles, which are not available yet/);
-    expect(() => select(['-c', 'sandbox_mode=read-only'])).toThrow(/config overrides need config profiles/);
   });
 
   it('conflicting options name both flags', () => {

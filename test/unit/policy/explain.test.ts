@@ -151,3 +151,17 @@ describe('explain', () => {
     expect(() => resolvePolicy(restricted([]), { cwd: 'a\0b', host })).toThrow(expect.objectContaining({ code: 'E_POLICY_INVALID' }));
   });
 });
+
+describe('fail-closed project_roots subpaths', () => {
+  it('a bad read subpath next to a root read drops full read, so enforcers see the denied project root', () => {
+    const r = resolvePolicy(restricted([e.root('read'), e.minimal('read'), e.sub('../x', 'read')]), { cwd: '/w', host });
+    expect(r.fullDiskRead).toBe(false);
+    expect(r.includePlatformDefaults).toBe(true);
+    expect(r.readableRoots).toEqual(['/']);
+    expect(r.unreadableRoots).toEqual(['/w']);
+    const w = resolvePolicy(restricted([e.root('write'), e.sub('/abs', 'deny')]), { cwd: '/w', host });
+    expect(w.fullDiskWrite).toBe(false);
+    expect(explain(w, '/w/src', 'write').allowed).toBe(false);
+    expect(explain(w, '/etc/x', 'write').allowed).toBe(true);
+  });
+});

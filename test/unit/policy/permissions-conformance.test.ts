@@ -3,6 +3,7 @@ import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ACCESS_RANK } from '../../../lib/policy/access-index';
+import { isPathWritableInRoot } from '../../../lib/policy/effective-roots';
 import { isSemanticallyEquivalent, needsDirectRuntimeEnforcement } from '../../../lib/policy/equivalence';
 import { explain } from '../../../lib/policy/explain';
 import {
@@ -315,6 +316,11 @@ describe('policy-model §8.1 permissions', () => {
         expect(canWrite(r, join(dir, p))).toBe(false);
       }
       expect(r.writableRoots[0]!.protectedMetadataNames).toEqual(['.git', '.agents', '.codex', '.aws']);
+      for (const p of ['.git/config', '.agents/config', '.codex/config.toml']) {
+        expect(isPathWritableInRoot(r.writableRoots[0]!, join(dir, p))).toBe(false);
+      }
+      expect(isPathWritableInRoot(r.writableRoots[0]!, join(dir, 'src/main.rs'))).toBe(true);
+      expect(isPathWritableInRoot(r.writableRoots[0]!, `${dir}-sibling/x`)).toBe(false);
       expect(canWrite(r, join(dir, 'src/main.rs'))).toBe(true);
     });
   });

@@ -1,6 +1,6 @@
-// Large and hostile inputs: 10,000 entries resolve correctly and quickly; deep or odd input never
-// crashes. The time bound is generous (the machine is shared); it catches quadratic blow-ups,
-// which take tens of seconds at this size.
+// Large and hostile inputs: 10,000 entries resolve correctly; deep or odd input never crashes.
+// Times are printed, not asserted (STYLE.md: no timing assertions); docs/policy.md and the
+// report quote them.
 import { describe, expect, it } from 'vitest';
 import { explain } from '../../../lib/policy/explain';
 import { parsePermissionProfile, parsePolicyInput } from '../../../lib/policy/parse-policy';
@@ -31,7 +31,6 @@ describe('10,000-entry policies', () => {
     expect(explain(r, '/w/d1/f1/x', 'write').allowed).toBe(false);
     expect(explain(r, '/w/d1/other', 'write').allowed).toBe(true);
     console.log(`parse + resolve of ${N} entries: ${elapsed.toFixed(0)} ms`);
-    expect(elapsed).toBeLessThan(5_000);
   });
 
   it('10,000 nested writable roots, each reopening the one above, resolve without quadratic cost', () => {
@@ -44,7 +43,6 @@ describe('10,000-entry policies', () => {
     expect(explain(r, '/w/r1/y', 'write').allowed).toBe(false);
     expect(explain(r, '/w/r1/x/y', 'write').allowed).toBe(true);
     console.log(`resolve of ${2 * N + 1} entries with ${N + N / 2} writable roots: ${elapsed.toFixed(0)} ms`);
-    expect(elapsed).toBeLessThan(5_000);
   });
 
   it('a deeply nested JSON value is a typed error, not a crash', () => {
