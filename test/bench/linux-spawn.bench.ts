@@ -1,0 +1,92 @@
+// Spawn-to-exit latency of `true` from a warm Node process, per Linux backend, against bare
+// spawn and a raw bwrap with the same mounts. vitest prints its own table; afterAll prints the
+// median, p95 and the ratios the project tracks (bubblewrap backend vs raw bwrap <= 1.25x,
+// Landlock vs bare spawn <= 1.6x). Run with `npm run bench`; never part of `npm test`.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, bench, describe } from 'vitest';
+
+import type { BackendName } from '../../lib/platform/common/types';
+import type { LinuxPlan } from '../../lib/platform/linux/plan';
+import { probeCapabilities } from '../../lib/platform/linux/probe';
+import { planSandbox } from '../../lib/platform/plan-sandbox';
+import { spawnSandboxed } from '../../lib/spawn/spawn-sandboxed';
+
+const TRUE = '/bin/true';
+const caps = process.platform === 'linux' ? probeCapabilities() : null;
+const workspace = mkdtempSync(join(tmpdir(), 'csbx-bench-'));
+const rootRead = { path: { type: 'special', value: { kind: 'root' } }, access: 'read' };
+const readOnly = { type: 'managed', file_system: { type: 'restricted', entries: [rootRead] }, network: 'restricted' };
+const workspaceWrite = {
+  type: 'managed',
+  file_system: { type: 'restricted', entries: [rootRead, { path: { type: 'path', path: workspace }, access: 'write' }] },
+  network: 'restricted',
+};
+const networkOnly = { type: 'managed', file_system: { type: 'unrestricted' }, network: 'restricted' };
+
+const samples: Record<string, number[]> = {};
+
+function waitExit(child: ReturnType<typeof spawn>): Promise<void> {
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`exit ${code}`))));
+  });
+}
+
+async function timed(name: string, run: () => ReturnType<typeof spawn>): Promise<void> {
+  const start = performance.now();
+  await waitExit(run());
+  (samples[name] ??= []).push(performance.now() - start);
+}
+
+function rawBwrapArgv(): string[] {
+  // The bubblewrap backend's own argv with the helper stage cut out: the same mounts and
+  // namespaces, `true` run directly. Host mount targets are kept out by the read-only policy.
+  const plan = planSandbox(readOnly, { platform: 'linux', cwd: workspace, capabilities: caps!, backend: 'bwrap', command: [TRUE] }) as LinuxPlan;
+  const sep = plan.argv.indexOf('--');
+  return [...plan.argv.slice(0, sep), '--', TRUE];
+}
+
+function sandboxed(policy: unknown, backend: BackendName): () => ReturnType<typeof spawn> {
+  return () => spawnSandboxed([TRUE], { permissionProfile: policy, backend, cwd: workspace, stdio: 'ignore', capabilities: caps! });
+}
+
+const opts = { time: 3000, warmupTime: 300 };
+
+describe.runIf(caps !== null && caps.helperPath !== null)('spawn-to-exit of true', () => {
+  const raw = caps?.bwrap ? rawBwrapArgv() : [];
+  bench('bare spawn', () => timed('bare spawn', () => spawn(TRUE, [], { stdio: 'ignore' })), opts);
+  if (caps?.bwrap) {
+    bench('raw bwrap, same mounts', () => timed('raw bwrap', () => spawn(raw[0], raw.slice(1), { stdio: 'ignore' })), opts);
+    bench('bubblewrap backend (read-only)', () => timed('bwrap backend', sandboxed(readOnly, 'bwrap')), opts);
+    bench('bubblewrap backend (workspace-write, masks)', () => timed('bwrap backend, workspace', sandboxed(workspaceWrite, 'bwrap')), opts);
+  }
+  if (caps?.landlock.status === 'available') bench('Landlock backend (read-only)', () => timed('landlock backend', sandboxed(readOnly, 'landlock')), opts);
+  bench('seccomp only (network restricted)', () => timed('seccomp only', sandboxed(networkOnly, 'seccomp')), opts);
+});
+
+function quantile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * (sorted.length - 1)))];
+}
+
+afterAll(() => {
+  rmSync(workspace, { recursive: true, force: true });
+  const rows = Object.entries(samples).map(([name, values]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    return { name, n: sorted.length, median: quantile(sorted, 0.5), p95: quantile(sorted, 0.95) };
+  });
+  const median = (name: string): number | undefined => rows.find((r) => r.name === name)?.median;
+  const lines = ['', 'variant                         n   median ms   p95 ms'];
+  for (const r of rows) lines.push(`${r.name.padEnd(30)} ${String(r.n).padStart(4)} ${r.median.toFixed(2).padStart(10)} ${r.p95.toFixed(2).padStart(8)}`);
+  const ratio = (a: string, b: string): string => {
+    const x = median(a);
+    const y = median(b);
+    return x === undefined || y === undefined ? 'n/a' : `${(x / y).toFixed(2)}x`;
+  };
+  lines.push(`bubblewrap backend / raw bwrap (target <= 1.25x): ${ratio('bwrap backend', 'raw bwrap')}`);
+  lines.push(`Landlock backend / bare spawn (target <= 1.6x): ${ratio('landlock backend', 'bare spawn')}`);
+  lines.push(`seccomp only / bare spawn: ${ratio('seccomp only', 'bare spawn')}`);
+  process.stderr.write(`${lines.join('\n')}\n`);
+});
