@@ -55,13 +55,21 @@ describe('native loader', () => {
       const e = caught(() => loadAddonFrom(root)) as { code: string; message: string; details: { reason: string; path: string } };
       expect(e.code).toBe('E_BACKEND_UNAVAILABLE');
       expect(e.message).toContain(`native addon ${file} failed to load`);
-      expect(e.message).toMatch(/invalid ELF header|file too short/);
+      let real = '';
+      try {
+        process.dlopen({ exports: {} }, file);
+      } catch (error) {
+        real = (error as Error).message.split('\n')[0].trim();
+      }
+      expect(real).not.toBe('');
+      expect(e.message).toContain(real);
       expect(e.message.split('\n')).toHaveLength(1);
       expect(e.details).toMatchObject({ reason: 'failed-to-load', path: file });
     });
   });
 
-  it('the helper is looked up beside the addon, and a missing helper is named', async () => {
+  // Windows has no execute bit to take away.
+  it.runIf(process.platform !== 'win32')('the helper is looked up beside the addon, and a missing helper is named', async () => {
     await withTempDir((root) => {
       const dir = join(root, 'build', 'Release');
       mkdirSync(dir, { recursive: true });
@@ -78,7 +86,7 @@ describe('native loader', () => {
     });
   });
 
-  it('a prebuild in prebuilds/<platform>-<arch> (named as prebuildify names it) is found with its helper when there is no local build', async () => {
+  it.runIf(process.platform === 'linux')('a prebuild in prebuilds/<platform>-<arch> (named as prebuildify names it) is found with its helper when there is no local build', async () => {
     const realAddon = loadAddon();
     await withTempDir((root) => {
       const dir = join(root, 'prebuilds', TUPLE);
@@ -93,7 +101,7 @@ describe('native loader', () => {
     });
   });
 
-  it('loadAddon and helperPath resolve this checkout once and cache the answer', async () => {
+  it.runIf(process.platform === 'linux')('loadAddon and helperPath resolve this checkout once and cache the answer', async () => {
     expect(loadAddon()).toBe(loadAddon());
     // A local build wins over prebuilds; either way the helper sits beside the addon.
     expect(addonPath()).toMatch(/\/(build\/Release|prebuilds\/[^/]+)\/[^/]+\.node$/);
