@@ -92,6 +92,8 @@ describe.runIf(process.platform !== 'win32')('probe: bwrap discovery on PATH (re
       expect(findBwrapOnPath(`bin:${outside}`, cwd)).toBeNull();
       // Relative entries resolve against cwd.
       expect(findBwrapOnPath('../system', cwd)).toBe(system);
+      // From `/` every candidate lies inside the workspace, as in the reference: no bwrap.
+      expect(findBwrapOnPath(join(root, 'system'), '/')).toBeNull();
     });
   });
 
