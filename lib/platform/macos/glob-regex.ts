@@ -166,6 +166,8 @@ export function splitStaticPrefix(pattern: string): { prefix: string; rest: stri
 /**
  * The ancestors of a pattern as patterns, innermost last, excluding `/`: every cut at a `/`
  * separator. A cut inside a brace group closes the group, so `/w/{a,b/c}` yields `/w/{a,b}`.
+ * A cut that ends in a `**` component is left out: it would name every directory below, and the
+ * reference keeps unrelated directories there removable (A13.14's control `mv`).
  */
 export function globAncestors(pattern: string): string[] {
   const out: string[] = [];
@@ -175,7 +177,7 @@ export function globAncestors(pattern: string): string[] {
     if (c === '\\') i++;
     else if (c === '{') depth++;
     else if (c === '}' && depth > 0) depth--;
-    else if (c === '/' && i > 0) out.push(pattern.slice(0, i) + '}'.repeat(depth));
+    else if (c === '/' && i > 0 && !pattern.slice(0, i).endsWith('/**')) out.push(pattern.slice(0, i) + '}'.repeat(depth));
   }
   return out;
 }

@@ -71,6 +71,7 @@ describe('glob to SBPL regex (A7)', () => {
   it('glob: ancestors are every cut at a separator, with partial brace groups closed', () => {
     expect(globAncestors('/w/.github/workflow?/*.yml')).toEqual(['/w', '/w/.github', '/w/.github/workflow?']);
     expect(globAncestors('/w/{a,b/c}/x')).toEqual(['/w', '/w/{a,b}', '/w/{a,b/c}']);
+    expect(globAncestors('/u/**/.github/workflows/ci.yml')).toEqual(['/u', '/u/**/.github', '/u/**/.github/workflows']);
     expect(globToExactRegex('/w/{a,b}')).toEqual({ kind: 'regex', source: '^/w/(a|b)$' });
     expect(globToExactRegex('/w/.github')).toEqual({ kind: 'regex', source: '^/w/\\.github$' });
   });

@@ -283,7 +283,8 @@ describe('seatbelt: deny globs (A7)', () => {
       expect(p.profile).toContain(`(deny file-read* (regex #"${r}"))`);
       expect(p.profile).toContain(`(deny file-write* (regex #"${r}"))`);
     }
-    for (const a of ['^/tmp/repo$', '^/private/tmp/repo$', '^/tmp/repo/.*$']) {
+    expect(p.profile).not.toContain('(regex #"^/tmp/repo/.*$")');
+    for (const a of ['^/tmp/repo$', '^/private/tmp/repo$']) {
       expect(p.profile).toContain(`(deny file-write-unlink (require-all (vnode-type DIRECTORY) (regex #"${a}")))`);
     }
     const firstDeny = p.profile.indexOf('(deny file-read* (regex');
@@ -407,5 +408,42 @@ describe('seatbelt: constant sections', () => {
     expect(() => {
       (basePolicy() as SbplItem[]).push({ kind: 'comment', text: 'x' });
     }).toThrow(TypeError);
+  });
+});
+
+describe('seatbelt: protected paths cannot be moved away by renaming an ancestor (A13.14)', () => {
+  const w = '/Users/dev/w';
+  const unlinkDir = (items: SbplItem[], params: [string, string][], path: string): boolean =>
+    evaluateSbpl(items, params, { operation: 'file-write-unlink', path, vnodeType: 'DIRECTORY' }).allowed;
+
+  it.each([
+    ['a deny glob with ?', `${w}/.github/workflow?/*.yml`],
+    ['a deny glob with braces', `${w}/.github/{workflows,actions}/ci.yml`],
+    ['a deny glob with an escape', `${w}/.github/work\\flows/ci.yml`],
+    ['a deny glob with *', `${w}/.github/*/ci.yml`],
+    ['a deny glob rooted above the workspace', '/Users/dev/**/.github/workflows/ci.yml'],
+  ])('seatbelt: %s guards the workspace, .github and .github/workflows', (_what, glob) => {
+    const p = plan(resolvedFixture({ readableRoots: [w], writableRoots: [root(w)], unreadableGlobs: [glob] }));
+    const items = parseSbpl(p.profile);
+    for (const dir of [w, `${w}/.github`, `${w}/.github/workflows`]) expect(unlinkDir(items, p.params, dir), dir).toBe(false);
+    expect(unlinkDir(items, p.params, `${w}/unrelated`)).toBe(true);
+    const lastAllowWrite = p.profile.lastIndexOf('(allow file-write*');
+    expect(p.profile.indexOf('(deny file-write-unlink (require-all (vnode-type DIRECTORY) (regex')).toBeGreaterThan(lastAllowWrite);
+  });
+
+  it.each([
+    ['a deny entry', 'deny'],
+    ['a read entry', 'read'],
+  ])('seatbelt: %s deep in the workspace guards its ancestors but not unrelated directories', () => {
+    const p = plan(
+      resolvedFixture({
+        readableRoots: [w],
+        writableRoots: [root(w, [`${w}/.github/workflows/ci.yml`])],
+      }),
+    );
+    const items = parseSbpl(p.profile);
+    for (const dir of [w, `${w}/.github`, `${w}/.github/workflows`]) expect(unlinkDir(items, p.params, dir), dir).toBe(false);
+    expect(unlinkDir(items, p.params, `${w}/src`)).toBe(true);
+    expect(evaluateSbpl(items, p.params, { operation: 'file-write-unlink', path: `${w}/.github/x.txt`, vnodeType: 'REGULAR-FILE' }).allowed).toBe(true);
   });
 });
