@@ -96,3 +96,24 @@ export { exportConfigLock, verifyConfigLock } from './config/config-lock';
 export type { ExportConfigLockOptions, VerifyConfigLockOptions } from './config/config-lock';
 export { editConfigFile, applyConfigEdits } from './config/config-edit';
 export type { ConfigEdit, ConfigWriter, EditConfigFileOptions } from './config/config-edit';
+
+// Windows planning (lib/platform/windows): pure, runs on any host; the native runner and setup
+// executables apply the rendered requests on Windows.
+export { planWindows, windowsPlatformDefaultReadRoots, SANDBOX_ACCOUNTS, WINDOWS_SETUP_VERSION } from './platform/windows/plan-windows';
+export type { PlanWindowsOptions } from './platform/windows/plan-windows';
+export type {
+  WindowsPlan,
+  WindowsTokenPlan,
+  WindowsElevatedPlan,
+  AclOp,
+  AceOp,
+  ChildrenAceOp,
+  NulDeviceOp,
+  TokenSpec,
+  LaunchSpec,
+  CapabilityRoot,
+} from './platform/windows/plan-types';
+export type { WindowsHostView } from './platform/windows/host';
+export { lexicalWindowsHost } from './platform/windows/host';
+export { buildWindowsCommandLine, quoteWindowsArg, MAX_COMMAND_LINE_CHARS } from './platform/windows/command-line';
+export { normalizeWindowsPath, isWindowsAbsolute } from './platform/windows/paths';
