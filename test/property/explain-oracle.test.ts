@@ -45,15 +45,35 @@ const entry: fc.Arbitrary<FileSystemEntry> = fc.oneof(
   },
 );
 const policyArb = fc.array(entry, { minLength: 0, maxLength: 8 }).map((entries): SandboxPolicy => ({ fileSystem: { kind: 'restricted', entries }, network: 'restricted' }));
-/** Directories that exist on the fake host, so existing metadata directories are exercised too. */
-const existing = fc.array(absPath, { maxLength: 4 });
+/**
+ * What exists on the fake host: some directories (so existing metadata directories are exercised)
+ * and maybe one `.git` pointer file whose gitdir target is protected wherever it lies.
+ */
+interface Tree {
+  dirs: string[];
+  files: Record<string, string>;
+}
+const existing: fc.Arbitrary<Tree> = fc
+  .tuple(fc.array(absPath, { maxLength: 4 }), fc.option(fc.tuple(absPath, absPath)))
+  .map(([dirs, pointer]) => {
+    const files: Record<string, string> = {};
+    if (pointer !== null) {
+      const gitFile = `${pointer[0]}/.git`;
+      const clash = [...dirs, pointer[1]].some((d) => under(d, gitFile));
+      if (!clash) {
+        files[gitFile] = `gitdir: ${pointer[1]}\n`;
+        dirs = [...dirs, pointer[1]];
+      }
+    }
+    return { dirs, files };
+  });
 const probes = fc.array(
   fc.oneof(absPath, fc.tuple(absPath, fc.constantFrom('f', '.git/config')).map(([d, f]) => `${d}/${f}`), fc.constantFrom('/', '/etc/passwd')),
   { minLength: 1, maxLength: 12 },
 );
 
-function resolveOn(policy: SandboxPolicy, dirs: string[]): ResolvedPolicy {
-  return resolvePolicy(policy, { cwd: CWD, host: fakeHost({ dirs: [CWD, ...dirs] }) });
+function resolveOn(policy: SandboxPolicy, tree: Tree): ResolvedPolicy {
+  return resolvePolicy(policy, { cwd: CWD, host: fakeHost({ dirs: [CWD, ...tree.dirs], files: tree.files }) });
 }
 
 /** Readable from the effective roots: the deepest readable or unreadable root decides. */
@@ -72,14 +92,15 @@ function readableFromRoots(r: ResolvedPolicy, p: string): boolean {
 
 /**
  * Writable from the effective roots: under some writable root, and every read-only subpath or
- * protected name of every covering root that contains the path is reopened by a writable root at
- * or below it.
+ * protected name that contains the path is reopened by a covering writable root at or below it.
+ * Blockers of every root count, not only of covering ones: a gitdir target is a read-only
+ * subpath of its root but may lie outside it.
  */
 function writableFromRoots(r: ResolvedPolicy, p: string): boolean {
   if (r.fullDiskWrite) return true;
   const covering = r.writableRoots.filter((w) => under(p, w.root));
   if (covering.length === 0) return false;
-  for (const w of covering) {
+  for (const w of r.writableRoots) {
     const blockers = [...w.readOnlySubpaths, ...w.protectedMetadataNames.map((n) => `${w.root === '/' ? '' : w.root}/${n}`)];
     for (const s of blockers) {
       if (under(p, s) && !covering.some((w2) => under(w2.root, s))) return false;
@@ -103,8 +124,8 @@ function bruteForceAccess(r: ResolvedPolicy, p: string): FileSystemAccessMode {
 describe('explain properties (fast-check)', () => {
   it('agrees with the effective roots for reads and writes (no symlinks)', () => {
     fc.assert(
-      fc.property(policyArb, existing, probes, (policy, dirs, ps) => {
-        const r = resolveOn(policy, dirs);
+      fc.property(policyArb, existing, probes, (policy, tree, ps) => {
+        const r = resolveOn(policy, tree);
         for (const p of ps) {
           expect(explain(r, p, 'read').allowed, `read ${p}`).toBe(readableFromRoots(r, p));
           expect(explain(r, p, 'write').allowed, `write ${p}`).toBe(writableFromRoots(r, p));
@@ -117,7 +138,7 @@ describe('explain properties (fast-check)', () => {
   it('the most specific entry decides; at equal depth deny > write > read', () => {
     fc.assert(
       fc.property(policyArb, probes, (policy, ps) => {
-        const r = resolveOn(policy, []);
+        const r = resolveOn(policy, { dirs: [], files: {} });
         for (const p of ps) expect(explain(r, p, 'read').effective, p).toBe(bruteForceAccess(r, p));
       }),
       params,
@@ -126,13 +147,13 @@ describe('explain properties (fast-check)', () => {
 
   it('entry order never changes a decision', () => {
     fc.assert(
-      fc.property(policyArb, existing, probes, fc.integer(), (policy, dirs, ps, shift) => {
+      fc.property(policyArb, existing, probes, fc.integer(), (policy, tree, ps, shift) => {
         const fs = policy.fileSystem as Extract<SandboxPolicy['fileSystem'], { kind: 'restricted' }>;
         const n = fs.entries.length;
         const k = n === 0 ? 0 : Math.abs(shift) % n;
         const rotated: SandboxPolicy = { ...policy, fileSystem: { ...fs, entries: [...fs.entries.slice(k), ...fs.entries.slice(0, k)].reverse() } };
-        const a = resolveOn(policy, dirs);
-        const b = resolveOn(rotated, dirs);
+        const a = resolveOn(policy, tree);
+        const b = resolveOn(rotated, tree);
         for (const p of ps) {
           for (const acc of ['read', 'write'] as const) {
             const da = explain(a, p, acc);
@@ -147,10 +168,10 @@ describe('explain properties (fast-check)', () => {
 
   it('a write at or under <writable root>/<protected name> is allowed only through a write entry at or below it', () => {
     fc.assert(
-      fc.property(policyArb, existing, absPath, fc.constantFrom(...PROTECTED_METADATA_NAMES), relPath, (policy, dirs, root, name, tail) => {
+      fc.property(policyArb, existing, absPath, fc.constantFrom(...PROTECTED_METADATA_NAMES), relPath, (policy, tree, root, name, tail) => {
         const fs = policy.fileSystem as Extract<SandboxPolicy['fileSystem'], { kind: 'restricted' }>;
         const withRoot: SandboxPolicy = { ...policy, fileSystem: { ...fs, entries: [...fs.entries, { path: { type: 'path', path: root }, access: 'write' }] } };
-        const r = resolveOn(withRoot, dirs);
+        const r = resolveOn(withRoot, tree);
         if (r.fullDiskWrite) return;
         const metadata = `${root}/${name}`;
         const p = tail === '' ? metadata : `${metadata}/${tail}`;
@@ -173,8 +194,8 @@ describe('explain properties (fast-check)', () => {
       }).map((w): LegacySandboxPolicy => ({ type: 'workspace-write', readOnlyAccess: { type: 'full-access' }, ...w })),
     );
     fc.assert(
-      fc.property(fc.oneof(legacyArb.map((l) => ({ legacy: l })), policyArb.map((p) => ({ policy: p }))), existing, probes, (input, dirs, ps) => {
-        const host = fakeHost({ dirs: [CWD, '/tmp', '/x', ...dirs], env: { TMPDIR: '/tmp/t' } });
+      fc.property(fc.oneof(legacyArb.map((l) => ({ legacy: l })), policyArb.map((p) => ({ policy: p }))), existing, probes, (input, tree, ps) => {
+        const host = fakeHost({ dirs: [CWD, '/tmp', '/x', ...tree.dirs], files: tree.files, env: { TMPDIR: '/tmp/t' } });
         const policy = 'legacy' in input ? fromLegacySandboxPolicy(input.legacy, CWD, host) : input.policy;
         if (needsDirectRuntimeEnforcement(policy, CWD, host)) return;
         const projected = legacyRuntimeFileSystemPolicy(toLegacySandboxPolicy(policy, CWD, host), CWD, host);
