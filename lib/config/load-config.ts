@@ -52,9 +52,12 @@ export interface SourcedValue {
 export interface EffectiveConfig {
   cwd: string;
   codexHome: string;
-  /** The effective sandbox policy (split form). */
+  /**
+   * The effective sandbox policy (split form). `project_roots` entries stay symbolic (cwd); entries
+   * for extra workspace roots are already materialized, so planners need only cwd.
+   */
   policy: SandboxPolicy;
-  /** Project roots that `project_roots` entries expand to; cwd first. */
+  /** Project roots: cwd first, then the profile's extra `workspace_roots` (informational). */
   workspaceRoots: string[];
   /** Which layer and key (or flag, or default) decided the policy. */
   source: PolicySource;

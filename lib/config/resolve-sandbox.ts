@@ -14,6 +14,7 @@ import type { PathContext } from './path-fields';
 import { compileProfile, type ProfileSource, type WorkspaceFlags } from './permissions-compile';
 import { debugName, invalidValueError, type Requirements, type RequirementSandboxMode } from './requirements';
 import { isTable, type TomlTable } from './toml-source';
+import { materializeExtraRoots } from './workspace-roots';
 
 /** Which input decided the policy. */
 export interface PolicySource {
@@ -180,7 +181,7 @@ function build(selection: Selection, input: ResolveSandboxInput): Candidate {
     selectedBy,
   });
   return {
-    policy: compiled.policy,
+    policy: materializeExtraRoots(compiled.policy, compiled.workspaceRoots),
     workspaceRoots: [input.cwd, ...compiled.workspaceRoots],
     warnings: compiled.warnings,
     unenforceable: compiled.unenforceable.map((u) => ({ ...u, source: selection.name })),

@@ -8,7 +8,8 @@ import { planSandbox, type SandboxPlan } from '../../platform/plan-sandbox';
 import { probeProcMount } from '../../spawn/proc-preflight';
 import { UsageError } from '../../errors';
 import type { CommandContext } from '../command';
-import { parsePolicyOptions, policyFromOptions } from '../policy-options';
+import { parsePolicyOptions, resolveOptionsPolicy } from '../policy-options';
+import { effectiveConfigJson } from './config';
 
 const PLATFORMS: readonly Platform[] = ['linux', 'macos', 'windows'];
 export const PLAN_USAGE = 'usage: codex-sandbox plan [policy options] [--platform linux|macos|windows] [--json] [-- CMD...]';
@@ -81,7 +82,7 @@ export function planCommand(argv: string[], ctx: CommandContext): number {
     }
     platform = value as Platform;
   }
-  const { policy, cwd } = policyFromOptions(options, { processCwd: ctx.processCwd, env: ctx.env });
+  const { policy, cwd, config } = resolveOptionsPolicy(options, { processCwd: ctx.processCwd, env: ctx.env });
   let capabilities: Capabilities | undefined;
   let assumed = false;
   let mountProc: boolean | undefined;
@@ -102,7 +103,12 @@ export function planCommand(argv: string[], ctx: CommandContext): number {
     // The Windows planner reads USERPROFILE, TEMP and proxies from the child's environment.
     ...(platform === 'windows' ? { env: definedEnv(ctx.env) } : {}),
   });
-  if (ctx.json) ctx.stdout(`${JSON.stringify({ ...(toSnakeCase(plan) as Record<string, unknown>), capabilities_assumed: assumed })}\n`);
-  else ctx.stdout(renderText(plan, assumed));
+  if (ctx.json) {
+    // Which config layers (and which key or flag) produced the policy: see `config show --json`.
+    const { policy_source, layers } = effectiveConfigJson(config);
+    ctx.stdout(`${JSON.stringify({ ...(toSnakeCase(plan) as Record<string, unknown>), capabilities_assumed: assumed, policy_source, config_layers: layers })}\n`);
+  } else {
+    ctx.stdout(renderText(plan, assumed));
+  }
   return 0;
 }

@@ -237,3 +237,36 @@ describe('[permissions] schema: strict, located errors', () => {
     expect(policy.fileSystem).toEqual({ kind: 'restricted', globScanMaxDepth: 2, entries: [{ path: sp('project_roots', 'docs'), access: 'read' }] });
   });
 });
+
+describe('workspace_roots materialization', () => {
+  it('each project-roots entry is followed by one concrete entry per extra root (by entry, then root)', async () => {
+    const { materializeExtraRoots } = await import('../../../lib/config/workspace-roots');
+    const policy = {
+      fileSystem: {
+        kind: 'restricted' as const,
+        entries: [
+          { path: sp('root'), access: 'read' as const },
+          { path: sp('project_roots'), access: 'write' as const },
+          { path: { type: 'glob_pattern' as const, pattern: 'codex-project-roots://**/*.env' }, access: 'deny' as const },
+          { path: sp('project_roots', '.git'), access: 'read' as const, missingPathBehavior: 'skip' as const },
+        ],
+      },
+      network: 'restricted' as const,
+    };
+    expect(materializeExtraRoots(policy as never, ['/a', '/b']).fileSystem).toEqual({
+      kind: 'restricted',
+      entries: [
+        { path: sp('root'), access: 'read' },
+        { path: sp('project_roots'), access: 'write' },
+        { path: { type: 'path', path: '/a' }, access: 'write' },
+        { path: { type: 'path', path: '/b' }, access: 'write' },
+        { path: { type: 'glob_pattern', pattern: 'codex-project-roots://**/*.env' }, access: 'deny' },
+        { path: { type: 'glob_pattern', pattern: '/a/**/*.env' }, access: 'deny' },
+        { path: { type: 'glob_pattern', pattern: '/b/**/*.env' }, access: 'deny' },
+        { path: sp('project_roots', '.git'), access: 'read', missingPathBehavior: 'skip' },
+        { path: { type: 'path', path: '/a/.git' }, access: 'read', missingPathBehavior: 'skip' },
+        { path: { type: 'path', path: '/b/.git' }, access: 'read', missingPathBehavior: 'skip' },
+      ],
+    });
+  });
+});

@@ -1,0 +1,80 @@
+// policyFromOptions takes its policy from loadConfig: -c, --codex-home and named --permissions work,
+// and --sandbox / --permissions / --permission-profile stay subject to requirements.
+import { describe, expect, it } from 'vitest';
+import { parsePolicyOptions, policyFromOptions, resolveOptionsPolicy } from '../../../lib/cli/policy-options';
+import { isSandboxError } from '../../../lib/errors';
+import { fakeReader, type FakeTree } from './fake-reader';
+
+const REQ = '/etc/codex/requirements.toml';
+
+function select(argv: string[], tree: FakeTree = {}) {
+  const ctx = {
+    processCwd: '/work/repo',
+    env: { HOME: '/home/u' },
+    config: { reader: fakeReader({ dirs: ['/work/repo'], ...tree }), hostname: 'h', platform: 'linux' as const },
+  };
+  return resolveOptionsPolicy(parsePolicyOptions(argv).options, ctx);
+}
+
+function codeOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (err) {
+    if (isSandboxError(err)) return `${err.code}: ${err.message}`;
+    throw err;
+  }
+  throw new Error('expected an error');
+}
+
+const rootRead = { path: { type: 'special', value: { kind: 'root' } }, access: 'read' };
+
+describe('policyFromOptions with config', () => {
+  it('-c sets the mode through a session-flags layer', () => {
+    const r = select(['-c', 'sandbox_mode=workspace-write']);
+    expect(r.origin).toBe('sandbox_mode = workspace-write in session-flags');
+    expect(r.policy.fileSystem.kind).toBe('restricted');
+    expect(JSON.stringify(r.policy)).toContain('"project_roots"}},"access":"write"');
+  });
+
+  it('--codex-home points at the user config, and --permissions NAME selects its profile', () => {
+    const tree = { files: { '/cfg/config.toml': '[permissions.dev.filesystem]\n":root" = "read"\n"/data" = "write"\n' } };
+    const r = select(['--codex-home', '/cfg', '--permissions', 'dev'], tree);
+    expect(r.origin).toBe('--permissions dev');
+    expect(r.policy.fileSystem).toEqual({ kind: 'restricted', entries: [{ path: { type: 'path', path: '/data' }, access: 'write' }, rootRead] });
+    expect(r.config.layers.map((l) => l.name)).toContain('user (/cfg/config.toml)');
+  });
+
+  it('the configured default applies with no policy option; --network overrides only the network', () => {
+    const tree = { files: { '/home/u/.codex/config.toml': 'sandbox_mode = "read-only"\n' } };
+    const r = select(['--network'], tree);
+    expect(r.origin).toBe('sandbox_mode = read-only in user (/home/u/.codex/config.toml)');
+    expect(r.policy).toEqual({ fileSystem: { kind: 'restricted', entries: [rootRead] }, network: 'enabled' });
+  });
+
+  it('--writable-root adds to the configured writable roots', () => {
+    const tree = { files: { '/home/u/.codex/config.toml': '[sandbox_workspace_write]\nwritable_roots = ["/srv/a"]\n' } };
+    const text = JSON.stringify(select(['--sandbox', 'workspace-write', '--writable-root', 'b'], tree).policy);
+    expect(text.indexOf('"/srv/a"')).toBeGreaterThan(-1);
+    expect(text.indexOf('"/work/repo/b"')).toBeGreaterThan(text.indexOf('"/srv/a"'));
+  });
+
+  it('requirements constrain --sandbox and --permission-profile: both fall back to read-only', () => {
+    const tree = { files: { [REQ]: 'allowed_sandbox_modes = ["read-only"]\n' } };
+    const r = select(['--sandbox', 'danger-full-access'], tree);
+    expect(r.policy).toEqual({ fileSystem: { kind: 'restricted', entries: [rootRead] }, network: 'restricted' });
+    expect(r.origin).toBe('sandbox_mode = read-only in requirements (managed); requirements replaced danger-full-access');
+    const p = select(['--permission-profile', '{"type":"disabled"}'], tree);
+    expect(p.policy.fileSystem).toEqual({ kind: 'restricted', entries: [rootRead] });
+    expect(p.config.warnings[0]).toMatch(/^Configured value for `permission_profile` is disallowed by requirements; falling back from `--permission-profile`/);
+  });
+
+  it('an unenforceable setting refuses with E_UNSUPPORTED_POLICY', () => {
+    const tree = { files: { [REQ]: '[experimental_network]\nenabled = true\n' } };
+    expect(codeOf(() => select([], tree))).toMatch(/^E_UNSUPPORTED_POLICY: cannot enforce experimental_network \(set by \/etc\/codex\/requirements\.toml\)/);
+  });
+
+  it('policyFromOptions keeps its shape: policy, cwd, origin', () => {
+    const ctx = { processCwd: '/work/repo', env: { HOME: '/home/u' }, config: { reader: fakeReader({ dirs: ['/work/repo'] }), platform: 'linux' as const } };
+    expect(Object.keys(policyFromOptions(parsePolicyOptions([]).options, ctx)).sort()).toEqual(['cwd', 'origin', 'policy']);
+  });
+});
