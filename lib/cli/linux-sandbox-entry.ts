@@ -30,7 +30,7 @@ const VALUE_FLAGS = new Set([
   '--managed-network',
   '--proxy-route-spec',
 ]);
-const BOOL_FLAGS = new Set(['--no-proc', '--use-legacy-landlock', '--apply-seccomp-then-exec', '--allow-network-for-proxy', '--inherit-pid-namespace']);
+const BOOL_FLAGS = new Set(['--no-proc', '--use-legacy-landlock', '--apply-seccomp-then-exec', '--allow-network-for-proxy']);
 
 export interface LinuxSandboxArgs {
   values: Map<string, string>;
@@ -140,7 +140,12 @@ export function linuxSandboxBackend(args: LinuxSandboxArgs, policy: SandboxPolic
   }
   const legacy = args.flags.has('--use-legacy-landlock');
   if (legacy && args.flags.has('--apply-seccomp-then-exec')) throw new UsageError('--apply-seccomp-then-exec is incompatible with --use-legacy-landlock');
-  if (fullWrite || args.flags.has('--apply-seccomp-then-exec')) return 'seccomp';
+  if (args.flags.has('--apply-seccomp-then-exec')) {
+    // The reference's inner stage trusts that an outer stage built the namespaces. Our bwrap runs
+    // our helper directly, so nothing legitimate sends this; running only seccomp would be weaker.
+    throw new UnsupportedPolicyError('--apply-seccomp-then-exec is the reference helper\'s internal inner stage; codex-sandbox builds both stages itself: drop the flag');
+  }
+  if (fullWrite) return 'seccomp';
   if (!legacy) return 'bwrap';
   if (needsDirectRuntimeEnforcement(policy, cwd)) {
     throw new UnsupportedPolicyError(

@@ -1,0 +1,91 @@
+// codex-linux-sandbox flag parsing and policy resolution (reference linux-sandbox.md §2.1, §6.3),
+// without starting anything.
+import { describe, expect, it } from 'vitest';
+
+import { linuxSandboxBackend, parseLinuxSandboxArgs, resolveLinuxSandboxPolicy } from '../../../lib/cli/linux-sandbox-entry';
+
+const root = { path: { type: 'special', value: { kind: 'root' } }, access: 'read' };
+const readOnlyProfile = JSON.stringify({ type: 'managed', file_system: { type: 'restricted', entries: [root] }, network: 'restricted' });
+
+function args(...rest: string[]): ReturnType<typeof parseLinuxSandboxArgs> {
+  return parseLinuxSandboxArgs(['--sandbox-policy-cwd', '/tmp', ...rest, '--', 'true']);
+}
+
+describe('codex-linux-sandbox flags', () => {
+  it('parses value flags in both spellings and keeps the command after --', () => {
+    const a = parseLinuxSandboxArgs(['--sandbox-policy-cwd=/tmp', '--command-cwd', '/tmp', '--no-proc', '--', 'ls', '--', '-l']);
+    expect(a.values.get('--sandbox-policy-cwd')).toBe('/tmp');
+    expect(a.flags.has('--no-proc')).toBe(true);
+    expect(a.command).toEqual(['ls', '--', '-l']);
+  });
+
+  it('rejects unknown, duplicate and value-less flags', () => {
+    expect(() => args('--bogus')).toThrow('unknown argument "--bogus"');
+    expect(() => args('--command-cwd', '/a', '--command-cwd', '/b')).toThrow('given more than once');
+    expect(() => parseLinuxSandboxArgs(['--sandbox-policy-cwd'])).toThrow('missing value for --sandbox-policy-cwd');
+    expect(() => args('--inherit-pid-namespace')).toThrow('unknown argument');
+  });
+
+  it('an empty command gives the reference message', () => {
+    expect(() => parseLinuxSandboxArgs(['--sandbox-policy-cwd', '/tmp', '--'])).toThrow('No command specified to execute.');
+  });
+
+  it('the policy cwd is required', () => {
+    expect(() => parseLinuxSandboxArgs(['--', 'true'])).toThrow('--sandbox-policy-cwd');
+  });
+});
+
+describe('codex-linux-sandbox policy resolution (§6.3)', () => {
+  it('--permission-profile alone', () => {
+    const r = resolveLinuxSandboxPolicy(args('--permission-profile', readOnlyProfile), '/tmp');
+    expect(r.fromProfile).toBe(true);
+    expect(r.policy.network).toBe('restricted');
+  });
+
+  it('invalid --permission-profile JSON has the reference prefix', () => {
+    expect(() => resolveLinuxSandboxPolicy(args('--permission-profile', '{'), '/tmp')).toThrow(/^invalid permission profile JSON: /);
+  });
+
+  it('nothing given: missing permission profile configuration', () => {
+    expect(() => resolveLinuxSandboxPolicy(args(), '/tmp')).toThrow('missing permission profile configuration');
+  });
+
+  it('split policies must come together', () => {
+    expect(() => resolveLinuxSandboxPolicy(args('--network-sandbox-policy', '"restricted"'), '/tmp')).toThrow(
+      'file-system and network sandbox policies must be provided together',
+    );
+  });
+
+  it('legacy and split forms that disagree are refused with both values', () => {
+    const a = args('--sandbox-policy', '{"type":"danger-full-access"}', '--file-system-sandbox-policy', JSON.stringify({ kind: 'restricted', entries: [root] }), '--network-sandbox-policy', '"restricted"');
+    expect(() => resolveLinuxSandboxPolicy(a, '/tmp')).toThrow(/legacy sandbox policy must match split sandbox policies: provided=.*, derived=/);
+  });
+
+  it('legacy and split forms that agree are accepted', () => {
+    const a = args('--sandbox-policy', '{"type":"read-only"}', '--file-system-sandbox-policy', JSON.stringify({ kind: 'restricted', entries: [root] }), '--network-sandbox-policy', '"restricted"');
+    expect(resolveLinuxSandboxPolicy(a, '/tmp').policy.fileSystem.kind).toBe('restricted');
+  });
+});
+
+describe('codex-linux-sandbox backend choice', () => {
+  const policy = resolveLinuxSandboxPolicy(args('--permission-profile', readOnlyProfile), '/tmp').policy;
+  it('bubblewrap by default, seccomp for an unrestricted filesystem', () => {
+    expect(linuxSandboxBackend(args(), policy, true, '/tmp', false)).toBe('bwrap');
+    expect(linuxSandboxBackend(args(), policy, true, '/tmp', true)).toBe('seccomp');
+  });
+
+  it('--use-legacy-landlock selects Landlock for a policy that round-trips', () => {
+    expect(linuxSandboxBackend(args('--use-legacy-landlock'), policy, true, '/tmp', false)).toBe('landlock');
+  });
+
+  it('--apply-seccomp-then-exec is refused, with the reference message when combined with legacy', () => {
+    expect(() => linuxSandboxBackend(args('--apply-seccomp-then-exec'), policy, true, '/tmp', false)).toThrow('inner stage');
+    expect(() => linuxSandboxBackend(args('--apply-seccomp-then-exec', '--use-legacy-landlock'), policy, true, '/tmp', false)).toThrow(
+      '--apply-seccomp-then-exec is incompatible with --use-legacy-landlock',
+    );
+  });
+
+  it('managed proxy mode is refused', () => {
+    expect(() => linuxSandboxBackend(args('--allow-network-for-proxy'), policy, true, '/tmp', false)).toThrow('proxy');
+  });
+});
