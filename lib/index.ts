@@ -65,6 +65,7 @@ export type { AdditionalPermissions, SandboxPreference } from './policy/policy-t
 // apply_patch and arg0 dispatch (lib/apply-patch, lib/arg0).
 export { parsePatch } from './apply-patch/parse-patch';
 export type { Hunk, UpdateChunk, ParsedPatch } from './apply-patch/parse-patch';
+export { parsePatchStreaming, StreamingPatchParser } from './apply-patch/streaming-parser';
 export { applyPatch } from './apply-patch/apply-patch';
 export type { ApplyPatchOptions } from './apply-patch/apply-patch';
 export type { ApplyPatchResult } from './apply-patch/apply-local';
@@ -115,5 +116,6 @@ export type {
 } from './platform/windows/plan-types';
 export type { WindowsHostView } from './platform/windows/host';
 export { lexicalWindowsHost } from './platform/windows/host';
+export { nodeWindowsHostView } from './platform/windows/node-host';
 export { buildWindowsCommandLine, quoteWindowsArg, MAX_COMMAND_LINE_CHARS } from './platform/windows/command-line';
 export { normalizeWindowsPath, isWindowsAbsolute } from './platform/windows/paths';
