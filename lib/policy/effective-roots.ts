@@ -150,11 +150,6 @@ export function writableRoots(ctx: RootContext): { roots: WritableRoot[]; protec
   return { roots, protectedPaths };
 }
 
-/** True when `path` lies under one of the roots (used by the legacy bridge). */
-export function isUnderAny(path: string, roots: readonly string[]): boolean {
-  return roots.some((root) => isWithin(path, root));
-}
-
 /**
  * WritableRoot::is_path_writable (Era C): under the root, under none of its read-only subpaths,
  * and the first component below the root is not one of its protected names. This looks at one

@@ -20,12 +20,13 @@ interface Compiled {
   globs: GlobMatcher[];
 }
 
-// ResolvedPolicy is plain data; the index is derived once per object and kept beside it.
-const compiledCache = new WeakMap<ResolvedPolicy, Compiled>();
+// ResolvedPolicy is plain data; the index is derived once per object (and per host for the
+// canonical spelling) and kept beside it.
+const lexicalCache = new WeakMap<ResolvedPolicy, Compiled>();
+const canonicalCache = new WeakMap<ResolvedPolicy, WeakMap<HostView, Compiled>>();
 
-function compile(resolved: ResolvedPolicy): Compiled {
-  const cached = compiledCache.get(resolved);
-  if (cached !== undefined) return cached;
+/** The resolved entries plus the platform defaults of a readable `:minimal` as read entries. */
+function matchableEntries(resolved: ResolvedPolicy): ResolvedEntry[] {
   const entries: ResolvedEntry[] = [...resolved.entries];
   const fs = resolved.policy.fileSystem;
   if (fs.kind === 'restricted' && resolved.includePlatformDefaults) {
@@ -39,11 +40,37 @@ function compile(resolved: ResolvedPolicy): Compiled {
       }
     }
   }
+  return entries;
+}
+
+function compile(resolved: ResolvedPolicy): Compiled {
+  const cached = lexicalCache.get(resolved);
+  if (cached !== undefined) return cached;
   const out: Compiled = {
-    index: buildAccessIndex(entries, resolved.protectedPaths ?? []),
+    index: buildAccessIndex(matchableEntries(resolved), resolved.protectedPaths ?? []),
     globs: resolved.unreadableGlobs.map(compileGlob),
   };
-  compiledCache.set(resolved, out);
+  lexicalCache.set(resolved, out);
+  return out;
+}
+
+/**
+ * The same index with every entry and protected path spelled canonically on this host, so a
+ * canonical candidate is compared with canonical rules (on macOS `/tmp` entries become
+ * `/private/tmp`, as the enforcers see them).
+ */
+function compileCanonical(resolved: ResolvedPolicy, host: HostView): Compiled {
+  let perHost = canonicalCache.get(resolved);
+  if (perHost === undefined) {
+    perHost = new WeakMap();
+    canonicalCache.set(resolved, perHost);
+  }
+  const cached = perHost.get(host);
+  if (cached !== undefined) return cached;
+  const entries = matchableEntries(resolved).map((entry) => ({ ...entry, path: canonicalExisting(entry.path, host) }));
+  const protectedPaths = (resolved.protectedPaths ?? []).map((p) => ({ ...p, path: canonicalExisting(p.path, host) }));
+  const out: Compiled = { index: buildAccessIndex(entries, protectedPaths), globs: compile(resolved).globs };
+  perHost.set(host, out);
   return out;
 }
 
@@ -60,9 +87,10 @@ export function candidatePath(resolved: ResolvedPolicy, path: string): string {
 export interface ExplainOptions {
   /**
    * When given, the candidate's canonical spelling (symlinks followed, as the kernel does) is
-   * decided too, and access is allowed only if both spellings allow it: a symlink inside a
-   * writable root that points at a read-only or denied path is refused, as enforcement refuses
-   * it (the reference's read-deny matcher compares both spellings as well).
+   * decided too, against the canonical spelling of the rules, and access is allowed only if both
+   * allow it: a symlink inside a writable root that points at a read-only or denied path is
+   * refused, as enforcement refuses it (the reference's read-deny matcher compares both
+   * spellings as well).
    */
   host?: HostView;
 }
@@ -71,11 +99,11 @@ export function explain(resolved: ResolvedPolicy, path: string, access: 'read' |
   if (access !== 'read' && access !== 'write') {
     throw new PolicyInvalidError(`invalid access ${JSON.stringify(access)}; use "read" or "write"`, { value: access });
   }
-  const lexical = decide(resolved, candidatePath(resolved, path), access);
+  const lexical = decide(resolved, compile(resolved), candidatePath(resolved, path), access);
   if (opts.host === undefined || !lexical.allowed) return lexical;
   const real = canonicalExisting(lexical.path, opts.host);
   if (real === lexical.path) return lexical;
-  const viaTarget = decide(resolved, real, access);
+  const viaTarget = decide(resolved, compileCanonical(resolved, opts.host), real, access);
   if (viaTarget.allowed) return lexical;
   return { ...viaTarget, path: lexical.path, reason: `${viaTarget.reason} (${lexical.path} resolves to ${real})` };
 }
@@ -91,7 +119,7 @@ function canonicalExisting(path: string, host: HostView): string {
   return path;
 }
 
-function decide(resolved: ResolvedPolicy, candidate: string, access: 'read' | 'write'): Decision {
+function decide(resolved: ResolvedPolicy, compiled: Compiled, candidate: string, access: 'read' | 'write'): Decision {
   const base = { path: candidate, requested: access };
   const fs = resolved.policy.fileSystem;
   if (fs.kind !== 'restricted') {
@@ -103,7 +131,7 @@ function decide(resolved: ResolvedPolicy, candidate: string, access: 'read' | 'w
       reason: `${access} allowed: the file system is ${fs.kind === 'unrestricted' ? 'unrestricted' : 'sandboxed externally'}`,
     };
   }
-  const { index, globs } = compile(resolved);
+  const { index, globs } = compiled;
   const glob = globs.find((g) => g.matches(candidate));
   if (glob !== undefined) {
     const why = glob.valid

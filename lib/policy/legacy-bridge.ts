@@ -83,9 +83,11 @@ function workspaceWriteEntries(
     // a read-only carve-out (legacy_workspace_write_nested_readable_root_stays_writable).
     const writable = legacyWritableRoots(legacy, cwd, host);
     const home = host.homeDir();
-    read = read.filter(
-      (e) => e.path.type !== 'path' || !writable.some((w) => isWithin(resolveAgainstBase((e.path as { path: string }).path, cwd, home), w)),
-    );
+    read = read.filter((e) => {
+      if (e.path.type !== 'path') return true;
+      const path = resolveAgainstBase(e.path.path, cwd, home);
+      return !writable.some((w) => isWithin(path, w));
+    });
   }
   const entries: FileSystemEntry[] = [...read, special({ kind: 'project_roots' }, 'write')];
   if (!legacy.excludeSlashTmp) entries.push(special({ kind: 'slash_tmp' }, 'write'));

@@ -165,3 +165,24 @@ describe('fail-closed project_roots subpaths', () => {
     expect(explain(w, '/etc/x', 'write').allowed).toBe(true);
   });
 });
+
+describe('explain with a host follows symlinks on both sides', () => {
+  const h = fakeHost({
+    dirs: ['/private/tmp/w/src', '/outside'],
+    symlinks: { '/tmp': '/private/tmp', '/private/tmp/w/out': '/outside' },
+  });
+
+  it('a rule spelled through a symlinked directory (macOS /tmp) still covers the canonical target', () => {
+    const r = resolvePolicy(restricted([e.root('read'), e.path('/tmp/w', 'write')]), { cwd: '/tmp/w', host: h });
+    expect(explain(r, '/tmp/w/src/a.ts', 'write', { host: h }).allowed).toBe(true);
+    expect(explain(r, '/tmp/w/.git/config', 'write', { host: h }).allowed).toBe(false);
+  });
+
+  it('a link inside a writable root that leads outside it is not writable, and the reason says where it leads', () => {
+    const r = resolvePolicy(restricted([e.root('read'), e.path('/tmp/w', 'write')]), { cwd: '/tmp/w', host: h });
+    const d = explain(r, '/tmp/w/out/f', 'write', { host: h });
+    expect(d).toMatchObject({ path: '/tmp/w/out/f', allowed: false, effective: 'read' });
+    expect(d.reason).toContain('(/tmp/w/out/f resolves to /outside/f)');
+    expect(explain(r, '/tmp/w/out/f', 'write').allowed).toBe(true);
+  });
+});
