@@ -27,6 +27,10 @@ export interface LoadConfigOptions {
   systemConfigPath?: string;
   systemRequirementsPath?: string;
   managedConfigPath?: string;
+  /** Keep an empty user layer instead of reading `$CODEX_HOME/config.toml`. */
+  ignoreUserConfig?: boolean;
+  /** Skip requirements entirely: everything is allowed (the reference's exec flag). */
+  ignoreManagedRequirements?: boolean;
   /** macOS managed preferences; absent means none (the CLI injects the real one on macOS). */
   mdm?: MdmReader;
   /** `--sandbox MODE`: a harness override on top of every layer. */
@@ -114,8 +118,11 @@ export function loadConfig(opts: LoadConfigOptions): EffectiveConfig {
     managedConfigPath: opts.managedConfigPath ?? (platform === 'windows' ? join(codexHome, 'managed_config.toml') : join(sysDir, 'managed_config.toml')),
     mdm: opts.mdm,
     pathCtx,
+    ...(opts.ignoreUserConfig === undefined ? {} : { ignoreUserConfig: opts.ignoreUserConfig }),
   });
-  const requirements = loadRequirements({
+  const requirements: Requirements = opts.ignoreManagedRequirements
+    ? { profiles: {}, denyRead: [], unenforceable: [], sources: [] }
+    : loadRequirements({
     reader,
     systemRequirementsPath: opts.systemRequirementsPath ?? join(sysDir, 'requirements.toml'),
     mdm: opts.mdm,

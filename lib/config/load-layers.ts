@@ -33,6 +33,8 @@ const PROJECT_DENYLIST: string[][] = [
 
 export interface LayerLoadOptions {
   cwd: string;
+  /** Keep the user layer but ignore its contents, even when malformed (config.md §1.2 step 6). */
+  ignoreUserConfig?: boolean;
   codexHome: string;
   reader: ConfigReader;
   cliOverrides: readonly string[];
@@ -93,6 +95,25 @@ function readText(reader: ConfigReader, file: string, what: string): string | un
   }
 }
 
+/**
+ * Host names under `permissions.<p>.network.domains` are case-insensitive: normalize them per
+ * layer so `EXAMPLE.COM` in a higher layer replaces `example.com` from a lower one (§1.4).
+ */
+function normalizeDomainKeys(config: TomlTable): void {
+  const perms = config.permissions;
+  if (!isTable(perms)) return;
+  for (const profile of Object.values(perms)) {
+    const domains = getPath(profile, ['network', 'domains']);
+    if (!isTable(domains)) continue;
+    for (const key of Object.keys(domains)) {
+      const host = key.toLowerCase().replace(/\.+$/, '');
+      if (host === key) continue;
+      domains[host] = domains[key];
+      delete domains[key];
+    }
+  }
+}
+
 /** Reads, parses, checks and path-resolves one config file; missing means an empty table. */
 function loadFileLayer(
   opts: LayerLoadOptions,
@@ -105,6 +126,7 @@ function loadFileLayer(
   const config = parseTomlText(text, file, what);
   validateConfigLayer(config, origin);
   resolveLayerPaths(config, nodePath.dirname(file), opts.pathCtx);
+  normalizeDomainKeys(config);
   return { config, origin, present: read !== undefined };
 }
 
@@ -254,6 +276,7 @@ function loadProjectLayers(
       }
     }
     resolveLayerPaths(config, dotCodex, opts.pathCtx);
+    normalizeDomainKeys(config);
     const stripped = stripDenylisted(config);
     if (decision.level === 'trusted') {
       if (stripped.length > 0) {
@@ -279,6 +302,7 @@ function overridesLayer(opts: LayerLoadOptions): ConfigLayer | undefined {
   const origin: ValueOrigin = { kind: 'flag', flag: '-c' };
   validateConfigLayer(config, origin);
   resolveLayerPaths(config, opts.cwd, opts.pathCtx);
+  normalizeDomainKeys(config);
   return makeLayer({ type: 'sessionFlags' }, config, origin);
 }
 
@@ -291,6 +315,7 @@ function mdmConfigLayer(opts: LayerLoadOptions): ConfigLayer | undefined {
   validateConfigLayer(config, origin);
   // Only absolute or `~/` paths are expected here; relative ones resolve against CODEX_HOME (§3).
   resolveLayerPaths(config, opts.codexHome, opts.pathCtx);
+  normalizeDomainKeys(config);
   return makeLayer({ type: 'legacyManagedConfigTomlFromMdm' }, config, origin);
 }
 
@@ -317,7 +342,9 @@ export function loadConfigLayers(opts: LayerLoadOptions): LayerStack {
   const cli = overridesLayer(opts);
 
   const system = loadFileLayer(opts, opts.systemConfigPath, 'config file');
-  const user = loadFileLayer(opts, userFile, 'config file');
+  const user = opts.ignoreUserConfig
+    ? { config: {}, origin: { kind: 'file' as const, file: userFile, text: '' } }
+    : loadFileLayer(opts, userFile, 'config file');
   const layers: ConfigLayer[] = [
     makeLayer({ type: 'system', file: opts.systemConfigPath }, system.config, system.origin),
     makeLayer({ type: 'user', file: userFile }, user.config, user.origin),

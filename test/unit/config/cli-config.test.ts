@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configCommand, parseConfigEdit } from '../../../lib/cli/commands/config';
+import { planCommand } from '../../../lib/cli/commands/plan';
 import type { CommandContext } from '../../../lib/cli/command';
 import { macosMdmReader } from '../../../lib/cli/macos-mdm';
 import { reportError } from '../../../lib/cli/main';
@@ -142,7 +143,6 @@ describe('cli: macOS MDM reader', () => {
 
 describe('cli: plan --json names the config layers behind the policy', () => {
   it('policy_source and config_layers come from the config load', async () => {
-    const { planCommand } = await import('../../../lib/cli/commands/plan');
     await withTempDir(async (dir) => {
       const { home, repo } = setup(dir);
       writeFileSync(join(home, 'config.toml'), 'sandbox_mode = "workspace-write"\n');

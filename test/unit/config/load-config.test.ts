@@ -360,3 +360,36 @@ describe('loadConfig: requirements', () => {
     expect(cfg.requirements.sources).toEqual([]);
   });
 });
+
+describe('loadConfig: options and normalization', () => {
+  it('ignore_user_config_keeps_empty_user_layer: a malformed user file is not read', () => {
+    const cfg = load({ files: { [USER]: 'sandbox_mode =\n' } }, { ignoreUserConfig: true });
+    expect(cfg.layers.map((l) => [l.source.type, l.config])).toEqual([
+      ['system', {}],
+      ['user', {}],
+    ]);
+  });
+
+  it('load_config_layers_can_ignore_managed_requirements: everything is allowed', () => {
+    const cfg = load({ files: { [REQ]: 'allowed_sandbox_modes = ["read-only"]\n', [USER]: 'sandbox_mode = "danger-full-access"\n' } }, { ignoreManagedRequirements: true });
+    expect(cfg.policy.fileSystem).toEqual({ kind: 'unrestricted' });
+  });
+
+  it('windows system files live under %ProgramData%\\OpenAI\\Codex', () => {
+    const reader = fakeReader({});
+    loadConfig({ cwd: 'C:\\work', codexHome: 'C:\\Users\\u\\.codex', reader, homeDir: 'C:\\Users\\u', platform: 'windows', env: { ProgramData: 'D:\\PD' }, hostname: 'h' });
+    expect(reader.reads).toEqual(
+      expect.arrayContaining(['D:\\PD\\OpenAI\\Codex\\config.toml', 'D:\\PD\\OpenAI\\Codex\\requirements.toml', 'C:\\Users\\u\\.codex\\managed_config.toml']),
+    );
+  });
+
+  it('permission network domains are host-normalized before merging: EXAMPLE.COM replaces example.com', () => {
+    const cfg = load({
+      files: {
+        '/etc/codex/config.toml': '[permissions.p.network.domains]\n"example.com" = "deny"\n',
+        [USER]: '[permissions.p.network.domains]\n"EXAMPLE.COM" = "allow"\n',
+      },
+    });
+    expect(cfg.config.permissions).toEqual({ p: { network: { domains: { 'example.com': 'allow' } } } });
+  });
+});

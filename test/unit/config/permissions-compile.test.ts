@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compileProfile, type ProfileSource, type SelectProfileInput } from '../../../lib/config/permissions-compile';
 import { validatePermissionsTable } from '../../../lib/config/permissions-schema';
 import { parseTomlText, type TomlTable, type ValueOrigin } from '../../../lib/config/toml-source';
+import { materializeExtraRoots } from '../../../lib/config/workspace-roots';
 import { isSandboxError } from '../../../lib/errors';
 
 const FILE = '/home/u/.codex/config.toml';
@@ -239,8 +240,7 @@ describe('[permissions] schema: strict, located errors', () => {
 });
 
 describe('workspace_roots materialization', () => {
-  it('each project-roots entry is followed by one concrete entry per extra root (by entry, then root)', async () => {
-    const { materializeExtraRoots } = await import('../../../lib/config/workspace-roots');
+  it('each project-roots entry is followed by one concrete entry per extra root (by entry, then root)', () => {
     const policy = {
       fileSystem: {
         kind: 'restricted' as const,
