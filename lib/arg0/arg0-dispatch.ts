@@ -4,7 +4,8 @@
 //   name `codex-linux-sandbox`          -> the Linux sandbox entry (cli runCli)
 //   name `apply_patch` / `applypatch`   -> the apply_patch CLI (patch in argv[1] or on stdin)
 //   first arg `--codex-run-as-apply-patch PATCH` -> apply PATCH in the cwd, exit 0 or 1
-//   otherwise: optionally load $CODEX_HOME/.env and put the alias folder first on PATH, then
+//   otherwise: optionally load $CODEX_HOME/.env (and its conditional .env.<suffix> overlays) and
+//   put the alias folder first on PATH, then
 //   return so the caller's own program runs.
 //
 // For a node program the "name" is the script, process.argv[1], compared exactly (no `.js`
@@ -20,6 +21,7 @@ import { basename, resolve } from 'node:path';
 import { runCli } from '../cli/main';
 import { applyPatchMain, CODEX_RUN_AS_APPLY_PATCH, runAsApplyPatch, type ApplyPatchIo } from './apply-patch-main';
 import { resolveCodexHome } from './codex-home';
+import { loadConditionalOverlays } from './conditional-dotenv';
 import { loadCodexDotenv } from './dotenv';
 import { createPathAliases, prependToPath, type PathAliases } from './path-aliases';
 
@@ -111,6 +113,7 @@ function prepareEnvironment(options: Arg0Options, warn: (text: string) => void):
     return null;
   }
   loadCodexDotenv(codexHome, env);
+  loadConditionalOverlays(codexHome, env, warn);
   try {
     const aliases = createPathAliases({
       codexHome,
