@@ -186,3 +186,14 @@ describe('explain with a host follows symlinks on both sides', () => {
     expect(explain(r, '/tmp/w/out/f', 'write').allowed).toBe(true);
   });
 });
+
+describe('ResolvedPolicy is plain data', () => {
+  it('survives a JSON round trip, and explain gives the same answers on the copy', () => {
+    const r = resolvePolicy(restricted([e.root('read'), e.cwd('write'), e.glob('**/*.env'), e.sub('docs', 'deny')]), { cwd: '/w', host });
+    const copy = JSON.parse(JSON.stringify(r)) as typeof r;
+    expect(copy).toEqual(r);
+    for (const p of ['/w/a', '/w/.env', '/w/docs/x', '/w/.git/config', '/etc/x']) {
+      for (const a of ['read', 'write'] as const) expect(explain(copy, p, a)).toEqual(explain(r, p, a));
+    }
+  });
+});
