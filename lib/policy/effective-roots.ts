@@ -136,14 +136,12 @@ export function writableRoots(ctx: RootContext): { roots: WritableRoot[]; protec
     for (const item of normalizedRange.within(root, true)) if (!found.has(item.order)) found.set(item.order, item.value);
     for (const order of [...found.keys()].sort((a, b) => a - b)) subpaths.push(found.get(order)!);
 
-    // Judged on the entries' own spellings, as explain() judges writes: the normalised root
-    // (e.g. /private/v for an entry /v) can fall lexically under an outer write entry and would
-    // make a protected name look writable.
-    // `<r>/<name>` is writable only through a write entry exactly there: a write entry above it
-    // is refused by the metadata guard for that very path (access-index.ts), so this equals
-    // canWrite(<r>/<name>) for the root and each raw spelling, without walking ancestors.
+    // Judged on the entries' own (raw) spellings, as explain() judges writes, not on the
+    // normalised root (/private/v for an entry /v). `<raw>/<name>` is writable only through a
+    // write entry exactly there: one above it is refused by the metadata guard for that very
+    // path (access-index.ts), so this equals canWrite(<raw>/<name>) without walking ancestors.
     const protectedNames = PROTECTED_METADATA_NAMES.filter(
-      (name) => ![root, ...raws].some((r) => ctx.index.writableRoots.has(joinPath(r, name))),
+      (name) => !raws.some((r) => ctx.index.writableRoots.has(joinPath(r, name))),
     );
     roots.push({ root, readOnlySubpaths: dedup(subpaths), protectedMetadataNames: protectedNames });
   }
