@@ -56,6 +56,15 @@ int run_as_sandbox_user(const RunnerConfig& config, const std::string& request_t
   si.hStdInput = GetStdHandle(STD_INPUT_HANDLE);
   si.hStdOutput = GetStdHandle(STD_OUTPUT_HANDLE);
   si.hStdError = GetStdHandle(STD_ERROR_HANDLE);
+  // The logon process takes the standard handles only if they are inheritable.
+  for (HANDLE h : {si.hStdInput, si.hStdOutput, si.hStdError}) {
+    if (h != nullptr && h != INVALID_HANDLE_VALUE && !SetHandleInformation(h, HANDLE_FLAG_INHERIT, HANDLE_FLAG_INHERIT)) {
+      report_win32(L"SetHandleInformation", L"standard handle", GetLastError());
+      wipe(&password);
+      DeleteFileW(request_file.c_str());
+      return EXIT_SETUP_FAILURE;
+    }
+  }
   PROCESS_INFORMATION pi;
   ZeroMemory(&pi, sizeof(pi));
   // No crash dialogs from the logon launch (B5.4).
