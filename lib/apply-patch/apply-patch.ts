@@ -4,6 +4,10 @@
 // own entry run as `--codex-run-as-apply-patch PATCH` (the reference's helper mode) through
 // spawn/, so the kernel enforces the same policy a command would get. The early check gives a
 // clear message; the sandbox is what actually guarantees it.
+//
+// lib/apply-patch owns the apply_patch format: a pure parser, the matcher, an atomic applier,
+// command recognition. It imports errors, and policy/spawn (platform/common types) for this
+// sandboxed mode only; it never touches process.argv, stdout or exit codes (arg0/ and cli/ do).
 
 import { resolve } from 'node:path';
 

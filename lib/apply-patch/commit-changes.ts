@@ -29,13 +29,21 @@ import { PatchApplyError } from '../errors';
 import type { FileChange } from './compute-changes';
 
 const TEMP_TAG = '.csbx-';
+const MAX_HINT_BYTES = 200;
 
 function fail(text: string, path: string, reason: string, cause: unknown): PatchApplyError {
   return new PatchApplyError(text, { path: [path], cause, details: { reason, referenceText: text } });
 }
 
+/**
+ * A hidden sibling name for a temporary or set-aside file. The original name is kept only as a
+ * hint and shortened so that the sibling stays within NAME_MAX (255 bytes) even when the
+ * original is a legal 255-byte name.
+ */
 function sideName(path: string, kind: 'tmp' | 'deleted'): string {
-  return join(dirname(path), `.${basename(path)}${TEMP_TAG}${randomBytes(6).toString('hex')}.${kind}`);
+  let hint = basename(path);
+  while (Buffer.byteLength(hint, 'utf8') > MAX_HINT_BYTES) hint = hint.slice(0, -1);
+  return join(dirname(path), `.${hint}${TEMP_TAG}${randomBytes(6).toString('hex')}.${kind}`);
 }
 
 /** Where a write to `path` lands: through a symlink to its target, as fs::write does. */
@@ -75,7 +83,7 @@ function makeParents(dir: string): string[] {
   return created;
 }
 
-function writeTemp(target: string, contents: string): string {
+export function writeTemp(target: string, contents: string): string {
   let mode: number | undefined;
   try {
     mode = statSync(target).mode & 0o7777;
@@ -100,8 +108,11 @@ function writeTemp(target: string, contents: string): string {
   return temp;
 }
 
+/** The step that writes a temporary file; replaceable so tests can make one write fail. */
+export type TempWriter = (target: string, contents: string) => string;
+
 /** Applies `changes`; on failure before the point of no return the tree is unchanged. */
-export function commitChanges(changes: readonly FileChange[]): void {
+export function commitChanges(changes: readonly FileChange[], writeTempFile: TempWriter = writeTemp): void {
   const undo: Array<() => void> = [];
   const asides: string[] = [];
   const renames: Array<{ temp: string; target: string }> = [];
@@ -130,7 +141,7 @@ export function commitChanges(changes: readonly FileChange[]): void {
       }
       for (const d of created) undo.push(() => rmdirSync(d));
       try {
-        const temp = writeTemp(target, change.contents);
+        const temp = writeTempFile(target, change.contents);
         undo.push(() => unlinkSync(temp));
         renames.push({ temp, target });
       } catch (err) {
