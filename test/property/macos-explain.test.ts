@@ -13,7 +13,7 @@ const SEED = Number(process.env.CSBX_PROPERTY_SEED ?? Date.now() % 2 ** 31);
 
 const OPTIONAL_DIRS = ['/w/a', '/w/a/b', '/w/.git', '/w/.codex', '/w/.agents', '/w/b', '/v/x/a', '/v/x/.git', '/u/a'];
 const OPTIONAL_FILES = ['/w/a/f', '/w/f', '/v/x/f', '/w/.aws'];
-const PATHS = ['/w', '/w/a', '/w/a/b', '/w/b', '/w/.git', '/w/.codex', '/w/a/f', '/v', '/v/x', '/v/x/a', '/v/x/.git', '/u', '/u/a', '/u/gd'];
+const PATHS = ['/tmp/w', '/tmp', '/w', '/w/a', '/w/a/b', '/w/b', '/w/.git', '/w/.codex', '/w/a/f', '/v', '/v/x', '/v/x/a', '/v/x/.git', '/u', '/u/a', '/u/gd'];
 const SUBPATHS = ['a', 'a/b', '.git', '.codex', '.agents', 'b'];
 const GLOBS = ['/w/**/*.env', '/w/a/*', '/w/?', '/v/x/**/f', '/w/{a,b}/f', '/w/[ab]/*', '/w/[!a]*', '/u/**', '/w/a/**', '/w/*/b', '/w/{a,b', '/w/[^.]*'];
 const LEAVES = ['a', 'b', 'f', '.git', '.codex', '.agents', '.aws', 'x.env', 'gd'];
@@ -26,6 +26,9 @@ const pathEntry = fc
 const entry: fc.Arbitrary<FileSystemEntry> = fc.oneof(
   access.map((a): FileSystemEntry => ({ path: { type: 'special', value: { kind: 'root' } }, access: a })),
   fc.constant<FileSystemEntry>({ path: { type: 'special', value: { kind: 'minimal' } }, access: 'read' }),
+  fc.tuple(fc.constantFrom('tmpdir' as const, 'slash_tmp' as const), access).map(
+    ([kind, a]): FileSystemEntry => ({ path: { type: 'special', value: { kind } }, access: a }),
+  ),
   fc.tuple(fc.option(fc.constantFrom(...SUBPATHS), { nil: undefined }), access).map(
     ([subpath, a]): FileSystemEntry => ({
       path: { type: 'special', value: subpath === undefined ? { kind: 'project_roots' } : { kind: 'project_roots', subpath } },
@@ -37,7 +40,10 @@ const entry: fc.Arbitrary<FileSystemEntry> = fc.oneof(
   fc.constantFrom(...GLOBS).map((pattern): FileSystemEntry => ({ path: { type: 'glob_pattern', pattern }, access: 'deny' })),
 );
 const probe = fc
-  .tuple(fc.constantFrom('/', '/w', '/v', '/v/x', '/u', '/u/gd'), fc.array(fc.constantFrom(...LEAVES), { maxLength: 3 }))
+  .tuple(
+    fc.constantFrom('/', '/w', '/v', '/v/x', '/u', '/u/gd', '/tmp', '/tmp/w', '/var/folders/t/T'),
+    fc.array(fc.constantFrom(...LEAVES), { maxLength: 3 }),
+  )
   .map(([base, rest]) => (rest.length === 0 ? base : `${base === '/' ? '' : base}/${rest.join('/')}`));
 
 const scenario: fc.Arbitrary<AgreementScenario> = fc

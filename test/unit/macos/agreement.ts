@@ -3,7 +3,7 @@
 // decides every probe's reads and writes as explain() does.
 import { expect } from 'vitest';
 import { explain } from '../../../lib/policy/explain';
-import { ancestors } from '../../../lib/policy/paths';
+import { ancestors, isWithin } from '../../../lib/policy/paths';
 import { resolvePolicy } from '../../../lib/policy/resolve';
 import type { FileSystemEntry, SandboxPolicy } from '../../../lib/policy/types';
 import { planMacos } from '../../../lib/platform/macos/plan-macos';
@@ -24,6 +24,8 @@ export interface AgreementScenario {
   probes: string[];
 }
 
+const SCRATCH = ['/private/tmp', '/private/var/tmp'];
+
 const real = (p: string): string => p.replace(/^\/v(\/|$)/, '/private/v$1');
 
 export function checkAgreement(s: AgreementScenario): void {
@@ -32,6 +34,7 @@ export function checkAgreement(s: AgreementScenario): void {
     '/u': { kind: 'dir' },
     '/private/v/x': { kind: 'dir' },
     '/v': { kind: 'symlink', target: 'private/v' },
+    '/private/var/folders/t/T': { kind: 'dir' },
   };
   for (const d of s.dirs) tree[real(d)] = { kind: 'dir' };
   for (const f of s.files) if (tree[real(f)] === undefined) tree[real(f)] = { kind: 'file' };
@@ -39,16 +42,17 @@ export function checkAgreement(s: AgreementScenario): void {
     tree[real(s.gitdir)] = { kind: 'dir' };
     tree['/w/.git'] = { kind: 'file', content: `gitdir: ${s.gitdir}\n` };
   }
-  const host = fakeMacHost(tree);
+  const host = fakeMacHost(tree, { TMPDIR: '/var/folders/t/T' });
   const policy: SandboxPolicy = { fileSystem: { kind: 'restricted', entries: s.entries }, network: 'restricted' };
   const resolved = resolvePolicy(policy, { cwd: s.cwd, host });
   const plan = planMacos(resolved, { command: ['/bin/true'], host, permissionProfile: {} });
   const items = parseSbpl(plan.profile);
   expect(renderSbpl(items)).toBe(plan.profile);
   for (const raw of s.probes) {
-    // The literal `/` is readable through the platform defaults (getcwd); explain() does not model them.
-    if (raw === '/' && resolved.includePlatformDefaults) continue;
     const seen = canonicalPath(host, raw);
+    // With :minimal the profile also allows the literal `/` (getcwd) and the scratch directories,
+    // which explain() does not model (a documented difference, reference A10).
+    if (resolved.includePlatformDefaults && (seen === '/' || SCRATCH.some((d) => isWithin(seen, d)))) continue;
     // Nothing can exist below a file (ENOTDIR), and a writable root that is a file is matched as a
     // literal (reference A6), so such probes ask about paths no operation can reach.
     if (ancestors(seen).slice(1).some((a) => host.stat(a)?.kind === 'file')) continue;
