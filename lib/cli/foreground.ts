@@ -3,7 +3,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
 
-import { killSandbox } from '../spawn/spawn-sandboxed';
 
 const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'];
 
@@ -15,7 +14,10 @@ export function exitStatusOf(code: number | null, signal: NodeJS.Signals | null)
 
 export function waitForeground(child: ChildProcess): Promise<number> {
   const handlers = FORWARDED.map((sig) => {
-    const handler = (): void => killSandbox(child, sig);
+    // bwrap dies of these (and takes the sandbox with it); the helper forwards them to CMD.
+    const handler = (): void => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(sig);
+    };
     process.on(sig, handler);
     return [sig, handler] as const;
   });

@@ -1,6 +1,7 @@
 // spawn/spawn-sandboxed: the only place that starts sandboxed processes. Resolves the policy,
 // plans, prepares host mount targets, and spawns bwrap or the helper directly (never a Node
-// process: start-up cost is the budget). Killing or aborting ends every process of the sandbox.
+// process: start-up cost is the budget). stopSandbox, a timeout or an abort ends every process of
+// the sandbox.
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { accessSync, closeSync, constants, openSync } from 'node:fs';
 
@@ -54,14 +55,17 @@ function normalizeStdio(stdio: StdioOptions | undefined): (string | number | nul
   return [...stdio];
 }
 
-/** Sends `signal` to the sandbox's process group (bwrap or the helper leads it). */
-export function killSandbox(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): void {
+/** The backend each started sandbox runs, so stopping it uses the right signal. */
+const backends = new WeakMap<ChildProcess, LinuxPlan['backend']>();
+
+/**
+ * Ends every process of a sandbox. bwrap: SIGKILL, and --die-with-parent plus the PID namespace
+ * take everything inside with it. The helper (Landlock, seccomp): SIGUSR1, which its reaper turns
+ * into killing every descendant (a SIGKILL to the helper could leave grandchildren behind).
+ */
+export function stopSandbox(child: ChildProcess): void {
   if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    child.kill(signal);
-  }
+  child.kill(backends.get(child) === 'bwrap' ? 'SIGKILL' : 'SIGUSR1');
 }
 
 export interface PlanSpawnOptions {
@@ -72,8 +76,8 @@ export interface PlanSpawnOptions {
 
 /**
  * Starts an already-built Linux plan: checks its program, provides its inherited descriptors,
- * tracks its host mount targets (removed when the child exits) and spawns it in its own process
- * group. For callers that plan themselves (codex-linux-sandbox); others use spawnSandboxed.
+ * tracks its host mount targets (removed when the child exits) and spawns it. For callers that
+ * plan themselves (codex-linux-sandbox); others use spawnSandboxed.
  */
 export function spawnPlan(plan: LinuxPlan, opts: PlanSpawnOptions): ChildProcess {
   const program = plan.argv[0];
@@ -103,9 +107,8 @@ export function spawnPlan(plan: LinuxPlan, opts: PlanSpawnOptions): ChildProcess
       cwd: opts.cwd,
       env: { ...opts.env, ...plan.env },
       stdio: stdio as StdioOptions,
-      // Its own process group, so killSandbox reaches bwrap/the helper and anything they started
-      // that has not left the group; bwrap's PID namespace and the helper's reaper cover the rest.
-      detached: true,
+      // Not detached: setsid() in the child costs libuv its fast spawn path (~4 ms here). bwrap's
+      // --die-with-parent and PID namespace, and the helper's reaper, end the whole sandbox.
     });
   } catch (err) {
     cleanup();
@@ -115,6 +118,7 @@ export function spawnPlan(plan: LinuxPlan, opts: PlanSpawnOptions): ChildProcess
     for (const fd of fds) closeSync(fd);
   }
 
+  backends.set(child, plan.backend);
   child.once('exit', cleanup);
   child.once('error', cleanup);
   return child;
@@ -145,26 +149,18 @@ export function startSandboxed(commandInput: string[], opts: SandboxSpawnOptions
   let timer: NodeJS.Timeout | undefined;
   const onAbort = (): void => {
     ended.aborted = true;
-    killSandbox(child);
+    stopSandbox(child);
   };
   if (opts.timeoutMs !== undefined) {
     timer = setTimeout(() => {
       ended.timedOut = true;
-      killSandbox(child);
+      stopSandbox(child);
     }, opts.timeoutMs);
   }
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   const finish = (): void => {
     if (timer !== undefined) clearTimeout(timer);
     opts.signal?.removeEventListener('abort', onAbort);
-    // The sandbox's processes are gone with bwrap/the helper; make sure of it before cleaning up.
-    if (child.pid !== undefined) {
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // The group is already empty.
-      }
-    }
   };
   child.once('exit', finish);
   child.once('error', finish);
