@@ -87,12 +87,12 @@ static bool resolve_all(const std::vector<std::wstring>& principals, HANDLE toke
   return true;
 }
 
-static std::vector<EXPLICIT_ACCESS_W> entries_for(std::vector<OwnedSid>* sids, DWORD mask, bool deny, DWORD inheritance) {
+static std::vector<EXPLICIT_ACCESS_W> entries_for(std::vector<OwnedSid>* sids, DWORD mask, ACCESS_MODE mode, DWORD inheritance) {
   std::vector<EXPLICIT_ACCESS_W> ea(sids->size());
   for (size_t i = 0; i < sids->size(); ++i) {
     ZeroMemory(&ea[i], sizeof(ea[i]));
     ea[i].grfAccessPermissions = mask;
-    ea[i].grfAccessMode = deny ? DENY_ACCESS : GRANT_ACCESS;
+    ea[i].grfAccessMode = mode;
     ea[i].grfInheritance = inheritance;
     ea[i].Trustee.TrusteeForm = TRUSTEE_IS_SID;
     ea[i].Trustee.TrusteeType = TRUSTEE_IS_UNKNOWN;
@@ -101,7 +101,7 @@ static std::vector<EXPLICIT_ACCESS_W> entries_for(std::vector<OwnedSid>* sids, D
   return ea;
 }
 
-static bool apply_to_path(const std::wstring& path, bool is_dir, std::vector<OwnedSid>* sids, DWORD mask, bool deny) {
+static bool apply_to_path(const std::wstring& path, bool is_dir, std::vector<OwnedSid>* sids, DWORD mask, ACCESS_MODE mode) {
   PACL old_dacl = nullptr;
   PSECURITY_DESCRIPTOR sd = nullptr;
   DWORD rc = GetNamedSecurityInfoW(path.c_str(), SE_FILE_OBJECT, DACL_SECURITY_INFORMATION, nullptr, nullptr, &old_dacl, nullptr, &sd);
@@ -110,7 +110,7 @@ static bool apply_to_path(const std::wstring& path, bool is_dir, std::vector<Own
     return false;
   }
   // Inheritance flags mean nothing on a file ACE; directories pass the entry to everything below.
-  std::vector<EXPLICIT_ACCESS_W> ea = entries_for(sids, mask, deny, is_dir ? SUB_CONTAINERS_AND_OBJECTS_INHERIT : NO_INHERITANCE);
+  std::vector<EXPLICIT_ACCESS_W> ea = entries_for(sids, mask, mode, is_dir ? SUB_CONTAINERS_AND_OBJECTS_INHERIT : NO_INHERITANCE);
   PACL new_dacl = nullptr;
   rc = SetEntriesInAclW(static_cast<ULONG>(ea.size()), ea.data(), old_dacl, &new_dacl);
   if (rc != ERROR_SUCCESS) {
@@ -144,7 +144,7 @@ static bool apply_ace(const std::wstring& path, bool create, std::vector<OwnedSi
       return false;
     }
   }
-  return apply_to_path(path, (attrs & FILE_ATTRIBUTE_DIRECTORY) != 0, sids, mask, deny);
+  return apply_to_path(path, (attrs & FILE_ATTRIBUTE_DIRECTORY) != 0, sids, mask, deny ? DENY_ACCESS : GRANT_ACCESS);
 }
 
 static bool name_excepted(const wchar_t* name, const std::vector<std::wstring>& except) {
@@ -171,7 +171,7 @@ static bool apply_children(const AclOp& op, std::vector<OwnedSid>* sids) {
     if ((fd.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT) != 0) continue;
     if (name_excepted(fd.cFileName, op.except_names)) continue;
     const std::wstring child = op.path + L"\\" + fd.cFileName;
-    if (!apply_to_path(child, (fd.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) != 0, sids, op.mask, op.deny)) ok = false;
+    if (!apply_to_path(child, (fd.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) != 0, sids, op.mask, op.deny ? DENY_ACCESS : GRANT_ACCESS)) ok = false;
   } while (FindNextFileW(find, &fd));
   const DWORD err = GetLastError();
   FindClose(find);
@@ -182,7 +182,7 @@ static bool apply_children(const AclOp& op, std::vector<OwnedSid>* sids) {
   return ok;
 }
 
-static bool apply_nul(std::vector<OwnedSid>* sids, DWORD mask) {
+static bool apply_nul(std::vector<OwnedSid>* sids, DWORD mask, ACCESS_MODE mode) {
   HANDLE nul = CreateFileW(L"\\\\.\\NUL", READ_CONTROL | WRITE_DAC, FILE_SHARE_READ | FILE_SHARE_WRITE, nullptr, OPEN_EXISTING, 0, nullptr);
   if (nul == INVALID_HANDLE_VALUE) {
     report_win32(L"CreateFileW", L"\\\\.\\NUL", GetLastError());
@@ -196,7 +196,7 @@ static bool apply_nul(std::vector<OwnedSid>* sids, DWORD mask) {
     report_win32(L"GetSecurityInfo", L"\\\\.\\NUL", rc);
     return false;
   }
-  std::vector<EXPLICIT_ACCESS_W> ea = entries_for(sids, mask, false, NO_INHERITANCE);
+  std::vector<EXPLICIT_ACCESS_W> ea = entries_for(sids, mask, mode, NO_INHERITANCE);
   PACL new_dacl = nullptr;
   rc = SetEntriesInAclW(static_cast<ULONG>(ea.size()), ea.data(), old_dacl, &new_dacl);
   if (rc == ERROR_SUCCESS) {
@@ -220,7 +220,26 @@ bool apply_acl_op(const AclOp& op, HANDLE token) {
     case ACL_OP_ACE_CHILDREN:
       return apply_children(op, &sids);
     case ACL_OP_NUL_DEVICE:
-      return apply_nul(&sids, op.mask);
+      return apply_nul(&sids, op.mask, GRANT_ACCESS);
   }
   return false;
+}
+
+bool revoke_path_aces(const std::wstring& path, const std::vector<std::wstring>& principals, HANDLE token) {
+  std::vector<OwnedSid> sids;
+  if (!resolve_all(principals, token, &sids)) return false;
+  const DWORD attrs = GetFileAttributesW(path.c_str());
+  if (attrs == INVALID_FILE_ATTRIBUTES) {
+    const DWORD err = GetLastError();
+    if (err == ERROR_FILE_NOT_FOUND || err == ERROR_PATH_NOT_FOUND) return true;
+    report_win32(L"GetFileAttributesW", path.c_str(), err);
+    return false;
+  }
+  return apply_to_path(path, (attrs & FILE_ATTRIBUTE_DIRECTORY) != 0, &sids, 0, REVOKE_ACCESS);
+}
+
+bool revoke_nul_aces(const std::vector<std::wstring>& principals, HANDLE token) {
+  std::vector<OwnedSid> sids;
+  if (!resolve_all(principals, token, &sids)) return false;
+  return apply_nul(&sids, 0, REVOKE_ACCESS);
 }

@@ -33,6 +33,12 @@ bool parse_acl_op(const RequestLine& line, AclOp* out, std::wstring* error);
 // call on stderr and returns false on failure.
 bool apply_acl_op(const AclOp& op, HANDLE token);
 
+// Removes every explicit ACE of the principals on a path (REVOKE_ACCESS); a missing path is fine.
+bool revoke_path_aces(const std::wstring& path, const std::vector<std::wstring>& principals, HANDLE token);
+
+// Removes the principals' ACEs from the NUL device's DACL.
+bool revoke_nul_aces(const std::vector<std::wstring>& principals, HANDLE token);
+
 // Creates a directory and its missing parents (CreateDirectoryW per component).
 bool create_directories(const std::wstring& path);
 

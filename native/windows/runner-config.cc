@@ -60,6 +60,18 @@ bool parse_runner_config(const Request& request, RunnerConfig* out, std::wstring
       AclOp op;
       if (!parse_acl_op(line, &op, error)) return false;
       out->acl_ops.push_back(op);
+    } else if (kw == L"revoke_after_exit") {
+      if (line.size() < 3 || line[1].empty()) {
+        *error = L"revoke_after_exit: needs a path and at least one principal";
+        return false;
+      }
+      out->revoke_after_exit.push_back(RevokeOp{line[1], std::vector<std::wstring>(line.begin() + 2, line.end())});
+    } else if (kw == L"revoke_nul_device_after_exit") {
+      if (line.size() < 2) {
+        *error = L"revoke_nul_device_after_exit: needs at least one principal";
+        return false;
+      }
+      out->revoke_after_exit.push_back(RevokeOp{std::wstring(), std::vector<std::wstring>(line.begin() + 1, line.end())});
     } else if (kw == L"denybin_dir") {
       if (!single(line, 1, &out->denybin_dir, &seen_denybin, error)) return false;
     } else if (kw == L"denybin_stub") {

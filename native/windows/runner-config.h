@@ -17,6 +17,13 @@ struct DenybinStub {
   std::wstring content;
 };
 
+// An ACE removal after the command's job is closed (`revoke_after_exit`,
+// `revoke_nul_device_after_exit`); an empty path means the NUL device.
+struct RevokeOp {
+  std::wstring path;
+  std::vector<std::wstring> principals;
+};
+
 struct RunnerConfig {
   std::wstring backend;  // windows-token | windows-elevated
   std::wstring logon_user;
@@ -24,6 +31,7 @@ struct RunnerConfig {
   std::wstring request_dir;
   TokenSpec token;
   std::vector<AclOp> acl_ops;
+  std::vector<RevokeOp> revoke_after_exit;
   std::wstring denybin_dir;
   std::vector<DenybinStub> denybin_stubs;
   std::vector<std::wstring> denybin_remove;

@@ -32,6 +32,16 @@ static bool retry_allowed(const TokenSpec& spec, DWORD error) {
   return false;
 }
 
+// Every revoke is attempted even after a failure, so one bad path leaves as little as possible.
+static bool revert_aces(const RunnerConfig& config, HANDLE base) {
+  bool ok = true;
+  for (const RevokeOp& op : config.revoke_after_exit) {
+    const bool done = op.path.empty() ? revoke_nul_aces(op.principals, base) : revoke_path_aces(op.path, op.principals, base);
+    ok = done && ok;
+  }
+  return ok;
+}
+
 static int run_command(const RunnerConfig& config) {
   HANDLE base = nullptr;
   if (!open_own_token(&base)) return EXIT_SETUP_FAILURE;
@@ -52,8 +62,12 @@ static int run_command(const RunnerConfig& config) {
     if (started) {
       const int status = wait_for_exit(pi);
       CloseHandle(pi.hProcess);
-      // Closing the job kills anything the command left running.
+      // Closing the job kills anything the command left running, so nothing can still be using
+      // the grants revoked below.
       CloseHandle(job);
+      // A failed revoke is reported on stderr but does not replace the command's own status: the
+      // ACEs it leaves are the ones a default (persistent) run keeps anyway.
+      revert_aces(config, base);
       return status < 0 ? EXIT_SETUP_FAILURE : status;
     }
     if (create_error == 0) return EXIT_SETUP_FAILURE;

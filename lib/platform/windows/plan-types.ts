@@ -105,10 +105,18 @@ interface WindowsPlanCommon extends PlanBase {
   warnings: string[];
 }
 
+/** Removal of this package's ACEs for the given principals, after the command and its job end. */
+export type RevokeOp = { kind: 'revoke'; path: string; principals: Principal[] } | { kind: 'revoke-nul-device'; principals: Principal[] };
+
 export interface WindowsTokenPlan extends WindowsPlanCommon {
   backend: 'windows-token';
   /** Present only when the caller accepted the environment-only network block. */
   advisoryNetworkBlock: AdvisoryNetworkBlock | null;
+  /**
+   * ACEs the runner removes once the job is closed; empty unless `revertAcesAfterRun` was asked
+   * for, because workspace ACEs persist by design (descendants may outlive a run, B4.4).
+   */
+  revertAfterExit: RevokeOp[];
 }
 
 export interface SandboxAccounts {

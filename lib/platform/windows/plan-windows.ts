@@ -18,7 +18,7 @@ import { chooseWindowsBackend, checkWindowsEnforceable, type WindowsBackend } fr
 import { describeDenyReadGlob, expandDenyReadGlob } from './glob';
 import { lexicalWindowsHost, type WindowsHostView } from './host';
 import { formatWindowsPath, isWindowsPathWithin, tryParseWindowsPath, windowsPathsEqual, type WindowsPath } from './paths';
-import type { AclOp, DenyReadGlobPlan, LaunchSpec, TokenSpec, WindowsElevatedPlan, WindowsPlan, WindowsTokenPlan } from './plan-types';
+import type { AclOp, DenyReadGlobPlan, LaunchSpec, RevokeOp, TokenSpec, WindowsElevatedPlan, WindowsPlan, WindowsTokenPlan } from './plan-types';
 import { renderRunnerRequest, renderSetupRequest } from './render-request';
 import { resolveWindowsPolicy, type WindowsResolvedPolicy } from './resolve';
 import {
@@ -49,6 +49,12 @@ export interface PlanWindowsOptions {
    * Without it a restricted network needs the elevated backend, which blocks it at OS level.
    */
   acceptAdvisoryNetworkBlock?: boolean;
+  /**
+   * Restricted token only: remove the plan's ACEs after the command's job is closed. Off by
+   * default, as in the reference, because later runs reuse them; turning it on while another
+   * sandbox uses the same root takes its grants away mid-run.
+   */
+  revertAcesAfterRun?: boolean;
 }
 
 /** Bumped whenever what setup provisions changes, so old installs are re-provisioned. */
@@ -133,6 +139,7 @@ function planToken(
   const advisory = policy.network === 'restricted';
   const childEnv = tokenChildEnv(env, advisory);
   const launch = launchSpec(opts.command, resolved.cwd, env);
+  const revertAfterExit = opts.revertAcesAfterRun === true ? revokeOpsFor(aclOps) : [];
   const enforcement = baseEnforcement('windows-token');
   enforcement.handled = ['restricted-token:write-restricted', 'capability-sids', 'dacl:allow-write', 'dacl:deny-write', 'job:kill-on-close'];
   if (advisory) enforcement.skippedHardening = ['network: environment-only block (proxy variables at a dead port); sockets are not blocked'];
@@ -155,10 +162,33 @@ function planToken(
     token,
     aclOps,
     launch,
-    runnerRequest: renderRunnerRequest({ backend: 'windows-token', token, aclOps, env: childEnv.set, advisoryNetworkBlock: childEnv.advisoryNetworkBlock, launch, logon: null }),
+    runnerRequest: renderRunnerRequest({
+      backend: 'windows-token',
+      token,
+      aclOps,
+      env: childEnv.set,
+      advisoryNetworkBlock: childEnv.advisoryNetworkBlock,
+      launch,
+      logon: null,
+      revertAfterExit,
+    }),
     warnings: resolved.warnings,
     advisoryNetworkBlock: childEnv.advisoryNetworkBlock,
+    revertAfterExit,
   };
+}
+
+/**
+ * One revoke per ACE'd path and per NUL grant, for the principals the plan granted or denied.
+ * The logon SID's NUL grant stays: every other process of the session shares that SID.
+ */
+function revokeOpsFor(ops: AclOp[]): RevokeOp[] {
+  const out: RevokeOp[] = [];
+  for (const op of ops) {
+    if (op.kind === 'ace') out.push({ kind: 'revoke', path: op.path, principals: op.principals });
+    else if (op.kind === 'nul-device') out.push({ kind: 'revoke-nul-device', principals: op.principals.filter((p) => p !== '@logon') });
+  }
+  return out;
 }
 
 function uniquePaths(paths: string[]): string[] {
@@ -290,6 +320,7 @@ function planElevated(
       advisoryNetworkBlock: null,
       launch,
       logon: { user: SANDBOX_ACCOUNTS[runAs], secretsFile, requestDir: `${stateDirs.sandbox}\\requests` },
+      revertAfterExit: [],
     }),
     warnings: [...new Set(warnings)],
     accounts,

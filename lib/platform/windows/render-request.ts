@@ -7,7 +7,7 @@
 // travels on stdin or in a file, never in argv, so the 32,767-character command-line limit that
 // broke the reference's base64 payloads (B5.2) does not apply. May import this folder only.
 
-import type { AclOp, LaunchSpec, TokenSpec } from './plan-types';
+import type { AclOp, LaunchSpec, RevokeOp, TokenSpec } from './plan-types';
 import type { AdvisoryNetworkBlock } from './child-env';
 import type { FirewallRule } from './firewall-rules';
 import { formatMask } from './security-ids';
@@ -51,6 +51,8 @@ export interface RunnerRequestInput {
   launch: LaunchSpec;
   /** Elevated only: who to log on as and where the credentials and request files live. */
   logon: { user: string; secretsFile: string; requestDir: string } | null;
+  /** ACEs to remove after the job is closed. */
+  revertAfterExit: RevokeOp[];
 }
 
 /** Renders what the runner (`codex-sandbox-helper.exe --request-stdin`) needs. */
@@ -65,6 +67,9 @@ export function renderRunnerRequest(input: RunnerRequestInput): string {
   for (const p of input.token.enablePrivileges) out.push(line('enable_privilege', p));
   for (const code of input.token.retryWithoutUserSidOn) out.push(line('retry_without_user_sid_on', code));
   out.push(...aclLines(input.aclOps));
+  for (const r of input.revertAfterExit) {
+    out.push(r.kind === 'revoke' ? line('revoke_after_exit', r.path, ...r.principals) : line('revoke_nul_device_after_exit', ...r.principals));
+  }
   if (input.advisoryNetworkBlock !== null) {
     const block = input.advisoryNetworkBlock;
     out.push(line('denybin_dir', block.dir));

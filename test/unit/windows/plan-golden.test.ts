@@ -149,6 +149,15 @@ describe('windows golden: restricted-token plans', () => {
     expect(p.runnerRequest).toContain('denybin_stub\tssh.bat\t@echo off%0D%0Aexit /b 1%0D%0A\n');
   });
 
+  it('reverting ACEs after the run is opt-in and revokes every ACE and NUL grant of the plan', () => {
+    expect(token(WORKSPACE_WRITE()).revertAfterExit).toEqual([]);
+    const p = token(WORKSPACE_WRITE(), { revertAcesAfterRun: true });
+    const aced = p.aclOps.flatMap((o) => (o.kind === 'ace' ? [{ kind: 'revoke', path: o.path, principals: o.principals }] : []));
+    expect(p.revertAfterExit).toEqual([...aced, { kind: 'revoke-nul-device', principals: [W, T] }]);
+    expect(p.runnerRequest).toContain(`revoke_after_exit\tC:\\w\t${W}\n`);
+    expect(p.runnerRequest).toContain(`revoke_nul_device_after_exit\t${W}\t${T}\n`);
+  });
+
   it('runs headless (no desktop) inside an SSH session', () => {
     expect(token(READ_ONLY(), { env: { ...ENV, SSH_CONNECTION: '1.2.3.4 5 6.7.8.9 22' } }).launch.desktop).toBeNull();
   });

@@ -22,12 +22,14 @@ describe('windows request format', () => {
       advisoryNetworkBlock: null,
       launch: { commandLine: 'a "b c"', cwd: 'C:\\w', desktop: null, killOnJobClose: true },
       logon: null,
+      revertAfterExit: [{ kind: 'revoke', path: 'C:\\w', principals: ['S-1-5-21-1-2-3-4'] }],
     });
     const { header, lines } = parseRequestLines(text);
     expect(header).toBe('csbx-windows-request 1 runner');
     expect(lines).toContainEqual(['env', 'MULTI', 'line1\nline2\tx%']);
     expect(lines).toContainEqual(['ace_children', 'allow', '0x001200a9', 'C:\\Users\\me', '2', '.ssh', '.aws', 'CodexSandboxUsers']);
     expect(lines.some((l) => l[0] === 'desktop')).toBe(false);
+    expect(lines).toContainEqual(['revoke_after_exit', 'C:\\w', 'S-1-5-21-1-2-3-4']);
     expect(lines[lines.length - 1]).toEqual(['command_line', 'a "b c"']);
   });
   it('a request without its end line is rejected by the reader', () => {
