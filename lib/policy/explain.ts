@@ -4,20 +4,25 @@
 //   2. a matching deny glob denies (reads and writes), whatever entries say; a malformed glob
 //      denies every path (fail closed);
 //   3. otherwise the most specific entry covering the path decides (deny > write > read at equal
-//      depth); the platform defaults of a readable `:minimal` count as read entries;
-//      nothing covering it is a deny;
+//      depth); nothing covering it is a deny;
+//   3a. where that deny is only the default (no entry, or just a deny of the file-system root,
+//      which enforcers never materialise), the platform defaults of a readable `:minimal` are
+//      readable. They never override an explicit deny of another path (bwrap masks unreadable
+//      roots after binding the defaults) and never take write access away;
 //   4. a write that the entries allow is still refused at or under `<writable root>/<protected
 //      name>` (or a protected gitdir target) unless a write entry at or below that path covers it.
 
 import { PolicyInvalidError } from '../errors';
 import { type AccessIndex, buildAccessIndex, deepestEntry, protectedWriteBlock } from './access-index';
 import { compileGlob, type GlobMatcher } from './glob-match';
-import { ancestors, joinPath, relativeSuffix, resolveAgainstBase } from './paths';
+import { ancestors, filesystemRoot, isWithin, joinPath, relativeSuffix, resolveAgainstBase } from './paths';
 import type { Decision, FileSystemEntry, HostView, ResolvedEntry, ResolvedPolicy } from './types';
 
 interface Compiled {
   index: AccessIndex;
   globs: GlobMatcher[];
+  /** The platform default read roots, as read entries of the `:minimal` entry. */
+  platformDefaults: ResolvedEntry[];
 }
 
 // ResolvedPolicy is plain data; the index is derived once per object (and per host for the
@@ -25,37 +30,33 @@ interface Compiled {
 const lexicalCache = new WeakMap<ResolvedPolicy, Compiled>();
 const canonicalCache = new WeakMap<ResolvedPolicy, WeakMap<HostView, Compiled>>();
 
-/** The resolved entries plus the platform defaults of a readable `:minimal` as read entries. */
-function matchableEntries(resolved: ResolvedPolicy): ResolvedEntry[] {
-  const entries: ResolvedEntry[] = [...resolved.entries];
+function platformDefaultEntries(resolved: ResolvedPolicy): ResolvedEntry[] {
   const fs = resolved.policy.fileSystem;
-  if (fs.kind === 'restricted' && resolved.includePlatformDefaults) {
-    const minimalIndex = fs.entries.findIndex(
-      (e) => e.access !== 'deny' && e.path.type === 'special' && e.path.value.kind === 'minimal',
-    );
-    const minimal: FileSystemEntry | undefined = fs.entries[minimalIndex];
-    if (minimal !== undefined) {
-      for (const path of resolved.platformDefaultReadRoots ?? []) {
-        entries.push({ path, access: 'read', origin: { kind: 'entry', index: minimalIndex, entry: minimal, label: ':minimal' } });
-      }
-    }
-  }
-  return entries;
+  if (fs.kind !== 'restricted' || !resolved.includePlatformDefaults) return [];
+  const minimalIndex = fs.entries.findIndex((e) => e.access !== 'deny' && e.path.type === 'special' && e.path.value.kind === 'minimal');
+  const minimal: FileSystemEntry | undefined = fs.entries[minimalIndex];
+  if (minimal === undefined) return [];
+  return (resolved.platformDefaultReadRoots ?? []).map((path) => ({
+    path,
+    access: 'read',
+    origin: { kind: 'entry', index: minimalIndex, entry: minimal, label: ':minimal' },
+  }));
 }
 
 function compile(resolved: ResolvedPolicy): Compiled {
   const cached = lexicalCache.get(resolved);
   if (cached !== undefined) return cached;
   const out: Compiled = {
-    index: buildAccessIndex(matchableEntries(resolved), resolved.protectedPaths ?? []),
+    index: buildAccessIndex(resolved.entries, resolved.protectedPaths ?? []),
     globs: resolved.unreadableGlobs.map(compileGlob),
+    platformDefaults: platformDefaultEntries(resolved),
   };
   lexicalCache.set(resolved, out);
   return out;
 }
 
 /**
- * The same index with every entry and protected path spelled canonically on this host, so a
+ * The same rules with every entry and protected path spelled canonically on this host, so a
  * canonical candidate is compared with canonical rules (on macOS `/tmp` entries become
  * `/private/tmp`, as the enforcers see them).
  */
@@ -67,9 +68,12 @@ function compileCanonical(resolved: ResolvedPolicy, host: HostView): Compiled {
   }
   const cached = perHost.get(host);
   if (cached !== undefined) return cached;
-  const entries = matchableEntries(resolved).map((entry) => ({ ...entry, path: canonicalExisting(entry.path, host) }));
-  const protectedPaths = (resolved.protectedPaths ?? []).map((p) => ({ ...p, path: canonicalExisting(p.path, host) }));
-  const out: Compiled = { index: buildAccessIndex(entries, protectedPaths), globs: compile(resolved).globs };
+  const canonical = <T extends { path: string }>(item: T): T => ({ ...item, path: canonicalExisting(item.path, host) });
+  const out: Compiled = {
+    index: buildAccessIndex(resolved.entries.map(canonical), (resolved.protectedPaths ?? []).map(canonical)),
+    globs: compile(resolved).globs,
+    platformDefaults: platformDefaultEntries(resolved).map(canonical),
+  };
   perHost.set(host, out);
   return out;
 }
@@ -139,7 +143,10 @@ function decide(resolved: ResolvedPolicy, compiled: Compiled, candidate: string,
       : `deny glob ${glob.pattern} is malformed, so every path is denied (fail closed)`;
     return { ...base, allowed: false, effective: 'deny', decidedBy: { kind: 'glob', pattern: glob.pattern }, reason: `${access} denied: ${why}` };
   }
-  const entry = deepestEntry(index, candidate);
+  let entry = deepestEntry(index, candidate);
+  if (entry === undefined || (entry.access === 'deny' && entry.path === filesystemRoot(entry.path))) {
+    entry = compiled.platformDefaults.find((d) => isWithin(candidate, d.path)) ?? entry;
+  }
   if (entry === undefined || entry.origin.kind !== 'entry') {
     return {
       ...base,

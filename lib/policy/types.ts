@@ -126,8 +126,8 @@ export interface ResolvedPolicy {
   warnings: string[];
   /**
    * Platform default read roots that exist on the host, present when `includePlatformDefaults`
-   * (a readable `:minimal` entry). explain() treats each as a read entry at its own depth, as the
-   * bwrap and Seatbelt backends bind them.
+   * (a readable `:minimal` entry). explain() makes them readable where the entries deny only by
+   * default (no covering entry, or a deny of `/`); an explicit deny elsewhere still wins.
    */
   platformDefaultReadRoots?: string[];
   /** Project roots the `project_roots` specials expanded against (default `[cwd]`). */

@@ -36,6 +36,7 @@ const access = fc.constantFrom<FileSystemAccessMode>('read', 'write', 'deny');
 const entry: fc.Arbitrary<FileSystemEntry> = fc.oneof(
   { weight: 6, arbitrary: fc.record({ path: absPath.map((path) => ({ type: 'path' as const, path })), access }) },
   { weight: 1, arbitrary: access.map((a): FileSystemEntry => ({ path: { type: 'special', value: { kind: 'root' } }, access: a })) },
+  { weight: 1, arbitrary: access.map((a): FileSystemEntry => ({ path: { type: 'special', value: { kind: 'minimal' } }, access: a })) },
   { weight: 2, arbitrary: access.map((a): FileSystemEntry => ({ path: { type: 'special', value: { kind: 'project_roots' } }, access: a })) },
   {
     weight: 2,
@@ -68,15 +69,19 @@ const existing: fc.Arbitrary<Tree> = fc
     return { dirs, files };
   });
 const probes = fc.array(
-  fc.oneof(absPath, fc.tuple(absPath, fc.constantFrom('f', '.git/config')).map(([d, f]) => `${d}/${f}`), fc.constantFrom('/', '/etc/passwd')),
+  fc.oneof(absPath, fc.tuple(absPath, fc.constantFrom('f', '.git/config')).map(([d, f]) => `${d}/${f}`), fc.constantFrom('/', '/etc/passwd', '/usr/bin/env')),
   { minLength: 1, maxLength: 12 },
 );
 
 function resolveOn(policy: SandboxPolicy, tree: Tree): ResolvedPolicy {
-  return resolvePolicy(policy, { cwd: CWD, host: fakeHost({ dirs: [CWD, ...tree.dirs], files: tree.files }) });
+  // /usr exists so that a readable :minimal contributes a platform default read root.
+  return resolvePolicy(policy, { cwd: CWD, host: fakeHost({ dirs: [CWD, '/usr/bin', ...tree.dirs], files: tree.files }) });
 }
 
-/** Readable from the effective roots: the deepest readable or unreadable root decides. */
+/**
+ * Readable from the effective roots: the deepest readable or unreadable root decides; where none
+ * covers the path, the platform default read roots of a readable :minimal grant it.
+ */
 function readableFromRoots(r: ResolvedPolicy, p: string): boolean {
   if (r.fullDiskRead) return true;
   let best: { depth: number; readable: boolean } | undefined;
@@ -85,9 +90,10 @@ function readableFromRoots(r: ResolvedPolicy, p: string): boolean {
     const depth = root === '/' ? 0 : root.split('/').length;
     if (best === undefined || depth > best.depth || (depth === best.depth && !readable)) best = { depth, readable };
   };
-  for (const root of [...r.readableRoots, ...(r.platformDefaultReadRoots ?? [])]) consider(root, true);
+  for (const root of r.readableRoots) consider(root, true);
   for (const root of r.unreadableRoots) consider(root, false);
-  return best?.readable ?? false;
+  if (best === undefined) return (r.platformDefaultReadRoots ?? []).some((root) => under(p, root));
+  return best.readable;
 }
 
 /**
@@ -109,16 +115,27 @@ function writableFromRoots(r: ResolvedPolicy, p: string): boolean {
   return true;
 }
 
-/** §2.2 by brute force: deepest covering entry paths, then the highest access among them. */
+/**
+ * §2.2 by brute force: deepest covering entry paths, then the highest access among them; a
+ * default deny (or a deny of `/` only) becomes read under a platform default read root.
+ */
 function bruteForceAccess(r: ResolvedPolicy, p: string): FileSystemAccessMode {
+  const access = bruteForceEntries(r, p);
+  if (access.access === 'deny' && (access.path === undefined || access.path === '/') && (r.platformDefaultReadRoots ?? []).some((d) => under(p, d))) {
+    return 'read';
+  }
+  return access.access;
+}
+
+function bruteForceEntries(r: ResolvedPolicy, p: string): { access: FileSystemAccessMode; path?: string } {
   const rank = { read: 0, write: 1, deny: 2 };
-  let best: { depth: number; access: FileSystemAccessMode } | undefined;
+  let best: { depth: number; access: FileSystemAccessMode; path: string } | undefined;
   for (const e of r.entries) {
     if (!under(p, e.path)) continue;
     const depth = e.path === '/' ? 1 : e.path.split('/').length;
-    if (best === undefined || depth > best.depth || (depth === best.depth && rank[e.access] > rank[best.access])) best = { depth, access: e.access };
+    if (best === undefined || depth > best.depth || (depth === best.depth && rank[e.access] > rank[best.access])) best = { depth, access: e.access, path: e.path };
   }
-  return best?.access ?? 'deny';
+  return best ?? { access: 'deny' };
 }
 
 describe('explain properties (fast-check)', () => {

@@ -107,6 +107,25 @@ describe('explain', () => {
     expect(explain(r, '/opt/x', 'read').allowed).toBe(false);
   });
 
+  // Regression cases shrunk by test/property/explain-oracle.test.ts (seed 906296279).
+  it('platform defaults never take write access away: [minimal:read, /w:deny, root:write] leaves /usr writable', () => {
+    const r = resolvePolicy(restricted([e.minimal('read'), e.path('/w', 'deny'), e.root('write')]), { cwd: '/w', host });
+    expect(explain(r, '/usr/bin/env', 'write')).toMatchObject({ allowed: true, decidedBy: { kind: 'entry', label: ':root' } });
+    expect(r.writableRoots.map((w) => w.root)).toEqual(['/']);
+  });
+
+  it('with only [minimal:read], a platform default is readable through :minimal and the cwd is denied', () => {
+    const r = resolvePolicy(restricted([e.minimal('read')]), { cwd: '/w', host });
+    expect(explain(r, '/usr/bin/env', 'read')).toMatchObject({ allowed: true, effective: 'read', decidedBy: { label: ':minimal', path: '/usr' } });
+    expect(explain(r, '/w', 'read').decidedBy).toEqual({ kind: 'default-deny' });
+  });
+
+  it('an explicit deny at or above a platform default root wins over :minimal', () => {
+    const h = fakeHost({ dirs: ['/usr/bin', '/w'] });
+    const r = resolvePolicy(restricted([e.minimal('read'), e.path('/usr', 'deny'), e.cwd('write')]), { cwd: '/w', host: h });
+    expect(explain(r, '/usr/bin/env', 'read')).toMatchObject({ allowed: false, decidedBy: { kind: 'entry', path: '/usr' } });
+  });
+
   it('unknown specials are ignored with a warning', () => {
     const r = resolvePolicy(restricted([e.unknown(':future', 'write')]), { cwd: '/w', host });
     expect(r.entries).toEqual([]);
