@@ -18,6 +18,8 @@ export interface Denial {
 
 const ERROR_PHRASES = [/Permission denied/, /Read-only file system/, /Operation not permitted/];
 const WRITE_HINTS = /Read-only file system|cannot (?:touch|create|remove|write|make|open .* for writing|move|overwrite)|Errno 30|EROFS/i;
+/** Tools and phrases that only read: an ambiguous "Permission denied" from them is a read. */
+const READ_HINTS = /^(?:cat|ls|head|tail|less|more|grep|rg|find|stat|du|wc|sort|diff|file|md5sum|sha\d+sum):|cannot (?:open directory|access)|for reading/;
 const MAX_DENIALS = 50;
 
 /** Quoted strings first (most tools quote paths), then bare absolute or ./ paths. */
@@ -36,17 +38,20 @@ export function findDenials(text: string, resolved: ResolvedPolicy, cwd: string)
   const seen = new Set<string>();
   for (const line of text.split('\n')) {
     if (!ERROR_PHRASES.some((re) => re.test(line))) continue;
-    const writeLikely = WRITE_HINTS.test(line);
+    const trimmed = line.trim();
+    const writeLikely = WRITE_HINTS.test(trimmed);
+    const readLikely = !writeLikely && READ_HINTS.test(trimmed);
     for (const candidate of candidatePaths(line)) {
       const path = posix.resolve(cwd, candidate);
-      const order: ('read' | 'write')[] = writeLikely ? ['write'] : ['read', 'write'];
+      // A bare "P: Permission denied" (a shell redirect, say) may be either: read first.
+      const order: ('read' | 'write')[] = writeLikely ? ['write'] : readLikely ? ['read'] : ['read', 'write'];
       for (const access of order) {
         const decision = explain(resolved, path, access);
         if (decision.allowed) continue;
         const key = `${access}:${decision.path}`;
         if (!seen.has(key)) {
           seen.add(key);
-          out.push({ path: decision.path, access, line: line.trim(), decidedBy: decision.decidedBy, reason: decision.reason });
+          out.push({ path: decision.path, access, line: trimmed, decidedBy: decision.decidedBy, reason: decision.reason });
         }
         break;
       }

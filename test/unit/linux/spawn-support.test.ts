@@ -1,0 +1,104 @@
+// spawn/ helpers that need no sandbox: the /proc preflight's failure test (§5.6, §10.3), host
+// mount-target clean-up, denial hints, and the deny-glob walker's limits.
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+import { expandDenyGlobs, GLOB_MATCH_CAP, globSearchRoot } from '../../../lib/platform/linux/glob-expand';
+import { nodeLinuxHostFs } from '../../../lib/platform/linux/host-fs';
+import { resolvePolicy } from '../../../lib/policy/resolve';
+import { findDenials } from '../../../lib/spawn/denials';
+import { trackHostPrep } from '../../../lib/spawn/host-prep';
+import { isProcMountFailure } from '../../../lib/spawn/proc-preflight';
+import { makeTempDir } from '../../helpers/temp';
+
+let tmp: { path: string; remove: () => void };
+let t: string;
+beforeEach(() => {
+  tmp = makeTempDir('spawnsup');
+  t = tmp.path;
+});
+afterEach(() => tmp.remove());
+
+describe('/proc preflight', () => {
+  it.each(['Invalid argument', 'Operation not permitted', 'Permission denied'])('detects "Can\'t mount proc on /newroot/proc: %s"', (errno) => {
+    expect(isProcMountFailure(`bwrap: Can't mount proc on /newroot/proc: ${errno}\n`)).toBe(true);
+  });
+
+  it('does not mistake other mount failures for it', () => {
+    expect(isProcMountFailure("bwrap: Can't bind mount /dev/null: Operation not permitted")).toBe(false);
+    expect(isProcMountFailure("bwrap: Can't mount proc on /newroot/proc: No such device")).toBe(false);
+  });
+});
+
+describe('host mount targets', () => {
+  it('removes targets this run created that are still empty, deepest first', () => {
+    const cleanup = trackHostPrep([
+      { path: join(t, 'made-dir'), kind: 'dir' },
+      { path: join(t, 'made-file'), kind: 'file' },
+    ]);
+    mkdirSync(join(t, 'made-dir'));
+    writeFileSync(join(t, 'made-file'), '');
+    cleanup();
+    expect(readdirSync(t)).toEqual([]);
+  });
+
+  it('never removes a target that existed before or that is no longer empty', () => {
+    mkdirSync(join(t, 'mine'));
+    const cleanup = trackHostPrep([
+      { path: join(t, 'mine'), kind: 'dir' },
+      { path: join(t, 'filled'), kind: 'file' },
+    ]);
+    writeFileSync(join(t, 'filled'), 'data');
+    cleanup();
+    expect(readdirSync(t).sort()).toEqual(['filled', 'mine']);
+  });
+});
+
+describe('denial hints', () => {
+  const policy = {
+    fileSystem: { kind: 'restricted' as const, entries: [{ path: { type: 'special' as const, value: { kind: 'root' as const } }, access: 'read' as const }] },
+    network: 'restricted' as const,
+  };
+
+  it('maps a read-only write failure to the entry that decided it', () => {
+    const resolved = resolvePolicy(policy, { cwd: t });
+    const denials = findDenials(`touch: cannot touch '${t}/x': Read-only file system\n`, resolved, t);
+    expect(denials).toHaveLength(1);
+    expect(denials[0]).toMatchObject({ path: `${t}/x`, access: 'write' });
+    expect(denials[0].reason).toContain('write denied');
+  });
+
+  it('resolves relative paths against the cwd and ignores lines explain() allows', () => {
+    const resolved = resolvePolicy(policy, { cwd: t });
+    expect(findDenials('sh: 1: cannot create out.txt: Permission denied\n', resolved, t).map((d) => d.path)).toEqual([]);
+    expect(findDenials(`sh: 1: cannot create ./out.txt: Permission denied\n`, resolved, t).map((d) => d.path)).toEqual([`${t}/out.txt`]);
+    expect(findDenials(`cat: /etc/hostname: Permission denied\n`, resolved, t)).toEqual([]);
+  });
+});
+
+describe('deny-glob walker', () => {
+  it('skips patterns whose static prefix is empty or /', () => {
+    expect(globSearchRoot('/**/*.env')).toBeNull();
+    expect(globSearchRoot('/a/b*/c')).toBe('/a');
+  });
+
+  it(`refuses more than ${GLOB_MATCH_CAP} matches`, () => {
+    const dir = join(t, 'many');
+    mkdirSync(dir);
+    for (let i = 0; i <= GLOB_MATCH_CAP; i++) writeFileSync(join(dir, `f${i}.env`), '');
+    expect(() => expandDenyGlobs([`${dir}/*.env`], undefined, nodeLinuxHostFs())).toThrow(`matched more than ${GLOB_MATCH_CAP} paths`);
+  });
+
+  it('a malformed pattern is refused rather than half-masked', () => {
+    expect(() => expandDenyGlobs([`${t}/{a,b`], undefined, nodeLinuxHostFs())).toThrow('unreadable glob pattern is invalid');
+  });
+
+  it('does not follow symlinked directories', () => {
+    mkdirSync(join(t, 'real'));
+    writeFileSync(join(t, 'real/.env'), '');
+    mkdirSync(join(t, 'p'));
+    require('node:fs').symlinkSync(join(t, 'real'), join(t, 'p/link'));
+    expect(expandDenyGlobs([`${t}/p/**/.env`], undefined, nodeLinuxHostFs())).toEqual([]);
+  });
+});
