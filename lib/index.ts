@@ -119,3 +119,17 @@ export { lexicalWindowsHost } from './platform/windows/host';
 export { nodeWindowsHostView } from './platform/windows/node-host';
 export { buildWindowsCommandLine, quoteWindowsArg, MAX_COMMAND_LINE_CHARS } from './platform/windows/command-line';
 export { normalizeWindowsPath, isWindowsAbsolute } from './platform/windows/paths';
+
+// Linux planning and running sandboxed commands (lib/platform/linux, lib/platform/plan-sandbox.ts,
+// lib/spawn): planners are pure; spawn/ is the only module that starts sandboxed processes.
+export { planSandbox, planResolved } from './platform/plan-sandbox';
+export type { PlanSandboxOptions, SandboxPlan } from './platform/plan-sandbox';
+export { planLinux, WSL1_MESSAGE } from './platform/linux/plan';
+export type { LinuxPlan, BwrapPlan, LandlockPlan, SeccompPlan, PlanLinuxOptions, PlanFd } from './platform/linux/plan';
+export type { MountOp } from './platform/linux/mount-ops';
+export type { LandlockRule } from './platform/linux/landlock-plan';
+export { spawnSandboxed, stopSandbox } from './spawn/spawn-sandboxed';
+export type { SandboxSpawnOptions } from './spawn/spawn-sandboxed';
+export { runSandboxed } from './spawn/run-sandboxed';
+export type { SandboxRunResult } from './spawn/run-sandboxed';
+export type { Denial } from './spawn/denials';
