@@ -37,6 +37,12 @@ const entry: fc.Arbitrary<FileSystemEntry> = fc.oneof(
   { weight: 6, arbitrary: fc.record({ path: absPath.map((path) => ({ type: 'path' as const, path })), access }) },
   { weight: 1, arbitrary: access.map((a): FileSystemEntry => ({ path: { type: 'special', value: { kind: 'root' } }, access: a })) },
   { weight: 1, arbitrary: access.map((a): FileSystemEntry => ({ path: { type: 'special', value: { kind: 'minimal' } }, access: a })) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(fc.constantFrom<'tmpdir' | 'slash_tmp'>('tmpdir', 'slash_tmp'), access)
+      .map(([kind, a]): FileSystemEntry => ({ path: { type: 'special', value: { kind } }, access: a })),
+  },
   { weight: 2, arbitrary: access.map((a): FileSystemEntry => ({ path: { type: 'special', value: { kind: 'project_roots' } }, access: a })) },
   {
     weight: 2,
@@ -69,13 +75,15 @@ const existing: fc.Arbitrary<Tree> = fc
     return { dirs, files };
   });
 const probes = fc.array(
-  fc.oneof(absPath, fc.tuple(absPath, fc.constantFrom('f', '.git/config')).map(([d, f]) => `${d}/${f}`), fc.constantFrom('/', '/etc/passwd', '/usr/bin/env')),
+  fc.oneof(absPath, fc.tuple(absPath, fc.constantFrom('f', '.git/config')).map(([d, f]) => `${d}/${f}`), fc.constantFrom('/', '/etc/passwd', '/usr/bin/env', '/tmp/x', '/tmp/.git/config')),
   { minLength: 1, maxLength: 12 },
 );
 
 function resolveOn(policy: SandboxPolicy, tree: Tree): ResolvedPolicy {
-  // /usr exists so that a readable :minimal contributes a platform default read root.
-  return resolvePolicy(policy, { cwd: CWD, host: fakeHost({ dirs: [CWD, '/usr/bin', ...tree.dirs], files: tree.files }) });
+  // /usr exists so that a readable :minimal contributes a platform default read root; $TMPDIR
+  // lies inside the cwd so that :tmpdir overlaps the other entries.
+  const host = fakeHost({ dirs: [CWD, '/usr/bin', '/tmp', ...tree.dirs], files: tree.files, env: { TMPDIR: `${CWD}/a` } });
+  return resolvePolicy(policy, { cwd: CWD, host });
 }
 
 /**
