@@ -10,7 +10,7 @@ import type { ConfigLayer, TrustDecision } from './layer-types';
 import { effectiveConfig, loadConfigLayers } from './load-layers';
 import { forEachLeaf } from './merge';
 import type { PathContext } from './path-fields';
-import { nodeConfigReader, type ConfigReader, type MdmReader } from './reader';
+import { cachingReader, nodeConfigReader, type ConfigReader, type MdmReader } from './reader';
 import { loadRequirements, type Requirements } from './requirements';
 import { resolveSandbox, type PolicySource, type UnenforceableSetting } from './resolve-sandbox';
 import type { TomlTable } from './toml-source';
@@ -103,7 +103,7 @@ export function loadConfig(opts: LoadConfigOptions): EffectiveConfig {
   const platform = opts.platform ?? currentPlatform();
   const home = opts.homeDir ?? os.homedir();
   const codexHome = opts.codexHome ?? defaultCodexHome(env, home);
-  const reader = opts.reader ?? nodeConfigReader();
+  const reader = cachingReader(opts.reader ?? nodeConfigReader());
   const pathCtx: PathContext = { home, windows: platform === 'windows' };
   const sysDir = systemDir(platform, env);
   const join = platform === 'windows' ? nodePath.win32.join : nodePath.posix.join;

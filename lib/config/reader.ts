@@ -53,3 +53,23 @@ export function nodeConfigReader(): ConfigReader {
     },
   };
 }
+
+/**
+ * Memoizes stat and realpath for one load: trust lookups canonicalize the same few directories
+ * many times, and each realpath is an lstat per path component. Reads are not cached.
+ */
+export function cachingReader(reader: ConfigReader): ConfigReader {
+  const stats = new Map<string, ReturnType<ConfigReader['stat']>>();
+  const reals = new Map<string, string | undefined>();
+  return {
+    readFile: (path) => reader.readFile(path),
+    stat(path) {
+      if (!stats.has(path)) stats.set(path, reader.stat(path));
+      return stats.get(path);
+    },
+    realpath(path) {
+      if (!reals.has(path)) reals.set(path, reader.realpath(path));
+      return reals.get(path);
+    },
+  };
+}
