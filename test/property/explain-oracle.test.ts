@@ -6,6 +6,8 @@
 //   - order independence; the protected-name write guard;
 //   - round trips through the legacy form when needsDirectRuntimeEnforcement says none is needed.
 // CSBX_PROPERTY_RUNS sets numRuns (default 200); CSBX_PROPERTY_SEED replays a run.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { needsDirectRuntimeEnforcement } from '../../lib/policy/equivalence';
@@ -14,6 +16,8 @@ import { fromLegacySandboxPolicy, legacyRuntimeFileSystemPolicy, toLegacySandbox
 import { PROTECTED_METADATA_NAMES } from '../../lib/policy/protected-metadata';
 import { resolvePolicy } from '../../lib/policy/resolve';
 import type { FileSystemAccessMode, FileSystemEntry, LegacySandboxPolicy, ResolvedPolicy, SandboxPolicy } from '../../lib/policy/types';
+import { nodeHostView } from '../../lib/policy/node-host-view';
+import { makeTempDir } from '../helpers/temp';
 import { fakeHost } from '../unit/policy/fake-host';
 
 const numRuns = Number(process.env.CSBX_PROPERTY_RUNS ?? 200);
@@ -157,6 +161,33 @@ describe('explain properties (fast-check)', () => {
         }
       }),
       params,
+    );
+  });
+
+  it('agrees with the effective roots on a real temporary tree read through nodeHostView', () => {
+    fc.assert(
+      fc.property(policyArb, existing, probes, (policy, tree, ps) => {
+        const temp = makeTempDir('explain-prop');
+        try {
+          const move = (p: string): string => (p === CWD || p.startsWith(`${CWD}/`) ? temp.path + p.slice(CWD.length) : p);
+          for (const d of tree.dirs) mkdirSync(move(d), { recursive: true });
+          for (const [file, text] of Object.entries(tree.files)) {
+            mkdirSync(dirname(move(file)), { recursive: true });
+            writeFileSync(move(file), text.replace(`gitdir: ${CWD}`, `gitdir: ${temp.path}`));
+          }
+          const fs = policy.fileSystem as Extract<SandboxPolicy['fileSystem'], { kind: 'restricted' }>;
+          const entries = fs.entries.map((e): FileSystemEntry => (e.path.type === 'path' ? { ...e, path: { type: 'path', path: move(e.path.path) } } : e));
+          const host = nodeHostView({ ...process.env, TMPDIR: `${temp.path}/a` });
+          const r = resolvePolicy({ ...policy, fileSystem: { ...fs, entries } }, { cwd: temp.path, host });
+          for (const p of ps.map(move)) {
+            expect(explain(r, p, 'read').allowed, `read ${p}`).toBe(readableFromRoots(r, p));
+            expect(explain(r, p, 'write').allowed, `write ${p}`).toBe(writableFromRoots(r, p));
+          }
+        } finally {
+          temp.remove();
+        }
+      }),
+      { ...params, numRuns: Math.min(numRuns, 100) },
     );
   });
 
