@@ -111,7 +111,7 @@ function expected(resolved: Explained, root: string, probe: Probe): boolean {
 
 /** Runs one generated case; returns null when the backend refuses the policy, else mismatches. */
 export async function runCase(backend: 'bwrap' | 'landlock', g: GeneratedPolicy): Promise<string[] | null> {
-  const tmp = makeTempDir('prop');
+  const tmp = makeTempDir('linux-prop');
   try {
     const root = tmp.path;
     makeTree(root);
