@@ -3,7 +3,7 @@
 // same files and options always give the same EffectiveConfig.
 import * as os from 'node:os';
 import * as nodePath from 'node:path';
-import { UnsupportedPolicyError } from '../errors';
+import { UnsupportedPolicyError, UsageError } from '../errors';
 import type { SandboxPolicy } from '../policy/types';
 import type { SandboxMode } from './config-schema';
 import type { ConfigLayer, TrustDecision } from './layer-types';
@@ -101,6 +101,11 @@ export function defaultCodexHome(env: Record<string, string | undefined>, home: 
 export function loadConfig(opts: LoadConfigOptions): EffectiveConfig {
   const env = opts.env ?? process.env;
   const platform = opts.platform ?? currentPlatform();
+  const absolute = platform === 'windows' ? nodePath.win32.isAbsolute(opts.cwd) : opts.cwd.startsWith('/');
+  if (!absolute) {
+    // Project layers and -c paths hang off cwd; guessing a base would load the wrong files.
+    throw new UsageError(`loadConfig cwd ${JSON.stringify(opts.cwd)} is not absolute; pass an absolute directory`, { value: opts.cwd });
+  }
   const home = opts.homeDir ?? os.homedir();
   const codexHome = opts.codexHome ?? defaultCodexHome(env, home);
   const reader = cachingReader(opts.reader ?? nodeConfigReader());

@@ -393,3 +393,28 @@ describe('loadConfig: options and normalization', () => {
     expect(cfg.config.permissions).toEqual({ p: { network: { domains: { 'example.com': 'allow' } } } });
   });
 });
+
+describe('loadConfig: more requirement fallbacks and inputs', () => {
+  it('system_requirements_fall_back_from_disallowed_workspace to the managed default', () => {
+    const req = 'default_permissions = ":read-only"\n[allowed_permission_profiles]\n":read-only" = true\n":danger-full-access" = true\n';
+    const cfg = load({ files: { [REQ]: req, [USER]: 'default_permissions = ":workspace"\n' } });
+    expect(cfg.policy).toEqual(READ_ONLY);
+    expect(cfg.warnings).toEqual([
+      'Configured value for `permission_profile` is disallowed by requirements; falling back from `:workspace` to required value `:read-only`.',
+    ]);
+  });
+
+  it('a legacy sandbox_mode is checked against allowed_permission_profiles under its built-in id', () => {
+    const req = 'default_permissions = ":read-only"\n[allowed_permission_profiles]\n":read-only" = true\n":workspace" = true\n';
+    expect(withoutAws(load({ files: { [REQ]: req, [USER]: 'sandbox_mode = "workspace-write"\n' } }).policy)).toEqual(workspaceWrite([], false));
+    const denied = load({ files: { [REQ]: req, [USER]: 'sandbox_mode = "danger-full-access"\n' } });
+    expect(denied.policy).toEqual(READ_ONLY);
+  });
+
+  it('a relative cwd is a usage error, never guessed', () => {
+    expect(errorOf(() => load({}, { cwd: 'work/repo' }))).toEqual({
+      code: 'E_USAGE',
+      message: 'loadConfig cwd "work/repo" is not absolute; pass an absolute directory',
+    });
+  });
+});

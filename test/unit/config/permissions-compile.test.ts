@@ -270,3 +270,19 @@ describe('workspace_roots materialization', () => {
     });
   });
 });
+
+describe('[permissions] network tables', () => {
+  it('network_toml_ignores_legacy_network_list_keys: allowed_domains is ignored with a warning, not enforced', () => {
+    const { policy, warnings, unenforceable } = compile('[permissions.p.filesystem]\n":root" = "read"\n[permissions.p.network]\nallowed_domains = ["a.com"]\n', 'p');
+    expect(policy.network).toBe('restricted');
+    expect(unenforceable).toEqual([]);
+    expect(warnings).toEqual(['permissions.p.network.allowed_domains is a legacy list the reference ignores; use [permissions.p.network.domains] or unix_sockets']);
+  });
+
+  it('unix_sockets rules are unenforceable; a bad socket value is a located error', () => {
+    expect(compile('[permissions.p.network.unix_sockets]\n"/run/docker.sock" = "allow"\n', 'p').unenforceable[0].key).toBe('permissions.p.network.unix_sockets');
+    expect(messageOf(() => profilesFrom('[permissions.p.network.unix_sockets]\n"/x" = "deny"\n'))).toBe(
+      `E_CONFIG_PARSE: unix_sockets entry "/x" must be "allow" or "none", got "deny" (${FILE}:2:8)`,
+    );
+  });
+});
