@@ -62,6 +62,7 @@
             "native/windows/logon-launch.cc",
             "native/windows/secrets.cc",
             "native/windows/denybin.cc",
+            "native/windows/world-writable-audit.cc",
             "native/windows/win-error.cc"
           ],
           "defines": ["UNICODE", "_UNICODE"],

@@ -72,6 +72,34 @@ bool parse_runner_config(const Request& request, RunnerConfig* out, std::wstring
         return false;
       }
       out->revoke_after_exit.push_back(RevokeOp{std::wstring(), std::vector<std::wstring>(line.begin() + 1, line.end())});
+    } else if (kw == L"audit_limits") {
+      if (line.size() != 4 || !parse_dword(line[1], &out->audit.max_millis) || !parse_dword(line[2], &out->audit.max_checks) ||
+          !parse_dword(line[3], &out->audit.max_entries_per_dir)) {
+        *error = L"audit_limits: needs milliseconds, checks and entries per directory";
+        return false;
+      }
+      out->audit.present = true;
+    } else if (kw == L"audit_mask") {
+      if (line.size() != 2 || !parse_dword(line[1], &out->audit.mask)) {
+        *error = L"audit_mask: needs a mask";
+        return false;
+      }
+    } else if (kw == L"audit_principal" || kw == L"audit_skip_suffix" || kw == L"audit_exclude") {
+      if (line.size() != 2 || line[1].empty()) {
+        *error = kw + L": needs one value";
+        return false;
+      }
+      (kw == L"audit_principal" ? out->audit.principals : kw == L"audit_skip_suffix" ? out->audit.skip_suffixes : out->audit.exclude).push_back(line[1]);
+    } else if (kw == L"audit_scan") {
+      if (line.size() != 4 || (line[1] != L"self" && line[1] != L"no-self") || (line[2] != L"children" && line[2] != L"no-children") || line[3].empty()) {
+        *error = L"audit_scan: needs self|no-self, children|no-children and a path";
+        return false;
+      }
+      AuditScan scan;
+      scan.self = line[1] == L"self";
+      scan.children = line[2] == L"children";
+      scan.path = line[3];
+      out->audit.scan.push_back(scan);
     } else if (kw == L"denybin_dir") {
       if (!single(line, 1, &out->denybin_dir, &seen_denybin, error)) return false;
     } else if (kw == L"denybin_stub") {
@@ -120,6 +148,10 @@ bool parse_runner_config(const Request& request, RunnerConfig* out, std::wstring
   }
   if (!out->kill_on_job_close) {
     *error = L"request lacks kill_on_job_close; the runner never starts a command outside a kill-on-close job";
+    return false;
+  }
+  if (out->audit.present && (out->audit.mask == 0 || out->audit.principals.empty())) {
+    *error = L"audit_limits given without audit_mask or audit_principal";
     return false;
   }
   if (out->backend == L"windows-elevated" && (!seen_user || !seen_secrets || !seen_dir)) {

@@ -11,6 +11,7 @@
 #include "launch.h"
 #include "request.h"
 #include "restricted-token.h"
+#include "world-writable-audit.h"
 
 struct DenybinStub {
   std::wstring name;
@@ -32,6 +33,7 @@ struct RunnerConfig {
   TokenSpec token;
   std::vector<AclOp> acl_ops;
   std::vector<RevokeOp> revoke_after_exit;
+  AuditSpec audit;
   std::wstring denybin_dir;
   std::vector<DenybinStub> denybin_stubs;
   std::vector<std::wstring> denybin_remove;

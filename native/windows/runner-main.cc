@@ -17,6 +17,7 @@
 #include "restricted-token.h"
 #include "runner-config.h"
 #include "win-error.h"
+#include "world-writable-audit.h"
 
 static bool has_user_sid(const TokenSpec& spec) {
   for (const std::wstring& s : spec.restricting_sids) {
@@ -49,6 +50,7 @@ static int run_command(const RunnerConfig& config) {
     if (!apply_acl_op(op, base)) return EXIT_SETUP_FAILURE;
   }
   if (!write_denybin(config)) return EXIT_SETUP_FAILURE;
+  run_world_writable_audit(config.audit, base);
   HANDLE job = create_kill_on_close_job();
   if (job == nullptr) return EXIT_SETUP_FAILURE;
   bool with_user = has_user_sid(config.token);

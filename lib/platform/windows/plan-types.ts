@@ -7,6 +7,7 @@
 import type { PlanBase } from '../common/types';
 import type { AdvisoryNetworkBlock } from './child-env';
 import type { FirewallRule } from './firewall-rules';
+import type { WorldWritableAudit } from './world-writable';
 
 /**
  * A principal in an ACE: a SID string (`S-1-...`), or an account name (`CodexSandboxUsers`)
@@ -117,6 +118,8 @@ export interface WindowsTokenPlan extends WindowsPlanCommon {
    * for, because workspace ACEs persist by design (descendants may outlive a run, B4.4).
    */
   revertAfterExit: RevokeOp[];
+  /** Deny-write on Everyone-writable directories outside the writable roots (best effort). */
+  worldWritableAudit: WorldWritableAudit;
 }
 
 export interface SandboxAccounts {

@@ -21,6 +21,7 @@ import { formatWindowsPath, isWindowsPathWithin, tryParseWindowsPath, windowsPat
 import type { AclOp, DenyReadGlobPlan, LaunchSpec, RevokeOp, TokenSpec, WindowsElevatedPlan, WindowsPlan, WindowsTokenPlan } from './plan-types';
 import { renderRunnerRequest, renderSetupRequest } from './render-request';
 import { resolveWindowsPolicy, type WindowsResolvedPolicy } from './resolve';
+import { planWorldWritableAudit } from './world-writable';
 import {
   EVERYONE_SID,
   MASK_ALLOW_WRITE,
@@ -140,8 +141,16 @@ function planToken(
   const childEnv = tokenChildEnv(env, advisory);
   const launch = launchSpec(opts.command, resolved.cwd, env);
   const revertAfterExit = opts.revertAcesAfterRun === true ? revokeOpsFor(aclOps) : [];
+  const worldWritableAudit = planWorldWritableAudit(resolved.cwd, env, resolved.writableRoots.map((r) => r.root), sids);
   const enforcement = baseEnforcement('windows-token');
-  enforcement.handled = ['restricted-token:write-restricted', 'capability-sids', 'dacl:allow-write', 'dacl:deny-write', 'job:kill-on-close'];
+  enforcement.handled = [
+    'restricted-token:write-restricted',
+    'capability-sids',
+    'dacl:allow-write',
+    'dacl:deny-write',
+    'job:kill-on-close',
+    'world-writable-audit:best-effort',
+  ];
   if (advisory) enforcement.skippedHardening = ['network: environment-only block (proxy variables at a dead port); sockets are not blocked'];
   const requires: Requirement[] = [
     { capability: 'windows:create-restricted-token', reason: 'the command runs under a WRITE_RESTRICTED token whose capability SIDs are allowed only on the writable roots' },
@@ -171,10 +180,12 @@ function planToken(
       launch,
       logon: null,
       revertAfterExit,
+      worldWritableAudit,
     }),
     warnings: resolved.warnings,
     advisoryNetworkBlock: childEnv.advisoryNetworkBlock,
     revertAfterExit,
+    worldWritableAudit,
   };
 }
 
@@ -321,6 +332,7 @@ function planElevated(
       launch,
       logon: { user: SANDBOX_ACCOUNTS[runAs], secretsFile, requestDir: `${stateDirs.sandbox}\\requests` },
       revertAfterExit: [],
+      worldWritableAudit: null,
     }),
     warnings: [...new Set(warnings)],
     accounts,

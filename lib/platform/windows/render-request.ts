@@ -11,6 +11,7 @@ import type { AclOp, LaunchSpec, RevokeOp, TokenSpec } from './plan-types';
 import type { AdvisoryNetworkBlock } from './child-env';
 import type { FirewallRule } from './firewall-rules';
 import { formatMask } from './security-ids';
+import type { WorldWritableAudit } from './world-writable';
 
 export const REQUEST_VERSION = 1;
 
@@ -53,6 +54,7 @@ export interface RunnerRequestInput {
   logon: { user: string; secretsFile: string; requestDir: string } | null;
   /** ACEs to remove after the job is closed. */
   revertAfterExit: RevokeOp[];
+  worldWritableAudit: WorldWritableAudit | null;
 }
 
 /** Renders what the runner (`codex-sandbox-helper.exe --request-stdin`) needs. */
@@ -69,6 +71,14 @@ export function renderRunnerRequest(input: RunnerRequestInput): string {
   out.push(...aclLines(input.aclOps));
   for (const r of input.revertAfterExit) {
     out.push(r.kind === 'revoke' ? line('revoke_after_exit', r.path, ...r.principals) : line('revoke_nul_device_after_exit', ...r.principals));
+  }
+  if (input.worldWritableAudit !== null) {
+    const a = input.worldWritableAudit;
+    out.push(line('audit_limits', a.maxMillis, a.maxChecks, a.maxEntriesPerDir), line('audit_mask', formatMask(a.mask)));
+    for (const p of a.principals) out.push(line('audit_principal', p));
+    for (const s of a.scan) out.push(line('audit_scan', s.self ? 'self' : 'no-self', s.children ? 'children' : 'no-children', s.path));
+    for (const suffix of a.skipSuffixes) out.push(line('audit_skip_suffix', suffix));
+    for (const root of a.exclude) out.push(line('audit_exclude', root));
   }
   if (input.advisoryNetworkBlock !== null) {
     const block = input.advisoryNetworkBlock;

@@ -73,7 +73,7 @@ describe('windows golden: restricted-token plans', () => {
     expect(p.env).toEqual({ GIT_PAGER: 'more.com', PAGER: 'more.com', LESS: '' });
     expect(p.enforcement).toEqual({
       backend: 'windows-token', filesystem: true, network: 'not-restricted', noNewPrivs: false, seccomp: false,
-      handled: ['restricted-token:write-restricted', 'capability-sids', 'dacl:allow-write', 'dacl:deny-write', 'job:kill-on-close'],
+      handled: ['restricted-token:write-restricted', 'capability-sids', 'dacl:allow-write', 'dacl:deny-write', 'job:kill-on-close', 'world-writable-audit:best-effort'],
       skippedHardening: [],
     });
     expect(p.runnerRequest).toBe(
@@ -89,6 +89,17 @@ describe('windows golden: restricted-token plans', () => {
         `default_dacl_sid\t${RO}`,
         'enable_privilege\tSeChangeNotifyPrivilege',
         `nul_device\t0x001201bf\t${RO}`,
+        'audit_limits\t2000\t50000\t1000',
+        'audit_mask\t0x40130156',
+        `audit_principal\t${RO}`,
+        'audit_scan\tno-self\tchildren\tC:\\w',
+        `audit_scan\tself\tchildren\t${TEMP}`,
+        'audit_scan\tself\tchildren\tC:\\Users\\me',
+        'audit_scan\tself\tchildren\tC:\\',
+        'audit_scan\tself\tchildren\tC:\\Windows',
+        'audit_skip_suffix\t\\windows\\installer',
+        'audit_skip_suffix\t\\windows\\registration',
+        'audit_skip_suffix\t\\programdata',
         'env\tGIT_PAGER\tmore.com',
         'env\tLESS\t',
         'env\tPAGER\tmore.com',
@@ -156,6 +167,21 @@ describe('windows golden: restricted-token plans', () => {
     expect(p.revertAfterExit).toEqual([...aced, { kind: 'revoke-nul-device', principals: [W, T] }]);
     expect(p.runnerRequest).toContain(`revoke_after_exit\tC:\\w\t${W}\n`);
     expect(p.runnerRequest).toContain(`revoke_nul_device_after_exit\t${W}\t${T}\n`);
+  });
+
+  it('the world-writable audit scans the reference locations, leaving out writable roots', () => {
+    const env = { ...ENV, PUBLIC: 'C:\\Users\\Public', PATH: 'C:\\tools;C:\\w\\bin;relative;C:\\Windows', SystemRoot: 'C:\\Windows' };
+    const p = token(WORKSPACE_WRITE(), { env });
+    expect(p.worldWritableAudit.scan).toEqual([
+      { path: 'C:\\Users\\me', self: true, children: true },
+      { path: 'C:\\Users\\Public', self: true, children: true },
+      { path: 'C:\\tools', self: true, children: true },
+      { path: 'C:\\Windows', self: true, children: true },
+      { path: 'C:\\', self: true, children: true },
+    ]);
+    expect(p.worldWritableAudit.exclude).toEqual([CWD, TEMP]);
+    expect(p.worldWritableAudit.principals).toEqual([W, T]);
+    expect(p.worldWritableAudit.mask).toBe(MASK_DENY_WRITE);
   });
 
   it('runs headless (no desktop) inside an SSH session', () => {

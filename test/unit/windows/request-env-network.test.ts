@@ -23,6 +23,7 @@ describe('windows request format', () => {
       launch: { commandLine: 'a "b c"', cwd: 'C:\\w', desktop: null, killOnJobClose: true },
       logon: null,
       revertAfterExit: [{ kind: 'revoke', path: 'C:\\w', principals: ['S-1-5-21-1-2-3-4'] }],
+      worldWritableAudit: null,
     });
     const { header, lines } = parseRequestLines(text);
     expect(header).toBe('csbx-windows-request 1 runner');
