@@ -2,7 +2,7 @@
 // with this process's rights. The sandboxed mode runs exactly this in a sandboxed child.
 
 import { commitChanges } from './commit-changes';
-import { computeChanges } from './compute-changes';
+import { computeChanges, type LineEndingMode } from './compute-changes';
 import { parsePatch } from './parse-patch';
 
 export interface ApplyPatchResult {
@@ -24,9 +24,9 @@ export function formatSummary(result: Pick<ApplyPatchResult, 'added' | 'modified
 }
 
 /** Applies `text` under `cwd`; throws PatchParseError or PatchApplyError and then changed nothing. */
-export function applyPatchLocally(text: string, cwd: string): ApplyPatchResult {
+export function applyPatchLocally(text: string, cwd: string, lineEndings: LineEndingMode = 'lf'): ApplyPatchResult {
   const { hunks } = parsePatch(text);
-  const set = computeChanges(hunks, cwd);
+  const set = computeChanges(hunks, cwd, lineEndings);
   commitChanges(set.changes);
   const result = { added: set.added, modified: set.modified, deleted: set.deleted };
   return { ...result, summary: formatSummary(result) };

@@ -20,6 +20,7 @@ import { resolvePolicy } from '../policy/resolve';
 import type { SandboxPolicy } from '../policy/types';
 import { spawnSandboxed } from '../spawn/spawn-sandboxed';
 import { applyPatchLocally, formatSummary, type ApplyPatchResult } from './apply-local';
+import { PRESERVE_LINE_ENDINGS_ENV, type LineEndingMode } from './compute-changes';
 import { parsePatch, type Hunk } from './parse-patch';
 
 export interface ApplyPatchOptions {
@@ -31,6 +32,8 @@ export interface ApplyPatchOptions {
    */
   policy?: unknown;
   backend?: BackendChoice;
+  /** 'lf' (default, the reference's long-standing mode) or 'preserve' (keep each line's CRLF/LF). */
+  lineEndings?: LineEndingMode;
   /** Environment of the sandboxed child (default process.env). */
   env?: NodeJS.ProcessEnv;
   timeoutMs?: number;
@@ -112,7 +115,8 @@ function runChild(patch: string, opts: ApplyPatchOptions): Promise<ChildOutcome>
     permissionProfile: opts.policy,
     stdio: [viaStdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
     ...(opts.backend === undefined ? {} : { backend: opts.backend }),
-    ...(opts.env === undefined ? {} : { env: opts.env }),
+    // The child is the arg0 helper, which takes the mode from the environment, as the reference's.
+    env: { ...(opts.env ?? process.env), [PRESERVE_LINE_ENDINGS_ENV]: opts.lineEndings === 'preserve' ? '1' : '0' },
     ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs }),
     ...(opts.signal === undefined ? {} : { signal: opts.signal }),
   });
@@ -169,7 +173,7 @@ async function applyPatchSandboxed(text: string, opts: ApplyPatchOptions): Promi
 export function applyPatch(text: string, opts: ApplyPatchOptions): Promise<ApplyPatchResult> {
   if (opts.policy === undefined) {
     try {
-      return Promise.resolve(applyPatchLocally(text, opts.cwd));
+      return Promise.resolve(applyPatchLocally(text, opts.cwd, opts.lineEndings ?? 'lf'));
     } catch (err) {
       return Promise.reject(err);
     }

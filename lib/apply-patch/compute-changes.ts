@@ -10,6 +10,7 @@ import { dirname, resolve } from 'node:path';
 
 import { PatchApplyError } from '../errors';
 import { deriveNewContents } from './derive-contents';
+import { deriveNewContentsPreserving } from './derive-preserving';
 import { INVALID_UTF8_TEXT, osErrorText } from './os-error-text';
 import type { Hunk } from './parse-patch';
 
@@ -128,8 +129,18 @@ class Overlay {
   }
 }
 
+/**
+ * How updated files get their line endings: 'lf' is the reference's long-standing mode (split on
+ * LF, one final LF); 'preserve' keeps each line's own LF or CRLF (reference §2.10).
+ */
+export type LineEndingMode = 'lf' | 'preserve';
+
+/** `=1` selects 'preserve' in the apply_patch helper entries, as in the reference's helper. */
+export const PRESERVE_LINE_ENDINGS_ENV = 'CODEX_APPLY_PATCH_PRESERVE_LINE_ENDINGS';
+
 /** Runs every hunk in order against the overlay; throws the first failure, writes nothing. */
-export function computeChanges(hunks: readonly Hunk[], cwd: string): ChangeSet {
+export function computeChanges(hunks: readonly Hunk[], cwd: string, lineEndings: LineEndingMode = 'lf'): ChangeSet {
+  const derive = lineEndings === 'preserve' ? deriveNewContentsPreserving : deriveNewContents;
   if (hunks.length === 0) throw fail('No files were modified.', cwd, 'empty_patch');
   const overlay = new Overlay();
   const added: string[] = [];
@@ -146,7 +157,7 @@ export function computeChanges(hunks: readonly Hunk[], cwd: string): ChangeSet {
       overlay.remove(path, false);
       deleted.push(hunk.path);
     } else {
-      const contents = deriveNewContents(overlay.read(path), hunk.chunks, path);
+      const contents = derive(overlay.read(path), hunk.chunks, path);
       const dest = hunk.movePath === null ? path : resolve(cwd, hunk.movePath);
       overlay.checkWritable(dest);
       // A move onto its own source is an update. The reference writes and then deletes the file

@@ -10,14 +10,32 @@ export interface Replacement {
   start: number;
   oldLength: number;
   newLines: string[];
+  /** The chunk it came from (its line shape decides which new lines are context). */
+  chunk: UpdateChunk;
+}
+
+/** A replacement of `oldLength` items at `start` by `items`, for any item type. */
+export interface Splice<T> {
+  start: number;
+  oldLength: number;
+  items: readonly T[];
 }
 
 function applyError(text: string, path: string, reason: string): PatchApplyError {
   return new PatchApplyError(text, { path: [path], details: { reason, referenceText: text } });
 }
 
-/** Locates every chunk; all are found before anything is replaced, as in the reference. */
-export function computeReplacements(lines: readonly string[], path: string, chunks: readonly UpdateChunk[]): Replacement[] {
+/**
+ * Locates every chunk; all are found before anything is replaced, as in the reference. In LF
+ * mode a pure addition goes before a final empty line; `appendAfterLastLine` (line-ending
+ * preserving mode, whose lines have no such element) puts it after the last line.
+ */
+export function computeReplacements(
+  lines: readonly string[],
+  path: string,
+  chunks: readonly UpdateChunk[],
+  appendAfterLastLine = false,
+): Replacement[] {
   const replacements: Replacement[] = [];
   let lineIndex = 0;
   for (const chunk of chunks) {
@@ -28,8 +46,8 @@ export function computeReplacements(lines: readonly string[], path: string, chun
     }
     if (chunk.oldLines.length === 0) {
       // A pure addition always appends (fixture 016): the @@ context does not place it.
-      const end = lines.length > 0 && lines[lines.length - 1] === '' ? lines.length - 1 : lines.length;
-      replacements.push({ start: end, oldLength: 0, newLines: chunk.newLines.slice() });
+      const end = !appendAfterLastLine && lines.length > 0 && lines[lines.length - 1] === '' ? lines.length - 1 : lines.length;
+      replacements.push({ start: end, oldLength: 0, newLines: chunk.newLines.slice(), chunk });
       continue;
     }
     let pattern: readonly string[] = chunk.oldLines;
@@ -45,7 +63,7 @@ export function computeReplacements(lines: readonly string[], path: string, chun
     if (at < 0) {
       throw applyError(`Failed to find expected lines in ${path}:\n${chunk.oldLines.join('\n')}`, path, 'lines_not_found');
     }
-    replacements.push({ start: at, oldLength: pattern.length, newLines: newLines.slice() });
+    replacements.push({ start: at, oldLength: pattern.length, newLines: newLines.slice(), chunk });
     lineIndex = at + pattern.length;
   }
   // Stable sort, as Rust's sort_by.
@@ -57,7 +75,7 @@ export function computeReplacements(lines: readonly string[], path: string, chun
  * pass, linear in the file; overlapping ones (possible with an end-of-file chunk) take the
  * reference's back-to-front splicing so the result is the same as the reference's.
  */
-export function applyReplacements(lines: readonly string[], replacements: readonly Replacement[]): string[] {
+export function applyReplacements<T>(lines: readonly T[], replacements: readonly Splice<T>[]): T[] {
   let overlapping = false;
   for (let i = 1; i < replacements.length; i++) {
     const prev = replacements[i - 1];
@@ -68,15 +86,15 @@ export function applyReplacements(lines: readonly string[], replacements: readon
     for (let i = replacements.length - 1; i >= 0; i--) {
       const r = replacements[i];
       const removable = Math.max(0, Math.min(r.oldLength, out.length - r.start));
-      out.splice(r.start, removable, ...r.newLines);
+      out.splice(r.start, removable, ...r.items);
     }
     return out;
   }
-  const out: string[] = [];
+  const out: T[] = [];
   let pos = 0;
   for (const r of replacements) {
     for (let i = pos; i < r.start && i < lines.length; i++) out.push(lines[i]);
-    for (const line of r.newLines) out.push(line);
+    for (const item of r.items) out.push(item);
     pos = Math.max(pos, r.start + r.oldLength);
   }
   for (let i = pos; i < lines.length; i++) out.push(lines[i]);
@@ -87,7 +105,11 @@ export function applyReplacements(lines: readonly string[], replacements: readon
 export function deriveNewContents(original: string, chunks: readonly UpdateChunk[], displayPath: string): string {
   const lines = original.split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
-  const next = applyReplacements(lines, computeReplacements(lines, displayPath, chunks));
+  const replacements = computeReplacements(lines, displayPath, chunks);
+  const next = applyReplacements(
+    lines,
+    replacements.map((r) => ({ start: r.start, oldLength: r.oldLength, items: r.newLines })),
+  );
   // The result always ends with exactly one LF after its last line (fixture 014).
   if (next.length === 0 || next[next.length - 1] !== '') next.push('');
   return next.join('\n');

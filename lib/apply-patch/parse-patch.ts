@@ -4,6 +4,7 @@
 // match on them; the line number and the bare reason are also kept as structured fields.
 
 import { PatchParseError } from '../errors';
+import { recordChunkShape } from './chunk-shape';
 import { rustLines, rustTrim } from './rust-text';
 
 export const BEGIN_PATCH_MARKER = '*** Begin Patch';
@@ -160,6 +161,7 @@ function parseChunk(
   const noLines = (): PatchParseError => invalidHunk('Update hunk does not contain any lines', lineNumber + 1);
   if (at + start >= lines.length) throw noLines();
   const chunk: UpdateChunk = { changeContext, oldLines: [], newLines: [], isEndOfFile: false };
+  let shape = '';
   let parsed = 0;
   for (let i = at + start; i < lines.length; i++) {
     const line = lines[i];
@@ -173,13 +175,17 @@ function parseChunk(
     if (line === '') {
       chunk.oldLines.push('');
       chunk.newLines.push('');
+      shape += ' ';
     } else if (marker === ' ') {
       chunk.oldLines.push(line.slice(1));
       chunk.newLines.push(line.slice(1));
+      shape += ' ';
     } else if (marker === '+') {
       chunk.newLines.push(line.slice(1));
+      shape += '+';
     } else if (marker === '-') {
       chunk.oldLines.push(line.slice(1));
+      shape += '-';
     } else {
       if (parsed === 0) {
         throw invalidHunk(
@@ -192,5 +198,6 @@ function parseChunk(
     }
     parsed++;
   }
+  recordChunkShape(chunk, shape);
   return [chunk, parsed + start];
 }

@@ -5,12 +5,15 @@
 // Input and output go through an injected Io so tests run these in-process.
 
 import { applyPatchLocally } from '../apply-patch/apply-local';
+import type { LineEndingMode } from '../apply-patch/compute-changes';
 import { isSandboxError } from '../errors';
 
 export const CODEX_RUN_AS_APPLY_PATCH = '--codex-run-as-apply-patch';
 
 export interface ApplyPatchIo {
   cwd: string;
+  /** From CODEX_APPLY_PATCH_PRESERVE_LINE_ENDINGS=1, as the reference's helper reads it. */
+  lineEndings: LineEndingMode;
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   /** All of stdin as bytes. */
@@ -28,7 +31,7 @@ export function patchFailureText(err: unknown): string {
 
 function applyAndReport(patch: string, io: ApplyPatchIo): number {
   try {
-    io.stdout(applyPatchLocally(patch, io.cwd).summary);
+    io.stdout(applyPatchLocally(patch, io.cwd, io.lineEndings).summary);
     return 0;
   } catch (err) {
     if (!isSandboxError(err)) throw err;

@@ -18,6 +18,7 @@
 import { tmpdir } from 'node:os';
 import { basename, resolve } from 'node:path';
 
+import { PRESERVE_LINE_ENDINGS_ENV } from '../apply-patch/compute-changes';
 import { runCli } from '../cli/main';
 import { applyPatchMain, CODEX_RUN_AS_APPLY_PATCH, runAsApplyPatch, type ApplyPatchIo } from './apply-patch-main';
 import { resolveCodexHome } from './codex-home';
@@ -81,8 +82,10 @@ function settle(exitCode: Promise<number>, options: Arg0Options, stderr: (text: 
 
 /** Dispatches on the program name or first argument; see the file header. */
 export function arg0Dispatch(argv: readonly string[] = process.argv, options: Arg0Options = {}): Arg0Outcome {
+  const env = options.env ?? process.env;
   const io: ApplyPatchIo = {
     cwd: options.cwd ?? process.cwd(),
+    lineEndings: env[PRESERVE_LINE_ENDINGS_ENV] === '1' ? 'preserve' : 'lf',
     stdout: options.stdout ?? ((t) => void process.stdout.write(t)),
     stderr: options.stderr ?? ((t) => void process.stderr.write(t)),
     readStdin: options.readStdin ?? readAllStdin,

@@ -97,6 +97,14 @@ describe.runIf(process.platform === 'linux')('applyPatch in the Linux sandbox', 
     });
   });
 
+  it('workspace-write: lineEndings preserve reaches the sandboxed child', async () => {
+    await withTwoDirs(async (ws) => {
+      writeFileSync(join(ws, 'w.txt'), 'one\r\ntwo\r\n');
+      await applyPatch('*** Begin Patch\n*** Update File: w.txt\n@@\n-one\n+uno\n*** End Patch', { cwd: ws, policy: WORKSPACE_ONLY, lineEndings: 'preserve' });
+      expect(readFileSync(join(ws, 'w.txt'), 'utf8')).toBe('uno\r\ntwo\r\n');
+    });
+  });
+
   it('read-only: any write is refused early and nothing changes', async () => {
     await withTwoDirs(async (ws) => {
       mkdirSync(join(ws, 'd'));

@@ -187,6 +187,25 @@ describe('apply_patch properties', () => {
     );
   });
 
+  it('line-ending preserving mode: a CRLF file stays CRLF after any generated edits', async () => {
+    await fc.assert(
+      fc.asyncProperty(fileCase, async (c) => {
+        await withTempDir((dir) => {
+          const original = c.lines.join('\r\n') + (c.finalNewline ? '\r\n' : '');
+          writeFileSync(join(dir, 'f.txt'), original);
+          const patch = ['*** Begin Patch', '*** Update File: f.txt', ...chunksFor(c), '*** End Patch'].join('\n');
+          applyPatchLocally(patch, dir, 'preserve');
+          // The preferred terminator is the file's first one: LF only for a one-line file
+          // without any terminator.
+          const eol = c.lines.length > 1 || c.finalNewline ? '\r\n' : '\n';
+          const want = expectedText(c).replace(/\n/g, eol);
+          expect(readFileSync(join(dir, 'f.txt'), 'utf8')).toBe(want);
+        }, 'prop');
+      }),
+      params('preserve CRLF'),
+    );
+  });
+
   const corruption = fc.oneof(
     // A failing hunk inserted anywhere: every earlier hunk would have applied in the reference.
     fc.record({ kind: fc.constant('failing-hunk' as const), at: fc.nat(), which: fc.integer({ min: 0, max: 3 }) }),

@@ -1,0 +1,71 @@
+// The line-ending preserving mode (reference §2.10, tool.rs CRLF cases), opt-in through
+// applyPatch's lineEndings option or CODEX_APPLY_PATCH_PRESERVE_LINE_ENDINGS=1 for the helper.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+import { applyPatch } from '../../../lib/apply-patch/apply-patch';
+import { arg0Dispatch } from '../../../lib/arg0/arg0-dispatch';
+import { withTempDir } from '../../helpers/temp';
+
+const wrap = (...lines: string[]): string => ['*** Begin Patch', '*** Update File: f.txt', ...lines, '*** End Patch'].join('\n');
+
+async function preserve(original: string, ...chunk: string[]): Promise<string> {
+  return withTempDir(async (dir) => {
+    writeFileSync(join(dir, 'f.txt'), original);
+    await applyPatch(wrap(...chunk), { cwd: dir, lineEndings: 'preserve' });
+    return readFileSync(join(dir, 'f.txt'), 'utf8');
+  });
+}
+
+describe('applyPatch lineEndings: preserve', () => {
+  it('a CRLF file stays CRLF, added blank and new lines included', async () => {
+    expect(await preserve('one\r\ntwo\r\nthree\r\n', '@@', '-one', '+uno', ' two', '+', '+between', ' three')).toBe(
+      'uno\r\ntwo\r\n\r\nbetween\r\nthree\r\n',
+    );
+  });
+
+  it('a context line keeps its own terminator', async () => {
+    expect(await preserve('same\r\nsame\n', '@@', '-same', ' same')).toBe('same\n');
+  });
+
+  it('mixed endings: untouched lines keep theirs, a replaced line gets the first one in the file', async () => {
+    expect(await preserve('one\r\ntwo\nthree\r\nfour\n', '@@', ' two', '-three', '+THREE', ' four')).toBe('one\r\ntwo\nTHREE\r\nfour\n');
+  });
+
+  it('an unterminated last line gains the preferred terminator', async () => {
+    expect(await preserve('one\r\ntwo', '@@', '-one', '+ONE')).toBe('ONE\r\ntwo\r\n');
+  });
+
+  it('reordering lines in an LF file', async () => {
+    expect(await preserve('a\nb\n', '@@', '-a', '-b', '+b', '+b', '+a')).toBe('b\nb\na\n');
+  });
+
+  it('a pure addition goes after the last line, even a blank one', async () => {
+    expect(await preserve('a\r\n\r\n', '@@', '+z')).toBe('a\r\n\r\nz\r\n');
+  });
+
+  it('the default (LF mode) leaves CR on untouched lines only', async () => {
+    await withTempDir(async (dir) => {
+      writeFileSync(join(dir, 'f.txt'), 'one\r\ntwo\r\n');
+      await applyPatch(wrap('@@', '-one', '+uno'), { cwd: dir });
+      expect(readFileSync(join(dir, 'f.txt'), 'utf8')).toBe('uno\ntwo\r\n');
+    });
+  });
+
+  it('the helper entry takes the mode from CODEX_APPLY_PATCH_PRESERVE_LINE_ENDINGS=1', async () => {
+    await withTempDir(async (dir) => {
+      writeFileSync(join(dir, 'f.txt'), 'one\r\ntwo\r\n');
+      const outcome = arg0Dispatch(['node', 'x', '--codex-run-as-apply-patch', wrap('@@', '-one', '+uno')], {
+        cwd: dir,
+        env: { CODEX_APPLY_PATCH_PRESERVE_LINE_ENDINGS: '1' },
+        stdout: () => undefined,
+        stderr: () => undefined,
+        setExitCode: () => undefined,
+        prepareEnvironment: false,
+      });
+      expect(outcome.dispatched && (await outcome.exitCode)).toBe(0);
+      expect(readFileSync(join(dir, 'f.txt'), 'utf8')).toBe('uno\r\ntwo\r\n');
+    });
+  });
+});
