@@ -46,13 +46,14 @@ export function truncateValue(value: unknown): unknown {
     return value.length > MAX_VALUE_CHARS ? `${value.slice(0, MAX_VALUE_CHARS)}…` : value;
   }
   if (value === undefined || value === null || typeof value !== 'object') return value;
-  let text: string;
+  let text: string | undefined;
   try {
     text = JSON.stringify(value);
   } catch {
-    return String(value);
+    // Cyclic or too deeply nested to serialize; String() would recurse just as deep.
+    return '[unserializable value]';
   }
-  if (text === undefined) return String(value);
+  if (text === undefined) return '[unserializable value]';
   return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS)}…` : value;
 }
 

@@ -40,3 +40,14 @@ describe('SandboxError', () => {
     expect(truncateValue('short')).toBe('short');
   });
 });
+
+describe('truncateValue on hostile values', () => {
+  it('survives cyclic and very deeply nested values', () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(truncateValue(cyclic)).toBe('[unserializable value]');
+    let deep: unknown[] = [];
+    for (let i = 0; i < 200_000; i++) deep = [deep];
+    expect(truncateValue(deep)).toBe('[unserializable value]');
+  });
+});
