@@ -2,6 +2,7 @@
 // parameters. Restricted by default: IP traffic is allowed only when the policy enables the
 // network without a proxy, or to the proxy's loopback ports; a proxy without a usable loopback
 // port allows no IP traffic at all.
+import { PolicyInvalidError } from '../../errors';
 import type { HostView, NetworkPolicy } from '../../policy/types';
 import { canonicalPath } from './seatbelt-paths';
 import {
@@ -31,6 +32,54 @@ export interface MacosNetworkOptions {
   enforceManagedNetwork?: boolean;
   /** Unix sockets the command may bind and connect to: every one, or these paths. */
   unixSockets?: 'all' | string[];
+}
+
+const OPTION_KEYS = ['managed', 'proxyEnv', 'allowLocalBinding', 'enforceManagedNetwork', 'unixSockets'];
+
+function invalid(message: string, path: (string | number)[], value: unknown): never {
+  throw new PolicyInvalidError(message, { path: ['network', ...path], value });
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isPort(value: unknown): value is number {
+  return Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 65535;
+}
+
+/**
+ * Checks network options given by a JavaScript caller: an unknown key (a typo such as
+ * `unixSocket`) or a wrong type is an error rather than a silently narrower sandbox.
+ */
+export function checkMacosNetworkOptions(value: unknown): MacosNetworkOptions {
+  if (value === undefined) return {};
+  if (!isRecord(value)) return invalid(`network options must be an object, got ${JSON.stringify(value)}; pass {unixSockets, proxyEnv, ...}`, [], value);
+  for (const key of Object.keys(value)) {
+    if (!OPTION_KEYS.includes(key)) {
+      const hint = OPTION_KEYS.find((k) => k.toLowerCase().startsWith(key.toLowerCase().slice(0, 5)));
+      invalid(`unknown key "${key}" in the Seatbelt network options${hint === undefined ? `; use ${OPTION_KEYS.join(', ')}` : `; did you mean "${hint}"?`}`, [key], value[key]);
+    }
+  }
+  const { managed, proxyEnv, allowLocalBinding, enforceManagedNetwork, unixSockets } = value;
+  if (managed !== undefined) {
+    if (!isRecord(managed) || !Array.isArray(managed.loopbackPorts) || typeof managed.allowLocalBinding !== 'boolean' || Object.keys(managed).length !== 2) {
+      invalid('network.managed must be {loopbackPorts: number[], allowLocalBinding: boolean}', ['managed'], managed);
+    }
+    managed.loopbackPorts.forEach((port: unknown, i: number) => {
+      if (!isPort(port)) invalid(`invalid loopback port ${JSON.stringify(port)} in network.managed; use an integer from 1 to 65535`, ['managed', 'loopbackPorts', i], port);
+    });
+  }
+  if (proxyEnv !== undefined && (!isRecord(proxyEnv) || Object.values(proxyEnv).some((v) => typeof v !== 'string'))) {
+    invalid('network.proxyEnv must map variable names to strings', ['proxyEnv'], proxyEnv);
+  }
+  for (const [key, flag] of [['allowLocalBinding', allowLocalBinding], ['enforceManagedNetwork', enforceManagedNetwork]] as const) {
+    if (flag !== undefined && typeof flag !== 'boolean') invalid(`network.${key} must be true or false, got ${JSON.stringify(flag)}`, [key], flag);
+  }
+  if (unixSockets !== undefined && unixSockets !== 'all' && (!Array.isArray(unixSockets) || unixSockets.some((p) => typeof p !== 'string'))) {
+    invalid(`network.unixSockets must be "all" or an array of socket paths, got ${JSON.stringify(unixSockets)}`, ['unixSockets'], unixSockets);
+  }
+  return value as MacosNetworkOptions;
 }
 
 const PROXY_URL_ENV_KEYS = ['HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY', 'http_proxy', 'https_proxy', 'all_proxy'];

@@ -7,7 +7,7 @@ import type { HostView, ResolvedPolicy } from '../../policy/types';
 import type { Enforcement, PlanBase } from '../common/types';
 import { accessSections } from './access-rules';
 import { basePolicy } from './base-policy';
-import { type MacosNetworkOptions, networkSection } from './network-rules';
+import { checkMacosNetworkOptions, type MacosNetworkOptions, networkSection } from './network-rules';
 import { processPlatformDefaults, readOnlyPlatformDefaults } from './platform-defaults';
 import { preferencesPolicy } from './preferences-policy';
 import { renderSbpl } from './sbpl-render';
@@ -51,7 +51,7 @@ export function planSeatbeltProfile(
   opts: Pick<PlanMacosOptions, 'host' | 'network' | 'profileKind'>,
 ): { items: SbplItem[]; params: [string, string][]; networkRestricted: boolean } {
   const access = accessSections(resolved, opts.host);
-  const network = networkSection(resolved.policy.network, opts.network ?? {}, opts.host);
+  const network = networkSection(resolved.policy.network, checkMacosNetworkOptions(opts.network), opts.host);
   const items: SbplItem[] = [...basePolicy(), ...access.read, ...access.write, ...network.items];
   // Preferences IPC answers from files outside any readable root: only with full-disk read (A9).
   if (resolved.fullDiskRead) items.push(...preferencesPolicy());

@@ -130,3 +130,17 @@ describe('seatbelt network (A8)', () => {
     expect(proxyLoopbackPorts({ HTTP_PROXY: '  ' })).toEqual({ ports: [], hasProxyConfig: false });
   });
 });
+
+describe('seatbelt network options from JavaScript callers', () => {
+  it.each([
+    ['an unknown key', { unixSocket: ['/tmp/a'] }, 'unknown key "unixSocket" in the Seatbelt network options; did you mean "unixSockets"?'],
+    ['a bad port', { managed: { loopbackPorts: [0], allowLocalBinding: false } }, 'invalid loopback port 0 in network.managed'],
+    ['a non-boolean flag', { allowLocalBinding: 'yes' }, 'network.allowLocalBinding must be true or false'],
+    ['a bad socket list', { unixSockets: '/tmp/a' }, 'network.unixSockets must be "all" or an array of socket paths'],
+    ['a non-string proxy variable', { proxyEnv: { HTTP_PROXY: 1 } }, 'network.proxyEnv must map variable names to strings'],
+  ])('seatbelt: %s is a policy error, not a narrower sandbox', (_what, network, message) => {
+    expect(() => plan(restricted, { network: network as never })).toThrowError(
+      expect.objectContaining({ code: 'E_POLICY_INVALID', message: expect.stringContaining(message) }),
+    );
+  });
+});
