@@ -65,8 +65,8 @@ export interface Requirements {
   allowedApprovalPolicies?: Sourced<string[]>;
   allowedPermissionProfiles?: Sourced<string[]>;
   defaultPermissions?: Sourced<string>;
-  /** `[permissions.<name>]` profiles defined by the administrator. */
-  profiles: Record<string, Sourced<TomlTable>>;
+  /** `[permissions.<name>]` profiles defined by the administrator, with their text for positions. */
+  profiles: Record<string, Sourced<TomlTable> & { origin: ValueOrigin }>;
   denyRead: DenyReadRequirement[];
   unenforceable: UnenforceableRequirement[];
   /** Display names of the sources that contributed, lowest first. */
@@ -295,7 +295,7 @@ export function loadRequirements(opts: RequirementsLoadOptions): Requirements {
         denyRead.unshift(...resolved);
       }
       delete perms.filesystem;
-      for (const [name, profile] of Object.entries(perms)) req.profiles[name] = { value: profile as TomlTable, source: layer.source };
+      for (const [name, profile] of Object.entries(perms)) req.profiles[name] = { value: profile as TomlTable, source: layer.source, origin: layer.origin };
       delete table.permissions;
     }
     if (isTable(table.experimental_network)) {

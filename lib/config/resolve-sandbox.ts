@@ -132,7 +132,7 @@ function profileSources(input: ResolveSandboxInput): Record<string, ProfileSourc
   }
   // Profiles an administrator defines in requirements replace same-named local ones.
   for (const [name, p] of Object.entries(input.requirements.profiles)) {
-    out[name] = { table: p.value, origin: { kind: 'file', file: p.source, text: '' }, path: ['permissions', name] };
+    out[name] = { table: p.value, origin: p.origin, path: ['permissions', name] };
   }
   return out;
 }

@@ -418,3 +418,10 @@ describe('loadConfig: more requirement fallbacks and inputs', () => {
     });
   });
 });
+
+describe('loadConfig: requirement-defined profiles', () => {
+  it('an error in a requirements profile points at the requirements file line', () => {
+    const req = 'default_permissions = "locked"\n[allowed_permission_profiles]\nlocked = true\n[permissions.locked]\nextends = "missing"\n';
+    expect(errorOf(() => load({ files: { [REQ]: req } })).message).toBe(`permissions profile \`locked\` extends undefined profile \`missing\` (${REQ}:5:11)`);
+  });
+});
