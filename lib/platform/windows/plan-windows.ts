@@ -242,6 +242,13 @@ function planElevated(
   });
   const denyParsed = resolved.denyReadPaths;
   const writeParsed = resolved.writableRoots.map((r) => r.root);
+  // An inherited deny ACE beats any grant below it, so a readable or writable entry nested under a
+  // deny-read path cannot be reopened: it stays denied, which narrows the policy (allowed) and is
+  // reported here.
+  for (const p of [...writeParsed, ...resolved.readableRoots]) {
+    const d = denyParsed.find((deny) => isWindowsPathWithin(p, deny) && p.parts.length > deny.parts.length);
+    if (d !== undefined) warnings.push(`${formatWindowsPath(p)} lies under deny-read ${formatWindowsPath(d)} and stays unreadable: the inherited deny ACE wins`);
+  }
   const profile = tryParseWindowsPath(getWindowsEnv(env, 'USERPROFILE') ?? '');
   const candidates: WindowsPath[] = [
     ...[helperDir, ...windowsPlatformDefaultReadRoots(env)].flatMap((p) => {

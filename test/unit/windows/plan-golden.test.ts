@@ -267,6 +267,7 @@ describe('windows golden: elevated plans', () => {
     expect(p.readRoots).toContain('D:\\data');
     expect(p.readRoots).not.toContain('D:\\data\\keys\\pub');
     expect(p.denyReadPaths).toEqual(['D:\\data\\keys']);
+    expect(p.warnings).toContain('D:\\data\\keys\\pub lies under deny-read D:\\data\\keys and stays unreadable: the inherited deny ACE wins');
   });
 
   it('platform default read roots follow SystemRoot and ProgramFiles, not a hard-coded C:', () => {
