@@ -74,6 +74,17 @@ export function planMacos(resolved: ResolvedPolicy, opts: PlanMacosOptions): Sea
       { value: command },
     );
   }
+  if (opts.host === undefined || typeof opts.host.realpath !== 'function') {
+    throw new UsageError('planMacos needs a host view to spell paths as Seatbelt sees them; pass nodeHostView() or the view given to resolvePolicy', {
+      path: ['host'],
+    });
+  }
+  if (opts.profileKind !== undefined && opts.profileKind !== 'process' && opts.profileKind !== 'file-system-helper') {
+    throw new UsageError(`invalid profileKind ${JSON.stringify(opts.profileKind)}; use "process" or "file-system-helper"`, {
+      path: ['profileKind'],
+      value: opts.profileKind,
+    });
+  }
   const { items, params, networkRestricted } = planSeatbeltProfile(resolved, opts);
   const profile = renderSbpl(items);
   const env: Record<string, string> = {};

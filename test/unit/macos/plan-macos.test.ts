@@ -360,6 +360,13 @@ describe('seatbelt: plan shape', () => {
     );
   });
 
+  it('seatbelt: a missing host view or an unknown profile kind is a usage error', () => {
+    expect(() => planMacos(resolvedFixture(), { permissionProfile: {} } as never)).toThrowError(expect.objectContaining({ code: 'E_USAGE' }));
+    expect(() => plan(resolvedFixture(), { profileKind: 'helper' as never })).toThrowError(
+      expect.objectContaining({ code: 'E_USAGE', message: expect.stringContaining('invalid profileKind "helper"') }),
+    );
+  });
+
   it('seatbelt: the permission profile is carried through as given', () => {
     const p = plan(resolvedFixture(), { permissionProfile: { type: 'managed', network: 'restricted' } });
     expect(p.permissionProfile).toEqual({ type: 'managed', network: 'restricted' });
