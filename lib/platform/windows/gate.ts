@@ -39,6 +39,15 @@ function profileName(policy: SandboxPolicy): string {
   return 'Managed';
 }
 
+// Era B named the legacy projection instead of the profile (policy-model §5.3, test
+// windows_restricted_token_rejects_network_only_restrictions); kept in details for callers that
+// match the older wording.
+function legacyDebug(policy: SandboxPolicy): string {
+  const net = policy.network === 'enabled' ? 'Enabled' : 'Restricted';
+  if (policy.fileSystem.kind === 'external-sandbox') return `ExternalSandbox { network_access: ${net} }`;
+  return policy.network === 'enabled' ? 'DangerFullAccess' : 'ExternalSandbox { network_access: Restricted }';
+}
+
 /**
  * Refuses policies no Windows backend enforces: disabled or external profiles, an unrestricted
  * file system (including a network-only restriction), and full-disk write. Both backends would
@@ -52,7 +61,12 @@ export function checkWindowsEnforceable(policy: SandboxPolicy, resolved: Windows
       resolved?.fullDiskWrite === true
         ? 'a :root write entry grants full-disk writes; narrow it to the directories the command needs'
         : 'the Windows backends restrict the file system and cannot apply a network-only or external policy; use a restricted file-system policy',
-      { rule: 'not-enforceable', fileSystem: policy.fileSystem.kind, network: policy.network },
+      {
+        rule: 'not-enforceable',
+        fileSystem: policy.fileSystem.kind,
+        network: policy.network,
+        legacyMessage: `windows sandbox backend cannot enforce file_system=${debugKind(policy)}, network=${policy.network === 'enabled' ? 'Enabled' : 'Restricted'}, legacy_policy=${legacyDebug(policy)}; ${REFUSING}`,
+      },
     );
   }
 }

@@ -51,6 +51,15 @@ describe('windows gate: profiles no Windows backend enforces', () => {
       });
     }
   }
+  it('keeps the Era B wording of the network-only refusal (policy-model §8.4) in details', () => {
+    const err = expectRefusal(
+      () => plan({ fileSystem: { kind: 'unrestricted' }, network: 'restricted' }, 'windows-token'),
+      `windows sandbox backend cannot enforce file_system=Unrestricted, network=Restricted, permission_profile=Managed; ${REFUSE}`,
+    );
+    expect(err.details?.legacyMessage).toBe(
+      `windows sandbox backend cannot enforce file_system=Unrestricted, network=Restricted, legacy_policy=ExternalSandbox { network_access: Restricted }; ${REFUSE}`,
+    );
+  });
   it('windows-token: :root write narrowed by a read-only child is not full write, but is a split writable root set', () => {
     expectRefusal(() => plan(restricted([root('write'), cwdEntry('read', 'docs')]), 'windows-token'), TOKEN_SPLIT);
   });
