@@ -487,6 +487,28 @@ def probe_families(r, _args):
         r.attempt('socket(%s)' % label, lambda fam=fam, kind=kind, proto=proto: socket.socket(fam, kind, proto).close())
 
 
+def probe_access(r, args):
+    """The fail-closed matrix's probe: each arg is r:PATH (read), w:PATH (append, creating) or
+    n:HOST:PORT (TCP connect); one op per arg, in order, labelled with the arg itself."""
+    for arg in args:
+        kind, _, target = arg.partition(':')
+        if kind == 'r':
+            def go(p=target):
+                with open(p, 'rb') as f:
+                    f.read(1)
+        elif kind == 'w':
+            def go(p=target):
+                fd = os.open(p, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+                os.close(fd)
+        else:
+            host, _, port = target.rpartition(':')
+
+            def go(h=host, p=int(port)):
+                s = socket.create_connection((h, p), timeout=3)
+                s.close()
+        r.attempt(arg, go)
+
+
 def probe_env(r, args):
     for name in args:
         r.add('env ' + name, name in os.environ, None, 'present' if name in os.environ else 'absent')
@@ -524,6 +546,7 @@ PROBES = {
     'udp': probe_udp,
     'families': probe_families,
     'env': probe_env,
+    'access': probe_access,
 }
 
 
