@@ -74,7 +74,6 @@ function special(value: FileSystemSpecialPath): FileSystemPath {
 }
 
 interface CompileContext {
-  name: string;
   pathCtx: PathContext;
   platform: 'linux' | 'macos' | 'windows';
   hasDepth: boolean;
@@ -224,7 +223,6 @@ export function compileProfile(input: SelectProfileInput): CompiledProfile {
     : [];
   const fs = isTable(table.filesystem) ? table.filesystem : {};
   const ctx: CompileContext = {
-    name,
     pathCtx: input.pathCtx,
     platform: input.platform,
     hasDepth: typeof fs.glob_scan_max_depth === 'number',

@@ -3,7 +3,8 @@
 // `requirements_toml_base64`, lowest first, last wins. Inconsistent requirements are hard load
 // errors; requirements this package cannot enforce are recorded so planning fails closed.
 import * as nodePath from 'node:path';
-import { ConstraintError } from '../errors';
+import { ConfigParseError, ConstraintError } from '../errors';
+import { APPROVAL_POLICIES } from './config-schema';
 import type { ConfigLayer } from './layer-types';
 import { decodeMdmValue, MDM_DOMAIN } from './load-layers';
 import { mergeTomlValues } from './merge';
@@ -12,8 +13,6 @@ import { validateProfile } from './permissions-schema';
 import type { ConfigReader, MdmReader } from './reader';
 import { expectOneOf, expectType, rejectUnknownKeys } from './schema-checks';
 import { configError, isTable, parseTomlText, type TomlTable, type ValueOrigin } from './toml-source';
-import { APPROVAL_POLICIES } from './config-schema';
-import { ConfigParseError } from '../errors';
 
 export const REQUIREMENT_SANDBOX_MODES = ['read-only', 'workspace-write', 'danger-full-access', 'external-sandbox'] as const;
 export type RequirementSandboxMode = (typeof REQUIREMENT_SANDBOX_MODES)[number];
