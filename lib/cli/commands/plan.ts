@@ -7,6 +7,7 @@ import { probeCapabilities } from '../../platform/linux/probe';
 import { planSandbox, type SandboxPlan } from '../../platform/plan-sandbox';
 import { probeProcMount } from '../../spawn/proc-preflight';
 import { UsageError } from '../../errors';
+import { isWindowsAbsolutePath } from '../../policy/paths';
 import type { CommandContext } from '../command';
 import { parsePolicyOptions, resolveOptionsPolicy } from '../policy-options';
 import { effectiveConfigJson } from './config';
@@ -82,7 +83,15 @@ export function planCommand(argv: string[], ctx: CommandContext): number {
     }
     platform = value as Platform;
   }
-  const { policy, cwd, config } = resolveOptionsPolicy(options, { processCwd: ctx.processCwd, env: ctx.env });
+  // A Windows --cwd is not a path on this host: the config layers are read from our own cwd, and
+  // the Windows planner resolves the policy against the Windows directory.
+  const windowsCwd = platform === 'windows' && options.cwd !== undefined && isWindowsAbsolutePath(options.cwd) ? options.cwd : undefined;
+  const resolvedOptions = resolveOptionsPolicy(windowsCwd === undefined ? options : { ...options, cwd: undefined }, {
+    processCwd: ctx.processCwd,
+    env: ctx.env,
+  });
+  const { policy, config } = resolvedOptions;
+  const cwd = windowsCwd ?? resolvedOptions.cwd;
   let capabilities: Capabilities | undefined;
   let assumed = false;
   let mountProc: boolean | undefined;

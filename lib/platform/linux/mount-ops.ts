@@ -33,7 +33,7 @@ const METADATA_DIR_NAMES = new Set(PROTECTED_METADATA_NAMES);
 export interface MountPlanInput {
   resolved: ResolvedPolicy;
   host: LinuxHostFs;
-  /** Paths that must stay readable in a restricted-read sandbox (the helper's directory). */
+  /** Paths that must stay readable whatever the policy says (the helper's directory). */
   extraReadableRoots: string[];
 }
 
@@ -82,8 +82,10 @@ export function planMountOps(input: MountPlanInput): MountPlan {
   if (!resolved.fullDiskRead) {
     for (const root of resolved.readableRoots) readable.add(root);
     if (resolved.includePlatformDefaults) for (const root of PLATFORM_DEFAULT_READ_ROOTS_LINUX) readable.add(root);
-    for (const root of input.extraReadableRoots) readable.add(root);
   }
+  // Always, even under a full-read base: a deny entry above the helper's directory would
+  // otherwise make the sandbox fail to start. This exposes only our own executables, read-only.
+  for (const root of input.extraReadableRoots) readable.add(root);
   const fullRead = resolved.fullDiskRead || readable.has('/');
 
   // Writable roots that cross a symlink are bound at their canonical target, and their

@@ -282,4 +282,10 @@ describe('bwrap mount ops', () => {
     const out = ops({ fullDiskRead: true, writableRoots: [{ root: join(t, 'a/r.txt'), protectedMetadataNames: ['.git'] }] });
     expect(out).toEqual([...BASE, { op: 'bind', src: join(t, 'a/r.txt'), dest: join(t, 'a/r.txt') }]);
   });
+
+  it("the helper's directory stays readable below a deny entry, even with a full-read base", () => {
+    mk('opt/helper');
+    const out = ops({ readableRoots: ['/'], unreadableRoots: [join(t, 'opt')] }, [join(t, 'opt/helper')]);
+    expect(out.at(-1)).toEqual({ op: 'ro-bind', src: join(t, 'opt/helper'), dest: join(t, 'opt/helper') });
+  });
 });

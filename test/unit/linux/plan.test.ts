@@ -208,4 +208,12 @@ describe('Landlock rules', () => {
     const devNull = p.landlockRules.find((r) => r.path === '/dev/null');
     expect(devNull?.rights).toEqual(['WRITE_FILE', 'READ_FILE', 'EXECUTE', 'TRUNCATE'].sort((a, b) => (ACCESS_FS[a as keyof typeof ACCESS_FS] - ACCESS_FS[b as keyof typeof ACCESS_FS])));
   });
+
+  it('bwrap never needs --argv0: with or without support the inner command is the helper by absolute path', () => {
+    for (const hasArgv0 of [true, false]) {
+      const p = plan({ fullDiskRead: true }, { capabilities: capsFixture({ bwrap: { path: '/usr/bin/bwrap', version: '0.9.0', hasArgv0, hasPerms: true } }) });
+      expect(p.argv).not.toContain('--argv0');
+      expect(p.argv[p.argv.indexOf('--') + 1]).toBe(HELPER);
+    }
+  });
 });
