@@ -8,7 +8,6 @@
 // within one directory is atomic, so a reader sees the old or the new file, never a torn one).
 // (3) The renamed-aside files are unlinked.
 
-import { randomBytes } from 'node:crypto';
 import {
   closeSync,
   fchmodSync,
@@ -35,6 +34,19 @@ function fail(text: string, path: string, reason: string, cause: unknown): Patch
   return new PatchApplyError(text, { path: [path], cause, details: { reason, referenceText: text } });
 }
 
+let counter = 0;
+
+/**
+ * Unique per process and call, hard to guess across processes. Not node:crypto: loading it costs
+ * tens of milliseconds in the apply_patch helper, which runs once per sandboxed patch, and the
+ * names need no secrecy (temporary files are opened O_EXCL; the folder's writers can change the
+ * files anyway).
+ */
+function uniqueSuffix(): string {
+  counter++;
+  return `${process.pid.toString(36)}${counter.toString(36)}${Math.floor(Math.random() * 0x100000000).toString(36)}`;
+}
+
 /**
  * A hidden sibling name for a temporary or set-aside file. The original name is kept only as a
  * hint and shortened so that the sibling stays within NAME_MAX (255 bytes) even when the
@@ -43,7 +55,7 @@ function fail(text: string, path: string, reason: string, cause: unknown): Patch
 function sideName(path: string, kind: 'tmp' | 'deleted'): string {
   let hint = basename(path);
   while (Buffer.byteLength(hint, 'utf8') > MAX_HINT_BYTES) hint = hint.slice(0, -1);
-  return join(dirname(path), `.${hint}${TEMP_TAG}${randomBytes(6).toString('hex')}.${kind}`);
+  return join(dirname(path), `.${hint}${TEMP_TAG}${uniqueSuffix()}.${kind}`);
 }
 
 /** Where a write to `path` lands: through a symlink to its target, as fs::write does. */

@@ -14,7 +14,6 @@
 // the environment is final before the caller's program starts; only users with overlay files
 // pay for it.
 
-import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -171,6 +170,8 @@ s.on('error', () => process.exit(1));
 
 /** A real connect attempt, run in a node child so that this process stays single-step. */
 export const tcpProbeSync: TcpProbe = (host, port, timeoutMs) => {
+  // Loaded here: arg0 is on the start-up path of every dispatch, and only overlay users probe.
+  const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
   const r = spawnSync(process.execPath, ['-e', PROBE_SCRIPT, host, String(port), String(timeoutMs)], {
     stdio: 'ignore',
     timeout: timeoutMs + 2000,

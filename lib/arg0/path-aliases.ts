@@ -12,7 +12,6 @@
 // that name from process.argv[1]. Windows gets `.bat` files that pass the patch as an argument,
 // as the reference's do.
 
-import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, relative, isAbsolute, delimiter as pathDelimiter } from 'node:path';
 
@@ -106,6 +105,8 @@ export function createPathAliases(opts: PathAliasOptions): PathAliases {
   mkdirSync(root, { recursive: true, mode: 0o700 });
   if (opts.platform !== 'win32') chmodSync(root, 0o700);
   cleanStaleAliasDirs(root, opts.warn);
+  // Loaded here, not at the top: the apply_patch helper modes never create aliases.
+  const { randomBytes } = require('node:crypto') as typeof import('node:crypto');
   const dir = join(root, `codex-arg0${randomBytes(8).toString('hex')}`);
   mkdirSync(dir, { mode: 0o700 });
   let released = false;
