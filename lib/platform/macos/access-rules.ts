@@ -1,9 +1,9 @@
 // access-rules: the file sections of the profile (reference A5, A6, A7) and their -D parameters.
 // Roots are allowed with `require-not` holes for their carve-outs; deny globs and the rename
 // guards are separate deny rules that the planner places last, where no allow can reopen them.
+import { isWithin } from '../../policy/paths';
 import type { HostView, ResolvedPolicy } from '../../policy/types';
 import { escapeRegex, globAncestors, globToExactRegex, globToRegex, splitStaticPrefix } from './glob-regex';
-import { isWithin } from '../../policy/paths';
 import { ancestorsBetween, canonicalPath, rebase, writableRootSpelling } from './seatbelt-paths';
 import { comment, literal, param, regex, requireAll, requireNot, rule, subpath, vnode } from './sbpl-build';
 import type { SbplFilter, SbplItem } from './sbpl-types';
