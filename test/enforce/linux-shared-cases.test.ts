@@ -98,6 +98,16 @@ describe.each(['bwrap', 'landlock', 'seccomp'] as const)('%s: network restricted
 });
 
 describe('seccomp: unrestricted filesystem', () => {
+  itOn('seccomp')('seccomp: no_new_privs is set for the command (case 8)', async () => {
+    const r = await run('seccomp', unrestricted('restricted'), ['grep', '^NoNewPrivs:', '/proc/self/status']);
+    expect(r.stdout.trim()).toBe('NoNewPrivs:\t1');
+  });
+
+  itOn('seccomp')('seccomp: ptrace is denied even with an enabled network', async () => {
+    const r = await run('seccomp', unrestricted('enabled'), ['python3', '-c', 'import ctypes; print(ctypes.CDLL(None).ptrace(0, 0, 0, 0))']);
+    expect(r.stdout.trim()).toBe('-1');
+  });
+
   itOn('seccomp')('seccomp: an unrestricted filesystem with a restricted network can write the host', async () => {
     const r = await run('seccomp', unrestricted('restricted'), `printf written > ${t}/f`);
     expect(r.exitCode).toBe(0);
