@@ -204,6 +204,16 @@ function legacyRequirements(config: TomlTable): TomlTable {
   return out;
 }
 
+/** Parses requirements TOML; failures carry the reference's prefix and keep their position. */
+function parseRequirements(text: string, source: string): TomlTable {
+  try {
+    return parseTomlText(text, source, 'requirements');
+  } catch (err) {
+    const e = err as ConfigParseError;
+    throw new ConfigParseError(`Failed to parse config requirements as TOML: ${e.message}`, { source: e.source ?? { file: source }, cause: err });
+  }
+}
+
 function readRequirementsFile(opts: RequirementsLoadOptions): RequirementLayer | undefined {
   const file = opts.systemRequirementsPath;
   let text: string | undefined;
@@ -218,7 +228,7 @@ function readRequirementsFile(opts: RequirementsLoadOptions): RequirementLayer |
   if (text === undefined) return undefined;
   return {
     source: file,
-    table: parseTomlText(text, file, 'requirements file'),
+    table: parseRequirements(text, file),
     origin: { kind: 'file', file, text },
     baseDir: nodePath.dirname(file),
   };
@@ -251,7 +261,7 @@ function collectLayers(opts: RequirementsLoadOptions): RequirementLayer[] {
     const source = `MDM ${MDM_DOMAIN}:requirements_toml_base64`;
     layers.push({
       source,
-      table: parseTomlText(mdmText, source, 'requirements'),
+      table: parseRequirements(mdmText, source),
       origin: { kind: 'file', file: source, text: mdmText },
       baseDir: opts.codexHome,
     });

@@ -425,3 +425,21 @@ describe('loadConfig: requirement-defined profiles', () => {
     expect(errorOf(() => load({ files: { [REQ]: req } })).message).toBe(`permissions profile \`locked\` extends undefined profile \`missing\` (${REQ}:5:11)`);
   });
 });
+
+describe('loadConfig: unreadable and malformed inputs', () => {
+  it('malformed requirements (file or MDM) fail with the reference prefix and a position', () => {
+    expect(errorOf(() => load({ files: { [REQ]: 'allowed_sandbox_modes = [\n' } })).message).toMatch(
+      /^Failed to parse config requirements as TOML: invalid TOML in requirements \/etc\/codex\/requirements\.toml:2:1: /,
+    );
+    expect(errorOf(() => load({}, { mdm: mdm({ requirements_toml_base64: 'x = = 1' }) })).message).toMatch(
+      /^Failed to parse config requirements as TOML: invalid TOML in requirements MDM com\.openai\.codex:requirements_toml_base64:1:/,
+    );
+  });
+
+  it('an unreadable project config is an error naming it', () => {
+    const file = '/work/repo/.codex/config.toml';
+    expect(errorOf(() => load({ files: { [file]: '' }, unreadable: [file] })).message).toMatch(
+      /^Failed to read project config file \/work\/repo\/\.codex\/config\.toml: EACCES/,
+    );
+  });
+});
