@@ -90,6 +90,7 @@ describe('maybeParseApplyPatch', () => {
     ['two cds', heredoc('cd foo && cd bar && ')],
     ['cd with two arguments', heredoc('cd foo bar && ')],
     ['text after the heredoc start', `apply_patch <<'PATCH' && echo done\n${PATCH}\nPATCH\n`],
+    ['cd && apply_patch with a command after the heredoc start', `cd foo && apply_patch <<'PATCH' && echo done\n${PATCH}\nPATCH\n`],
     ['a statement after the heredoc', `${heredoc()}echo done\n`],
     ['echo then cd && apply_patch', `echo x; ${heredoc('cd foo && ')}`],
     ['a preceding statement on its own line', `echo x\n${heredoc()}`],
