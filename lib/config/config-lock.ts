@@ -29,10 +29,12 @@ export function lockConfigTable(effective: EffectiveConfig): TomlTable {
   const extraRoots = effective.workspaceRoots.slice(1);
   if (extraRoots.length > 0) config.workspace_roots = extraRoots;
   if (effective.approvalPolicy !== undefined) config.approval_policy = effective.approvalPolicy.value;
+  if (effective.approvalsReviewer !== undefined) config.approvals_reviewer = effective.approvalsReviewer.value;
   const req = effective.requirements;
   const requirements: TomlTable = {};
   if (req.allowedSandboxModes !== undefined) requirements.allowed_sandbox_modes = req.allowedSandboxModes.value;
   if (req.allowedApprovalPolicies !== undefined) requirements.allowed_approval_policies = req.allowedApprovalPolicies.value;
+  if (req.allowedApprovalsReviewers !== undefined) requirements.allowed_approvals_reviewers = req.allowedApprovalsReviewers.value;
   if (req.allowedPermissionProfiles !== undefined) requirements.allowed_permission_profiles = req.allowedPermissionProfiles.value;
   if (req.defaultPermissions !== undefined) requirements.default_permissions = req.defaultPermissions.value;
   if (req.denyRead.length > 0) requirements.deny_read = req.denyRead.map((d) => d.path);

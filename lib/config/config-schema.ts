@@ -34,6 +34,7 @@ export function validateConfigLayer(table: TomlTable, origin: ValueOrigin): void
   if (table.approval_policy !== undefined && !isTable(table.approval_policy)) {
     expectOneOf(table.approval_policy, APPROVAL_POLICIES, origin, ['approval_policy']);
   }
+  if (table.approvals_reviewer !== undefined) expectOneOf(table.approvals_reviewer, ['user', 'auto_review'], origin, ['approvals_reviewer']);
   if (table.project_root_markers !== undefined && !isStringArray(table.project_root_markers)) {
     throw configError(origin, ['project_root_markers'], 'project_root_markers must be an array of strings', table.project_root_markers, 'value');
   }

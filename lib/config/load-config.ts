@@ -67,6 +67,8 @@ export interface EffectiveConfig {
   source: PolicySource;
   /** The approval policy after requirements, when configured or required. */
   approvalPolicy?: { value: string; source: string };
+  /** `approvals_reviewer` (`user` | `auto_review`) after requirements, when configured or required. */
+  approvalsReviewer?: { value: string; source: string };
   /** Every layer, lowest precedence first; disabled project layers are listed but not merged. */
   layers: ConfigLayer[];
   /** The merged config of all enabled layers, unknown keys included. */
@@ -179,6 +181,7 @@ export function loadConfig(opts: LoadConfigOptions): EffectiveConfig {
     unenforceable: resolution.unenforceable,
   };
   if (resolution.approvalPolicy !== undefined) out.approvalPolicy = resolution.approvalPolicy;
+  if (resolution.approvalsReviewer !== undefined) out.approvalsReviewer = resolution.approvalsReviewer;
   return out;
 }
 

@@ -23,7 +23,11 @@ const MODE_DEBUG: Record<string, string> = {
   'danger-full-access': 'DangerFullAccess',
   'external-sandbox': 'ExternalSandbox',
 };
+export const APPROVALS_REVIEWERS = ['user', 'auto_review'] as const;
+
 const APPROVAL_DEBUG: Record<string, string> = {
+  user: 'User',
+  auto_review: 'AutoReview',
   untrusted: 'UnlessTrusted',
   'on-failure': 'OnFailure',
   'on-request': 'OnRequest',
@@ -62,6 +66,7 @@ export interface UnenforceableRequirement {
 export interface Requirements {
   allowedSandboxModes?: Sourced<RequirementSandboxMode[]>;
   allowedApprovalPolicies?: Sourced<string[]>;
+  allowedApprovalsReviewers?: Sourced<string[]>;
   allowedPermissionProfiles?: Sourced<string[]>;
   defaultPermissions?: Sourced<string>;
   /** `[permissions.<name>]` profiles defined by the administrator, with their text for positions. */
@@ -130,6 +135,12 @@ function validateRequirementLayer(layer: RequirementLayer, hostname: string): vo
     (table.allowed_approval_policies as unknown[]).forEach((m, i) => {
       if (!isTable(m)) expectOneOf(m, APPROVAL_POLICIES, origin, ['allowed_approval_policies', i]);
     });
+  }
+  if (table.allowed_approvals_reviewers !== undefined) {
+    expectType(table.allowed_approvals_reviewers, 'array', origin, ['allowed_approvals_reviewers']);
+    (table.allowed_approvals_reviewers as unknown[]).forEach((m, i) =>
+      expectOneOf(m, APPROVALS_REVIEWERS, origin, ['allowed_approvals_reviewers', i]),
+    );
   }
   if (table.default_permissions !== undefined) expectType(table.default_permissions, 'string', origin, ['default_permissions']);
   if (table.allowed_permission_profiles !== undefined) {
@@ -317,14 +328,16 @@ export function loadRequirements(opts: RequirementsLoadOptions): Requirements {
   const seen = new Set<string>();
   req.denyRead = denyRead.filter((d) => (seen.has(d.path) ? false : (seen.add(d.path), true)));
 
-  if (Array.isArray(composed.allowed_approval_policies)) {
-    const list = (composed.allowed_approval_policies as unknown[]).map((v) => (typeof v === 'string' ? v : JSON.stringify(v)));
+  for (const [key, field] of [
+    ['allowed_approval_policies', 'allowedApprovalPolicies'],
+    ['allowed_approvals_reviewers', 'allowedApprovalsReviewers'],
+  ] as const) {
+    if (!Array.isArray(composed[key])) continue;
+    const list = (composed[key] as unknown[]).map((v) => (typeof v === 'string' ? v : JSON.stringify(v)));
     if (list.length === 0) {
-      throw new ConstraintError('field `allowed_approval_policies` cannot be empty', {
-        source: { file: keySource.allowed_approval_policies, key: 'allowed_approval_policies' },
-      });
+      throw new ConstraintError(`field \`${key}\` cannot be empty`, { source: { file: keySource[key], key } });
     }
-    req.allowedApprovalPolicies = { value: list, source: keySource.allowed_approval_policies };
+    req[field] = { value: list, source: keySource[key] };
   }
   if (Array.isArray(composed.allowed_sandbox_modes)) {
     const list = composed.allowed_sandbox_modes as RequirementSandboxMode[];

@@ -41,6 +41,7 @@ export interface SandboxResolution {
   workspaceRoots: string[];
   source: PolicySource;
   approvalPolicy?: { value: string; source: string };
+  approvalsReviewer?: { value: string; source: string };
   warnings: string[];
   unenforceable: UnenforceableSetting[];
 }
@@ -249,18 +250,26 @@ function applyDenyRead(candidate: Candidate, req: Requirements): void {
   }
 }
 
-function resolveApproval(input: ResolveSandboxInput, warnings: string[]): SandboxResolution['approvalPolicy'] {
-  const configured = input.merged.approval_policy;
-  const allowed = input.requirements.allowedApprovalPolicies;
-  const layer = input.origins.approval_policy;
+/**
+ * A configured approval setting under an allow-list (§4.4): kept when allowed; otherwise the
+ * first allowed value, with the reference's fallback warning. Unset means the first allowed value.
+ */
+function resolveConstrained(
+  input: ResolveSandboxInput,
+  key: 'approval_policy' | 'approvals_reviewer',
+  allowed: { value: string[]; source: string } | undefined,
+  warnings: string[],
+): { value: string; source: string } | undefined {
+  const configured = input.merged[key];
+  const layer = input.origins[key];
   if (allowed === undefined) {
     return typeof configured === 'string' ? { value: configured, source: layer ?? 'config' } : undefined;
   }
   if (typeof configured !== 'string') return { value: allowed.value[0], source: allowed.source };
   if (allowed.value.includes(configured)) return { value: configured, source: layer ?? 'config' };
-  const err = invalidValueError('approval_policy', configured, allowed.value, allowed.source);
+  const err = invalidValueError(key, configured, allowed.value, allowed.source);
   warnings.push(
-    `Configured value for \`approval_policy\` is disallowed by requirements; falling back to required value ${debugName(allowed.value[0])}. Details: ${err.message}`,
+    `Configured value for \`${key}\` is disallowed by requirements; falling back to required value ${debugName(allowed.value[0])}. Details: ${err.message}`,
   );
   return { value: allowed.value[0], source: allowed.source };
 }
@@ -296,7 +305,8 @@ export function resolveSandbox(input: ResolveSandboxInput): SandboxResolution {
     candidate = fallbackCandidate;
   }
   applyDenyRead(candidate, req);
-  const approvalPolicy = resolveApproval(input, warnings);
+  const approvalPolicy = resolveConstrained(input, 'approval_policy', req.allowedApprovalPolicies, warnings);
+  const approvalsReviewer = resolveConstrained(input, 'approvals_reviewer', req.allowedApprovalsReviewers, warnings);
   const unenforceable = [...candidate.unenforceable, ...req.unenforceable];
   const out: SandboxResolution = {
     policy: candidate.policy,
@@ -306,5 +316,6 @@ export function resolveSandbox(input: ResolveSandboxInput): SandboxResolution {
     unenforceable,
   };
   if (approvalPolicy !== undefined) out.approvalPolicy = approvalPolicy;
+  if (approvalsReviewer !== undefined) out.approvalsReviewer = approvalsReviewer;
   return out;
 }

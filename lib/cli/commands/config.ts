@@ -30,7 +30,7 @@ config set/unset keys (written to $CODEX_HOME/config.toml, comments and order ke
 `;
 
 /** Keys whose values `config show` lists: everything that shapes the sandbox or approvals. */
-const SANDBOX_KEY = /^(sandbox_mode|sandbox_workspace_write|default_permissions|permissions|approval_policy|projects|project_root_markers|profile)(\.|$)|^profiles\.[^.]+\.sandbox_mode$/;
+const SANDBOX_KEY = /^(sandbox_mode|sandbox_workspace_write|default_permissions|permissions|approval_policy|approvals_reviewer|projects|project_root_markers|profile)(\.|$)|^profiles\.[^.]+\.sandbox_mode$/;
 
 /** The CLI's snake_case JSON of a load (also used by `plan --json` to name the deciding layers). */
 export function effectiveConfigJson(cfg: EffectiveConfig): Record<string, unknown> {
@@ -41,6 +41,7 @@ export function effectiveConfigJson(cfg: EffectiveConfig): Record<string, unknow
   const requirements: Record<string, unknown> = { sources: req.sources };
   if (req.allowedSandboxModes) requirements.allowed_sandbox_modes = req.allowedSandboxModes;
   if (req.allowedApprovalPolicies) requirements.allowed_approval_policies = req.allowedApprovalPolicies;
+  if (req.allowedApprovalsReviewers) requirements.allowed_approvals_reviewers = req.allowedApprovalsReviewers;
   if (req.allowedPermissionProfiles) requirements.allowed_permission_profiles = req.allowedPermissionProfiles;
   if (req.defaultPermissions) requirements.default_permissions = req.defaultPermissions;
   if (req.denyRead.length > 0) requirements.deny_read = req.denyRead;
@@ -63,6 +64,7 @@ export function effectiveConfigJson(cfg: EffectiveConfig): Record<string, unknow
     unenforceable: cfg.unenforceable,
   };
   if (cfg.approvalPolicy !== undefined) out.approval_policy = cfg.approvalPolicy;
+  if (cfg.approvalsReviewer !== undefined) out.approvals_reviewer = cfg.approvalsReviewer;
   return out;
 }
 
@@ -74,6 +76,7 @@ function renderShow(cfg: EffectiveConfig): string {
   lines.push(`permission_profile: ${JSON.stringify(permissionProfileToWire(policyToPermissionProfile(cfg.policy)))}`);
   if (cfg.workspaceRoots.length > 1) lines.push(`workspace_roots: ${cfg.workspaceRoots.join(', ')}`);
   if (cfg.approvalPolicy !== undefined) lines.push(`approval_policy: ${cfg.approvalPolicy.value} (${cfg.approvalPolicy.source})`);
+  if (cfg.approvalsReviewer !== undefined) lines.push(`approvals_reviewer: ${cfg.approvalsReviewer.value} (${cfg.approvalsReviewer.source})`);
   lines.push(`project root: ${cfg.projectRoot} (trust: ${cfg.trust.level ?? 'unknown'}${cfg.trust.key === undefined ? '' : ` via [projects."${cfg.trust.key}"]`})`);
   lines.push('layers, lowest precedence first:');
   for (const l of cfg.layers) lines.push(`  ${l.name}${l.disabledReason === undefined ? '' : ` [disabled: ${l.disabledReason}]`}`);

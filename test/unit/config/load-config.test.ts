@@ -443,3 +443,25 @@ describe('loadConfig: unreadable and malformed inputs', () => {
     );
   });
 });
+
+describe('loadConfig: approvals reviewer requirements', () => {
+  it('legacy_managed_config_backfill: auto_review allows auto_review and user; user allows only user', () => {
+    const auto = load({ files: { '/etc/codex/managed_config.toml': 'approvals_reviewer = "auto_review"\n' } });
+    expect(auto.requirements.allowedApprovalsReviewers).toEqual({ value: ['auto_review', 'user'], source: '/etc/codex/managed_config.toml' });
+    const user = load({ files: { '/etc/codex/managed_config.toml': 'approvals_reviewer = "user"\n' } });
+    expect(user.requirements.allowedApprovalsReviewers!.value).toEqual(['user']);
+  });
+
+  it('root_approvals_reviewer_falls_back_when_disallowed_by_requirements; an allowed choice is kept without a warning', () => {
+    const req = 'allowed_approvals_reviewers = ["auto_review"]\n';
+    const cfg = load({ files: { [REQ]: req, [USER]: 'approvals_reviewer = "user"\n' } });
+    expect(cfg.approvalsReviewer).toEqual({ value: 'auto_review', source: REQ });
+    expect(cfg.warnings).toEqual([
+      `Configured value for \`approvals_reviewer\` is disallowed by requirements; falling back to required value AutoReview. Details: invalid value for \`approvals_reviewer\`: \`User\` is not in the allowed set [AutoReview] (set by ${REQ})`,
+    ]);
+    const kept = load({ files: { [REQ]: 'allowed_approvals_reviewers = ["user", "auto_review"]\n', [USER]: 'approvals_reviewer = "user"\n' } });
+    expect(kept.approvalsReviewer).toEqual({ value: 'user', source: `user (${USER})` });
+    expect(kept.warnings).toEqual([]);
+    expect(errorOf(() => load({ files: { [REQ]: 'allowed_approvals_reviewers = []\n' } })).message).toBe('field `allowed_approvals_reviewers` cannot be empty');
+  });
+});
