@@ -99,7 +99,8 @@ interface ChildOutcome {
 }
 
 function runChild(patch: string, opts: ApplyPatchOptions): Promise<ChildOutcome> {
-  const viaStdin = Buffer.byteLength(patch, 'utf8') > MAX_PATCH_ARGUMENT_BYTES;
+  // A NUL cannot be in an argument at all.
+  const viaStdin = Buffer.byteLength(patch, 'utf8') > MAX_PATCH_ARGUMENT_BYTES || patch.includes('\0');
   const argv = [
     '/bin/sh',
     '-c',
@@ -124,7 +125,12 @@ function runChild(patch: string, opts: ApplyPatchOptions): Promise<ChildOutcome>
   const err: Buffer[] = [];
   child.stdout?.on('data', (b: Buffer) => out.push(b));
   child.stderr?.on('data', (b: Buffer) => err.push(b));
-  if (viaStdin) child.stdin?.end(patch);
+  if (viaStdin) {
+    // A child that exits before reading (it could not start) closes the pipe: its status and
+    // output report that, so EPIPE here is not an error of its own.
+    child.stdin?.on('error', () => undefined);
+    child.stdin?.end(patch);
+  }
   return new Promise((done, fail) => {
     child.once('error', fail);
     child.once('close', (wrapperCode, signal) => {

@@ -105,6 +105,13 @@ describe.runIf(process.platform === 'linux')('applyPatch in the Linux sandbox', 
     });
   });
 
+  it('workspace-write: a patch with a NUL byte (not passable as an argument) goes through stdin', async () => {
+    await withTwoDirs(async (ws) => {
+      await applyPatch('*** Begin Patch\n*** Add File: nul.txt\n+a\u0000b\n*** End Patch', { cwd: ws, policy: WORKSPACE_ONLY });
+      expect(readFileSync(join(ws, 'nul.txt'), 'utf8')).toBe('a\u0000b\n');
+    });
+  });
+
   it('read-only: any write is refused early and nothing changes', async () => {
     await withTwoDirs(async (ws) => {
       mkdirSync(join(ws, 'd'));
