@@ -91,7 +91,10 @@ static bool write_marker(const SetupConfig& config) {
 static int provision(const SetupConfig& config, bool refresh_only) {
   if (!refresh_only) {
     if (!is_elevated()) die(L"sandbox provisioning setup must be run from an elevated process");
-    if (!create_directories(config.sandbox_dir) || !create_directories(config.secrets_dir) || !create_directories(config.bin_dir)) {
+    // `<sandbox>\requests` is where the runner hands requests to the sandbox account (the plan's
+    // request_dir, lib/platform/windows/plan-windows.ts); it inherits the group's grant on .sandbox.
+    if (!create_directories(config.sandbox_dir) || !create_directories(config.sandbox_dir + L"\\requests") ||
+        !create_directories(config.secrets_dir) || !create_directories(config.bin_dir)) {
       return EXIT_SETUP_FAILURE;
     }
     // The marker goes last, so a failure anywhere below leaves setup visibly incomplete.

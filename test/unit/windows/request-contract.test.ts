@@ -46,6 +46,11 @@ describe('windows request contract (TypeScript renderer vs native parsers)', () 
     expect(source('request.cc')).toContain('"csbx-windows-request 1 "');
   });
 
+  it('setup creates the request directory the elevated runner request names', () => {
+    expect(elevated.runnerRequest).toContain(`request_dir\t${elevated.stateDirs.sandbox}\\requests\n`);
+    expect(source('setup-main.cc')).toContain('config.sandbox_dir + L"\\\\requests"');
+  });
+
   it('the runner refuses a request without kill_on_job_close, and every plan has it', () => {
     expect(source('runner-config.cc')).toContain('request lacks kill_on_job_close');
     expect(keywords(token.runnerRequest).has('kill_on_job_close')).toBe(true);
