@@ -122,6 +122,14 @@ describe('applyPatch: operations', () => {
     });
   });
 
+  it('an end-of-file chunk overlapping an earlier chunk is applied back to front, as the reference does', async () => {
+    await withTempDir((dir) => {
+      writeFileSync(join(dir, 'o.txt'), 'a\nb\nc\n');
+      applyPatchLocally(wrap('*** Update File: o.txt', '@@', '-b', '-c', '+B', '+C', '@@', '-c', '+Z', '*** End of File'), dir);
+      expect(readFileSync(join(dir, 'o.txt'), 'utf8')).toBe('a\nB\nC\n');
+    });
+  });
+
   it('a context line (@@ text) narrows the search to after it', async () => {
     await withTempDir((dir) => {
       writeFileSync(join(dir, 'c.py'), 'class A:\n    x = 1\nclass B:\n    x = 1\n');
