@@ -135,7 +135,8 @@ describe.runIf(process.platform === 'linux')('faults', () => {
         const hostPrepBefore = plan.platform === 'linux' ? plan.hostPrep.filter((t) => existsSync(t.path)).map((t) => t.path) : [];
         let out = '';
         child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-        const exited = new Promise<void>((res) => child.once('close', () => res()));
+        // 'exit', not 'close': on Landlock a survivor may still hold the stdout pipe.
+        const exited = new Promise<void>((res) => child.once('exit', () => res()));
         expect(await waitUntil(() => out.includes('ready') && sleepers(token).length >= 3, 30_000), 'sandbox started').toBe(true);
         child.kill('SIGKILL');
         await exited;
@@ -145,6 +146,8 @@ describe.runIf(process.platform === 'linux')('faults', () => {
         if (backend === 'bwrap') {
           const gone = await waitUntil(() => processesWithToken(token).length === 0, 10_000);
           expect(gone, `processes left: ${processesWithToken(token).join(', ')}`).toBe(true);
+        } else {
+          killAll(processesWithToken(token));
         }
         const leftTargets = plan.platform === 'linux' ? plan.hostPrep.filter((t) => existsSync(t.path) && !hostPrepBefore.includes(t.path)) : [];
         expect(leftTargets, 'mount targets left on the host').toEqual([]);
