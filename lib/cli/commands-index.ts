@@ -1,11 +1,10 @@
 // cli/commands-index: one line per subcommand. Each loads its module only when invoked.
-import { registerCommand } from './main';
+import { registerCommand } from './registry';
 
-// Commands are added as: registerCommand('<name>', () => require('./commands/<name>').<name>Command);
-registerCommand('run', () => require('./commands/run').runCommand);
-registerCommand('plan', () => require('./commands/plan').planCommand);
-registerCommand('doctor', () => require('./commands/doctor').doctorCommand);
-registerCommand('codex-linux-sandbox', () => require('./linux-sandbox-entry').linuxSandboxCommand);
-registerCommand('explain', () => require('./commands/explain').explainCommand);
-registerCommand('config', () => require('./commands/config').configCommand);
-registerCommand('apply-patch', () => require('./commands/apply-patch').applyPatchCommand);
+registerCommand('run', async () => (await import('./commands/run.js')).runCommand);
+registerCommand('plan', async () => (await import('./commands/plan.js')).planCommand);
+registerCommand('doctor', async () => (await import('./commands/doctor.js')).doctorCommand);
+registerCommand('codex-linux-sandbox', async () => (await import('./linux-sandbox-entry.js')).linuxSandboxCommand);
+registerCommand('explain', async () => (await import('./commands/explain.js')).explainCommand);
+registerCommand('config', async () => (await import('./commands/config.js')).configCommand);
+registerCommand('apply-patch', async () => (await import('./commands/apply-patch.js')).applyPatchCommand);

@@ -5,20 +5,14 @@
 // run it (invalid policy, refusal, missing backend); 126 not executable; 127 not found.
 
 import { isSandboxError, UsageError } from '../errors';
-import type { CommandContext, CommandHandler } from './command';
+import type { CommandContext } from './command';
+import './commands-index';
+import { commandNames, findCommand } from './registry';
 
 export const EXIT_REFUSED = 125;
 
-/** Subcommands, loaded lazily so `run` never pays for modules that only `config` needs. */
-const COMMANDS: Record<string, () => CommandHandler> = {};
-
-/** Registers a subcommand; each command file under cli/commands/ is listed in commands-index. */
-export function registerCommand(name: string, load: () => CommandHandler): void {
-  COMMANDS[name] = load;
-}
-
 function usage(): string {
-  const names = Object.keys(COMMANDS).sort().join(', ');
+  const names = commandNames().join(', ');
   return `usage: codex-sandbox <command> [options]; commands: ${names}`;
 }
 
@@ -51,15 +45,13 @@ function defaultContext(json: boolean): CommandContext {
 
 /** Runs one CLI invocation and returns its exit status (no process.exit: tests call this). */
 export async function runCli(argv: string[], invokedAs: string, ctx?: CommandContext): Promise<number> {
-  // Loaded here, not at the top, because commands-index imports registerCommand from this file.
-  require('./commands-index');
   const json = argv.includes('--json');
   const context = ctx ?? defaultContext(json);
   try {
     if (invokedAs === 'codex-linux-sandbox') {
-      const load = COMMANDS['codex-linux-sandbox'];
+      const load = findCommand('codex-linux-sandbox');
       if (load === undefined) throw new UsageError('codex-linux-sandbox entry point is not available in this build');
-      return await load()(argv, context);
+      return await (await load())(argv, context);
     }
     const [name, ...rest] = argv;
     if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
@@ -70,11 +62,11 @@ export async function runCli(argv: string[], invokedAs: string, ctx?: CommandCon
       context.stdout(`${require('../../package.json').version}\n`);
       return 0;
     }
-    const load = COMMANDS[name];
+    const load = findCommand(name);
     if (load === undefined) {
       throw new UsageError(`unknown command "${name}"; ${usage()}`, { source: { argIndex: 0 }, value: name });
     }
-    return await load()(rest, context);
+    return await (await load())(rest, context);
   } catch (err) {
     return reportError(err, context);
   }
