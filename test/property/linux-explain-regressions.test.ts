@@ -20,4 +20,17 @@ describe('linux explain() property regressions', () => {
   itOn('landlock')('landlock: restricted read with no tree entries denies the whole tree', async () => {
     expect(await runCase('landlock', { fullRead: false, entries: [] })).toEqual([]);
   });
+
+  itOn('bwrap')('bwrap: two readable files reopened below a denied tree root both get mount points (bwrap --file fd reuse)', async () => {
+    expect(
+      await runCase('bwrap', {
+        fullRead: true,
+        entries: [
+          { rel: 'd/e/r.txt', access: 'read' },
+          { rel: 'a/r.txt', access: 'read' },
+          { rel: '', access: 'none' },
+        ],
+      }),
+    ).toEqual([]);
+  });
 });

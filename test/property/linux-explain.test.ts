@@ -15,7 +15,7 @@ const SEED = Number(process.env.CSBX_PROPERTY_SEED ?? Math.floor(Math.random() *
 const accessArb = fc.constantFrom<'read' | 'write' | 'none'>('read', 'write', 'none');
 const generalArb: fc.Arbitrary<GeneratedPolicy> = fc.record({
   fullRead: fc.boolean(),
-  entries: fc.uniqueArray(fc.record({ rel: fc.constantFrom(...ENTRY_PATHS), access: accessArb }), { selector: (e) => e.rel, minLength: 1, maxLength: 4 }),
+  entries: fc.uniqueArray(fc.record({ rel: fc.constantFrom(...ENTRY_PATHS), access: accessArb }), { selector: (e) => e.rel, minLength: 1, maxLength: 6 }),
 });
 // Landlock only represents policies without carve-outs inside granted trees and without writable
 // roots (every writable root protects metadata names), so its generator yields those shapes.

@@ -4,8 +4,8 @@
 import type { MountOp } from './mount-ops';
 
 /**
- * The descriptor every `--ro-bind-data`/`--file` reads from: spawn/ opens /dev/null there. One
- * shared descriptor is enough because reading /dev/null always yields an empty file (§5.4.2).
+ * The descriptor every `--ro-bind-data` reads from: spawn/ opens /dev/null there. One shared
+ * descriptor is enough because reading /dev/null always yields an empty file (§5.4.2).
  */
 export const DEV_NULL_FD = 3;
 
@@ -35,7 +35,7 @@ function renderOp(op: MountOp): string[] {
     case 'dir':
       return [...perms, '--dir', op.dest];
     case 'file':
-      return ['--file', String(DEV_NULL_FD), op.dest];
+      return ['--file', String(op.fd), op.dest];
     case 'remount-ro':
       return ['--remount-ro', op.dest];
     case 'ro-bind-data':
@@ -43,9 +43,11 @@ function renderOp(op: MountOp): string[] {
   }
 }
 
-/** True when the rendered argv reads from DEV_NULL_FD, so spawn/ must provide it. */
-export function usesDevNullFd(ops: readonly MountOp[]): boolean {
-  return ops.some((op) => op.op === 'ro-bind-data' || op.op === 'file');
+/** The descriptors the rendered argv reads from; spawn/ opens /dev/null on each. */
+export function devNullFds(ops: readonly MountOp[]): number[] {
+  const fds = ops.flatMap((op) => (op.op === 'file' ? [op.fd] : []));
+  if (ops.some((op) => op.op === 'ro-bind-data')) fds.unshift(DEV_NULL_FD);
+  return fds;
 }
 
 export function renderBwrapArgv(input: BwrapArgvInput): string[] {

@@ -20,8 +20,11 @@ export type MountOp =
   | { op: 'dev'; dest: string }
   | { op: 'tmpfs'; dest: string; perms: string | null }
   | { op: 'dir'; dest: string; perms: string | null }
-  /** An empty file created inside a tmpfs, used as the mount point for a file carve-out. */
-  | { op: 'file'; dest: string }
+  /**
+   * An empty file inside a tmpfs, the mount point for a file carve-out; bwrap 0.8 consumes the
+   * descriptor of `--file`, so each one reads its own /dev/null descriptor `fd`.
+   */
+  | { op: 'file'; dest: string; fd: number }
   | { op: 'remount-ro'; dest: string }
   /** An empty read-only file (contents of the shared /dev/null descriptor) at dest. */
   | { op: 'ro-bind-data'; dest: string; perms: string | null };
@@ -148,6 +151,8 @@ export function planMountOps(input: MountPlanInput): MountPlan {
     return fullRead ? 'read' : 'none';
   };
   const masked = new Set<string>();
+  // Descriptors after the shared one (DEV_NULL_FD, 3), one per `--file`.
+  let nextFileFd = 4;
 
   const firstMissing = (path: string): string => {
     let current = path;
@@ -243,7 +248,7 @@ export function planMountOps(input: MountPlanInput): MountPlan {
           }
           if (!isDir && !made.has(child.path)) {
             made.add(child.path);
-            ops.push({ op: 'file', dest: child.path });
+            ops.push({ op: 'file', dest: child.path, fd: nextFileFd++ });
           }
         }
         ops.push({ op: 'remount-ro', dest: layer.path });

@@ -7,7 +7,7 @@ import { posix } from 'node:path';
 import { BackendUnavailableError, UnsupportedPolicyError } from '../../errors';
 import type { ResolvedPolicy } from '../../policy/types';
 import type { BackendChoice, Capabilities, Enforcement, PlanBase, Requirement } from '../common/types';
-import { DEV_NULL_FD, renderBwrapArgv, usesDevNullFd } from './bwrap-argv';
+import { devNullFds, renderBwrapArgv } from './bwrap-argv';
 import { nodeLinuxHostFs, type LinuxHostFs } from './host-fs';
 import { landlockRefusalReason, planLandlockRules, type LandlockPlanData } from './landlock-plan';
 import { planMountOps, type MountOp } from './mount-ops';
@@ -173,7 +173,7 @@ function planBwrap(resolved: ResolvedPolicy, opts: PlanLinuxOptions, network: 'r
     enforcement: enforcementFor('bwrap', network, !fullWrite, handled, mountProc ? [] : ['fresh /proc (mount denied here; the PID namespace is still private)']),
     permissionProfile: opts.permissionProfile,
     mountOps: mounts.ops,
-    fds: usesDevNullFd(mounts.ops) ? [{ fd: DEV_NULL_FD, path: '/dev/null' }] : [],
+    fds: devNullFds(mounts.ops).map((fd) => ({ fd, path: '/dev/null' })),
     globMatches: mounts.globMatches,
     mountProc,
   };

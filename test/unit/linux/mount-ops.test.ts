@@ -96,7 +96,7 @@ describe('bwrap mount ops', () => {
     const b = join(t, 'blocked');
     const out = ops({ readableRoots: ['/'], writableRoots: [`${b}/sub/f.txt`], unreadableRoots: [b] });
     expect(out).toContainEqual({ op: 'dir', dest: `${b}/sub`, perms: '111' });
-    expect(out).toContainEqual({ op: 'file', dest: `${b}/sub/f.txt` });
+    expect(out).toContainEqual({ op: 'file', dest: `${b}/sub/f.txt`, fd: 4 });
     expect(out).not.toContainEqual({ op: 'dir', dest: `${b}/sub/f.txt`, perms: null });
   });
 

@@ -1,6 +1,6 @@
 // Linux planner: backend choice, refusals, argv syntax and plain-data plans (capability fixtures,
 // real temporary trees for host lookups).
-import { mkdirSync, symlinkSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
@@ -215,5 +215,17 @@ describe('Landlock rules', () => {
       expect(p.argv).not.toContain('--argv0');
       expect(p.argv[p.argv.indexOf('--') + 1]).toBe(HELPER);
     }
+  });
+
+  it('bwrap: each file mount point below a denied directory reads its own /dev/null descriptor (bwrap consumes --file fds)', () => {
+    mkdirSync(join(t, 'a'), { recursive: true });
+    mkdirSync(join(t, 'd'), { recursive: true });
+    writeFileSync(join(t, 'a/r.txt'), 'x');
+    writeFileSync(join(t, 'd/r.txt'), 'x');
+    const p = plan({ readableRoots: ['/', join(t, 'a/r.txt'), join(t, 'd/r.txt')], unreadableRoots: [t] });
+    if (p.backend !== 'bwrap') throw new Error('expected bwrap');
+    expect(p.fds).toEqual([{ fd: 4, path: '/dev/null' }, { fd: 5, path: '/dev/null' }]);
+    const files = p.argv.flatMap((a, i) => (a === '--file' ? [p.argv[i + 1]] : []));
+    expect(files).toEqual(['4', '5']);
   });
 });
