@@ -1,5 +1,6 @@
 // spawn/run-sandboxed: runs a command in the sandbox to completion and reports what happened,
 // with denial hints mapped to the policy entries that caused them.
+import { SpawnError } from '../errors';
 import type { SandboxPlan } from '../platform/plan-sandbox';
 import { findDenials, type Denial } from './denials';
 import { startSandboxed, type SandboxSpawnOptions } from './spawn-sandboxed';
@@ -27,7 +28,10 @@ export function runSandboxed(command: string[], opts: SandboxSpawnOptions): Prom
   child.stdout?.on('data', (chunk: Buffer) => out.push(chunk));
   child.stderr?.on('data', (chunk: Buffer) => err.push(chunk));
   return new Promise((resolve, reject) => {
-    child.once('error', reject);
+    child.once('error', (err) => {
+      // Raw errnos never cross lib/index.ts (STYLE "Errors and codes").
+      reject(new SpawnError(`failed to run ${plan.argv[0]} for the ${plan.backend} backend: ${err.message}; run \`codex-sandbox doctor\``, { value: plan.argv[0], cause: err }));
+    });
     child.once('close', (code, signal) => {
       const stdout = Buffer.concat(out).toString('utf8');
       const stderr = Buffer.concat(err).toString('utf8');
