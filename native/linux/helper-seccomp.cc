@@ -47,13 +47,16 @@
 
 namespace {
 
-// seccomp_data.args[] are u64; the socket family is an int, so compare its low 32 bits
-// (§7.1), which sit first on little-endian machines.
+// seccomp_data.args[] are u64; the socket family, level and option name are ints, so compare
+// their low 32 bits (§7.1), which sit first on little-endian machines.
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-constexpr unsigned kArg0Low = offsetof(seccomp_data, args[0]);
+constexpr unsigned kLowWord = 0;
 #else
-constexpr unsigned kArg0Low = offsetof(seccomp_data, args[0]) + 4;
+constexpr unsigned kLowWord = 4;
 #endif
+constexpr unsigned kArg0Low = offsetof(seccomp_data, args[0]) + kLowWord;
+constexpr unsigned kArg1Low = offsetof(seccomp_data, args[1]) + kLowWord;
+constexpr unsigned kArg2Low = offsetof(seccomp_data, args[2]) + kLowWord;
 
 #ifndef __NR_pidfd_getfd
 #define __NR_pidfd_getfd 438
@@ -66,14 +69,18 @@ const int kBaseDenied[] = {
 
 // recvfrom, sendmsg and recvmsg stay allowed so AF_UNIX socketpairs between a tool and its
 // children keep working (§7.2).
+// Unlike the reference, getsockname, getpeername and getsockopt(SOL_SOCKET, SO_TYPE) are allowed:
+// Node's child_process hands a child AF_UNIX socketpairs as stdio (the reference uses pipes), and
+// libuv identifies its stdio with exactly these calls; denied, a sandboxed `node` silently loses
+// all of its output. They only describe a socket the process already holds; no socket can be
+// created, bound or connected through them. Every other getsockopt stays denied.
 const int kRestrictedDenied[] = {
-    __NR_connect, __NR_accept, __NR_accept4, __NR_bind, __NR_listen, __NR_getpeername,
-    __NR_getsockname, __NR_shutdown, __NR_sendto, __NR_sendmmsg, __NR_recvmmsg,
-    __NR_getsockopt, __NR_setsockopt,
+    __NR_connect, __NR_accept, __NR_accept4, __NR_bind, __NR_listen,
+    __NR_shutdown, __NR_sendto, __NR_sendmmsg, __NR_recvmmsg, __NR_setsockopt,
 };
 
 // Jump targets. BPF jumps go forward only, so the program ends with these blocks in this order.
-enum Target { kNext, kFamily, kAllow, kDeny, kKill, kNoSys, kTargetCount };
+enum Target { kNext, kSockOpt, kFamily, kAllow, kDeny, kKill, kNoSys, kTargetCount };
 
 struct Pending {
   sock_filter insn;
@@ -121,9 +128,18 @@ void build_seccomp_program(NetworkMode mode, SeccompProgram* program) {
   for (int nr : kBaseDenied) emit(&b, BPF_JMP | BPF_JEQ | BPF_K, static_cast<uint32_t>(nr), kDeny, kNext);
   if (mode == NetworkMode::kRestricted) {
     for (int nr : kRestrictedDenied) emit(&b, BPF_JMP | BPF_JEQ | BPF_K, static_cast<uint32_t>(nr), kDeny, kNext);
+    emit(&b, BPF_JMP | BPF_JEQ | BPF_K, __NR_getsockopt, kSockOpt, kNext);
   }
   emit(&b, BPF_JMP | BPF_JEQ | BPF_K, __NR_socket, kFamily, kNext);
   emit(&b, BPF_JMP | BPF_JEQ | BPF_K, __NR_socketpair, kFamily, kAllow);
+
+  if (mode == NetworkMode::kRestricted) {
+    mark(&b, kSockOpt);
+    stmt(&b, BPF_LD | BPF_W | BPF_ABS, kArg1Low);
+    emit(&b, BPF_JMP | BPF_JEQ | BPF_K, SOL_SOCKET, kNext, kDeny);
+    stmt(&b, BPF_LD | BPF_W | BPF_ABS, kArg2Low);
+    emit(&b, BPF_JMP | BPF_JEQ | BPF_K, SO_TYPE, kAllow, kDeny);
+  }
 
   mark(&b, kFamily);
   stmt(&b, BPF_LD | BPF_W | BPF_ABS, kArg0Low);

@@ -76,9 +76,15 @@ out['socketpair_unix_dgram'] = op(dgram_pair)
 u = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 out['connect_unix'] = op(lambda: u.connect('/nonexistent/codex-sandbox.sock'))
 out['bind_unix'] = op(lambda: u.bind('\0codex-sandbox-test-%d' % os.getpid()))
-out['getsockopt'] = op(lambda: u.getsockopt(socket.SOL_SOCKET, socket.SO_TYPE))
+out['getsockopt'] = op(lambda: u.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF))
+out['getsockopt_so_type'] = op(lambda: u.getsockopt(socket.SOL_SOCKET, socket.SO_TYPE))
+out['getsockopt_peercred'] = op(lambda: u.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12))
 out['setsockopt'] = op(lambda: u.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4096))
 out['getsockname'] = op(lambda: u.getsockname())
+def peer_name():
+  a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+  a.getpeername()
+out['getpeername_pair'] = op(peer_name)
 out['listen'] = op(lambda: u.listen(1))
 out['shutdown'] = op(lambda: u.shutdown(socket.SHUT_RDWR))
 out['sendto'] = op(lambda: u.sendto(b'x', '/nonexistent/codex-sandbox.sock'))
@@ -104,7 +110,7 @@ function probe(network: 'restricted' | 'enabled' | null): Results {
 }
 
 const BASE_DENIED = ['ptrace', 'process_vm_readv', 'process_vm_writev', 'pidfd_getfd', 'io_uring_setup', 'io_uring_enter', 'io_uring_register', 'socket_vsock'];
-const NETWORK_DENIED = ['connect_unix', 'bind_unix', 'getsockopt', 'setsockopt', 'getsockname', 'listen', 'shutdown', 'sendto'];
+const NETWORK_DENIED = ['connect_unix', 'bind_unix', 'getsockopt', 'getsockopt_peercred', 'setsockopt', 'listen', 'shutdown', 'sendto'];
 const FAMILY_DENIED = ['socket_inet', 'socket_inet6', 'socket_netlink', 'socket_inet_high_bits', 'socketpair_inet'];
 
 describe('helper: seccomp filter', () => {
@@ -139,9 +145,26 @@ describe('helper: seccomp filter', () => {
     expect(r.socketpair_unix_dgram).toBe(0);
   });
 
-  it('seccomp restricted: connect, bind, listen, getsockname, get/setsockopt, shutdown and sendto are denied', () => {
+  it('seccomp restricted: connect, bind, listen, get/setsockopt, shutdown and sendto are denied', () => {
     const r = probe('restricted');
     for (const name of NETWORK_DENIED) expect(r[name], name).toBe(EPERM);
+  });
+
+  it('seccomp restricted: getsockname, getpeername and getsockopt(SO_TYPE) on held sockets work (libuv probes stdio with them)', () => {
+    const r = probe('restricted');
+    expect(r.getsockname).toBe(0);
+    expect(r.getpeername_pair).toBe(0);
+    expect(r.getsockopt_so_type).toBe(0);
+  });
+
+  it('seccomp restricted: node writes to socketpair stdio, as child_process hands it over', () => {
+    const r = spawnSync(HELPER, ['--network', 'restricted', '--', process.execPath, '-e', 'console.log("out"); console.error("err")'], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('out\n');
+    expect(r.stderr).toBe('err\n');
   });
 
   it('seccomp enabled: ordinary sockets and socket calls keep their normal results', () => {
