@@ -81,36 +81,18 @@ export function checkPatchAgainstPolicy(hunks: readonly Hunk[], cwd: string, pol
   }
 }
 
-/**
- * Inside the sandbox, node's stdio must be pipes: Node probes stdio with getsockname/getsockopt,
- * which the seccomp network filter refuses (as the reference's does), and child_process gives
- * the child socketpairs. So a /bin/sh in the sandbox puts real pipes around node, merges its
- * stdout and stderr (it writes to exactly one of them), and appends node's status as the last
- * line.
- */
-const PIPE_WRAPPER = '{ "$@" 2>&1; printf "\\n%s" "$?"; } | cat';
-const PIPE_WRAPPER_STDIN = `cat | ${PIPE_WRAPPER}`;
-
 interface ChildOutcome {
-  /** node's status inside the sandbox, or null when the wrapper itself did not finish. */
+  /** node's status inside the sandbox, or null when it was ended by a signal. */
   code: number | null;
   signal: NodeJS.Signals | null;
+  /** stdout then stderr: the child writes to exactly one of them. */
   output: string;
 }
 
 function runChild(patch: string, opts: ApplyPatchOptions): Promise<ChildOutcome> {
   // A NUL cannot be in an argument at all.
   const viaStdin = Buffer.byteLength(patch, 'utf8') > MAX_PATCH_ARGUMENT_BYTES || patch.includes('\0');
-  const argv = [
-    '/bin/sh',
-    '-c',
-    viaStdin ? PIPE_WRAPPER_STDIN : PIPE_WRAPPER,
-    'sh',
-    process.execPath,
-    APPLY_PATCH_ENTRY,
-    RUN_AS_APPLY_PATCH,
-    viaStdin ? '-' : patch,
-  ];
+  const argv = [process.execPath, APPLY_PATCH_ENTRY, RUN_AS_APPLY_PATCH, viaStdin ? '-' : patch];
   const child = spawnSandboxed(argv, {
     cwd: opts.cwd,
     permissionProfile: opts.policy,
@@ -133,16 +115,8 @@ function runChild(patch: string, opts: ApplyPatchOptions): Promise<ChildOutcome>
   }
   return new Promise((done, fail) => {
     child.once('error', fail);
-    child.once('close', (wrapperCode, signal) => {
-      const text = Buffer.concat(out).toString('utf8');
-      const cut = text.lastIndexOf('\n');
-      const status = cut < 0 ? NaN : Number(text.slice(cut + 1));
-      if (wrapperCode === 0 && Number.isInteger(status) && text.slice(cut + 1) !== '') {
-        done({ code: status, signal: null, output: text.slice(0, cut) });
-      } else {
-        // The sandbox or the shell failed before node reported: keep whatever was said.
-        done({ code: null, signal, output: `${text}${Buffer.concat(err).toString('utf8')}` });
-      }
+    child.once('close', (code, signal) => {
+      done({ code, signal, output: `${Buffer.concat(out).toString('utf8')}${Buffer.concat(err).toString('utf8')}` });
     });
   });
 }
@@ -165,7 +139,7 @@ async function applyPatchSandboxed(text: string, opts: ApplyPatchOptions): Promi
     return { added, modified, deleted, summary: formatSummary({ added, modified, deleted }) };
   }
   const said = run.output.replace(/\n+$/, '');
-  const how = run.signal !== null ? `was ended by ${run.signal}` : run.code === null ? 'could not start' : `exited with status ${run.code}`;
+  const how = run.signal !== null ? `was ended by ${run.signal}` : `exited with status ${run.code}`;
   const message = run.code === 1 && said !== '' ? said : `sandboxed apply_patch ${how}${said === '' ? '' : `: ${said}`}; run \`codex-sandbox doctor\``;
   throw new PatchApplyError(message, {
     details: { reason: 'sandboxed_apply_failed', referenceText: message, exitCode: run.code, signal: run.signal, output: run.output },
