@@ -23,7 +23,8 @@ export type AceReason =
   | 'protected-metadata'
   | 'deny-read'
   | 'read-root'
-  | 'state-dir';
+  | 'state-dir'
+  | 'helper-protection';
 
 /** One ACE on one file-system object, inheritable by everything below it. */
 export interface AceOp {

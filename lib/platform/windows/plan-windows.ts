@@ -25,6 +25,7 @@ import { planWorldWritableAudit } from './world-writable';
 import {
   EVERYONE_SID,
   MASK_ALLOW_WRITE,
+  MASK_DENY_WRITE,
   MASK_GRANT_READ,
   MASK_NUL_DEVICE,
   TOKEN_FLAG_NAMES,
@@ -125,6 +126,18 @@ function baseEnforcement(backend: WindowsBackend): Enforcement {
   return { backend, filesystem: true, network: 'not-restricted', noNewPrivs: false, seccomp: false, handled: [], skippedHardening: [] };
 }
 
+/**
+ * The runner starts unrestricted, as the real user (or the sandbox account): if a sandboxed
+ * command could rewrite the helper executable, the next run would execute its code outside any
+ * sandbox. When the helper directory lies inside a writable root, it gets a deny-write ACE for
+ * every capability SID of the plan.
+ */
+function helperProtectionOps(helperDir: string, resolved: WindowsResolvedPolicy, sids: string[]): AclOp[] {
+  const dir = tryParseWindowsPath(helperDir);
+  if (dir === null || !resolved.writableRoots.some((r) => isWindowsPathWithin(dir, r.root))) return [];
+  return [{ kind: 'ace', action: 'deny', path: formatWindowsPath(dir), principals: sids, mask: MASK_DENY_WRITE, ifMissing: 'skip', reason: 'helper-protection' }];
+}
+
 function planToken(
   policy: SandboxPolicy,
   resolved: WindowsResolvedPolicy,
@@ -136,7 +149,7 @@ function planToken(
   const roSid = roots.length === 0 ? readOnlySid('machine') : null;
   const sids = roSid === null ? roots.map((r) => r.sid) : [roSid];
   const token = tokenSpec(sids, false);
-  const aclOps = tokenAclOps(resolved, roots, roSid);
+  const aclOps = [...helperProtectionOps(helperDir, resolved, sids), ...tokenAclOps(resolved, roots, roSid)];
   const advisory = policy.network === 'restricted';
   const childEnv = tokenChildEnv(env, advisory);
   const launch = launchSpec(opts.command, resolved.cwd, env);
@@ -287,8 +300,15 @@ function planElevated(
     readRoots,
     profileChildren,
   });
+  // The secrets are closed to the group; the bin directory, whose helper runs unrestricted, is
+  // read-only to the group and to every capability SID, and so is the rest of the state, in
+  // case a writable root contains it.
   const stateDirOps: AclOp[] = [
     { kind: 'ace', action: 'deny', path: stateDirs.secrets, principals: [SANDBOX_ACCOUNTS.group], mask: MASK_ALLOW_WRITE, ifMissing: 'create-dir', reason: 'state-dir' },
+    { kind: 'ace', action: 'deny', path: stateDirs.bin, principals: [SANDBOX_ACCOUNTS.group, ...sids], mask: MASK_DENY_WRITE, ifMissing: 'create-dir', reason: 'state-dir' },
+    { kind: 'ace', action: 'deny', path: stateDirs.sandbox, principals: sids, mask: MASK_DENY_WRITE, ifMissing: 'create-dir', reason: 'state-dir' },
+    { kind: 'ace', action: 'deny', path: stateDirs.secrets, principals: sids, mask: MASK_DENY_WRITE, ifMissing: 'create-dir', reason: 'state-dir' },
+    ...(windowsPathsEqual(tryParseWindowsPath(helperDir) ?? codexHome, tryParseWindowsPath(stateDirs.bin) as WindowsPath) ? [] : helperProtectionOps(helperDir, resolved, sids)),
     { kind: 'ace', action: 'allow', path: stateDirs.sandbox, principals: [SANDBOX_ACCOUNTS.group], mask: MASK_ALLOW_WRITE, ifMissing: 'create-dir', reason: 'state-dir' },
     { kind: 'ace', action: 'allow', path: stateDirs.bin, principals: [SANDBOX_ACCOUNTS.group], mask: MASK_GRANT_READ, ifMissing: 'create-dir', reason: 'state-dir' },
   ];

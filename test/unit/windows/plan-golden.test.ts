@@ -184,6 +184,14 @@ describe('windows golden: restricted-token plans', () => {
     expect(p.worldWritableAudit.mask).toBe(MASK_DENY_WRITE);
   });
 
+  it('a helper directory inside a writable root is made read-only to the capability SIDs', () => {
+    const p = token(WORKSPACE_WRITE(), { helperDir: 'C:\\w\\node_modules\\codex-sandbox\\bin' });
+    expect(p.aclOps[0]).toEqual({
+      kind: 'ace', action: 'deny', path: 'C:\\w\\node_modules\\codex-sandbox\\bin', principals: [W, T], mask: MASK_DENY_WRITE, ifMissing: 'skip', reason: 'helper-protection',
+    });
+    expect(token(WORKSPACE_WRITE(), { helperDir: 'D:\\tools' }).aclOps.some((o) => o.kind === 'ace' && o.reason === 'helper-protection')).toBe(false);
+  });
+
   it('runs headless (no desktop) inside an SSH session', () => {
     expect(token(READ_ONLY(), { env: { ...ENV, SSH_CONNECTION: '1.2.3.4 5 6.7.8.9 22' } }).launch.desktop).toBeNull();
   });
@@ -208,6 +216,9 @@ describe('windows golden: elevated plans', () => {
     const G = 'CodexSandboxUsers';
     expect(p.aclOps.map((o) => (o.kind === 'ace' ? `${o.action} ${o.reason} ${o.path} ${o.principals.join(',')}` : `${o.kind}`))).toEqual([
       `deny state-dir C:\\Users\\me\\.codex\\.sandbox-secrets ${G}`,
+      `deny state-dir C:\\Users\\me\\.codex\\.sandbox-bin ${G},${W},${T}`,
+      `deny state-dir C:\\Users\\me\\.codex\\.sandbox ${W},${T}`,
+      `deny state-dir C:\\Users\\me\\.codex\\.sandbox-secrets ${W},${T}`,
       `allow state-dir C:\\Users\\me\\.codex\\.sandbox ${G}`,
       `allow state-dir C:\\Users\\me\\.codex\\.sandbox-bin ${G}`,
       `deny deny-read C:\\w\\secret ${G}`,
