@@ -51,6 +51,7 @@ async function startPtyHost(): Promise<PtyHost> {
   };
 }
 
+const VITE_NODE = join(__dirname, '../../node_modules/vite-node/vite-node.mjs');
 const injected = (reply: string): string => Buffer.from(reply.replace(/^queued /, ''), 'hex').toString('latin1');
 
 describe.runIf(process.platform === 'linux')('P23 terminal injection', () => {
@@ -76,6 +77,15 @@ describe.runIf(process.platform === 'linux')('P23 terminal injection', () => {
   });
 
   for (const backend of ['bwrap', 'landlock'] as const) {
+    it(`${backend}: codex-sandbox run on the user's controlling terminal: TIOCSTI from the command reaches nothing`, async () => {
+      // As a person at a terminal runs it: the CLI holds the pty as its controlling tty and stdio.
+      const cli = [process.execPath, VITE_NODE, join(__dirname, 'harness/cli-entry.ts')];
+      const argv = ['run', '--sandbox', 'read-only', '--backend', backend, '--cwd', dir.path, '--', PYTHON, probesPy, 'tiocsti'];
+      const reply = await host.ask(`control ${JSON.stringify([...cli, JSON.stringify(argv)])}`);
+      expect(reply).toBe('exit 0');
+      expect(injected(await host.ask('drain'))).toBe('');
+    }, 60_000);
+
     it(`${backend}: TIOCSTI on an inherited terminal puts nothing in the host terminal's input`, async () => {
       const tty = openSync(host.slave, constants.O_RDWR | constants.O_NOCTTY);
       try {
