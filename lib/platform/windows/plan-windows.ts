@@ -231,17 +231,8 @@ function planElevated(
 ): WindowsElevatedPlan {
   const home = formatWindowsPath(codexHome);
   const stateDirs = { sandbox: `${home}\\.sandbox`, secrets: `${home}\\.sandbox-secrets`, bin: `${home}\\.sandbox-bin` };
-  const warnings = [...resolvedIn.warnings];
-  // Never give the sandbox write access to its own state (B5.1): such roots are dropped, which
-  // narrows the policy (allowed) and is reported.
-  const resolved: WindowsResolvedPolicy = {
-    ...resolvedIn,
-    writableRoots: resolvedIn.writableRoots.filter((r) => {
-      const inside = isWindowsPathWithin(r.root, codexHome);
-      if (inside) warnings.push(`writable root ${formatWindowsPath(r.root)} is inside the sandbox state directory ${home} and is not granted`);
-      return !inside;
-    }),
-  };
+  const resolved = dropStateRoots(resolvedIn, codexHome);
+  const warnings = [...resolved.warnings];
   const roots = capabilityRoots(resolved, 'machine');
   const roSid = roots.length === 0 ? readOnlySid('machine') : null;
   const sids = roSid === null ? roots.map((r) => r.sid) : [roSid];
@@ -383,6 +374,22 @@ function planElevated(
   };
 }
 
+/**
+ * Never a capability root: codex_home and anything inside it (config, sandbox state, secrets,
+ * helpers), as in the reference (B5.1, B9). Such roots are dropped, which narrows the policy
+ * (allowed), with a warning.
+ */
+function dropStateRoots(resolved: WindowsResolvedPolicy, codexHome: WindowsPath | null): WindowsResolvedPolicy {
+  if (codexHome === null) return resolved;
+  const warnings = [...resolved.warnings];
+  const writableRoots = resolved.writableRoots.filter((r) => {
+    const inside = isWindowsPathWithin(r.root, codexHome);
+    if (inside) warnings.push(`writable root ${formatWindowsPath(r.root)} is inside codex home ${formatWindowsPath(codexHome)} and is not granted`);
+    return !inside;
+  });
+  return { ...resolved, writableRoots, warnings };
+}
+
 function codexHomeOf(opts: PlanWindowsOptions, env: Record<string, string>): WindowsPath | null {
   if (opts.codexHome !== undefined) {
     const parsed = tryParseWindowsPath(opts.codexHome);
@@ -408,7 +415,7 @@ export function planWindows(policy: SandboxPolicy, opts: PlanWindowsOptions): Wi
   const codexHome = codexHomeOf(opts, env);
   if (backend === 'windows-token') {
     const helperDir = opts.helperDir ?? (codexHome === null ? '.' : `${formatWindowsPath(codexHome)}\\.sandbox-bin`);
-    return planToken(policy, resolved, opts, env, helperDir);
+    return planToken(policy, dropStateRoots(resolved, codexHome), opts, env, helperDir);
   }
   if (codexHome === null) {
     throw new UsageError(

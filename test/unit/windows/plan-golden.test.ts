@@ -192,6 +192,12 @@ describe('windows golden: restricted-token plans', () => {
     expect(token(WORKSPACE_WRITE(), { helperDir: 'D:\\tools' }).aclOps.some((o) => o.kind === 'ace' && o.reason === 'helper-protection')).toBe(false);
   });
 
+  it('codex home is never a capability root for the restricted token either (B9)', () => {
+    const p = token(WORKSPACE_WRITE([path('C:\\Users\\me\\.codex', 'write')]));
+    expect(p.capabilityRoots.map((r) => r.root)).toEqual([CWD, TEMP]);
+    expect(p.warnings).toContain('writable root C:\\Users\\me\\.codex is inside codex home C:\\Users\\me\\.codex and is not granted');
+  });
+
   it('runs headless (no desktop) inside an SSH session', () => {
     expect(token(READ_ONLY(), { env: { ...ENV, SSH_CONNECTION: '1.2.3.4 5 6.7.8.9 22' } }).launch.desktop).toBeNull();
   });
@@ -289,7 +295,7 @@ describe('windows golden: elevated plans', () => {
   it('writable roots inside the sandbox state directory are not granted, with a warning', () => {
     const p = elevated(WORKSPACE_WRITE([path('C:\\Users\\me\\.codex\\.sandbox-secrets', 'write')]));
     expect(p.capabilityRoots.map((r) => r.root)).not.toContain('C:\\Users\\me\\.codex\\.sandbox-secrets');
-    expect(p.warnings.some((w) => w.includes('inside the sandbox state directory'))).toBe(true);
+    expect(p.warnings.some((w) => w.includes('inside codex home'))).toBe(true);
   });
 
   it('proxy ports on loopback narrow the loopback TCP block to their complement', () => {
