@@ -263,9 +263,9 @@ export const PROBE_CASES: ProbeCase[] = [
   },
   {
     id: 'P20',
-    title: 'process_vm_readv and /proc/<pid>/mem of a host process',
+    title: 'process_vm_readv and /proc/<pid>/mem of a host process and of the Node parent',
     policy: 'workspace',
-    argv: (c) => py(c, 'vm-read', String(c.victim.pid)),
+    argv: (c) => py(c, 'vm-read', String(c.victim.pid), String(process.pid)),
     countsOps: () => true,
   },
   {
@@ -278,9 +278,9 @@ export const PROBE_CASES: ProbeCase[] = [
   },
   {
     id: 'P22',
-    title: 'read /proc/<pid>/environ of a host process and of the parent',
+    title: 'read /proc/<pid>/environ of a host process and of the Node parent',
     policy: 'workspace',
-    argv: (c) => py(c, 'environ', c.victim.secret, String(c.victim.pid)),
+    argv: (c) => py(c, 'environ', c.victim.secret, String(c.victim.pid), String(process.pid)),
     countsOps: () => true,
   },
   {

@@ -310,33 +310,33 @@ def probe_ptrace(r, args):
 
 
 def probe_vm_read(r, args):
-    pid = int(args[0])
-    addr = first_readable_address(pid)
+    for pid in [int(a) for a in args]:
+        addr = first_readable_address(pid)
 
-    class IoVec(ctypes.Structure):
-        _fields_ = [('base', ctypes.c_void_p), ('len', ctypes.c_size_t)]
-    buf = ctypes.create_string_buffer(16)
-    local = IoVec(ctypes.cast(buf, ctypes.c_void_p), 16)
-    remote = IoVec(addr, 16)
-    r.attempt('process_vm_readv(%d)' % pid,
-              lambda: syscall('process_vm_readv', pid, ctypes.byref(local), 1, ctypes.byref(remote), 1, 0))
+        class IoVec(ctypes.Structure):
+            _fields_ = [('base', ctypes.c_void_p), ('len', ctypes.c_size_t)]
+        buf = ctypes.create_string_buffer(16)
+        local = IoVec(ctypes.cast(buf, ctypes.c_void_p), 16)
+        remote = IoVec(addr, 16)
+        r.attempt('process_vm_readv(%d)' % pid,
+                  lambda: syscall('process_vm_readv', pid, ctypes.byref(local), 1, ctypes.byref(remote), 1, 0))
 
-    def mem():
-        with open('/proc/%d/mem' % pid, 'rb', buffering=0) as f:
-            f.seek(addr)
-            return 'read %d bytes' % len(f.read(16))
-    r.attempt('/proc/%d/mem' % pid, mem)
+        def mem(pid=pid, addr=addr):
+            with open('/proc/%d/mem' % pid, 'rb', buffering=0) as f:
+                f.seek(addr)
+                return 'read %d bytes' % len(f.read(16))
+        r.attempt('/proc/%d/mem' % pid, mem)
 
 
 def probe_environ(r, args):
     needle = args[0].encode()
-    for pid in [int(p) for p in args[1:]] + [os.getppid()]:
+    # The direct parent is the sandbox's own bwrap init or reaper: reading it leaks nothing.
+    for pid in [int(p) for p in args[1:]]:
         def go(pid=pid):
             with open('/proc/%d/environ' % pid, 'rb') as f:
                 data = f.read()
-            if needle not in data:
-                raise OSError(errno.ENOENT, 'environ readable but no secret in it')
-            return 'secret found'
+            # Readable at all is the leak: any host process's environment may hold credentials.
+            return 'secret found' if needle in data else 'readable, %d bytes' % len(data)
         r.attempt('/proc/%d/environ' % pid, go)
 
 
