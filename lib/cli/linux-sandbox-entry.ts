@@ -15,6 +15,7 @@ import { resolvePolicy } from '../policy/resolve';
 import type { SandboxPolicy } from '../policy/types';
 import { legacySandboxPolicyToWire } from '../policy/wire';
 import { canExecInPlace, execPlan } from '../spawn/exec-plan';
+import { hostPrepRegistryDir } from '../spawn/host-prep';
 import { probeProcMount } from '../spawn/proc-preflight';
 import { spawnPlan } from '../spawn/spawn-sandboxed';
 import type { CommandContext } from './command';
@@ -178,7 +179,16 @@ export async function linuxSandboxCommand(argv: string[], ctx: CommandContext): 
   }
   const capabilities = probeCapabilities();
   const mountProc = !args.flags.has('--no-proc') && backend === 'bwrap' && capabilities.bwrap !== null && probeProcMount(capabilities.bwrap.path);
-  const plan = planResolved(resolved, { platform: 'linux', cwd: policyCwd, capabilities, backend, command: args.command, commandCwd, mountProc }) as LinuxPlan;
+  const plan = planResolved(resolved, {
+    platform: 'linux',
+    cwd: policyCwd,
+    capabilities,
+    backend,
+    command: args.command,
+    commandCwd,
+    mountProc,
+    hiddenPaths: [hostPrepRegistryDir()],
+  }) as LinuxPlan;
   if (canExecInPlace(plan)) execPlan(plan, commandCwd, ctx.env);
   return waitForeground(spawnPlan(plan, { cwd: commandCwd, env: ctx.env, stdio: 'inherit' }));
 }

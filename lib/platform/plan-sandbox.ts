@@ -29,6 +29,8 @@ export interface PlanSandboxOptions {
   helperArgvPrefix?: string[];
   hostView?: HostView;
   hostFs?: LinuxHostFs;
+  /** Linux: host paths hidden from the command whatever the policy says (see PlanLinuxOptions). */
+  hiddenPaths?: string[];
 }
 
 export type SandboxPlan = LinuxPlan | SeatbeltPlan | PlanBase;
@@ -86,6 +88,7 @@ export function planResolved(resolved: ResolvedPolicy, opts: PlanSandboxOptions)
       if (opts.mountProc !== undefined) linuxOpts.mountProc = opts.mountProc;
       if (opts.helperArgvPrefix !== undefined) linuxOpts.helperArgvPrefix = opts.helperArgvPrefix;
       if (opts.hostFs !== undefined) linuxOpts.host = opts.hostFs;
+      if (opts.hiddenPaths !== undefined) linuxOpts.hiddenPaths = opts.hiddenPaths;
       return planLinux(resolved, linuxOpts);
     }
     case 'macos': {

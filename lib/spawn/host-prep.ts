@@ -1,14 +1,149 @@
 // spawn/host-prep: mount targets bwrap creates on the host (empty files and directories that
 // mask protected or denied paths which do not exist yet) are removed after the run, but only
-// when this run created them and they are still empty, so a real path is never deleted
-// (reference linux-sandbox.md §8.2).
-import { lstatSync, readdirSync, rmdirSync, unlinkSync } from 'node:fs';
+// when no other live sandbox still relies on them and they are still empty, so a real path is
+// never deleted and a concurrent run's mask is never pulled away (reference linux-sandbox.md
+// §8.2). Runs in different processes coordinate through a per-user registry in the temp dir:
+// one marker file per run and target, changed only under a lock file.
+import { createHash } from 'node:crypto';
+import {
+  closeSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmdirSync,
+  unlinkSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
+import { SpawnError } from '../errors';
 import type { HostPrepTarget } from '../platform/common/types';
 
-/** Targets of runs still in progress in this process, and how many runs use each. */
-const active = new Map<string, { kind: HostPrepTarget['kind']; users: number }>();
-let exitHookInstalled = false;
+const LOCK_TIMEOUT_MS = 5_000;
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+let sequence = 0;
+
+/**
+ * The registry directory, `<temp>/codex-sandbox-mount-targets-<euid>`, created if needed so that
+ * bwrap plans can mask it from the first run on.
+ */
+export function hostPrepRegistryDir(): string {
+  const dir = registryPath();
+  ensureRegistry(dir);
+  return dir;
+}
+
+function registryPath(): string {
+  const uid = typeof process.geteuid === 'function' ? process.geteuid() : 0;
+  let base = tmpdir();
+  try {
+    base = realpathSync(base);
+  } catch {
+    // A missing temp dir fails below with a clear message.
+  }
+  return join(base, `codex-sandbox-mount-targets-${uid}`);
+}
+
+function ensureRegistry(dir: string): void {
+  try {
+    mkdirSync(dir, { mode: 0o700 });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
+      throw new SpawnError(`cannot create the mount-target registry ${dir}: ${(err as Error).message}; check the temp directory`, { value: dir, cause: err });
+    }
+  }
+  const st = lstatSync(dir);
+  // Another user's or a planted registry could make us delete or keep the wrong paths.
+  if (!st.isDirectory() || st.isSymbolicLink() || (typeof process.geteuid === 'function' && st.uid !== process.geteuid())) {
+    throw new SpawnError(`mount-target registry ${dir} is not a directory owned by this user; remove it and retry`, { value: dir });
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function withLock<T>(dir: string, fn: () => T): T {
+  const lock = join(dir, 'lock');
+  const deadline = Date.now() + LOCK_TIMEOUT_MS;
+  for (;;) {
+    try {
+      const fd = openSync(lock, 'wx', 0o600);
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new SpawnError(`cannot lock ${lock}: ${(err as Error).message}`, { value: lock, cause: err });
+      let holder = Number.NaN;
+      try {
+        holder = Number(readFileSync(lock, 'utf8'));
+      } catch {
+        // Released between open and read: retry.
+      }
+      if (Number.isInteger(holder) && holder > 0 && !alive(holder)) {
+        try {
+          unlinkSync(lock);
+        } catch {
+          // Someone else cleared it first.
+        }
+        continue;
+      }
+      if (Date.now() > deadline) throw new SpawnError(`timed out waiting for ${lock} (held by pid ${holder}); remove it if that process is gone`, { value: lock });
+      Atomics.wait(sleeper, 0, 0, 1);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    try {
+      unlinkSync(lock);
+    } catch {
+      // Already removed as stale by another process: nothing to release.
+    }
+  }
+}
+
+function markerDirOf(dir: string, path: string): string {
+  return join(dir, createHash('sha256').update(path).digest('hex').slice(0, 16));
+}
+
+/** Live markers of a target, after pruning those of dead processes. */
+function liveMarkers(markerDir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(markerDir);
+  } catch {
+    return [];
+  }
+  return names.filter((name) => {
+    if (alive(Number(name.split('-')[0]))) return true;
+    try {
+      unlinkSync(join(markerDir, name));
+    } catch {
+      // Pruned concurrently.
+    }
+    return false;
+  });
+}
+
+function exists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function removeIfEmptyStub(target: HostPrepTarget): void {
   try {
@@ -16,52 +151,61 @@ function removeIfEmptyStub(target: HostPrepTarget): void {
     if (target.kind === 'dir' && st.isDirectory() && readdirSync(target.path).length === 0) rmdirSync(target.path);
     else if (target.kind === 'file' && st.isFile() && st.size === 0) unlinkSync(target.path);
   } catch {
-    // Already gone, or replaced by something that is not ours: leave it.
+    // Gone already, or replaced by something that is not ours: leave it.
   }
 }
 
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  // If Node exits while a sandbox still runs (the sandbox dies with it: --die-with-parent), the
-  // stubs would otherwise stay behind.
-  process.on('exit', () => {
-    for (const [path, { kind }] of [...active].sort((a, b) => b[0].length - a[0].length)) removeIfEmptyStub({ path, kind });
-  });
+interface Registration {
+  target: HostPrepTarget;
+  marker: string;
 }
 
 /**
- * Records which targets already exist, and returns the clean-up to call once the sandbox has
- * exited. Calling it more than once is harmless.
+ * Registers this run's targets and returns the clean-up to call once the sandbox has exited
+ * (idempotent). A target that exists with no live registration belongs to the user (or to a
+ * crashed run) and is never removed; one created by this or a concurrent run is removed by the
+ * last run that used it.
  */
-export function trackHostPrep(targets: readonly HostPrepTarget[]): () => void {
-  const ours: HostPrepTarget[] = [];
-  for (const target of targets) {
-    let exists = true;
-    try {
-      lstatSync(target.path);
-    } catch {
-      exists = false;
-    }
-    // An existing target belongs to the user or to a concurrent run of this process.
-    if (!exists || active.has(target.path)) ours.push(target);
-  }
+export function trackHostPrep(targets: readonly HostPrepTarget[], registry = registryPath()): () => void {
+  if (targets.length === 0) return () => undefined;
+  ensureRegistry(registry);
+  const ours: Registration[] = withLock(registry, () =>
+    targets.flatMap((target) => {
+      const markerDir = markerDirOf(registry, target.path);
+      const shared = liveMarkers(markerDir).length > 0;
+      if (exists(target.path) && !shared) return [];
+      mkdirSync(markerDir, { recursive: true, mode: 0o700 });
+      const marker = join(markerDir, `${process.pid}-${++sequence}`);
+      writeFileSync(marker, target.path, { mode: 0o600 });
+      return [{ target, marker }];
+    }),
+  );
   if (ours.length === 0) return () => undefined;
-  installExitHook();
-  for (const t of ours) active.set(t.path, { kind: t.kind, users: (active.get(t.path)?.users ?? 0) + 1 });
   let done = false;
-  return () => {
+  const cleanup = (): void => {
     if (done) return;
     done = true;
-    // Deepest first, so a stub directory is empty by the time its turn comes.
-    for (const t of [...ours].sort((a, b) => b.path.length - a.path.length)) {
-      const users = (active.get(t.path)?.users ?? 1) - 1;
-      if (users > 0) {
-        active.set(t.path, { kind: t.kind, users });
-        continue;
+    process.off('exit', cleanup);
+    withLock(registry, () => {
+      // Deepest first, so a stub directory is empty by the time its turn comes.
+      for (const { target, marker } of [...ours].sort((a, b) => b.target.path.length - a.target.path.length)) {
+        try {
+          unlinkSync(marker);
+        } catch {
+          // Pruned as stale: still ours to finish.
+        }
+        const markerDir = markerDirOf(registry, target.path);
+        if (liveMarkers(markerDir).length > 0) continue;
+        try {
+          rmdirSync(markerDir);
+        } catch {
+          // Not empty or gone: another run registered meanwhile, or pruned it.
+        }
+        removeIfEmptyStub(target);
       }
-      active.delete(t.path);
-      removeIfEmptyStub(t);
-    }
+    });
   };
+  // If Node exits while the sandbox runs (the sandbox dies with it), clean up on the way out.
+  process.once('exit', cleanup);
+  return cleanup;
 }

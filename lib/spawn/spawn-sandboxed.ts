@@ -12,7 +12,7 @@ import { probeCapabilities } from '../platform/linux/probe';
 import { planResolved, toSandboxPolicy, type SandboxPlan } from '../platform/plan-sandbox';
 import { resolvePolicy } from '../policy/resolve';
 import type { ResolvedPolicy } from '../policy/types';
-import { trackHostPrep } from './host-prep';
+import { hostPrepRegistryDir, trackHostPrep } from './host-prep';
 import { probeProcMount } from './proc-preflight';
 
 export interface SandboxSpawnOptions {
@@ -134,7 +134,7 @@ export function startSandboxed(commandInput: string[], opts: SandboxSpawnOptions
   if (opts.signal?.aborted) throw new SpawnError('the AbortSignal was already aborted; nothing was started', { details: { aborted: true } });
   const resolved = resolvePolicy(toSandboxPolicy(opts.permissionProfile, cwd), { cwd });
   const capabilities = opts.capabilities ?? probeCapabilities();
-  const planOpts = { platform: 'linux' as const, cwd, capabilities, backend: opts.backend ?? 'auto', command, commandCwd: cwd };
+  const planOpts = { platform: 'linux' as const, cwd, capabilities, backend: opts.backend ?? 'auto', command, commandCwd: cwd, hiddenPaths: [hostPrepRegistryDir()] };
   let plan = planResolved(resolved, planOpts) as LinuxPlan;
   if (plan.backend === 'bwrap' && capabilities.bwrap !== null && !probeProcMount(capabilities.bwrap.path)) {
     plan = planResolved(resolved, { ...planOpts, mountProc: false }) as LinuxPlan;

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect } from 'vitest';
 
 import { isSandboxError } from '../../lib/errors';
+import { hostPrepRegistryDir } from '../../lib/spawn/host-prep';
 import { makeTempDir } from '../helpers/temp';
 import { caps, itOn, minimalEntry, pathEntry, profile, rootEntry, run, unrestricted } from './support';
 
@@ -236,6 +237,13 @@ describe('bwrap: writable roots and carve-outs', () => {
     expect(r.timedOut).toBe(true);
     expect(r.plan.hostPrep.length).toBeGreaterThan(0);
     for (const target of r.plan.hostPrep) expect(existsSync(target.path), target.path).toBe(false);
+  });
+
+  itOn('bwrap')('bwrap: the mount-target registry cannot be read or forged from inside, even with a writable temp dir (case 18)', async () => {
+    const registry = hostPrepRegistryDir();
+    const r = await run('bwrap', profile([rootEntry('read'), pathEntry(dirname(registry), 'write')]), `ls ${registry} || touch ${registry}/forged-marker || printf blocked`);
+    expect(r.stdout).toBe('blocked');
+    expect(existsSync(join(registry, 'forged-marker'))).toBe(false);
   });
 
   itOn('bwrap')('bwrap: a denied tmp dir with TMPDIR pointing at it still starts the command (case 19)', async () => {

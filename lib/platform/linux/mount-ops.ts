@@ -38,6 +38,8 @@ export interface MountPlanInput {
   host: LinuxHostFs;
   /** Paths that must stay readable whatever the policy says (the helper's directory). */
   extraReadableRoots: string[];
+  /** Paths the command must not see whatever the policy says (spawn/'s mount-target registry). */
+  hiddenPaths?: string[];
 }
 
 export interface MountPlan {
@@ -130,6 +132,7 @@ export function planMountOps(input: MountPlanInput): MountPlan {
     for (const name of root.protectedMetadataNames) addLayer(remap(posix.join(root.root, name)), 'read', true);
   }
   for (const path of resolved.unreadableRoots) addLayer(remap(path), 'deny', false);
+  for (const path of input.hiddenPaths ?? []) if (host.stat(path) !== undefined) addLayer(path, 'deny', false);
   const globMatches = expandDenyGlobs(resolved.unreadableGlobs, resolved.globScanMaxDepth, host);
   for (const path of globMatches) addLayer(remap(path), 'deny', false);
 

@@ -53,6 +53,11 @@ export interface PlanLinuxOptions {
   /** Mount a fresh /proc (default true); spawn/ turns it off when the /proc preflight fails. */
   mountProc?: boolean;
   host?: LinuxHostFs;
+  /**
+   * Host paths the command must not see or change whatever the policy says: spawn/ passes its
+   * mount-target registry, so a sandbox cannot forge or delete another run's registrations.
+   */
+  hiddenPaths?: string[];
   /** The effective policy in PermissionProfile wire form (the dispatcher computes it). */
   permissionProfile: Record<string, unknown>;
 }
@@ -143,7 +148,7 @@ function planBwrap(resolved: ResolvedPolicy, opts: PlanLinuxOptions, network: 'r
   const fullWrite = unrestrictedFilesystem(resolved);
   const mounts = fullWrite
     ? { ops: [{ op: 'bind', src: '/', dest: '/' } as MountOp, { op: 'dev', dest: '/dev' } as MountOp], hostPrep: [], globMatches: [], tmpfsRoot: false }
-    : planMountOps({ resolved, host, extraReadableRoots: [posix.dirname(prefix[0])] });
+    : planMountOps({ resolved, host, extraReadableRoots: [posix.dirname(prefix[0])], hiddenPaths: opts.hiddenPaths ?? [] });
   const commandCwd = opts.commandCwd ?? resolved.cwd;
   const canonicalCwd = host.realpath(commandCwd) ?? commandCwd;
   const inner = [...prefix, '--network', network, '--', ...(opts.command ?? [])];

@@ -55,6 +55,37 @@ describe('host mount targets', () => {
   });
 });
 
+describe('host mount-target registry (concurrent runs)', () => {
+  it('a target another live process registered is left for that process to remove', () => {
+    const registry = join(t, 'registry');
+    const target = { path: join(t, 'shared'), kind: 'dir' as const };
+    const cleanup = trackHostPrep([target], registry);
+    mkdirSync(target.path);
+    // Pid 1 is always alive: it stands for a concurrent run in another process.
+    const markerDir = join(registry, readdirSync(registry).find((n) => n !== 'lock') as string);
+    writeFileSync(join(markerDir, '1-1'), target.path);
+    cleanup();
+    expect(readdirSync(t)).toContain('shared');
+  });
+
+  it('markers of dead processes are pruned, so a crashed run does not keep targets forever', () => {
+    const registry = join(t, 'registry');
+    const target = { path: join(t, 'stub'), kind: 'file' as const };
+    const cleanup = trackHostPrep([target], registry);
+    writeFileSync(target.path, '');
+    const markerDir = join(registry, readdirSync(registry).find((n) => n !== 'lock') as string);
+    writeFileSync(join(markerDir, '999999999-1'), target.path);
+    cleanup();
+    expect(readdirSync(t)).toEqual(['registry']);
+  });
+
+  it('a registry that is a symlink is refused', () => {
+    mkdirSync(join(t, 'elsewhere'));
+    require('node:fs').symlinkSync(join(t, 'elsewhere'), join(t, 'registry'));
+    expect(() => trackHostPrep([{ path: join(t, 'x'), kind: 'file' }], join(t, 'registry'))).toThrow('not a directory owned by this user');
+  });
+});
+
 describe('denial hints', () => {
   const policy = {
     fileSystem: { kind: 'restricted' as const, entries: [{ path: { type: 'special' as const, value: { kind: 'root' as const } }, access: 'read' as const }] },
