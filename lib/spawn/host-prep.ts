@@ -34,9 +34,15 @@ let sequence = 0;
  */
 export function hostPrepRegistryDir(): string {
   const dir = registryPath();
-  ensureRegistry(dir);
+  // Checked once per process and path; trackHostPrep checks again before relying on it.
+  if (!ensured.has(dir)) {
+    ensureRegistry(dir);
+    ensured.add(dir);
+  }
   return dir;
 }
+
+const ensured = new Set<string>();
 
 function registryPath(): string {
   const uid = typeof process.geteuid === 'function' ? process.geteuid() : 0;
