@@ -123,6 +123,47 @@ function markerDirOf(dir: string, path: string): string {
   return join(dir, createHash('sha256').update(path).digest('hex').slice(0, 16));
 }
 
+/**
+ * Finishes the clean-up of runs that died (Node killed with SIGKILL): a marker directory whose
+ * markers all belong to dead processes is removed, with its target if that is still an empty
+ * stub. Bounded, so a registry full of garbage never slows a run down much.
+ */
+function pruneDeadRuns(dir: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names.slice(0, JANITOR_LIMIT)) {
+    if (name === 'lock') continue;
+    const markerDir = join(dir, name);
+    let markers: string[];
+    try {
+      markers = readdirSync(markerDir);
+    } catch {
+      continue;
+    }
+    if (markers.some((m) => alive(Number(m.split('-')[0])))) continue;
+    for (const marker of markers) {
+      try {
+        const [kind, path] = readFileSync(join(markerDir, marker), 'utf8').split('\t');
+        if ((kind === 'dir' || kind === 'file') && path !== undefined) removeIfEmptyStub({ kind, path });
+        unlinkSync(join(markerDir, marker));
+      } catch {
+        // Half-written or already pruned: the directory stays for the next pass.
+      }
+    }
+    try {
+      rmdirSync(markerDir);
+    } catch {
+      // A marker could not be read: keep the directory.
+    }
+  }
+}
+
+const JANITOR_LIMIT = 64;
+
 /** Live markers of a target, after pruning those of dead processes. */
 function liveMarkers(markerDir: string): string[] {
   let names: string[];
@@ -175,17 +216,18 @@ interface Registration {
 export function trackHostPrep(targets: readonly HostPrepTarget[], registry = registryPath()): () => void {
   if (targets.length === 0) return () => undefined;
   ensureRegistry(registry);
-  const ours: Registration[] = withLock(registry, () =>
-    targets.flatMap((target) => {
+  const ours: Registration[] = withLock(registry, () => {
+    pruneDeadRuns(registry);
+    return targets.flatMap((target) => {
       const markerDir = markerDirOf(registry, target.path);
       const shared = liveMarkers(markerDir).length > 0;
       if (exists(target.path) && !shared) return [];
       mkdirSync(markerDir, { recursive: true, mode: 0o700 });
       const marker = join(markerDir, `${process.pid}-${++sequence}`);
-      writeFileSync(marker, target.path, { mode: 0o600 });
+      writeFileSync(marker, `${target.kind}\t${target.path}`, { mode: 0o600 });
       return [{ target, marker }];
-    }),
-  );
+    });
+  });
   if (ours.length === 0) return () => undefined;
   let done = false;
   const cleanup = (): void => {

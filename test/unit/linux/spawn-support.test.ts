@@ -63,7 +63,7 @@ describe('host mount-target registry (concurrent runs)', () => {
     mkdirSync(target.path);
     // Pid 1 is always alive: it stands for a concurrent run in another process.
     const markerDir = join(registry, readdirSync(registry).find((n) => n !== 'lock') as string);
-    writeFileSync(join(markerDir, '1-1'), target.path);
+    writeFileSync(join(markerDir, '1-1'), `dir\t${target.path}`);
     cleanup();
     expect(readdirSync(t)).toContain('shared');
   });
@@ -74,9 +74,19 @@ describe('host mount-target registry (concurrent runs)', () => {
     const cleanup = trackHostPrep([target], registry);
     writeFileSync(target.path, '');
     const markerDir = join(registry, readdirSync(registry).find((n) => n !== 'lock') as string);
-    writeFileSync(join(markerDir, '999999999-1'), target.path);
+    writeFileSync(join(markerDir, '999999999-1'), `file\t${target.path}`);
     cleanup();
     expect(readdirSync(t)).toEqual(['registry']);
+  });
+
+  it('the next run finishes the clean-up of a run that died: its empty stubs and markers go', () => {
+    const registry = join(t, 'registry');
+    mkdirSync(join(registry, 'deadbeefdeadbeef'), { recursive: true });
+    mkdirSync(join(t, '.codex'));
+    writeFileSync(join(registry, 'deadbeefdeadbeef', '999999999-1'), `dir\t${join(t, '.codex')}`);
+    trackHostPrep([{ path: join(t, 'other'), kind: 'file' }], registry)();
+    expect(readdirSync(t)).toEqual(['registry']);
+    expect(readdirSync(registry).filter((n) => n !== 'lock')).toEqual([]);
   });
 
   it('a registry that is a symlink is refused', () => {
