@@ -27,9 +27,19 @@ function policyFor(backend: (typeof BACKENDS)[number]): unknown {
     : { type: 'read-only' };
 }
 
-/** Entries of the temp folder that sandbox runs could leave (ours are csbx-test-*, removed by their tests). */
+/**
+ * What sandbox runs could leave in the temp folder: codex/bwrap-named entries, and the markers
+ * inside the mount-target registry (the registry folder itself is kept by design, as in the
+ * reference). Other engineers' test folders (csbx-*) come and go concurrently and are not ours.
+ */
 function tmpResidueCandidates(): Set<string> {
-  return new Set(readdirSync(tmpdir()).filter((n) => /codex|bwrap|csbx/i.test(n) && !n.startsWith('csbx-test-')));
+  const out = new Set<string>();
+  for (const name of readdirSync(tmpdir())) {
+    if (name.startsWith('codex-sandbox-mount-targets-')) {
+      for (const inner of readdirSync(join(tmpdir(), name))) if (inner !== 'lock') out.add(`${name}/${inner}`);
+    } else if (/codex|bwrap/i.test(name)) out.add(name);
+  }
+  return out;
 }
 
 async function waitUntil(cond: () => boolean, maxMs: number): Promise<boolean> {
