@@ -1,6 +1,6 @@
 // `codex-sandbox run` and `codex-linux-sandbox` as real processes (the built CLI in dist/, as
 // users run it): exit statuses, effects on the host, the reference helper's flags and messages.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect } from 'vitest';
@@ -69,6 +69,20 @@ describe('codex-linux-sandbox', () => {
     const r = cli('codex-linux-sandbox', ['--sandbox-policy-cwd', t, '--permission-profile', policy, '--', 'sh', '-c', `mkdir ${t}/.codex/x || printf blocked; printf ok > ${t}/ok`]);
     expect(r.stdout).toBe('blocked');
     expect(readdirSync(t)).toEqual(['ok']);
+  });
+
+  itOn('bwrap')('bwrap: SIGTERM to codex-linux-sandbox ends the sandbox (143) and removes the host mount targets', async () => {
+    const policy = JSON.stringify(profile([rootEntry('read'), pathEntry(t, 'write')]));
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'codex-linux-sandbox.js'), '--sandbox-policy-cwd', t, '--permission-profile', policy, '--', 'sh', '-c', 'echo started; sleep 30'], {
+      cwd: t,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    await new Promise((r) => child.stdout?.once('data', r));
+    expect(readdirSync(t).length).toBeGreaterThan(0);
+    child.kill('SIGTERM');
+    const code = await new Promise((r) => child.once('exit', (c, sig) => r(c ?? sig)));
+    expect(code).toBe(143);
+    expect(readdirSync(t)).toEqual([]);
   });
 
   itOn('bwrap')('bwrap: the legacy --sandbox-policy flag alone is accepted', () => {
