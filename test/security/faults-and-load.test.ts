@@ -8,6 +8,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 
 import { startSandboxed } from '../../lib/spawn/spawn-sandboxed';
@@ -172,6 +174,12 @@ describe.runIf(process.platform === 'linux')('faults', () => {
   }
 });
 
+/** A full collection, so that what is measured afterwards is what is still referenced. */
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
+
 function openFds(): number {
   return readdirSync('/proc/self/fd').length;
 }
@@ -215,7 +223,9 @@ describe.runIf(process.platform === 'linux')('load', () => {
         // Warm-up: lazy module loads and probe caches open what they keep open for good.
         for (let i = 1; i <= 5; i++) expect((await run(i)).ok).toBe(true);
         const fdsBefore = openFds();
+        collectGarbage();
         const rssBefore = process.memoryUsage().rss;
+        const heapBefore = process.memoryUsage().heapUsed;
         const failures: string[] = [];
         let next = 0;
         const worker = async (): Promise<void> => {
@@ -226,12 +236,16 @@ describe.runIf(process.platform === 'linux')('load', () => {
           }
         };
         await Promise.all(Array.from({ length: 50 }, worker));
+        collectGarbage();
         const rssAfter = process.memoryUsage().rss;
-        console.log(`load ${backend}: parent RSS ${(rssBefore / 2 ** 20).toFixed(1)} MiB before, ${(rssAfter / 2 ** 20).toFixed(1)} MiB after 500 runs`);
+        const heapAfter = process.memoryUsage().heapUsed;
+        const mib = (n: number): string => (n / 2 ** 20).toFixed(1);
+        console.log(`load ${backend}: parent RSS ${mib(rssBefore)} -> ${mib(rssAfter)} MiB, heap after GC ${mib(heapBefore)} -> ${mib(heapAfter)} MiB over 500 runs`);
         expect(failures.slice(0, 5), `${failures.length} of 500 runs were wrong`).toEqual([]);
         expect(zombieChildren(), 'zombie children').toEqual([]);
         expect(openFds(), 'descriptors open in the parent').toBeLessThanOrEqual(fdsBefore);
-        // Flat: a leak of even 100 KiB per run would show as 50 MiB here.
+        // Flat: what is still referenced after a full GC; a leak of 16 KiB per run would show as 8 MiB.
+        expect(heapAfter - heapBefore, 'parent heap growth after GC (bytes)').toBeLessThan(8 * 2 ** 20);
         expect(rssAfter - rssBefore, 'parent RSS growth (bytes)').toBeLessThan(48 * 2 ** 20);
         expect(changedPaths(wsBefore, snapshot(dir)), 'residue in the workspace').toEqual([]);
         expect([...tmpResidueCandidates()].filter((n) => !tmpBefore.has(n)), 'temporary files left').toEqual([]);
