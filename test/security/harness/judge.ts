@@ -66,6 +66,8 @@ export async function judgeCase(
     await listeners.settle();
     const extra = await c.hostEvidence?.(ctx);
     if (extra) evidence.push(extra);
+    const fromReport = run.report && c.reportEvidence?.(run.report.ops);
+    if (fromReport) evidence.push(fromReport);
     if (c.countsOps && run.report) {
       for (const op of run.report.ops) if (op.ok && c.countsOps(op)) evidence.push(`${op.op} worked (${op.detail})`);
     }

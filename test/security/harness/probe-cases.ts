@@ -39,6 +39,8 @@ export interface ProbeCase {
   hostEvidence?(ctx: ProbeContext): string | null | Promise<string | null>;
   /** Host directories opened in the parent and handed to the child as fds 3, 4, ... */
   passDirFds?(ctx: ProbeContext): string[];
+  /** Evidence read from the probe's whole report (for properties across steps); null when none. */
+  reportEvidence?(ops: ProbeOp[]): string | null;
   /** Which of the probe's own steps count as an escape when they succeed (syscall-only probes). */
   countsOps?(op: ProbeOp): boolean;
   /** Extra env for the probe. */
@@ -246,13 +248,27 @@ export const PROBE_CASES: ProbeCase[] = [
     },
   },
   {
-    id: 'P16/P17',
+    id: 'P17',
     // Landlock cannot deny a path below a readable root.
     refusedOn: ['landlock'],
-    title: 'stat and read a denied ~/.ssh key',
+    title: 'read a denied ~/.ssh key',
     policy: 'deny-outside',
     argv: (c) => py(c, 'read', join(c.fx.home, '.ssh', 'id_ed25519'), join(c.fx.outside, 'secret.txt')),
     countsOps: opIs('read '),
+  },
+  {
+    id: 'P16',
+    title: 'stat tells an existing denied file from a missing one',
+    // Landlock cannot deny a path below a readable root.
+    refusedOn: ['landlock'],
+    policy: 'deny-outside',
+    argv: (c) => py(c, 'stat', join(c.fx.outside, 'secret.txt'), join(c.fx.outside, 'no-such-file')),
+    reportEvidence: (ops) => {
+      const [existing, missing] = ops;
+      if (existing === undefined || missing === undefined) return null;
+      const same = existing.ok === missing.ok && existing.errno === missing.errno;
+      return same ? null : `existence leaks: ${existing.op} -> ${existing.ok ? 'ok' : existing.errno}, ${missing.op} -> ${missing.ok ? 'ok' : missing.errno}`;
+    },
   },
   {
     id: 'P19',
