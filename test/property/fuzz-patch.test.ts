@@ -11,7 +11,9 @@ function outcome(text: string): string | null {
     parsePatch(text);
     return null;
   } catch (err) {
-    return badErrorShape(err, ['E_PATCH_PARSE']);
+    // The reference's apply_patch messages quote the offending line verbatim and tools match on
+    // them, so a long line makes a long (still single-line) message: docs/security.md G6.
+    return badErrorShape(err, ['E_PATCH_PARSE'], Number.POSITIVE_INFINITY);
   }
 }
 

@@ -17,12 +17,12 @@ export function fuzzParams(label: string): { numRuns: number; seed: number } {
  * bounded size (a 10 MB input must not come back in the message) and no stack frames in it.
  * Returns a description of what is wrong, or null.
  */
-export function badErrorShape(err: unknown, codes: readonly string[]): string | null {
+export function badErrorShape(err: unknown, codes: readonly string[], maxMessage = 2000): string | null {
   if (!isSandboxError(err)) return `not a SandboxError: ${err instanceof Error ? err.stack : String(err)}`;
   const e = err as Error & { code: string };
   if (!codes.includes(e.code)) return `unexpected code ${e.code}: ${e.message}`;
   if (e.message.includes('\n')) return `multi-line message: ${JSON.stringify(e.message)}`;
-  if (e.message.length > 2000) return `message of ${e.message.length} chars`;
+  if (e.message.length > maxMessage) return `message of ${e.message.length} chars`;
   if (/\n\s+at |\bat .*\(.*:\d+:\d+\)/.test(e.message)) return `stack frames in the message: ${e.message}`;
   try {
     JSON.stringify(e);
