@@ -2,7 +2,6 @@
 // preferences-policy.ts). Closed by default; what follows are the process, sysctl, IPC and PTY
 // needs of ordinary command-line tools, in the order the reference gives them.
 import { comment, constantSection, globalName, literal, named, regex, requireAll, rule } from './sbpl-build';
-import type { SbplItem } from './sbpl-types';
 
 const SYSCTL_NAMES = [
   'hw.activecpu',

@@ -15,7 +15,7 @@ import {
   subpath,
   vnode,
 } from './sbpl-build';
-import type { SbplFilter, SbplItem } from './sbpl-types';
+import type { SbplFilter } from './sbpl-types';
 
 const FRAMEWORK_TREES = [
   '/System/Library/Frameworks',

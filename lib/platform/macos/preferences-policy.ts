@@ -1,7 +1,6 @@
 // preferences-policy: read-only user preferences (reference A9). cfprefsd answers from files
 // outside any readable root, so these rules are added only when reads are already full-disk.
 import { comment, constantSection, globalName, named, rule } from './sbpl-build';
-import type { SbplItem } from './sbpl-types';
 
 export const preferencesPolicy = constantSection(() => [
     comment('read-only user preferences (only with full-disk read)'),
