@@ -191,6 +191,12 @@ def probe_metadata(r, args):
     r.attempt('setxattr ' + path, lambda: os.setxattr(path, 'user.csbx_probe', b'1'))
 
 
+def probe_wait_read(r, args):
+    """Waits for a line on stdin (the host creates files meanwhile), then reads each path."""
+    sys.stdin.readline()
+    probe_read(r, args)
+
+
 def probe_stat(r, args):
     for p in args:
         r.attempt('stat ' + p, lambda p=p: 'mode=%o size=%d' % (os.stat(p).st_mode, os.stat(p).st_size))
@@ -527,6 +533,7 @@ PROBES = {
     'metadata': probe_metadata,
     'stat': probe_stat,
     'read': probe_read,
+    'wait-read': probe_wait_read,
     'handle': probe_handle,
     'userns-remount': probe_userns_remount,
     'chroot-walk': probe_chroot_walk,
