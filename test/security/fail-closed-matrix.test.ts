@@ -2,10 +2,11 @@
 // runs with enforcement equal to explain() for every probed access (and the network), or is
 // refused with E_UNSUPPORTED_POLICY / E_BACKEND_UNAVAILABLE. Capability sets are made missing for
 // real, per process: a PATH without bwrap, a seccomp launcher that takes away user namespaces,
-// Landlock or seccomp, and (as root) user.max_user_namespaces=0. Sets that cannot be produced on
+// Landlock or seccomp, and user.max_user_namespaces=0 set in a user namespace of the runner's own.
+// Sets that cannot be produced on
 // this machine (an older Landlock ABI, a bwrap with --argv0, WSL1) are planner fixtures below.
 import { execFileSync, spawn } from 'node:child_process';
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -20,7 +21,6 @@ import { BACKEND_CHOICES, buildMatrixTree, SHAPES } from './harness/matrix-shape
 const REPO = resolve(__dirname, '../..');
 const VITE_NODE = join(REPO, 'node_modules/vite-node/vite-node.mjs');
 const REFUSALS = ['E_UNSUPPORTED_POLICY', 'E_BACKEND_UNAVAILABLE'];
-const isRoot = process.getuid?.() === 0;
 
 let tools: ReturnType<typeof makeTempDir>;
 let launcher: string;
@@ -119,36 +119,18 @@ describe.runIf(process.platform === 'linux')('fail-closed matrix: real capabilit
     for (const shape of Object.keys(SHAPES)) expect(cell(run, shape, 'bwrap')?.refused?.code, shape).toBe('E_BACKEND_UNAVAILABLE');
   }, 300_000);
 
-  it('user.max_user_namespaces=0 (as root, restored afterwards): bwrap refuses; where the sysctl is not writable, nothing changes', async () => {
-    const sysctl = '/proc/sys/user/max_user_namespaces';
-    const saved = readFileSync(sysctl, 'utf8').trim();
-    let writable = isRoot;
-    if (writable) {
-      try {
-        writeFileSync(sysctl, saved);
-      } catch {
-        // A read-only /proc/sys (containers) or no root: the launcher set above covers this case.
-        writable = false;
-      }
-    }
-    if (!writable) {
-      expect(() => writeFileSync(sysctl, '0')).toThrow();
-      expect(readFileSync(sysctl, 'utf8').trim()).toBe(saved);
-      return;
-    }
-    let run: MatrixRun;
-    try {
-      writeFileSync(sysctl, '0');
-      // The smallest slice, so the machine-wide switch is off for as short a time as possible.
-      run = await runMatrix([], process.env, { shapes: ['workspace with protected .git', 'full read, network off'], backends: ['auto', 'bwrap'] });
-    } finally {
-      writeFileSync(sysctl, saved);
-    }
+  it('user.max_user_namespaces=0 (the real sysctl, in a user namespace of its own): bwrap refuses, the rest refuses or enforces exactly', async () => {
+    // user.* sysctls are per user namespace: setting it to 0 inside `unshare -U -r` takes user
+    // namespaces away from that process tree only, never from the rest of the machine (other test
+    // files run in parallel), and works as root and unprivileged alike.
+    const hostValue = readFileSync('/proc/sys/user/max_user_namespaces', 'utf8').trim();
+    const prefix = ['/usr/bin/unshare', '--user', '--map-root-user', '/bin/sh', '-c', 'echo 0 > /proc/sys/user/max_user_namespaces && exec "$@"', 'sh'];
+    const run = await runMatrix(prefix, process.env);
     record('user.max_user_namespaces=0', run);
-    expect(readFileSync(sysctl, 'utf8').trim()).toBe(saved);
+    expect(readFileSync('/proc/sys/user/max_user_namespaces', 'utf8').trim(), 'the host value is untouched').toBe(hostValue);
     expect(run.capabilities.userns).toBe(false);
     expect(violations(run)).toEqual([]);
-    expect(cell(run, 'workspace with protected .git', 'bwrap')?.refused?.code).toBe('E_BACKEND_UNAVAILABLE');
+    for (const shape of Object.keys(SHAPES)) expect(cell(run, shape, 'bwrap')?.refused?.code, shape).toBe('E_BACKEND_UNAVAILABLE');
   }, 300_000);
 
   it('Landlock missing (ENOSYS): the Landlock backend is unavailable, the rest refuses or enforces exactly', async () => {
