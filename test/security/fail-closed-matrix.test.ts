@@ -3,8 +3,8 @@
 // refused with E_UNSUPPORTED_POLICY / E_BACKEND_UNAVAILABLE. Capability sets are made missing for
 // real, per process: a PATH without bwrap, a seccomp launcher that takes away user namespaces,
 // Landlock or seccomp, and user.max_user_namespaces=0 set in a user namespace of the runner's own.
-// Sets that cannot be produced on
-// this machine (an older Landlock ABI, a bwrap with --argv0, WSL1) are planner fixtures below.
+// Sets that cannot be produced on this machine (an older Landlock ABI, a bwrap with --argv0, WSL1)
+// are planner fixtures below.
 import { execFileSync, spawn } from 'node:child_process';
 import { appendFileSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
