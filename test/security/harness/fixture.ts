@@ -2,7 +2,7 @@
 // root), an outside directory and a fake home that must stay untouched, and the probe programs.
 // Everything lives in one fresh temporary directory owned by the test (test/helpers/temp.ts).
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 import { makeTempDir } from '../../helpers/temp';
@@ -108,8 +108,4 @@ export function changedPaths(before: Map<string, EntrySnapshot>, after: Map<stri
   }
   for (const p of after.keys()) if (!before.has(p)) changed.add(p);
   return [...changed].sort();
-}
-
-export function exists(path: string): boolean {
-  return existsSync(path);
 }

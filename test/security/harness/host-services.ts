@@ -104,8 +104,6 @@ export interface HostVictim {
   pid: number;
   secret: string;
   alive(): boolean;
-  /** The pid of the process tracing it, 0 when none (from /proc/<pid>/status). */
-  tracerPid(): number;
   stop(): Promise<void>;
 }
 
@@ -124,14 +122,6 @@ export async function startVictim(): Promise<HostVictim> {
     pid,
     secret,
     alive: () => !exited && child.exitCode === null && child.signalCode === null,
-    tracerPid: () => {
-      try {
-        const m = /TracerPid:\s*(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-        return m ? Number(m[1]) : 0;
-      } catch {
-        return 0;
-      }
-    },
     stop: async () => {
       if (exited) return;
       const done = new Promise<void>((res) => child.once('exit', () => res()));

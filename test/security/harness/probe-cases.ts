@@ -75,7 +75,7 @@ export function policyFor(c: ProbeCase, fx: Fixture, backend: SandboxBackend | '
 }
 
 /** The policy shapes the probes run under, in the reference's wire forms. */
-export function policyByName(name: PolicyName, fx: Fixture): unknown {
+function policyByName(name: PolicyName, fx: Fixture): unknown {
   switch (name) {
     case 'read-only-network':
       return { type: 'read-only', network_access: true };

@@ -104,8 +104,3 @@ export async function runProbe(target: Target, argv: string[], opts: RunProbeOpt
     throw err;
   }
 }
-
-/** True when any step of the attack worked, per the probe's own report. */
-export function anyOk(report: ProbeReport | undefined, filter: (op: ProbeOp) => boolean = () => true): boolean {
-  return report?.ops.some((o) => o.ok && filter(o)) ?? false;
-}
