@@ -39,6 +39,7 @@
           "sources": [
             "native/linux/helper-main.cc",
             "native/linux/helper-args.cc",
+            "native/linux/helper-caps.cc",
             "native/linux/helper-die.cc",
             "native/linux/helper-exec.cc",
             "native/linux/helper-landlock.cc",
@@ -47,7 +48,7 @@
             "native/linux/helper-seccomp.cc"
           ],
           "cflags_cc": ["-fPIE"],
-          "ldflags": ["-Wl,-z,relro,-z,now", "-pie"]
+          "ldflags": ["-Wl,-z,relro,-z,now", "-static-pie"]
         }],
         ["OS=='win'", {
           "sources": [

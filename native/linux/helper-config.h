@@ -66,6 +66,9 @@ void prepare_reaper(ReaperState* state);
 // Step 3: fork the command and stay behind until it and every descendant is gone.
 [[noreturn]] void run_reaper(const ReaperState* state, char* const* command);
 
+// Step 3, right after no_new_privs: empty every capability set (a helper run by root).
+void drop_capabilities();
+
 // Step 2: descriptors above stderr are not passed to the command (FD_CLOEXEC on all of them).
 void mark_inherited_fds_cloexec();
 // Replaces the process with the command; on failure exits 126/127/125 with one line.

@@ -3,7 +3,8 @@
 //   1. parse all of argv into one HelperConfig and validate it;
 //   2. acquire everything: rule fds, the ruleset, the BPF program, the reaper's /proc fd, and
 //      mark every inherited descriptor above stderr close-on-exec;
-//   3. point of no return: PR_SET_NO_NEW_PRIVS -> landlock_restrict_self -> seccomp -> exec.
+//   3. point of no return: PR_SET_NO_NEW_PRIVS -> drop capabilities -> landlock_restrict_self ->
+//      seccomp -> exec.
 // Nothing is allocated after step 2, and every error is one stderr line with exit 125.
 // Inside bubblewrap it runs as the inner stage with only --network; argv[0] is never used.
 #include <sys/prctl.h>
@@ -26,6 +27,7 @@ int main(int argc, char** argv) {
   // landlock_restrict_self and an unprivileged seccomp filter both require no_new_privs; it
   // also stops the command from gaining privileges through setuid files.
   if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) die_errno("prctl", "PR_SET_NO_NEW_PRIVS");
+  drop_capabilities();
   apply_landlock(&config, ruleset_fd);
   // seccomp last: the filter could otherwise deny a syscall the steps above still need.
   apply_seccomp(&program);
