@@ -1,4 +1,5 @@
 // Runs one probe case against one target and decides, from the host side, whether it got through.
+import type { StdioOptions } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { appendFileSync, closeSync, openSync } from 'node:fs';
 
@@ -17,6 +18,8 @@ export interface Verdict {
 }
 
 const SIGSYS_STATUS = 128 + 31;
+/** Where passDirFds descriptors appear in the child. */
+const LEAKED_FD = 20;
 
 export async function judgeCase(
   c: ProbeCase,
@@ -39,11 +42,12 @@ export async function judgeCase(
     const guarded = c.guarded?.(ctx) ?? [];
     const before = new Map<string, Map<string, EntrySnapshot>>(guarded.map((p) => [p, snapshot(p)]));
     for (const dir of c.passDirFds?.(ctx) ?? []) fds.push(openSync(dir, 'r'));
-    const stdio = fds.length > 0 ? (['ignore', 'pipe', 'pipe', ...fds] as const) : undefined;
+    // High numbers, clear of the descriptors a bwrap plan hands over itself (3, 4, ...).
+    const stdio: StdioOptions | undefined = fds.length > 0 ? ['ignore', 'pipe', 'pipe', ...Array<'ignore'>(LEAKED_FD - 3).fill('ignore'), ...fds] : undefined;
     const opts = {
       cwd: fx.ws,
       env: probeEnv(c.env?.(ctx) ?? {}),
-      ...(stdio === undefined ? {} : { stdio: [...stdio] }),
+      ...(stdio === undefined ? {} : { stdio }),
     };
     const resolved: Target = target === 'host-control' ? { kind: 'host' } : { kind: 'sandbox', backend: target.backend, policy: policyFor(c, fx, target.backend) };
     const run = await runProbe(resolved, c.argv(ctx), opts);

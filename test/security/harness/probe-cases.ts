@@ -301,13 +301,12 @@ export const PROBE_CASES: ProbeCase[] = [
   },
   {
     id: 'P13',
-    // Landlock cannot deny a path below a readable root.
-    refusedOn: ['landlock'],
-    title: 'use a directory fd inherited from the parent to read a denied file',
-    policy: 'deny-outside',
+    title: 'use a directory fd the parent leaked (fd 20) to read and write an outside file',
+    policy: 'workspace',
     argv: (c) => py(c, 'inherited-fds', 'secret.txt'),
     passDirFds: (c) => [c.fx.outside],
-    countsOps: opIs('openat('),
+    guarded: (c) => [c.fx.outside],
+    countsOps: opIs('inherited fd', 'openat('),
   },
   {
     id: 'P24',

@@ -172,7 +172,16 @@ def probe_inherited_fds(r, args):
                     return os.read(inner, 64).decode('utf-8', 'replace')
                 finally:
                     os.close(inner)
-            r.attempt('openat(%d, %s)' % (fd, secret_name), read_rel)
+            r.attempt('openat(%d, %s) read' % (fd, secret_name), read_rel)
+
+            # A descriptor from the host's mount is not subject to the sandbox's read-only binds.
+            def write_rel(fd=fd):
+                inner = os.open(secret_name, os.O_WRONLY | os.O_APPEND, dir_fd=fd)
+                try:
+                    os.write(inner, PAYLOAD)
+                finally:
+                    os.close(inner)
+            r.attempt('openat(%d, %s) write' % (fd, secret_name), write_rel)
     if not found:
         r.add('inherited fd above 2', False, None, 'none')
 
