@@ -12,6 +12,7 @@ import type { BackendChoice, Capabilities, PlanBase, Platform } from './common/t
 import type { LinuxHostFs } from './linux/host-fs';
 import { planLinux, type LinuxPlan } from './linux/plan';
 import { planMacos, type SeatbeltPlan } from './macos/plan-macos';
+import { SEATBELT_PLATFORM_DEFAULT_READ_ROOTS } from './macos/platform-defaults';
 import { planWindows } from './windows/plan-windows';
 
 export interface PlanSandboxOptions {
@@ -108,11 +109,22 @@ export function planResolved(resolved: ResolvedPolicy, opts: PlanSandboxOptions)
   }
 }
 
+/**
+ * Resolves a policy the way the given platform's planner expects: macOS counts its own platform
+ * default read roots for `:minimal` (the Seatbelt defaults profile), Linux the Linux ones.
+ */
+export function resolveForPlatform(policy: SandboxPolicy, platform: 'linux' | 'macos', cwd: string, host?: HostView): ResolvedPolicy {
+  const resolveOpts: Parameters<typeof resolvePolicy>[1] = { cwd };
+  if (host !== undefined) resolveOpts.host = host;
+  if (platform === 'macos') resolveOpts.platformDefaultReadRoots = SEATBELT_PLATFORM_DEFAULT_READ_ROOTS;
+  return resolvePolicy(policy, resolveOpts);
+}
+
 /** Parses, resolves and plans: the pure path from a policy to a plan or a typed refusal. */
 export function planSandbox(policyInput: unknown, opts: PlanSandboxOptions): SandboxPlan {
   const policy = toSandboxPolicy(policyInput, opts.cwd, opts.hostView);
   if (opts.platform === 'windows') return planWindowsPolicy(policy, opts);
-  const resolveOpts: Parameters<typeof resolvePolicy>[1] = { cwd: opts.cwd };
-  if (opts.hostView !== undefined) resolveOpts.host = opts.hostView;
-  return planResolved(resolvePolicy(policy, resolveOpts), opts);
+  // An unknown platform resolves as Linux and is then refused by planResolved.
+  const platform = opts.platform === 'macos' ? 'macos' : 'linux';
+  return planResolved(resolveForPlatform(policy, platform, opts.cwd, opts.hostView), opts);
 }

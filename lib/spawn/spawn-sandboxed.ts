@@ -5,12 +5,12 @@
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { accessSync, closeSync, constants, openSync } from 'node:fs';
 
-import { SpawnError, UsageError } from '../errors';
-import type { BackendChoice, Capabilities } from '../platform/common/types';
+import { BackendUnavailableError, SpawnError, UsageError } from '../errors';
+import type { BackendChoice, BackendName, Capabilities } from '../platform/common/types';
 import type { LinuxPlan } from '../platform/linux/plan';
 import { probeCapabilities } from '../platform/linux/probe';
-import { planResolved, toSandboxPolicy, type SandboxPlan } from '../platform/plan-sandbox';
-import { resolvePolicy } from '../policy/resolve';
+import { SEATBELT_UNAVAILABLE_MESSAGE, type SeatbeltPlan } from '../platform/macos/plan-macos';
+import { planResolved, resolveForPlatform, toSandboxPolicy, type SandboxPlan } from '../platform/plan-sandbox';
 import type { ResolvedPolicy } from '../policy/types';
 import { hostPrepRegistryDir, trackHostPrep } from './host-prep';
 import { probeProcMount } from './proc-preflight';
@@ -31,6 +31,8 @@ export interface SandboxSpawnOptions {
   backend?: BackendChoice;
   /** Override the probed capabilities (tests). */
   capabilities?: Capabilities;
+  /** The platform whose backend runs the command; default: this host's. Tests use it to reach the macOS path. */
+  platform?: 'linux' | 'macos';
 }
 
 export interface StartedSandbox {
@@ -56,16 +58,57 @@ function normalizeStdio(stdio: StdioOptions | undefined): (string | number | nul
 }
 
 /** The backend each started sandbox runs, so stopping it uses the right signal. */
-const backends = new WeakMap<ChildProcess, LinuxPlan['backend']>();
+const backends = new WeakMap<ChildProcess, BackendName>();
 
 /**
  * Ends every process of a sandbox. bwrap: SIGKILL, and --die-with-parent plus the PID namespace
  * take everything inside with it. The helper (Landlock, seccomp): SIGUSR1, which its reaper turns
  * into killing every descendant (a SIGKILL to the helper could leave grandchildren behind).
+ * Seatbelt: SIGKILL to the sandbox's process group (macOS has neither a PID namespace nor our
+ * reaper, so a descendant that left the group with setsid() survives; docs/platforms/macos.md).
  */
 export function stopSandbox(child: ChildProcess): void {
   if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  child.kill(backends.get(child) === 'bwrap' ? 'SIGKILL' : 'SIGUSR1');
+  const backend = backends.get(child);
+  if (backend === 'seatbelt') {
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // The group is already gone.
+    }
+    return;
+  }
+  child.kill(backend === 'bwrap' ? 'SIGKILL' : 'SIGUSR1');
+}
+
+/** The platform whose sandbox runs commands on this host, or a refusal naming what is missing. */
+function hostPlatform(): 'linux' | 'macos' {
+  if (process.platform === 'linux') return 'linux';
+  if (process.platform === 'darwin') return 'macos';
+  throw new BackendUnavailableError(
+    `running sandboxed commands is not available on ${process.platform}: the Windows backends are planned and compiled but not yet launched by this package; use \`codex-sandbox plan --platform windows\` to see the plan`,
+    { details: { platform: process.platform } },
+  );
+}
+
+/**
+ * Starts a Seatbelt plan: its argv as is, in a process group of its own so stopping it reaches
+ * the command's children, with inherited sandbox markers replaced by the plan's.
+ */
+function spawnSeatbeltPlan(plan: SeatbeltPlan, opts: PlanSpawnOptions): ChildProcess {
+  // sandbox-exec exists only on macOS; elsewhere a Seatbelt plan can be shown, never run.
+  if (process.platform !== 'darwin') throw new BackendUnavailableError(SEATBELT_UNAVAILABLE_MESSAGE, { details: { platform: process.platform } });
+  const env: NodeJS.ProcessEnv = { ...opts.env };
+  delete env.CODEX_SANDBOX;
+  delete env.CODEX_SANDBOX_NETWORK_DISABLED;
+  let child: ChildProcess;
+  try {
+    child = spawn(plan.argv[0], plan.argv.slice(1), { cwd: opts.cwd, env: { ...env, ...plan.env }, stdio: opts.stdio ?? ['ignore', 'pipe', 'pipe'], detached: true });
+  } catch (err) {
+    throw new SpawnError(`failed to start ${plan.argv[0]}: ${(err as Error).message}`, { value: plan.argv[0], cause: err });
+  }
+  backends.set(child, 'seatbelt');
+  return child;
 }
 
 export interface PlanSpawnOptions {
@@ -132,19 +175,27 @@ export function startSandboxed(commandInput: string[], opts: SandboxSpawnOptions
   }
   const cwd = opts.cwd ?? process.cwd();
   if (opts.signal?.aborted) throw new SpawnError('the AbortSignal was already aborted; nothing was started', { details: { aborted: true } });
-  const resolved = resolvePolicy(toSandboxPolicy(opts.permissionProfile, cwd), { cwd });
-  const capabilities = opts.capabilities ?? probeCapabilities();
-  const planOpts = { platform: 'linux' as const, cwd, capabilities, backend: opts.backend ?? 'auto', command, commandCwd: cwd, hiddenPaths: [hostPrepRegistryDir()] };
-  let plan = planResolved(resolved, planOpts) as LinuxPlan;
-  if (plan.backend === 'bwrap' && capabilities.bwrap !== null && !probeProcMount(capabilities.bwrap.path)) {
-    plan = planResolved(resolved, { ...planOpts, mountProc: false }) as LinuxPlan;
-  }
-
   if (opts.timeoutMs !== undefined && (!Number.isFinite(opts.timeoutMs) || opts.timeoutMs < 0)) {
     throw new UsageError(`invalid timeoutMs ${opts.timeoutMs}; pass milliseconds >= 0`, { value: opts.timeoutMs });
   }
+  const platform = opts.platform ?? hostPlatform();
+  const resolved = resolveForPlatform(toSandboxPolicy(opts.permissionProfile, cwd), platform, cwd);
+  const spawnOpts: PlanSpawnOptions = { cwd, env: opts.env ?? process.env, ...(opts.stdio === undefined ? {} : { stdio: opts.stdio }) };
 
-  const child = spawnPlan(plan, { cwd, env: opts.env ?? process.env, stdio: opts.stdio });
+  let plan: LinuxPlan | SeatbeltPlan;
+  let child: ChildProcess;
+  if (platform === 'macos') {
+    plan = planResolved(resolved, { platform, cwd, backend: opts.backend ?? 'auto', command }) as SeatbeltPlan;
+    child = spawnSeatbeltPlan(plan, spawnOpts);
+  } else {
+    const capabilities = opts.capabilities ?? probeCapabilities();
+    const planOpts = { platform, cwd, capabilities, backend: opts.backend ?? 'auto', command, commandCwd: cwd, hiddenPaths: [hostPrepRegistryDir()] };
+    plan = planResolved(resolved, planOpts) as LinuxPlan;
+    if (plan.backend === 'bwrap' && capabilities.bwrap !== null && !probeProcMount(capabilities.bwrap.path)) {
+      plan = planResolved(resolved, { ...planOpts, mountProc: false }) as LinuxPlan;
+    }
+    child = spawnPlan(plan, spawnOpts);
+  }
   const ended = { timedOut: false, aborted: false };
   let timer: NodeJS.Timeout | undefined;
   const onAbort = (): void => {
