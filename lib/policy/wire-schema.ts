@@ -7,11 +7,17 @@ import { z } from 'zod';
 import { isAbsolutePath } from './paths';
 
 const noNul = (s: string): boolean => !s.includes('\0');
+/** A lone UTF-16 surrogate has no UTF-8 form: the OS would get U+FFFD, a different file (P49). */
+const wellFormed = (s: string): boolean => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s);
+/** PATH_MAX on Linux is 4096 bytes including the NUL: longer names cannot be opened at all. */
+const fitsPathMax = (s: string): boolean => new TextEncoder().encode(s).length < 4096;
 
 /** An absolute path (or `~`, `~/...`, expanded at resolution). Relative paths need a base. */
 export const absolutePathSchema = z
   .string()
   .refine(noNul, { message: 'path contains a NUL byte' })
+  .refine(wellFormed, { message: 'path is not valid Unicode (a lone surrogate has no UTF-8 form)' })
+  .refine(fitsPathMax, { message: 'path is longer than PATH_MAX (4096 bytes)' })
   .refine((s) => isAbsolutePath(s) || s === '~' || s.startsWith('~/'), {
     message: 'path is not absolute (AbsolutePathBuf deserialized without a base path); use an absolute path or ~/...',
   });

@@ -3,7 +3,7 @@
 // process: start-up cost is the budget). stopSandbox, a timeout or an abort ends every process of
 // the sandbox.
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
-import { accessSync, closeSync, constants, openSync } from 'node:fs';
+import { accessSync, closeSync, constants, openSync, statSync } from 'node:fs';
 
 import { BackendUnavailableError, SpawnError, UsageError } from '../errors';
 import type { BackendChoice, BackendName, Capabilities } from '../platform/common/types';
@@ -41,6 +41,14 @@ export interface StartedSandbox {
   resolved: ResolvedPolicy;
   /** Set when the run was ended by timeoutMs or the AbortSignal. */
   ended: { timedOut: boolean; aborted: boolean };
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function checkCommand(command: unknown): string[] {
@@ -174,6 +182,11 @@ export function startSandboxed(commandInput: string[], opts: SandboxSpawnOptions
     throw new UsageError('no policy given: pass permissionProfile (a PermissionProfile, legacy SandboxPolicy or SandboxPolicy)', { path: ['permissionProfile'] });
   }
   const cwd = opts.cwd ?? process.cwd();
+  // spawn() reports a missing cwd as ENOENT of the program, which would blame bwrap or the
+  // helper, and the CLI used to exit 125 without a word (docs/security.md G9): say what it is.
+  if (!isDirectory(cwd)) {
+    throw new SpawnError(`working directory ${cwd} does not exist or is not a directory; pass an existing cwd (--cwd)`, { value: cwd });
+  }
   if (opts.signal?.aborted) throw new SpawnError('the AbortSignal was already aborted; nothing was started', { details: { aborted: true } });
   if (opts.timeoutMs !== undefined && (!Number.isFinite(opts.timeoutMs) || opts.timeoutMs < 0)) {
     throw new UsageError(`invalid timeoutMs ${opts.timeoutMs}; pass milliseconds >= 0`, { value: opts.timeoutMs });

@@ -13,6 +13,8 @@
 //     denied here because it would undo the two rules above and the network rules below;
 //   - io_uring_setup/enter/register: io_uring performs socket operations without the syscalls
 //     this filter sees;
+//   - ioctl TIOCSTI/TIOCLINUX: no typing into the user's terminal (see kDeniedIoctls). Not in
+//     the reference's list;
 //   - socket/socketpair with AF_VSOCK: the WSL2 and hypervisor host bridge (§3.6, §7.2).
 #include <errno.h>
 #include <linux/audit.h>
@@ -79,8 +81,16 @@ const int kRestrictedDenied[] = {
     __NR_shutdown, __NR_sendto, __NR_sendmmsg, __NR_recvmmsg, __NR_setsockopt,
 };
 
+// Terminal ioctls that push input into a terminal (CVE-2017-5226 class, peers.md P23): TIOCSTI
+// queues bytes as if typed, TIOCLINUX (subcode 2, paste) does the same on a virtual console. The
+// Landlock and seccomp backends keep the caller's session, so the user's terminal is still the
+// command's controlling tty and the shell would run what the command typed (docs/security.md G1);
+// bwrap's --new-session covers its own backend, this covers every backend. The kernel truncates
+// the request to 32 bits, so comparing the low word is exact.
+const uint32_t kDeniedIoctls[] = {0x5412 /* TIOCSTI */, 0x541C /* TIOCLINUX */};
+
 // Jump targets. BPF jumps go forward only, so the program ends with these blocks in this order.
-enum Target { kNext, kSockOpt, kFamily, kAllow, kDeny, kKill, kNoSys, kTargetCount };
+enum Target { kNext, kIoctl, kSockOpt, kFamily, kAllow, kDeny, kKill, kNoSys, kTargetCount };
 
 struct Pending {
   sock_filter insn;
@@ -126,12 +136,18 @@ void build_seccomp_program(NetworkMode mode, SeccompProgram* program) {
   emit(&b, BPF_JMP | BPF_JGE | BPF_K, __X32_SYSCALL_BIT, kNoSys, kNext);
 #endif
   for (int nr : kBaseDenied) emit(&b, BPF_JMP | BPF_JEQ | BPF_K, static_cast<uint32_t>(nr), kDeny, kNext);
+  emit(&b, BPF_JMP | BPF_JEQ | BPF_K, __NR_ioctl, kIoctl, kNext);
   if (mode == NetworkMode::kRestricted) {
     for (int nr : kRestrictedDenied) emit(&b, BPF_JMP | BPF_JEQ | BPF_K, static_cast<uint32_t>(nr), kDeny, kNext);
     emit(&b, BPF_JMP | BPF_JEQ | BPF_K, __NR_getsockopt, kSockOpt, kNext);
   }
   emit(&b, BPF_JMP | BPF_JEQ | BPF_K, __NR_socket, kFamily, kNext);
   emit(&b, BPF_JMP | BPF_JEQ | BPF_K, __NR_socketpair, kFamily, kAllow);
+
+  mark(&b, kIoctl);
+  stmt(&b, BPF_LD | BPF_W | BPF_ABS, kArg1Low);
+  for (uint32_t request : kDeniedIoctls) emit(&b, BPF_JMP | BPF_JEQ | BPF_K, request, kDeny, kNext);
+  stmt(&b, BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
 
   if (mode == NetworkMode::kRestricted) {
     mark(&b, kSockOpt);

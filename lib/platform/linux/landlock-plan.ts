@@ -99,6 +99,10 @@ export function planLandlockRules(resolved: ResolvedPolicy, abi: number, host: L
     if (resolved.includePlatformDefaults) for (const root of PLATFORM_DEFAULT_READ_ROOTS_LINUX) grant(root, read);
   }
   for (const root of resolved.writableRoots) grant(root.root, all);
+  // An unrestricted filesystem forced onto Landlock: everything is writable, as explain() says;
+  // without this grant the ruleset would handle every right and allow only reads (G7 in
+  // docs/security.md), narrower than the policy. Scopes still apply.
+  if (resolved.fullDiskWrite) grant('/', all);
   // Commands routinely redirect to /dev/null; the bwrap backend's --dev gives the same.
   grant('/dev/null', read | ACCESS_FS.WRITE_FILE | (all & ACCESS_FS.TRUNCATE));
 

@@ -220,6 +220,14 @@ export function planLinux(resolved: ResolvedPolicy, opts: PlanLinuxOptions): Lin
   const fullWrite = unrestrictedFilesystem(resolved);
 
   if (caps.wsl === 'wsl1' && !fullWrite) throw new UnsupportedPolicyError(WSL1_MESSAGE, { details: { wsl: 'wsl1' } });
+  // Every Linux plan ends in the helper's seccomp filter (the base rules are always installed).
+  // Without seccomp the helper would stop at start with exit 125; refuse here instead, typed and
+  // before anything is spawned (docs/security.md G8).
+  if (!caps.seccomp) {
+    throw new BackendUnavailableError('seccomp filters are not available on this kernel (CONFIG_SECCOMP_FILTER), and every Linux backend installs one; run `codex-sandbox doctor`', {
+      details: { seccomp: false },
+    });
+  }
 
   if (fullWrite) {
     // Nothing on the filesystem to enforce: the helper alone applies no_new_privs, the base
