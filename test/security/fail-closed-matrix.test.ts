@@ -194,6 +194,36 @@ describe('fail-closed matrix: planner fixtures (capability sets this machine can
     });
   }
 
+  it('seccomp missing: every cell is refused with E_BACKEND_UNAVAILABLE before anything is spawned (G8)', async () => {
+    await withTempDir((root) => {
+      const tree = buildMatrixTree(root);
+      const caps = fixture((c) => ({ ...c, seccomp: false }));
+      for (const [shape, policyOf] of Object.entries(SHAPES)) {
+        const resolved = resolvePolicy(parsePolicyInput(policyOf(tree)), { cwd: tree.ws });
+        for (const backend of BACKEND_CHOICES) {
+          let code: string | undefined;
+          try {
+            planResolved(resolved, { platform: 'linux', cwd: tree.ws, capabilities: caps, backend, command: ['/bin/true'] });
+          } catch (err) {
+            code = (err as { code?: string }).code;
+          }
+          // The shape's own refusal (seccomp cannot narrow a filesystem) may come first; never a plan.
+          expect(['E_BACKEND_UNAVAILABLE', 'E_UNSUPPORTED_POLICY'], `${shape} / ${backend}`).toContain(code);
+        }
+      }
+    }, 'matrix-noseccomp');
+  });
+
+  it('Landlock on a full-write policy grants every handled right on / (G7)', async () => {
+    await withTempDir((root) => {
+      const tree = buildMatrixTree(root);
+      const resolved = resolvePolicy(parsePolicyInput(SHAPES['full write, network off'](tree)), { cwd: tree.ws });
+      const plan = planResolved(resolved, { platform: 'linux', cwd: tree.ws, capabilities: fixture((c) => c), backend: 'landlock', command: ['/bin/true'] });
+      const rootRule = (plan as unknown as { landlockRules: { path: string; access: number }[]; handledAccessFs: number }).landlockRules.find((r) => r.path === '/');
+      expect(rootRule?.access).toBe((plan as unknown as { handledAccessFs: number }).handledAccessFs);
+    }, 'matrix-fullwrite');
+  });
+
   it('Landlock ABI below 3 refuses every policy Landlock would otherwise run (TRUNCATE is required)', async () => {
     await withTempDir((root) => {
       const tree = buildMatrixTree(root);
