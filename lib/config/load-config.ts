@@ -41,6 +41,8 @@ export interface LoadConfigOptions {
   policyOverride?: SandboxPolicy;
   /** `--writable-root DIR`s (absolute), added to the roots of a workspace-write mode. */
   extraWritableRoots?: string[];
+  /** The directory the project-roots entries are bound to, when it is not cwd (a plan for another OS). */
+  projectRootsCwd?: string;
   env?: Record<string, string | undefined>;
   homeDir?: string;
   hostname?: string;
@@ -57,8 +59,8 @@ export interface EffectiveConfig {
   cwd: string;
   codexHome: string;
   /**
-   * The effective sandbox policy (split form). `project_roots` entries stay symbolic (cwd); entries
-   * for extra workspace roots are already materialized, so planners need only cwd.
+   * The effective sandbox policy (split form), as the reference reports it: project-roots entries
+   * are bound to cwd and to the extra workspace roots (concrete paths), so planners need no roots.
    */
   policy: SandboxPolicy;
   /** Project roots: cwd first, then the profile's extra `workspace_roots` (informational). */
@@ -158,6 +160,7 @@ export function loadConfig(opts: LoadConfigOptions): EffectiveConfig {
     requirements,
     cwdTrust: stack.cwdTrust,
     cwd: opts.cwd,
+    projectRootsCwd: opts.projectRootsCwd ?? opts.cwd,
     pathCtx,
     platform,
     ...(opts.sandboxModeOverride === undefined ? {} : { sandboxModeOverride: opts.sandboxModeOverride }),

@@ -3,6 +3,7 @@
 // order (the reference's TOML tables are sorted maps), extra workspace roots, and the network.
 // Tables reaching this file have passed permissions-schema, so only selection errors remain.
 import { ConfigParseError } from '../errors';
+import { builtinProfilePolicy } from '../policy/builtin';
 import type { FileSystemEntry, FileSystemPath, FileSystemSpecialPath, SandboxPolicy } from '../policy/types';
 import { mergeTomlValues } from './merge';
 import { expandHomePath, resolveConfigPath, type PathContext } from './path-fields';
@@ -12,13 +13,6 @@ import { configError, isTable, type TomlTable, type ValueOrigin } from './toml-s
 
 export const BUILTIN_PROFILES = [':read-only', ':workspace', ':danger-full-access'] as const;
 const EXTENSIBLE_BUILTINS = [':read-only', ':workspace'];
-
-/** The flags of `[sandbox_workspace_write]` that still shape `:workspace` (§7.3). */
-export interface WorkspaceFlags {
-  networkAccess: boolean;
-  excludeTmpdirEnvVar: boolean;
-  excludeSlashTmp: boolean;
-}
 
 export interface CompiledProfile {
   policy: SandboxPolicy;
@@ -36,17 +30,15 @@ export interface ProfileSource {
   path: (string | number)[];
 }
 
-/** The built-in expansions as TOML tables, so `extends` merges them like any parent. */
-function builtinTable(name: string, flags: WorkspaceFlags): TomlTable | undefined {
+/**
+ * The built-in parents as TOML tables, so `extends` merges them like any parent. As a parent,
+ * `:workspace` has no protected-metadata reads and ignores `[sandbox_workspace_write]`: Codex
+ * 0.169.0 resolves it so (docs/config.md "Parity"); the names stay protected at resolve time.
+ */
+function builtinTable(name: string): TomlTable | undefined {
   if (name === ':read-only') return { filesystem: { ':root': 'read' } };
   if (name !== ':workspace') return undefined;
-  const fs: TomlTable = {
-    ':root': 'read',
-    ':workspace_roots': { '.': 'write', '.git': 'read', '.agents': 'read', '.codex': 'read' },
-  };
-  if (!flags.excludeSlashTmp) fs[':slash_tmp'] = 'write';
-  if (!flags.excludeTmpdirEnvVar) fs[':tmpdir'] = 'write';
-  return { filesystem: fs, network: { enabled: flags.networkAccess } };
+  return { filesystem: { ':root': 'read', ':slash_tmp': 'write', ':tmpdir': 'write', ':workspace_roots': { '.': 'write' } } };
 }
 
 /** Byte order of UTF-8, as Rust's BTreeMap<String, _> orders keys. */
@@ -100,7 +92,7 @@ function pathEntry(raw: string, access: FileSystemEntry['access'], ctx: CompileC
   return { path: { type: 'path', path: resolveConfigPath(expanded, '/', ctx.pathCtx) }, access };
 }
 
-/** A `:workspace_roots` entry stays symbolic; policy/ expands it once per workspace root. */
+/** A `:workspace_roots` entry stays symbolic here; workspace-roots binds it to the roots. */
 function projectRootsEntry(sub: string, access: FileSystemEntry['access'], ctx: CompileContext): FileSystemEntry {
   if (sub === '.') return { path: special({ kind: 'project_roots' }), access };
   if (isGlob(sub)) {
@@ -146,17 +138,13 @@ function compileFilesystem(fs: TomlTable, ctx: CompileContext): { entries: FileS
 }
 
 /** Walks `extends` child → parent and deep-merges parents first, so the child's keys win. */
-function flattenProfile(
-  name: string,
-  profiles: Record<string, ProfileSource>,
-  flags: WorkspaceFlags,
-): TomlTable {
+function flattenProfile(name: string, profiles: Record<string, ProfileSource>): TomlTable {
   const chain: string[] = [name];
   const tables: TomlTable[] = [];
   let current = name;
   for (;;) {
     const src = profiles[current];
-    const table = src === undefined ? builtinTable(current, flags) : src.table;
+    const table = src === undefined ? builtinTable(current) : src.table;
     tables.unshift(table ?? {});
     const parent = src?.table.extends;
     if (typeof parent !== 'string') break;
@@ -184,7 +172,6 @@ function flattenProfile(
 export interface SelectProfileInput {
   name: string;
   profiles: Record<string, ProfileSource>;
-  flags: WorkspaceFlags;
   cwd: string;
   pathCtx: PathContext;
   platform: 'linux' | 'macos' | 'windows';
@@ -211,10 +198,11 @@ export function compileProfile(input: SelectProfileInput): CompiledProfile {
   } else if (input.profiles[name] === undefined) {
     throw selectionError(input, `default_permissions refers to undefined profile \`${name}\``);
   }
-  if (name === ':danger-full-access') {
-    return { policy: { fileSystem: { kind: 'unrestricted' }, network: 'enabled' }, workspaceRoots: [], warnings: [], unenforceable: [] };
+  if (name === ':danger-full-access' || name === ':workspace') {
+    // Selected by itself, `:workspace` is the legacy workspace-write conversion with default flags.
+    return { policy: builtinProfilePolicy(name), workspaceRoots: [], warnings: [], unenforceable: [] };
   }
-  const table = flattenProfile(name, input.profiles, input.flags);
+  const table = flattenProfile(name, input.profiles);
   const workspaceRoots = isTable(table.workspace_roots)
     ? Object.entries(table.workspace_roots)
         .filter(([, on]) => on === true)

@@ -10,11 +10,11 @@ import { ConstraintError } from '../errors';
 import type { SandboxMode } from './config-schema';
 import type { ConfigLayer, TrustDecision } from './layer-types';
 import { getPath } from './merge';
-import type { PathContext } from './path-fields';
-import { compileProfile, type ProfileSource, type WorkspaceFlags } from './permissions-compile';
+import { expandHomePath, type PathContext } from './path-fields';
+import { compileProfile, type ProfileSource } from './permissions-compile';
 import { debugName, invalidValueError, type Requirements, type RequirementSandboxMode } from './requirements';
 import { isTable, type TomlTable } from './toml-source';
-import { materializeExtraRoots } from './workspace-roots';
+import { materializeLegacyWorkspace, materializeProfileRoots } from './workspace-roots';
 
 /** Which input decided the policy. */
 export interface PolicySource {
@@ -54,6 +54,8 @@ export interface ResolveSandboxInput {
   requirements: Requirements;
   cwdTrust: TrustDecision;
   cwd: string;
+  /** The directory project-roots entries are bound to: cwd, or the target's cwd in a cross-OS plan. */
+  projectRootsCwd: string;
   pathCtx: PathContext;
   platform: 'linux' | 'macos' | 'windows';
   sandboxModeOverride?: SandboxMode;
@@ -74,6 +76,13 @@ const MODE_PROFILE_ID: Record<SandboxMode, string> = {
   'workspace-write': ':workspace',
   'danger-full-access': ':danger-full-access',
 };
+
+/** The flags of `[sandbox_workspace_write]`: they shape the legacy mode only, never a profile. */
+interface WorkspaceFlags {
+  networkAccess: boolean;
+  excludeTmpdirEnvVar: boolean;
+  excludeSlashTmp: boolean;
+}
 
 function workspaceFlags(merged: TomlTable): WorkspaceFlags {
   const sww = isTable(merged.sandbox_workspace_write) ? merged.sandbox_workspace_write : {};
@@ -151,16 +160,18 @@ function build(selection: Selection, input: ResolveSandboxInput): Candidate {
     return { policy: selection.policy, workspaceRoots: [input.cwd], warnings: [], unenforceable: [] };
   }
   if (selection.kind === 'mode') {
-    const roots = getPath(input.merged, ['sandbox_workspace_write', 'writable_roots']);
-    const extra = selection.mode === 'workspace-write' ? (input.extraWritableRoots ?? []) : [];
+    const configured = getPath(input.merged, ['sandbox_workspace_write', 'writable_roots']);
+    const roots =
+      selection.mode === 'workspace-write'
+        ? [...(Array.isArray(configured) ? (configured as string[]) : []), ...(input.extraWritableRoots ?? [])].map((r) => expandHomePath(r, input.pathCtx))
+        : [];
     const policy = builtinPolicy(selection.mode, {
-      writableRoots: [...(Array.isArray(roots) ? (roots as string[]) : []), ...extra],
       // network_access belongs to [sandbox_workspace_write]; the other modes keep their own network.
       ...(selection.mode === 'workspace-write' ? { network: flags.networkAccess } : {}),
       excludeTmpdirEnvVar: flags.excludeTmpdirEnvVar,
       excludeSlashTmp: flags.excludeSlashTmp,
     });
-    return { policy, workspaceRoots: [input.cwd], warnings: [], unenforceable: [] };
+    return { policy: materializeLegacyWorkspace(policy, input.projectRootsCwd, roots), workspaceRoots: [input.cwd], warnings: [], unenforceable: [] };
   }
   const selectedBy =
     selection.source.kind === 'override'
@@ -175,14 +186,13 @@ function build(selection: Selection, input: ResolveSandboxInput): Candidate {
   const compiled = compileProfile({
     name: selection.name,
     profiles: profileSources(input),
-    flags,
     cwd: input.cwd,
     pathCtx: input.pathCtx,
     platform: input.platform,
     selectedBy,
   });
   return {
-    policy: materializeExtraRoots(compiled.policy, compiled.workspaceRoots),
+    policy: materializeProfileRoots(compiled.policy, input.projectRootsCwd, compiled.workspaceRoots),
     workspaceRoots: [input.cwd, ...compiled.workspaceRoots],
     warnings: compiled.warnings,
     unenforceable: compiled.unenforceable.map((u) => ({ ...u, source: selection.name })),

@@ -3,9 +3,8 @@
 
 import { PolicyInvalidError } from '../errors';
 import { fromLegacySandboxPolicy } from './legacy-bridge';
-import { PROTECTED_METADATA_NAMES } from './protected-metadata';
 import { isAbsolutePath } from './paths';
-import type { FileSystemEntry, HostView, NetworkPolicy, SandboxPolicy } from './types';
+import type { HostView, NetworkPolicy, SandboxPolicy } from './types';
 
 export type BuiltinPolicyName = 'read-only' | 'workspace-write' | 'danger-full-access';
 export const BUILTIN_POLICY_NAMES: readonly BuiltinPolicyName[] = ['read-only', 'workspace-write', 'danger-full-access'];
@@ -75,36 +74,18 @@ export function builtinPolicy(name: BuiltinPolicyName, opts: BuiltinPolicyOption
 export type BuiltinProfileName = ':read-only' | ':workspace' | ':danger-full-access';
 export const BUILTIN_PROFILE_NAMES: readonly BuiltinProfileName[] = [':read-only', ':workspace', ':danger-full-access'];
 
-function special(kind: 'root' | 'slash_tmp' | 'tmpdir', access: 'read' | 'write'): FileSystemEntry {
-  return { path: { type: 'special', value: { kind } }, access };
-}
-
 /**
- * The Era C built-in permission profiles as compiled from their TOML expansions (§7.3): keys in
- * TOML order (`:root`, `:slash_tmp`, `:tmpdir`, `:workspace_roots`), with one read entry per
- * protected metadata name. `network` comes from `[sandbox_workspace_write]` or the CLI.
+ * The Era C built-in permission profiles as the reference resolves them when selected by name:
+ * `:workspace` is the legacy workspace-write conversion with default flags (temp dirs writable,
+ * protected metadata read-only, missing ones skipped), whatever `[sandbox_workspace_write]` says.
  */
 export function builtinProfilePolicy(name: BuiltinProfileName, network: NetworkPolicy = 'restricted'): SandboxPolicy {
   switch (name) {
     case ':danger-full-access':
-      return { fileSystem: { kind: 'unrestricted' }, network: 'enabled' };
+      return builtinPolicy('danger-full-access');
     case ':read-only':
-      return { fileSystem: { kind: 'restricted', entries: [special('root', 'read')] }, network };
+      return builtinPolicy('read-only', { network });
     case ':workspace':
-      return {
-        fileSystem: {
-          kind: 'restricted',
-          entries: [
-            special('root', 'read'),
-            special('slash_tmp', 'write'),
-            special('tmpdir', 'write'),
-            { path: { type: 'special', value: { kind: 'project_roots' } }, access: 'write' },
-            ...PROTECTED_METADATA_NAMES.map(
-              (subpath): FileSystemEntry => ({ path: { type: 'special', value: { kind: 'project_roots', subpath } }, access: 'read' }),
-            ),
-          ],
-        },
-        network,
-      };
+      return builtinPolicy('workspace-write', { network });
   }
 }

@@ -89,6 +89,8 @@ export function planCommand(argv: string[], ctx: CommandContext): number {
   const resolvedOptions = resolveOptionsPolicy(windowsCwd === undefined ? options : { ...options, cwd: undefined }, {
     processCwd: ctx.processCwd,
     env: ctx.env,
+    // Project-roots entries name the Windows directory, as the reference binds them to its cwd.
+    ...(windowsCwd === undefined ? {} : { config: { projectRootsCwd: windowsCwd } }),
   });
   const { policy, config } = resolvedOptions;
   const cwd = windowsCwd ?? resolvedOptions.cwd;

@@ -53,14 +53,18 @@ function withoutAws(policy: SandboxPolicy): SandboxPolicy {
 
 const READ_ONLY: SandboxPolicy = { fileSystem: { kind: 'restricted', entries: [entry(sp('root'), 'read')] }, network: 'restricted' };
 
-/** The reference's [C] conversion of legacy WorkspaceWrite (policy-model §4.1). */
+/**
+ * Legacy WorkspaceWrite as Codex 0.169.0 reports it for cwd /work/repo (policy-model §4.1 [C], then
+ * bound to the roots): the writable roots are project roots, each project-roots entry expanded in
+ * place for cwd and every root, and the roots written once more after the temp dirs.
+ */
 function workspaceWrite(roots: string[], network: boolean, opts: { noSlashTmp?: boolean; noTmpdir?: boolean } = {}): SandboxPolicy {
-  const entries: FileSystemEntry[] = [entry(sp('root'), 'read'), entry(sp('project_roots'), 'write')];
+  const all = ['/work/repo', ...roots];
+  const entries: FileSystemEntry[] = [entry(sp('root'), 'read'), ...all.map((r) => entry({ type: 'path', path: r }, 'write'))];
   if (!opts.noSlashTmp) entries.push(entry(sp('slash_tmp'), 'write'));
   if (!opts.noTmpdir) entries.push(entry(sp('tmpdir'), 'write'));
   for (const r of roots) entries.push(entry({ type: 'path', path: r }, 'write'));
-  for (const n of ['.git', '.agents', '.codex']) entries.push(entry(sp('project_roots', n), 'read', true));
-  for (const r of roots) for (const n of ['.git', '.agents', '.codex']) entries.push(entry({ type: 'path', path: `${r}/${n}` }, 'read', true));
+  for (const n of ['.git', '.agents', '.codex']) for (const r of all) entries.push(entry({ type: 'path', path: `${r}/${n}` }, 'read', true));
   return { fileSystem: { kind: 'restricted', entries }, network: network ? 'enabled' : 'restricted' };
 }
 

@@ -2,11 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { compileProfile, type ProfileSource, type SelectProfileInput } from '../../../lib/config/permissions-compile';
 import { validatePermissionsTable } from '../../../lib/config/permissions-schema';
 import { parseTomlText, type TomlTable, type ValueOrigin } from '../../../lib/config/toml-source';
-import { materializeExtraRoots } from '../../../lib/config/workspace-roots';
+import { materializeLegacyWorkspace, materializeProfileRoots } from '../../../lib/config/workspace-roots';
 import { isSandboxError } from '../../../lib/errors';
 
 const FILE = '/home/u/.codex/config.toml';
-const flags = { networkAccess: false, excludeTmpdirEnvVar: false, excludeSlashTmp: false };
 
 function profilesFrom(text: string): { profiles: Record<string, ProfileSource>; origin: ValueOrigin } {
   const origin: ValueOrigin = { kind: 'file', file: FILE, text };
@@ -23,7 +22,6 @@ function compile(text: string, name: string, over: Partial<SelectProfileInput> =
   return compileProfile({
     name,
     profiles,
-    flags,
     cwd: '/work/repo',
     pathCtx: { home: '/home/u', windows: false },
     platform: 'linux',
@@ -52,28 +50,38 @@ describe('[permissions] compile: built-in profiles', () => {
     });
   });
 
-  it(':workspace expands in key order: root read, slash_tmp, tmpdir, workspace roots with metadata reads', () => {
+  it(':workspace by itself is the legacy workspace-write conversion: temp dirs, then protected metadata reads that skip missing names', () => {
     const { policy } = compile('', ':workspace');
-    expect(policy.fileSystem).toEqual({
-      kind: 'restricted',
-      entries: [
-        { path: sp('root'), access: 'read' },
-        { path: sp('slash_tmp'), access: 'write' },
-        { path: sp('tmpdir'), access: 'write' },
-        { path: sp('project_roots'), access: 'write' },
-        { path: sp('project_roots', '.agents'), access: 'read' },
-        { path: sp('project_roots', '.codex'), access: 'read' },
-        { path: sp('project_roots', '.git'), access: 'read' },
-      ],
+    expect(policy).toEqual({
+      fileSystem: {
+        kind: 'restricted',
+        entries: [
+          { path: sp('root'), access: 'read' },
+          { path: sp('project_roots'), access: 'write' },
+          { path: sp('slash_tmp'), access: 'write' },
+          { path: sp('tmpdir'), access: 'write' },
+          ...['.git', '.agents', '.codex', '.aws'].map((n) => ({ path: sp('project_roots', n), access: 'read', missingPathBehavior: 'skip' })),
+        ],
+      },
+      network: 'restricted',
     });
   });
 
-  it(':workspace takes network_access and the exclude flags from [sandbox_workspace_write]', () => {
-    const { policy } = compile('', ':workspace', { flags: { networkAccess: true, excludeTmpdirEnvVar: true, excludeSlashTmp: true } });
-    expect(policy.network).toBe('enabled');
-    const kinds = (policy.fileSystem as { entries: { path: { value?: { kind: string } } }[] }).entries.map((e) => e.path.value?.kind);
-    expect(kinds).not.toContain('tmpdir');
-    expect(kinds).not.toContain('slash_tmp');
+  it(':workspace as a parent adds root read, both temp dirs and the project roots, and no metadata reads', () => {
+    const { policy } = compile('[permissions.p]\nextends = ":workspace"\n[permissions.p.filesystem]\n"/opt" = "read"', 'p');
+    expect(policy).toEqual({
+      fileSystem: {
+        kind: 'restricted',
+        entries: [
+          { path: { type: 'path', path: '/opt' }, access: 'read' },
+          { path: sp('root'), access: 'read' },
+          { path: sp('slash_tmp'), access: 'write' },
+          { path: sp('tmpdir'), access: 'write' },
+          { path: sp('project_roots'), access: 'write' },
+        ],
+      },
+      network: 'restricted',
+    });
   });
 
   it(':danger-full-access is an unrestricted file system with network', () => {
@@ -240,34 +248,60 @@ describe('[permissions] schema: strict, located errors', () => {
 });
 
 describe('workspace_roots materialization', () => {
-  it('each project-roots entry is followed by one concrete entry per extra root (by entry, then root)', () => {
-    const policy = {
-      fileSystem: {
-        kind: 'restricted' as const,
-        entries: [
-          { path: sp('root'), access: 'read' as const },
-          { path: sp('project_roots'), access: 'write' as const },
-          { path: { type: 'glob_pattern' as const, pattern: 'codex-project-roots://**/*.env' }, access: 'deny' as const },
-          { path: sp('project_roots', '.git'), access: 'read' as const, missingPathBehavior: 'skip' as const },
-        ],
-      },
-      network: 'restricted' as const,
-    };
-    expect(materializeExtraRoots(policy as never, ['/a', '/b']).fileSystem).toEqual({
+  const symbolic = {
+    fileSystem: {
+      kind: 'restricted' as const,
+      entries: [
+        { path: sp('root'), access: 'read' as const },
+        { path: sp('project_roots'), access: 'write' as const },
+        { path: { type: 'glob_pattern' as const, pattern: 'codex-project-roots://**/*.env' }, access: 'deny' as const },
+        { path: { type: 'path' as const, path: '/opt' }, access: 'read' as const },
+        { path: sp('project_roots', '.git'), access: 'read' as const, missingPathBehavior: 'skip' as const },
+      ],
+    },
+    network: 'restricted' as const,
+  };
+
+  it('a profile binds project-roots entries to cwd in place, then appends them per extra root (by entry, then root)', () => {
+    expect(materializeProfileRoots(symbolic as never, '/w', ['/a', '/b']).fileSystem).toEqual({
       kind: 'restricted',
       entries: [
         { path: sp('root'), access: 'read' },
-        { path: sp('project_roots'), access: 'write' },
+        { path: { type: 'path', path: '/w' }, access: 'write' },
+        { path: { type: 'glob_pattern', pattern: '/w/**/*.env' }, access: 'deny' },
+        { path: { type: 'path', path: '/opt' }, access: 'read' },
+        { path: { type: 'path', path: '/w/.git' }, access: 'read', missingPathBehavior: 'skip' },
         { path: { type: 'path', path: '/a' }, access: 'write' },
         { path: { type: 'path', path: '/b' }, access: 'write' },
-        { path: { type: 'glob_pattern', pattern: 'codex-project-roots://**/*.env' }, access: 'deny' },
         { path: { type: 'glob_pattern', pattern: '/a/**/*.env' }, access: 'deny' },
         { path: { type: 'glob_pattern', pattern: '/b/**/*.env' }, access: 'deny' },
-        { path: sp('project_roots', '.git'), access: 'read', missingPathBehavior: 'skip' },
         { path: { type: 'path', path: '/a/.git' }, access: 'read', missingPathBehavior: 'skip' },
         { path: { type: 'path', path: '/b/.git' }, access: 'read', missingPathBehavior: 'skip' },
       ],
     });
+  });
+
+  it('the legacy mode writes its roots before the metadata reads and expands every project-roots entry in place, root by root', () => {
+    expect(materializeLegacyWorkspace(symbolic as never, '/w', ['/a']).fileSystem).toEqual({
+      kind: 'restricted',
+      entries: [
+        { path: sp('root'), access: 'read' },
+        { path: { type: 'path', path: '/w' }, access: 'write' },
+        { path: { type: 'path', path: '/a' }, access: 'write' },
+        { path: { type: 'glob_pattern', pattern: '/w/**/*.env' }, access: 'deny' },
+        { path: { type: 'glob_pattern', pattern: '/a/**/*.env' }, access: 'deny' },
+        { path: { type: 'path', path: '/opt' }, access: 'read' },
+        { path: { type: 'path', path: '/a' }, access: 'write' },
+        { path: { type: 'path', path: '/w/.git' }, access: 'read', missingPathBehavior: 'skip' },
+        { path: { type: 'path', path: '/a/.git' }, access: 'read', missingPathBehavior: 'skip' },
+      ],
+    });
+  });
+
+  it('an unrestricted file system is left alone', () => {
+    const open = { fileSystem: { kind: 'unrestricted' as const }, network: 'enabled' as const };
+    expect(materializeProfileRoots(open, '/w', ['/a'])).toBe(open);
+    expect(materializeLegacyWorkspace(open, '/w', ['/a'])).toBe(open);
   });
 });
 

@@ -33,7 +33,8 @@ describe('policyFromOptions with config', () => {
     const r = select(['-c', 'sandbox_mode=workspace-write']);
     expect(r.origin).toBe('sandbox_mode = workspace-write in session-flags');
     expect(r.policy.fileSystem.kind).toBe('restricted');
-    expect(JSON.stringify(r.policy)).toContain('"project_roots"}},"access":"write"');
+    // Bound to the cwd, as the reference reports the project root.
+    expect(r.policy.fileSystem.kind === 'restricted' && r.policy.fileSystem.entries[1]).toEqual({ path: { type: 'path', path: r.cwd }, access: 'write' });
   });
 
   it('--codex-home points at the user config, and --permissions NAME selects its profile', () => {

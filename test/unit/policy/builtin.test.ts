@@ -58,11 +58,11 @@ describe('builtinPolicy (legacy --sandbox modes, Era C split form)', () => {
 });
 
 describe('builtinProfilePolicy (Era C :read-only, :workspace, :danger-full-access)', () => {
-  it('expands as policy-model §7.3 says, one read per protected name', () => {
+  it(':workspace is the legacy workspace-write conversion, as Codex 0.169.0 resolves it by name', () => {
     expect(builtinProfilePolicy(':read-only')).toEqual(restricted([e.root('read')]));
     expect(builtinProfilePolicy(':workspace', 'enabled')).toEqual(
       restricted(
-        [e.root('read'), e.slashTmp('write'), e.tmpdir('write'), e.cwd('write'), ...PROTECTED_METADATA_NAMES.map((n) => e.sub(n, 'read'))],
+        [e.root('read'), e.cwd('write'), e.slashTmp('write'), e.tmpdir('write'), ...PROTECTED_METADATA_NAMES.map((n) => e.sub(n, 'read', true))],
         'enabled',
       ),
     );

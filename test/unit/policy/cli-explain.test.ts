@@ -36,7 +36,7 @@ describe('codex-sandbox explain', () => {
     await withTempDir(async (dir) => {
       const r = await run(['--cwd', dir, '--sandbox', 'workspace-write', 'src/a.ts', '--access', 'write']);
       expect(r.code).toBe(0);
-      expect(r.out).toBe(`${dir}/src/a.ts: write allowed: entries[1] :project_roots = write (${dir}) [policy: --sandbox workspace-write]\n`);
+      expect(r.out).toBe(`${dir}/src/a.ts: write allowed: entries[1] ${dir} = write [policy: --sandbox workspace-write]\n`);
     });
   });
 

@@ -53,7 +53,23 @@ describe('policyFromOptions', () => {
     const out = select(['--cwd', 'w', '--sandbox', 'workspace-write', '--network', '--writable-root', 'extra', '--writable-root', '~/x']);
     expect(out.cwd).toBe('/proc/w');
     expect(out.origin).toBe('--sandbox workspace-write');
-    expect(out.policy).toEqual(builtinPolicy('workspace-write', { writableRoots: ['/proc/w/extra', '/home/u/x'], network: 'enabled' }));
+    // The reference's form: the writable roots are project roots, bound in place with cwd.
+    const path = (p: string, access: 'read' | 'write', skip = false) => ({ path: { type: 'path', path: p }, access, ...(skip ? { missingPathBehavior: 'skip' } : {}) });
+    const all = ['/proc/w', '/proc/w/extra', '/home/u/x'];
+    expect(out.policy).toEqual({
+      fileSystem: {
+        kind: 'restricted',
+        entries: [
+          { path: { type: 'special', value: { kind: 'root' } }, access: 'read' },
+          ...all.map((r) => path(r, 'write')),
+          { path: { type: 'special', value: { kind: 'slash_tmp' } }, access: 'write' },
+          { path: { type: 'special', value: { kind: 'tmpdir' } }, access: 'write' },
+          ...all.slice(1).map((r) => path(r, 'write')),
+          ...['.git', '.agents', '.codex', '.aws'].flatMap((n) => all.map((r) => path(`${r}/${n}`, 'read', true))),
+        ],
+      },
+      network: 'enabled',
+    });
   });
 
   it('--permission-profile parses the JSON, naming the flag on errors', () => {
