@@ -25,7 +25,7 @@ export function lockConfigTable(effective: EffectiveConfig): TomlTable {
     sandbox_mode: modeOfPolicy(effective.policy),
     permission_profile: permissionProfileToWire(policyToPermissionProfile(effective.policy)),
   };
-  // cwd is implied and differs per session; only extra roots are part of the configuration.
+  // The profile names cwd and the extra roots already; the extra roots are listed again for readers.
   const extraRoots = effective.workspaceRoots.slice(1);
   if (extraRoots.length > 0) config.workspace_roots = extraRoots;
   if (effective.approvalPolicy !== undefined) config.approval_policy = effective.approvalPolicy.value;

@@ -205,6 +205,8 @@ export function compileProfile(input: SelectProfileInput): CompiledProfile {
   const table = flattenProfile(name, input.profiles);
   const workspaceRoots = isTable(table.workspace_roots)
     ? Object.entries(table.workspace_roots)
+        // Key order, as the reference's sorted map yields them (not the order of the resolved paths).
+        .sort(([a], [b]) => byteOrder(a, b))
         .filter(([, on]) => on === true)
         .map(([root]) => resolveConfigPath(root, input.cwd, input.pathCtx))
         .filter((root) => root !== input.cwd)

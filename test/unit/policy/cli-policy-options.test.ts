@@ -1,7 +1,7 @@
 // The shared policy options: parsing, conflicts, and the policy they select.
 import { describe, expect, it } from 'vitest';
 import { parsePolicyOptions, policyFromOptions } from '../../../lib/cli/policy-options';
-import { builtinPolicy, builtinProfilePolicy } from '../../../lib/policy/builtin';
+import { builtinProfilePolicy } from '../../../lib/policy/builtin';
 import { explain } from '../../../lib/policy/explain';
 import { resolvePolicy } from '../../../lib/policy/resolve';
 import type { SandboxPolicy } from '../../../lib/policy/types';
