@@ -125,7 +125,9 @@ describe.runIf(process.platform === 'linux')('fail-closed matrix: real capabilit
     // files run in parallel), and works as root and unprivileged alike.
     const hostValue = readFileSync('/proc/sys/user/max_user_namespaces', 'utf8').trim();
     const prefix = ['/usr/bin/unshare', '--user', '--map-root-user', '/bin/sh', '-c', 'echo 0 > /proc/sys/user/max_user_namespaces && exec "$@"', 'sh'];
-    const run = await runMatrix(prefix, process.env);
+    // Inside the namespace the runner is uid 0 but not the host's root: it gets a temp dir of its
+    // own, since the host's /tmp/codex-sandbox-mount-targets-0 (if any) is not its to use.
+    const run = await withTempDir((tmp) => runMatrix(prefix, { ...process.env, TMPDIR: tmp }), 'matrix-userns-tmp');
     record('user.max_user_namespaces=0', run);
     expect(readFileSync('/proc/sys/user/max_user_namespaces', 'utf8').trim(), 'the host value is untouched').toBe(hostValue);
     expect(run.capabilities.userns).toBe(false);

@@ -31,15 +31,16 @@ function policyFor(backend: (typeof BACKENDS)[number]): unknown {
 
 /**
  * What sandbox runs could leave in the temp folder: codex/bwrap-named entries, and the markers
- * inside the mount-target registry (the registry folder itself is kept by design, as in the
- * reference). Other engineers' test folders (csbx-*) come and go concurrently and are not ours.
+ * inside this user's mount-target registry (the registry folder itself is kept by design, as in
+ * the reference; other users' registries are theirs and unreadable). Other engineers' test folders (csbx-*) come and go concurrently and are not ours.
  */
 function tmpResidueCandidates(): Set<string> {
   const out = new Set<string>();
+  const registry = `codex-sandbox-mount-targets-${process.geteuid?.() ?? 0}`;
   for (const name of readdirSync(tmpdir())) {
-    if (name.startsWith('codex-sandbox-mount-targets-')) {
+    if (name === registry) {
       for (const inner of readdirSync(join(tmpdir(), name))) if (inner !== 'lock') out.add(`${name}/${inner}`);
-    } else if (/codex|bwrap/i.test(name)) out.add(name);
+    } else if (/codex|bwrap/i.test(name) && !name.startsWith('codex-sandbox-mount-targets-')) out.add(name);
   }
   return out;
 }
