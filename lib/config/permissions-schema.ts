@@ -2,7 +2,7 @@
 // §7.3). Every wrong type, unknown sub-key, bad access value, non-absolute path or misused glob is
 // a located ConfigParseError, so a profile is either fully understood or refused.
 import { configError, isTable, tomlTypeName, type TomlTable, type ValueOrigin } from './toml-source';
-import { expectType, rejectUnknownKeys } from './schema-checks';
+import { expectType, rejectUnknownKeys, shownValue } from './schema-checks';
 
 export const PROFILE_KEYS = ['description', 'extends', 'filesystem', 'network', 'workspace_roots'];
 const NETWORK_KEYS = ['enabled', 'domains', 'unix_sockets', 'allow_local_binding', 'allowed_domains', 'denied_domains', 'allow_unix_sockets'];
@@ -97,7 +97,7 @@ function validateNetwork(table: TomlTable, origin: ValueOrigin, base: (string | 
     expectType(table[name], 'table', origin, [...base, name]);
     for (const [k, v] of Object.entries(table[name] as TomlTable)) {
       if (typeof v !== 'string' || !allowed.includes(v)) {
-        throw configError(origin, [...base, name, k], `${name} entry ${JSON.stringify(k)} must be ${allowed.map((a) => `"${a}"`).join(' or ')}, got ${JSON.stringify(v)}`, v, 'value');
+        throw configError(origin, [...base, name, k], `${name} entry ${shownValue(k)} must be ${allowed.map((a) => `"${a}"`).join(' or ')}, got ${shownValue(v)}`, v, 'value');
       }
     }
   }

@@ -39,6 +39,12 @@ export function rejectUnknownKeys(
   }
 }
 
+/** A value as quoted in a one-line message: JSON, cut short so a huge value cannot flood it. */
+export function shownValue(value: unknown): string {
+  const json = JSON.stringify(value) ?? String(value);
+  return json.length <= 200 ? json : `${json.slice(0, 200)}… (${json.length} chars)`;
+}
+
 export function expectType(
   value: unknown,
   type: 'string' | 'boolean' | 'table' | 'array' | 'integer',
@@ -47,7 +53,7 @@ export function expectType(
 ): void {
   const actual = tomlTypeName(value);
   if (actual !== type) {
-    throw configError(origin, path, `${path.join('.')} must be a ${type}, got ${actual} ${JSON.stringify(value)}`, value, 'value');
+    throw configError(origin, path, `${path.join('.')} must be a ${type}, got ${actual} ${shownValue(value)}`, value, 'value');
   }
 }
 
@@ -57,7 +63,7 @@ export function expectOneOf(value: unknown, allowed: readonly string[], origin: 
     throw configError(
       origin,
       path,
-      `${path.join('.')} must be one of ${allowed.map((a) => `"${a}"`).join(', ')}, got ${JSON.stringify(value)}`,
+      `${path.join('.')} must be one of ${allowed.map((a) => `"${a}"`).join(', ')}, got ${shownValue(value)}`,
       value,
       'value',
     );

@@ -469,3 +469,13 @@ describe('loadConfig: approvals reviewer requirements', () => {
     expect(errorOf(() => load({ files: { [REQ]: 'allowed_approvals_reviewers = []\n' } })).message).toBe('field `allowed_approvals_reviewers` cannot be empty');
   });
 });
+
+describe('loadConfig: messages stay short', () => {
+  it('a huge wrong-typed value is quoted cut short, with its length', () => {
+    const key = `/${'a'.repeat(4000)}`;
+    const err = errorOf(() => load({ files: { [USER]: `sandbox_mode = { "${key}" = "write" }\n` } }));
+    expect(err.code).toBe('E_CONFIG_PARSE');
+    expect(err.message.length).toBeLessThan(400);
+    expect(err.message).toMatch(/^sandbox_mode must be a string, got table \{"\/a+… \(\d+ chars\) \(/);
+  });
+});

@@ -56,7 +56,7 @@ function reported(c: ParityCase, base: string): string {
 
 describe('reference parity: the effective permission profile (Codex 0.169.0)', () => {
   it('has golden cases for built-ins, profiles, extends, extra roots, -c, legacy modes and a project layer', () => {
-    expect(FIXTURES.cases.length).toBeGreaterThanOrEqual(17);
+    expect(FIXTURES.cases.length).toBeGreaterThanOrEqual(18);
     expect(FIXTURES.cases.some((c) => c.project_config !== undefined)).toBe(true);
   });
 
