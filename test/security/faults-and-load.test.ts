@@ -135,9 +135,9 @@ describe.runIf(process.platform === 'linux')('faults', () => {
     it(`${backend}: SIGKILL of the sandbox leaves no process, mount target, temporary file or folder`, async () => {
       const fx = makeFixture('sandboxkill');
       const token = String(randomInt(100_000_000, 999_999_999));
-      const tmpBefore = tmpResidueCandidates();
-      const wsBefore = snapshot(fx.ws);
       try {
+        const tmpBefore = tmpResidueCandidates();
+        const wsBefore = snapshot(fx.ws);
         const { child, plan } = startSandboxed(lingeringCommand(fx.probesPy, token), {
           cwd: fx.ws,
           permissionProfile: policyFor(backend),
