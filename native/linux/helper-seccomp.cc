@@ -15,6 +15,8 @@
 //     this filter sees;
 //   - ioctl TIOCSTI/TIOCLINUX: no typing into the user's terminal (see kDeniedIoctls). Not in
 //     the reference's list;
+//   - bpf, perf_event_open, userfaultfd, add_key, keyctl, request_key: kernel attack surface
+//     (see kBaseDenied). Not in the reference's list;
 //   - socket/socketpair with AF_VSOCK: the WSL2 and hypervisor host bridge (§3.6, §7.2).
 #include <errno.h>
 #include <linux/audit.h>
@@ -64,9 +66,13 @@ constexpr unsigned kArg2Low = offsetof(seccomp_data, args[2]) + kLowWord;
 #define __NR_pidfd_getfd 438
 #endif
 
+// bpf, perf_event_open, userfaultfd and the key syscalls are not in the reference's list. They
+// are kernel attack surface with a long record of privilege-escalation bugs, no build or test
+// tool an agent runs needs them, and container runtimes' default seccomp profiles deny them too.
 const int kBaseDenied[] = {
     __NR_ptrace, __NR_process_vm_readv, __NR_process_vm_writev, __NR_pidfd_getfd,
     __NR_io_uring_setup, __NR_io_uring_enter, __NR_io_uring_register,
+    __NR_bpf, __NR_perf_event_open, __NR_userfaultfd, __NR_add_key, __NR_keyctl, __NR_request_key,
 };
 
 // recvfrom, sendmsg and recvmsg stay allowed so AF_UNIX socketpairs between a tool and its

@@ -19,8 +19,10 @@ import ctypes, json, os, socket, sys
 libc = ctypes.CDLL(None, use_errno=True)
 libc.syscall.restype = ctypes.c_long
 NR = {
-  'x86_64': dict(ptrace=101, process_vm_readv=310, process_vm_writev=311, socket=41, socketpair=53),
-  'aarch64': dict(ptrace=117, process_vm_readv=270, process_vm_writev=271, socket=198, socketpair=199),
+  'x86_64': dict(ptrace=101, process_vm_readv=310, process_vm_writev=311, socket=41, socketpair=53,
+                 bpf=321, perf_event_open=298, userfaultfd=323, add_key=248, request_key=249, keyctl=250),
+  'aarch64': dict(ptrace=117, process_vm_readv=270, process_vm_writev=271, socket=198, socketpair=199,
+                  bpf=280, perf_event_open=241, userfaultfd=282, add_key=217, request_key=218, keyctl=219),
 }[os.uname().machine]
 NR.update(io_uring_setup=425, io_uring_enter=426, io_uring_register=427, pidfd_open=434, pidfd_getfd=438)
 
@@ -47,6 +49,13 @@ out['pidfd_getfd'] = sc('pidfd_getfd', pidfd, 0, 0)        # a copy of our own s
 out['io_uring_setup'] = sc('io_uring_setup', 0, 0)
 out['io_uring_enter'] = sc('io_uring_enter', -1, 0, 0, 0, 0, 0)
 out['io_uring_register'] = sc('io_uring_register', -1, 0, 0, 0)
+# Invalid arguments: unfiltered, each fails with its own errno (EFAULT, EINVAL, EOPNOTSUPP).
+out['bpf'] = sc('bpf', -1, 0, 0)
+out['perf_event_open'] = sc('perf_event_open', 0, 0, -1, -1, 0)
+out['userfaultfd'] = sc('userfaultfd', 0xffff)
+out['add_key'] = sc('add_key', 0, 0, 0, 0, 0)
+out['request_key'] = sc('request_key', 0, 0, 0, 0)
+out['keyctl'] = sc('keyctl', -1, 0, 0, 0, 0)
 out['socket_inet'] = sc('socket', socket.AF_INET, socket.SOCK_STREAM, 0)
 out['socket_inet6'] = sc('socket', socket.AF_INET6, socket.SOCK_DGRAM, 0)
 out['socket_netlink'] = sc('socket', socket.AF_NETLINK, socket.SOCK_RAW, 0)
@@ -109,7 +118,10 @@ function probe(network: 'restricted' | 'enabled' | null): Results {
   return results;
 }
 
-const BASE_DENIED = ['ptrace', 'process_vm_readv', 'process_vm_writev', 'pidfd_getfd', 'io_uring_setup', 'io_uring_enter', 'io_uring_register', 'socket_vsock'];
+const BASE_DENIED = [
+  'ptrace', 'process_vm_readv', 'process_vm_writev', 'pidfd_getfd', 'io_uring_setup', 'io_uring_enter', 'io_uring_register', 'socket_vsock',
+  'bpf', 'perf_event_open', 'userfaultfd', 'add_key', 'request_key', 'keyctl',
+];
 const NETWORK_DENIED = ['connect_unix', 'bind_unix', 'getsockopt', 'getsockopt_peercred', 'setsockopt', 'listen', 'shutdown', 'sendto'];
 const FAMILY_DENIED = ['socket_inet', 'socket_inet6', 'socket_netlink', 'socket_inet_high_bits', 'socketpair_inet'];
 
@@ -117,17 +129,17 @@ describe('helper: seccomp filter', () => {
   const unfiltered = probe(null);
 
   it('the unfiltered control run gets other answers than EPERM for the probes', () => {
-    for (const name of ['ptrace', 'process_vm_readv', 'pidfd_getfd', 'io_uring_enter', 'io_uring_register', 'socket_inet', 'socket_vsock', 'connect_unix', 'getsockopt', 'bind_unix']) {
+    for (const name of ['ptrace', 'process_vm_readv', 'pidfd_getfd', 'io_uring_enter', 'io_uring_register', 'socket_inet', 'socket_vsock', 'connect_unix', 'getsockopt', 'bind_unix', 'perf_event_open', 'userfaultfd', 'add_key', 'request_key', 'keyctl']) {
       expect(unfiltered[name], name).not.toBe(EPERM);
     }
   });
 
-  it('seccomp restricted: ptrace, process_vm_*, pidfd_getfd, io_uring and AF_VSOCK are denied with EPERM', () => {
+  it('seccomp restricted: ptrace, process_vm_*, pidfd_getfd, io_uring, AF_VSOCK, bpf, perf_event_open, userfaultfd and the key syscalls are denied with EPERM', () => {
     const r = probe('restricted');
     for (const name of BASE_DENIED) expect(r[name], name).toBe(EPERM);
   });
 
-  it('seccomp enabled: the base rules still deny ptrace, process_vm_*, pidfd_getfd, io_uring and AF_VSOCK', () => {
+  it('seccomp enabled: the base rules still deny ptrace, process_vm_*, pidfd_getfd, io_uring, AF_VSOCK, bpf, perf_event_open, userfaultfd and the key syscalls', () => {
     const r = probe('enabled');
     for (const name of BASE_DENIED) expect(r[name], name).toBe(EPERM);
   });

@@ -352,10 +352,6 @@ export const PROBE_CASES: ProbeCase[] = [
     policy: 'workspace',
     argv: (c) => py(c, 'kernel-surface'),
     countsOps: () => true,
-    getsThrough: {
-      bwrap: () => 'G2: no seccomp rule for perf_event_open, userfaultfd or add_key/keyctl, as in the reference (bpf needs capabilities the command no longer has)',
-      landlock: () => 'G2: no seccomp rule for perf_event_open, userfaultfd or add_key/keyctl, as in the reference (bpf needs capabilities the command no longer has)',
-    },
   },
   {
     id: 'P30',
