@@ -20,9 +20,9 @@ libc = ctypes.CDLL(None, use_errno=True)
 libc.syscall.restype = ctypes.c_long
 NR = {
   'x86_64': dict(ptrace=101, process_vm_readv=310, process_vm_writev=311, socket=41, socketpair=53,
-                 bpf=321, perf_event_open=298, userfaultfd=323, add_key=248, request_key=249, keyctl=250),
+                 bpf=321, perf_event_open=298, userfaultfd=323, add_key=248, request_key=249, keyctl=250, ioctl=16),
   'aarch64': dict(ptrace=117, process_vm_readv=270, process_vm_writev=271, socket=198, socketpair=199,
-                  bpf=280, perf_event_open=241, userfaultfd=282, add_key=217, request_key=218, keyctl=219),
+                  bpf=280, perf_event_open=241, userfaultfd=282, add_key=217, request_key=218, keyctl=219, ioctl=29),
 }[os.uname().machine]
 NR.update(io_uring_setup=425, io_uring_enter=426, io_uring_register=427, pidfd_open=434, pidfd_getfd=438)
 
@@ -56,6 +56,11 @@ out['userfaultfd'] = sc('userfaultfd', 0xffff)
 out['add_key'] = sc('add_key', 0, 0, 0, 0, 0)
 out['request_key'] = sc('request_key', 0, 0, 0, 0)
 out['keyctl'] = sc('keyctl', -1, 0, 0, 0, 0)
+# The kernel reads an ioctl request as a 32-bit int: high bits must not slip TIOCSTI past the rule.
+# Unfiltered, fd 0 (not a terminal here) answers ENOTTY.
+tiocsti_byte = ctypes.create_string_buffer(b'x')
+out['ioctl_tiocsti'] = sc('ioctl', 0, 0x5412, ctypes.addressof(tiocsti_byte))
+out['ioctl_tiocsti_high_bits'] = sc('ioctl', 0, (1 << 32) | 0x5412, ctypes.addressof(tiocsti_byte))
 out['socket_inet'] = sc('socket', socket.AF_INET, socket.SOCK_STREAM, 0)
 out['socket_inet6'] = sc('socket', socket.AF_INET6, socket.SOCK_DGRAM, 0)
 out['socket_netlink'] = sc('socket', socket.AF_NETLINK, socket.SOCK_RAW, 0)
@@ -120,7 +125,7 @@ function probe(network: 'restricted' | 'enabled' | null): Results {
 
 const BASE_DENIED = [
   'ptrace', 'process_vm_readv', 'process_vm_writev', 'pidfd_getfd', 'io_uring_setup', 'io_uring_enter', 'io_uring_register', 'socket_vsock',
-  'bpf', 'perf_event_open', 'userfaultfd', 'add_key', 'request_key', 'keyctl',
+  'bpf', 'perf_event_open', 'userfaultfd', 'add_key', 'request_key', 'keyctl', 'ioctl_tiocsti', 'ioctl_tiocsti_high_bits',
 ];
 const NETWORK_DENIED = ['connect_unix', 'bind_unix', 'getsockopt', 'getsockopt_peercred', 'setsockopt', 'listen', 'shutdown', 'sendto'];
 const FAMILY_DENIED = ['socket_inet', 'socket_inet6', 'socket_netlink', 'socket_inet_high_bits', 'socketpair_inet'];
@@ -129,7 +134,7 @@ describe('helper: seccomp filter', () => {
   const unfiltered = probe(null);
 
   it('the unfiltered control run gets other answers than EPERM for the probes', () => {
-    for (const name of ['ptrace', 'process_vm_readv', 'pidfd_getfd', 'io_uring_enter', 'io_uring_register', 'socket_inet', 'socket_vsock', 'connect_unix', 'getsockopt', 'bind_unix', 'perf_event_open', 'userfaultfd', 'add_key', 'request_key', 'keyctl']) {
+    for (const name of ['ptrace', 'process_vm_readv', 'pidfd_getfd', 'io_uring_enter', 'io_uring_register', 'socket_inet', 'socket_vsock', 'connect_unix', 'getsockopt', 'bind_unix', 'perf_event_open', 'userfaultfd', 'add_key', 'request_key', 'keyctl', 'ioctl_tiocsti', 'ioctl_tiocsti_high_bits']) {
       expect(unfiltered[name], name).not.toBe(EPERM);
     }
   });
