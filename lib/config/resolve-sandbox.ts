@@ -6,7 +6,7 @@
 import { builtinPolicy } from '../policy/builtin';
 import { hasFullDiskWrite } from '../policy/policy-predicates';
 import type { FileSystemEntry, SandboxPolicy } from '../policy/types';
-import { ConstraintError } from '../errors';
+import type { ConstraintError } from '../errors';
 import type { SandboxMode } from './config-schema';
 import type { ConfigLayer, TrustDecision } from './layer-types';
 import { getPath } from './merge';
@@ -213,26 +213,51 @@ function selectionId(selection: Selection): string {
   return selection.kind === 'profile' ? selection.name : MODE_PROFILE_ID[selection.mode];
 }
 
-/** The reason a candidate violates the requirements, or undefined when it is allowed. */
-function violation(selection: Selection, candidate: Candidate, req: Requirements): ConstraintError | undefined {
-  const modes = req.allowedSandboxModes;
-  const mode = modeOfPolicy(candidate.policy);
-  if (modes !== undefined && !modes.value.includes(mode)) return invalidValueError('sandbox_mode', mode, modes.value, modes.source);
+interface Violation {
+  error: ConstraintError;
+  /** Which allow-list refused it: the sandbox modes, or the permission profiles. */
+  list: 'modes' | 'profiles';
+}
+
+/**
+ * The reason a candidate violates the requirements, or undefined when it is allowed. The profile
+ * allow-list is checked first: Codex 0.169.0 moves a refused profile (or legacy mode, under its
+ * built-in id) to the administrator's default before it checks the sandbox mode.
+ */
+function violation(selection: Selection, candidate: Candidate, req: Requirements, modesOnly = false): Violation | undefined {
   const profiles = req.allowedPermissionProfiles;
   const id = selectionId(selection);
-  if (profiles !== undefined && !profiles.value.includes(id)) {
-    return invalidValueError('permission_profile', id, profiles.value, profiles.source);
+  if (!modesOnly && profiles !== undefined && !profiles.value.includes(id)) {
+    return { error: invalidValueError('permission_profile', id, profiles.value, profiles.source), list: 'profiles' };
   }
+  const modes = req.allowedSandboxModes;
+  const mode = modeOfPolicy(candidate.policy);
+  if (modes !== undefined && !modes.value.includes(mode)) return { error: invalidValueError('sandbox_mode', mode, modes.value, modes.source), list: 'modes' };
   return undefined;
 }
 
-/** What requirements fall back to: the administrator's default profile, else read-only. */
-function fallbackSelection(req: Requirements): Selection {
+const READ_ONLY_FALLBACK: Selection = { kind: 'mode', mode: 'read-only', source: { kind: 'requirements', key: 'sandbox_mode', value: 'read-only' } };
+
+/**
+ * What requirements fall back to. A refused sandbox mode becomes read-only, whatever the
+ * administrator's default; a refused profile becomes that default, else read-only (both as Codex
+ * 0.169.0 resolves them).
+ */
+function fallbackSelection(req: Requirements, refused: Violation): Selection {
   const managed = req.defaultPermissions;
-  if (managed !== undefined) {
+  if (refused.list === 'profiles' && managed !== undefined) {
     return { kind: 'profile', name: managed.value, source: { kind: 'requirements', key: 'default_permissions', value: managed.value, layer: managed.source } };
   }
-  return { kind: 'mode', mode: 'read-only', source: { kind: 'requirements', key: 'sandbox_mode', value: 'read-only' } };
+  return READ_ONLY_FALLBACK;
+}
+
+/** A refused sandbox mode keeps the refused policy's deny entries on top of read-only, as the reference does. */
+function keepDenies(fallback: Candidate, refused: Candidate): void {
+  const from = refused.policy.fileSystem;
+  const to = fallback.policy.fileSystem;
+  if (from.kind !== 'restricted' || to.kind !== 'restricted') return;
+  const denies = from.entries.filter((e) => e.access === 'deny');
+  if (denies.length > 0) fallback.policy = { ...fallback.policy, fileSystem: { ...to, entries: [...to.entries, ...denies] } };
 }
 
 function denyReadEntries(req: Requirements): FileSystemEntry[] {
@@ -292,22 +317,25 @@ export function resolveSandbox(input: ResolveSandboxInput): SandboxResolution {
   const problem = violation(selection, candidate, req);
   if (problem !== undefined) {
     const configured = selectionId(selection);
-    const fallback = fallbackSelection(req);
-    const fallbackCandidate = build(fallback, input);
-    const second = violation(fallback, fallbackCandidate, req);
-    const field = selection.kind !== 'mode' || req.allowedPermissionProfiles !== undefined ? 'permission_profile' : 'sandbox_mode';
-    if (second !== undefined) {
-      throw new ConstraintError(
-        `configured value for \`${field}\` is disallowed by requirements (${problem.message}); fallback to a requirement-compliant value also failed (${second.message})`,
-        { source: problem.source, value: configured, cause: second },
-      );
+    let fallback = fallbackSelection(req, problem);
+    let fallbackCandidate = build(fallback, input);
+    if (problem.list === 'modes') {
+      keepDenies(fallbackCandidate, candidate);
+    } else if (violation(fallback, fallbackCandidate, req, true) !== undefined) {
+      // The administrator's default is itself held to the allowed modes; read-only (always allowed,
+      // requirements insist on it) with that default's denies is the last resort, as in Codex 0.169.0.
+      const lastResort = build(READ_ONLY_FALLBACK, input);
+      keepDenies(lastResort, fallbackCandidate);
+      fallback = READ_ONLY_FALLBACK;
+      fallbackCandidate = lastResort;
     }
+    const field = selection.kind !== 'mode' || req.allowedPermissionProfiles !== undefined ? 'permission_profile' : 'sandbox_mode';
     // A derived default that requirements forbid falls back silently (§2.4); a configured value warns.
     if (selection.source.kind !== 'default') {
       warnings.push(
         field === 'permission_profile'
           ? `Configured value for \`permission_profile\` is disallowed by requirements; falling back from \`${configured}\` to required value \`${selectionId(fallback)}\`.`
-          : `Configured value for \`sandbox_mode\` is disallowed by requirements; falling back to required value ${debugName(fallback.kind === 'mode' ? fallback.mode : selectionId(fallback))}. Details: ${problem.message}`,
+          : `Configured value for \`sandbox_mode\` is disallowed by requirements; falling back to required value ${debugName(fallback.kind === 'mode' ? fallback.mode : selectionId(fallback))}. Details: ${problem.error.message}`,
       );
     }
     const fallbackFrom = selection.kind === 'mode' ? selection.mode : selection.kind === 'profile' ? selection.name : '--permission-profile';

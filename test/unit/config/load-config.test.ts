@@ -335,11 +335,12 @@ describe('loadConfig: requirements', () => {
     expect(flag.warnings[0]).toMatch(/falling back from `:danger-full-access` to required value `:read-only`/);
   });
 
-  it('fallback that also fails is a hard error', () => {
-    const req = 'allowed_sandbox_modes = ["read-only"]\ndefault_permissions = "w"\n[allowed_permission_profiles]\nw = true\n[permissions.w]\nextends = ":workspace"\n';
-    const err = errorOf(() => load({ files: { [REQ]: req, [USER]: 'sandbox_mode = "danger-full-access"\n' } }));
-    expect(err.code).toBe('E_CONSTRAINT');
-    expect(err.message).toMatch(/^configured value for `permission_profile` is disallowed by requirements \(.*\); fallback to a requirement-compliant value also failed \(invalid value for `sandbox_mode`: `WorkspaceWrite`/);
+  it('a fallback the allowed modes refuse ends at read-only with its deny entries (Codex 0.169.0), not an error', () => {
+    const req =
+      'allowed_sandbox_modes = ["read-only"]\ndefault_permissions = "w"\n[allowed_permission_profiles]\nw = true\n[permissions.w]\nextends = ":workspace"\n[permissions.w.filesystem]\n"/var/s" = "deny"\n';
+    const cfg = load({ files: { [REQ]: req, [USER]: 'sandbox_mode = "danger-full-access"\n' } });
+    expect(cfg.policy).toEqual({ fileSystem: { kind: 'restricted', entries: [entry(sp('root'), 'read'), entry({ type: 'path', path: '/var/s' }, 'deny')] }, network: 'restricted' });
+    expect(cfg.source).toMatchObject({ kind: 'requirements', key: 'sandbox_mode', value: 'read-only', fallbackFrom: 'danger-full-access' });
   });
 
   it('managed network requirements are unenforceable; mixing legacy lists is an error', () => {
