@@ -18,7 +18,9 @@ interface ParityCase {
   name: string;
   user_config: string;
   project_config?: string;
-  /** `codex sandbox` arguments: `-P NAME` (our --permissions) and `-c key=value`. */
+  /** The machine's requirements.toml (the reference read it from /etc/codex). */
+  requirements?: string;
+  /** `codex sandbox` arguments: `-P NAME` (our --permissions), `-c key=value`, `--include-managed-config`. */
   args: string[];
   reference: unknown;
 }
@@ -29,8 +31,9 @@ function bind(text: string, base: string): string {
   return text.replaceAll('<CWD>', join(base, 'proj')).replaceAll('<BASE>', base).replaceAll('<HOME>', join(base, 'userhome'));
 }
 
+/** Our flags for the reference's: requirements always apply here, so its opt-in flag has no counterpart. */
 function ourArgs(args: string[]): string[] {
-  return args.map((a) => (a === '-P' ? '--permissions' : a));
+  return args.filter((a) => a !== '--include-managed-config').map((a) => (a === '-P' ? '--permissions' : a));
 }
 
 /** What `plan --json` reports as permission_profile for the case, in a fresh tree under `base`. */
@@ -43,21 +46,27 @@ function reported(c: ParityCase, base: string): string {
     mkdirSync(join(cwd, '.codex'));
     writeFileSync(join(cwd, '.codex', 'config.toml'), bind(c.project_config, base));
   }
+  const requirements = join(base, 'etc', 'requirements.toml');
+  if (c.requirements !== undefined) {
+    mkdirSync(join(base, 'etc'));
+    writeFileSync(requirements, bind(c.requirements, base));
+  }
   const argv = [...ourArgs(c.args.map((a) => bind(a, base))), '--cwd', cwd, '--codex-home', home];
   const { options } = parsePolicyOptions(argv);
   const { policy } = resolveOptionsPolicy(options, {
     processCwd: cwd,
     env: { HOME: join(base, 'userhome') },
-    // No machine-wide layers: the reference runs had none either.
-    config: { systemConfigPath: join(base, 'none', 'config.toml'), systemRequirementsPath: join(base, 'none', 'requirements.toml') },
+    // No machine-wide config layer, as in the reference runs; requirements only where the case has them.
+    config: { systemConfigPath: join(base, 'etc', 'config.toml'), systemRequirementsPath: requirements },
   });
   return JSON.stringify(permissionProfileToWire(policyToPermissionProfile(policy)));
 }
 
 describe('reference parity: the effective permission profile (Codex 0.169.0)', () => {
-  it('has golden cases for built-ins, profiles, extends, extra roots, -c, legacy modes and a project layer', () => {
-    expect(FIXTURES.cases.length).toBeGreaterThanOrEqual(18);
+  it('has golden cases for built-ins, profiles, extends, extra roots, -c, legacy modes, a project layer and requirements', () => {
+    expect(FIXTURES.cases.length).toBeGreaterThanOrEqual(26);
     expect(FIXTURES.cases.some((c) => c.project_config !== undefined)).toBe(true);
+    expect(FIXTURES.cases.filter((c) => c.requirements !== undefined).length).toBeGreaterThanOrEqual(8);
   });
 
   for (const c of FIXTURES.cases) {
