@@ -4,8 +4,10 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ASSUMED_LINUX_CAPABILITIES } from '../../../lib/cli/commands/plan';
 import { parsePolicyOptions, resolveOptionsPolicy } from '../../../lib/cli/policy-options';
 import { materializeLegacyWorkspace, materializeProfileRoots } from '../../../lib/config/workspace-roots';
+import { planSandbox } from '../../../lib/platform/plan-sandbox';
 import { explain } from '../../../lib/policy/explain';
 import { policyToPermissionProfile } from '../../../lib/policy/profile';
 import { resolvePolicy } from '../../../lib/policy/resolve';
@@ -135,5 +137,31 @@ describe('reference parity: binding project roots changes no decision', () => {
     const bound = materializeLegacyWorkspace(symbolic, cwd, [extra]);
     expect(JSON.stringify(bound)).not.toContain('project_roots');
     expect(decide(bound)).toEqual(decide(symbolic, [cwd, extra]));
+  });
+});
+
+describe('reference parity: the bubblewrap plan is unchanged by binding', () => {
+  it('the workspace profile with scoped entries plans the same argv bound or symbolic', async () => {
+    await withTempDir((base) => {
+      const cwd = join(base, 'proj');
+      for (const d of ['.git', 'docs', 'secrets']) mkdirSync(join(cwd, d), { recursive: true });
+      const symbolic = restricted([
+        entry({ type: 'path', path: '/opt' }, 'read'), entry(sp('root'), 'read'), entry(sp('slash_tmp'), 'write'), entry(sp('tmpdir'), 'write'),
+        entry(sp('project_roots'), 'write'), ...['.agents', '.codex', '.git'].map((n) => entry(sp('project_roots', n), 'read')),
+        entry(sp('project_roots', 'docs'), 'read'), entry(sp('project_roots', 'secrets'), 'deny'),
+      ]);
+      // The reported form of the same profile: bound to cwd, no metadata entries.
+      const bound = materializeProfileRoots(
+        restricted((symbolic.fileSystem as { entries: FileSystemEntry[] }).entries.filter((e) => !JSON.stringify(e.path).match(/"\.(agents|codex|git)"/))),
+        cwd,
+        [],
+      );
+      const plan = (p: SandboxPolicy) =>
+        planSandbox(p, { platform: 'linux', cwd, capabilities: ASSUMED_LINUX_CAPABILITIES, backend: 'bwrap', command: ['true'], commandCwd: cwd });
+      const { permissionProfile: _a, ...was } = plan(symbolic) as unknown as Record<string, unknown>;
+      const { permissionProfile: _b, ...now } = plan(bound) as unknown as Record<string, unknown>;
+      expect(now).toEqual(was);
+      expect(JSON.stringify(now.argv)).toContain(`${cwd}/.git`);
+    });
   });
 });
