@@ -42,11 +42,9 @@ describe('seatbelt agrees with explain(): regressions', () => {
   });
 });
 
-// explain(..., {host}) follows symlinks by re-deciding the canonical path lexically; for a
-// top-level alias that path has no entry (the policy names /v, Seatbelt sees /private/v), so a
-// read the policy grants is reported denied. Kept out of the default run: policy-core behaviour,
-// reported to its owner (issue #3). Run with CSBX_KNOWN_POLICY_BUGS=1.
-describe.runIf(process.env.CSBX_KNOWN_POLICY_BUGS === '1')('known policy-core disagreement (explain with a host)', () => {
+// explain(..., {host}) also decides the canonical spelling, against canonical rules: a read the
+// policy grants on /v (a top-level alias, Seatbelt sees /private/v) must stay allowed.
+describe('explain with a host: top-level aliases', () => {
   it('explain with a host: a read granted on /v (alias of /private/v) is allowed', () => {
     const host = fakeMacHost({ '/private/v': { kind: 'dir' }, '/v': { kind: 'symlink', target: 'private/v' } });
     const resolved = resolvePolicy({ fileSystem: { kind: 'restricted', entries: [path('/v', 'read')] }, network: 'restricted' }, { cwd: '/w', host });
