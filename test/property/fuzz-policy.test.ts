@@ -63,7 +63,9 @@ describe('fuzz: policy parsers', () => {
         const fileSystem: Record<string, unknown> = { type: 'restricted', entries: [entry] };
         const profile: Record<string, unknown> = { type: 'managed', file_system: fileSystem, network: 'restricted' };
         const target = where === 'top' ? profile : where === 'file_system' ? fileSystem : where === 'entry' ? entry : (entry.path as Record<string, unknown>);
-        target[k] = 1;
+        // defineProperty, not assignment: `target.__proto__ = 1` would set no key at all, while
+        // JSON.parse('{"__proto__":1}') makes an own key the parser must reject.
+        Object.defineProperty(target, k, { value: 1, enumerable: true, writable: true, configurable: true });
         let err: unknown;
         try {
           parsePermissionProfile(profile);
