@@ -5,31 +5,12 @@ import { configCommand, parseConfigEdit } from '../../../lib/cli/commands/config
 import { planCommand } from '../../../lib/cli/commands/plan';
 import type { CommandContext } from '../../../lib/cli/command';
 import { macosMdmReader } from '../../../lib/cli/macos-mdm';
-import { reportError } from '../../../lib/cli/main';
+import { runCaptured } from '../../helpers/cli';
 import { withTempDir } from '../../helpers/temp';
 
 async function cli(argv: string[], processCwd: string): Promise<{ status: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const ctx: CommandContext = {
-    json: argv.includes('--json'),
-    stdout: (t) => {
-      out += t;
-    },
-    stderr: (t) => {
-      err += t;
-    },
-    env: { HOME: processCwd },
-    processCwd,
-  };
-  // As runCli does: a thrown SandboxError becomes one stderr line and exit 125.
-  let status: number;
-  try {
-    status = await configCommand(argv.slice(1), ctx);
-  } catch (e) {
-    status = reportError(e, ctx);
-  }
-  return { status, out, err };
+  const { code, out, err } = await runCaptured(configCommand, argv.slice(1), { env: { HOME: processCwd }, processCwd });
+  return { status: code, out, err };
 }
 
 function setup(dir: string): { home: string; repo: string } {

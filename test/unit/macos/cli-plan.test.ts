@@ -3,10 +3,9 @@
 import { mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CommandContext } from '../../../lib/cli/command';
 import { planCommand } from '../../../lib/cli/commands/plan';
-import { reportError } from '../../../lib/cli/main';
 import { parseSbpl } from '../../../lib/platform/macos/sbpl-parse';
+import { runCaptured } from '../../helpers/cli';
 import { makeTempDir } from '../../helpers/temp';
 
 let dir: { path: string; remove: () => void };
@@ -17,18 +16,9 @@ beforeEach(() => {
 });
 afterEach(() => dir.remove());
 
-async function plan(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
+function plan(args: string[]): Promise<{ code: number; out: string; err: string }> {
   const argv = ['--codex-home', join(dir.path, 'home'), '--platform', 'macos', ...args];
-  const ctx: CommandContext = { json: argv.includes('--json'), stdout: (t) => (out += t), stderr: (t) => (err += t), env: {}, processCwd: dir.path };
-  let code: number;
-  try {
-    code = await planCommand(argv, ctx);
-  } catch (e) {
-    code = reportError(e, ctx);
-  }
-  return { code, out, err };
+  return runCaptured(planCommand, argv, { env: {}, processCwd: dir.path });
 }
 
 describe('codex-sandbox plan --platform macos', () => {

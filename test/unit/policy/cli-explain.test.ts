@@ -2,33 +2,12 @@
 import { mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CommandContext } from '../../../lib/cli/command';
 import { explainCommand } from '../../../lib/cli/commands/explain';
-import { reportError } from '../../../lib/cli/main';
+import { runCaptured } from '../../helpers/cli';
 import { withTempDir } from '../../helpers/temp';
 
-async function run(argv: string[], processCwd = '/'): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const ctx: CommandContext = {
-    json: argv.includes('--json'),
-    stdout: (t) => {
-      out += t;
-    },
-    stderr: (t) => {
-      err += t;
-    },
-    env: { ...process.env },
-    processCwd,
-  };
-  // As runCli does: a thrown SandboxError becomes one stderr line and exit 125.
-  let code: number;
-  try {
-    code = await explainCommand(argv, ctx);
-  } catch (e) {
-    code = reportError(e, ctx);
-  }
-  return { code, out, err };
+function run(argv: string[], processCwd = '/'): Promise<{ code: number; out: string; err: string }> {
+  return runCaptured(explainCommand, argv, { env: { ...process.env }, processCwd });
 }
 
 describe('codex-sandbox explain', () => {

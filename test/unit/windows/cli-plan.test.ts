@@ -1,25 +1,15 @@
 // `codex-sandbox plan --platform windows` in-process, on any host: the dispatcher reaches
 // planWindows, --json is snake_case, refusals are E_UNSUPPORTED_POLICY with exit 125.
 import { describe, expect, it } from 'vitest';
-import type { CommandContext } from '../../../lib/cli/command';
 import { planCommand } from '../../../lib/cli/commands/plan';
-import { reportError } from '../../../lib/cli/main';
 import { planSandbox } from '../../../lib/platform/plan-sandbox';
 import { WORKSPACE_WRITE, path } from './fixtures';
+import { runCaptured } from '../../helpers/cli';
 
 const WIN_ENV: NodeJS.ProcessEnv = { USERPROFILE: 'C:\\Users\\me', TEMP: 'C:\\Users\\me\\AppData\\Local\\Temp', TMP: 'C:\\Users\\me\\AppData\\Local\\Temp' };
 
-async function plan(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const ctx: CommandContext = { json: argv.includes('--json'), stdout: (t) => (out += t), stderr: (t) => (err += t), env: WIN_ENV, processCwd: '/' };
-  let code: number;
-  try {
-    code = await planCommand(argv, ctx);
-  } catch (e) {
-    code = reportError(e, ctx);
-  }
-  return { code, out, err };
+function plan(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  return runCaptured(planCommand, argv, { env: WIN_ENV, processCwd: '/' });
 }
 
 describe('codex-sandbox plan --platform windows', () => {
