@@ -1,5 +1,5 @@
 // Short constructors for policy entries in tests.
-import type { FileSystemAccessMode, FileSystemEntry, NetworkPolicy, SandboxPolicy } from '../../../lib/policy/types';
+import type { FileSystemAccessMode, FileSystemEntry, LegacySandboxPolicy, NetworkPolicy, SandboxPolicy } from '../../../lib/policy/types';
 
 type A = FileSystemAccessMode;
 
@@ -25,4 +25,19 @@ export const e = {
 
 export function restricted(entries: FileSystemEntry[], network: NetworkPolicy = 'restricted'): SandboxPolicy {
   return { fileSystem: { kind: 'restricted', entries }, network };
+}
+
+type LegacyWorkspaceWrite = Extract<LegacySandboxPolicy, { type: 'workspace-write' }>;
+
+/** A legacy workspace-write policy: the reference's defaults, overridden field by field. */
+export function legacyWorkspaceWrite(over: Partial<LegacyWorkspaceWrite> = {}): LegacySandboxPolicy {
+  return {
+    type: 'workspace-write',
+    writableRoots: [],
+    readOnlyAccess: { type: 'full-access' },
+    networkAccess: false,
+    excludeTmpdirEnvVar: false,
+    excludeSlashTmp: false,
+    ...over,
+  };
 }

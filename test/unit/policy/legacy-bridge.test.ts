@@ -9,23 +9,12 @@ import {
 } from '../../../lib/policy/legacy-bridge';
 import { resolvePolicy } from '../../../lib/policy/resolve';
 import type { LegacySandboxPolicy, SandboxPolicy } from '../../../lib/policy/types';
-import { e, restricted } from './entries';
+import { e, legacyWorkspaceWrite, restricted } from './entries';
 import { fakeHost } from './fake-host';
 
 const host = fakeHost({ dirs: ['/tmp/workspace/docs', '/data', '/elsewhere'], env: { TMPDIR: '/var/tmp' } });
 const cwd = '/tmp/workspace';
 
-function ww(over: Partial<Extract<LegacySandboxPolicy, { type: 'workspace-write' }>> = {}): LegacySandboxPolicy {
-  return {
-    type: 'workspace-write',
-    writableRoots: [],
-    readOnlyAccess: { type: 'full-access' },
-    networkAccess: false,
-    excludeTmpdirEnvVar: false,
-    excludeSlashTmp: false,
-    ...over,
-  };
-}
 const resolveLegacy = (legacy: LegacySandboxPolicy) => resolvePolicy(fromLegacySandboxPolicy(legacy, cwd, host), { cwd, host });
 
 describe('policy-model §8.2 protocol', () => {
@@ -45,7 +34,7 @@ describe('policy-model §8.2 protocol', () => {
 
   it('workspace_write_restricted_read_access_includes_effective_writable_roots', () => {
     const r = resolveLegacy(
-      ww({ readOnlyAccess: { type: 'restricted', includePlatformDefaults: false, readableRoots: [] }, excludeTmpdirEnvVar: true }),
+      legacyWorkspaceWrite({ readOnlyAccess: { type: 'restricted', includePlatformDefaults: false, readableRoots: [] }, excludeTmpdirEnvVar: true }),
     );
     expect(r.writableRoots.length).toBeGreaterThan(0);
     for (const root of r.writableRoots) expect(r.readableRoots).toContain(root.root);
@@ -86,7 +75,7 @@ describe('policy-model §8.2 protocol', () => {
 
   it('legacy_workspace_write_nested_readable_root_stays_writable', () => {
     const r = resolveLegacy(
-      ww({
+      legacyWorkspaceWrite({
         readOnlyAccess: { type: 'restricted', includePlatformDefaults: true, readableRoots: [`${cwd}/docs`] },
         excludeSlashTmp: true,
         excludeTmpdirEnvVar: true,
@@ -116,9 +105,9 @@ describe('policy-model §8.2 protocol', () => {
       { type: 'external-sandbox', networkAccess: 'enabled' },
       { type: 'read-only', access: { type: 'full-access' }, networkAccess: false },
       { type: 'read-only', access: { type: 'restricted', includePlatformDefaults: true, readableRoots: ['/data'] }, networkAccess: true },
-      ww(),
-      ww({ writableRoots: ['/elsewhere'], readOnlyAccess: { type: 'restricted', includePlatformDefaults: true, readableRoots: ['/data'] }, networkAccess: true }),
-      ww({ readOnlyAccess: { type: 'restricted', includePlatformDefaults: false, readableRoots: [`${cwd}/docs`] } }),
+      legacyWorkspaceWrite(),
+      legacyWorkspaceWrite({ writableRoots: ['/elsewhere'], readOnlyAccess: { type: 'restricted', includePlatformDefaults: true, readableRoots: ['/data'] }, networkAccess: true }),
+      legacyWorkspaceWrite({ readOnlyAccess: { type: 'restricted', includePlatformDefaults: false, readableRoots: [`${cwd}/docs`] } }),
     ];
     const probes = ['/', '/data/x', '/elsewhere/f', `${cwd}/a`, `${cwd}/docs/x`, `${cwd}/.codex/c`, '/tmp/t', '/var/tmp/t', '/etc/passwd'];
     for (const legacy of cases) {

@@ -20,24 +20,13 @@ import { resolvePolicy } from '../../../lib/policy/resolve';
 import type { LegacySandboxPolicy, ResolvedPolicy, SandboxPolicy } from '../../../lib/policy/types';
 import { fileSystemPolicyToWire } from '../../../lib/policy/wire';
 import { withTempDir } from '../../helpers/temp';
-import { e, restricted } from './entries';
+import { e, legacyWorkspaceWrite, restricted } from './entries';
 import { fakeHost } from './fake-host';
 
 const host = nodeHostView();
 const canRead = (r: ResolvedPolicy, p: string): boolean => explain(r, p, 'read').allowed;
 const canWrite = (r: ResolvedPolicy, p: string): boolean => explain(r, p, 'write').allowed;
 
-function workspaceWrite(over: Partial<Extract<LegacySandboxPolicy, { type: 'workspace-write' }>> = {}): LegacySandboxPolicy {
-  return {
-    type: 'workspace-write',
-    writableRoots: [],
-    readOnlyAccess: { type: 'full-access' },
-    networkAccess: false,
-    excludeTmpdirEnvVar: false,
-    excludeSlashTmp: false,
-    ...over,
-  };
-}
 
 describe('policy-model §8.1 permissions', () => {
   it('unknown_special_paths_are_ignored_by_legacy_bridge: [root:read, unknown:write] is ReadOnly without network', () => {
@@ -76,7 +65,7 @@ describe('policy-model §8.1 permissions', () => {
 
   it('legacy_workspace_write_projection_blocks_missing_dot_codex_writes', async () => {
     await withTempDir((dir) => {
-      const legacy = workspaceWrite({
+      const legacy = legacyWorkspaceWrite({
         readOnlyAccess: { type: 'restricted', includePlatformDefaults: false, readableRoots: [] },
         excludeSlashTmp: true,
         excludeTmpdirEnvVar: true,
@@ -89,7 +78,7 @@ describe('policy-model §8.1 permissions', () => {
 
   it('legacy_workspace_write_projection_accepts_relative_cwd', () => {
     const h = fakeHost({ cwd: '/proc-cwd', dirs: ['/proc-cwd/workspace'] });
-    const policy = fromLegacySandboxPolicy(workspaceWrite({ excludeSlashTmp: true, excludeTmpdirEnvVar: true }), 'workspace', h);
+    const policy = fromLegacySandboxPolicy(legacyWorkspaceWrite({ excludeSlashTmp: true, excludeTmpdirEnvVar: true }), 'workspace', h);
     expect(policy.fileSystem).toEqual({
       kind: 'restricted',
       entries: [e.root('read'), e.cwd('write'), ...PROTECTED_METADATA_NAMES.map((n) => e.sub(n, 'read', true))],
@@ -205,13 +194,13 @@ describe('policy-model §8.1 permissions', () => {
       expect(needsDirectRuntimeEnforcement(restricted([e.cwd('write'), e.sub('docs', 'read')]), dir, host)).toBe(true);
       // Era C: even the legacy-runtime projection of the default workspace-write policy needs
       // direct enforcement, because missing .git/.agents are protected by name only.
-      expect(needsDirectRuntimeEnforcement(legacyRuntimeFileSystemPolicy(workspaceWrite(), dir, host), dir, host)).toBe(true);
+      expect(needsDirectRuntimeEnforcement(legacyRuntimeFileSystemPolicy(legacyWorkspaceWrite(), dir, host), dir, host)).toBe(true);
     });
   });
 
   it('legacy_projection_runtime_enforcement_ignores_entry_order', async () => {
     await withTempDir((dir) => {
-      const forward = fromLegacySandboxPolicy(workspaceWrite({ writableRoots: [join(dir, 'extra')] }), dir, host);
+      const forward = fromLegacySandboxPolicy(legacyWorkspaceWrite({ writableRoots: [join(dir, 'extra')] }), dir, host);
       const fs = forward.fileSystem as Extract<SandboxPolicy['fileSystem'], { kind: 'restricted' }>;
       const reversed: SandboxPolicy = { ...forward, fileSystem: { ...fs, entries: [...fs.entries].reverse() } };
       expect(isSemanticallyEquivalent(forward, reversed, dir, host)).toBe(true);
@@ -221,8 +210,8 @@ describe('policy-model §8.1 permissions', () => {
 
   it('missing_symbolic_metadata_carveouts_need_direct_runtime_enforcement', async () => {
     await withTempDir((dir) => {
-      expect(needsDirectRuntimeEnforcement(fromLegacySandboxPolicy(workspaceWrite(), dir, host), dir, host)).toBe(true);
-      expect(needsDirectRuntimeEnforcement(legacyRuntimeFileSystemPolicy(workspaceWrite(), dir, host), dir, host)).toBe(true);
+      expect(needsDirectRuntimeEnforcement(fromLegacySandboxPolicy(legacyWorkspaceWrite(), dir, host), dir, host)).toBe(true);
+      expect(needsDirectRuntimeEnforcement(legacyRuntimeFileSystemPolicy(legacyWorkspaceWrite(), dir, host), dir, host)).toBe(true);
     });
   });
 
@@ -286,12 +275,12 @@ describe('policy-model §8.1 permissions', () => {
   it('legacy_bridge_preserves_explicit_deny_entries', () => {
     const h = fakeHost({ dirs: ['/w'] });
     const existing = restricted([e.root('read'), e.cwd('write'), e.path('/tmp/private', 'deny')]);
-    const rebuilt = fromLegacySandboxPolicyPreservingDenyEntries(workspaceWrite(), '/w', existing, h);
+    const rebuilt = fromLegacySandboxPolicyPreservingDenyEntries(legacyWorkspaceWrite(), '/w', existing, h);
     expect(rebuilt.fileSystem.kind === 'restricted' && rebuilt.fileSystem.entries).toContainEqual(e.path('/tmp/private', 'deny'));
   });
 
   it('legacy_workspace_write_projection_preserves_symbolic_project_root', () => {
-    const policy = fromLegacySandboxPolicy(workspaceWrite({ excludeSlashTmp: true, excludeTmpdirEnvVar: true }), '/w', fakeHost({ dirs: ['/w'] }));
+    const policy = fromLegacySandboxPolicy(legacyWorkspaceWrite({ excludeSlashTmp: true, excludeTmpdirEnvVar: true }), '/w', fakeHost({ dirs: ['/w'] }));
     expect(policy).toEqual(
       restricted([e.root('read'), e.cwd('write'), ...PROTECTED_METADATA_NAMES.map((n) => e.sub(n, 'read', true))]),
     );
