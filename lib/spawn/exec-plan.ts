@@ -12,8 +12,8 @@ export function canExecInPlace(plan: LinuxPlan): boolean {
 
 /** Never returns on success; throws SpawnError when execve fails. */
 export function execPlan(plan: LinuxPlan, cwd: string, env: NodeJS.ProcessEnv): never {
-  const merged = { ...env, ...plan.env };
-  const envStrings = Object.entries(merged)
+  // plan.env is already in the plan's argv (the helper's --setenv).
+  const envStrings = Object.entries(env)
     .filter((kv): kv is [string, string] => kv[1] !== undefined)
     .map(([k, v]) => `${k}=${v}`);
   process.chdir(cwd);

@@ -44,15 +44,24 @@ export function hostPrepRegistryDir(): string {
 
 const ensured = new Set<string>();
 
+/** The last registry path worked out, and the temp dir and euid it was worked out for. */
+let lastRegistry: { tmp: string; uid: number; path: string } | undefined;
+
 function registryPath(): string {
   const uid = typeof process.geteuid === 'function' ? process.geteuid() : 0;
-  let base = tmpdir();
+  const tmp = tmpdir();
+  // Resolving the temp dir's symlinks costs three syscalls per launch; the answer changes only
+  // with TMPDIR or the euid (ensureRegistry and trackHostPrep re-check the directory itself).
+  if (lastRegistry !== undefined && lastRegistry.tmp === tmp && lastRegistry.uid === uid) return lastRegistry.path;
+  let base = tmp;
   try {
     base = realpathSync(base);
   } catch {
     // A missing temp dir fails below with a clear message.
   }
-  return join(base, `codex-sandbox-mount-targets-${uid}`);
+  const path = join(base, `codex-sandbox-mount-targets-${uid}`);
+  lastRegistry = { tmp, uid, path };
+  return path;
 }
 
 function ensureRegistry(dir: string): void {
@@ -213,8 +222,9 @@ interface Registration {
  * crashed run) and is never removed; one created by this or a concurrent run is removed by the
  * last run that used it.
  */
-export function trackHostPrep(targets: readonly HostPrepTarget[], registry = registryPath()): () => void {
+export function trackHostPrep(targets: readonly HostPrepTarget[], registryDir?: string): () => void {
   if (targets.length === 0) return () => undefined;
+  const registry = registryDir ?? registryPath();
   ensureRegistry(registry);
   const ours: Registration[] = withLock(registry, () => {
     pruneDeadRuns(registry);

@@ -10,9 +10,12 @@ import type { BackendChoice, BackendName, Capabilities } from '../platform/commo
 import type { LinuxPlan } from '../platform/linux/plan';
 import { probeCapabilities } from '../platform/linux/probe';
 import { SEATBELT_UNAVAILABLE_MESSAGE, type SeatbeltPlan } from '../platform/macos/plan-macos';
-import { planResolved, resolveForPlatform, toSandboxPolicy, type SandboxPlan } from '../platform/plan-sandbox';
+import { nodeLinuxHostFs } from '../platform/linux/host-fs';
+import { planResolved, resolveForPlatform, toSandboxPolicy, type PlanSandboxOptions, type SandboxPlan } from '../platform/plan-sandbox';
+import { nodeHostView } from '../policy/node-host-view';
 import type { ResolvedPolicy } from '../policy/types';
 import { hostPrepRegistryDir, trackHostPrep } from './host-prep';
+import { jsonSnapshot, PlanMemo, type PlanHosts } from './plan-memo';
 import { probeProcMount } from './proc-preflight';
 
 export interface SandboxSpawnOptions {
@@ -103,7 +106,7 @@ function hostPlatform(): 'linux' | 'macos' {
  * Starts a Seatbelt plan: its argv as is, in a process group of its own so stopping it reaches
  * the command's children, with inherited sandbox markers replaced by the plan's.
  */
-function spawnSeatbeltPlan(plan: SeatbeltPlan, opts: PlanSpawnOptions): ChildProcess {
+function spawnSeatbeltPlan(plan: SeatbeltPlan, opts: PlanSpawnOptions & { env: NodeJS.ProcessEnv }): ChildProcess {
   // sandbox-exec exists only on macOS; elsewhere a Seatbelt plan can be shown, never run.
   if (process.platform !== 'darwin') throw new BackendUnavailableError(SEATBELT_UNAVAILABLE_MESSAGE, { details: { platform: process.platform } });
   const env: NodeJS.ProcessEnv = { ...opts.env };
@@ -121,7 +124,8 @@ function spawnSeatbeltPlan(plan: SeatbeltPlan, opts: PlanSpawnOptions): ChildPro
 
 export interface PlanSpawnOptions {
   cwd: string;
-  env: NodeJS.ProcessEnv;
+  /** Default: process.env. */
+  env?: NodeJS.ProcessEnv | undefined;
   stdio?: StdioOptions;
 }
 
@@ -156,7 +160,7 @@ export function spawnPlan(plan: LinuxPlan, opts: PlanSpawnOptions): ChildProcess
   try {
     child = spawn(program, plan.argv.slice(1), {
       cwd: opts.cwd,
-      env: { ...opts.env, ...plan.env },
+      env: opts.env,
       stdio: stdio as StdioOptions,
       // Not detached: setsid() in the child costs libuv its fast spawn path (~4 ms here). bwrap's
       // --die-with-parent and PID namespace, and the helper's reaper, end the whole sandbox.
@@ -173,6 +177,46 @@ export function spawnPlan(plan: LinuxPlan, opts: PlanSpawnOptions): ChildProcess
   child.once('exit', cleanup);
   child.once('error', cleanup);
   return child;
+}
+
+type PlanRequest = Omit<PlanSandboxOptions, 'command' | 'hostView' | 'hostFs'> & { platform: 'linux' | 'macos' };
+
+interface PlannedRun {
+  plan: SandboxPlan;
+  resolved: ResolvedPolicy;
+}
+
+/** One entry per policy, cwd and backend an agent uses; a miss costs only a fresh plan. */
+const planMemo = new PlanMemo<PlannedRun>(32);
+
+/** The live hosts, made once: building them per launch would be work on the hot path. */
+let liveHosts: PlanHosts | undefined;
+
+/** Parses, resolves and plans `policyInput` against `hosts`, for a plan with no command yet. */
+function buildPlan(policyInput: unknown, request: PlanRequest, hosts: PlanHosts): PlannedRun {
+  const policy = toSandboxPolicy(policyInput, request.cwd, hosts.view);
+  const resolved = resolveForPlatform(policy, request.platform, request.cwd, hosts.view);
+  return { plan: planResolved(resolved, { ...request, command: [], hostView: hosts.view, hostFs: hosts.fs }), resolved };
+}
+
+/**
+ * The plan for `command`: every planner ends its argv with `--` and the command, so the memo
+ * keeps command-free plans and the command is appended per launch (an agent rarely runs the same
+ * command twice, but it runs many under one policy).
+ */
+function planRun(policyInput: unknown, request: PlanRequest, command: string[]): PlannedRun {
+  const hosts = (liveHosts ??= { view: nodeHostView(), fs: nodeLinuxHostFs() });
+  const snapshot = jsonSnapshot(policyInput);
+  const planned =
+    snapshot === undefined
+      ? buildPlan(policyInput, request, hosts)
+      : planMemo.get(memoKey(snapshot, request), hosts, (recording) => buildPlan(JSON.parse(snapshot), request, recording));
+  return { plan: { ...planned.plan, argv: [...planned.plan.argv, ...command] }, resolved: planned.resolved };
+}
+
+function memoKey(snapshot: string, request: PlanRequest): string {
+  const { platform, cwd, capabilities, backend, commandCwd, hiddenPaths, mountProc } = request;
+  return `${snapshot}\0${JSON.stringify([platform, cwd, capabilities ?? null, backend ?? null, commandCwd ?? null, hiddenPaths ?? null, mountProc ?? null])}`;
 }
 
 /** Plans and starts; the building block of spawnSandboxed and runSandboxed. */
@@ -192,23 +236,23 @@ export function startSandboxed(commandInput: string[], opts: SandboxSpawnOptions
     throw new UsageError(`invalid timeoutMs ${opts.timeoutMs}; pass milliseconds >= 0`, { value: opts.timeoutMs });
   }
   const platform = opts.platform ?? hostPlatform();
-  const resolved = resolveForPlatform(toSandboxPolicy(opts.permissionProfile, cwd), platform, cwd);
-  const spawnOpts: PlanSpawnOptions = { cwd, env: opts.env ?? process.env, ...(opts.stdio === undefined ? {} : { stdio: opts.stdio }) };
+  const spawnOpts: PlanSpawnOptions = { cwd, env: opts.env, ...(opts.stdio === undefined ? {} : { stdio: opts.stdio }) };
 
-  let plan: LinuxPlan | SeatbeltPlan;
+  let planned: PlannedRun;
   let child: ChildProcess;
   if (platform === 'macos') {
-    plan = planResolved(resolved, { platform, cwd, backend: opts.backend ?? 'auto', command }) as SeatbeltPlan;
-    child = spawnSeatbeltPlan(plan, spawnOpts);
+    planned = planRun(opts.permissionProfile, { platform, cwd, backend: opts.backend ?? 'auto' }, command);
+    child = spawnSeatbeltPlan(planned.plan as SeatbeltPlan, { ...spawnOpts, env: opts.env ?? process.env });
   } else {
     const capabilities = opts.capabilities ?? probeCapabilities();
-    const planOpts = { platform, cwd, capabilities, backend: opts.backend ?? 'auto', command, commandCwd: cwd, hiddenPaths: [hostPrepRegistryDir()] };
-    plan = planResolved(resolved, planOpts) as LinuxPlan;
-    if (plan.backend === 'bwrap' && capabilities.bwrap !== null && !probeProcMount(capabilities.bwrap.path)) {
-      plan = planResolved(resolved, { ...planOpts, mountProc: false }) as LinuxPlan;
+    const request: PlanRequest = { platform, cwd, capabilities, backend: opts.backend ?? 'auto', commandCwd: cwd, hiddenPaths: [hostPrepRegistryDir()] };
+    planned = planRun(opts.permissionProfile, request, command);
+    if (planned.plan.backend === 'bwrap' && capabilities.bwrap !== null && !probeProcMount(capabilities.bwrap.path)) {
+      planned = planRun(opts.permissionProfile, { ...request, mountProc: false }, command);
     }
-    child = spawnPlan(plan, spawnOpts);
+    child = spawnPlan(planned.plan as LinuxPlan, spawnOpts);
   }
+  const { plan, resolved } = planned;
   const ended = { timedOut: false, aborted: false };
   let timer: NodeJS.Timeout | undefined;
   const onAbort = (): void => {

@@ -79,6 +79,17 @@ void parse_rule(const char* value, LandlockRule* rule) {
   }
 }
 
+// NAME=VALUE with a non-empty NAME made of letters, digits and '_', not starting with a digit:
+// the names a shell can export, so the command sees exactly the variable the planner meant.
+void check_assignment(const char* value) {
+  const char* eq = strchr(value, '=');
+  bool ok = eq != nullptr && eq != value && !(value[0] >= '0' && value[0] <= '9');
+  for (const char* c = value; ok && c < eq; ++c) {
+    ok = (*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_';
+  }
+  if (!ok) usage_error("invalid --setenv ", value, ": expected NAME=VALUE with NAME of letters, digits and _");
+}
+
 [[noreturn]] void mask_error(const char* what, uint64_t mask, const char* detail) {
   line_start(&g_line);
   line_add(&g_line, what);
@@ -149,6 +160,8 @@ void parse_args(int argc, char** argv, HelperConfig* c) {
   c->command = empty_command;
   c->rules = static_cast<LandlockRule*>(calloc(argc > 0 ? static_cast<size_t>(argc) : 1, sizeof(LandlockRule)));
   if (c->rules == nullptr) die_errno("calloc", "rules");
+  c->env_assignments = static_cast<char**>(calloc(argc > 0 ? static_cast<size_t>(argc) : 1, sizeof(char*)));
+  if (c->env_assignments == nullptr) die_errno("calloc", "env");
 
   bool seen_network = false, seen_abi = false, seen_handled = false, seen_scope = false;
   bool seen_flags = false, seen_reaper = false, seen_probe = false;
@@ -170,13 +183,14 @@ void parse_args(int argc, char** argv, HelperConfig* c) {
     const bool takes_value = strcmp(arg, "--network") == 0 || strcmp(arg, "--landlock-abi") == 0 ||
                              strcmp(arg, "--landlock-fs-handled") == 0 || strcmp(arg, "--landlock-rule") == 0 ||
                              strcmp(arg, "--landlock-scope") == 0 ||
-                             strcmp(arg, "--landlock-restrict-flags") == 0 || strcmp(arg, "--probe") == 0;
+                             strcmp(arg, "--landlock-restrict-flags") == 0 || strcmp(arg, "--probe") == 0 ||
+                             strcmp(arg, "--setenv") == 0;
     if (!takes_value) {
       if (strncmp(arg, "-", 1) == 0) usage_error("unknown option ", arg, ": see docs/native.md for the flags");
       usage_error("unexpected argument ", arg, " before '--': options come first, then -- COMMAND");
     }
     if (i + 1 >= argc || strcmp(argv[i + 1], "--") == 0) usage_error("missing value for ", arg, "");
-    const char* value = argv[++i];
+    char* value = argv[++i];
     const size_t value_len = strlen(value);
 
     if (strcmp(arg, "--probe") == 0) {
@@ -195,6 +209,11 @@ void parse_args(int argc, char** argv, HelperConfig* c) {
       } else {
         usage_error("invalid --network ", value, ": expected restricted or enabled");
       }
+      continue;
+    }
+    if (strcmp(arg, "--setenv") == 0) {
+      check_assignment(value);
+      c->env_assignments[c->env_count++] = value;
       continue;
     }
     c->landlock = true;

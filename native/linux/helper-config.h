@@ -32,6 +32,9 @@ struct HelperConfig {
   LandlockRule* rules;  // allocated once by parse_args, sized by argc
   size_t rule_count;
 
+  char** env_assignments;  // NAME=VALUE strings from --setenv, pointing into argv; sized by argc
+  size_t env_count;
+
   char* const* command;  // NULL-terminated, non-empty unless probing
 };
 
@@ -65,6 +68,9 @@ struct ReaperState {
 void prepare_reaper(ReaperState* state);
 // Step 3: fork the command and stay behind until it and every descendant is gone.
 [[noreturn]] void run_reaper(const ReaperState* state, char* const* command);
+
+// Step 2: put each --setenv assignment into the environment the command inherits.
+void apply_env_assignments(const HelperConfig* config);
 
 // Step 3, right after no_new_privs: empty every capability set (a helper run by root).
 void drop_capabilities();

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <linux/close_range.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -63,6 +64,13 @@ void mark_inherited_fds_cloexec() {
   // Whatever the reason, the listing does the same job or fails closed.
   if (syscall(__NR_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) == 0) return;
   mark_cloexec_by_listing();
+}
+
+void apply_env_assignments(const HelperConfig* config) {
+  // putenv keeps the pointer, and argv lives until exec; a later --setenv of a name wins.
+  for (size_t i = 0; i < config->env_count; ++i) {
+    if (putenv(config->env_assignments[i]) != 0) die_errno("putenv", config->env_assignments[i]);
+  }
 }
 
 void exec_command(char* const* command) {

@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   ReaperState reaper = {};
   if (config.reaper) prepare_reaper(&reaper);
   mark_inherited_fds_cloexec();
+  apply_env_assignments(&config);
 
   // landlock_restrict_self and an unprivileged seccomp filter both require no_new_privs; it
   // also stops the command from gaining privileges through setuid files.

@@ -76,7 +76,10 @@ export interface PlanBase {
   platform: Platform;
   /** Program first. */
   argv: string[];
-  /** Environment variables added to the child's environment. */
+  /**
+   * Environment variables added to the child's environment. Linux plans also carry them in argv
+   * (the helper's --setenv), so their launchers pass the caller's environment as is.
+   */
   env: Record<string, string>;
   requires: Requirement[];
   hostPrep: HostPrepTarget[];

@@ -93,6 +93,20 @@ function helperPrefix(opts: PlanLinuxOptions): string[] {
   return [opts.capabilities.helperPath];
 }
 
+/** What the command finds in its environment on top of the caller's (reference spawn.rs). */
+function sandboxEnv(network: 'restricted' | 'enabled'): Record<string, string> {
+  return network === 'restricted' ? { CODEX_SANDBOX_NETWORK_DISABLED: '1' } : {};
+}
+
+/**
+ * The helper sets the plan's variables itself (--setenv), so a launcher passes the caller's
+ * environment through untouched: copying process.env to merge one variable was a measurable part
+ * of the launch latency (docs/benchmarks.md).
+ */
+function helperEnvArgs(network: 'restricted' | 'enabled'): string[] {
+  return Object.entries(sandboxEnv(network)).flatMap(([name, value]) => ['--setenv', `${name}=${value}`]);
+}
+
 function networkRequirement(network: 'restricted' | 'enabled'): Requirement[] {
   return network === 'restricted' ? [{ capability: 'seccomp', reason: 'deny socket families other than AF_UNIX and connect/bind/listen/accept (network restricted)' }] : [];
 }
@@ -125,12 +139,12 @@ function effectiveNetwork(resolved: ResolvedPolicy): 'restricted' | 'enabled' {
 function planSeccomp(opts: PlanLinuxOptions, network: 'restricted' | 'enabled'): SeccompPlan {
   const command = opts.command ?? [];
   // No namespaces here, so --reaper keeps every descendant inside the helper's lifetime.
-  const argv = [...helperPrefix(opts), '--network', network, '--reaper', '--', ...command];
+  const argv = [...helperPrefix(opts), ...helperEnvArgs(network), '--network', network, '--reaper', '--', ...command];
   return {
     backend: 'seccomp',
     platform: 'linux',
     argv,
-    env: network === 'restricted' ? { CODEX_SANDBOX_NETWORK_DISABLED: '1' } : {},
+    env: sandboxEnv(network),
     requires: [{ capability: 'helper', reason: 'sets no_new_privs and installs the seccomp filter' }, ...networkRequirement(network)],
     hostPrep: [],
     enforcement: enforcementFor('seccomp', network, false, ['no_new_privs', 'seccomp-base', ...(network === 'restricted' ? ['seccomp-network'] : [])], []),
@@ -151,7 +165,7 @@ function planBwrap(resolved: ResolvedPolicy, opts: PlanLinuxOptions, network: 'r
     : planMountOps({ resolved, host, extraReadableRoots: [posix.dirname(prefix[0])], hiddenPaths: opts.hiddenPaths ?? [] });
   const commandCwd = opts.commandCwd ?? resolved.cwd;
   const canonicalCwd = host.realpath(commandCwd) ?? commandCwd;
-  const inner = [...prefix, '--network', network, '--', ...(opts.command ?? [])];
+  const inner = [...prefix, ...helperEnvArgs(network), '--network', network, '--', ...(opts.command ?? [])];
   const argv = renderBwrapArgv({
     bwrapPath: bwrap.path,
     ops: mounts.ops,
@@ -167,7 +181,7 @@ function planBwrap(resolved: ResolvedPolicy, opts: PlanLinuxOptions, network: 'r
     backend: 'bwrap',
     platform: 'linux',
     argv,
-    env: network === 'restricted' ? { CODEX_SANDBOX_NETWORK_DISABLED: '1' } : {},
+    env: sandboxEnv(network),
     requires: [
       { capability: 'bwrap', reason: `builds the mount namespace (${bwrap.path} ${bwrap.version})` },
       { capability: 'userns', reason: 'bwrap --unshare-user' },
@@ -190,13 +204,13 @@ function planLandlock(resolved: ResolvedPolicy, opts: PlanLinuxOptions, network:
   const host = opts.host ?? nodeLinuxHostFs();
   const data = planLandlockRules(resolved, opts.capabilities.landlock.abi, host);
   const prefix = helperPrefix(opts);
-  const argv = [...prefix, ...data.helperArgs, '--network', network, '--reaper', '--', ...(opts.command ?? [])];
+  const argv = [...prefix, ...data.helperArgs, ...helperEnvArgs(network), '--network', network, '--reaper', '--', ...(opts.command ?? [])];
   const handled = ['landlock', 'no_new_privs', 'seccomp-base', ...(network === 'restricted' ? ['seccomp-network'] : [])];
   return {
     backend: 'landlock',
     platform: 'linux',
     argv,
-    env: network === 'restricted' ? { CODEX_SANDBOX_NETWORK_DISABLED: '1' } : {},
+    env: sandboxEnv(network),
     requires: [
       { capability: `landlock-abi-${data.landlockAbi}`, reason: `rights the policy depends on: ${data.requiredRights.join(', ')}` },
       { capability: 'helper', reason: 'builds the Landlock ruleset, sets no_new_privs and installs seccomp' },
