@@ -1,0 +1,150 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+
+import type { LinuxHostFs } from '../../../lib/platform/linux/host-fs';
+import type { HostView } from '../../../lib/policy/types';
+import { jsonSnapshot, PlanMemo, type PlanHosts } from '../../../lib/spawn/plan-memo';
+
+describe('jsonSnapshot', () => {
+  it('property: plain JSON data gives JSON.stringify text that parses back to an equal value', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        const text = jsonSnapshot(value);
+        expect(text).toBe(JSON.stringify(value));
+        expect(JSON.parse(text!)).toEqual(JSON.parse(JSON.stringify(value)));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it.each<[string, unknown]>([
+    ['undefined', undefined],
+    ['an undefined property (a key a strict schema would still see)', { type: 'managed', extra: undefined }],
+    ['NaN', { depth: Number.NaN }],
+    ['Infinity', [Number.POSITIVE_INFINITY]],
+    ['a function', { toJSON: () => ({}) }],
+    ['a Date', { at: new Date(0) }],
+    ['a class instance', new (class Policy {})()],
+    ['a Map', new Map([['a', 1]])],
+    ['a hole in an array', [1, , 3]],
+    ['a bigint', { n: 1n }],
+    ['a symbol', { s: Symbol('x') }],
+  ])('is undefined for %s, so such a policy is never remembered', (_name, value) => {
+    expect(jsonSnapshot(value)).toBeUndefined();
+  });
+
+  it('is undefined for nesting beyond 64 levels and for cycles instead of overflowing the stack', () => {
+    let deep: unknown = 'leaf';
+    for (let i = 0; i < 100; i++) deep = { d: deep };
+    expect(jsonSnapshot(deep)).toBeUndefined();
+    const cycle: Record<string, unknown> = {};
+    cycle.self = cycle;
+    expect(jsonSnapshot(cycle)).toBeUndefined();
+  });
+
+  it('accepts objects without a prototype and distinguishes strings from their JSON text', () => {
+    const bare = Object.assign(Object.create(null) as Record<string, unknown>, { a: 1 });
+    expect(jsonSnapshot(bare)).toBe('{"a":1}');
+    expect(jsonSnapshot('{"a":1}')).toBe('"{\\"a\\":1}"');
+  });
+});
+
+/** A host whose answers the test changes; counts the questions it is asked. */
+function fakeHosts(): { hosts: PlanHosts; kinds: Map<string, 'file' | 'dir'>; asked: string[] } {
+  const kinds = new Map<string, 'file' | 'dir'>();
+  const asked: string[] = [];
+  const stat = (path: string): { kind: 'file' | 'dir' } | undefined => {
+    asked.push(`stat ${path}`);
+    const kind = kinds.get(path);
+    return kind === undefined ? undefined : { kind };
+  };
+  const view: HostView = {
+    processCwd: () => '/',
+    homeDir: () => '/home/u',
+    env: () => undefined,
+    lstat: stat,
+    stat,
+    realpath: (p) => p,
+    readFile: () => undefined,
+  };
+  const fs: LinuxHostFs = {
+    lstat: (p) => stat(p)?.kind,
+    stat: (p) => stat(p)?.kind,
+    realpath: (p) => p,
+    readdir: () => undefined,
+    isEmpty: () => false,
+  };
+  return { hosts: { view, fs }, kinds, asked };
+}
+
+describe('PlanMemo', () => {
+  it('builds once while every host answer stays the same, and asks each question again on reuse', () => {
+    const { hosts, kinds, asked } = fakeHosts();
+    kinds.set('/w', 'dir');
+    const memo = new PlanMemo<{ git: boolean }>(4);
+    let builds = 0;
+    const build = (h: PlanHosts): { git: boolean } => {
+      builds++;
+      h.view.stat('/w');
+      h.view.stat('/w'); // asked twice, checked once
+      return { git: h.fs.stat('/w/.git') !== undefined };
+    };
+    expect(memo.get('k', hosts, build)).toEqual({ git: false });
+    asked.length = 0;
+    expect(memo.get('k', hosts, build)).toEqual({ git: false });
+    expect(builds).toBe(1);
+    expect(asked).toEqual(['stat /w', 'stat /w/.git']);
+  });
+
+  it('builds again when any answer changed, and remembers the new answers', () => {
+    const { hosts, kinds } = fakeHosts();
+    const memo = new PlanMemo<{ git: boolean }>(4);
+    let builds = 0;
+    const build = (h: PlanHosts): { git: boolean } => {
+      builds++;
+      return { git: h.fs.stat('/w/.git') !== undefined };
+    };
+    expect(memo.get('k', hosts, build).git).toBe(false);
+    kinds.set('/w/.git', 'dir');
+    expect(memo.get('k', hosts, build).git).toBe(true);
+    expect(memo.get('k', hosts, build).git).toBe(true);
+    kinds.set('/w/.git', 'file');
+    expect(memo.get('k', hosts, build).git).toBe(true);
+    expect(builds).toBe(3);
+  });
+
+  it('does not remember a build that throws', () => {
+    const { hosts } = fakeHosts();
+    const memo = new PlanMemo<number>(4);
+    let builds = 0;
+    const failing = (): number => {
+      builds++;
+      throw new Error('refused');
+    };
+    expect(() => memo.get('k', hosts, failing)).toThrow('refused');
+    expect(() => memo.get('k', hosts, failing)).toThrow('refused');
+    expect(builds).toBe(2);
+  });
+
+  it('hands out deep-frozen values, so no caller can change what later runs get', () => {
+    const { hosts } = fakeHosts();
+    const memo = new PlanMemo<{ argv: string[]; nested: { x: number } }>(4);
+    const value = memo.get('k', hosts, () => ({ argv: ['a'], nested: { x: 1 } }));
+    expect(Object.isFrozen(value) && Object.isFrozen(value.argv) && Object.isFrozen(value.nested)).toBe(true);
+    expect(() => value.argv.push('b')).toThrow(TypeError);
+  });
+
+  it('keeps at most `capacity` entries, dropping the least recently used', () => {
+    const { hosts } = fakeHosts();
+    const memo = new PlanMemo<string>(2);
+    const builds: string[] = [];
+    const get = (key: string): string => memo.get(key, hosts, () => (builds.push(key), key));
+    get('a');
+    get('b');
+    get('a');
+    get('c'); // evicts b, the least recently used
+    get('a');
+    get('b');
+    expect(builds).toEqual(['a', 'b', 'c', 'b']);
+  });
+});
