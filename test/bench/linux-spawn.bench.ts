@@ -57,8 +57,22 @@ function rawBwrapArgv(): string[] {
   return [...plan.argv.slice(0, sep), '--', TRUE];
 }
 
-function sandboxed(policy: unknown, backend: BackendName): () => ReturnType<typeof spawn> {
-  return () => spawnSandboxed([TRUE], { permissionProfile: policy, backend, cwd: workspace, stdio: 'ignore', capabilities: caps! });
+function sandboxed(policy: unknown | (() => unknown), backend: BackendName): () => ReturnType<typeof spawn> {
+  return () =>
+    spawnSandboxed([TRUE], { permissionProfile: typeof policy === 'function' ? policy() : policy, backend, cwd: workspace, stdio: 'ignore', capabilities: caps! });
+}
+
+let launch = 0;
+/** A read-only policy no earlier launch used (one more missing read root), so nothing is reused. */
+function newReadOnlyPolicy(): unknown {
+  const fresh = { path: { type: 'path', path: join(workspace, `never-${launch++}`) }, access: 'read' };
+  return { type: 'managed', file_system: { type: 'restricted', entries: [rootRead, fresh] }, network: 'restricted' };
+}
+
+/** The Landlock backend's own argv for `true`, spawned without the library: the helper's share. */
+function landlockHelperArgv(): string[] {
+  const plan = planSandbox(readOnly, { platform: 'linux', cwd: workspace, capabilities: caps!, backend: 'landlock', command: [TRUE] }) as LinuxPlan;
+  return plan.argv;
 }
 
 // One bench that runs every variant once per round: all variants see the same machine load, so
@@ -71,7 +85,12 @@ describe.runIf(caps !== null && caps.helperPath !== null)('spawn-to-exit of true
     variants.push(['bwrap backend', sandboxed(readOnly, 'bwrap')]);
     variants.push(['bwrap backend, workspace', sandboxed(workspaceWrite, 'bwrap')]);
   }
-  if (caps?.landlock.status === 'available') variants.push(['landlock backend', sandboxed(readOnly, 'landlock')]);
+  if (caps?.landlock.status === 'available') {
+    const helperArgv = landlockHelperArgv();
+    variants.push(['landlock backend', sandboxed(readOnly, 'landlock')]);
+    variants.push(['landlock, new policy', sandboxed(newReadOnlyPolicy, 'landlock')]);
+    variants.push(['landlock helper alone', () => spawn(helperArgv[0], helperArgv.slice(1), { stdio: 'ignore' })]);
+  }
   variants.push(['seccomp only', sandboxed(networkOnly, 'seccomp')]);
   // The starting variant rotates every round: a bwrap run leaves namespace teardown to the
   // kernel for a moment after it exits, and whichever variant always came next would pay for it.
@@ -109,6 +128,8 @@ afterAll(() => {
   };
   lines.push(`bubblewrap backend / raw bwrap (target <= 1.25x): ${ratio('bwrap backend', 'raw bwrap')}`);
   lines.push(`Landlock backend / bare spawn (target <= 1.6x): ${ratio('landlock backend', 'bare spawn')}`);
+  lines.push(`Landlock, new policy / bare spawn: ${ratio('landlock, new policy', 'bare spawn')}`);
+  lines.push(`Landlock helper alone / bare spawn: ${ratio('landlock helper alone', 'bare spawn')}`);
   lines.push(`seccomp only / bare spawn: ${ratio('seccomp only', 'bare spawn')}`);
   process.stderr.write(`${lines.join('\n')}\n`);
 });
