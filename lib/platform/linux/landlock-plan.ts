@@ -3,6 +3,7 @@
 // no path inside a granted tree is narrowed again: no read-only or deny carve-outs inside
 // writable roots, no protected metadata names, no denies inside readable roots (DESIGN.md).
 import { UnsupportedPolicyError } from '../../errors';
+import { explain } from '../../policy/explain';
 import { PLATFORM_DEFAULT_READ_ROOTS_LINUX } from '../../policy/platform-defaults';
 import type { ResolvedPolicy } from '../../policy/types';
 import type { LinuxHostFs } from './host-fs';
@@ -61,6 +62,27 @@ export function landlockRefusalReason(resolved: ResolvedPolicy, abi: number, hos
   return null;
 }
 
+/**
+ * Landlock attaches a rule to the directory a path resolves to, so a rule on `/w/link -> /secret`
+ * also grants `/secret` under its own name, which explain() (and bubblewrap, which mounts the
+ * target at the link's path only) would deny. Such a grant is exact only when the policy grants
+ * the target the same access; a deny inside the target is already refused as a carve-out inside
+ * a granted path.
+ */
+function symlinkedGrantReason(resolved: ResolvedPolicy, grants: ReadonlyMap<string, number>, host: LinuxHostFs): string | null {
+  for (const [path, mask] of grants) {
+    const target = host.realpath(path);
+    if (target === undefined || target === path) continue;
+    const wanted: ('read' | 'write')[] = [];
+    if ((mask & ACCESS_FS.READ_FILE) !== 0) wanted.push('read');
+    if ((mask & ACCESS_FS.WRITE_FILE) !== 0) wanted.push('write');
+    const ungranted = wanted.find((access) => !explain(resolved, target, access).allowed);
+    if (ungranted === undefined) continue;
+    return `${path} resolves to ${target} through a symlink, so a Landlock rule would also grant ${ungranted} on ${target} itself, which the policy does not; name ${target} in the policy instead of the link, or use --backend bwrap (or auto with bubblewrap installed)`;
+  }
+  return null;
+}
+
 /** Builds the rules for a policy Landlock can represent; refuses with the reason otherwise. */
 export function planLandlockRules(resolved: ResolvedPolicy, abi: number, host: LinuxHostFs): LandlockPlanData {
   const reason = landlockRefusalReason(resolved, abi, host);
@@ -105,6 +127,10 @@ export function planLandlockRules(resolved: ResolvedPolicy, abi: number, host: L
   if (resolved.fullDiskWrite) grant('/', all);
   // Commands routinely redirect to /dev/null; the bwrap backend's --dev gives the same.
   grant('/dev/null', read | ACCESS_FS.WRITE_FILE | (all & ACCESS_FS.TRUNCATE));
+  const aliasReason = symlinkedGrantReason(resolved, grants, host);
+  if (aliasReason !== null) {
+    throw new UnsupportedPolicyError(`the Landlock backend cannot represent this policy: ${aliasReason}`, { details: { backend: 'landlock', abi } });
+  }
 
   const landlockRules: LandlockRule[] = [];
   for (const path of [...grants.keys()].sort(byDepth)) {
