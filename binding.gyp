@@ -1,8 +1,11 @@
 {
   "variables": {
+    # Both targets. -D_FORTIFY_SOURCE=2 is the addon's alone: it makes glibc's headers check
+    # buffer sizes in calls to glibc, and the helper links no C library and includes none of its
+    # headers (native/linux/helper-sys.h), so for the helper it would protect nothing.
     "hardening_cflags": [
       "-Wall", "-Wextra", "-Werror",
-      "-fstack-protector-strong", "-D_FORTIFY_SOURCE=2", "-O2",
+      "-fstack-protector-strong", "-O2",
       "-fvisibility=hidden"
     ]
   },
@@ -28,7 +31,7 @@
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
-      "cflags_cc": ["-std=c++17", "-fno-exceptions", "-fno-rtti", "<@(hardening_cflags)"]
+      "cflags_cc": ["-std=c++17", "-fno-exceptions", "-fno-rtti", "<@(hardening_cflags)", "-D_FORTIFY_SOURCE=2"]
     },
     {
       "target_name": "codex-sandbox-helper",
@@ -37,6 +40,9 @@
         ["OS=='mac'", {"type": "none"}],
         ["OS=='linux'", {
           "sources": [
+            "native/linux/helper-start.cc",
+            "native/linux/helper-sys.cc",
+            "native/linux/helper-errno.cc",
             "native/linux/helper-main.cc",
             "native/linux/helper-args.cc",
             "native/linux/helper-caps.cc",
@@ -47,8 +53,14 @@
             "native/linux/helper-reaper.cc",
             "native/linux/helper-seccomp.cc"
           ],
-          "cflags_cc": ["-fPIE"],
-          "ldflags": ["-Wl,-z,relro,-z,now", "-static-pie"]
+          # No C library (docs/native.md "The helper's runtime layer"): -ffreestanding keeps glibc's
+          # headers out; -fno-tree-loop-distribute-patterns stops GCC from turning the loops in
+          # helper-sys.cc's memset and memcpy into calls to themselves; the stack protector's
+          # guard is a global that helper-start.cc fills from AT_RANDOM, since there is no
+          # thread-local storage to hold it. helper-start.cc applies the static PIE's own
+          # relocations and then makes RELRO read-only.
+          "cflags_cc": ["-fPIE", "-ffreestanding", "-fno-tree-loop-distribute-patterns", "-mstack-protector-guard=global"],
+          "ldflags": ["-nostdlib", "-static-pie", "-Wl,-z,relro,-z,now"]
         }],
         ["OS=='win'", {
           "sources": [

@@ -1,11 +1,9 @@
 // Step 1 of the helper: argv -> HelperConfig. Long options only, each with zero or one value, and
 // `--` before the command (STYLE.md "Arguments"). The helper never reads the environment for
 // configuration. Every failure names the offending flag or value in one line and exits 125.
-#include <stdlib.h>
-#include <string.h>
-
 #include "helper-config.h"
 #include "helper-die.h"
+#include "helper-sys.h"
 #include "landlock-compat.h"
 
 namespace {
@@ -152,16 +150,29 @@ void validate(const HelperConfig* c, bool saw_separator, bool saw_other_option) 
 
 }  // namespace
 
-void parse_args(int argc, char** argv, HelperConfig* c) {
+void parse_args(int argc, char** argv, char** envp, HelperConfig* c) {
   memset(c, 0, sizeof(*c));
   c->probe = ProbeMode::kNone;
   c->network = NetworkMode::kUnset;
   static char* empty_command[] = {nullptr};
   c->command = empty_command;
-  c->rules = static_cast<LandlockRule*>(calloc(argc > 0 ? static_cast<size_t>(argc) : 1, sizeof(LandlockRule)));
-  if (c->rules == nullptr) die_errno("calloc", "rules");
-  c->env_assignments = static_cast<char**>(calloc(argc > 0 ? static_cast<size_t>(argc) : 1, sizeof(char*)));
-  if (c->env_assignments == nullptr) die_errno("calloc", "env");
+  c->caller_env = envp;
+
+  // One mapping for every array the later steps fill, each sized by the most that could go into
+  // it, so nothing needs to grow. A rule is 24 bytes, so the pointer arrays after the rules stay
+  // 8-byte aligned.
+  const size_t args = argc > 0 ? static_cast<size_t>(argc) : 1;
+  size_t env_vars = 0;
+  while (envp[env_vars] != nullptr) ++env_vars;
+  const size_t env_slots = env_vars + args + 1;  // every variable, every --setenv, NULL
+  const size_t script_slots = args + 2;          // sh, FILE, ARGS..., NULL
+  const size_t pointers = args + env_slots + script_slots;
+  char* block = static_cast<char*>(sys_alloc_zeroed(args * sizeof(LandlockRule) + pointers * sizeof(char*), 1));
+  if (block == nullptr) die_errno("mmap", "arguments");
+  c->rules = reinterpret_cast<LandlockRule*>(block);
+  c->env_assignments = reinterpret_cast<char**>(block + args * sizeof(LandlockRule));
+  c->command_env = c->env_assignments + args;
+  c->script_argv = c->command_env + env_slots;
 
   bool seen_network = false, seen_abi = false, seen_handled = false, seen_scope = false;
   bool seen_flags = false, seen_reaper = false, seen_probe = false;
@@ -186,7 +197,7 @@ void parse_args(int argc, char** argv, HelperConfig* c) {
                              strcmp(arg, "--landlock-restrict-flags") == 0 || strcmp(arg, "--probe") == 0 ||
                              strcmp(arg, "--setenv") == 0;
     if (!takes_value) {
-      if (strncmp(arg, "-", 1) == 0) usage_error("unknown option ", arg, ": see docs/native.md for the flags");
+      if (arg[0] == '-') usage_error("unknown option ", arg, ": see docs/native.md for the flags");
       usage_error("unexpected argument ", arg, " before '--': options come first, then -- COMMAND");
     }
     if (i + 1 >= argc || strcmp(argv[i + 1], "--") == 0) usage_error("missing value for ", arg, "");

@@ -7,14 +7,12 @@
 // execve as uid 0 gains nothing back (the kernel caps the new permitted set by the old one).
 // Without any capability (an ordinary user, or bwrap's inner stage) this is a capget and nothing
 // else.
-#include <errno.h>
 #include <linux/capability.h>
-#include <sys/prctl.h>
-#include <sys/syscall.h>
-#include <unistd.h>
+#include <linux/prctl.h>
 
 #include "helper-config.h"
 #include "helper-die.h"
+#include "helper-sys.h"
 
 #ifndef PR_CAP_AMBIENT
 #define PR_CAP_AMBIENT 47
@@ -34,7 +32,7 @@ bool any_capability(const __user_cap_data_struct* data) {
 
 void read_capabilities(__user_cap_data_struct* data) {
   __user_cap_header_struct header = {_LINUX_CAPABILITY_VERSION_3, 0};
-  if (syscall(SYS_capget, &header, data) != 0) die_errno("capget", "");
+  if (sys_capget(&header, data) != 0) die_errno("capget", "");
 }
 
 }  // namespace
@@ -47,23 +45,23 @@ void drop_capabilities() {
   if (has_setpcap) {
     // PR_CAPBSET_READ fails with EINVAL past the kernel's last capability.
     for (unsigned long cap = 0; cap < 64; ++cap) {
-      const int in_set = prctl(PR_CAPBSET_READ, cap, 0, 0, 0);
+      const int in_set = sys_prctl(PR_CAPBSET_READ, cap);
       if (in_set < 0) {
         if (errno == EINVAL) break;
         die_errno("prctl", "PR_CAPBSET_READ");
       }
-      if (in_set == 1 && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0) die_errno("prctl", "PR_CAPBSET_DROP");
+      if (in_set == 1 && sys_prctl(PR_CAPBSET_DROP, cap) != 0) die_errno("prctl", "PR_CAPBSET_DROP");
     }
   }
   // EINVAL: a kernel before 4.3 has no ambient set, so there is nothing to clear.
-  if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0 && errno != EINVAL) {
+  if (sys_prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL) != 0 && errno != EINVAL) {
     die_errno("prctl", "PR_CAP_AMBIENT_CLEAR_ALL");
   }
   if (!any_capability(data)) return;
 
   __user_cap_header_struct header = {_LINUX_CAPABILITY_VERSION_3, 0};
   __user_cap_data_struct none[_LINUX_CAPABILITY_U32S_3] = {};
-  if (syscall(SYS_capset, &header, none) != 0) die_errno("capset", "");
+  if (sys_capset(&header, none) != 0) die_errno("capset", "");
   read_capabilities(data);
   if (any_capability(data)) die("capabilities remain after capset; refusing to run the command");
 }

@@ -36,10 +36,18 @@ struct HelperConfig {
   size_t env_count;
 
   char* const* command;  // NULL-terminated, non-empty unless probing
+  char** caller_env;     // the helper's own environment, as the kernel passed it
+  // The command's environment: caller_env with the --setenv assignments applied (step 2). Sized
+  // by parse_args for every caller variable plus one per argument.
+  char** command_env;
+  // Room for "/bin/sh FILE ARGS... NULL": execvp runs a file without a #! line through the
+  // shell (ENOEXEC) after the point of no return, where nothing may be allocated.
+  char** script_argv;
 };
 
-// Step 1: parse and validate; any problem is one stderr line and exit 125.
-void parse_args(int argc, char** argv, HelperConfig* config);
+// Step 1: parse and validate; any problem is one stderr line and exit 125. The only allocation
+// of the helper happens here, sized by argc and the environment.
+void parse_args(int argc, char** argv, char** envp, HelperConfig* config);
 
 // Probe modes run instead of a command and exit themselves.
 [[noreturn]] void run_probe_userns();
@@ -67,17 +75,18 @@ struct ReaperState {
 };
 void prepare_reaper(ReaperState* state);
 // Step 3: fork the command and stay behind until it and every descendant is gone.
-[[noreturn]] void run_reaper(const ReaperState* state, char* const* command);
+[[noreturn]] void run_reaper(const ReaperState* state, const HelperConfig* config);
 
-// Step 2: put each --setenv assignment into the environment the command inherits.
-void apply_env_assignments(const HelperConfig* config);
+// Step 2: build the command's environment (command_env) from the helper's and --setenv.
+void apply_env_assignments(HelperConfig* config);
 
 // Step 3, right after no_new_privs: empty every capability set (a helper run by root).
 void drop_capabilities();
 
 // Step 2: descriptors above stderr are not passed to the command (FD_CLOEXEC on all of them).
 void mark_inherited_fds_cloexec();
-// Replaces the process with the command; on failure exits 126/127/125 with one line.
-[[noreturn]] void exec_command(char* const* command);
+// Replaces the process with the command, searching PATH as execvp does; on failure exits
+// 126/127/125 with one line.
+[[noreturn]] void exec_command(const HelperConfig* config);
 
 #endif

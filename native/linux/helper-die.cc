@@ -1,9 +1,7 @@
 // One-line error reporting for the helper; see helper-die.h.
 #include "helper-die.h"
 
-#include <errno.h>
-#include <string.h>
-#include <unistd.h>
+#include "helper-sys.h"
 
 namespace {
 
@@ -17,19 +15,9 @@ void put_char(Line* line, char c) {
   if (line->len + 1 < sizeof(line->text)) line->text[line->len++] = c;
 }
 
-const char* describe_errno(int err) {
-  // strerrordesc_np returns a static, untranslated string: no locale lookup, no allocation.
-#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 32))
-  const char* text = strerrordesc_np(err);
-  return text != nullptr ? text : "Unknown error";
-#else
-  return strerror(err);
-#endif
-}
-
 void write_all(const char* data, size_t len) {
   while (len > 0) {
-    ssize_t n = write(STDERR_FILENO, data, len);
+    const long n = sys_write(2, data, len);
     if (n < 0) {
       if (errno == EINTR) continue;
       return;
@@ -87,7 +75,14 @@ void line_add_hex(Line* line, uint64_t value) {
 
 void line_add_errno(Line* line, int err) {
   line_add(line, ": ");
-  line_add(line, describe_errno(err));
+  const char* description = sys_errno_description(err);
+  if (description != nullptr) {
+    line_add(line, description);
+  } else {
+    // strerror's wording for a number it has no text for.
+    line_add(line, "Unknown error ");
+    line_add_u64(line, static_cast<uint64_t>(err));
+  }
   line_add(line, " (errno ");
   line_add_u64(line, static_cast<uint64_t>(err));
   line_add(line, ")");
@@ -96,7 +91,7 @@ void line_add_errno(Line* line, int err) {
 void die_line(Line* line, int status) {
   line->text[line->len++] = '\n';
   write_all(line->text, line->len);
-  _exit(status);
+  sys_exit_group(status);
 }
 
 void die(const char* message) {

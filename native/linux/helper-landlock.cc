@@ -1,13 +1,9 @@
 // Landlock for the helper, as mechanical as samples/landlock/sandboxer.c: TypeScript decides the
 // masks and the minimum ABI (platform/linux/landlock-abi.ts); this file checks the kernel offers
 // that ABI, opens the rule paths and hands everything to the kernel unchanged, with one trim.
-#include <errno.h>
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include "helper-config.h"
 #include "helper-die.h"
+#include "helper-sys.h"
 #include "landlock-compat.h"
 
 namespace {
@@ -15,7 +11,9 @@ namespace {
 Line g_line;
 
 void check_kernel_abi(uint32_t wanted) {
-  long abi = csbx_landlock_abi_version();
+  // The kernel's highest ABI, or ENOSYS when it was built without Landlock, EOPNOTSUPP when it
+  // was built with it but not enabled at boot (lsm=).
+  const long abi = sys_landlock_create_ruleset(nullptr, 0, LANDLOCK_CREATE_RULESET_VERSION);
   if (abi < 0) {
     int err = errno;
     line_start(&g_line);
@@ -45,7 +43,7 @@ void check_kernel_abi(uint32_t wanted) {
 
 int open_rule_path(const char* path) {
   for (;;) {
-    int fd = open(path, O_PATH | O_CLOEXEC);
+    const int fd = sys_openat(AT_FDCWD, path, O_PATH | O_CLOEXEC);
     if (fd >= 0) return fd;
     if (errno != EINTR) die_errno("open", path);
   }
@@ -60,7 +58,7 @@ int prepare_landlock(HelperConfig* config) {
   csbx_landlock_ruleset_attr attr = {};
   attr.handled_access_fs = config->has_fs_handled ? config->fs_handled : 0;
   attr.scoped = config->has_scope ? config->scope : 0;
-  long ruleset = csbx_landlock_create_ruleset(&attr, sizeof(attr), 0);
+  const long ruleset = sys_landlock_create_ruleset(&attr, sizeof(attr), 0);
   if (ruleset < 0) die_errno("landlock_create_ruleset", "");
   const int ruleset_fd = static_cast<int>(ruleset);
 
@@ -68,7 +66,7 @@ int prepare_landlock(HelperConfig* config) {
     LandlockRule* rule = &config->rules[i];
     rule->fd = open_rule_path(rule->path);
     struct stat st;
-    if (fstat(rule->fd, &st) != 0) die_errno("fstat", rule->path);
+    if (sys_fstat(rule->fd, &st) != 0) die_errno("fstat", rule->path);
     csbx_landlock_path_beneath_attr beneath = {};
     beneath.allowed_access = rule->allowed_access;
     beneath.parent_fd = rule->fd;
@@ -77,10 +75,10 @@ int prepare_landlock(HelperConfig* config) {
     // with EINVAL. Removing them narrows nothing.
     if (!S_ISDIR(st.st_mode)) beneath.allowed_access &= kLandlockFileRights;
     if (beneath.allowed_access != 0 &&
-        csbx_landlock_add_rule(ruleset_fd, LANDLOCK_RULE_PATH_BENEATH, &beneath, 0) != 0) {
+        sys_landlock_add_rule(ruleset_fd, LANDLOCK_RULE_PATH_BENEATH, &beneath) != 0) {
       die_errno("landlock_add_rule", rule->path);
     }
-    if (close(rule->fd) != 0 && errno != EINTR) die_errno("close", rule->path);
+    if (sys_close(rule->fd) != 0 && errno != EINTR) die_errno("close", rule->path);
     rule->fd = -1;
   }
   return ruleset_fd;
@@ -89,6 +87,6 @@ int prepare_landlock(HelperConfig* config) {
 void apply_landlock(const HelperConfig* config, int ruleset_fd) {
   if (ruleset_fd < 0) return;
   const uint32_t flags = config->has_restrict_flags ? config->restrict_flags : 0;
-  if (csbx_landlock_restrict_self(ruleset_fd, flags) != 0) die_errno("landlock_restrict_self", "");
-  if (close(ruleset_fd) != 0 && errno != EINTR) die_errno("close", "ruleset");
+  if (sys_landlock_restrict_self(ruleset_fd, flags) != 0) die_errno("landlock_restrict_self", "");
+  if (sys_close(ruleset_fd) != 0 && errno != EINTR) die_errno("close", "ruleset");
 }

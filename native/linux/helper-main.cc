@@ -7,14 +7,17 @@
 //      seccomp -> exec.
 // Nothing is allocated after step 2, and every error is one stderr line with exit 125.
 // Inside bubblewrap it runs as the inner stage with only --network; argv[0] is never used.
-#include <sys/prctl.h>
+#include <linux/prctl.h>
 
 #include "helper-config.h"
 #include "helper-die.h"
+#include "helper-sys.h"
 
-int main(int argc, char** argv) {
+// Called by helper_start (helper-start.cc), which exits with the result; main itself never
+// returns, it execs or exits.
+int main(int argc, char** argv, char** envp) {
   HelperConfig config;
-  parse_args(argc, argv, &config);
+  parse_args(argc, argv, envp, &config);
   if (config.probe == ProbeMode::kUserns) run_probe_userns();
 
   const int ruleset_fd = prepare_landlock(&config);
@@ -27,12 +30,12 @@ int main(int argc, char** argv) {
 
   // landlock_restrict_self and an unprivileged seccomp filter both require no_new_privs; it
   // also stops the command from gaining privileges through setuid files.
-  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) die_errno("prctl", "PR_SET_NO_NEW_PRIVS");
+  if (sys_prctl(PR_SET_NO_NEW_PRIVS, 1) != 0) die_errno("prctl", "PR_SET_NO_NEW_PRIVS");
   drop_capabilities();
   apply_landlock(&config, ruleset_fd);
   // seccomp last: the filter could otherwise deny a syscall the steps above still need.
   apply_seccomp(&program);
 
-  if (config.reaper) run_reaper(&reaper, config.command);
-  exec_command(config.command);
+  if (config.reaper) run_reaper(&reaper, &config);
+  exec_command(&config);
 }

@@ -2,15 +2,11 @@
 // (unshare(CLONE_NEWUSER) fails with EINVAL in a multithreaded one), so probe.ts asks the helper
 // instead of the addon. Writing uid_map as well catches hosts where unshare succeeds but the
 // namespace is useless (Ubuntu's apparmor_restrict_unprivileged_userns).
-#include <errno.h>
-#include <fcntl.h>
-#include <sched.h>
-#include <stdio.h>
-#include <string.h>
-#include <unistd.h>
+#include <linux/sched.h>
 
 #include "helper-config.h"
 #include "helper-die.h"
+#include "helper-sys.h"
 
 namespace {
 
@@ -29,22 +25,26 @@ namespace {
 }  // namespace
 
 void run_probe_userns() {
-  const unsigned uid = static_cast<unsigned>(getuid());
-  char map[64];
-  const int len = snprintf(map, sizeof(map), "%u %u 1\n", uid, uid);
-  if (len <= 0 || static_cast<size_t>(len) >= sizeof(map)) die("userns probe: uid_map line too long");
+  // "UID UID 1\n": the Line builder without its prefix is a bounded text buffer.
+  const uint64_t uid = static_cast<unsigned>(sys_getuid());
+  Line map;
+  map.len = 0;
+  line_add_u64(&map, uid);
+  line_add(&map, " ");
+  line_add_u64(&map, uid);
+  line_add(&map, " 1\n");
 
-  if (unshare(CLONE_NEWUSER) != 0) probe_failed("unshare", "CLONE_NEWUSER");
+  if (sys_unshare(CLONE_NEWUSER) != 0) probe_failed("unshare", "CLONE_NEWUSER");
   int fd;
   do {
-    fd = open("/proc/self/uid_map", O_WRONLY | O_CLOEXEC);
+    fd = sys_openat(AT_FDCWD, "/proc/self/uid_map", O_WRONLY | O_CLOEXEC);
   } while (fd < 0 && errno == EINTR);
   if (fd < 0) probe_failed("open", "/proc/self/uid_map");
-  ssize_t written;
+  long written;
   do {
-    written = write(fd, map, static_cast<size_t>(len));
+    written = sys_write(fd, map.text, map.len);
   } while (written < 0 && errno == EINTR);
-  if (written != len) probe_failed("write", "/proc/self/uid_map");
-  close(fd);
-  _exit(0);
+  if (written != static_cast<long>(map.len)) probe_failed("write", "/proc/self/uid_map");
+  sys_close(fd);
+  sys_exit_group(0);
 }

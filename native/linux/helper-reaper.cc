@@ -11,17 +11,14 @@
 // Limit: SIGKILL to the helper itself cannot be caught. The command gets PR_SET_PDEATHSIG=SIGKILL
 // so it dies with the helper, but its own descendants may then survive; callers stop a sandbox
 // with SIGUSR1, never with SIGKILL to the helper.
-#include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
-#include <stdio.h>
-#include <sys/prctl.h>
-#include <sys/types.h>
-#include <sys/wait.h>
-#include <unistd.h>
+#include <asm/siginfo.h>
+#include <linux/fs.h>
+#include <linux/prctl.h>
+#include <linux/wait.h>
 
 #include "helper-config.h"
 #include "helper-die.h"
+#include "helper-sys.h"
 
 namespace {
 
@@ -29,8 +26,8 @@ const int kForwarded[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM};
 // Parent death, or a caller's request to stop the sandbox: both end it the same way.
 const int kEndSandbox = SIGUSR1;
 
-sigset_t g_waited;   // forwarded signals, SIGCHLD and kEndSandbox, blocked
-sigset_t g_original; // the mask to restore in the command
+SysSigset g_waited;    // forwarded signals, SIGCHLD and kEndSandbox, blocked
+SysSigset g_original;  // the mask to restore in the command
 
 // Reads the current direct children from /proc/self/task/<tid>/children (opened before any
 // restriction, so Landlock cannot take it away) and SIGKILLs each. Returns how many it found.
@@ -39,21 +36,21 @@ size_t kill_children(int children_fd) {
   size_t found = 0;
   long pid = 0;
   bool in_number = false;
-  if (lseek(children_fd, 0, SEEK_SET) != 0) die_errno("lseek", "/proc/self/task/*/children");
+  if (sys_lseek(children_fd, 0, SEEK_SET) != 0) die_errno("lseek", "/proc/self/task/*/children");
   for (;;) {
-    ssize_t n = read(children_fd, buf, sizeof(buf));
+    const long n = sys_read(children_fd, buf, sizeof(buf));
     if (n < 0) {
       if (errno == EINTR) continue;
       die_errno("read", "/proc/self/task/*/children");
     }
     if (n == 0) break;
-    for (ssize_t i = 0; i < n; ++i) {
+    for (long i = 0; i < n; ++i) {
       if (buf[i] >= '0' && buf[i] <= '9') {
         pid = pid * 10 + (buf[i] - '0');
         in_number = true;
       } else if (in_number) {
         // ESRCH: it exited meanwhile; a zombie is reaped by the caller's wait.
-        kill(static_cast<pid_t>(pid), SIGKILL);
+        sys_kill(static_cast<int>(pid), SIGKILL);
         ++found;
         pid = 0;
         in_number = false;
@@ -61,7 +58,7 @@ size_t kill_children(int children_fd) {
     }
   }
   if (in_number) {
-    kill(static_cast<pid_t>(pid), SIGKILL);
+    sys_kill(static_cast<int>(pid), SIGKILL);
     ++found;
   }
   return found;
@@ -73,7 +70,7 @@ void kill_all_descendants(int children_fd) {
   for (;;) {
     kill_children(children_fd);
     int status;
-    pid_t pid = waitpid(-1, &status, 0);
+    const int pid = sys_wait4(-1, &status, 0);
     if (pid < 0) {
       if (errno == EINTR) continue;
       if (errno == ECHILD) return;
@@ -82,86 +79,90 @@ void kill_all_descendants(int children_fd) {
   }
 }
 
+// The wait status word: the low 7 bits are the killing signal (0: it exited, 0x7f: it stopped),
+// the next byte the exit status.
 int status_of(int wait_status) {
-  if (WIFEXITED(wait_status)) return WEXITSTATUS(wait_status);
-  if (WIFSIGNALED(wait_status)) return kExitSignalBase + WTERMSIG(wait_status);
+  const int signal = wait_status & 0x7f;
+  if (signal == 0) return (wait_status >> 8) & 0xff;
+  if (signal != 0x7f) return kExitSignalBase + signal;
   return kExitSetup;
 }
 
 }  // namespace
 
 void prepare_reaper(ReaperState* state) {
-  state->parent_pid = static_cast<int>(getppid());
+  state->parent_pid = sys_getppid();
 
-  char path[64];
-  snprintf(path, sizeof(path), "/proc/self/task/%d/children", static_cast<int>(getpid()));
+  // "/proc/self/task/<tid>/children"; the tid of the only thread is the pid. The Line builder
+  // without its prefix is a bounded text buffer.
+  Line path;
+  path.len = 0;
+  line_add(&path, "/proc/self/task/");
+  line_add_u64(&path, static_cast<uint64_t>(sys_getpid()));
+  line_add(&path, "/children");
+  path.text[path.len] = '\0';
   for (;;) {
-    state->children_fd = open(path, O_RDONLY | O_CLOEXEC);
+    state->children_fd = sys_openat(AT_FDCWD, path.text, O_RDONLY | O_CLOEXEC);
     if (state->children_fd >= 0) break;
-    if (errno != EINTR) die_errno("open", path);
+    if (errno != EINTR) die_errno("open", path.text);
   }
 
   // SIGCHLD ignored (inherited) would auto-reap and hide the command's status.
-  struct sigaction dfl = {};
-  dfl.sa_handler = SIG_DFL;
-  if (sigemptyset(&dfl.sa_mask) != 0 || sigaction(SIGCHLD, &dfl, nullptr) != 0) die_errno("sigaction", "SIGCHLD");
+  SysSigaction dfl = {};
+  dfl.handler = SIG_DFL;
+  if (sys_rt_sigaction(SIGCHLD, &dfl, nullptr) != 0) die_errno("sigaction", "SIGCHLD");
 
-  if (sigemptyset(&g_waited) != 0 || sigaddset(&g_waited, SIGCHLD) != 0 ||
-      sigaddset(&g_waited, kEndSandbox) != 0) {
-    die_errno("sigaddset", "");
-  }
-  for (int sig : kForwarded) {
-    if (sigaddset(&g_waited, sig) != 0) die_errno("sigaddset", "");
-  }
+  g_waited = sys_sigbit(SIGCHLD) | sys_sigbit(kEndSandbox);
+  for (int sig : kForwarded) g_waited |= sys_sigbit(sig);
   // Blocked before PR_SET_PDEATHSIG and fork so no signal is lost between here and sigwaitinfo.
-  if (sigprocmask(SIG_BLOCK, &g_waited, &g_original) != 0) die_errno("sigprocmask", "");
+  if (sys_rt_sigprocmask(SIG_BLOCK, &g_waited, &g_original) != 0) die_errno("sigprocmask", "");
 
-  if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) die_errno("prctl", "PR_SET_CHILD_SUBREAPER");
-  if (prctl(PR_SET_PDEATHSIG, kEndSandbox, 0, 0, 0) != 0) die_errno("prctl", "PR_SET_PDEATHSIG");
+  if (sys_prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) die_errno("prctl", "PR_SET_CHILD_SUBREAPER");
+  if (sys_prctl(PR_SET_PDEATHSIG, kEndSandbox) != 0) die_errno("prctl", "PR_SET_PDEATHSIG");
   // The parent may have died before PR_SET_PDEATHSIG took effect; then no signal will come.
-  if (static_cast<int>(getppid()) != state->parent_pid) die("parent exited before the sandbox started");
+  if (sys_getppid() != state->parent_pid) die("parent exited before the sandbox started");
 }
 
-void run_reaper(const ReaperState* state, char* const* command) {
-  const pid_t reaper_pid = getpid();
-  const pid_t command_pid = fork();
+void run_reaper(const ReaperState* state, const HelperConfig* config) {
+  const int reaper_pid = sys_getpid();
+  const int command_pid = sys_fork();
   if (command_pid < 0) die_errno("fork", "");
   if (command_pid == 0) {
     // The command: async-signal-safe calls only until exec. The children fd is O_CLOEXEC.
-    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) die_errno("prctl", "PR_SET_PDEATHSIG");
+    if (sys_prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) die_errno("prctl", "PR_SET_PDEATHSIG");
     // The reaper may have been SIGKILLed before PR_SET_PDEATHSIG took effect.
-    if (getppid() != reaper_pid) _exit(kExitSignalBase + SIGKILL);
-    if (sigprocmask(SIG_SETMASK, &g_original, nullptr) != 0) die_errno("sigprocmask", "");
-    exec_command(command);
+    if (sys_getppid() != reaper_pid) sys_exit_group(kExitSignalBase + SIGKILL);
+    if (sys_rt_sigprocmask(SIG_SETMASK, &g_original, nullptr) != 0) die_errno("sigprocmask", "");
+    exec_command(config);
   }
 
   for (;;) {
-    siginfo_t info;
-    const int sig = sigwaitinfo(&g_waited, &info);
+    SysSiginfo info;
+    const int sig = sys_rt_sigtimedwait(&g_waited, &info);
     if (sig < 0) {
       if (errno == EINTR) continue;
       die_errno("sigwaitinfo", "");
     }
     if (sig == kEndSandbox) {
       kill_all_descendants(state->children_fd);
-      _exit(kExitSignalBase + SIGKILL);
+      sys_exit_group(kExitSignalBase + SIGKILL);
     }
     if (sig != SIGCHLD) {
       // A terminal's ^C, ^\ or hangup (SI_KERNEL) goes to the whole foreground process group,
       // which includes the command: forwarding it again would deliver it twice.
       // ESRCH from kill: the command is gone and SIGCHLD is already pending.
-      if (info.si_code != SI_KERNEL) kill(command_pid, sig);
+      if (info.si_code != SI_KERNEL) sys_kill(command_pid, sig);
       continue;
     }
     for (;;) {
       int status;
-      const pid_t pid = waitpid(-1, &status, WNOHANG);
+      const int pid = sys_wait4(-1, &status, WNOHANG);
       if (pid < 0 && errno == EINTR) continue;
       if (pid < 0 && errno != ECHILD) die_errno("waitpid", "");
       if (pid <= 0) break;
       if (pid == command_pid) {
         kill_all_descendants(state->children_fd);
-        _exit(status_of(status));
+        sys_exit_group(status_of(status));
       }
     }
   }

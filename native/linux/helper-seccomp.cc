@@ -18,18 +18,14 @@
 //   - bpf, perf_event_open, userfaultfd, add_key, keyctl, request_key: kernel attack surface
 //     (see kBaseDenied). Not in the reference's list;
 //   - socket/socketpair with AF_VSOCK: the WSL2 and hypervisor host bridge (§3.6, §7.2).
-#include <errno.h>
+#include <asm/socket.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
-#include <stddef.h>
-#include <sys/prctl.h>
-#include <sys/socket.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 #include "helper-config.h"
 #include "helper-die.h"
+#include "helper-sys.h"
 
 #ifndef SECCOMP_SET_MODE_FILTER
 #define SECCOMP_SET_MODE_FILTER 1
@@ -37,10 +33,6 @@
 #ifndef SECCOMP_RET_KILL_PROCESS
 #define SECCOMP_RET_KILL_PROCESS 0x80000000U
 #endif
-#ifndef AF_VSOCK
-#define AF_VSOCK 40
-#endif
-
 #if defined(__x86_64__)
 #define CSBX_AUDIT_ARCH AUDIT_ARCH_X86_64
 #elif defined(__aarch64__)
@@ -50,6 +42,10 @@
 #endif
 
 namespace {
+
+// Address families are not in the kernel's UAPI headers.
+constexpr uint32_t kAfUnix = 1;
+constexpr uint32_t kAfVsock = 40;
 
 // seccomp_data.args[] are u64; the socket family, level and option name are ints, so compare
 // their low 32 bits (§7.1), which sit first on little-endian machines.
@@ -167,9 +163,9 @@ void build_seccomp_program(NetworkMode mode, SeccompProgram* program) {
   stmt(&b, BPF_LD | BPF_W | BPF_ABS, kArg0Low);
   if (mode == NetworkMode::kRestricted) {
     // Only AF_UNIX; this also covers AF_VSOCK.
-    emit(&b, BPF_JMP | BPF_JEQ | BPF_K, AF_UNIX, kAllow, kDeny);
+    emit(&b, BPF_JMP | BPF_JEQ | BPF_K, kAfUnix, kAllow, kDeny);
   } else {
-    emit(&b, BPF_JMP | BPF_JEQ | BPF_K, AF_VSOCK, kDeny, kAllow);
+    emit(&b, BPF_JMP | BPF_JEQ | BPF_K, kAfVsock, kDeny, kAllow);
   }
   mark(&b, kAllow);
   stmt(&b, BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
@@ -194,5 +190,5 @@ void apply_seccomp(const SeccompProgram* program) {
   prog.filter = const_cast<sock_filter*>(program->code);
   // Last restriction before exec: once installed, the helper itself may not make the denied
   // calls, and landlock_restrict_self must already have happened.
-  if (syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0) die_errno("seccomp", "SECCOMP_SET_MODE_FILTER");
+  if (sys_seccomp(SECCOMP_SET_MODE_FILTER, 0, &prog) != 0) die_errno("seccomp", "SECCOMP_SET_MODE_FILTER");
 }

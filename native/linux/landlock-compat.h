@@ -2,15 +2,15 @@
 // <linux/landlock.h> predates ABI 3, and its struct landlock_ruleset_attr has only
 // handled_access_fs, so this file defines its own attribute structs with the kernel's current
 // layout (Documentation/userspace-api/landlock.rst) and only falls back for the constants.
-// Shared by the helper and the addon; no policy here, only kernel names and numbers.
+// Shared by the helper and the addon; no policy here, only kernel names and numbers. Kernel
+// headers only: the helper is built without a C library (helper-sys.h).
 #ifndef CODEX_SANDBOX_LANDLOCK_COMPAT_H
 #define CODEX_SANDBOX_LANDLOCK_COMPAT_H
 
+#include <asm/unistd.h>
 #include <linux/landlock.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 #if !defined(__x86_64__) && !defined(__aarch64__)
 #error "codex-sandbox-helper supports only x86_64 and aarch64 (seccomp filter and syscall numbers)"
@@ -130,25 +130,5 @@ struct csbx_landlock_path_beneath_attr {
 
 static_assert(sizeof(csbx_landlock_path_beneath_attr) == 12, "landlock_path_beneath_attr is packed");
 static_assert(offsetof(csbx_landlock_ruleset_attr, scoped) == 16, "landlock_ruleset_attr layout");
-
-inline long csbx_landlock_create_ruleset(const csbx_landlock_ruleset_attr* attr, size_t size,
-                                         uint32_t flags) {
-  return syscall(__NR_landlock_create_ruleset, attr, size, flags);
-}
-
-inline long csbx_landlock_add_rule(int ruleset_fd, int rule_type, const void* rule_attr,
-                                   uint32_t flags) {
-  return syscall(__NR_landlock_add_rule, ruleset_fd, rule_type, rule_attr, flags);
-}
-
-inline long csbx_landlock_restrict_self(int ruleset_fd, uint32_t flags) {
-  return syscall(__NR_landlock_restrict_self, ruleset_fd, flags);
-}
-
-// The kernel's highest Landlock ABI, or -1 with errno set: ENOSYS when the kernel was built
-// without Landlock, EOPNOTSUPP when it was built with it but not enabled at boot (lsm=).
-inline long csbx_landlock_abi_version() {
-  return csbx_landlock_create_ruleset(nullptr, 0, LANDLOCK_CREATE_RULESET_VERSION);
-}
 
 #endif

@@ -1,0 +1,186 @@
+// The helper's runtime layer: it links no C library. glibc's start-up (TLS, CPU features,
+// tunables, IRELATIVE relocations) and its larger image cost more than the sandbox set-up itself
+// on every spawned command (docs/native.md "The helper's runtime layer"). What the helper needs
+// instead is here: raw system calls, the memory and string functions the compiler and the helper
+// call, a page allocator (helper-sys.cc) and the errno descriptions for its messages
+// (helper-errno.cc). The process entry is helper-start.cc.
+//
+// Only kernel UAPI headers and the compiler's own freestanding headers are included, and only
+// system calls present on both x86_64 and aarch64 are used (openat rather than open, clone
+// rather than fork, wait4 rather than waitpid).
+#ifndef CODEX_SANDBOX_HELPER_SYS_H
+#define CODEX_SANDBOX_HELPER_SYS_H
+
+#include <asm/signal.h>
+#include <asm/stat.h>
+#include <asm/unistd.h>
+#include <linux/capability.h>
+#include <linux/errno.h>
+#include <linux/fcntl.h>
+#include <linux/stat.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "landlock-compat.h"
+
+#ifndef __NR_close_range
+#define __NR_close_range 436
+#endif
+
+#if !defined(__x86_64__) && !defined(__aarch64__)
+#error "codex-sandbox-helper supports only x86_64 and aarch64"
+#endif
+
+// The errno of the last failed wrapper, as in libc: wrappers return -1 and set it. A plain global
+// is enough: the helper has one thread, and a forked child has its own copy.
+extern int errno;
+
+// The one system call instruction; arguments the call does not take are passed as 0.
+inline long sys_raw(long nr, long a = 0, long b = 0, long c = 0, long d = 0, long e = 0, long f = 0) {
+#if defined(__x86_64__)
+  register long r10 __asm__("r10") = d;
+  register long r8 __asm__("r8") = e;
+  register long r9 __asm__("r9") = f;
+  long ret;
+  __asm__ volatile("syscall"
+                   : "=a"(ret)
+                   : "a"(nr), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8), "r"(r9)
+                   : "rcx", "r11", "memory");
+  return ret;
+#else
+  register long x8 __asm__("x8") = nr;
+  register long x0 __asm__("x0") = a;
+  register long x1 __asm__("x1") = b;
+  register long x2 __asm__("x2") = c;
+  register long x3 __asm__("x3") = d;
+  register long x4 __asm__("x4") = e;
+  register long x5 __asm__("x5") = f;
+  __asm__ volatile("svc #0" : "+r"(x0) : "r"(x8), "r"(x1), "r"(x2), "r"(x3), "r"(x4), "r"(x5) : "memory");
+  return x0;
+#endif
+}
+
+// The kernel returns -4095..-1 for an error; everything else is a result.
+inline long sys_call(long nr, long a = 0, long b = 0, long c = 0, long d = 0, long e = 0, long f = 0) {
+  const long ret = sys_raw(nr, a, b, c, d, e, f);
+  if (static_cast<unsigned long>(ret) > static_cast<unsigned long>(-4096L)) {
+    errno = static_cast<int>(-ret);
+    return -1;
+  }
+  return ret;
+}
+
+template <typename T>
+long sys_arg(T* pointer) {
+  return reinterpret_cast<long>(pointer);
+}
+
+inline int sys_openat(int dir, const char* path, int flags) {
+  return static_cast<int>(sys_call(__NR_openat, dir, sys_arg(path), flags));
+}
+inline long sys_read(int fd, void* buf, size_t len) {
+  return sys_call(__NR_read, fd, sys_arg(buf), static_cast<long>(len));
+}
+inline long sys_write(int fd, const void* buf, size_t len) {
+  return sys_call(__NR_write, fd, sys_arg(buf), static_cast<long>(len));
+}
+inline long sys_lseek(int fd, long offset, int whence) { return sys_call(__NR_lseek, fd, offset, whence); }
+inline int sys_close(int fd) { return static_cast<int>(sys_call(__NR_close, fd)); }
+inline int sys_fcntl(int fd, int cmd, long arg) { return static_cast<int>(sys_call(__NR_fcntl, fd, cmd, arg)); }
+inline long sys_getdents64(int fd, void* buf, size_t len) {
+  return sys_call(__NR_getdents64, fd, sys_arg(buf), static_cast<long>(len));
+}
+inline int sys_fstat(int fd, struct stat* out) { return static_cast<int>(sys_call(__NR_fstat, fd, sys_arg(out))); }
+inline int sys_close_range(unsigned first, unsigned last, unsigned flags) {
+  return static_cast<int>(sys_call(__NR_close_range, first, last, flags));
+}
+
+inline int sys_prctl(int option, unsigned long a2, unsigned long a3 = 0) {
+  return static_cast<int>(sys_call(__NR_prctl, option, static_cast<long>(a2), static_cast<long>(a3), 0, 0));
+}
+inline int sys_capget(__user_cap_header_struct* header, __user_cap_data_struct* data) {
+  return static_cast<int>(sys_call(__NR_capget, sys_arg(header), sys_arg(data)));
+}
+inline int sys_capset(__user_cap_header_struct* header, const __user_cap_data_struct* data) {
+  return static_cast<int>(sys_call(__NR_capset, sys_arg(header), sys_arg(data)));
+}
+inline int sys_seccomp(unsigned op, unsigned flags, const void* args) {
+  return static_cast<int>(sys_call(__NR_seccomp, op, flags, sys_arg(args)));
+}
+inline long sys_landlock_create_ruleset(const void* attr, size_t size, uint32_t flags) {
+  return sys_call(__NR_landlock_create_ruleset, sys_arg(attr), static_cast<long>(size), flags);
+}
+inline int sys_landlock_add_rule(int ruleset_fd, int rule_type, const void* attr) {
+  return static_cast<int>(sys_call(__NR_landlock_add_rule, ruleset_fd, rule_type, sys_arg(attr), 0));
+}
+inline int sys_landlock_restrict_self(int ruleset_fd, uint32_t flags) {
+  return static_cast<int>(sys_call(__NR_landlock_restrict_self, ruleset_fd, flags));
+}
+inline int sys_unshare(unsigned long flags) { return static_cast<int>(sys_call(__NR_unshare, static_cast<long>(flags))); }
+
+// These three cannot fail.
+inline int sys_getuid() { return static_cast<int>(sys_raw(__NR_getuid)); }
+inline int sys_getpid() { return static_cast<int>(sys_raw(__NR_getpid)); }
+inline int sys_getppid() { return static_cast<int>(sys_raw(__NR_getppid)); }
+
+inline int sys_kill(int pid, int sig) { return static_cast<int>(sys_call(__NR_kill, pid, sig)); }
+// fork(): clone with only the exit signal, no new stack, so the child returns here on a copy.
+inline int sys_fork() { return static_cast<int>(sys_call(__NR_clone, SIGCHLD, 0, 0, 0, 0)); }
+inline int sys_wait4(int pid, int* status, int options) {
+  return static_cast<int>(sys_call(__NR_wait4, pid, sys_arg(status), options, 0));
+}
+inline int sys_execve(const char* path, char* const* argv, char* const* envp) {
+  return static_cast<int>(sys_call(__NR_execve, sys_arg(path), sys_arg(argv), sys_arg(envp)));
+}
+[[noreturn]] inline void sys_exit_group(int status) {
+  sys_raw(__NR_exit_group, status);
+  __builtin_unreachable();
+}
+
+// Signals, in the kernel's own layout. sigset is one 64-bit word on both architectures; only
+// SIG_DFL is ever installed, so no sa_restorer is needed.
+using SysSigset = uint64_t;
+constexpr SysSigset sys_sigbit(int sig) { return SysSigset{1} << (sig - 1); }
+struct SysSigaction {
+  __sighandler_t handler;
+  unsigned long flags;
+  unsigned long restorer;
+  SysSigset mask;
+};
+// The first fields of the kernel's siginfo (identical on x86_64 and aarch64); the rest is padding.
+struct SysSiginfo {
+  int si_signo;
+  int si_errno;
+  int si_code;
+  char rest[128 - 3 * sizeof(int)];
+};
+inline int sys_rt_sigaction(int sig, const SysSigaction* act, SysSigaction* old) {
+  return static_cast<int>(sys_call(__NR_rt_sigaction, sig, sys_arg(act), sys_arg(old), sizeof(SysSigset)));
+}
+inline int sys_rt_sigprocmask(int how, const SysSigset* set, SysSigset* old) {
+  return static_cast<int>(sys_call(__NR_rt_sigprocmask, how, sys_arg(set), sys_arg(old), sizeof(SysSigset)));
+}
+// sigwaitinfo(): no timeout.
+inline int sys_rt_sigtimedwait(const SysSigset* set, SysSiginfo* info) {
+  return static_cast<int>(sys_call(__NR_rt_sigtimedwait, sys_arg(set), sys_arg(info), 0, sizeof(SysSigset)));
+}
+
+// Zeroed memory from fresh anonymous pages, never freed (the helper execs or exits soon after).
+// nullptr with errno set on failure.
+void* sys_alloc_zeroed(size_t count, size_t size);
+
+// The glibc description of an errno ("No such file or directory"), or nullptr when the helper
+// has none for it.
+const char* sys_errno_description(int err);
+
+// The compiler emits calls to memset and memcpy for struct initialisation and copies, so they
+// keep their C names and signatures.
+extern "C" {
+void* memset(void* dest, int c, size_t len);
+void* memcpy(void* dest, const void* src, size_t len);
+size_t strlen(const char* text);
+int strcmp(const char* a, const char* b);
+char* strchr(const char* text, int c);
+}
+
+#endif
