@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { helperPath } from '../../lib/native';
+import { failingSyscallArgs } from '../helpers/failing-syscall';
 import { withTempDir } from '../helpers/temp';
 
 const HELPER = helperPath();
@@ -83,28 +84,7 @@ describe('helper: exec and exit statuses', () => {
   });
 
   it('without close_range (refused by an outer seccomp filter, as old container profiles do) descriptors are still not inherited', () => {
-    // A real filter installed by python: close_range -> EPERM, everything else allowed.
-    const outer = String.raw`
-import ctypes, os, struct, sys
-NR_CLOSE_RANGE = 436
-def insn(code, jt, jf, k): return struct.pack('HBBI', code, jt, jf, k)
-prog = b''.join([
-  insn(0x20, 0, 0, 0),                       # ld [nr]
-  insn(0x15, 0, 1, NR_CLOSE_RANGE),          # jeq close_range
-  insn(0x06, 0, 0, 0x00050000 | 1),          # ret ERRNO(EPERM)
-  insn(0x06, 0, 0, 0x7fff0000),              # ret ALLOW
-])
-buf = ctypes.create_string_buffer(prog)
-class Fprog(ctypes.Structure):
-  _fields_ = [('len', ctypes.c_ushort), ('filter', ctypes.c_void_p)]
-fprog = Fprog(len(prog) // 8, ctypes.addressof(buf))
-libc = ctypes.CDLL(None, use_errno=True)
-assert libc.prctl(38, 1, 0, 0, 0) == 0                       # PR_SET_NO_NEW_PRIVS
-assert libc.prctl(22, 2, ctypes.byref(fprog), 0, 0) == 0     # PR_SET_SECCOMP, FILTER
-assert libc.syscall(NR_CLOSE_RANGE, 3, 3, 4) == -1 and ctypes.get_errno() == 1
-os.execv(sys.argv[1], sys.argv[1:])
-`;
-    const r = spawnSync('python3', ['-c', outer, HELPER, '--network', 'restricted', '--', 'sh', '-c', 'echo to-fd3 >&3'], {
+    const r = spawnSync('python3', failingSyscallArgs('close_range', 1 /* EPERM */, [HELPER, '--network', 'restricted', '--', 'sh', '-c', 'echo to-fd3 >&3']), {
       stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
       encoding: 'utf8',
       env: ENV,

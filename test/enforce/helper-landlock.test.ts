@@ -14,6 +14,7 @@ import {
   fsRightsForAbi,
   minimumAbiFor,
 } from '../../lib/platform/linux/landlock-abi';
+import { failingSyscallArgs } from '../helpers/failing-syscall';
 import { withTempDir } from '../helpers/temp';
 
 const HELPER = helperPath();
@@ -139,26 +140,8 @@ describe.runIf(usable)('helper: Landlock', () => {
     expect(r.stdout).toBe('ok\n');
   });
 
-  // A container seccomp profile can hide Landlock from a kernel that has it. Such a real filter,
-  // installed by python before it execs the helper, gives the two "unavailable" answers for real.
-  const denyLandlockThenExec = (errno: number): string => String.raw`
-import ctypes, os, struct, sys
-def insn(code, jt, jf, k): return struct.pack('HBBI', code, jt, jf, k)
-prog = b''.join([
-  insn(0x20, 0, 0, 0),                       # ld [nr]
-  insn(0x15, 0, 1, 444),                     # jeq landlock_create_ruleset
-  insn(0x06, 0, 0, 0x00050000 | ${errno}),   # ret ERRNO
-  insn(0x06, 0, 0, 0x7fff0000),              # ret ALLOW
-])
-buf = ctypes.create_string_buffer(prog)
-class Fprog(ctypes.Structure):
-  _fields_ = [('len', ctypes.c_ushort), ('filter', ctypes.c_void_p)]
-fprog = Fprog(len(prog) // 8, ctypes.addressof(buf))
-libc = ctypes.CDLL(None, use_errno=True)
-assert libc.prctl(38, 1, 0, 0, 0) == 0
-assert libc.prctl(22, 2, ctypes.byref(fprog), 0, 0) == 0
-os.execv(sys.argv[1], sys.argv[1:])
-`;
+  // A container seccomp profile can hide Landlock from a kernel that has it; a real filter
+  // (test/helpers/failing-syscall.ts) gives the two "unavailable" answers for real.
 
   it.each([
     [38, 'Landlock is not implemented by this kernel (built without CONFIG_SECURITY_LANDLOCK); --landlock-abi 1 cannot be enforced: Function not implemented (errno 38)'],
@@ -166,7 +149,7 @@ os.execv(sys.argv[1], sys.argv[1:])
   ])('landlock: unavailable with errno %i is refused with 125, saying which case it is', (errno, message) => {
     const r = spawnSync(
       'python3',
-      ['-c', denyLandlockThenExec(errno), HELPER, '--landlock-abi', '1', '--landlock-fs-handled', '0x1', '--network', 'enabled', '--', 'true'],
+      failingSyscallArgs('landlock_create_ruleset', errno, [HELPER, '--landlock-abi', '1', '--landlock-fs-handled', '0x1', '--network', 'enabled', '--', 'true']),
       { encoding: 'utf8' },
     );
     expect(r.status).toBe(125);
@@ -178,7 +161,7 @@ os.execv(sys.argv[1], sys.argv[1:])
     [95, { ok: false, call: 'landlock_create_ruleset', errno: 95 }],
   ])('addon: landlockAbi() keeps errno %i apart when Landlock is hidden', (errno, expected) => {
     const script = `process.stdout.write(JSON.stringify(require(${JSON.stringify(addonPath())}).landlockAbi()))`;
-    const r = spawnSync('python3', ['-c', denyLandlockThenExec(errno), process.execPath, '-e', script], { encoding: 'utf8' });
+    const r = spawnSync('python3', failingSyscallArgs('landlock_create_ruleset', errno, [process.execPath, '-e', script]), { encoding: 'utf8' });
     expect(r.stderr).toBe('');
     expect(JSON.parse(r.stdout)).toEqual(expected);
   });

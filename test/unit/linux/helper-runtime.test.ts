@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { helperPath } from '../../../lib/native';
+import { failingSyscallArgs } from '../../helpers/failing-syscall';
 import { helperBuild, REPO } from './helper-gyp';
 
 const NATIVE = join(REPO, 'native/linux');
@@ -81,27 +82,7 @@ describe('helper runtime layer', () => {
   });
 
   it.skipIf(helper === null)('an errno it has no text for prints as strerror does: "Unknown error N"', () => {
-    // A real outer seccomp filter, installed by python, makes capget fail with errno 200.
-    const outer = String.raw`
-import ctypes, os, struct, sys
-NR_CAPGET = {'x86_64': 125, 'aarch64': 90}[os.uname().machine]
-def insn(code, jt, jf, k): return struct.pack('HBBI', code, jt, jf, k)
-prog = b''.join([
-  insn(0x20, 0, 0, 0),                       # ld [nr]
-  insn(0x15, 0, 1, NR_CAPGET),               # jeq capget
-  insn(0x06, 0, 0, 0x00050000 | 200),        # ret ERRNO(200)
-  insn(0x06, 0, 0, 0x7fff0000),              # ret ALLOW
-])
-buf = ctypes.create_string_buffer(prog)
-class Fprog(ctypes.Structure):
-  _fields_ = [('len', ctypes.c_ushort), ('filter', ctypes.c_void_p)]
-fprog = Fprog(len(prog) // 8, ctypes.addressof(buf))
-libc = ctypes.CDLL(None, use_errno=True)
-assert libc.prctl(38, 1, 0, 0, 0) == 0                       # PR_SET_NO_NEW_PRIVS
-assert libc.prctl(22, 2, ctypes.byref(fprog), 0, 0) == 0     # PR_SET_SECCOMP, FILTER
-os.execv(sys.argv[1], sys.argv[1:])
-`;
-    const r = spawnSync('python3', ['-c', outer, helper as string, '--network', 'enabled', '--', 'true'], { encoding: 'utf8' });
+    const r = spawnSync('python3', failingSyscallArgs('capget', 200, [helper as string, '--network', 'enabled', '--', 'true']), { encoding: 'utf8' });
     expect(r.stderr).toBe('codex-sandbox-helper: capget: Unknown error 200 (errno 200)\n');
     expect(r.status).toBe(125);
   });
