@@ -10,7 +10,8 @@ const noNul = (s: string): boolean => !s.includes('\0');
 /** A lone UTF-16 surrogate has no UTF-8 form: the OS would get U+FFFD, a different file (P49). */
 const wellFormed = (s: string): boolean => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s);
 /** PATH_MAX on Linux is 4096 bytes including the NUL: longer names cannot be opened at all. */
-const fitsPathMax = (s: string): boolean => new TextEncoder().encode(s).length < 4096;
+const utf8 = new TextEncoder();
+const fitsPathMax = (s: string): boolean => utf8.encode(s).length < 4096;
 
 /** An absolute path (or `~`, `~/...`, expanded at resolution). Relative paths need a base. */
 export const absolutePathSchema = z
