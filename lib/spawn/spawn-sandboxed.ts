@@ -10,12 +10,10 @@ import type { BackendChoice, BackendName, Capabilities } from '../platform/commo
 import type { LinuxPlan } from '../platform/linux/plan';
 import { probeCapabilities } from '../platform/linux/probe';
 import { SEATBELT_UNAVAILABLE_MESSAGE, type SeatbeltPlan } from '../platform/macos/plan-macos';
-import { nodeLinuxHostFs } from '../platform/linux/host-fs';
-import { planResolved, resolveForPlatform, toSandboxPolicy, type PlanSandboxOptions, type SandboxPlan } from '../platform/plan-sandbox';
-import { nodeHostView } from '../policy/node-host-view';
+import type { SandboxPlan } from '../platform/plan-sandbox';
 import type { ResolvedPolicy } from '../policy/types';
 import { hostPrepRegistryDir, trackHostPrep } from './host-prep';
-import { jsonSnapshot, PlanMemo, type PlanHosts } from './plan-memo';
+import { planLaunch, type LaunchPlan, type LaunchRequest } from './launch-plan';
 import { probeProcMount } from './proc-preflight';
 
 export interface SandboxSpawnOptions {
@@ -179,46 +177,6 @@ export function spawnPlan(plan: LinuxPlan, opts: PlanSpawnOptions): ChildProcess
   return child;
 }
 
-type PlanRequest = Omit<PlanSandboxOptions, 'command' | 'hostView' | 'hostFs'> & { platform: 'linux' | 'macos' };
-
-interface PlannedRun {
-  plan: SandboxPlan;
-  resolved: ResolvedPolicy;
-}
-
-/** One entry per policy, cwd and backend an agent uses; a miss costs only a fresh plan. */
-const planMemo = new PlanMemo<PlannedRun>(32);
-
-/** The live hosts, made once: building them per launch would be work on the hot path. */
-let liveHosts: PlanHosts | undefined;
-
-/** Parses, resolves and plans `policyInput` against `hosts`, for a plan with no command yet. */
-function buildPlan(policyInput: unknown, request: PlanRequest, hosts: PlanHosts): PlannedRun {
-  const policy = toSandboxPolicy(policyInput, request.cwd, hosts.view);
-  const resolved = resolveForPlatform(policy, request.platform, request.cwd, hosts.view);
-  return { plan: planResolved(resolved, { ...request, command: [], hostView: hosts.view, hostFs: hosts.fs }), resolved };
-}
-
-/**
- * The plan for `command`: every planner ends its argv with `--` and the command, so the memo
- * keeps command-free plans and the command is appended per launch (an agent rarely runs the same
- * command twice, but it runs many under one policy).
- */
-function planRun(policyInput: unknown, request: PlanRequest, command: string[]): PlannedRun {
-  const hosts = (liveHosts ??= { view: nodeHostView(), fs: nodeLinuxHostFs() });
-  const snapshot = jsonSnapshot(policyInput);
-  const planned =
-    snapshot === undefined
-      ? buildPlan(policyInput, request, hosts)
-      : planMemo.get(memoKey(snapshot, request), hosts, (recording) => buildPlan(JSON.parse(snapshot), request, recording));
-  return { plan: { ...planned.plan, argv: [...planned.plan.argv, ...command] }, resolved: planned.resolved };
-}
-
-function memoKey(snapshot: string, request: PlanRequest): string {
-  const { platform, cwd, capabilities, backend, commandCwd, hiddenPaths, mountProc } = request;
-  return `${snapshot}\0${JSON.stringify([platform, cwd, capabilities ?? null, backend ?? null, commandCwd ?? null, hiddenPaths ?? null, mountProc ?? null])}`;
-}
-
 /** Plans and starts; the building block of spawnSandboxed and runSandboxed. */
 export function startSandboxed(commandInput: string[], opts: SandboxSpawnOptions): StartedSandbox {
   const command = checkCommand(commandInput);
@@ -238,17 +196,17 @@ export function startSandboxed(commandInput: string[], opts: SandboxSpawnOptions
   const platform = opts.platform ?? hostPlatform();
   const spawnOpts: PlanSpawnOptions = { cwd, env: opts.env, ...(opts.stdio === undefined ? {} : { stdio: opts.stdio }) };
 
-  let planned: PlannedRun;
+  let planned: LaunchPlan;
   let child: ChildProcess;
   if (platform === 'macos') {
-    planned = planRun(opts.permissionProfile, { platform, cwd, backend: opts.backend ?? 'auto' }, command);
+    planned = planLaunch(opts.permissionProfile, { platform, cwd, backend: opts.backend ?? 'auto' }, command);
     child = spawnSeatbeltPlan(planned.plan as SeatbeltPlan, { ...spawnOpts, env: opts.env ?? process.env });
   } else {
     const capabilities = opts.capabilities ?? probeCapabilities();
-    const request: PlanRequest = { platform, cwd, capabilities, backend: opts.backend ?? 'auto', commandCwd: cwd, hiddenPaths: [hostPrepRegistryDir()] };
-    planned = planRun(opts.permissionProfile, request, command);
+    const request: LaunchRequest = { platform, cwd, capabilities, backend: opts.backend ?? 'auto', commandCwd: cwd, hiddenPaths: [hostPrepRegistryDir()] };
+    planned = planLaunch(opts.permissionProfile, request, command);
     if (planned.plan.backend === 'bwrap' && capabilities.bwrap !== null && !probeProcMount(capabilities.bwrap.path)) {
-      planned = planRun(opts.permissionProfile, { ...request, mountProc: false }, command);
+      planned = planLaunch(opts.permissionProfile, { ...request, mountProc: false }, command);
     }
     child = spawnPlan(planned.plan as LinuxPlan, spawnOpts);
   }

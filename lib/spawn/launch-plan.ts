@@ -1,0 +1,48 @@
+// spawn/launch-plan: the plan for one launch. Parses, resolves and plans the caller's policy,
+// reusing an earlier launch's plan through PlanMemo when nothing it was built from has changed
+// (plan-memo.ts, docs/platforms/linux.md "Plans reused between launches").
+import { nodeLinuxHostFs } from '../platform/linux/host-fs';
+import { planResolved, resolveForPlatform, toSandboxPolicy, type PlanSandboxOptions, type SandboxPlan } from '../platform/plan-sandbox';
+import { nodeHostView } from '../policy/node-host-view';
+import type { ResolvedPolicy } from '../policy/types';
+import { jsonSnapshot, PlanMemo, type PlanHosts } from './plan-memo';
+
+export type LaunchRequest = Omit<PlanSandboxOptions, 'command' | 'hostView' | 'hostFs'> & { platform: 'linux' | 'macos' };
+
+export interface LaunchPlan {
+  plan: SandboxPlan;
+  resolved: ResolvedPolicy;
+}
+
+/** One entry per policy, cwd and backend an agent uses; a miss costs only a fresh plan. */
+const planMemo = new PlanMemo<LaunchPlan>(32);
+
+/** The live hosts, made once: building them per launch would be work on the hot path. */
+let liveHosts: PlanHosts | undefined;
+
+/** Parses, resolves and plans `policyInput` against `hosts`, for a plan with no command yet. */
+function buildPlan(policyInput: unknown, request: LaunchRequest, hosts: PlanHosts): LaunchPlan {
+  const policy = toSandboxPolicy(policyInput, request.cwd, hosts.view);
+  const resolved = resolveForPlatform(policy, request.platform, request.cwd, hosts.view);
+  return { plan: planResolved(resolved, { ...request, command: [], hostView: hosts.view, hostFs: hosts.fs }), resolved };
+}
+
+/**
+ * The plan for `command`: every planner ends its argv with `--` and the command, so the memo
+ * keeps command-free plans and the command is appended per launch (an agent rarely runs the same
+ * command twice, but it runs many under one policy).
+ */
+export function planLaunch(policyInput: unknown, request: LaunchRequest, command: string[]): LaunchPlan {
+  const hosts = (liveHosts ??= { view: nodeHostView(), fs: nodeLinuxHostFs() });
+  const snapshot = jsonSnapshot(policyInput);
+  const planned =
+    snapshot === undefined
+      ? buildPlan(policyInput, request, hosts)
+      : planMemo.get(memoKey(snapshot, request), hosts, (recording) => buildPlan(JSON.parse(snapshot), request, recording));
+  return { plan: { ...planned.plan, argv: [...planned.plan.argv, ...command] }, resolved: planned.resolved };
+}
+
+/** Every field of the request is part of the key, so a new planning option cannot be forgotten. */
+function memoKey(snapshot: string, request: LaunchRequest): string {
+  return `${snapshot}\0${JSON.stringify(request)}`;
+}
