@@ -17,9 +17,6 @@ export interface LaunchPlan {
 /** One entry per policy, cwd and backend an agent uses; a miss costs only a fresh plan. */
 const planMemo = new PlanMemo<LaunchPlan>(32);
 
-/** The live hosts, made once: building them per launch would be work on the hot path. */
-let liveHosts: PlanHosts | undefined;
-
 /** Parses, resolves and plans `policyInput` against `hosts`, for a plan with no command yet. */
 function buildPlan(policyInput: unknown, request: LaunchRequest, hosts: PlanHosts): LaunchPlan {
   const policy = toSandboxPolicy(policyInput, request.cwd, hosts.view);
@@ -33,7 +30,8 @@ function buildPlan(policyInput: unknown, request: LaunchRequest, hosts: PlanHost
  * command twice, but it runs many under one policy).
  */
 export function planLaunch(policyInput: unknown, request: LaunchRequest, command: string[]): LaunchPlan {
-  const hosts = (liveHosts ??= { view: nodeHostView(), fs: nodeLinuxHostFs() });
+  // Made per launch, so a process.env the caller replaced is the one the host view reads.
+  const hosts: PlanHosts = { view: nodeHostView(), fs: nodeLinuxHostFs() };
   const snapshot = jsonSnapshot(policyInput);
   const planned =
     snapshot === undefined
