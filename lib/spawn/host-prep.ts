@@ -156,8 +156,8 @@ function pruneDeadRuns(dir: string): void {
     if (markers.some((m) => alive(Number(m.split('-')[0])))) continue;
     for (const marker of markers) {
       try {
-        const [kind, path] = readFileSync(join(markerDir, marker), 'utf8').split('\t');
-        if ((kind === 'dir' || kind === 'file') && path !== undefined) removeIfEmptyStub({ kind, path });
+        const target = parseMarker(readFileSync(join(markerDir, marker), 'utf8'));
+        if (target !== undefined) removeIfEmptyStub(target);
         unlinkSync(join(markerDir, marker));
       } catch {
         // Half-written or already pruned: the directory stays for the next pass.
@@ -172,6 +172,28 @@ function pruneDeadRuns(dir: string): void {
 }
 
 const JANITOR_LIMIT = 64;
+
+/**
+ * A marker's text is the JSON of its target. The format used to be `kind<TAB>path`, and a TAB in
+ * a path cut the path short, so pruning removed the shorter, unrelated path (docs/security.md
+ * R14). Anything that does not parse to exactly one target is never acted on.
+ */
+function markerText(target: HostPrepTarget): string {
+  return JSON.stringify({ kind: target.kind, path: target.path });
+}
+
+function parseMarker(text: string): HostPrepTarget | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const { kind, path, ...rest } = value as Record<string, unknown>;
+  if (Object.keys(rest).length > 0 || (kind !== 'dir' && kind !== 'file') || typeof path !== 'string' || !path.startsWith('/')) return undefined;
+  return { kind, path };
+}
 
 /** Live markers of a target, after pruning those of dead processes. */
 function liveMarkers(markerDir: string): string[] {
@@ -234,7 +256,7 @@ export function trackHostPrep(targets: readonly HostPrepTarget[], registryDir?: 
       if (exists(target.path) && !shared) return [];
       mkdirSync(markerDir, { recursive: true, mode: 0o700 });
       const marker = join(markerDir, `${process.pid}-${++sequence}`);
-      writeFileSync(marker, `${target.kind}\t${target.path}`, { mode: 0o600 });
+      writeFileSync(marker, markerText(target), { mode: 0o600 });
       return [{ target, marker }];
     });
   });
