@@ -88,6 +88,38 @@ function alive(pid: number): boolean {
   }
 }
 
+/**
+ * A process's start time in clock ticks since boot (field 22 of /proc/PID/stat), or undefined
+ * when it is gone. With the pid it names one process for good: a pid alone is reused, and a dead
+ * run's markers then looked alive for as long as the new owner of its pid lived (R13).
+ */
+function startTimeOf(pid: number): string | undefined {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  } catch {
+    return undefined;
+  }
+  // The command name (field 2) is in parentheses and may itself contain ") ".
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return fields[19];
+}
+
+let ownStartTime: string | undefined;
+
+/** This process's marker prefix, `<pid>-<start time>`. */
+function ownerId(): string {
+  ownStartTime ??= startTimeOf(process.pid) ?? '0';
+  return `${process.pid}-${ownStartTime}`;
+}
+
+/** Whether the run that wrote marker `name` (`<pid>-<start time>-<n>`) is still running. */
+function markerAlive(name: string): boolean {
+  const [pid, start, seq] = name.split('-');
+  if (seq === undefined) return alive(Number(pid)); // written before start times were recorded
+  return startTimeOf(Number(pid)) === start;
+}
+
 function withLock<T>(dir: string, fn: () => T): T {
   const lock = join(dir, 'lock');
   const deadline = Date.now() + LOCK_TIMEOUT_MS;
@@ -144,7 +176,12 @@ function pruneDeadRuns(dir: string): void {
   } catch {
     return;
   }
-  for (const name of names.slice(0, JANITOR_LIMIT)) {
+  // A window that moves on each pass, so entries of long-lived runs at the front cannot keep the
+  // rest from ever being looked at.
+  const start = names.length > JANITOR_LIMIT ? janitorCursor % names.length : 0;
+  janitorCursor += JANITOR_LIMIT;
+  const window = [...names.slice(start), ...names.slice(0, start)].slice(0, JANITOR_LIMIT);
+  for (const name of window) {
     if (name === 'lock') continue;
     const markerDir = join(dir, name);
     let markers: string[];
@@ -153,7 +190,7 @@ function pruneDeadRuns(dir: string): void {
     } catch {
       continue;
     }
-    if (markers.some((m) => alive(Number(m.split('-')[0])))) continue;
+    if (markers.some(markerAlive)) continue;
     for (const marker of markers) {
       try {
         const target = parseMarker(readFileSync(join(markerDir, marker), 'utf8'));
@@ -172,6 +209,7 @@ function pruneDeadRuns(dir: string): void {
 }
 
 const JANITOR_LIMIT = 64;
+let janitorCursor = 0;
 
 /**
  * A marker's text is the JSON of its target. The format used to be `kind<TAB>path`, and a TAB in
@@ -204,7 +242,7 @@ function liveMarkers(markerDir: string): string[] {
     return [];
   }
   return names.filter((name) => {
-    if (alive(Number(name.split('-')[0]))) return true;
+    if (markerAlive(name)) return true;
     try {
       unlinkSync(join(markerDir, name));
     } catch {
@@ -233,6 +271,40 @@ function removeIfEmptyStub(target: HostPrepTarget): void {
   }
 }
 
+/** When this process last pruned from a launch without targets of its own. */
+let lastIdlePrune = Number.NEGATIVE_INFINITY;
+const IDLE_PRUNE_INTERVAL_MS = 1_000;
+
+/**
+ * Launches without targets finish dead runs' clean-up too, at most once a second per process: a
+ * SIGKILLed parent's stubs used to stay until some later run happened to need targets itself
+ * (R13). An empty registry costs one readdir.
+ */
+function pruneDueRegistry(registry: string): void {
+  const now = Date.now();
+  if (now - lastIdlePrune < IDLE_PRUNE_INTERVAL_MS) return;
+  lastIdlePrune = now;
+  let names: string[];
+  try {
+    names = readdirSync(registry);
+  } catch {
+    return;
+  }
+  if (names.every((name) => name === 'lock')) return;
+  pruneHostPrepRegistry(registry);
+}
+
+/** Removes what dead runs left (their markers and still-empty stubs); `codex-sandbox doctor` calls it too. */
+export function pruneHostPrepRegistry(registry: string = registryPath()): void {
+  try {
+    ensureRegistry(registry);
+  } catch {
+    // No usable registry: nothing of ours to prune.
+    return;
+  }
+  withLock(registry, () => pruneDeadRuns(registry));
+}
+
 interface Registration {
   target: HostPrepTarget;
   marker: string;
@@ -245,8 +317,11 @@ interface Registration {
  * last run that used it.
  */
 export function trackHostPrep(targets: readonly HostPrepTarget[], registryDir?: string): () => void {
-  if (targets.length === 0) return () => undefined;
   const registry = registryDir ?? registryPath();
+  if (targets.length === 0) {
+    pruneDueRegistry(registry);
+    return () => undefined;
+  }
   ensureRegistry(registry);
   const ours: Registration[] = withLock(registry, () => {
     pruneDeadRuns(registry);
@@ -255,7 +330,7 @@ export function trackHostPrep(targets: readonly HostPrepTarget[], registryDir?: 
       const shared = liveMarkers(markerDir).length > 0;
       if (exists(target.path) && !shared) return [];
       mkdirSync(markerDir, { recursive: true, mode: 0o700 });
-      const marker = join(markerDir, `${process.pid}-${++sequence}`);
+      const marker = join(markerDir, `${ownerId()}-${++sequence}`);
       writeFileSync(marker, markerText(target), { mode: 0o600 });
       return [{ target, marker }];
     });

@@ -54,6 +54,25 @@ async function killParentMidRun(root: string, token: string, stub: string): Prom
 }
 
 describe.runIf(process.platform === 'linux')('red team: host mount targets after a killed parent', () => {
+  it('bwrap: a killed parent\'s stubs are removed by the next launch, even one without targets of its own (R13)', async () => {
+    const dir = makeTempDir('dead-stubs');
+    try {
+      const root = join(dir.path, 'ws');
+      mkdirSync(root);
+      const token = `csbx-dead-${process.pid}-${Date.now()}`;
+      await killParentMidRun(root, token, join(root, '.git'));
+      expect(readdirSync(root).sort(), 'the dead run left its stubs').toEqual(['.agents', '.aws', '.codex', '.git']);
+
+      // A read-only launch: no mount targets of its own.
+      const res = await loadSandboxApi().runSandboxed(['/bin/true'], { cwd: root, permissionProfile: { type: 'read-only' }, backend: 'bwrap', env: probeEnv(), timeoutMs: 20_000 });
+      expect(res.exitCode, res.stderr).toBe(0);
+      expect(res.plan.hostPrep).toEqual([]);
+      expect(readdirSync(root), 'no stub of the dead run is left').toEqual([]);
+    } finally {
+      dir.remove();
+    }
+  });
+
   it('bwrap: a TAB in a writable root never makes pruning delete an unrelated folder (R14)', async () => {
     const dir = makeTempDir('tab-root');
     try {

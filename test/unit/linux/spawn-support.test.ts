@@ -83,7 +83,7 @@ describe('host mount-target registry (concurrent runs)', () => {
     const registry = join(t, 'registry');
     mkdirSync(join(registry, 'deadbeefdeadbeef'), { recursive: true });
     mkdirSync(join(t, '.codex'));
-    writeFileSync(join(registry, 'deadbeefdeadbeef', '999999999-1'), `dir\t${join(t, '.codex')}`);
+    writeFileSync(join(registry, 'deadbeefdeadbeef', '999999999-1-1'), JSON.stringify({ kind: 'dir', path: join(t, '.codex') }));
     trackHostPrep([{ path: join(t, 'other'), kind: 'file' }], registry)();
     expect(readdirSync(t)).toEqual(['registry']);
     expect(readdirSync(registry).filter((n) => n !== 'lock')).toEqual([]);
