@@ -18,6 +18,8 @@
 //   - bpf, perf_event_open, userfaultfd, add_key, keyctl, request_key: kernel attack surface
 //     (see kBaseDenied). Not in the reference's list;
 //   - socket/socketpair with AF_VSOCK: the WSL2 and hypervisor host bridge (§3.6, §7.2).
+// Restricted mode also refuses AF_UNIX datagram sockets (socket and socketpair), which the
+// reference allows: sendmsg with an address sends from them to any host socket.
 #include <asm/socket.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
@@ -46,6 +48,8 @@ namespace {
 // Address families are not in the kernel's UAPI headers.
 constexpr uint32_t kAfUnix = 1;
 constexpr uint32_t kAfVsock = 40;
+constexpr uint32_t kSockDgram = 2;
+constexpr uint32_t kSockTypeMask = 0xf;
 
 // seccomp_data.args[] are u64; the socket family, level and option name are ints, so compare
 // their low 32 bits (§7.1), which sit first on little-endian machines.
@@ -163,7 +167,13 @@ void build_seccomp_program(NetworkMode mode, SeccompProgram* program) {
   stmt(&b, BPF_LD | BPF_W | BPF_ABS, kArg0Low);
   if (mode == NetworkMode::kRestricted) {
     // Only AF_UNIX; this also covers AF_VSOCK.
-    emit(&b, BPF_JMP | BPF_JEQ | BPF_K, kAfUnix, kAllow, kDeny);
+    emit(&b, BPF_JMP | BPF_JEQ | BPF_K, kAfUnix, kNext, kDeny);
+    // ...and only stream or seqpacket: a datagram socket, even one end of a socketpair, reaches
+    // any host socket named in sendmsg's msg_name, which the filter cannot read (docs/security.md
+    // R5). The type's low nibble is the kind; SOCK_NONBLOCK and SOCK_CLOEXEC sit above it.
+    stmt(&b, BPF_LD | BPF_W | BPF_ABS, kArg1Low);
+    stmt(&b, BPF_ALU | BPF_AND | BPF_K, kSockTypeMask);
+    emit(&b, BPF_JMP | BPF_JEQ | BPF_K, kSockDgram, kDeny, kAllow);
   } else {
     emit(&b, BPF_JMP | BPF_JEQ | BPF_K, kAfVsock, kDeny, kAllow);
   }

@@ -156,10 +156,14 @@ describe('helper: seccomp filter', () => {
     expect(r.socket_unix_high_bits).toBe(0);
   });
 
-  it('seccomp restricted: AF_UNIX socketpairs work with read/write, sendmsg/recvmsg and recvfrom', () => {
+  it('seccomp restricted: AF_UNIX stream socketpairs work with read/write, sendmsg/recvmsg and recvfrom', () => {
     const r = probe('restricted');
     expect(r.socketpair_unix_io).toBe(0);
-    expect(r.socketpair_unix_dgram).toBe(0);
+  });
+
+  it('seccomp restricted: AF_UNIX datagram socketpairs are refused (sendmsg from them can name any host socket, R5)', () => {
+    expect(probe('restricted').socketpair_unix_dgram).toBe(EPERM);
+    expect(probe('enabled').socketpair_unix_dgram).toBe(0);
   });
 
   it('seccomp restricted: connect, bind, listen, get/setsockopt, shutdown and sendto are denied', () => {
