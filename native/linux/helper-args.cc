@@ -175,7 +175,7 @@ void parse_args(int argc, char** argv, char** envp, HelperConfig* c) {
   c->script_argv = c->command_env + env_slots;
 
   bool seen_network = false, seen_abi = false, seen_handled = false, seen_scope = false;
-  bool seen_flags = false, seen_reaper = false, seen_probe = false;
+  bool seen_flags = false, seen_reaper = false, seen_probe = false, seen_deny_ipc = false;
   bool saw_separator = false, saw_other_option = false;
 
   for (int i = 1; i < argc; ++i) {
@@ -188,6 +188,12 @@ void parse_args(int argc, char** argv, char** envp, HelperConfig* c) {
     if (strcmp(arg, "--reaper") == 0) {
       mark_once(&seen_reaper, arg);
       c->reaper = true;
+      saw_other_option = true;
+      continue;
+    }
+    if (strcmp(arg, "--deny-ipc") == 0) {
+      mark_once(&seen_deny_ipc, arg);
+      c->deny_ipc = true;
       saw_other_option = true;
       continue;
     }

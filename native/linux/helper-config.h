@@ -20,6 +20,7 @@ struct HelperConfig {
   ProbeMode probe;
   NetworkMode network;
   bool reaper;
+  bool deny_ipc;  // --deny-ipc: no SysV IPC or POSIX message queues (no IPC namespace)
 
   bool landlock;  // any --landlock-* option given
   uint32_t landlock_abi;
@@ -58,13 +59,13 @@ int prepare_landlock(HelperConfig* config);
 // Step 3: restrict this thread to the ruleset (no_new_privs must already be set).
 void apply_landlock(const HelperConfig* config, int ruleset_fd);
 
-constexpr size_t kMaxSeccompInstructions = 64;
+constexpr size_t kMaxSeccompInstructions = 96;
 struct SeccompProgram {
   sock_filter code[kMaxSeccompInstructions];
   unsigned short len;
 };
-// Step 2: build the BPF program for the network mode.
-void build_seccomp_program(NetworkMode mode, SeccompProgram* program);
+// Step 2: build the BPF program for the network mode (and --deny-ipc).
+void build_seccomp_program(NetworkMode mode, bool deny_ipc, SeccompProgram* program);
 // Step 3, last restriction before exec.
 void apply_seccomp(const SeccompProgram* program);
 

@@ -22,7 +22,7 @@ int main(int argc, char** argv, char** envp) {
 
   const int ruleset_fd = prepare_landlock(&config);
   SeccompProgram program;
-  build_seccomp_program(config.network, &program);
+  build_seccomp_program(config.network, config.deny_ipc, &program);
   ReaperState reaper = {};
   if (config.reaper) prepare_reaper(&reaper);
   mark_inherited_fds_cloexec();

@@ -75,6 +75,17 @@ const int kBaseDenied[] = {
     __NR_bpf, __NR_perf_event_open, __NR_userfaultfd, __NR_add_key, __NR_keyctl, __NR_request_key,
 };
 
+// --deny-ipc: the Landlock and seccomp-only backends run in the caller's IPC namespace, where the
+// host's SysV shared memory, message queues and semaphores, and its POSIX message queues, can be
+// opened by key, id or name (docs/security.md R6). Creating an IPC namespace needs privilege these
+// backends do not have, so the calls are refused instead; bubblewrap's --unshare-ipc gives its
+// backend a private namespace and needs no such rule. shmdt only detaches what shmat attached.
+const int kIpcDenied[] = {
+    __NR_shmget, __NR_shmat, __NR_shmctl, __NR_msgget, __NR_msgsnd, __NR_msgrcv, __NR_msgctl,
+    __NR_semget, __NR_semop, __NR_semtimedop, __NR_semctl,
+    __NR_mq_open, __NR_mq_unlink, __NR_mq_timedsend, __NR_mq_timedreceive, __NR_mq_notify, __NR_mq_getsetattr,
+};
+
 // recvfrom, sendmsg and recvmsg stay allowed so AF_UNIX socketpairs between a tool and its
 // children keep working (§7.2).
 // Unlike the reference, getsockname, getpeername and getsockopt(SOL_SOCKET, SO_TYPE) are allowed:
@@ -131,7 +142,7 @@ unsigned char resolve(const Builder* b, unsigned at, Target t) {
 
 }  // namespace
 
-void build_seccomp_program(NetworkMode mode, SeccompProgram* program) {
+void build_seccomp_program(NetworkMode mode, bool deny_ipc, SeccompProgram* program) {
   Builder b = {};
   for (int& at : b.target_at) at = -1;
 
@@ -143,6 +154,9 @@ void build_seccomp_program(NetworkMode mode, SeccompProgram* program) {
 #endif
   for (int nr : kBaseDenied) emit(&b, BPF_JMP | BPF_JEQ | BPF_K, static_cast<uint32_t>(nr), kDeny, kNext);
   emit(&b, BPF_JMP | BPF_JEQ | BPF_K, __NR_ioctl, kIoctl, kNext);
+  if (deny_ipc) {
+    for (int nr : kIpcDenied) emit(&b, BPF_JMP | BPF_JEQ | BPF_K, static_cast<uint32_t>(nr), kDeny, kNext);
+  }
   if (mode == NetworkMode::kRestricted) {
     for (int nr : kRestrictedDenied) emit(&b, BPF_JMP | BPF_JEQ | BPF_K, static_cast<uint32_t>(nr), kDeny, kNext);
     emit(&b, BPF_JMP | BPF_JEQ | BPF_K, __NR_getsockopt, kSockOpt, kNext);

@@ -38,6 +38,7 @@ describe('helper: argument validation (exit 125, one stderr line)', () => {
     ['positional before --', ['--network', 'enabled', 'true'], /unexpected argument 'true' before '--'/],
     ['duplicate --network', ['--network', 'enabled', '--network', 'restricted', '--', 'true'], /duplicate option '--network'/],
     ['duplicate --reaper', ['--network', 'enabled', '--reaper', '--reaper', '--', 'true'], /duplicate option '--reaper'/],
+    ['duplicate --deny-ipc', ['--network', 'enabled', '--deny-ipc', '--deny-ipc', '--', 'true'], /duplicate option '--deny-ipc'/],
     ['missing value at the end', ['--network'], /missing value for '--network'/],
     ['missing value before --', ['--network', '--', 'true'], /missing value for '--network'/],
     ['bad --network value', ['--network', 'off', '--', 'true'], /invalid --network 'off'/],

@@ -107,6 +107,13 @@ function helperEnvArgs(network: 'restricted' | 'enabled'): string[] {
   return Object.entries(sandboxEnv(network)).flatMap(([name, value]) => ['--setenv', `${name}=${value}`]);
 }
 
+/**
+ * The helper-only backends share the caller's IPC namespace (making one needs privileges they do
+ * not have), so the helper refuses the SysV IPC and POSIX message-queue calls that would reach
+ * the host's objects (docs/security.md R6); bwrap's --unshare-ipc gives its backend a private one.
+ */
+const HOST_IPC_DENIED = ['--deny-ipc'];
+
 function networkRequirement(network: 'restricted' | 'enabled'): Requirement[] {
   return network === 'restricted' ? [{ capability: 'seccomp', reason: 'deny socket families other than AF_UNIX and connect/bind/listen/accept (network restricted)' }] : [];
 }
@@ -139,7 +146,7 @@ function effectiveNetwork(resolved: ResolvedPolicy): 'restricted' | 'enabled' {
 function planSeccomp(opts: PlanLinuxOptions, network: 'restricted' | 'enabled'): SeccompPlan {
   const command = opts.command ?? [];
   // No namespaces here, so --reaper keeps every descendant inside the helper's lifetime.
-  const argv = [...helperPrefix(opts), ...helperEnvArgs(network), '--network', network, '--reaper', '--', ...command];
+  const argv = [...helperPrefix(opts), ...helperEnvArgs(network), '--network', network, '--reaper', ...HOST_IPC_DENIED, '--', ...command];
   return {
     backend: 'seccomp',
     platform: 'linux',
@@ -147,7 +154,7 @@ function planSeccomp(opts: PlanLinuxOptions, network: 'restricted' | 'enabled'):
     env: sandboxEnv(network),
     requires: [{ capability: 'helper', reason: 'sets no_new_privs and installs the seccomp filter' }, ...networkRequirement(network)],
     hostPrep: [],
-    enforcement: enforcementFor('seccomp', network, false, ['no_new_privs', 'seccomp-base', ...(network === 'restricted' ? ['seccomp-network'] : [])], []),
+    enforcement: enforcementFor('seccomp', network, false, ['no_new_privs', 'seccomp-base', 'seccomp-ipc', ...(network === 'restricted' ? ['seccomp-network'] : [])], []),
     permissionProfile: opts.permissionProfile,
   };
 }
@@ -204,8 +211,8 @@ function planLandlock(resolved: ResolvedPolicy, opts: PlanLinuxOptions, network:
   const host = opts.host ?? nodeLinuxHostFs();
   const data = planLandlockRules(resolved, opts.capabilities.landlock.abi, host);
   const prefix = helperPrefix(opts);
-  const argv = [...prefix, ...data.helperArgs, ...helperEnvArgs(network), '--network', network, '--reaper', '--', ...(opts.command ?? [])];
-  const handled = ['landlock', 'no_new_privs', 'seccomp-base', ...(network === 'restricted' ? ['seccomp-network'] : [])];
+  const argv = [...prefix, ...data.helperArgs, ...helperEnvArgs(network), '--network', network, '--reaper', ...HOST_IPC_DENIED, '--', ...(opts.command ?? [])];
+  const handled = ['landlock', 'no_new_privs', 'seccomp-base', 'seccomp-ipc', ...(network === 'restricted' ? ['seccomp-network'] : [])];
   return {
     backend: 'landlock',
     platform: 'linux',

@@ -142,14 +142,14 @@ describe('planLinux backend choice', () => {
   it('unrestricted filesystem with restricted network: seccomp-only helper with --reaper', () => {
     const p = plan({ kind: 'unrestricted', network: 'restricted' });
     expect(p.backend).toBe('seccomp');
-    expect(p.argv).toEqual([HELPER, '--setenv', 'CODEX_SANDBOX_NETWORK_DISABLED=1', '--network', 'restricted', '--reaper', '--', 'true']);
+    expect(p.argv).toEqual([HELPER, '--setenv', 'CODEX_SANDBOX_NETWORK_DISABLED=1', '--network', 'restricted', '--reaper', '--deny-ipc', '--', 'true']);
     expect(p.env).toEqual({ CODEX_SANDBOX_NETWORK_DISABLED: '1' });
     expect(JSON.parse(JSON.stringify(p))).toEqual(p);
   });
 
   it('unrestricted filesystem with enabled network still runs the helper with --network enabled', () => {
     const p = plan({ kind: 'unrestricted', network: 'enabled' });
-    expect(p.argv).toEqual([HELPER, '--network', 'enabled', '--reaper', '--', 'true']);
+    expect(p.argv).toEqual([HELPER, '--network', 'enabled', '--reaper', '--deny-ipc', '--', 'true']);
     expect(p.enforcement.network).toBe('not-restricted');
   });
 
@@ -191,7 +191,7 @@ describe('Landlock rules', () => {
     expect(p.scope).toBe(3);
     expect(p.argv.slice(0, 5)).toEqual([HELPER, '--landlock-abi', '6', '--landlock-fs-handled', '0xffff']);
     expect(p.argv).toContain(`0xffff:${join(t, 'w')}`);
-    expect(p.argv.slice(-9)).toEqual(['--landlock-scope', '0x3', '--setenv', 'CODEX_SANDBOX_NETWORK_DISABLED=1', '--network', 'restricted', '--reaper', '--', 'true']);
+    expect(p.argv.slice(-10)).toEqual(['--landlock-scope', '0x3', '--setenv', 'CODEX_SANDBOX_NETWORK_DISABLED=1', '--network', 'restricted', '--reaper', '--deny-ipc', '--', 'true']);
   });
 
   it('ABI 5 omits scopes and lists them as skipped hardening; ABI 4 also skips IOCTL_DEV', () => {
