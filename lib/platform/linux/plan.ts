@@ -9,6 +9,7 @@ import type { ResolvedPolicy } from '../../policy/types';
 import type { BackendChoice, Capabilities, Enforcement, PlanBase, Requirement } from '../common/types';
 import { devNullFds, renderBwrapArgv } from './bwrap-argv';
 import { nodeLinuxHostFs, type LinuxHostFs } from './host-fs';
+import { ACCESS_FS, formatMask } from './landlock-abi';
 import { landlockRefusalReason, planLandlockRules, type LandlockPlanData } from './landlock-plan';
 import { planMountOps, type MountOp } from './mount-ops';
 
@@ -159,6 +160,24 @@ function planSeccomp(opts: PlanLinuxOptions, network: 'restricted' | 'enabled'):
   };
 }
 
+const WRITE_GUARD_SKIPPED = 'Landlock write guard (Landlock unavailable): host FIFOs and device nodes outside the writable roots can be opened for writing';
+
+/**
+ * Opening a FIFO or a device node for writing ignores a read-only mount, so with mounts alone a
+ * command could write into a host FIFO that explain() says is read-only (docs/security.md R8).
+ * The inner helper adds a Landlock ruleset that handles WRITE_FILE only and grants it where the
+ * mounts already allow writing: every writable bind, /dev and /proc. It narrows nothing the
+ * mounts allow, so it is hardening: without Landlock the mounts still stop writes to every
+ * regular file, and the gap is listed in skippedHardening. Landlock cannot carve out of a grant,
+ * so a FIFO inside a read-only carve-out of a writable root stays writable (documented).
+ */
+function writeGuardArgs(ops: readonly MountOp[], caps: Capabilities): string[] | null {
+  if (caps.landlock.status !== 'available') return null;
+  const writeFile = formatMask(ACCESS_FS.WRITE_FILE);
+  const writable = [...new Set([...ops.flatMap((op) => (op.op === 'bind' ? [op.dest] : [])), '/dev', '/proc'])];
+  return ['--landlock-abi', '1', '--landlock-fs-handled', writeFile, ...writable.flatMap((path) => ['--landlock-rule', `${writeFile}:${path}`])];
+}
+
 function planBwrap(resolved: ResolvedPolicy, opts: PlanLinuxOptions, network: 'restricted' | 'enabled'): BwrapPlan {
   const reason = bwrapUnavailableReason(opts.capabilities);
   if (reason !== null) throw new BackendUnavailableError(reason, { details: { backend: 'bwrap' } });
@@ -172,7 +191,8 @@ function planBwrap(resolved: ResolvedPolicy, opts: PlanLinuxOptions, network: 'r
     : planMountOps({ resolved, host, extraReadableRoots: [posix.dirname(prefix[0])], hiddenPaths: opts.hiddenPaths ?? [] });
   const commandCwd = opts.commandCwd ?? resolved.cwd;
   const canonicalCwd = host.realpath(commandCwd) ?? commandCwd;
-  const inner = [...prefix, ...helperEnvArgs(network), '--network', network, '--', ...(opts.command ?? [])];
+  const guard = writeGuardArgs(mounts.ops, opts.capabilities);
+  const inner = [...prefix, ...(guard ?? []), ...helperEnvArgs(network), '--network', network, '--', ...(opts.command ?? [])];
   const argv = renderBwrapArgv({
     bwrapPath: bwrap.path,
     ops: mounts.ops,
@@ -196,7 +216,10 @@ function planBwrap(resolved: ResolvedPolicy, opts: PlanLinuxOptions, network: 'r
       ...networkRequirement(network),
     ],
     hostPrep: mounts.hostPrep,
-    enforcement: enforcementFor('bwrap', network, !fullWrite, handled, mountProc ? [] : ['fresh /proc (mount denied here; the PID namespace is still private)']),
+    enforcement: enforcementFor('bwrap', network, !fullWrite, guard === null ? handled : [...handled, 'landlock-write-guard'], [
+      ...(mountProc ? [] : ['fresh /proc (mount denied here; the PID namespace is still private)']),
+      ...(guard === null ? [WRITE_GUARD_SKIPPED] : []),
+    ]),
     permissionProfile: opts.permissionProfile,
     mountOps: mounts.ops,
     fds: devNullFds(mounts.ops).map((fd) => ({ fd, path: '/dev/null' })),

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { isSandboxError } from '../../../lib/errors';
 import { ACCESS_FS } from '../../../lib/platform/linux/landlock-abi';
-import { planLinux, WSL1_MESSAGE, type LinuxPlan, type PlanLinuxOptions } from '../../../lib/platform/linux/plan';
+import { planLinux, WSL1_MESSAGE, type BwrapPlan, type LinuxPlan, type PlanLinuxOptions } from '../../../lib/platform/linux/plan';
 import { makeTempDir } from '../../helpers/temp';
 import { capsFixture, resolvedFixture, type ResolvedShape } from './fixtures';
 
@@ -44,9 +44,25 @@ describe('planLinux backend choice', () => {
     expect(p.argv).toEqual([
       '/usr/bin/bwrap', '--new-session', '--die-with-parent', '--ro-bind', '/', '/', '--dev', '/dev',
       '--unshare-user', '--unshare-pid', '--unshare-ipc', '--unshare-net', '--proc', '/proc', '--cap-drop', 'ALL',
-      '--', HELPER, '--setenv', 'CODEX_SANDBOX_NETWORK_DISABLED=1', '--network', 'restricted', '--', 'true',
+      '--', HELPER, '--landlock-abi', '1', '--landlock-fs-handled', '0x2', '--landlock-rule', '0x2:/dev', '--landlock-rule', '0x2:/proc',
+      '--setenv', 'CODEX_SANDBOX_NETWORK_DISABLED=1', '--network', 'restricted', '--', 'true',
     ]);
     expect(p.env).toEqual({ CODEX_SANDBOX_NETWORK_DISABLED: '1' });
+  });
+
+  it('bwrap: the inner helper grants WRITE_FILE only beneath writable binds, /dev and /proc (the FIFO guard, R8)', () => {
+    const p = plan({ writableRoots: [t] }) as BwrapPlan;
+    const inner = p.argv.slice(p.argv.indexOf('--') + 1);
+    const rules = inner.flatMap((a, i) => (inner[i - 1] === '--landlock-rule' ? [a] : []));
+    expect(rules).toEqual([...p.mountOps.flatMap((op) => (op.op === 'bind' ? [`0x2:${op.dest}`] : [])), '0x2:/dev', '0x2:/proc']);
+    expect(rules).toContain(`0x2:${t}`);
+    expect(p.enforcement.handled).toContain('landlock-write-guard');
+  });
+
+  it('bwrap: without Landlock the FIFO guard is listed as skipped hardening, never refused', () => {
+    const p = plan({ fullDiskRead: true }, { capabilities: capsFixture({ landlock: { status: 'not-enabled', abi: 0 } }) });
+    expect(p.argv).not.toContain('--landlock-abi');
+    expect(p.enforcement.skippedHardening.join(' ')).toContain('Landlock write guard');
   });
 
   it('bwrap: enabled network omits --unshare-net and the env marker', () => {
