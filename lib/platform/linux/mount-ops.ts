@@ -94,10 +94,14 @@ export function planMountOps(input: MountPlanInput): MountPlan {
   const fullRead = resolved.fullDiskRead || readable.has('/');
 
   // Writable roots that cross a symlink are bound at their canonical target, and their
-  // carve-outs move with them (§5.7 G, H); missing writable roots are skipped (§5.4, late E3).
+  // carve-outs move with them (§5.7 G, H); missing writable roots are not bound (§5.4, late E3).
   const writeTargets: { logical: string; target: string }[] = [];
+  const missingRoots: string[] = [];
   for (const root of resolved.writableRoots) {
-    if (host.stat(root.root) === undefined) continue;
+    if (host.stat(root.root) === undefined) {
+      missingRoots.push(root.root);
+      continue;
+    }
     const target = host.realpath(root.root) ?? root.root;
     writeTargets.push({ logical: root.root, target });
   }
@@ -125,10 +129,15 @@ export function planMountOps(input: MountPlanInput): MountPlan {
   // Under a full-read base only readable roots below a deny entry emit anything (they reopen it).
   for (const root of readable) if (root !== '/' && host.stat(root) !== undefined) addLayer(root, 'read', false);
   for (const w of writeTargets) addLayer(w.target, 'write', false);
+  // A missing writable root inside a writable tree can be made by the command, and explain()
+  // protects its metadata names all the same (docs/security.md R9): the plan makes the root for
+  // the run (a host mount target) so its names can be masked like an existing root's.
+  for (const root of missingRoots) addLayer(remap(root), 'write', false);
+  const missingSet = new Set(missingRoots);
   for (const root of resolved.writableRoots) {
     for (const sub of root.readOnlySubpaths) addLayer(remap(sub), 'read', false);
     // Names below a file cannot exist; masking them would ask bwrap to mkdir through a file.
-    if (host.stat(root.root) !== 'dir') continue;
+    if (host.stat(root.root) !== 'dir' && !missingSet.has(root.root)) continue;
     for (const name of root.protectedMetadataNames) addLayer(remap(posix.join(root.root, name)), 'read', true);
   }
   for (const path of resolved.unreadableRoots) addLayer(remap(path), 'deny', false);
@@ -157,9 +166,12 @@ export function planMountOps(input: MountPlanInput): MountPlan {
   // Descriptors after the shared one (DEV_NULL_FD, 3), one per `--file`.
   let nextFileFd = 4;
 
+  // Directories the plan itself makes for missing writable roots: they exist by the time the
+  // masks below them are mounted.
+  const madeRoots = new Set<string>();
   const firstMissing = (path: string): string => {
     let current = path;
-    for (let parent = posix.dirname(current); parent !== current && host.lstat(parent) === undefined; parent = posix.dirname(parent)) {
+    for (let parent = posix.dirname(current); parent !== current && !madeRoots.has(parent) && host.lstat(parent) === undefined; parent = posix.dirname(parent)) {
       current = parent;
     }
     return current;
@@ -215,7 +227,18 @@ export function planMountOps(input: MountPlanInput): MountPlan {
     if (kind !== undefined && !(layer.access === 'deny' && (before === 'deny' || before === 'none'))) traverseOnlyAncestors(layer.path);
 
     if (layer.access === 'write') {
-      if (kind === undefined) continue;
+      if (kind === undefined) {
+        // Only where the command could make it itself: inside an effectively writable tree.
+        const top = firstMissing(layer.path);
+        if (host.lstat(layer.path) !== undefined || !inWritePath(top) || effectiveAt(top) !== 'write') continue;
+        for (const dir of chainBelow(posix.dirname(top), layer.path)) {
+          madeRoots.add(dir);
+          ops.push({ op: 'dir', dest: dir, perms: null });
+          hostPrep.push({ path: dir, kind: 'dir' });
+        }
+        applied.push(layer);
+        continue;
+      }
       ops.push({ op: 'bind', src: layer.path, dest: layer.path });
     } else if (layer.access === 'read') {
       const emptyMetadata = layer.protectedName && lkind !== 'symlink' && host.isEmpty(layer.path);
