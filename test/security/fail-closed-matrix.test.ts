@@ -157,7 +157,7 @@ function fixture(change: (c: Capabilities) => Capabilities): Capabilities {
     landlock: { status: 'available', abi: 7 },
     seccomp: true,
     userns: true,
-    bwrap: { path: '/usr/bin/bwrap', version: '0.8.0', hasArgv0: false, hasPerms: true },
+    bwrap: { path: '/usr/bin/bwrap', version: '0.8.0', hasArgv0: false, hasPerms: true, hasAsPid1: true },
     wsl: 'none',
     helperPath: join(REPO, 'build/Release/codex-sandbox-helper'),
   };
@@ -167,7 +167,7 @@ function fixture(change: (c: Capabilities) => Capabilities): Capabilities {
 describe('fail-closed matrix: planner fixtures (capability sets this machine cannot produce)', () => {
   const FIXTURES: [string, Capabilities][] = [
     ...[1, 2, 3, 4, 5, 6].map((abi): [string, Capabilities] => [`Landlock ABI ${abi}`, fixture((c) => ({ ...c, landlock: { status: 'available', abi } }))]),
-    ['bwrap with --argv0', fixture((c) => ({ ...c, bwrap: { path: '/usr/bin/bwrap', version: '0.11.0', hasArgv0: true, hasPerms: true } }))],
+    ['bwrap with --argv0', fixture((c) => ({ ...c, bwrap: { path: '/usr/bin/bwrap', version: '0.11.0', hasArgv0: true, hasPerms: true, hasAsPid1: true } }))],
     ['WSL1', fixture((c) => ({ ...c, wsl: 'wsl1' }))],
     ['helper not built', fixture((c) => ({ ...c, helperPath: null }))],
   ];

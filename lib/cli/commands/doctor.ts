@@ -74,10 +74,13 @@ export function doctorReport(caps: Capabilities, procMount: boolean | null, kern
     },
     {
       name: 'bwrap',
-      ok: caps.bwrap !== null && caps.bwrap.hasPerms,
-      value: caps.bwrap === null ? 'not found on PATH' : `${caps.bwrap.path} ${caps.bwrap.version} (--argv0 ${caps.bwrap.hasArgv0 ? 'yes' : 'no, not needed'}; --perms ${caps.bwrap.hasPerms ? 'yes' : 'no'})`,
+      ok: caps.bwrap !== null && caps.bwrap.hasPerms && caps.bwrap.hasAsPid1,
+      value:
+        caps.bwrap === null
+          ? 'not found on PATH'
+          : `${caps.bwrap.path} ${caps.bwrap.version} (--argv0 ${caps.bwrap.hasArgv0 ? 'yes' : 'no, not needed'}; --perms ${caps.bwrap.hasPerms ? 'yes' : 'no'}; --as-pid-1 ${caps.bwrap.hasAsPid1 ? 'yes' : 'no'})`,
       enables: 'the bubblewrap backend: every restricted policy, including carve-outs and protected metadata',
-      fix: caps.bwrap === null ? 'install bubblewrap (apt-get install bubblewrap / dnf install bubblewrap)' : caps.bwrap.hasPerms ? '' : 'upgrade bubblewrap to >= 0.5 (needs --perms)',
+      fix: caps.bwrap === null ? 'install bubblewrap (apt-get install bubblewrap / dnf install bubblewrap)' : caps.bwrap.hasPerms && caps.bwrap.hasAsPid1 ? '' : 'upgrade bubblewrap to >= 0.5 (needs --perms and --as-pid-1)',
     },
     {
       name: 'proc',

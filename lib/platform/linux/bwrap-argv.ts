@@ -53,7 +53,9 @@ export function devNullFds(ops: readonly MountOp[]): number[] {
 export function renderBwrapArgv(input: BwrapArgvInput): string[] {
   // --new-session: setsid, so the command cannot inject keystrokes into our terminal with
   // TIOCSTI. --die-with-parent: killing bwrap (or its parent) ends the whole sandbox.
-  const argv = [input.bwrapPath, '--new-session', '--die-with-parent'];
+  // --as-pid-1: the inner stage (our helper, run with --reaper) is PID 1 instead of a bwrap
+  // process that would stay unfiltered and writable through /proc/1/mem (reference §3.4, E5).
+  const argv = [input.bwrapPath, '--new-session', '--die-with-parent', '--as-pid-1'];
   for (const op of input.ops) argv.push(...renderOp(op));
   // --unshare-user is explicit: bwrap skips its automatic user namespace when run as uid 0.
   argv.push('--unshare-user', '--unshare-pid', '--unshare-ipc');

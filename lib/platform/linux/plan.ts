@@ -70,6 +70,11 @@ export function bwrapUnavailableReason(caps: Capabilities): string | null {
   if (!caps.bwrap.hasPerms) {
     return `bubblewrap ${caps.bwrap.path} (${caps.bwrap.version}) lacks --perms (needs bubblewrap >= 0.5); upgrade it and run \`codex-sandbox doctor\``;
   }
+  // Without --as-pid-1, bwrap itself stays PID 1 of the sandbox, outside the seccomp filter and
+  // open to the command through /proc/1/mem (issue #20): refused rather than run that way.
+  if (!caps.bwrap.hasAsPid1) {
+    return `bubblewrap ${caps.bwrap.path} (${caps.bwrap.version}) lacks --as-pid-1, without which bwrap itself would be the sandbox's unfiltered PID 1; upgrade it and run \`codex-sandbox doctor\``;
+  }
   if (!caps.userns) {
     return 'bubblewrap cannot create user namespaces here (kernel.unprivileged_userns_clone=0, user.max_user_namespaces=0 or an AppArmor userns restriction); allow them or run `codex-sandbox doctor`';
   }
@@ -165,7 +170,9 @@ function planBwrap(resolved: ResolvedPolicy, opts: PlanLinuxOptions, network: 'r
     : planMountOps({ resolved, host, extraReadableRoots: [posix.dirname(prefix[0])], hiddenPaths: opts.hiddenPaths ?? [] });
   const commandCwd = opts.commandCwd ?? resolved.cwd;
   const canonicalCwd = host.realpath(commandCwd) ?? commandCwd;
-  const inner = [...prefix, ...helperEnvArgs(network), '--network', network, '--', ...(opts.command ?? [])];
+  // --reaper: with --as-pid-1 the helper is PID 1 of the PID namespace, so it must reap (and
+  // stays seccomp-filtered and non-dumpable while it does).
+  const inner = [...prefix, ...helperEnvArgs(network), '--network', network, '--reaper', '--', ...(opts.command ?? [])];
   const argv = renderBwrapArgv({
     bwrapPath: bwrap.path,
     ops: mounts.ops,

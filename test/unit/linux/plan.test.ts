@@ -42,11 +42,16 @@ describe('planLinux backend choice', () => {
   it('bwrap: read-only policy renders the reference prefix and the network namespace (§5.7 A, §10.3)', () => {
     const p = plan({ fullDiskRead: true, network: 'restricted' });
     expect(p.argv).toEqual([
-      '/usr/bin/bwrap', '--new-session', '--die-with-parent', '--ro-bind', '/', '/', '--dev', '/dev',
+      '/usr/bin/bwrap', '--new-session', '--die-with-parent', '--as-pid-1', '--ro-bind', '/', '/', '--dev', '/dev',
       '--unshare-user', '--unshare-pid', '--unshare-ipc', '--unshare-net', '--proc', '/proc', '--cap-drop', 'ALL',
-      '--', HELPER, '--setenv', 'CODEX_SANDBOX_NETWORK_DISABLED=1', '--network', 'restricted', '--', 'true',
+      '--', HELPER, '--setenv', 'CODEX_SANDBOX_NETWORK_DISABLED=1', '--network', 'restricted', '--reaper', '--', 'true',
     ]);
     expect(p.env).toEqual({ CODEX_SANDBOX_NETWORK_DISABLED: '1' });
+  });
+
+  it('bwrap: a bwrap without --as-pid-1 is E_BACKEND_UNAVAILABLE (it would stay the sandbox\'s unfiltered PID 1)', () => {
+    const capabilities = capsFixture({ bwrap: { path: '/usr/bin/bwrap', version: '0.2.1', hasArgv0: false, hasPerms: true, hasAsPid1: false } });
+    expect(() => plan({ fullDiskRead: true }, { capabilities, backend: 'bwrap' })).toThrow(expect.objectContaining({ code: 'E_BACKEND_UNAVAILABLE', message: expect.stringContaining('--as-pid-1') }));
   });
 
   it('bwrap: enabled network omits --unshare-net and the env marker', () => {
@@ -211,7 +216,7 @@ describe('Landlock rules', () => {
 
   it('bwrap never needs --argv0: with or without support the inner command is the helper by absolute path', () => {
     for (const hasArgv0 of [true, false]) {
-      const p = plan({ fullDiskRead: true }, { capabilities: capsFixture({ bwrap: { path: '/usr/bin/bwrap', version: '0.9.0', hasArgv0, hasPerms: true } }) });
+      const p = plan({ fullDiskRead: true }, { capabilities: capsFixture({ bwrap: { path: '/usr/bin/bwrap', version: '0.9.0', hasArgv0, hasPerms: true, hasAsPid1: true } }) });
       expect(p.argv).not.toContain('--argv0');
       expect(p.argv[p.argv.indexOf('--') + 1]).toBe(HELPER);
     }
