@@ -19,12 +19,16 @@ int main(int argc, char** argv, char** envp) {
   HelperConfig config;
   parse_args(argc, argv, envp, &config);
   if (config.probe == ProbeMode::kUserns) run_probe_userns();
+  if (config.proc_sys_readonly) protect_proc_sys();
 
   const int ruleset_fd = prepare_landlock(&config);
   SeccompProgram program;
   build_seccomp_program(config.network, &program);
   ReaperState reaper = {};
-  if (config.reaper) prepare_reaper(&reaper);
+  if (config.reaper) {
+    prepare_reaper(&reaper);
+    reaper.command_ruleset_fd = prepare_command_scope(&config);
+  }
   mark_inherited_fds_cloexec();
   apply_env_assignments(&config);
 

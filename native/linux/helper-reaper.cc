@@ -161,6 +161,11 @@ void run_reaper(const ReaperState* state, const HelperConfig* config) {
     if (sys_prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) die_errno("prctl", "PR_SET_PDEATHSIG");
     // The reaper may have been SIGKILLed before PR_SET_PDEATHSIG took effect.
     if (sys_getppid() != reaper_pid) sys_exit_group(kExitSignalBase + SIGKILL);
+    // A domain nested in the reaper's: Landlock scoping lets the reaper (outer domain) signal
+    // the command, and denies the command signalling (or ptracing) the reaper.
+    if (state->command_ruleset_fd >= 0 && sys_landlock_restrict_self(state->command_ruleset_fd, 0) != 0) {
+      die_errno("landlock_restrict_self", "--command-landlock-scope");
+    }
     if (sys_rt_sigprocmask(SIG_SETMASK, &g_original, nullptr) != 0) die_errno("sigprocmask", "");
     exec_command(config);
   }

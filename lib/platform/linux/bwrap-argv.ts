@@ -9,6 +9,9 @@ import type { MountOp } from './mount-ops';
  */
 export const DEV_NULL_FD = 3;
 
+/** What bubblewrap's --proc means to cover read-only (bubblewrap.c, cover_proc_dirs). */
+const PROC_READ_ONLY = ['/proc/sys', '/proc/sysrq-trigger', '/proc/irq', '/proc/bus'];
+
 export interface BwrapArgvInput {
   bwrapPath: string;
   ops: MountOp[];
@@ -61,6 +64,13 @@ export function renderBwrapArgv(input: BwrapArgvInput): string[] {
   argv.push('--unshare-user', '--unshare-pid', '--unshare-ipc');
   if (input.network === 'restricted') argv.push('--unshare-net');
   if (input.mountProc) argv.push('--proc', '/proc');
+  // bwrap's own cover of /proc/sys skips it when the directory itself is not writable (it never
+  // is), but uid 0 mapped to the host's root owns the sysctl files under it, so root could open
+  // /proc/sys/kernel/core_pattern for writing (issue #20). Whenever the sandbox has a /proc, the
+  // list bubblewrap meant to cover is bound read-only (recursively: binfmt_misc too).
+  if (input.mountProc || input.ops.some((op) => (op.op === 'bind' || op.op === 'ro-bind') && op.dest === '/')) {
+    for (const path of PROC_READ_ONLY) argv.push('--ro-bind-try', path, path);
+  }
   // Last, after /proc's mount point exists in it: remounting earlier would make it impossible to
   // create later mount points.
   if (input.tmpfsRoot) argv.push('--remount-ro', '/');

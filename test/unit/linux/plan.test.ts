@@ -43,7 +43,9 @@ describe('planLinux backend choice', () => {
     const p = plan({ fullDiskRead: true, network: 'restricted' });
     expect(p.argv).toEqual([
       '/usr/bin/bwrap', '--new-session', '--die-with-parent', '--as-pid-1', '--ro-bind', '/', '/', '--dev', '/dev',
-      '--unshare-user', '--unshare-pid', '--unshare-ipc', '--unshare-net', '--proc', '/proc', '--cap-drop', 'ALL',
+      '--unshare-user', '--unshare-pid', '--unshare-ipc', '--unshare-net', '--proc', '/proc',
+      '--ro-bind-try', '/proc/sys', '/proc/sys', '--ro-bind-try', '/proc/sysrq-trigger', '/proc/sysrq-trigger',
+      '--ro-bind-try', '/proc/irq', '/proc/irq', '--ro-bind-try', '/proc/bus', '/proc/bus', '--cap-drop', 'ALL',
       '--', HELPER, '--setenv', 'CODEX_SANDBOX_NETWORK_DISABLED=1', '--network', 'restricted', '--reaper', '--', 'true',
     ]);
     expect(p.env).toEqual({ CODEX_SANDBOX_NETWORK_DISABLED: '1' });
@@ -144,18 +146,50 @@ describe('planLinux backend choice', () => {
     expect(refusal(() => plan({ fullDiskRead: true }, { backend: 'seccomp' })).code).toBe('E_UNSUPPORTED_POLICY');
   });
 
-  it('unrestricted filesystem with restricted network: seccomp-only helper with --reaper', () => {
+  it('auto: unrestricted filesystem with restricted network plans the Landlock full-write ruleset, /proc/sys read-only for root and a signal-scoped command', () => {
     const p = plan({ kind: 'unrestricted', network: 'restricted' });
-    expect(p.backend).toBe('seccomp');
-    expect(p.argv).toEqual([HELPER, '--setenv', 'CODEX_SANDBOX_NETWORK_DISABLED=1', '--network', 'restricted', '--reaper', '--', 'true']);
+    expect(p.backend).toBe('landlock');
+    expect(p.argv).toEqual([
+      HELPER, '--proc-sys-readonly', '--landlock-abi', '7', '--landlock-fs-handled', '0xffff', '--landlock-rule', '0xffff:/',
+      '--landlock-rule', '0x4007:/dev/null', '--landlock-scope', '0x3', '--setenv', 'CODEX_SANDBOX_NETWORK_DISABLED=1',
+      '--network', 'restricted', '--reaper', '--command-landlock-scope', '0x2', '--', 'true',
+    ]);
     expect(p.env).toEqual({ CODEX_SANDBOX_NETWORK_DISABLED: '1' });
+    expect(p.enforcement.handled).toEqual(expect.arrayContaining(['command-signal-scope', 'proc-sys-readonly-for-root']));
     expect(JSON.parse(JSON.stringify(p))).toEqual(p);
   });
 
-  it('unrestricted filesystem with enabled network still runs the helper with --network enabled', () => {
+  it('auto: unrestricted filesystem with restricted network on Landlock ABI 5 prefers bwrap (no signal scope), and uses Landlock only without bwrap', () => {
+    const abi5 = { landlock: { status: 'available' as const, abi: 5 } };
+    expect(plan({ kind: 'unrestricted', network: 'restricted' }, { capabilities: capsFixture(abi5) }).backend).toBe('bwrap');
+    const p = plan({ kind: 'unrestricted', network: 'restricted' }, { capabilities: capsFixture({ ...abi5, bwrap: null }) });
+    expect(p.backend).toBe('landlock');
+    expect(p.argv).not.toContain('--command-landlock-scope');
+    expect(p.enforcement.skippedHardening.join(' ')).toContain('signal-scoped Landlock domain');
+  });
+
+  it('auto: unrestricted filesystem with restricted network falls to bwrap without Landlock, and refuses without both', () => {
+    const noLandlock = { landlock: { status: 'not-implemented' as const, abi: 0 } };
+    expect(plan({ kind: 'unrestricted', network: 'restricted' }, { capabilities: capsFixture(noLandlock) }).backend).toBe('bwrap');
+    const r = refusal(() => plan({ kind: 'unrestricted', network: 'restricted' }, { capabilities: capsFixture({ ...noLandlock, bwrap: null }) }));
+    expect(r.code).toBe('E_BACKEND_UNAVAILABLE');
+    expect(r.message).toContain('other processes');
+  });
+
+  it('forced seccomp: unrestricted filesystem with restricted network is refused (seccomp alone cannot keep other processes out of reach)', () => {
+    const r = refusal(() => plan({ kind: 'unrestricted', network: 'restricted' }, { backend: 'seccomp' }));
+    expect(r.code).toBe('E_UNSUPPORTED_POLICY');
+    expect(r.message).toContain('other processes of the user');
+  });
+
+  it('unrestricted filesystem with enabled network still runs the seccomp helper, its command in a signal-scoped domain', () => {
     const p = plan({ kind: 'unrestricted', network: 'enabled' });
-    expect(p.argv).toEqual([HELPER, '--network', 'enabled', '--reaper', '--', 'true']);
+    expect(p.backend).toBe('seccomp');
+    expect(p.argv).toEqual([HELPER, '--network', 'enabled', '--reaper', '--command-landlock-scope', '0x2', '--', 'true']);
     expect(p.enforcement.network).toBe('not-restricted');
+    const old = plan({ kind: 'unrestricted', network: 'enabled' }, { capabilities: capsFixture({ landlock: { status: 'available', abi: 5 } }) });
+    expect(old.argv).toEqual([HELPER, '--network', 'enabled', '--reaper', '--', 'true']);
+    expect(old.enforcement.skippedHardening.join(' ')).toContain('Landlock ABI 6');
   });
 
   it('external-sandbox never restricts the network itself', () => {
@@ -167,8 +201,8 @@ describe('planLinux backend choice', () => {
     expect(r.message).toBe(WSL1_MESSAGE);
   });
 
-  it('WSL1 with an unrestricted filesystem is allowed (seccomp only)', () => {
-    expect(plan({ kind: 'unrestricted' }, { capabilities: capsFixture({ wsl: 'wsl1' }) }).backend).toBe('seccomp');
+  it('WSL1 with an unrestricted filesystem and the network on is allowed (seccomp only)', () => {
+    expect(plan({ kind: 'unrestricted', network: 'enabled' }, { capabilities: capsFixture({ wsl: 'wsl1' }) }).backend).toBe('seccomp');
   });
 
   it('a missing helper executable is E_BACKEND_UNAVAILABLE naming the build step', () => {
@@ -196,7 +230,7 @@ describe('Landlock rules', () => {
     expect(p.scope).toBe(3);
     expect(p.argv.slice(0, 5)).toEqual([HELPER, '--landlock-abi', '6', '--landlock-fs-handled', '0xffff']);
     expect(p.argv).toContain(`0xffff:${join(t, 'w')}`);
-    expect(p.argv.slice(-9)).toEqual(['--landlock-scope', '0x3', '--setenv', 'CODEX_SANDBOX_NETWORK_DISABLED=1', '--network', 'restricted', '--reaper', '--', 'true']);
+    expect(p.argv.slice(-11)).toEqual(['--landlock-scope', '0x3', '--setenv', 'CODEX_SANDBOX_NETWORK_DISABLED=1', '--network', 'restricted', '--reaper', '--command-landlock-scope', '0x2', '--', 'true']);
   });
 
   it('ABI 5 omits scopes and lists them as skipped hardening; ABI 4 also skips IOCTL_DEV', () => {
