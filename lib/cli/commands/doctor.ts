@@ -108,7 +108,7 @@ export function doctorReport(caps: Capabilities, procMount: boolean | null, kern
   const backends: DoctorReport['backends'] = [
     { name: 'bwrap', usable: bwrapReason === null && helperOk && caps.wsl !== 'wsl1', reason: bwrapReason ?? helperReason ?? (caps.wsl === 'wsl1' ? 'WSL1' : 'ready') },
     { name: 'landlock', usable: landlock.ok && helperOk, reason: landlock.ok ? (helperReason ?? 'ready (policies without carve-outs inside writable roots)') : landlock.fix },
-    { name: 'seccomp', usable: caps.seccomp && helperOk, reason: caps.seccomp ? (helperReason ?? 'ready (network-only restriction; unrestricted filesystem)') : 'seccomp unavailable' },
+    { name: 'seccomp', usable: caps.seccomp && helperOk, reason: caps.seccomp ? (helperReason ?? 'ready (unrestricted filesystem with the network enabled)') : 'seccomp unavailable' },
   ];
   return { platform: 'linux', checks, backends };
 }
