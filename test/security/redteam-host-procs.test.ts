@@ -96,6 +96,24 @@ describe.runIf(process.platform === 'linux')('issue #20 item 4: an unrestricted 
     expectIsolated(a);
   });
 
+  it('auto (landlock): full write, network off, a nested user namespace can neither unmount nor remount /proc/sys, and core_pattern stays closed for writing', async () => {
+    const fx = makeFixture('host-procs-userns');
+    try {
+      const script = [
+        'umount /proc/sys 2>/dev/null && echo UNMOUNTED',
+        'mount -o remount,bind,rw /proc/sys 2>/dev/null && echo REMOUNTED',
+        `${PYTHON} -c "import os\ntry:\n  os.close(os.open('/proc/sys/kernel/core_pattern', os.O_WRONLY)); print('OPENED')\nexcept OSError as e: print('DENIED', e.errno)"`,
+      ].join('; ');
+      const run = await runProbe({ kind: 'sandbox', backend: 'auto', policy: fullWriteNoNet }, ['/usr/bin/unshare', '--user', '--mount', '--propagation', 'unchanged', '/bin/sh', '-c', script], { cwd: fx.ws });
+      expect(run.backend).toBe('landlock');
+      // EROFS (30) as root: the read-only mount; EACCES (13) for anyone else: the file's mode.
+      expect(run.stdout, run.stderr).toMatch(process.getuid?.() === 0 ? /^DENIED 30$/m : /^DENIED 13$/m);
+      expect(run.stdout).not.toMatch(/UNMOUNTED|REMOUNTED|OPENED/);
+    } finally {
+      fx.remove();
+    }
+  });
+
   it('bwrap: full write, network off (the fallback without Landlock) denies the same', async () => {
     const a = await attempt({ kind: 'sandbox', backend: 'bwrap', policy: fullWriteNoNet });
     expect(a.run.backend).toBe('bwrap');
