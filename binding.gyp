@@ -50,6 +50,7 @@
             "native/linux/helper-exec.cc",
             "native/linux/helper-landlock.cc",
             "native/linux/helper-probe.cc",
+            "native/linux/helper-procsys.cc",
             "native/linux/helper-reaper.cc",
             "native/linux/helper-seccomp.cc"
           ],

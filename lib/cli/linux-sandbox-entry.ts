@@ -146,7 +146,10 @@ export function linuxSandboxBackend(args: LinuxSandboxArgs, policy: SandboxPolic
     // our helper directly, so nothing legitimate sends this; running only seccomp would be weaker.
     throw new UnsupportedPolicyError('--apply-seccomp-then-exec is the reference helper\'s internal inner stage; codex-sandbox builds both stages itself: drop the flag');
   }
-  if (fullWrite) return 'seccomp';
+  // The reference runs seccomp alone here (§5.1). With a restricted network that leaves the
+  // user's other processes in reach (issue #20), so the planner's own choice decides: seccomp
+  // with the network enabled, Landlock or bubblewrap with it restricted.
+  if (fullWrite) return 'auto';
   if (!legacy) return 'bwrap';
   if (needsDirectRuntimeEnforcement(policy, cwd)) {
     throw new UnsupportedPolicyError(

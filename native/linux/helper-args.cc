@@ -108,6 +108,16 @@ void validate(const HelperConfig* c, bool saw_separator, bool saw_other_option) 
   if (!saw_separator) die("missing '--' before the command: usage: codex-sandbox-helper [options] -- COMMAND [ARGS...]");
   if (c->command[0] == nullptr) die("no command after '--': give the command to run");
   if (c->network == NetworkMode::kUnset) die("missing --network restricted|enabled: the seccomp mode is required");
+  if (c->has_command_scope) {
+    if (!c->reaper) die("--command-landlock-scope needs --reaper: only the reaper's forked command enters that domain");
+    if (c->command_scope == 0) die("--command-landlock-scope 0 scopes nothing: omit it");
+    if ((c->command_scope & ~kLandlockKnownScopes) != 0) {
+      mask_error("--command-landlock-scope", c->command_scope, " has unknown bits (known: 0x3)");
+    }
+    if (c->landlock && c->landlock_abi != 0 && c->landlock_abi < kLandlockFirstScopeAbi) {
+      die("--command-landlock-scope needs --landlock-abi 6 or higher (scopes arrived in ABI 6)");
+    }
+  }
   if (!c->landlock) return;
   if (c->landlock_abi == 0) {
     die("--landlock-fs-handled, --landlock-rule, --landlock-scope and --landlock-restrict-flags need --landlock-abi N");
@@ -175,7 +185,8 @@ void parse_args(int argc, char** argv, char** envp, HelperConfig* c) {
   c->script_argv = c->command_env + env_slots;
 
   bool seen_network = false, seen_abi = false, seen_handled = false, seen_scope = false;
-  bool seen_flags = false, seen_reaper = false, seen_probe = false, seen_deny_ipc = false;
+  bool seen_flags = false, seen_reaper = false, seen_probe = false, seen_command_scope = false;
+  bool seen_proc_sys = false, seen_deny_ipc = false;
   bool saw_separator = false, saw_other_option = false;
 
   for (int i = 1; i < argc; ++i) {
@@ -197,11 +208,17 @@ void parse_args(int argc, char** argv, char** envp, HelperConfig* c) {
       saw_other_option = true;
       continue;
     }
+    if (strcmp(arg, "--proc-sys-readonly") == 0) {
+      mark_once(&seen_proc_sys, arg);
+      c->proc_sys_readonly = true;
+      saw_other_option = true;
+      continue;
+    }
     const bool takes_value = strcmp(arg, "--network") == 0 || strcmp(arg, "--landlock-abi") == 0 ||
                              strcmp(arg, "--landlock-fs-handled") == 0 || strcmp(arg, "--landlock-rule") == 0 ||
                              strcmp(arg, "--landlock-scope") == 0 ||
                              strcmp(arg, "--landlock-restrict-flags") == 0 || strcmp(arg, "--probe") == 0 ||
-                             strcmp(arg, "--setenv") == 0;
+                             strcmp(arg, "--setenv") == 0 || strcmp(arg, "--command-landlock-scope") == 0;
     if (!takes_value) {
       if (arg[0] == '-') usage_error("unknown option ", arg, ": see docs/native.md for the flags");
       usage_error("unexpected argument ", arg, " before '--': options come first, then -- COMMAND");
@@ -231,6 +248,12 @@ void parse_args(int argc, char** argv, char** envp, HelperConfig* c) {
     if (strcmp(arg, "--setenv") == 0) {
       check_assignment(value);
       c->env_assignments[c->env_count++] = value;
+      continue;
+    }
+    if (strcmp(arg, "--command-landlock-scope") == 0) {
+      mark_once(&seen_command_scope, arg);
+      c->has_command_scope = true;
+      c->command_scope = parse_mask(arg, value, value_len);
       continue;
     }
     c->landlock = true;

@@ -30,6 +30,11 @@ struct HelperConfig {
   uint64_t scope;
   bool has_restrict_flags;
   uint32_t restrict_flags;
+  // --command-landlock-scope: LANDLOCK_SCOPE_* bits of a nested domain that only the command's
+  // side of the --reaper fork enters, so the command cannot signal the reaper (issue #20).
+  bool has_command_scope;
+  uint64_t command_scope;
+  bool proc_sys_readonly;  // --proc-sys-readonly
   LandlockRule* rules;  // allocated once by parse_args, sized by argc
   size_t rule_count;
 
@@ -58,6 +63,9 @@ void parse_args(int argc, char** argv, char** envp, HelperConfig* config);
 int prepare_landlock(HelperConfig* config);
 // Step 3: restrict this thread to the ruleset (no_new_privs must already be set).
 void apply_landlock(const HelperConfig* config, int ruleset_fd);
+// Step 2: the scope-only ruleset of --command-landlock-scope (-1 when it was not given); the
+// forked command applies it before exec.
+int prepare_command_scope(const HelperConfig* config);
 
 constexpr size_t kMaxSeccompInstructions = 96;
 struct SeccompProgram {
@@ -71,12 +79,16 @@ void apply_seccomp(const SeccompProgram* program);
 
 // Step 2: become a subreaper, watch the parent, block the forwarded signals.
 struct ReaperState {
-  int children_fd;
+  int children_fd;  // -1 when the reaper is PID 1 of its namespace
   int parent_pid;
+  int command_ruleset_fd;  // from prepare_command_scope, or -1
 };
 void prepare_reaper(ReaperState* state);
 // Step 3: fork the command and stay behind until it and every descendant is gone.
 [[noreturn]] void run_reaper(const ReaperState* state, const HelperConfig* config);
+
+// Step 2, first (it needs the capabilities root still has): --proc-sys-readonly.
+void protect_proc_sys();
 
 // Step 2: build the command's environment (command_env) from the helper's and --setenv.
 void apply_env_assignments(HelperConfig* config);

@@ -90,3 +90,15 @@ void apply_landlock(const HelperConfig* config, int ruleset_fd) {
   if (sys_landlock_restrict_self(ruleset_fd, flags) != 0) die_errno("landlock_restrict_self", "");
   if (sys_close(ruleset_fd) != 0 && errno != EINTR) die_errno("close", "ruleset");
 }
+
+// --command-landlock-scope: a ruleset that handles no file access, only scopes. The reaper's
+// forked child enters it, so the command lives in a domain nested in the reaper's.
+int prepare_command_scope(const HelperConfig* config) {
+  if (!config->has_command_scope) return -1;
+  check_kernel_abi(kLandlockFirstScopeAbi);
+  csbx_landlock_ruleset_attr attr = {};
+  attr.scoped = config->command_scope;
+  const long ruleset = sys_landlock_create_ruleset(&attr, sizeof(attr), 0);
+  if (ruleset < 0) die_errno("landlock_create_ruleset", "--command-landlock-scope");
+  return static_cast<int>(ruleset);
+}

@@ -1,12 +1,15 @@
 // codex-sandbox-helper: applies no_new_privs, Landlock and seccomp to itself, then becomes the
 // command (or stays behind as its reaper). The order is that of samples/landlock/sandboxer.c:
 //   1. parse all of argv into one HelperConfig and validate it;
-//   2. acquire everything: rule fds, the ruleset, the BPF program, the reaper's /proc fd, and
-//      mark every inherited descriptor above stderr close-on-exec;
+//   2. acquire everything: for root the read-only /proc/sys mounts (while it still has its
+//      capabilities), rule fds, the ruleset, the BPF program, the reaper's /proc fd and the
+//      command's scope-only ruleset, and mark every inherited descriptor above stderr
+//      close-on-exec;
 //   3. point of no return: PR_SET_NO_NEW_PRIVS -> drop capabilities -> landlock_restrict_self ->
 //      seccomp -> exec.
 // Nothing is allocated after step 2, and every error is one stderr line with exit 125.
-// Inside bubblewrap it runs as the inner stage with only --network; argv[0] is never used.
+// Inside bubblewrap it runs as the inner stage with --network and --reaper, as PID 1 of the
+// sandbox's PID namespace (bwrap --as-pid-1); argv[0] is never used.
 #include <linux/prctl.h>
 
 #include "helper-config.h"
@@ -19,12 +22,16 @@ int main(int argc, char** argv, char** envp) {
   HelperConfig config;
   parse_args(argc, argv, envp, &config);
   if (config.probe == ProbeMode::kUserns) run_probe_userns();
+  if (config.proc_sys_readonly) protect_proc_sys();
 
   const int ruleset_fd = prepare_landlock(&config);
   SeccompProgram program;
   build_seccomp_program(config.network, config.deny_ipc, &program);
   ReaperState reaper = {};
-  if (config.reaper) prepare_reaper(&reaper);
+  if (config.reaper) {
+    prepare_reaper(&reaper);
+    reaper.command_ruleset_fd = prepare_command_scope(&config);
+  }
   mark_inherited_fds_cloexec();
   apply_env_assignments(&config);
 

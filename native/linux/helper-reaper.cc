@@ -11,6 +11,17 @@
 // Limit: SIGKILL to the helper itself cannot be caught. The command gets PR_SET_PDEATHSIG=SIGKILL
 // so it dies with the helper, but its own descendants may then survive; callers stop a sandbox
 // with SIGUSR1, never with SIGKILL to the helper.
+//
+// Inside bubblewrap (`--as-pid-1`) the reaper is PID 1 of the sandbox's PID namespace, as the
+// reference's E5 inner stage is (linux-sandbox.md §7.4). There the kernel already ends every
+// process of the namespace when PID 1 exits, and drops a SIGKILL the command sends to PID 1
+// (pid_namespaces(7)); the other signals reach it because they are blocked, not left at SIG_DFL.
+// Its /proc may be the host's (no --proc when the mount is refused), whose children file would
+// list host pids, so PID 1 kills with kill(-1), which reaches exactly the namespace's processes.
+//
+// In every case the reaper is non-dumpable: the command runs with the reaper's uid, and without
+// PR_SET_DUMPABLE 0 it could open /proc/<reaper>/mem and run code in the process that holds the
+// sandbox together (issue #20). Only CAP_SYS_PTRACE overrides that, and the command has none.
 #include <asm/siginfo.h>
 #include <linux/fs.h>
 #include <linux/prctl.h>
@@ -65,10 +76,16 @@ size_t kill_children(int children_fd) {
 }
 
 // Kills and reaps every descendant. A killed process's own children are reparented to this
-// subreaper, so the loop repeats until no child at all remains.
+// subreaper, so the loop repeats until no child at all remains. children_fd < 0: the reaper is
+// PID 1 of its namespace, where kill(-1) signals every other process of the namespace and none
+// outside it.
 void kill_all_descendants(int children_fd) {
   for (;;) {
-    kill_children(children_fd);
+    if (children_fd >= 0) {
+      kill_children(children_fd);
+    } else if (sys_kill(-1, SIGKILL) != 0 && errno != ESRCH) {
+      die_errno("kill", "-1");
+    }
     int status;
     const int pid = sys_wait4(-1, &status, 0);
     if (pid < 0) {
@@ -88,11 +105,7 @@ int status_of(int wait_status) {
   return kExitSetup;
 }
 
-}  // namespace
-
-void prepare_reaper(ReaperState* state) {
-  state->parent_pid = sys_getppid();
-
+void open_children_file(ReaperState* state) {
   // "/proc/self/task/<tid>/children"; the tid of the only thread is the pid. The Line builder
   // without its prefix is a bounded text buffer.
   Line path;
@@ -103,10 +116,23 @@ void prepare_reaper(ReaperState* state) {
   path.text[path.len] = '\0';
   for (;;) {
     state->children_fd = sys_openat(AT_FDCWD, path.text, O_RDONLY | O_CLOEXEC);
-    if (state->children_fd >= 0) break;
+    if (state->children_fd >= 0) return;
     if (errno != EINTR) die_errno("open", path.text);
   }
+}
 
+}  // namespace
+
+void prepare_reaper(ReaperState* state) {
+  state->parent_pid = sys_getppid();
+  // Before the command exists; the fork inherits it and the command's exec resets it.
+  if (sys_prctl(PR_SET_DUMPABLE, 0) != 0) die_errno("prctl", "PR_SET_DUMPABLE");
+
+  if (sys_getpid() == 1) {
+    state->children_fd = -1;
+  } else {
+    open_children_file(state);
+  }
   // SIGCHLD ignored (inherited) would auto-reap and hide the command's status.
   SysSigaction dfl = {};
   dfl.handler = SIG_DFL;
@@ -120,6 +146,9 @@ void prepare_reaper(ReaperState* state) {
   if (sys_prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) die_errno("prctl", "PR_SET_CHILD_SUBREAPER");
   if (sys_prctl(PR_SET_PDEATHSIG, kEndSandbox) != 0) die_errno("prctl", "PR_SET_PDEATHSIG");
   // The parent may have died before PR_SET_PDEATHSIG took effect; then no signal will come.
+  // As PID 1 the parent (bwrap's monitor) is outside the namespace and getppid() stays 0, but
+  // bwrap --die-with-parent set PR_SET_PDEATHSIG=SIGKILL on this process until the line above
+  // replaced it, so a death before that point has already killed the namespace.
   if (sys_getppid() != state->parent_pid) die("parent exited before the sandbox started");
 }
 
@@ -132,6 +161,11 @@ void run_reaper(const ReaperState* state, const HelperConfig* config) {
     if (sys_prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) die_errno("prctl", "PR_SET_PDEATHSIG");
     // The reaper may have been SIGKILLed before PR_SET_PDEATHSIG took effect.
     if (sys_getppid() != reaper_pid) sys_exit_group(kExitSignalBase + SIGKILL);
+    // A domain nested in the reaper's: Landlock scoping lets the reaper (outer domain) signal
+    // the command, and denies the command signalling (or ptracing) the reaper.
+    if (state->command_ruleset_fd >= 0 && sys_landlock_restrict_self(state->command_ruleset_fd, 0) != 0) {
+      die_errno("landlock_restrict_self", "--command-landlock-scope");
+    }
     if (sys_rt_sigprocmask(SIG_SETMASK, &g_original, nullptr) != 0) die_errno("sigprocmask", "");
     exec_command(config);
   }

@@ -117,6 +117,16 @@ inline int sys_landlock_restrict_self(int ruleset_fd, uint32_t flags) {
   return static_cast<int>(sys_call(__NR_landlock_restrict_self, ruleset_fd, flags));
 }
 inline int sys_unshare(unsigned long flags) { return static_cast<int>(sys_call(__NR_unshare, static_cast<long>(flags))); }
+inline int sys_mount(const char* source, const char* target, const char* type, unsigned long flags) {
+  return static_cast<int>(sys_call(__NR_mount, sys_arg(source), sys_arg(target), sys_arg(type), static_cast<long>(flags), 0));
+}
+#ifndef __NR_mount_setattr
+#define __NR_mount_setattr 442
+#endif
+inline int sys_mount_setattr(int dir, const char* path, unsigned flags, const void* attr, size_t size) {
+  return static_cast<int>(sys_call(__NR_mount_setattr, dir, sys_arg(path), flags, sys_arg(attr), static_cast<long>(size)));
+}
+inline int sys_geteuid() { return static_cast<int>(sys_raw(__NR_geteuid)); }
 
 // These three cannot fail.
 inline int sys_getuid() { return static_cast<int>(sys_raw(__NR_getuid)); }

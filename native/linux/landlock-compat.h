@@ -111,6 +111,8 @@ constexpr uint64_t kLandlockFileRights = LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_A
                                          LANDLOCK_ACCESS_FS_IOCTL_DEV;
 
 constexpr uint64_t kLandlockKnownScopes = LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET | LANDLOCK_SCOPE_SIGNAL;
+// Scopes arrived in ABI 6.
+constexpr uint32_t kLandlockFirstScopeAbi = 6;
 constexpr uint32_t kLandlockKnownRestrictFlags = LANDLOCK_RESTRICT_SELF_LOG_SAME_EXEC_OFF |
                                                  LANDLOCK_RESTRICT_SELF_LOG_NEW_EXEC_ON |
                                                  LANDLOCK_RESTRICT_SELF_LOG_SUBDOMAINS_OFF;

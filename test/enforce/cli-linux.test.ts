@@ -135,7 +135,7 @@ describe('codex-linux-sandbox', () => {
     expect(r.stderr).toContain('permission profiles requiring direct runtime enforcement are incompatible with --use-legacy-landlock');
   });
 
-  itOn('seccomp')('seccomp: an unrestricted profile with a restricted network runs without namespaces and cannot connect', () => {
+  itOn('landlock')('landlock: an unrestricted profile with a restricted network runs the full-write Landlock ruleset and cannot connect', () => {
     const policy = JSON.stringify({ type: 'managed', file_system: { type: 'unrestricted' }, network: 'restricted' });
     const r = cli('codex-linux-sandbox', ['--sandbox-policy-cwd', t, '--permission-profile', policy, '--', 'sh', '-c', `printf w > ${t}/w; echo hi > /dev/tcp/127.0.0.1/80 || printf blocked`]);
     expect(r.stdout).toBe('blocked');

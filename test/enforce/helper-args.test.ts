@@ -60,6 +60,12 @@ describe('helper: argument validation (exit 125, one stderr line)', () => {
     ['probe with a command', ['--probe', 'userns', '--', 'true'], /--probe takes no other options/],
     ['probe with other options', ['--network', 'enabled', '--probe', 'userns'], /--probe takes no other options/],
     ['unknown probe', ['--probe', 'landlock'], /unknown --probe mode 'landlock'/],
+    ['command scope without --reaper', ['--network', 'enabled', '--command-landlock-scope', '0x2', '--', 'true'], /--command-landlock-scope needs --reaper/],
+    ['command scope 0', ['--network', 'enabled', '--reaper', '--command-landlock-scope', '0', '--', 'true'], /scopes nothing/],
+    ['unknown command scope bit', ['--network', 'enabled', '--reaper', '--command-landlock-scope', '0x4', '--', 'true'], /unknown bits/],
+    ['command scope with --landlock-abi below 6', ['--network', 'enabled', '--reaper', '--landlock-abi', '5', '--landlock-fs-handled', '1', '--command-landlock-scope', '0x2', '--', 'true'], /needs --landlock-abi 6/],
+    ['duplicate --command-landlock-scope', ['--network', 'enabled', '--reaper', '--command-landlock-scope', '0x2', '--command-landlock-scope', '0x2', '--', 'true'], /duplicate option '--command-landlock-scope'/],
+    ['duplicate --proc-sys-readonly', ['--network', 'enabled', '--proc-sys-readonly', '--proc-sys-readonly', '--', 'true'], /duplicate option '--proc-sys-readonly'/],
   ])('%s', (_name, args, pattern) => {
     expectUsageError(args, pattern);
   });
@@ -83,6 +89,8 @@ describe('helper: argument validation (exit 125, one stderr line)', () => {
         '--landlock-restrict-flags',
         '--reaper',
         '--probe',
+        '--command-landlock-scope',
+        '--proc-sys-readonly',
       );
       const values = fc.constantFrom('restricted', 'enabled', '7', '1', '0x1', '0xffff', '0xd:/', '0x3', 'userns', '', '-', '0x');
       const junk = fc.string({ unit: 'binary-ascii', maxLength: 12 }).filter((s) => !s.includes('\0'));

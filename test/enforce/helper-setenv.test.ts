@@ -73,7 +73,7 @@ describe('helper --setenv', () => {
 });
 
 describe('the sandbox environment through spawnSandboxed', () => {
-  for (const backend of ['bwrap', 'landlock', 'seccomp'] as const) {
+  for (const backend of ['bwrap', 'landlock'] as const) {
     itOn(backend)(`${backend}: restricted network sets CODEX_SANDBOX_NETWORK_DISABLED=1 over the caller's value; enabled passes the caller's through`, async () => {
       const env = { ...BASE_ENV, CODEX_SANDBOX_NETWORK_DISABLED: '0' };
       const policy = (network: 'restricted' | 'enabled') =>
@@ -86,4 +86,11 @@ describe('the sandbox environment through spawnSandboxed', () => {
       expect(enabled.stdout).toBe('0 kept\n');
     });
   }
+
+  // seccomp alone refuses a restricted network with an unrestricted filesystem (issue #20).
+  itOn('seccomp')("seccomp: enabled network passes the caller's CODEX_SANDBOX_NETWORK_DISABLED through", async () => {
+    const env = { ...BASE_ENV, CODEX_SANDBOX_NETWORK_DISABLED: '0' };
+    const enabled = await run('seccomp', unrestricted('enabled'), 'echo "$CODEX_SANDBOX_NETWORK_DISABLED $KEEP"', { env });
+    expect(enabled.stdout).toBe('0 kept\n');
+  });
 });

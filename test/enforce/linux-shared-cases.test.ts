@@ -63,8 +63,14 @@ describe.each(['bwrap', 'landlock'] as const)('%s: read-only policies', (backend
   });
 });
 
-describe.each(['bwrap', 'landlock', 'seccomp'] as const)('%s: network restricted (case 10)', (backend) => {
-  const policy = backend === 'seccomp' ? unrestricted('restricted') : readOnly;
+// The third row is the unrestricted filesystem, which ran on seccomp alone before issue #20 and
+// now runs on the Landlock full-write ruleset (seccomp alone refuses a restricted network).
+describe.each([
+  ['bwrap', 'bwrap', false],
+  ['landlock', 'landlock', false],
+  ['landlock (unrestricted filesystem)', 'landlock', true],
+] as const)('%s: network restricted (case 10)', (label, backend, fullWrite) => {
+  const policy = fullWrite ? unrestricted('restricted') : readOnly;
   const probes: [string, string][] = [
     ['curl', 'curl -sS -m 2 -I http://openai.com'],
     ['wget', 'wget -T 2 -qO- http://openai.com'],
@@ -75,18 +81,18 @@ describe.each(['bwrap', 'landlock', 'seccomp'] as const)('%s: network restricted
     ['/dev/tcp', 'echo hi > /dev/tcp/127.0.0.1/80'],
   ];
   for (const [name, script] of probes) {
-    itOn(backend)(`${backend}: ${name} cannot reach the network`, async () => {
+    itOn(backend)(`${label}: ${name} cannot reach the network`, async () => {
       const r = await run(backend, policy, script);
       expect(r.exitCode).not.toBe(0);
     });
   }
 
-  itOn(backend)(`${backend}: the command sees CODEX_SANDBOX_NETWORK_DISABLED=1`, async () => {
+  itOn(backend)(`${label}: the command sees CODEX_SANDBOX_NETWORK_DISABLED=1`, async () => {
     const r = await run(backend, policy, 'printf %s "$CODEX_SANDBOX_NETWORK_DISABLED"');
     expect(r.stdout).toBe('1');
   });
 
-  itOn(backend)(`${backend}: an AF_UNIX socketpair still works under a restricted network`, async () => {
+  itOn(backend)(`${label}: an AF_UNIX socketpair still works under a restricted network`, async () => {
     // Plain socketpair + write + read, as the reference's test does: getsockname and sendto are
     // denied by the restricted filter, so language runtimes that call them are not a fair probe.
     const r = await run(backend, policy, [
@@ -98,9 +104,9 @@ describe.each(['bwrap', 'landlock', 'seccomp'] as const)('%s: network restricted
   });
 });
 
-describe('seccomp: unrestricted filesystem', () => {
+describe('unrestricted filesystem (seccomp, and Landlock for a restricted network)', () => {
   itOn('seccomp')('seccomp: no_new_privs is set for the command (case 8)', async () => {
-    const r = await run('seccomp', unrestricted('restricted'), ['grep', '^NoNewPrivs:', '/proc/self/status']);
+    const r = await run('seccomp', unrestricted('enabled'), ['grep', '^NoNewPrivs:', '/proc/self/status']);
     expect(r.stdout.trim()).toBe('NoNewPrivs:\t1');
   });
 
@@ -109,8 +115,8 @@ describe('seccomp: unrestricted filesystem', () => {
     expect(r.stdout.trim()).toBe('-1');
   });
 
-  itOn('seccomp')('seccomp: an unrestricted filesystem with a restricted network can write the host', async () => {
-    const r = await run('seccomp', unrestricted('restricted'), `printf written > ${t}/f`);
+  itOn('landlock')('landlock (what auto plans): an unrestricted filesystem with a restricted network can write the host', async () => {
+    const r = await run('landlock', unrestricted('restricted'), `printf written > ${t}/f`);
     expect(r.exitCode).toBe(0);
     expect(readFileSync(join(t, 'f'), 'utf8')).toBe('written');
   });

@@ -101,6 +101,12 @@ describe.runIf(process.platform === 'linux')('fail-closed matrix: real capabilit
     // The suite is only meaningful if the machine's backends really ran something.
     expect(run.cells.some((c) => c.ran?.backend === 'bwrap')).toBe(true);
     expect(run.cells.some((c) => c.ran?.backend === 'landlock')).toBe(true);
+    // Issue #20: seccomp alone cannot keep a full-write command from the user's other
+    // processes, so a restricted network takes Landlock; with the network on seccomp still runs.
+    expect(cell(run, 'full write, network off', 'auto')?.ran?.backend).toBe('landlock');
+    expect(cell(run, 'full write, network off', 'seccomp')?.refused?.code).toBe('E_UNSUPPORTED_POLICY');
+    expect(cell(run, 'full write, network on', 'auto')?.ran?.backend).toBe('seccomp');
+    expect(cell(run, 'full write, network on', 'seccomp')?.ran?.backend).toBe('seccomp');
   }, 300_000);
 
   it('no bwrap on PATH: the bwrap backend is unavailable, the rest refuses or enforces exactly', async () => {
@@ -109,6 +115,7 @@ describe.runIf(process.platform === 'linux')('fail-closed matrix: real capabilit
     expect(run.capabilities.bwrap).toBeNull();
     expect(violations(run)).toEqual([]);
     for (const shape of Object.keys(SHAPES)) expect(cell(run, shape, 'bwrap')?.refused?.code, shape).toBe('E_BACKEND_UNAVAILABLE');
+    expect(cell(run, 'full write, network off', 'auto')?.ran?.backend).toBe('landlock');
   }, 300_000);
 
   it('user namespaces unavailable (seccomp launcher): bwrap refuses, the rest refuses or enforces exactly', async () => {
@@ -141,6 +148,8 @@ describe.runIf(process.platform === 'linux')('fail-closed matrix: real capabilit
     expect(run.capabilities.landlock.status).toBe('not-implemented');
     expect(violations(run)).toEqual([]);
     for (const shape of Object.keys(SHAPES)) expect(cell(run, shape, 'landlock')?.refused?.code, shape).toBe('E_BACKEND_UNAVAILABLE');
+    // Without Landlock, a full-write command with the network off is kept apart by bwrap's namespaces.
+    expect(cell(run, 'full write, network off', 'auto')?.ran?.backend).toBe('bwrap');
   }, 300_000);
 
   it('seccomp missing: nothing runs without its network filter', async () => {
@@ -157,7 +166,7 @@ function fixture(change: (c: Capabilities) => Capabilities): Capabilities {
     landlock: { status: 'available', abi: 7 },
     seccomp: true,
     userns: true,
-    bwrap: { path: '/usr/bin/bwrap', version: '0.8.0', hasArgv0: false, hasPerms: true },
+    bwrap: { path: '/usr/bin/bwrap', version: '0.8.0', hasArgv0: false, hasPerms: true, hasAsPid1: true },
     wsl: 'none',
     helperPath: join(REPO, 'build/Release/codex-sandbox-helper'),
   };
@@ -167,7 +176,7 @@ function fixture(change: (c: Capabilities) => Capabilities): Capabilities {
 describe('fail-closed matrix: planner fixtures (capability sets this machine cannot produce)', () => {
   const FIXTURES: [string, Capabilities][] = [
     ...[1, 2, 3, 4, 5, 6].map((abi): [string, Capabilities] => [`Landlock ABI ${abi}`, fixture((c) => ({ ...c, landlock: { status: 'available', abi } }))]),
-    ['bwrap with --argv0', fixture((c) => ({ ...c, bwrap: { path: '/usr/bin/bwrap', version: '0.11.0', hasArgv0: true, hasPerms: true } }))],
+    ['bwrap with --argv0', fixture((c) => ({ ...c, bwrap: { path: '/usr/bin/bwrap', version: '0.11.0', hasArgv0: true, hasPerms: true, hasAsPid1: true } }))],
     ['WSL1', fixture((c) => ({ ...c, wsl: 'wsl1' }))],
     ['helper not built', fixture((c) => ({ ...c, helperPath: null }))],
   ];

@@ -103,22 +103,23 @@ describe.runIf(process.platform !== 'win32')('probe: bwrap discovery on PATH (re
     expect(parseBwrapVersion('weird output')).toBe('weird output');
   });
 
-  it('reads --argv0 and --perms support from --help', async () => {
+  it('reads --argv0, --perms and --as-pid-1 support from --help', async () => {
     await withTempDir((tmp) => {
       const root = join(tmp, 'tools');
       const cwd = join(tmp, 'work');
       mkdirSync(cwd);
       const dir = join(root, 'new');
-      const file = fakeBwrap(dir, 'usage: bwrap --argv0 VALUE --perms OCTAL', 'bubblewrap 0.11.0');
+      const file = fakeBwrap(dir, 'usage: bwrap --argv0 VALUE --perms OCTAL --as-pid-1', 'bubblewrap 0.11.0');
       expect(probeCapabilitiesFresh({ path: dir, cwd }).bwrap).toEqual({
         path: file,
         version: '0.11.0',
         hasArgv0: true,
         hasPerms: true,
+        hasAsPid1: true,
       });
       const old = join(root, 'old');
       fakeBwrap(old, 'usage: bwrap --bind SRC DEST', 'bubblewrap 0.4.0');
-      expect(probeCapabilitiesFresh({ path: old, cwd }).bwrap).toMatchObject({ version: '0.4.0', hasArgv0: false, hasPerms: false });
+      expect(probeCapabilitiesFresh({ path: old, cwd }).bwrap).toMatchObject({ version: '0.4.0', hasArgv0: false, hasPerms: false, hasAsPid1: false });
       expect(probeCapabilitiesFresh({ path: join(root, 'empty'), cwd }).bwrap).toBeNull();
     });
   });

@@ -75,10 +75,13 @@ export function doctorReport(caps: Capabilities, procMount: boolean | null, kern
     },
     {
       name: 'bwrap',
-      ok: caps.bwrap !== null && caps.bwrap.hasPerms,
-      value: caps.bwrap === null ? 'not found on PATH' : `${caps.bwrap.path} ${caps.bwrap.version} (--argv0 ${caps.bwrap.hasArgv0 ? 'yes' : 'no, not needed'}; --perms ${caps.bwrap.hasPerms ? 'yes' : 'no'})`,
+      ok: caps.bwrap !== null && caps.bwrap.hasPerms && caps.bwrap.hasAsPid1,
+      value:
+        caps.bwrap === null
+          ? 'not found on PATH'
+          : `${caps.bwrap.path} ${caps.bwrap.version} (--argv0 ${caps.bwrap.hasArgv0 ? 'yes' : 'no, not needed'}; --perms ${caps.bwrap.hasPerms ? 'yes' : 'no'}; --as-pid-1 ${caps.bwrap.hasAsPid1 ? 'yes' : 'no'})`,
       enables: 'the bubblewrap backend: every restricted policy, including carve-outs and protected metadata',
-      fix: caps.bwrap === null ? 'install bubblewrap (apt-get install bubblewrap / dnf install bubblewrap)' : caps.bwrap.hasPerms ? '' : 'upgrade bubblewrap to >= 0.5 (needs --perms)',
+      fix: caps.bwrap === null ? 'install bubblewrap (apt-get install bubblewrap / dnf install bubblewrap)' : caps.bwrap.hasPerms && caps.bwrap.hasAsPid1 ? '' : 'upgrade bubblewrap to >= 0.5 (needs --perms and --as-pid-1)',
     },
     {
       name: 'proc',
@@ -106,7 +109,7 @@ export function doctorReport(caps: Capabilities, procMount: boolean | null, kern
   const backends: DoctorReport['backends'] = [
     { name: 'bwrap', usable: bwrapReason === null && helperOk && caps.wsl !== 'wsl1', reason: bwrapReason ?? helperReason ?? (caps.wsl === 'wsl1' ? 'WSL1' : 'ready') },
     { name: 'landlock', usable: landlock.ok && helperOk, reason: landlock.ok ? (helperReason ?? 'ready (policies without carve-outs inside writable roots)') : landlock.fix },
-    { name: 'seccomp', usable: caps.seccomp && helperOk, reason: caps.seccomp ? (helperReason ?? 'ready (network-only restriction; unrestricted filesystem)') : 'seccomp unavailable' },
+    { name: 'seccomp', usable: caps.seccomp && helperOk, reason: caps.seccomp ? (helperReason ?? 'ready (unrestricted filesystem with the network enabled)') : 'seccomp unavailable' },
   ];
   return { platform: 'linux', checks, backends };
 }

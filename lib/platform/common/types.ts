@@ -27,6 +27,8 @@ export interface BwrapCapability {
   version: string;
   hasArgv0: boolean;
   hasPerms: boolean;
+  /** `--as-pid-1`: the inner stage, not bwrap, is PID 1 of the sandbox (reference §3.3, E5). */
+  hasAsPid1: boolean;
 }
 
 /** Probed once per process on Linux (platform/linux/probe.ts); fixtures in planner tests. */

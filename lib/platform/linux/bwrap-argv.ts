@@ -9,6 +9,9 @@ import type { MountOp } from './mount-ops';
  */
 export const DEV_NULL_FD = 3;
 
+/** What bubblewrap's --proc means to cover read-only (bubblewrap.c, cover_proc_dirs). */
+const PROC_READ_ONLY = ['/proc/sys', '/proc/sysrq-trigger', '/proc/irq', '/proc/bus'];
+
 export interface BwrapArgvInput {
   bwrapPath: string;
   ops: MountOp[];
@@ -53,12 +56,21 @@ export function devNullFds(ops: readonly MountOp[]): number[] {
 export function renderBwrapArgv(input: BwrapArgvInput): string[] {
   // --new-session: setsid, so the command cannot inject keystrokes into our terminal with
   // TIOCSTI. --die-with-parent: killing bwrap (or its parent) ends the whole sandbox.
-  const argv = [input.bwrapPath, '--new-session', '--die-with-parent'];
+  // --as-pid-1: the inner stage (our helper, run with --reaper) is PID 1 instead of a bwrap
+  // process that would stay unfiltered and writable through /proc/1/mem (reference §3.4, E5).
+  const argv = [input.bwrapPath, '--new-session', '--die-with-parent', '--as-pid-1'];
   for (const op of input.ops) argv.push(...renderOp(op));
   // --unshare-user is explicit: bwrap skips its automatic user namespace when run as uid 0.
   argv.push('--unshare-user', '--unshare-pid', '--unshare-ipc');
   if (input.network === 'restricted') argv.push('--unshare-net');
   if (input.mountProc) argv.push('--proc', '/proc');
+  // bwrap's own cover of /proc/sys skips it when the directory itself is not writable (it never
+  // is), but uid 0 mapped to the host's root owns the sysctl files under it, so root could open
+  // /proc/sys/kernel/core_pattern for writing (issue #20). Whenever the sandbox has a /proc, the
+  // list bubblewrap meant to cover is bound read-only (recursively: binfmt_misc too).
+  if (input.mountProc || input.ops.some((op) => (op.op === 'bind' || op.op === 'ro-bind') && op.dest === '/')) {
+    for (const path of PROC_READ_ONLY) argv.push('--ro-bind-try', path, path);
+  }
   // Last, after /proc's mount point exists in it: remounting earlier would make it impossible to
   // create later mount points.
   if (input.tmpfsRoot) argv.push('--remount-ro', '/');

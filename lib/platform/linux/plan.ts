@@ -9,9 +9,10 @@ import type { ResolvedPolicy } from '../../policy/types';
 import type { BackendChoice, Capabilities, Enforcement, PlanBase, Requirement } from '../common/types';
 import { devNullFds, renderBwrapArgv } from './bwrap-argv';
 import { nodeLinuxHostFs, type LinuxHostFs } from './host-fs';
-import { ACCESS_FS, formatMask } from './landlock-abi';
+import { abiIntroducing, ACCESS_FS, formatMask, SCOPE } from './landlock-abi';
 import { landlockRefusalReason, planLandlockRules, type LandlockPlanData } from './landlock-plan';
 import { planMountOps, type MountOp } from './mount-ops';
+import { within } from './path-order';
 
 /** The reference's WSL1 message (linux-sandbox.md §3.5), returned before anything is spawned. */
 export const WSL1_MESSAGE =
@@ -70,6 +71,11 @@ export function bwrapUnavailableReason(caps: Capabilities): string | null {
   if (caps.bwrap === null) return `bubblewrap is unavailable: no bwrap was found on PATH; ${BWRAP_INSTALL_HINT}`;
   if (!caps.bwrap.hasPerms) {
     return `bubblewrap ${caps.bwrap.path} (${caps.bwrap.version}) lacks --perms (needs bubblewrap >= 0.5); upgrade it and run \`codex-sandbox doctor\``;
+  }
+  // Without --as-pid-1, bwrap itself stays PID 1 of the sandbox, outside the seccomp filter and
+  // open to the command through /proc/1/mem (issue #20): refused rather than run that way.
+  if (!caps.bwrap.hasAsPid1) {
+    return `bubblewrap ${caps.bwrap.path} (${caps.bwrap.version}) lacks --as-pid-1, without which bwrap itself would be the sandbox's unfiltered PID 1; upgrade it and run \`codex-sandbox doctor\``;
   }
   if (!caps.userns) {
     return 'bubblewrap cannot create user namespaces here (kernel.unprivileged_userns_clone=0, user.max_user_namespaces=0 or an AppArmor userns restriction); allow them or run `codex-sandbox doctor`';
@@ -144,10 +150,23 @@ function effectiveNetwork(resolved: ResolvedPolicy): 'restricted' | 'enabled' {
   return resolved.policy.fileSystem.kind === 'external-sandbox' ? 'enabled' : resolved.policy.network;
 }
 
+/**
+ * Without a PID namespace the reaper runs with the command's uid, and the command could SIGKILL
+ * it and leave a setsid daemon behind (issue #20). With Landlock scopes (ABI 6) the command runs
+ * in a nested domain scoped for signals, which the reaper, outside it, can still signal into.
+ * Hardening: the lifetime promise is not part of explain(), so it is listed when missing.
+ */
+function commandScope(caps: Capabilities): { args: string[]; skipped: string[] } {
+  const needed = abiIntroducing('SIGNAL');
+  if (caps.landlock.status === 'available' && caps.landlock.abi >= needed) return { args: ['--command-landlock-scope', formatMask(SCOPE.SIGNAL)], skipped: [] };
+  return { args: [], skipped: [`command in a signal-scoped Landlock domain of its own (Landlock ABI ${needed}): the command can kill its reaper, and a setsid daemon may then outlive the sandbox`] };
+}
+
 function planSeccomp(opts: PlanLinuxOptions, network: 'restricted' | 'enabled'): SeccompPlan {
   const command = opts.command ?? [];
+  const scope = commandScope(opts.capabilities);
   // No namespaces here, so --reaper keeps every descendant inside the helper's lifetime.
-  const argv = [...helperPrefix(opts), ...helperEnvArgs(network), '--network', network, '--reaper', ...HOST_IPC_DENIED, '--', ...command];
+  const argv = [...helperPrefix(opts), ...helperEnvArgs(network), '--network', network, '--reaper', ...HOST_IPC_DENIED, ...scope.args, '--', ...command];
   return {
     backend: 'seccomp',
     platform: 'linux',
@@ -155,7 +174,13 @@ function planSeccomp(opts: PlanLinuxOptions, network: 'restricted' | 'enabled'):
     env: sandboxEnv(network),
     requires: [{ capability: 'helper', reason: 'sets no_new_privs and installs the seccomp filter' }, ...networkRequirement(network)],
     hostPrep: [],
-    enforcement: enforcementFor('seccomp', network, false, ['no_new_privs', 'seccomp-base', 'seccomp-ipc', ...(network === 'restricted' ? ['seccomp-network'] : [])], []),
+    enforcement: enforcementFor(
+      'seccomp',
+      network,
+      false,
+      ['no_new_privs', 'seccomp-base', 'seccomp-ipc', ...(network === 'restricted' ? ['seccomp-network'] : []), ...(scope.args.length > 0 ? ['command-signal-scope'] : [])],
+      scope.skipped,
+    ),
     permissionProfile: opts.permissionProfile,
   };
 }
@@ -192,7 +217,9 @@ function planBwrap(resolved: ResolvedPolicy, opts: PlanLinuxOptions, network: 'r
   const commandCwd = opts.commandCwd ?? resolved.cwd;
   const canonicalCwd = host.realpath(commandCwd) ?? commandCwd;
   const guard = writeGuardArgs(mounts.ops, opts.capabilities);
-  const inner = [...prefix, ...(guard ?? []), ...helperEnvArgs(network), '--network', network, '--', ...(opts.command ?? [])];
+  // --reaper: with --as-pid-1 the helper is PID 1 of the PID namespace, so it must reap (and
+  // stays seccomp-filtered and non-dumpable while it does).
+  const inner = [...prefix, ...(guard ?? []), ...helperEnvArgs(network), '--network', network, '--reaper', '--', ...(opts.command ?? [])];
   const argv = renderBwrapArgv({
     bwrapPath: bwrap.path,
     ops: mounts.ops,
@@ -228,14 +255,28 @@ function planBwrap(resolved: ResolvedPolicy, opts: PlanLinuxOptions, network: 'r
   };
 }
 
+/**
+ * A Landlock write grant on /proc/sys or above it (a full-write ruleset grants every right on
+ * /): root, capabilities dropped, still owns the sysctl files, so the helper remounts them
+ * read-only first (native/linux/helper-procsys.cc). Narrower than explain(), as bubblewrap's
+ * --proc is; a no-op for other users, who cannot write them anyway.
+ */
+function writeCoversProcSys(data: LandlockPlanData): boolean {
+  return data.landlockRules.some((rule) => (rule.access & ACCESS_FS.WRITE_FILE) !== 0 && (within('/proc/sys', rule.path) || within(rule.path, '/proc')));
+}
+
 function planLandlock(resolved: ResolvedPolicy, opts: PlanLinuxOptions, network: 'restricted' | 'enabled'): LandlockPlan {
   const unavailable = landlockUnavailableReason(opts.capabilities);
   if (unavailable !== null) throw new BackendUnavailableError(`${unavailable}; run \`codex-sandbox doctor\``, { details: { backend: 'landlock' } });
   const host = opts.host ?? nodeLinuxHostFs();
   const data = planLandlockRules(resolved, opts.capabilities.landlock.abi, host);
   const prefix = helperPrefix(opts);
-  const argv = [...prefix, ...data.helperArgs, ...helperEnvArgs(network), '--network', network, '--reaper', ...HOST_IPC_DENIED, '--', ...(opts.command ?? [])];
+  const scope = commandScope(opts.capabilities);
+  const procSys = writeCoversProcSys(data) ? ['--proc-sys-readonly'] : [];
+  const argv = [...prefix, ...procSys, ...data.helperArgs, ...helperEnvArgs(network), '--network', network, '--reaper', ...HOST_IPC_DENIED, ...scope.args, '--', ...(opts.command ?? [])];
   const handled = ['landlock', 'no_new_privs', 'seccomp-base', 'seccomp-ipc', ...(network === 'restricted' ? ['seccomp-network'] : [])];
+  if (scope.args.length > 0) handled.push('command-signal-scope');
+  if (procSys.length > 0) handled.push('proc-sys-readonly-for-root');
   return {
     backend: 'landlock',
     platform: 'linux',
@@ -247,10 +288,31 @@ function planLandlock(resolved: ResolvedPolicy, opts: PlanLinuxOptions, network:
       ...networkRequirement(network),
     ],
     hostPrep: [],
-    enforcement: enforcementFor('landlock', network, true, [...handled, ...data.handledRights], data.skippedHardening, data.landlockAbi),
+    enforcement: enforcementFor('landlock', network, true, [...handled, ...data.handledRights], [...data.skippedHardening, ...scope.skipped], data.landlockAbi),
     permissionProfile: opts.permissionProfile,
     ...data,
   };
+}
+
+/**
+ * `auto` for an unrestricted filesystem with a restricted network: a Landlock domain (the
+ * full-write ruleset) keeps ptrace-class access to processes outside it away (their
+ * /proc/PID/mem and environ), and its scopes (ABI 6) stop signals and abstract sockets. Without
+ * the scopes, bubblewrap's PID and network namespaces do all of it, so it is preferred; a
+ * Landlock domain without scopes is the last choice, with the scopes listed as skipped
+ * hardening, as on a restricted filesystem.
+ */
+function planFullWriteRestricted(resolved: ResolvedPolicy, opts: PlanLinuxOptions, network: 'restricted' | 'enabled'): LinuxPlan {
+  const caps = opts.capabilities;
+  const landlockReason = landlockUnavailableReason(caps) ?? landlockRefusalReason(resolved, caps.landlock.abi, opts.host ?? nodeLinuxHostFs());
+  if (landlockReason === null && caps.landlock.abi >= abiIntroducing('SIGNAL')) return planLandlock(resolved, opts, network);
+  const bwrapReason = bwrapUnavailableReason(caps);
+  if (bwrapReason === null) return planBwrap(resolved, opts, network);
+  if (landlockReason === null) return planLandlock(resolved, opts, network);
+  throw new BackendUnavailableError(
+    `no Linux backend can keep this command away from the user's other processes, which a restricted network needs (seccomp alone cannot): ${bwrapReason}; Landlock: ${landlockReason}`,
+    { details: { bwrap: bwrapReason, landlock: landlockReason } },
+  );
 }
 
 /**
@@ -274,11 +336,22 @@ export function planLinux(resolved: ResolvedPolicy, opts: PlanLinuxOptions): Lin
   }
 
   if (fullWrite) {
-    // Nothing on the filesystem to enforce: the helper alone applies no_new_privs, the base
-    // seccomp filter and, for a restricted network, the network rules (reference §5.1 step 5).
-    // With an enabled network this still runs through the helper (DESIGN.md: the honest
-    // minimum), so every plan has the same process shape.
-    if (opts.backend === 'auto' || opts.backend === 'seccomp') return planSeccomp(opts, network);
+    // Nothing on the filesystem to enforce. With an enabled network the helper alone applies
+    // no_new_privs and the base seccomp filter (DESIGN.md: the honest minimum), so every plan has
+    // the same process shape.
+    if (network === 'enabled') {
+      if (opts.backend === 'auto' || opts.backend === 'seccomp') return planSeccomp(opts, network);
+    } else if (opts.backend === 'seccomp') {
+      // A restricted network needs the command kept away from the user's other processes: with
+      // seccomp alone it could write its Node parent's /proc/PID/mem and connect from there,
+      // read other processes' environ and signal them (issue #20).
+      throw new UnsupportedPolicyError(
+        'the seccomp backend cannot keep a command with an unrestricted filesystem from reaching other processes of the user (their memory, environment and signals), so it cannot keep the network restricted; use --backend auto, landlock or bwrap',
+        { value: 'seccomp', details: { backend: 'seccomp', network } },
+      );
+    } else if (opts.backend === 'auto') {
+      return planFullWriteRestricted(resolved, opts, network);
+    }
     if (opts.backend === 'bwrap') return planBwrap(resolved, opts, network);
     if (opts.backend === 'landlock') return planLandlock(resolved, opts, network);
     throw new UnsupportedPolicyError(`backend "${opts.backend}" is not a Linux backend; use auto, bwrap, landlock or seccomp`, { value: opts.backend });

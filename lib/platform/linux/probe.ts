@@ -109,6 +109,7 @@ function probeBwrap(opts: ProbeOptions): BwrapCapability | null {
     version: version.spawned ? parseBwrapVersion(version.output) : 'unknown',
     hasArgv0: help.output.includes('--argv0'),
     hasPerms: help.output.includes('--perms'),
+    hasAsPid1: help.output.includes('--as-pid-1'),
   };
 }
 

@@ -46,7 +46,7 @@ export function capsFixture(over: Partial<Capabilities> = {}): Capabilities {
     landlock: { status: 'available', abi: 7 },
     seccomp: true,
     userns: true,
-    bwrap: { path: '/usr/bin/bwrap', version: '0.8.0', hasArgv0: false, hasPerms: true },
+    bwrap: { path: '/usr/bin/bwrap', version: '0.8.0', hasArgv0: false, hasPerms: true, hasAsPid1: true },
     wsl: 'none',
     helperPath: '/opt/csbx/codex-sandbox-helper',
     ...over,

@@ -69,9 +69,9 @@ describe('codex-linux-sandbox policy resolution (§6.3)', () => {
 
 describe('codex-linux-sandbox backend choice', () => {
   const policy = resolveLinuxSandboxPolicy(args('--permission-profile', readOnlyProfile), '/tmp').policy;
-  it('bubblewrap by default, seccomp for an unrestricted filesystem', () => {
+  it('bubblewrap by default, the planner\'s choice (auto) for an unrestricted filesystem', () => {
     expect(linuxSandboxBackend(args(), policy, true, '/tmp', false)).toBe('bwrap');
-    expect(linuxSandboxBackend(args(), policy, true, '/tmp', true)).toBe('seccomp');
+    expect(linuxSandboxBackend(args(), policy, true, '/tmp', true)).toBe('auto');
   });
 
   it('--use-legacy-landlock selects Landlock for a policy that round-trips', () => {

@@ -42,10 +42,12 @@ describe('planLinux backend choice', () => {
   it('bwrap: read-only policy renders the reference prefix and the network namespace (§5.7 A, §10.3)', () => {
     const p = plan({ fullDiskRead: true, network: 'restricted' });
     expect(p.argv).toEqual([
-      '/usr/bin/bwrap', '--new-session', '--die-with-parent', '--ro-bind', '/', '/', '--dev', '/dev',
-      '--unshare-user', '--unshare-pid', '--unshare-ipc', '--unshare-net', '--proc', '/proc', '--cap-drop', 'ALL',
+      '/usr/bin/bwrap', '--new-session', '--die-with-parent', '--as-pid-1', '--ro-bind', '/', '/', '--dev', '/dev',
+      '--unshare-user', '--unshare-pid', '--unshare-ipc', '--unshare-net', '--proc', '/proc',
+      '--ro-bind-try', '/proc/sys', '/proc/sys', '--ro-bind-try', '/proc/sysrq-trigger', '/proc/sysrq-trigger',
+      '--ro-bind-try', '/proc/irq', '/proc/irq', '--ro-bind-try', '/proc/bus', '/proc/bus', '--cap-drop', 'ALL',
       '--', HELPER, '--landlock-abi', '1', '--landlock-fs-handled', '0x2', '--landlock-rule', '0x2:/dev', '--landlock-rule', '0x2:/proc',
-      '--setenv', 'CODEX_SANDBOX_NETWORK_DISABLED=1', '--network', 'restricted', '--', 'true',
+      '--setenv', 'CODEX_SANDBOX_NETWORK_DISABLED=1', '--network', 'restricted', '--reaper', '--', 'true',
     ]);
     expect(p.env).toEqual({ CODEX_SANDBOX_NETWORK_DISABLED: '1' });
   });
@@ -63,6 +65,11 @@ describe('planLinux backend choice', () => {
     const p = plan({ fullDiskRead: true }, { capabilities: capsFixture({ landlock: { status: 'not-enabled', abi: 0 } }) });
     expect(p.argv).not.toContain('--landlock-abi');
     expect(p.enforcement.skippedHardening.join(' ')).toContain('Landlock write guard');
+  });
+
+  it('bwrap: a bwrap without --as-pid-1 is E_BACKEND_UNAVAILABLE (it would stay the sandbox\'s unfiltered PID 1)', () => {
+    const capabilities = capsFixture({ bwrap: { path: '/usr/bin/bwrap', version: '0.2.1', hasArgv0: false, hasPerms: true, hasAsPid1: false } });
+    expect(() => plan({ fullDiskRead: true }, { capabilities, backend: 'bwrap' })).toThrow(expect.objectContaining({ code: 'E_BACKEND_UNAVAILABLE', message: expect.stringContaining('--as-pid-1') }));
   });
 
   it('bwrap: enabled network omits --unshare-net and the env marker', () => {
@@ -155,18 +162,50 @@ describe('planLinux backend choice', () => {
     expect(refusal(() => plan({ fullDiskRead: true }, { backend: 'seccomp' })).code).toBe('E_UNSUPPORTED_POLICY');
   });
 
-  it('unrestricted filesystem with restricted network: seccomp-only helper with --reaper', () => {
+  it('auto: unrestricted filesystem with restricted network plans the Landlock full-write ruleset, /proc/sys read-only for root and a signal-scoped command', () => {
     const p = plan({ kind: 'unrestricted', network: 'restricted' });
-    expect(p.backend).toBe('seccomp');
-    expect(p.argv).toEqual([HELPER, '--setenv', 'CODEX_SANDBOX_NETWORK_DISABLED=1', '--network', 'restricted', '--reaper', '--deny-ipc', '--', 'true']);
+    expect(p.backend).toBe('landlock');
+    expect(p.argv).toEqual([
+      HELPER, '--proc-sys-readonly', '--landlock-abi', '7', '--landlock-fs-handled', '0xffff', '--landlock-rule', '0xffff:/',
+      '--landlock-rule', '0x4007:/dev/null', '--landlock-scope', '0x3', '--setenv', 'CODEX_SANDBOX_NETWORK_DISABLED=1',
+      '--network', 'restricted', '--reaper', '--deny-ipc', '--command-landlock-scope', '0x2', '--', 'true',
+    ]);
     expect(p.env).toEqual({ CODEX_SANDBOX_NETWORK_DISABLED: '1' });
+    expect(p.enforcement.handled).toEqual(expect.arrayContaining(['command-signal-scope', 'proc-sys-readonly-for-root']));
     expect(JSON.parse(JSON.stringify(p))).toEqual(p);
   });
 
-  it('unrestricted filesystem with enabled network still runs the helper with --network enabled', () => {
+  it('auto: unrestricted filesystem with restricted network on Landlock ABI 5 prefers bwrap (no signal scope), and uses Landlock only without bwrap', () => {
+    const abi5 = { landlock: { status: 'available' as const, abi: 5 } };
+    expect(plan({ kind: 'unrestricted', network: 'restricted' }, { capabilities: capsFixture(abi5) }).backend).toBe('bwrap');
+    const p = plan({ kind: 'unrestricted', network: 'restricted' }, { capabilities: capsFixture({ ...abi5, bwrap: null }) });
+    expect(p.backend).toBe('landlock');
+    expect(p.argv).not.toContain('--command-landlock-scope');
+    expect(p.enforcement.skippedHardening.join(' ')).toContain('signal-scoped Landlock domain');
+  });
+
+  it('auto: unrestricted filesystem with restricted network falls to bwrap without Landlock, and refuses without both', () => {
+    const noLandlock = { landlock: { status: 'not-implemented' as const, abi: 0 } };
+    expect(plan({ kind: 'unrestricted', network: 'restricted' }, { capabilities: capsFixture(noLandlock) }).backend).toBe('bwrap');
+    const r = refusal(() => plan({ kind: 'unrestricted', network: 'restricted' }, { capabilities: capsFixture({ ...noLandlock, bwrap: null }) }));
+    expect(r.code).toBe('E_BACKEND_UNAVAILABLE');
+    expect(r.message).toContain('other processes');
+  });
+
+  it('forced seccomp: unrestricted filesystem with restricted network is refused (seccomp alone cannot keep other processes out of reach)', () => {
+    const r = refusal(() => plan({ kind: 'unrestricted', network: 'restricted' }, { backend: 'seccomp' }));
+    expect(r.code).toBe('E_UNSUPPORTED_POLICY');
+    expect(r.message).toContain('other processes of the user');
+  });
+
+  it('unrestricted filesystem with enabled network still runs the seccomp helper, its command in a signal-scoped domain', () => {
     const p = plan({ kind: 'unrestricted', network: 'enabled' });
-    expect(p.argv).toEqual([HELPER, '--network', 'enabled', '--reaper', '--deny-ipc', '--', 'true']);
+    expect(p.backend).toBe('seccomp');
+    expect(p.argv).toEqual([HELPER, '--network', 'enabled', '--reaper', '--deny-ipc', '--command-landlock-scope', '0x2', '--', 'true']);
     expect(p.enforcement.network).toBe('not-restricted');
+    const old = plan({ kind: 'unrestricted', network: 'enabled' }, { capabilities: capsFixture({ landlock: { status: 'available', abi: 5 } }) });
+    expect(old.argv).toEqual([HELPER, '--network', 'enabled', '--reaper', '--deny-ipc', '--', 'true']);
+    expect(old.enforcement.skippedHardening.join(' ')).toContain('Landlock ABI 6');
   });
 
   it('external-sandbox never restricts the network itself', () => {
@@ -178,8 +217,8 @@ describe('planLinux backend choice', () => {
     expect(r.message).toBe(WSL1_MESSAGE);
   });
 
-  it('WSL1 with an unrestricted filesystem is allowed (seccomp only)', () => {
-    expect(plan({ kind: 'unrestricted' }, { capabilities: capsFixture({ wsl: 'wsl1' }) }).backend).toBe('seccomp');
+  it('WSL1 with an unrestricted filesystem and the network on is allowed (seccomp only)', () => {
+    expect(plan({ kind: 'unrestricted', network: 'enabled' }, { capabilities: capsFixture({ wsl: 'wsl1' }) }).backend).toBe('seccomp');
   });
 
   it('a missing helper executable is E_BACKEND_UNAVAILABLE naming the build step', () => {
@@ -207,7 +246,7 @@ describe('Landlock rules', () => {
     expect(p.scope).toBe(3);
     expect(p.argv.slice(0, 5)).toEqual([HELPER, '--landlock-abi', '6', '--landlock-fs-handled', '0xffff']);
     expect(p.argv).toContain(`0xffff:${join(t, 'w')}`);
-    expect(p.argv.slice(-10)).toEqual(['--landlock-scope', '0x3', '--setenv', 'CODEX_SANDBOX_NETWORK_DISABLED=1', '--network', 'restricted', '--reaper', '--deny-ipc', '--', 'true']);
+    expect(p.argv.slice(-12)).toEqual(['--landlock-scope', '0x3', '--setenv', 'CODEX_SANDBOX_NETWORK_DISABLED=1', '--network', 'restricted', '--reaper', '--deny-ipc', '--command-landlock-scope', '0x2', '--', 'true']);
   });
 
   it('ABI 5 omits scopes and lists them as skipped hardening; ABI 4 also skips IOCTL_DEV', () => {
@@ -227,7 +266,7 @@ describe('Landlock rules', () => {
 
   it('bwrap never needs --argv0: with or without support the inner command is the helper by absolute path', () => {
     for (const hasArgv0 of [true, false]) {
-      const p = plan({ fullDiskRead: true }, { capabilities: capsFixture({ bwrap: { path: '/usr/bin/bwrap', version: '0.9.0', hasArgv0, hasPerms: true } }) });
+      const p = plan({ fullDiskRead: true }, { capabilities: capsFixture({ bwrap: { path: '/usr/bin/bwrap', version: '0.9.0', hasArgv0, hasPerms: true, hasAsPid1: true } }) });
       expect(p.argv).not.toContain('--argv0');
       expect(p.argv[p.argv.indexOf('--') + 1]).toBe(HELPER);
     }
