@@ -122,6 +122,7 @@ const FULL_WRITE_NO_NETWORK = {
   file_system: { type: 'restricted', entries: [{ path: { type: 'special', value: { kind: 'root' } }, access: 'write' }] },
   network: 'restricted',
 };
+const FULL_WRITE_NETWORK_ON = { type: 'managed', file_system: { type: 'unrestricted' }, network: 'enabled' };
 const UNTOUCHED: HostState = { shm: 'HOST-SECRET', msq_messages: 1, mq_messages: 0 };
 
 let fx: Fixture;
@@ -154,6 +155,7 @@ describe.runIf(process.platform === 'linux')('red team R6: host SysV IPC and POS
   const cases: { name: string; target: Target; blockedWith: string | null }[] = [
     { name: 'landlock, read-only', target: { kind: 'sandbox', backend: 'landlock', policy: READ_ONLY }, blockedWith: 'EPERM' },
     { name: 'auto, full write with the network off', target: { kind: 'sandbox', backend: 'auto', policy: FULL_WRITE_NO_NETWORK }, blockedWith: 'EPERM' },
+    { name: 'seccomp, unrestricted filesystem with the network on', target: { kind: 'sandbox', backend: 'seccomp', policy: FULL_WRITE_NETWORK_ON }, blockedWith: 'EPERM' },
     // A private IPC namespace: the keys and ids name nothing there.
     { name: 'bwrap, read-only', target: { kind: 'sandbox', backend: 'bwrap', policy: READ_ONLY }, blockedWith: null },
   ];
