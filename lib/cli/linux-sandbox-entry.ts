@@ -4,7 +4,7 @@
 // when nothing must be cleaned up afterwards; otherwise spawns, forwards signals, waits, cleans up.
 import { isSandboxError, PolicyInvalidError, UnsupportedPolicyError, UsageError } from '../errors';
 import type { BackendChoice } from '../platform/common/types';
-import type { LinuxPlan } from '../platform/linux/plan';
+import { sandboxWritableDirs, type LinuxPlan } from '../platform/linux/plan';
 import { probeCapabilities } from '../platform/linux/probe';
 import { planResolved } from '../platform/plan-sandbox';
 import { needsDirectRuntimeEnforcement, legacyPoliciesMatch } from '../policy/equivalence';
@@ -177,7 +177,8 @@ export async function linuxSandboxCommand(argv: string[], ctx: CommandContext): 
   if (backend === 'landlock' && !resolved.fullDiskRead) {
     throw new UnsupportedPolicyError('Restricted read-only access is not supported by the legacy Linux Landlock filesystem backend.');
   }
-  const capabilities = probeCapabilities();
+  // Probing runs bwrap: never one this policy's sandbox could have written (issue #20).
+  const capabilities = probeCapabilities({ untrustedDirs: sandboxWritableDirs(resolved) });
   const mountProc = !args.flags.has('--no-proc') && backend === 'bwrap' && capabilities.bwrap !== null && probeProcMount(capabilities.bwrap.path);
   const plan = planResolved(resolved, {
     platform: 'linux',
