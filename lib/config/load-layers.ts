@@ -208,15 +208,30 @@ interface TrustContext {
   windows: boolean;
 }
 
-/** Decision for one directory: itself, then the project root, then the repo root (§2.3). */
-function decideTrust(dir: string, ctx: TrustContext): TrustDecision & { displayKey: string } {
+/**
+ * Decision for one directory: itself, then the project root, then the repo root (§2.3).
+ * `ownEntry` says whether the directory's own trust entry decided.
+ */
+function decideTrust(dir: string, ctx: TrustContext): TrustDecision & { displayKey: string; ownEntry: boolean } {
   const candidates = [dir, ctx.projectRoot, ...(ctx.repoRoot === undefined ? [] : [ctx.repoRoot])];
-  for (const candidate of candidates) {
+  for (const [i, candidate] of candidates.entries()) {
     const decision = lookupTrust(ctx.projects, candidate, ctx.reader, ctx.windows);
-    if (decision.level !== undefined) return { ...decision, displayKey: decision.key! };
+    if (decision.level !== undefined) return { ...decision, displayKey: decision.key!, ownEntry: i === 0 };
   }
   const fallback = ctx.repoRoot ?? ctx.projectRoot;
-  return { level: undefined, key: undefined, displayKey: trustKeys(fallback, ctx.reader, ctx.windows)[0] };
+  return { level: undefined, key: undefined, displayKey: trustKeys(fallback, ctx.reader, ctx.windows)[0], ownEntry: false };
+}
+
+/**
+ * Deviation from the reference (issue #20): a `.codex` below the project root is loaded only when
+ * its own directory is trusted. A sandboxed command in the project can write one at any depth (the
+ * policy protects `.codex` directly under each writable root only, and no mount can cover every
+ * depth), and inheriting the root's trust let it choose the next session's sandbox. The root's own
+ * `.codex` is protected in a sandbox whose writable root is the root, and keeps the reference's rule.
+ */
+function inheritedTrustReason(dir: string, dotCodex: string, decision: { displayKey: string }, ctx: TrustContext, userFile: string): string {
+  const key = trustKeys(dir, ctx.reader, ctx.windows)[0];
+  return `${dotCodex} is below the trusted project ${decision.displayKey}, where a sandboxed command could have written it, so it is not loaded on that project's trust; if you wrote it, trust ${key} itself: add [projects."${key}"] trust_level = "trusted" to ${userFile}.`;
 }
 
 function stripDenylisted(config: TomlTable): string[] {
@@ -251,7 +266,9 @@ function loadProjectLayers(
     if (opts.reader.stat(dotCodex) !== 'dir') continue;
     // A `.codex` that is CODEX_HOME is the user layer, never a project layer (§2.2).
     if (sameDir(dotCodex, opts.codexHome, opts.reader)) continue;
-    const decision = decideTrust(dir, trust);
+    const found = decideTrust(dir, trust);
+    const inherited = found.level === 'trusted' && !found.ownEntry && dir !== projectRoot;
+    const decision = inherited ? { ...found, level: undefined } : found;
     const file = nodePath.join(dotCodex, 'config.toml');
     const source: LayerSource = { type: 'project', dotCodexFolder: dotCodex };
     const text = readText(opts.reader, file, 'project config file') ?? '';
@@ -287,8 +304,9 @@ function loadProjectLayers(
       layers.push(makeLayer(source, config, origin));
       continue;
     }
-    const reason =
-      decision.level === 'untrusted'
+    const reason = inherited
+      ? inheritedTrustReason(dir, dotCodex, found, trust, userFile)
+      : decision.level === 'untrusted'
         ? `${decision.displayKey} is marked as untrusted in ${userFile}. To load project-local config, hooks, and exec policies, mark it trusted.`
         : `To load project-local config, hooks, and exec policies, add ${decision.displayKey} as a trusted project in ${userFile}.`;
     layers.push(makeLayer(source, config, origin, reason));
