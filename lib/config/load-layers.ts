@@ -87,6 +87,8 @@ function readText(reader: ConfigReader, file: string, what: string): string | un
   try {
     return reader.readFile(file);
   } catch (err) {
+    // Already a typed error that names the file (invalid UTF-8, reader.ts).
+    if (err instanceof ConfigParseError) throw err;
     const reason = err instanceof Error ? err.message : String(err);
     throw new ConfigParseError(`Failed to read ${what} ${file}: ${reason}; check the file's permissions`, {
       source: { file },

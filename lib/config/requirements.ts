@@ -231,6 +231,8 @@ function readRequirementsFile(opts: RequirementsLoadOptions): RequirementLayer |
   try {
     text = opts.reader.readFile(file);
   } catch (err) {
+    // Already a typed error that names the file (invalid UTF-8, reader.ts).
+    if (err instanceof ConfigParseError) throw err;
     throw new ConfigParseError(`Failed to read requirements file ${file}: ${(err as Error).message}; check the file's permissions`, {
       source: { file },
       cause: err,
