@@ -10,7 +10,7 @@ import { layerDisplayName, PRECEDENCE, type ConfigLayer, type LayerSource, type 
 import { getPath, mergeTomlValues } from './merge';
 import { buildOverridesTable, parseCliOverride } from './overrides';
 import { resolveLayerPaths, type PathContext } from './path-fields';
-import type { ConfigReader, MdmReader } from './reader';
+import { decodeConfigText, type ConfigReader, type MdmReader } from './reader';
 import { configError, isTable, parseTomlText, type TomlTable, type ValueOrigin } from './toml-source';
 
 export const MDM_DOMAIN = 'com.openai.codex';
@@ -132,11 +132,11 @@ function loadFileLayer(
   return { config, origin, present: read !== undefined };
 }
 
-/** Decodes an MDM base64 value; empty or unset means absent. */
-export function decodeMdmValue(raw: string | undefined): string | undefined {
+/** Decodes an MDM base64 value, strictly as UTF-8 like a config file; empty or unset means absent. */
+export function decodeMdmValue(raw: string | undefined, name: string): string | undefined {
   const trimmed = raw?.trim();
   if (trimmed === undefined || trimmed === '') return undefined;
-  return Buffer.from(trimmed, 'base64').toString('utf8');
+  return decodeConfigText(Buffer.from(trimmed, 'base64'), name);
 }
 
 function sameDir(a: string, b: string, reader: ConfigReader): boolean {
@@ -327,9 +327,9 @@ function overridesLayer(opts: LayerLoadOptions): ConfigLayer | undefined {
 }
 
 function mdmConfigLayer(opts: LayerLoadOptions): ConfigLayer | undefined {
-  const text = decodeMdmValue(opts.mdm?.read('config_toml_base64'));
-  if (text === undefined) return undefined;
   const file = `MDM ${MDM_DOMAIN}:config_toml_base64`;
+  const text = decodeMdmValue(opts.mdm?.read('config_toml_base64'), file);
+  if (text === undefined) return undefined;
   const origin: ValueOrigin = { kind: 'file', file, text };
   const config = parseTomlText(text, file, 'managed config');
   validateConfigLayer(config, origin);

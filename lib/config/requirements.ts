@@ -269,7 +269,7 @@ function collectLayers(opts: RequirementsLoadOptions): RequirementLayer[] {
       baseDir: opts.codexHome,
     });
   }
-  const mdmText = decodeMdmValue(opts.mdm?.read('requirements_toml_base64'));
+  const mdmText = decodeMdmValue(opts.mdm?.read('requirements_toml_base64'), `MDM ${MDM_DOMAIN}:requirements_toml_base64`);
   if (mdmText !== undefined) {
     const source = `MDM ${MDM_DOMAIN}:requirements_toml_base64`;
     layers.push({
