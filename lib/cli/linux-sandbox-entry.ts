@@ -4,14 +4,16 @@
 // when nothing must be cleaned up afterwards; otherwise spawns, forwards signals, waits, cleans up.
 import { isSandboxError, PolicyInvalidError, UnsupportedPolicyError, UsageError } from '../errors';
 import type { BackendChoice } from '../platform/common/types';
-import type { LinuxPlan } from '../platform/linux/plan';
+import { sandboxWritableDirs, type LinuxPlan } from '../platform/linux/plan';
 import { probeCapabilities } from '../platform/linux/probe';
 import { planResolved } from '../platform/plan-sandbox';
 import { needsDirectRuntimeEnforcement, legacyPoliciesMatch } from '../policy/equivalence';
 import { fromLegacySandboxPolicy, toLegacySandboxPolicy } from '../policy/legacy-bridge';
 import { parseFileSystemSandboxPolicy, parseLegacySandboxPolicy, parseNetworkSandboxPolicy, parsePermissionProfile } from '../policy/parse-policy';
 import { permissionProfileToPolicy } from '../policy/profile';
+import { duplicateKeyError } from '../policy/invalid-input';
 import { resolvePolicy } from '../policy/resolve';
+import { parseStrictJson } from '../policy/strict-json';
 import type { SandboxPolicy } from '../policy/types';
 import { legacySandboxPolicyToWire } from '../policy/wire';
 import { canExecInPlace, execPlan } from '../spawn/exec-plan';
@@ -80,12 +82,13 @@ export function resolveLinuxSandboxPolicy(args: LinuxSandboxArgs, cwd: string): 
     if (legacyText !== undefined || fsText !== undefined || netText !== undefined) {
       throw new UsageError('--permission-profile replaces --sandbox-policy, --file-system-sandbox-policy and --network-sandbox-policy; give one form', { source: { flag: '--permission-profile' } });
     }
-    let value: unknown;
-    try {
-      value = JSON.parse(profileText);
-    } catch (err) {
-      throw new PolicyInvalidError(`invalid permission profile JSON: ${messageOf(err)}`, { source: { flag: '--permission-profile' }, value: profileText });
+    const parsed = parseStrictJson(profileText);
+    if (!parsed.ok) {
+      // A duplicated key is refused: JSON.parse would keep the last one silently (issue #20).
+      if ('duplicate' in parsed) throw duplicateKeyError(parsed.duplicate, profileText, 'permission profile JSON', { flag: '--permission-profile' });
+      throw new PolicyInvalidError(`invalid permission profile JSON: ${messageOf(parsed.error)}`, { source: { flag: '--permission-profile' }, value: profileText });
     }
+    const value = parsed.value;
     try {
       return { policy: permissionProfileToPolicy(parsePermissionProfile(value, { flag: '--permission-profile' })), fromProfile: true };
     } catch (err) {
@@ -96,11 +99,10 @@ export function resolveLinuxSandboxPolicy(args: LinuxSandboxArgs, cwd: string): 
     throw new PolicyInvalidError('file-system and network sandbox policies must be provided together');
   }
   const parseJson = (text: string, flag: string): unknown => {
-    try {
-      return JSON.parse(text);
-    } catch (err) {
-      throw new UsageError(`invalid value for ${flag}: ${messageOf(err)}`, { source: { flag }, value: text });
-    }
+    const parsed = parseStrictJson(text);
+    if (parsed.ok) return parsed.value;
+    if ('duplicate' in parsed) throw duplicateKeyError(parsed.duplicate, text, `value for ${flag}`, { flag });
+    throw new UsageError(`invalid value for ${flag}: ${messageOf(parsed.error)}`, { source: { flag }, value: text });
   };
   const legacy = legacyText === undefined ? undefined : parseLegacySandboxPolicy(parseJson(legacyText, '--sandbox-policy'), { flag: '--sandbox-policy' });
   if (fsText === undefined || netText === undefined) {
@@ -180,7 +182,8 @@ export async function linuxSandboxCommand(argv: string[], ctx: CommandContext): 
   if (backend === 'landlock' && !resolved.fullDiskRead) {
     throw new UnsupportedPolicyError('Restricted read-only access is not supported by the legacy Linux Landlock filesystem backend.');
   }
-  const capabilities = probeCapabilities();
+  // Probing runs bwrap: never one this policy's sandbox could have written (issue #20).
+  const capabilities = probeCapabilities({ untrustedDirs: sandboxWritableDirs(resolved) });
   const mountProc = !args.flags.has('--no-proc') && backend === 'bwrap' && capabilities.bwrap !== null && probeProcMount(capabilities.bwrap.path);
   const plan = planResolved(resolved, {
     platform: 'linux',

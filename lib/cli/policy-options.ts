@@ -196,6 +196,14 @@ export function resolveOptionsPolicy(options: PolicyOptions, ctx: PolicyContext)
       value: name,
     });
   }
+  // An invalid UTF-8 byte in argv arrives as U+FFFD and would name another directory (issue #20).
+  const garbled = options.writableRoots.find((root) => root.includes('\uFFFD'));
+  if (garbled !== undefined) {
+    throw new PolicyInvalidError(`--writable-root ${JSON.stringify(garbled)} contains U+FFFD, so it cannot be named exactly (invalid UTF-8 decodes to U+FFFD); name it in valid UTF-8`, {
+      source: { flag: '--writable-root' },
+      value: garbled,
+    });
+  }
   let writableRoots: string[];
   try {
     writableRoots = options.writableRoots.map((root) => resolveAgainstBase(root, cwd, home));

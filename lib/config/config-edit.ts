@@ -150,6 +150,8 @@ export function editConfigFile(opts: EditConfigFileOptions): { file: string; cha
   try {
     text = reader.readFile(target);
   } catch (err) {
+    // Already a typed error that names the file (invalid UTF-8, reader.ts).
+    if (err instanceof ConfigParseError) throw err;
     // A symlink cycle has no target: the reference replaces it with a regular file.
     if ((err as NodeJS.ErrnoException).code !== 'ELOOP') {
       throw new ConfigParseError(`Failed to read config file ${target}: ${(err as Error).message}; check the file's permissions`, {

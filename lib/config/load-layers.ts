@@ -10,7 +10,7 @@ import { layerDisplayName, PRECEDENCE, type ConfigLayer, type LayerSource, type 
 import { getPath, mergeTomlValues } from './merge';
 import { buildOverridesTable, parseCliOverride } from './overrides';
 import { resolveLayerPaths, type PathContext } from './path-fields';
-import type { ConfigReader, MdmReader } from './reader';
+import { decodeConfigText, type ConfigReader, type MdmReader } from './reader';
 import { configError, isTable, parseTomlText, type TomlTable, type ValueOrigin } from './toml-source';
 
 export const MDM_DOMAIN = 'com.openai.codex';
@@ -87,6 +87,8 @@ function readText(reader: ConfigReader, file: string, what: string): string | un
   try {
     return reader.readFile(file);
   } catch (err) {
+    // Already a typed error that names the file (invalid UTF-8, reader.ts).
+    if (err instanceof ConfigParseError) throw err;
     const reason = err instanceof Error ? err.message : String(err);
     throw new ConfigParseError(`Failed to read ${what} ${file}: ${reason}; check the file's permissions`, {
       source: { file },
@@ -130,11 +132,11 @@ function loadFileLayer(
   return { config, origin, present: read !== undefined };
 }
 
-/** Decodes an MDM base64 value; empty or unset means absent. */
-export function decodeMdmValue(raw: string | undefined): string | undefined {
+/** Decodes an MDM base64 value, strictly as UTF-8 like a config file; empty or unset means absent. */
+export function decodeMdmValue(raw: string | undefined, name: string): string | undefined {
   const trimmed = raw?.trim();
   if (trimmed === undefined || trimmed === '') return undefined;
-  return Buffer.from(trimmed, 'base64').toString('utf8');
+  return decodeConfigText(Buffer.from(trimmed, 'base64'), name);
 }
 
 function sameDir(a: string, b: string, reader: ConfigReader): boolean {
@@ -208,15 +210,30 @@ interface TrustContext {
   windows: boolean;
 }
 
-/** Decision for one directory: itself, then the project root, then the repo root (§2.3). */
-function decideTrust(dir: string, ctx: TrustContext): TrustDecision & { displayKey: string } {
+/**
+ * Decision for one directory: itself, then the project root, then the repo root (§2.3).
+ * `ownEntry` says whether the directory's own trust entry decided.
+ */
+function decideTrust(dir: string, ctx: TrustContext): TrustDecision & { displayKey: string; ownEntry: boolean } {
   const candidates = [dir, ctx.projectRoot, ...(ctx.repoRoot === undefined ? [] : [ctx.repoRoot])];
-  for (const candidate of candidates) {
+  for (const [i, candidate] of candidates.entries()) {
     const decision = lookupTrust(ctx.projects, candidate, ctx.reader, ctx.windows);
-    if (decision.level !== undefined) return { ...decision, displayKey: decision.key! };
+    if (decision.level !== undefined) return { ...decision, displayKey: decision.key!, ownEntry: i === 0 };
   }
   const fallback = ctx.repoRoot ?? ctx.projectRoot;
-  return { level: undefined, key: undefined, displayKey: trustKeys(fallback, ctx.reader, ctx.windows)[0] };
+  return { level: undefined, key: undefined, displayKey: trustKeys(fallback, ctx.reader, ctx.windows)[0], ownEntry: false };
+}
+
+/**
+ * Deviation from the reference (issue #20): a `.codex` below the project root is loaded only when
+ * its own directory is trusted. A sandboxed command in the project can write one at any depth (the
+ * policy protects `.codex` directly under each writable root only, and no mount can cover every
+ * depth), and inheriting the root's trust let it choose the next session's sandbox. The root's own
+ * `.codex` is protected in a sandbox whose writable root is the root, and keeps the reference's rule.
+ */
+function inheritedTrustReason(dir: string, dotCodex: string, decision: { displayKey: string }, ctx: TrustContext, userFile: string): string {
+  const key = trustKeys(dir, ctx.reader, ctx.windows)[0];
+  return `${dotCodex} is below the trusted project ${decision.displayKey}, where a sandboxed command could have written it, so it is not loaded on that project's trust; if you wrote it, trust ${key} itself: add [projects."${key}"] trust_level = "trusted" to ${userFile}.`;
 }
 
 function stripDenylisted(config: TomlTable): string[] {
@@ -251,7 +268,9 @@ function loadProjectLayers(
     if (opts.reader.stat(dotCodex) !== 'dir') continue;
     // A `.codex` that is CODEX_HOME is the user layer, never a project layer (§2.2).
     if (sameDir(dotCodex, opts.codexHome, opts.reader)) continue;
-    const decision = decideTrust(dir, trust);
+    const found = decideTrust(dir, trust);
+    const inherited = found.level === 'trusted' && !found.ownEntry && dir !== projectRoot;
+    const decision = inherited ? { ...found, level: undefined } : found;
     const file = nodePath.join(dotCodex, 'config.toml');
     const source: LayerSource = { type: 'project', dotCodexFolder: dotCodex };
     const text = readText(opts.reader, file, 'project config file') ?? '';
@@ -287,8 +306,9 @@ function loadProjectLayers(
       layers.push(makeLayer(source, config, origin));
       continue;
     }
-    const reason =
-      decision.level === 'untrusted'
+    const reason = inherited
+      ? inheritedTrustReason(dir, dotCodex, found, trust, userFile)
+      : decision.level === 'untrusted'
         ? `${decision.displayKey} is marked as untrusted in ${userFile}. To load project-local config, hooks, and exec policies, mark it trusted.`
         : `To load project-local config, hooks, and exec policies, add ${decision.displayKey} as a trusted project in ${userFile}.`;
     layers.push(makeLayer(source, config, origin, reason));
@@ -307,9 +327,9 @@ function overridesLayer(opts: LayerLoadOptions): ConfigLayer | undefined {
 }
 
 function mdmConfigLayer(opts: LayerLoadOptions): ConfigLayer | undefined {
-  const text = decodeMdmValue(opts.mdm?.read('config_toml_base64'));
-  if (text === undefined) return undefined;
   const file = `MDM ${MDM_DOMAIN}:config_toml_base64`;
+  const text = decodeMdmValue(opts.mdm?.read('config_toml_base64'), file);
+  if (text === undefined) return undefined;
   const origin: ValueOrigin = { kind: 'file', file, text };
   const config = parseTomlText(text, file, 'managed config');
   validateConfigLayer(config, origin);

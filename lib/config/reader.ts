@@ -3,6 +3,8 @@
 // rest of config/ stays pure. nodeConfigReader() is the real one.
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 
+import { ConfigParseError } from '../errors';
+
 export interface ConfigReader {
   /** The file's text, or undefined when nothing exists at `path`. Any other failure throws. */
   readFile(path: string): string | undefined;
@@ -26,15 +28,36 @@ function isNotFound(err: unknown): boolean {
   return code === 'ENOENT' || code === 'ENOTDIR';
 }
 
+/** Fatal: an invalid byte is an error, not U+FFFD. `ignoreBOM` keeps a BOM as readFileSync did. */
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * A config file's text. Invalid UTF-8 would decode to U+FFFD, so a path in the file (a deny
+ * entry, a writable root) would name another file than the one its author meant: refused, naming
+ * the file (issue #20).
+ */
+export function decodeConfigText(bytes: Uint8Array, file: string): string {
+  try {
+    return utf8.decode(bytes);
+  } catch (err) {
+    throw new ConfigParseError(`${file} is not valid UTF-8: an invalid byte would decode to U+FFFD and a path in it would name another file; save the file as UTF-8`, {
+      source: { file },
+      cause: err,
+    });
+  }
+}
+
 export function nodeConfigReader(): ConfigReader {
   return {
     readFile(path) {
+      let bytes: Buffer;
       try {
-        return readFileSync(path, 'utf8');
+        bytes = readFileSync(path);
       } catch (err) {
         if (isNotFound(err)) return undefined;
         throw err;
       }
+      return decodeConfigText(bytes, path);
     },
     stat(path) {
       try {

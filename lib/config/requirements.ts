@@ -231,6 +231,8 @@ function readRequirementsFile(opts: RequirementsLoadOptions): RequirementLayer |
   try {
     text = opts.reader.readFile(file);
   } catch (err) {
+    // Already a typed error that names the file (invalid UTF-8, reader.ts).
+    if (err instanceof ConfigParseError) throw err;
     throw new ConfigParseError(`Failed to read requirements file ${file}: ${(err as Error).message}; check the file's permissions`, {
       source: { file },
       cause: err,
@@ -267,7 +269,7 @@ function collectLayers(opts: RequirementsLoadOptions): RequirementLayer[] {
       baseDir: opts.codexHome,
     });
   }
-  const mdmText = decodeMdmValue(opts.mdm?.read('requirements_toml_base64'));
+  const mdmText = decodeMdmValue(opts.mdm?.read('requirements_toml_base64'), `MDM ${MDM_DOMAIN}:requirements_toml_base64`);
   if (mdmText !== undefined) {
     const source = `MDM ${MDM_DOMAIN}:requirements_toml_base64`;
     layers.push({

@@ -14,6 +14,7 @@ import { expandHomePath, type PathContext } from './path-fields';
 import { compileProfile, type ProfileSource } from './permissions-compile';
 import { debugName, invalidValueError, type Requirements, type RequirementSandboxMode } from './requirements';
 import { isTable, type TomlTable } from './toml-source';
+import { protectTrustedProjectConfigs } from './trusted-config-guard';
 import { materializeLegacyWorkspace, materializeProfileRoots } from './workspace-roots';
 
 /** Which input decided the policy. */
@@ -343,6 +344,9 @@ export function resolveSandbox(input: ResolveSandboxInput): SandboxResolution {
     candidate = fallbackCandidate;
   }
   applyDenyRead(candidate, req);
+  // Deviation from the reference (issue #20, docs/config.md): a trusted project's `.codex` inside a
+  // writable root is read-only, so the sandbox cannot configure the next session there.
+  candidate.policy = protectTrustedProjectConfigs(candidate.policy, input.merged, input.pathCtx.windows);
   const approvalPolicy = resolveConstrained(input, 'approval_policy', req.allowedApprovalPolicies, warnings);
   const approvalsReviewer = resolveConstrained(input, 'approvals_reviewer', req.allowedApprovalsReviewers, warnings);
   const unenforceable = [...candidate.unenforceable, ...req.unenforceable];

@@ -4,6 +4,7 @@
 
 import type { z } from 'zod';
 import { type ErrorIssue, type ErrorSource, PolicyInvalidError, renderPath, renderSource, truncateValue } from '../errors';
+import { parseStrictJson, type DuplicateKey } from './strict-json';
 
 /** Every key of every policy wire form, for "did you mean" suggestions. */
 const KNOWN_KEYS = [
@@ -132,16 +133,26 @@ export function policyErrorFromZod(error: z.ZodError, input: unknown, what: stri
   });
 }
 
-/** Parses a JSON string; malformed JSON is a PolicyInvalidError naming the source. */
+/** The error for a key given twice in policy JSON text (strict-json.ts). */
+export function duplicateKeyError(duplicate: DuplicateKey, text: string, what: string, source?: ErrorSource): PolicyInvalidError {
+  const where = duplicate.path.length === 0 ? 'the top level' : renderPath(duplicate.path);
+  return new PolicyInvalidError(
+    `invalid ${what}: duplicate key ${JSON.stringify(duplicate.key)} at ${where} (character ${duplicate.position})${from(source)}; give each key once`,
+    { path: [...duplicate.path, duplicate.key], value: text, ...(source === undefined ? {} : { source }) },
+  );
+}
+
+/**
+ * Parses a JSON string; malformed JSON, or a key given twice in one object (JSON.parse would keep
+ * the last silently, issue #20), is a PolicyInvalidError naming the source.
+ */
 export function parseJsonText(text: string, what: string, source?: ErrorSource): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (err) {
-    const detail = err instanceof Error ? err.message : String(err);
-    throw new PolicyInvalidError(`invalid ${what}: malformed JSON (${detail})${from(source)}; pass a JSON object`, {
-      value: text,
-      cause: err,
-      ...(source === undefined ? {} : { source }),
-    });
-  }
+  const parsed = parseStrictJson(text);
+  if (parsed.ok) return parsed.value;
+  if ('duplicate' in parsed) throw duplicateKeyError(parsed.duplicate, text, what, source);
+  throw new PolicyInvalidError(`invalid ${what}: malformed JSON (${parsed.error.message})${from(source)}; pass a JSON object`, {
+    value: text,
+    cause: parsed.error,
+    ...(source === undefined ? {} : { source }),
+  });
 }

@@ -56,8 +56,25 @@ export function resolveGitdirPointer(gitFile: string, host: HostView, warnings: 
 }
 
 /**
+ * The common directory of a linked worktree's gitdir: `<gitdir>/commondir` names it, relative to
+ * the gitdir (git's own rule; `../..` for `<main>/.git/worktrees/<name>`). The main checkout's
+ * `config` and `hooks` live there and git runs them for every worktree, so it is protected with
+ * the gitdir (issue #20; the reference protects the gitdir only). A gitdir without `commondir`
+ * (a submodule's), an empty one, or one naming nothing that exists gives no path and no warning:
+ * git itself would not find a common dir there either.
+ */
+export function resolveGitCommonDir(gitdir: string, host: HostView): string | undefined {
+  const text = host.readFile(joinPath(gitdir, 'commondir'));
+  const value = text?.trim();
+  if (value === undefined || value === '') return undefined;
+  const target = isAbsolutePath(value) ? normalizeAbsolute(value) : joinPath(gitdir, value);
+  return host.stat(target)?.kind === 'dir' ? target : undefined;
+}
+
+/**
  * The default read-only subpaths of a writable root, in the reference's order: the gitdir target
- * of a `.git` pointer file, then `.git` (file or directory, symlinks followed), then `.agents` if
+ * of a `.git` pointer file (and its common dir, see resolveGitCommonDir), then `.git` (file or
+ * directory, symlinks followed), then `.agents` if
  * it is a directory, `.codex` if it is a directory or `protectMissingCodex` (the root is cwd, so
  * creating `.codex` the first time still needs approval), and `.aws` if it is a directory.
  * Missing names are protected by name instead (Era C), not listed here.
@@ -78,7 +95,11 @@ export function defaultReadOnlySubpaths(
     if (name === '.git') {
       if (kind === 'file') {
         const target = resolveGitdirPointer(path, host, warnings);
-        if (target !== undefined) push({ path: target, name, kind: 'gitdir' });
+        if (target !== undefined) {
+          push({ path: target, name, kind: 'gitdir' });
+          const common = resolveGitCommonDir(target, host);
+          if (common !== undefined) push({ path: common, name, kind: 'gitdir' });
+        }
       }
       if (kind === 'file' || kind === 'dir') push({ path, name, kind: 'name' });
     } else if (kind === 'dir' || (name === '.codex' && protectMissingCodex)) {

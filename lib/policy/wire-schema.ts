@@ -9,6 +9,12 @@ import { isAbsolutePath } from './paths';
 const noNul = (s: string): boolean => !s.includes('\0');
 /** A lone UTF-16 surrogate has no UTF-8 form: the OS would get U+FFFD, a different file (P49). */
 const wellFormed = (s: string): boolean => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s);
+/**
+ * Invalid UTF-8 in argv, JSON text or a file decodes to U+FFFD, so a path holding it names
+ * another file than the one meant (a deny that denies nothing): refused (issue #20).
+ */
+const noReplacement = (s: string): boolean => !s.includes('\uFFFD');
+const REPLACEMENT_MESSAGE = 'contains U+FFFD, so it cannot be named exactly (invalid UTF-8 decodes to U+FFFD); name the path in valid UTF-8, or a directory above it';
 /** PATH_MAX on Linux is 4096 bytes including the NUL: longer names cannot be opened at all. */
 const utf8 = new TextEncoder();
 const fitsPathMax = (s: string): boolean => utf8.encode(s).length < 4096;
@@ -18,12 +24,17 @@ export const absolutePathSchema = z
   .string()
   .refine(noNul, { message: 'path contains a NUL byte' })
   .refine(wellFormed, { message: 'path is not valid Unicode (a lone surrogate has no UTF-8 form)' })
+  .refine(noReplacement, { message: `path ${REPLACEMENT_MESSAGE}` })
   .refine(fitsPathMax, { message: 'path is longer than PATH_MAX (4096 bytes)' })
   .refine((s) => isAbsolutePath(s) || s === '~' || s.startsWith('~/'), {
     message: 'path is not absolute (AbsolutePathBuf deserialized without a base path); use an absolute path or ~/...',
   });
 
-const subpathSchema = z.string().min(1).refine(noNul, { message: 'subpath contains a NUL byte' });
+const subpathSchema = z
+  .string()
+  .min(1)
+  .refine(noNul, { message: 'subpath contains a NUL byte' })
+  .refine(noReplacement, { message: `subpath ${REPLACEMENT_MESSAGE}` });
 
 export const specialPathSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('root') }),
@@ -40,7 +51,11 @@ export const fileSystemPathSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('special'), value: specialPathSchema }),
   z.strictObject({
     type: z.literal('glob_pattern'),
-    pattern: z.string().min(1).refine(noNul, { message: 'pattern contains a NUL byte' }),
+    pattern: z
+      .string()
+      .min(1)
+      .refine(noNul, { message: 'pattern contains a NUL byte' })
+      .refine(noReplacement, { message: `pattern ${REPLACEMENT_MESSAGE}` }),
   }),
 ]);
 

@@ -2,6 +2,7 @@
 // reusing an earlier launch's plan through PlanMemo when nothing it was built from has changed
 // (plan-memo.ts, docs/platforms/linux.md "Plans reused between launches").
 import { nodeLinuxHostFs } from '../platform/linux/host-fs';
+import { sandboxWritableDirs } from '../platform/linux/plan';
 import { planResolved, resolveForPlatform, toSandboxPolicy, type PlanSandboxOptions, type SandboxPlan } from '../platform/plan-sandbox';
 import { nodeHostView } from '../policy/node-host-view';
 import type { ResolvedPolicy } from '../policy/types';
@@ -16,6 +17,22 @@ export interface LaunchPlan {
 
 /** One entry per policy, cwd and backend an agent uses; a miss costs only a fresh plan. */
 const planMemo = new PlanMemo<LaunchPlan>(32);
+
+/** The writable directories of each policy, for bwrap discovery before its plan is built. */
+const writableDirsMemo = new PlanMemo<string[]>(32);
+
+/**
+ * Where a sandbox of `policyInput` could write (sandboxWritableDirs). Needed before planning:
+ * probing bwrap runs it, so the probe must already skip a bwrap planted there (issue #20).
+ * Remembered like plans, so a later launch pays only the re-checks of its host facts.
+ */
+export function launchWritableDirs(policyInput: unknown, platform: 'linux' | 'macos', cwd: string): string[] {
+  const hosts: PlanHosts = { view: nodeHostView(), fs: nodeLinuxHostFs() };
+  const build = (input: unknown, view: PlanHosts['view']): string[] => sandboxWritableDirs(resolveForPlatform(toSandboxPolicy(input, cwd, view), platform, cwd, view));
+  const snapshot = jsonSnapshot(policyInput);
+  if (snapshot === undefined) return build(policyInput, hosts.view);
+  return writableDirsMemo.get(`${snapshot}\0${platform}\0${cwd}`, hosts, (recording) => build(JSON.parse(snapshot), recording.view));
+}
 
 /** Parses, resolves and plans `policyInput` against `hosts`, for a plan with no command yet. */
 function buildPlan(policyInput: unknown, request: LaunchRequest, hosts: PlanHosts): LaunchPlan {

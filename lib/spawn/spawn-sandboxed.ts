@@ -13,7 +13,7 @@ import { SEATBELT_UNAVAILABLE_MESSAGE, type SeatbeltPlan } from '../platform/mac
 import type { SandboxPlan } from '../platform/plan-sandbox';
 import type { ResolvedPolicy } from '../policy/types';
 import { hostPrepRegistryDir, trackHostPrep } from './host-prep';
-import { planLaunch, type LaunchPlan, type LaunchRequest } from './launch-plan';
+import { launchWritableDirs, planLaunch, type LaunchPlan, type LaunchRequest } from './launch-plan';
 import { probeProcMount } from './proc-preflight';
 
 export interface SandboxSpawnOptions {
@@ -202,7 +202,8 @@ export function startSandboxed(commandInput: string[], opts: SandboxSpawnOptions
     planned = planLaunch(opts.permissionProfile, { platform, cwd, backend: opts.backend ?? 'auto' }, command);
     child = spawnSeatbeltPlan(planned.plan as SeatbeltPlan, { ...spawnOpts, env: opts.env ?? process.env });
   } else {
-    const capabilities = opts.capabilities ?? probeCapabilities();
+    // Discovery must skip a bwrap this policy's sandbox could have written (issue #20).
+    const capabilities = opts.capabilities ?? probeCapabilities({ untrustedDirs: launchWritableDirs(opts.permissionProfile, platform, cwd) });
     const request: LaunchRequest = { platform, cwd, capabilities, backend: opts.backend ?? 'auto', commandCwd: cwd, hiddenPaths: [hostPrepRegistryDir()] };
     planned = planLaunch(opts.permissionProfile, request, command);
     if (planned.plan.backend === 'bwrap' && capabilities.bwrap !== null && !probeProcMount(capabilities.bwrap.path)) {

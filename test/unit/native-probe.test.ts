@@ -97,6 +97,25 @@ describe.runIf(process.platform !== 'win32')('probe: bwrap discovery on PATH (re
     });
   });
 
+  it('skips a bwrap inside any untrusted directory (policy cwd, writable roots) and keeps searching (issue #20)', async () => {
+    await withTempDir((root) => {
+      const processCwd = join(root, 'elsewhere');
+      mkdirSync(processCwd);
+      const ws = join(root, 'ws');
+      const planted = fakeBwrap(join(ws, 'node_modules', '.bin'), '', '');
+      const extra = join(root, 'extra');
+      const plantedExtra = fakeBwrap(join(extra, 'bin'), '', '');
+      const system = fakeBwrap(join(root, 'system'), '', '');
+      const pathVar = `${join(ws, 'node_modules', '.bin')}:${join(extra, 'bin')}:${join(root, 'system')}`;
+      expect(findBwrapOnPath(pathVar, processCwd)).toBe(planted);
+      expect(findBwrapOnPath(pathVar, processCwd, [ws])).toBe(plantedExtra);
+      expect(findBwrapOnPath(pathVar, processCwd, [ws, extra])).toBe(system);
+      // Named through a symlink, the untrusted directory still covers its target.
+      symlinkSync(ws, join(root, 'ws-link'));
+      expect(findBwrapOnPath(pathVar, processCwd, [join(root, 'ws-link'), extra])).toBe(system);
+    });
+  });
+
   it('parses the version line and keeps anything else as printed', () => {
     expect(parseBwrapVersion('bubblewrap 0.8.0\n')).toBe('0.8.0');
     expect(parseBwrapVersion('bubblewrap 0.11.0')).toBe('0.11.0');

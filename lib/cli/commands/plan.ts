@@ -5,6 +5,7 @@
 import type { Capabilities, Platform } from '../../platform/common/types';
 import { probeCapabilities } from '../../platform/linux/probe';
 import { planSandbox, type SandboxPlan } from '../../platform/plan-sandbox';
+import { launchWritableDirs } from '../../spawn/launch-plan';
 import { probeProcMount } from '../../spawn/proc-preflight';
 import { UsageError } from '../../errors';
 import { isWindowsAbsolutePath } from '../../policy/paths';
@@ -99,7 +100,8 @@ export function planCommand(argv: string[], ctx: CommandContext): number {
   let mountProc: boolean | undefined;
   if (platform === 'linux') {
     assumed = process.platform !== 'linux';
-    capabilities = assumed ? ASSUMED_LINUX_CAPABILITIES : probeCapabilities();
+    // Probing runs bwrap: never one this policy's sandbox could have written (issue #20).
+    capabilities = assumed ? ASSUMED_LINUX_CAPABILITIES : probeCapabilities({ untrustedDirs: launchWritableDirs(policy, 'linux', cwd) });
     if (!assumed && capabilities.bwrap !== null && capabilities.userns) mountProc = probeProcMount(capabilities.bwrap.path);
   }
   const plan = planSandbox(policy, {

@@ -83,6 +83,41 @@ export function bwrapUnavailableReason(caps: Capabilities): string | null {
   return null;
 }
 
+/**
+ * Where a sandbox of this policy, or an earlier one in the same workspace, could have written
+ * files: every writable root, and the policy cwd even when this policy keeps it read-only (the
+ * workspace an earlier workspace-write run had). Launchers pass these to probeCapabilities so
+ * bwrap discovery skips them. A cwd of `/` names no workspace (and would rule out every bwrap);
+ * a whole-disk write policy gives none, since such a sandbox can replace any binary at all
+ * (node and the helper too), so no choice of bwrap protects anything there.
+ */
+export function sandboxWritableDirs(resolved: ResolvedPolicy): string[] {
+  if (unrestrictedFilesystem(resolved)) return [];
+  const dirs = resolved.writableRoots.map((w) => w.root);
+  return resolved.cwd === '/' ? dirs : [resolved.cwd, ...dirs];
+}
+
+function isInsideDir(path: string, dir: string): boolean {
+  return dir === '/' || path === dir || path.startsWith(`${dir}/`);
+}
+
+/**
+ * A bwrap the sandbox could have written is never run: it would run outside any sandbox. The
+ * probe already skips such candidates when told the policy; this refuses capabilities probed
+ * for another policy or passed in by a caller (issue #20). Null when the bwrap is outside them.
+ */
+export function plantedBwrapReason(caps: Capabilities, resolved: ResolvedPolicy, host: LinuxHostFs): string | null {
+  if (caps.bwrap === null) return null;
+  const bwrapPath = host.realpath(caps.bwrap.path) ?? caps.bwrap.path;
+  for (const dir of sandboxWritableDirs(resolved)) {
+    const canonical = host.realpath(dir) ?? dir;
+    if (isInsideDir(bwrapPath, canonical)) {
+      return `bubblewrap ${bwrapPath} lies inside ${canonical}, which this sandbox can write, so it may have been planted by an earlier sandboxed command and would run unsandboxed; put a bwrap outside the writable roots first on PATH (e.g. /usr/bin) and run \`codex-sandbox doctor\``;
+    }
+  }
+  return null;
+}
+
 function landlockUnavailableReason(caps: Capabilities): string | null {
   if (caps.landlock.status === 'not-implemented') return 'Landlock is not implemented by this kernel (needs Linux >= 5.13 with CONFIG_SECURITY_LANDLOCK)';
   if (caps.landlock.status === 'not-enabled') return 'Landlock is built into this kernel but not enabled (add landlock to the lsm= boot parameter)';
@@ -204,10 +239,10 @@ function writeGuardArgs(ops: readonly MountOp[], caps: Capabilities): string[] |
 }
 
 function planBwrap(resolved: ResolvedPolicy, opts: PlanLinuxOptions, network: 'restricted' | 'enabled'): BwrapPlan {
-  const reason = bwrapUnavailableReason(opts.capabilities);
+  const host = opts.host ?? nodeLinuxHostFs();
+  const reason = bwrapUnavailableReason(opts.capabilities) ?? plantedBwrapReason(opts.capabilities, resolved, host);
   if (reason !== null) throw new BackendUnavailableError(reason, { details: { backend: 'bwrap' } });
   const bwrap = opts.capabilities.bwrap!;
-  const host = opts.host ?? nodeLinuxHostFs();
   const prefix = helperPrefix(opts);
   const mountProc = opts.mountProc ?? true;
   const fullWrite = unrestrictedFilesystem(resolved);
@@ -369,7 +404,7 @@ export function planLinux(resolved: ResolvedPolicy, opts: PlanLinuxOptions): Lin
         { value: 'seccomp' },
       );
     case 'auto': {
-      const bwrapReason = bwrapUnavailableReason(caps);
+      const bwrapReason = bwrapUnavailableReason(caps) ?? plantedBwrapReason(caps, resolved, opts.host ?? nodeLinuxHostFs());
       if (bwrapReason === null) return planBwrap(resolved, opts, network);
       const landlockReason = landlockUnavailableReason(caps) ?? landlockRefusalReason(resolved, caps.landlock.abi, opts.host ?? nodeLinuxHostFs());
       if (landlockReason === null) return planLandlock(resolved, opts, network);

@@ -20,6 +20,11 @@ export interface ProbeOptions {
   path?: string;
   /** The working directory bwrap candidates must lie outside of (default: process.cwd()). */
   cwd?: string;
+  /**
+   * Directories the sandbox about to run could write (the policy cwd and writable roots): a bwrap
+   * inside one is skipped like one inside the cwd (issue #20; see findBwrapOnPath).
+   */
+  untrustedDirs?: readonly string[];
 }
 
 /**
@@ -52,19 +57,28 @@ function isInside(path: string, dir: string): boolean {
   return path === dir || path.startsWith(dir + sep);
 }
 
+function canonicalOrResolved(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
+}
+
 /**
  * The first executable `bwrap` on `pathVar`, canonicalized, skipping any candidate inside the
  * canonical cwd so a `bwrap` planted in the workspace is never run (reference §3.2). Relative
  * and empty PATH entries resolve against cwd, as which(1) does.
+ *
+ * The reference skips only the process cwd; a CLI started elsewhere with `--cwd <workspace>`, or
+ * a writable root such as `~` with `~/.local/bin` on PATH, let a bwrap the previous sandbox wrote
+ * run unsandboxed (its `--help` probe already runs it). So candidates inside `untrustedDirs` are
+ * skipped too, and the search goes on, as the reference does for the cwd: the planted file is
+ * never run, and a real bwrap later on PATH still serves (issue #20).
  */
-export function findBwrapOnPath(pathVar: string | undefined, cwd: string): string | null {
+export function findBwrapOnPath(pathVar: string | undefined, cwd: string, untrustedDirs: readonly string[] = []): string | null {
   if (pathVar === undefined) return null;
-  let canonicalCwd: string;
-  try {
-    canonicalCwd = realpathSync(cwd);
-  } catch {
-    canonicalCwd = resolve(cwd);
-  }
+  const skipped = [canonicalOrResolved(cwd), ...untrustedDirs.map(canonicalOrResolved)];
   for (const entry of pathVar.split(':')) {
     const dir = entry === '' ? cwd : isAbsolute(entry) ? entry : resolve(cwd, entry);
     const candidate = join(dir, 'bwrap');
@@ -75,7 +89,7 @@ export function findBwrapOnPath(pathVar: string | undefined, cwd: string): strin
     } catch {
       continue;
     }
-    if (isInside(canonical, canonicalCwd)) continue;
+    if (skipped.some((dir) => isInside(canonical, dir))) continue;
     return canonical;
   }
   return null;
@@ -99,8 +113,11 @@ function runQuiet(file: string, args: string[]): { status: number | null; output
 
 /** bwrap features come from its --help text (§3.3); a bwrap that cannot run counts as absent. */
 function probeBwrap(opts: ProbeOptions): BwrapCapability | null {
-  const path = findBwrapOnPath(opts.path ?? process.env.PATH, opts.cwd ?? process.cwd());
-  if (path === null) return null;
+  const path = findBwrapOnPath(opts.path ?? process.env.PATH, opts.cwd ?? process.cwd(), opts.untrustedDirs);
+  return path === null ? null : probeBwrapAt(path);
+}
+
+function probeBwrapAt(path: string): BwrapCapability | null {
   const help = runQuiet(path, ['--help']);
   if (!help.spawned) return null;
   const version = runQuiet(path, ['--version']);
@@ -170,20 +187,24 @@ function probeWsl(): Capabilities['wsl'] {
   }
 }
 
-/** Probes everything now, ignoring the cache. Tests pass a PATH or cwd of their own. */
-export function probeCapabilitiesFresh(opts: ProbeOptions = {}): Capabilities {
+function probeBase(): Omit<Capabilities, 'bwrap'> {
   const helper = findHelper();
-  return {
-    landlock: probeLandlock(),
-    seccomp: probeSeccomp(),
-    userns: probeUserns(helper),
-    bwrap: probeBwrap(opts),
-    wsl: probeWsl(),
-    helperPath: helper,
-  };
+  return { landlock: probeLandlock(), seccomp: probeSeccomp(), userns: probeUserns(helper), wsl: probeWsl(), helperPath: helper };
 }
 
-let cache: Capabilities | undefined;
+/** Probes everything now, ignoring the cache. Tests pass a PATH or cwd of their own. */
+export function probeCapabilitiesFresh(opts: ProbeOptions = {}): Capabilities {
+  const { landlock, seccomp, userns, wsl, helperPath } = probeBase();
+  return { landlock, seccomp, userns, bwrap: probeBwrap(opts), wsl, helperPath };
+}
+
+/** Everything but bwrap, which depends on the directories a run must not take it from. */
+let baseCache: Omit<Capabilities, 'bwrap'> | undefined;
+/** Per canonical bwrap path: its probed features (null: it could not run). */
+const bwrapFeatureCache = new Map<string, BwrapCapability | null>();
+/** Per set of untrusted directories: the frozen Capabilities handed out for it. */
+const capsCache = new Map<string, Capabilities>();
+const CAPS_CACHE_LIMIT = 64;
 
 function deepFreeze<T extends object>(value: T): T {
   for (const child of Object.values(value)) {
@@ -192,14 +213,33 @@ function deepFreeze<T extends object>(value: T): T {
   return Object.freeze(value);
 }
 
-/** This machine's capabilities, probed on first use and then cached for the process. */
-export function probeCapabilities(): Capabilities {
+/**
+ * This machine's capabilities, probed on first use and then cached for the process. A launcher
+ * passes `untrustedDirs` (sandboxWritableDirs of the policy it is about to run), so that bwrap
+ * discovery never picks, let alone runs, a bwrap that sandbox could have written.
+ */
+export function probeCapabilities(opts: { untrustedDirs?: readonly string[] } = {}): Capabilities {
+  const untrusted = [...new Set((opts.untrustedDirs ?? []).map(canonicalOrResolved))].sort();
+  const key = untrusted.join('\0');
+  const hit = capsCache.get(key);
+  if (hit !== undefined) return hit;
+  baseCache ??= probeBase();
+  const path = findBwrapOnPath(process.env.PATH, process.cwd(), untrusted);
+  let bwrap: BwrapCapability | null = null;
+  if (path !== null) {
+    if (!bwrapFeatureCache.has(path)) bwrapFeatureCache.set(path, probeBwrapAt(path));
+    bwrap = bwrapFeatureCache.get(path) ?? null;
+  }
   // Frozen: every caller shares this one object.
-  cache ??= deepFreeze(probeCapabilitiesFresh());
-  return cache;
+  const caps = deepFreeze({ ...baseCache, bwrap: bwrap === null ? null : { ...bwrap } });
+  if (capsCache.size >= CAPS_CACHE_LIMIT) capsCache.delete(capsCache.keys().next().value as string);
+  capsCache.set(key, caps);
+  return caps;
 }
 
 /** Forgets the cached probe (tests that change the machine, e.g. PATH). */
 export function resetCapabilityCache(): void {
-  cache = undefined;
+  baseCache = undefined;
+  bwrapFeatureCache.clear();
+  capsCache.clear();
 }

@@ -174,11 +174,13 @@ describe('config layers: -c overrides', () => {
 });
 
 describe('config layers: projects and trust', () => {
+  // The reference loads sub/.codex on the root's trust; here the child needs a trust entry of its
+  // own (issue #20, docs/config.md), so these two cases give it one to test order and precedence.
   it('project_layers_prefer_closest_cwd: root then child, child wins', () => {
     const stack = load(
       {
         files: {
-          [USER]: trusted('/work/repo'),
+          [USER]: trusted('/work/repo') + trusted('/work/repo/sub'),
           '/work/repo/.codex/config.toml': 'foo = "root"\n',
           '/work/repo/sub/.codex/config.toml': 'foo = "child"\n',
         },
@@ -196,7 +198,7 @@ describe('config layers: projects and trust', () => {
     const stack = load(
       {
         files: {
-          [USER]: trusted('/work/repo'),
+          [USER]: trusted('/work/repo') + trusted('/work/repo/sub'),
           '/work/repo/.codex/config.toml': 'model_instructions_file = "root.txt"\n',
           '/work/repo/sub/.codex/config.toml': 'model_instructions_file = "child.txt"\n[sandbox_workspace_write]\nwritable_roots = ["../out"]\n',
         },
@@ -207,6 +209,42 @@ describe('config layers: projects and trust', () => {
     expect(stack.layers.find((l) => l.name.startsWith('project (/work/repo/.codex'))!.config.model_instructions_file).toBe('/work/repo/.codex/root.txt');
     expect(effectiveConfig(stack).model_instructions_file).toBe('/work/repo/sub/.codex/child.txt');
     expect(effectiveConfig(stack).sandbox_workspace_write).toEqual({ writable_roots: ['/work/repo/sub/out'] });
+  });
+
+  it('a .codex below the trusted root without its own trust entry is listed but disabled, saying why and how (issue #20; deviates from the reference)', () => {
+    const stack = load(
+      {
+        files: {
+          [USER]: trusted('/work/repo'),
+          '/work/repo/.codex/config.toml': 'foo = "root"\n',
+          '/work/repo/sub/.codex/config.toml': 'foo = "child"\nsandbox_mode = "danger-full-access"\n',
+        },
+        dirs: ['/work/repo/.git'],
+      },
+      { cwd: '/work/repo/sub/deeper' },
+    );
+    const child = stack.layers.find((l) => l.name === 'project (/work/repo/sub/.codex/config.toml)')!;
+    expect(child.disabledReason).toBe(
+      `/work/repo/sub/.codex is below the trusted project /work/repo, where a sandboxed command could have written it, so it is not loaded on that project's trust; if you wrote it, trust /work/repo/sub itself: add [projects."/work/repo/sub"] trust_level = "trusted" to ${USER}.`,
+    );
+    expect(effectiveConfig(stack).foo).toBe('root');
+    expect(effectiveConfig(stack).sandbox_mode).toBeUndefined();
+    // The session's own trust (and so its default sandbox mode) still comes from the root.
+    expect(stack.cwdTrust).toEqual({ level: 'trusted', key: '/work/repo' });
+  });
+
+  it('a linked worktree trusted through its main checkout keeps its own .codex (it is the project root)', () => {
+    const stack = load(
+      {
+        files: {
+          [USER]: trusted('/work/main'),
+          '/work/repo/.git': 'gitdir: /work/main/.git/worktrees/repo\n',
+          '/work/repo/.codex/config.toml': 'foo = "worktree"\n',
+        },
+        dirs: ['/work/main/.git/worktrees/repo'],
+      },
+    );
+    expect(effectiveConfig(stack).foo).toBe('worktree');
   });
 
   it('project_layer_is_added_when_dot_codex_exists_without_config_toml (trusted: enabled)', () => {

@@ -59,6 +59,12 @@ describe('policyFromOptions with config', () => {
     expect(text.indexOf('"/work/repo/b"')).toBeGreaterThan(text.indexOf('"/srv/a"'));
   });
 
+  it('a --writable-root holding U+FFFD (an invalid UTF-8 byte in argv) is E_POLICY_INVALID (issue #20)', () => {
+    expect(codeOf(() => select(['--sandbox', 'workspace-write', '--writable-root', '/srv/a\uFFFD']))).toBe(
+      'E_POLICY_INVALID: --writable-root "/srv/a\uFFFD" contains U+FFFD, so it cannot be named exactly (invalid UTF-8 decodes to U+FFFD); name it in valid UTF-8',
+    );
+  });
+
   it('requirements constrain --sandbox and --permission-profile: both fall back to read-only', () => {
     const tree = { files: { [REQ]: 'allowed_sandbox_modes = ["read-only"]\n' } };
     const r = select(['--sandbox', 'danger-full-access'], tree);

@@ -158,6 +158,31 @@ describe('planLinux backend choice', () => {
     expect(r.code).toBe('E_BACKEND_UNAVAILABLE');
   });
 
+  it('forced bwrap whose binary lies inside a writable root or the policy cwd is refused, naming both (issue #20)', () => {
+    const ws = join(t, 'ws');
+    mkdirSync(join(ws, 'node_modules', '.bin'), { recursive: true });
+    const planted = capsFixture({ bwrap: { path: join(ws, 'node_modules', '.bin', 'bwrap'), version: '0.8.0', hasArgv0: false, hasPerms: true, hasAsPid1: true } });
+    const r = refusal(() => plan({ cwd: ws, fullDiskRead: true, writableRoots: [ws] }, { backend: 'bwrap', capabilities: planted }));
+    expect(r.code).toBe('E_BACKEND_UNAVAILABLE');
+    expect(r.message).toContain(join(ws, 'node_modules', '.bin', 'bwrap'));
+    expect(r.message).toContain(`inside ${ws}`);
+    expect(r.message).toMatch(/unsandboxed/);
+    // A read-only policy in that workspace refuses it too: an earlier run may have planted it.
+    expect(refusal(() => plan({ cwd: ws, fullDiskRead: true }, { backend: 'bwrap', capabilities: planted })).code).toBe('E_BACKEND_UNAVAILABLE');
+    const extra = join(t, 'extra');
+    const inExtra = capsFixture({ bwrap: { path: join(extra, 'bin', 'bwrap'), version: '0.8.0', hasArgv0: false, hasPerms: true, hasAsPid1: true } });
+    expect(refusal(() => plan({ cwd: ws, fullDiskRead: true, writableRoots: [ws, extra] }, { backend: 'bwrap', capabilities: inExtra })).message).toContain(`inside ${extra}`);
+  });
+
+  it('auto with a bwrap inside the workspace falls through to Landlock like an unavailable bwrap (issue #20)', () => {
+    const ws = join(t, 'ws');
+    mkdirSync(ws);
+    const planted = capsFixture({ bwrap: { path: join(ws, 'bwrap'), version: '0.8.0', hasArgv0: false, hasPerms: true, hasAsPid1: true } });
+    expect(plan({ cwd: ws, fullDiskRead: true }, { capabilities: planted }).backend).toBe('landlock');
+    // Whole-disk write: such a sandbox can replace any binary, so no bwrap is singled out.
+    expect(plan({ cwd: ws, kind: 'unrestricted' }, { backend: 'bwrap', capabilities: planted }).backend).toBe('bwrap');
+  });
+
   it('forced seccomp with a restricted filesystem refuses', () => {
     expect(refusal(() => plan({ fullDiskRead: true }, { backend: 'seccomp' })).code).toBe('E_UNSUPPORTED_POLICY');
   });

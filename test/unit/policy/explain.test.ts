@@ -99,6 +99,32 @@ describe('explain', () => {
     expect(resolvePolicy(restricted([e.cwd('write')]), { cwd: '/w', host: missing }).warnings).toContain('Resolved gitdir path /nowhere does not exist.');
   });
 
+  it('a linked worktree: the common dir that <gitdir>/commondir names is protected too, as kind gitdir (issue #20)', () => {
+    const h = fakeHost({
+      dirs: ['/wt/src', '/x/main/.git/worktrees/wt', '/x/main/.git/hooks'],
+      files: { '/wt/.git': 'gitdir: /x/main/.git/worktrees/wt\n', '/x/main/.git/worktrees/wt/commondir': '../..\n' },
+    });
+    const r = resolvePolicy(restricted([e.cwd('write'), e.path('/x', 'write')]), { cwd: '/wt', host: h });
+    expect(r.writableRoots.find((w) => w.root === '/wt')!.readOnlySubpaths).toEqual(['/x/main/.git/worktrees/wt', '/x/main/.git', '/wt/.git', '/wt/.codex']);
+    expect(explain(r, '/x/main/.git/config', 'write').decidedBy).toEqual({ kind: 'protected', name: '.git', root: '/wt', path: '/x/main/.git' });
+    expect(explain(r, '/x/main/.git/hooks/pre-commit', 'write').allowed).toBe(false);
+    expect(explain(r, '/x/main/src.txt', 'write').allowed).toBe(true);
+    expect(r.warnings).toEqual([]);
+    // An absolute commondir is taken as written.
+    const abs = fakeHost({ dirs: ['/wt', '/g/wt', '/common'], files: { '/wt/.git': 'gitdir: /g/wt\n', '/g/wt/commondir': '/common\n' } });
+    expect(resolvePolicy(restricted([e.cwd('write')]), { cwd: '/wt', host: abs }).writableRoots[0]!.readOnlySubpaths).toEqual(['/g/wt', '/common', '/wt/.git', '/wt/.codex']);
+  });
+
+  it('a gitdir without commondir, with an empty one or one naming nothing: no extra path, no new warning', () => {
+    for (const commondir of [undefined, '  \n', '../../missing\n']) {
+      const files: Record<string, string> = { '/wt/.git': 'gitdir: /main/.git/worktrees/wt\n' };
+      if (commondir !== undefined) files['/main/.git/worktrees/wt/commondir'] = commondir;
+      const r = resolvePolicy(restricted([e.cwd('write')]), { cwd: '/wt', host: fakeHost({ dirs: ['/wt', '/main/.git/worktrees/wt'], files }) });
+      expect(r.writableRoots[0]!.readOnlySubpaths).toEqual(['/main/.git/worktrees/wt', '/wt/.git', '/wt/.codex']);
+      expect(r.warnings).toEqual([]);
+    }
+  });
+
   it('platform defaults of a readable :minimal are read entries at their own depth', () => {
     const r = resolvePolicy(restricted([e.root('deny'), e.minimal('read'), e.cwd('write')]), { cwd: '/w', host });
     expect(r.platformDefaultReadRoots).toEqual(['/usr', '/etc']);

@@ -166,6 +166,22 @@ describe('bad input is a PolicyInvalidError naming key, position and source', ()
     expect(nul.path).toEqual(['file_system', 'entries', 0, 'path', 'path']);
   });
 
+  it('a path, subpath or glob holding U+FFFD (what invalid UTF-8 decodes to) is refused, naming where (issue #20)', () => {
+    const path = caught(() => parsePermissionProfile(managed([{ path: { type: 'path', path: '/home/u/secret\uFFFD' }, access: 'deny' }]), source));
+    expect(path.code).toBe('E_POLICY_INVALID');
+    expect(path.message).toContain('path contains U+FFFD, so it cannot be named exactly (invalid UTF-8 decodes to U+FFFD)');
+    expect(path.path).toEqual(['file_system', 'entries', 0, 'path', 'path']);
+    const sub = caught(() => parsePermissionProfile(managed([{ path: { type: 'special', value: { kind: 'project_roots', subpath: 'a\uFFFD' } }, access: 'deny' }])));
+    expect(sub.message).toContain('subpath contains U+FFFD');
+    const glob = caught(() => parsePermissionProfile(managed([{ path: { type: 'glob_pattern', pattern: '/w/**/*.pem\uFFFD' }, access: 'deny' }])));
+    expect(glob.message).toContain('pattern contains U+FFFD');
+    // From JSON text as well (the \ufffd escape and the raw character decode alike).
+    const text = JSON.stringify(managed([{ path: { type: 'path', path: '/a\uFFFD' }, access: 'deny' }]));
+    expect(caught(() => parsePermissionProfile(text, source)).message).toContain('U+FFFD');
+    // Other non-ASCII names are fine.
+    expect(() => parsePermissionProfile(managed([{ path: { type: 'path', path: '/home/u/résumé-日本' }, access: 'deny' }]))).not.toThrow();
+  });
+
   it('read or write glob entries are refused', () => {
     expect(
       caught(() => parsePermissionProfile(managed([{ path: { type: 'glob_pattern', pattern: '*.rs' }, access: 'write' }]))).message,
