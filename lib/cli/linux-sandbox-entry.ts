@@ -15,7 +15,7 @@ import { resolvePolicy } from '../policy/resolve';
 import type { SandboxPolicy } from '../policy/types';
 import { legacySandboxPolicyToWire } from '../policy/wire';
 import { canExecInPlace, execPlan } from '../spawn/exec-plan';
-import { hostPrepRegistryDir } from '../spawn/host-prep';
+import { hostPrepRegistryDir, pruneDeadHostPrep } from '../spawn/host-prep';
 import { probeProcMount } from '../spawn/proc-preflight';
 import { spawnPlan } from '../spawn/spawn-sandboxed';
 import type { CommandContext } from './command';
@@ -178,6 +178,8 @@ export async function linuxSandboxCommand(argv: string[], ctx: CommandContext): 
     throw new UnsupportedPolicyError('Restricted read-only access is not supported by the legacy Linux Landlock filesystem backend.');
   }
   const capabilities = probeCapabilities();
+  // Whatever this launch's policy, finish the clean-up of runs whose parent was SIGKILLed.
+  pruneDeadHostPrep();
   const mountProc = !args.flags.has('--no-proc') && backend === 'bwrap' && capabilities.bwrap !== null && probeProcMount(capabilities.bwrap.path);
   const plan = planResolved(resolved, {
     platform: 'linux',

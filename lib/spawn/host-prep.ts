@@ -79,13 +79,59 @@ function ensureRegistry(dir: string): void {
   }
 }
 
-function alive(pid: number): boolean {
+/** A process as the registry names it: the pid and its start time, so a reused pid is another run. */
+interface RunId {
+  pid: number;
+  /** Field 22 of /proc/<pid>/stat (clock ticks since boot); undefined where /proc is missing. */
+  start: string | undefined;
+}
+
+/** The start time of `pid`, null when no such process exists, undefined when /proc cannot say. */
+function startTimeOf(pid: number): string | null | undefined {
+  let stat: string;
   try {
-    process.kill(pid, 0);
+    stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ESRCH' ? null : undefined;
+  }
+  // The command name (field 2) may hold spaces and parentheses; the fields after it cannot.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return fields[19];
+}
+
+let self: { pid: number; name: string } | undefined;
+
+/** This process's name in the registry, `<pid>-<start time>`. */
+function selfName(): string {
+  if (self === undefined || self.pid !== process.pid) {
+    self = { pid: process.pid, name: `${process.pid}-${startTimeOf(process.pid) ?? 0}` };
+  }
+  return self.name;
+}
+
+function parseRunId(text: string): RunId | undefined {
+  const m = /^([1-9][0-9]*)-([0-9]+)$/.exec(text);
+  return m ? { pid: Number(m[1]), start: m[2] === '0' ? undefined : m[2] } : undefined;
+}
+
+function alive(run: RunId): boolean {
+  const start = startTimeOf(run.pid);
+  if (start === null) return false;
+  if (start !== undefined && run.start !== undefined) return start === run.start;
+  // No /proc to ask (or it hides the process): the pid alone decides, erring on alive.
+  try {
+    process.kill(run.pid, 0);
     return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/** A marker is `<pid>-<start>-<sequence>`; one named otherwise is not ours to judge, so counts as live. */
+function markerAlive(name: string): boolean {
+  const m = /^(.*)-[0-9]+$/.exec(name);
+  const run = m ? parseRunId(m[1]) : undefined;
+  return run === undefined || alive(run);
 }
 
 function withLock<T>(dir: string, fn: () => T): T {
@@ -94,18 +140,19 @@ function withLock<T>(dir: string, fn: () => T): T {
   for (;;) {
     try {
       const fd = openSync(lock, 'wx', 0o600);
-      writeSync(fd, String(process.pid));
+      writeSync(fd, selfName());
       closeSync(fd);
       break;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new SpawnError(`cannot lock ${lock}: ${(err as Error).message}`, { value: lock, cause: err });
-      let holder = Number.NaN;
+      let holder = '';
       try {
-        holder = Number(readFileSync(lock, 'utf8'));
+        holder = readFileSync(lock, 'utf8');
       } catch {
         // Released between open and read: retry.
       }
-      if (Number.isInteger(holder) && holder > 0 && !alive(holder)) {
+      const run = parseRunId(holder);
+      if (run !== undefined && !alive(run)) {
         try {
           unlinkSync(lock);
         } catch {
@@ -113,7 +160,7 @@ function withLock<T>(dir: string, fn: () => T): T {
         }
         continue;
       }
-      if (Date.now() > deadline) throw new SpawnError(`timed out waiting for ${lock} (held by pid ${holder}); remove it if that process is gone`, { value: lock });
+      if (Date.now() > deadline) throw new SpawnError(`timed out waiting for ${lock} (held by ${holder || 'a process'}); remove it if that process is gone`, { value: lock });
       Atomics.wait(sleeper, 0, 0, 1);
     }
   }
@@ -128,24 +175,46 @@ function withLock<T>(dir: string, fn: () => T): T {
   }
 }
 
+function hashOf(path: string): string {
+  return createHash('sha256').update(path).digest('hex').slice(0, 16);
+}
+
 function markerDirOf(dir: string, path: string): string {
-  return join(dir, createHash('sha256').update(path).digest('hex').slice(0, 16));
+  return join(dir, hashOf(path));
+}
+
+/**
+ * What a marker says, or undefined when it is not exactly a marker this code wrote for the target
+ * its directory is named after: a path is never cut at a separator or guessed, so an unreadable
+ * marker is left alone rather than acted on.
+ */
+function parseMarker(text: string, markerDirName: string): HostPrepTarget | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const { kind, path, ...rest } = value as Record<string, unknown>;
+  if ((kind !== 'dir' && kind !== 'file') || typeof path !== 'string' || !path.startsWith('/') || Object.keys(rest).length > 0) return undefined;
+  if (markerDirName !== hashOf(path)) return undefined;
+  return { kind, path };
 }
 
 /**
  * Finishes the clean-up of runs that died (Node killed with SIGKILL): a marker directory whose
  * markers all belong to dead processes is removed, with its target if that is still an empty
- * stub. Bounded, so a registry full of garbage never slows a run down much.
+ * stub, deepest target first. At most JANITOR_LIMIT directories per pass, starting at a random
+ * one, so a registry full of garbage never slows a run down much and no entry is never visited.
  */
-function pruneDeadRuns(dir: string): void {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return;
-  }
-  for (const name of names.slice(0, JANITOR_LIMIT)) {
-    if (name === 'lock') continue;
+function pruneDeadRuns(dir: string, names: string[]): void {
+  const entries = names.filter((n) => n !== 'lock');
+  const first = entries.length > JANITOR_LIMIT ? Math.floor(Math.random() * entries.length) : 0;
+  const dead: { markerDir: string; marker: string; target: HostPrepTarget }[] = [];
+  const emptied = new Set<string>();
+  for (let i = 0; i < Math.min(entries.length, JANITOR_LIMIT); i++) {
+    const name = entries[(first + i) % entries.length];
     const markerDir = join(dir, name);
     let markers: string[];
     try {
@@ -153,16 +222,28 @@ function pruneDeadRuns(dir: string): void {
     } catch {
       continue;
     }
-    if (markers.some((m) => alive(Number(m.split('-')[0])))) continue;
+    if (markers.some(markerAlive)) continue;
+    emptied.add(markerDir);
     for (const marker of markers) {
+      let target: HostPrepTarget | undefined;
       try {
-        const [kind, path] = readFileSync(join(markerDir, marker), 'utf8').split('\t');
-        if ((kind === 'dir' || kind === 'file') && path !== undefined) removeIfEmptyStub({ kind, path });
-        unlinkSync(join(markerDir, marker));
+        target = parseMarker(readFileSync(join(markerDir, marker), 'utf8'), name);
       } catch {
-        // Half-written or already pruned: the directory stays for the next pass.
+        // Unreadable: left for a person to look at, like an unparsable one.
       }
+      if (target !== undefined) dead.push({ markerDir, marker, target });
     }
+  }
+  // Deepest first, so a stub directory is empty by the time its turn comes.
+  for (const { markerDir, marker, target } of dead.sort((a, b) => b.target.path.length - a.target.path.length)) {
+    removeIfEmptyStub(target);
+    try {
+      unlinkSync(join(markerDir, marker));
+    } catch {
+      // Pruned concurrently.
+    }
+  }
+  for (const markerDir of emptied) {
     try {
       rmdirSync(markerDir);
     } catch {
@@ -173,6 +254,28 @@ function pruneDeadRuns(dir: string): void {
 
 const JANITOR_LIMIT = 64;
 
+/**
+ * Removes what runs that died left behind (their stubs and markers). Every Linux launch and
+ * `codex-sandbox doctor` call it; with no registry entries it costs one readdir.
+ */
+export function pruneDeadHostPrep(registryDir?: string): void {
+  const registry = registryDir ?? registryPath();
+  let names: string[];
+  try {
+    names = readdirSync(registry);
+  } catch {
+    return;
+  }
+  if (!names.some((n) => n !== 'lock')) return;
+  try {
+    const st = lstatSync(registry);
+    if (!st.isDirectory() || (typeof process.geteuid === 'function' && st.uid !== process.geteuid())) return;
+  } catch {
+    return;
+  }
+  withLock(registry, () => pruneDeadRuns(registry, readdirSync(registry)));
+}
+
 /** Live markers of a target, after pruning those of dead processes. */
 function liveMarkers(markerDir: string): string[] {
   let names: string[];
@@ -182,7 +285,7 @@ function liveMarkers(markerDir: string): string[] {
     return [];
   }
   return names.filter((name) => {
-    if (alive(Number(name.split('-')[0]))) return true;
+    if (markerAlive(name)) return true;
     try {
       unlinkSync(join(markerDir, name));
     } catch {
@@ -227,14 +330,14 @@ export function trackHostPrep(targets: readonly HostPrepTarget[], registryDir?: 
   const registry = registryDir ?? registryPath();
   ensureRegistry(registry);
   const ours: Registration[] = withLock(registry, () => {
-    pruneDeadRuns(registry);
+    pruneDeadRuns(registry, readdirSync(registry));
     return targets.flatMap((target) => {
       const markerDir = markerDirOf(registry, target.path);
       const shared = liveMarkers(markerDir).length > 0;
       if (exists(target.path) && !shared) return [];
       mkdirSync(markerDir, { recursive: true, mode: 0o700 });
-      const marker = join(markerDir, `${process.pid}-${++sequence}`);
-      writeFileSync(marker, `${target.kind}\t${target.path}`, { mode: 0o600 });
+      const marker = join(markerDir, `${selfName()}-${++sequence}`);
+      writeFileSync(marker, JSON.stringify({ kind: target.kind, path: target.path }), { mode: 0o600 });
       return [{ target, marker }];
     });
   });
