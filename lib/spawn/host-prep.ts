@@ -304,6 +304,16 @@ function exists(path: string): boolean {
   }
 }
 
+function makeDir(path: string): void {
+  try {
+    mkdirSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
+      throw new SpawnError(`cannot create writable root ${path} for the run: ${(err as Error).message}`, { value: path, cause: err });
+    }
+  }
+}
+
 function removeIfEmptyStub(target: HostPrepTarget): void {
   try {
     const st = lstatSync(target.path);
@@ -338,6 +348,8 @@ export function trackHostPrep(targets: readonly HostPrepTarget[], registryDir?: 
       mkdirSync(markerDir, { recursive: true, mode: 0o700 });
       const marker = join(markerDir, `${selfName()}-${++sequence}`);
       writeFileSync(marker, JSON.stringify({ kind: target.kind, path: target.path }), { mode: 0o600 });
+      // Registered first, so a crash right after leaves a marker that the next launch prunes.
+      if (target.create === true) makeDir(target.path);
       return [{ target, marker }];
     });
   });

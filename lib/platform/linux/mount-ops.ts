@@ -77,11 +77,67 @@ function symlinkRefusal(kind: 'read-only' | 'deny-read', path: string, link: str
   );
 }
 
+/** Which policy entry decides `path` by the most-specific rule, lexically. */
+function policyAccessAt(resolved: ResolvedPolicy, host: LinuxHostFs, path: string): Access | 'none' {
+  let best: { depth: number; access: Access } | undefined;
+  const consider = (entry: string, access: Access): void => {
+    if (!within(path, entry)) return;
+    const depth = depthOf(entry);
+    if (!best || depth > best.depth || (depth === best.depth && RESTRICTIVENESS[access] > RESTRICTIVENESS[best.access])) best = { depth, access };
+  };
+  for (const root of resolved.writableRoots) {
+    if (host.stat(root.root) === undefined) continue;
+    consider(root.root, 'write');
+    for (const sub of root.readOnlySubpaths) consider(sub, 'read');
+    for (const name of root.protectedMetadataNames) consider(posix.join(root.root, name), 'read');
+  }
+  for (const deny of resolved.unreadableRoots) consider(deny, 'deny');
+  return best?.access ?? 'none';
+}
+
+/**
+ * A writable root that does not exist yet but whose nearest existing ancestor is writable in the
+ * sandbox could be made by the command, which would then own its protected names (`mkdir -p
+ * build/.git/hooks`), though explain() protects them under every writable root. Such a root is
+ * made on the host for the run (a host mount target, removed afterwards if still empty) so it is
+ * bound and masked like an existing one. Returns the host as the planner then sees it and the
+ * directories to make, parents first. An ancestor reached through a symlink is left as before:
+ * the lexical check above cannot judge it.
+ */
+function withCreatableRoots(resolved: ResolvedPolicy, real: LinuxHostFs): { host: LinuxHostFs; created: string[] } {
+  const created: string[] = [];
+  for (const root of resolved.writableRoots) {
+    if (real.lstat(root.root) !== undefined) continue;
+    const chain: string[] = [root.root];
+    let ancestor = posix.dirname(root.root);
+    while (ancestor !== '/' && real.lstat(ancestor) === undefined) {
+      chain.unshift(ancestor);
+      ancestor = posix.dirname(ancestor);
+    }
+    if (real.lstat(ancestor) !== 'dir' || real.realpath(ancestor) !== ancestor) continue;
+    if (policyAccessAt(resolved, real, ancestor) !== 'write') continue;
+    for (const dir of chain) if (!created.includes(dir)) created.push(dir);
+  }
+  if (created.length === 0) return { host: real, created };
+  const made = new Set(created);
+  const host: LinuxHostFs = {
+    lstat: (path) => (made.has(path) ? 'dir' : real.lstat(path)),
+    stat: (path) => (made.has(path) ? 'dir' : real.stat(path)),
+    realpath: (path) => (made.has(path) ? path : real.realpath(path)),
+    readdir: (path) => (made.has(path) ? [] : real.readdir(path)),
+    isEmpty: (path) => made.has(path) || real.isEmpty(path),
+  };
+  return { host, created };
+}
+
 /** Builds the ordered mount operations for a restricted filesystem policy. */
 export function planMountOps(input: MountPlanInput): MountPlan {
-  const { resolved, host } = input;
+  const { resolved } = input;
   const ops: MountOp[] = [];
   const hostPrep: HostPrepTarget[] = [];
+  const { host, created } = withCreatableRoots(resolved, input.host);
+  // Parents first: trackHostPrep makes them in this order, before bwrap binds them.
+  for (const path of created) hostPrep.push({ path, kind: 'dir', create: true });
 
   const readable = new Set<string>();
   if (!resolved.fullDiskRead) {
@@ -94,7 +150,8 @@ export function planMountOps(input: MountPlanInput): MountPlan {
   const fullRead = resolved.fullDiskRead || readable.has('/');
 
   // Writable roots that cross a symlink are bound at their canonical target, and their
-  // carve-outs move with them (§5.7 G, H); missing writable roots are skipped (§5.4, late E3).
+  // carve-outs move with them (§5.7 G, H); missing writable roots are skipped (§5.4, late E3)
+  // unless the command could create them (withCreatableRoots).
   const writeTargets: { logical: string; target: string }[] = [];
   for (const root of resolved.writableRoots) {
     if (host.stat(root.root) === undefined) continue;
