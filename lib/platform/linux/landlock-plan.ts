@@ -35,7 +35,7 @@ export interface LandlockPlanData {
 const READ_RIGHTS = ['EXECUTE', 'READ_FILE', 'READ_DIR'] as const;
 
 /** Why Landlock cannot represent this policy exactly, or null when it can. */
-export function landlockRefusalReason(resolved: ResolvedPolicy, abi: number, host: LinuxHostFs): string | null {
+export function landlockRefusalReason(resolved: ResolvedPolicy, abi: number, _host: LinuxHostFs): string | null {
   for (const root of resolved.writableRoots) {
     // A missing root's carve-outs count too: the command may be able to create the root, and
     // then its protected names would be ordinary writable paths under Landlock.
