@@ -17,7 +17,7 @@ import { parseStrictJson } from '../policy/strict-json';
 import type { SandboxPolicy } from '../policy/types';
 import { legacySandboxPolicyToWire } from '../policy/wire';
 import { canExecInPlace, execPlan } from '../spawn/exec-plan';
-import { hostPrepRegistryDir } from '../spawn/host-prep';
+import { hostPrepRegistryDir, pruneDeadHostPrep } from '../spawn/host-prep';
 import { probeProcMount } from '../spawn/proc-preflight';
 import { spawnPlan } from '../spawn/spawn-sandboxed';
 import type { CommandContext } from './command';
@@ -184,6 +184,8 @@ export async function linuxSandboxCommand(argv: string[], ctx: CommandContext): 
   }
   // Probing runs bwrap: never one this policy's sandbox could have written (issue #20).
   const capabilities = probeCapabilities({ untrustedDirs: sandboxWritableDirs(resolved) });
+  // Whatever this launch's policy, finish the clean-up of runs whose parent was SIGKILLed.
+  pruneDeadHostPrep();
   const mountProc = !args.flags.has('--no-proc') && backend === 'bwrap' && capabilities.bwrap !== null && probeProcMount(capabilities.bwrap.path);
   const plan = planResolved(resolved, {
     platform: 'linux',

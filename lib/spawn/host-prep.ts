@@ -79,45 +79,59 @@ function ensureRegistry(dir: string): void {
   }
 }
 
-function alive(pid: number): boolean {
+/** A process as the registry names it: the pid and its start time, so a reused pid is another run. */
+interface RunId {
+  pid: number;
+  /** Field 22 of /proc/<pid>/stat (clock ticks since boot); undefined where /proc is missing. */
+  start: string | undefined;
+}
+
+/** The start time of `pid`, null when no such process exists, undefined when /proc cannot say. */
+function startTimeOf(pid: number): string | null | undefined {
+  let stat: string;
   try {
-    process.kill(pid, 0);
+    stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ESRCH' ? null : undefined;
+  }
+  // The command name (field 2) may hold spaces and parentheses; the fields after it cannot.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return fields[19];
+}
+
+let self: { pid: number; name: string } | undefined;
+
+/** This process's name in the registry, `<pid>-<start time>`. */
+function selfName(): string {
+  if (self === undefined || self.pid !== process.pid) {
+    self = { pid: process.pid, name: `${process.pid}-${startTimeOf(process.pid) ?? 0}` };
+  }
+  return self.name;
+}
+
+function parseRunId(text: string): RunId | undefined {
+  const m = /^([1-9][0-9]*)-([0-9]+)$/.exec(text);
+  return m ? { pid: Number(m[1]), start: m[2] === '0' ? undefined : m[2] } : undefined;
+}
+
+function alive(run: RunId): boolean {
+  const start = startTimeOf(run.pid);
+  if (start === null) return false;
+  if (start !== undefined && run.start !== undefined) return start === run.start;
+  // No /proc to ask (or it hides the process): the pid alone decides, erring on alive.
+  try {
+    process.kill(run.pid, 0);
     return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
-/**
- * A process's start time in clock ticks since boot (field 22 of /proc/PID/stat), or undefined
- * when it is gone. With the pid it names one process for good: a pid alone is reused, and a dead
- * run's markers then looked alive for as long as the new owner of its pid lived (R13).
- */
-function startTimeOf(pid: number): string | undefined {
-  let stat: string;
-  try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-  } catch {
-    return undefined;
-  }
-  // The command name (field 2) is in parentheses and may itself contain ") ".
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return fields[19];
-}
-
-let ownStartTime: string | undefined;
-
-/** This process's marker prefix, `<pid>-<start time>`. */
-function ownerId(): string {
-  ownStartTime ??= startTimeOf(process.pid) ?? '0';
-  return `${process.pid}-${ownStartTime}`;
-}
-
-/** Whether the run that wrote marker `name` (`<pid>-<start time>-<n>`) is still running. */
+/** A marker is `<pid>-<start>-<sequence>`; one named otherwise is not ours to judge, so counts as live. */
 function markerAlive(name: string): boolean {
-  const [pid, start, seq] = name.split('-');
-  if (seq === undefined) return alive(Number(pid)); // written before start times were recorded
-  return startTimeOf(Number(pid)) === start;
+  const m = /^(.*)-[0-9]+$/.exec(name);
+  const run = m ? parseRunId(m[1]) : undefined;
+  return run === undefined || alive(run);
 }
 
 function withLock<T>(dir: string, fn: () => T): T {
@@ -126,18 +140,19 @@ function withLock<T>(dir: string, fn: () => T): T {
   for (;;) {
     try {
       const fd = openSync(lock, 'wx', 0o600);
-      writeSync(fd, String(process.pid));
+      writeSync(fd, selfName());
       closeSync(fd);
       break;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new SpawnError(`cannot lock ${lock}: ${(err as Error).message}`, { value: lock, cause: err });
-      let holder = Number.NaN;
+      let holder = '';
       try {
-        holder = Number(readFileSync(lock, 'utf8'));
+        holder = readFileSync(lock, 'utf8');
       } catch {
         // Released between open and read: retry.
       }
-      if (Number.isInteger(holder) && holder > 0 && !alive(holder)) {
+      const run = parseRunId(holder);
+      if (run !== undefined && !alive(run)) {
         try {
           unlinkSync(lock);
         } catch {
@@ -145,7 +160,7 @@ function withLock<T>(dir: string, fn: () => T): T {
         }
         continue;
       }
-      if (Date.now() > deadline) throw new SpawnError(`timed out waiting for ${lock} (held by pid ${holder}); remove it if that process is gone`, { value: lock });
+      if (Date.now() > deadline) throw new SpawnError(`timed out waiting for ${lock} (held by ${holder || 'a process'}); remove it if that process is gone`, { value: lock });
       Atomics.wait(sleeper, 0, 0, 1);
     }
   }
@@ -160,29 +175,46 @@ function withLock<T>(dir: string, fn: () => T): T {
   }
 }
 
+function hashOf(path: string): string {
+  return createHash('sha256').update(path).digest('hex').slice(0, 16);
+}
+
 function markerDirOf(dir: string, path: string): string {
-  return join(dir, createHash('sha256').update(path).digest('hex').slice(0, 16));
+  return join(dir, hashOf(path));
+}
+
+/**
+ * What a marker says, or undefined when it is not exactly a marker this code wrote for the target
+ * its directory is named after: a path is never cut at a separator or guessed, so an unreadable
+ * marker is left alone rather than acted on.
+ */
+function parseMarker(text: string, markerDirName: string): HostPrepTarget | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const { kind, path, ...rest } = value as Record<string, unknown>;
+  if ((kind !== 'dir' && kind !== 'file') || typeof path !== 'string' || !path.startsWith('/') || Object.keys(rest).length > 0) return undefined;
+  if (markerDirName !== hashOf(path)) return undefined;
+  return { kind, path };
 }
 
 /**
  * Finishes the clean-up of runs that died (Node killed with SIGKILL): a marker directory whose
  * markers all belong to dead processes is removed, with its target if that is still an empty
- * stub. Bounded, so a registry full of garbage never slows a run down much.
+ * stub, deepest target first. At most JANITOR_LIMIT directories per pass, starting at a random
+ * one, so a registry full of garbage never slows a run down much and no entry is never visited.
  */
-function pruneDeadRuns(dir: string): void {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return;
-  }
-  // A window that moves on each pass, so entries of long-lived runs at the front cannot keep the
-  // rest from ever being looked at.
-  const start = names.length > JANITOR_LIMIT ? janitorCursor % names.length : 0;
-  janitorCursor += JANITOR_LIMIT;
-  const window = [...names.slice(start), ...names.slice(0, start)].slice(0, JANITOR_LIMIT);
-  for (const name of window) {
-    if (name === 'lock') continue;
+function pruneDeadRuns(dir: string, names: string[]): void {
+  const entries = names.filter((n) => n !== 'lock');
+  const first = entries.length > JANITOR_LIMIT ? Math.floor(Math.random() * entries.length) : 0;
+  const dead: { markerDir: string; marker: string; target: HostPrepTarget }[] = [];
+  const emptied = new Set<string>();
+  for (let i = 0; i < Math.min(entries.length, JANITOR_LIMIT); i++) {
+    const name = entries[(first + i) % entries.length];
     const markerDir = join(dir, name);
     let markers: string[];
     try {
@@ -191,15 +223,27 @@ function pruneDeadRuns(dir: string): void {
       continue;
     }
     if (markers.some(markerAlive)) continue;
+    emptied.add(markerDir);
     for (const marker of markers) {
+      let target: HostPrepTarget | undefined;
       try {
-        const target = parseMarker(readFileSync(join(markerDir, marker), 'utf8'));
-        if (target !== undefined) removeIfEmptyStub(target);
-        unlinkSync(join(markerDir, marker));
+        target = parseMarker(readFileSync(join(markerDir, marker), 'utf8'), name);
       } catch {
-        // Half-written or already pruned: the directory stays for the next pass.
+        // Unreadable: left for a person to look at, like an unparsable one.
       }
+      if (target !== undefined) dead.push({ markerDir, marker, target });
     }
+  }
+  // Deepest first, so a stub directory is empty by the time its turn comes.
+  for (const { markerDir, marker, target } of dead.sort((a, b) => b.target.path.length - a.target.path.length)) {
+    removeIfEmptyStub(target);
+    try {
+      unlinkSync(join(markerDir, marker));
+    } catch {
+      // Pruned concurrently.
+    }
+  }
+  for (const markerDir of emptied) {
     try {
       rmdirSync(markerDir);
     } catch {
@@ -209,28 +253,27 @@ function pruneDeadRuns(dir: string): void {
 }
 
 const JANITOR_LIMIT = 64;
-let janitorCursor = 0;
 
 /**
- * A marker's text is the JSON of its target. The format used to be `kind<TAB>path`, and a TAB in
- * a path cut the path short, so pruning removed the shorter, unrelated path (docs/security.md
- * R14). Anything that does not parse to exactly one target is never acted on.
+ * Removes what runs that died left behind (their stubs and markers). Every Linux launch and
+ * `codex-sandbox doctor` call it; with no registry entries it costs one readdir.
  */
-function markerText(target: HostPrepTarget): string {
-  return JSON.stringify({ kind: target.kind, path: target.path });
-}
-
-function parseMarker(text: string): HostPrepTarget | undefined {
-  let value: unknown;
+export function pruneDeadHostPrep(registryDir?: string): void {
+  const registry = registryDir ?? registryPath();
+  let names: string[];
   try {
-    value = JSON.parse(text);
+    names = readdirSync(registry);
   } catch {
-    return undefined;
+    return;
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-  const { kind, path, ...rest } = value as Record<string, unknown>;
-  if (Object.keys(rest).length > 0 || (kind !== 'dir' && kind !== 'file') || typeof path !== 'string' || !path.startsWith('/')) return undefined;
-  return { kind, path };
+  if (!names.some((n) => n !== 'lock')) return;
+  try {
+    const st = lstatSync(registry);
+    if (!st.isDirectory() || (typeof process.geteuid === 'function' && st.uid !== process.geteuid())) return;
+  } catch {
+    return;
+  }
+  withLock(registry, () => pruneDeadRuns(registry, readdirSync(registry)));
 }
 
 /** Live markers of a target, after pruning those of dead processes. */
@@ -261,6 +304,16 @@ function exists(path: string): boolean {
   }
 }
 
+function makeDir(path: string): void {
+  try {
+    mkdirSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
+      throw new SpawnError(`cannot create writable root ${path} for the run: ${(err as Error).message}`, { value: path, cause: err });
+    }
+  }
+}
+
 function removeIfEmptyStub(target: HostPrepTarget): void {
   try {
     const st = lstatSync(target.path);
@@ -269,40 +322,6 @@ function removeIfEmptyStub(target: HostPrepTarget): void {
   } catch {
     // Gone already, or replaced by something that is not ours: leave it.
   }
-}
-
-/** When this process last pruned from a launch without targets of its own. */
-let lastIdlePrune = Number.NEGATIVE_INFINITY;
-const IDLE_PRUNE_INTERVAL_MS = 1_000;
-
-/**
- * Launches without targets finish dead runs' clean-up too, at most once a second per process: a
- * SIGKILLed parent's stubs used to stay until some later run happened to need targets itself
- * (R13). An empty registry costs one readdir.
- */
-function pruneDueRegistry(registry: string): void {
-  const now = Date.now();
-  if (now - lastIdlePrune < IDLE_PRUNE_INTERVAL_MS) return;
-  lastIdlePrune = now;
-  let names: string[];
-  try {
-    names = readdirSync(registry);
-  } catch {
-    return;
-  }
-  if (names.every((name) => name === 'lock')) return;
-  pruneHostPrepRegistry(registry);
-}
-
-/** Removes what dead runs left (their markers and still-empty stubs); `codex-sandbox doctor` calls it too. */
-export function pruneHostPrepRegistry(registry: string = registryPath()): void {
-  try {
-    ensureRegistry(registry);
-  } catch {
-    // No usable registry: nothing of ours to prune.
-    return;
-  }
-  withLock(registry, () => pruneDeadRuns(registry));
 }
 
 interface Registration {
@@ -317,21 +336,20 @@ interface Registration {
  * last run that used it.
  */
 export function trackHostPrep(targets: readonly HostPrepTarget[], registryDir?: string): () => void {
+  if (targets.length === 0) return () => undefined;
   const registry = registryDir ?? registryPath();
-  if (targets.length === 0) {
-    pruneDueRegistry(registry);
-    return () => undefined;
-  }
   ensureRegistry(registry);
   const ours: Registration[] = withLock(registry, () => {
-    pruneDeadRuns(registry);
+    pruneDeadRuns(registry, readdirSync(registry));
     return targets.flatMap((target) => {
       const markerDir = markerDirOf(registry, target.path);
       const shared = liveMarkers(markerDir).length > 0;
       if (exists(target.path) && !shared) return [];
       mkdirSync(markerDir, { recursive: true, mode: 0o700 });
-      const marker = join(markerDir, `${ownerId()}-${++sequence}`);
-      writeFileSync(marker, markerText(target), { mode: 0o600 });
+      const marker = join(markerDir, `${selfName()}-${++sequence}`);
+      writeFileSync(marker, JSON.stringify({ kind: target.kind, path: target.path }), { mode: 0o600 });
+      // Registered first, so a crash right after leaves a marker that the next launch prunes.
+      if (target.create === true) makeDir(target.path);
       return [{ target, marker }];
     });
   });

@@ -247,7 +247,11 @@ describe.runIf(process.platform === 'linux')('load', () => {
         expect(openFds(), 'descriptors open in the parent').toBeLessThanOrEqual(fdsBefore);
         // Flat: what is still referenced after a full GC; a leak of 16 KiB per run would show as 8 MiB.
         expect(heapAfter - heapBefore, 'parent heap growth after GC (bytes)').toBeLessThan(8 * 2 ** 20);
-        expect(rssAfter - rssBefore, 'parent RSS growth (bytes)').toBeLessThan(48 * 2 ** 20);
+        // RSS is what the allocator keeps, not what is live (the heap check above is the leak
+        // detector). Since issue #20 each launch also resolves where its sandbox could write, so
+        // bwrap discovery can skip a planted bwrap, and bwrap runs grow RSS by 48-50 MiB here
+        // (30 MiB before), with the heap still flat.
+        expect(rssAfter - rssBefore, 'parent RSS growth (bytes)').toBeLessThan(64 * 2 ** 20);
         expect(changedPaths(wsBefore, snapshot(dir)), 'residue in the workspace').toEqual([]);
         expect([...tmpResidueCandidates()].filter((n) => !tmpBefore.has(n)), 'temporary files left').toEqual([]);
       }, 'load');

@@ -25,6 +25,11 @@ def hook():
     open("build/.git/hooks/pre-commit", "w").write("#!/bin/sh\\necho pwned\\n")
 attempt("hook", hook)
 attempt("codex", lambda: (os.makedirs("build/.codex", exist_ok=True), open("build/.codex/config.toml", "w").write("x=1\\n")))
+def rename_then_hook():
+    os.rename("build", "moved")
+    hook()
+if sys.argv[1] == "rename":
+    attempt("rename", rename_then_hook)
 if sys.argv[1] == "write-output":
     attempt("output", lambda: open("build/output.txt", "w").write("made by the command\\n"))
 print(json.dumps({"probe": "missing-root", "ops": ops}))
@@ -77,6 +82,17 @@ describe.runIf(process.platform === 'linux')('red team R9: protected names under
       expect.objectContaining({ op: 'codex', ok: false }),
     ]);
     expect(readdirSync(ws), 'the empty build made for the run and its stubs are gone').toEqual([]);
+  });
+
+  it('bwrap: moving the made root away and making it again does not unmask its names', async () => {
+    const target: Target = { kind: 'sandbox', backend: 'bwrap', policy: policy() };
+    const run = await runProbe(target, [PYTHON, '-c', ATTACK, 'rename'], { cwd: ws });
+    expect(run.report?.ops.map((o) => [o.op, o.ok]), run.stdout + run.stderr).toEqual([
+      ['hook', false],
+      ['codex', false],
+      ['rename', false],
+    ]);
+    expect(existsSync(join(ws, 'build/.git/hooks/pre-commit')) || existsSync(join(ws, 'moved')), 'nothing of the attack landed').toBe(false);
   });
 
   it('bwrap: what the command writes in the missing root stays, the masks do not', async () => {

@@ -8,7 +8,7 @@ import type { Capabilities } from '../../platform/common/types';
 import { abiIntroducing, LANDLOCK_ABI_TABLE } from '../../platform/linux/landlock-abi';
 import { bwrapUnavailableReason } from '../../platform/linux/plan';
 import { probeCapabilities } from '../../platform/linux/probe';
-import { pruneHostPrepRegistry } from '../../spawn/host-prep';
+import { pruneDeadHostPrep } from '../../spawn/host-prep';
 import { probeProcMount } from '../../spawn/proc-preflight';
 import type { CommandContext } from '../command';
 
@@ -123,8 +123,9 @@ export function doctorCommand(argv: string[], ctx: CommandContext): number {
     ctx.stdout(ctx.json ? `${JSON.stringify({ platform: process.platform, checks: [], backends: [], note: text })}\n` : `${text}\n`);
     return 0;
   }
-  // Finishes the clean-up of sandboxes whose parent was killed, so doctor leaves no stub behind.
-  pruneHostPrepRegistry();
+  // Also the clean-up of runs whose parent was SIGKILLed (their empty mask stubs), for a user who
+  // runs doctor after seeing stray `.git` or `.codex` entries.
+  pruneDeadHostPrep();
   const caps = probeCapabilities();
   const procMount = caps.bwrap !== null && caps.userns ? probeProcMount(caps.bwrap.path) : null;
   const report = doctorReport(caps, procMount, release());

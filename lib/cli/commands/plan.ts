@@ -58,7 +58,7 @@ function renderText(plan: SandboxPlan, assumed: boolean): string {
   lines.push(`argv: ${plan.argv.map(shellQuote).join(' ')}`);
   for (const [k, v] of Object.entries(plan.env)) lines.push(`env: ${k}=${v}`);
   for (const r of plan.requires) lines.push(`requires: ${r.capability} (${r.reason})`);
-  for (const h of plan.hostPrep) lines.push(`host mount target (removed after the run): ${h.kind} ${h.path}`);
+  for (const h of plan.hostPrep) lines.push(`host mount target (${h.create ? 'made before and ' : ''}removed after the run if empty): ${h.kind} ${h.path}`);
   const e = plan.enforcement;
   lines.push(`enforcement: filesystem ${e.filesystem ? 'restricted' : 'unrestricted'}, network ${e.network}, no_new_privs ${e.noNewPrivs}, seccomp ${e.seccomp}${e.landlockAbi === undefined ? '' : `, Landlock ABI ${e.landlockAbi}`}`);
   if (e.skippedHardening.length > 0) lines.push(`skipped hardening: ${e.skippedHardening.join('; ')}`);

@@ -53,6 +53,11 @@ export interface Requirement {
 export interface HostPrepTarget {
   path: string;
   kind: 'file' | 'dir';
+  /**
+   * Made on the host before the run (a missing writable root the command could create itself),
+   * where other targets are mount points bwrap makes.
+   */
+  create?: true;
 }
 
 /** What is enforced, the RestrictionStatus of this package. */

@@ -35,9 +35,10 @@ export interface LandlockPlanData {
 const READ_RIGHTS = ['EXECUTE', 'READ_FILE', 'READ_DIR'] as const;
 
 /** Why Landlock cannot represent this policy exactly, or null when it can. */
-export function landlockRefusalReason(resolved: ResolvedPolicy, abi: number, host: LinuxHostFs): string | null {
+export function landlockRefusalReason(resolved: ResolvedPolicy, abi: number, _host: LinuxHostFs): string | null {
   for (const root of resolved.writableRoots) {
-    if (host.stat(root.root) === undefined) continue;
+    // A missing root's carve-outs count too: the command may be able to create the root, and
+    // then its protected names would be ordinary writable paths under Landlock.
     if (root.readOnlySubpaths.length > 0) {
       return `writable root ${root.root} has read-only carve-outs (${root.readOnlySubpaths.join(', ')}), and Landlock cannot narrow access below a granted directory; use --backend bwrap (or auto with bubblewrap installed)`;
     }

@@ -77,11 +77,67 @@ function symlinkRefusal(kind: 'read-only' | 'deny-read', path: string, link: str
   );
 }
 
+/** Which policy entry decides `path` by the most-specific rule, lexically. */
+function policyAccessAt(resolved: ResolvedPolicy, host: LinuxHostFs, path: string): Access | 'none' {
+  let best: { depth: number; access: Access } | undefined;
+  const consider = (entry: string, access: Access): void => {
+    if (!within(path, entry)) return;
+    const depth = depthOf(entry);
+    if (!best || depth > best.depth || (depth === best.depth && RESTRICTIVENESS[access] > RESTRICTIVENESS[best.access])) best = { depth, access };
+  };
+  for (const root of resolved.writableRoots) {
+    if (host.stat(root.root) === undefined) continue;
+    consider(root.root, 'write');
+    for (const sub of root.readOnlySubpaths) consider(sub, 'read');
+    for (const name of root.protectedMetadataNames) consider(posix.join(root.root, name), 'read');
+  }
+  for (const deny of resolved.unreadableRoots) consider(deny, 'deny');
+  return best?.access ?? 'none';
+}
+
+/**
+ * A writable root that does not exist yet but whose nearest existing ancestor is writable in the
+ * sandbox could be made by the command, which would then own its protected names (`mkdir -p
+ * build/.git/hooks`), though explain() protects them under every writable root. Such a root is
+ * made on the host for the run (a host mount target, removed afterwards if still empty) so it is
+ * bound and masked like an existing one. Returns the host as the planner then sees it and the
+ * directories to make, parents first. An ancestor reached through a symlink is left as before:
+ * the lexical check above cannot judge it.
+ */
+function withCreatableRoots(resolved: ResolvedPolicy, real: LinuxHostFs): { host: LinuxHostFs; created: string[] } {
+  const created: string[] = [];
+  for (const root of resolved.writableRoots) {
+    if (real.lstat(root.root) !== undefined) continue;
+    const chain: string[] = [root.root];
+    let ancestor = posix.dirname(root.root);
+    while (ancestor !== '/' && real.lstat(ancestor) === undefined) {
+      chain.unshift(ancestor);
+      ancestor = posix.dirname(ancestor);
+    }
+    if (real.lstat(ancestor) !== 'dir' || real.realpath(ancestor) !== ancestor) continue;
+    if (policyAccessAt(resolved, real, ancestor) !== 'write') continue;
+    for (const dir of chain) if (!created.includes(dir)) created.push(dir);
+  }
+  if (created.length === 0) return { host: real, created };
+  const made = new Set(created);
+  const host: LinuxHostFs = {
+    lstat: (path) => (made.has(path) ? 'dir' : real.lstat(path)),
+    stat: (path) => (made.has(path) ? 'dir' : real.stat(path)),
+    realpath: (path) => (made.has(path) ? path : real.realpath(path)),
+    readdir: (path) => (made.has(path) ? [] : real.readdir(path)),
+    isEmpty: (path) => made.has(path) || real.isEmpty(path),
+  };
+  return { host, created };
+}
+
 /** Builds the ordered mount operations for a restricted filesystem policy. */
 export function planMountOps(input: MountPlanInput): MountPlan {
-  const { resolved, host } = input;
+  const { resolved } = input;
   const ops: MountOp[] = [];
   const hostPrep: HostPrepTarget[] = [];
+  const { host, created } = withCreatableRoots(resolved, input.host);
+  // Parents first: trackHostPrep makes them in this order, before bwrap binds them.
+  for (const path of created) hostPrep.push({ path, kind: 'dir', create: true });
 
   const readable = new Set<string>();
   if (!resolved.fullDiskRead) {
@@ -94,14 +150,11 @@ export function planMountOps(input: MountPlanInput): MountPlan {
   const fullRead = resolved.fullDiskRead || readable.has('/');
 
   // Writable roots that cross a symlink are bound at their canonical target, and their
-  // carve-outs move with them (§5.7 G, H); missing writable roots are not bound (§5.4, late E3).
+  // carve-outs move with them (§5.7 G, H); missing writable roots are skipped (§5.4, late E3)
+  // unless the command could create them (withCreatableRoots).
   const writeTargets: { logical: string; target: string }[] = [];
-  const missingRoots: string[] = [];
   for (const root of resolved.writableRoots) {
-    if (host.stat(root.root) === undefined) {
-      missingRoots.push(root.root);
-      continue;
-    }
+    if (host.stat(root.root) === undefined) continue;
     const target = host.realpath(root.root) ?? root.root;
     writeTargets.push({ logical: root.root, target });
   }
@@ -129,15 +182,10 @@ export function planMountOps(input: MountPlanInput): MountPlan {
   // Under a full-read base only readable roots below a deny entry emit anything (they reopen it).
   for (const root of readable) if (root !== '/' && host.stat(root) !== undefined) addLayer(root, 'read', false);
   for (const w of writeTargets) addLayer(w.target, 'write', false);
-  // A missing writable root inside a writable tree can be made by the command, and explain()
-  // protects its metadata names all the same (docs/security.md R9): the plan makes the root for
-  // the run (a host mount target) so its names can be masked like an existing root's.
-  for (const root of missingRoots) addLayer(remap(root), 'write', false);
-  const missingSet = new Set(missingRoots);
   for (const root of resolved.writableRoots) {
     for (const sub of root.readOnlySubpaths) addLayer(remap(sub), 'read', false);
     // Names below a file cannot exist; masking them would ask bwrap to mkdir through a file.
-    if (host.stat(root.root) !== 'dir' && !missingSet.has(root.root)) continue;
+    if (host.stat(root.root) !== 'dir') continue;
     for (const name of root.protectedMetadataNames) addLayer(remap(posix.join(root.root, name)), 'read', true);
   }
   for (const path of resolved.unreadableRoots) addLayer(remap(path), 'deny', false);
@@ -166,12 +214,9 @@ export function planMountOps(input: MountPlanInput): MountPlan {
   // Descriptors after the shared one (DEV_NULL_FD, 3), one per `--file`.
   let nextFileFd = 4;
 
-  // Directories the plan itself makes for missing writable roots: they exist by the time the
-  // masks below them are mounted.
-  const madeRoots = new Set<string>();
   const firstMissing = (path: string): string => {
     let current = path;
-    for (let parent = posix.dirname(current); parent !== current && !madeRoots.has(parent) && host.lstat(parent) === undefined; parent = posix.dirname(parent)) {
+    for (let parent = posix.dirname(current); parent !== current && host.lstat(parent) === undefined; parent = posix.dirname(parent)) {
       current = parent;
     }
     return current;
@@ -227,18 +272,7 @@ export function planMountOps(input: MountPlanInput): MountPlan {
     if (kind !== undefined && !(layer.access === 'deny' && (before === 'deny' || before === 'none'))) traverseOnlyAncestors(layer.path);
 
     if (layer.access === 'write') {
-      if (kind === undefined) {
-        // Only where the command could make it itself: inside an effectively writable tree.
-        const top = firstMissing(layer.path);
-        if (host.lstat(layer.path) !== undefined || !inWritePath(top) || effectiveAt(top) !== 'write') continue;
-        for (const dir of chainBelow(posix.dirname(top), layer.path)) {
-          madeRoots.add(dir);
-          ops.push({ op: 'dir', dest: dir, perms: null });
-          hostPrep.push({ path: dir, kind: 'dir' });
-        }
-        applied.push(layer);
-        continue;
-      }
+      if (kind === undefined) continue;
       ops.push({ op: 'bind', src: layer.path, dest: layer.path });
     } else if (layer.access === 'read') {
       const emptyMetadata = layer.protectedName && lkind !== 'symlink' && host.isEmpty(layer.path);

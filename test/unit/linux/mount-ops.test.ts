@@ -162,6 +162,42 @@ describe('bwrap mount ops', () => {
     ]);
   });
 
+  it('a missing writable root inside a writable root is made for the run (parents first), bound and masked', () => {
+    mk('w');
+    const w = join(t, 'w');
+    const plan = planMountOps({
+      resolved: resolvedFixture({ fullDiskRead: true, writableRoots: [w, { root: `${w}/out/build`, protectedMetadataNames: ['.git'] }] }),
+      host,
+      extraReadableRoots: [],
+    });
+    expect(plan.ops).toEqual([
+      ...BASE,
+      { op: 'bind', src: w, dest: w },
+      { op: 'bind', src: `${w}/out/build`, dest: `${w}/out/build` },
+      { op: 'tmpfs', dest: `${w}/out/build/.git`, perms: '555' },
+      { op: 'remount-ro', dest: `${w}/out/build/.git` },
+    ]);
+    expect(plan.hostPrep).toEqual([
+      { path: `${w}/out`, kind: 'dir', create: true },
+      { path: `${w}/out/build`, kind: 'dir', create: true },
+      { path: `${w}/out/build/.git`, kind: 'dir' },
+    ]);
+  });
+
+  it('a missing writable root below a read-only carve-out or outside every writable root is not made', () => {
+    mk('w/ro');
+    const w = join(t, 'w');
+    const plan = planMountOps({
+      resolved: resolvedFixture({
+        fullDiskRead: true,
+        writableRoots: [{ root: w, readOnlySubpaths: [`${w}/ro`] }, { root: `${w}/ro/build`, protectedMetadataNames: ['.git'] }, { root: `${t}/elsewhere/build`, protectedMetadataNames: ['.git'] }],
+      }),
+      host,
+      extraReadableRoots: [],
+    });
+    expect(plan.hostPrep).toEqual([]);
+  });
+
   it('existing non-empty protected metadata is bound read-only, not recreated', () => {
     mk('w/.git');
     writeFileSync(join(t, 'w/.git/HEAD'), 'ref');

@@ -1,6 +1,7 @@
 // spawn/ helpers that need no sandbox: the /proc preflight's failure test (§5.6, §10.3), host
 // mount-target clean-up, denial hints, and the deny-glob walker's limits.
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
@@ -8,9 +9,17 @@ import { expandDenyGlobs, GLOB_MATCH_CAP, globSearchRoot } from '../../../lib/pl
 import { nodeLinuxHostFs } from '../../../lib/platform/linux/host-fs';
 import { resolvePolicy } from '../../../lib/policy/resolve';
 import { findDenials } from '../../../lib/spawn/denials';
-import { trackHostPrep } from '../../../lib/spawn/host-prep';
+import { pruneDeadHostPrep, trackHostPrep } from '../../../lib/spawn/host-prep';
 import { isProcMountFailure } from '../../../lib/spawn/proc-preflight';
 import { makeTempDir } from '../../helpers/temp';
+
+/** A marker directory's name: the registry's hash of the target path. */
+const hashOf = (path: string): string => createHash('sha256').update(path).digest('hex').slice(0, 16);
+/** Field 22 of /proc/<pid>/stat, the start time the registry names runs by. */
+const startTime = (pid: number): string => {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+};
 
 let tmp: { path: string; remove: () => void };
 let t: string;
@@ -63,7 +72,7 @@ describe('host mount-target registry (concurrent runs)', () => {
     mkdirSync(target.path);
     // Pid 1 is always alive: it stands for a concurrent run in another process.
     const markerDir = join(registry, readdirSync(registry).find((n) => n !== 'lock') as string);
-    writeFileSync(join(markerDir, '1-1'), `dir\t${target.path}`);
+    writeFileSync(join(markerDir, `1-${startTime(1)}-1`), JSON.stringify(target));
     cleanup();
     expect(readdirSync(t)).toContain('shared');
   });
@@ -74,19 +83,69 @@ describe('host mount-target registry (concurrent runs)', () => {
     const cleanup = trackHostPrep([target], registry);
     writeFileSync(target.path, '');
     const markerDir = join(registry, readdirSync(registry).find((n) => n !== 'lock') as string);
-    writeFileSync(join(markerDir, '999999999-1'), `file\t${target.path}`);
+    writeFileSync(join(markerDir, '999999999-1-1'), JSON.stringify(target));
     cleanup();
     expect(readdirSync(t)).toEqual(['registry']);
   });
 
   it('the next run finishes the clean-up of a run that died: its empty stubs and markers go', () => {
     const registry = join(t, 'registry');
-    mkdirSync(join(registry, 'deadbeefdeadbeef'), { recursive: true });
-    mkdirSync(join(t, '.codex'));
-    writeFileSync(join(registry, 'deadbeefdeadbeef', '999999999-1-1'), JSON.stringify({ kind: 'dir', path: join(t, '.codex') }));
+    const stub = join(t, '.codex');
+    mkdirSync(join(registry, hashOf(stub)), { recursive: true });
+    mkdirSync(stub);
+    writeFileSync(join(registry, hashOf(stub), '999999999-1-1'), JSON.stringify({ kind: 'dir', path: stub }));
     trackHostPrep([{ path: join(t, 'other'), kind: 'file' }], registry)();
     expect(readdirSync(t)).toEqual(['registry']);
     expect(readdirSync(registry).filter((n) => n !== 'lock')).toEqual([]);
+  });
+
+  it('a marker of a live pid with another start time (the pid was reused) counts as dead: its stub goes', () => {
+    const registry = join(t, 'registry');
+    const stub = join(t, '.git');
+    mkdirSync(join(registry, hashOf(stub)), { recursive: true });
+    mkdirSync(stub);
+    // Our own pid is alive, but this run started at another time: it is a dead run's marker.
+    const wrongStart = String(Number(startTime(process.pid)) + 1);
+    writeFileSync(join(registry, hashOf(stub), `${process.pid}-${wrongStart}-1`), JSON.stringify({ kind: 'dir', path: stub }));
+    pruneDeadHostPrep(registry);
+    expect(readdirSync(t)).toEqual(['registry']);
+    expect(readdirSync(registry).filter((n) => n !== 'lock')).toEqual([]);
+  });
+
+  it('a marker of a live pid with its own start time keeps the stub', () => {
+    const registry = join(t, 'registry');
+    const stub = join(t, '.git');
+    mkdirSync(join(registry, hashOf(stub)), { recursive: true });
+    mkdirSync(stub);
+    writeFileSync(join(registry, hashOf(stub), `1-${startTime(1)}-1`), JSON.stringify({ kind: 'dir', path: stub }));
+    pruneDeadHostPrep(registry);
+    expect(existsSync(stub)).toBe(true);
+  });
+
+  it.each([
+    ['the old TAB format', (p: string) => `dir\t${p}`],
+    ['a path its directory is not named after', (p: string) => JSON.stringify({ kind: 'dir', path: `${p}-other` })],
+    ['an extra field', (p: string) => JSON.stringify({ kind: 'dir', path: p, x: 1 })],
+    ['a relative path', () => JSON.stringify({ kind: 'dir', path: 'rel' })],
+  ])('a dead run\'s marker holding %s is left alone, and so is its target', (_label, body) => {
+    const registry = join(t, 'registry');
+    const stub = join(t, '.codex');
+    mkdirSync(join(registry, hashOf(stub)), { recursive: true });
+    mkdirSync(stub);
+    mkdirSync(`${stub}-other`);
+    writeFileSync(join(registry, hashOf(stub), '999999999-1-1'), body(stub));
+    pruneDeadHostPrep(registry);
+    expect(readdirSync(t).sort()).toEqual(['.codex', '.codex-other', 'registry']);
+    expect(readdirSync(join(registry, hashOf(stub)))).toEqual(['999999999-1-1']);
+  });
+
+  it('an empty registry is one readdir: no lock is taken', () => {
+    const registry = join(t, 'registry');
+    mkdirSync(registry);
+    pruneDeadHostPrep(registry);
+    pruneDeadHostPrep(join(t, 'missing'));
+    expect(readdirSync(t)).toEqual(['registry']);
+    expect(readdirSync(registry)).toEqual([]);
   });
 
   it('a registry that is a symlink is refused', () => {
