@@ -97,10 +97,6 @@ export function sandboxWritableDirs(resolved: ResolvedPolicy): string[] {
   return resolved.cwd === '/' ? dirs : [resolved.cwd, ...dirs];
 }
 
-function isInsideDir(path: string, dir: string): boolean {
-  return dir === '/' || path === dir || path.startsWith(`${dir}/`);
-}
-
 /**
  * A bwrap the sandbox could have written is never run: it would run outside any sandbox. The
  * probe already skips such candidates when told the policy; this refuses capabilities probed
@@ -111,7 +107,7 @@ export function plantedBwrapReason(caps: Capabilities, resolved: ResolvedPolicy,
   const bwrapPath = host.realpath(caps.bwrap.path) ?? caps.bwrap.path;
   for (const dir of sandboxWritableDirs(resolved)) {
     const canonical = host.realpath(dir) ?? dir;
-    if (isInsideDir(bwrapPath, canonical)) {
+    if (within(bwrapPath, canonical)) {
       return `bubblewrap ${bwrapPath} lies inside ${canonical}, which this sandbox can write, so it may have been planted by an earlier sandboxed command and would run unsandboxed; put a bwrap outside the writable roots first on PATH (e.g. /usr/bin) and run \`codex-sandbox doctor\``;
     }
   }

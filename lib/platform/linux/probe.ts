@@ -219,7 +219,9 @@ function deepFreeze<T extends object>(value: T): T {
  * discovery never picks, let alone runs, a bwrap that sandbox could have written.
  */
 export function probeCapabilities(opts: { untrustedDirs?: readonly string[] } = {}): Capabilities {
-  const untrusted = [...new Set((opts.untrustedDirs ?? []).map(canonicalOrResolved))].sort();
+  // Keyed by the directories as given: findBwrapOnPath canonicalizes them on a miss, so a hit (every
+  // launch after the first of a policy) costs no syscall.
+  const untrusted = [...new Set(opts.untrustedDirs ?? [])].sort();
   const key = untrusted.join('\0');
   const hit = capsCache.get(key);
   if (hit !== undefined) return hit;
