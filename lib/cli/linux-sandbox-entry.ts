@@ -184,8 +184,6 @@ export async function linuxSandboxCommand(argv: string[], ctx: CommandContext): 
   }
   // Probing runs bwrap: never one this policy's sandbox could have written (issue #20).
   const capabilities = probeCapabilities({ untrustedDirs: sandboxWritableDirs(resolved) });
-  // Whatever this launch's policy, finish the clean-up of runs whose parent was SIGKILLed.
-  pruneDeadHostPrep();
   const mountProc = !args.flags.has('--no-proc') && backend === 'bwrap' && capabilities.bwrap !== null && probeProcMount(capabilities.bwrap.path);
   const plan = planResolved(resolved, {
     platform: 'linux',
@@ -197,6 +195,10 @@ export async function linuxSandboxCommand(argv: string[], ctx: CommandContext): 
     mountProc,
     hiddenPaths: [hostPrepRegistryDir()],
   }) as LinuxPlan;
-  if (canExecInPlace(plan)) execPlan(plan, commandCwd, ctx.env);
+  if (canExecInPlace(plan)) {
+    // spawnPlan's trackHostPrep prunes dead runs; exec in place skips it, so prune here.
+    pruneDeadHostPrep();
+    execPlan(plan, commandCwd, ctx.env);
+  }
   return waitForeground(spawnPlan(plan, { cwd: commandCwd, env: ctx.env, stdio: 'inherit' }));
 }

@@ -336,8 +336,12 @@ interface Registration {
  * last run that used it.
  */
 export function trackHostPrep(targets: readonly HostPrepTarget[], registryDir?: string): () => void {
-  if (targets.length === 0) return () => undefined;
   const registry = registryDir ?? registryPath();
+  if (targets.length === 0) {
+    // A launch with targets prunes under the lock below; one without still finishes dead runs.
+    pruneDeadHostPrep(registry);
+    return () => undefined;
+  }
   ensureRegistry(registry);
   const ours: Registration[] = withLock(registry, () => {
     pruneDeadRuns(registry, readdirSync(registry));

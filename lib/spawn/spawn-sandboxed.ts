@@ -12,7 +12,7 @@ import { probeCapabilities } from '../platform/linux/probe';
 import { SEATBELT_UNAVAILABLE_MESSAGE, type SeatbeltPlan } from '../platform/macos/plan-macos';
 import type { SandboxPlan } from '../platform/plan-sandbox';
 import type { ResolvedPolicy } from '../policy/types';
-import { hostPrepRegistryDir, pruneDeadHostPrep, trackHostPrep } from './host-prep';
+import { hostPrepRegistryDir, trackHostPrep } from './host-prep';
 import { launchWritableDirs, planLaunch, type LaunchPlan, type LaunchRequest } from './launch-plan';
 import { probeProcMount } from './proc-preflight';
 
@@ -204,8 +204,6 @@ export function startSandboxed(commandInput: string[], opts: SandboxSpawnOptions
   } else {
     // Discovery must skip a bwrap this policy's sandbox could have written (issue #20).
     const capabilities = opts.capabilities ?? probeCapabilities({ untrustedDirs: launchWritableDirs(opts.permissionProfile, platform, cwd) });
-    // Whatever this launch's policy, finish the clean-up of runs whose parent was SIGKILLed.
-    pruneDeadHostPrep();
     const request: LaunchRequest = { platform, cwd, capabilities, backend: opts.backend ?? 'auto', commandCwd: cwd, hiddenPaths: [hostPrepRegistryDir()] };
     planned = planLaunch(opts.permissionProfile, request, command);
     if (planned.plan.backend === 'bwrap' && capabilities.bwrap !== null && !probeProcMount(capabilities.bwrap.path)) {
