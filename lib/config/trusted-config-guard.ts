@@ -4,6 +4,7 @@
 // writable, and the next session in `~/proj` would load what the sandbox wrote there. Pure.
 import * as nodePath from 'node:path';
 
+import { isWithin } from '../policy/paths';
 import type { FileSystemEntry, SandboxPolicy } from '../policy/types';
 import { isTable, type TomlTable } from './toml-source';
 
@@ -27,10 +28,6 @@ function writeDir(entry: FileSystemEntry): string | undefined {
   return undefined;
 }
 
-function strictlyInside(path: string, dir: string): boolean {
-  return path !== dir && (dir === '/' || path.startsWith(`${dir}/`));
-}
-
 /**
  * The policy with a read-only entry for `<project>/.codex` for every trusted project strictly
  * inside a writable directory of a restricted policy, unless an entry already names that `.codex`
@@ -49,8 +46,8 @@ export function protectTrustedProjectConfigs(policy: SandboxPolicy, merged: Toml
   for (const project of trustedProjects(merged)) {
     const dotCodex = nodePath.posix.join(project, '.codex');
     // A project that is a writable root itself has its `.codex` protected by the policy core.
-    if (writable.includes(project) || !writable.some((dir) => strictlyInside(project, dir))) continue;
-    if (named.some((p) => p === dotCodex || p.startsWith(`${dotCodex}/`))) continue;
+    if (writable.includes(project) || !writable.some((dir) => project !== dir && isWithin(project, dir))) continue;
+    if (named.some((p) => isWithin(p, dotCodex))) continue;
     added.push({ path: { type: 'path', path: dotCodex }, access: 'read' });
     named.push(dotCodex);
   }
