@@ -166,6 +166,7 @@ function fixture(change: (c: Capabilities) => Capabilities): Capabilities {
     landlock: { status: 'available', abi: 7 },
     seccomp: true,
     userns: true,
+  namespaces: { usable: true, procMount: true, reason: null, apparmorRestricted: false },
     bwrap: { path: '/usr/bin/bwrap', version: '0.8.0', hasArgv0: false, hasPerms: true, hasAsPid1: true },
     wsl: 'none',
     helperPath: join(REPO, 'build/Release/codex-sandbox-helper'),
