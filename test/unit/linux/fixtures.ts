@@ -41,6 +41,9 @@ export function resolvedFixture(shape: ResolvedShape): ResolvedPolicy {
   return out;
 }
 
+/** A machine where the helper cannot make its own namespaces (bubblewrap may still work). */
+export const NO_NAMESPACES: Capabilities['namespaces'] = { usable: false, procMount: false, reason: 'unshare CLONE_NEWUSER: Operation not permitted (errno 1)', apparmorRestricted: false };
+
 export function capsFixture(over: Partial<Capabilities> = {}): Capabilities {
   return {
     landlock: { status: 'available', abi: 7 },
