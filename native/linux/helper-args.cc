@@ -194,7 +194,7 @@ struct Option {
 
 void add_mount(HelperConfig* c, ParseState* state, MountKind kind, const char* path) {
   if (path[0] != '/') usage_error("invalid mount path ", path, ": must be absolute");
-  c->mounts[c->mount_count++] = MountStep{kind, path, state->pending_perms};
+  c->mounts[c->mount_count++] = MountStep{kind, path, state->pending_perms, nullptr};
   state->pending_perms = -1;
 }
 

@@ -17,6 +17,9 @@ struct MountStep {
   MountKind kind;
   const char* path;
   int perms;  // --perms before the op, or -1 for the op's default mode
+  // Binds: the host path with every symlink resolved while the host's root is still the root
+  // (build_root), as bubblewrap resolves its bind sources; nullptr for a missing --ro-bind-try.
+  const char* source;
 };
 
 struct LandlockRule {

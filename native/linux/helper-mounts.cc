@@ -4,7 +4,8 @@
 //   2. a tmpfs over /tmp becomes a scratch root by pivot_root, with the host's root below it at
 //      /oldroot and the sandbox's root being built at /newroot: sources are read from the host
 //      as it is, even where the new tree already covers a path (/tmp itself, say);
-//   3. each step, host path P read at /oldroot/P and mounted at /newroot/P;
+//   3. each step, host path P read at /oldroot/P and mounted at /newroot/P (a bind reads P with
+//      its symlinks resolved on the host first, as bubblewrap does);
 //   4. the host's root detached, pivot_root into /newroot, the scratch root detached, chdir.
 // Binds get nosuid and nodev (read-only ones also ro) on every mount below them too, through
 // mount_setattr(AT_RECURSIVE), which only adds flags, so flags the host locked stay set. The
@@ -126,9 +127,41 @@ void mount_point_for(const char* source, char* dest, const char* what) {
   }
 }
 
+bool is_bind(MountKind kind) { return kind == MountKind::kBind || kind == MountKind::kRoBind || kind == MountKind::kRoBindTry; }
+
+// Before the first pivot_root: each bind's source with its symlinks resolved against the host's
+// root. Afterwards an absolute link would resolve inside the scratch root instead.
+void resolve_sources(HelperConfig* config) {
+  size_t binds = 0;
+  for (size_t i = 0; i < config->mount_count; ++i) binds += is_bind(config->mounts[i].kind) ? 1 : 0;
+  if (binds == 0) return;
+  char* block = static_cast<char*>(sys_alloc_zeroed(binds, kMaxPath));
+  if (block == nullptr) die_errno("mmap", "mount sources");
+  for (size_t i = 0; i < config->mount_count; ++i) {
+    MountStep* step = &config->mounts[i];
+    if (!is_bind(step->kind)) continue;
+    const int fd = sys_openat(AT_FDCWD, step->path, O_PATH | O_CLOEXEC);
+    if (fd < 0) {
+      if (errno == ENOENT && step->kind == MountKind::kRoBindTry) continue;
+      die_errno("open", step->path);
+    }
+    Line link;
+    link.len = 0;
+    line_add(&link, "/proc/self/fd/");
+    line_add_u64(&link, static_cast<uint64_t>(fd));
+    link.text[link.len] = '\0';
+    const long len = sys_readlinkat(AT_FDCWD, link.text, block, kMaxPath - 1);
+    if (len <= 0 || block[0] != '/') die_errno("readlink", step->path);
+    block[len] = '\0';
+    sys_close(fd);
+    step->source = block;
+    block += kMaxPath;
+  }
+}
+
 // Returns false when a --ro-bind-try source is missing.
 bool bind(const MountStep* step, PathBuf* source, PathBuf* dest) {
-  if (step->kind == MountKind::kRoBindTry && !exists(source->text)) return false;
+  if (step->source == nullptr) return false;
   mount_point_for(source->text, dest->text, step->path);
   must_mount(source->text, dest->text, nullptr, MS_BIND | MS_REC, nullptr, step->path);
   const bool read_only = step->kind != MountKind::kBind;
@@ -234,7 +267,7 @@ void mount_proc(const MountStep* step, PathBuf* dest) {
 
 void run_step(const MountStep* step, size_t index) {
   PathBuf source, dest;
-  join(&source, kOldRoot, step->path);
+  join(&source, kOldRoot, step->source != nullptr ? step->source : step->path);
   join(&dest, kNewRoot, step->path);
   switch (step->kind) {
     case MountKind::kBind:
@@ -295,6 +328,7 @@ void build_root(HelperConfig* config) {
   const char* cwd = sys_getcwd(old_cwd, sizeof(old_cwd)) > 0 ? old_cwd : nullptr;
   // The modes the steps name are exact, as in bubblewrap: no umask applies while building.
   const unsigned umask = sys_umask(0);
+  resolve_sources(config);
 
   must_mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr, "/ (private)");
   must_mount("tmpfs", kScratch, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0700", "/tmp (scratch root)");

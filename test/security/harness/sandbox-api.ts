@@ -4,7 +4,7 @@ import type { ChildProcess, StdioOptions } from 'node:child_process';
 
 import { runSandboxed } from '../../../lib/spawn/run-sandboxed';
 import { spawnSandboxed } from '../../../lib/spawn/spawn-sandboxed';
-import { underTest } from '../../enforce/support';
+import { underTest } from '../../helpers/mount-backend';
 
 export type BackendOption = 'auto' | 'namespaces' | 'bwrap' | 'landlock' | 'seccomp';
 
