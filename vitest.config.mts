@@ -7,6 +7,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     globalSetup: ['test/helpers/global-setup.ts'],
+    // `npm test` lists every skipped test, with its reason, at the end (CI passes its own reporters).
+    reporters: ['default', './test/helpers/skip-summary-reporter.ts'],
     benchmark: {
       include: ['test/bench/**/*.bench.ts'],
     },
