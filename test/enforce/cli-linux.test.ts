@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect } from 'vitest';
 
 import { makeTempDir } from '../helpers/temp';
-import { itOn, pathEntry, profile, rootEntry } from './support';
+import { itOn, MOUNT_BACKEND, pathEntry, profile, rootEntry } from './support';
 
 const ROOT = resolve(__dirname, '../..');
 let tmp: { path: string; remove: () => void };
@@ -26,7 +26,7 @@ const readOnly = JSON.stringify(profile([rootEntry('read')]));
 
 describe('codex-sandbox run', () => {
   itOn('bwrap')('bwrap: run returns the command exit status and writes only inside the workspace', () => {
-    const r = cli('codex-sandbox', ['run', '--sandbox', 'workspace-write', '--backend', 'bwrap', '--', 'sh', '-c', `echo in > ${t}/in.txt; echo out > /etc/csbx-out.txt; exit 7`]);
+    const r = cli('codex-sandbox', ['run', '--sandbox', 'workspace-write', '--backend', MOUNT_BACKEND, '--', 'sh', '-c', `echo in > ${t}/in.txt; echo out > /etc/csbx-out.txt; exit 7`]);
     expect(r.status).toBe(7);
     expect(readFileSync(join(t, 'in.txt'), 'utf8')).toBe('in\n');
     expect(existsSync('/etc/csbx-out.txt')).toBe(false);
@@ -34,13 +34,13 @@ describe('codex-sandbox run', () => {
   });
 
   itOn('bwrap')('bwrap: a command killed by signal 9 gives exit status 137', () => {
-    expect(cli('codex-sandbox', ['run', '--backend', 'bwrap', '--', 'sh', '-c', 'kill -9 $$']).status).toBe(137);
+    expect(cli('codex-sandbox', ['run', '--backend', MOUNT_BACKEND, '--', 'sh', '-c', 'kill -9 $$']).status).toBe(137);
   });
 
   itOn('bwrap')('bwrap: a missing command gives 127 and a non-executable one 126', () => {
     writeFileSync(join(t, 'noexec.sh'), 'true');
-    expect(cli('codex-sandbox', ['run', '--backend', 'bwrap', '--', 'csbx-no-such-command']).status).toBe(127);
-    expect(cli('codex-sandbox', ['run', '--backend', 'bwrap', '--', join(t, 'noexec.sh')]).status).toBe(126);
+    expect(cli('codex-sandbox', ['run', '--backend', MOUNT_BACKEND, '--', 'csbx-no-such-command']).status).toBe(127);
+    expect(cli('codex-sandbox', ['run', '--backend', MOUNT_BACKEND, '--', join(t, 'noexec.sh')]).status).toBe(126);
   });
 
   itOn('landlock')('landlock: a policy Landlock cannot represent exits 125 with one line naming bwrap', () => {

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { helperPath } from '../../lib/native';
 import { failingSyscallArgs } from '../helpers/failing-syscall';
 import { withTempDir } from '../helpers/temp';
+import { caps, itOnSystemBwrap } from './support';
 
 const HELPER = helperPath();
 
@@ -102,12 +103,9 @@ describe('helper: exec and exit statuses', () => {
     expect(r.stderr).not.toMatch(/codex-sandbox-helper/);
   });
 
-  it('runs as the bubblewrap inner stage with only --network (bwrap execs it inside the namespaces)', () => {
-    const bwrap = spawnSync('sh', ['-c', 'command -v bwrap'], { encoding: 'utf8', env: ENV }).stdout.trim();
-    if (process.env.CI === 'true') expect(bwrap).not.toBe('');
-    if (bwrap === '') return;
+  itOnSystemBwrap('runs as the bubblewrap inner stage with only --network (bwrap execs it inside the namespaces)', () => {
     const r = spawnSync(
-      bwrap,
+      caps!.bwrap!.path,
       ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--unshare-user', '--unshare-pid', '--unshare-net', '--die-with-parent', '--',
         HELPER, '--network', 'restricted', '--', 'grep', '-E', '^(NoNewPrivs|Seccomp):', '/proc/self/status'],
       { encoding: 'utf8', env: ENV },
