@@ -56,6 +56,7 @@ export function doctorReport(caps: Capabilities, procMount: boolean | null, kern
   const bwrapReason = bwrapUnavailableReason(caps);
   const namespacesReason = namespacesUnavailableReason(caps);
   const ns = caps.namespaces;
+  const bwrapFeaturesOk = caps.bwrap !== null && caps.bwrap.hasPerms && caps.bwrap.hasAsPid1;
   const landlock = landlockCheck(caps);
   const helperOk = caps.helperPath !== null;
   const checks: DoctorCheck[] = [
@@ -83,13 +84,14 @@ export function doctorReport(caps: Capabilities, procMount: boolean | null, kern
     },
     {
       name: 'bwrap',
-      ok: caps.bwrap !== null && caps.bwrap.hasPerms && caps.bwrap.hasAsPid1,
+      // Optional where the helper builds its own namespaces: missing is then not a MISS.
+      ok: bwrapFeaturesOk || namespacesReason === null,
       value:
         caps.bwrap === null
-          ? 'not found on PATH'
+          ? `not found on PATH${namespacesReason === null ? ' (not needed: the namespaces backend works)' : ''}`
           : `${caps.bwrap.path} ${caps.bwrap.version} (--argv0 ${caps.bwrap.hasArgv0 ? 'yes' : 'no, not needed'}; --perms ${caps.bwrap.hasPerms ? 'yes' : 'no'}; --as-pid-1 ${caps.bwrap.hasAsPid1 ? 'yes' : 'no'})`,
       enables: 'the bubblewrap backend (optional when the namespaces backend works): every restricted policy, including carve-outs and protected metadata',
-      fix: caps.bwrap === null ? (namespacesReason === null ? '' : 'install bubblewrap (apt-get install bubblewrap / dnf install bubblewrap)') : caps.bwrap.hasPerms && caps.bwrap.hasAsPid1 ? '' : 'upgrade bubblewrap to >= 0.5 (needs --perms and --as-pid-1)',
+      fix: bwrapFeaturesOk || namespacesReason === null ? '' : caps.bwrap === null ? 'install bubblewrap (apt-get install bubblewrap / dnf install bubblewrap)' : 'upgrade bubblewrap to >= 0.5 (needs --perms and --as-pid-1)',
     },
     {
       name: 'proc',
