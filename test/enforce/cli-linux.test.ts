@@ -53,6 +53,24 @@ describe('codex-sandbox run', () => {
   itOn('bwrap')('bwrap: run without a command is a usage error (125)', () => {
     expect(cli('codex-sandbox', ['run']).status).toBe(125);
   });
+
+  for (const backend of [MOUNT_BACKEND, 'landlock'] as const) {
+    itOn(backend)(`${backend}: plan --json shows exactly the argv run executes (the helper's command line, read inside the sandbox)`, () => {
+      const sandbox = backend === 'landlock' ? 'read-only' : 'workspace-write';
+      // The shell's parent is the helper that forked it (the reaper; PID 1 in a PID namespace).
+      const command = ['/bin/sh', '-c', 'tr "\\0" "\\n" < /proc/$PPID/cmdline'];
+      const policyArgs = ['--sandbox', sandbox, '--backend', backend, '--cwd', t];
+      // A first run makes the host mount-target registry, which every later plan masks.
+      expect(cli('codex-sandbox', ['run', ...policyArgs, '--', '/bin/true']).status).toBe(0);
+      const plan = JSON.parse(cli('codex-sandbox', ['plan', ...policyArgs, '--json', '--', ...command]).stdout) as { backend: string; argv: string[] };
+      const r = cli('codex-sandbox', ['run', ...policyArgs, '--', ...command]);
+      expect(r.status, r.stderr).toBe(0);
+      const helperArgv = r.stdout.replace(/\n$/, '').split('\n');
+      expect(plan.backend).toBe(backend);
+      // Under bwrap the helper is its inner stage: the plan's argv after bwrap's own `--`.
+      expect(helperArgv).toStrictEqual(backend === 'bwrap' ? plan.argv.slice(plan.argv.indexOf('--') + 1) : plan.argv);
+    });
+  }
 });
 
 describe('codex-linux-sandbox', () => {

@@ -6,6 +6,7 @@ import type { Capabilities, Platform } from '../../platform/common/types';
 import { probeCapabilities } from '../../platform/linux/probe';
 import { planSandbox, type SandboxPlan } from '../../platform/plan-sandbox';
 import { launchWritableDirs } from '../../spawn/launch-plan';
+import { hostPrepRegistryDir } from '../../spawn/host-prep';
 import { probeProcMount } from '../../spawn/proc-preflight';
 import { UsageError } from '../../errors';
 import { isWindowsAbsolutePath } from '../../policy/paths';
@@ -114,6 +115,8 @@ export function planCommand(argv: string[], ctx: CommandContext): number {
     ...(capabilities === undefined ? {} : { capabilities }),
     ...(options.backend === undefined ? {} : { backend: options.backend }),
     ...(mountProc === undefined ? {} : { mountProc }),
+    // What run masks too (the host mount-target registry), so the plan shown is the plan run.
+    ...(platform === 'linux' && !assumed ? { hiddenPaths: [hostPrepRegistryDir()] } : {}),
     // The Windows planner reads USERPROFILE, TEMP and proxies from the child's environment.
     ...(platform === 'windows' ? { env: definedEnv(ctx.env) } : {}),
   });
