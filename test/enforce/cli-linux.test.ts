@@ -54,7 +54,7 @@ describe('codex-sandbox run', () => {
     expect(cli('codex-sandbox', ['run']).status).toBe(125);
   });
 
-  for (const backend of [MOUNT_BACKEND, 'landlock'] as const) {
+  for (const backend of [...new Set([MOUNT_BACKEND, 'namespaces', 'landlock'] as const)]) {
     itOn(backend)(`${backend}: plan --json shows exactly the argv run executes (the helper's command line, read inside the sandbox)`, () => {
       const sandbox = backend === 'landlock' ? 'read-only' : 'workspace-write';
       // The shell's parent is the helper that forked it (the reaper; PID 1 in a PID namespace).
