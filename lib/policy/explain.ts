@@ -17,6 +17,7 @@ import { type AccessIndex, buildAccessIndex, deepestEntry, protectedWriteBlock }
 import { compileGlob, type GlobMatcher } from './glob-match';
 import { ancestors, filesystemRoot, isWithin, joinPath, relativeSuffix, resolveAgainstBase } from './paths';
 import type { Decision, FileSystemEntry, HostView, ResolvedEntry, ResolvedPolicy } from './types';
+import { checkResolvedPolicy } from './typed-schema';
 
 interface Compiled {
   index: AccessIndex;
@@ -100,6 +101,7 @@ export interface ExplainOptions {
 }
 
 export function explain(resolved: ResolvedPolicy, path: string, access: 'read' | 'write', opts: ExplainOptions = {}): Decision {
+  checkResolvedPolicy(resolved);
   if (access !== 'read' && access !== 'write') {
     throw new PolicyInvalidError(`invalid access ${JSON.stringify(access)}; use "read" or "write"`, { value: access });
   }

@@ -16,6 +16,7 @@ import type {
   ReadOnlyAccess,
   SandboxPolicy,
 } from './types';
+import { checkLegacySandboxPolicy, checkSandboxPolicy } from './typed-schema';
 
 /** The exact text of the reference (policy-model §4.3 step 4). */
 export const WRITES_OUTSIDE_WORKSPACE_MESSAGE =
@@ -118,6 +119,7 @@ function workspaceWriteEntries(
  * and protects metadata under them.
  */
 export function fromLegacySandboxPolicy(legacy: LegacySandboxPolicy, cwd: string, host: HostView = nodeHostView()): SandboxPolicy {
+  checkLegacySandboxPolicy(legacy);
   switch (legacy.type) {
     case 'danger-full-access':
       return { fileSystem: { kind: 'unrestricted' }, network: 'enabled' };
@@ -138,6 +140,7 @@ export function fromLegacySandboxPolicy(legacy: LegacySandboxPolicy, cwd: string
  * concrete protected paths but no symbolic metadata entries. Used by the equivalence check.
  */
 export function legacyRuntimeFileSystemPolicy(legacy: LegacySandboxPolicy, cwd: string, host: HostView = nodeHostView()): SandboxPolicy {
+  checkLegacySandboxPolicy(legacy);
   if (legacy.type !== 'workspace-write') return fromLegacySandboxPolicy(legacy, cwd, host);
   return {
     fileSystem: { kind: 'restricted', entries: workspaceWriteEntries(legacy, resolveCwd(cwd, host), host, false) },
@@ -154,6 +157,7 @@ function dedupLexical(paths: string[]): string[] {
  * dropped here by design; callers must pair this with needsDirectRuntimeEnforcement.
  */
 export function toLegacySandboxPolicy(policy: SandboxPolicy, cwd: string, host: HostView = nodeHostView()): LegacySandboxPolicy {
+  checkSandboxPolicy(policy);
   const fs = policy.fileSystem;
   const networkEnabled = policy.network === 'enabled';
   if (fs.kind === 'external-sandbox') return { type: 'external-sandbox', networkAccess: policy.network };

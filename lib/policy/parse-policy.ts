@@ -7,6 +7,7 @@ import { parseJsonText, policyErrorFromZod, printableValue } from './invalid-inp
 import { fromLegacySandboxPolicy } from './legacy-bridge';
 import { nodeHostView } from './node-host-view';
 import { permissionProfileToPolicy } from './profile';
+import { checkSandboxPolicy, isTypedSandboxPolicyShape } from './typed-schema';
 import type {
   FileSystemEntry,
   FileSystemPolicy,
@@ -216,4 +217,13 @@ export function parsePolicyInput(input: unknown, source?: ErrorSource, context: 
     return { fileSystem: parseFileSystemSandboxPolicy(value, source), network: 'restricted' };
   }
   return permissionProfileToPolicy(parsePermissionProfile(value, source));
+}
+
+/**
+ * What the library entries (planSandbox, spawnSandboxed, applyPatch) accept: an already-typed
+ * `SandboxPolicy`, checked strictly, or any wire form parsePolicyInput reads.
+ */
+export function parseAnyPolicy(input: unknown, source?: ErrorSource, context: PolicyInputContext = {}): SandboxPolicy {
+  if (isTypedSandboxPolicyShape(input)) return checkSandboxPolicy(input, source);
+  return parsePolicyInput(input, source, context);
 }

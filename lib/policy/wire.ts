@@ -4,6 +4,7 @@
 // `current_working_directory`); defaults are omitted where the reference omits them.
 
 import type { FileSystemEntry, FileSystemPolicy, FileSystemSpecialPath, LegacySandboxPolicy, PermissionProfile, ReadOnlyAccess } from './types';
+import { checkFileSystemPolicy, checkLegacySandboxPolicy, checkPermissionProfile } from './typed-schema';
 
 function specialToWire(value: FileSystemSpecialPath): Record<string, unknown> {
   switch (value.kind) {
@@ -33,6 +34,7 @@ export function entryToWire(entry: FileSystemEntry): Record<string, unknown> {
 
 /** The `FileSystemSandboxPolicy` JSON (policy-model §1.4). */
 export function fileSystemPolicyToWire(fs: FileSystemPolicy): Record<string, unknown> {
+  checkFileSystemPolicy(fs);
   if (fs.kind !== 'restricted') return { kind: fs.kind };
   const out: Record<string, unknown> = { kind: 'restricted' };
   if (fs.globScanMaxDepth !== undefined) out.glob_scan_max_depth = fs.globScanMaxDepth;
@@ -42,6 +44,7 @@ export function fileSystemPolicyToWire(fs: FileSystemPolicy): Record<string, unk
 
 /** The `PermissionProfile` JSON (policy-model §1.6). */
 export function permissionProfileToWire(profile: PermissionProfile): Record<string, unknown> {
+  checkPermissionProfile(profile);
   switch (profile.type) {
     case 'disabled':
       return { type: 'disabled' };
@@ -74,6 +77,7 @@ function readOnlyAccessToWire(access: ReadOnlyAccess): Record<string, unknown> {
  * A restricted ReadOnlyAccess is written in its Era B spelling, the only one that has it.
  */
 export function legacySandboxPolicyToWire(legacy: LegacySandboxPolicy): Record<string, unknown> {
+  checkLegacySandboxPolicy(legacy);
   switch (legacy.type) {
     case 'danger-full-access':
       return { type: 'danger-full-access' };

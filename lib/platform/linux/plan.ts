@@ -13,6 +13,7 @@ import { abiIntroducing, ACCESS_FS, formatMask, SCOPE } from './landlock-abi';
 import { landlockRefusalReason, planLandlockRules, type LandlockPlanData } from './landlock-plan';
 import { planMountOps, type MountOp } from './mount-ops';
 import { within } from './path-order';
+import { checkResolvedPolicy } from '../../policy/typed-schema';
 
 /** The reference's WSL1 message (linux-sandbox.md §3.5), returned before anything is spawned. */
 export const WSL1_MESSAGE =
@@ -352,6 +353,7 @@ function planFullWriteRestricted(resolved: ResolvedPolicy, opts: PlanLinuxOption
  * refusal, never a downgrade.
  */
 export function planLinux(resolved: ResolvedPolicy, opts: PlanLinuxOptions): LinuxPlan {
+  checkResolvedPolicy(resolved);
   const caps = opts.capabilities;
   const network = effectiveNetwork(resolved);
   const fullWrite = unrestrictedFilesystem(resolved);

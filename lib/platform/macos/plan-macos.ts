@@ -12,6 +12,7 @@ import { processPlatformDefaults, readOnlyPlatformDefaults } from './platform-de
 import { preferencesPolicy } from './preferences-policy';
 import { renderSbpl } from './sbpl-render';
 import type { SbplItem } from './sbpl-types';
+import { checkResolvedPolicy } from '../../policy/typed-schema';
 
 /** Always the absolute path: whoever can replace it already has root (reference A1). */
 export const SANDBOX_EXEC_PATH = '/usr/bin/sandbox-exec';
@@ -67,6 +68,7 @@ export function planSeatbeltProfile(
 }
 
 export function planMacos(resolved: ResolvedPolicy, opts: PlanMacosOptions): SeatbeltPlan {
+  checkResolvedPolicy(resolved);
   const command = opts.command ?? [];
   if (!Array.isArray(command) || command.some((a) => typeof a !== 'string')) {
     throw new UsageError(

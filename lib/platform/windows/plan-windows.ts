@@ -31,6 +31,7 @@ import {
   TOKEN_FLAG_NAMES,
   TOKEN_FLAGS,
 } from './security-ids';
+import { checkSandboxPolicy } from '../../policy/typed-schema';
 
 export interface PlanWindowsOptions {
   /** The command's working directory: an absolute Windows path. */
@@ -408,6 +409,7 @@ function codexHomeOf(opts: PlanWindowsOptions, env: Record<string, string>): Win
  * (a path that is not a Windows path) or E_USAGE (no command, over-long command line).
  */
 export function planWindows(policy: SandboxPolicy, opts: PlanWindowsOptions): WindowsPlan {
+  checkSandboxPolicy(policy);
   const env = opts.env ?? {};
   if (policy.fileSystem.kind !== 'restricted') checkWindowsEnforceable(policy, null);
   const resolved = resolveWindowsPolicy(policy, { cwd: opts.cwd, env, host: opts.host ?? lexicalWindowsHost });
