@@ -4,6 +4,8 @@
 // errors; requirements this package cannot enforce are recorded so planning fails closed.
 import * as nodePath from 'node:path';
 import { ConfigParseError, ConstraintError } from '../errors';
+import { POSIX_GLOB, WINDOWS_GLOB } from '../policy/glob/dialect';
+import { globMetaIndex } from '../policy/glob/tokenize';
 import { APPROVAL_POLICIES } from './config-schema';
 import type { ConfigLayer } from './layer-types';
 import { decodeMdmValue, MDM_DOMAIN } from './load-layers';
@@ -284,7 +286,7 @@ function collectLayers(opts: RequirementsLoadOptions): RequirementLayer[] {
 
 /** Resolves a deny_read entry against the requirements file's folder; for a glob only its literal prefix. */
 function resolveDenyRead(raw: string, baseDir: string, ctx: PathContext): { path: string; glob: boolean } {
-  const at = raw.search(/[*?[]/);
+  const at = globMetaIndex(raw, ctx.windows ? WINDOWS_GLOB : POSIX_GLOB);
   if (at === -1) return { path: resolveConfigPath(raw, baseDir, ctx), glob: false };
   const prefix = raw.slice(0, at);
   const cut = Math.max(prefix.lastIndexOf('/'), ctx.windows ? prefix.lastIndexOf('\\') : -1);

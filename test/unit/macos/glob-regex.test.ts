@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compileGlob } from '../../../lib/policy/glob-match';
-import { globAncestors, globToExactRegex, globToRegex, splitStaticPrefix } from '../../../lib/platform/macos/glob-regex';
+import { compileGlob } from '../../../lib/policy/glob/to-regexp';
+import { globAncestors, globToExactSbplRegex as globToExactRegex, globToSbplRegex as globToRegex, splitStaticPrefix } from '../../../lib/policy/glob/to-sbpl';
 
 function source(glob: string): string {
   const r = globToRegex(glob);

@@ -10,6 +10,7 @@ import { fakeHost } from './fake-host';
 
 const host = fakeHost({ dirs: ['/w'] });
 const cwd = '/w';
+const permissionProfile = { type: 'disabled' };
 const good: SandboxPolicy = { fileSystem: { kind: 'restricted', entries: [{ path: { type: 'path', path: '/w' }, access: 'write' }] }, network: 'restricted' };
 
 /** Malformed typed SandboxPolicy objects, each with the dot path the error must name. */
@@ -61,9 +62,9 @@ const POLICY_ENTRIES: Array<[string, (p: SandboxPolicy) => unknown]> = [
   ['planSandbox (macos)', (p) => api.planSandbox(p, { platform: 'macos', cwd, hostView: host })],
   ['planSandbox (windows)', (p) => api.planSandbox(p, { platform: 'windows', cwd: 'C:\\w' })],
   ['planResolved', (p) => api.planResolved(resolvedWith(p), { platform: 'linux', cwd, capabilities: capsFixture() })],
-  ['planLinux', (p) => api.planLinux(resolvedWith(p), { capabilities: capsFixture(), backend: 'auto' })],
-  ['planMacos', (p) => api.planMacos(resolvedWith(p), { command: [], host })],
-  ['planWindows', (p) => api.planWindows(p, { cwd: 'C:\\w', backend: 'auto', command: [] })],
+  ['planLinux', (p) => api.planLinux(resolvedWith(p), { capabilities: capsFixture(), backend: 'auto', permissionProfile })],
+  ['planMacos', (p) => api.planMacos(resolvedWith(p), { command: [], host, permissionProfile })],
+  ['planWindows', (p) => api.planWindows(p, { cwd: 'C:\\w', backend: 'auto', command: [], permissionProfile })],
   ['resolvePolicy', (p) => api.resolvePolicy(p, { cwd, host })],
   ['explain', (p) => api.explain(resolvedWith(p), '/w/a', 'write')],
   ['semanticSignature', (p) => api.semanticSignature(resolvedWith(p))],
