@@ -4,6 +4,7 @@ import { validatePermissionsTable } from '../../../lib/config/permissions-schema
 import { parseTomlText, type TomlTable, type ValueOrigin } from '../../../lib/config/toml-source';
 import { materializeLegacyWorkspace, materializeProfileRoots } from '../../../lib/config/workspace-roots';
 import { isSandboxError } from '../../../lib/errors';
+import { thrownText } from '../../helpers/errors';
 
 const FILE = '/home/u/.codex/config.toml';
 
@@ -28,16 +29,6 @@ function compile(text: string, name: string, over: Partial<SelectProfileInput> =
     selectedBy: { origin, path: ['default_permissions'] },
     ...over,
   });
-}
-
-function messageOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    if (isSandboxError(err)) return `${err.code}: ${err.message}`;
-    throw err;
-  }
-  throw new Error('expected an error');
 }
 
 const sp = (kind: string, subpath?: string) => ({ type: 'special', value: subpath === undefined ? { kind } : { kind, subpath } });
@@ -89,7 +80,7 @@ describe('[permissions] compile: built-in profiles', () => {
   });
 
   it('an unknown built-in is an error', () => {
-    expect(messageOf(() => compile('', ':everything'))).toBe(
+    expect(thrownText(() => compile('', ':everything'))).toBe(
       `E_CONFIG_PARSE: default_permissions refers to unknown built-in profile \`:everything\` (${FILE})`,
     );
   });
@@ -174,20 +165,20 @@ describe('[permissions] compile: user profiles', () => {
   });
 
   it('inheritance errors: undefined parent, unsupported built-in, cycle', () => {
-    expect(messageOf(() => compile('[permissions.a]\nextends = "zz"\n', 'a'))).toBe(
+    expect(thrownText(() => compile('[permissions.a]\nextends = "zz"\n', 'a'))).toBe(
       `E_CONFIG_PARSE: permissions profile \`a\` extends undefined profile \`zz\` (${FILE}:2:11)`,
     );
-    expect(messageOf(() => compile('[permissions.a]\nextends = ":danger-full-access"\n', 'a'))).toBe(
+    expect(thrownText(() => compile('[permissions.a]\nextends = ":danger-full-access"\n', 'a'))).toBe(
       `E_CONFIG_PARSE: permissions profile \`a\` cannot extend unsupported built-in profile \`:danger-full-access\` (${FILE}:2:11)`,
     );
-    expect(messageOf(() => compile('[permissions.a]\nextends = "b"\n[permissions.b]\nextends = "a"\n', 'a'))).toMatch(
+    expect(thrownText(() => compile('[permissions.a]\nextends = "b"\n[permissions.b]\nextends = "a"\n', 'a'))).toMatch(
       /permissions profile inheritance cycle detected: a -> b -> a/,
     );
   });
 
   it('selection errors: no [permissions] table, undefined profile', () => {
-    expect(messageOf(() => compile('', 'dev'))).toMatch(/^E_CONFIG_PARSE: default_permissions requires a `\[permissions\]` table/);
-    expect(messageOf(() => compile('[permissions.other.filesystem]\n":root" = "read"\n', 'dev'))).toMatch(
+    expect(thrownText(() => compile('', 'dev'))).toMatch(/^E_CONFIG_PARSE: default_permissions requires a `\[permissions\]` table/);
+    expect(thrownText(() => compile('[permissions.other.filesystem]\n":root" = "read"\n', 'dev'))).toMatch(
       /default_permissions refers to undefined profile `dev`/,
     );
   });
@@ -237,7 +228,7 @@ describe('[permissions] schema: strict, located errors', () => {
   ];
   for (const [text, message] of cases) {
     it(`rejects: ${message.split(' (')[0]}`, () => {
-      expect(messageOf(() => profilesFrom(text))).toBe(`E_CONFIG_PARSE: ${message.replace('FILE', FILE)}`);
+      expect(thrownText(() => profilesFrom(text))).toBe(`E_CONFIG_PARSE: ${message.replace('FILE', FILE)}`);
     });
   }
 
@@ -315,7 +306,7 @@ describe('[permissions] network tables', () => {
 
   it('unix_sockets rules are unenforceable; a bad socket value is a located error', () => {
     expect(compile('[permissions.p.network.unix_sockets]\n"/run/docker.sock" = "allow"\n', 'p').unenforceable[0].key).toBe('permissions.p.network.unix_sockets');
-    expect(messageOf(() => profilesFrom('[permissions.p.network.unix_sockets]\n"/x" = "deny"\n'))).toBe(
+    expect(thrownText(() => profilesFrom('[permissions.p.network.unix_sockets]\n"/x" = "deny"\n'))).toBe(
       `E_CONFIG_PARSE: unix_sockets entry "/x" must be "allow" or "none", got "deny" (${FILE}:2:8)`,
     );
   });

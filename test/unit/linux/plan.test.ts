@@ -9,6 +9,7 @@ import { ACCESS_FS } from '../../../lib/platform/linux/landlock-abi';
 import { planLinux, WSL1_MESSAGE, type BwrapPlan, type LinuxPlan, type PlanLinuxOptions } from '../../../lib/platform/linux/plan';
 import { makeTempDir } from '../../helpers/temp';
 import { capsFixture, resolvedFixture, type ResolvedShape } from './fixtures';
+import { thrown } from '../../helpers/errors';
 
 let tmp: { path: string; remove: () => void };
 let t: string;
@@ -21,15 +22,6 @@ afterEach(() => tmp.remove());
 const HELPER = '/opt/csbx/codex-sandbox-helper';
 function plan(shape: ResolvedShape, opts: Partial<PlanLinuxOptions> = {}): LinuxPlan {
   return planLinux(resolvedFixture(shape), { capabilities: capsFixture(), backend: 'auto', command: ['true'], permissionProfile: { type: 'disabled' }, ...opts });
-}
-function refusal(fn: () => unknown): { code: string; message: string } {
-  try {
-    fn();
-  } catch (err) {
-    if (isSandboxError(err)) return { code: err.code, message: err.message };
-    throw err;
-  }
-  throw new Error('expected a refusal');
 }
 
 describe('planLinux backend choice', () => {
@@ -117,7 +109,7 @@ describe('planLinux backend choice', () => {
 
   it('auto without bwrap and with protected metadata refuses, naming both reasons and doctor', () => {
     mkdirSync(join(t, 'w'));
-    const r = refusal(() => plan({ fullDiskRead: true, writableRoots: [{ root: join(t, 'w'), protectedMetadataNames: ['.git'] }] }, { capabilities: capsFixture({ bwrap: null }) }));
+    const r = thrown(() => plan({ fullDiskRead: true, writableRoots: [{ root: join(t, 'w'), protectedMetadataNames: ['.git'] }] }, { capabilities: capsFixture({ bwrap: null }) }));
     expect(r.code).toBe('E_BACKEND_UNAVAILABLE');
     expect(r.message).toContain('bubblewrap is unavailable');
     expect(r.message).toContain('protects metadata names');
@@ -131,30 +123,30 @@ describe('planLinux backend choice', () => {
 
   it('forced landlock with a read-only carve-out refuses and points at bwrap', () => {
     mkdirSync(join(t, 'w/docs'), { recursive: true });
-    const r = refusal(() => plan({ fullDiskRead: true, writableRoots: [{ root: join(t, 'w'), readOnlySubpaths: [join(t, 'w/docs')] }] }, { backend: 'landlock' }));
+    const r = thrown(() => plan({ fullDiskRead: true, writableRoots: [{ root: join(t, 'w'), readOnlySubpaths: [join(t, 'w/docs')] }] }, { backend: 'landlock' }));
     expect(r.code).toBe('E_UNSUPPORTED_POLICY');
     expect(r.message).toContain('--backend bwrap');
   });
 
   it('forced landlock with a deny inside a readable root refuses', () => {
     mkdirSync(join(t, 'r/secret'), { recursive: true });
-    const r = refusal(() => plan({ readableRoots: [join(t, 'r')], unreadableRoots: [join(t, 'r/secret')] }, { backend: 'landlock' }));
+    const r = thrown(() => plan({ readableRoots: [join(t, 'r')], unreadableRoots: [join(t, 'r/secret')] }, { backend: 'landlock' }));
     expect(r.code).toBe('E_UNSUPPORTED_POLICY');
   });
 
   it('forced landlock on ABI 2 refuses naming TRUNCATE and ABI 3', () => {
-    const r = refusal(() => plan({ fullDiskRead: true }, { backend: 'landlock', capabilities: capsFixture({ landlock: { status: 'available', abi: 2 } }) }));
+    const r = thrown(() => plan({ fullDiskRead: true }, { backend: 'landlock', capabilities: capsFixture({ landlock: { status: 'available', abi: 2 } }) }));
     expect(r.message).toContain('TRUNCATE');
     expect(r.message).toContain('ABI 3');
   });
 
   it('forced landlock when the kernel lacks Landlock is E_BACKEND_UNAVAILABLE', () => {
-    const r = refusal(() => plan({ fullDiskRead: true }, { backend: 'landlock', capabilities: capsFixture({ landlock: { status: 'not-enabled', abi: 0 } }) }));
+    const r = thrown(() => plan({ fullDiskRead: true }, { backend: 'landlock', capabilities: capsFixture({ landlock: { status: 'not-enabled', abi: 0 } }) }));
     expect(r.code).toBe('E_BACKEND_UNAVAILABLE');
   });
 
   it('forced bwrap without bwrap is E_BACKEND_UNAVAILABLE, not a downgrade', () => {
-    const r = refusal(() => plan({ fullDiskRead: true }, { backend: 'bwrap', capabilities: capsFixture({ bwrap: null }) }));
+    const r = thrown(() => plan({ fullDiskRead: true }, { backend: 'bwrap', capabilities: capsFixture({ bwrap: null }) }));
     expect(r.code).toBe('E_BACKEND_UNAVAILABLE');
   });
 
@@ -162,16 +154,16 @@ describe('planLinux backend choice', () => {
     const ws = join(t, 'ws');
     mkdirSync(join(ws, 'node_modules', '.bin'), { recursive: true });
     const planted = capsFixture({ bwrap: { path: join(ws, 'node_modules', '.bin', 'bwrap'), version: '0.8.0', hasArgv0: false, hasPerms: true, hasAsPid1: true } });
-    const r = refusal(() => plan({ cwd: ws, fullDiskRead: true, writableRoots: [ws] }, { backend: 'bwrap', capabilities: planted }));
+    const r = thrown(() => plan({ cwd: ws, fullDiskRead: true, writableRoots: [ws] }, { backend: 'bwrap', capabilities: planted }));
     expect(r.code).toBe('E_BACKEND_UNAVAILABLE');
     expect(r.message).toContain(join(ws, 'node_modules', '.bin', 'bwrap'));
     expect(r.message).toContain(`inside ${ws}`);
     expect(r.message).toMatch(/unsandboxed/);
     // A read-only policy in that workspace refuses it too: an earlier run may have planted it.
-    expect(refusal(() => plan({ cwd: ws, fullDiskRead: true }, { backend: 'bwrap', capabilities: planted })).code).toBe('E_BACKEND_UNAVAILABLE');
+    expect(thrown(() => plan({ cwd: ws, fullDiskRead: true }, { backend: 'bwrap', capabilities: planted })).code).toBe('E_BACKEND_UNAVAILABLE');
     const extra = join(t, 'extra');
     const inExtra = capsFixture({ bwrap: { path: join(extra, 'bin', 'bwrap'), version: '0.8.0', hasArgv0: false, hasPerms: true, hasAsPid1: true } });
-    expect(refusal(() => plan({ cwd: ws, fullDiskRead: true, writableRoots: [ws, extra] }, { backend: 'bwrap', capabilities: inExtra })).message).toContain(`inside ${extra}`);
+    expect(thrown(() => plan({ cwd: ws, fullDiskRead: true, writableRoots: [ws, extra] }, { backend: 'bwrap', capabilities: inExtra })).message).toContain(`inside ${extra}`);
   });
 
   it('auto with a bwrap inside the workspace falls through to Landlock like an unavailable bwrap (issue #20)', () => {
@@ -184,7 +176,7 @@ describe('planLinux backend choice', () => {
   });
 
   it('forced seccomp with a restricted filesystem refuses', () => {
-    expect(refusal(() => plan({ fullDiskRead: true }, { backend: 'seccomp' })).code).toBe('E_UNSUPPORTED_POLICY');
+    expect(thrown(() => plan({ fullDiskRead: true }, { backend: 'seccomp' })).code).toBe('E_UNSUPPORTED_POLICY');
   });
 
   it('auto: unrestricted filesystem with restricted network plans the Landlock full-write ruleset, /proc/sys read-only for root and a signal-scoped command', () => {
@@ -212,13 +204,13 @@ describe('planLinux backend choice', () => {
   it('auto: unrestricted filesystem with restricted network falls to bwrap without Landlock, and refuses without both', () => {
     const noLandlock = { landlock: { status: 'not-implemented' as const, abi: 0 } };
     expect(plan({ kind: 'unrestricted', network: 'restricted' }, { capabilities: capsFixture(noLandlock) }).backend).toBe('bwrap');
-    const r = refusal(() => plan({ kind: 'unrestricted', network: 'restricted' }, { capabilities: capsFixture({ ...noLandlock, bwrap: null }) }));
+    const r = thrown(() => plan({ kind: 'unrestricted', network: 'restricted' }, { capabilities: capsFixture({ ...noLandlock, bwrap: null }) }));
     expect(r.code).toBe('E_BACKEND_UNAVAILABLE');
     expect(r.message).toContain('other processes');
   });
 
   it('forced seccomp: unrestricted filesystem with restricted network is refused (seccomp alone cannot keep other processes out of reach)', () => {
-    const r = refusal(() => plan({ kind: 'unrestricted', network: 'restricted' }, { backend: 'seccomp' }));
+    const r = thrown(() => plan({ kind: 'unrestricted', network: 'restricted' }, { backend: 'seccomp' }));
     expect(r.code).toBe('E_UNSUPPORTED_POLICY');
     expect(r.message).toContain('other processes of the user');
   });
@@ -238,7 +230,7 @@ describe('planLinux backend choice', () => {
   });
 
   it('WSL1 with a restricted filesystem refuses with the reference message before anything runs', () => {
-    const r = refusal(() => plan({ fullDiskRead: true }, { capabilities: capsFixture({ wsl: 'wsl1' }) }));
+    const r = thrown(() => plan({ fullDiskRead: true }, { capabilities: capsFixture({ wsl: 'wsl1' }) }));
     expect(r.message).toBe(WSL1_MESSAGE);
   });
 
@@ -247,7 +239,7 @@ describe('planLinux backend choice', () => {
   });
 
   it('a missing helper executable is E_BACKEND_UNAVAILABLE naming the build step', () => {
-    const r = refusal(() => plan({ fullDiskRead: true }, { capabilities: capsFixture({ helperPath: null }) }));
+    const r = thrown(() => plan({ fullDiskRead: true }, { capabilities: capsFixture({ helperPath: null }) }));
     expect(r.code).toBe('E_BACKEND_UNAVAILABLE');
     expect(r.message).toContain('build:native');
   });

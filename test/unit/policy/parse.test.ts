@@ -12,16 +12,7 @@ import { permissionProfileToPolicy, policyToPermissionProfile } from '../../../l
 import { legacySandboxPolicyToWire, permissionProfileToWire } from '../../../lib/policy/wire';
 import { e, restricted } from './entries';
 import { fakeHost } from './fake-host';
-
-function caught(fn: () => unknown): SandboxError {
-  try {
-    fn();
-  } catch (err) {
-    if (isSandboxError(err)) return err;
-    throw new Error(`expected a SandboxError, got ${String(err)}`);
-  }
-  throw new Error('expected a throw');
-}
+import { thrown } from '../../helpers/errors';
 
 const managed = (entries: unknown[], extra: Record<string, unknown> = {}) => ({
   type: 'managed',
@@ -117,7 +108,7 @@ describe('bad input is a PolicyInvalidError naming key, position and source', ()
   const source = { flag: '--permission-profile' };
 
   it('unknown key, with a suggestion', () => {
-    const err = caught(() => parsePermissionProfile({ ...managed([]), netwrok: 'enabled' }, source));
+    const err = thrown(() => parsePermissionProfile({ ...managed([]), netwrok: 'enabled' }, source));
     expect(err.code).toBe('E_POLICY_INVALID');
     expect(err.message).toBe('invalid permission profile: unknown key "netwrok" at the top level (--permission-profile); did you mean "network"?');
     expect(err.path).toEqual(['netwrok']);
@@ -125,88 +116,88 @@ describe('bad input is a PolicyInvalidError naming key, position and source', ()
   });
 
   it('unknown key nested in an entry names its position', () => {
-    const err = caught(() => parsePermissionProfile(managed([{ path: special('root'), access: 'read', mode: 1 }]), source));
+    const err = thrown(() => parsePermissionProfile(managed([{ path: special('root'), access: 'read', mode: 1 }]), source));
     expect(err.message).toContain('unknown key "mode" at file_system.entries[0]');
     expect(err.path).toEqual(['file_system', 'entries', 0, 'mode']);
   });
 
   it('unknown access value and unknown special kind', () => {
-    expect(caught(() => parsePermissionProfile(managed([{ path: special('root'), access: 'rw' }]))).message).toContain(
+    expect(thrown(() => parsePermissionProfile(managed([{ path: special('root'), access: 'rw' }]))).message).toContain(
       'invalid value "rw" at file_system.entries[0].access; expected one of "read", "write", "deny", "none"',
     );
-    expect(caught(() => parsePermissionProfile(managed([{ path: special('home'), access: 'read' }]))).message).toContain(
+    expect(thrown(() => parsePermissionProfile(managed([{ path: special('home'), access: 'read' }]))).message).toContain(
       'unknown kind "home" at file_system.entries[0].path.value.kind',
     );
   });
 
   it('unknown profile type lists the known ones', () => {
-    expect(caught(() => parsePermissionProfile({ type: 'sandboxed' })).message).toContain(
+    expect(thrown(() => parsePermissionProfile({ type: 'sandboxed' })).message).toContain(
       'unknown type "sandboxed" at type; expected one of "managed", "disabled", "external"',
     );
   });
 
   it('every problem is kept in issues', () => {
-    const err = caught(() => parsePermissionProfile({ ...managed([{ path: special('root'), access: 'x' }]), a: 1, b: 2 }));
+    const err = thrown(() => parsePermissionProfile({ ...managed([{ path: special('root'), access: 'x' }]), a: 1, b: 2 }));
     expect(err.issues.length).toBe(3);
     expect(err.message).toMatch(/and 2 more problems/);
   });
 
   it('malformed JSON', () => {
-    const err = caught(() => parsePermissionProfile('{"type":', source));
+    const err = thrown(() => parsePermissionProfile('{"type":', source));
     expect(err.code).toBe('E_POLICY_INVALID');
     expect(err.message).toMatch(/^invalid permission profile: malformed JSON \(.*\) \(--permission-profile\); pass a JSON object$/);
   });
 
   it('relative and NUL-containing paths', () => {
-    expect(caught(() => parsePermissionProfile(managed([{ path: { type: 'path', path: 'rel' }, access: 'read' }]))).message).toContain(
+    expect(thrown(() => parsePermissionProfile(managed([{ path: { type: 'path', path: 'rel' }, access: 'read' }]))).message).toContain(
       'path is not absolute',
     );
-    const nul = caught(() => parsePermissionProfile(managed([{ path: { type: 'path', path: '/a\0b' }, access: 'read' }])));
+    const nul = thrown(() => parsePermissionProfile(managed([{ path: { type: 'path', path: '/a\0b' }, access: 'read' }])));
     expect(nul.message).toContain('NUL');
     expect(nul.path).toEqual(['file_system', 'entries', 0, 'path', 'path']);
   });
 
   it('a path, subpath or glob holding U+FFFD (what invalid UTF-8 decodes to) is refused, naming where (issue #20)', () => {
-    const path = caught(() => parsePermissionProfile(managed([{ path: { type: 'path', path: '/home/u/secret\uFFFD' }, access: 'deny' }]), source));
+    const path = thrown(() => parsePermissionProfile(managed([{ path: { type: 'path', path: '/home/u/secret\uFFFD' }, access: 'deny' }]), source));
     expect(path.code).toBe('E_POLICY_INVALID');
     expect(path.message).toContain('path contains U+FFFD, so it cannot be named exactly (invalid UTF-8 decodes to U+FFFD)');
     expect(path.path).toEqual(['file_system', 'entries', 0, 'path', 'path']);
-    const sub = caught(() => parsePermissionProfile(managed([{ path: { type: 'special', value: { kind: 'project_roots', subpath: 'a\uFFFD' } }, access: 'deny' }])));
+    const sub = thrown(() => parsePermissionProfile(managed([{ path: { type: 'special', value: { kind: 'project_roots', subpath: 'a\uFFFD' } }, access: 'deny' }])));
     expect(sub.message).toContain('subpath contains U+FFFD');
-    const glob = caught(() => parsePermissionProfile(managed([{ path: { type: 'glob_pattern', pattern: '/w/**/*.pem\uFFFD' }, access: 'deny' }])));
+    const glob = thrown(() => parsePermissionProfile(managed([{ path: { type: 'glob_pattern', pattern: '/w/**/*.pem\uFFFD' }, access: 'deny' }])));
     expect(glob.message).toContain('pattern contains U+FFFD');
     // From JSON text as well (the \ufffd escape and the raw character decode alike).
     const text = JSON.stringify(managed([{ path: { type: 'path', path: '/a\uFFFD' }, access: 'deny' }]));
-    expect(caught(() => parsePermissionProfile(text, source)).message).toContain('U+FFFD');
+    expect(thrown(() => parsePermissionProfile(text, source)).message).toContain('U+FFFD');
     // Other non-ASCII names are fine.
     expect(() => parsePermissionProfile(managed([{ path: { type: 'path', path: '/home/u/résumé-日本' }, access: 'deny' }]))).not.toThrow();
   });
 
   it('read or write glob entries are refused', () => {
     expect(
-      caught(() => parsePermissionProfile(managed([{ path: { type: 'glob_pattern', pattern: '*.rs' }, access: 'write' }]))).message,
+      thrown(() => parsePermissionProfile(managed([{ path: { type: 'glob_pattern', pattern: '*.rs' }, access: 'write' }]))).message,
     ).toContain('glob_pattern entries only support deny access');
   });
 
   it('glob_scan_max_depth must be at least 1', () => {
-    expect(caught(() => parsePermissionProfile(managed([], { glob_scan_max_depth: 0 }))).message).toContain('glob_scan_max_depth must be at least 1');
+    expect(thrown(() => parsePermissionProfile(managed([], { glob_scan_max_depth: 0 }))).message).toContain('glob_scan_max_depth must be at least 1');
   });
 
   it('a file config source is rendered with its key', () => {
-    const err = caught(() => parseLegacySandboxPolicy({ type: 'workspace-write', writeable_roots: [] }, { file: '/c/config.toml', key: 'sandbox' }));
+    const err = thrown(() => parseLegacySandboxPolicy({ type: 'workspace-write', writeable_roots: [] }, { file: '/c/config.toml', key: 'sandbox' }));
     expect(err.message).toBe(
       'invalid legacy sandbox policy: unknown key "writeable_roots" at the top level (/c/config.toml (sandbox)); did you mean "writable_roots"?',
     );
   });
 
   it('non-object input', () => {
-    expect(caught(() => parsePolicyInput('42')).message).toContain('expected a JSON object, got number');
-    expect(caught(() => parsePolicyInput([])).message).toContain('got an array');
-    expect(caught(() => parsePolicyInput({ type: 'nope' })).message).toContain('unknown type "nope"');
+    expect(thrown(() => parsePolicyInput('42')).message).toContain('expected a JSON object, got number');
+    expect(thrown(() => parsePolicyInput([])).message).toContain('got an array');
+    expect(thrown(() => parsePolicyInput({ type: 'nope' })).message).toContain('unknown type "nope"');
   });
 
   it('a missing required key is named', () => {
-    expect(caught(() => parsePermissionProfile({ type: 'managed' })).message).toContain('missing');
+    expect(thrown(() => parsePermissionProfile({ type: 'managed' })).message).toContain('missing');
   });
 });
 
@@ -278,7 +269,7 @@ describe('parseLegacySandboxPolicy', () => {
       access: { type: 'full-access' },
       networkAccess: false,
     });
-    expect(caught(() => parseLegacySandboxPolicy({ type: 'readOnly', network_access: true })).message).toContain('did you mean "networkAccess"?');
+    expect(thrown(() => parseLegacySandboxPolicy({ type: 'readOnly', network_access: true })).message).toContain('did you mean "networkAccess"?');
   });
 });
 
@@ -286,7 +277,7 @@ describe('split policy and network', () => {
   it('FileSystemSandboxPolicy: kind defaults to restricted; unrestricted takes no entries', () => {
     expect(parseFileSystemSandboxPolicy({})).toEqual({ kind: 'restricted', entries: [] });
     expect(parseFileSystemSandboxPolicy({ kind: 'external-sandbox' })).toEqual({ kind: 'external-sandbox' });
-    expect(caught(() => parseFileSystemSandboxPolicy({ kind: 'unrestricted', entries: [{ path: special('root'), access: 'read' }] })).message).toContain(
+    expect(thrown(() => parseFileSystemSandboxPolicy({ kind: 'unrestricted', entries: [{ path: special('root'), access: 'read' }] })).message).toContain(
       'entries are only allowed with kind "restricted"',
     );
   });
@@ -294,7 +285,7 @@ describe('split policy and network', () => {
   it('NetworkSandboxPolicy: bare word or JSON string', () => {
     expect(parseNetworkSandboxPolicy('enabled')).toBe('enabled');
     expect(parseNetworkSandboxPolicy('"restricted"')).toBe('restricted');
-    expect(caught(() => parseNetworkSandboxPolicy('open', { flag: '--network-sandbox-policy' })).message).toBe(
+    expect(thrown(() => parseNetworkSandboxPolicy('open', { flag: '--network-sandbox-policy' })).message).toBe(
       'invalid network sandbox policy: invalid value "open" at the top level (--network-sandbox-policy); expected one of "restricted", "enabled"',
     );
   });

@@ -7,6 +7,7 @@ import * as api from '../../../lib/index';
 import type { LegacySandboxPolicy, PermissionProfile, ResolvedPolicy, SandboxPolicy } from '../../../lib/index';
 import { capsFixture } from '../linux/fixtures';
 import { fakeHost } from './fake-host';
+import { thrown } from '../../helpers/errors';
 
 const host = fakeHost({ dirs: ['/w'] });
 const cwd = '/w';
@@ -42,15 +43,6 @@ const BAD_POLICIES: Array<{ name: string; policy: unknown; path: (string | numbe
   },
 ];
 
-function rejection(fn: () => unknown): { code?: string; path?: unknown } {
-  try {
-    fn();
-  } catch (err) {
-    return err as { code?: string; path?: unknown };
-  }
-  throw new Error('expected a PolicyInvalidError, got a result');
-}
-
 /** A resolved policy whose embedded policy is `bad`, built around a real one. */
 function resolvedWith(bad: unknown): ResolvedPolicy {
   return { ...api.resolvePolicy(good, { cwd, host }), policy: bad as SandboxPolicy };
@@ -84,7 +76,7 @@ describe('public entries refuse malformed typed policies with E_POLICY_INVALID',
   for (const [entry, call] of POLICY_ENTRIES) {
     for (const bad of BAD_POLICIES) {
       it(`${entry}: ${bad.name}`, () => {
-        const err = rejection(() => call(bad.policy as SandboxPolicy));
+        const err = thrown(() => call(bad.policy as SandboxPolicy));
         expect(err.code).toBe('E_POLICY_INVALID');
         // Resolved-policy entries name the path inside `policy`.
         const resolvedEntry = ['planResolved', 'planLinux', 'planMacos', 'explain', 'semanticSignature'].includes(entry);
@@ -108,7 +100,7 @@ describe('public entries refuse malformed typed policies with E_POLICY_INVALID',
   it('explain: a hand-built resolved policy with an entry of access "rw" is refused', () => {
     const resolved = api.resolvePolicy(good, { cwd, host });
     const bad = { ...resolved, entries: [{ ...resolved.entries[0]!, access: 'rw' }] } as unknown as ResolvedPolicy;
-    expect(rejection(() => api.explain(bad, '/w/a', 'write'))).toMatchObject({ code: 'E_POLICY_INVALID', path: ['entries', 0, 'access'] });
+    expect(thrown(() => api.explain(bad, '/w/a', 'write'))).toMatchObject({ code: 'E_POLICY_INVALID', path: ['entries', 0, 'access'] });
   });
 
   it('a well-formed typed policy is still accepted by every entry', () => {
@@ -135,7 +127,7 @@ describe('public entries taking the other typed forms refuse malformed ones', ()
   ];
   for (const [entry, call, path] of cases) {
     it(`${entry}`, () => {
-      expect(rejection(call)).toMatchObject({ code: 'E_POLICY_INVALID', path });
+      expect(thrown(call)).toMatchObject({ code: 'E_POLICY_INVALID', path });
     });
   }
 });
