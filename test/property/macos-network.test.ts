@@ -9,9 +9,9 @@ import { evaluateSbpl, type SbplRequest } from '../../lib/platform/macos/sbpl-ev
 import { parseSbpl } from '../../lib/platform/macos/sbpl-parse';
 import { fakeMacHost } from '../unit/macos/fake-mac-host';
 import { plan, resolvedFixture } from '../unit/macos/fixtures';
+import { propertySettings } from '../helpers/property-settings';
 
-const NUM_RUNS = Number(process.env.CSBX_PROPERTY_RUNS_MACOS ?? 500);
-const SEED = Number(process.env.CSBX_PROPERTY_SEED ?? Date.now() % 2 ** 31);
+const { numRuns: NUM_RUNS, seed: SEED } = propertySettings('macos network property', { defaultRuns: 500, runsVar: 'CSBX_PROPERTY_RUNS_MACOS' });
 const PORTS = [80, 443, 1080, 3128, 8080];
 
 const options: fc.Arbitrary<MacosNetworkOptions> = fc.record(
