@@ -28,12 +28,12 @@ describe('planLinux backend choice', () => {
   it('auto with bwrap and userns: bubblewrap backend, plan is plain JSON data', () => {
     const p = plan({ fullDiskRead: true });
     expect(p.backend).toBe('bwrap');
-    expect(JSON.parse(JSON.stringify(p))).toEqual(p);
+    expect(JSON.parse(JSON.stringify(p))).toStrictEqual(p);
   });
 
   it('bwrap: read-only policy renders the reference prefix and the network namespace (§5.7 A, §10.3)', () => {
     const p = plan({ fullDiskRead: true, network: 'restricted' });
-    expect(p.argv).toEqual([
+    expect(p.argv).toStrictEqual([
       '/usr/bin/bwrap', '--new-session', '--die-with-parent', '--as-pid-1', '--ro-bind', '/', '/', '--dev', '/dev',
       '--unshare-user', '--unshare-pid', '--unshare-ipc', '--unshare-net', '--proc', '/proc',
       '--ro-bind-try', '/proc/sys', '/proc/sys', '--ro-bind-try', '/proc/sysrq-trigger', '/proc/sysrq-trigger',
@@ -41,14 +41,14 @@ describe('planLinux backend choice', () => {
       '--', HELPER, '--landlock-abi', '1', '--landlock-fs-handled', '0x2', '--landlock-rule', '0x2:/dev', '--landlock-rule', '0x2:/proc',
       '--setenv', 'CODEX_SANDBOX_NETWORK_DISABLED=1', '--network', 'restricted', '--reaper', '--', 'true',
     ]);
-    expect(p.env).toEqual({ CODEX_SANDBOX_NETWORK_DISABLED: '1' });
+    expect(p.env).toStrictEqual({ CODEX_SANDBOX_NETWORK_DISABLED: '1' });
   });
 
   it('bwrap: the inner helper grants WRITE_FILE only beneath writable binds, /dev and /proc (the FIFO guard, R8)', () => {
     const p = plan({ writableRoots: [t] }) as BwrapPlan;
     const inner = p.argv.slice(p.argv.indexOf('--') + 1);
     const rules = inner.flatMap((a, i) => (inner[i - 1] === '--landlock-rule' ? [a] : []));
-    expect(rules).toEqual([...p.mountOps.flatMap((op) => (op.op === 'bind' ? [`0x2:${op.dest}`] : [])), '0x2:/dev', '0x2:/proc']);
+    expect(rules).toStrictEqual([...p.mountOps.flatMap((op) => (op.op === 'bind' ? [`0x2:${op.dest}`] : [])), '0x2:/dev', '0x2:/proc']);
     expect(rules).toContain(`0x2:${t}`);
     expect(p.enforcement.handled).toContain('landlock-write-guard');
   });
@@ -67,7 +67,7 @@ describe('planLinux backend choice', () => {
   it('bwrap: enabled network omits --unshare-net and the env marker', () => {
     const p = plan({ fullDiskRead: true, network: 'enabled' });
     expect(p.argv).not.toContain('--unshare-net');
-    expect(p.env).toEqual({});
+    expect(p.env).toStrictEqual({});
   });
 
   it('bwrap: without --proc support the plan omits --proc and lists the skipped hardening', () => {
@@ -88,9 +88,9 @@ describe('planLinux backend choice', () => {
   it('bwrap: a masked file makes the plan request the shared /dev/null descriptor', () => {
     mkdirSync(join(t, 'w'));
     const p = plan({ fullDiskRead: true, writableRoots: [{ root: join(t, 'w'), readOnlySubpaths: [join(t, 'w/missing')] }] });
-    expect(p.backend === 'bwrap' && p.fds).toEqual([{ fd: 3, path: '/dev/null' }]);
+    expect(p.backend === 'bwrap' && p.fds).toStrictEqual([{ fd: 3, path: '/dev/null' }]);
     expect(p.argv).toContain('--ro-bind-data');
-    expect(p.hostPrep).toEqual([{ path: join(t, 'w/missing'), kind: 'file' }]);
+    expect(p.hostPrep).toStrictEqual([{ path: join(t, 'w/missing'), kind: 'file' }]);
   });
 
   it('bwrap: a symlinked policy cwd gets --chdir to the canonical directory (§5.7 H)', () => {
@@ -104,7 +104,7 @@ describe('planLinux backend choice', () => {
   it('auto without bwrap falls back to Landlock when the policy is exactly representable', () => {
     const p = plan({ fullDiskRead: true }, { capabilities: capsFixture({ bwrap: null }) });
     expect(p.backend).toBe('landlock');
-    expect(JSON.parse(JSON.stringify(p))).toEqual(p);
+    expect(JSON.parse(JSON.stringify(p))).toStrictEqual(p);
   });
 
   it('auto without bwrap and with protected metadata refuses, naming both reasons and doctor', () => {
@@ -182,14 +182,14 @@ describe('planLinux backend choice', () => {
   it('auto: unrestricted filesystem with restricted network plans the Landlock full-write ruleset, /proc/sys read-only for root and a signal-scoped command', () => {
     const p = plan({ kind: 'unrestricted', network: 'restricted' });
     expect(p.backend).toBe('landlock');
-    expect(p.argv).toEqual([
+    expect(p.argv).toStrictEqual([
       HELPER, '--proc-sys-readonly', '--landlock-abi', '7', '--landlock-fs-handled', '0xffff', '--landlock-rule', '0xffff:/',
       '--landlock-rule', '0x4007:/dev/null', '--landlock-scope', '0x3', '--setenv', 'CODEX_SANDBOX_NETWORK_DISABLED=1',
       '--network', 'restricted', '--reaper', '--deny-ipc', '--command-landlock-scope', '0x2', '--', 'true',
     ]);
-    expect(p.env).toEqual({ CODEX_SANDBOX_NETWORK_DISABLED: '1' });
-    expect(p.enforcement.handled).toEqual(expect.arrayContaining(['command-signal-scope', 'proc-sys-readonly-for-root']));
-    expect(JSON.parse(JSON.stringify(p))).toEqual(p);
+    expect(p.env).toStrictEqual({ CODEX_SANDBOX_NETWORK_DISABLED: '1' });
+    expect(p.enforcement.handled).toStrictEqual(expect.arrayContaining(['command-signal-scope', 'proc-sys-readonly-for-root']));
+    expect(JSON.parse(JSON.stringify(p))).toStrictEqual(p);
   });
 
   it('auto: unrestricted filesystem with restricted network on Landlock ABI 5 prefers bwrap (no signal scope), and uses Landlock only without bwrap', () => {
@@ -218,10 +218,10 @@ describe('planLinux backend choice', () => {
   it('unrestricted filesystem with enabled network still runs the seccomp helper, its command in a signal-scoped domain', () => {
     const p = plan({ kind: 'unrestricted', network: 'enabled' });
     expect(p.backend).toBe('seccomp');
-    expect(p.argv).toEqual([HELPER, '--network', 'enabled', '--reaper', '--deny-ipc', '--command-landlock-scope', '0x2', '--', 'true']);
+    expect(p.argv).toStrictEqual([HELPER, '--network', 'enabled', '--reaper', '--deny-ipc', '--command-landlock-scope', '0x2', '--', 'true']);
     expect(p.enforcement.network).toBe('not-restricted');
     const old = plan({ kind: 'unrestricted', network: 'enabled' }, { capabilities: capsFixture({ landlock: { status: 'available', abi: 5 } }) });
-    expect(old.argv).toEqual([HELPER, '--network', 'enabled', '--reaper', '--deny-ipc', '--', 'true']);
+    expect(old.argv).toStrictEqual([HELPER, '--network', 'enabled', '--reaper', '--deny-ipc', '--', 'true']);
     expect(old.enforcement.skippedHardening.join(' ')).toContain('Landlock ABI 6');
   });
 
@@ -247,7 +247,7 @@ describe('planLinux backend choice', () => {
   it('same inputs give an identical plan (deterministic)', () => {
     mkdirSync(join(t, 'w'));
     const shape: ResolvedShape = { fullDiskRead: true, writableRoots: [{ root: join(t, 'w'), protectedMetadataNames: ['.git', '.codex'] }] };
-    expect(plan(shape)).toEqual(plan(shape));
+    expect(plan(shape)).toStrictEqual(plan(shape));
   });
 });
 
@@ -261,9 +261,9 @@ describe('Landlock rules', () => {
     expect(p.landlockRules.find((r) => r.path === join(t, 'w'))?.access).toBe(0xffff);
     expect(p.handledAccessFs).toBe(0xffff);
     expect(p.scope).toBe(3);
-    expect(p.argv.slice(0, 5)).toEqual([HELPER, '--landlock-abi', '6', '--landlock-fs-handled', '0xffff']);
+    expect(p.argv.slice(0, 5)).toStrictEqual([HELPER, '--landlock-abi', '6', '--landlock-fs-handled', '0xffff']);
     expect(p.argv).toContain(`0xffff:${join(t, 'w')}`);
-    expect(p.argv.slice(-12)).toEqual(['--landlock-scope', '0x3', '--setenv', 'CODEX_SANDBOX_NETWORK_DISABLED=1', '--network', 'restricted', '--reaper', '--deny-ipc', '--command-landlock-scope', '0x2', '--', 'true']);
+    expect(p.argv.slice(-12)).toStrictEqual(['--landlock-scope', '0x3', '--setenv', 'CODEX_SANDBOX_NETWORK_DISABLED=1', '--network', 'restricted', '--reaper', '--deny-ipc', '--command-landlock-scope', '0x2', '--', 'true']);
   });
 
   it('ABI 5 omits scopes and lists them as skipped hardening; ABI 4 also skips IOCTL_DEV', () => {
@@ -278,7 +278,7 @@ describe('Landlock rules', () => {
     const p = plan({ fullDiskRead: true }, { backend: 'landlock' });
     if (p.backend !== 'landlock') throw new Error('expected landlock');
     const devNull = p.landlockRules.find((r) => r.path === '/dev/null');
-    expect(devNull?.rights).toEqual(['WRITE_FILE', 'READ_FILE', 'EXECUTE', 'TRUNCATE'].sort((a, b) => (ACCESS_FS[a as keyof typeof ACCESS_FS] - ACCESS_FS[b as keyof typeof ACCESS_FS])));
+    expect(devNull?.rights).toStrictEqual(['WRITE_FILE', 'READ_FILE', 'EXECUTE', 'TRUNCATE'].sort((a, b) => (ACCESS_FS[a as keyof typeof ACCESS_FS] - ACCESS_FS[b as keyof typeof ACCESS_FS])));
   });
 
   it('bwrap never needs --argv0: with or without support the inner command is the helper by absolute path', () => {
@@ -296,8 +296,8 @@ describe('Landlock rules', () => {
     writeFileSync(join(t, 'd/r.txt'), 'x');
     const p = plan({ readableRoots: ['/', join(t, 'a/r.txt'), join(t, 'd/r.txt')], unreadableRoots: [t] });
     if (p.backend !== 'bwrap') throw new Error('expected bwrap');
-    expect(p.fds).toEqual([{ fd: 4, path: '/dev/null' }, { fd: 5, path: '/dev/null' }]);
+    expect(p.fds).toStrictEqual([{ fd: 4, path: '/dev/null' }, { fd: 5, path: '/dev/null' }]);
     const files = p.argv.flatMap((a, i) => (a === '--file' ? [p.argv[i + 1]] : []));
-    expect(files).toEqual(['4', '5']);
+    expect(files).toStrictEqual(['4', '5']);
   });
 });

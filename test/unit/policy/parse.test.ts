@@ -40,7 +40,7 @@ describe('parsePermissionProfile', () => {
         { glob_scan_max_depth: 3 },
       ),
     );
-    expect(profile).toEqual({
+    expect(profile).toStrictEqual({
       type: 'managed',
       fileSystem: {
         type: 'restricted',
@@ -66,13 +66,13 @@ describe('parsePermissionProfile', () => {
     const wire = permissionProfileToWire(
       parsePermissionProfile(managed([{ path: special('current_working_directory'), access: 'none', missing_path_behavior: 'skip' }])),
     );
-    expect(wire).toEqual(managed([{ path: special('project_roots'), access: 'deny', missing_path_behavior: 'skip' }]));
+    expect(wire).toStrictEqual(managed([{ path: special('project_roots'), access: 'deny', missing_path_behavior: 'skip' }]));
   });
 
   it('disabled, external and managed unrestricted', () => {
-    expect(parsePermissionProfile({ type: 'disabled' })).toEqual({ type: 'disabled' });
-    expect(parsePermissionProfile('{"type":"external","network":"enabled"}')).toEqual({ type: 'external', network: 'enabled' });
-    expect(parsePermissionProfile({ type: 'managed', file_system: { type: 'unrestricted' }, network: 'enabled' })).toEqual({
+    expect(parsePermissionProfile({ type: 'disabled' })).toStrictEqual({ type: 'disabled' });
+    expect(parsePermissionProfile('{"type":"external","network":"enabled"}')).toStrictEqual({ type: 'external', network: 'enabled' });
+    expect(parsePermissionProfile({ type: 'managed', file_system: { type: 'unrestricted' }, network: 'enabled' })).toStrictEqual({
       type: 'managed',
       fileSystem: { type: 'unrestricted' },
       network: 'enabled',
@@ -82,25 +82,25 @@ describe('parsePermissionProfile', () => {
   it('the older untagged form deserializes as a managed profile', () => {
     expect(
       parsePermissionProfile({ network: { enabled: true }, file_system: { entries: [{ path: special('root'), access: 'read' }] } }),
-    ).toEqual({ type: 'managed', fileSystem: { type: 'restricted', entries: [e.root('read')] }, network: 'enabled' });
+    ).toStrictEqual({ type: 'managed', fileSystem: { type: 'restricted', entries: [e.root('read')] }, network: 'enabled' });
   });
 
   it('round trips through the wire form', () => {
     const input = managed([{ path: special('project_roots', { subpath: 'a' }), access: 'write' }], { glob_scan_max_depth: 2 });
-    expect(permissionProfileToWire(parsePermissionProfile(input))).toEqual(input);
+    expect(permissionProfileToWire(parsePermissionProfile(input))).toStrictEqual(input);
   });
 
   it('profile <-> policy: disabled is unrestricted with network; managed unrestricted without network stays managed', () => {
-    expect(permissionProfileToPolicy({ type: 'disabled' })).toEqual({ fileSystem: { kind: 'unrestricted' }, network: 'enabled' });
-    expect(policyToPermissionProfile({ fileSystem: { kind: 'unrestricted' }, network: 'enabled' })).toEqual({ type: 'disabled' });
-    expect(policyToPermissionProfile({ fileSystem: { kind: 'unrestricted' }, network: 'restricted' })).toEqual({
+    expect(permissionProfileToPolicy({ type: 'disabled' })).toStrictEqual({ fileSystem: { kind: 'unrestricted' }, network: 'enabled' });
+    expect(policyToPermissionProfile({ fileSystem: { kind: 'unrestricted' }, network: 'enabled' })).toStrictEqual({ type: 'disabled' });
+    expect(policyToPermissionProfile({ fileSystem: { kind: 'unrestricted' }, network: 'restricted' })).toStrictEqual({
       type: 'managed',
       fileSystem: { type: 'unrestricted' },
       network: 'restricted',
     });
-    expect(policyToPermissionProfile({ fileSystem: { kind: 'external-sandbox' }, network: 'enabled' })).toEqual({ type: 'external', network: 'enabled' });
+    expect(policyToPermissionProfile({ fileSystem: { kind: 'external-sandbox' }, network: 'enabled' })).toStrictEqual({ type: 'external', network: 'enabled' });
     const policy = restricted([e.root('read')]);
-    expect(permissionProfileToPolicy(policyToPermissionProfile(policy))).toEqual(policy);
+    expect(permissionProfileToPolicy(policyToPermissionProfile(policy))).toStrictEqual(policy);
   });
 });
 
@@ -111,14 +111,14 @@ describe('bad input is a PolicyInvalidError naming key, position and source', ()
     const err = thrown(() => parsePermissionProfile({ ...managed([]), netwrok: 'enabled' }, source));
     expect(err.code).toBe('E_POLICY_INVALID');
     expect(err.message).toBe('invalid permission profile: unknown key "netwrok" at the top level (--permission-profile); did you mean "network"?');
-    expect(err.path).toEqual(['netwrok']);
-    expect(err.source).toEqual(source);
+    expect(err.path).toStrictEqual(['netwrok']);
+    expect(err.source).toStrictEqual(source);
   });
 
   it('unknown key nested in an entry names its position', () => {
     const err = thrown(() => parsePermissionProfile(managed([{ path: special('root'), access: 'read', mode: 1 }]), source));
     expect(err.message).toContain('unknown key "mode" at file_system.entries[0]');
-    expect(err.path).toEqual(['file_system', 'entries', 0, 'mode']);
+    expect(err.path).toStrictEqual(['file_system', 'entries', 0, 'mode']);
   });
 
   it('unknown access value and unknown special kind', () => {
@@ -154,14 +154,14 @@ describe('bad input is a PolicyInvalidError naming key, position and source', ()
     );
     const nul = thrown(() => parsePermissionProfile(managed([{ path: { type: 'path', path: '/a\0b' }, access: 'read' }])));
     expect(nul.message).toContain('NUL');
-    expect(nul.path).toEqual(['file_system', 'entries', 0, 'path', 'path']);
+    expect(nul.path).toStrictEqual(['file_system', 'entries', 0, 'path', 'path']);
   });
 
   it('a path, subpath or glob holding U+FFFD (what invalid UTF-8 decodes to) is refused, naming where (issue #20)', () => {
     const path = thrown(() => parsePermissionProfile(managed([{ path: { type: 'path', path: '/home/u/secret\uFFFD' }, access: 'deny' }]), source));
     expect(path.code).toBe('E_POLICY_INVALID');
     expect(path.message).toContain('path contains U+FFFD, so it cannot be named exactly (invalid UTF-8 decodes to U+FFFD)');
-    expect(path.path).toEqual(['file_system', 'entries', 0, 'path', 'path']);
+    expect(path.path).toStrictEqual(['file_system', 'entries', 0, 'path', 'path']);
     const sub = thrown(() => parsePermissionProfile(managed([{ path: { type: 'special', value: { kind: 'project_roots', subpath: 'a\uFFFD' } }, access: 'deny' }])));
     expect(sub.message).toContain('subpath contains U+FFFD');
     const glob = thrown(() => parsePermissionProfile(managed([{ path: { type: 'glob_pattern', pattern: '/w/**/*.pem\uFFFD' }, access: 'deny' }])));
@@ -203,8 +203,8 @@ describe('bad input is a PolicyInvalidError naming key, position and source', ()
 
 describe('parseLegacySandboxPolicy', () => {
   it('Era A/C read-only and the Era B restricted access (include_platform_defaults defaults to true)', () => {
-    expect(parseLegacySandboxPolicy({ type: 'read-only' })).toEqual({ type: 'read-only', access: { type: 'full-access' }, networkAccess: false });
-    expect(parseLegacySandboxPolicy({ type: 'read-only', access: { type: 'restricted', readable_roots: ['/data'] }, network_access: true })).toEqual({
+    expect(parseLegacySandboxPolicy({ type: 'read-only' })).toStrictEqual({ type: 'read-only', access: { type: 'full-access' }, networkAccess: false });
+    expect(parseLegacySandboxPolicy({ type: 'read-only', access: { type: 'restricted', readable_roots: ['/data'] }, network_access: true })).toStrictEqual({
       type: 'read-only',
       access: { type: 'restricted', includePlatformDefaults: true, readableRoots: ['/data'] },
       networkAccess: true,
@@ -221,7 +221,7 @@ describe('parseLegacySandboxPolicy', () => {
       exclude_slash_tmp: true,
     };
     const parsed = parseLegacySandboxPolicy(JSON.stringify(wire));
-    expect(parsed).toEqual({
+    expect(parsed).toStrictEqual({
       type: 'workspace-write',
       writableRoots: ['/home/u/extra'],
       readOnlyAccess: { type: 'restricted', includePlatformDefaults: true, readableRoots: ['/opt/sdk'] },
@@ -229,20 +229,20 @@ describe('parseLegacySandboxPolicy', () => {
       excludeTmpdirEnvVar: false,
       excludeSlashTmp: true,
     });
-    expect(legacySandboxPolicyToWire(parsed)).toEqual(wire);
-    expect(legacySandboxPolicyToWire(parseLegacySandboxPolicy({ type: 'workspace-write' }))).toEqual({
+    expect(legacySandboxPolicyToWire(parsed)).toStrictEqual(wire);
+    expect(legacySandboxPolicyToWire(parseLegacySandboxPolicy({ type: 'workspace-write' }))).toStrictEqual({
       type: 'workspace-write',
       network_access: false,
       exclude_tmpdir_env_var: false,
       exclude_slash_tmp: false,
     });
-    expect(legacySandboxPolicyToWire(parseLegacySandboxPolicy({ type: 'read-only' }))).toEqual({ type: 'read-only' });
+    expect(legacySandboxPolicyToWire(parseLegacySandboxPolicy({ type: 'read-only' }))).toStrictEqual({ type: 'read-only' });
   });
 
   it('external-sandbox defaults to a restricted network and always emits it', () => {
     const parsed = parseLegacySandboxPolicy({ type: 'external-sandbox' });
-    expect(parsed).toEqual({ type: 'external-sandbox', networkAccess: 'restricted' });
-    expect(legacySandboxPolicyToWire(parsed)).toEqual({ type: 'external-sandbox', network_access: 'restricted' });
+    expect(parsed).toStrictEqual({ type: 'external-sandbox', networkAccess: 'restricted' });
+    expect(legacySandboxPolicyToWire(parsed)).toStrictEqual({ type: 'external-sandbox', network_access: 'restricted' });
   });
 
   it('the app-server camelCase twin', () => {
@@ -255,7 +255,7 @@ describe('parseLegacySandboxPolicy', () => {
         excludeTmpdirEnvVar: true,
         excludeSlashTmp: false,
       }),
-    ).toEqual({
+    ).toStrictEqual({
       type: 'workspace-write',
       writableRoots: ['/x'],
       readOnlyAccess: { type: 'restricted', includePlatformDefaults: false, readableRoots: ['/y'] },
@@ -263,8 +263,8 @@ describe('parseLegacySandboxPolicy', () => {
       excludeTmpdirEnvVar: true,
       excludeSlashTmp: false,
     });
-    expect(parseLegacySandboxPolicy({ type: 'dangerFullAccess' })).toEqual({ type: 'danger-full-access' });
-    expect(parseLegacySandboxPolicy({ type: 'readOnly', access: { type: 'fullAccess' } })).toEqual({
+    expect(parseLegacySandboxPolicy({ type: 'dangerFullAccess' })).toStrictEqual({ type: 'danger-full-access' });
+    expect(parseLegacySandboxPolicy({ type: 'readOnly', access: { type: 'fullAccess' } })).toStrictEqual({
       type: 'read-only',
       access: { type: 'full-access' },
       networkAccess: false,
@@ -275,8 +275,8 @@ describe('parseLegacySandboxPolicy', () => {
 
 describe('split policy and network', () => {
   it('FileSystemSandboxPolicy: kind defaults to restricted; unrestricted takes no entries', () => {
-    expect(parseFileSystemSandboxPolicy({})).toEqual({ kind: 'restricted', entries: [] });
-    expect(parseFileSystemSandboxPolicy({ kind: 'external-sandbox' })).toEqual({ kind: 'external-sandbox' });
+    expect(parseFileSystemSandboxPolicy({})).toStrictEqual({ kind: 'restricted', entries: [] });
+    expect(parseFileSystemSandboxPolicy({ kind: 'external-sandbox' })).toStrictEqual({ kind: 'external-sandbox' });
     expect(thrown(() => parseFileSystemSandboxPolicy({ kind: 'unrestricted', entries: [{ path: special('root'), access: 'read' }] })).message).toContain(
       'entries are only allowed with kind "restricted"',
     );
@@ -294,10 +294,10 @@ describe('split policy and network', () => {
 describe('parsePolicyInput detects the form', () => {
   const host = fakeHost({ dirs: ['/w'] });
   it('PermissionProfile, legacy, camelCase legacy, untagged profile, bare file-system policy', () => {
-    expect(parsePolicyInput('{"type":"disabled"}')).toEqual({ fileSystem: { kind: 'unrestricted' }, network: 'enabled' });
-    expect(parsePolicyInput({ type: 'read-only', network_access: true }, undefined, { cwd: '/w', host })).toEqual(restricted([e.root('read')], 'enabled'));
-    expect(parsePolicyInput({ type: 'readOnly' }, undefined, { cwd: '/w', host })).toEqual(restricted([e.root('read')]));
-    expect(parsePolicyInput({ file_system: { entries: [] } })).toEqual(restricted([]));
-    expect(parsePolicyInput({ kind: 'restricted', entries: [{ path: special('root'), access: 'read' }] })).toEqual(restricted([e.root('read')]));
+    expect(parsePolicyInput('{"type":"disabled"}')).toStrictEqual({ fileSystem: { kind: 'unrestricted' }, network: 'enabled' });
+    expect(parsePolicyInput({ type: 'read-only', network_access: true }, undefined, { cwd: '/w', host })).toStrictEqual(restricted([e.root('read')], 'enabled'));
+    expect(parsePolicyInput({ type: 'readOnly' }, undefined, { cwd: '/w', host })).toStrictEqual(restricted([e.root('read')]));
+    expect(parsePolicyInput({ file_system: { entries: [] } })).toStrictEqual(restricted([]));
+    expect(parsePolicyInput({ kind: 'restricted', entries: [{ path: special('root'), access: 'read' }] })).toStrictEqual(restricted([e.root('read')]));
   });
 });

@@ -81,7 +81,7 @@ describe('windows gate: unelevated restricted-token backend', () => {
   });
   it('refuses a deny-read glob', () => {
     const err = expectRefusal(() => plan(WORKSPACE_WRITE([glob('**/*.env')]), 'windows-token'), TOKEN_DENY);
-    expect(err.details?.globs).toEqual(['C:\\w\\**\\*.env']);
+    expect(err.details?.globs).toStrictEqual(['C:\\w\\**\\*.env']);
   });
   it('refuses writes outside the workspace when the cwd is not writable', () => {
     expectRefusal(() => plan(restricted([root('read'), path('C:\\elsewhere', 'write')]), 'windows-token'), TOKEN_SPLIT);
@@ -162,12 +162,12 @@ describe('windows gate: inputs', () => {
     const err = thrown(() => planWindows(READ_ONLY(), { cwd: '/home/me', command: ['x'], env: ENV, permissionProfile: PROFILE }));
     expect(err.code).toBe('E_POLICY_INVALID');
     expect(err.message).toContain('"/home/me" is not an absolute Windows path');
-    expect(err.source).toEqual({ flag: '--cwd' });
+    expect(err.source).toStrictEqual({ flag: '--cwd' });
   });
   it('refuses a POSIX path entry with E_POLICY_INVALID and its entry path', () => {
     const err = thrown(() => plan(WORKSPACE_WRITE([path('/srv/data', 'write')]), 'auto'));
     expect(err.code).toBe('E_POLICY_INVALID');
-    expect(err.path).toEqual(['file_system', 'entries', 4, 'path', 'path']);
+    expect(err.path).toStrictEqual(['file_system', 'entries', 4, 'path', 'path']);
   });
   it('refuses an empty command with E_USAGE', () => {
     expect(thrown(() => planWindows(READ_ONLY(), { cwd: CWD, command: [], env: ENV, permissionProfile: PROFILE })).code).toBe('E_USAGE');

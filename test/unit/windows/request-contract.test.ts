@@ -29,14 +29,14 @@ describe('windows request contract (TypeScript renderer vs native parsers)', () 
   it('every runner keyword is parsed by runner-config.cc or acl.cc', () => {
     const parser = source('runner-config.cc') + source('acl.cc');
     const used = new Set([...keywords(token.runnerRequest), ...keywords(elevated.runnerRequest)]);
-    expect([...used].sort()).toEqual(expect.arrayContaining(['ace', 'nul_device', 'logon_user', 'denybin_stub', 'revoke_after_exit', 'env', 'command_line']));
+    expect([...used].sort()).toStrictEqual(expect.arrayContaining(['ace', 'nul_device', 'logon_user', 'denybin_stub', 'revoke_after_exit', 'env', 'command_line']));
     for (const kw of used) expect(parser, kw).toContain(`L"${kw}"`);
   });
 
   it('every setup keyword is parsed by setup-config.cc or acl.cc', () => {
     const parser = source('setup-config.cc') + source('acl.cc');
     const used = keywords(elevated.setupRequest);
-    expect([...used]).toEqual(expect.arrayContaining(['ace', 'ace_children', 'firewall_rule', 'proxy_port', 'state_dir']));
+    expect([...used]).toStrictEqual(expect.arrayContaining(['ace', 'ace_children', 'firewall_rule', 'proxy_port', 'state_dir']));
     for (const kw of used) expect(parser, kw).toContain(`L"${kw}"`);
   });
 
