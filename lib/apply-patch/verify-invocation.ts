@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
-import { PatchApplyError, PatchParseError } from '../errors';
+import { PatchApplyError, type PatchParseError } from '../errors';
 import { deriveNewContents } from './derive-contents';
 import { maybeParseApplyPatch } from './invocation';
 import { INVALID_UTF8_TEXT, osErrorText } from './os-error-text';

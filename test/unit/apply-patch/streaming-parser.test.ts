@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 
 import { parsePatch } from '../../../lib/apply-patch/parse-patch';
 import { parsePatchStreaming, StreamingPatchParser } from '../../../lib/apply-patch/streaming-parser';
-import { isSandboxError } from '../../../lib/errors';
 import { thrown } from '../../helpers/errors';
 
 const LARGE = [

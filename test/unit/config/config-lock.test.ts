@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { exportConfigLock as exportLock, lineDiff, verifyConfigLock as verifyLock } from '../../../lib/config/config-lock';
 import { loadConfig } from '../../../lib/config/load-config';
 import { parseTomlText } from '../../../lib/config/toml-source';
-import { isSandboxError } from '../../../lib/errors';
 import { fakeReader } from './fake-reader';
 import { thrown } from '../../helpers/errors';
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { assertEnforceable, loadConfig, type LoadConfigOptions } from '../../../lib/config/load-config';
 import type { MdmReader } from '../../../lib/config/reader';
-import { isSandboxError } from '../../../lib/errors';
 import type { FileSystemEntry, SandboxPolicy } from '../../../lib/policy/types';
 import { fakeReader, type FakeTree } from './fake-reader';
 import { thrown, thrownText } from '../../helpers/errors';

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { effectiveConfig, loadConfigLayers, type LayerLoadOptions } from '../../../lib/config/load-layers';
 import type { MdmReader } from '../../../lib/config/reader';
-import { isSandboxError } from '../../../lib/errors';
 import { fakeReader, type FakeTree } from './fake-reader';
 import { thrown } from '../../helpers/errors';
 

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { buildOverridesTable, parseCliOverride } from '../../../lib/config/overrides';
-import { isSandboxError } from '../../../lib/errors';
 import { thrownText } from '../../helpers/errors';
 
 describe('-c key=value parsing (config.md §5)', () => {

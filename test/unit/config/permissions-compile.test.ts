@@ -3,7 +3,6 @@ import { compileProfile, type ProfileSource, type SelectProfileInput } from '../
 import { validatePermissionsTable } from '../../../lib/config/permissions-schema';
 import { parseTomlText, type TomlTable, type ValueOrigin } from '../../../lib/config/toml-source';
 import { materializeLegacyWorkspace, materializeProfileRoots } from '../../../lib/config/workspace-roots';
-import { isSandboxError } from '../../../lib/errors';
 import { thrownText } from '../../helpers/errors';
 
 const FILE = '/home/u/.codex/config.toml';

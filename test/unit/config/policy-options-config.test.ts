@@ -2,7 +2,6 @@
 // and --sandbox / --permissions / --permission-profile stay subject to requirements.
 import { describe, expect, it } from 'vitest';
 import { parsePolicyOptions, policyFromOptions, resolveOptionsPolicy } from '../../../lib/cli/policy-options';
-import { isSandboxError } from '../../../lib/errors';
 import { fakeReader, type FakeTree } from './fake-reader';
 import { thrownText } from '../../helpers/errors';
 

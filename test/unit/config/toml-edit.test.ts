@@ -4,7 +4,6 @@ import { describe, expect, it } from 'vitest';
 import { applyConfigEdits, editConfigFile } from '../../../lib/config/config-edit';
 import { removeTomlValue, setTomlValue } from '../../../lib/config/toml-edit';
 import { parseTomlText } from '../../../lib/config/toml-source';
-import { isSandboxError } from '../../../lib/errors';
 import { withTempDir } from '../../helpers/temp';
 import { thrown } from '../../helpers/errors';
 

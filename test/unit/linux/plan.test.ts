@@ -4,7 +4,6 @@ import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import { isSandboxError } from '../../../lib/errors';
 import { ACCESS_FS } from '../../../lib/platform/linux/landlock-abi';
 import { planLinux, WSL1_MESSAGE, type BwrapPlan, type LinuxPlan, type PlanLinuxOptions } from '../../../lib/platform/linux/plan';
 import { makeTempDir } from '../../helpers/temp';

@@ -1,6 +1,5 @@
 // Wire forms in, typed forms out: every input spelling, and every bad input as a typed error.
 import { describe, expect, it } from 'vitest';
-import { isSandboxError, type SandboxError } from '../../../lib/errors';
 import {
   parseFileSystemSandboxPolicy,
   parseLegacySandboxPolicy,

@@ -17,7 +17,7 @@ import { parseFileSystemSandboxPolicy } from '../../../lib/policy/parse-policy';
 import { withAdditionalReadableRoots, withAdditionalWritableRoots } from '../../../lib/policy/policy-transforms';
 import { PROTECTED_METADATA_NAMES } from '../../../lib/policy/protected-metadata';
 import { resolvePolicy } from '../../../lib/policy/resolve';
-import type { LegacySandboxPolicy, ResolvedPolicy, SandboxPolicy } from '../../../lib/policy/types';
+import type { ResolvedPolicy, SandboxPolicy } from '../../../lib/policy/types';
 import { fileSystemPolicyToWire } from '../../../lib/policy/wire';
 import { withTempDir } from '../../helpers/temp';
 import { e, legacyWorkspaceWrite, restricted } from './entries';

@@ -1,7 +1,7 @@
 // The Windows fail-closed matrix (reference B3, policy-model §5.3 and §8.4): every refusal and its
 // exact reference message, for both backends and for `auto`.
 import { describe, expect, it } from 'vitest';
-import { isSandboxError, type SandboxError } from '../../../lib/errors';
+import type { SandboxError } from '../../../lib/errors';
 import { planWindows, type PlanWindowsOptions } from '../../../lib/platform/windows/plan-windows';
 import type { SandboxPolicy } from '../../../lib/policy/types';
 import { CWD, ENV, PROFILE, READ_ONLY, WORKSPACE_WRITE, cwdEntry, glob, minimal, path, restricted, root, tmpdir } from './fixtures';
