@@ -1,5 +1,5 @@
 // policy/equivalence: the semantic signature of a policy after cwd resolution, and the Era C
-// "needs direct runtime enforcement" check (policy-model §4.4): can this split policy be run by an
+// "needs direct runtime enforcement" check (docs/reference.md#runtime-equivalence): can this split policy be run by an
 // enforcer that only understands the legacy SandboxPolicy, without losing anything?
 
 import { isSandboxError } from '../errors';

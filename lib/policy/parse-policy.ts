@@ -73,7 +73,7 @@ function restricted(entries: EntryWire[] | undefined, depth: number | undefined)
   return out;
 }
 
-/** A `FileSystemSandboxPolicy` (policy-model §1.4). */
+/** A `FileSystemSandboxPolicy` (docs/reference.md#policy-wire-forms). */
 export function parseFileSystemSandboxPolicy(input: unknown, source?: ErrorSource): FileSystemPolicy {
   const wire = run(fileSystemPolicySchema, input, 'file-system sandbox policy', source);
   const kind = wire.kind ?? 'restricted';
@@ -128,7 +128,7 @@ function stripKind(fs: FileSystemPolicy & { kind: 'restricted' }): { entries: Fi
 
 function readOnlyAccess(wire: { type: string; include_platform_defaults?: boolean; readable_roots?: string[] } | undefined): ReadOnlyAccess {
   if (wire === undefined || wire.type === 'full-access' || wire.type === 'fullAccess') return { type: 'full-access' };
-  // policy-model §9.2: an omitted include_platform_defaults means true.
+  // docs/reference.md#policy-wire-forms: an omitted include_platform_defaults means true.
   return { type: 'restricted', includePlatformDefaults: wire.include_platform_defaults ?? true, readableRoots: wire.readable_roots ?? [] };
 }
 

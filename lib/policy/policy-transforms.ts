@@ -1,5 +1,5 @@
 // policy/policy-transforms: widening a policy by extra grants and choosing whether a platform
-// sandbox is needed at all (policy-model §2.5 and §5.0), as pure functions over typed policies.
+// sandbox is needed at all (docs/reference.md#effective-roots, #sandbox-selection), as pure functions over typed policies.
 
 import { PolicyInvalidError } from '../errors';
 import { buildAccessIndex, canWrite, resolveAccess } from './access-index';

@@ -1,4 +1,4 @@
-// policy/profile: PermissionProfile <-> the split SandboxPolicy (policy-model §1.6).
+// policy/profile: PermissionProfile <-> the split SandboxPolicy (docs/reference.md#policy-wire-forms).
 
 import type { PermissionProfile, SandboxPolicy } from './types';
 import { checkPermissionProfile, checkSandboxPolicy } from './typed-schema';

@@ -1,5 +1,5 @@
 // policy/resolve: resolvePolicy, a typed policy plus a cwd and a host view in, the concrete
-// ResolvedPolicy out (policy-model §2). Pure apart from the injected read-only HostView.
+// ResolvedPolicy out (docs/reference.md#entry-resolution). Pure apart from the injected read-only HostView.
 
 import { PolicyInvalidError } from '../errors';
 import { buildAccessIndex } from './access-index';

@@ -32,7 +32,7 @@ export function entryToWire(entry: FileSystemEntry): Record<string, unknown> {
   return out;
 }
 
-/** The `FileSystemSandboxPolicy` JSON (policy-model §1.4). */
+/** The `FileSystemSandboxPolicy` JSON (docs/reference.md#policy-wire-forms). */
 export function fileSystemPolicyToWire(fs: FileSystemPolicy): Record<string, unknown> {
   checkFileSystemPolicy(fs);
   if (fs.kind !== 'restricted') return { kind: fs.kind };
@@ -42,7 +42,7 @@ export function fileSystemPolicyToWire(fs: FileSystemPolicy): Record<string, unk
   return out;
 }
 
-/** The `PermissionProfile` JSON (policy-model §1.6). */
+/** The `PermissionProfile` JSON (docs/reference.md#policy-wire-forms). */
 export function permissionProfileToWire(profile: PermissionProfile): Record<string, unknown> {
   checkPermissionProfile(profile);
   switch (profile.type) {
@@ -72,7 +72,7 @@ function readOnlyAccessToWire(access: ReadOnlyAccess): Record<string, unknown> {
 }
 
 /**
- * The legacy `SandboxPolicy` JSON (policy-model §1.2): full-access read access and a false
+ * The legacy `SandboxPolicy` JSON (docs/reference.md#policy-wire-forms): full-access read access and a false
  * read-only network are omitted, empty writable roots are omitted, the rest is always emitted.
  * A restricted ReadOnlyAccess is written in its Era B spelling, the only one that has it.
  */

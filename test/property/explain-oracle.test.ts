@@ -127,7 +127,7 @@ function writableFromRoots(r: ResolvedPolicy, p: string): boolean {
 }
 
 /**
- * §2.2 by brute force: deepest covering entry paths, then the highest access among them; a
+ * docs/reference.md#precedence by brute force: deepest covering entry paths, then the highest access among them; a
  * default deny (or a deny of `/` only) becomes read under a platform default read root.
  */
 function bruteForceAccess(r: ResolvedPolicy, p: string): FileSystemAccessMode {

@@ -1,5 +1,5 @@
 // Property: the network section of generated Seatbelt profiles, evaluated with the Seatbelt model,
-// allows exactly what the reference's decision table says (A8): blanket traffic only for an enabled
+// allows exactly what the reference's decision table says (docs/reference.md#seatbelt-network): blanket traffic only for an enabled
 // network without a proxy; otherwise only the proxy's loopback ports, loopback and DNS with local
 // binding, and the listed unix sockets.
 import fc from 'fast-check';

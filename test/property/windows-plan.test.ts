@@ -32,7 +32,7 @@ const within = (child: string, parent: string): boolean => {
   return p.length <= c.length && p.every((x, i) => x === c[i]);
 };
 
-/** The reference decision (policy-model §2.2), written independently of lib/platform/windows. */
+/** The reference decision (docs/reference.md#precedence), written independently of lib/platform/windows. */
 function oracle(entries: FileSystemEntry[], target: string): FileSystemAccessMode {
   let best: { depth: number; access: FileSystemAccessMode } | null = null;
   for (const e of entries) {

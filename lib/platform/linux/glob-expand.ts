@@ -1,5 +1,5 @@
 // platform/linux/glob-expand: turns deny-read globs into concrete paths before launch, because a
-// mount namespace can only mask paths that exist (reference linux-sandbox.md §5.5). The walker is
+// mount namespace can only mask paths that exist (docs/reference.md#deny-glob-expansion). The walker is
 // internal (no ripgrep dependency): dotfiles included, ignore files ignored, symlinked
 // directories not followed. Matching is policy/glob's, the same matcher explain() uses.
 import { posix } from 'node:path';

@@ -1,4 +1,4 @@
-// access-rules: the file sections of the profile (reference A5, A6, A7) and their -D parameters.
+// access-rules: the file sections of the profile (docs/reference.md#seatbelt-profile, #seatbelt-paths, #seatbelt-globs) and their -D parameters.
 // Roots are allowed with `require-not` holes for their carve-outs; deny globs and the rename
 // guards are separate deny rules that the planner places last, where no allow can reopen them.
 import { isWithin } from '../../policy/paths';
@@ -34,7 +34,7 @@ function dedupe(values: readonly string[]): string[] {
   return [...new Set(values)];
 }
 
-/** One alternative of an access block (A5): the root, minus each carve-out and protected name. */
+/** One alternative of an access block (docs/reference.md#seatbelt-profile): the root, minus each carve-out and protected name. */
 function blockFilter(block: Block): SbplFilter {
   const root: SbplFilter = block.match === 'literal' ? literal(param(block.key)) : subpath(param(block.key));
   if (block.exclusions.length === 0 && block.protectedPaths.length === 0) return root;

@@ -34,7 +34,7 @@ export interface DenyReadGlob {
 }
 
 /**
- * Splits an absolute pattern into its literal walk root and depth (B7): depth is the number of
+ * Splits an absolute pattern into its literal walk root and depth (docs/reference.md#windows-deny-read): depth is the number of
  * pattern components after the root, unbounded with `**`, capped by glob_scan_max_depth.
  */
 export function describeDenyReadGlob(pattern: string, scanMaxDepth: number | undefined): DenyReadGlob {
@@ -58,7 +58,7 @@ export function describeDenyReadGlob(pattern: string, scanMaxDepth: number | und
 /**
  * Expands a deny-read glob against a snapshot of the host: every existing file or directory under
  * walkRoot (within maxDepth) whose lexical spelling matches. Directories are visited once per
- * final path, so junction loops end. Files created later are not covered (B7; documented).
+ * final path, so junction loops end. Files created later are not covered (docs/reference.md#windows-deny-read; documented).
  */
 export function expandDenyReadGlob(glob: DenyReadGlob, host: WindowsHostView): string[] {
   const re = compileWindowsGlob(glob.pattern);

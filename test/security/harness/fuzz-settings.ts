@@ -30,7 +30,7 @@ export function badErrorShape(err: unknown, codes: readonly string[], maxMessage
   return null;
 }
 
-/** Path-like strings an attacker or a typo produces (peers.md P46-P49). */
+/** Path-like strings an attacker or a typo produces (docs/reference.md#hostile-input). */
 export function hostilePath(): fc.Arbitrary<string> {
   const segment = fc.oneof(
     fc.constantFrom('..', '.', '', '~', '~root', '~nobody', 'a', '.git', '.codex', '[x]', '*', '?', '**', 'a b', 'é', 'ｅ'),

@@ -1,4 +1,4 @@
-// Streaming parsers (reference §1.6; parser.rs and streaming_parser.rs cases of §6).
+// Streaming parsers (docs/reference.md#patch-grammar; parser.rs and streaming_parser.rs cases of docs/reference.md#conformance-cases).
 import { describe, expect, it } from 'vitest';
 
 import { parsePatch } from '../../../lib/apply-patch/parse-patch';

@@ -44,7 +44,7 @@ function withoutAws(policy: SandboxPolicy): SandboxPolicy {
 const READ_ONLY: SandboxPolicy = { fileSystem: { kind: 'restricted', entries: [entry(sp('root'), 'read')] }, network: 'restricted' };
 
 /**
- * Legacy WorkspaceWrite as Codex 0.169.0 reports it for cwd /work/repo (policy-model §4.1 [C], then
+ * Legacy WorkspaceWrite as Codex 0.169.0 reports it for cwd /work/repo (docs/reference.md#legacy-conversion [C], then
  * bound to the roots): the writable roots are project roots, each project-roots entry expanded in
  * place for cwd and every root, and the roots written once more after the temp dirs.
  */

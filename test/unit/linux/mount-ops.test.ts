@@ -1,4 +1,4 @@
-// Ordering tests of the bubblewrap mount plan (reference linux-sandbox.md §5.4, §5.7, §10.3) on
+// Ordering tests of the bubblewrap mount plan (docs/reference.md#mount-order, #conformance-cases) on
 // real temporary trees, so existence and symlink checks see a real host.
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

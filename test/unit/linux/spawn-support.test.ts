@@ -1,4 +1,4 @@
-// spawn/ helpers that need no sandbox: the /proc preflight's failure test (§5.6, §10.3), host
+// spawn/ helpers that need no sandbox: the /proc preflight's failure test (docs/reference.md#proc-check, #conformance-cases), host
 // mount-target clean-up, denial hints, and the deny-glob walker's limits.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';

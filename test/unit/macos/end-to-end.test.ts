@@ -1,4 +1,4 @@
-// The reference's Seatbelt integration cases (A13.10-13), end to end without a Mac: a built-in
+// The reference's Seatbelt integration cases (docs/reference.md#conformance-cases), end to end without a Mac: a built-in
 // policy resolved on a fake macOS tree, planned, and the profile evaluated for the writes the
 // reference's tests attempt with a real sandbox-exec.
 import { describe, expect, it } from 'vitest';

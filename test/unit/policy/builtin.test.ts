@@ -1,4 +1,4 @@
-// The built-in modes and profiles, and sandbox selection (policy-model §5.0, §7.3, §8.5).
+// The built-in modes and profiles, and sandbox selection (docs/reference.md#sandbox-selection, #permission-profiles-in-config, #conformance-cases).
 import { describe, expect, it } from 'vitest';
 import { builtinPolicy, builtinProfilePolicy } from '../../../lib/policy/builtin';
 import { explain } from '../../../lib/policy/explain';

@@ -1,4 +1,4 @@
-// Deny-glob matching rules (policy-model §2.4).
+// Deny-glob matching rules (docs/architecture.md#globs).
 import { describe, expect, it } from 'vitest';
 import { compileGlob } from '../../../lib/policy/glob/to-regexp';
 

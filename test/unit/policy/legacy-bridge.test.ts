@@ -1,4 +1,4 @@
-// Conformance checklist §8.2 (protocol tests) and the conversion / equivalence rules of §4.
+// The reference's protocol tests (docs/reference.md#conformance-cases) and the conversion and equivalence rules (docs/reference.md#legacy-conversion, #runtime-equivalence).
 import { describe, expect, it } from 'vitest';
 import { needsDirectRuntimeEnforcement, legacyPoliciesMatch } from '../../../lib/policy/equivalence';
 import { explain } from '../../../lib/policy/explain';

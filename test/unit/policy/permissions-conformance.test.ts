@@ -1,4 +1,4 @@
-// Conformance checklist §8.1 (protocol/src/permissions.rs, Eras B-C, newest behaviour).
+// Conformance checklist docs/reference.md#conformance-cases (protocol/src/permissions.rs, Eras B-C, newest behaviour).
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// The Windows fail-closed matrix (reference B3, policy-model §5.3 and §8.4): every refusal and its
+// The Windows fail-closed matrix (docs/reference.md#windows-resolution-and-gate, #sandbox-selection, #conformance-cases): every refusal and its
 // exact reference message, for both backends and for `auto`.
 import { describe, expect, it } from 'vitest';
 import type { SandboxError } from '../../../lib/errors';

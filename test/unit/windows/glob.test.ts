@@ -1,5 +1,5 @@
-// Deny-read globs on Windows paths: the reference matcher rules (policy-model §8.1, case-
-// insensitive on Windows) and the snapshot expansion (B7).
+// Deny-read globs on Windows paths: the reference matcher rules (docs/reference.md#conformance-cases, case-
+// insensitive on Windows) and the snapshot expansion (docs/reference.md#windows-deny-read).
 import { describe, expect, it } from 'vitest';
 import { compileWindowsGlob, describeDenyReadGlob, expandDenyReadGlob } from '../../../lib/platform/windows/glob';
 import { fakeHost } from './fixtures';

@@ -1,5 +1,5 @@
-// The request renderer's escaping, the child environment rules (B4.2) and the offline firewall
-// rules (B5.5).
+// The request renderer's escaping, the child environment rules (docs/reference.md#windows-restricted-token) and the offline firewall
+// rules (docs/reference.md#windows-elevated-backend).
 import { describe, expect, it } from 'vitest';
 import { elevatedChildEnv, findGitRoot, tokenChildEnv } from '../../../lib/platform/windows/child-env';
 import { complementPorts, offlineNetworkSettings, planOfflineFirewall, ALL_FIREWALL_RULE_NAMES } from '../../../lib/platform/windows/firewall-rules';
