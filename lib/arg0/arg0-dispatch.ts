@@ -1,5 +1,5 @@
 // arg0/arg0-dispatch: one entry script that acts as several programs, chosen by the name it was
-// started under or by its first argument (reference apply-patch-arg0.md §7.1).
+// started under or by its first argument (docs/reference.md#arg0-dispatch).
 //
 //   name `codex-linux-sandbox`          -> the Linux sandbox entry (cli runCli)
 //   name `apply_patch` / `applypatch`   -> the apply_patch CLI (patch in argv[1] or on stdin)
@@ -13,7 +13,7 @@
 // process.exitCode and never let the caller continue; the environment is changed before the
 // caller starts any worker.
 //
-// May import anything (STYLE.md); with cli/ it is the only user of process.argv and exit codes.
+// May import anything (docs/architecture.md#folders); with cli/ it is the only user of process.argv and exit codes.
 
 import { tmpdir } from 'node:os';
 import { basename, resolve } from 'node:path';

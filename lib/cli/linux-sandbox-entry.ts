@@ -1,5 +1,5 @@
 // cli/linux-sandbox-entry: the `codex-linux-sandbox` entry point. Accepts the reference helper's
-// flags (linux-sandbox.md §2.1) and resolves them with its rules and messages (§6.3), so tools
+// flags (docs/reference.md#helper-flags) and resolves them with its rules and messages (docs/reference.md#helper-flags), so tools
 // that drive the reference helper can drive this one. Replaces itself with bwrap or the helper
 // when nothing must be cleaned up afterwards; otherwise spawns, forwards signals, waits, cleans up.
 import { isSandboxError, PolicyInvalidError, UnsupportedPolicyError, UsageError } from '../errors';
@@ -72,7 +72,7 @@ function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** The effective policy from the flags, by the reference's resolution rules (§6.3, E4). */
+/** The effective policy from the flags, by the reference's resolution rules (docs/reference.md#helper-flags). */
 export function resolveLinuxSandboxPolicy(args: LinuxSandboxArgs, cwd: string): { policy: SandboxPolicy; fromProfile: boolean } {
   const profileText = args.values.get('--permission-profile');
   const legacyText = args.values.get('--sandbox-policy');
@@ -152,7 +152,7 @@ export function linuxSandboxBackend(args: LinuxSandboxArgs, policy: SandboxPolic
     // our helper directly, so nothing legitimate sends this; running only seccomp would be weaker.
     throw new UnsupportedPolicyError('--apply-seccomp-then-exec is the reference helper\'s internal inner stage; codex-sandbox builds both stages itself: drop the flag');
   }
-  // The reference runs seccomp alone here (§5.1). With a restricted network that leaves the
+  // The reference runs seccomp alone here (docs/reference.md#linux-backend-choice). With a restricted network that leaves the
   // user's other processes in reach (issue #20), so the planner's own choice decides: seccomp
   // with the network enabled, Landlock or bubblewrap with it restricted.
   if (fullWrite) return 'auto';

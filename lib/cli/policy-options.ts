@@ -1,4 +1,4 @@
-// cli/policy-options: the policy options every command shares (DESIGN.md, "Policy options"),
+// cli/policy-options: the policy options every command shares (docs/cli.md#policy-options),
 // parsed once: argv -> PolicyOptions -> the SandboxPolicy to enforce, its cwd and where it came
 // from. Conflicting options are UsageErrors naming both flags.
 

@@ -2,7 +2,7 @@
 // the planner of the requested platform for a plan. Pure like the planners: capabilities come in
 // as data (spawn/ and the CLI probe them), and no process is started here.
 import { UnsupportedPolicyError, UsageError } from '../errors';
-import { parsePolicyInput } from '../policy/parse-policy';
+import { parseAnyPolicy } from '../policy/parse-policy';
 import { policyToPermissionProfile } from '../policy/profile';
 import { resolvePolicy } from '../policy/resolve';
 import { nodeHostView } from '../policy/node-host-view';
@@ -14,6 +14,7 @@ import { planLinux, type LinuxPlan } from './linux/plan';
 import { planMacos, type SeatbeltPlan } from './macos/plan-macos';
 import { SEATBELT_PLATFORM_DEFAULT_READ_ROOTS } from './macos/platform-defaults';
 import { planWindows } from './windows/plan-windows';
+import { checkResolvedPolicy } from '../policy/typed-schema';
 
 export interface PlanSandboxOptions {
   platform: Platform;
@@ -36,20 +37,12 @@ export interface PlanSandboxOptions {
 
 export type SandboxPlan = LinuxPlan | SeatbeltPlan | PlanBase;
 
-function isSandboxPolicy(value: unknown): value is SandboxPolicy {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as Record<string, unknown>;
-  const fs = v.fileSystem as Record<string, unknown> | undefined;
-  return Object.keys(v).length === 2 && typeof fs === 'object' && fs !== null && typeof fs.kind === 'string' && (v.network === 'restricted' || v.network === 'enabled');
-}
-
 /**
- * An already-parsed SandboxPolicy is used as is; anything else goes through parsePolicyInput
- * (a legacy policy is projected at `cwd`).
+ * An already-typed SandboxPolicy is checked strictly; anything else goes through
+ * parsePolicyInput (a legacy policy is projected at `cwd`).
  */
 export function toSandboxPolicy(input: unknown, cwd: string, host?: HostView): SandboxPolicy {
-  if (isSandboxPolicy(input)) return input;
-  return parsePolicyInput(input, undefined, host === undefined ? { cwd } : { cwd, host });
+  return parseAnyPolicy(input, undefined, host === undefined ? { cwd } : { cwd, host });
 }
 
 function wrongBackend(backend: string, platform: Platform, allowed: string): UnsupportedPolicyError {
@@ -73,6 +66,7 @@ function planWindowsPolicy(policy: SandboxPolicy, opts: PlanSandboxOptions): Pla
 
 /** Plans for an already-resolved policy (spawn/ resolves once and reuses it for denials). */
 export function planResolved(resolved: ResolvedPolicy, opts: PlanSandboxOptions): SandboxPlan {
+  checkResolvedPolicy(resolved);
   const permissionProfile = permissionProfileToWire(policyToPermissionProfile(resolved.policy));
   switch (opts.platform) {
     case 'linux': {

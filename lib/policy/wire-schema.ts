@@ -1,5 +1,5 @@
 // policy/wire-schema: zod schemas for every policy wire form, in the reference's snake_case
-// (policy-model §1). Strict objects: an unknown key is an error, never dropped. Older spellings
+// (docs/reference.md#policy-wire-forms). Strict objects: an unknown key is an error, never dropped. Older spellings
 // are accepted here (`none`, `current_working_directory`, Era B `read_only_access`) and converted
 // to the Era C typed forms by parse-policy.ts.
 
@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { isAbsolutePath } from './paths';
 
 const noNul = (s: string): boolean => !s.includes('\0');
-/** A lone UTF-16 surrogate has no UTF-8 form: the OS would get U+FFFD, a different file (P49). */
+/** A lone UTF-16 surrogate has no UTF-8 form: the OS would get U+FFFD, a different file (docs/reference.md#hostile-input). */
 const wellFormed = (s: string): boolean => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s);
 /**
  * Invalid UTF-8 in argv, JSON text or a file decodes to U+FFFD, so a path holding it names

@@ -1,5 +1,5 @@
 // Step 1 of the helper: argv -> HelperConfig. Long options only, each with zero or one value, and
-// `--` before the command (STYLE.md "Arguments"). The helper never reads the environment for
+// `--` before the command (docs/native.md#the-helper). The helper never reads the environment for
 // configuration. Every failure names the offending flag or value in one line and exits 125.
 #include "helper-config.h"
 #include "helper-die.h"

@@ -114,7 +114,7 @@ bool apply_firewall_rules(const std::vector<FirewallRuleSpec>& rules, const std:
     return false;
   }
   // Group policy can override local rules, or apply them to only some profiles (S_FALSE): then
-  // the rules would not hold, so setup fails instead of pretending (B5.5).
+  // the rules would not hold, so setup fails instead of pretending (docs/reference.md#windows-elevated-backend).
   NET_FW_MODIFY_STATE state = NET_FW_MODIFY_STATE_OK;
   const HRESULT hr = policy.p->get_LocalPolicyModifyState(&state);
   if (hr != S_OK || state != NET_FW_MODIFY_STATE_OK) {

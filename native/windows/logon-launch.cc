@@ -67,7 +67,7 @@ int run_as_sandbox_user(const RunnerConfig& config, const std::string& request_t
   }
   PROCESS_INFORMATION pi;
   ZeroMemory(&pi, sizeof(pi));
-  // No crash dialogs from the logon launch (B5.4).
+  // No crash dialogs from the logon launch (docs/reference.md#windows-elevated-backend).
   const UINT old_mode = SetErrorMode(SEM_FAILCRITICALERRORS | SEM_NOGPFAULTERRORBOX);
   const BOOL ok = CreateProcessWithLogonW(config.logon_user.c_str(), L".", password.c_str(), LOGON_WITH_PROFILE, self.c_str(), cmd.data(),
                                           CREATE_UNICODE_ENVIRONMENT | CREATE_NO_WINDOW, nullptr, config.launch.cwd.c_str(), &si, &pi);

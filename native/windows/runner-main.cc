@@ -1,5 +1,5 @@
 // codex-sandbox-helper.exe: the Windows command runner. It reads a planner request and applies
-// it: ACL ops, the restricted token, a kill-on-close job, then the command (reference B4, B5.4).
+// it: ACL ops, the restricted token, a kill-on-close job, then the command (docs/reference.md#windows-restricted-token, #windows-elevated-backend).
 //
 //   codex-sandbox-helper --request-stdin               request on stdin, then the command's input
 //   codex-sandbox-helper --inner-request-file=PATH     elevated inner stage, as the sandbox user
@@ -77,7 +77,7 @@ static int run_command(const RunnerConfig& config) {
       return status < 0 ? EXIT_SETUP_FAILURE : status;
     }
     if (create_error == 0) return EXIT_SETUP_FAILURE;
-    // Some systems refuse a token restricted by the account's own SID (B5.4): retry once without.
+    // Some systems refuse a token restricted by the account's own SID (docs/reference.md#windows-elevated-backend): retry once without.
     if (with_user && retry_allowed(config.token, create_error)) {
       with_user = false;
       continue;

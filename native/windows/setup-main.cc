@@ -1,5 +1,5 @@
-// codex-sandbox-setup.exe: provisions the elevated backend and applies its ACLs (reference B5.2),
-// or removes it all (B8). Everything it creates is listed in the planner's setup request.
+// codex-sandbox-setup.exe: provisions the elevated backend and applies its ACLs (docs/reference.md#windows-elevated-backend),
+// or removes it all (docs/reference.md#windows-uninstall). Everything it creates is listed in the planner's setup request.
 //
 //   codex-sandbox-setup --request-stdin [--refresh-only]   provision (elevated) + ACLs + marker;
 //                                                          --refresh-only: ACLs only, no elevation

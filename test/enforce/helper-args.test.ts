@@ -7,10 +7,10 @@ import { describe, expect, it } from 'vitest';
 
 import { helperPath } from '../../lib/native';
 import { withTempDir } from '../helpers/temp';
+import { propertySettings } from '../helpers/property-settings';
 
 const HELPER = helperPath();
-const numRuns = Math.max(200, Number(process.env.FC_NUM_RUNS ?? 200));
-const seed = process.env.FC_SEED !== undefined ? Number(process.env.FC_SEED) : Date.now() % 2 ** 31;
+const { numRuns, seed } = propertySettings('helper argv property');
 
 function helper(args: string[]): { status: number | null; signal: string | null; stdout: string; stderr: string } {
   const r = spawnSync(HELPER, args, { encoding: 'utf8', timeout: 20_000 });

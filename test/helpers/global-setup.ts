@@ -1,7 +1,8 @@
 // Runs once per vitest process. In CI the machine must provide what the enforcement suites need
-// (DESIGN.md: Landlock ABI 7, bwrap, user namespaces); a missing piece fails the run instead of
-// silently shrinking it. The pass that hides bwrap on purpose (CSBX_TEST_MOUNT_BACKEND=namespaces)
-// must really not see one. Teardown checks that no test left a temporary directory behind.
+// (docs/platform-matrix.md#machine-requirements: Landlock ABI 7, bwrap, user namespaces); a missing
+// piece fails the run instead of silently shrinking it. The pass that hides bwrap on purpose
+// (CSBX_TEST_MOUNT_BACKEND=namespaces) must really not see one. Teardown checks that no test left
+// a temporary directory behind.
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';

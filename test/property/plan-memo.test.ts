@@ -17,9 +17,9 @@ import { startSandboxed } from '../../lib/spawn/spawn-sandboxed';
 import { caps, itOn, MOUNT_BACKEND } from '../enforce/support';
 import { makeTempDir } from '../helpers/temp';
 import { ENTRY_PATHS, TREE_DIRS, wirePolicy, type GeneratedPolicy } from './linux-explain-harness';
+import { propertySettings } from '../helpers/property-settings';
 
-const RUNS = Number(process.env.CSBX_PROPERTY_RUNS ?? 60);
-const SEED = Number(process.env.CSBX_PROPERTY_SEED ?? Math.floor(Math.random() * 2 ** 31));
+const { numRuns: RUNS, seed: SEED } = propertySettings('plan memo property', { defaultRuns: 60 });
 
 type Mutation =
   | { op: 'mkdir' | 'remove' | 'file-to-dir' | 'git-dir' | 'git-file' | 'codex-dir'; rel: string }

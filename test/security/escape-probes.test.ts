@@ -1,4 +1,4 @@
-// Escape suite (issue #7): every Linux-applicable probe of peers.md Table B, plus the next things
+// Escape suite (issue #7): every Linux-applicable probe of docs/security.md#probe-table, plus the next things
 // an attacker tries, run inside a real sandbox on each backend with the effect checked on the host.
 // Each probe also runs once with no sandbox at all: that control must get through, which proves
 // the probe and its host check can see an escape (a probe that never fires would prove nothing).

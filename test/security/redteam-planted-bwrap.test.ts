@@ -1,6 +1,6 @@
 // Issue #20 item 2: a `bwrap` the sandbox planted in its own workspace (node_modules/.bin is on
 // PATH for npm scripts) must never be executed by the next run. The reference skips bwrap
-// candidates inside the process cwd only (linux-sandbox.md §3.2); a CLI started from elsewhere
+// candidates inside the process cwd only (docs/reference.md#bwrap-discovery); a CLI started from elsewhere
 // with `--cwd <workspace>` found the planted one first and ran it unsandboxed (its `--help` probe
 // already). The fake bwrap writes a marker on the host when executed, whatever its arguments.
 import { spawnSync } from 'node:child_process';

@@ -1,4 +1,4 @@
-// Symlink swaps between planning and exec (peers.md §4 class 1, TOCTOU): a symlink the policy
+// Symlink swaps between planning and exec (a time-of-check to time-of-use race): a symlink the policy
 // names is retargeted after the plan was built and before bwrap or the helper sets the sandbox
 // up. Whatever the swap, the write must land where explain() said at planning time, or nowhere.
 import { mkdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -78,7 +78,7 @@ describe.runIf(process.platform === 'linux')('symlink swap between planning and 
       } catch (e) {
         err = e;
       }
-      // The sandboxed command could retarget the link itself, so the reference refuses (§9,
+      // The sandboxed command could retarget the link itself, so the reference refuses (its fail-closed list,
       // "crosses writable symlink"); a plan here would protect whatever the link points at later.
       expect((err as { code?: string } | undefined)?.code).toBe('E_UNSUPPORTED_POLICY');
       expect(String((err as Error).message)).toMatch(/symlink/);

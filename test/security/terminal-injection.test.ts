@@ -1,4 +1,4 @@
-// P23: TIOCSTI on an inherited terminal (CVE-2017-5226 class). A sandboxed process that holds the
+// docs/reference.md#hostile-input: TIOCSTI on an inherited terminal (CVE-2017-5226 class). A sandboxed process that holds the
 // user's terminal pushes "echo PWNED\n" into its input queue; the check is on the host side: what
 // the user's shell would read next from that terminal.
 import { spawn, type ChildProcess } from 'node:child_process';

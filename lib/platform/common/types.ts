@@ -12,7 +12,7 @@ export type BackendName =
   | 'windows-token'
   | 'windows-elevated';
 
-/** What a caller asks for; 'auto' lets the planner choose per DESIGN.md. */
+/** What a caller asks for; 'auto' lets the planner choose (docs/platforms/linux.md#backend-choice). */
 export type BackendChoice = 'auto' | BackendName;
 
 export interface LandlockCapability {
@@ -28,7 +28,7 @@ export interface BwrapCapability {
   version: string;
   hasArgv0: boolean;
   hasPerms: boolean;
-  /** `--as-pid-1`: the inner stage, not bwrap, is PID 1 of the sandbox (reference §3.3, E5). */
+  /** `--as-pid-1`: the inner stage, not bwrap, is PID 1 of the sandbox (docs/reference.md#bwrap-discovery). */
   hasAsPid1: boolean;
 }
 

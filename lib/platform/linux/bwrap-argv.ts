@@ -1,11 +1,11 @@
 // platform/linux/bwrap-argv: renders a sandbox's mount operations and namespace options to
-// bwrap's argv in one place, so ordering is tested on the ops and syntax here (STYLE.md "Plans
-// are plain data").
+// bwrap's argv in one place, so ordering is tested on the ops and syntax here
+// (docs/architecture.md#the-pipeline).
 import type { MountOp } from './mount-ops';
 
 /**
  * The descriptor every `--ro-bind-data` reads from: spawn/ opens /dev/null there. One shared
- * descriptor is enough because reading /dev/null always yields an empty file.
+ * descriptor is enough because reading /dev/null always yields an empty file (docs/reference.md#mount-order).
  */
 export const DEV_NULL_FD = 3;
 
@@ -14,7 +14,7 @@ export interface BwrapArgvInput {
   /** Every op in execution order (sandboxMountOps). */
   ops: MountOp[];
   network: 'restricted' | 'enabled';
-  /** Set only when canonicalizing the command cwd changed it. */
+  /** Set only when canonicalizing the command cwd changed it (docs/reference.md#bwrap-argv, #mount-order). */
   chdir: string | null;
   /** The command bwrap runs inside the namespaces (our helper, then the user command). */
   inner: string[];
@@ -57,7 +57,7 @@ export function renderBwrapArgv(input: BwrapArgvInput): string[] {
   // --new-session: setsid, so the command cannot inject keystrokes into our terminal with
   // TIOCSTI. --die-with-parent: killing bwrap (or its parent) ends the whole sandbox.
   // --as-pid-1: the inner stage (our helper, run with --reaper) is PID 1 instead of a bwrap
-  // process that would stay unfiltered and writable through /proc/1/mem (issue #20).
+  // process that would stay unfiltered and writable through /proc/1/mem (docs/reference.md#inner-stage).
   const argv = [input.bwrapPath, '--new-session', '--die-with-parent', '--as-pid-1'];
   // --unshare-user is explicit: bwrap skips its automatic user namespace when run as uid 0.
   argv.push('--unshare-user', '--unshare-pid', '--unshare-ipc');

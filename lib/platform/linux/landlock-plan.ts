@@ -1,7 +1,7 @@
 // platform/linux/landlock-plan: the Landlock backend's rules (step one) and their rendering to
 // helper flags (step two). Landlock only adds access, so it represents a policy exactly only when
 // no path inside a granted tree is narrowed again: no read-only or deny carve-outs inside
-// writable roots, no protected metadata names, no denies inside readable roots (DESIGN.md).
+// writable roots, no protected metadata names, no denies inside readable roots (docs/platforms/linux.md#the-landlock-backend).
 import { UnsupportedPolicyError } from '../../errors';
 import { explain } from '../../policy/explain';
 import { PLATFORM_DEFAULT_READ_ROOTS_LINUX } from '../../policy/platform-defaults';

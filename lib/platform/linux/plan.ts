@@ -1,4 +1,4 @@
-// platform/linux/plan: the Linux planner. Chooses a backend (DESIGN.md "Linux") and returns a
+// platform/linux/plan: the Linux planner. Chooses a backend (docs/platforms/linux.md#backend-choice) and returns a
 // plain-data plan, or throws E_UNSUPPORTED_POLICY / E_BACKEND_UNAVAILABLE. Pure apart from
 // reading the host filesystem through the injected LinuxHostFs: no clock, randomness, probing or
 // processes (capabilities come in as data).
@@ -14,8 +14,9 @@ import { abiIntroducing, ACCESS_FS, formatMask, SCOPE } from './landlock-abi';
 import { landlockRefusalReason, planLandlockRules, type LandlockPlanData } from './landlock-plan';
 import { fullWriteMountPlan, planMountOps, sandboxMountOps, type MountOp, type MountPlan } from './mount-ops';
 import { within } from './path-order';
+import { checkResolvedPolicy } from '../../policy/typed-schema';
 
-/** The reference's WSL1 message (linux-sandbox.md §3.5), returned before anything is spawned. */
+/** The reference's WSL1 message (docs/reference.md#wsl), returned before anything is spawned. */
 export const WSL1_MESSAGE =
   "Codex's Linux sandbox uses bubblewrap, which is not supported on WSL1 because WSL1 cannot create the required user namespaces. Use WSL2 for sandboxed shell commands.";
 
@@ -201,7 +202,7 @@ function unrestrictedFilesystem(resolved: ResolvedPolicy): boolean {
 }
 
 function effectiveNetwork(resolved: ResolvedPolicy): 'restricted' | 'enabled' {
-  // An external sandbox owns the network; we only add the base seccomp filter (DESIGN.md).
+  // An external sandbox owns the network; we only add the base seccomp filter.
   return resolved.policy.fileSystem.kind === 'external-sandbox' ? 'enabled' : resolved.policy.network;
 }
 
@@ -422,6 +423,7 @@ const NOT_A_LINUX_BACKEND = 'use auto, namespaces, bwrap, landlock or seccomp';
  * cannot represent the policy is a refusal, never a downgrade.
  */
 export function planLinux(resolved: ResolvedPolicy, opts: PlanLinuxOptions): LinuxPlan {
+  checkResolvedPolicy(resolved);
   const caps = opts.capabilities;
   const network = effectiveNetwork(resolved);
   const fullWrite = unrestrictedFilesystem(resolved);
@@ -438,7 +440,7 @@ export function planLinux(resolved: ResolvedPolicy, opts: PlanLinuxOptions): Lin
 
   if (fullWrite) {
     // Nothing on the filesystem to enforce. With an enabled network the helper alone applies
-    // no_new_privs and the base seccomp filter (DESIGN.md: the honest minimum), so every plan has
+    // no_new_privs and the base seccomp filter (the least every Linux plan enforces), so every plan has
     // the same process shape.
     if (network === 'enabled') {
       if (opts.backend === 'auto' || opts.backend === 'seccomp') return planSeccomp(opts, network);

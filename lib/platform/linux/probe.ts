@@ -28,7 +28,7 @@ export interface ProbeOptions {
 }
 
 /**
- * WSL detection from /proc/version text (reference linux-sandbox.md §3.6): the first `wsl`
+ * WSL detection from /proc/version text (docs/reference.md#wsl): the first `wsl`
  * followed by digits decides (1 is WSL1, anything else WSL2); without a numbered one, `microsoft`
  * means WSL1 unless `microsoft-standard` (the WSL2 kernel's name) is present.
  */
@@ -67,7 +67,7 @@ function canonicalOrResolved(path: string): string {
 
 /**
  * The first executable `bwrap` on `pathVar`, canonicalized, skipping any candidate inside the
- * canonical cwd so a `bwrap` planted in the workspace is never run (reference §3.2). Relative
+ * canonical cwd so a `bwrap` planted in the workspace is never run (docs/reference.md#bwrap-discovery). Relative
  * and empty PATH entries resolve against cwd, as which(1) does.
  *
  * The reference skips only the process cwd; a CLI started elsewhere with `--cwd <workspace>`, or
@@ -111,7 +111,7 @@ function runQuiet(file: string, args: string[]): { status: number | null; output
   };
 }
 
-/** bwrap features come from its --help text (§3.3); a bwrap that cannot run counts as absent. */
+/** bwrap features come from its --help text (docs/reference.md#bwrap-discovery); a bwrap that cannot run counts as absent. */
 function probeBwrap(opts: ProbeOptions): BwrapCapability | null {
   const path = findBwrapOnPath(opts.path ?? process.env.PATH, opts.cwd ?? process.cwd(), opts.untrustedDirs);
   return path === null ? null : probeBwrapAt(path);

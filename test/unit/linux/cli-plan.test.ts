@@ -36,9 +36,9 @@ describe('codex-sandbox plan', () => {
     const r = await cli(['plan', '--permission-profile', readOnlyProfile, '--platform', 'linux', '--json', '--', 'ls']);
     expect(r.code).toBe(0);
     const plan = JSON.parse(r.out);
-    expect(Object.keys(plan)).toEqual(expect.arrayContaining(['backend', 'argv', 'permission_profile', 'host_prep', 'enforcement', 'requires', 'env']));
-    expect(plan.permission_profile).toEqual(JSON.parse(readOnlyProfile));
-    expect(plan.argv.slice(-2)).toEqual(['--', 'ls']);
+    expect(Object.keys(plan)).toStrictEqual(expect.arrayContaining(['backend', 'argv', 'permission_profile', 'host_prep', 'enforcement', 'requires', 'env']));
+    expect(plan.permission_profile).toStrictEqual(JSON.parse(readOnlyProfile));
+    expect(plan.argv.slice(-2)).toStrictEqual(['--', 'ls']);
     expect(plan.enforcement.no_new_privs).toBe(true);
   });
 
@@ -73,7 +73,7 @@ describe('codex-sandbox plan', () => {
   });
 
   it('env variable names and the wire profile keep their spelling in snake_case output', () => {
-    expect(toSnakeCase({ hostPrep: [], env: { CODEX_SANDBOX_NETWORK_DISABLED: '1' }, permissionProfile: { file_system: {} } })).toEqual({
+    expect(toSnakeCase({ hostPrep: [], env: { CODEX_SANDBOX_NETWORK_DISABLED: '1' }, permissionProfile: { file_system: {} } })).toStrictEqual({
       host_prep: [],
       env: { CODEX_SANDBOX_NETWORK_DISABLED: '1' },
       permission_profile: { file_system: {} },
@@ -85,7 +85,7 @@ describe('planSandbox dispatcher', () => {
   for (const platform of ['linux', 'macos'] as const) {
     it(`${platform}: the plan is plain JSON data`, () => {
       const plan = planSandbox(JSON.parse(readOnlyProfile), { platform, cwd: '/', capabilities: capsFixture(), command: ['true'] });
-      expect(JSON.parse(JSON.stringify(plan))).toEqual(plan);
+      expect(JSON.parse(JSON.stringify(plan))).toStrictEqual(plan);
     });
   }
 
@@ -107,13 +107,13 @@ describe('doctor', () => {
 
   it('missing bwrap and old Landlock: the namespaces backend alone enforces filesystems', () => {
     const report = doctorReport(capsFixture({ bwrap: null, landlock: { status: 'available', abi: 2 } }), true, '5.19.0');
-    expect(report.backends.filter((b) => b.usable).map((b) => b.name)).toEqual(['namespaces', 'seccomp']);
+    expect(report.backends.filter((b) => b.usable).map((b) => b.name)).toStrictEqual(['namespaces', 'seccomp']);
     expect(report.checks.find((c) => c.name === 'bwrap')?.fix).toBe('');
   });
 
   it('no user namespaces, missing bwrap and old Landlock: no filesystem backend, each with a fix', () => {
     const report = doctorReport(capsFixture({ userns: false, namespaces: NO_NAMESPACES, bwrap: null, landlock: { status: 'available', abi: 2 } }), null, '5.19.0');
-    expect(report.backends.filter((b) => b.usable).map((b) => b.name)).toEqual(['seccomp']);
+    expect(report.backends.filter((b) => b.usable).map((b) => b.name)).toStrictEqual(['seccomp']);
     const bwrap = report.checks.find((c) => c.name === 'bwrap');
     expect(bwrap?.fix).toContain('install bubblewrap');
     expect(report.checks.find((c) => c.name === 'landlock')?.fix).toContain('6.2');
@@ -144,6 +144,6 @@ describe('doctor', () => {
     const r = await cli(['doctor', '--json']);
     const out = JSON.parse(r.out);
     expect(r.code).toBe(out.filesystem_enforcement ? 0 : 1);
-    expect(out.checks.map((c: { name: string }) => c.name)).toEqual(['kernel', 'landlock', 'seccomp', 'userns', 'bwrap', 'proc', 'wsl', 'helper']);
+    expect(out.checks.map((c: { name: string }) => c.name)).toStrictEqual(['kernel', 'landlock', 'seccomp', 'userns', 'bwrap', 'proc', 'wsl', 'helper']);
   });
 });

@@ -1,4 +1,4 @@
-// codex-linux-sandbox flag parsing and policy resolution (reference linux-sandbox.md §2.1, §6.3),
+// codex-linux-sandbox flag parsing and policy resolution (docs/reference.md#helper-flags),
 // without starting anything.
 import { describe, expect, it } from 'vitest';
 
