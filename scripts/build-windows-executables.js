@@ -6,7 +6,9 @@
 //   node scripts/build-windows-executables.js [OUTDIR]     default: prebuilds/win32-x64
 //
 // Objects are kept in build/windows-obj and rebuilt only when their source or a header under
-// native/windows is newer, so tests that need the executables pay for a compile once.
+// native/windows is newer, so tests that need the executables pay for a compile once. Every
+// output is written under a temporary name and renamed, so two test files building at once only
+// duplicate work.
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -43,6 +45,13 @@ function mtime(file) {
   }
 }
 
+/** Runs the compiler with `argsFor(temporary output)`, then renames the output into place. */
+function build(out, argsFor) {
+  const tmp = `${out}.${process.pid}.tmp`;
+  execFileSync(CXX, argsFor(tmp), { stdio: 'inherit' });
+  fs.renameSync(tmp, out);
+}
+
 function main() {
   const outDir = path.resolve(process.argv[2] || path.join(root, 'prebuilds', 'win32-x64'));
   const objDir = path.join(root, 'build', 'windows-obj');
@@ -56,7 +65,7 @@ function main() {
     if (obj !== undefined) return obj;
     obj = path.join(objDir, `${path.basename(source, '.cc')}.o`);
     const src = path.join(root, source);
-    if (mtime(obj) < Math.max(mtime(src), newestHeader)) execFileSync(CXX, [...CFLAGS, '-c', '-o', obj, src], { stdio: 'inherit' });
+    if (mtime(obj) < Math.max(mtime(src), newestHeader)) build(obj, (tmp) => [...CFLAGS, '-c', '-o', tmp, src]);
     objects.set(source, obj);
     return obj;
   };
@@ -65,7 +74,7 @@ function main() {
     const target = path.join(outDir, `${exe.name}.exe`);
     if (mtime(target) >= Math.max(...objs.map(mtime))) continue;
     const libs = exe.libraries.map((l) => `-l${l.replace(/\.lib$/, '')}`);
-    execFileSync(CXX, [...LDFLAGS, '-o', target, ...objs, ...libs], { stdio: 'inherit' });
+    build(target, (tmp) => [...LDFLAGS, '-o', tmp, ...objs, ...libs]);
     console.log(`built ${target}`);
   }
 }

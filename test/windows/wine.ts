@@ -7,7 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-import type { WindowsRunner } from '../../lib/spawn/windows-launch';
+import type { WindowsRunner } from '../../lib/spawn/windows-runner';
 import { makeTempDir } from '../helpers/temp';
 
 export const REPO = resolve(__dirname, '../..');
