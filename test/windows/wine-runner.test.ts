@@ -10,20 +10,8 @@ import { runSandboxed } from '../../lib/spawn/run-sandboxed';
 import { spawnSandboxed, stopSandbox, type SandboxSpawnOptions } from '../../lib/spawn/spawn-sandboxed';
 import type { WindowsPlan } from '../../lib/platform/windows/plan-types';
 import { makeTempDir } from '../helpers/temp';
-import { ci, EXE_DIR, startWine, toWinePath, wineAvailable, wineSkipReason, type WineSession } from './wine';
-
-/** Restricted file system, network enabled: the restricted-token backend, no setup needed. */
-const WORKSPACE = {
-  type: 'managed',
-  file_system: {
-    type: 'restricted',
-    entries: [
-      { path: { type: 'special', value: { kind: 'root' } }, access: 'read' },
-      { path: { type: 'special', value: { kind: 'project_roots' } }, access: 'write' },
-    ],
-  },
-  network: 'enabled',
-};
+import { WORKSPACE_WITH_NETWORK as WORKSPACE } from './policies';
+import { skipWine, EXE_DIR, startWine, toWinePath, wineAvailable, wineSkipReason, type WineSession } from './wine';
 
 function collect(stream: NodeJS.ReadableStream | null): Promise<string> {
   return new Promise((resolvePromise) => {
@@ -34,7 +22,7 @@ function collect(stream: NodeJS.ReadableStream | null): Promise<string> {
   });
 }
 
-describe.skipIf(!wineAvailable && !ci)('windows-token runner under Wine', () => {
+describe.skipIf(skipWine)('windows-token runner under Wine', () => {
   if (!wineAvailable) console.warn(wineSkipReason);
   let wine: WineSession;
   const work = makeTempDir('winework');
