@@ -1,7 +1,7 @@
 // spawn/spawn-sandboxed: the only place that starts sandboxed processes. Resolves the policy,
 // plans, prepares host mount targets, and spawns bwrap or the helper directly (never a Node
-// process: start-up cost is the budget). stopSandbox, a timeout or an abort ends every process of
-// the sandbox.
+// process: start-up cost is the budget); Windows plans go to windows-launch.ts. stopSandbox, a
+// timeout or an abort ends every process of the sandbox.
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { accessSync, closeSync, constants, openSync, statSync } from 'node:fs';
 
@@ -246,8 +246,9 @@ export function startSandboxed(commandInput: string[], opts: SandboxSpawnOptions
 }
 
 /**
- * Starts `command` in the sandbox and returns the ChildProcess (bwrap or the helper). Its exit
- * status is the command's; host mount targets are removed when it exits.
+ * Starts `command` in the sandbox and returns the ChildProcess (bwrap or the helper; on Windows
+ * the runner, codex-sandbox-helper.exe). Its exit status is the command's; host mount targets are
+ * removed when it exits.
  */
 export function spawnSandboxed(command: string[], opts: SandboxSpawnOptions): ChildProcess {
   return startSandboxed(command, opts).child;
