@@ -74,8 +74,9 @@ function normalizeStdio(stdio: StdioOptions | undefined): (string | number | nul
 const backends = new WeakMap<ChildProcess, BackendName>();
 
 /**
- * Ends every process of a sandbox. bwrap: SIGKILL, and --die-with-parent plus the PID namespace
- * take everything inside with it. The helper (Landlock, seccomp): SIGUSR1, which its reaper turns
+ * Ends every process of a sandbox. bwrap and the helper's own namespaces: SIGKILL to the process
+ * outside the PID namespace, whose death kills PID 1 (PR_SET_PDEATHSIG), and the namespace's end
+ * takes everything inside with it. The helper (Landlock, seccomp): SIGUSR1, which its reaper turns
  * into killing every descendant (a SIGKILL to the helper could leave grandchildren behind).
  * Seatbelt: SIGKILL to the sandbox's process group (macOS has neither a PID namespace nor our
  * reaper, so a descendant that left the group with setsid() survives; docs/platforms/macos.md).
@@ -94,7 +95,7 @@ export function stopSandbox(child: ChildProcess): void {
     return;
   }
   const windows = backend === 'windows-token' || backend === 'windows-elevated';
-  child.kill(backend === 'bwrap' || windows ? 'SIGKILL' : 'SIGUSR1');
+  child.kill(backend === 'bwrap' || backend === 'namespaces' || windows ? 'SIGKILL' : 'SIGUSR1');
 }
 
 /** The platform whose sandbox runs commands on this host, or a refusal naming what is missing. */

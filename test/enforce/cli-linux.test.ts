@@ -47,7 +47,7 @@ describe('codex-sandbox run', () => {
     const r = cli('codex-sandbox', ['run', '--sandbox', 'workspace-write', '--backend', 'landlock', '--', 'true']);
     expect(r.status).toBe(125);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toContain('--backend bwrap');
+    expect(r.stderr).toContain('--backend namespaces or bwrap');
   });
 
   itOn('bwrap')('bwrap: run without a command is a usage error (125)', () => {

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { buildInt80Probe, makeFixture, type Fixture } from './harness/fixture';
+import { underTest } from '../helpers/mount-backend';
 import { judgeCase, recordVerdict } from './harness/judge';
 import { PROBE_CASES, type SandboxBackend } from './harness/probe-cases';
 
@@ -46,7 +47,7 @@ describe.runIf(process.platform === 'linux')('escape probes', () => {
           return;
         }
         expect(v.refused, `${backend} refused, so the probe tested nothing`).toBeUndefined();
-        expect(v.run.backend, 'the forced backend is the one that ran').toBe(backend);
+        expect(v.run.backend, 'the forced backend is the one that ran').toBe(underTest(backend));
         const reason = documented?.({ isRoot }) ?? null;
         if (reason === null) {
           expect(v.evidence, `${backend} let ${c.id} through; stderr: ${v.run.stderr.trim()}`).toEqual([]);

@@ -7,6 +7,8 @@ import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
+import { MOUNT_BACKEND } from '../helpers/mount-backend';
+
 import { makeFixture, PROBES_SRC, PYTHON, type Fixture } from './harness/fixture';
 import { runProbe, type ProbeOp, type Target } from './harness/run-probe';
 
@@ -57,13 +59,13 @@ describe.runIf(process.platform === 'linux')('issue #20 item 1: PID 1 of a bubbl
 
   it('bwrap: read-only shape, PID 1 is seccomp-filtered with no_new_privs and its memory cannot be opened', async () => {
     const { ops, backend } = await pid1Ops({ kind: 'sandbox', backend: 'bwrap', policy: readOnly });
-    expect(backend).toBe('bwrap');
+    expect(backend).toBe(MOUNT_BACKEND);
     expectFilteredPid1(ops);
   });
 
   it('bwrap: full-write shape (bind / /), PID 1 is seccomp-filtered with no_new_privs and its memory cannot be opened', async () => {
     const { ops, backend } = await pid1Ops({ kind: 'sandbox', backend: 'bwrap', policy: fullWrite });
-    expect(backend).toBe('bwrap');
+    expect(backend).toBe(MOUNT_BACKEND);
     expectFilteredPid1(ops);
   });
 

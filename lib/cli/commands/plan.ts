@@ -24,6 +24,7 @@ export const ASSUMED_LINUX_CAPABILITIES: Capabilities = {
   landlock: { status: 'available', abi: 7 },
   seccomp: true,
   userns: true,
+  namespaces: { usable: true, procMount: true, reason: null, apparmorRestricted: false },
   bwrap: { path: '/usr/bin/bwrap', version: '0.8.0', hasArgv0: false, hasPerms: true, hasAsPid1: true },
   wsl: 'none',
   helperPath: '/usr/lib/node_modules/codex-sandbox/prebuilds/linux-x64/codex-sandbox-helper',

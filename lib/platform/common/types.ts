@@ -4,6 +4,7 @@
 export type Platform = 'linux' | 'macos' | 'windows';
 
 export type BackendName =
+  | 'namespaces'
   | 'bwrap'
   | 'landlock'
   | 'seccomp'
@@ -31,12 +32,28 @@ export interface BwrapCapability {
   hasAsPid1: boolean;
 }
 
+/** Whether the helper can build a sandbox of its own (`--probe namespaces`). */
+export interface NamespacesCapability {
+  /** User, mount, PID, IPC and network namespaces can be made, and mounts made in them. */
+  usable: boolean;
+  /** A fresh procfs can be mounted there too (some container runtimes refuse it). */
+  procMount: boolean;
+  /** The probe's one-line reason when not usable; null when it is. */
+  reason: string | null;
+  /**
+   * kernel.apparmor_restrict_unprivileged_userns=1 (Ubuntu 24.04 and later): AppArmor lets only
+   * programs with a profile saying so, often /usr/bin/bwrap, use user namespaces.
+   */
+  apparmorRestricted: boolean;
+}
+
 /** Probed once per process on Linux (platform/linux/probe.ts); fixtures in planner tests. */
 export interface Capabilities {
   landlock: LandlockCapability;
   seccomp: boolean;
-  /** Unprivileged user namespaces can be created (bwrap --unshare-user works). */
+  /** The helper can create a user namespace with its uid mapped (bwrap --unshare-user needs the same). */
   userns: boolean;
+  namespaces: NamespacesCapability;
   bwrap: BwrapCapability | null;
   wsl: 'none' | 'wsl1' | 'wsl2';
   /** Absolute path of the native helper executable, or null when it is not built. */

@@ -1,5 +1,6 @@
-// platform/linux/mount-ops: step one of bubblewrap planning. Turns a resolved policy into an
-// ordered list of typed mount operations; bwrap-argv.ts renders them. Later mounts shadow
+// platform/linux/mount-ops: step one of mount planning. Turns a resolved policy into an ordered
+// list of typed mount operations; bwrap-argv.ts renders them for bubblewrap, namespaces-argv.ts
+// for the helper's own namespaces, and both executors give each op bubblewrap's meaning. Later mounts shadow
 // earlier ones, so applying every policy path in ascending depth makes the most specific entry
 // win (reference linux-sandbox.md §5.4): a narrower writable child reopens a read-only or denied
 // parent, and a narrower denied or read-only child wins over a writable parent.
@@ -27,7 +28,39 @@ export type MountOp =
   | { op: 'file'; dest: string; fd: number }
   | { op: 'remount-ro'; dest: string }
   /** An empty read-only file (contents of the shared /dev/null descriptor) at dest. */
-  | { op: 'ro-bind-data'; dest: string; perms: string | null };
+  | { op: 'ro-bind-data'; dest: string; perms: string | null }
+  /** A read-only bind skipped when src does not exist. */
+  | { op: 'ro-bind-try'; src: string; dest: string }
+  /** A fresh procfs of the sandbox's PID namespace. */
+  | { op: 'proc'; dest: string };
+
+/** What bubblewrap's --proc means to cover read-only (bubblewrap.c, cover_proc_dirs). */
+const PROC_READ_ONLY = ['/proc/sys', '/proc/sysrq-trigger', '/proc/irq', '/proc/bus'];
+
+/**
+ * The ops of a sandbox in execution order: the planned mounts, then /proc, then the last
+ * read-only remount of a tmpfs root (it must come after the last mount point in it exists).
+ *
+ * bwrap's own cover of /proc/sys skips it when the directory itself is not writable (it never
+ * is), but uid 0 mapped to the host's root owns the sysctl files under it, so root could open
+ * /proc/sys/kernel/core_pattern for writing (issue #20). Whenever the sandbox has a /proc (its
+ * own, or the host's under a bound root), the list bubblewrap meant to cover is bound read-only
+ * (recursively: binfmt_misc too).
+ */
+export function sandboxMountOps(mounts: Pick<MountPlan, 'ops' | 'tmpfsRoot'>, mountProc: boolean): MountOp[] {
+  const ops = [...mounts.ops];
+  if (mountProc) ops.push({ op: 'proc', dest: '/proc' });
+  if (mountProc || ops.some((op) => (op.op === 'bind' || op.op === 'ro-bind') && op.dest === '/')) {
+    for (const path of PROC_READ_ONLY) ops.push({ op: 'ro-bind-try', src: path, dest: path });
+  }
+  if (mounts.tmpfsRoot) ops.push({ op: 'remount-ro', dest: '/' });
+  return ops;
+}
+
+/** Whole-disk write: the host's root as it is, with a minimal /dev. */
+export function fullWriteMountPlan(): MountPlan {
+  return { ops: [{ op: 'bind', src: '/', dest: '/' }, { op: 'dev', dest: '/dev' }], hostPrep: [], globMatches: [], tmpfsRoot: false };
+}
 
 
 /** Protected names that are directories when they exist, so a missing one is masked as one. */

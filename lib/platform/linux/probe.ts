@@ -9,7 +9,7 @@ import { isAbsolute, join, resolve, sep } from 'node:path';
 
 import { helperPath, loadAddon } from '../../native';
 import type { LandlockAbiResult, SeccompAvailableResult } from '../../native';
-import type { BwrapCapability, Capabilities, LandlockCapability } from '../common/types';
+import type { BwrapCapability, Capabilities, LandlockCapability, NamespacesCapability } from '../common/types';
 import { effectiveLandlockAbi } from './landlock-abi';
 
 const ENOSYS = 38;
@@ -173,10 +173,41 @@ function probeSeccomp(): boolean {
   }
 }
 
-/** unshare(CLONE_NEWUSER) needs a single-threaded process: the helper tries it. */
-function probeUserns(helper: string | null): boolean {
-  if (helper === null) return false;
-  return runQuiet(helper, ['--probe', 'userns']).status === 0;
+const APPARMOR_USERNS = '/proc/sys/kernel/apparmor_restrict_unprivileged_userns';
+
+function apparmorRestrictsUserns(): boolean {
+  try {
+    return readFileSync(APPARMOR_USERNS, 'utf8').trim() === '1';
+  } catch {
+    return false;
+  }
+}
+
+/** The exit statuses of `codex-sandbox-helper --probe namespaces` (helper-probe.cc). */
+const NAMESPACES_OK = 0;
+const NAMESPACES_NO_MOUNT = 2;
+const NAMESPACES_NO_PROC = 3;
+
+/**
+ * One helper run answers both: whether a user namespace can be made with the caller's uid mapped
+ * (what bwrap --unshare-user needs too) and whether the helper can build a whole sandbox in it.
+ * unshare(CLONE_NEWUSER) needs a single-threaded process, hence the helper rather than the addon.
+ */
+export function namespacesFromProbe(status: number | null, output: string, apparmorRestricted: boolean): { userns: boolean; namespaces: NamespacesCapability } {
+  const usable = status === NAMESPACES_OK || status === NAMESPACES_NO_PROC;
+  const line = output.trim().split('\n')[0] ?? '';
+  const reason = usable ? null : line.replace(/^codex-sandbox-helper: /, '') || `the probe exited with status ${status}`;
+  return {
+    userns: usable || status === NAMESPACES_NO_MOUNT,
+    namespaces: { usable, procMount: status === NAMESPACES_OK, reason, apparmorRestricted },
+  };
+}
+
+function probeNamespaces(helper: string | null): { userns: boolean; namespaces: NamespacesCapability } {
+  const apparmorRestricted = apparmorRestrictsUserns();
+  if (helper === null) return { userns: false, namespaces: { usable: false, procMount: false, reason: 'the helper is not built', apparmorRestricted } };
+  const run = runQuiet(helper, ['--probe', 'namespaces']);
+  return namespacesFromProbe(run.spawned ? run.status : null, run.output, apparmorRestricted);
 }
 
 function probeWsl(): Capabilities['wsl'] {
@@ -189,13 +220,12 @@ function probeWsl(): Capabilities['wsl'] {
 
 function probeBase(): Omit<Capabilities, 'bwrap'> {
   const helper = findHelper();
-  return { landlock: probeLandlock(), seccomp: probeSeccomp(), userns: probeUserns(helper), wsl: probeWsl(), helperPath: helper };
+  return { landlock: probeLandlock(), seccomp: probeSeccomp(), ...probeNamespaces(helper), wsl: probeWsl(), helperPath: helper };
 }
 
 /** Probes everything now, ignoring the cache. Tests pass a PATH or cwd of their own. */
 export function probeCapabilitiesFresh(opts: ProbeOptions = {}): Capabilities {
-  const { landlock, seccomp, userns, wsl, helperPath } = probeBase();
-  return { landlock, seccomp, userns, bwrap: probeBwrap(opts), wsl, helperPath };
+  return { ...probeBase(), bwrap: probeBwrap(opts) };
 }
 
 /** Everything but bwrap, which depends on the directories a run must not take it from. */

@@ -7,7 +7,7 @@ import { doctorCommand, doctorReport } from '../../../lib/cli/commands/doctor';
 import { planCommand, toSnakeCase } from '../../../lib/cli/commands/plan';
 import { reportError } from '../../../lib/cli/main';
 import { planSandbox } from '../../../lib/platform/plan-sandbox';
-import { capsFixture } from './fixtures';
+import { capsFixture, NO_NAMESPACES } from './fixtures';
 
 async function cli(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -68,7 +68,7 @@ describe('codex-sandbox plan', () => {
 
   it('text output names the backend and the argv', async () => {
     const r = await cli(['plan', '--platform', 'linux']);
-    expect(r.out).toMatch(/^backend: (bwrap|landlock)/);
+    expect(r.out).toMatch(/^backend: (namespaces|bwrap|landlock)/);
     expect(r.out).toContain('argv: ');
   });
 
@@ -105,12 +105,28 @@ describe('doctor', () => {
     expect(report.checks.every((c) => c.ok)).toBe(true);
   });
 
-  it('missing bwrap and old Landlock: no filesystem backend, each with a fix', () => {
-    const report = doctorReport(capsFixture({ bwrap: null, landlock: { status: 'available', abi: 2 } }), null, '5.19.0');
+  it('missing bwrap and old Landlock: the namespaces backend alone enforces filesystems', () => {
+    const report = doctorReport(capsFixture({ bwrap: null, landlock: { status: 'available', abi: 2 } }), true, '5.19.0');
+    expect(report.backends.filter((b) => b.usable).map((b) => b.name)).toEqual(['namespaces', 'seccomp']);
+    expect(report.checks.find((c) => c.name === 'bwrap')?.fix).toBe('');
+  });
+
+  it('no user namespaces, missing bwrap and old Landlock: no filesystem backend, each with a fix', () => {
+    const report = doctorReport(capsFixture({ userns: false, namespaces: NO_NAMESPACES, bwrap: null, landlock: { status: 'available', abi: 2 } }), null, '5.19.0');
     expect(report.backends.filter((b) => b.usable).map((b) => b.name)).toEqual(['seccomp']);
     const bwrap = report.checks.find((c) => c.name === 'bwrap');
     expect(bwrap?.fix).toContain('install bubblewrap');
     expect(report.checks.find((c) => c.name === 'landlock')?.fix).toContain('6.2');
+    expect(report.checks.find((c) => c.name === 'userns')?.value).toContain('Operation not permitted');
+  });
+
+  it('the AppArmor userns restriction is named, with the bwrap that can still work', () => {
+    const report = doctorReport(capsFixture({ userns: false, namespaces: { ...NO_NAMESPACES, apparmorRestricted: true } }), null, '6.8.0');
+    const userns = report.checks.find((c) => c.name === 'userns');
+    expect(userns?.value).toContain('kernel.apparmor_restrict_unprivileged_userns=1');
+    expect(userns?.fix).toContain('/usr/bin/bwrap');
+    expect(report.backends.find((b) => b.name === 'namespaces')?.reason).toContain('AppArmor');
+    expect(report.backends.find((b) => b.name === 'bwrap')?.usable).toBe(true);
   });
 
   it('WSL1 makes bubblewrap unusable and says how to fix it', () => {

@@ -46,7 +46,7 @@ describe('Landlock rules on symlinked roots', () => {
     const r = refusal([minimal, entry(join(t, 'link'), 'read')]);
     expect(r.code).toBe('E_UNSUPPORTED_POLICY');
     expect(r.message).toBe(
-      `the Landlock backend cannot represent this policy: ${join(t, 'link')} resolves to ${join(t, 'real')} through a symlink, so a Landlock rule would also grant read on ${join(t, 'real')} itself, which the policy does not; name ${join(t, 'real')} in the policy instead of the link, or use --backend bwrap (or auto with bubblewrap installed)`,
+      `the Landlock backend cannot represent this policy: ${join(t, 'link')} resolves to ${join(t, 'real')} through a symlink, so a Landlock rule would also grant read on ${join(t, 'real')} itself, which the policy does not; name ${join(t, 'real')} in the policy instead of the link, or use --backend namespaces or bwrap (or auto)`,
     );
   });
 

@@ -8,7 +8,7 @@ import { isSandboxError } from '../../../lib/errors';
 import { ACCESS_FS } from '../../../lib/platform/linux/landlock-abi';
 import { planLinux, WSL1_MESSAGE, type BwrapPlan, type LinuxPlan, type PlanLinuxOptions } from '../../../lib/platform/linux/plan';
 import { makeTempDir } from '../../helpers/temp';
-import { capsFixture, resolvedFixture, type ResolvedShape } from './fixtures';
+import { capsFixture as baseCaps, NO_NAMESPACES, resolvedFixture, type ResolvedShape } from './fixtures';
 
 let tmp: { path: string; remove: () => void };
 let t: string;
@@ -19,6 +19,11 @@ beforeEach(() => {
 afterEach(() => tmp.remove());
 
 const HELPER = '/opt/csbx/codex-sandbox-helper';
+// Most of this file is about bubblewrap and Landlock: a machine where the helper cannot make its
+// own namespaces, unless a test says otherwise (the namespaces backend has its own block below).
+function capsFixture(over: Parameters<typeof baseCaps>[0] = {}): ReturnType<typeof baseCaps> {
+  return baseCaps({ namespaces: NO_NAMESPACES, ...over });
+}
 function plan(shape: ResolvedShape, opts: Partial<PlanLinuxOptions> = {}): LinuxPlan {
   return planLinux(resolvedFixture(shape), { capabilities: capsFixture(), backend: 'auto', command: ['true'], permissionProfile: { type: 'disabled' }, ...opts });
 }
@@ -33,7 +38,7 @@ function refusal(fn: () => unknown): { code: string; message: string } {
 }
 
 describe('planLinux backend choice', () => {
-  it('auto with bwrap and userns: bubblewrap backend, plan is plain JSON data', () => {
+  it('auto without the namespaces backend, with bwrap and userns: bubblewrap backend, plan is plain JSON data', () => {
     const p = plan({ fullDiskRead: true });
     expect(p.backend).toBe('bwrap');
     expect(JSON.parse(JSON.stringify(p))).toEqual(p);
@@ -42,8 +47,8 @@ describe('planLinux backend choice', () => {
   it('bwrap: read-only policy renders the reference prefix and the network namespace (§5.7 A, §10.3)', () => {
     const p = plan({ fullDiskRead: true, network: 'restricted' });
     expect(p.argv).toEqual([
-      '/usr/bin/bwrap', '--new-session', '--die-with-parent', '--as-pid-1', '--ro-bind', '/', '/', '--dev', '/dev',
-      '--unshare-user', '--unshare-pid', '--unshare-ipc', '--unshare-net', '--proc', '/proc',
+      '/usr/bin/bwrap', '--new-session', '--die-with-parent', '--as-pid-1',
+      '--unshare-user', '--unshare-pid', '--unshare-ipc', '--unshare-net', '--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc',
       '--ro-bind-try', '/proc/sys', '/proc/sys', '--ro-bind-try', '/proc/sysrq-trigger', '/proc/sysrq-trigger',
       '--ro-bind-try', '/proc/irq', '/proc/irq', '--ro-bind-try', '/proc/bus', '/proc/bus', '--cap-drop', 'ALL',
       '--', HELPER, '--landlock-abi', '1', '--landlock-fs-handled', '0x2', '--landlock-rule', '0x2:/dev', '--landlock-rule', '0x2:/proc',
@@ -133,7 +138,7 @@ describe('planLinux backend choice', () => {
     mkdirSync(join(t, 'w/docs'), { recursive: true });
     const r = refusal(() => plan({ fullDiskRead: true, writableRoots: [{ root: join(t, 'w'), readOnlySubpaths: [join(t, 'w/docs')] }] }, { backend: 'landlock' }));
     expect(r.code).toBe('E_UNSUPPORTED_POLICY');
-    expect(r.message).toContain('--backend bwrap');
+    expect(r.message).toContain('--backend namespaces or bwrap');
   });
 
   it('forced landlock with a deny inside a readable root refuses', () => {
