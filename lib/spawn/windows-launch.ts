@@ -77,12 +77,13 @@ export function planWindowsLaunch(commandArgv: string[], policyInput: unknown, i
  */
 function stdinMode(stdio: StdioOptions | undefined): { stdio: StdioOptions; stdin: 'pipe' | 'ignore' | 'inherit' } {
   const list = stdio === undefined ? ['ignore', 'pipe', 'pipe'] : typeof stdio === 'string' ? [stdio, stdio, stdio] : [...stdio];
-  const first = list[0] ?? 'ignore';
+  // An empty entry among the first three is a pipe, as child_process reads it.
+  const first = list[0] ?? 'pipe';
   if (list.length > 3) throw new UsageError('a Windows sandboxed command gets only stdin, stdout and stderr; pass at most three stdio entries', { value: stdio });
   if (first !== 'pipe' && first !== 'ignore' && first !== 'inherit') {
     throw new UsageError(`stdin ${String(first)} cannot follow the runner's request on Windows; use 'pipe', 'inherit' or 'ignore'`, { value: first });
   }
-  return { stdio: ['pipe', list[1] ?? 'ignore', list[2] ?? 'ignore'] as StdioOptions, stdin: first };
+  return { stdio: ['pipe', list[1] ?? 'pipe', list[2] ?? 'pipe'] as StdioOptions, stdin: first };
 }
 
 function feedRequest(child: ChildProcess, request: string, stdin: 'pipe' | 'ignore' | 'inherit'): void {

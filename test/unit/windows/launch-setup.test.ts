@@ -6,8 +6,11 @@ import { describe, expect, it } from 'vitest';
 import { windowsDoctorReport } from '../../../lib/cli/commands/doctor-windows';
 import { planWindows, WINDOWS_SETUP_VERSION } from '../../../lib/platform/windows/plan-windows';
 import type { WindowsElevatedPlan } from '../../../lib/platform/windows/plan-types';
+import { spawnSandboxed } from '../../../lib/spawn/spawn-sandboxed';
 import { runnerCommand } from '../../../lib/spawn/windows-runner';
 import { setupMarkerProblem } from '../../../lib/spawn/windows-setup';
+import { makeTempDir } from '../../helpers/temp';
+import { WORKSPACE_WITH_NETWORK } from '../../windows/policies';
 import { CWD, ENV, READ_ONLY } from './fixtures';
 
 function elevated(env: Record<string, string> = ENV): WindowsElevatedPlan {
@@ -77,5 +80,29 @@ describe('the runner command', () => {
     expect(runnerCommand(direct, 'codex-sandbox-helper.exe', ['--request-stdin'])[1]).toEqual(['--request-stdin']);
     const wine = { dir: '/pkg/exe', launcher: ['wine'], toWindowsPath: (p: string) => p, toHostPath: (p: string) => p };
     expect(runnerCommand(wine, 'codex-sandbox-setup.exe', ['--request-stdin', '--refresh-only'])).toEqual(['wine', ['/pkg/exe/codex-sandbox-setup.exe', '--request-stdin', '--refresh-only']]);
+  });
+});
+
+describe('windows launch: stdio the runner cannot pass on', () => {
+  // A runner that must never be reached: these refusals come before planning and spawning.
+  const unreachable = { dir: '/nonexistent', launcher: ['/nonexistent/launcher'], toWindowsPath: (p: string) => p, toHostPath: (p: string) => p };
+  const attempt = (stdio: unknown): unknown => {
+    const tmp = makeTempDir('winstdio');
+    try {
+      spawnSandboxed(['cmd.exe'], { platform: 'windows', cwd: tmp.path, permissionProfile: WORKSPACE_WITH_NETWORK, stdio: stdio as 'pipe', windows: { runner: unreachable } });
+      return null;
+    } catch (e) {
+      return e;
+    } finally {
+      tmp.remove();
+    }
+  };
+
+  it('windows launch: stdin given as a descriptor is refused with E_USAGE (the request must come first)', () => {
+    expect(attempt([0, 'pipe', 'pipe'])).toMatchObject({ code: 'E_USAGE', message: "stdin 0 cannot follow the runner's request on Windows; use 'pipe', 'inherit' or 'ignore'" });
+  });
+
+  it('windows launch: a fourth stdio entry is refused with E_USAGE (only the standard handles reach the command)', () => {
+    expect(attempt(['pipe', 'pipe', 'pipe', 'pipe'])).toMatchObject({ code: 'E_USAGE' });
   });
 });
