@@ -1,14 +1,18 @@
-// windows-token under Wine: the library's Windows launch path (lib/spawn/windows-launch.ts)
-// starts the real cross-compiled runner with real planner requests, through a Wine runner.
-// Proves quoting, environment, cwd, stdio, exit statuses, the kill-on-close job and timeouts;
-// not enforcement (Wine applies no restricted token or ACL).
-import { readFileSync } from 'node:fs';
+// The Windows executables under Wine: the library's Windows launch path
+// (lib/spawn/windows-launch.ts) starts the real cross-compiled runner with real planner requests
+// through a Wine runner, and the elevated stages run as far as Wine's account support goes.
+// Proves quoting, environment, cwd, stdio, exit statuses, the kill-on-close job, timeouts and the
+// request and secret hand-offs; not enforcement (Wine applies no restricted token or ACL).
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { runSandboxed } from '../../lib/spawn/run-sandboxed';
 import { spawnSandboxed, stopSandbox, type SandboxSpawnOptions } from '../../lib/spawn/spawn-sandboxed';
-import type { WindowsPlan } from '../../lib/platform/windows/plan-types';
+import { WINDOWS_SETUP_VERSION } from '../../lib/platform/windows/plan-windows';
+import type { WindowsElevatedPlan, WindowsPlan } from '../../lib/platform/windows/plan-types';
+import { planWindowsLaunch } from '../../lib/spawn/windows-launch';
+import { runWindowsSetup } from '../../lib/spawn/windows-setup';
 import { makeTempDir } from '../helpers/temp';
 import { WORKSPACE_WITH_NETWORK as WORKSPACE } from './policies';
 import { skipWine, EXE_DIR, startWine, toWinePath, wineAvailable, wineSkipReason, type WineSession } from './wine';
@@ -22,7 +26,7 @@ function collect(stream: NodeJS.ReadableStream | null): Promise<string> {
   });
 }
 
-describe.skipIf(skipWine)('windows-token runner under Wine', () => {
+describe.skipIf(skipWine)('Windows runner under Wine', () => {
   if (!wineAvailable) console.warn(wineSkipReason);
   let wine: WineSession;
   const work = makeTempDir('winework');
@@ -114,6 +118,60 @@ describe.skipIf(skipWine)('windows-token runner under Wine', () => {
     expect(plan.runnerRequest).toMatch(/^revoke_after_exit\t/m);
     const r = wine.run(join(EXE_DIR, 'codex-sandbox-helper.exe'), ['--revert-request-stdin'], plan.runnerRequest);
     expect({ status: r.status, stderr: r.stderr, stdout: r.stdout }).toEqual({ status: 0, stderr: '', stdout: '' });
+  });
+
+  // In order: the outer runner reads the passwords the setup case stored.
+  describe('windows-elevated as far as Wine goes', () => {
+    const restricted = { ...WORKSPACE, network: 'restricted' };
+    const codexHome = (): string => join(work.path, 'elevated-home');
+    const elevatedPlan = (command: string[]): WindowsElevatedPlan =>
+      planWindowsLaunch(command, restricted, { cwd: work.path, env: wine.env, backend: 'auto', windows: { codexHome: toWinePath(codexHome()) } }, wine.runner) as WindowsElevatedPlan;
+
+    it('windows-elevated: setup provisions until Wine cannot look up the account it created; the failure code comes back from setup_error.txt', () => {
+      const plan = elevatedPlan([wine.probe, 'report']);
+      expect(plan.backend).toBe('windows-elevated');
+      const result = runWindowsSetup(plan, wine.runner, wine.env, false);
+      expect({ status: result.status, errorCode: result.errorCode }).toEqual({ status: 125, errorCode: 'helper_offline_sid_lookup_failed' });
+      expect(result.stderr).toBe('codex-sandbox-setup: helper_offline_sid_lookup_failed: CodexSandboxOffline\n');
+      // Done before the lookup: the state directories and both passwords, DPAPI-protected.
+      expect(readFileSync(join(codexHome(), '.sandbox-secrets', 'sandbox_users.txt'), 'utf8')).toMatch(/CodexSandboxOffline/);
+      expect(existsSync(join(codexHome(), '.sandbox', 'setup_marker.txt'))).toBe(false);
+    });
+
+    it('windows-elevated: the outer runner decrypts the password setup stored, and removes its request file when the logon launch fails (Wine has no CreateProcessWithLogonW)', () => {
+      const plan = elevatedPlan([wine.probe, 'report']);
+      const r = wine.run(join(EXE_DIR, 'codex-sandbox-helper.exe'), ['--request-stdin'], plan.runnerRequest);
+      expect(r.status).toBe(125);
+      // Reading the password comes first: a failure there would be reported instead.
+      expect(r.stderr).toMatch(/^codex-sandbox-helper: CreateProcessWithLogonW CodexSandboxOffline: /);
+      expect(readdirSync(join(codexHome(), '.sandbox', 'requests'))).toEqual([]);
+    });
+
+    it('windows-elevated: the inner stage reads a planner request from its file, deletes it, and runs the command in a job under the restricted token', () => {
+      const plan = elevatedPlan([wine.probe, 'report', 'inner stage']);
+      const file = join(work.path, 'inner.req');
+      writeFileSync(file, plan.runnerRequest);
+      const r = wine.run(join(EXE_DIR, 'codex-sandbox-helper.exe'), [`--inner-request-file=${toWinePath(file)}`]);
+      expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
+      expect(JSON.parse(r.stdout)).toMatchObject({ argv: ['inner stage'], inJob: true });
+      expect(existsSync(file)).toBe(false);
+    });
+
+    it('windows-elevated: with a setup marker the library runs the ACL refresh first, and its failure is a typed E_SPAWN with setup\'s line', () => {
+      const plan = elevatedPlan([wine.probe, 'report']);
+      const marker = `version\t${WINDOWS_SETUP_VERSION}\noffline\t${plan.accounts.offline}\nonline\t${plan.accounts.online}\nallow_local_binding\t0\nproxy_ports\n`;
+      mkdirSync(join(codexHome(), '.sandbox'), { recursive: true });
+      writeFileSync(join(codexHome(), '.sandbox', 'setup_marker.txt'), marker);
+      let error: unknown;
+      try {
+        spawnSandboxed([wine.probe, 'report'], opts({ permissionProfile: restricted, windows: { runner: wine.runner, codexHome: toWinePath(codexHome()) } }));
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toMatchObject({ code: 'E_SPAWN' });
+      // The group's grants name CodexSandboxUsers, which Wine's account database never got.
+      expect((error as Error).message).toMatch(/^the Windows sandbox ACL refresh \(codex-sandbox-setup\.exe --refresh-only\) failed: codex-sandbox-setup: LookupAccountNameW CodexSandboxUsers: .*\(error 1332\); run `codex-sandbox doctor`$/);
+    });
   });
 
   it('windows-elevated: without setup the run is refused with E_BACKEND_UNAVAILABLE before anything starts', () => {
