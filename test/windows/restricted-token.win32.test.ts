@@ -28,7 +28,9 @@ describe('windows-token on Windows', () => {
 
   it('windows-token: a write outside the writable roots is denied', async () => {
     const target = join(outside, 'out.txt');
-    const r = await cmd(`echo outside> "${target}"`);
+    // Unquoted: cmd.exe reads its own command line, and the runner's CommandLineToArgvW quoting
+    // would turn inner quotes into \" (temporary paths hold no spaces).
+    const r = await cmd(`echo outside> ${target}`);
     expect(r.exitCode).not.toBe(0);
     expect(existsSync(target)).toBe(false);
   });
