@@ -8,3 +8,4 @@ registerCommand('codex-linux-sandbox', async () => (await import('./linux-sandbo
 registerCommand('explain', async () => (await import('./commands/explain.js')).explainCommand);
 registerCommand('config', async () => (await import('./commands/config.js')).configCommand);
 registerCommand('apply-patch', async () => (await import('./commands/apply-patch.js')).applyPatchCommand);
+registerCommand('windows-setup', async () => (await import('./commands/windows-setup.js')).windowsSetupCommand);

@@ -13,7 +13,7 @@ import type { LinuxHostFs } from './linux/host-fs';
 import { planLinux, type LinuxPlan } from './linux/plan';
 import { planMacos, type SeatbeltPlan } from './macos/plan-macos';
 import { SEATBELT_PLATFORM_DEFAULT_READ_ROOTS } from './macos/platform-defaults';
-import { planWindows } from './windows/plan-windows';
+import { planWindows, type PlanWindowsOptions } from './windows/plan-windows';
 import { checkResolvedPolicy } from '../policy/typed-schema';
 
 export interface PlanSandboxOptions {
@@ -33,6 +33,8 @@ export interface PlanSandboxOptions {
   hostFs?: LinuxHostFs;
   /** Linux: host paths hidden from the command whatever the policy says (see PlanLinuxOptions). */
   hiddenPaths?: string[];
+  /** Windows: where the runner lives and what the host holds (spawn/windows-launch.ts passes them). */
+  windows?: Pick<PlanWindowsOptions, 'helperDir' | 'host' | 'codexHome' | 'acceptAdvisoryNetworkBlock' | 'revertAcesAfterRun'>;
 }
 
 export type SandboxPlan = LinuxPlan | SeatbeltPlan | PlanBase;
@@ -61,6 +63,7 @@ function planWindowsPolicy(policy: SandboxPolicy, opts: PlanSandboxOptions): Pla
     command: opts.command ?? [],
     permissionProfile: permissionProfileToWire(policyToPermissionProfile(policy)),
     ...(opts.env === undefined ? {} : { env: opts.env }),
+    ...opts.windows,
   });
 }
 

@@ -32,7 +32,7 @@
     WriteFile(h, bytes.data(), static_cast<DWORD>(bytes.size()), &wrote, nullptr);
     CloseHandle(h);
   }
-  fwprintf(stderr, L"codex-sandbox-setup: %ls: %ls\n", code, message);
+  print_error(L"codex-sandbox-setup: %ls: %ls\n", code, message);
   exit(EXIT_SETUP_FAILURE);
 }
 

@@ -11,6 +11,7 @@ import { probeCapabilities } from '../../platform/linux/probe';
 import { pruneDeadHostPrep } from '../../spawn/host-prep';
 import { probeProcMount } from '../../spawn/proc-preflight';
 import type { CommandContext } from '../command';
+import { probeWindowsDoctor } from './doctor-windows';
 
 export interface DoctorCheck {
   name: string;
@@ -125,9 +126,25 @@ export function doctorReport(caps: Capabilities, procMount: boolean | null, kern
   return { platform: 'linux', checks, backends };
 }
 
+/** The text form of a report: one block per check, then one line per backend. */
+export function printDoctorReport(report: { checks: DoctorCheck[]; backends: { name: string; usable: boolean; reason: string }[] }, ctx: Pick<CommandContext, 'stdout'>): void {
+  for (const c of report.checks) {
+    ctx.stdout(`${c.ok ? 'ok  ' : 'MISS'} ${c.name.padEnd(8)} ${c.value}\n       enables: ${c.enables}\n${c.fix ? `       fix: ${c.fix}\n` : ''}`);
+  }
+  ctx.stdout('backends:\n');
+  for (const b of report.backends) ctx.stdout(`  ${b.usable ? 'usable  ' : 'unusable'} ${b.name.padEnd(10)} ${b.reason}\n`);
+}
+
 export function doctorCommand(argv: string[], ctx: CommandContext): number {
   for (const [i, arg] of argv.entries()) {
     if (arg !== '--json') throw new UsageError(`unknown option "${arg}" for doctor; usage: codex-sandbox doctor [--json]`, { source: { argIndex: i + 1 }, value: arg });
+  }
+  if (process.platform === 'win32') {
+    const report = probeWindowsDoctor(ctx.env, ctx.processCwd);
+    const usable = report.backends.some((b) => b.usable);
+    if (ctx.json) ctx.stdout(`${JSON.stringify({ ...report, filesystem_enforcement: usable })}\n`);
+    else printDoctorReport(report, ctx);
+    return usable ? 0 : 1;
   }
   if (process.platform !== 'linux') {
     const text = `doctor checks Linux enforcement; this is ${process.platform}, whose backend needs no probing`;
@@ -144,11 +161,7 @@ export function doctorCommand(argv: string[], ctx: CommandContext): number {
   if (ctx.json) {
     ctx.stdout(`${JSON.stringify({ ...report, filesystem_enforcement: fsBackend })}\n`);
   } else {
-    for (const c of report.checks) {
-      ctx.stdout(`${c.ok ? 'ok  ' : 'MISS'} ${c.name.padEnd(8)} ${c.value}\n       enables: ${c.enables}\n${c.fix ? `       fix: ${c.fix}\n` : ''}`);
-    }
-    ctx.stdout('backends:\n');
-    for (const b of report.backends) ctx.stdout(`  ${b.usable ? 'usable  ' : 'unusable'} ${b.name.padEnd(10)} ${b.reason}\n`);
+    printDoctorReport(report, ctx);
     if (!fsBackend) ctx.stdout('no backend can enforce a restricted filesystem here: fix one of the MISS lines above\n');
   }
   return fsBackend ? 0 : 1;
