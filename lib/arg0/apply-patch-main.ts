@@ -12,7 +12,7 @@ export const CODEX_RUN_AS_APPLY_PATCH = '--codex-run-as-apply-patch';
 
 export interface ApplyPatchIo {
   cwd: string;
-  /** From CODEX_APPLY_PATCH_PRESERVE_LINE_ENDINGS=1, as the reference's helper reads it. */
+  /** 'preserve', the reference's; 'lf' with CODEX_APPLY_PATCH_PRESERVE_LINE_ENDINGS=0. */
   lineEndings: LineEndingMode;
   stdout: (text: string) => void;
   stderr: (text: string) => void;

@@ -195,9 +195,9 @@ describe('parsePatch: update chunks (update_file_chunk cases)', () => {
     });
   });
 
-  it('@@ with text keeps the text untrimmed as context', () => {
+  it('@@ with text keeps the text as context, without trailing blanks', () => {
     const [hunk] = parsePatch(wrap('@@   class A:  ', '-x', '+y')).hunks;
-    expect(hunk).toMatchObject({ chunks: [{ changeContext: '  class A:  ' }] });
+    expect(hunk).toMatchObject({ chunks: [{ changeContext: '  class A:' }] });
   });
 
   it('a second @@ line right after the first is rejected, as in the reference', () => {
