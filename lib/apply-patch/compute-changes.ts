@@ -63,20 +63,21 @@ class Overlay {
   /** Directories a pending write creates (the reference would have made them by then). */
   private readonly madeDirs = new Set<string>();
 
+  // A made directory stays one: nothing can be written or removed at its path afterwards.
   kind(path: string): DiskKind {
+    if (this.madeDirs.has(path)) return 'dir';
     const p = this.pending.get(path);
     if (p !== undefined) return p.kind === 'file' ? 'file' : 'missing';
-    if (this.madeDirs.has(path)) return 'dir';
     return diskKind(path);
   }
 
   read(path: string): string {
+    if (this.madeDirs.has(path)) throw fail(`Failed to read file to update ${path}: path \`${path}\` is not a file`, path, 'read_failed');
     const p = this.pending.get(path);
     if (p !== undefined) {
       if (p.kind === 'file') return p.contents;
       throw fail(`Failed to read file to update ${path}: ${osErrorText({ code: 'ENOENT' })}`, path, 'read_failed');
     }
-    if (this.madeDirs.has(path)) throw fail(`Failed to read file to update ${path}: path \`${path}\` is not a file`, path, 'read_failed');
     const read = readTextFile(path);
     if (!read.ok) throw fail(`Failed to read file to update ${path}: ${read.cause}`, path, 'read_failed', read.error);
     return read.text;
@@ -95,9 +96,8 @@ class Overlay {
       // A directory an earlier hunk makes is not on disk yet: its rights are its parent's.
       const dirKind = this.madeDirs.has(dir) ? 'missing' : this.kind(dir);
       if (dirKind === 'dir') break;
-      if (dirKind !== 'missing') {
-        throw fail(`Failed to create parent directories for ${path}`, path, 'create_parent_failed');
-      }
+      // A file on the way makes the write itself fail (ENOTDIR), before any directory is made.
+      if (dirKind !== 'missing') throw fail(`Failed to write file ${path}`, path, 'write_failed');
       created = true;
       const parent = dirname(dir);
       if (parent === dir) break;

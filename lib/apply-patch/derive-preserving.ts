@@ -1,10 +1,11 @@
-// apply-patch/derive-preserving: an Update hunk's new text in the line-ending preserving mode
-// (reference §2.10, `PreserveLineEndings`, opt-in there and here), pure.
+// apply-patch/derive-preserving: an Update hunk's new text in the line-ending preserving mode,
+// the reference binary's (0.171.0) and the default here, pure.
 //
-// Each line keeps its own terminator (LF, CRLF, or none for an unterminated last line); lines
-// are matched on their text. Context lines keep their original text and terminator; removed
-// lines go; added lines get the file's preferred terminator (the first one in the file, LF when
-// there is none); an unterminated last line gains it; pure additions go after the last line.
+// Each line keeps its own terminator (LF, CRLF, a lone CR, or none for an unterminated last
+// line); lines are matched on their text. Context lines keep their original text and terminator;
+// removed lines go; added lines get the file's preferred terminator (the first one in the file,
+// LF when there is none); an unterminated last line gains it; pure additions go after the last
+// line.
 
 import type { UpdateChunk } from './parse-patch';
 import { chunkShape } from './chunk-shape';
@@ -12,22 +13,19 @@ import { applyReplacements, computeReplacements, type Replacement, type Splice }
 
 interface Line {
   text: string;
-  terminator: '' | '\n' | '\r\n';
+  terminator: '' | '\n' | '\r\n' | '\r';
 }
 
+/** Lines ended by CRLF, LF or a CR not followed by LF: the reference splits on all three. */
 function splitKeepingTerminators(content: string): Line[] {
   const out: Line[] = [];
+  const re = /\r\n|\n|\r/g;
   let start = 0;
-  while (start < content.length) {
-    const nl = content.indexOf('\n', start);
-    if (nl < 0) {
-      out.push({ text: content.slice(start), terminator: '' });
-      break;
-    }
-    const crlf = nl > start && content[nl - 1] === '\r';
-    out.push({ text: content.slice(start, crlf ? nl - 1 : nl), terminator: crlf ? '\r\n' : '\n' });
-    start = nl + 1;
+  for (let m = re.exec(content); m !== null; m = re.exec(content)) {
+    out.push({ text: content.slice(start, m.index), terminator: m[0] as Line['terminator'] });
+    start = m.index + m[0].length;
   }
+  if (start < content.length) out.push({ text: content.slice(start), terminator: '' });
   return out;
 }
 

@@ -18,7 +18,7 @@ export interface PatchCase {
 
 interface SourceLine {
   text: string;
-  eol: '\n' | '\r\n' | '';
+  eol: '\n' | '\r\n' | '\r' | '';
 }
 
 const WORDS = ['alpha', 'beta', 'x', 'value', 'count', 'return', 'if', 'else', 'foo', 'bar', '16', '0', 'name'];
@@ -44,11 +44,11 @@ const lineText: fc.Arbitrary<string> = fc.oneof(
   { weight: 2, arbitrary: fc.constantFrom('', '', '  ', '\t', '}', '{', 'end') },
 );
 
-/** File lines with LF, CRLF or mixed ends, and optionally no final newline or extra blank lines. */
+/** File lines with LF, CRLF, mixed or some lone-CR ends, optionally no final newline or extra blank lines. */
 const sourceFile: fc.Arbitrary<SourceLine[]> = fc
   .tuple(
     fc.array(lineText, { minLength: 0, maxLength: 14 }),
-    fc.constantFrom('lf', 'lf', 'crlf', 'crlf', 'mixed'),
+    fc.constantFrom('lf', 'lf', 'lf', 'crlf', 'crlf', 'crlf', 'mixed', 'mixed', 'some-cr'),
     fc.constantFrom('eol', 'eol', 'eol', 'none', 'blank', 'blanks'),
     fc.array(fc.boolean(), { minLength: 16, maxLength: 16 }),
   )
@@ -58,8 +58,9 @@ const sourceFile: fc.Arbitrary<SourceLine[]> = fc
     if (ending === 'blanks') all.push('', '');
     return all.map((text, i): SourceLine => {
       const crlf = style === 'crlf' || (style === 'mixed' && coins[i % coins.length]);
+      const cr = style === 'some-cr' && coins[i % coins.length] && coins[(i + 1) % coins.length];
       const last = i === all.length - 1;
-      return { text, eol: last && ending === 'none' ? '' : crlf ? '\r\n' : '\n' };
+      return { text, eol: last && ending === 'none' ? '' : cr ? '\r' : crlf ? '\r\n' : '\n' };
     });
   });
 
@@ -165,16 +166,17 @@ const BINARY_PATH = 'data.bin';
 const BINARY_BYTES = Buffer.from([0x61, 0x0a, 0xff, 0xfe, 0x0a]);
 
 const HUNK_KINDS = {
-  update: 14,
-  move: 3,
-  add: 3,
-  delete: 2,
+  update: 28,
+  move: 6,
+  add: 6,
+  delete: 3,
   'missing-update': 1,
   'missing-delete': 1,
   'dir-update': 1,
   'dir-delete': 1,
   'binary-update': 1,
   'binary-delete': 1,
+  'under-file': 1,
 } as const;
 type HunkKind = keyof typeof HUNK_KINDS;
 
@@ -333,6 +335,9 @@ function buildCase(plan: PatchPlan): PatchCase {
         break;
       case 'binary-delete':
         lines.push(`*** Delete File: ${BINARY_PATH}`);
+        break;
+      case 'under-file':
+        lines.push(`*** Add File: ${path}/child.txt`, '+x');
         break;
       case 'update':
       case 'move': {

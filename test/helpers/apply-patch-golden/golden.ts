@@ -170,6 +170,11 @@ export function makeGolden(id: string, c: PatchCase, reference: Outcome): Golden
 
 export type Mismatch = 'tree' | 'status' | 'stdout' | 'stderr';
 
+/** The tree this package must leave: the reference's on success, else the untouched input. */
+export function expectedTree(golden: Golden): EncodedTree {
+  return golden.reference.status === 0 ? golden.reference.tree : encodeTree(withDirectories(decodeTree(golden.input)));
+}
+
 /**
  * How `ours` differs from the golden. Where the reference succeeded the trees must be equal;
  * where it failed, ours must be the untouched input (the reference may have applied earlier
@@ -177,8 +182,7 @@ export type Mismatch = 'tree' | 'status' | 'stdout' | 'stderr';
  */
 export function mismatches(golden: Golden, ours: Outcome): Mismatch[] {
   const out: Mismatch[] = [];
-  const wanted = golden.reference.status === 0 ? decodeTree(golden.reference.tree) : withDirectories(decodeTree(golden.input));
-  if (JSON.stringify(encodeTree(ours.tree)) !== JSON.stringify(encodeTree(wanted))) out.push('tree');
+  if (JSON.stringify(encodeTree(ours.tree)) !== JSON.stringify(expectedTree(golden))) out.push('tree');
   if (ours.status !== golden.reference.status) out.push('status');
   if (ours.stdout !== golden.reference.stdout) out.push('stdout');
   if (ours.stderr !== golden.reference.stderr) out.push('stderr');

@@ -223,12 +223,11 @@ describe('applyPatch: failures change nothing', () => {
     });
   });
 
-  it('a parent path that is a file fails with "Failed to create parent directories"', async () => {
+  it('a parent path that is a file fails with "Failed to write file" (the write meets ENOTDIR first)', async () => {
     await withTempDir((dir) => {
       writeFileSync(join(dir, 'file'), 'x');
-      expect(applyError(wrap('*** Add File: file/child.txt', '+x'), dir).reference).toBe(
-        `Failed to create parent directories for ${join(dir, 'file/child.txt')}`,
-      );
+      expect(applyError(wrap('*** Add File: file/child.txt', '+x'), dir).reference).toBe(`Failed to write file ${join(dir, 'file/child.txt')}`);
+      expect(applyError(wrap('*** Add File: file/new/child.txt', '+x'), dir).reference).toBe(`Failed to write file ${join(dir, 'file/new/child.txt')}`);
     });
   });
 

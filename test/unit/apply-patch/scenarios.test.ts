@@ -63,7 +63,7 @@ describe('apply_patch fixture scenarios', () => {
         let stderr = '';
         const status = await applyPatchMain([patch], {
           cwd: dir,
-          lineEndings: 'lf',
+          lineEndings: 'preserve',
           stdout: (t) => (stdout += t),
           stderr: (t) => (stderr += t),
           readStdin: () => Promise.reject(new Error('stdin must not be read when PATCH is an argument')),
