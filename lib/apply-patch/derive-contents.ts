@@ -1,6 +1,6 @@
-// apply-patch/derive-contents: an Update hunk's new file text from the old one (reference §2.5,
-// §2.6, §2.8), pure. The line model is the reference's LF mode: split on LF only, so a CR of an
-// untouched CRLF line stays in its text and lines from the patch have none.
+// apply-patch/derive-contents: locating chunks and splicing lines (reference §2.6, §2.8), shared
+// by both line models, and the older reference's LF model (§2.5, lineEndings 'lf'): split on LF
+// only, so a CR of an untouched CRLF line stays in its text and lines from the patch have none.
 
 import { PatchApplyError } from '../errors';
 import type { UpdateChunk } from './parse-patch';

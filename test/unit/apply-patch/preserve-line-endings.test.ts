@@ -84,3 +84,14 @@ describe('applyPatch lineEndings: preserve (the default)', () => {
     });
   }
 });
+
+describe('lineEndings: preserve, lone CR', () => {
+  it('a CR not followed by LF ends a line, as in the reference binary', async () => {
+    expect(await preserve('a\rb\n', '-a', '+c')).toBe('c\rb\n');
+    expect(await preserve('x\r\r\n', '-x', '+c')).toBe('c\r\r\n');
+    await withTempDir(async (dir) => {
+      writeFileSync(join(dir, 'f.txt'), 'a\rb\n');
+      await expect(applyPatch(wrap('-a\rb', '+c'), { cwd: dir })).rejects.toMatchObject({ code: 'E_PATCH_APPLY' });
+    });
+  });
+});

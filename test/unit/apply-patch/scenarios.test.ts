@@ -63,6 +63,7 @@ describe('apply_patch fixture scenarios', () => {
         let stderr = '';
         const status = await applyPatchMain([patch], {
           cwd: dir,
+          // The entries' default, which is the reference binary's line model.
           lineEndings: 'preserve',
           stdout: (t) => (stdout += t),
           stderr: (t) => (stderr += t),
