@@ -10,6 +10,7 @@ import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'n
 import { dirname, join } from 'node:path';
 
 import { runAsApplyPatch } from '../../../lib/arg0/apply-patch-main';
+import { runPatchEntry, type EntryOutcome } from '../apply-patch-entry';
 import { makeTempDir } from '../temp';
 import type { PatchCase } from './cases';
 
@@ -114,10 +115,7 @@ function hideCwd(text: string, cwd: string): string {
 }
 
 /** Runs `run` in a fresh directory holding `input`; returns its outcome and removes the directory. */
-async function inFreshDir(
-  input: Tree,
-  run: (cwd: string) => Promise<{ status: number; stdout: string; stderr: string }> | { status: number; stdout: string; stderr: string },
-): Promise<Outcome> {
+async function inFreshDir(input: Tree, run: (cwd: string) => Promise<EntryOutcome> | EntryOutcome): Promise<Outcome> {
   const dir = makeTempDir('golden');
   try {
     writeTree(dir.path, input);
@@ -143,19 +141,7 @@ export function runReference(binary: string, home: string, input: Tree, patch: s
 
 /** This package's same entry, in this process. */
 export function runOurs(input: Tree, patch: string): Promise<Outcome> {
-  return inFreshDir(input, async (cwd) => {
-    let stdout = '';
-    let stderr = '';
-    const status = await runAsApplyPatch([patch], {
-      cwd,
-      // The entries' default, as CODEX_APPLY_PATCH_PRESERVE_LINE_ENDINGS is unset.
-      lineEndings: 'preserve',
-      stdout: (t) => (stdout += t),
-      stderr: (t) => (stderr += t),
-      readStdin: () => Promise.reject(new Error('stdin must not be read when PATCH is an argument')),
-    });
-    return { status, stdout, stderr };
-  });
+  return inFreshDir(input, (cwd) => runPatchEntry(runAsApplyPatch, patch, cwd));
 }
 
 export function makeGolden(id: string, c: PatchCase, reference: Outcome): Golden {

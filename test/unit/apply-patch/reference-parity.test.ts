@@ -5,22 +5,15 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { runAsApplyPatch } from '../../../lib/arg0/apply-patch-main';
+import { runPatchEntry } from '../../helpers/apply-patch-entry';
 import { withTempDir } from '../../helpers/temp';
 
 async function run(original: string, ...chunk: string[]): Promise<{ status: number; stdout: string; stderr: string; file: string }> {
   return withTempDir(async (dir) => {
     writeFileSync(join(dir, 'f.txt'), original);
     const patch = ['*** Begin Patch', '*** Update File: f.txt', ...chunk, '*** End Patch'].join('\n');
-    let stdout = '';
-    let stderr = '';
-    const status = await runAsApplyPatch([patch], {
-      cwd: dir,
-      lineEndings: 'preserve',
-      stdout: (t) => (stdout += t),
-      stderr: (t) => (stderr += t),
-      readStdin: () => Promise.reject(new Error('stdin must not be read when PATCH is an argument')),
-    });
-    return { status, stdout, stderr, file: readFileSync(join(dir, 'f.txt'), 'latin1') };
+    const outcome = await runPatchEntry(runAsApplyPatch, patch, dir);
+    return { ...outcome, file: readFileSync(join(dir, 'f.txt'), 'latin1') };
   }, 'parity');
 }
 
