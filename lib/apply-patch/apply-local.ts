@@ -24,7 +24,7 @@ export function formatSummary(result: Pick<ApplyPatchResult, 'added' | 'modified
 }
 
 /** Applies `text` under `cwd`; throws PatchParseError or PatchApplyError and then changed nothing. */
-export function applyPatchLocally(text: string, cwd: string, lineEndings: LineEndingMode = 'lf'): ApplyPatchResult {
+export function applyPatchLocally(text: string, cwd: string, lineEndings: LineEndingMode = 'preserve'): ApplyPatchResult {
   const { hunks } = parsePatch(text);
   const set = computeChanges(hunks, cwd, lineEndings);
   commitChanges(set.changes);

@@ -31,7 +31,7 @@ export interface ApplyPatchOptions {
    */
   policy?: unknown;
   backend?: BackendChoice;
-  /** 'lf' (default, the reference's long-standing mode) or 'preserve' (keep each line's CRLF/LF). */
+  /** 'preserve' (default, the reference's: keep each line's CRLF/LF) or 'lf' (the older reference's). */
   lineEndings?: LineEndingMode;
   /** Environment of the sandboxed child (default process.env). */
   env?: NodeJS.ProcessEnv;
@@ -91,7 +91,7 @@ function runChild(patch: string, opts: ApplyPatchOptions): Promise<ChildOutcome>
     stdio: [viaStdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
     ...(opts.backend === undefined ? {} : { backend: opts.backend }),
     // The child is the arg0 helper, which takes the mode from the environment, as the reference's.
-    env: { ...(opts.env ?? process.env), [PRESERVE_LINE_ENDINGS_ENV]: opts.lineEndings === 'preserve' ? '1' : '0' },
+    env: { ...(opts.env ?? process.env), [PRESERVE_LINE_ENDINGS_ENV]: opts.lineEndings === 'lf' ? '0' : '1' },
     ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs }),
     ...(opts.signal === undefined ? {} : { signal: opts.signal }),
   });
@@ -115,10 +115,11 @@ function runChild(patch: string, opts: ApplyPatchOptions): Promise<ChildOutcome>
 
 async function applyPatchSandboxed(text: string, opts: ApplyPatchOptions): Promise<ApplyPatchResult> {
   // Parse here first: a malformed patch never starts a sandbox, and the hunks name the paths to
-  // check. The child parses the same text again.
-  const { hunks, patch } = parsePatch(text);
+  // check. The child parses the same text again (the text as given: parsing the kept lines a
+  // second time would drop one more CR from a line ending in CR CR LF).
+  const { hunks } = parsePatch(text);
   checkPatchAgainstPolicy(hunks, opts.cwd, opts.policy);
-  const run = await runChild(patch, opts);
+  const run = await runChild(text, opts);
   if (run.code === 0) {
     const added: string[] = [];
     const modified: string[] = [];
@@ -145,7 +146,7 @@ async function applyPatchSandboxed(text: string, opts: ApplyPatchOptions): Promi
 export function applyPatch(text: string, opts: ApplyPatchOptions): Promise<ApplyPatchResult> {
   if (opts.policy === undefined) {
     try {
-      return Promise.resolve(applyPatchLocally(text, opts.cwd, opts.lineEndings ?? 'lf'));
+      return Promise.resolve(applyPatchLocally(text, opts.cwd, opts.lineEndings ?? 'preserve'));
     } catch (err) {
       return Promise.reject(err);
     }

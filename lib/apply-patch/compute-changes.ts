@@ -5,14 +5,15 @@
 // applied (fixture 015). Here the same hunk order and the same checks run against an overlay of
 // pending results; only a patch whose every hunk succeeds produces a change set to commit.
 
-import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
 import { PatchApplyError } from '../errors';
 import { deriveNewContents } from './derive-contents';
 import { deriveNewContentsPreserving } from './derive-preserving';
-import { INVALID_UTF8_TEXT, osErrorText } from './os-error-text';
+import { osErrorText } from './os-error-text';
 import type { Hunk } from './parse-patch';
+import { readTextFile } from './read-text-file';
 
 /** What the patch leaves at one absolute path. */
 export type FileChange =
@@ -57,34 +58,29 @@ function canAccess(path: string, mode: number): boolean {
   }
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
 class Overlay {
   readonly pending = new Map<string, Pending>();
+  /** Directories a pending write creates (the reference would have made them by then). */
+  private readonly madeDirs = new Set<string>();
 
+  // A made directory stays one: nothing can be written or removed at its path afterwards.
   kind(path: string): DiskKind {
+    if (this.madeDirs.has(path)) return 'dir';
     const p = this.pending.get(path);
     if (p !== undefined) return p.kind === 'file' ? 'file' : 'missing';
     return diskKind(path);
   }
 
   read(path: string): string {
+    if (this.madeDirs.has(path)) throw fail(`Failed to read file to update ${path}: path \`${path}\` is not a file`, path, 'read_failed');
     const p = this.pending.get(path);
     if (p !== undefined) {
       if (p.kind === 'file') return p.contents;
       throw fail(`Failed to read file to update ${path}: ${osErrorText({ code: 'ENOENT' })}`, path, 'read_failed');
     }
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(path);
-    } catch (err) {
-      throw fail(`Failed to read file to update ${path}: ${osErrorText(err)}`, path, 'read_failed', err);
-    }
-    try {
-      return utf8.decode(bytes);
-    } catch (err) {
-      throw fail(`Failed to read file to update ${path}: ${INVALID_UTF8_TEXT}`, path, 'read_failed', err);
-    }
+    const read = readTextFile(path);
+    if (!read.ok) throw fail(`Failed to read file to update ${path}: ${read.cause}`, path, 'read_failed', read.error);
+    return read.text;
   }
 
   /** The checks fs::write plus create_dir_all would fail on, made without writing. */
@@ -97,11 +93,11 @@ class Overlay {
     let dir = dirname(path);
     let created = false;
     for (;;) {
-      const dirKind = this.kind(dir);
+      // A directory an earlier hunk makes is not on disk yet: its rights are its parent's.
+      const dirKind = this.madeDirs.has(dir) ? 'missing' : this.kind(dir);
       if (dirKind === 'dir') break;
-      if (dirKind !== 'missing') {
-        throw fail(`Failed to create parent directories for ${path}`, path, 'create_parent_failed');
-      }
+      // A file on the way makes the write itself fail (ENOTDIR), before any directory is made.
+      if (dirKind !== 'missing') throw fail(`Failed to write file ${path}`, path, 'write_failed');
       created = true;
       const parent = dirname(dir);
       if (parent === dir) break;
@@ -122,6 +118,7 @@ class Overlay {
 
   write(path: string, contents: string): void {
     this.pending.set(path, { kind: 'file', contents });
+    for (let dir = dirname(path); dir !== dirname(dir) && this.kind(dir) === 'missing'; dir = dirname(dir)) this.madeDirs.add(dir);
   }
 
   remove(path: string, moveSource: boolean): void {
@@ -130,16 +127,17 @@ class Overlay {
 }
 
 /**
- * How updated files get their line endings: 'lf' is the reference's long-standing mode (split on
- * LF, one final LF); 'preserve' keeps each line's own LF or CRLF (docs/reference.md#patch-application).
+ * How updated files get their line endings: 'preserve' (the default, the reference's current
+ * behaviour) keeps each line's own LF or CRLF and the file's own text of context lines; 'lf' is
+ * the older reference's mode (split on LF, one final LF, context lines as the patch spells them).
  */
 export type LineEndingMode = 'lf' | 'preserve';
 
-/** `=1` selects 'preserve' in the apply_patch helper entries, as in the reference's helper. */
+/** `=0` selects 'lf' in the apply_patch helper entries; anything else, or unset, 'preserve'. */
 export const PRESERVE_LINE_ENDINGS_ENV = 'CODEX_APPLY_PATCH_PRESERVE_LINE_ENDINGS';
 
 /** Runs every hunk in order against the overlay; throws the first failure, writes nothing. */
-export function computeChanges(hunks: readonly Hunk[], cwd: string, lineEndings: LineEndingMode = 'lf'): ChangeSet {
+export function computeChanges(hunks: readonly Hunk[], cwd: string, lineEndings: LineEndingMode = 'preserve'): ChangeSet {
   const derive = lineEndings === 'preserve' ? deriveNewContentsPreserving : deriveNewContents;
   if (hunks.length === 0) throw fail('No files were modified.', cwd, 'empty_patch');
   const overlay = new Overlay();

@@ -1,6 +1,6 @@
-// apply-patch/derive-contents: an Update hunk's new file text from the old one (docs/reference.md#patch-application)
-//, pure. The line model is the reference's LF mode: split on LF only, so a CR of an
-// untouched CRLF line stays in its text and lines from the patch have none.
+// apply-patch/derive-contents: locating chunks and splicing lines (docs/reference.md#patch-application),
+// shared by both line models, and the older reference's LF model (lineEndings 'lf'): split on LF
+// only, so a CR of an untouched CRLF line stays in its text and lines from the patch have none.
 
 import { PatchApplyError } from '../errors';
 import type { UpdateChunk } from './parse-patch';
@@ -12,6 +12,8 @@ export interface Replacement {
   newLines: string[];
   /** The chunk it came from (its line shape decides which new lines are context). */
   chunk: UpdateChunk;
+  /** The chunk's index in the patch. */
+  order: number;
 }
 
 /** A replacement of `oldLength` items at `start` by `items`, for any item type. */
@@ -38,7 +40,7 @@ export function computeReplacements(
 ): Replacement[] {
   const replacements: Replacement[] = [];
   let lineIndex = 0;
-  for (const chunk of chunks) {
+  for (const [order, chunk] of chunks.entries()) {
     if (chunk.changeContext !== null) {
       const at = seekSequence(lines, [chunk.changeContext], lineIndex, false);
       if (at < 0) throw applyError(`Failed to find context '${chunk.changeContext}' in ${path}`, path, 'context_not_found');
@@ -47,7 +49,7 @@ export function computeReplacements(
     if (chunk.oldLines.length === 0) {
       // A pure addition always appends (fixture 016): the @@ context does not place it.
       const end = !appendAfterLastLine && lines.length > 0 && lines[lines.length - 1] === '' ? lines.length - 1 : lines.length;
-      replacements.push({ start: end, oldLength: 0, newLines: chunk.newLines.slice(), chunk });
+      replacements.push({ start: end, oldLength: 0, newLines: chunk.newLines.slice(), chunk, order });
       continue;
     }
     let pattern: readonly string[] = chunk.oldLines;
@@ -63,7 +65,7 @@ export function computeReplacements(
     if (at < 0) {
       throw applyError(`Failed to find expected lines in ${path}:\n${chunk.oldLines.join('\n')}`, path, 'lines_not_found');
     }
-    replacements.push({ start: at, oldLength: pattern.length, newLines: newLines.slice(), chunk });
+    replacements.push({ start: at, oldLength: pattern.length, newLines: newLines.slice(), chunk, order });
     lineIndex = at + pattern.length;
   }
   // Stable sort, as Rust's sort_by.

@@ -27,9 +27,6 @@ const STRERROR: Record<string, string> = {
   EDQUOT: 'Disk quota exceeded',
 };
 
-/** Rust's message for invalid UTF-8 from read_to_string. */
-export const INVALID_UTF8_TEXT = 'stream did not contain valid UTF-8';
-
 export function osErrorText(err: unknown): string {
   const code = (err as NodeJS.ErrnoException | null)?.code;
   if (typeof code === 'string') {

@@ -5,7 +5,7 @@
 
 import { PatchParseError } from '../errors';
 import { recordChunkShape } from './chunk-shape';
-import { rustLines, rustTrim } from './rust-text';
+import { rustLines, rustTrim, rustTrimEnd } from './rust-text';
 
 export const BEGIN_PATCH_MARKER = '*** Begin Patch';
 export const END_PATCH_MARKER = '*** End Patch';
@@ -82,17 +82,30 @@ function acceptEnvelope(lines: string[]): string[] {
 
 /** Parses a patch; throws PatchParseError with the reference's message. */
 export function parsePatch(text: string): ParsedPatch {
-  const lines = acceptEnvelope(rustLines(rustTrim(text)));
+  // The reference turns CRLF into LF before splitting, so `x\r\r\n` is the line `x` (one CR
+  // from the CRLF, one from the line split) and `x\r\r\r\n` keeps one CR.
+  const lines = acceptEnvelope(rustLines(rustTrim(text.replaceAll('\r\n', '\n'))));
   const hunks: Hunk[] = [];
   const body = lines.slice(1, -1);
   let index = 0;
   // Line numbers are 1-based over the accepted lines; the begin marker is line 1.
   while (index < body.length) {
+    if (rustTrim(body[index]) === END_PATCH_MARKER) {
+      // An end marker where a hunk could start ends the patch, if only blank lines follow it.
+      if (body.slice(index + 1).every((line) => rustTrim(line) === '')) break;
+      throw invalidPatch("The last line of the patch must be '*** End Patch'");
+    }
     const [hunk, consumed] = parseOneHunk(body, index, index + 2);
     hunks.push(hunk);
     index += consumed;
   }
   return { hunks, patch: lines.join('\n') };
+}
+
+/** A line that ends an update hunk: the next hunk's header or the end marker (trailing blanks allowed). */
+function endsUpdateHunk(line: string): boolean {
+  const t = rustTrimEnd(line);
+  return t === END_PATCH_MARKER || t.startsWith(ADD_FILE_MARKER) || t.startsWith(DELETE_FILE_MARKER) || t.startsWith(UPDATE_FILE_MARKER);
 }
 
 function parseOneHunk(lines: readonly string[], at: number, lineNumber: number): [Hunk, number] {
@@ -110,34 +123,45 @@ function parseOneHunk(lines: readonly string[], at: number, lineNumber: number):
   if (header.startsWith(DELETE_FILE_MARKER)) {
     return [{ type: 'delete', path: header.slice(DELETE_FILE_MARKER.length) }, 1];
   }
-  if (header.startsWith(UPDATE_FILE_MARKER)) {
-    const path = header.slice(UPDATE_FILE_MARKER.length);
-    let consumed = 1;
-    let movePath: string | null = null;
-    // The move line is matched untrimmed, as in the reference.
-    if (at + 1 < lines.length && lines[at + 1].startsWith(MOVE_TO_MARKER)) {
-      movePath = lines[at + 1].slice(MOVE_TO_MARKER.length);
-      consumed++;
-    }
-    const chunks: UpdateChunk[] = [];
-    while (at + consumed < lines.length) {
-      const line = lines[at + consumed];
-      if (rustTrim(line) === '') {
-        consumed++;
-        continue;
-      }
-      if (line.startsWith('*')) break;
-      const [chunk, chunkLines] = parseChunk(lines, at + consumed, lineNumber + consumed, chunks.length === 0);
-      chunks.push(chunk);
-      consumed += chunkLines;
-    }
-    if (chunks.length === 0) throw invalidHunk(`Update file hunk for path '${path}' is empty`, lineNumber);
-    return [{ type: 'update', path, movePath, chunks }, consumed];
-  }
+  if (header.startsWith(UPDATE_FILE_MARKER)) return parseUpdateHunk(lines, at, lineNumber, header.slice(UPDATE_FILE_MARKER.length));
   throw invalidHunk(
     `'${header}' is not a valid hunk header. Valid hunk headers: '*** Add File: {path}', '*** Delete File: {path}', '*** Update File: {path}'`,
     lineNumber,
   );
+}
+
+/**
+ * An update hunk. Before its first chunk, `*** End of File` lines are ignored and one
+ * `*** Move to: ` line names the destination; the first chunk then starts right there, so a
+ * blank line after the header is an empty context line. After a chunk that ends with
+ * `*** End of File`, blank lines are skipped; after any other chunk the next line must be a
+ * hunk boundary or an `@@` line.
+ */
+function parseUpdateHunk(lines: readonly string[], at: number, lineNumber: number, path: string): [Hunk, number] {
+  let consumed = 1;
+  let movePath: string | null = null;
+  while (at + consumed < lines.length) {
+    const line = rustTrimEnd(lines[at + consumed]);
+    if (line === END_OF_FILE_MARKER) {
+      consumed++;
+    } else if (movePath === null && line.startsWith(MOVE_TO_MARKER)) {
+      movePath = line.slice(MOVE_TO_MARKER.length);
+      consumed++;
+    } else {
+      break;
+    }
+  }
+  const chunks: UpdateChunk[] = [];
+  while (at + consumed < lines.length && !endsUpdateHunk(lines[at + consumed])) {
+    const [chunk, chunkLines] = parseChunk(lines, at + consumed, lineNumber + consumed, chunks.length === 0);
+    chunks.push(chunk);
+    consumed += chunkLines;
+    if (chunk.isEndOfFile) {
+      while (at + consumed < lines.length && rustTrim(lines[at + consumed]) === '') consumed++;
+    }
+  }
+  if (chunks.length === 0) throw invalidHunk(`Update file hunk for path '${path}' is empty`, lineNumber);
+  return [{ type: 'update', path, movePath, chunks }, consumed];
 }
 
 function parseChunk(
@@ -147,17 +171,18 @@ function parseChunk(
   allowMissingContext: boolean,
 ): [UpdateChunk, number] {
   const first = lines[at];
+  const marker = rustTrimEnd(first);
   let changeContext: string | null = null;
   let start = 0;
-  if (first === CONTEXT_MARKER) {
+  if (marker === CONTEXT_MARKER) {
     start = 1;
-  } else if (first.startsWith(CONTEXT_MARKER_WITH_TEXT)) {
-    changeContext = first.slice(CONTEXT_MARKER_WITH_TEXT.length);
+  } else if (marker.startsWith(CONTEXT_MARKER_WITH_TEXT)) {
+    changeContext = marker.slice(CONTEXT_MARKER_WITH_TEXT.length);
     start = 1;
   } else if (!allowMissingContext) {
     throw invalidHunk(`Expected update hunk to start with a @@ context marker, got: '${first}'`, lineNumber);
   }
-  // The reference reports body problems at lineNumber + 1 even when there was no @@ line.
+  // Only a chunk with an @@ line can be empty; the error names the line after it.
   const noLines = (): PatchParseError => invalidHunk('Update hunk does not contain any lines', lineNumber + 1);
   if (at + start >= lines.length) throw noLines();
   const chunk: UpdateChunk = { changeContext, oldLines: [], newLines: [], isEndOfFile: false };
@@ -165,32 +190,37 @@ function parseChunk(
   let parsed = 0;
   for (let i = at + start; i < lines.length; i++) {
     const line = lines[i];
-    if (line === END_OF_FILE_MARKER) {
+    // An end marker ends the chunk as the end of the text would.
+    if (rustTrimEnd(line) === END_PATCH_MARKER) {
+      if (parsed === 0) throw noLines();
+      break;
+    }
+    if (rustTrimEnd(line) === END_OF_FILE_MARKER) {
       if (parsed === 0) throw noLines();
       chunk.isEndOfFile = true;
       parsed++;
       break;
     }
-    const marker = line.charAt(0);
+    const kind = line.charAt(0);
     if (line === '') {
       chunk.oldLines.push('');
       chunk.newLines.push('');
       shape += ' ';
-    } else if (marker === ' ') {
+    } else if (kind === ' ') {
       chunk.oldLines.push(line.slice(1));
       chunk.newLines.push(line.slice(1));
       shape += ' ';
-    } else if (marker === '+') {
+    } else if (kind === '+') {
       chunk.newLines.push(line.slice(1));
       shape += '+';
-    } else if (marker === '-') {
+    } else if (kind === '-') {
       chunk.oldLines.push(line.slice(1));
       shape += '-';
     } else {
       if (parsed === 0) {
         throw invalidHunk(
           `Unexpected line found in update hunk: '${line}'. Every line should start with ' ' (context line), '+' (added line), or '-' (removed line)`,
-          lineNumber + 1,
+          lineNumber + start,
         );
       }
       // Any other line ends the chunk; the hunk loop looks at it again.

@@ -36,3 +36,37 @@ export function rustLines(text: string): string[] {
   if (parts[last] === '') parts.pop();
   return parts.map((line, i) => (i < last && line.endsWith('\r') ? line.slice(0, -1) : line));
 }
+
+/** The second byte's range for a 3- or 4-byte UTF-8 lead byte (Rust's core::str validation). */
+function secondByteRange(lead: number): [number, number] {
+  if (lead === 0xe0) return [0xa0, 0xbf];
+  if (lead === 0xed) return [0x80, 0x9f];
+  if (lead === 0xf0) return [0x90, 0xbf];
+  if (lead === 0xf4) return [0x80, 0x8f];
+  return [0x80, 0xbf];
+}
+
+/**
+ * Rust's `Utf8Error` text for bytes that are not UTF-8, or null when they are:
+ * `invalid utf-8 sequence of N bytes from index I` (N is how much of a bad sequence is skipped)
+ * or `incomplete utf-8 byte sequence from index I` (the bytes end inside a sequence).
+ */
+export function utf8ErrorText(bytes: Uint8Array): string | null {
+  let i = 0;
+  while (i < bytes.length) {
+    const lead = bytes[i];
+    if (lead < 0x80) {
+      i++;
+      continue;
+    }
+    const width = lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
+    if (width === 0) return `invalid utf-8 sequence of 1 bytes from index ${i}`;
+    for (let k = 1; k < width; k++) {
+      if (i + k >= bytes.length) return `incomplete utf-8 byte sequence from index ${i}`;
+      const [low, high] = k === 1 && width > 2 ? secondByteRange(lead) : [0x80, 0xbf];
+      if (bytes[i + k] < low || bytes[i + k] > high) return `invalid utf-8 sequence of ${k} bytes from index ${i}`;
+    }
+    i += width;
+  }
+  return null;
+}

@@ -27,13 +27,14 @@ const PASSES: ReadonlyArray<(line: string) => string> = [
 
 /**
  * First index where `pattern` matches `lines`, or -1. With `eof` the only candidate is the one
- * that ends at the last line, whatever `start` is (reference behaviour).
+ * that ends at the last line, and only when it is not before `start`: an end-anchored chunk
+ * cannot reach back over the previous chunk (the reference fails such a patch).
  */
 export function seekSequence(lines: readonly string[], pattern: readonly string[], start: number, eof: boolean): number {
   if (pattern.length === 0) return start;
   if (pattern.length > lines.length) return -1;
   const last = lines.length - pattern.length;
-  const first = eof ? last : start;
+  const first = eof ? Math.max(last, start) : start;
   for (const pass of PASSES) {
     const wanted = pattern.map(pass);
     for (let i = first; i <= last; i++) {

@@ -3,13 +3,12 @@
 // hunk would do: the added content, the deleted file's content, or an update's new content and
 // unified diff. A host shows this for approval before it applies the patch.
 
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
-import { PatchApplyError, type PatchParseError } from '../errors';
-import { deriveNewContents } from './derive-contents';
+import { PatchApplyError, PatchParseError } from '../errors';
+import { deriveNewContentsPreserving } from './derive-preserving';
 import { maybeParseApplyPatch } from './invocation';
-import { INVALID_UTF8_TEXT, osErrorText } from './os-error-text';
+import { readTextFile } from './read-text-file';
 import { unifiedDiff } from './unified-diff';
 
 export type VerifiedFileChange =
@@ -22,22 +21,11 @@ export type VerifiedApplyPatch =
   | { kind: 'not_apply_patch' }
   | { kind: 'error'; error: PatchParseError | PatchApplyError };
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
 function readText(path: string, context: string): string {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (err) {
-    const text = `${context} ${path}: ${osErrorText(err)}`;
-    throw new PatchApplyError(text, { path: [path], cause: err, details: { reason: 'read_failed', referenceText: text } });
-  }
-  try {
-    return utf8.decode(bytes);
-  } catch (err) {
-    const text = `${context} ${path}: ${INVALID_UTF8_TEXT}`;
-    throw new PatchApplyError(text, { path: [path], cause: err, details: { reason: 'read_failed', referenceText: text } });
-  }
+  const read = readTextFile(path);
+  if (read.ok) return read.text;
+  const text = `${context} ${path}: ${read.cause}`;
+  throw new PatchApplyError(text, { path: [path], cause: read.error, details: { reason: 'read_failed', referenceText: text } });
 }
 
 /** Every change an apply_patch call in `argv` would make under `cwd`, with absolute paths. */
@@ -54,7 +42,7 @@ export function maybeParseApplyPatchVerified(argv: readonly string[], cwd: strin
         changes.push({ type: 'delete', path, content: readText(path, 'Failed to read') });
       } else {
         const original = readText(path, 'Failed to read file to update');
-        const newContent = deriveNewContents(original, hunk.chunks, path);
+        const newContent = deriveNewContentsPreserving(original, hunk.chunks, path);
         changes.push({
           type: 'update',
           path,

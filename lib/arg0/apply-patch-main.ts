@@ -6,13 +6,14 @@
 
 import { applyPatchLocally } from '../apply-patch/apply-local';
 import type { LineEndingMode } from '../apply-patch/compute-changes';
+import { utf8ErrorText } from '../apply-patch/rust-text';
 import { isSandboxError } from '../errors';
 
 export const CODEX_RUN_AS_APPLY_PATCH = '--codex-run-as-apply-patch';
 
 export interface ApplyPatchIo {
   cwd: string;
-  /** From CODEX_APPLY_PATCH_PRESERVE_LINE_ENDINGS=1, as the reference's helper reads it. */
+  /** 'preserve', the reference's; 'lf' with CODEX_APPLY_PATCH_PRESERVE_LINE_ENDINGS=0. */
   lineEndings: LineEndingMode;
   stdout: (text: string) => void;
   stderr: (text: string) => void;
@@ -40,7 +41,24 @@ function applyAndReport(patch: string, io: ApplyPatchIo): number {
   }
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** Rust's io::Error text when read_to_string meets bytes that are not UTF-8. */
+const STDIN_NOT_UTF8 = 'stream did not contain valid UTF-8';
+
+/** All of stdin as text, or the reference's two-line failure (printed, and null returned). */
+async function readPatchFromStdin(io: ApplyPatchIo): Promise<string | null> {
+  let bytes: Buffer;
+  try {
+    bytes = await io.readStdin();
+  } catch (err) {
+    io.stderr(`Error: Failed to read PATCH from stdin.\n${err instanceof Error ? err.message : String(err)}\n`);
+    return null;
+  }
+  if (utf8ErrorText(bytes) !== null) {
+    io.stderr(`Error: Failed to read PATCH from stdin.\n${STDIN_NOT_UTF8}\n`);
+    return null;
+  }
+  return bytes.toString('utf8');
+}
 
 /** `apply_patch` / `applypatch`: `args` are the arguments after the program name. */
 export async function applyPatchMain(args: readonly string[], io: ApplyPatchIo): Promise<number> {
@@ -52,12 +70,9 @@ export async function applyPatchMain(args: readonly string[], io: ApplyPatchIo):
     }
     patch = args[0];
   } else {
-    try {
-      patch = utf8.decode(await io.readStdin());
-    } catch (err) {
-      io.stderr(`Error: Failed to read PATCH from stdin.\n${err instanceof Error ? err.message : String(err)}\n`);
-      return 1;
-    }
+    const read = await readPatchFromStdin(io);
+    if (read === null) return 1;
+    patch = read;
     if (patch === '') {
       io.stderr("Usage: apply_patch 'PATCH'\n       echo 'PATCH' | apply_patch\n");
       return 2;
@@ -77,12 +92,6 @@ export async function runAsApplyPatch(args: readonly string[], io: ApplyPatchIo)
     return 1;
   }
   if (args[0] !== '-') return applyAndReport(args[0], io);
-  let patch: string;
-  try {
-    patch = utf8.decode(await io.readStdin());
-  } catch (err) {
-    io.stderr(`Error: Failed to read PATCH from stdin.\n${err instanceof Error ? err.message : String(err)}\n`);
-    return 1;
-  }
-  return applyAndReport(patch, io);
+  const patch = await readPatchFromStdin(io);
+  return patch === null ? 1 : applyAndReport(patch, io);
 }

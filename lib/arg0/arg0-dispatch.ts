@@ -85,7 +85,7 @@ export function arg0Dispatch(argv: readonly string[] = process.argv, options: Ar
   const env = options.env ?? process.env;
   const io: ApplyPatchIo = {
     cwd: options.cwd ?? process.cwd(),
-    lineEndings: env[PRESERVE_LINE_ENDINGS_ENV] === '1' ? 'preserve' : 'lf',
+    lineEndings: env[PRESERVE_LINE_ENDINGS_ENV] === '0' ? 'lf' : 'preserve',
     stdout: options.stdout ?? ((t) => void process.stdout.write(t)),
     stderr: options.stderr ?? ((t) => void process.stderr.write(t)),
     readStdin: options.readStdin ?? readAllStdin,

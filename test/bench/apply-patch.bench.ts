@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, bench, describe } from 'vitest';
 
 import { applyPatchLocally } from '../../lib/apply-patch/apply-local';
-import { deriveNewContents } from '../../lib/apply-patch/derive-contents';
+import { deriveNewContentsPreserving } from '../../lib/apply-patch/derive-preserving';
 import { parsePatch } from '../../lib/apply-patch/parse-patch';
 import { makeTempDir } from '../helpers/temp';
 
@@ -54,7 +54,7 @@ describe('apply_patch: parse + locate + rebuild in memory', () => {
     bench(`${c.mb} MB file, ${c.chunks} chunks`, () => {
       const hunk = parsePatch(c.forward).hunks[0];
       if (hunk.type !== 'update') throw new Error('bench patch must be an update');
-      deriveNewContents(c.original, hunk.chunks, 'big.txt');
+      deriveNewContentsPreserving(c.original, hunk.chunks, 'big.txt');
     });
   }
 });

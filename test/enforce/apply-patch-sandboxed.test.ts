@@ -97,11 +97,18 @@ describe.runIf(process.platform === 'linux')('applyPatch in the Linux sandbox', 
     });
   });
 
-  it('workspace-write: lineEndings preserve reaches the sandboxed child', async () => {
+  it("workspace-write: lineEndings 'lf' (not the default) reaches the sandboxed child", async () => {
     await withTwoDirs(async (ws) => {
       writeFileSync(join(ws, 'w.txt'), 'one\r\ntwo\r\n');
-      await applyPatch('*** Begin Patch\n*** Update File: w.txt\n@@\n-one\n+uno\n*** End Patch', { cwd: ws, policy: WORKSPACE_ONLY, lineEndings: 'preserve' });
-      expect(readFileSync(join(ws, 'w.txt'), 'utf8')).toBe('uno\r\ntwo\r\n');
+      await applyPatch('*** Begin Patch\n*** Update File: w.txt\n@@\n-one\n+uno\n*** End Patch', { cwd: ws, policy: WORKSPACE_ONLY, lineEndings: 'lf' });
+      expect(readFileSync(join(ws, 'w.txt'), 'utf8')).toBe('uno\ntwo\r\n');
+    });
+  });
+
+  it('workspace-write: the child parses the patch as given (CR CR CR LF keeps one CR, CR CR LF none)', async () => {
+    await withTwoDirs(async (ws) => {
+      await applyPatch('*** Begin Patch\r\n*** Add File: cr.txt\r\n+a\r\r\r\n+b\r\r\n*** End Patch', { cwd: ws, policy: WORKSPACE_ONLY });
+      expect(readFileSync(join(ws, 'cr.txt'), 'utf8')).toBe('a\r\nb\n');
     });
   });
 

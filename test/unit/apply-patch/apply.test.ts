@@ -122,11 +122,13 @@ describe('applyPatch: operations', () => {
     });
   });
 
-  it('an end-of-file chunk overlapping an earlier chunk is applied back to front, as the reference does', async () => {
+  it('an end-of-file chunk cannot reach back over an earlier chunk: the reference fails such a patch', async () => {
     await withTempDir((dir) => {
       writeFileSync(join(dir, 'o.txt'), 'a\nb\nc\n');
-      applyPatchLocally(wrap('*** Update File: o.txt', '@@', '-b', '-c', '+B', '+C', '@@', '-c', '+Z', '*** End of File'), dir);
-      expect(readFileSync(join(dir, 'o.txt'), 'utf8')).toBe('a\nB\nC\n');
+      expect(applyError(wrap('*** Update File: o.txt', '@@', '-b', '-c', '+B', '+C', '@@', '-c', '+Z', '*** End of File'), dir).reference).toBe(
+        `Failed to find expected lines in ${join(dir, 'o.txt')}:\nc`,
+      );
+      expect(readFileSync(join(dir, 'o.txt'), 'utf8')).toBe('a\nb\nc\n');
     });
   });
 
@@ -139,7 +141,7 @@ describe('applyPatch: operations', () => {
   });
 });
 
-describe('applyPatch: line model (reference LF mode)', () => {
+describe("applyPatch: line model (the reference's: every line keeps its own ending)", () => {
   it('a file without a final newline gains one', async () => {
     await withTempDir((dir) => {
       writeFileSync(join(dir, 'n.txt'), 'a\nb');
@@ -148,19 +150,19 @@ describe('applyPatch: line model (reference LF mode)', () => {
     });
   });
 
-  it('a file ending in a blank line loses it, as in the reference', async () => {
+  it('a file ending in a blank line keeps it', async () => {
     await withTempDir((dir) => {
       writeFileSync(join(dir, 'b.txt'), 'a\nb\n\n');
       applyPatchLocally(wrap('*** Update File: b.txt', '@@', '-a', '+A'), dir);
-      expect(readFileSync(join(dir, 'b.txt'), 'utf8')).toBe('A\nb\n');
+      expect(readFileSync(join(dir, 'b.txt'), 'utf8')).toBe('A\nb\n\n');
     });
   });
 
-  it('untouched CRLF lines keep their CR; lines from the patch have none', async () => {
+  it('a CRLF file stays CRLF: lines from the patch get the file\'s first line ending', async () => {
     await withTempDir((dir) => {
       writeFileSync(join(dir, 'w.txt'), 'one\r\ntwo\r\nthree\r\n');
       applyPatchLocally(wrap('*** Update File: w.txt', '@@', '-two', '+TWO'), dir);
-      expect(readFileSync(join(dir, 'w.txt'), 'utf8')).toBe('one\r\nTWO\nthree\r\n');
+      expect(readFileSync(join(dir, 'w.txt'), 'utf8')).toBe('one\r\nTWO\r\nthree\r\n');
     });
   });
 
@@ -221,20 +223,28 @@ describe('applyPatch: failures change nothing', () => {
     });
   });
 
-  it('a parent path that is a file fails with "Failed to create parent directories"', async () => {
+  it('a parent path that is a file fails with "Failed to write file" (the write meets ENOTDIR first)', async () => {
     await withTempDir((dir) => {
       writeFileSync(join(dir, 'file'), 'x');
-      expect(applyError(wrap('*** Add File: file/child.txt', '+x'), dir).reference).toBe(
-        `Failed to create parent directories for ${join(dir, 'file/child.txt')}`,
+      expect(applyError(wrap('*** Add File: file/child.txt', '+x'), dir).reference).toBe(`Failed to write file ${join(dir, 'file/child.txt')}`);
+      expect(applyError(wrap('*** Add File: file/new/child.txt', '+x'), dir).reference).toBe(`Failed to write file ${join(dir, 'file/new/child.txt')}`);
+    });
+  });
+
+  it('an update of a file that is not UTF-8 fails with Rust\'s Utf8Error text', async () => {
+    await withTempDir((dir) => {
+      writeFileSync(join(dir, 'bin.dat'), Buffer.from([0x61, 0xff, 0xfe, 0x0a]));
+      expect(applyError(wrap('*** Update File: bin.dat', '@@', '-a', '+b'), dir).reference).toBe(
+        `Failed to read file to update ${join(dir, 'bin.dat')}: invalid utf-8 sequence of 1 bytes from index 1`,
       );
     });
   });
 
-  it('an update of a file that is not UTF-8 fails with Rust\'s read_to_string message', async () => {
+  it('an update of a directory fails with the reference\'s "is not a file"', async () => {
     await withTempDir((dir) => {
-      writeFileSync(join(dir, 'bin.dat'), Buffer.from([0xff, 0xfe, 0x0a]));
-      expect(applyError(wrap('*** Update File: bin.dat', '@@', '-a', '+b'), dir).reference).toBe(
-        `Failed to read file to update ${join(dir, 'bin.dat')}: stream did not contain valid UTF-8`,
+      mkdirSync(join(dir, 'sub'));
+      expect(applyError(wrap('*** Update File: sub', '@@', '+b'), dir).reference).toBe(
+        `Failed to read file to update ${join(dir, 'sub')}: path \`${join(dir, 'sub')}\` is not a file`,
       );
     });
   });

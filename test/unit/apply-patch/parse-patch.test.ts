@@ -195,12 +195,69 @@ describe('parsePatch: update chunks (update_file_chunk cases)', () => {
     });
   });
 
-  it('@@ with text keeps the text untrimmed as context', () => {
+  it('@@ with text keeps the text as context, without trailing blanks', () => {
     const [hunk] = parsePatch(wrap('@@   class A:  ', '-x', '+y')).hunks;
-    expect(hunk).toMatchObject({ chunks: [{ changeContext: '  class A:  ' }] });
+    expect(hunk).toMatchObject({ chunks: [{ changeContext: '  class A:' }] });
   });
 
   it('a second @@ line right after the first is rejected, as in the reference', () => {
     expect(parseError(wrap('@@ class A', '@@ def f', '-x', '+y')).message).toContain("Unexpected line found in update hunk: '@@ def f'");
+  });
+});
+
+// Parser behaviour of the reference binary 0.171.0, each checked against it (issue #16).
+describe('parsePatch: the reference binary\'s current parser', () => {
+  const wrap = (...body: string[]): string => ['*** Begin Patch', '*** Update File: f', ...body, '*** End Patch'].join('\n');
+  const chunksOf = (text: string): unknown => {
+    const [hunk] = parsePatch(text).hunks;
+    return hunk.type === 'update' ? hunk.chunks : null;
+  };
+
+  it('CRLF is folded to LF before the split: CR CR LF ends a line without CR, CR CR CR LF keeps one', () => {
+    expect(chunksOf('*** Begin Patch\n*** Update File: f\n-a\r\r\n+b\r\r\r\n*** End Patch')).toEqual([
+      { changeContext: null, oldLines: ['a'], newLines: ['b\r'], isEndOfFile: false },
+    ]);
+  });
+
+  it('a blank line right after the header is an empty context line of the first chunk', () => {
+    expect(chunksOf(wrap('', '-b'))).toEqual([{ changeContext: null, oldLines: ['', 'b'], newLines: [''], isEndOfFile: false }]);
+  });
+
+  it('*** End of File lines before the first chunk are ignored, and *** Move to: may follow them', () => {
+    expect(parsePatch(wrap('*** End of File', '*** Move to: g  ', '*** End of File', '-a')).hunks).toEqual([
+      { type: 'update', path: 'f', movePath: 'g', chunks: [{ changeContext: null, oldLines: ['a'], newLines: [], isEndOfFile: false }] },
+    ]);
+  });
+
+  it('@@ and *** End of File may carry trailing blanks', () => {
+    expect(chunksOf(wrap('@@  ', '-a', '*** End of File  '))).toEqual([{ changeContext: null, oldLines: ['a'], newLines: [], isEndOfFile: true }]);
+  });
+
+  it('after a chunk, a *** line that is not a hunk header needs an @@ (it no longer ends the hunk)', () => {
+    expect(parseError(wrap('-a', '*** End of File', '*** End of File')).message).toBe(
+      "Invalid patch hunk on line 5: Expected update hunk to start with a @@ context marker, got: '*** End of File'",
+    );
+  });
+
+  it('blank lines are skipped only after *** End of File; elsewhere a whitespace line needs an @@', () => {
+    expect(chunksOf(wrap('-a', '*** End of File', '\t', '@@', '-b'))).toHaveLength(2);
+    expect(parseError(wrap('-a', '\t', '@@', '-b')).message).toBe(
+      "Invalid patch hunk on line 4: Expected update hunk to start with a @@ context marker, got: '\t'",
+    );
+  });
+
+  it('an unexpected first line of a chunk without @@ is reported at its own line', () => {
+    expect(parseError(wrap('garbage')).message).toBe(
+      "Invalid patch hunk on line 3: Unexpected line found in update hunk: 'garbage'. Every line should start with ' ' (context line), '+' (added line), or '-' (removed line)",
+    );
+  });
+
+  it('an end marker where a hunk may start ends the patch when only blank lines follow it', () => {
+    expect(parsePatch('*** Begin Patch\n*** Add File: x\n+y\n*** End Patch\n\n  \n*** End Patch').hunks).toEqual([{ type: 'add', path: 'x', contents: 'y\n' }]);
+    expect(parseError('*** Begin Patch\n*** Add File: x\n+y\n*** End Patch\n+z\n*** End Patch').message).toBe(LAST_LINE);
+  });
+
+  it('@@ followed by the end marker is a chunk without lines', () => {
+    expect(parseError(wrap('-a', '@@', '*** End Patch', '')).message).toBe('Invalid patch hunk on line 5: Update hunk does not contain any lines');
   });
 });

@@ -1,5 +1,6 @@
-// The line-ending preserving mode (docs/reference.md#patch-application, tool.rs CRLF cases), opt-in through
-// applyPatch's lineEndings option or CODEX_APPLY_PATCH_PRESERVE_LINE_ENDINGS=1 for the helper.
+// The line-ending preserving mode (docs/reference.md#patch-application, tool.rs CRLF cases): the
+// default, as in the reference binary since 0.16x; the older LF mode stays selectable with
+// lineEndings: 'lf' or CODEX_APPLY_PATCH_PRESERVE_LINE_ENDINGS=0 for the helper entries.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -18,7 +19,7 @@ async function preserve(original: string, ...chunk: string[]): Promise<string> {
   });
 }
 
-describe('applyPatch lineEndings: preserve', () => {
+describe('applyPatch lineEndings: preserve (the default)', () => {
   it('a CRLF file stays CRLF, added blank and new lines included', async () => {
     expect(await preserve('one\r\ntwo\r\nthree\r\n', '@@', '-one', '+uno', ' two', '+', '+between', ' three')).toBe(
       'uno\r\ntwo\r\n\r\nbetween\r\nthree\r\n',
@@ -45,27 +46,52 @@ describe('applyPatch lineEndings: preserve', () => {
     expect(await preserve('a\r\n\r\n', '@@', '+z')).toBe('a\r\n\r\nz\r\n');
   });
 
-  it('the default (LF mode) leaves CR on untouched lines only', async () => {
+  it('is the default', async () => {
     await withTempDir(async (dir) => {
       writeFileSync(join(dir, 'f.txt'), 'one\r\ntwo\r\n');
       await applyPatch(wrap('@@', '-one', '+uno'), { cwd: dir });
+      expect(readFileSync(join(dir, 'f.txt'), 'utf8')).toBe('uno\r\ntwo\r\n');
+    });
+  });
+
+  it("lineEndings: 'lf' (the older reference's mode) leaves CR on untouched lines only", async () => {
+    await withTempDir(async (dir) => {
+      writeFileSync(join(dir, 'f.txt'), 'one\r\ntwo\r\n');
+      await applyPatch(wrap('@@', '-one', '+uno'), { cwd: dir, lineEndings: 'lf' });
       expect(readFileSync(join(dir, 'f.txt'), 'utf8')).toBe('uno\ntwo\r\n');
     });
   });
 
-  it('the helper entry takes the mode from CODEX_APPLY_PATCH_PRESERVE_LINE_ENDINGS=1', async () => {
-    await withTempDir(async (dir) => {
-      writeFileSync(join(dir, 'f.txt'), 'one\r\ntwo\r\n');
-      const outcome = arg0Dispatch(['node', 'x', '--codex-run-as-apply-patch', wrap('@@', '-one', '+uno')], {
-        cwd: dir,
-        env: { CODEX_APPLY_PATCH_PRESERVE_LINE_ENDINGS: '1' },
-        stdout: () => undefined,
-        stderr: () => undefined,
-        setExitCode: () => undefined,
-        prepareEnvironment: false,
+  for (const [value, expected] of [
+    [undefined, 'uno\r\ntwo\r\n'],
+    ['1', 'uno\r\ntwo\r\n'],
+    ['0', 'uno\ntwo\r\n'],
+  ] as const) {
+    it(`the helper entry with CODEX_APPLY_PATCH_PRESERVE_LINE_ENDINGS=${value ?? '(unset)'} writes ${JSON.stringify(expected)}`, async () => {
+      await withTempDir(async (dir) => {
+        writeFileSync(join(dir, 'f.txt'), 'one\r\ntwo\r\n');
+        const outcome = arg0Dispatch(['node', 'x', '--codex-run-as-apply-patch', wrap('@@', '-one', '+uno')], {
+          cwd: dir,
+          env: value === undefined ? {} : { CODEX_APPLY_PATCH_PRESERVE_LINE_ENDINGS: value },
+          stdout: () => undefined,
+          stderr: () => undefined,
+          setExitCode: () => undefined,
+          prepareEnvironment: false,
+        });
+        expect(outcome.dispatched && (await outcome.exitCode)).toBe(0);
+        expect(readFileSync(join(dir, 'f.txt'), 'utf8')).toBe(expected);
       });
-      expect(outcome.dispatched && (await outcome.exitCode)).toBe(0);
-      expect(readFileSync(join(dir, 'f.txt'), 'utf8')).toBe('uno\r\ntwo\r\n');
+    });
+  }
+});
+
+describe('lineEndings: preserve, lone CR', () => {
+  it('a CR not followed by LF ends a line, as in the reference binary', async () => {
+    expect(await preserve('a\rb\n', '-a', '+c')).toBe('c\rb\n');
+    expect(await preserve('x\r\r\n', '-x', '+c')).toBe('c\r\r\n');
+    await withTempDir(async (dir) => {
+      writeFileSync(join(dir, 'f.txt'), 'a\rb\n');
+      await expect(applyPatch(wrap('-a\rb', '+c'), { cwd: dir })).rejects.toMatchObject({ code: 'E_PATCH_APPLY' });
     });
   });
 });

@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { applyPatchMain } from '../../../lib/arg0/apply-patch-main';
+import { runPatchEntry } from '../../helpers/apply-patch-entry';
 import { withTempDir } from '../../helpers/temp';
 import { copyTree, snapshotTree } from './tree';
 
@@ -59,15 +60,7 @@ describe('apply_patch fixture scenarios', () => {
       await withTempDir(async (dir) => {
         copyTree(join(FIXTURES, name, 'input'), dir);
         const patch = readFileSync(join(FIXTURES, name, 'patch.txt'), 'utf8');
-        let stdout = '';
-        let stderr = '';
-        const status = await applyPatchMain([patch], {
-          cwd: dir,
-          lineEndings: 'lf',
-          stdout: (t) => (stdout += t),
-          stderr: (t) => (stderr += t),
-          readStdin: () => Promise.reject(new Error('stdin must not be read when PATCH is an argument')),
-        });
+        const { status, stdout, stderr } = await runPatchEntry(applyPatchMain, patch, dir);
         expect(snapshotTree(dir)).toEqual(snapshotTree(join(FIXTURES, name, 'expected')));
         const want = OUTPUT[name];
         if (want !== undefined) {

@@ -39,10 +39,11 @@ describe('seekSequence', () => {
     expect(seekSequence(['a', 'b'], ['a'], 1, false)).toBe(-1);
   });
 
-  it('with eof the only candidate ends at the last line, even before the start position', () => {
+  it('with eof the only candidate ends at the last line, and not before the start position', () => {
     expect(seekSequence(['a', 'b', 'a', 'b'], ['a', 'b'], 0, true)).toBe(2);
     expect(seekSequence(['a', 'b', 'c'], ['a', 'b'], 0, true)).toBe(-1);
-    expect(seekSequence(['a', 'b'], ['a', 'b'], 2, true)).toBe(0);
+    expect(seekSequence(['a', 'b'], ['a', 'b'], 2, true)).toBe(-1);
+    expect(seekSequence(['a', 'b', 'c'], ['b', 'c'], 1, true)).toBe(1);
   });
 });
 
