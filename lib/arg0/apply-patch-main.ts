@@ -5,10 +5,9 @@
 // Input and output go through an injected Io so tests run these in-process.
 
 import { applyPatchLocally } from '../apply-patch/apply-local';
-import type { LineEndingMode } from '../apply-patch/compute-changes';
+import { PRESERVE_LINE_ENDINGS_ENV, type LineEndingMode } from '../apply-patch/compute-changes';
 import { isSandboxError } from '../errors';
-
-export const CODEX_RUN_AS_APPLY_PATCH = '--codex-run-as-apply-patch';
+import { CODEX_RUN_AS_APPLY_PATCH } from './run-as-apply-patch-flag';
 
 export interface ApplyPatchIo {
   cwd: string;
@@ -18,6 +17,11 @@ export interface ApplyPatchIo {
   stderr: (text: string) => void;
   /** All of stdin as bytes. */
   readStdin: () => Promise<Buffer>;
+}
+
+/** How the reference's helper reads CODEX_APPLY_PATCH_PRESERVE_LINE_ENDINGS. */
+export function lineEndingsFromEnv(env: NodeJS.ProcessEnv): LineEndingMode {
+  return env[PRESERVE_LINE_ENDINGS_ENV] === '1' ? 'preserve' : 'lf';
 }
 
 /** The one stderr text for a failed patch: the reference's, which may span two lines. */
