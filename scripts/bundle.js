@@ -1,6 +1,7 @@
 'use strict';
 // Bundles each entry (the library and the two bins) from lib/ into one file in dist/, beside the
-// tsc output (which keeps the .d.ts types and the per-module files tests load). One file means
+// tsc output, which keeps the .d.ts types and the per-module files (dist/index.js is the library
+// unbundled: tests read its module graph, test/unit/lean-entries.test.ts). One file means
 // start-up resolves and reads one module instead of about 200, and zod's ESM build is tree-shaken
 // to the parts the schemas use (docs/benchmarks.md, start-up). The bundles sit in dist/ itself,
 // one level below the package, as lib/package-root.ts requires.
@@ -9,7 +10,7 @@ const esbuild = require('esbuild');
 
 const root = path.join(__dirname, '..');
 const ENTRIES = {
-  index: 'lib/index.ts',
+  'codex-sandbox': 'lib/index.ts',
   'codex-sandbox-bin': 'lib/cli/codex-sandbox-bin.ts',
   'linux-sandbox-bin': 'lib/cli/linux-sandbox-bin.ts',
 };
@@ -29,6 +30,5 @@ esbuild.buildSync({
   // SandboxError names itself after new.target, so class names must survive renaming.
   keepNames: true,
   sourcemap: true,
-  metafile: true,
   logLevel: 'warning',
 });
