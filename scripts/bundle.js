@@ -1,23 +1,31 @@
 'use strict';
-// Bundles each entry (the library and the two bins) from lib/ into one file in dist/, beside the
-// tsc output, which keeps the .d.ts types and the per-module files (dist/index.js is the library
-// unbundled: tests read its module graph, test/unit/lean-entries.test.ts). One file means
-// start-up resolves and reads one module instead of about 200, and zod's ESM build is tree-shaken
-// to the parts the schemas use (docs/benchmarks.md, start-up). The bundles sit in dist/ itself,
-// one level below the package, as lib/package-root.ts requires.
+// Bundles each entry from lib/ into one file in dist/, beside the tsc output, which keeps the
+// .d.ts types and the per-module files (dist/index.js is the library unbundled: tests read its
+// module graph, test/unit/lean-entries.test.ts). One file means start-up resolves and reads one
+// module instead of about 200, and zod's ESM build is tree-shaken to the parts the schemas use
+// (docs/benchmarks.md, start-up). The bundles sit in dist/ itself, one level below the package,
+// as lib/package-root.ts requires.
+//
+// The library is one file. The bins are split where their code is imported lazily (import()):
+// a bin first loads only the small arg0 dispatcher, then the one program it runs (the CLI, the
+// drop-in or apply_patch), so no run parses the code of the programs it does not run. Each
+// program's bundle holds its own copy of the modules it shares with another; the dispatcher and
+// a program never hand an object of those modules to each other (errors are reported where they
+// are thrown, and isSandboxError checks a Symbol.for brand, not the class).
 const path = require('node:path');
 const esbuild = require('esbuild');
 
 const root = path.join(__dirname, '..');
-const ENTRIES = {
-  'codex-sandbox': 'lib/index.ts',
-  'codex-sandbox-bin': 'lib/cli/codex-sandbox-bin.ts',
-  'linux-sandbox-bin': 'lib/cli/linux-sandbox-bin.ts',
+
+/** Source file -> bundle name, for the bins' programs loaded through import(). */
+const PROGRAMS = {
+  'lib/cli/main.ts': 'cli-main',
+  'lib/cli/linux-sandbox-main.ts': 'linux-sandbox-main',
+  'lib/arg0/apply-patch-main.ts': 'apply-patch-main',
 };
 
-esbuild.buildSync({
+const COMMON = {
   absWorkingDir: root,
-  entryPoints: ENTRIES,
   outdir: 'dist',
   bundle: true,
   platform: 'node',
@@ -31,4 +39,38 @@ esbuild.buildSync({
   keepNames: true,
   sourcemap: true,
   logLevel: 'warning',
+};
+
+/** Turns `import('./x.js')` of a program into a require of that program's bundle. */
+const splitPrograms = {
+  name: 'split-programs',
+  setup(build) {
+    build.onResolve({ filter: /\.js$/ }, (args) => {
+      if (args.kind !== 'dynamic-import') return undefined;
+      const source = path.relative(root, path.resolve(args.resolveDir, args.path)).replace(/\.js$/, '.ts');
+      const program = PROGRAMS[source];
+      return program === undefined ? undefined : { path: `./${program}.js`, external: true };
+    });
+  },
+};
+
+async function bundle() {
+  await esbuild.build({ ...COMMON, entryPoints: { 'codex-sandbox': 'lib/index.ts' } });
+  await esbuild.build({
+    ...COMMON,
+    entryPoints: {
+      'codex-sandbox-bin': 'lib/cli/codex-sandbox-bin.ts',
+      'linux-sandbox-bin': 'lib/cli/linux-sandbox-bin.ts',
+      ...Object.fromEntries(Object.entries(PROGRAMS).map(([source, name]) => [name, source])),
+    },
+    plugins: [splitPrograms],
+    // import() of a program becomes require(): the ESM loader would parse the CommonJS bundle
+    // again to find its exports.
+    supported: { 'dynamic-import': false },
+  });
+}
+
+bundle().catch((err) => {
+  process.exitCode = 1;
+  console.error(err);
 });

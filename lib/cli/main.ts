@@ -7,7 +7,7 @@
 import { UsageError } from '../errors';
 import type { CommandContext } from './command';
 import { COMMANDS, findCommand } from './command-table';
-import { exitWith, processContext, reportError } from './report';
+import { processContext, reportError } from './report';
 
 function usage(): string {
   const names = Object.keys(COMMANDS).sort().join(', ');
@@ -36,9 +36,4 @@ export async function runCli(argv: string[], invokedAs: string, ctx?: CommandCon
   } catch (err) {
     return reportError(err, context);
   }
-}
-
-/** The bin entry: runs the CLI and exits with its status. */
-export function main(argv: string[], invokedAs: string): void {
-  exitWith(runCli(argv, invokedAs));
 }

@@ -1,6 +1,6 @@
 // The entries load only what they need (issue #15): checked through the module cache of a real
-// Node process, never by timing. Each run uses the per-module tsc output in dist/ (the graph the
-// bundles are built from) and then the shipped bundle, which must be the only package file loaded.
+// Node process, never by timing. Each entry is run from the per-module tsc output in dist/ (the
+// graph the bundles are built from), and then as shipped, where it must load only its bundles.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -74,7 +74,7 @@ describe('lean entries (module cache)', () => {
     }
   });
 
-  itOn('bwrap')('drop-in: bin/codex-linux-sandbox.js loads its one bundle and the addon, nothing else of the package', () => {
+  itOn('bwrap')('drop-in: bin/codex-linux-sandbox.js loads the dispatcher and drop-in bundles and the addon, nothing else of the package', () => {
     const cwd = makeTempDir('lean-cwd');
     try {
       const r = record([join(ROOT, 'bin/codex-linux-sandbox.js'), ...dropInArgs(cwd.path)]);
@@ -82,7 +82,7 @@ describe('lean entries (module cache)', () => {
       expect(r.execveCalled).toBe(true);
       // node-gyp-build reads package.json to find the addon in build/ or prebuilds/.
       const code = r.files.filter((f) => !f.startsWith('build/') && !f.startsWith('prebuilds/') && f !== 'package.json');
-      expect(code).toStrictEqual(['bin/codex-linux-sandbox.js', 'dist/linux-sandbox-bin.js']);
+      expect(code).toStrictEqual(['bin/codex-linux-sandbox.js', 'dist/linux-sandbox-bin.js', 'dist/linux-sandbox-main.js']);
       expect(r.packages).toStrictEqual(['node-gyp-build']);
     } finally {
       cwd.remove();
@@ -100,5 +100,12 @@ describe('lean entries (module cache)', () => {
     expect(shipped.status).toBe(0);
     expect(shipped.files).toStrictEqual(['dist/codex-sandbox.js']);
     expect(shipped.packages).toStrictEqual([]);
+  });
+
+  it('apply_patch: bin/codex-sandbox.js --codex-run-as-apply-patch loads the dispatcher and the applier, not the CLI', () => {
+    const r = record([join(ROOT, 'bin/codex-sandbox.js'), '--codex-run-as-apply-patch', '*** Begin Patch\n*** Add File: added.txt\n+hi\n*** End Patch\n']);
+    expect(r.status).toBe(0);
+    expect(r.files).toStrictEqual(['bin/codex-sandbox.js', 'dist/codex-sandbox-bin.js', 'dist/apply-patch-main.js']);
+    expect(r.packages).toStrictEqual([]);
   });
 });
