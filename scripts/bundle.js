@@ -7,21 +7,24 @@
 // as lib/package-root.ts requires.
 //
 // The library is one file. The bins are split where their code is imported lazily (import()):
-// a bin first loads only the small arg0 dispatcher, then the one program it runs (the CLI, the
-// drop-in or apply_patch), so no run parses the code of the programs it does not run. Each
+// a bin first loads only the small arg0 dispatcher, then the one program it runs (the drop-in,
+// apply_patch, or the CLI and then the one command), so no run loads the code of the programs it
+// does not run. Each
 // program's bundle holds its own copy of the modules it shares with another; the dispatcher and
 // a program never hand an object of those modules to each other (errors are reported where they
 // are thrown, and isSandboxError checks a Symbol.for brand, not the class).
+const { readFileSync } = require('node:fs');
 const path = require('node:path');
 const esbuild = require('esbuild');
 
 const root = path.join(__dirname, '..');
 
-/** Source file -> bundle name, for the bins' programs loaded through import(). */
+/** Source file -> bundle name, for the bins' programs and CLI commands loaded through import(). */
 const PROGRAMS = {
   'lib/cli/main.ts': 'cli-main',
   'lib/cli/linux-sandbox-main.ts': 'linux-sandbox-main',
   'lib/arg0/apply-patch-main.ts': 'apply-patch-main',
+  ...Object.fromEntries(['apply-patch', 'config', 'doctor', 'explain', 'plan', 'run'].map((name) => [`lib/cli/commands/${name}.ts`, `cli-${name}`])),
 };
 
 const COMMON = {
@@ -54,8 +57,38 @@ const splitPrograms = {
   },
 };
 
+/**
+ * lib/policy/wire-schema.ts loads zod with require() on its first parse. In the bundles that
+ * require names dist/zod.js: zod's ESM build reduced to the functions wire-schema calls on `z`
+ * (read from its source, so a new one cannot be forgotten).
+ */
+const WIRE_SCHEMA = 'lib/policy/wire-schema.ts';
+
+function zodShim() {
+  const names = new Set();
+  for (const m of readFileSync(path.join(root, WIRE_SCHEMA), 'utf8').matchAll(/\bz\s*\.\s*([A-Za-z_$][\w$]*)/g)) names.add(m[1]);
+  return `export { ${[...names].sort().join(', ')} } from 'zod';\n`;
+}
+
+const lazyZod = {
+  name: 'lazy-zod',
+  setup(build) {
+    build.onResolve({ filter: /^zod$/ }, (args) => {
+      if (args.kind !== 'require-call') return undefined;
+      if (path.relative(root, args.importer) !== WIRE_SCHEMA) throw new Error(`${args.importer}: only ${WIRE_SCHEMA} may require zod`);
+      return { path: './zod.js', external: true };
+    });
+  },
+};
+
 async function bundle() {
-  await esbuild.build({ ...COMMON, entryPoints: { 'codex-sandbox': 'lib/index.ts' } });
+  await esbuild.build({
+    ...COMMON,
+    stdin: { contents: zodShim(), resolveDir: root, sourcefile: 'zod-shim.js' },
+    outfile: 'dist/zod.js',
+    outdir: undefined,
+  });
+  await esbuild.build({ ...COMMON, entryPoints: { 'codex-sandbox': 'lib/index.ts' }, plugins: [lazyZod] });
   await esbuild.build({
     ...COMMON,
     entryPoints: {
@@ -63,7 +96,7 @@ async function bundle() {
       'linux-sandbox-bin': 'lib/cli/linux-sandbox-bin.ts',
       ...Object.fromEntries(Object.entries(PROGRAMS).map(([source, name]) => [name, source])),
     },
-    plugins: [splitPrograms],
+    plugins: [splitPrograms, lazyZod],
     // import() of a program becomes require(): the ESM loader would parse the CommonJS bundle
     // again to find its exports.
     supported: { 'dynamic-import': false },

@@ -3,10 +3,11 @@
 // are accepted here (`none`, `current_working_directory`, Era B `read_only_access`) and converted
 // to the Era C typed forms by parse-policy.ts.
 //
-// Each schema is built on its first use: building all of them costs about 10 ms, paid by every
-// process that imports this module, while most runs parse one wire form or none (docs/benchmarks.md).
+// zod is loaded, and each schema built, on first use: loading zod and building every schema costs
+// more than the rest of a CLI start-up, while most runs parse one wire form or none (a `run` or
+// `explain` from config parses no JSON). See docs/benchmarks.md, start-up.
 
-import * as z from 'zod';
+import type * as Zod from 'zod';
 import { isAbsolutePath } from './paths';
 
 const noNul = (s: string): boolean => !s.includes('\0');
@@ -22,13 +23,20 @@ const REPLACEMENT_MESSAGE = 'contains U+FFFD, so it cannot be named exactly (inv
 const utf8 = new TextEncoder();
 const fitsPathMax = (s: string): boolean => utf8.encode(s).length < 4096;
 
-function onFirstUse<T>(build: () => T): () => T {
+let zodModule: typeof Zod | undefined;
+
+/**
+ * A schema built by `build` on the first call. require() rather than import: the module must not
+ * load zod when imported. The bundles map this require to their own tree-shaken zod
+ * (scripts/bundle.js).
+ */
+function onFirstUse<T>(build: (z: typeof Zod) => T): () => T {
   let built: T | undefined;
-  return () => (built ??= build());
+  return () => (built ??= build((zodModule ??= require('zod') as typeof Zod)));
 }
 
 /** An absolute path (or `~`, `~/...`, expanded at resolution). Relative paths need a base. */
-export const absolutePathSchema = onFirstUse(() =>
+export const absolutePathSchema = onFirstUse((z) =>
   z
     .string()
     .refine(noNul, { message: 'path contains a NUL byte' })
@@ -40,7 +48,7 @@ export const absolutePathSchema = onFirstUse(() =>
     }),
 );
 
-const subpathSchema = onFirstUse(() =>
+const subpathSchema = onFirstUse((z) =>
   z
     .string()
     .min(1)
@@ -48,7 +56,7 @@ const subpathSchema = onFirstUse(() =>
     .refine(noReplacement, { message: `subpath ${REPLACEMENT_MESSAGE}` }),
 );
 
-export const specialPathSchema = onFirstUse(() =>
+export const specialPathSchema = onFirstUse((z) =>
   z.discriminatedUnion('kind', [
     z.strictObject({ kind: z.literal('root') }),
     z.strictObject({ kind: z.literal('minimal') }),
@@ -60,7 +68,7 @@ export const specialPathSchema = onFirstUse(() =>
   ]),
 );
 
-export const fileSystemPathSchema = onFirstUse(() =>
+export const fileSystemPathSchema = onFirstUse((z) =>
   z.discriminatedUnion('type', [
     z.strictObject({ type: z.literal('path'), path: absolutePathSchema() }),
     z.strictObject({ type: z.literal('special'), value: specialPathSchema() }),
@@ -75,9 +83,9 @@ export const fileSystemPathSchema = onFirstUse(() =>
   ]),
 );
 
-export const accessSchema = onFirstUse(() => z.enum(['read', 'write', 'deny', 'none']));
+export const accessSchema = onFirstUse((z) => z.enum(['read', 'write', 'deny', 'none']));
 
-export const entrySchema = onFirstUse(() =>
+export const entrySchema = onFirstUse((z) =>
   z
     .strictObject({
       path: fileSystemPathSchema(),
@@ -90,9 +98,9 @@ export const entrySchema = onFirstUse(() =>
     }),
 );
 
-const globDepthSchema = onFirstUse(() => z.number().int().min(1, { message: 'glob_scan_max_depth must be at least 1' }));
+const globDepthSchema = onFirstUse((z) => z.number().int().min(1, { message: 'glob_scan_max_depth must be at least 1' }));
 
-export const fileSystemPolicySchema = onFirstUse(() =>
+export const fileSystemPolicySchema = onFirstUse((z) =>
   z
     .strictObject({
       kind: z.enum(['restricted', 'unrestricted', 'external-sandbox']).optional(),
@@ -105,9 +113,9 @@ export const fileSystemPolicySchema = onFirstUse(() =>
     }),
 );
 
-export const networkPolicySchema = onFirstUse(() => z.enum(['restricted', 'enabled']));
+export const networkPolicySchema = onFirstUse((z) => z.enum(['restricted', 'enabled']));
 
-export const permissionProfileSchema = onFirstUse(() =>
+export const permissionProfileSchema = onFirstUse((z) =>
   z.discriminatedUnion('type', [
     z.strictObject({
       type: z.literal('managed'),
@@ -127,7 +135,7 @@ export const permissionProfileSchema = onFirstUse(() =>
 );
 
 /** The older untagged profile: `{network:{enabled}, file_system:{entries, glob_scan_max_depth}}`. */
-export const untaggedProfileSchema = onFirstUse(() =>
+export const untaggedProfileSchema = onFirstUse((z) =>
   z.strictObject({
     network: z.strictObject({ enabled: z.boolean().optional() }).optional(),
     file_system: z
@@ -136,7 +144,7 @@ export const untaggedProfileSchema = onFirstUse(() =>
   }),
 );
 
-const readOnlyAccessSchema = onFirstUse(() =>
+const readOnlyAccessSchema = onFirstUse((z) =>
   z.discriminatedUnion('type', [
     z.strictObject({ type: z.literal('full-access') }),
     z.strictObject({
@@ -147,7 +155,7 @@ const readOnlyAccessSchema = onFirstUse(() =>
   ]),
 );
 
-export const legacyPolicySchema = onFirstUse(() =>
+export const legacyPolicySchema = onFirstUse((z) =>
   z.discriminatedUnion('type', [
     z.strictObject({ type: z.literal('danger-full-access') }),
     z.strictObject({
@@ -167,7 +175,7 @@ export const legacyPolicySchema = onFirstUse(() =>
   ]),
 );
 
-const readOnlyAccessCamelSchema = onFirstUse(() =>
+const readOnlyAccessCamelSchema = onFirstUse((z) =>
   z.discriminatedUnion('type', [
     z.strictObject({ type: z.literal('fullAccess') }),
     z.strictObject({
@@ -179,7 +187,7 @@ const readOnlyAccessCamelSchema = onFirstUse(() =>
 );
 
 /** The app-server v2 camelCase twin of the legacy policy. */
-export const legacyPolicyCamelSchema = onFirstUse(() =>
+export const legacyPolicyCamelSchema = onFirstUse((z) =>
   z.discriminatedUnion('type', [
     z.strictObject({ type: z.literal('dangerFullAccess') }),
     z.strictObject({
@@ -203,4 +211,4 @@ export const PROFILE_TYPES = ['managed', 'disabled', 'external'] as const;
 export const LEGACY_TYPES = ['danger-full-access', 'read-only', 'external-sandbox', 'workspace-write'] as const;
 export const LEGACY_CAMEL_TYPES = ['dangerFullAccess', 'readOnly', 'externalSandbox', 'workspaceWrite'] as const;
 
-export type EntryWire = z.infer<ReturnType<typeof entrySchema>>;
+export type EntryWire = Zod.infer<ReturnType<typeof entrySchema>>;

@@ -22,14 +22,14 @@ interface Recorded {
 }
 
 /** Runs `node -r recorder ...args` in a fresh temporary directory and reads what it loaded. */
-function record(args: string[]): Recorded {
+function record(args: string[], env: Record<string, string> = {}): Recorded {
   const tmp = makeTempDir('lean');
   try {
     const out = join(tmp.path, 'modules.json');
     const r = spawnSync(process.execPath, ['-r', RECORDER, ...args], {
       cwd: tmp.path,
       encoding: 'utf8',
-      env: { ...process.env, RECORD_MODULES_OUT: out },
+      env: { ...process.env, ...env, RECORD_MODULES_OUT: out },
       timeout: 30_000,
     });
     const { modules, execveCalled } = JSON.parse(readFileSync(out, 'utf8')) as { modules: string[]; execveCalled: boolean };
@@ -82,24 +82,37 @@ describe('lean entries (module cache)', () => {
       expect(r.execveCalled).toBe(true);
       // node-gyp-build reads package.json to find the addon in build/ or prebuilds/.
       const code = r.files.filter((f) => !f.startsWith('build/') && !f.startsWith('prebuilds/') && f !== 'package.json');
-      expect(code).toStrictEqual(['bin/codex-linux-sandbox.js', 'dist/linux-sandbox-bin.js', 'dist/linux-sandbox-main.js']);
+      expect(code).toStrictEqual(['bin/codex-linux-sandbox.js', 'dist/linux-sandbox-bin.js', 'dist/linux-sandbox-main.js', 'dist/zod.js']);
       expect(r.packages).toStrictEqual(['node-gyp-build']);
     } finally {
       cwd.remove();
     }
   });
 
-  it('library: require(codex-sandbox) loads no CLI code and no addon', () => {
+  it('library: require(codex-sandbox) loads no CLI code, no addon and no zod until a policy is parsed', () => {
     const unbundled = record(['-e', `require(${JSON.stringify(join(ROOT, 'dist/index.js'))})`]);
     expect(unbundled.status).toBe(0);
     expect(unbundled.files).toContain('dist/index.js');
     expect(unbundled.files.filter((f) => f.startsWith('dist/cli/') || f === 'dist/arg0/apply-patch-main.js' || f.startsWith('build/'))).toStrictEqual([]);
-    expect(unbundled.packages).toStrictEqual(['smol-toml', 'zod']);
+    expect(unbundled.packages).toStrictEqual(['smol-toml']);
 
     const shipped = record(['-e', `require(${JSON.stringify(ROOT)})`]);
     expect(shipped.status).toBe(0);
     expect(shipped.files).toStrictEqual(['dist/codex-sandbox.js']);
     expect(shipped.packages).toStrictEqual([]);
+  });
+
+  it('explain: bin/codex-sandbox.js explain, with the policy from config, loads the CLI and that one command, and no zod', () => {
+    const home = makeTempDir('lean-home');
+    try {
+      const r = record([join(ROOT, 'bin/codex-sandbox.js'), 'explain', '/etc/passwd'], { HOME: home.path, CODEX_HOME: home.path });
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      expect(r.files).toStrictEqual(['bin/codex-sandbox.js', 'dist/codex-sandbox-bin.js', 'dist/cli-main.js', 'dist/cli-explain.js']);
+      expect(r.packages).toStrictEqual([]);
+    } finally {
+      home.remove();
+    }
   });
 
   it('apply_patch: bin/codex-sandbox.js --codex-run-as-apply-patch loads the dispatcher and the applier, not the CLI', () => {
