@@ -58,22 +58,23 @@ const splitPrograms = {
 };
 
 /**
- * lib/policy/wire-schema.ts loads zod with require() on its first parse. In the bundles that
- * require names dist/zod.js: zod's ESM build reduced to the functions wire-schema calls on `z`
- * (read from its source, so a new one cannot be forgotten).
+ * lib/policy/wire-schema.ts loads zod/mini with require() on its first parse. In the bundles that
+ * require names dist/zod.js: zod's ESM mini build reduced to the functions wire-schema calls on
+ * `z` (read from its source, so a new one cannot be forgotten). Its English messages (a small
+ * module, required only with it) are bundled where they are required.
  */
 const WIRE_SCHEMA = 'lib/policy/wire-schema.ts';
 
 function zodShim() {
   const names = new Set();
   for (const m of readFileSync(path.join(root, WIRE_SCHEMA), 'utf8').matchAll(/\bz\s*\.\s*([A-Za-z_$][\w$]*)/g)) names.add(m[1]);
-  return `export { ${[...names].sort().join(', ')} } from 'zod';\n`;
+  return `export { ${[...names].sort().join(', ')} } from 'zod/mini';\n`;
 }
 
 const lazyZod = {
   name: 'lazy-zod',
   setup(build) {
-    build.onResolve({ filter: /^zod$/ }, (args) => {
+    build.onResolve({ filter: /^zod\/mini$/ }, (args) => {
       if (args.kind !== 'require-call') return undefined;
       if (path.relative(root, args.importer) !== WIRE_SCHEMA) throw new Error(`${args.importer}: only ${WIRE_SCHEMA} may require zod`);
       return { path: './zod.js', external: true };

@@ -1,7 +1,7 @@
 // policy/parse-policy: unknown input (JSON text or values) to the typed policy forms. Every
 // failure is a PolicyInvalidError naming the key, its position and the caller's source.
 
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { type ErrorSource, PolicyInvalidError, renderSource } from '../errors';
 import { parseJsonText, policyErrorFromZod, printableValue } from './invalid-input';
 import { fromLegacySandboxPolicy } from './legacy-bridge';
@@ -31,7 +31,7 @@ import {
   untaggedProfileSchema,
 } from './wire-schema';
 
-function run<S extends z.ZodType>(schema: S, input: unknown, what: string, source?: ErrorSource): z.output<S> {
+function run<S extends z.ZodMiniType>(schema: S, input: unknown, what: string, source?: ErrorSource): z.output<S> {
   const value = typeof input === 'string' ? parseJsonText(input, what, source) : input;
   const result = schema.safeParse(value);
   if (!result.success) throw policyErrorFromZod(result.error, value, what, source);

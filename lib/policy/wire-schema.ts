@@ -3,11 +3,12 @@
 // are accepted here (`none`, `current_working_directory`, Era B `read_only_access`) and converted
 // to the Era C typed forms by parse-policy.ts.
 //
-// zod is loaded, and each schema built, on first use: loading zod and building every schema costs
-// more than the rest of a CLI start-up, while most runs parse one wire form or none (a `run` or
-// `explain` from config parses no JSON). See docs/benchmarks.md, start-up.
+// zod is loaded, and each schema built, on first use, and it is zod's mini build (functions, not
+// methods on every schema instance; the same checks and issues): loading full zod and building
+// every schema cost more than the rest of a CLI start-up, while most runs parse one wire form or
+// none (a `run` or `explain` from config parses no JSON). See docs/benchmarks.md, start-up.
 
-import type * as Zod from 'zod';
+import type * as Zod from 'zod/mini';
 import { isAbsolutePath } from './paths';
 
 const noNul = (s: string): boolean => !s.includes('\0');
@@ -26,34 +27,46 @@ const fitsPathMax = (s: string): boolean => utf8.encode(s).length < 4096;
 let zodModule: typeof Zod | undefined;
 
 /**
- * A schema built by `build` on the first call. require() rather than import: the module must not
- * load zod when imported. The bundles map this require to their own tree-shaken zod
- * (scripts/bundle.js).
+ * require() rather than import: this module must not load zod when imported. The bundles map the
+ * require of zod/mini to their own tree-shaken copy (scripts/bundle.js).
  */
+function loadZod(): typeof Zod {
+  if (zodModule !== undefined) return zodModule;
+  const z = require('zod/mini') as typeof Zod;
+  // Full zod registers its English messages on first use and the mini build does not; they are
+  // the text of issues without a message of ours (invalid-input.ts), so register them the same
+  // way: only when no locale is set.
+  if (z.config().localeError === undefined) {
+    z.config((require('zod/v4/locales/en.js') as { default: () => Partial<Zod.core.$ZodConfig> }).default());
+  }
+  return (zodModule = z);
+}
+
+/** A schema built by `build` on the first call. */
 function onFirstUse<T>(build: (z: typeof Zod) => T): () => T {
   let built: T | undefined;
-  return () => (built ??= build((zodModule ??= require('zod') as typeof Zod)));
+  return () => (built ??= build(loadZod()));
 }
 
 /** An absolute path (or `~`, `~/...`, expanded at resolution). Relative paths need a base. */
 export const absolutePathSchema = onFirstUse((z) =>
-  z
-    .string()
-    .refine(noNul, { message: 'path contains a NUL byte' })
-    .refine(wellFormed, { message: 'path is not valid Unicode (a lone surrogate has no UTF-8 form)' })
-    .refine(noReplacement, { message: `path ${REPLACEMENT_MESSAGE}` })
-    .refine(fitsPathMax, { message: 'path is longer than PATH_MAX (4096 bytes)' })
-    .refine((s) => isAbsolutePath(s) || s === '~' || s.startsWith('~/'), {
+  z.string().check(
+    z.refine(noNul, { message: 'path contains a NUL byte' }),
+    z.refine(wellFormed, { message: 'path is not valid Unicode (a lone surrogate has no UTF-8 form)' }),
+    z.refine(noReplacement, { message: `path ${REPLACEMENT_MESSAGE}` }),
+    z.refine(fitsPathMax, { message: 'path is longer than PATH_MAX (4096 bytes)' }),
+    z.refine((s) => isAbsolutePath(s) || s === '~' || s.startsWith('~/'), {
       message: 'path is not absolute (AbsolutePathBuf deserialized without a base path); use an absolute path or ~/...',
     }),
+  ),
 );
 
 const subpathSchema = onFirstUse((z) =>
-  z
-    .string()
-    .min(1)
-    .refine(noNul, { message: 'subpath contains a NUL byte' })
-    .refine(noReplacement, { message: `subpath ${REPLACEMENT_MESSAGE}` }),
+  z.string().check(
+    z.minLength(1),
+    z.refine(noNul, { message: 'subpath contains a NUL byte' }),
+    z.refine(noReplacement, { message: `subpath ${REPLACEMENT_MESSAGE}` }),
+  ),
 );
 
 export const specialPathSchema = onFirstUse((z) =>
@@ -61,10 +74,10 @@ export const specialPathSchema = onFirstUse((z) =>
     z.strictObject({ kind: z.literal('root') }),
     z.strictObject({ kind: z.literal('minimal') }),
     z.strictObject({ kind: z.literal('current_working_directory') }),
-    z.strictObject({ kind: z.literal('project_roots'), subpath: subpathSchema().optional() }),
+    z.strictObject({ kind: z.literal('project_roots'), subpath: z.optional(subpathSchema()) }),
     z.strictObject({ kind: z.literal('tmpdir') }),
     z.strictObject({ kind: z.literal('slash_tmp') }),
-    z.strictObject({ kind: z.literal('unknown'), path: z.string().refine(noNul), subpath: subpathSchema().optional() }),
+    z.strictObject({ kind: z.literal('unknown'), path: z.string().check(z.refine(noNul)), subpath: z.optional(subpathSchema()) }),
   ]),
 );
 
@@ -74,11 +87,11 @@ export const fileSystemPathSchema = onFirstUse((z) =>
     z.strictObject({ type: z.literal('special'), value: specialPathSchema() }),
     z.strictObject({
       type: z.literal('glob_pattern'),
-      pattern: z
-        .string()
-        .min(1)
-        .refine(noNul, { message: 'pattern contains a NUL byte' })
-        .refine(noReplacement, { message: `pattern ${REPLACEMENT_MESSAGE}` }),
+      pattern: z.string().check(
+        z.minLength(1),
+        z.refine(noNul, { message: 'pattern contains a NUL byte' }),
+        z.refine(noReplacement, { message: `pattern ${REPLACEMENT_MESSAGE}` }),
+      ),
     }),
   ]),
 );
@@ -90,27 +103,31 @@ export const entrySchema = onFirstUse((z) =>
     .strictObject({
       path: fileSystemPathSchema(),
       access: accessSchema(),
-      missing_path_behavior: z.enum(['skip']).optional(),
+      missing_path_behavior: z.optional(z.enum(['skip'])),
     })
-    .refine((e) => e.path.type !== 'glob_pattern' || e.access === 'deny' || e.access === 'none', {
-      message: 'glob_pattern entries only support deny access; use an exact path for read or write',
-      path: ['access'],
-    }),
+    .check(
+      z.refine((e) => e.path.type !== 'glob_pattern' || e.access === 'deny' || e.access === 'none', {
+        message: 'glob_pattern entries only support deny access; use an exact path for read or write',
+        path: ['access'],
+      }),
+    ),
 );
 
-const globDepthSchema = onFirstUse((z) => z.number().int().min(1, { message: 'glob_scan_max_depth must be at least 1' }));
+const globDepthSchema = onFirstUse((z) => z.number().check(z.int(), z.minimum(1, { message: 'glob_scan_max_depth must be at least 1' })));
 
 export const fileSystemPolicySchema = onFirstUse((z) =>
   z
     .strictObject({
-      kind: z.enum(['restricted', 'unrestricted', 'external-sandbox']).optional(),
-      entries: z.array(entrySchema()).optional(),
-      glob_scan_max_depth: globDepthSchema().optional(),
+      kind: z.optional(z.enum(['restricted', 'unrestricted', 'external-sandbox'])),
+      entries: z.optional(z.array(entrySchema())),
+      glob_scan_max_depth: z.optional(globDepthSchema()),
     })
-    .refine((p) => (p.kind ?? 'restricted') === 'restricted' || (p.entries ?? []).length === 0, {
-      message: 'entries are only allowed with kind "restricted"',
-      path: ['entries'],
-    }),
+    .check(
+      z.refine((p) => (p.kind ?? 'restricted') === 'restricted' || (p.entries ?? []).length === 0, {
+        message: 'entries are only allowed with kind "restricted"',
+        path: ['entries'],
+      }),
+    ),
 );
 
 export const networkPolicySchema = onFirstUse((z) => z.enum(['restricted', 'enabled']));
@@ -122,25 +139,23 @@ export const permissionProfileSchema = onFirstUse((z) =>
       file_system: z.discriminatedUnion('type', [
         z.strictObject({
           type: z.literal('restricted'),
-          entries: z.array(entrySchema()).optional(),
-          glob_scan_max_depth: globDepthSchema().optional(),
+          entries: z.optional(z.array(entrySchema())),
+          glob_scan_max_depth: z.optional(globDepthSchema()),
         }),
         z.strictObject({ type: z.literal('unrestricted') }),
       ]),
-      network: networkPolicySchema().optional(),
+      network: z.optional(networkPolicySchema()),
     }),
     z.strictObject({ type: z.literal('disabled') }),
-    z.strictObject({ type: z.literal('external'), network: networkPolicySchema().optional() }),
+    z.strictObject({ type: z.literal('external'), network: z.optional(networkPolicySchema()) }),
   ]),
 );
 
 /** The older untagged profile: `{network:{enabled}, file_system:{entries, glob_scan_max_depth}}`. */
 export const untaggedProfileSchema = onFirstUse((z) =>
   z.strictObject({
-    network: z.strictObject({ enabled: z.boolean().optional() }).optional(),
-    file_system: z
-      .strictObject({ entries: z.array(entrySchema()).optional(), glob_scan_max_depth: globDepthSchema().optional() })
-      .optional(),
+    network: z.optional(z.strictObject({ enabled: z.optional(z.boolean()) })),
+    file_system: z.optional(z.strictObject({ entries: z.optional(z.array(entrySchema())), glob_scan_max_depth: z.optional(globDepthSchema()) })),
   }),
 );
 
@@ -149,8 +164,8 @@ const readOnlyAccessSchema = onFirstUse((z) =>
     z.strictObject({ type: z.literal('full-access') }),
     z.strictObject({
       type: z.literal('restricted'),
-      include_platform_defaults: z.boolean().optional(),
-      readable_roots: z.array(absolutePathSchema()).optional(),
+      include_platform_defaults: z.optional(z.boolean()),
+      readable_roots: z.optional(z.array(absolutePathSchema())),
     }),
   ]),
 );
@@ -160,17 +175,17 @@ export const legacyPolicySchema = onFirstUse((z) =>
     z.strictObject({ type: z.literal('danger-full-access') }),
     z.strictObject({
       type: z.literal('read-only'),
-      access: readOnlyAccessSchema().optional(),
-      network_access: z.boolean().optional(),
+      access: z.optional(readOnlyAccessSchema()),
+      network_access: z.optional(z.boolean()),
     }),
-    z.strictObject({ type: z.literal('external-sandbox'), network_access: networkPolicySchema().optional() }),
+    z.strictObject({ type: z.literal('external-sandbox'), network_access: z.optional(networkPolicySchema()) }),
     z.strictObject({
       type: z.literal('workspace-write'),
-      writable_roots: z.array(absolutePathSchema()).optional(),
-      read_only_access: readOnlyAccessSchema().optional(),
-      network_access: z.boolean().optional(),
-      exclude_tmpdir_env_var: z.boolean().optional(),
-      exclude_slash_tmp: z.boolean().optional(),
+      writable_roots: z.optional(z.array(absolutePathSchema())),
+      read_only_access: z.optional(readOnlyAccessSchema()),
+      network_access: z.optional(z.boolean()),
+      exclude_tmpdir_env_var: z.optional(z.boolean()),
+      exclude_slash_tmp: z.optional(z.boolean()),
     }),
   ]),
 );
@@ -180,8 +195,8 @@ const readOnlyAccessCamelSchema = onFirstUse((z) =>
     z.strictObject({ type: z.literal('fullAccess') }),
     z.strictObject({
       type: z.literal('restricted'),
-      includePlatformDefaults: z.boolean().optional(),
-      readableRoots: z.array(absolutePathSchema()).optional(),
+      includePlatformDefaults: z.optional(z.boolean()),
+      readableRoots: z.optional(z.array(absolutePathSchema())),
     }),
   ]),
 );
@@ -192,17 +207,17 @@ export const legacyPolicyCamelSchema = onFirstUse((z) =>
     z.strictObject({ type: z.literal('dangerFullAccess') }),
     z.strictObject({
       type: z.literal('readOnly'),
-      access: readOnlyAccessCamelSchema().optional(),
-      networkAccess: z.boolean().optional(),
+      access: z.optional(readOnlyAccessCamelSchema()),
+      networkAccess: z.optional(z.boolean()),
     }),
-    z.strictObject({ type: z.literal('externalSandbox'), networkAccess: networkPolicySchema().optional() }),
+    z.strictObject({ type: z.literal('externalSandbox'), networkAccess: z.optional(networkPolicySchema()) }),
     z.strictObject({
       type: z.literal('workspaceWrite'),
-      writableRoots: z.array(absolutePathSchema()).optional(),
-      readOnlyAccess: readOnlyAccessCamelSchema().optional(),
-      networkAccess: z.boolean().optional(),
-      excludeTmpdirEnvVar: z.boolean().optional(),
-      excludeSlashTmp: z.boolean().optional(),
+      writableRoots: z.optional(z.array(absolutePathSchema())),
+      readOnlyAccess: z.optional(readOnlyAccessCamelSchema()),
+      networkAccess: z.optional(z.boolean()),
+      excludeTmpdirEnvVar: z.optional(z.boolean()),
+      excludeSlashTmp: z.optional(z.boolean()),
     }),
   ]),
 );
