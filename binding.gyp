@@ -49,6 +49,8 @@
             "native/linux/helper-die.cc",
             "native/linux/helper-exec.cc",
             "native/linux/helper-landlock.cc",
+            "native/linux/helper-mounts.cc",
+            "native/linux/helper-namespaces.cc",
             "native/linux/helper-probe.cc",
             "native/linux/helper-procsys.cc",
             "native/linux/helper-reaper.cc",

@@ -127,6 +127,30 @@ export function helperPathFrom(root: string): string {
   return helper;
 }
 
+export const WINDOWS_EXECUTABLES = ['codex-sandbox-helper.exe', 'codex-sandbox-setup.exe'] as const;
+
+/**
+ * The directory holding this installation's Windows executables: build/Release (a local
+ * node-gyp build on Windows) or prebuilds/win32-<arch> (cross-compiled with mingw-w64 by
+ * `npm run prebuild`). Unlike helperPath it needs no addon beside them: the Windows launch path
+ * loads none. Throws BackendUnavailableError naming the directories it tried.
+ */
+export function windowsExecutablesDirFrom(root: string, arch: string = process.arch): string {
+  const tried = [join(root, 'build', 'Release'), join(root, 'prebuilds', `win32-${arch}`)];
+  for (const dir of tried) {
+    try {
+      if (WINDOWS_EXECUTABLES.every((name) => statSync(join(dir, name)).isFile())) return dir;
+    } catch {
+      // Not this one; try the next.
+    }
+  }
+  throw new BackendUnavailableError(
+    `the Windows executables (${WINDOWS_EXECUTABLES.join(', ')}) are not in ${tried.join(' or ')}; ` +
+      'reinstall codex-sandbox, or run "npm run prebuild:windows" in a checkout',
+    { details: { reason: 'windows-executables-missing', tried } },
+  );
+}
+
 let addonCache: { value: NativeAddon } | { error: unknown } | undefined;
 let addonFileCache: { value: string } | { error: unknown } | undefined;
 let helperCache: { value: string } | { error: unknown } | undefined;
@@ -170,4 +194,9 @@ export function helperPath(): string {
     }
   }
   return cached(helperCache);
+}
+
+/** This installation's Windows executables directory (windowsExecutablesDirFrom), looked up each call. */
+export function windowsExecutablesDir(): string {
+  return windowsExecutablesDirFrom(PACKAGE_ROOT);
 }

@@ -13,7 +13,7 @@
 // program's bundle holds its own copy of the modules it shares with another; the dispatcher and
 // a program never hand an object of those modules to each other (errors are reported where they
 // are thrown, and isSandboxError checks a Symbol.for brand, not the class).
-const { readFileSync } = require('node:fs');
+const { readdirSync, readFileSync } = require('node:fs');
 const path = require('node:path');
 const esbuild = require('esbuild');
 
@@ -24,7 +24,10 @@ const PROGRAMS = {
   'lib/cli/main.ts': 'cli-main',
   'lib/cli/linux-sandbox-main.ts': 'linux-sandbox-main',
   'lib/arg0/apply-patch-main.ts': 'apply-patch-main',
-  ...Object.fromEntries(['apply-patch', 'config', 'doctor', 'explain', 'plan', 'run'].map((name) => [`lib/cli/commands/${name}.ts`, `cli-${name}`])),
+  // Every command of the table (read from its source, so a new command gets its own bundle).
+  ...Object.fromEntries(
+    [...readFileSync(path.join(root, 'lib/cli/command-table.ts'), 'utf8').matchAll(/import\('\.\/commands\/([\w-]+)\.js'\)/g)].map(([, name]) => [`lib/cli/commands/${name}.ts`, `cli-${name}`]),
+  ),
 };
 
 const COMMON = {
@@ -58,26 +61,31 @@ const splitPrograms = {
 };
 
 /**
- * lib/policy/wire-schema.ts loads zod/mini with require() on its first parse. In the bundles that
- * require names dist/zod.js: zod's ESM mini build reduced to the functions wire-schema calls on
- * `z` (read from its source, so a new one cannot be forgotten). Its English messages (a small
- * module, required only with it) are bundled where they are required.
+ * lib/policy/zod-load.ts loads zod/mini with require() when a policy schema is first used. In the
+ * bundles that require names dist/zod.js: zod's ESM mini build reduced to the functions the schema
+ * modules call on `z` (read from their source, so a new one cannot be forgotten). Its English
+ * messages (a small module, required only with it) are bundled where they are required.
  */
-const WIRE_SCHEMA = 'lib/policy/wire-schema.ts';
+const ZOD_LOADER = 'lib/policy/zod-load.ts';
 
 function zodShim() {
+  const policy = path.join(root, 'lib/policy');
+  const users = readdirSync(policy)
+    .filter((name) => name.endsWith('.ts'))
+    .map((name) => readFileSync(path.join(policy, name), 'utf8'))
+    .filter((text) => text.includes("from './zod-load'") || text.includes("require('zod/mini')"));
   const names = new Set();
-  for (const m of readFileSync(path.join(root, WIRE_SCHEMA), 'utf8').matchAll(/\bz\s*\.\s*([A-Za-z_$][\w$]*)/g)) names.add(m[1]);
+  for (const text of users) for (const m of text.matchAll(/\bz\s*\.\s*([A-Za-z_$][\w$]*)/g)) names.add(m[1]);
   return `export { ${[...names].sort().join(', ')} } from 'zod/mini';\n`;
 }
 
+/** Points zod-load's require of zod/mini at dist/zod.js; any other way of loading zod is an error. */
 const lazyZod = {
   name: 'lazy-zod',
   setup(build) {
-    build.onResolve({ filter: /^zod\/mini$/ }, (args) => {
-      if (args.kind !== 'require-call') return undefined;
-      if (path.relative(root, args.importer) !== WIRE_SCHEMA) throw new Error(`${args.importer}: only ${WIRE_SCHEMA} may require zod`);
-      return { path: './zod.js', external: true };
+    build.onResolve({ filter: /^zod(\/|$)/ }, (args) => {
+      if (path.relative(root, args.importer) !== ZOD_LOADER) throw new Error(`${args.importer} loads ${args.path}: only ${ZOD_LOADER} may load zod`);
+      return args.path === 'zod/mini' ? { path: './zod.js', external: true } : undefined;
     });
   },
 };

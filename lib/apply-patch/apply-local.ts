@@ -14,7 +14,7 @@ export interface ApplyPatchResult {
   summary: string;
 }
 
-/** The reference's success text (§2.11): all A, then M, then D lines, each group in patch order. */
+/** The reference's success text (docs/reference.md#patch-application): all A, then M, then D lines, each group in patch order. */
 export function formatSummary(result: Pick<ApplyPatchResult, 'added' | 'modified' | 'deleted'>): string {
   let out = 'Success. Updated the following files:\n';
   for (const path of result.added) out += `A ${path}\n`;

@@ -16,9 +16,8 @@ import { PACKAGE_ROOT } from '../package-root';
 import type { BackendChoice } from '../platform/common/types';
 import { explain } from '../policy/explain';
 import { nodeHostView } from '../policy/node-host-view';
-import { parsePolicyInput } from '../policy/parse-policy';
+import { parseAnyPolicy } from '../policy/parse-policy';
 import { resolvePolicy } from '../policy/resolve';
-import type { SandboxPolicy } from '../policy/types';
 import { spawnSandboxed } from '../spawn/spawn-sandboxed';
 import { applyPatchLocally, formatSummary, type ApplyPatchResult } from './apply-local';
 import { PRESERVE_LINE_ENDINGS_ENV, type LineEndingMode } from './compute-changes';
@@ -50,13 +49,6 @@ const RUN_AS_APPLY_PATCH = '--codex-run-as-apply-patch';
  */
 const MAX_PATCH_ARGUMENT_BYTES = 96 * 1024;
 
-function toSandboxPolicy(input: unknown, cwd: string): SandboxPolicy {
-  if (typeof input === 'object' && input !== null && 'fileSystem' in input && 'network' in input && Object.keys(input).length === 2) {
-    return input as SandboxPolicy;
-  }
-  return parsePolicyInput(input, undefined, { cwd });
-}
-
 /** Every path the patch writes or removes, with the hunk spelling for messages. */
 function writtenPaths(hunks: readonly Hunk[], cwd: string): Array<{ spelled: string; path: string }> {
   const out: Array<{ spelled: string; path: string }> = [];
@@ -70,7 +62,7 @@ function writtenPaths(hunks: readonly Hunk[], cwd: string): Array<{ spelled: str
 /** Throws the first write the policy refuses, naming the path and the rule that decided. */
 export function checkPatchAgainstPolicy(hunks: readonly Hunk[], cwd: string, policy: unknown): void {
   const host = nodeHostView();
-  const resolved = resolvePolicy(toSandboxPolicy(policy, cwd), { cwd, host });
+  const resolved = resolvePolicy(parseAnyPolicy(policy, undefined, { cwd }), { cwd, host });
   for (const { spelled, path } of writtenPaths(hunks, cwd)) {
     // With the host view, a symlink that leads out of a writable root is refused here too.
     const decision = explain(resolved, path, 'write', { host });

@@ -131,7 +131,7 @@ class Overlay {
 
 /**
  * How updated files get their line endings: 'lf' is the reference's long-standing mode (split on
- * LF, one final LF); 'preserve' keeps each line's own LF or CRLF (reference §2.10).
+ * LF, one final LF); 'preserve' keeps each line's own LF or CRLF (docs/reference.md#patch-application).
  */
 export type LineEndingMode = 'lf' | 'preserve';
 

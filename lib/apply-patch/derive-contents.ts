@@ -1,5 +1,5 @@
-// apply-patch/derive-contents: an Update hunk's new file text from the old one (reference §2.5,
-// §2.6, §2.8), pure. The line model is the reference's LF mode: split on LF only, so a CR of an
+// apply-patch/derive-contents: an Update hunk's new file text from the old one (docs/reference.md#patch-application)
+//, pure. The line model is the reference's LF mode: split on LF only, so a CR of an
 // untouched CRLF line stays in its text and lines from the patch have none.
 
 import { PatchApplyError } from '../errors';

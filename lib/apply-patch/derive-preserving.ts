@@ -1,5 +1,5 @@
 // apply-patch/derive-preserving: an Update hunk's new text in the line-ending preserving mode
-// (reference §2.10, `PreserveLineEndings`, opt-in there and here), pure.
+// (docs/reference.md#patch-application, `PreserveLineEndings`, opt-in there and here), pure.
 //
 // Each line keeps its own terminator (LF, CRLF, or none for an unterminated last line); lines
 // are matched on their text. Context lines keep their original text and terminator; removed

@@ -1,5 +1,5 @@
 // apply-patch/heredoc-script: recognizes the two shell-script shapes the reference routes to
-// apply_patch (reference §4.1), pure:
+// apply_patch (docs/reference.md#patch-invocations), pure:
 //
 //   apply_patch <<DELIM            cd DIR && apply_patch <<DELIM
 //   ...body...                     ...body...

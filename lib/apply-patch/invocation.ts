@@ -1,5 +1,5 @@
 // apply-patch/invocation: tells whether a command an agent wants to run is an apply_patch call
-// (reference §4.1, §4.2), so a runtime can apply the patch itself with the right cwd instead of
+// (docs/reference.md#patch-invocations), so a runtime can apply the patch itself with the right cwd instead of
 // running a shell. Pure: it reads no files.
 
 import { isAbsolute, resolve } from 'node:path';

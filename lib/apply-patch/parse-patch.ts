@@ -1,4 +1,4 @@
-// apply-patch/parse-patch: the apply_patch grammar (reference apply-patch-arg0.md §1), pure.
+// apply-patch/parse-patch: the apply_patch grammar (docs/reference.md#patch-grammar), pure.
 //
 // Messages are the reference's exact strings because agents are prompted with them and tools
 // match on them; the line number and the bare reason are also kept as structured fields.

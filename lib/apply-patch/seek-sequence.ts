@@ -1,4 +1,4 @@
-// apply-patch/seek-sequence: where a chunk's lines sit in a file (reference §2.7), pure.
+// apply-patch/seek-sequence: where a chunk's lines sit in a file (docs/reference.md#patch-application), pure.
 //
 // Four passes, each over every candidate position, from strict to lenient, so an exact match
 // later in the file wins over a fuzzy match earlier. Candidates start at `start` (the position

@@ -1,5 +1,5 @@
 // apply-patch/streaming-parser: parses a patch while it is still being generated, to report
-// progress ("editing 3 files...") before the model has finished (reference §1.6). Never used to
+// progress ("editing 3 files...") before the model has finished (docs/reference.md#patch-grammar). Never used to
 // apply: applying always takes the complete text through parsePatch. Pure.
 //
 // Only complete lines are processed (a hunk appears once its header line has ended), CR before

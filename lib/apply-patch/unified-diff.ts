@@ -1,5 +1,5 @@
 // apply-patch/unified-diff: the unified diff the reference attaches to a verified apply_patch
-// call (reference §4.2 step 3, from the `similar` crate): a Myers line diff (divide and conquer on
+// call (docs/reference.md#patch-invocations, from the `similar` crate): a Myers line diff (divide and conquer on
 // the middle snake, common prefix and suffix split off first), grouped with a context radius,
 // printed with `@@ -a,b +c,d @@` headers only (a count of 1 is omitted; an empty range names the
 // line before it), each line keeping its own newline. Pure.

@@ -1,4 +1,4 @@
-// apply-patch/verify-invocation: maybeParseApplyPatchVerified (reference §4.2): recognizes an
+// apply-patch/verify-invocation: maybeParseApplyPatchVerified (docs/reference.md#patch-invocations): recognizes an
 // apply_patch call like maybeParseApplyPatch, then works out, without writing anything, what each
 // hunk would do: the added content, the deleted file's content, or an update's new content and
 // unified diff. A host shows this for approval before it applies the patch.
@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
-import { PatchApplyError, PatchParseError } from '../errors';
+import { PatchApplyError, type PatchParseError } from '../errors';
 import { deriveNewContents } from './derive-contents';
 import { maybeParseApplyPatch } from './invocation';
 import { INVALID_UTF8_TEXT, osErrorText } from './os-error-text';

@@ -1,5 +1,5 @@
 // arg0/apply-patch-main: the two apply_patch command-line entries with the reference's exact
-// output and exit statuses (reference apply-patch-arg0.md §3 and §7.1 step 6):
+// output and exit statuses (docs/reference.md#patch-cli, #arg0-dispatch):
 //   `apply_patch [PATCH]`                  (argv or stdin; 0 applied, 1 failed, 2 usage)
 //   `--codex-run-as-apply-patch PATCH`     (argv; 0 applied, 1 failed or missing PATCH)
 // Input and output go through an injected Io so tests run these in-process.

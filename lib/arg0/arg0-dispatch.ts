@@ -1,5 +1,5 @@
 // arg0/arg0-dispatch: one entry script that acts as several programs, chosen by the name it was
-// started under or by its first argument (reference apply-patch-arg0.md §7.1).
+// started under or by its first argument (docs/reference.md#arg0-dispatch).
 //
 //   name `codex-linux-sandbox`          -> the Linux sandbox entry (cli/linux-sandbox-main)
 //   name `apply_patch` / `applypatch`   -> the apply_patch CLI (patch in argv[1] or on stdin)
@@ -15,9 +15,9 @@
 //
 // Each mode's code is imported when that mode is chosen, so every entry that dispatches first
 // pays only for the mode it runs: the drop-in loads no apply_patch code, and neither loads the
-// codex-sandbox CLI (docs/benchmarks.md, start-up).
+// codex-sandbox CLI (docs/benchmarks.md#start-up).
 //
-// May import anything (STYLE.md); with cli/ it is the only user of process.argv and exit codes.
+// May import anything (docs/architecture.md#folders); with cli/ it is the only user of process.argv and exit codes.
 
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';

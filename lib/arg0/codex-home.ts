@@ -1,4 +1,4 @@
-// arg0/codex-home: where Codex keeps its state (reference §7.2): $CODEX_HOME when set and
+// arg0/codex-home: where Codex keeps its state (docs/reference.md#arg0-dispatch): $CODEX_HOME when set and
 // non-empty (it must be an existing directory; canonicalized), else ~/.codex (may not exist yet).
 
 import { realpathSync, statSync } from 'node:fs';

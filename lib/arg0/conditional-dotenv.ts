@@ -1,5 +1,5 @@
 // arg0/conditional-dotenv: `$CODEX_HOME/.env.<suffix>` overlays that apply only when a TCP
-// endpoint answers (reference §7.2), e.g. a proxy setting used only while the proxy is reachable:
+// endpoint answers (docs/reference.md#arg0-dispatch), e.g. a proxy setting used only while the proxy is reachable:
 //
 //   # codex-env-if: {"type": "tcp_connect", "from": "HTTPS_PROXY", "timeout_ms": 300}
 //   # codex-env-unset: ["NO_PROXY"]

@@ -1,4 +1,4 @@
-// arg0/dotenv: `<CODEX_HOME>/.env` loading with the reference's rules (§7.2): entries that do
+// arg0/dotenv: `<CODEX_HOME>/.env` loading with the reference's rules (docs/reference.md#arg0-dispatch): entries that do
 // not parse are skipped, and no key starting with CODEX_ (any case) is ever set, because those
 // variables steer Codex itself (its home, sandbox and line-ending switches).
 //

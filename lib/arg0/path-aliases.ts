@@ -1,6 +1,6 @@
 // arg0/path-aliases: a per-process folder of `apply_patch`, `applypatch` (and on Linux
 // `codex-linux-sandbox`) commands, put first on PATH so commands an agent runs find this
-// package's implementations (reference §7.3, §7.4).
+// package's implementations (docs/reference.md#arg0-dispatch).
 //
 // Security: the folder lives under $CODEX_HOME/tmp/arg0 (mode 0700), never under the shared
 // system temp folder where another local user could plant a program of the same name ahead of

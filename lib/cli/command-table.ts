@@ -13,6 +13,7 @@ export const COMMANDS: Readonly<Record<string, CommandLoader>> = {
   explain: async () => (await import('./commands/explain.js')).explainCommand,
   plan: async () => (await import('./commands/plan.js')).planCommand,
   run: async () => (await import('./commands/run.js')).runCommand,
+  'windows-setup': async () => (await import('./commands/windows-setup.js')).windowsSetupCommand,
 };
 
 export function findCommand(name: string): CommandLoader | undefined {

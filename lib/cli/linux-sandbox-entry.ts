@@ -1,10 +1,10 @@
 // cli/linux-sandbox-entry: the `codex-linux-sandbox` entry point. Accepts the reference helper's
-// flags (linux-sandbox.md §2.1) and resolves them with its rules and messages (§6.3), so tools
+// flags (docs/reference.md#helper-flags) and resolves them with its rules and messages (docs/reference.md#helper-flags), so tools
 // that drive the reference helper can drive this one. Replaces itself with bwrap or the helper
 // when nothing must be cleaned up afterwards; otherwise spawns, forwards signals, waits, cleans up.
 import { isSandboxError, PolicyInvalidError, UnsupportedPolicyError, UsageError } from '../errors';
 import type { BackendChoice } from '../platform/common/types';
-import { sandboxWritableDirs, type LinuxPlan } from '../platform/linux/plan';
+import { namespacesUnavailableReason, sandboxWritableDirs, type LinuxPlan } from '../platform/linux/plan';
 import { probeCapabilities } from '../platform/linux/probe';
 import { planResolved } from '../platform/plan-sandbox';
 import { needsDirectRuntimeEnforcement, legacyPoliciesMatch } from '../policy/equivalence';
@@ -72,7 +72,7 @@ function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** The effective policy from the flags, by the reference's resolution rules (§6.3, E4). */
+/** The effective policy from the flags, by the reference's resolution rules (docs/reference.md#helper-flags). */
 export function resolveLinuxSandboxPolicy(args: LinuxSandboxArgs, cwd: string): { policy: SandboxPolicy; fromProfile: boolean } {
   const profileText = args.values.get('--permission-profile');
   const legacyText = args.values.get('--sandbox-policy');
@@ -136,8 +136,12 @@ export function resolveLinuxSandboxPolicy(args: LinuxSandboxArgs, cwd: string): 
   return { policy: split, fromProfile: false };
 }
 
-/** The backend the reference would use for these flags (§5.1): it never falls back silently. */
-export function linuxSandboxBackend(args: LinuxSandboxArgs, policy: SandboxPolicy, fromProfile: boolean, cwd: string, fullWrite: boolean): BackendChoice {
+/**
+ * The backend the reference would use for these flags: it never falls back silently. Where it
+ * runs bubblewrap (the system's, else its bundled one), this runs the helper's own namespaces,
+ * our bundled executor of the same mount plan, else the system's bubblewrap: `mount`.
+ */
+export function linuxSandboxBackend(args: LinuxSandboxArgs, policy: SandboxPolicy, fromProfile: boolean, cwd: string, fullWrite: boolean): BackendChoice | 'mount' {
   if (args.flags.has('--allow-network-for-proxy') || args.values.has('--managed-network') || args.values.has('--proxy-route-spec')) {
     throw new UnsupportedPolicyError('managed network proxy mode is not supported by codex-sandbox; run without --managed-network/--allow-network-for-proxy and restrict the network instead');
   }
@@ -148,11 +152,11 @@ export function linuxSandboxBackend(args: LinuxSandboxArgs, policy: SandboxPolic
     // our helper directly, so nothing legitimate sends this; running only seccomp would be weaker.
     throw new UnsupportedPolicyError('--apply-seccomp-then-exec is the reference helper\'s internal inner stage; codex-sandbox builds both stages itself: drop the flag');
   }
-  // The reference runs seccomp alone here (§5.1). With a restricted network that leaves the
+  // The reference runs seccomp alone here (docs/reference.md#linux-backend-choice). With a restricted network that leaves the
   // user's other processes in reach (issue #20), so the planner's own choice decides: seccomp
   // with the network enabled, Landlock or bubblewrap with it restricted.
   if (fullWrite) return 'auto';
-  if (!legacy) return 'bwrap';
+  if (!legacy) return 'mount';
   if (needsDirectRuntimeEnforcement(policy, cwd)) {
     throw new UnsupportedPolicyError(
       fromProfile
@@ -178,13 +182,18 @@ export async function linuxSandboxCommand(argv: string[], ctx: CommandContext): 
   const { policy, fromProfile } = resolveLinuxSandboxPolicy(args, policyCwd);
   const resolved = resolvePolicy(policy, { cwd: policyCwd });
   const fullWrite = policy.fileSystem.kind !== 'restricted' || resolved.fullDiskWrite;
-  const backend = linuxSandboxBackend(args, policy, fromProfile, policyCwd, fullWrite && resolved.unreadableGlobs.length === 0);
-  if (backend === 'landlock' && !resolved.fullDiskRead) {
+  const choice = linuxSandboxBackend(args, policy, fromProfile, policyCwd, fullWrite && resolved.unreadableGlobs.length === 0);
+  if (choice === 'landlock' && !resolved.fullDiskRead) {
     throw new UnsupportedPolicyError('Restricted read-only access is not supported by the legacy Linux Landlock filesystem backend.');
   }
   // Probing runs bwrap: never one this policy's sandbox could have written (issue #20).
   const capabilities = probeCapabilities({ untrustedDirs: sandboxWritableDirs(resolved) });
-  const mountProc = !args.flags.has('--no-proc') && backend === 'bwrap' && capabilities.bwrap !== null && probeProcMount(capabilities.bwrap.path);
+  const backend: BackendChoice = choice !== 'mount' ? choice : namespacesUnavailableReason(capabilities) === null ? 'namespaces' : 'bwrap';
+  const mountProc = args.flags.has('--no-proc')
+    ? false
+    : backend === 'namespaces'
+      ? capabilities.namespaces.procMount
+      : backend === 'bwrap' && capabilities.bwrap !== null && probeProcMount(capabilities.bwrap.path);
   const plan = planResolved(resolved, {
     platform: 'linux',
     cwd: policyCwd,

@@ -1,7 +1,7 @@
 // cli/main: the `codex-sandbox` entry point. The cli/ and arg0/ modules are the only users of
-// process.argv, stdout/stderr and process.exit (STYLE.md).
+// process.argv, stdout/stderr and process.exit (docs/architecture.md#folders).
 //
-// Exit statuses (DESIGN.md): a command's own status; 125 when codex-sandbox could not or would not
+// Exit statuses (docs/cli.md#exit-statuses): a command's own status; 125 when codex-sandbox could not or would not
 // run it (invalid policy, refusal, missing backend); 126 not executable; 127 not found.
 
 import { UsageError } from '../errors';

@@ -1,4 +1,4 @@
-// cli/policy-options: the policy options every command shares (DESIGN.md, "Policy options"),
+// cli/policy-options: the policy options every command shares (docs/cli.md#policy-options),
 // parsed once: argv -> PolicyOptions -> the SandboxPolicy to enforce, its cwd and where it came
 // from. Conflicting options are UsageErrors naming both flags.
 
@@ -15,6 +15,7 @@ import { macosMdmReader } from './macos-mdm';
 
 export const BACKEND_CHOICES: readonly BackendChoice[] = [
   'auto',
+  'namespaces',
   'bwrap',
   'landlock',
   'seccomp',
@@ -253,6 +254,6 @@ export const POLICY_OPTIONS_HELP = [
   '  --writable-root DIR           extra writable root for workspace-write (repeatable)',
   '  --network | --no-network      allow or block network access (default: blocked)',
   '  -c key=value                  config override, as in config.toml (repeatable; later wins)',
-  '  --backend NAME                auto | bwrap | landlock | seccomp | seatbelt | windows-token | windows-elevated',
+  '  --backend NAME                auto | namespaces | bwrap | landlock | seccomp | seatbelt | windows-token | windows-elevated',
   '  --codex-home DIR              the Codex home directory (config files)',
 ].join('\n');

@@ -1,4 +1,4 @@
-// config/config-edit: the edits a sandbox user makes to their user config.toml (config.md §6):
+// config/config-edit: the edits a sandbox user makes to their user config.toml (docs/reference.md#config-edits):
 // sandbox_mode, default_permissions, writable roots, and single `[permissions]` entries. Edits go
 // through toml-edit (comments and order survive) and are written atomically (temp file + rename)
 // to the final target of a symlinked config.toml. Writing is injectable like reading.

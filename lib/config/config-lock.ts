@@ -1,4 +1,4 @@
-// config/config-lock: the effective-config lockfile (config.md §7), restricted to what this
+// config/config-lock: the effective-config lockfile (docs/reference.md#config-lockfile), restricted to what this
 // package resolves: the sandbox policy in the reference's PermissionProfile wire form, the extra
 // workspace roots, the approval policy and the requirements' constraints. Export pins them;
 // verify re-resolves and fails with a TOML line diff on any drift.

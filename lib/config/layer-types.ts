@@ -1,4 +1,4 @@
-// config/layer-types: the layer stack's data shapes (config.md §1.1), shared by the loader, the
+// config/layer-types: the layer stack's data shapes (docs/reference.md#config-layers), shared by the loader, the
 // resolver and the CLI. Wire names (`type` values, display strings) follow the reference.
 import type { TomlTable, ValueOrigin } from './toml-source';
 
@@ -18,7 +18,7 @@ export interface ConfigLayer {
   precedence: number;
   /** The layer's table after relative-path resolution (and, for projects, the denylist). */
   config: TomlTable;
-  /** `sha256:<hex>` of the layer's value as JSON with sorted keys (§1.3). */
+  /** `sha256:<hex>` of the layer's value as JSON with sorted keys (docs/reference.md#config-layers). */
   version: string;
   /** Set for a project layer that is loaded but not merged (untrusted or unknown project). */
   disabledReason?: string;

@@ -123,7 +123,7 @@ export function loadConfig(opts: LoadConfigOptions): EffectiveConfig {
     reader,
     cliOverrides: opts.cliOverrides ?? [],
     systemConfigPath: opts.systemConfigPath ?? join(sysDir, 'config.toml'),
-    // config.md §4.1: the legacy file lives in /etc/codex on Unix, in CODEX_HOME elsewhere.
+    // docs/reference.md#requirements: the legacy file lives in /etc/codex on Unix, in CODEX_HOME elsewhere.
     managedConfigPath: opts.managedConfigPath ?? (platform === 'windows' ? join(codexHome, 'managed_config.toml') : join(sysDir, 'managed_config.toml')),
     mdm: opts.mdm,
     pathCtx,

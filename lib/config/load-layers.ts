@@ -1,4 +1,4 @@
-// config/load-layers: builds the config layer stack (config.md §1.2, §2): system, user, project
+// config/load-layers: builds the config layer stack (docs/reference.md#config-layers, #project-trust): system, user, project
 // `.codex/` folders from the project root down to cwd (trust-gated, denylist-stripped), `-c`
 // session flags, and the legacy managed config from file and MDM. Every read goes through the
 // injected ConfigReader; a missing file is an empty layer, any other read failure is an error.
@@ -15,7 +15,7 @@ import { configError, isTable, parseTomlText, type TomlTable, type ValueOrigin }
 
 export const MDM_DOMAIN = 'com.openai.codex';
 
-/** Keys repo content may not set, because they redirect credentials or commands (§2.3). */
+/** Keys repo content may not set, because they redirect credentials or commands (docs/reference.md#project-trust). */
 const PROJECT_DENYLIST: string[][] = [
   ['openai_base_url'],
   ['chatgpt_base_url'],
@@ -33,7 +33,7 @@ const PROJECT_DENYLIST: string[][] = [
 
 export interface LayerLoadOptions {
   cwd: string;
-  /** Keep the user layer but ignore its contents, even when malformed (config.md §1.2 step 6). */
+  /** Keep the user layer but ignore its contents, even when malformed (docs/reference.md#config-layers). */
   ignoreUserConfig?: boolean;
   codexHome: string;
   reader: ConfigReader;
@@ -49,7 +49,7 @@ export interface LayerStack {
   layers: ConfigLayer[];
   warnings: string[];
   projectRoot: string;
-  /** The trust decision for cwd (§2.4 couples the default sandbox mode to it). */
+  /** The trust decision for cwd (it sets the default sandbox mode, docs/reference.md#project-trust). */
   cwdTrust: TrustDecision;
   userConfigFile: string;
 }
@@ -99,7 +99,7 @@ function readText(reader: ConfigReader, file: string, what: string): string | un
 
 /**
  * Host names under `permissions.<p>.network.domains` are case-insensitive: normalize them per
- * layer so `EXAMPLE.COM` in a higher layer replaces `example.com` from a lower one (§1.4).
+ * layer so `EXAMPLE.COM` in a higher layer replaces `example.com` from a lower one (docs/reference.md#config-layers).
  */
 function normalizeDomainKeys(config: TomlTable): void {
   const perms = config.permissions;
@@ -145,7 +145,7 @@ function sameDir(a: string, b: string, reader: ConfigReader): boolean {
   return ra !== undefined && ra === reader.realpath(b);
 }
 
-/** cwd, then its lexical ancestors: the first directory holding any marker is the root (§2.1). */
+/** cwd, then its lexical ancestors: the first directory holding any marker is the root (docs/reference.md#project-trust). */
 function findProjectRoot(cwd: string, markers: string[], reader: ConfigReader): string {
   if (markers.length === 0) return cwd;
   for (let dir = cwd; ; dir = nodePath.dirname(dir)) {
@@ -193,7 +193,7 @@ function trustKeys(path: string, reader: ConfigReader, windows: boolean): string
 function lookupTrust(projects: TomlTable, path: string, reader: ConfigReader, windows: boolean): TrustDecision {
   const entries = Object.entries(projects);
   for (const key of trustKeys(path, reader, windows)) {
-    // Exact first; the case-normalized pass only matters on Windows (§2.3).
+    // Exact first; the case-normalized pass only matters on Windows (docs/reference.md#project-trust).
     const hit =
       entries.find(([k]) => k === key) ?? (windows ? entries.find(([k]) => k.toLowerCase() === key) : undefined);
     const level = hit === undefined ? undefined : getPath(hit[1], ['trust_level']);
@@ -211,7 +211,7 @@ interface TrustContext {
 }
 
 /**
- * Decision for one directory: itself, then the project root, then the repo root (§2.3).
+ * Decision for one directory: itself, then the project root, then the repo root (docs/reference.md#project-trust).
  * `ownEntry` says whether the directory's own trust entry decided.
  */
 function decideTrust(dir: string, ctx: TrustContext): TrustDecision & { displayKey: string; ownEntry: boolean } {
@@ -266,7 +266,7 @@ function loadProjectLayers(
   for (const dir of dirs) {
     const dotCodex = nodePath.join(dir, '.codex');
     if (opts.reader.stat(dotCodex) !== 'dir') continue;
-    // A `.codex` that is CODEX_HOME is the user layer, never a project layer (§2.2).
+    // A `.codex` that is CODEX_HOME is the user layer, never a project layer (docs/reference.md#project-trust).
     if (sameDir(dotCodex, opts.codexHome, opts.reader)) continue;
     const found = decideTrust(dir, trust);
     const inherited = found.level === 'trusted' && !found.ownEntry && dir !== projectRoot;
@@ -287,7 +287,7 @@ function loadProjectLayers(
       }
       validateConfigLayer(config, origin);
     } else {
-      // An untrusted project's file is never used, so a syntax error in it is not an error (§2.3).
+      // An untrusted project's file is never used, so a syntax error in it is not an error (docs/reference.md#project-trust).
       try {
         config = parseTomlText(text, file, 'project config file');
       } catch {
@@ -333,7 +333,7 @@ function mdmConfigLayer(opts: LayerLoadOptions): ConfigLayer | undefined {
   const origin: ValueOrigin = { kind: 'file', file, text };
   const config = parseTomlText(text, file, 'managed config');
   validateConfigLayer(config, origin);
-  // Only absolute or `~/` paths are expected here; relative ones resolve against CODEX_HOME (§3).
+  // Only absolute or `~/` paths are expected here; relative ones resolve against CODEX_HOME (docs/reference.md#relative-paths).
   resolveLayerPaths(config, opts.codexHome, opts.pathCtx);
   normalizeDomainKeys(config);
   return makeLayer({ type: 'legacyManagedConfigTomlFromMdm' }, config, origin);

@@ -1,4 +1,4 @@
-// config/merge: the deep merge of config layers (config.md §1.4) and the record of which layer set
+// config/merge: the deep merge of config layers (docs/reference.md#config-layers) and the record of which layer set
 // each leaf. Tables merge key by key; anything else, arrays included, is replaced whole.
 import { isTable, type TomlTable } from './toml-source';
 

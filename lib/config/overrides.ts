@@ -1,5 +1,5 @@
 // config/overrides: `-c key=value` session overrides, parsed as the reference parses them
-// (config.md §5): split at the first `=`, the value is TOML when it parses as TOML and a literal
+// (docs/reference.md#cli-overrides): split at the first `=`, the value is TOML when it parses as TOML and a literal
 // string otherwise, and dotted keys build nested tables with later pairs winning.
 import { parseToml as parse } from './toml-lib';
 import { ConfigParseError } from '../errors';
@@ -11,7 +11,7 @@ export interface CliOverride {
   raw: string;
 }
 
-/** Keys the reference moved under [features]; the old spelling is still accepted (§5 step 4). */
+/** Keys the reference moved under [features]; the old spelling is still accepted (docs/reference.md#cli-overrides). */
 const CANONICAL_KEYS: Record<string, string> = { use_legacy_landlock: 'features.use_legacy_landlock' };
 
 function parseOverrideValue(text: string): unknown {

@@ -1,4 +1,4 @@
-// config/path-fields: relative-path resolution per layer (config.md §3). Fields typed as absolute
+// config/path-fields: relative-path resolution per layer (docs/reference.md#relative-paths). Fields typed as absolute
 // paths are resolved against the base directory of the layer that set them, before merging, so a
 // relative path always means "relative to the file that wrote it". Unknown keys are untouched.
 import { expandHome, resolveAgainstBase } from '../policy/paths';
@@ -7,7 +7,7 @@ import { isTable, type TomlTable } from './toml-source';
 
 export interface PathContext {
   home: string | undefined;
-  /** Trust keys are compared case-insensitively on Windows (config.md §2.3). */
+  /** Trust keys are compared case-insensitively on Windows (docs/reference.md#project-trust). */
   windows: boolean;
 }
 

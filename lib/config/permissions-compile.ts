@@ -1,5 +1,5 @@
-// config/permissions-compile: `[permissions.<name>]` profiles to a SandboxPolicy (policy-model.md
-// §7.2, §7.3): built-in profiles, `extends` chains, filesystem tables compiled into entries in key
+// config/permissions-compile: `[permissions.<name>]` profiles to a SandboxPolicy
+// (docs/reference.md#permission-profiles-in-config): built-in profiles, `extends` chains, filesystem tables compiled into entries in key
 // order (the reference's TOML tables are sorted maps), extra workspace roots, and the network.
 // Tables reaching this file have passed permissions-schema, so only selection errors remain.
 import { ConfigParseError } from '../errors';
@@ -49,7 +49,7 @@ function byteOrder(a: string, b: string): number {
 const TOKENS: Record<string, FileSystemSpecialPath['kind']> = {
   ':root': 'root',
   ':minimal': 'minimal',
-  // policy-model.md §0.3: three spellings of the project roots across the reference's eras.
+  // docs/reference.md#policy-wire-forms: three spellings of the project roots across the reference's eras.
   ':workspace_roots': 'project_roots',
   ':project_roots': 'project_roots',
   ':cwd': 'project_roots',

@@ -1,18 +1,19 @@
-// config/permissions-schema: strict checks of `[permissions.<name>]` tables (policy-model.md §7.2,
-// §7.3). Every wrong type, unknown sub-key, bad access value, non-absolute path or misused glob is
+// config/permissions-schema: strict checks of `[permissions.<name>]` tables (docs/reference.md#permission-profiles-in-config)
+//. Every wrong type, unknown sub-key, bad access value, non-absolute path or misused glob is
 // a located ConfigParseError, so a profile is either fully understood or refused.
+import { dialectOfPath } from '../policy/glob/dialect';
+import { isGlob as isGlobIn } from '../policy/glob/tokenize';
 import { configError, isTable, tomlTypeName, type TomlTable, type ValueOrigin } from './toml-source';
 import { expectType, rejectUnknownKeys, shownValue } from './schema-checks';
 
 export const PROFILE_KEYS = ['description', 'extends', 'filesystem', 'network', 'workspace_roots'];
 const NETWORK_KEYS = ['enabled', 'domains', 'unix_sockets', 'allow_local_binding', 'allowed_domains', 'denied_domains', 'allow_unix_sockets'];
 export const ACCESS_VALUES = ['read', 'write', 'deny', 'none'];
-/** Tokens that take no nested table (policy-model.md §7.2 "does not support nested entries"). */
+/** Tokens that take no nested table (docs/reference.md#permission-profiles-in-config). */
 const FLAT_TOKENS = [':root', ':minimal', ':tmpdir', ':slash_tmp'];
-const GLOB_CHARS = /[*?[\]]/;
-
+/** Whether a path key is a glob, read in the dialect its spelling is written in (policy/glob). */
 export function isGlob(path: string): boolean {
-  return GLOB_CHARS.test(path);
+  return isGlobIn(path, dialectOfPath(path));
 }
 
 /** A read/write glob is allowed only as a trailing `/**`, which means the subtree. */

@@ -1,9 +1,11 @@
-// config/requirements: an administrator's constraints (config.md §4), composed from the system
+// config/requirements: an administrator's constraints (docs/reference.md#requirements), composed from the system
 // requirements.toml, the legacy managed_config.toml (file and MDM, reinterpreted), and the MDM
 // `requirements_toml_base64`, lowest first, last wins. Inconsistent requirements are hard load
 // errors; requirements this package cannot enforce are recorded so planning fails closed.
 import * as nodePath from 'node:path';
 import { ConfigParseError, ConstraintError } from '../errors';
+import { POSIX_GLOB, WINDOWS_GLOB } from '../policy/glob/dialect';
+import { globMetaIndex } from '../policy/glob/tokenize';
 import { APPROVAL_POLICIES } from './config-schema';
 import type { ConfigLayer } from './layer-types';
 import { decodeMdmValue, MDM_DOMAIN } from './load-layers';
@@ -194,7 +196,7 @@ function validateRequirementLayer(layer: RequirementLayer, hostname: string): vo
         expectOneOf(m, REQUIREMENT_SANDBOX_MODES, origin, [...base, 'allowed_sandbox_modes', j]),
       );
     });
-    // Evaluated inside its own layer, before merging (§4.2): a match replaces this layer's modes.
+    // Evaluated inside its own layer, before merging (docs/reference.md#requirements): a match replaces this layer's modes.
     const host = hostname.toLowerCase().replace(/\.+$/, '');
     const match = entries.find((e) => ((e as TomlTable).hostname_patterns as string[]).some((p) => hostnameMatches(p, host)));
     delete table.remote_sandbox_config;
@@ -202,7 +204,7 @@ function validateRequirementLayer(layer: RequirementLayer, hostname: string): vo
   }
 }
 
-/** The legacy managed config reinterpreted as requirements (§4.1); other keys are not requirements. */
+/** The legacy managed config reinterpreted as requirements (docs/reference.md#requirements); other keys are not requirements. */
 function legacyRequirements(config: TomlTable): TomlTable {
   const out: TomlTable = {};
   if (typeof config.approval_policy === 'string') out.allowed_approval_policies = [config.approval_policy];
@@ -284,7 +286,7 @@ function collectLayers(opts: RequirementsLoadOptions): RequirementLayer[] {
 
 /** Resolves a deny_read entry against the requirements file's folder; for a glob only its literal prefix. */
 function resolveDenyRead(raw: string, baseDir: string, ctx: PathContext): { path: string; glob: boolean } {
-  const at = raw.search(/[*?[]/);
+  const at = globMetaIndex(raw, ctx.windows ? WINDOWS_GLOB : POSIX_GLOB);
   if (at === -1) return { path: resolveConfigPath(raw, baseDir, ctx), glob: false };
   const prefix = raw.slice(0, at);
   const cut = Math.max(prefix.lastIndexOf('/'), ctx.windows ? prefix.lastIndexOf('\\') : -1);
@@ -310,7 +312,7 @@ export function loadRequirements(opts: RequirementsLoadOptions): Requirements {
     const table = { ...layer.table };
     const perms = isTable(table.permissions) ? { ...table.permissions } : undefined;
     if (perms !== undefined) {
-      // deny_read is a union across layers, highest priority first (§4.2), not a replacement.
+      // deny_read is a union across layers, highest priority first (docs/reference.md#requirements), not a replacement.
       const fs = perms.filesystem;
       if (isTable(fs) && Array.isArray(fs.deny_read)) {
         const resolved = (fs.deny_read as string[]).map((p) => ({ ...resolveDenyRead(p, layer.baseDir, opts.pathCtx), source: layer.source }));
@@ -372,7 +374,7 @@ export function loadRequirements(opts: RequirementsLoadOptions): Requirements {
   return req;
 }
 
-/** Permission-profile requirements must be consistent, else loading fails (§4.3). */
+/** Permission-profile requirements must be consistent, else loading fails (docs/reference.md#requirements). */
 function checkPermissionRequirements(req: Requirements): void {
   const allowed = req.allowedPermissionProfiles;
   const def = req.defaultPermissions;

@@ -1,5 +1,5 @@
 // config/resolve-sandbox: which sandbox policy the merged config and the requirements produce
-// (policy-model.md §7, config.md §2.4, §4.4). Order of decision: --sandbox, --permissions, the
+// (docs/reference.md#permission-profiles-in-config, #project-trust, #requirements). Order of decision: --sandbox, --permissions, the
 // selected profile's sandbox_mode, sandbox_mode, default_permissions, the administrator's default,
 // then the trust-derived default. Requirements then constrain the result, falling back with a
 // warning as the reference does; deny_read requirements are added last.
@@ -105,7 +105,7 @@ function select(input: ResolveSandboxInput): Selection {
   if (input.permissionsOverride !== undefined) {
     return { kind: 'profile', name: input.permissionsOverride, source: { kind: 'override', key: '--permissions', value: input.permissionsOverride } };
   }
-  // The legacy keys win over default_permissions whenever they are set anywhere (§7.2, last rule).
+  // The legacy keys win over default_permissions whenever they are set anywhere (docs/reference.md#permission-profiles-in-config).
   const profile = merged.profile;
   if (typeof profile === 'string') {
     const mode = getPath(merged, ['profiles', profile, 'sandbox_mode']);
@@ -126,7 +126,7 @@ function select(input: ResolveSandboxInput): Selection {
   if (managed !== undefined) {
     return { kind: 'profile', name: managed.value, source: { kind: 'requirements', key: 'default_permissions', value: managed.value, layer: managed.source } };
   }
-  // §2.4: any trust decision for the project makes workspace-write the default, except on Windows
+  // docs/reference.md#project-trust: any trust decision for the project makes workspace-write the default, except on Windows
   // where the reference's default sandbox cannot write.
   const mode: SandboxMode = input.cwdTrust.level !== undefined && input.platform !== 'windows' ? 'workspace-write' : 'read-only';
   return { kind: 'mode', mode, source: { kind: 'default', key: 'sandbox_mode', value: mode } };
@@ -200,7 +200,7 @@ function build(selection: Selection, input: ResolveSandboxInput): Candidate {
   };
 }
 
-/** The mode a policy amounts to, as the reference's sandbox-mode validator classifies it (§4.4). */
+/** The mode a policy amounts to, as the reference's sandbox-mode validator classifies it (docs/reference.md#requirements). */
 export function modeOfPolicy(policy: SandboxPolicy): RequirementSandboxMode {
   const fs = policy.fileSystem;
   if (fs.kind === 'external-sandbox') return 'external-sandbox';
@@ -287,7 +287,7 @@ function applyDenyRead(candidate: Candidate, req: Requirements): void {
 }
 
 /**
- * A configured approval setting under an allow-list (§4.4): kept when allowed; otherwise the
+ * A configured approval setting under an allow-list (docs/reference.md#requirements): kept when allowed; otherwise the
  * first allowed value, with the reference's fallback warning. Unset means the first allowed value.
  */
 function resolveConstrained(
@@ -331,7 +331,7 @@ export function resolveSandbox(input: ResolveSandboxInput): SandboxResolution {
       fallbackCandidate = lastResort;
     }
     const field = selection.kind !== 'mode' || req.allowedPermissionProfiles !== undefined ? 'permission_profile' : 'sandbox_mode';
-    // A derived default that requirements forbid falls back silently (§2.4); a configured value warns.
+    // A derived default that requirements forbid falls back silently (docs/reference.md#project-trust); a configured value warns.
     if (selection.source.kind !== 'default') {
       warnings.push(
         field === 'permission_profile'

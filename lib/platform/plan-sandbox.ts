@@ -2,7 +2,7 @@
 // the planner of the requested platform for a plan. Pure like the planners: capabilities come in
 // as data (spawn/ and the CLI probe them), and no process is started here.
 import { UnsupportedPolicyError, UsageError } from '../errors';
-import { parsePolicyInput } from '../policy/parse-policy';
+import { parseAnyPolicy } from '../policy/parse-policy';
 import { policyToPermissionProfile } from '../policy/profile';
 import { resolvePolicy } from '../policy/resolve';
 import { nodeHostView } from '../policy/node-host-view';
@@ -13,7 +13,8 @@ import type { LinuxHostFs } from './linux/host-fs';
 import { planLinux, type LinuxPlan } from './linux/plan';
 import { planMacos, type SeatbeltPlan } from './macos/plan-macos';
 import { SEATBELT_PLATFORM_DEFAULT_READ_ROOTS } from './macos/platform-defaults';
-import { planWindows } from './windows/plan-windows';
+import { planWindows, type PlanWindowsOptions } from './windows/plan-windows';
+import { checkResolvedPolicy } from '../policy/typed-schema';
 
 export interface PlanSandboxOptions {
   platform: Platform;
@@ -32,24 +33,18 @@ export interface PlanSandboxOptions {
   hostFs?: LinuxHostFs;
   /** Linux: host paths hidden from the command whatever the policy says (see PlanLinuxOptions). */
   hiddenPaths?: string[];
+  /** Windows: where the runner lives and what the host holds (spawn/windows-launch.ts passes them). */
+  windows?: Pick<PlanWindowsOptions, 'helperDir' | 'host' | 'codexHome' | 'acceptAdvisoryNetworkBlock' | 'revertAcesAfterRun'>;
 }
 
 export type SandboxPlan = LinuxPlan | SeatbeltPlan | PlanBase;
 
-function isSandboxPolicy(value: unknown): value is SandboxPolicy {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as Record<string, unknown>;
-  const fs = v.fileSystem as Record<string, unknown> | undefined;
-  return Object.keys(v).length === 2 && typeof fs === 'object' && fs !== null && typeof fs.kind === 'string' && (v.network === 'restricted' || v.network === 'enabled');
-}
-
 /**
- * An already-parsed SandboxPolicy is used as is; anything else goes through parsePolicyInput
- * (a legacy policy is projected at `cwd`).
+ * An already-typed SandboxPolicy is checked strictly; anything else goes through
+ * parsePolicyInput (a legacy policy is projected at `cwd`).
  */
 export function toSandboxPolicy(input: unknown, cwd: string, host?: HostView): SandboxPolicy {
-  if (isSandboxPolicy(input)) return input;
-  return parsePolicyInput(input, undefined, host === undefined ? { cwd } : { cwd, host });
+  return parseAnyPolicy(input, undefined, host === undefined ? { cwd } : { cwd, host });
 }
 
 function wrongBackend(backend: string, platform: Platform, allowed: string): UnsupportedPolicyError {
@@ -68,11 +63,13 @@ function planWindowsPolicy(policy: SandboxPolicy, opts: PlanSandboxOptions): Pla
     command: opts.command ?? [],
     permissionProfile: permissionProfileToWire(policyToPermissionProfile(policy)),
     ...(opts.env === undefined ? {} : { env: opts.env }),
+    ...opts.windows,
   });
 }
 
 /** Plans for an already-resolved policy (spawn/ resolves once and reuses it for denials). */
 export function planResolved(resolved: ResolvedPolicy, opts: PlanSandboxOptions): SandboxPlan {
+  checkResolvedPolicy(resolved);
   const permissionProfile = permissionProfileToWire(policyToPermissionProfile(resolved.policy));
   switch (opts.platform) {
     case 'linux': {

@@ -1,4 +1,4 @@
-// policy/access-index: the precedence engine (policy-model §2.2) and the Era C metadata write
+// policy/access-index: the precedence engine (docs/reference.md#precedence) and the Era C metadata write
 // guard, over resolved entries indexed by path so that a lookup costs one probe per ancestor of
 // the candidate, not one per entry (policies may hold 10,000 entries).
 

@@ -1,5 +1,5 @@
 // policy/builtin: the legacy `--sandbox` modes and the Era C built-in profiles
-// (`:read-only`, `:workspace`, `:danger-full-access`, policy-model §7.3) as split policies.
+// (`:read-only`, `:workspace`, `:danger-full-access`, docs/reference.md#permission-profiles-in-config) as split policies.
 
 import { PolicyInvalidError } from '../errors';
 import { fromLegacySandboxPolicy } from './legacy-bridge';
@@ -31,7 +31,7 @@ const PURE_HOST: HostView = {
 
 /**
  * A legacy `--sandbox` mode in its Era C split form: the conversion of the legacy policy the mode
- * names (policy-model §4.1 [C]). Symbolic entries only, so no cwd or host is needed.
+ * names (docs/reference.md#legacy-conversion [C]). Symbolic entries only, so no cwd or host is needed.
  */
 export function builtinPolicy(name: BuiltinPolicyName, opts: BuiltinPolicyOptions = {}): SandboxPolicy {
   const roots = opts.writableRoots ?? [];

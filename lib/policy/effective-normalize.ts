@@ -1,5 +1,5 @@
-// policy/effective-normalize: how effective roots are spelled for enforcers (policy-model §1.1 and
-// §2.4, Era B3+/C): canonical where that is safe, logical where a symlink below the top level
+// policy/effective-normalize: how effective roots are spelled for enforcers (docs/reference.md#absolute-paths and
+// docs/reference.md#effective-roots, Era B3+ and C): canonical where that is safe, logical where a symlink below the top level
 // would otherwise be followed at resolution time rather than masked at run time.
 
 import { ancestors, joinPath, pathDepth, relativeSuffix } from './paths';

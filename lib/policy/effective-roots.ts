@@ -1,4 +1,4 @@
-// policy/effective-roots: the roots enforcers consume (policy-model §2.4): readable roots,
+// policy/effective-roots: the roots enforcers consume (docs/reference.md#effective-roots): readable roots,
 // writable roots with their read-only subpaths and protected names, unreadable roots and globs.
 
 import { type AccessIndex, type ProtectedPath, resolveAccess } from './access-index';
@@ -81,7 +81,7 @@ class PathRange {
 }
 
 /**
- * Writable roots (§2.4): each normalised writable entry is its own root (so a nested write reopens
+ * Writable roots (docs/reference.md#effective-roots): each normalised writable entry is its own root (so a nested write reopens
  * as a root of its own), with the default protected subpaths (minus those an explicit entry names
  * exactly), the carve-outs of non-writable entries inside it (kept raw so a symlink inode can be
  * masked), and the protected metadata names that are not re-granted by an explicit write.

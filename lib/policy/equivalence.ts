@@ -1,5 +1,5 @@
 // policy/equivalence: the semantic signature of a policy after cwd resolution, and the Era C
-// "needs direct runtime enforcement" check (policy-model §4.4): can this split policy be run by an
+// "needs direct runtime enforcement" check (docs/reference.md#runtime-equivalence): can this split policy be run by an
 // enforcer that only understands the legacy SandboxPolicy, without losing anything?
 
 import { isSandboxError } from '../errors';
@@ -8,6 +8,7 @@ import { nodeHostView } from './node-host-view';
 import { joinPath } from './paths';
 import { resolvePolicy } from './resolve';
 import type { HostView, LegacySandboxPolicy, ResolvedPolicy, SandboxPolicy } from './types';
+import { checkLegacySandboxPolicy, checkResolvedPolicy, checkSandboxPolicy } from './typed-schema';
 
 export interface SemanticSignature {
   fullDiskRead: boolean;
@@ -23,6 +24,7 @@ const sorted = (list: readonly string[]): string[] => [...list].sort();
 
 /** The Era C signature: every list sorted, so entry order never matters. */
 export function semanticSignature(resolved: ResolvedPolicy): SemanticSignature {
+  checkResolvedPolicy(resolved);
   return {
     fullDiskRead: resolved.fullDiskRead,
     fullDiskWrite: resolved.fullDiskWrite,
@@ -42,11 +44,15 @@ function sameSignature(a: SemanticSignature, b: SemanticSignature): boolean {
 
 /** is_semantically_equivalent_to: equal signatures after resolving both at the same cwd. */
 export function isSemanticallyEquivalent(a: SandboxPolicy, b: SandboxPolicy, cwd: string, host: HostView = nodeHostView()): boolean {
+  checkSandboxPolicy(a);
+  checkSandboxPolicy(b);
   return sameSignature(semanticSignature(resolvePolicy(a, { cwd, host })), semanticSignature(resolvePolicy(b, { cwd, host })));
 }
 
 /** legacy_sandbox_policies_match_semantics: same network, and equivalent split projections. */
 export function legacyPoliciesMatch(a: LegacySandboxPolicy, b: LegacySandboxPolicy, cwd: string, host: HostView = nodeHostView()): boolean {
+  checkLegacySandboxPolicy(a);
+  checkLegacySandboxPolicy(b);
   const pa = legacyRuntimeFileSystemPolicy(a, cwd, host);
   const pb = legacyRuntimeFileSystemPolicy(b, cwd, host);
   return pa.network === pb.network && isSemanticallyEquivalent(pa, pb, cwd, host);
@@ -58,6 +64,7 @@ export function legacyPoliciesMatch(a: LegacySandboxPolicy, b: LegacySandboxPoli
  * read-only subpath of the matching legacy root (Era C).
  */
 export function needsDirectRuntimeEnforcement(policy: SandboxPolicy, cwd: string, host: HostView = nodeHostView()): boolean {
+  checkSandboxPolicy(policy);
   if (policy.fileSystem.kind !== 'restricted') return false;
   let legacy: LegacySandboxPolicy;
   try {

@@ -14,9 +14,10 @@
 
 import { PolicyInvalidError } from '../errors';
 import { type AccessIndex, buildAccessIndex, deepestEntry, protectedWriteBlock } from './access-index';
-import { compileGlob, type GlobMatcher } from './glob-match';
+import { compileGlob, type GlobMatcher } from './glob/to-regexp';
 import { ancestors, filesystemRoot, isWithin, joinPath, relativeSuffix, resolveAgainstBase } from './paths';
 import type { Decision, FileSystemEntry, HostView, ResolvedEntry, ResolvedPolicy } from './types';
+import { checkResolvedPolicy } from './typed-schema';
 
 interface Compiled {
   index: AccessIndex;
@@ -48,7 +49,7 @@ function compile(resolved: ResolvedPolicy): Compiled {
   if (cached !== undefined) return cached;
   const out: Compiled = {
     index: buildAccessIndex(resolved.entries, resolved.protectedPaths ?? []),
-    globs: resolved.unreadableGlobs.map(compileGlob),
+    globs: resolved.unreadableGlobs.map((p) => compileGlob(p)),
     platformDefaults: platformDefaultEntries(resolved),
   };
   lexicalCache.set(resolved, out);
@@ -100,6 +101,7 @@ export interface ExplainOptions {
 }
 
 export function explain(resolved: ResolvedPolicy, path: string, access: 'read' | 'write', opts: ExplainOptions = {}): Decision {
+  checkResolvedPolicy(resolved);
   if (access !== 'read' && access !== 'write') {
     throw new PolicyInvalidError(`invalid access ${JSON.stringify(access)}; use "read" or "write"`, { value: access });
   }

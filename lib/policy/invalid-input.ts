@@ -12,7 +12,8 @@ const KNOWN_KEYS = [
   'glob_scan_max_depth', 'file_system', 'network', 'enabled', 'network_access', 'writable_roots',
   'read_only_access', 'exclude_tmpdir_env_var', 'exclude_slash_tmp', 'include_platform_defaults',
   'readable_roots', 'networkAccess', 'writableRoots', 'readOnlyAccess', 'excludeTmpdirEnvVar',
-  'excludeSlashTmp', 'includePlatformDefaults', 'readableRoots',
+  'excludeSlashTmp', 'includePlatformDefaults', 'readableRoots', 'fileSystem', 'missingPathBehavior',
+  'globScanMaxDepth',
 ];
 
 function editDistance(a: string, b: string): number {

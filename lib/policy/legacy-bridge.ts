@@ -1,5 +1,5 @@
 // policy/legacy-bridge: conversions between the legacy SandboxPolicy and the split policy
-// (policy-model §4.1-4.3, Era C, with Era B ReadOnlyAccess accepted as input).
+// (docs/reference.md#legacy-conversion, with Era B ReadOnlyAccess accepted as input).
 
 import { UnsupportedPolicyError } from '../errors';
 import { nodeHostView } from './node-host-view';
@@ -16,8 +16,9 @@ import type {
   ReadOnlyAccess,
   SandboxPolicy,
 } from './types';
+import { checkLegacySandboxPolicy, checkSandboxPolicy } from './typed-schema';
 
-/** The exact text of the reference (policy-model §4.3 step 4). */
+/** The exact text of the reference (docs/reference.md#legacy-conversion). */
 export const WRITES_OUTSIDE_WORKSPACE_MESSAGE =
   'permissions profile requests filesystem writes outside the workspace root, which is not supported until the runtime enforces FileSystemSandboxPolicy directly';
 
@@ -47,7 +48,7 @@ function network(enabled: boolean): 'enabled' | 'restricted' {
   return enabled ? 'enabled' : 'restricted';
 }
 
-/** The legacy writable roots of a WorkspaceWrite at cwd (policy-model §1.2), for step (a). */
+/** The legacy writable roots of a WorkspaceWrite at cwd (docs/reference.md#policy-wire-forms), for step (a). */
 function legacyWritableRoots(
   legacy: Extract<LegacySandboxPolicy, { type: 'workspace-write' }>,
   cwd: string,
@@ -118,6 +119,7 @@ function workspaceWriteEntries(
  * and protects metadata under them.
  */
 export function fromLegacySandboxPolicy(legacy: LegacySandboxPolicy, cwd: string, host: HostView = nodeHostView()): SandboxPolicy {
+  checkLegacySandboxPolicy(legacy);
   switch (legacy.type) {
     case 'danger-full-access':
       return { fileSystem: { kind: 'unrestricted' }, network: 'enabled' };
@@ -138,6 +140,7 @@ export function fromLegacySandboxPolicy(legacy: LegacySandboxPolicy, cwd: string
  * concrete protected paths but no symbolic metadata entries. Used by the equivalence check.
  */
 export function legacyRuntimeFileSystemPolicy(legacy: LegacySandboxPolicy, cwd: string, host: HostView = nodeHostView()): SandboxPolicy {
+  checkLegacySandboxPolicy(legacy);
   if (legacy.type !== 'workspace-write') return fromLegacySandboxPolicy(legacy, cwd, host);
   return {
     fileSystem: { kind: 'restricted', entries: workspaceWriteEntries(legacy, resolveCwd(cwd, host), host, false) },
@@ -150,15 +153,16 @@ function dedupLexical(paths: string[]): string[] {
 }
 
 /**
- * to_legacy_sandbox_policy (policy-model §4.3, Era C). Deny entries, globs and unknown tokens are
+ * to_legacy_sandbox_policy (docs/reference.md#legacy-conversion). Deny entries, globs and unknown tokens are
  * dropped here by design; callers must pair this with needsDirectRuntimeEnforcement.
  */
 export function toLegacySandboxPolicy(policy: SandboxPolicy, cwd: string, host: HostView = nodeHostView()): LegacySandboxPolicy {
+  checkSandboxPolicy(policy);
   const fs = policy.fileSystem;
   const networkEnabled = policy.network === 'enabled';
   if (fs.kind === 'external-sandbox') return { type: 'external-sandbox', networkAccess: policy.network };
   if (fs.kind === 'unrestricted') {
-    // Surprising but the reference's behaviour (§9.1): no network makes it an external sandbox.
+    // Surprising but the reference's behaviour (docs/reference.md#legacy-conversion): no network makes it an external sandbox.
     return networkEnabled ? { type: 'danger-full-access' } : { type: 'external-sandbox', networkAccess: 'restricted' };
   }
   const resolvedCwd = resolveCwd(cwd, host);

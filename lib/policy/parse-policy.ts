@@ -7,6 +7,7 @@ import { parseJsonText, policyErrorFromZod, printableValue } from './invalid-inp
 import { fromLegacySandboxPolicy } from './legacy-bridge';
 import { nodeHostView } from './node-host-view';
 import { permissionProfileToPolicy } from './profile';
+import { checkSandboxPolicy, isTypedSandboxPolicyShape } from './typed-schema';
 import type {
   FileSystemEntry,
   FileSystemPolicy,
@@ -72,7 +73,7 @@ function restricted(entries: EntryWire[] | undefined, depth: number | undefined)
   return out;
 }
 
-/** A `FileSystemSandboxPolicy` (policy-model §1.4). */
+/** A `FileSystemSandboxPolicy` (docs/reference.md#policy-wire-forms). */
 export function parseFileSystemSandboxPolicy(input: unknown, source?: ErrorSource): FileSystemPolicy {
   const wire = run(fileSystemPolicySchema(), input, 'file-system sandbox policy', source);
   const kind = wire.kind ?? 'restricted';
@@ -127,7 +128,7 @@ function stripKind(fs: FileSystemPolicy & { kind: 'restricted' }): { entries: Fi
 
 function readOnlyAccess(wire: { type: string; include_platform_defaults?: boolean; readable_roots?: string[] } | undefined): ReadOnlyAccess {
   if (wire === undefined || wire.type === 'full-access' || wire.type === 'fullAccess') return { type: 'full-access' };
-  // policy-model §9.2: an omitted include_platform_defaults means true.
+  // docs/reference.md#policy-wire-forms: an omitted include_platform_defaults means true.
   return { type: 'restricted', includePlatformDefaults: wire.include_platform_defaults ?? true, readableRoots: wire.readable_roots ?? [] };
 }
 
@@ -216,4 +217,13 @@ export function parsePolicyInput(input: unknown, source?: ErrorSource, context: 
     return { fileSystem: parseFileSystemSandboxPolicy(value, source), network: 'restricted' };
   }
   return permissionProfileToPolicy(parsePermissionProfile(value, source));
+}
+
+/**
+ * What the library entries (planSandbox, spawnSandboxed, applyPatch) accept: an already-typed
+ * `SandboxPolicy`, checked strictly, or any wire form parsePolicyInput reads.
+ */
+export function parseAnyPolicy(input: unknown, source?: ErrorSource, context: PolicyInputContext = {}): SandboxPolicy {
+  if (isTypedSandboxPolicyShape(input)) return checkSandboxPolicy(input, source);
+  return parsePolicyInput(input, source, context);
 }

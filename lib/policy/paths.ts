@@ -1,7 +1,7 @@
 // policy/paths: lexical path helpers shared by policy/, config/ and the platform planners.
 //
 // Everything here is pure string work: nothing touches the file system, symlinks are never
-// resolved (policy-model §1.1, AbsolutePathBuf). POSIX paths are the main case; Windows drive and
+// resolved (docs/reference.md#absolute-paths, AbsolutePathBuf). POSIX paths are the main case; Windows drive and
 // UNC paths are recognised and normalised with win32 rules so that they never break a caller, but
 // Windows-specific semantics belong to the Windows planner.
 
@@ -109,7 +109,7 @@ export function isWithin(child: string, parent: string): boolean {
   return child.startsWith(prefix);
 }
 
-/** Number of components, counting the root: `/` is 1, `/a` is 2 (policy-model §2.2 step 4). */
+/** Number of components, counting the root: `/` is 1, `/a` is 2 (docs/reference.md#precedence). */
 export function pathDepth(path: string): number {
   const root = filesystemRoot(path);
   if (path === root) return 1;

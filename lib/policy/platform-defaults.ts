@@ -1,5 +1,5 @@
 // policy/platform-defaults: the read roots a readable `:minimal` entry stands for on Linux
-// (policy-model §5.1, bubblewrap restricted reads). Only those that exist are used.
+// (docs/reference.md#sandbox-selection, bubblewrap restricted reads). Only those that exist are used.
 
 export const PLATFORM_DEFAULT_READ_ROOTS_LINUX: readonly string[] = Object.freeze([
   '/bin',

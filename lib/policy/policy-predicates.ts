@@ -1,11 +1,11 @@
 // policy/policy-predicates: whole-policy questions answered from the symbolic entries
-// (policy-model §2.3): full disk read, full disk write, platform defaults.
+// (docs/reference.md#whole-policy-predicates): full disk read, full disk write, platform defaults.
 
 import { normalizeAbsolute } from './paths';
 import type { FileSystemEntry, FileSystemPolicy } from './types';
 
 /**
- * A key such that two entries have the same key iff they are the "same target" of §2.3: equal
+ * A key such that two entries have the same key iff they are the "same target" of docs/reference.md#whole-policy-predicates: equal
  * paths, the same special, project roots with equal subpaths, equal unknown tokens, `:root` and
  * `/`, `:slash_tmp` and `/tmp`.
  */

@@ -1,5 +1,5 @@
 // policy/policy-transforms: widening a policy by extra grants and choosing whether a platform
-// sandbox is needed at all (policy-model §2.5 and §5.0), as pure functions over typed policies.
+// sandbox is needed at all (docs/reference.md#effective-roots, #sandbox-selection), as pure functions over typed policies.
 
 import { PolicyInvalidError } from '../errors';
 import { buildAccessIndex, canWrite, resolveAccess } from './access-index';
@@ -8,6 +8,7 @@ import { hasFullDiskRead, hasFullDiskWrite } from './policy-predicates';
 import { resolveAgainstBase } from './paths';
 import { resolveCwd, resolveEntries } from './resolve-entries';
 import type { FileSystemEntry, HostView, NetworkPolicy, SandboxPolicy } from './types';
+import { checkSandboxPolicy } from './typed-schema';
 
 function withAdditionalRoots(
   policy: SandboxPolicy,
@@ -33,11 +34,13 @@ function withAdditionalRoots(
 
 /** with_additional_readable_roots: appends `root:read` for each root not already readable. */
 export function withAdditionalReadableRoots(policy: SandboxPolicy, cwd: string, roots: readonly string[], host: HostView = nodeHostView()): SandboxPolicy {
+  checkSandboxPolicy(policy);
   return withAdditionalRoots(policy, cwd, roots, 'read', host);
 }
 
 /** with_additional_writable_roots: appends `root:write` for each root not already writable. */
 export function withAdditionalWritableRoots(policy: SandboxPolicy, cwd: string, roots: readonly string[], host: HostView = nodeHostView()): SandboxPolicy {
+  checkSandboxPolicy(policy);
   return withAdditionalRoots(policy, cwd, roots, 'write', host);
 }
 
@@ -52,6 +55,7 @@ export interface AdditionalPermissions {
  * Glob grants must be deny, since a read or write glob cannot be enforced.
  */
 export function withAdditionalPermissions(policy: SandboxPolicy, extra: AdditionalPermissions): SandboxPolicy {
+  checkSandboxPolicy(policy);
   const entries = extra.entries ?? [];
   entries.forEach((entry, i) => {
     if (entry.path.type === 'glob_pattern' && entry.access !== 'deny') {
@@ -76,6 +80,7 @@ export type SandboxPreference = 'auto' | 'require' | 'forbid';
  * unrestricted file system with a restricted network needs a network-only one.
  */
 export function shouldRequirePlatformSandbox(policy: SandboxPolicy, opts: { managedNetworkRequirements?: boolean } = {}): boolean {
+  checkSandboxPolicy(policy);
   if (opts.managedNetworkRequirements === true) return true;
   const fs = policy.fileSystem;
   if (policy.network === 'restricted') return fs.kind !== 'external-sandbox';
@@ -88,6 +93,7 @@ export function usesPlatformSandbox(
   preference: SandboxPreference,
   opts: { managedNetworkRequirements?: boolean } = {},
 ): boolean {
+  checkSandboxPolicy(policy);
   if (preference === 'forbid') return false;
   if (preference === 'require') return true;
   return shouldRequirePlatformSandbox(policy, opts);

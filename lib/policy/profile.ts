@@ -1,9 +1,11 @@
-// policy/profile: PermissionProfile <-> the split SandboxPolicy (policy-model §1.6).
+// policy/profile: PermissionProfile <-> the split SandboxPolicy (docs/reference.md#policy-wire-forms).
 
 import type { PermissionProfile, SandboxPolicy } from './types';
+import { checkPermissionProfile, checkSandboxPolicy } from './typed-schema';
 
 /** managed -> its file system and network; disabled -> unrestricted with network; external -> external. */
 export function permissionProfileToPolicy(profile: PermissionProfile): SandboxPolicy {
+  checkPermissionProfile(profile);
   switch (profile.type) {
     case 'disabled':
       return { fileSystem: { kind: 'unrestricted' }, network: 'enabled' };
@@ -25,6 +27,7 @@ export function permissionProfileToPolicy(profile: PermissionProfile): SandboxPo
  * network-only sandbox).
  */
 export function policyToPermissionProfile(policy: SandboxPolicy): PermissionProfile {
+  checkSandboxPolicy(policy);
   const fs = policy.fileSystem;
   switch (fs.kind) {
     case 'external-sandbox':

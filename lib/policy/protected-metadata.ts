@@ -1,5 +1,5 @@
 // policy/protected-metadata: the metadata names protected under every writable root, and the
-// default read-only subpaths of a writable root (policy-model §3).
+// default read-only subpaths of a writable root (docs/reference.md#protected-metadata).
 
 import type { HostView } from './types';
 import { expandHome, isAbsolutePath, joinPath, normalizeAbsolute, parentPath } from './paths';
@@ -7,7 +7,7 @@ import { expandHome, isAbsolutePath, joinPath, normalizeAbsolute, parentPath } f
 /**
  * Names protected under every writable root, whether or not they exist (Era C
  * `protected_metadata_names`). The reference build 0.169 protects `.aws` beside the three of
- * policy-model §3 (linux-sandbox.md, `sandbox_blocks_metadata_writes_inside_writable_root`), so
+ * docs/reference.md#protected-metadata (the reference's test `sandbox_blocks_metadata_writes_inside_writable_root`), so
  * every list derived from protected names in this package iterates this one constant.
  */
 export const PROTECTED_METADATA_NAMES: readonly string[] = Object.freeze(['.git', '.agents', '.codex', '.aws']);

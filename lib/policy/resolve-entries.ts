@@ -1,5 +1,5 @@
 // policy/resolve-entries: turns symbolic entries into concrete absolute paths against a cwd
-// (policy-model §2.1). Lexical only; the host is consulted for $TMPDIR, /tmp and skip-missing.
+// (docs/reference.md#entry-resolution). Lexical only; the host is consulted for $TMPDIR, /tmp and skip-missing.
 
 import { PolicyInvalidError } from '../errors';
 import { entryLabel } from './entry-label';
@@ -29,7 +29,7 @@ export interface ResolvedGlob {
   index: number;
 }
 
-/** Absolutizes a cwd: `~` expanded, a relative cwd joined to the process cwd (policy-model §9.8). */
+/** Absolutizes a cwd: `~` expanded, a relative cwd joined to the process cwd (docs/reference.md#absolute-paths). */
 export function resolveCwd(cwd: string, host: HostView): string {
   if (typeof cwd !== 'string' || cwd === '' || cwd.includes('\0')) {
     throw new PolicyInvalidError(`invalid cwd ${JSON.stringify(cwd)}; pass an existing directory path`, {

@@ -1,5 +1,5 @@
 // policy/resolve: resolvePolicy, a typed policy plus a cwd and a host view in, the concrete
-// ResolvedPolicy out (policy-model §2). Pure apart from the injected read-only HostView.
+// ResolvedPolicy out (docs/reference.md#entry-resolution). Pure apart from the injected read-only HostView.
 
 import { PolicyInvalidError } from '../errors';
 import { buildAccessIndex } from './access-index';
@@ -11,6 +11,7 @@ import { hasFullDiskRead, hasFullDiskWrite, includesPlatformDefaults } from './p
 import { resolveAgainstBase } from './paths';
 import { resolveCwd, resolveEntries } from './resolve-entries';
 import type { HostView, ResolvedPolicy, SandboxPolicy } from './types';
+import { checkSandboxPolicy } from './typed-schema';
 
 export interface ResolveOptions {
   cwd: string;
@@ -22,6 +23,7 @@ export interface ResolveOptions {
 }
 
 export function resolvePolicy(policy: SandboxPolicy, opts: ResolveOptions): ResolvedPolicy {
+  checkSandboxPolicy(policy);
   const host = cachingHostView(opts.host ?? nodeHostView());
   const cwd = resolveCwd(opts.cwd, host);
   const workspaceRoots = (opts.workspaceRoots ?? [cwd]).map((root, i) => {

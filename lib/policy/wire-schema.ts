@@ -1,18 +1,16 @@
 // policy/wire-schema: zod schemas for every policy wire form, in the reference's snake_case
-// (policy-model §1). Strict objects: an unknown key is an error, never dropped. Older spellings
+// (docs/reference.md#policy-wire-forms). Strict objects: an unknown key is an error, never dropped. Older spellings
 // are accepted here (`none`, `current_working_directory`, Era B `read_only_access`) and converted
 // to the Era C typed forms by parse-policy.ts.
 //
-// zod is loaded, and each schema built, on first use, and it is zod's mini build (functions, not
-// methods on every schema instance; the same checks and issues): loading full zod and building
-// every schema cost more than the rest of a CLI start-up, while most runs parse one wire form or
-// none (a `run` or `explain` from config parses no JSON). See docs/benchmarks.md, start-up.
+// The schemas are built on first use, with zod's mini build (zod-load.ts).
 
 import type * as Zod from 'zod/mini';
 import { isAbsolutePath } from './paths';
+import { onFirstUse } from './zod-load';
 
 const noNul = (s: string): boolean => !s.includes('\0');
-/** A lone UTF-16 surrogate has no UTF-8 form: the OS would get U+FFFD, a different file (P49). */
+/** A lone UTF-16 surrogate has no UTF-8 form: the OS would get U+FFFD, a different file (docs/reference.md#hostile-input). */
 const wellFormed = (s: string): boolean => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s);
 /**
  * Invalid UTF-8 in argv, JSON text or a file decodes to U+FFFD, so a path holding it names
@@ -24,29 +22,6 @@ const REPLACEMENT_MESSAGE = 'contains U+FFFD, so it cannot be named exactly (inv
 const utf8 = new TextEncoder();
 const fitsPathMax = (s: string): boolean => utf8.encode(s).length < 4096;
 
-let zodModule: typeof Zod | undefined;
-
-/**
- * require() rather than import: this module must not load zod when imported. The bundles map the
- * require of zod/mini to their own tree-shaken copy (scripts/bundle.js).
- */
-function loadZod(): typeof Zod {
-  if (zodModule !== undefined) return zodModule;
-  const z = require('zod/mini') as typeof Zod;
-  // Full zod registers its English messages on first use and the mini build does not; they are
-  // the text of issues without a message of ours (invalid-input.ts), so register them the same
-  // way: only when no locale is set.
-  if (z.config().localeError === undefined) {
-    z.config((require('zod/v4/locales/en.js') as { default: () => Partial<Zod.core.$ZodConfig> }).default());
-  }
-  return (zodModule = z);
-}
-
-/** A schema built by `build` on the first call. */
-function onFirstUse<T>(build: (z: typeof Zod) => T): () => T {
-  let built: T | undefined;
-  return () => (built ??= build(loadZod()));
-}
 
 /** An absolute path (or `~`, `~/...`, expanded at resolution). Relative paths need a base. */
 export const absolutePathSchema = onFirstUse((z) =>

@@ -4,6 +4,7 @@
 // `current_working_directory`); defaults are omitted where the reference omits them.
 
 import type { FileSystemEntry, FileSystemPolicy, FileSystemSpecialPath, LegacySandboxPolicy, PermissionProfile, ReadOnlyAccess } from './types';
+import { checkFileSystemPolicy, checkLegacySandboxPolicy, checkPermissionProfile } from './typed-schema';
 
 function specialToWire(value: FileSystemSpecialPath): Record<string, unknown> {
   switch (value.kind) {
@@ -31,8 +32,9 @@ export function entryToWire(entry: FileSystemEntry): Record<string, unknown> {
   return out;
 }
 
-/** The `FileSystemSandboxPolicy` JSON (policy-model §1.4). */
+/** The `FileSystemSandboxPolicy` JSON (docs/reference.md#policy-wire-forms). */
 export function fileSystemPolicyToWire(fs: FileSystemPolicy): Record<string, unknown> {
+  checkFileSystemPolicy(fs);
   if (fs.kind !== 'restricted') return { kind: fs.kind };
   const out: Record<string, unknown> = { kind: 'restricted' };
   if (fs.globScanMaxDepth !== undefined) out.glob_scan_max_depth = fs.globScanMaxDepth;
@@ -40,8 +42,9 @@ export function fileSystemPolicyToWire(fs: FileSystemPolicy): Record<string, unk
   return out;
 }
 
-/** The `PermissionProfile` JSON (policy-model §1.6). */
+/** The `PermissionProfile` JSON (docs/reference.md#policy-wire-forms). */
 export function permissionProfileToWire(profile: PermissionProfile): Record<string, unknown> {
+  checkPermissionProfile(profile);
   switch (profile.type) {
     case 'disabled':
       return { type: 'disabled' };
@@ -69,11 +72,12 @@ function readOnlyAccessToWire(access: ReadOnlyAccess): Record<string, unknown> {
 }
 
 /**
- * The legacy `SandboxPolicy` JSON (policy-model §1.2): full-access read access and a false
+ * The legacy `SandboxPolicy` JSON (docs/reference.md#policy-wire-forms): full-access read access and a false
  * read-only network are omitted, empty writable roots are omitted, the rest is always emitted.
  * A restricted ReadOnlyAccess is written in its Era B spelling, the only one that has it.
  */
 export function legacySandboxPolicyToWire(legacy: LegacySandboxPolicy): Record<string, unknown> {
+  checkLegacySandboxPolicy(legacy);
   switch (legacy.type) {
     case 'danger-full-access':
       return { type: 'danger-full-access' };

@@ -1,5 +1,5 @@
 // spawn/exec-plan: replaces the current process with a plan's program (bwrap or the helper), as
-// the reference's outer stage does when no host-side clean-up is needed (linux-sandbox.md §8.1).
+// the reference's outer stage does when no host-side clean-up is needed (docs/reference.md#linux-lifecycle).
 // Only codex-linux-sandbox uses it: there, Node is just a launcher.
 import { SpawnError } from '../errors';
 import { loadAddon } from '../native';

@@ -1,8 +1,8 @@
 // spawn/host-prep: mount targets bwrap creates on the host (empty files and directories that
 // mask protected or denied paths which do not exist yet) are removed after the run, but only
 // when no other live sandbox still relies on them and they are still empty, so a real path is
-// never deleted and a concurrent run's mask is never pulled away (reference linux-sandbox.md
-// §8.2). Runs in different processes coordinate through a per-user registry in the temp dir:
+// never deleted and a concurrent run's mask is never pulled away
+// (docs/reference.md#linux-lifecycle). Runs in different processes coordinate through a per-user registry in the temp dir:
 // one marker file per run and target, changed only under a lock file.
 import { createHash } from 'node:crypto';
 import {

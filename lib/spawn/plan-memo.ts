@@ -4,7 +4,7 @@
 //
 // A plan is a function of its inputs and of what the host answered while it was built: the
 // policy core and the planners reach the host only through the HostView and LinuxHostFs they are
-// given (DESIGN.md "plans are data"). So a remembered plan is reused only when
+// given (docs/architecture.md#the-pipeline). So a remembered plan is reused only when
 //   - the inputs are the same: the key is a snapshot of the policy as JSON text, and the plan is
 //     built from that snapshot, never from the caller's object, which may change afterwards;
 //   - every host question asked while building it gets the same answer again now. The questions

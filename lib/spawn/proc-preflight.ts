@@ -1,5 +1,5 @@
 // spawn/proc-preflight: some container runtimes forbid mounting a fresh procfs even inside a
-// new PID namespace. As the reference does (linux-sandbox.md §5.6), a tiny bwrap run finds out
+// new PID namespace. As the reference does (docs/reference.md#proc-check), a tiny bwrap run finds out
 // once per process; when /proc cannot be mounted the real runs omit `--proc /proc` (the PID
 // namespace is still created). This narrows nothing the policy grants and is reported as skipped
 // hardening in the plan's enforcement.

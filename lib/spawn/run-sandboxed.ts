@@ -41,7 +41,7 @@ export function runSandboxed(command: string[], opts: SandboxSpawnOptions): Prom
         stdout,
         stderr,
         durationMs: performance.now() - started,
-        denials: code === 0 ? [] : findDenials(`${stderr}\n${stdout}`, resolved, cwd),
+        denials: code === 0 || resolved === null ? [] : findDenials(`${stderr}\n${stdout}`, resolved, cwd),
         plan,
         timedOut: ended.timedOut,
         aborted: ended.aborted,

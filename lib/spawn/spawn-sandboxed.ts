@@ -1,7 +1,7 @@
 // spawn/spawn-sandboxed: the only place that starts sandboxed processes. Resolves the policy,
 // plans, prepares host mount targets, and spawns bwrap or the helper directly (never a Node
-// process: start-up cost is the budget). stopSandbox, a timeout or an abort ends every process of
-// the sandbox.
+// process: start-up cost is the budget); Windows plans go to windows-launch.ts. stopSandbox, a
+// timeout or an abort ends every process of the sandbox.
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { accessSync, closeSync, constants, openSync, statSync } from 'node:fs';
 
@@ -15,6 +15,7 @@ import type { ResolvedPolicy } from '../policy/types';
 import { hostPrepRegistryDir, trackHostPrep } from './host-prep';
 import { launchWritableDirs, planLaunch, type LaunchPlan, type LaunchRequest } from './launch-plan';
 import { probeProcMount } from './proc-preflight';
+import { startWindowsPlan, type WindowsLaunch, type WindowsSpawnOptions } from './windows-launch';
 
 export interface SandboxSpawnOptions {
   /** The command's working directory and the policy cwd (default: process.cwd()). */
@@ -32,14 +33,17 @@ export interface SandboxSpawnOptions {
   backend?: BackendChoice;
   /** Override the probed capabilities (tests). */
   capabilities?: Capabilities;
-  /** The platform whose backend runs the command; default: this host's. Tests use it to reach the macOS path. */
-  platform?: 'linux' | 'macos';
+  /** The platform whose backend runs the command; default: this host's. Tests use it to reach the macOS and Windows paths. */
+  platform?: 'linux' | 'macos' | 'windows';
+  /** Windows only: the advisory network block, temporary ACEs, the state directory, the runner. */
+  windows?: WindowsSpawnOptions;
 }
 
 export interface StartedSandbox {
   child: ChildProcess;
   plan: SandboxPlan;
-  resolved: ResolvedPolicy;
+  /** Null on Windows, whose planner resolves paths its own way (denial hints are POSIX-only). */
+  resolved: ResolvedPolicy | null;
   /** Set when the run was ended by timeoutMs or the AbortSignal. */
   ended: { timedOut: boolean; aborted: boolean };
 }
@@ -70,11 +74,14 @@ function normalizeStdio(stdio: StdioOptions | undefined): (string | number | nul
 const backends = new WeakMap<ChildProcess, BackendName>();
 
 /**
- * Ends every process of a sandbox. bwrap: SIGKILL, and --die-with-parent plus the PID namespace
- * take everything inside with it. The helper (Landlock, seccomp): SIGUSR1, which its reaper turns
+ * Ends every process of a sandbox. bwrap and the helper's own namespaces: SIGKILL to the process
+ * outside the PID namespace, whose death kills PID 1 (PR_SET_PDEATHSIG), and the namespace's end
+ * takes everything inside with it. The helper (Landlock, seccomp): SIGUSR1, which its reaper turns
  * into killing every descendant (a SIGKILL to the helper could leave grandchildren behind).
  * Seatbelt: SIGKILL to the sandbox's process group (macOS has neither a PID namespace nor our
  * reaper, so a descendant that left the group with setsid() survives; docs/platforms/macos.md).
+ * Windows: TerminateProcess on the runner (what SIGKILL means there), which closes its
+ * kill-on-close job and so ends every process of the command.
  */
 export function stopSandbox(child: ChildProcess): void {
   if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
@@ -87,17 +94,18 @@ export function stopSandbox(child: ChildProcess): void {
     }
     return;
   }
-  child.kill(backend === 'bwrap' ? 'SIGKILL' : 'SIGUSR1');
+  const windows = backend === 'windows-token' || backend === 'windows-elevated';
+  child.kill(backend === 'bwrap' || backend === 'namespaces' || windows ? 'SIGKILL' : 'SIGUSR1');
 }
 
 /** The platform whose sandbox runs commands on this host, or a refusal naming what is missing. */
-function hostPlatform(): 'linux' | 'macos' {
+function hostPlatform(): 'linux' | 'macos' | 'windows' {
   if (process.platform === 'linux') return 'linux';
   if (process.platform === 'darwin') return 'macos';
-  throw new BackendUnavailableError(
-    `running sandboxed commands is not available on ${process.platform}: the Windows backends are planned and compiled but not yet launched by this package; use \`codex-sandbox plan --platform windows\` to see the plan`,
-    { details: { platform: process.platform } },
-  );
+  if (process.platform === 'win32') return 'windows';
+  throw new BackendUnavailableError(`running sandboxed commands is not available on ${process.platform}: codex-sandbox has backends for Linux, macOS and Windows only`, {
+    details: { platform: process.platform },
+  });
 }
 
 /**
@@ -196,9 +204,13 @@ export function startSandboxed(commandInput: string[], opts: SandboxSpawnOptions
   const platform = opts.platform ?? hostPlatform();
   const spawnOpts: PlanSpawnOptions = { cwd, env: opts.env, ...(opts.stdio === undefined ? {} : { stdio: opts.stdio }) };
 
-  let planned: LaunchPlan;
+  let planned: LaunchPlan | WindowsLaunch;
   let child: ChildProcess;
-  if (platform === 'macos') {
+  if (platform === 'windows') {
+    planned = startWindowsPlan(command, opts.permissionProfile, { cwd, env: opts.env ?? process.env, stdio: opts.stdio, backend: opts.backend ?? 'auto', windows: opts.windows ?? {} });
+    child = planned.child;
+    backends.set(child, planned.plan.backend);
+  } else if (platform === 'macos') {
     planned = planLaunch(opts.permissionProfile, { platform, cwd, backend: opts.backend ?? 'auto' }, command);
     child = spawnSeatbeltPlan(planned.plan as SeatbeltPlan, { ...spawnOpts, env: opts.env ?? process.env });
   } else {
@@ -235,8 +247,9 @@ export function startSandboxed(commandInput: string[], opts: SandboxSpawnOptions
 }
 
 /**
- * Starts `command` in the sandbox and returns the ChildProcess (bwrap or the helper). Its exit
- * status is the command's; host mount targets are removed when it exits.
+ * Starts `command` in the sandbox and returns the ChildProcess (bwrap or the helper; on Windows
+ * the runner, codex-sandbox-helper.exe). Its exit status is the command's; host mount targets are
+ * removed when it exits.
  */
 export function spawnSandboxed(command: string[], opts: SandboxSpawnOptions): ChildProcess {
   return startSandboxed(command, opts).child;

@@ -1,5 +1,5 @@
 // Exit statuses of the native helpers, shared by every platform's helper so the TypeScript side
-// can read them the same way everywhere (DESIGN.md "Exit statuses"; the same numbers as
+// can read them the same way everywhere (docs/cli.md#exit-statuses; the same numbers as
 // env(1), nohup(1) and the POSIX shell use).
 #ifndef CODEX_SANDBOX_EXIT_STATUS_H
 #define CODEX_SANDBOX_EXIT_STATUS_H

@@ -1,5 +1,5 @@
 // Step 1 of the helper: argv -> HelperConfig. Long options only, each with zero or one value, and
-// `--` before the command (STYLE.md "Arguments"). The helper never reads the environment for
+// `--` before the command (docs/native.md#the-helper). The helper never reads the environment for
 // configuration. Every failure names the offending flag or value in one line and exits 125.
 #include "helper-config.h"
 #include "helper-die.h"
@@ -61,9 +61,23 @@ uint64_t parse_mask(const char* flag, const char* text, size_t len) {
   return value;
 }
 
-void mark_once(bool* seen, const char* flag) {
-  if (*seen) usage_error("duplicate option ", flag, ": give it once");
-  *seen = true;
+// Parsing state beyond the config: which once-only options were seen, and a pending --perms.
+struct ParseState {
+  uint32_t seen;  // bit i: kOptions[i] was given (options that may appear once)
+  int pending_perms;
+  bool saw_other_option;
+};
+
+// "0" to "7777", octal digits only, as bubblewrap's --perms.
+int parse_perms(const char* value) {
+  int mode = 0;
+  size_t len = 0;
+  for (const char* c = value; *c != '\0'; ++c, ++len) {
+    if (*c < '0' || *c > '7' || len >= 4) usage_error("invalid --perms ", value, ": expected 1 to 4 octal digits");
+    mode = mode * 8 + (*c - '0');
+  }
+  if (len == 0) usage_error("invalid --perms ", value, ": expected 1 to 4 octal digits");
+  return mode;
 }
 
 void parse_rule(const char* value, LandlockRule* rule) {
@@ -108,6 +122,16 @@ void validate(const HelperConfig* c, bool saw_separator, bool saw_other_option) 
   if (!saw_separator) die("missing '--' before the command: usage: codex-sandbox-helper [options] -- COMMAND [ARGS...]");
   if (c->command[0] == nullptr) die("no command after '--': give the command to run");
   if (c->network == NetworkMode::kUnset) die("missing --network restricted|enabled: the seccomp mode is required");
+  if (!c->namespaces && (c->mount_count > 0 || c->chdir != nullptr)) {
+    die("mount steps and --chdir need --namespaces: only the helper's own namespaces have a root to build");
+  }
+  if (c->namespaces) {
+    if (!c->reaper) die("--namespaces needs --reaper: the helper is PID 1 of the sandbox and must reap");
+    if (c->mount_count == 0 || c->mounts[0].path[1] != '\0' || c->mounts[0].kind == MountKind::kRoBindTry ||
+        (c->mounts[0].kind != MountKind::kTmpfs && c->mounts[0].kind != MountKind::kBind && c->mounts[0].kind != MountKind::kRoBind)) {
+      die("--namespaces needs a root first: --tmpfs /, --ro-bind / or --bind /");
+    }
+  }
   if (c->has_command_scope) {
     if (!c->reaper) die("--command-landlock-scope needs --reaper: only the reaper's forked command enters that domain");
     if (c->command_scope == 0) die("--command-landlock-scope 0 scopes nothing: omit it");
@@ -158,6 +182,146 @@ void validate(const HelperConfig* c, bool saw_separator, bool saw_other_option) 
   }
 }
 
+
+using OptionHandler = void (*)(HelperConfig* c, ParseState* state, char* value);
+
+struct Option {
+  const char* name;
+  bool takes_value;
+  bool once;
+  OptionHandler handle;
+};
+
+void add_mount(HelperConfig* c, ParseState* state, MountKind kind, const char* path) {
+  if (path[0] != '/') usage_error("invalid mount path ", path, ": must be absolute");
+  c->mounts[c->mount_count++] = MountStep{kind, path, state->pending_perms, nullptr};
+  state->pending_perms = -1;
+}
+
+// Steps that create what they name take --perms; the others may not be given one.
+template <MountKind kind>
+void on_mount(HelperConfig* c, ParseState* state, char* value) {
+  constexpr bool takes_perms = kind == MountKind::kTmpfs || kind == MountKind::kDir || kind == MountKind::kFile || kind == MountKind::kRoBindData;
+  if (!takes_perms && state->pending_perms >= 0) usage_error("--perms does not apply to the mount step for ", value, "");
+  add_mount(c, state, kind, value);
+}
+
+void on_perms(HelperConfig*, ParseState* state, char* value) {
+  if (state->pending_perms >= 0) die("--perms given twice before one mount step");
+  state->pending_perms = parse_perms(value);
+}
+
+void on_chdir(HelperConfig* c, ParseState*, char* value) {
+  if (value[0] != '/') usage_error("invalid --chdir ", value, ": must be absolute");
+  c->chdir = value;
+}
+
+void on_namespaces(HelperConfig* c, ParseState*, char*) { c->namespaces = true; }
+void on_reaper(HelperConfig* c, ParseState*, char*) { c->reaper = true; }
+void on_deny_ipc(HelperConfig* c, ParseState*, char*) { c->deny_ipc = true; }
+void on_proc_sys_readonly(HelperConfig* c, ParseState*, char*) { c->proc_sys_readonly = true; }
+
+void on_probe(HelperConfig* c, ParseState*, char* value) {
+  if (strcmp(value, "namespaces") != 0) usage_error("unknown --probe mode ", value, ": expected namespaces");
+  c->probe = ProbeMode::kNamespaces;
+}
+
+void on_network(HelperConfig* c, ParseState*, char* value) {
+  if (strcmp(value, "restricted") == 0) {
+    c->network = NetworkMode::kRestricted;
+  } else if (strcmp(value, "enabled") == 0) {
+    c->network = NetworkMode::kEnabled;
+  } else {
+    usage_error("invalid --network ", value, ": expected restricted or enabled");
+  }
+}
+
+void on_setenv(HelperConfig* c, ParseState*, char* value) {
+  check_assignment(value);
+  c->env_assignments[c->env_count++] = value;
+}
+
+void on_command_scope(HelperConfig* c, ParseState*, char* value) {
+  c->has_command_scope = true;
+  c->command_scope = parse_mask("--command-landlock-scope", value, strlen(value));
+}
+
+void on_landlock_abi(HelperConfig* c, ParseState*, char* value) {
+  uint64_t abi;
+  // Decimal only: an ABI is a version number, not a mask.
+  if (value[0] == '0' || !parse_u64(value, strlen(value), &abi) || abi > 0xffff) {
+    usage_error("invalid --landlock-abi ", value, ": expected a decimal number from 1");
+  }
+  c->landlock = true;
+  c->landlock_abi = static_cast<uint32_t>(abi);
+}
+
+void on_fs_handled(HelperConfig* c, ParseState*, char* value) {
+  c->landlock = true;
+  c->has_fs_handled = true;
+  c->fs_handled = parse_mask("--landlock-fs-handled", value, strlen(value));
+}
+
+void on_landlock_scope(HelperConfig* c, ParseState*, char* value) {
+  c->landlock = true;
+  c->has_scope = true;
+  c->scope = parse_mask("--landlock-scope", value, strlen(value));
+}
+
+void on_restrict_flags(HelperConfig* c, ParseState*, char* value) {
+  c->landlock = true;
+  c->has_restrict_flags = true;
+  const uint64_t flags = parse_mask("--landlock-restrict-flags", value, strlen(value));
+  if (flags > UINT32_MAX) mask_error("--landlock-restrict-flags", flags, " does not fit in 32 bits");
+  c->restrict_flags = static_cast<uint32_t>(flags);
+}
+
+void on_landlock_rule(HelperConfig* c, ParseState*, char* value) {
+  c->landlock = true;
+  parse_rule(value, &c->rules[c->rule_count++]);
+}
+
+// Every option of the helper, parsed from this table alone (docs/native.md lists them).
+const Option kOptions[] = {
+    {"--probe", true, true, on_probe},
+    {"--network", true, true, on_network},
+    {"--reaper", false, true, on_reaper},
+    {"--deny-ipc", false, true, on_deny_ipc},
+    {"--proc-sys-readonly", false, true, on_proc_sys_readonly},
+    {"--setenv", true, false, on_setenv},
+    {"--command-landlock-scope", true, true, on_command_scope},
+    {"--landlock-abi", true, true, on_landlock_abi},
+    {"--landlock-fs-handled", true, true, on_fs_handled},
+    {"--landlock-scope", true, true, on_landlock_scope},
+    {"--landlock-restrict-flags", true, true, on_restrict_flags},
+    {"--landlock-rule", true, false, on_landlock_rule},
+    {"--namespaces", false, true, on_namespaces},
+    {"--chdir", true, true, on_chdir},
+    {"--perms", true, false, on_perms},
+    {"--bind", true, false, on_mount<MountKind::kBind>},
+    {"--ro-bind", true, false, on_mount<MountKind::kRoBind>},
+    {"--ro-bind-try", true, false, on_mount<MountKind::kRoBindTry>},
+    {"--dev", true, false, on_mount<MountKind::kDev>},
+    {"--tmpfs", true, false, on_mount<MountKind::kTmpfs>},
+    {"--dir", true, false, on_mount<MountKind::kDir>},
+    {"--file", true, false, on_mount<MountKind::kFile>},
+    {"--remount-ro", true, false, on_mount<MountKind::kRemountRo>},
+    {"--ro-bind-data", true, false, on_mount<MountKind::kRoBindData>},
+    {"--proc", true, false, on_mount<MountKind::kProc>},
+};
+constexpr size_t kOptionCount = sizeof(kOptions) / sizeof(kOptions[0]);
+static_assert(kOptionCount <= 32, "ParseState::seen has one bit per option");
+
+const Option* find_option(const char* arg, size_t* index) {
+  for (size_t i = 0; i < kOptionCount; ++i) {
+    if (strcmp(arg, kOptions[i].name) == 0) {
+      *index = i;
+      return &kOptions[i];
+    }
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 void parse_args(int argc, char** argv, char** envp, HelperConfig* c) {
@@ -169,119 +333,50 @@ void parse_args(int argc, char** argv, char** envp, HelperConfig* c) {
   c->caller_env = envp;
 
   // One mapping for every array the later steps fill, each sized by the most that could go into
-  // it, so nothing needs to grow. A rule is 24 bytes, so the pointer arrays after the rules stay
-  // 8-byte aligned.
+  // it, so nothing needs to grow. A rule is 24 bytes and a mount step 16, so the pointer arrays
+  // after them stay 8-byte aligned.
   const size_t args = argc > 0 ? static_cast<size_t>(argc) : 1;
   size_t env_vars = 0;
   while (envp[env_vars] != nullptr) ++env_vars;
-  const size_t env_slots = env_vars + args + 1;  // every variable, every --setenv, NULL
+  const size_t env_slots = env_vars + args + 2;  // every variable, every --setenv, PWD, NULL
   const size_t script_slots = args + 2;          // sh, FILE, ARGS..., NULL
-  const size_t pointers = args + env_slots + script_slots;
-  char* block = static_cast<char*>(sys_alloc_zeroed(args * sizeof(LandlockRule) + pointers * sizeof(char*), 1));
+  const size_t pointers = (args + 1) + env_slots + script_slots;
+  const size_t fixed = args * sizeof(LandlockRule) + args * sizeof(MountStep);
+  char* block = static_cast<char*>(sys_alloc_zeroed(fixed + pointers * sizeof(char*), 1));
   if (block == nullptr) die_errno("mmap", "arguments");
   c->rules = reinterpret_cast<LandlockRule*>(block);
-  c->env_assignments = reinterpret_cast<char**>(block + args * sizeof(LandlockRule));
-  c->command_env = c->env_assignments + args;
+  c->mounts = reinterpret_cast<MountStep*>(block + args * sizeof(LandlockRule));
+  c->env_assignments = reinterpret_cast<char**>(block + fixed);
+  c->command_env = c->env_assignments + args + 1;
   c->script_argv = c->command_env + env_slots;
 
-  bool seen_network = false, seen_abi = false, seen_handled = false, seen_scope = false;
-  bool seen_flags = false, seen_reaper = false, seen_probe = false, seen_command_scope = false;
-  bool seen_proc_sys = false, seen_deny_ipc = false;
-  bool saw_separator = false, saw_other_option = false;
-
+  ParseState state = {0, -1, false};
+  bool saw_separator = false;
   for (int i = 1; i < argc; ++i) {
-    const char* arg = argv[i];
+    char* arg = argv[i];
     if (strcmp(arg, "--") == 0) {
       saw_separator = true;
       c->command = argv + i + 1;
       break;
     }
-    if (strcmp(arg, "--reaper") == 0) {
-      mark_once(&seen_reaper, arg);
-      c->reaper = true;
-      saw_other_option = true;
-      continue;
-    }
-    if (strcmp(arg, "--deny-ipc") == 0) {
-      mark_once(&seen_deny_ipc, arg);
-      c->deny_ipc = true;
-      saw_other_option = true;
-      continue;
-    }
-    if (strcmp(arg, "--proc-sys-readonly") == 0) {
-      mark_once(&seen_proc_sys, arg);
-      c->proc_sys_readonly = true;
-      saw_other_option = true;
-      continue;
-    }
-    const bool takes_value = strcmp(arg, "--network") == 0 || strcmp(arg, "--landlock-abi") == 0 ||
-                             strcmp(arg, "--landlock-fs-handled") == 0 || strcmp(arg, "--landlock-rule") == 0 ||
-                             strcmp(arg, "--landlock-scope") == 0 ||
-                             strcmp(arg, "--landlock-restrict-flags") == 0 || strcmp(arg, "--probe") == 0 ||
-                             strcmp(arg, "--setenv") == 0 || strcmp(arg, "--command-landlock-scope") == 0;
-    if (!takes_value) {
+    size_t index;
+    const Option* option = find_option(arg, &index);
+    if (option == nullptr) {
       if (arg[0] == '-') usage_error("unknown option ", arg, ": see docs/native.md for the flags");
       usage_error("unexpected argument ", arg, " before '--': options come first, then -- COMMAND");
     }
-    if (i + 1 >= argc || strcmp(argv[i + 1], "--") == 0) usage_error("missing value for ", arg, "");
-    char* value = argv[++i];
-    const size_t value_len = strlen(value);
-
-    if (strcmp(arg, "--probe") == 0) {
-      mark_once(&seen_probe, arg);
-      if (strcmp(value, "userns") != 0) usage_error("unknown --probe mode ", value, ": expected userns");
-      c->probe = ProbeMode::kUserns;
-      continue;
+    if (option->once) {
+      if ((state.seen & (1u << index)) != 0) usage_error("duplicate option ", arg, ": give it once");
+      state.seen |= 1u << index;
     }
-    saw_other_option = true;
-    if (strcmp(arg, "--network") == 0) {
-      mark_once(&seen_network, arg);
-      if (strcmp(value, "restricted") == 0) {
-        c->network = NetworkMode::kRestricted;
-      } else if (strcmp(value, "enabled") == 0) {
-        c->network = NetworkMode::kEnabled;
-      } else {
-        usage_error("invalid --network ", value, ": expected restricted or enabled");
-      }
-      continue;
+    char* value = nullptr;
+    if (option->takes_value) {
+      if (i + 1 >= argc || strcmp(argv[i + 1], "--") == 0) usage_error("missing value for ", arg, "");
+      value = argv[++i];
     }
-    if (strcmp(arg, "--setenv") == 0) {
-      check_assignment(value);
-      c->env_assignments[c->env_count++] = value;
-      continue;
-    }
-    if (strcmp(arg, "--command-landlock-scope") == 0) {
-      mark_once(&seen_command_scope, arg);
-      c->has_command_scope = true;
-      c->command_scope = parse_mask(arg, value, value_len);
-      continue;
-    }
-    c->landlock = true;
-    if (strcmp(arg, "--landlock-abi") == 0) {
-      mark_once(&seen_abi, arg);
-      uint64_t abi;
-      // Decimal only: an ABI is a version number, not a mask.
-      if (value[0] == '0' || !parse_u64(value, value_len, &abi) || abi > 0xffff) {
-        usage_error("invalid --landlock-abi ", value, ": expected a decimal number from 1");
-      }
-      c->landlock_abi = static_cast<uint32_t>(abi);
-    } else if (strcmp(arg, "--landlock-fs-handled") == 0) {
-      mark_once(&seen_handled, arg);
-      c->has_fs_handled = true;
-      c->fs_handled = parse_mask(arg, value, value_len);
-    } else if (strcmp(arg, "--landlock-scope") == 0) {
-      mark_once(&seen_scope, arg);
-      c->has_scope = true;
-      c->scope = parse_mask(arg, value, value_len);
-    } else if (strcmp(arg, "--landlock-restrict-flags") == 0) {
-      mark_once(&seen_flags, arg);
-      c->has_restrict_flags = true;
-      uint64_t flags = parse_mask(arg, value, value_len);
-      if (flags > UINT32_MAX) mask_error("--landlock-restrict-flags", flags, " does not fit in 32 bits");
-      c->restrict_flags = static_cast<uint32_t>(flags);
-    } else {
-      parse_rule(value, &c->rules[c->rule_count++]);
-    }
+    if (option->handle != on_probe) state.saw_other_option = true;
+    option->handle(c, &state, value);
   }
-  validate(c, saw_separator, saw_other_option);
+  if (state.pending_perms >= 0) die("--perms must be followed by the mount step it applies to");
+  validate(c, saw_separator, state.saw_other_option);
 }

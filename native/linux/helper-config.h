@@ -8,7 +8,19 @@
 #include <stdint.h>
 
 enum class NetworkMode { kUnset, kRestricted, kEnabled };
-enum class ProbeMode { kNone, kUserns };
+enum class ProbeMode { kNone, kNamespaces };
+
+// One setup operation of --namespaces, in argv order. The host path and the sandbox path are the
+// same: the planner shows every host path at its own place.
+enum class MountKind { kBind, kRoBind, kRoBindTry, kDev, kTmpfs, kDir, kFile, kRemountRo, kRoBindData, kProc };
+struct MountStep {
+  MountKind kind;
+  const char* path;
+  int perms;  // --perms before the op, or -1 for the op's default mode
+  // Binds: the host path with every symlink resolved while the host's root is still the root
+  // (build_root), as bubblewrap resolves its bind sources; nullptr for a missing --ro-bind-try.
+  const char* source;
+};
 
 struct LandlockRule {
   uint64_t allowed_access;
@@ -35,6 +47,13 @@ struct HelperConfig {
   bool has_command_scope;
   uint64_t command_scope;
   bool proc_sys_readonly;  // --proc-sys-readonly
+  // --namespaces: the helper makes the sandbox's namespaces and root itself (helper-namespaces.cc,
+  // helper-mounts.cc) from the mount steps, where bubblewrap would.
+  bool namespaces;
+  MountStep* mounts;  // allocated once by parse_args, sized by argc
+  size_t mount_count;
+  const char* chdir;  // --chdir, or nullptr: then the caller's cwd if visible, else $HOME, else /
+
   LandlockRule* rules;  // allocated once by parse_args, sized by argc
   size_t rule_count;
 
@@ -56,7 +75,16 @@ struct HelperConfig {
 void parse_args(int argc, char** argv, char** envp, HelperConfig* config);
 
 // Probe modes run instead of a command and exit themselves.
-[[noreturn]] void run_probe_userns();
+[[noreturn]] void run_probe_namespaces();
+
+// Step 2, first of all for --namespaces: unshare the namespaces and map the caller's uid and
+// gid. The calling process stays outside the new PID namespace as the monitor, relaying the
+// sandbox's exit status, and never returns; the function returns in the forked child, PID 1 of
+// the new namespace, in a new session.
+void enter_namespaces(const HelperConfig* config);
+// Step 2, in that child: every mount step under a new root, pivot_root into it, chdir. Adds the
+// PWD assignment to the command's environment, as bubblewrap sets PWD.
+void build_root(HelperConfig* config);
 
 // Step 2: open every rule path, check the kernel ABI, build the ruleset. Returns the ruleset fd
 // (or -1 when no Landlock option was given).

@@ -1,7 +1,7 @@
 // The last step: become the command. execvp searches PATH (the command's own environment) and
 // runs a file without a #! line through /bin/sh, as a shell would. The command inherits only
 // stdin, stdout and stderr: an inherited descriptor could be a socket connected before the
-// sandbox existed, which the restricted seccomp mode could not stop (reference §7.4 does the same).
+// sandbox existed, which the restricted seccomp mode could not stop (docs/reference.md#inner-stage does the same).
 #include <linux/close_range.h>
 
 #include "helper-config.h"

@@ -70,7 +70,7 @@ int prepare_landlock(HelperConfig* config) {
     csbx_landlock_path_beneath_attr beneath = {};
     beneath.allowed_access = rule->allowed_access;
     beneath.parent_fd = rule->fd;
-    // The one trim allowed (STYLE.md, mirrored by landlock-abi.ts): directory-only rights
+    // The one trim allowed (docs/native.md, mirrored by landlock-abi.ts): directory-only rights
     // (READ_DIR, REMOVE_*, MAKE_*, REFER) mean nothing on a file and the kernel refuses them
     // with EINVAL. Removing them narrows nothing.
     if (!S_ISDIR(st.st_mode)) beneath.allowed_access &= kLandlockFileRights;

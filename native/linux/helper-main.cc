@@ -1,15 +1,16 @@
 // codex-sandbox-helper: applies no_new_privs, Landlock and seccomp to itself, then becomes the
 // command (or stays behind as its reaper). The order is that of samples/landlock/sandboxer.c:
 //   1. parse all of argv into one HelperConfig and validate it;
-//   2. acquire everything: for root the read-only /proc/sys mounts (while it still has its
-//      capabilities), rule fds, the ruleset, the BPF program, the reaper's /proc fd and the
+//   2. acquire everything: with --namespaces first the namespaces and the sandbox's root
+//      (helper-namespaces.cc, helper-mounts.cc), so every later path is the sandbox's; for root
+//      the read-only /proc/sys mounts (while it still has its capabilities), rule fds, the ruleset, the BPF program, the reaper's /proc fd and the
 //      command's scope-only ruleset, and mark every inherited descriptor above stderr
 //      close-on-exec;
 //   3. point of no return: PR_SET_NO_NEW_PRIVS -> drop capabilities -> landlock_restrict_self ->
 //      seccomp -> exec.
 // Nothing is allocated after step 2, and every error is one stderr line with exit 125.
-// Inside bubblewrap it runs as the inner stage with --network and --reaper, as PID 1 of the
-// sandbox's PID namespace (bwrap --as-pid-1); argv[0] is never used.
+// With --namespaces, or inside bubblewrap as the inner stage (bwrap --as-pid-1), it is PID 1 of the
+// sandbox's PID namespace and runs with --reaper; argv[0] is never used.
 #include <linux/prctl.h>
 
 #include "helper-config.h"
@@ -21,7 +22,11 @@
 int main(int argc, char** argv, char** envp) {
   HelperConfig config;
   parse_args(argc, argv, envp, &config);
-  if (config.probe == ProbeMode::kUserns) run_probe_userns();
+  if (config.probe == ProbeMode::kNamespaces) run_probe_namespaces();
+  if (config.namespaces) {
+    enter_namespaces(&config);
+    build_root(&config);
+  }
   if (config.proc_sys_readonly) protect_proc_sys();
 
   const int ruleset_fd = prepare_landlock(&config);

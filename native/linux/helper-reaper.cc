@@ -13,7 +13,7 @@
 // with SIGUSR1, never with SIGKILL to the helper.
 //
 // Inside bubblewrap (`--as-pid-1`) the reaper is PID 1 of the sandbox's PID namespace, as the
-// reference's E5 inner stage is (linux-sandbox.md §7.4). There the kernel already ends every
+// reference's E5 inner stage is (docs/reference.md#inner-stage). There the kernel already ends every
 // process of the namespace when PID 1 exits, and drops a SIGKILL the command sends to PID 1
 // (pid_namespaces(7)); the other signals reach it because they are blocked, not left at SIG_DFL.
 // Its /proc may be the host's (no --proc when the mount is refused), whose children file would

@@ -1,7 +1,7 @@
 // The seccomp filter, built by hand as classic BPF (no libseccomp). Default action: allow; a
-// matching rule returns EPERM (reference linux-sandbox.md §7.1-7.2). Two modes:
+// matching rule returns EPERM (docs/reference.md#seccomp-rules). Two modes:
 //   enabled    : the base rules only.
-//   restricted : the base rules plus the network rules of §7.2 "Restricted".
+//   restricted : the base rules plus the network rules of docs/reference.md#seccomp-rules.
 // Base rules, always installed:
 //   - a syscall from a foreign ABI kills the process: an i386 `int 0x80` or an arm32 syscall is
 //     checked against a different table, so its numbers would slip past every rule below;
@@ -17,7 +17,7 @@
 //     the reference's list;
 //   - bpf, perf_event_open, userfaultfd, add_key, keyctl, request_key: kernel attack surface
 //     (see kBaseDenied). Not in the reference's list;
-//   - socket/socketpair with AF_VSOCK: the WSL2 and hypervisor host bridge (§3.6, §7.2).
+//   - socket/socketpair with AF_VSOCK: the WSL2 and hypervisor host bridge (docs/reference.md#wsl, #seccomp-rules).
 // Restricted mode also refuses AF_UNIX datagram sockets (socket and socketpair), which the
 // reference allows: sendmsg with an address sends from them to any host socket.
 #include <asm/socket.h>
@@ -52,7 +52,7 @@ constexpr uint32_t kSockDgram = 2;
 constexpr uint32_t kSockTypeMask = 0xf;
 
 // seccomp_data.args[] are u64; the socket family, level and option name are ints, so compare
-// their low 32 bits (§7.1), which sit first on little-endian machines.
+// their low 32 bits (docs/reference.md#seccomp-rules), which sit first on little-endian machines.
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 constexpr unsigned kLowWord = 0;
 #else
@@ -87,7 +87,7 @@ const int kIpcDenied[] = {
 };
 
 // recvfrom, sendmsg and recvmsg stay allowed so AF_UNIX socketpairs between a tool and its
-// children keep working (§7.2).
+// children keep working (docs/reference.md#seccomp-rules).
 // Unlike the reference, getsockname, getpeername and getsockopt(SOL_SOCKET, SO_TYPE) are allowed:
 // Node's child_process hands a child AF_UNIX socketpairs as stdio (the reference uses pipes), and
 // libuv identifies its stdio with exactly these calls; denied, a sandboxed `node` silently loses
@@ -98,7 +98,7 @@ const int kRestrictedDenied[] = {
     __NR_shutdown, __NR_sendto, __NR_sendmmsg, __NR_recvmmsg, __NR_setsockopt,
 };
 
-// Terminal ioctls that push input into a terminal (CVE-2017-5226 class, peers.md P23): TIOCSTI
+// Terminal ioctls that push input into a terminal (CVE-2017-5226 class, docs/reference.md#hostile-input): TIOCSTI
 // queues bytes as if typed, TIOCLINUX (subcode 2, paste) does the same on a virtual console. The
 // Landlock and seccomp backends keep the caller's session, so the user's terminal is still the
 // command's controlling tty and the shell would run what the command typed (docs/security.md G1);

@@ -117,9 +117,36 @@ inline int sys_landlock_restrict_self(int ruleset_fd, uint32_t flags) {
   return static_cast<int>(sys_call(__NR_landlock_restrict_self, ruleset_fd, flags));
 }
 inline int sys_unshare(unsigned long flags) { return static_cast<int>(sys_call(__NR_unshare, static_cast<long>(flags))); }
-inline int sys_mount(const char* source, const char* target, const char* type, unsigned long flags) {
-  return static_cast<int>(sys_call(__NR_mount, sys_arg(source), sys_arg(target), sys_arg(type), static_cast<long>(flags), 0));
+inline int sys_mount(const char* source, const char* target, const char* type, unsigned long flags, const char* data = nullptr) {
+  return static_cast<int>(sys_call(__NR_mount, sys_arg(source), sys_arg(target), sys_arg(type), static_cast<long>(flags), sys_arg(data)));
 }
+inline int sys_umount2(const char* target, int flags) { return static_cast<int>(sys_call(__NR_umount2, sys_arg(target), flags)); }
+inline int sys_pivot_root(const char* new_root, const char* put_old) {
+  return static_cast<int>(sys_call(__NR_pivot_root, sys_arg(new_root), sys_arg(put_old)));
+}
+inline int sys_openat_mode(int dir, const char* path, int flags, unsigned mode) {
+  return static_cast<int>(sys_call(__NR_openat, dir, sys_arg(path), flags, mode));
+}
+inline int sys_mkdirat(int dir, const char* path, unsigned mode) { return static_cast<int>(sys_call(__NR_mkdirat, dir, sys_arg(path), mode)); }
+inline int sys_symlinkat(const char* target, int dir, const char* path) {
+  return static_cast<int>(sys_call(__NR_symlinkat, sys_arg(target), dir, sys_arg(path)));
+}
+inline int sys_unlinkat(int dir, const char* path, int flags) { return static_cast<int>(sys_call(__NR_unlinkat, dir, sys_arg(path), flags)); }
+inline long sys_readlinkat(int dir, const char* path, char* buf, size_t len) {
+  return sys_call(__NR_readlinkat, dir, sys_arg(path), sys_arg(buf), static_cast<long>(len));
+}
+inline int sys_fstatat(int dir, const char* path, struct stat* out, int flags) {
+  return static_cast<int>(sys_call(__NR_newfstatat, dir, sys_arg(path), sys_arg(out), flags));
+}
+inline int sys_faccessat(int dir, const char* path, int mode) { return static_cast<int>(sys_call(__NR_faccessat, dir, sys_arg(path), mode)); }
+inline int sys_chdir(const char* path) { return static_cast<int>(sys_call(__NR_chdir, sys_arg(path))); }
+inline long sys_getcwd(char* buf, size_t len) { return sys_call(__NR_getcwd, sys_arg(buf), static_cast<long>(len)); }
+inline int sys_setsid() { return static_cast<int>(sys_call(__NR_setsid)); }
+inline int sys_pipe2(int fds[2], int flags) { return static_cast<int>(sys_call(__NR_pipe2, sys_arg(fds), flags)); }
+inline int sys_ioctl(int fd, unsigned long request, long arg) { return static_cast<int>(sys_call(__NR_ioctl, fd, static_cast<long>(request), arg)); }
+// umask cannot fail; it returns the previous mask.
+inline unsigned sys_umask(unsigned mask) { return static_cast<unsigned>(sys_raw(__NR_umask, mask)); }
+inline int sys_getgid() { return static_cast<int>(sys_raw(__NR_getgid)); }
 #ifndef __NR_mount_setattr
 #define __NR_mount_setattr 442
 #endif

@@ -1,4 +1,4 @@
-// Local sandbox accounts and their group (reference B5.1, B8): create or reset, hide from the
+// Local sandbox accounts and their group (docs/reference.md#windows-elevated-backend, #windows-uninstall): create or reset, hide from the
 // logon screen, disable, delete. Names come from the setup request.
 #ifndef CODEX_SANDBOX_WIN_ACCOUNTS_H
 #define CODEX_SANDBOX_WIN_ACCOUNTS_H

@@ -1,6 +1,6 @@
 // The Windows part of the codex_sandbox addon: synchronous host lookups for the planner's
 // WindowsHostView and an elevation probe. Each returns {ok: true, ...} or {ok: false, call, errno}
-// and throws only TypeError for bad argument types (STYLE.md "The native addon surface").
+// and throws only TypeError for bad argument types (docs/native.md#the-addon).
 #include <napi.h>
 
 #include <string>

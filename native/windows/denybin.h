@@ -1,4 +1,4 @@
-// The advisory network block's stub directory (B4.2): `ssh`/`scp` scripts that fail, placed
+// The advisory network block's stub directory (docs/reference.md#windows-restricted-token): `ssh`/`scp` scripts that fail, placed
 // first on PATH by the planner's environment, and stale stubs of older versions removed.
 #ifndef CODEX_SANDBOX_WIN_DENYBIN_H
 #define CODEX_SANDBOX_WIN_DENYBIN_H

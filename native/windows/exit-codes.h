@@ -1,4 +1,4 @@
-// Exit statuses of the Windows helper executables, in one place (STYLE.md "Exit statuses").
+// Exit statuses of the Windows helper executables, in one place (docs/cli.md#exit-statuses).
 #ifndef CODEX_SANDBOX_WIN_EXIT_CODES_H
 #define CODEX_SANDBOX_WIN_EXIT_CODES_H
 

@@ -114,11 +114,11 @@ bool apply_firewall_rules(const std::vector<FirewallRuleSpec>& rules, const std:
     return false;
   }
   // Group policy can override local rules, or apply them to only some profiles (S_FALSE): then
-  // the rules would not hold, so setup fails instead of pretending (B5.5).
+  // the rules would not hold, so setup fails instead of pretending (docs/reference.md#windows-elevated-backend).
   NET_FW_MODIFY_STATE state = NET_FW_MODIFY_STATE_OK;
   const HRESULT hr = policy.p->get_LocalPolicyModifyState(&state);
   if (hr != S_OK || state != NET_FW_MODIFY_STATE_OK) {
-    fwprintf(stderr, L"codex-sandbox-setup: local firewall rules are not effective (LocalPolicyModifyState hr=0x%08lx state=%d)\n",
+    print_error(L"codex-sandbox-setup: local firewall rules are not effective (LocalPolicyModifyState hr=0x%08lx state=%d)\n",
              static_cast<unsigned long>(hr), static_cast<int>(state));
     *error_code = L"helper_firewall_policy_ineffective";
     return false;
@@ -131,7 +131,7 @@ bool apply_firewall_rules(const std::vector<FirewallRuleSpec>& rules, const std:
       return false;
     }
     if (!verify_rule(list.p, spec, account_sid)) {
-      fwprintf(stderr, L"codex-sandbox-setup: firewall rule %ls is not scoped to %ls after creation\n", spec.name.c_str(), account_sid.c_str());
+      print_error(L"codex-sandbox-setup: firewall rule %ls is not scoped to %ls after creation\n", spec.name.c_str(), account_sid.c_str());
       *error_code = L"helper_firewall_rule_verify_failed";
       return false;
     }

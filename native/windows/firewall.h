@@ -1,4 +1,4 @@
-// Windows Firewall rules for the offline sandbox account, through INetFwPolicy2 (reference B5.5).
+// Windows Firewall rules for the offline sandbox account, through INetFwPolicy2 (docs/reference.md#windows-elevated-backend).
 // The rules themselves (names, directions, addresses, ports) come from the setup request.
 #ifndef CODEX_SANDBOX_WIN_FIREWALL_H
 #define CODEX_SANDBOX_WIN_FIREWALL_H

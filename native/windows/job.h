@@ -1,5 +1,5 @@
 // A job object whose closing kills every process in it, so a sandboxed command cannot leave
-// descendants running after the runner exits (reference B4.5, B5.4).
+// descendants running after the runner exits (docs/reference.md#windows-restricted-token, #windows-elevated-backend).
 #ifndef CODEX_SANDBOX_WIN_JOB_H
 #define CODEX_SANDBOX_WIN_JOB_H
 

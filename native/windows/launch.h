@@ -1,5 +1,5 @@
 // Starting the command under a token, inside a kill-on-close job, with this process's stdio and
-// the request's environment additions (reference B4.5).
+// the request's environment additions (docs/reference.md#windows-restricted-token).
 #ifndef CODEX_SANDBOX_WIN_LAUNCH_H
 #define CODEX_SANDBOX_WIN_LAUNCH_H
 

@@ -2,6 +2,7 @@
 #include "logon-launch.h"
 
 #include "exit-codes.h"
+#include "job.h"
 #include "secrets.h"
 #include "win-error.h"
 
@@ -65,18 +66,40 @@ int run_as_sandbox_user(const RunnerConfig& config, const std::string& request_t
       return EXIT_SETUP_FAILURE;
     }
   }
+  // The inner stage is not this process's child in any sense Windows tracks: without a job of its
+  // own, terminating this runner (a timeout or stopSandbox) would leave it and the command
+  // running. Its own job nests inside this one (Windows 8 and later), so closing this handle,
+  // which TerminateProcess does, ends the inner stage and everything the command started.
+  HANDLE job = create_kill_on_close_job();
+  if (job == nullptr) {
+    wipe(&password);
+    DeleteFileW(request_file.c_str());
+    return EXIT_SETUP_FAILURE;
+  }
   PROCESS_INFORMATION pi;
   ZeroMemory(&pi, sizeof(pi));
-  // No crash dialogs from the logon launch (B5.4).
+  // No crash dialogs from the logon launch (docs/reference.md#windows-elevated-backend).
   const UINT old_mode = SetErrorMode(SEM_FAILCRITICALERRORS | SEM_NOGPFAULTERRORBOX);
+  // Suspended until it is in the job, as the command itself is (launch.cc).
   const BOOL ok = CreateProcessWithLogonW(config.logon_user.c_str(), L".", password.c_str(), LOGON_WITH_PROFILE, self.c_str(), cmd.data(),
-                                          CREATE_UNICODE_ENVIRONMENT | CREATE_NO_WINDOW, nullptr, config.launch.cwd.c_str(), &si, &pi);
+                                          CREATE_UNICODE_ENVIRONMENT | CREATE_NO_WINDOW | CREATE_SUSPENDED, nullptr, config.launch.cwd.c_str(), &si, &pi);
   const DWORD err = GetLastError();
   SetErrorMode(old_mode);
   wipe(&password);
   if (!ok) {
+    CloseHandle(job);
     DeleteFileW(request_file.c_str());
     report_win32(L"CreateProcessWithLogonW", config.logon_user.c_str(), err);
+    return EXIT_SETUP_FAILURE;
+  }
+  const bool assigned = AssignProcessToJobObject(job, pi.hProcess) != FALSE;
+  if (!assigned || ResumeThread(pi.hThread) == static_cast<DWORD>(-1)) {
+    report_win32(assigned ? L"ResumeThread" : L"AssignProcessToJobObject", L"sandbox runner", GetLastError());
+    TerminateProcess(pi.hProcess, EXIT_SETUP_FAILURE);
+    CloseHandle(pi.hThread);
+    CloseHandle(pi.hProcess);
+    CloseHandle(job);
+    DeleteFileW(request_file.c_str());
     return EXIT_SETUP_FAILURE;
   }
   CloseHandle(pi.hThread);
@@ -89,6 +112,7 @@ int run_as_sandbox_user(const RunnerConfig& config, const std::string& request_t
     report_win32(L"WaitForSingleObject", L"sandbox runner", GetLastError());
   }
   CloseHandle(pi.hProcess);
+  CloseHandle(job);
   // The inner stage deletes the file after reading it; this covers a runner that died first.
   DeleteFileW(request_file.c_str());
   return status;

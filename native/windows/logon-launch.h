@@ -1,4 +1,4 @@
-// The elevated backend's first stage (B5.4): as the real user, hand the request to a copy of the
+// The elevated backend's first stage (docs/reference.md#windows-elevated-backend): as the real user, hand the request to a copy of the
 // runner that runs as the sandbox account, through a request file in the group-writable
 // `.sandbox\requests` directory, with CreateProcessWithLogonW and the stored credentials.
 #ifndef CODEX_SANDBOX_WIN_LOGON_LAUNCH_H

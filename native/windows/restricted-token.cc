@@ -15,7 +15,7 @@ bool open_own_token(HANDLE* out) {
 }
 
 // GENERIC_ALL for each principal, so the child can create and open its own IPC objects
-// (PowerShell pipelines fail without it, B4.3).
+// (PowerShell pipelines fail without it, docs/reference.md#windows-restricted-token).
 static bool set_default_dacl(HANDLE token, HANDLE base, const std::vector<std::wstring>& principals) {
   std::vector<OwnedSid> sids(principals.size());
   std::vector<EXPLICIT_ACCESS_W> ea(principals.size());
@@ -56,7 +56,7 @@ static bool enable_privilege(HANDLE token, const std::wstring& name) {
     return false;
   }
   // AdjustTokenPrivileges succeeds with ERROR_NOT_ALL_ASSIGNED when the privilege is absent;
-  // that is a failure here too (B4.3).
+  // that is a failure here too (docs/reference.md#windows-restricted-token).
   const BOOL ok = AdjustTokenPrivileges(token, FALSE, &tp, 0, nullptr, nullptr);
   const DWORD err = GetLastError();
   if (!ok || err != ERROR_SUCCESS) {

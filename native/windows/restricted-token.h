@@ -1,4 +1,4 @@
-// The restricted token of reference B4.3: CreateRestrictedToken from this process's token with
+// The restricted token of docs/reference.md#windows-restricted-token: CreateRestrictedToken from this process's token with
 // the flags and restricting SIDs the request lists, a default DACL for the child's own objects,
 // and the privileges it must keep enabled.
 #ifndef CODEX_SANDBOX_WIN_RESTRICTED_TOKEN_H

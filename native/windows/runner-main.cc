@@ -1,8 +1,11 @@
 // codex-sandbox-helper.exe: the Windows command runner. It reads a planner request and applies
-// it: ACL ops, the restricted token, a kill-on-close job, then the command (reference B4, B5.4).
+// it: ACL ops, the restricted token, a kill-on-close job, then the command (docs/reference.md#windows-restricted-token, #windows-elevated-backend).
 //
 //   codex-sandbox-helper --request-stdin               request on stdin, then the command's input
 //   codex-sandbox-helper --inner-request-file=PATH     elevated inner stage, as the sandbox user
+//   codex-sandbox-helper --revert-request-stdin        only the request's revoke_after_exit ops:
+//                                                      for a runner that was terminated before it
+//                                                      could revoke them itself
 //
 // Exit status: the command's own, or 125 (setup/usage), 126 (not executable), 127 (not found).
 #include <windows.h>
@@ -43,6 +46,16 @@ static bool revert_aces(const RunnerConfig& config, HANDLE base) {
   return ok;
 }
 
+// The revokes of a runner that was terminated (timeout, abort, stopSandbox: TerminateProcess
+// leaves it no chance to run them). Its job died with it, so no command still uses the grants.
+static int revert_only(const RunnerConfig& config) {
+  HANDLE base = nullptr;
+  if (!open_own_token(&base)) return EXIT_SETUP_FAILURE;
+  const bool ok = revert_aces(config, base);
+  CloseHandle(base);
+  return ok ? 0 : EXIT_SETUP_FAILURE;
+}
+
 static int run_command(const RunnerConfig& config) {
   HANDLE base = nullptr;
   if (!open_own_token(&base)) return EXIT_SETUP_FAILURE;
@@ -77,7 +90,7 @@ static int run_command(const RunnerConfig& config) {
       return status < 0 ? EXIT_SETUP_FAILURE : status;
     }
     if (create_error == 0) return EXIT_SETUP_FAILURE;
-    // Some systems refuse a token restricted by the account's own SID (B5.4): retry once without.
+    // Some systems refuse a token restricted by the account's own SID (docs/reference.md#windows-elevated-backend): retry once without.
     if (with_user && retry_allowed(config.token, create_error)) {
       with_user = false;
       continue;
@@ -90,13 +103,15 @@ static int run_command(const RunnerConfig& config) {
 int wmain(int argc, wchar_t** argv) {
   set_program_name(L"codex-sandbox-helper");
   static const wchar_t kInner[] = L"--inner-request-file=";
-  if (argc != 2) die(L"usage: codex-sandbox-helper --request-stdin | --inner-request-file=PATH");
+  static const wchar_t kUsage[] = L"usage: codex-sandbox-helper --request-stdin | --revert-request-stdin | --inner-request-file=PATH";
+  if (argc != 2) die(kUsage);
   const std::wstring arg = argv[1];
   std::string text;
   std::wstring error;
   bool inner = false;
+  const bool revert = arg == L"--revert-request-stdin";
   std::wstring inner_path;
-  if (arg == L"--request-stdin") {
+  if (arg == L"--request-stdin" || revert) {
     if (!read_request_from_stdin(&text, &error)) die(error.c_str());
   } else if (arg.compare(0, wcslen(kInner), kInner) == 0) {
     inner = true;
@@ -105,11 +120,12 @@ int wmain(int argc, wchar_t** argv) {
     // Read once: the file must not be reused by a later, different command.
     if (!DeleteFileW(inner_path.c_str())) die_win32(L"DeleteFileW", inner_path.c_str());
   } else {
-    die(L"unknown argument; usage: codex-sandbox-helper --request-stdin | --inner-request-file=PATH");
+    die((std::wstring(L"unknown argument; ") + kUsage).c_str());
   }
   Request request;
   RunnerConfig config;
   if (!parse_request(text, &request, &error) || !parse_runner_config(request, &config, &error)) die(error.c_str());
+  if (revert) return revert_only(config);
   if (config.backend == L"windows-elevated" && !inner) return run_as_sandbox_user(config, text);
   if (config.backend == L"windows-token" && inner) die(L"an inner request must be for the elevated backend");
   return run_command(config);

@@ -1,5 +1,5 @@
 // Sandbox account credentials at rest: random passwords, protected with DPAPI in the user's
-// scope and base64-encoded (reference B5.1), one account per line in the secrets file:
+// scope and base64-encoded (docs/reference.md#windows-elevated-backend), one account per line in the secrets file:
 // `version 1`, then `<role>\t<username>\t<base64 blob>`.
 #ifndef CODEX_SANDBOX_WIN_SECRETS_H
 #define CODEX_SANDBOX_WIN_SECRETS_H

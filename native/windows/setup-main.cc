@@ -1,5 +1,5 @@
-// codex-sandbox-setup.exe: provisions the elevated backend and applies its ACLs (reference B5.2),
-// or removes it all (B8). Everything it creates is listed in the planner's setup request.
+// codex-sandbox-setup.exe: provisions the elevated backend and applies its ACLs (docs/reference.md#windows-elevated-backend),
+// or removes it all (docs/reference.md#windows-uninstall). Everything it creates is listed in the planner's setup request.
 //
 //   codex-sandbox-setup --request-stdin [--refresh-only]   provision (elevated) + ACLs + marker;
 //                                                          --refresh-only: ACLs only, no elevation
@@ -32,7 +32,7 @@
     WriteFile(h, bytes.data(), static_cast<DWORD>(bytes.size()), &wrote, nullptr);
     CloseHandle(h);
   }
-  fwprintf(stderr, L"codex-sandbox-setup: %ls: %ls\n", code, message);
+  print_error(L"codex-sandbox-setup: %ls: %ls\n", code, message);
   exit(EXIT_SETUP_FAILURE);
 }
 

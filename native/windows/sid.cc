@@ -93,7 +93,7 @@ bool resolve_principal(const std::wstring& principal, HANDLE token, OwnedSid* ou
   }
   if (principal == L"@logon") {
     if (token_logon_sid(token, out)) return true;
-    // The reference's wording for this case (B4.3).
+    // The reference's wording for this case (docs/reference.md#windows-restricted-token).
     report_win32(L"GetTokenInformation", L"TokenGroups (Logon SID not present on token)", GetLastError());
     return false;
   }

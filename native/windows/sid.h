@@ -27,7 +27,7 @@ bool sid_for_account(const std::wstring& name, OwnedSid* out);
 bool token_user_sid(HANDLE token, OwnedSid* out);
 
 // The logon SID: the first TokenGroups entry with SE_GROUP_LOGON_ID, else the same search on the
-// linked token (B4.3). Fails with ERROR_NOT_FOUND when neither has one.
+// linked token (docs/reference.md#windows-restricted-token). Fails with ERROR_NOT_FOUND when neither has one.
 bool token_logon_sid(HANDLE token, OwnedSid* out);
 
 // Everyone (S-1-1-0) via CreateWellKnownSid(WinWorldSid).

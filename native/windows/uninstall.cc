@@ -76,7 +76,7 @@ static bool end_processes(std::vector<OwnedSid>* sids) {
     WTSFreeMemory(info);
     if (found == 0) return true;
     if (GetTickCount64() > deadline) {
-      fwprintf(stderr, L"codex-sandbox-setup: sandbox account processes still running after 5 s\n");
+      print_error(L"codex-sandbox-setup: sandbox account processes still running after 5 s\n");
       return false;
     }
     Sleep(100);

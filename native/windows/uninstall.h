@@ -1,4 +1,4 @@
-// Removing everything setup created (reference B8): accounts disabled first, their processes
+// Removing everything setup created (docs/reference.md#windows-uninstall): accounts disabled first, their processes
 // ended, state deleted, firewall rules, group and accounts removed. Errors are collected and
 // reported together; the return value is false if any step failed.
 #ifndef CODEX_SANDBOX_WIN_UNINSTALL_H

@@ -5,6 +5,11 @@
 
 #include <windows.h>
 
+// Writes one formatted line to stderr as UTF-8 with WriteFile. Not fwprintf: a parent that passes
+// the C runtime's descriptor table (libuv, so Node's child_process) marks stderr binary, and the
+// CRT then writes wide characters as raw UTF-16.
+void print_error(const wchar_t* format, ...);
+
 // Which executable is speaking; set once at the top of main.
 void set_program_name(const wchar_t* name);
 

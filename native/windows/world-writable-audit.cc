@@ -75,7 +75,7 @@ unsigned check_dir(const std::wstring& path, const AuditSpec& spec, PSID everyon
   --budget->checks_left;
   if (!everyone_may_write(path, everyone)) return 0;
   if (excluded(path, spec)) {
-    fwprintf(stderr, L"codex-sandbox-helper: %ls is writable by Everyone and contains a writable root; it stays writable\n", path.c_str());
+    print_error(L"codex-sandbox-helper: %ls is writable by Everyone and contains a writable root; it stays writable\n", path.c_str());
     return 0;
   }
   AclOp op;
@@ -86,7 +86,7 @@ unsigned check_dir(const std::wstring& path, const AuditSpec& spec, PSID everyon
   op.path = path;
   op.principals = spec.principals;
   if (!apply_acl_op(op, token)) {
-    fwprintf(stderr, L"codex-sandbox-helper: %ls is writable by Everyone and could not be denied; it stays writable\n", path.c_str());
+    print_error(L"codex-sandbox-helper: %ls is writable by Everyone and could not be denied; it stays writable\n", path.c_str());
     return 0;
   }
   return 1;
@@ -119,6 +119,6 @@ unsigned run_world_writable_audit(const AuditSpec& spec, HANDLE token) {
     } while (FindNextFileW(find, &fd));
     FindClose(find);
   }
-  if (budget.exhausted()) fwprintf(stderr, L"codex-sandbox-helper: world-writable audit stopped at its time or count limit\n");
+  if (budget.exhausted()) print_error(L"codex-sandbox-helper: world-writable audit stopped at its time or count limit\n");
   return denied;
 }

@@ -1,4 +1,4 @@
-// The world-writable audit (reference B4.4): directories listed by the planner whose DACL lets
+// The world-writable audit (docs/reference.md#windows-restricted-token): directories listed by the planner whose DACL lets
 // Everyone write get a deny-write ACE for the token's capability SIDs. Best effort within the
 // planner's time and count budget; every skipped or failed directory is reported on stderr.
 #ifndef CODEX_SANDBOX_WIN_WORLD_WRITABLE_AUDIT_H

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect } from 'vitest';
 
 import { makeTempDir } from '../helpers/temp';
-import { itOn, pathEntry, profile, rootEntry } from './support';
+import { itOn, MOUNT_BACKEND, pathEntry, profile, rootEntry } from './support';
 
 const ROOT = resolve(__dirname, '../..');
 let tmp: { path: string; remove: () => void };
@@ -26,7 +26,7 @@ const readOnly = JSON.stringify(profile([rootEntry('read')]));
 
 describe('codex-sandbox run', () => {
   itOn('bwrap')('bwrap: run returns the command exit status and writes only inside the workspace', () => {
-    const r = cli('codex-sandbox', ['run', '--sandbox', 'workspace-write', '--backend', 'bwrap', '--', 'sh', '-c', `echo in > ${t}/in.txt; echo out > /etc/csbx-out.txt; exit 7`]);
+    const r = cli('codex-sandbox', ['run', '--sandbox', 'workspace-write', '--backend', MOUNT_BACKEND, '--', 'sh', '-c', `echo in > ${t}/in.txt; echo out > /etc/csbx-out.txt; exit 7`]);
     expect(r.status).toBe(7);
     expect(readFileSync(join(t, 'in.txt'), 'utf8')).toBe('in\n');
     expect(existsSync('/etc/csbx-out.txt')).toBe(false);
@@ -34,25 +34,43 @@ describe('codex-sandbox run', () => {
   });
 
   itOn('bwrap')('bwrap: a command killed by signal 9 gives exit status 137', () => {
-    expect(cli('codex-sandbox', ['run', '--backend', 'bwrap', '--', 'sh', '-c', 'kill -9 $$']).status).toBe(137);
+    expect(cli('codex-sandbox', ['run', '--backend', MOUNT_BACKEND, '--', 'sh', '-c', 'kill -9 $$']).status).toBe(137);
   });
 
   itOn('bwrap')('bwrap: a missing command gives 127 and a non-executable one 126', () => {
     writeFileSync(join(t, 'noexec.sh'), 'true');
-    expect(cli('codex-sandbox', ['run', '--backend', 'bwrap', '--', 'csbx-no-such-command']).status).toBe(127);
-    expect(cli('codex-sandbox', ['run', '--backend', 'bwrap', '--', join(t, 'noexec.sh')]).status).toBe(126);
+    expect(cli('codex-sandbox', ['run', '--backend', MOUNT_BACKEND, '--', 'csbx-no-such-command']).status).toBe(127);
+    expect(cli('codex-sandbox', ['run', '--backend', MOUNT_BACKEND, '--', join(t, 'noexec.sh')]).status).toBe(126);
   });
 
   itOn('landlock')('landlock: a policy Landlock cannot represent exits 125 with one line naming bwrap', () => {
     const r = cli('codex-sandbox', ['run', '--sandbox', 'workspace-write', '--backend', 'landlock', '--', 'true']);
     expect(r.status).toBe(125);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toContain('--backend bwrap');
+    expect(r.stderr).toContain('--backend namespaces or bwrap');
   });
 
   itOn('bwrap')('bwrap: run without a command is a usage error (125)', () => {
     expect(cli('codex-sandbox', ['run']).status).toBe(125);
   });
+
+  for (const backend of [...new Set([MOUNT_BACKEND, 'namespaces', 'landlock'] as const)]) {
+    itOn(backend)(`${backend}: plan --json shows exactly the argv run executes (the helper's command line, read inside the sandbox)`, () => {
+      const sandbox = backend === 'landlock' ? 'read-only' : 'workspace-write';
+      // The shell's parent is the helper that forked it (the reaper; PID 1 in a PID namespace).
+      const command = ['/bin/sh', '-c', 'tr "\\0" "\\n" < /proc/$PPID/cmdline'];
+      const policyArgs = ['--sandbox', sandbox, '--backend', backend, '--cwd', t];
+      // A first run makes the host mount-target registry, which every later plan masks.
+      expect(cli('codex-sandbox', ['run', ...policyArgs, '--', '/bin/true']).status).toBe(0);
+      const plan = JSON.parse(cli('codex-sandbox', ['plan', ...policyArgs, '--json', '--', ...command]).stdout) as { backend: string; argv: string[] };
+      const r = cli('codex-sandbox', ['run', ...policyArgs, '--', ...command]);
+      expect(r.status, r.stderr).toBe(0);
+      const helperArgv = r.stdout.replace(/\n$/, '').split('\n');
+      expect(plan.backend).toBe(backend);
+      // Under bwrap the helper is its inner stage: the plan's argv after bwrap's own `--`.
+      expect(helperArgv).toStrictEqual(backend === 'bwrap' ? plan.argv.slice(plan.argv.indexOf('--') + 1) : plan.argv);
+    });
+  }
 });
 
 describe('codex-linux-sandbox', () => {

@@ -7,10 +7,10 @@ import { describe, expect, it } from 'vitest';
 
 import { helperPath } from '../../lib/native';
 import { withTempDir } from '../helpers/temp';
+import { propertySettings } from '../helpers/property-settings';
 
 const HELPER = helperPath();
-const numRuns = Math.max(200, Number(process.env.FC_NUM_RUNS ?? 200));
-const seed = process.env.FC_SEED !== undefined ? Number(process.env.FC_SEED) : Date.now() % 2 ** 31;
+const { numRuns, seed } = propertySettings('helper argv property');
 
 function helper(args: string[]): { status: number | null; signal: string | null; stdout: string; stderr: string } {
   const r = spawnSync(HELPER, args, { encoding: 'utf8', timeout: 20_000 });
@@ -57,8 +57,23 @@ describe('helper: argument validation (exit 125, one stderr line)', () => {
     ['scope below ABI 6', ['--network', 'enabled', '--landlock-abi', '5', '--landlock-scope', '0x1', '--', 'true'], /needs --landlock-abi 6/],
     ['unknown scope bit', ['--network', 'enabled', '--landlock-abi', '6', '--landlock-scope', '0x4', '--', 'true'], /unknown bits/],
     ['restrict flags below ABI 7', ['--network', 'enabled', '--landlock-abi', '6', '--landlock-fs-handled', '1', '--landlock-restrict-flags', '0x2', '--', 'true'], /needs --landlock-abi 7/],
-    ['probe with a command', ['--probe', 'userns', '--', 'true'], /--probe takes no other options/],
-    ['probe with other options', ['--network', 'enabled', '--probe', 'userns'], /--probe takes no other options/],
+    ['probe with a command', ['--probe', 'namespaces', '--', 'true'], /--probe takes no other options/],
+    ['probe with other options', ['--network', 'enabled', '--probe', 'namespaces'], /--probe takes no other options/],
+    ['the old userns probe', ['--probe', 'userns'], /unknown --probe mode 'userns': expected namespaces/],
+    ['mount step without --namespaces', ['--network', 'enabled', '--ro-bind', '/', '--', 'true'], /mount steps and --chdir need --namespaces/],
+    ['--chdir without --namespaces', ['--network', 'enabled', '--chdir', '/tmp', '--', 'true'], /need --namespaces/],
+    ['--namespaces without --reaper', ['--network', 'enabled', '--namespaces', '--ro-bind', '/', '--', 'true'], /--namespaces needs --reaper/],
+    ['--namespaces without a root', ['--network', 'enabled', '--reaper', '--namespaces', '--', 'true'], /needs a root first/],
+    ['--namespaces with a root that is not /', ['--network', 'enabled', '--reaper', '--namespaces', '--ro-bind', '/usr', '--', 'true'], /needs a root first/],
+    ['--namespaces with --dev as its root', ['--network', 'enabled', '--reaper', '--namespaces', '--dev', '/', '--', 'true'], /needs a root first/],
+    ['relative mount path', ['--network', 'enabled', '--reaper', '--namespaces', '--ro-bind', '/', '--bind', 'tmp', '--', 'true'], /invalid mount path 'tmp': must be absolute/],
+    ['relative --chdir', ['--network', 'enabled', '--reaper', '--namespaces', '--ro-bind', '/', '--chdir', 'tmp', '--', 'true'], /invalid --chdir 'tmp'/],
+    ['--perms not octal', ['--network', 'enabled', '--reaper', '--namespaces', '--perms', '9', '--tmpfs', '/', '--', 'true'], /invalid --perms '9'/],
+    ['--perms too long', ['--network', 'enabled', '--reaper', '--namespaces', '--perms', '01234', '--tmpfs', '/', '--', 'true'], /invalid --perms '01234'/],
+    ['--perms before a bind', ['--network', 'enabled', '--reaper', '--namespaces', '--perms', '555', '--ro-bind', '/', '--', 'true'], /--perms does not apply to the mount step for '\/'/],
+    ['--perms twice', ['--network', 'enabled', '--reaper', '--namespaces', '--perms', '555', '--perms', '555', '--tmpfs', '/', '--', 'true'], /--perms given twice/],
+    ['--perms at the end', ['--network', 'enabled', '--reaper', '--namespaces', '--tmpfs', '/', '--perms', '555', '--', 'true'], /--perms must be followed by the mount step/],
+    ['duplicate --namespaces', ['--network', 'enabled', '--reaper', '--namespaces', '--namespaces', '--tmpfs', '/', '--', 'true'], /duplicate option '--namespaces'/],
     ['unknown probe', ['--probe', 'landlock'], /unknown --probe mode 'landlock'/],
     ['command scope without --reaper', ['--network', 'enabled', '--command-landlock-scope', '0x2', '--', 'true'], /--command-landlock-scope needs --reaper/],
     ['command scope 0', ['--network', 'enabled', '--reaper', '--command-landlock-scope', '0', '--', 'true'], /scopes nothing/],
@@ -91,8 +106,11 @@ describe('helper: argument validation (exit 125, one stderr line)', () => {
         '--probe',
         '--command-landlock-scope',
         '--proc-sys-readonly',
+        '--namespaces',
+        '--tmpfs',
+        '--perms',
       );
-      const values = fc.constantFrom('restricted', 'enabled', '7', '1', '0x1', '0xffff', '0xd:/', '0x3', 'userns', '', '-', '0x');
+      const values = fc.constantFrom('restricted', 'enabled', '7', '1', '0x1', '0xffff', '0xd:/', '0x3', 'namespaces', '', '-', '0x', '/');
       const junk = fc.string({ unit: 'binary-ascii', maxLength: 12 }).filter((s) => !s.includes('\0'));
       const token = fc.oneof(known, values, junk).filter((t) => t !== '--');
       const tokens = fc.array(token, { maxLength: 10 });
@@ -102,11 +120,11 @@ describe('helper: argument validation (exit 125, one stderr line)', () => {
         ['--network', 'enabled', '--network', 'enabled'],
         ['--landlock-rule', '0x1:relative/path'],
         ['--reaper', '--reaper'],
-        ['--probe', 'userns', '--probe', 'userns'],
+        ['--probe', 'namespaces', '--probe', 'namespaces'],
       );
       const argv = fc.oneof(
-        // No separator: nothing can be a command (`--probe userns` alone is the one valid form).
-        tokens.filter((t) => !(t.length === 2 && t[0] === '--probe' && t[1] === 'userns')),
+        // No separator: nothing can be a command (`--probe namespaces` alone is the one valid form).
+        tokens.filter((t) => !(t.length === 2 && t[0] === '--probe' && t[1] === 'namespaces')),
         // A separator and no command.
         tokens.map((t) => [...t, '--']),
         // A defect spliced anywhere before a real command.

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { helperPath } from '../../lib/native';
 import { failingSyscallArgs } from '../helpers/failing-syscall';
 import { withTempDir } from '../helpers/temp';
+import { caps, itOnSystemBwrap } from './support';
 
 const HELPER = helperPath();
 
@@ -54,21 +55,29 @@ describe('helper: exec and exit statuses', () => {
     expect(r.stdout).toBe('inner\n');
   });
 
-  it('--probe userns reports whether a user namespace with a uid map can be made', () => {
-    const r = helper(['--probe', 'userns']);
+  it('--probe namespaces reports whether the helper can build a sandbox of its own', () => {
+    const r = helper(['--probe', 'namespaces']);
     if (process.env.CI === 'true') expect(r.status).toBe(0);
     if (r.status === 0) expect(r.stderr).toBe('');
-    else expect(r.stderr).toMatch(/^codex-sandbox-helper: userns probe: \S+ [^\n]*\(errno \d+\)\n$/);
-    expect([0, 1]).toContain(r.status);
+    else expect(r.stderr).toMatch(/^codex-sandbox-helper: [^\n]*\(errno \d+\)\n$/);
+    expect([0, 2, 3, 125]).toContain(r.status);
   });
 
-  it('--probe userns exits 1 with the errno when user namespaces are limited to 0', () => {
+  it('--probe namespaces exits 125 naming unshare and the errno when user namespaces are limited to 0', () => {
     // user.max_user_namespaces is per user namespace: set it to 0 inside a fresh one, for real.
-    const r = spawnSync('unshare', ['-Ur', 'sh', '-c', 'echo 0 > /proc/sys/user/max_user_namespaces && exec "$0" --probe userns', HELPER], {
+    const r = spawnSync('unshare', ['-Ur', 'sh', '-c', 'echo 0 > /proc/sys/user/max_user_namespaces && exec "$0" --probe namespaces', HELPER], {
       encoding: 'utf8',
     });
-    expect(r.status).toBe(1);
-    expect(r.stderr).toBe('codex-sandbox-helper: userns probe: unshare CLONE_NEWUSER: No space left on device (errno 28)\n');
+    expect(r.status).toBe(125);
+    expect(r.stderr).toBe('codex-sandbox-helper: unshare CLONE_NEWUSER|CLONE_NEWNS|CLONE_NEWPID|CLONE_NEWIPC|CLONE_NEWNET: No space left on device (errno 28)\n');
+  });
+
+  it('--probe namespaces exits 3 with one line when a fresh /proc cannot be mounted', () => {
+    // A procfs with something mounted over part of it, as container runtimes mask /proc/sys: the
+    // kernel refuses a fresh procfs in a user namespace that could not see the whole of it.
+    const r = spawnSync('unshare', ['-Urm', 'sh', '-c', 'mount -t tmpfs none /proc/sys && exec "$0" --probe namespaces', HELPER], { encoding: 'utf8' });
+    expect(r.stderr).toMatch(/^codex-sandbox-helper: namespaces probe: mount proc: [^\n]*\(errno \d+\)\n$/);
+    expect(r.status).toBe(3);
   });
 
   it('the command inherits only stdin, stdout and stderr (a descriptor passed as fd 3 is closed)', () => {
@@ -94,12 +103,9 @@ describe('helper: exec and exit statuses', () => {
     expect(r.stderr).not.toMatch(/codex-sandbox-helper/);
   });
 
-  it('runs as the bubblewrap inner stage with only --network (bwrap execs it inside the namespaces)', () => {
-    const bwrap = spawnSync('sh', ['-c', 'command -v bwrap'], { encoding: 'utf8', env: ENV }).stdout.trim();
-    if (process.env.CI === 'true') expect(bwrap).not.toBe('');
-    if (bwrap === '') return;
+  itOnSystemBwrap('runs as the bubblewrap inner stage with only --network (bwrap execs it inside the namespaces)', () => {
     const r = spawnSync(
-      bwrap,
+      caps!.bwrap!.path,
       ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--unshare-user', '--unshare-pid', '--unshare-net', '--die-with-parent', '--',
         HELPER, '--network', 'restricted', '--', 'grep', '-E', '^(NoNewPrivs|Seccomp):', '/proc/self/status'],
       { encoding: 'utf8', env: ENV },

@@ -66,7 +66,7 @@ describe('helper --setenv', () => {
   });
 
   it('is not allowed with --probe', () => {
-    const r = helper(['--setenv', 'A=1', '--probe', 'userns']);
+    const r = helper(['--setenv', 'A=1', '--probe', 'namespaces']);
     expect(r.status).toBe(125);
     expect(r.stderr).toMatch(/--probe takes no other options/);
   });

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect } from 'vitest';
 import { runSandboxed } from '../../lib/spawn/run-sandboxed';
 import { spawnSandboxed, stopSandbox } from '../../lib/spawn/spawn-sandboxed';
 import { makeTempDir } from '../helpers/temp';
-import { itOn, pathEntry, profile, rootEntry, unrestricted } from './support';
+import { itOn, pathEntry, profile, rootEntry, unrestricted, MOUNT_BACKEND } from './support';
 
 let tmp: { path: string; remove: () => void };
 let t: string;
@@ -40,7 +40,7 @@ async function expectStopped(file: string): Promise<void> {
 }
 
 const cases = [
-  ['bwrap', () => profile([rootEntry('read'), pathEntry(t, 'write')])],
+  [MOUNT_BACKEND, () => profile([rootEntry('read'), pathEntry(t, 'write')])],
   ['landlock', () => profile([rootEntry('read')])],
   // Network on: seccomp alone refuses a restricted network (issue #20).
   ['seccomp', () => unrestricted('enabled')],

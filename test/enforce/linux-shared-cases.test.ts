@@ -1,4 +1,4 @@
-// Reference linux-sandbox.md §10.1 (shared cases) and the applicable §10.2 cases, each run in a
+// The reference's Linux sandbox suite (docs/reference.md#conformance-cases): its shared cases and the applicable later ones, each run in a
 // real sandbox with the effect checked on the host, for every backend that can represent it.
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -3,17 +3,23 @@
 import { it } from 'vitest';
 
 import type { BackendName, Capabilities } from '../../lib/platform/common/types';
-import { bwrapUnavailableReason } from '../../lib/platform/linux/plan';
+import { bwrapUnavailableReason, namespacesUnavailableReason } from '../../lib/platform/linux/plan';
 import { probeCapabilities } from '../../lib/platform/linux/probe';
 import { runSandboxed, type SandboxRunResult } from '../../lib/spawn/run-sandboxed';
+import { MOUNT_BACKEND, underTest } from '../helpers/mount-backend';
+
+export { MOUNT_BACKEND, underTest };
 
 export const isLinux = process.platform === 'linux';
 export const caps: Capabilities | null = isLinux ? probeCapabilities() : null;
 
+
 /** Why a backend cannot run on this machine, or null when it can. */
-export function missingFor(backend: BackendName): string | null {
+export function missingFor(requested: BackendName): string | null {
   if (caps === null) return 'not Linux';
   if (caps.helperPath === null) return 'codex-sandbox-helper is not built';
+  const backend = underTest(requested);
+  if (backend === 'namespaces') return namespacesUnavailableReason(caps);
   if (backend === 'bwrap') return bwrapUnavailableReason(caps);
   if (backend === 'landlock') return caps.landlock.status === 'available' ? null : `Landlock ${caps.landlock.status}`;
   if (backend === 'seccomp') return caps.seccomp ? null : 'seccomp unavailable';
@@ -21,19 +27,42 @@ export function missingFor(backend: BackendName): string | null {
 }
 
 /**
- * `it` for a test that needs `backend`. A missing capability skips locally and FAILS with
- * CI=true: a CI machine that cannot run enforcement tests must not look green.
+ * `it` for a case about system bubblewrap itself (its argv, its PID 1, its discovery), which the
+ * helper's namespaces cannot stand in for. In a pass that hides bwrap on purpose
+ * (CSBX_TEST_MOUNT_BACKEND=namespaces) the case instead checks that bwrap is indeed hidden.
  */
-export function itOn(backend: BackendName): (name: string, fn: () => Promise<void> | void, timeout?: number) => void {
-  const missing = missingFor(backend);
+export function itOnSystemBwrap(name: string, fn: () => Promise<void> | void, timeout?: number): void {
+  if (process.env.CSBX_TEST_MOUNT_BACKEND === 'namespaces') {
+    it(`${name} [bwrap hidden for this pass: checks it is absent]`, () => {
+      if (caps?.bwrap !== null) throw new Error(`CSBX_TEST_MOUNT_BACKEND=namespaces, but bwrap is on PATH at ${caps?.bwrap.path}`);
+    });
+    return;
+  }
+  const missing = caps === null ? 'not Linux' : caps.helperPath === null ? 'codex-sandbox-helper is not built' : bwrapUnavailableReason(caps);
+  gate('bwrap', missing)(name, fn, timeout);
+}
+
+/** `it`, or a skip with the reason (a failure with CI=true: a CI machine must not look green). */
+function gate(what: string, missing: string | null): (name: string, fn: () => Promise<void> | void, timeout?: number) => void {
   if (missing === null) return (name, fn, timeout) => it(name, fn, timeout);
   if (process.env.CI === 'true') {
     return (name) =>
       it(name, () => {
-        throw new Error(`CI requires ${backend} for this enforcement test, but ${missing}`);
+        throw new Error(`CI requires ${what} for this enforcement test, but ${missing}`);
       });
   }
-  return (name, fn, timeout) => it.skip(name, fn, timeout);
+  return (name, fn, timeout) => it.skip(`${name} [skipped: needs ${what}: ${missing}]`, fn, timeout);
+}
+
+/**
+ * `it` for a test that needs `backend`. A missing capability skips locally and FAILS with
+ * CI=true: a CI machine that cannot run enforcement tests must not look green.
+ */
+export function itOn(backend: BackendName): (name: string, fn: () => Promise<void> | void, timeout?: number) => void {
+  const run = gate(underTest(backend), missingFor(backend));
+  // Named for what runs: a bwrap case on the helper's namespaces says so.
+  if (underTest(backend) === backend) return run;
+  return (name, fn, timeout) => run(name.replace(/^bwrap:/, `${underTest(backend)} (bwrap case):`), fn, timeout);
 }
 
 type Access = 'read' | 'write' | 'none';
@@ -60,5 +89,5 @@ export function run(
   opts: { cwd?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
 ): Promise<SandboxRunResult> {
   const argv = typeof command === 'string' ? ['bash', '-c', command] : command;
-  return runSandboxed(argv, { permissionProfile: policy, backend, timeoutMs: opts.timeoutMs ?? 20_000, ...(opts.cwd ? { cwd: opts.cwd } : {}), ...(opts.env ? { env: opts.env } : {}) });
+  return runSandboxed(argv, { permissionProfile: policy, backend: underTest(backend), timeoutMs: opts.timeoutMs ?? 20_000, ...(opts.cwd ? { cwd: opts.cwd } : {}), ...(opts.env ? { env: opts.env } : {}) });
 }

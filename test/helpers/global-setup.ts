@@ -1,6 +1,8 @@
 // Runs once per vitest process. In CI the machine must provide what the enforcement suites need
-// (DESIGN.md: Landlock ABI 7, bwrap, user namespaces); a missing piece fails the run instead of
-// silently shrinking it. Teardown checks that no test left a temporary directory behind.
+// (docs/platform-matrix.md#machine-requirements: Landlock ABI 7, bwrap, user namespaces); a missing
+// piece fails the run instead of silently shrinking it. The pass that hides bwrap on purpose
+// (CSBX_TEST_MOUNT_BACKEND=namespaces) must really not see one. Teardown checks that no test left
+// a temporary directory behind.
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,14 +13,22 @@ function leftovers(): string[] {
   return readdirSync(tmpdir()).filter((name) => name.startsWith(TEMP_PREFIX));
 }
 
-export function setup(): void {
-  if (process.env.CI === 'true' && process.platform === 'linux') {
-    try {
-      execFileSync('bwrap', ['--version'], { stdio: 'ignore' });
-    } catch {
-      throw new Error('CI=true but bubblewrap is not installed: enforcement tests cannot run');
-    }
+function bwrapRuns(): boolean {
+  try {
+    execFileSync('bwrap', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
   }
+}
+
+export function setup(): void {
+  if (process.platform !== 'linux') return;
+  if (process.env.CSBX_TEST_MOUNT_BACKEND === 'namespaces') {
+    if (bwrapRuns()) throw new Error('CSBX_TEST_MOUNT_BACKEND=namespaces, but a bwrap runs: hide it (see .ci/run) so the pass checks the no-bwrap path');
+    return;
+  }
+  if (process.env.CI === 'true' && !bwrapRuns()) throw new Error('CI=true but bubblewrap is not installed: enforcement tests cannot run');
 }
 
 export function teardown(): void {

@@ -6,9 +6,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
 import { unifiedDiff } from '../../lib/apply-patch/unified-diff';
+import { propertySettings } from '../helpers/property-settings';
 
-const NUM_RUNS = Number(process.env.CSBX_PROPERTY_RUNS ?? 200);
-const SEED = process.env.CSBX_PROPERTY_SEED === undefined ? Date.now() ^ (Math.random() * 0x7fffffff) : Number(process.env.CSBX_PROPERTY_SEED);
+const { numRuns: NUM_RUNS, seed: SEED } = propertySettings('apply-patch unified diff property');
 
 const text = fc
   .array(fc.constantFrom('a', 'b', 'c', ''), { maxLength: 25 })

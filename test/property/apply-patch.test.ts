@@ -12,9 +12,9 @@ import { describe, expect, it } from 'vitest';
 import { applyPatchLocally } from '../../lib/apply-patch/apply-local';
 import { isSandboxError } from '../../lib/errors';
 import { withTempDir } from '../helpers/temp';
+import { propertySettings } from '../helpers/property-settings';
 
-const NUM_RUNS = Number(process.env.CSBX_PROPERTY_RUNS ?? 200);
-const SEED = process.env.CSBX_PROPERTY_SEED === undefined ? Date.now() ^ (Math.random() * 0x7fffffff) : Number(process.env.CSBX_PROPERTY_SEED);
+const { numRuns: NUM_RUNS, seed: SEED } = propertySettings('apply-patch property');
 
 function params(name: string): fc.Parameters<unknown> {
   console.log(`[apply-patch property] ${name}: seed=${SEED} numRuns=${NUM_RUNS}`);

@@ -6,9 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { parseCliOverride } from '../../lib/config/overrides';
 import { removeTomlValue, renderKey, renderValue, setTomlValue, type TomlEditValue } from '../../lib/config/toml-edit';
 import { parseTomlText } from '../../lib/config/toml-source';
+import { propertySettings } from '../helpers/property-settings';
 
-const numRuns = Number(process.env.CSBX_PROPERTY_RUNS ?? (process.env.CI === 'true' ? 200 : 100));
-const seed = Number(process.env.CSBX_PROPERTY_SEED ?? Date.now() % 2 ** 31);
+const { numRuns, seed } = propertySettings('config editor properties', { defaultRuns: 100, ciRuns: 200 });
 
 const key = fc.oneof(fc.constantFrom('sandbox_mode', 'writable_roots', 'a', 'b-c', 'x_1'), fc.constantFrom(':root', '/opt/x', '~/.ssh', 'with space', 'dot.ted'));
 const value: fc.Arbitrary<TomlEditValue> = fc.oneof(

@@ -5,9 +5,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../lib/config/load-config';
 import { fakeReader } from '../unit/config/fake-reader';
+import { propertySettings } from '../helpers/property-settings';
 
-const numRuns = Number(process.env.CSBX_PROPERTY_RUNS ?? (process.env.CI === 'true' ? 200 : 100));
-const seed = Number(process.env.CSBX_PROPERTY_SEED ?? Date.now() % 2 ** 31);
+const { numRuns, seed } = propertySettings('config layer precedence', { defaultRuns: 100, ciRuns: 200 });
 
 const MODES = ['read-only', 'workspace-write', 'danger-full-access'] as const;
 const mode = fc.option(fc.constantFrom(...MODES), { nil: undefined });

@@ -19,10 +19,9 @@ import type { FileSystemAccessMode, FileSystemEntry, LegacySandboxPolicy, Resolv
 import { nodeHostView } from '../../lib/policy/node-host-view';
 import { makeTempDir } from '../helpers/temp';
 import { fakeHost } from '../unit/policy/fake-host';
+import { propertySettings } from '../helpers/property-settings';
 
-const numRuns = Number(process.env.CSBX_PROPERTY_RUNS ?? 200);
-const seed = process.env.CSBX_PROPERTY_SEED === undefined ? (Date.now() ^ (Math.random() * 0x7fffffff)) | 0 : Number(process.env.CSBX_PROPERTY_SEED);
-console.log(`explain properties: seed=${seed} numRuns=${numRuns} (replay with CSBX_PROPERTY_SEED=${seed})`);
+const { numRuns, seed } = propertySettings('explain properties');
 const params = { numRuns, seed };
 
 const CWD = '/w';
@@ -128,7 +127,7 @@ function writableFromRoots(r: ResolvedPolicy, p: string): boolean {
 }
 
 /**
- * §2.2 by brute force: deepest covering entry paths, then the highest access among them; a
+ * docs/reference.md#precedence by brute force: deepest covering entry paths, then the highest access among them; a
  * default deny (or a deny of `/` only) becomes read under a platform default read root.
  */
 function bruteForceAccess(r: ResolvedPolicy, p: string): FileSystemAccessMode {

@@ -1,4 +1,4 @@
-// Fuzzing config input (issue #7, peers.md P54): TOML text, whole config files through loadConfig
+// Fuzzing config input (issue #7, probe P54 in docs/security.md#probe-table): TOML text, whole config files through loadConfig
 // and `-c key=value` overrides either parse or fail with a typed error on one line, never a crash.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';

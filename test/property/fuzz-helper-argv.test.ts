@@ -21,13 +21,18 @@ const FLAGS = [
   '--landlock-restrict-flags',
   '--reaper',
   '--probe',
+  '--namespaces',
+  '--tmpfs',
+  '--ro-bind',
+  '--dev',
+  '--perms',
   '--',
   '--network=enabled',
   '-n',
   '--bogus',
   '',
 ];
-const VALUES = ['restricted', 'enabled', 'userns', '0', '1', '3', '6', '7', '99', '-1', '0x3', '0xffffffffffffffff', '18446744073709551616', 'abc', '1:/', '7:/tmp', ':/', '7:', '1:/nonexistent', '1:relative', '/', ' '];
+const VALUES = ['restricted', 'enabled', 'namespaces', '0', '1', '3', '6', '7', '99', '-1', '0x3', '0xffffffffffffffff', '18446744073709551616', 'abc', '1:/', '7:/tmp', ':/', '7:', '1:/nonexistent', '1:relative', '/', ' '];
 
 let dir: ReturnType<typeof makeTempDir>;
 beforeAll(() => {

@@ -1,4 +1,4 @@
-// Fuzzing the policy entry points (issue #7, peers.md P46-P49): any JSON value, any text, and
+// Fuzzing the policy entry points (issue #7, docs/reference.md#hostile-input): any JSON value, any text, and
 // well-formed policies carrying hostile paths either parse and resolve to absolute, normalized,
 // deterministic entries, or are refused with E_POLICY_INVALID and a one-line message.
 import fc from 'fast-check';
@@ -113,7 +113,7 @@ describe('fuzz: policy parsers', () => {
           expect(badErrorShape(err, POLICY_CODES)).toBeNull();
           return;
         }
-        // P49: these cannot name the file the user meant; accepting them would enforce something else.
+        // docs/reference.md#hostile-input: these cannot name the file the user meant; accepting them would enforce something else.
         const unrepresentable = paths.filter((p) => hasNul(p) || hasLoneSurrogate(p) || tooLong(p));
         expect(unrepresentable, 'paths that must be refused were accepted').toEqual([]);
         const r = resolved as ReturnType<typeof resolvePolicy>;

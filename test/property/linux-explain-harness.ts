@@ -8,7 +8,7 @@ import { toSandboxPolicy } from '../../lib/platform/plan-sandbox';
 import { explain } from '../../lib/policy/explain';
 import { resolvePolicy } from '../../lib/policy/resolve';
 import { runSandboxed } from '../../lib/spawn/run-sandboxed';
-import { caps, minimalEntry, pathEntry, profile, rootEntry, type WireEntry } from '../enforce/support';
+import { caps, minimalEntry, pathEntry, profile, rootEntry, underTest, type WireEntry } from '../enforce/support';
 import { makeTempDir } from '../helpers/temp';
 
 const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
@@ -64,7 +64,8 @@ for i, (kind, d) in enumerate(json.loads(sys.argv[2])):
     except OSError:
         ok = False
     out[i] = ok
-print(json.dumps(out))
+mounts = open('/proc/self/mountinfo').read() if len(sys.argv) > 3 else ''
+print(json.dumps({'probes': out, 'mountinfo': mounts}))
 `;
 
 /** Host-side effect of each mutating probe (reads are observed inside the sandbox). */
@@ -109,36 +110,76 @@ function expected(resolved: Explained, root: string, probe: Probe): boolean {
   }
 }
 
-/** Runs one generated case; returns null when the backend refuses the policy, else mismatches. */
-export async function runCase(backend: 'bwrap' | 'landlock', g: GeneratedPolicy): Promise<string[] | null> {
+export interface ObservedCase {
+  /** Per probe of PROBES: what the sandbox allowed (reads seen inside, writes seen on the host). */
+  observed: boolean[];
+  /** Per probe: what explain() allows. */
+  expected: boolean[];
+  /** The sandbox's mount table, normalised (normaliseMountinfo), when asked for. */
+  mounts: string[];
+}
+
+/**
+ * The mount table as the command sees it, comparable across executors and runs: one line per
+ * mount still visible (a later mount at or above its mount point hides it), with its mount point
+ * (the case's tree written as <root>), whether it is read-only, and its filesystem type.
+ */
+export function normaliseMountinfo(text: string, root: string): string[] {
+  const mounts = text
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => {
+      const [left, right] = line.split(' - ');
+      const fields = left.split(' ');
+      const point = fields[4].replace(/\\040/g, ' ');
+      return { point, ro: fields[5].split(',').includes('ro'), type: right.split(' ')[0] };
+    });
+  const within = (path: string, dir: string): boolean => dir === '/' || path === dir || path.startsWith(`${dir}/`);
+  const visible = mounts.filter((m, i) => !mounts.slice(i + 1).some((later) => within(m.point, later.point)));
+  return visible.map((m) => `${m.point.split(root).join('<root>')} ${m.ro ? 'ro' : 'rw'} ${m.type}`);
+}
+
+/** Runs one generated case on exactly `backend`; null when the backend refuses the policy. */
+export async function observeCase(backend: 'bwrap' | 'landlock' | 'namespaces', g: GeneratedPolicy, withMounts = false): Promise<ObservedCase | { failed: string } | null> {
   const tmp = makeTempDir('linux-prop');
   try {
     const root = tmp.path;
     makeTree(root);
     let result;
     try {
-      result = await runSandboxed([PYTHON, '-c', SCRIPT, root, JSON.stringify(PROBES.map((p) => [p.kind, p.dir]))], {
-        permissionProfile: wirePolicy(root, g),
-        backend,
-        cwd: '/',
-        timeoutMs: 20_000,
-      });
+      const args = [PYTHON, '-c', SCRIPT, root, JSON.stringify(PROBES.map((p) => [p.kind, p.dir])), ...(withMounts ? ['mounts'] : [])];
+      result = await runSandboxed(args, { permissionProfile: wirePolicy(root, g), backend, cwd: '/', timeoutMs: 20_000 });
     } catch (err) {
       if (isSandboxError(err) && err.code === 'E_UNSUPPORTED_POLICY') return null;
       throw err;
     }
-    if (result.exitCode !== 0) return [`sandbox run failed (${result.exitCode}): ${result.stderr.trim()}`];
-    const inside = JSON.parse(result.stdout) as Record<string, boolean>;
+    if (result.exitCode !== 0) return { failed: `sandbox run failed (${result.exitCode}): ${result.stderr.trim()}` };
+    const inside = JSON.parse(result.stdout) as { probes: Record<string, boolean>; mountinfo: string };
     const resolved = resolvePolicy(toSandboxPolicy(wirePolicy(root, g), '/'), { cwd: '/' });
-    const mismatches: string[] = [];
-    PROBES.forEach((probe, i) => {
-      const observed = probe.kind === 'read' || probe.kind === 'list' ? inside[i] : hostEffect(root, probe);
-      const want = expected(resolved, root, probe);
-      if (observed !== want) mismatches.push(`${probe.kind} ${probe.dir || '.'}: sandbox ${observed ? 'allowed' : 'denied'}, explain ${want ? 'allows' : 'denies'}`);
-    });
-    return mismatches;
+    return {
+      observed: PROBES.map((probe, i) => (probe.kind === 'read' || probe.kind === 'list' ? inside.probes[i] : hostEffect(root, probe))),
+      expected: PROBES.map((probe) => expected(resolved, root, probe)),
+      mounts: withMounts ? normaliseMountinfo(inside.mountinfo, root) : [],
+    };
   } finally {
     tmp.remove();
   }
 }
 
+/** Each probe where the sandbox and explain() disagree, in words. */
+export function mismatchesOf(c: ObservedCase): string[] {
+  return PROBES.flatMap((probe, i) =>
+    c.observed[i] === c.expected[i] ? [] : [`${probe.kind} ${probe.dir || '.'}: sandbox ${c.observed[i] ? 'allowed' : 'denied'}, explain ${c.expected[i] ? 'allows' : 'denies'}`],
+  );
+}
+
+/**
+ * Runs one generated case on the backend under test for `backend` (a bwrap case may run on the
+ * helper's namespaces: test/enforce/support MOUNT_BACKEND); null when it refuses the policy,
+ * else the mismatches.
+ */
+export async function runCase(backend: 'bwrap' | 'landlock' | 'namespaces', g: GeneratedPolicy): Promise<string[] | null> {
+  const c = await observeCase(underTest(backend), g);
+  if (c === null) return null;
+  return 'failed' in c ? [c.failed] : mismatchesOf(c);
+}

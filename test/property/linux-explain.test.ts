@@ -8,9 +8,9 @@ import { describe, expect } from 'vitest';
 
 import { itOn } from '../enforce/support';
 import { ENTRY_PATHS, runCase, type GeneratedPolicy } from './linux-explain-harness';
+import { propertySettings } from '../helpers/property-settings';
 
-const RUNS = Number(process.env.CSBX_PROPERTY_RUNS ?? 200);
-const SEED = Number(process.env.CSBX_PROPERTY_SEED ?? Math.floor(Math.random() * 2 ** 31));
+const { numRuns: RUNS, seed: SEED } = propertySettings('linux explain property');
 
 const accessArb = fc.constantFrom<'read' | 'write' | 'none'>('read', 'write', 'none');
 const generalArb: fc.Arbitrary<GeneratedPolicy> = fc.record({

@@ -7,9 +7,9 @@ import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import type { FileSystemAccessMode, FileSystemEntry } from '../../lib/policy/types';
 import { type AgreementScenario, checkAgreement } from '../unit/macos/agreement';
+import { propertySettings } from '../helpers/property-settings';
 
-const NUM_RUNS = Number(process.env.CSBX_PROPERTY_RUNS_MACOS ?? 500);
-const SEED = Number(process.env.CSBX_PROPERTY_SEED ?? Date.now() % 2 ** 31);
+const { numRuns: NUM_RUNS, seed: SEED } = propertySettings('macos property', { defaultRuns: 500, runsVar: 'CSBX_PROPERTY_RUNS_MACOS' });
 
 const OPTIONAL_DIRS = ['/w/a', '/w/a/b', '/w/.git', '/w/.codex', '/w/.agents', '/w/b', '/v/x/a', '/v/x/.git', '/u/a'];
 const OPTIONAL_FILES = ['/w/a/f', '/w/f', '/v/x/f', '/w/.aws'];

@@ -1,5 +1,5 @@
 // Property: the network section of generated Seatbelt profiles, evaluated with the Seatbelt model,
-// allows exactly what the reference's decision table says (A8): blanket traffic only for an enabled
+// allows exactly what the reference's decision table says (docs/reference.md#seatbelt-network): blanket traffic only for an enabled
 // network without a proxy; otherwise only the proxy's loopback ports, loopback and DNS with local
 // binding, and the listed unix sockets.
 import fc from 'fast-check';
@@ -9,9 +9,9 @@ import { evaluateSbpl, type SbplRequest } from '../helpers/sbpl-evaluate';
 import { parseSbpl } from '../helpers/sbpl-parse';
 import { fakeMacHost } from '../unit/macos/fake-mac-host';
 import { plan, resolvedFixture } from '../unit/macos/fixtures';
+import { propertySettings } from '../helpers/property-settings';
 
-const NUM_RUNS = Number(process.env.CSBX_PROPERTY_RUNS_MACOS ?? 500);
-const SEED = Number(process.env.CSBX_PROPERTY_SEED ?? Date.now() % 2 ** 31);
+const { numRuns: NUM_RUNS, seed: SEED } = propertySettings('macos network property', { defaultRuns: 500, runsVar: 'CSBX_PROPERTY_RUNS_MACOS' });
 const PORTS = [80, 443, 1080, 3128, 8080];
 
 const options: fc.Arbitrary<MacosNetworkOptions> = fc.record(

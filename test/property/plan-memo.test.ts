@@ -14,12 +14,12 @@ import { planSandbox } from '../../lib/platform/plan-sandbox';
 import { hostPrepRegistryDir } from '../../lib/spawn/host-prep';
 import { probeProcMount } from '../../lib/spawn/proc-preflight';
 import { startSandboxed } from '../../lib/spawn/spawn-sandboxed';
-import { caps, itOn } from '../enforce/support';
+import { caps, itOn, MOUNT_BACKEND } from '../enforce/support';
 import { makeTempDir } from '../helpers/temp';
 import { ENTRY_PATHS, TREE_DIRS, wirePolicy, type GeneratedPolicy } from './linux-explain-harness';
+import { propertySettings } from '../helpers/property-settings';
 
-const RUNS = Number(process.env.CSBX_PROPERTY_RUNS ?? 60);
-const SEED = Number(process.env.CSBX_PROPERTY_SEED ?? Math.floor(Math.random() * 2 ** 31));
+const { numRuns: RUNS, seed: SEED } = propertySettings('plan memo property', { defaultRuns: 60 });
 
 type Mutation =
   | { op: 'mkdir' | 'remove' | 'file-to-dir' | 'git-dir' | 'git-file' | 'codex-dir'; rel: string }
@@ -103,7 +103,7 @@ async function launchedPlan(policy: unknown, backend: BackendName, cwd: string):
 }
 
 describe('remembered plans equal fresh plans while the host changes', () => {
-  for (const backend of ['bwrap', 'landlock'] as const) {
+  for (const backend of [MOUNT_BACKEND, 'landlock'] as const) {
     itOn(backend)(
       `${backend}: ${RUNS} runs of launches and host changes`,
       async () => {

@@ -3,10 +3,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildWindowsCommandLine, splitWindowsCommandLine } from '../../lib/platform/windows/command-line';
 import { formatWindowsPath, isWindowsPathWithin, normalizeWindowsPath, tryParseWindowsPath } from '../../lib/platform/windows/paths';
+import { propertySettings } from '../helpers/property-settings';
 
-const numRuns = Number(process.env.FC_NUM_RUNS ?? (process.env.CI === 'true' ? 200 : 100));
-const seed = Number(process.env.FC_SEED ?? Date.now() % 2 ** 31);
-console.log(`windows property seed ${seed}`);
+const { numRuns, seed } = propertySettings('windows command-line property', { defaultRuns: 100, ciRuns: 200 });
 
 const tricky = fc.constantFrom(' ', '\t', '"', '\\', 'a', 'é', '\u{1F600}', '\n', '%');
 const arg = fc.array(tricky, { maxLength: 12 }).map((cs) => cs.join(''));

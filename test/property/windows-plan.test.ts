@@ -7,10 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { isSandboxError } from '../../lib/errors';
 import { planWindows } from '../../lib/platform/windows/plan-windows';
 import type { FileSystemAccessMode, FileSystemEntry, SandboxPolicy } from '../../lib/policy/types';
+import { propertySettings } from '../helpers/property-settings';
 
-const numRuns = Number(process.env.FC_NUM_RUNS ?? (process.env.CI === 'true' ? 200 : 100));
-const seed = Number(process.env.FC_SEED ?? Date.now() % 2 ** 31);
-console.log(`windows plan property seed ${seed}`);
+const { numRuns, seed } = propertySettings('windows plan property', { defaultRuns: 100, ciRuns: 200 });
 
 const ENV = { TEMP: 'C:\\Temp', TMP: 'C:\\Temp', USERPROFILE: 'C:\\Users\\me' };
 const PATHS = ['C:\\w', 'C:\\w\\a', 'C:\\w\\a\\b', 'C:\\w\\a\\b\\c', 'C:\\w\\docs', 'D:\\x', 'D:\\x\\y', 'C:\\Temp\\k'];
@@ -33,7 +32,7 @@ const within = (child: string, parent: string): boolean => {
   return p.length <= c.length && p.every((x, i) => x === c[i]);
 };
 
-/** The reference decision (policy-model §2.2), written independently of lib/platform/windows. */
+/** The reference decision (docs/reference.md#precedence), written independently of lib/platform/windows. */
 function oracle(entries: FileSystemEntry[], target: string): FileSystemAccessMode {
   let best: { depth: number; access: FileSystemAccessMode } | null = null;
   for (const e of entries) {

@@ -1,10 +1,11 @@
-// Escape suite (issue #7): every Linux-applicable probe of peers.md Table B, plus the next things
+// Escape suite (issue #7): every Linux-applicable probe of docs/security.md#probe-table, plus the next things
 // an attacker tries, run inside a real sandbox on each backend with the effect checked on the host.
 // Each probe also runs once with no sandbox at all: that control must get through, which proves
 // the probe and its host check can see an escape (a probe that never fires would prove nothing).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { buildInt80Probe, makeFixture, type Fixture } from './harness/fixture';
+import { underTest } from '../helpers/mount-backend';
 import { judgeCase, recordVerdict } from './harness/judge';
 import { PROBE_CASES, type SandboxBackend } from './harness/probe-cases';
 
@@ -46,7 +47,7 @@ describe.runIf(process.platform === 'linux')('escape probes', () => {
           return;
         }
         expect(v.refused, `${backend} refused, so the probe tested nothing`).toBeUndefined();
-        expect(v.run.backend, 'the forced backend is the one that ran').toBe(backend);
+        expect(v.run.backend, 'the forced backend is the one that ran').toBe(underTest(backend));
         const reason = documented?.({ isRoot }) ?? null;
         if (reason === null) {
           expect(v.evidence, `${backend} let ${c.id} through; stderr: ${v.run.stderr.trim()}`).toEqual([]);

@@ -98,8 +98,11 @@ describe.runIf(process.platform === 'linux')('fail-closed matrix: real capabilit
     record('this machine', run);
     expect(run.cells.length).toBe(Object.keys(SHAPES).length * BACKEND_CHOICES.length);
     expect(violations(run)).toEqual([]);
-    // The suite is only meaningful if the machine's backends really ran something.
-    expect(run.cells.some((c) => c.ran?.backend === 'bwrap')).toBe(true);
+    // The suite is only meaningful if the machine's backends really ran something (bwrap too,
+    // unless this pass hides it on purpose).
+    expect(run.cells.some((c) => c.ran?.backend === 'namespaces')).toBe(true);
+    expect(run.cells.some((c) => c.ran?.backend === 'bwrap')).toBe(run.capabilities.bwrap !== null);
+    if (process.env.CI === 'true' && process.env.CSBX_TEST_MOUNT_BACKEND !== 'namespaces') expect(run.capabilities.bwrap).not.toBeNull();
     expect(run.cells.some((c) => c.ran?.backend === 'landlock')).toBe(true);
     // Issue #20: seccomp alone cannot keep a full-write command from the user's other
     // processes, so a restricted network takes Landlock; with the network on seccomp still runs.
@@ -109,13 +112,14 @@ describe.runIf(process.platform === 'linux')('fail-closed matrix: real capabilit
     expect(cell(run, 'full write, network on', 'seccomp')?.ran?.backend).toBe('seccomp');
   }, 300_000);
 
-  it('no bwrap on PATH: the bwrap backend is unavailable, the rest refuses or enforces exactly', async () => {
+  it('no bwrap on PATH: the bwrap backend is unavailable, the rest (the namespaces backend too) refuses or enforces exactly', async () => {
     const run = await runMatrix([], { ...process.env, PATH: join(tools.path, 'no-such-dir') });
     record('no bwrap on PATH', run);
     expect(run.capabilities.bwrap).toBeNull();
     expect(violations(run)).toEqual([]);
     for (const shape of Object.keys(SHAPES)) expect(cell(run, shape, 'bwrap')?.refused?.code, shape).toBe('E_BACKEND_UNAVAILABLE');
     expect(cell(run, 'full write, network off', 'auto')?.ran?.backend).toBe('landlock');
+    expect(cell(run, 'workspace with protected .git', 'auto')?.ran?.backend).toBe('namespaces');
   }, 300_000);
 
   it('user namespaces unavailable (seccomp launcher): bwrap refuses, the rest refuses or enforces exactly', async () => {
@@ -123,7 +127,10 @@ describe.runIf(process.platform === 'linux')('fail-closed matrix: real capabilit
     record('no user namespaces (launcher)', run);
     expect(run.capabilities.userns).toBe(false);
     expect(violations(run)).toEqual([]);
-    for (const shape of Object.keys(SHAPES)) expect(cell(run, shape, 'bwrap')?.refused?.code, shape).toBe('E_BACKEND_UNAVAILABLE');
+    for (const shape of Object.keys(SHAPES)) {
+      expect(cell(run, shape, 'bwrap')?.refused?.code, shape).toBe('E_BACKEND_UNAVAILABLE');
+      expect(cell(run, shape, 'namespaces')?.refused?.code, shape).toBe('E_BACKEND_UNAVAILABLE');
+    }
   }, 300_000);
 
   it('user.max_user_namespaces=0 (the real sysctl, in a user namespace of its own): bwrap refuses, the rest refuses or enforces exactly', async () => {
@@ -139,7 +146,10 @@ describe.runIf(process.platform === 'linux')('fail-closed matrix: real capabilit
     expect(readFileSync('/proc/sys/user/max_user_namespaces', 'utf8').trim(), 'the host value is untouched').toBe(hostValue);
     expect(run.capabilities.userns).toBe(false);
     expect(violations(run)).toEqual([]);
-    for (const shape of Object.keys(SHAPES)) expect(cell(run, shape, 'bwrap')?.refused?.code, shape).toBe('E_BACKEND_UNAVAILABLE');
+    for (const shape of Object.keys(SHAPES)) {
+      expect(cell(run, shape, 'bwrap')?.refused?.code, shape).toBe('E_BACKEND_UNAVAILABLE');
+      expect(cell(run, shape, 'namespaces')?.refused?.code, shape).toBe('E_BACKEND_UNAVAILABLE');
+    }
   }, 300_000);
 
   it('Landlock missing (ENOSYS): the Landlock backend is unavailable, the rest refuses or enforces exactly', async () => {
@@ -148,8 +158,8 @@ describe.runIf(process.platform === 'linux')('fail-closed matrix: real capabilit
     expect(run.capabilities.landlock.status).toBe('not-implemented');
     expect(violations(run)).toEqual([]);
     for (const shape of Object.keys(SHAPES)) expect(cell(run, shape, 'landlock')?.refused?.code, shape).toBe('E_BACKEND_UNAVAILABLE');
-    // Without Landlock, a full-write command with the network off is kept apart by bwrap's namespaces.
-    expect(cell(run, 'full write, network off', 'auto')?.ran?.backend).toBe('bwrap');
+    // Without Landlock, a full-write command with the network off is kept apart by namespaces.
+    expect(cell(run, 'full write, network off', 'auto')?.ran?.backend).toBe('namespaces');
   }, 300_000);
 
   it('seccomp missing: nothing runs without its network filter', async () => {
@@ -166,6 +176,7 @@ function fixture(change: (c: Capabilities) => Capabilities): Capabilities {
     landlock: { status: 'available', abi: 7 },
     seccomp: true,
     userns: true,
+    namespaces: { usable: true, procMount: true, reason: null, apparmorRestricted: false },
     bwrap: { path: '/usr/bin/bwrap', version: '0.8.0', hasArgv0: false, hasPerms: true, hasAsPid1: true },
     wsl: 'none',
     helperPath: join(REPO, 'build/Release/codex-sandbox-helper'),

@@ -18,13 +18,14 @@ import { makeFixture, PYTHON, snapshot, changedPaths } from './harness/fixture';
 import { processesWithToken } from './harness/host-services';
 import { parseReport, probeEnv } from './harness/run-probe';
 import { loadSandboxApi } from './harness/sandbox-api';
+import { MOUNT_BACKEND } from '../helpers/mount-backend';
 
 const REPO = resolve(__dirname, '../..');
-const BACKENDS = ['bwrap', 'landlock'] as const;
+const BACKENDS = [MOUNT_BACKEND, 'landlock'] as const;
 
 /** Policies each backend runs (Landlock refuses writable roots: they carry protected names). */
 function policyFor(backend: (typeof BACKENDS)[number]): unknown {
-  return backend === 'bwrap'
+  return backend !== 'landlock'
     ? { type: 'workspace-write', network_access: false, exclude_tmpdir_env_var: true, exclude_slash_tmp: true }
     : { type: 'read-only' };
 }
@@ -156,7 +157,7 @@ describe.runIf(process.platform === 'linux')('faults', () => {
         // Landlock has no PID namespace: the helper's reaper ends everything on SIGUSR1, parent
         // death or the command's exit, but SIGKILL to the helper itself cannot be caught, so a
         // descendant that left the process group with setsid() survives (docs/security.md).
-        if (backend === 'bwrap') {
+        if (backend !== 'landlock') {
           const gone = await waitUntil(() => processesWithToken(token).length === 0, 10_000);
           expect(gone, `processes left: ${processesWithToken(token).join(', ')}`).toBe(true);
         } else {

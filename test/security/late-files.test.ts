@@ -1,5 +1,5 @@
-// P18: a file created after the plan was built that matches a deny glob. On Linux the deny globs
-// are expanded into concrete masks when the plan is built (reference linux-sandbox.md §5.5), so a
+// P18 (docs/security.md#probe-table): a file created after the plan was built that matches a deny glob. On Linux the deny globs
+// are expanded into concrete masks when the plan is built (docs/reference.md#deny-glob-expansion), so a
 // matching file that appears while the command runs is not masked. This test pins that behaviour
 // down so docs/security.md stays true; a file that existed at planning time is masked.
 import { writeFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// P57: a sandbox inside a sandbox. codex-sandbox run inside codex-sandbox run either works (the
+// P57 (docs/security.md#probe-table): a sandbox inside a sandbox. codex-sandbox run inside codex-sandbox run either works (the
 // inner command runs, still confined) or fails closed with one line, exit 125.
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -31,7 +31,7 @@ describe.runIf(process.platform === 'linux')('P57 nested sandbox', () => {
           } else if (res.exitCode === 1) {
             // The inner bwrap started and failed its own set-up (the outer seccomp filter denies
             // the netlink socket it needs for loopback): bwrap's one line and exit 1, as the
-            // reference reports bwrap failures (linux-sandbox.md §9). Nothing ran.
+            // reference reports bwrap failures. Nothing ran.
             expect(errLines, res.stderr).toHaveLength(1);
             expect(errLines[0]).toMatch(/^bwrap: /);
           } else {

@@ -10,6 +10,8 @@ import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 
+import { MOUNT_BACKEND } from '../helpers/mount-backend';
+
 import { helperPath } from '../../lib/native';
 import { makeFixture, PROBES_SRC, PYTHON, type Fixture } from './harness/fixture';
 import { startVictim, type HostVictim } from './harness/host-services';
@@ -116,13 +118,13 @@ describe.runIf(process.platform === 'linux')('issue #20 item 4: an unrestricted 
 
   it('bwrap: full write, network off (the fallback without Landlock) denies the same', async () => {
     const a = await attempt({ kind: 'sandbox', backend: 'bwrap', policy: fullWriteNoNet });
-    expect(a.run.backend).toBe('bwrap');
+    expect(a.run.backend).toBe(MOUNT_BACKEND);
     expectIsolated(a);
   });
 
   it('bwrap: read-only shape, /proc/sys/kernel/core_pattern cannot be opened for writing (as root bwrap maps uid 0 to the host\'s root)', async () => {
     const a = await attempt({ kind: 'sandbox', backend: 'bwrap', policy: { type: 'read-only' } });
-    expect(a.run.backend).toBe('bwrap');
+    expect(a.run.backend).toBe(MOUNT_BACKEND);
     expect(a.ops.get('core-pattern-w')?.ok, JSON.stringify(a.ops.get('core-pattern-w'))).toBe(false);
   });
 

@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { runSandboxed } from '../../lib/spawn/run-sandboxed';
 import { makeTempDir } from '../helpers/temp';
 import { changedPaths, snapshot } from './harness/fixture';
+import { MOUNT_BACKEND } from '../helpers/mount-backend';
 
 const REPO = resolve(__dirname, '../..');
 const WORKSPACE_WRITE = { type: 'workspace-write', network_access: false, exclude_tmpdir_env_var: true, exclude_slash_tmp: true };
@@ -30,7 +31,7 @@ async function waitUntil(cond: () => boolean, maxMs: number): Promise<boolean> {
  * mount-target registry) is `tmp`, waits until the sandboxed command runs, and SIGKILLs the parent.
  */
 async function killParentMidRun(ws: string, tmp: string): Promise<void> {
-  const spec = { argv: ['/bin/sh', '-c', 'echo ready; exec /bin/sleep 600'], cwd: ws, policy: WORKSPACE_WRITE, backend: 'bwrap' };
+  const spec = { argv: ['/bin/sh', '-c', 'echo ready; exec /bin/sleep 600'], cwd: ws, policy: WORKSPACE_WRITE, backend: MOUNT_BACKEND };
   const parent = spawn(join(REPO, 'node_modules/.bin/vite-node'), [join(__dirname, 'harness/parent-runner.ts'), JSON.stringify(spec)], {
     cwd: REPO,
     env: { ...process.env, TMPDIR: tmp },
@@ -59,7 +60,7 @@ async function launchWithRegistry(tmp: string, policy: unknown, cwd: string): Pr
   const saved = process.env.TMPDIR;
   process.env.TMPDIR = tmp;
   try {
-    const res = await runSandboxed(['/bin/true'], { cwd, permissionProfile: policy, backend: 'bwrap' });
+    const res = await runSandboxed(['/bin/true'], { cwd, permissionProfile: policy, backend: MOUNT_BACKEND });
     expect(res.exitCode, res.stderr).toBe(0);
   } finally {
     if (saved === undefined) delete process.env.TMPDIR;

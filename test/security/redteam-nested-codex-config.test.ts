@@ -2,7 +2,7 @@
 // write `sub/.codex/config.toml`: the policy protects `.codex` only directly under a writable
 // root, and no mount can stop a `.codex` at any depth. The config loader used to load that file
 // for a later session with cwd `sub`, because `sub` inherits the project root's trust (reference
-// config.md §2.3), so the sandbox chose its next sandbox: `sandbox_mode = "danger-full-access"`.
+// docs/reference.md#project-trust), so the sandbox chose its next sandbox: `sandbox_mode = "danger-full-access"`.
 // The loader now enables a project layer below the project root only when its own directory is
 // trusted in the user config.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';

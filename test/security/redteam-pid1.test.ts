@@ -7,6 +7,9 @@ import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
+import { itOnSystemBwrap } from '../enforce/support';
+import { MOUNT_BACKEND } from '../helpers/mount-backend';
+
 import { makeFixture, PROBES_SRC, PYTHON, type Fixture } from './harness/fixture';
 import { runProbe, type ProbeOp, type Target } from './harness/run-probe';
 
@@ -41,7 +44,7 @@ function expectFilteredPid1(ops: ProbeOp[]): void {
 }
 
 describe.runIf(process.platform === 'linux')('issue #20 item 1: PID 1 of a bubblewrap sandbox', () => {
-  it('control: under plain bwrap (no --as-pid-1) PID 1 is unfiltered bwrap and its /proc/1/mem opens read-write', async () => {
+  itOnSystemBwrap('control: under plain bwrap (no --as-pid-1) PID 1 is unfiltered bwrap and its /proc/1/mem opens read-write', async () => {
     const fx = makeFixture('pid1-control');
     try {
       const script = probeScript(fx);
@@ -57,13 +60,13 @@ describe.runIf(process.platform === 'linux')('issue #20 item 1: PID 1 of a bubbl
 
   it('bwrap: read-only shape, PID 1 is seccomp-filtered with no_new_privs and its memory cannot be opened', async () => {
     const { ops, backend } = await pid1Ops({ kind: 'sandbox', backend: 'bwrap', policy: readOnly });
-    expect(backend).toBe('bwrap');
+    expect(backend).toBe(MOUNT_BACKEND);
     expectFilteredPid1(ops);
   });
 
   it('bwrap: full-write shape (bind / /), PID 1 is seccomp-filtered with no_new_privs and its memory cannot be opened', async () => {
     const { ops, backend } = await pid1Ops({ kind: 'sandbox', backend: 'bwrap', policy: fullWrite });
-    expect(backend).toBe('bwrap');
+    expect(backend).toBe(MOUNT_BACKEND);
     expectFilteredPid1(ops);
   });
 

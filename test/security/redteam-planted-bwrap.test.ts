@@ -1,12 +1,14 @@
 // Issue #20 item 2: a `bwrap` the sandbox planted in its own workspace (node_modules/.bin is on
 // PATH for npm scripts) must never be executed by the next run. The reference skips bwrap
-// candidates inside the process cwd only (linux-sandbox.md §3.2); a CLI started from elsewhere
+// candidates inside the process cwd only (docs/reference.md#bwrap-discovery); a CLI started from elsewhere
 // with `--cwd <workspace>` found the planted one first and ran it unsandboxed (its `--help` probe
 // already). The fake bwrap writes a marker on the host when executed, whatever its arguments.
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+
+import { itOnSystemBwrap } from '../enforce/support';
 
 import { makeTempDir } from '../helpers/temp';
 
@@ -45,11 +47,11 @@ describe.runIf(process.platform === 'linux')('redteam: bwrap planted in a sandbo
   });
 
   const CASES: [string, (ws: string, extra: string) => { plantDir: string; argv: string[] }][] = [
-    ['in the policy cwd (node_modules/.bin)', (ws) => ({ plantDir: join(ws, 'node_modules', '.bin'), argv: ['--cwd', ws, '--sandbox', 'workspace-write'] })],
-    ['in an extra writable root', (ws, extra) => ({ plantDir: join(extra, 'bin'), argv: ['--cwd', ws, '--sandbox', 'workspace-write', '--writable-root', extra] })],
+    ['in the policy cwd (node_modules/.bin)', (ws) => ({ plantDir: join(ws, 'node_modules', '.bin'), argv: ['--backend', 'bwrap', '--cwd', ws, '--sandbox', 'workspace-write'] })],
+    ['in an extra writable root', (ws, extra) => ({ plantDir: join(extra, 'bin'), argv: ['--backend', 'bwrap', '--cwd', ws, '--sandbox', 'workspace-write', '--writable-root', extra] })],
   ];
   for (const [where, setup] of CASES) {
-    it(`auto, workspace-write, bwrap planted ${where} and first on PATH: never executed; the run uses /usr/bin/bwrap`, () => {
+    itOnSystemBwrap(`bwrap backend, workspace-write, bwrap planted ${where} and first on PATH: never executed; the run uses /usr/bin/bwrap`, () => {
       const dir = makeTempDir('planted-bwrap');
       try {
         const ws = join(dir.path, 'ws');

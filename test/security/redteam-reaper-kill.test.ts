@@ -10,6 +10,8 @@ import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 
+import { MOUNT_BACKEND } from '../helpers/mount-backend';
+
 import { helperPath } from '../../lib/native';
 import { makeFixture, PROBES_SRC, PYTHON, type Fixture } from './harness/fixture';
 import { processesWithToken } from './harness/host-services';
@@ -127,7 +129,7 @@ describe.runIf(process.platform === 'linux')('issue #20 item 7: the command agai
 
   it('bwrap: read-only shape, the reaper is PID 1 and survives the kill; no setsid daemon survives', async () => {
     const r = await attack('bwrap', readOnly);
-    expect(r.backend).toBe('bwrap');
+    expect(r.backend).toBe(MOUNT_BACKEND);
     // The kernel drops a SIGKILL sent to its namespace's init from inside (pid_namespaces(7)).
     expect(r.ops.find((o) => o.op === 'kill'), r.stderr).toBeDefined();
     expect(r.survivors).toEqual([]);

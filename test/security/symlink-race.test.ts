@@ -1,4 +1,4 @@
-// Symlink swaps between planning and exec (peers.md §4 class 1, TOCTOU): a symlink the policy
+// Symlink swaps between planning and exec (a time-of-check to time-of-use race): a symlink the policy
 // names is retargeted after the plan was built and before bwrap or the helper sets the sandbox
 // up. Whatever the swap, the write must land where explain() said at planning time, or nowhere.
 import { mkdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -11,6 +11,7 @@ import type { LinuxPlan } from '../../lib/platform/linux/plan';
 import { spawnPlan } from '../../lib/spawn/spawn-sandboxed';
 import { changedPaths, makeFixture, PYTHON, snapshot } from './harness/fixture';
 import { parseReport, probeEnv } from './harness/run-probe';
+import { MOUNT_BACKEND } from '../helpers/mount-backend';
 
 /** Atomically points `link` at `target` (rename over it, as an attacker racing the planner would). */
 function swapLink(link: string, target: string): void {
@@ -49,7 +50,7 @@ describe.runIf(process.platform === 'linux')('symlink swap between planning and 
       const link = join(fx.root, 'extra-link');
       symlinkSync(real, link);
       const resolved = resolvePolicy(parsePolicyInput(managed([[fx.ws, 'write'], [link, 'write']])), { cwd: fx.ws });
-      const plan = planResolved(resolved, { platform: 'linux', cwd: fx.ws, capabilities: probeCapabilities(), backend: 'bwrap', command: [PYTHON, fx.probesPy, 'write', join(link, 'planted.txt')] }) as LinuxPlan;
+      const plan = planResolved(resolved, { platform: 'linux', cwd: fx.ws, capabilities: probeCapabilities(), backend: MOUNT_BACKEND, command: [PYTHON, fx.probesPy, 'write', join(link, 'planted.txt')] }) as LinuxPlan;
       // The plan binds the target it saw, not the name: that is what makes the swap harmless.
       expect(plan.argv).toContain(real);
       swapLink(link, fx.outside);
@@ -73,11 +74,11 @@ describe.runIf(process.platform === 'linux')('symlink swap between planning and 
       const resolved = resolvePolicy(parsePolicyInput(managed([[fx.ws, 'write'], [link, 'read']])), { cwd: fx.ws });
       let err: unknown;
       try {
-        planResolved(resolved, { platform: 'linux', cwd: fx.ws, capabilities: probeCapabilities(), backend: 'bwrap', command: ['/bin/true'] });
+        planResolved(resolved, { platform: 'linux', cwd: fx.ws, capabilities: probeCapabilities(), backend: MOUNT_BACKEND, command: ['/bin/true'] });
       } catch (e) {
         err = e;
       }
-      // The sandboxed command could retarget the link itself, so the reference refuses (§9,
+      // The sandboxed command could retarget the link itself, so the reference refuses (its fail-closed list,
       // "crosses writable symlink"); a plan here would protect whatever the link points at later.
       expect((err as { code?: string } | undefined)?.code).toBe('E_UNSUPPORTED_POLICY');
       expect(String((err as Error).message)).toMatch(/symlink/);
@@ -93,7 +94,7 @@ describe.runIf(process.platform === 'linux')('symlink swap between planning and 
       symlinkSync(fx.ws, link);
       const policy = { type: 'workspace-write', network_access: false, exclude_tmpdir_env_var: true, exclude_slash_tmp: true };
       const resolved = resolvePolicy(parsePolicyInput(policy), { cwd: link });
-      const plan = planResolved(resolved, { platform: 'linux', cwd: link, capabilities: probeCapabilities(), backend: 'bwrap', command: [PYTHON, fx.probesPy, 'write', join(fx.outside, 'via-cwd.txt'), 'planted.txt'] }) as LinuxPlan;
+      const plan = planResolved(resolved, { platform: 'linux', cwd: link, capabilities: probeCapabilities(), backend: MOUNT_BACKEND, command: [PYTHON, fx.probesPy, 'write', join(fx.outside, 'via-cwd.txt'), 'planted.txt'] }) as LinuxPlan;
       swapLink(link, fx.outside);
       const before = snapshot(fx.outside);
       const r = await runPlan(plan, fx.ws);

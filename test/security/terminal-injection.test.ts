@@ -1,4 +1,4 @@
-// P23: TIOCSTI on an inherited terminal (CVE-2017-5226 class). A sandboxed process that holds the
+// docs/reference.md#hostile-input: TIOCSTI on an inherited terminal (CVE-2017-5226 class). A sandboxed process that holds the
 // user's terminal pushes "echo PWNED\n" into its input queue; the check is on the host side: what
 // the user's shell would read next from that terminal.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -11,6 +11,7 @@ import { makeTempDir } from '../helpers/temp';
 import { PROBES_SRC, PYTHON } from './harness/fixture';
 import { parseReport, probeEnv } from './harness/run-probe';
 import { loadSandboxApi } from './harness/sandbox-api';
+import { MOUNT_BACKEND } from '../helpers/mount-backend';
 
 interface PtyHost {
   slave: string;
@@ -76,7 +77,7 @@ describe.runIf(process.platform === 'linux')('P23 terminal injection', () => {
     expect(injected(await host.ask('drain'))).toContain('echo PWNED');
   });
 
-  for (const backend of ['bwrap', 'landlock'] as const) {
+  for (const backend of [MOUNT_BACKEND, 'landlock'] as const) {
     it(`${backend}: codex-sandbox run on the user's controlling terminal: TIOCSTI from the command reaches nothing`, async () => {
       // As a person at a terminal runs it: the CLI holds the pty as its controlling tty and stdio.
       const cli = [process.execPath, VITE_NODE, join(__dirname, 'harness/cli-entry.ts')];

@@ -1,4 +1,4 @@
-// Enforces the module DAG of STYLE.md: each lib/ module may import only what its row allows.
+// Enforces the module DAG of docs/architecture.md#folders: each lib/ module may import only what its row allows.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';

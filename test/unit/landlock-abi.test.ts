@@ -24,8 +24,9 @@ import {
   scopeNames,
   scopesForAbi,
 } from '../../lib/platform/linux/landlock-abi';
+import { propertySettings } from '../helpers/property-settings';
 
-const numRuns = Number(process.env.FC_NUM_RUNS ?? 200);
+const { numRuns, seed } = propertySettings('landlock ABI properties');
 const COMPAT_HEADER = readFileSync(resolve(__dirname, '../../native/linux/landlock-compat.h'), 'utf8');
 
 /** `#define NAME (1ULL << n)` fallbacks of the C header, as name -> value. */
@@ -134,7 +135,7 @@ describe('landlock-abi table', () => {
         expect(onFile & ~mask).toBe(0);
         expect(onFile).toBe(mask & FILE_RIGHTS);
       }),
-      { numRuns },
+      { numRuns, seed },
     );
   });
 
@@ -153,7 +154,7 @@ describe('landlock-abi table', () => {
         expect(fs & ~fsRightsForAbi(min)).toBe(0);
         if (min > 1) expect(fs & ~fsRightsForAbi(min - 1)).not.toBe(0);
       }),
-      { numRuns },
+      { numRuns, seed },
     );
   });
 

@@ -11,6 +11,7 @@ import {
   landlockCapabilityFrom,
   parseBwrapVersion,
   probeCapabilities,
+  namespacesFromProbe,
   probeCapabilitiesFresh,
   resetCapabilityCache,
   seccompUsableFrom,
@@ -145,15 +146,18 @@ describe.runIf(process.platform !== 'win32')('probe: bwrap discovery on PATH (re
 });
 
 describe.runIf(process.platform === 'linux')('probe: this machine', () => {
-  it('reports Landlock, seccomp, user namespaces and the helper path', () => {
+  it('reports Landlock, seccomp, the helper\'s namespaces and the helper path', () => {
     const caps = probeCapabilitiesFresh();
     expect(caps.helperPath).toBe(helperPath());
     expect(caps.seccomp).toBe(true);
-    const userns = spawnSync(helperPath(), ['--probe', 'userns']).status === 0;
-    expect(caps.userns).toBe(userns);
+    const status = spawnSync(helperPath(), ['--probe', 'namespaces']).status;
+    expect(caps.userns).toBe(status === 0 || status === 2 || status === 3);
+    expect(caps.namespaces.usable).toBe(status === 0 || status === 3);
+    expect(caps.namespaces.procMount).toBe(status === 0);
     if (process.env.CI === 'true') {
       expect(caps.landlock).toEqual({ status: 'available', abi: 7 });
       expect(caps.userns).toBe(true);
+      expect(caps.namespaces).toStrictEqual({ usable: true, procMount: true, reason: null, apparmorRestricted: false });
     }
     if (caps.landlock.status === 'available') expect(caps.landlock.abi).toBeGreaterThanOrEqual(1);
     else expect(caps.landlock.abi).toBe(0);
@@ -182,5 +186,25 @@ describe.runIf(process.platform === 'linux')('probe: this machine', () => {
     const second = probeCapabilities();
     expect(second).not.toBe(first);
     expect(second).toEqual(first);
+  });
+});
+
+describe('namespaces probe statuses', () => {
+  it('maps each exit status of --probe namespaces to the capability, keeping the helper\'s reason', () => {
+    expect(namespacesFromProbe(0, '', false)).toStrictEqual({ userns: true, namespaces: { usable: true, procMount: true, reason: null, apparmorRestricted: false } });
+    expect(namespacesFromProbe(3, 'codex-sandbox-helper: namespaces probe: mount proc: Operation not permitted (errno 1)\n', false).namespaces).toStrictEqual({
+      usable: true,
+      procMount: false,
+      reason: null,
+      apparmorRestricted: false,
+    });
+    expect(namespacesFromProbe(2, 'codex-sandbox-helper: namespaces probe: mount tmpfs on /tmp: Permission denied (errno 13)\n', true)).toStrictEqual({
+      userns: true,
+      namespaces: { usable: false, procMount: false, reason: 'namespaces probe: mount tmpfs on /tmp: Permission denied (errno 13)', apparmorRestricted: true },
+    });
+    const failed = namespacesFromProbe(125, 'codex-sandbox-helper: unshare CLONE_NEWUSER|CLONE_NEWNS: Operation not permitted (errno 1)\n', false);
+    expect(failed.userns).toBe(false);
+    expect(failed.namespaces.reason).toBe('unshare CLONE_NEWUSER|CLONE_NEWNS: Operation not permitted (errno 1)');
+    expect(namespacesFromProbe(null, '', false).namespaces.reason).toBe('the probe exited with status null');
   });
 });

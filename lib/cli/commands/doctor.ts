@@ -1,16 +1,17 @@
 // cli/commands/doctor: what enforcement this machine offers, what is missing, what each piece
-// enables and how to get it. Exit 0 when a filesystem-enforcing backend (bubblewrap or Landlock)
-// works, 1 otherwise.
+// enables and how to get it. Exit 0 when a filesystem-enforcing backend (the helper's namespaces,
+// bubblewrap or Landlock) works, 1 otherwise.
 import { release } from 'node:os';
 
 import { UsageError } from '../../errors';
 import type { Capabilities } from '../../platform/common/types';
 import { abiIntroducing, LANDLOCK_ABI_TABLE } from '../../platform/linux/landlock-abi';
-import { bwrapUnavailableReason } from '../../platform/linux/plan';
+import { bwrapUnavailableReason, namespacesUnavailableReason } from '../../platform/linux/plan';
 import { probeCapabilities } from '../../platform/linux/probe';
 import { pruneDeadHostPrep } from '../../spawn/host-prep';
 import { probeProcMount } from '../../spawn/proc-preflight';
 import type { CommandContext } from '../command';
+import { probeWindowsDoctor } from './doctor-windows';
 
 export interface DoctorCheck {
   name: string;
@@ -24,7 +25,7 @@ export interface DoctorCheck {
 export interface DoctorReport {
   platform: string;
   checks: DoctorCheck[];
-  backends: { name: 'bwrap' | 'landlock' | 'seccomp'; usable: boolean; reason: string }[];
+  backends: { name: 'namespaces' | 'bwrap' | 'landlock' | 'seccomp'; usable: boolean; reason: string }[];
 }
 
 function landlockCheck(caps: Capabilities): DoctorCheck {
@@ -54,6 +55,9 @@ function landlockCheck(caps: Capabilities): DoctorCheck {
 /** Builds the report from capabilities (tests pass fixtures; the command probes). */
 export function doctorReport(caps: Capabilities, procMount: boolean | null, kernel: string): DoctorReport {
   const bwrapReason = bwrapUnavailableReason(caps);
+  const namespacesReason = namespacesUnavailableReason(caps);
+  const ns = caps.namespaces;
+  const bwrapFeaturesOk = caps.bwrap !== null && caps.bwrap.hasPerms && caps.bwrap.hasAsPid1;
   const landlock = landlockCheck(caps);
   const helperOk = caps.helperPath !== null;
   const checks: DoctorCheck[] = [
@@ -68,25 +72,32 @@ export function doctorReport(caps: Capabilities, procMount: boolean | null, kern
     },
     {
       name: 'userns',
-      ok: caps.userns,
-      value: caps.userns ? 'unprivileged user namespaces work' : 'cannot create user namespaces',
-      enables: 'the bubblewrap backend',
-      fix: caps.userns ? '' : 'sysctl -w kernel.unprivileged_userns_clone=1 and user.max_user_namespaces > 0, or allow userns in AppArmor (kernel.apparmor_restrict_unprivileged_userns=0)',
+      ok: ns.usable,
+      value: ns.usable
+        ? `the helper builds its own namespaces${ns.procMount ? '' : ' (without a fresh /proc: mounting it is denied here)'}`
+        : `${ns.reason ?? 'cannot create user namespaces'}${ns.apparmorRestricted ? ' (AppArmor restricts unprivileged user namespaces: kernel.apparmor_restrict_unprivileged_userns=1)' : ''}`,
+      enables: 'the namespaces backend (no bubblewrap needed) and the bubblewrap backend',
+      fix: ns.usable
+        ? ''
+        : ns.apparmorRestricted
+          ? 'AppArmor lets only profiled programs use user namespaces: the bwrap backend still works with a bwrap that has a profile (Ubuntu: apt install bubblewrap for /usr/bin/bwrap), or allow them for everyone with sysctl -w kernel.apparmor_restrict_unprivileged_userns=0'
+          : 'sysctl -w kernel.unprivileged_userns_clone=1 and user.max_user_namespaces > 0',
     },
     {
       name: 'bwrap',
-      ok: caps.bwrap !== null && caps.bwrap.hasPerms && caps.bwrap.hasAsPid1,
+      // Optional where the helper builds its own namespaces: missing is then not a MISS.
+      ok: bwrapFeaturesOk || namespacesReason === null,
       value:
         caps.bwrap === null
-          ? 'not found on PATH'
+          ? `not found on PATH${namespacesReason === null ? ' (not needed: the namespaces backend works)' : ''}`
           : `${caps.bwrap.path} ${caps.bwrap.version} (--argv0 ${caps.bwrap.hasArgv0 ? 'yes' : 'no, not needed'}; --perms ${caps.bwrap.hasPerms ? 'yes' : 'no'}; --as-pid-1 ${caps.bwrap.hasAsPid1 ? 'yes' : 'no'})`,
-      enables: 'the bubblewrap backend: every restricted policy, including carve-outs and protected metadata',
-      fix: caps.bwrap === null ? 'install bubblewrap (apt-get install bubblewrap / dnf install bubblewrap)' : caps.bwrap.hasPerms && caps.bwrap.hasAsPid1 ? '' : 'upgrade bubblewrap to >= 0.5 (needs --perms and --as-pid-1)',
+      enables: 'the bubblewrap backend (optional when the namespaces backend works): every restricted policy, including carve-outs and protected metadata',
+      fix: bwrapFeaturesOk || namespacesReason === null ? '' : caps.bwrap === null ? 'install bubblewrap (apt-get install bubblewrap / dnf install bubblewrap)' : 'upgrade bubblewrap to >= 0.5 (needs --perms and --as-pid-1)',
     },
     {
       name: 'proc',
       ok: procMount !== false,
-      value: procMount === null ? 'not checked (bubblewrap unusable)' : procMount ? 'fresh /proc can be mounted' : 'mounting /proc is denied here',
+      value: procMount === null ? 'not checked (no namespace backend usable)' : procMount ? 'fresh /proc can be mounted' : 'mounting /proc is denied here',
       enables: 'a private /proc for the sandbox (hardening; runs continue without it)',
       fix: procMount === false ? 'run outside a container that masks /proc, or accept the inherited /proc' : '',
     },
@@ -107,6 +118,7 @@ export function doctorReport(caps: Capabilities, procMount: boolean | null, kern
   ];
   const helperReason = helperOk ? null : 'codex-sandbox-helper is not built';
   const backends: DoctorReport['backends'] = [
+    { name: 'namespaces', usable: namespacesReason === null && caps.wsl !== 'wsl1', reason: namespacesReason ?? (caps.wsl === 'wsl1' ? 'WSL1' : 'ready (every restricted policy; preferred by auto)') },
     { name: 'bwrap', usable: bwrapReason === null && helperOk && caps.wsl !== 'wsl1', reason: bwrapReason ?? helperReason ?? (caps.wsl === 'wsl1' ? 'WSL1' : 'ready') },
     { name: 'landlock', usable: landlock.ok && helperOk, reason: landlock.ok ? (helperReason ?? 'ready (policies without carve-outs inside writable roots)') : landlock.fix },
     { name: 'seccomp', usable: caps.seccomp && helperOk, reason: caps.seccomp ? (helperReason ?? 'ready (unrestricted filesystem with the network enabled)') : 'seccomp unavailable' },
@@ -114,9 +126,25 @@ export function doctorReport(caps: Capabilities, procMount: boolean | null, kern
   return { platform: 'linux', checks, backends };
 }
 
+/** The text form of a report: one block per check, then one line per backend. */
+export function printDoctorReport(report: { checks: DoctorCheck[]; backends: { name: string; usable: boolean; reason: string }[] }, ctx: Pick<CommandContext, 'stdout'>): void {
+  for (const c of report.checks) {
+    ctx.stdout(`${c.ok ? 'ok  ' : 'MISS'} ${c.name.padEnd(8)} ${c.value}\n       enables: ${c.enables}\n${c.fix ? `       fix: ${c.fix}\n` : ''}`);
+  }
+  ctx.stdout('backends:\n');
+  for (const b of report.backends) ctx.stdout(`  ${b.usable ? 'usable  ' : 'unusable'} ${b.name.padEnd(10)} ${b.reason}\n`);
+}
+
 export function doctorCommand(argv: string[], ctx: CommandContext): number {
   for (const [i, arg] of argv.entries()) {
     if (arg !== '--json') throw new UsageError(`unknown option "${arg}" for doctor; usage: codex-sandbox doctor [--json]`, { source: { argIndex: i + 1 }, value: arg });
+  }
+  if (process.platform === 'win32') {
+    const report = probeWindowsDoctor(ctx.env, ctx.processCwd);
+    const usable = report.backends.some((b) => b.usable);
+    if (ctx.json) ctx.stdout(`${JSON.stringify({ ...report, filesystem_enforcement: usable })}\n`);
+    else printDoctorReport(report, ctx);
+    return usable ? 0 : 1;
   }
   if (process.platform !== 'linux') {
     const text = `doctor checks Linux enforcement; this is ${process.platform}, whose backend needs no probing`;
@@ -127,17 +155,13 @@ export function doctorCommand(argv: string[], ctx: CommandContext): number {
   // runs doctor after seeing stray `.git` or `.codex` entries.
   pruneDeadHostPrep();
   const caps = probeCapabilities();
-  const procMount = caps.bwrap !== null && caps.userns ? probeProcMount(caps.bwrap.path) : null;
+  const procMount = caps.namespaces.usable ? caps.namespaces.procMount : caps.bwrap !== null && bwrapUnavailableReason(caps) === null ? probeProcMount(caps.bwrap.path) : null;
   const report = doctorReport(caps, procMount, release());
   const fsBackend = report.backends.some((b) => b.usable && b.name !== 'seccomp');
   if (ctx.json) {
     ctx.stdout(`${JSON.stringify({ ...report, filesystem_enforcement: fsBackend })}\n`);
   } else {
-    for (const c of report.checks) {
-      ctx.stdout(`${c.ok ? 'ok  ' : 'MISS'} ${c.name.padEnd(8)} ${c.value}\n       enables: ${c.enables}\n${c.fix ? `       fix: ${c.fix}\n` : ''}`);
-    }
-    ctx.stdout('backends:\n');
-    for (const b of report.backends) ctx.stdout(`  ${b.usable ? 'usable  ' : 'unusable'} ${b.name.padEnd(8)} ${b.reason}\n`);
+    printDoctorReport(report, ctx);
     if (!fsBackend) ctx.stdout('no backend can enforce a restricted filesystem here: fix one of the MISS lines above\n');
   }
   return fsBackend ? 0 : 1;

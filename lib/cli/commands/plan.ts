@@ -6,6 +6,7 @@ import type { Capabilities, Platform } from '../../platform/common/types';
 import { probeCapabilities } from '../../platform/linux/probe';
 import { planSandbox, type SandboxPlan } from '../../platform/plan-sandbox';
 import { launchWritableDirs } from '../../spawn/launch-plan';
+import { hostPrepRegistryDir } from '../../spawn/host-prep';
 import { probeProcMount } from '../../spawn/proc-preflight';
 import { UsageError } from '../../errors';
 import { isWindowsAbsolutePath } from '../../policy/paths';
@@ -24,6 +25,7 @@ export const ASSUMED_LINUX_CAPABILITIES: Capabilities = {
   landlock: { status: 'available', abi: 7 },
   seccomp: true,
   userns: true,
+  namespaces: { usable: true, procMount: true, reason: null, apparmorRestricted: false },
   bwrap: { path: '/usr/bin/bwrap', version: '0.8.0', hasArgv0: false, hasPerms: true, hasAsPid1: true },
   wsl: 'none',
   helperPath: '/usr/lib/node_modules/codex-sandbox/prebuilds/linux-x64/codex-sandbox-helper',
@@ -113,6 +115,8 @@ export function planCommand(argv: string[], ctx: CommandContext): number {
     ...(capabilities === undefined ? {} : { capabilities }),
     ...(options.backend === undefined ? {} : { backend: options.backend }),
     ...(mountProc === undefined ? {} : { mountProc }),
+    // What run masks too (the host mount-target registry), so the plan shown is the plan run.
+    ...(platform === 'linux' && !assumed ? { hiddenPaths: [hostPrepRegistryDir()] } : {}),
     // The Windows planner reads USERPROFILE, TEMP and proxies from the child's environment.
     ...(platform === 'windows' ? { env: definedEnv(ctx.env) } : {}),
   });

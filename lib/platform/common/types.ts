@@ -4,6 +4,7 @@
 export type Platform = 'linux' | 'macos' | 'windows';
 
 export type BackendName =
+  | 'namespaces'
   | 'bwrap'
   | 'landlock'
   | 'seccomp'
@@ -11,7 +12,7 @@ export type BackendName =
   | 'windows-token'
   | 'windows-elevated';
 
-/** What a caller asks for; 'auto' lets the planner choose per DESIGN.md. */
+/** What a caller asks for; 'auto' lets the planner choose (docs/platforms/linux.md#backend-choice). */
 export type BackendChoice = 'auto' | BackendName;
 
 export interface LandlockCapability {
@@ -27,16 +28,32 @@ export interface BwrapCapability {
   version: string;
   hasArgv0: boolean;
   hasPerms: boolean;
-  /** `--as-pid-1`: the inner stage, not bwrap, is PID 1 of the sandbox (reference §3.3, E5). */
+  /** `--as-pid-1`: the inner stage, not bwrap, is PID 1 of the sandbox (docs/reference.md#bwrap-discovery). */
   hasAsPid1: boolean;
+}
+
+/** Whether the helper can build a sandbox of its own (`--probe namespaces`). */
+export interface NamespacesCapability {
+  /** User, mount, PID, IPC and network namespaces can be made, and mounts made in them. */
+  usable: boolean;
+  /** A fresh procfs can be mounted there too (some container runtimes refuse it). */
+  procMount: boolean;
+  /** The probe's one-line reason when not usable; null when it is. */
+  reason: string | null;
+  /**
+   * kernel.apparmor_restrict_unprivileged_userns=1 (Ubuntu 24.04 and later): AppArmor lets only
+   * programs with a profile saying so, often /usr/bin/bwrap, use user namespaces.
+   */
+  apparmorRestricted: boolean;
 }
 
 /** Probed once per process on Linux (platform/linux/probe.ts); fixtures in planner tests. */
 export interface Capabilities {
   landlock: LandlockCapability;
   seccomp: boolean;
-  /** Unprivileged user namespaces can be created (bwrap --unshare-user works). */
+  /** The helper can create a user namespace with its uid mapped (bwrap --unshare-user needs the same). */
   userns: boolean;
+  namespaces: NamespacesCapability;
   bwrap: BwrapCapability | null;
   wsl: 'none' | 'wsl1' | 'wsl2';
   /** Absolute path of the native helper executable, or null when it is not built. */

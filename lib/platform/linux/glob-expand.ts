@@ -1,27 +1,22 @@
 // platform/linux/glob-expand: turns deny-read globs into concrete paths before launch, because a
-// mount namespace can only mask paths that exist (reference linux-sandbox.md §5.5). The walker is
+// mount namespace can only mask paths that exist (docs/reference.md#deny-glob-expansion). The walker is
 // internal (no ripgrep dependency): dotfiles included, ignore files ignored, symlinked
-// directories not followed. Matching is policy/glob-match's, the same matcher explain() uses.
+// directories not followed. Matching is policy/glob's, the same matcher explain() uses.
 import { posix } from 'node:path';
 
 import { UnsupportedPolicyError } from '../../errors';
-import { compileGlob, type GlobMatcher } from '../../policy/glob-match';
+import { compileGlob, type GlobMatcher } from '../../policy/glob/to-regexp';
+import { globLiteralDir } from '../../policy/glob/tokenize';
 import type { LinuxHostFs } from './host-fs';
 
 /** The reference's cap: more matches than this refuses the run instead of masking a subset. */
 export const GLOB_MATCH_CAP = 8192;
 
-const META = /[*?[\]{]/;
-
-/** The directory a pattern is searched from: the static part before the first metacharacter. */
+/** The directory a pattern is searched from: its literal directory before the first wildcard. */
 export function globSearchRoot(pattern: string): string | null {
-  const index = pattern.search(META);
-  if (index < 0) return null;
-  const prefix = pattern.slice(0, index);
-  const slash = prefix.lastIndexOf('/');
-  const root = slash <= 0 ? '/' : prefix.slice(0, slash);
+  const root = globLiteralDir(pattern);
   // A root of `/` would mean scanning the whole disk: the reference skips such patterns.
-  return root === '/' ? null : root;
+  return root === null || root === '/' ? null : root;
 }
 
 /**

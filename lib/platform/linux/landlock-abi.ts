@@ -2,7 +2,7 @@
 // and pure functions; imported by the planner, the probe and doctor. Imports nothing.
 //
 // Values are the kernel's (include/uapi/linux/landlock.h); the table of which ABI added what and
-// in which kernel is reference peers.md §3. The helper receives these masks verbatim.
+// in which kernel is in docs/reference.md#landlock-abis. The helper receives these masks verbatim.
 
 /** Filesystem access rights (LANDLOCK_ACCESS_FS_*), by kernel name without the prefix. */
 export const ACCESS_FS = {

@@ -1,7 +1,7 @@
 // platform/linux/landlock-plan: the Landlock backend's rules (step one) and their rendering to
 // helper flags (step two). Landlock only adds access, so it represents a policy exactly only when
 // no path inside a granted tree is narrowed again: no read-only or deny carve-outs inside
-// writable roots, no protected metadata names, no denies inside readable roots (DESIGN.md).
+// writable roots, no protected metadata names, no denies inside readable roots (docs/platforms/linux.md#the-landlock-backend).
 import { UnsupportedPolicyError } from '../../errors';
 import { explain } from '../../policy/explain';
 import { PLATFORM_DEFAULT_READ_ROOTS_LINUX } from '../../policy/platform-defaults';
@@ -40,25 +40,25 @@ export function landlockRefusalReason(resolved: ResolvedPolicy, abi: number, _ho
     // A missing root's carve-outs count too: the command may be able to create the root, and
     // then its protected names would be ordinary writable paths under Landlock.
     if (root.readOnlySubpaths.length > 0) {
-      return `writable root ${root.root} has read-only carve-outs (${root.readOnlySubpaths.join(', ')}), and Landlock cannot narrow access below a granted directory; use --backend bwrap (or auto with bubblewrap installed)`;
+      return `writable root ${root.root} has read-only carve-outs (${root.readOnlySubpaths.join(', ')}), and Landlock cannot narrow access below a granted directory; use --backend namespaces or bwrap (or auto)`;
     }
     if (root.protectedMetadataNames.length > 0) {
-      return `writable root ${root.root} protects metadata names (${root.protectedMetadataNames.join(', ')}), and Landlock cannot narrow access below a granted directory; use --backend bwrap (or auto with bubblewrap installed)`;
+      return `writable root ${root.root} protects metadata names (${root.protectedMetadataNames.join(', ')}), and Landlock cannot narrow access below a granted directory; use --backend namespaces or bwrap (or auto)`;
     }
   }
   if (resolved.unreadableGlobs.length > 0) {
-    return `deny-read globs (${resolved.unreadableGlobs.join(', ')}) need masking, which Landlock cannot do; use --backend bwrap (or auto with bubblewrap installed)`;
+    return `deny-read globs (${resolved.unreadableGlobs.join(', ')}) need masking, which Landlock cannot do; use --backend namespaces or bwrap (or auto)`;
   }
   const granted = [...resolved.readableRoots, ...resolved.writableRoots.map((w) => w.root)];
   for (const deny of resolved.unreadableRoots) {
     const inside = resolved.fullDiskRead ? '/' : granted.find((g) => within(deny, g));
     if (inside !== undefined) {
-      return `deny entry ${deny} lies inside granted path ${inside}, and Landlock cannot narrow access below a granted directory; use --backend bwrap (or auto with bubblewrap installed)`;
+      return `deny entry ${deny} lies inside granted path ${inside}, and Landlock cannot narrow access below a granted directory; use --backend namespaces or bwrap (or auto)`;
     }
   }
   const needed = abiIntroducing('TRUNCATE');
   if (abi < needed) {
-    return `this kernel's Landlock ABI ${abi} lacks TRUNCATE (ABI ${needed}), so read-only files could still be truncated; upgrade the kernel (Linux >= 6.2) or use --backend bwrap`;
+    return `this kernel's Landlock ABI ${abi} lacks TRUNCATE (ABI ${needed}), so read-only files could still be truncated; upgrade the kernel (Linux >= 6.2) or use --backend namespaces or bwrap`;
   }
   return null;
 }
@@ -79,7 +79,7 @@ function symlinkedGrantReason(resolved: ResolvedPolicy, grants: ReadonlyMap<stri
     if ((mask & ACCESS_FS.WRITE_FILE) !== 0) wanted.push('write');
     const ungranted = wanted.find((access) => !explain(resolved, target, access).allowed);
     if (ungranted === undefined) continue;
-    return `${path} resolves to ${target} through a symlink, so a Landlock rule would also grant ${ungranted} on ${target} itself, which the policy does not; name ${target} in the policy instead of the link, or use --backend bwrap (or auto with bubblewrap installed)`;
+    return `${path} resolves to ${target} through a symlink, so a Landlock rule would also grant ${ungranted} on ${target} itself, which the policy does not; name ${target} in the policy instead of the link, or use --backend namespaces or bwrap (or auto)`;
   }
   return null;
 }
@@ -101,7 +101,7 @@ export function planLandlockRules(resolved: ResolvedPolicy, abi: number, host: L
     const needed = abiIntroducing(right);
     if (abi < needed) {
       throw new UnsupportedPolicyError(
-        `the Landlock backend needs right ${right} (Landlock ABI ${needed}) but this kernel offers ABI ${abi}; upgrade the kernel or use --backend bwrap`,
+        `the Landlock backend needs right ${right} (Landlock ABI ${needed}) but this kernel offers ABI ${abi}; upgrade the kernel or use --backend namespaces or bwrap`,
         { details: { right, abi, neededAbi: needed } },
       );
     }

@@ -1,7 +1,8 @@
-// platform/linux/mount-ops: step one of bubblewrap planning. Turns a resolved policy into an
-// ordered list of typed mount operations; bwrap-argv.ts renders them. Later mounts shadow
+// platform/linux/mount-ops: step one of mount planning. Turns a resolved policy into an ordered
+// list of typed mount operations; bwrap-argv.ts renders them for bubblewrap, namespaces-argv.ts
+// for the helper's own namespaces, and both executors give each op bubblewrap's meaning. Later mounts shadow
 // earlier ones, so applying every policy path in ascending depth makes the most specific entry
-// win (reference linux-sandbox.md §5.4): a narrower writable child reopens a read-only or denied
+// win (docs/reference.md#mount-order): a narrower writable child reopens a read-only or denied
 // parent, and a narrower denied or read-only child wins over a writable parent.
 import { posix } from 'node:path';
 
@@ -27,7 +28,39 @@ export type MountOp =
   | { op: 'file'; dest: string; fd: number }
   | { op: 'remount-ro'; dest: string }
   /** An empty read-only file (contents of the shared /dev/null descriptor) at dest. */
-  | { op: 'ro-bind-data'; dest: string; perms: string | null };
+  | { op: 'ro-bind-data'; dest: string; perms: string | null }
+  /** A read-only bind skipped when src does not exist. */
+  | { op: 'ro-bind-try'; src: string; dest: string }
+  /** A fresh procfs of the sandbox's PID namespace. */
+  | { op: 'proc'; dest: string };
+
+/** What bubblewrap's --proc means to cover read-only (bubblewrap.c, cover_proc_dirs). */
+const PROC_READ_ONLY = ['/proc/sys', '/proc/sysrq-trigger', '/proc/irq', '/proc/bus'];
+
+/**
+ * The ops of a sandbox in execution order: the planned mounts, then /proc, then the last
+ * read-only remount of a tmpfs root (it must come after the last mount point in it exists).
+ *
+ * bwrap's own cover of /proc/sys skips it when the directory itself is not writable (it never
+ * is), but uid 0 mapped to the host's root owns the sysctl files under it, so root could open
+ * /proc/sys/kernel/core_pattern for writing (issue #20). Whenever the sandbox has a /proc (its
+ * own, or the host's under a bound root), the list bubblewrap meant to cover is bound read-only
+ * (recursively: binfmt_misc too).
+ */
+export function sandboxMountOps(mounts: Pick<MountPlan, 'ops' | 'tmpfsRoot'>, mountProc: boolean): MountOp[] {
+  const ops = [...mounts.ops];
+  if (mountProc) ops.push({ op: 'proc', dest: '/proc' });
+  if (mountProc || ops.some((op) => (op.op === 'bind' || op.op === 'ro-bind') && op.dest === '/')) {
+    for (const path of PROC_READ_ONLY) ops.push({ op: 'ro-bind-try', src: path, dest: path });
+  }
+  if (mounts.tmpfsRoot) ops.push({ op: 'remount-ro', dest: '/' });
+  return ops;
+}
+
+/** Whole-disk write: the host's root as it is, with a minimal /dev. */
+export function fullWriteMountPlan(): MountPlan {
+  return { ops: [{ op: 'bind', src: '/', dest: '/' }, { op: 'dev', dest: '/dev' }], hostPrep: [], globMatches: [], tmpfsRoot: false };
+}
 
 
 /** Protected names that are directories when they exist, so a missing one is masked as one. */
@@ -64,13 +97,13 @@ interface Layer {
   protectedName: boolean;
 }
 
-// Equal paths: deny > write > read, the resolver's tie-break (policy-model §2); a read-only
+// Equal paths: deny > write > read, the resolver's tie-break (docs/reference.md#precedence); a read-only
 // carve-out never equals its own writable root, so write winning here widens nothing.
 const RESTRICTIVENESS: Record<Access, number> = { read: 0, write: 1, deny: 2 };
 
 function symlinkRefusal(kind: 'read-only' | 'deny-read', path: string, link: string): UnsupportedPolicyError {
   // Binding the link's current target would enforce a snapshot the sandbox itself can rewrite
-  // (reference §5.4.1, E4+): fail closed instead.
+  // (docs/reference.md#mount-order): fail closed instead.
   return new UnsupportedPolicyError(
     `cannot enforce sandbox ${kind} path ${path} because it crosses writable symlink ${link}; replace the symlink with a real directory or drop the carve-out`,
     { value: path, details: { symlink: link } },
@@ -150,7 +183,7 @@ export function planMountOps(input: MountPlanInput): MountPlan {
   const fullRead = resolved.fullDiskRead || readable.has('/');
 
   // Writable roots that cross a symlink are bound at their canonical target, and their
-  // carve-outs move with them (§5.7 G, H); missing writable roots are skipped (§5.4, late E3)
+  // carve-outs move with them (docs/reference.md#mount-order); missing writable roots are skipped (docs/reference.md#mount-order)
   // unless the command could create them (withCreatableRoots).
   const writeTargets: { logical: string; target: string }[] = [];
   for (const root of resolved.writableRoots) {
@@ -198,7 +231,7 @@ export function planMountOps(input: MountPlanInput): MountPlan {
   const inWritePath = (path: string): boolean => writePaths.some((w) => within(path, w));
 
   // Step 1, base layer: `--dev` comes before any bind so an explicit writable /dev/shm stays
-  // visible (§5.4 step 1).
+  // visible (docs/reference.md#mount-order).
   if (fullRead) ops.push({ op: 'ro-bind', src: '/', dest: '/' }, { op: 'dev', dest: '/dev' });
   else ops.push({ op: 'tmpfs', dest: '/', perms: null }, { op: 'dev', dest: '/dev' });
 
@@ -241,7 +274,7 @@ export function planMountOps(input: MountPlanInput): MountPlan {
     const existing = host.lstat(target);
     const dirName = layer.protectedName && target === layer.path && METADATA_DIR_NAMES.has(posix.basename(target));
     if (dirName && (existing === undefined || existing === 'dir')) {
-      // An empty read-only directory: `mkdir .git` and writes below it fail (§5.4.1, E4).
+      // An empty read-only directory: `mkdir .git` and writes below it fail (docs/reference.md#mount-order).
       ops.push({ op: 'tmpfs', dest: target, perms: '555' }, { op: 'remount-ro', dest: target });
       hostPrep.push({ path: target, kind: 'dir' });
     } else {
@@ -291,7 +324,7 @@ export function planMountOps(input: MountPlanInput): MountPlan {
       if (before === 'deny' || before === 'none') continue;
       if (kind === 'dir') {
         // Paths reopened below a denied directory need mount points inside its tmpfs, made
-        // before the tmpfs turns read-only (§5.4.2, example C).
+        // before the tmpfs turns read-only (docs/reference.md#mount-order).
         const reopened = ordered
           .slice(i + 1)
           .filter((l) => l.access !== 'deny' && within(l.path, layer.path) && host.stat(l.path) !== undefined && !(l.protectedName && host.isEmpty(l.path)));

@@ -1,4 +1,4 @@
-// platform/linux/plan: the Linux planner. Chooses a backend (DESIGN.md "Linux") and returns a
+// platform/linux/plan: the Linux planner. Chooses a backend (docs/platforms/linux.md#backend-choice) and returns a
 // plain-data plan, or throws E_UNSUPPORTED_POLICY / E_BACKEND_UNAVAILABLE. Pure apart from
 // reading the host filesystem through the injected LinuxHostFs: no clock, randomness, probing or
 // processes (capabilities come in as data).
@@ -8,13 +8,15 @@ import { BackendUnavailableError, UnsupportedPolicyError } from '../../errors';
 import type { ResolvedPolicy } from '../../policy/types';
 import type { BackendChoice, Capabilities, Enforcement, PlanBase, Requirement } from '../common/types';
 import { devNullFds, renderBwrapArgv } from './bwrap-argv';
+import { renderNamespacesArgv } from './namespaces-argv';
 import { nodeLinuxHostFs, type LinuxHostFs } from './host-fs';
 import { abiIntroducing, ACCESS_FS, formatMask, SCOPE } from './landlock-abi';
 import { landlockRefusalReason, planLandlockRules, type LandlockPlanData } from './landlock-plan';
-import { planMountOps, type MountOp } from './mount-ops';
+import { fullWriteMountPlan, planMountOps, sandboxMountOps, type MountOp, type MountPlan } from './mount-ops';
 import { within } from './path-order';
+import { checkResolvedPolicy } from '../../policy/typed-schema';
 
-/** The reference's WSL1 message (linux-sandbox.md §3.5), returned before anything is spawned. */
+/** The reference's WSL1 message (docs/reference.md#wsl), returned before anything is spawned. */
 export const WSL1_MESSAGE =
   "Codex's Linux sandbox uses bubblewrap, which is not supported on WSL1 because WSL1 cannot create the required user namespaces. Use WSL2 for sandboxed shell commands.";
 
@@ -24,13 +26,23 @@ export interface PlanFd {
   path: string;
 }
 
-export interface BwrapPlan extends PlanBase {
-  backend: 'bwrap';
+/** The mount plan both namespace executors (bubblewrap and the helper's own) run. */
+interface MountedPlan {
+  /** Every op in execution order, /proc and the root's last remount included. */
   mountOps: MountOp[];
-  fds: PlanFd[];
   /** Concrete paths the deny globs matched at planning time. */
   globMatches: string[];
   mountProc: boolean;
+}
+
+export interface BwrapPlan extends PlanBase, MountedPlan {
+  backend: 'bwrap';
+  fds: PlanFd[];
+}
+
+/** The helper makes the namespaces and runs the mount ops itself (no bubblewrap). */
+export interface NamespacesPlan extends PlanBase, MountedPlan {
+  backend: 'namespaces';
 }
 
 export interface LandlockPlan extends PlanBase, LandlockPlanData {
@@ -41,7 +53,7 @@ export interface SeccompPlan extends PlanBase {
   backend: 'seccomp';
 }
 
-export type LinuxPlan = BwrapPlan | LandlockPlan | SeccompPlan;
+export type LinuxPlan = NamespacesPlan | BwrapPlan | LandlockPlan | SeccompPlan;
 
 export interface PlanLinuxOptions {
   capabilities: Capabilities;
@@ -77,7 +89,9 @@ export function bwrapUnavailableReason(caps: Capabilities): string | null {
   if (!caps.bwrap.hasAsPid1) {
     return `bubblewrap ${caps.bwrap.path} (${caps.bwrap.version}) lacks --as-pid-1, without which bwrap itself would be the sandbox's unfiltered PID 1; upgrade it and run \`codex-sandbox doctor\``;
   }
-  if (!caps.userns) {
+  // AppArmor may allow user namespaces to /usr/bin/bwrap alone: the helper's failed probe then
+  // says nothing about bwrap, and a bwrap that is refused too fails its run with its own message.
+  if (!caps.userns && !caps.namespaces.apparmorRestricted) {
     return 'bubblewrap cannot create user namespaces here (kernel.unprivileged_userns_clone=0, user.max_user_namespaces=0 or an AppArmor userns restriction); allow them or run `codex-sandbox doctor`';
   }
   return null;
@@ -112,6 +126,17 @@ export function plantedBwrapReason(caps: Capabilities, resolved: ResolvedPolicy,
     }
   }
   return null;
+}
+
+/** Why the helper cannot build its own namespaces here, or null when it can. */
+export function namespacesUnavailableReason(caps: Capabilities): string | null {
+  if (caps.helperPath === null) return 'the codex-sandbox-helper executable is not built';
+  if (caps.namespaces.usable) return null;
+  const why = caps.namespaces.reason ?? 'the namespaces probe failed';
+  if (caps.namespaces.apparmorRestricted) {
+    return `AppArmor restricts unprivileged user namespaces here (kernel.apparmor_restrict_unprivileged_userns=1), so the helper cannot make its own (${why}); a bwrap with an AppArmor profile that allows them (Ubuntu's /usr/bin/bwrap) can, or set the sysctl to 0`;
+  }
+  return `the helper cannot make its own namespaces here (${why}); allow unprivileged user namespaces (kernel.unprivileged_userns_clone=1, user.max_user_namespaces > 0) and run \`codex-sandbox doctor\``;
 }
 
 function landlockUnavailableReason(caps: Capabilities): string | null {
@@ -177,7 +202,7 @@ function unrestrictedFilesystem(resolved: ResolvedPolicy): boolean {
 }
 
 function effectiveNetwork(resolved: ResolvedPolicy): 'restricted' | 'enabled' {
-  // An external sandbox owns the network; we only add the base seccomp filter (DESIGN.md).
+  // An external sandbox owns the network; we only add the base seccomp filter.
   return resolved.policy.fileSystem.kind === 'external-sandbox' ? 'enabled' : resolved.policy.network;
 }
 
@@ -234,34 +259,53 @@ function writeGuardArgs(ops: readonly MountOp[], caps: Capabilities): string[] |
   return ['--landlock-abi', '1', '--landlock-fs-handled', writeFile, ...writable.flatMap((path) => ['--landlock-rule', `${writeFile}:${path}`])];
 }
 
+interface SandboxMounts {
+  mounts: MountPlan;
+  ops: MountOp[];
+  mountProc: boolean;
+  fullWrite: boolean;
+  /** --chdir when canonicalizing the command cwd changed it. */
+  chdir: string | null;
+  /** The helper's options inside the namespaces, `--` and the command. */
+  inner: string[];
+  guard: boolean;
+}
+
+/** What both namespace executors share: the mount ops and the helper's inner options. */
+function sandboxMounts(resolved: ResolvedPolicy, opts: PlanLinuxOptions, network: 'restricted' | 'enabled', host: LinuxHostFs, mountProc: boolean, extraReadableRoots: string[]): SandboxMounts {
+  const fullWrite = unrestrictedFilesystem(resolved);
+  const mounts = fullWrite ? fullWriteMountPlan() : planMountOps({ resolved, host, extraReadableRoots, hiddenPaths: opts.hiddenPaths ?? [] });
+  const ops = sandboxMountOps(mounts, mountProc);
+  const commandCwd = opts.commandCwd ?? resolved.cwd;
+  const canonicalCwd = host.realpath(commandCwd) ?? commandCwd;
+  const guard = writeGuardArgs(ops, opts.capabilities);
+  // --reaper: the helper is PID 1 of the PID namespace, so it must reap (and stays
+  // seccomp-filtered and non-dumpable while it does).
+  const inner = [...(guard ?? []), ...helperEnvArgs(network), '--network', network, '--reaper', '--', ...(opts.command ?? [])];
+  return { mounts, ops, mountProc, fullWrite, chdir: canonicalCwd !== commandCwd ? canonicalCwd : null, inner, guard: guard !== null };
+}
+
+const NAMESPACE_HANDLED = ['user-namespace', 'mount-namespace', 'pid-namespace', 'ipc-namespace', 'no_new_privs', 'seccomp-base', 'cap-drop-all'];
+
+function mountedEnforcement(backend: 'bwrap' | 'namespaces', network: 'restricted' | 'enabled', m: SandboxMounts): Enforcement {
+  const handled = [...NAMESPACE_HANDLED];
+  if (network === 'restricted') handled.push('network-namespace', 'seccomp-network');
+  if (m.guard) handled.push('landlock-write-guard');
+  return enforcementFor(backend, network, !m.fullWrite, handled, [
+    ...(m.mountProc ? [] : ['fresh /proc (mount denied here; the PID namespace is still private)']),
+    ...(m.guard ? [] : [WRITE_GUARD_SKIPPED]),
+  ]);
+}
+
 function planBwrap(resolved: ResolvedPolicy, opts: PlanLinuxOptions, network: 'restricted' | 'enabled'): BwrapPlan {
   const host = opts.host ?? nodeLinuxHostFs();
   const reason = bwrapUnavailableReason(opts.capabilities) ?? plantedBwrapReason(opts.capabilities, resolved, host);
   if (reason !== null) throw new BackendUnavailableError(reason, { details: { backend: 'bwrap' } });
   const bwrap = opts.capabilities.bwrap!;
   const prefix = helperPrefix(opts);
-  const mountProc = opts.mountProc ?? true;
-  const fullWrite = unrestrictedFilesystem(resolved);
-  const mounts = fullWrite
-    ? { ops: [{ op: 'bind', src: '/', dest: '/' } as MountOp, { op: 'dev', dest: '/dev' } as MountOp], hostPrep: [], globMatches: [], tmpfsRoot: false }
-    : planMountOps({ resolved, host, extraReadableRoots: [posix.dirname(prefix[0])], hiddenPaths: opts.hiddenPaths ?? [] });
-  const commandCwd = opts.commandCwd ?? resolved.cwd;
-  const canonicalCwd = host.realpath(commandCwd) ?? commandCwd;
-  const guard = writeGuardArgs(mounts.ops, opts.capabilities);
-  // --reaper: with --as-pid-1 the helper is PID 1 of the PID namespace, so it must reap (and
-  // stays seccomp-filtered and non-dumpable while it does).
-  const inner = [...prefix, ...(guard ?? []), ...helperEnvArgs(network), '--network', network, '--reaper', '--', ...(opts.command ?? [])];
-  const argv = renderBwrapArgv({
-    bwrapPath: bwrap.path,
-    ops: mounts.ops,
-    tmpfsRoot: mounts.tmpfsRoot,
-    network,
-    mountProc,
-    chdir: canonicalCwd !== commandCwd ? canonicalCwd : null,
-    inner,
-  });
-  const handled = ['user-namespace', 'mount-namespace', 'pid-namespace', 'ipc-namespace', 'no_new_privs', 'seccomp-base', 'cap-drop-all'];
-  if (network === 'restricted') handled.push('network-namespace', 'seccomp-network');
+  // bwrap execs the helper inside the sandbox, so the helper's directory stays readable.
+  const m = sandboxMounts(resolved, opts, network, host, opts.mountProc ?? true, [posix.dirname(prefix[0])]);
+  const argv = renderBwrapArgv({ bwrapPath: bwrap.path, ops: m.ops, network, chdir: m.chdir, inner: [...prefix, ...m.inner] });
   return {
     backend: 'bwrap',
     platform: 'linux',
@@ -273,16 +317,39 @@ function planBwrap(resolved: ResolvedPolicy, opts: PlanLinuxOptions, network: 'r
       { capability: 'helper', reason: 'sets no_new_privs and installs seccomp inside the namespaces' },
       ...networkRequirement(network),
     ],
-    hostPrep: mounts.hostPrep,
-    enforcement: enforcementFor('bwrap', network, !fullWrite, guard === null ? handled : [...handled, 'landlock-write-guard'], [
-      ...(mountProc ? [] : ['fresh /proc (mount denied here; the PID namespace is still private)']),
-      ...(guard === null ? [WRITE_GUARD_SKIPPED] : []),
-    ]),
+    hostPrep: m.mounts.hostPrep,
+    enforcement: mountedEnforcement('bwrap', network, m),
     permissionProfile: opts.permissionProfile,
-    mountOps: mounts.ops,
-    fds: devNullFds(mounts.ops).map((fd) => ({ fd, path: '/dev/null' })),
-    globMatches: mounts.globMatches,
-    mountProc,
+    mountOps: m.ops,
+    fds: devNullFds(m.ops).map((fd) => ({ fd, path: '/dev/null' })),
+    globMatches: m.mounts.globMatches,
+    mountProc: m.mountProc,
+  };
+}
+
+function planNamespaces(resolved: ResolvedPolicy, opts: PlanLinuxOptions, network: 'restricted' | 'enabled'): NamespacesPlan {
+  const reason = namespacesUnavailableReason(opts.capabilities);
+  if (reason !== null) throw new BackendUnavailableError(reason, { details: { backend: 'namespaces' } });
+  const host = opts.host ?? nodeLinuxHostFs();
+  const prefix = helperPrefix(opts);
+  // Nothing is executed from the host inside the sandbox but the command: no extra readable roots.
+  const m = sandboxMounts(resolved, opts, network, host, opts.mountProc ?? opts.capabilities.namespaces.procMount, []);
+  return {
+    backend: 'namespaces',
+    platform: 'linux',
+    argv: renderNamespacesArgv({ helper: prefix, ops: m.ops, chdir: m.chdir, inner: m.inner }),
+    env: sandboxEnv(network),
+    requires: [
+      { capability: 'namespaces', reason: 'the helper makes user, mount, PID and IPC namespaces (and a network namespace when the network is restricted) and builds the root' },
+      { capability: 'helper', reason: 'builds the namespaces and the root, sets no_new_privs and installs seccomp' },
+      ...networkRequirement(network),
+    ],
+    hostPrep: m.mounts.hostPrep,
+    enforcement: mountedEnforcement('namespaces', network, m),
+    permissionProfile: opts.permissionProfile,
+    mountOps: m.ops,
+    globMatches: m.mounts.globMatches,
+    mountProc: m.mountProc,
   };
 }
 
@@ -329,29 +396,34 @@ function planLandlock(resolved: ResolvedPolicy, opts: PlanLinuxOptions, network:
  * `auto` for an unrestricted filesystem with a restricted network: a Landlock domain (the
  * full-write ruleset) keeps ptrace-class access to processes outside it away (their
  * /proc/PID/mem and environ), and its scopes (ABI 6) stop signals and abstract sockets. Without
- * the scopes, bubblewrap's PID and network namespaces do all of it, so it is preferred; a
- * Landlock domain without scopes is the last choice, with the scopes listed as skipped
- * hardening, as on a restricted filesystem.
+ * the scopes, PID and network namespaces (the helper's own, else bubblewrap's) do all of it, so
+ * they are preferred; a Landlock domain without scopes is the last choice, with the scopes
+ * listed as skipped hardening, as on a restricted filesystem.
  */
 function planFullWriteRestricted(resolved: ResolvedPolicy, opts: PlanLinuxOptions, network: 'restricted' | 'enabled'): LinuxPlan {
   const caps = opts.capabilities;
   const landlockReason = landlockUnavailableReason(caps) ?? landlockRefusalReason(resolved, caps.landlock.abi, opts.host ?? nodeLinuxHostFs());
   if (landlockReason === null && caps.landlock.abi >= abiIntroducing('SIGNAL')) return planLandlock(resolved, opts, network);
+  const namespacesReason = namespacesUnavailableReason(caps);
+  if (namespacesReason === null) return planNamespaces(resolved, opts, network);
   const bwrapReason = bwrapUnavailableReason(caps);
   if (bwrapReason === null) return planBwrap(resolved, opts, network);
   if (landlockReason === null) return planLandlock(resolved, opts, network);
   throw new BackendUnavailableError(
-    `no Linux backend can keep this command away from the user's other processes, which a restricted network needs (seccomp alone cannot): ${bwrapReason}; Landlock: ${landlockReason}`,
-    { details: { bwrap: bwrapReason, landlock: landlockReason } },
+    `no Linux backend can keep this command away from the user's other processes, which a restricted network needs (seccomp alone cannot): namespaces: ${namespacesReason}; bwrap: ${bwrapReason}; Landlock: ${landlockReason}`,
+    { details: { namespaces: namespacesReason, bwrap: bwrapReason, landlock: landlockReason } },
   );
 }
 
+const NOT_A_LINUX_BACKEND = 'use auto, namespaces, bwrap, landlock or seccomp';
+
 /**
- * Plans one sandboxed command on Linux. `backend: 'auto'` prefers bubblewrap, then Landlock
- * when it represents the policy exactly; a forced backend that cannot represent the policy is a
- * refusal, never a downgrade.
+ * Plans one sandboxed command on Linux. `backend: 'auto'` prefers the helper's own namespaces,
+ * then bubblewrap, then Landlock when it represents the policy exactly; a forced backend that
+ * cannot represent the policy is a refusal, never a downgrade.
  */
 export function planLinux(resolved: ResolvedPolicy, opts: PlanLinuxOptions): LinuxPlan {
+  checkResolvedPolicy(resolved);
   const caps = opts.capabilities;
   const network = effectiveNetwork(resolved);
   const fullWrite = unrestrictedFilesystem(resolved);
@@ -368,7 +440,7 @@ export function planLinux(resolved: ResolvedPolicy, opts: PlanLinuxOptions): Lin
 
   if (fullWrite) {
     // Nothing on the filesystem to enforce. With an enabled network the helper alone applies
-    // no_new_privs and the base seccomp filter (DESIGN.md: the honest minimum), so every plan has
+    // no_new_privs and the base seccomp filter (the least every Linux plan enforces), so every plan has
     // the same process shape.
     if (network === 'enabled') {
       if (opts.backend === 'auto' || opts.backend === 'seccomp') return planSeccomp(opts, network);
@@ -377,18 +449,21 @@ export function planLinux(resolved: ResolvedPolicy, opts: PlanLinuxOptions): Lin
       // seccomp alone it could write its Node parent's /proc/PID/mem and connect from there,
       // read other processes' environ and signal them (issue #20).
       throw new UnsupportedPolicyError(
-        'the seccomp backend cannot keep a command with an unrestricted filesystem from reaching other processes of the user (their memory, environment and signals), so it cannot keep the network restricted; use --backend auto, landlock or bwrap',
+        'the seccomp backend cannot keep a command with an unrestricted filesystem from reaching other processes of the user (their memory, environment and signals), so it cannot keep the network restricted; use --backend auto, namespaces, landlock or bwrap',
         { value: 'seccomp', details: { backend: 'seccomp', network } },
       );
     } else if (opts.backend === 'auto') {
       return planFullWriteRestricted(resolved, opts, network);
     }
+    if (opts.backend === 'namespaces') return planNamespaces(resolved, opts, network);
     if (opts.backend === 'bwrap') return planBwrap(resolved, opts, network);
     if (opts.backend === 'landlock') return planLandlock(resolved, opts, network);
-    throw new UnsupportedPolicyError(`backend "${opts.backend}" is not a Linux backend; use auto, bwrap, landlock or seccomp`, { value: opts.backend });
+    throw new UnsupportedPolicyError(`backend "${opts.backend}" is not a Linux backend; ${NOT_A_LINUX_BACKEND}`, { value: opts.backend });
   }
 
   switch (opts.backend) {
+    case 'namespaces':
+      return planNamespaces(resolved, opts, network);
     case 'bwrap':
       return planBwrap(resolved, opts, network);
     case 'landlock':
@@ -396,20 +471,22 @@ export function planLinux(resolved: ResolvedPolicy, opts: PlanLinuxOptions): Lin
     case 'seccomp':
       // seccomp filters syscalls, not paths: it cannot narrow filesystem access at all.
       throw new UnsupportedPolicyError(
-        'the seccomp backend cannot enforce a restricted filesystem (it only filters syscalls); use --backend bwrap, landlock or auto',
+        'the seccomp backend cannot enforce a restricted filesystem (it only filters syscalls); use --backend namespaces, bwrap, landlock or auto',
         { value: 'seccomp' },
       );
     case 'auto': {
+      const namespacesReason = namespacesUnavailableReason(caps);
+      if (namespacesReason === null) return planNamespaces(resolved, opts, network);
       const bwrapReason = bwrapUnavailableReason(caps) ?? plantedBwrapReason(caps, resolved, opts.host ?? nodeLinuxHostFs());
       if (bwrapReason === null) return planBwrap(resolved, opts, network);
       const landlockReason = landlockUnavailableReason(caps) ?? landlockRefusalReason(resolved, caps.landlock.abi, opts.host ?? nodeLinuxHostFs());
       if (landlockReason === null) return planLandlock(resolved, opts, network);
       throw new BackendUnavailableError(
-        `no Linux backend can enforce this policy: ${bwrapReason}; Landlock: ${landlockReason}`,
-        { details: { bwrap: bwrapReason, landlock: landlockReason } },
+        `no Linux backend can enforce this policy: namespaces: ${namespacesReason}; bwrap: ${bwrapReason}; Landlock: ${landlockReason}`,
+        { details: { namespaces: namespacesReason, bwrap: bwrapReason, landlock: landlockReason } },
       );
     }
     default:
-      throw new UnsupportedPolicyError(`backend "${opts.backend}" is not a Linux backend; use auto, bwrap, landlock or seccomp`, { value: opts.backend });
+      throw new UnsupportedPolicyError(`backend "${opts.backend}" is not a Linux backend; ${NOT_A_LINUX_BACKEND}`, { value: opts.backend });
   }
 }

@@ -9,7 +9,7 @@ import { isAbsolute, join, resolve, sep } from 'node:path';
 
 import { helperPath, loadAddon } from '../../native';
 import type { LandlockAbiResult, SeccompAvailableResult } from '../../native';
-import type { BwrapCapability, Capabilities, LandlockCapability } from '../common/types';
+import type { BwrapCapability, Capabilities, LandlockCapability, NamespacesCapability } from '../common/types';
 import { effectiveLandlockAbi } from './landlock-abi';
 
 const ENOSYS = 38;
@@ -28,7 +28,7 @@ export interface ProbeOptions {
 }
 
 /**
- * WSL detection from /proc/version text (reference linux-sandbox.md §3.6): the first `wsl`
+ * WSL detection from /proc/version text (docs/reference.md#wsl): the first `wsl`
  * followed by digits decides (1 is WSL1, anything else WSL2); without a numbered one, `microsoft`
  * means WSL1 unless `microsoft-standard` (the WSL2 kernel's name) is present.
  */
@@ -67,7 +67,7 @@ function canonicalOrResolved(path: string): string {
 
 /**
  * The first executable `bwrap` on `pathVar`, canonicalized, skipping any candidate inside the
- * canonical cwd so a `bwrap` planted in the workspace is never run (reference §3.2). Relative
+ * canonical cwd so a `bwrap` planted in the workspace is never run (docs/reference.md#bwrap-discovery). Relative
  * and empty PATH entries resolve against cwd, as which(1) does.
  *
  * The reference skips only the process cwd; a CLI started elsewhere with `--cwd <workspace>`, or
@@ -111,7 +111,7 @@ function runQuiet(file: string, args: string[]): { status: number | null; output
   };
 }
 
-/** bwrap features come from its --help text (§3.3); a bwrap that cannot run counts as absent. */
+/** bwrap features come from its --help text (docs/reference.md#bwrap-discovery); a bwrap that cannot run counts as absent. */
 function probeBwrap(opts: ProbeOptions): BwrapCapability | null {
   const path = findBwrapOnPath(opts.path ?? process.env.PATH, opts.cwd ?? process.cwd(), opts.untrustedDirs);
   return path === null ? null : probeBwrapAt(path);
@@ -173,10 +173,41 @@ function probeSeccomp(): boolean {
   }
 }
 
-/** unshare(CLONE_NEWUSER) needs a single-threaded process: the helper tries it. */
-function probeUserns(helper: string | null): boolean {
-  if (helper === null) return false;
-  return runQuiet(helper, ['--probe', 'userns']).status === 0;
+const APPARMOR_USERNS = '/proc/sys/kernel/apparmor_restrict_unprivileged_userns';
+
+function apparmorRestrictsUserns(): boolean {
+  try {
+    return readFileSync(APPARMOR_USERNS, 'utf8').trim() === '1';
+  } catch {
+    return false;
+  }
+}
+
+/** The exit statuses of `codex-sandbox-helper --probe namespaces` (helper-probe.cc). */
+const NAMESPACES_OK = 0;
+const NAMESPACES_NO_MOUNT = 2;
+const NAMESPACES_NO_PROC = 3;
+
+/**
+ * One helper run answers both: whether a user namespace can be made with the caller's uid mapped
+ * (what bwrap --unshare-user needs too) and whether the helper can build a whole sandbox in it.
+ * unshare(CLONE_NEWUSER) needs a single-threaded process, hence the helper rather than the addon.
+ */
+export function namespacesFromProbe(status: number | null, output: string, apparmorRestricted: boolean): { userns: boolean; namespaces: NamespacesCapability } {
+  const usable = status === NAMESPACES_OK || status === NAMESPACES_NO_PROC;
+  const line = output.trim().split('\n')[0] ?? '';
+  const reason = usable ? null : line.replace(/^codex-sandbox-helper: /, '') || `the probe exited with status ${status}`;
+  return {
+    userns: usable || status === NAMESPACES_NO_MOUNT,
+    namespaces: { usable, procMount: status === NAMESPACES_OK, reason, apparmorRestricted },
+  };
+}
+
+function probeNamespaces(helper: string | null): { userns: boolean; namespaces: NamespacesCapability } {
+  const apparmorRestricted = apparmorRestrictsUserns();
+  if (helper === null) return { userns: false, namespaces: { usable: false, procMount: false, reason: 'the helper is not built', apparmorRestricted } };
+  const run = runQuiet(helper, ['--probe', 'namespaces']);
+  return namespacesFromProbe(run.spawned ? run.status : null, run.output, apparmorRestricted);
 }
 
 function probeWsl(): Capabilities['wsl'] {
@@ -189,13 +220,12 @@ function probeWsl(): Capabilities['wsl'] {
 
 function probeBase(): Omit<Capabilities, 'bwrap'> {
   const helper = findHelper();
-  return { landlock: probeLandlock(), seccomp: probeSeccomp(), userns: probeUserns(helper), wsl: probeWsl(), helperPath: helper };
+  return { landlock: probeLandlock(), seccomp: probeSeccomp(), ...probeNamespaces(helper), wsl: probeWsl(), helperPath: helper };
 }
 
 /** Probes everything now, ignoring the cache. Tests pass a PATH or cwd of their own. */
 export function probeCapabilitiesFresh(opts: ProbeOptions = {}): Capabilities {
-  const { landlock, seccomp, userns, wsl, helperPath } = probeBase();
-  return { landlock, seccomp, userns, bwrap: probeBwrap(opts), wsl, helperPath };
+  return { ...probeBase(), bwrap: probeBwrap(opts) };
 }
 
 /** Everything but bwrap, which depends on the directories a run must not take it from. */

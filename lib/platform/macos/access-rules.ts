@@ -1,9 +1,9 @@
-// access-rules: the file sections of the profile (reference A5, A6, A7) and their -D parameters.
+// access-rules: the file sections of the profile (docs/reference.md#seatbelt-profile, #seatbelt-paths, #seatbelt-globs) and their -D parameters.
 // Roots are allowed with `require-not` holes for their carve-outs; deny globs and the rename
 // guards are separate deny rules that the planner places last, where no allow can reopen them.
 import { isWithin } from '../../policy/paths';
 import type { HostView, ResolvedPolicy } from '../../policy/types';
-import { escapeRegex, globAncestors, globToExactRegex, globToRegex, splitStaticPrefix } from './glob-regex';
+import { escapeSbplRegex, globAncestors, globToExactSbplRegex, globToSbplRegex, splitStaticPrefix } from '../../policy/glob/to-sbpl';
 import { ancestorsBetween, canonicalPath, rebase, writableRootSpelling } from './seatbelt-paths';
 import { comment, literal, param, regex, requireAll, requireNot, rule, subpath, vnode } from './sbpl-build';
 import type { SbplFilter, SbplItem } from './sbpl-types';
@@ -34,7 +34,7 @@ function dedupe(values: readonly string[]): string[] {
   return [...new Set(values)];
 }
 
-/** One alternative of an access block (A5): the root, minus each carve-out and protected name. */
+/** One alternative of an access block (docs/reference.md#seatbelt-profile): the root, minus each carve-out and protected name. */
 function blockFilter(block: Block): SbplFilter {
   const root: SbplFilter = block.match === 'literal' ? literal(param(block.key)) : subpath(param(block.key));
   if (block.exclusions.length === 0 && block.protectedPaths.length === 0) return root;
@@ -43,7 +43,7 @@ function blockFilter(block: Block): SbplFilter {
     // The literal form closes first-time creation (`mkdir .codex`), the subpath form the tree.
     parts.push(requireNot(literal(param(key))), requireNot(subpath(param(key))));
   }
-  for (const path of block.protectedPaths) parts.push(requireNot(regex(`^${escapeRegex(path)}(/.*)?$`)));
+  for (const path of block.protectedPaths) parts.push(requireNot(regex(`^${escapeSbplRegex(path)}(/.*)?$`)));
   return requireAll(...parts);
 }
 
@@ -196,12 +196,12 @@ function globDenies(globs: readonly string[], host: HostView): SbplItem[] {
   const denyRegexes: string[] = [];
   const ancestorRegexes: string[] = [];
   for (const spelling of spellings) {
-    const deny = globToRegex(spelling);
+    const deny = globToSbplRegex(spelling);
     if (deny.kind === 'never') continue;
     // explain() treats a malformed deny glob as denying every path; so does the profile.
     denyRegexes.push(deny.kind === 'malformed' ? '^/' : deny.source);
     for (const ancestor of globAncestors(spelling)) {
-      const exact = globToExactRegex(ancestor);
+      const exact = globToExactSbplRegex(ancestor);
       if (exact.kind === 'regex') ancestorRegexes.push(exact.source);
     }
   }

@@ -1,4 +1,4 @@
-// base-policy: the fixed start of every profile (reference A4, newest: preferences moved out to
+// base-policy: the fixed start of every profile (docs/reference.md#seatbelt-profile, newest: preferences moved out to
 // preferences-policy.ts). Closed by default; what follows are the process, sysctl, IPC and PTY
 // needs of ordinary command-line tools, in the order the reference gives them.
 import { comment, constantSection, globalName, literal, named, regex, requireAll, rule } from './sbpl-build';

@@ -1,4 +1,4 @@
-// network-rules: the network section of the profile (reference A8) and the UNIX_SOCKET_PATH_n
+// network-rules: the network section of the profile (docs/reference.md#seatbelt-network) and the UNIX_SOCKET_PATH_n
 // parameters. Restricted by default: IP traffic is allowed only when the policy enables the
 // network without a proxy, or to the proxy's loopback ports; a proxy without a usable loopback
 // port allows no IP traffic at all.

@@ -12,11 +12,12 @@ import { processPlatformDefaults, readOnlyPlatformDefaults } from './platform-de
 import { preferencesPolicy } from './preferences-policy';
 import { renderSbpl } from './sbpl-render';
 import type { SbplItem } from './sbpl-types';
+import { checkResolvedPolicy } from '../../policy/typed-schema';
 
-/** Always the absolute path: whoever can replace it already has root (reference A1). */
+/** Always the absolute path: whoever can replace it already has root (docs/reference.md#seatbelt-profile). */
 export const SANDBOX_EXEC_PATH = '/usr/bin/sandbox-exec';
 
-/** The reference's refusal when Seatbelt is asked for on another OS (A12); spawn/ raises it. */
+/** The reference's refusal when Seatbelt is asked for on another OS (docs/reference.md#seatbelt-profile); spawn/ raises it. */
 export const SEATBELT_UNAVAILABLE_MESSAGE = 'seatbelt sandbox is only available on macOS';
 
 export interface PlanMacosOptions {
@@ -31,7 +32,7 @@ export interface PlanMacosOptions {
   network?: MacosNetworkOptions;
   /**
    * 'process' (default) for ordinary commands; 'file-system-helper' for the package's own file
-   * helpers, which never get the scratch-directory platform defaults (A10).
+   * helpers, which never get the scratch-directory platform defaults (docs/reference.md#seatbelt-preferences-and-defaults).
    */
   profileKind?: 'process' | 'file-system-helper';
 }
@@ -45,7 +46,7 @@ export interface SeatbeltPlan extends PlanBase {
   params: [string, string][];
 }
 
-/** Builds the profile as typed items, in the reference's newest section order (A3), with its params. */
+/** Builds the profile as typed items, in the reference's newest section order (docs/reference.md#seatbelt-profile), with its params. */
 export function planSeatbeltProfile(
   resolved: ResolvedPolicy,
   opts: Pick<PlanMacosOptions, 'host' | 'network' | 'profileKind'>,
@@ -53,7 +54,7 @@ export function planSeatbeltProfile(
   const access = accessSections(resolved, opts.host);
   const network = networkSection(resolved.policy.network, checkMacosNetworkOptions(opts.network), opts.host);
   const items: SbplItem[] = [...basePolicy(), ...access.read, ...access.write, ...network.items];
-  // Preferences IPC answers from files outside any readable root: only with full-disk read (A9).
+  // Preferences IPC answers from files outside any readable root: only with full-disk read (docs/reference.md#seatbelt-preferences-and-defaults).
   if (resolved.fullDiskRead) items.push(...preferencesPolicy());
   if (resolved.includePlatformDefaults) {
     items.push(...readOnlyPlatformDefaults());
@@ -67,6 +68,7 @@ export function planSeatbeltProfile(
 }
 
 export function planMacos(resolved: ResolvedPolicy, opts: PlanMacosOptions): SeatbeltPlan {
+  checkResolvedPolicy(resolved);
   const command = opts.command ?? [];
   if (!Array.isArray(command) || command.some((a) => typeof a !== 'string')) {
     throw new UsageError(

@@ -1,4 +1,4 @@
-// platform-defaults: what `:minimal` adds on macOS (reference A10, newest split): system
+// platform-defaults: what `:minimal` adds on macOS (docs/reference.md#seatbelt-preferences-and-defaults, newest split): system
 // libraries, frameworks, devices and services every process needs, read-only; then, for the
 // ordinary process profile only, the scratch directories. The file-system helper profile never
 // gets the scratch block.

@@ -1,4 +1,4 @@
-// preferences-policy: read-only user preferences (reference A9). cfprefsd answers from files
+// preferences-policy: read-only user preferences (docs/reference.md#seatbelt-preferences-and-defaults). cfprefsd answers from files
 // outside any readable root, so these rules are added only when reads are already full-disk.
 import { comment, constantSection, globalName, named, rule } from './sbpl-build';
 

@@ -27,7 +27,7 @@ function renderRule(rule: SbplRule): string {
     case 'inline':
       return `${head} ${[...rule.operations, ...rule.filters.map((f) => renderFilter(f, false))].join(' ')})`;
     case 'block':
-      // The reference's access block (A5): filters on one line, `require-all` padded with a
+      // The reference's access block (docs/reference.md#seatbelt-profile): filters on one line, `require-all` padded with a
       // space before its closing parenthesis, and the rule's own parenthesis on a line of its own.
       return `${head} ${rule.operations.join(' ')}\n${rule.filters.map((f) => renderFilter(f, true)).join(' ')}\n)`;
     case 'stacked': {

@@ -61,7 +61,7 @@ export type SbplNamedFilter = (typeof SBPL_NAMED_FILTERS)[number];
  * How a rule is laid out in text. Only layout, never meaning; kept in the typed form so that
  * parse(render(items)) is exactly items and golden fragments from the reference can be matched.
  *  - inline:  `(allow op1 op2 f1 f2)`
- *  - block:   `(allow op\nf1 f2\n)`, the reference's access-block shape (A5)
+ *  - block:   `(allow op\nf1 f2\n)`, the reference's access-block shape (docs/reference.md#seatbelt-profile)
  *  - stacked: first operation on the first line, every further operation and filter indented on
  *             its own line, closing parenthesis on the last one
  */

@@ -1,6 +1,6 @@
 // seatbelt-paths: the spellings Seatbelt needs. Seatbelt matches the kernel's resolved path, so
-// every root and carve-out is emitted canonical (A11); writable roots get the stricter newest
-// treatment (A6): only a top-level alias such as /tmp -> /private/tmp is followed.
+// every root and carve-out is emitted canonical (docs/reference.md#seatbelt-paths); writable roots get the stricter newest
+// treatment (docs/reference.md#seatbelt-paths): only a top-level alias such as /tmp -> /private/tmp is followed.
 import { UnsupportedPolicyError } from '../../errors';
 import { ancestors, isWithin, joinPath, relativeSuffix } from '../../policy/paths';
 import type { HostView } from '../../policy/types';
@@ -15,7 +15,7 @@ export function rebase(path: string, oldRoot: string, newRoot: string): string {
 /**
  * The canonical spelling of `path`: its deepest existing ancestor resolved with realpath, and the
  * missing rest appended. The reference falls back to the raw path when the path itself is missing
- * (A11); resolving the existing part instead keeps a carve-out such as /tmp/w/secret effective
+ * (docs/reference.md#seatbelt-paths); resolving the existing part instead keeps a carve-out such as /tmp/w/secret effective
  * before it is created (Seatbelt would see /private/tmp/w/secret), which only narrows access.
  */
 export function canonicalPath(host: HostView, path: string): string {
@@ -29,7 +29,7 @@ export function canonicalPath(host: HostView, path: string): string {
 /**
  * The spelling of a writable root: its top-level component resolved when it is an alias, nothing
  * deeper followed. A symlink below the top level is refused: a sandboxed process could retarget
- * it while the profile still names the old spelling (reference A6, newest hardening).
+ * it while the profile still names the old spelling (docs/reference.md#seatbelt-paths, newest hardening).
  */
 export function writableRootSpelling(host: HostView, root: string): string {
   const chain = ancestors(root).reverse();

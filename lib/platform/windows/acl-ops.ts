@@ -1,8 +1,8 @@
-// platform/windows/acl-ops: the ACEs each backend applies, as ordered typed ops (B4.4, B5.2, B7).
+// platform/windows/acl-ops: the ACEs each backend applies, as ordered typed ops (docs/reference.md#windows-restricted-token, #windows-elevated-backend, #windows-deny-read).
 //
 // Order matters and is fixed here: deny ACEs are applied (and missing carve-outs created) before
 // any grant, so an interrupted setup leaves paths more restricted, never less, and a carve-out
-// exists before its writable parent is opened (B5.2 phase 5). May import this folder only.
+// exists before its writable parent is opened (docs/reference.md#windows-elevated-backend). May import this folder only.
 
 import {
   formatWindowsPath,
@@ -23,7 +23,7 @@ import {
   MASK_NUL_DEVICE,
 } from './security-ids';
 
-/** The metadata directories the legacy projection protects in every writable root (§3). */
+/** The metadata directories the legacy projection protects in every writable root (docs/reference.md#protected-metadata). */
 export const PROTECTED_METADATA_NAMES = ['.git', '.agents', '.codex'] as const;
 
 /** One capability SID per writable root, keyed by canonical path under a per-home namespace. */
@@ -45,7 +45,7 @@ interface DenyWriteTarget {
 /**
  * What must not be written inside the writable roots: each root's explicit carve-outs (created if
  * missing, so they cannot appear later under a writable parent) and the metadata directories,
- * unless an explicit entry names that exact path (an explicit rule overrides the default, §2.4).
+ * unless an explicit entry names that exact path (an explicit rule overrides the default, docs/reference.md#effective-roots).
  */
 export function denyWriteTargets(resolved: WindowsResolvedPolicy): DenyWriteTarget[] {
   const out: DenyWriteTarget[] = [];
@@ -65,7 +65,7 @@ export function denyWriteTargets(resolved: WindowsResolvedPolicy): DenyWriteTarg
   return out;
 }
 
-/** SIDs of roots overlapping the path in either direction; all of them when none does (B4.4). */
+/** SIDs of roots overlapping the path in either direction; all of them when none does (docs/reference.md#windows-restricted-token). */
 function overlappingSids(path: WindowsPath, roots: CapabilityRoot[], resolved: WindowsResolvedPolicy): string[] {
   const sids = resolved.writableRoots
     .map((r, i) => ({ r, sid: roots[i].sid }))
@@ -111,7 +111,7 @@ export interface ElevatedAclInput {
 }
 
 /**
- * The elevated backend, in the setup helper's phase order (B5.2): deny-read on the sandbox group
+ * The elevated backend, in the setup helper's phase order (docs/reference.md#windows-elevated-backend): deny-read on the sandbox group
  * first (they must hold before the command runs), deny-write carve-outs, write grants to the
  * group and each root's capability SID, then read grants.
  */

@@ -1,4 +1,4 @@
-// platform/windows/child-env: environment changes for the sandboxed child (reference B4.2).
+// platform/windows/child-env: environment changes for the sandboxed child (docs/reference.md#windows-restricted-token).
 //
 // Returns only the variables to set on top of the inherited environment, so plans never copy the
 // caller's secrets. Windows variable names are case-insensitive: lookups here are too.
@@ -14,7 +14,7 @@ export function getWindowsEnv(env: Record<string, string>, name: string): string
   return undefined;
 }
 
-/** The dead-port proxy the advisory network block points tools at (B4.2). */
+/** The dead-port proxy the advisory network block points tools at (docs/reference.md#windows-restricted-token). */
 export const DEAD_PROXY = 'http://127.0.0.1:9';
 
 /** A stub script placed in the denybin directory so `ssh`/`scp` fail fast. */

@@ -1,7 +1,7 @@
 // platform/windows/command-line: argv to one CreateProcessW command line, and back.
 //
 // Windows passes a process one string; the child's C runtime (or CommandLineToArgvW) splits it.
-// The quoting here is the inverse of that split (reference B4.5), and `splitWindowsCommandLine`
+// The quoting here is the inverse of that split (docs/reference.md#windows-restricted-token), and `splitWindowsCommandLine`
 // is the split itself, so tests can check the round trip. May import errors only.
 
 import { UsageError } from '../../errors';

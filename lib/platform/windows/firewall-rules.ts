@@ -1,8 +1,8 @@
-// platform/windows/firewall-rules: the offline account's Windows Firewall rules (reference B5.5).
+// platform/windows/firewall-rules: the offline account's Windows Firewall rules (docs/reference.md#windows-elevated-backend).
 //
 // Rules are data: the setup executable creates them through INetFwPolicy2 exactly as listed,
 // scoped to the offline account by LocalUserAuthorizedList. The proxy ports that stay reachable
-// on loopback come from the environment, as the reference derives them (B5.3 step 4).
+// on loopback come from the environment, as the reference derives them (docs/reference.md#windows-elevated-backend).
 // May import this folder only.
 
 import { getWindowsEnv } from './child-env';
@@ -26,7 +26,7 @@ export interface OfflineNetworkPlan {
   remove: string[];
 }
 
-/** Everything except loopback, IPv4 and IPv6 (B5.5). */
+/** Everything except loopback, IPv4 and IPv6 (docs/reference.md#windows-elevated-backend). */
 export const NON_LOOPBACK_ADDRESSES =
   '0.0.0.0-126.255.255.255,128.0.0.0-255.255.255.255,::,::2-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff';
 export const LOOPBACK_ADDRESSES = '127.0.0.0/8,::/127';
@@ -39,7 +39,7 @@ const RULE = {
   legacyProxyAllow: 'codex_sandbox_offline_allow_loopback_proxy',
 } as const;
 
-/** Every rule name setup may have created, for uninstall (B8 step 5, with the inbound rule added). */
+/** Every rule name setup may have created, for uninstall (docs/reference.md#windows-uninstall, with the inbound rule added). */
 export const ALL_FIREWALL_RULE_NAMES: string[] = Object.values(RULE);
 
 /** `1-8079,8081-65535` for proxy port 8080: every TCP port except the proxies. */
@@ -64,7 +64,7 @@ function loopbackPort(value: string): number | null {
   return port >= 1 && port <= 65535 ? port : null;
 }
 
-/** Proxy ports and local binding as the reference reads them from the environment (B5.3 step 4). */
+/** Proxy ports and local binding as the reference reads them from the environment (docs/reference.md#windows-elevated-backend). */
 export function offlineNetworkSettings(env: Record<string, string>): { proxyPorts: number[]; allowLocalBinding: boolean } {
   const ports = new Set<number>();
   for (const key of PROXY_KEYS) {

@@ -1,5 +1,5 @@
-// platform/windows/gate: which policy shapes each Windows backend can enforce (reference B3,
-// policy-model §5.3), and the backend `auto` picks.
+// platform/windows/gate: which policy shapes each Windows backend can enforce (docs/reference.md#windows-resolution-and-gate,
+// docs/reference.md#sandbox-selection), and the backend `auto` picks.
 //
 // Every refusal is an E_UNSUPPORTED_POLICY whose message starts with the reference's exact
 // string, followed in parentheses by the entry at fault and the next step. Nothing is ever
@@ -32,14 +32,14 @@ function debugKind(policy: SandboxPolicy): string {
 
 // The reference names the PermissionProfile variant the policy arrives as: an external sandbox is
 // External, an unrestricted file system with network is Disabled (no sandbox), anything else is
-// Managed (policy-model §1.6).
+// Managed (docs/reference.md#policy-wire-forms).
 function profileName(policy: SandboxPolicy): string {
   if (policy.fileSystem.kind === 'external-sandbox') return 'External';
   if (policy.fileSystem.kind === 'unrestricted' && policy.network === 'enabled') return 'Disabled';
   return 'Managed';
 }
 
-// Era B named the legacy projection instead of the profile (policy-model §5.3, test
+// Era B named the legacy projection instead of the profile (docs/reference.md#sandbox-selection, test
 // windows_restricted_token_rejects_network_only_restrictions); kept in details for callers that
 // match the older wording.
 function legacyDebug(policy: SandboxPolicy): string {
@@ -51,7 +51,7 @@ function legacyDebug(policy: SandboxPolicy): string {
 /**
  * Refuses policies no Windows backend enforces: disabled or external profiles, an unrestricted
  * file system (including a network-only restriction), and full-disk write. Both backends would
- * have to run the command with nothing on the file system restricted (B3 first row).
+ * have to run the command with nothing on the file system restricted (docs/reference.md#windows-resolution-and-gate).
  */
 export function checkWindowsEnforceable(policy: SandboxPolicy, resolved: WindowsResolvedPolicy | null): void {
   if (policy.fileSystem.kind !== 'restricted' || resolved?.fullDiskWrite === true) {
@@ -82,7 +82,7 @@ function reopenedDescendant(resolved: WindowsResolvedPolicy): { root: WindowsPat
   return null;
 }
 
-/** The unelevated restricted-token backend's checks, in the reference's order ([C] §5.3). */
+/** The unelevated restricted-token backend's checks, in the reference's order ([C] docs/reference.md#sandbox-selection). */
 export function checkTokenBackend(resolved: WindowsResolvedPolicy): void {
   const backend = 'windows-token';
   if (!resolved.rootReadable) {
@@ -126,7 +126,7 @@ function checkReopen(resolved: WindowsResolvedPolicy, reference: string, backend
 
 /**
  * The elevated backend's checks: `:root` must stay readable, because the sandbox user can always
- * read what Users, Authenticated Users and Everyone can, so narrower reads cannot be exact (B6
+ * read what Users, Authenticated Users and Everyone can, so narrower reads cannot be exact (docs/reference.md#windows-read-roots
  * nuance; the newest reference rejects them); reopened descendants are refused as above.
  */
 export function checkElevatedBackend(resolved: WindowsResolvedPolicy): void {
@@ -142,7 +142,7 @@ export function checkElevatedBackend(resolved: WindowsResolvedPolicy): void {
 }
 
 /**
- * The restricted token only sets proxy variables when the network is restricted (B4.2): nothing
+ * The restricted token only sets proxy variables when the network is restricted (docs/reference.md#windows-restricted-token): nothing
  * at OS level blocks traffic. That is weaker than the policy, so it is refused unless the caller
  * accepts the advisory block in so many words.
  */

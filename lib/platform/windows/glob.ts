@@ -1,75 +1,26 @@
 // platform/windows/glob: deny-read glob patterns on Windows paths, and their snapshot expansion.
 //
-// The policy core matches globs on POSIX paths; Windows needs backslash separators and
-// case-insensitive matching (policy-model §2.4 [C]), so this small matcher is the Windows twin.
-// Rules as in the reference: `*` and `?` never cross a separator, `**\` matches zero or more
-// directories, an unclosed `[` is a literal. Expansion walks a snapshot of the host (B7).
-// May import errors and the other files of this folder.
+// Matching is policy/glob's with the Windows dialect (backslash separators, no escapes or braces,
+// case-insensitive). Expansion walks a snapshot of the host, so files created later are not
+// covered (docs/platforms/windows.md).
+// May import errors, policy and the other files of this folder.
 
 import { PolicyInvalidError } from '../../errors';
+import { WINDOWS_GLOB } from '../../policy/glob/dialect';
+import { globToRegExp } from '../../policy/glob/to-regexp';
+import { isGlob } from '../../policy/glob/tokenize';
 import type { WindowsHostView } from './host';
 import { formatWindowsPath, tryParseWindowsPath, windowsPathKey, type WindowsPath } from './paths';
 
-const GLOB_CHARS = /[*?[]/;
-
-/** True when the text has a glob metacharacter (`*`, `?`, `[`). */
-export function hasGlobChars(text: string): boolean {
-  return GLOB_CHARS.test(text);
-}
-
-function escapeRegex(ch: string): string {
-  return /[\\^$.*+?()[\]{}|]/.test(ch) ? `\\${ch}` : ch;
-}
-
-/** Compiles an absolute Windows glob (backslash-separated) to an anchored, case-insensitive regex. */
+/** An absolute Windows glob (backslash-separated) as an anchored, case-insensitive regex. */
 export function compileWindowsGlob(pattern: string): RegExp {
-  let re = '';
-  let i = 0;
-  while (i < pattern.length) {
-    const ch = pattern[i];
-    if (ch === '*') {
-      if (pattern[i + 1] === '*') {
-        const atStart = i === 0 || pattern[i - 1] === '\\';
-        const after = pattern[i + 2];
-        if (atStart && after === '\\') {
-          re += '(?:[^\\\\]*\\\\)*';
-          i += 3;
-          continue;
-        }
-        if (atStart && after === undefined) {
-          re += '.*';
-          i += 2;
-          continue;
-        }
-      }
-      re += '[^\\\\]*';
-      i += 1;
-      continue;
-    }
-    if (ch === '?') {
-      re += '[^\\\\]';
-      i += 1;
-      continue;
-    }
-    if (ch === '[') {
-      const close = pattern.indexOf(']', i + 2);
-      if (close === -1) {
-        re += '\\[';
-        i += 1;
-        continue;
-      }
-      let body = pattern.slice(i + 1, close);
-      const negate = body.startsWith('!') || body.startsWith('^');
-      if (negate) body = body.slice(1);
-      const cls = body.replace(/[\\\]^]/g, (c) => `\\${c}`);
-      re += negate ? `[^\\\\${cls}]` : `[${cls}]`;
-      i = close + 1;
-      continue;
-    }
-    re += escapeRegex(ch);
-    i += 1;
+  const regex = globToRegExp(pattern, WINDOWS_GLOB);
+  if (regex === undefined) {
+    throw new PolicyInvalidError(`invalid deny-read glob pattern "${pattern}": it is malformed (a reversed range such as [z-a]); fix the glob_pattern entry`, {
+      value: pattern,
+    });
   }
-  return new RegExp(`^${re}$`, 'i');
+  return regex;
 }
 
 /** Where the snapshot walk of a pattern starts, and how deep it may go. */
@@ -83,13 +34,13 @@ export interface DenyReadGlob {
 }
 
 /**
- * Splits an absolute pattern into its literal walk root and depth (B7): depth is the number of
+ * Splits an absolute pattern into its literal walk root and depth (docs/reference.md#windows-deny-read): depth is the number of
  * pattern components after the root, unbounded with `**`, capped by glob_scan_max_depth.
  */
 export function describeDenyReadGlob(pattern: string, scanMaxDepth: number | undefined): DenyReadGlob {
   const normalized = pattern.replace(/\//g, '\\');
   const comps = normalized.split('\\');
-  const firstGlob = comps.findIndex((c) => hasGlobChars(c));
+  const firstGlob = comps.findIndex((c) => isGlob(c, WINDOWS_GLOB));
   const literal = firstGlob === -1 ? comps : comps.slice(0, firstGlob);
   const root = tryParseWindowsPath(literal.join('\\') === '' ? normalized : `${literal.join('\\')}\\`);
   if (root === null) {
@@ -107,7 +58,7 @@ export function describeDenyReadGlob(pattern: string, scanMaxDepth: number | und
 /**
  * Expands a deny-read glob against a snapshot of the host: every existing file or directory under
  * walkRoot (within maxDepth) whose lexical spelling matches. Directories are visited once per
- * final path, so junction loops end. Files created later are not covered (B7; documented).
+ * final path, so junction loops end. Files created later are not covered (docs/reference.md#windows-deny-read; documented).
  */
 export function expandDenyReadGlob(glob: DenyReadGlob, host: WindowsHostView): string[] {
   const re = compileWindowsGlob(glob.pattern);

@@ -33,7 +33,7 @@ export function isWindowsAbsolute(text: string): boolean {
 export function tryParseWindowsPath(text: string): WindowsPath | null {
   let rest = text.replace(/\//g, '\\');
   // `\\?\` and `\??\` skip Win32 normalization; the reference strips the supported forms
-  // (`\\?\D:\x` is `D:\x`, `\\?\UNC\s\sh` is `\\s\sh`) and refuses the rest (policy-model §8.6).
+  // (`\\?\D:\x` is `D:\x`, `\\?\UNC\s\sh` is `\\s\sh`) and refuses the rest (docs/reference.md#absolute-paths).
   const verbatim = /^\\(?:\\\?|\?\?)\\/.exec(rest);
   if (verbatim !== null) {
     rest = rest.slice(verbatim[0].length);

@@ -1,4 +1,4 @@
-// platform/windows/plan-types: the Windows plans as plain data (STYLE.md "Plans are plain data").
+// platform/windows/plan-types: the Windows plans as plain data (docs/architecture.md#the-pipeline).
 //
 // Typed ops first (AclOp, TokenSpec, LaunchSpec, accounts, firewall rules), rendered once by
 // render-request.ts into the line format the native runner and setup executables parse.
@@ -39,7 +39,7 @@ export interface AceOp {
   reason: AceReason;
 }
 
-/** Read grants for each child of `parent` except the named ones (the USERPROFILE expansion, B6). */
+/** Read grants for each child of `parent` except the named ones (the USERPROFILE expansion, docs/reference.md#windows-read-roots). */
 export interface ChildrenAceOp {
   kind: 'ace-children';
   action: 'allow';
@@ -51,7 +51,7 @@ export interface ChildrenAceOp {
   reason: 'read-root';
 }
 
-/** Read/write/execute on the `\\.\NUL` device object for each principal (B4.4). */
+/** Read/write/execute on the `\\.\NUL` device object for each principal (docs/reference.md#windows-restricted-token). */
 export interface NulDeviceOp {
   kind: 'nul-device';
   principals: Principal[];
@@ -60,7 +60,7 @@ export interface NulDeviceOp {
 
 export type AclOp = AceOp | ChildrenAceOp | NulDeviceOp;
 
-/** The restricted token (B4.3). Symbolic entries are resolved by the runner from its own token. */
+/** The restricted token (docs/reference.md#windows-restricted-token). Symbolic entries are resolved by the runner from its own token. */
 export interface TokenSpec {
   flags: string[];
   flagBits: number;
@@ -72,7 +72,7 @@ export interface TokenSpec {
   /** Principals given GENERIC_ALL in the token's default DACL. */
   defaultDaclSids: string[];
   enablePrivileges: string[];
-  /** CreateProcessAsUserW errors after which the runner retries once without `@user` (B5.4). */
+  /** CreateProcessAsUserW errors after which the runner retries once without `@user` (docs/reference.md#windows-elevated-backend). */
   retryWithoutUserSidOn: number[];
 }
 
@@ -116,7 +116,7 @@ export interface WindowsTokenPlan extends WindowsPlanCommon {
   advisoryNetworkBlock: AdvisoryNetworkBlock | null;
   /**
    * ACEs the runner removes once the job is closed; empty unless `revertAcesAfterRun` was asked
-   * for, because workspace ACEs persist by design (descendants may outlive a run, B4.4).
+   * for, because workspace ACEs persist by design (descendants may outlive a run, docs/reference.md#windows-restricted-token).
    */
   revertAfterExit: RevokeOp[];
   /** Deny-write on Everyone-writable directories outside the writable roots (best effort). */
@@ -127,7 +127,7 @@ export interface SandboxAccounts {
   offline: string;
   online: string;
   group: string;
-  /** The account this command runs as: offline when the network is restricted (B5.3 step 3). */
+  /** The account this command runs as: offline when the network is restricted (docs/reference.md#windows-elevated-backend). */
   runAs: 'offline' | 'online';
 }
 
@@ -154,7 +154,7 @@ export interface WindowsElevatedPlan extends WindowsPlanCommon {
   stateDirs: StateDirs;
   /** Directories the sandbox group is granted read and execute on. */
   readRoots: string[];
-  /** Read grants for the children of USERPROFILE, minus credential stores (B6). */
+  /** Read grants for the children of USERPROFILE, minus credential stores (docs/reference.md#windows-read-roots). */
   profileChildren: { parent: string; exceptNames: string[] } | null;
   denyReadPaths: string[];
   denyReadGlobs: DenyReadGlobPlan[];

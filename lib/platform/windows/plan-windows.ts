@@ -31,6 +31,7 @@ import {
   TOKEN_FLAG_NAMES,
   TOKEN_FLAGS,
 } from './security-ids';
+import { checkSandboxPolicy } from '../../policy/typed-schema';
 
 export interface PlanWindowsOptions {
   /** The command's working directory: an absolute Windows path. */
@@ -47,7 +48,7 @@ export interface PlanWindowsOptions {
   /** Directory holding codex-sandbox-helper.exe and codex-sandbox-setup.exe; default `<codexHome>\.sandbox-bin`. */
   helperDir?: string;
   /**
-   * Accept the restricted token's environment-only network block (B4.2) for a restricted network.
+   * Accept the restricted token's environment-only network block (docs/reference.md#windows-restricted-token) for a restricted network.
    * Without it a restricted network needs the elevated backend, which blocks it at OS level.
    */
   acceptAdvisoryNetworkBlock?: boolean;
@@ -70,7 +71,7 @@ export const SANDBOX_ACCOUNTS = {
 
 /**
  * Profile children never granted to the sandbox accounts: credential stores and tool configs
- * (B6), compared case-insensitively by the setup executable.
+ * (docs/reference.md#windows-read-roots), compared case-insensitively by the setup executable.
  */
 export const PROFILE_CHILDREN_EXCLUDED = [
   '.ssh', '.tsh', '.brev', '.gnupg', '.aws', '.azure', '.kube', '.docker', '.config', '.npm', '.pki', '.terraform.d',
@@ -95,7 +96,7 @@ function tokenSpec(capabilitySids: string[], withUserSid: boolean): TokenSpec {
     flagBits: TOKEN_FLAGS,
     restrictingSids: [...capabilitySids, ...(withUserSid ? ['@user'] : []), '@logon', EVERYONE_SID],
     // Not the user SID: the default DACL covers objects the child creates, such as the pipes a
-    // PowerShell pipeline makes, and those need only the restricting identities (B4.3).
+    // PowerShell pipeline makes, and those need only the restricting identities (docs/reference.md#windows-restricted-token).
     defaultDaclSids: ['@logon', EVERYONE_SID, ...capabilitySids],
     enablePrivileges: ['SeChangeNotifyPrivilege'],
     retryWithoutUserSidOn: withUserSid ? [5, 1312] : [],
@@ -109,9 +110,9 @@ function windowsDir(env: Record<string, string>, name: string, fallback: string)
 }
 
 /**
- * `C:\Windows`, `C:\Program Files`, `C:\Program Files (x86)`, `C:\ProgramData` (B6), taken from
+ * `C:\Windows`, `C:\Program Files`, `C:\Program Files (x86)`, `C:\ProgramData` (docs/reference.md#windows-read-roots), taken from
  * SystemRoot/ProgramFiles/ProgramFiles(x86)/ProgramData when set, because Windows need not be on
- * C: (B11 caution 5).
+ * C: (docs/reference.md#windows-read-roots).
  */
 export function windowsPlatformDefaultReadRoots(env: Record<string, string>): string[] {
   return [
@@ -266,7 +267,7 @@ function planElevated(
   const stateBin = tryParseWindowsPath(stateDirs.bin) as WindowsPath;
   // Dropped: the state bin directory (its own state-dir grant covers it), write roots (they get the write grant), anything under a deny-read path (the deny
   // would win anyway; the grant would only confuse audits), and USERPROFILE itself, which is
-  // always expanded child by child so that credential stores stay private (B6).
+  // always expanded child by child so that credential stores stay private (docs/reference.md#windows-read-roots).
   const readRoots = uniquePaths(
     candidates
       .filter((p) => !windowsPathsEqual(p, stateBin) && !writeParsed.some((w) => windowsPathsEqual(w, p)))
@@ -376,7 +377,7 @@ function planElevated(
 
 /**
  * Never a capability root: codex_home and anything inside it (config, sandbox state, secrets,
- * helpers), as in the reference (B5.1, B9). Such roots are dropped, which narrows the policy
+ * helpers), as in the reference (docs/reference.md#windows-elevated-backend, #windows-uninstall). Such roots are dropped, which narrows the policy
  * (allowed), with a warning.
  */
 function dropStateRoots(resolved: WindowsResolvedPolicy, codexHome: WindowsPath | null): WindowsResolvedPolicy {
@@ -408,6 +409,7 @@ function codexHomeOf(opts: PlanWindowsOptions, env: Record<string, string>): Win
  * (a path that is not a Windows path) or E_USAGE (no command, over-long command line).
  */
 export function planWindows(policy: SandboxPolicy, opts: PlanWindowsOptions): WindowsPlan {
+  checkSandboxPolicy(policy);
   const env = opts.env ?? {};
   if (policy.fileSystem.kind !== 'restricted') checkWindowsEnforceable(policy, null);
   const resolved = resolveWindowsPolicy(policy, { cwd: opts.cwd, env, host: opts.host ?? lexicalWindowsHost });

@@ -5,7 +5,7 @@
 // tab-separated fields. Inside a field `%`, tab, CR and LF are written `%25`, `%09`, `%0D`, `%0A`,
 // so any environment value survives; file names cannot hold those characters anyway. The request
 // travels on stdin or in a file, never in argv, so the 32,767-character command-line limit that
-// broke the reference's base64 payloads (B5.2) does not apply. May import this folder only.
+// broke the reference's base64 payloads (docs/reference.md#windows-elevated-backend) does not apply. May import this folder only.
 
 import type { AclOp, LaunchSpec, RevokeOp, TokenSpec } from './plan-types';
 import type { AdvisoryNetworkBlock } from './child-env';

@@ -2,7 +2,7 @@
 //
 // The policy core resolves against POSIX paths; the Windows backends need the same questions
 // answered for drive and UNC paths, case-insensitively. This is deliberately the small subset the
-// Windows gate and plans need (policy-model §2.1-2.4 and reference B2), not a second policy core:
+// Windows gate and plans need (docs/reference.md#entry-resolution, #windows-resolution-and-gate), not a second policy core:
 // entry resolution, the most-specific-entry decision, root readability, full-disk write, the
 // effective writable roots with their carve-outs, unreadable roots and deny globs, and the
 // legacy writable-root projection the unelevated backend is limited to.
@@ -56,7 +56,7 @@ export interface WindowsResolvedPolicy {
   entries: WindowsEntry[];
   /** A `:minimal` entry can read: the policy asks for the platform defaults. */
   includePlatformDefaults: boolean;
-  /** The cwd's volume root resolves to a readable access and no deny covers it (B3 note). */
+  /** The cwd's volume root resolves to a readable access and no deny covers it (docs/reference.md#windows-resolution-and-gate). */
   rootReadable: boolean;
   fullDiskWrite: boolean;
   writableRoots: WindowsWritableRoot[];
@@ -79,7 +79,7 @@ function envAbsolute(env: Record<string, string>, name: string): WindowsPath | n
   return tryParseWindowsPath(value);
 }
 
-/** TEMP then TMP, absolute and distinct: what `:tmpdir` means on Windows (B2). */
+/** TEMP then TMP, absolute and distinct: what `:tmpdir` means on Windows (docs/reference.md#windows-resolution-and-gate). */
 export function windowsTempDirs(env: Record<string, string>): WindowsPath[] {
   const out: WindowsPath[] = [];
   for (const name of ['TEMP', 'TMP']) {
@@ -89,7 +89,7 @@ export function windowsTempDirs(env: Record<string, string>): WindowsPath[] {
   return out;
 }
 
-/** The final path of the longest existing ancestor, with the rest re-appended (policy-model §2.4). */
+/** The final path of the longest existing ancestor, with the rest re-appended (docs/reference.md#effective-roots). */
 export function canonicalizeWindowsPath(p: WindowsPath, host: WindowsHostView): WindowsPath {
   for (let n = p.parts.length; n >= 0; n -= 1) {
     const ancestor: WindowsPath = { ...p, parts: p.parts.slice(0, n) };
@@ -135,7 +135,7 @@ export function resolveWindowsPolicy(policy: SandboxPolicy, opts: WindowsResolve
 
   fsEntries.forEach((entry, index) => {
     // Skip-if-missing entries are the default metadata protections; on Windows the ACL plan
-    // protects existing metadata itself and never materializes missing ones (B3 notes).
+    // protects existing metadata itself and never materializes missing ones (docs/reference.md#windows-resolution-and-gate).
     if (entry.missingPathBehavior === 'skip') return;
     const add = (path: WindowsPath, label: string, special: string | null): void => {
       entries.push({ index, path, access: entry.access, label, special });
@@ -174,7 +174,7 @@ export function resolveWindowsPolicy(policy: SandboxPolicy, opts: WindowsResolve
         const joined = joinWindowsSubpath(cwd, v.subpath);
         if (joined === null) {
           // A subpath that escapes the root fails closed: a non-write entry denies the root
-          // itself, a write entry is dropped (policy-model §2.1 [C]).
+          // itself, a write entry is dropped (docs/reference.md#entry-resolution [C]).
           warnings.push(`:project_roots subpath "${v.subpath}" is not a descendant path; ${entry.access === 'write' ? 'the write entry is dropped' : 'the project root is denied'}`);
           if (entry.access !== 'write') entries.push({ index, path: cwd, access: 'deny', label: `:project_roots/${v.subpath}`, special: 'project_roots' });
           return;
@@ -191,7 +191,7 @@ export function resolveWindowsPolicy(policy: SandboxPolicy, opts: WindowsResolve
         return;
       }
       case 'slash_tmp':
-        // `/tmp` exists only on Unix (policy-model §2.1 [C]); on Windows the entry resolves to nothing.
+        // `/tmp` exists only on Unix (docs/reference.md#entry-resolution [C]); on Windows the entry resolves to nothing.
         return;
       case 'unknown':
         warnings.push(`special path "${v.path}" is not recognized and is ignored`);
@@ -256,7 +256,7 @@ export function resolveWindowsPolicy(policy: SandboxPolicy, opts: WindowsResolve
   );
 
   // The legacy projection only exists when the workspace (cwd) is writable or nothing is: writes
-  // elsewhere without it cannot be expressed as a legacy policy (policy-model §4.3 step 4).
+  // elsewhere without it cannot be expressed as a legacy policy (docs/reference.md#legacy-conversion).
   let legacyWritableRoots: WindowsPath[] | null = null;
   if (legacyHasWorkspaceWrite || legacyWrites.length === 0) legacyWritableRoots = dedupe(legacyWrites.map(canon));
 

@@ -38,21 +38,21 @@ function dword(n: number): number {
 /**
  * Allow on a writable root: read, write, execute and DELETE, deliberately without
  * FILE_DELETE_CHILD, which would let a write to the parent delete protected children whose
- * deny ACEs forbid it (B4.4 newest).
+ * deny ACEs forbid it (docs/reference.md#windows-restricted-token).
  */
 export const MASK_ALLOW_WRITE = dword(FILE_GENERIC_READ | FILE_GENERIC_WRITE | FILE_GENERIC_EXECUTE | DELETE);
-/** Deny-write on carve-outs (B4.4). */
+/** Deny-write on carve-outs (docs/reference.md#windows-restricted-token). */
 export const MASK_DENY_WRITE = dword(
   FILE_GENERIC_WRITE | FILE_WRITE_DATA | FILE_APPEND_DATA | FILE_WRITE_EA | FILE_WRITE_ATTRIBUTES | GENERIC_WRITE | DELETE | FILE_DELETE_CHILD,
 );
-/** Deny-read on the sandbox group (B7). */
+/** Deny-read on the sandbox group (docs/reference.md#windows-deny-read). */
 export const MASK_DENY_READ = dword(FILE_GENERIC_READ | GENERIC_READ);
-/** Read roots granted to the sandbox group (B5.2 phase 3). */
+/** Read roots granted to the sandbox group (docs/reference.md#windows-elevated-backend). */
 export const MASK_GRANT_READ = dword(FILE_GENERIC_READ | FILE_GENERIC_EXECUTE);
-/** The NUL device grant (B4.4). */
+/** The NUL device grant (docs/reference.md#windows-restricted-token). */
 export const MASK_NUL_DEVICE = dword(FILE_GENERIC_READ | FILE_GENERIC_WRITE | FILE_GENERIC_EXECUTE);
 
-/** CreateRestrictedToken flags (B4.3): DISABLE_MAX_PRIVILEGE | LUA_TOKEN | WRITE_RESTRICTED. */
+/** CreateRestrictedToken flags (docs/reference.md#windows-restricted-token): DISABLE_MAX_PRIVILEGE | LUA_TOKEN | WRITE_RESTRICTED. */
 export const TOKEN_FLAG_NAMES = ['DISABLE_MAX_PRIVILEGE', 'LUA_TOKEN', 'WRITE_RESTRICTED'] as const;
 export const TOKEN_FLAGS = 0x1 | 0x4 | 0x8;
 
@@ -63,7 +63,7 @@ export function formatMask(mask: number): string {
 
 /**
  * A capability SID for one key: `S-1-5-21-a-b-c-d`, domain-shaped and registered nowhere, as in
- * the reference (B4.1). The reference draws the four numbers at random and stores them in
+ * the reference (docs/reference.md#windows-restricted-token). The reference draws the four numbers at random and stores them in
  * `cap_sid`; here they are the first 16 bytes of SHA-256 over a namespaced key, so a plan is a
  * pure function of its inputs and needs no state file. The SID is not a secret: only a token
  * that carries it as a restricting SID gains anything, and only this package mints such tokens.

@@ -1,7 +1,7 @@
 // platform/windows/world-writable: the world-writable audit of the restricted-token backend
-// (reference B4.4, `apply_world_writable_scan_and_denies`).
+// (docs/reference.md#windows-restricted-token, `apply_world_writable_scan_and_denies`).
 //
-// The token's restricting SIDs include Everyone and the logon SID (B4.3), so a directory whose
+// The token's restricting SIDs include Everyone and the logon SID (docs/reference.md#windows-restricted-token), so a directory whose
 // DACL lets Everyone write stays writable to the sandbox. Before each run the runner looks at the
 // directories listed here and adds a deny-write ACE for the token's capability SIDs on each one
 // that Everyone may write, outside the writable roots. Which directories, limits and exclusions

@@ -22,7 +22,7 @@ export interface Fixture {
   remove(): void;
 }
 
-/** Builds the tree. `.git` is a plain directory layout (no git binary needed) with the files P06 targets. */
+/** Builds the tree. `.git` is a plain directory layout (no git binary needed) with the files probe P06 (docs/security.md#probe-table) targets. */
 export function makeFixture(label = 'sec'): Fixture {
   const dir = makeTempDir(label);
   const root = dir.path;

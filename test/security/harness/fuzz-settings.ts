@@ -1,15 +1,13 @@
-// Shared settings of the fuzz properties (test/property/fuzz-*.test.ts): run count from
-// CSBX_PROPERTY_RUNS (default 200), a seed from CSBX_PROPERTY_SEED or the clock, printed so any
+// Shared settings of the fuzz properties (test/property/fuzz-*.test.ts): run count and seed from
+// test/helpers/property-settings.ts (CSBX_PROPERTY_RUNS, CSBX_PROPERTY_SEED), printed so any
 // failure can be replayed, and the checks every bad-input outcome must pass.
 import fc from 'fast-check';
 
 import { isSandboxError } from '../../../lib/errors';
+import { type PropertySettings, propertySettings } from '../../helpers/property-settings';
 
-export function fuzzParams(label: string): { numRuns: number; seed: number } {
-  const numRuns = Number(process.env.CSBX_PROPERTY_RUNS ?? 200);
-  const seed = Number(process.env.CSBX_PROPERTY_SEED ?? Date.now() % 2 ** 31);
-  console.log(`${label}: numRuns=${numRuns} seed=${seed} (replay with CSBX_PROPERTY_SEED=${seed})`);
-  return { numRuns, seed };
+export function fuzzParams(label: string): PropertySettings {
+  return propertySettings(label);
 }
 
 /**
@@ -32,7 +30,7 @@ export function badErrorShape(err: unknown, codes: readonly string[], maxMessage
   return null;
 }
 
-/** Path-like strings an attacker or a typo produces (peers.md P46-P49). */
+/** Path-like strings an attacker or a typo produces (docs/reference.md#hostile-input). */
 export function hostilePath(): fc.Arbitrary<string> {
   const segment = fc.oneof(
     fc.constantFrom('..', '.', '', '~', '~root', '~nobody', 'a', '.git', '.codex', '[x]', '*', '?', '**', 'a b', 'é', 'ｅ'),

@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 
 import { PROBES_SRC } from './fixture';
 
-export const BACKEND_CHOICES = ['auto', 'bwrap', 'landlock', 'seccomp'] as const;
+export const BACKEND_CHOICES = ['auto', 'namespaces', 'bwrap', 'landlock', 'seccomp'] as const;
 export type BackendChoiceName = (typeof BACKEND_CHOICES)[number];
 
 export interface MatrixTree {

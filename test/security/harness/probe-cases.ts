@@ -1,4 +1,4 @@
-// The escape probes of peers.md Table B that apply to Linux, plus the ones an attacker tries next,
+// The escape probes of docs/security.md#probe-table that apply to Linux, plus the ones an attacker tries next,
 // as data: what each tries, the policy it runs under, how the host decides whether it got through,
 // and, where it gets through on purpose or by a limit we document, why.
 import { join } from 'node:path';

@@ -4,8 +4,9 @@ import type { ChildProcess, StdioOptions } from 'node:child_process';
 
 import { runSandboxed } from '../../../lib/spawn/run-sandboxed';
 import { spawnSandboxed } from '../../../lib/spawn/spawn-sandboxed';
+import { underTest } from '../../helpers/mount-backend';
 
-export type BackendOption = 'auto' | 'bwrap' | 'landlock' | 'seccomp';
+export type BackendOption = 'auto' | 'namespaces' | 'bwrap' | 'landlock' | 'seccomp';
 
 export interface RunOptions {
   cwd: string;
@@ -31,7 +32,14 @@ export interface SandboxApi {
   spawnSandboxed(argv: string[], opts: RunOptions): ChildProcess;
 }
 
-/** lib/spawn, typed as the suite uses it (a compile error here means the contract moved). */
+/**
+ * lib/spawn, typed as the suite uses it (a compile error here means the contract moved). A case
+ * that asks for bwrap runs on the mount executor under test (test/enforce/support MOUNT_BACKEND).
+ */
 export function loadSandboxApi(): SandboxApi {
-  return { runSandboxed, spawnSandboxed };
+  const mapped = (opts: RunOptions): RunOptions => (opts.backend === undefined ? opts : { ...opts, backend: underTest(opts.backend) });
+  return {
+    runSandboxed: (argv, opts) => runSandboxed(argv, mapped(opts)),
+    spawnSandboxed: (argv, opts) => spawnSandboxed(argv, mapped(opts)),
+  };
 }

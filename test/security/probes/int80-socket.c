@@ -1,5 +1,5 @@
 #define _GNU_SOURCE
-// Escape probe P30: create an AF_INET socket through the 32-bit syscall entry (int $0x80) of an
+// Escape probe P30 (docs/security.md#probe-table): create an AF_INET socket through the 32-bit syscall entry (int $0x80) of an
 // x86_64 process. A seccomp filter that checks syscall numbers without checking the audit arch
 // would miss it: in the i386 table 102 is socketcall and 359 is socket, neither of which is the
 // x86_64 socket (41). Prints one JSON line in the format of probes.py.

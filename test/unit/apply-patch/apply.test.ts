@@ -1,4 +1,4 @@
-// Applying patches (reference §2 and the lib.rs/tool.rs cases of §6), through applyPatchLocally
+// Applying patches (docs/reference.md#patch-application and the lib.rs/tool.rs cases of docs/reference.md#conformance-cases), through applyPatchLocally
 // on a fresh temporary tree per test.
 import { chmodSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,4 +1,4 @@
-// invocation.rs cases of reference §6: which argv shapes are apply_patch calls, and their cwd.
+// invocation.rs cases of docs/reference.md#conformance-cases: which argv shapes are apply_patch calls, and their cwd.
 import { describe, expect, it } from 'vitest';
 
 import { maybeParseApplyPatch } from '../../../lib/apply-patch/invocation';

@@ -1,4 +1,4 @@
-// Parser cases of reference §6 (parser.rs): grammar, lenient heredoc wrapper, exact messages and
+// Parser cases of docs/reference.md#conformance-cases (parser.rs): grammar, lenient heredoc wrapper, exact messages and
 // line numbers.
 import { describe, expect, it } from 'vitest';
 

@@ -1,4 +1,4 @@
-// The line-ending preserving mode (reference §2.10, tool.rs CRLF cases), opt-in through
+// The line-ending preserving mode (docs/reference.md#patch-application, tool.rs CRLF cases), opt-in through
 // applyPatch's lineEndings option or CODEX_APPLY_PATCH_PRESERVE_LINE_ENDINGS=1 for the helper.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

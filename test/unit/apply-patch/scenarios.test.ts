@@ -1,4 +1,4 @@
-// The 23 scenarios of reference apply-patch-arg0.md §5, run as the reference's runner does: copy
+// The 23 scenarios of docs/reference.md#conformance-cases, run as the reference's runner does: copy
 // input/ into a fresh directory, run apply_patch with patch.txt as its argument there, ignore the
 // status, and compare the whole tree (files and directories) with expected/.
 import { readdirSync, readFileSync } from 'node:fs';

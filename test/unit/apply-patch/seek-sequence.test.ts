@@ -1,4 +1,4 @@
-// seek_sequence cases of reference §6 plus the pass order and end-of-file anchoring of §2.7.
+// seek_sequence cases of docs/reference.md#conformance-cases plus the pass order and end-of-file anchoring of docs/reference.md#patch-application.
 import { describe, expect, it } from 'vitest';
 
 import { seekSequence } from '../../../lib/apply-patch/seek-sequence';

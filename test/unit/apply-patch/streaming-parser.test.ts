@@ -1,9 +1,9 @@
-// Streaming parsers (reference §1.6; parser.rs and streaming_parser.rs cases of §6).
+// Streaming parsers (docs/reference.md#patch-grammar; parser.rs and streaming_parser.rs cases of docs/reference.md#conformance-cases).
 import { describe, expect, it } from 'vitest';
 
 import { parsePatch } from '../../../lib/apply-patch/parse-patch';
 import { parsePatchStreaming, StreamingPatchParser } from '../../../lib/apply-patch/streaming-parser';
-import { isSandboxError } from '../../../lib/errors';
+import { thrown } from '../../helpers/errors';
 
 const LARGE = [
   '*** Begin Patch',
@@ -35,16 +35,6 @@ const LARGE = [
   '*** End Patch',
   '',
 ].join('\n');
-
-function errorOf(fn: () => unknown): { message: string; details: unknown } {
-  try {
-    fn();
-  } catch (err) {
-    if (isSandboxError(err)) return { message: err.message, details: err.details };
-    throw err;
-  }
-  throw new Error('expected an error');
-}
 
 describe('StreamingPatchParser.pushDelta', () => {
   it('counts only complete lines; a delete appears once its newline arrives', () => {
@@ -93,13 +83,14 @@ describe('StreamingPatchParser.pushDelta', () => {
   });
 
   it('errors: bad first line, bad header at line 2, non-+ line in an add hunk, junk after a delete', () => {
-    expect(errorOf(() => new StreamingPatchParser().pushDelta('bad\n')).message).toBe("Invalid patch: The first line of the patch must be '*** Begin Patch'");
-    expect(errorOf(() => new StreamingPatchParser().pushDelta('*** Begin Patch\nbad\n')).details).toMatchObject({ lineNumber: 2 });
-    expect(errorOf(() => new StreamingPatchParser().pushDelta('*** Begin Patch\n*** Add File: a\nnope\n'))).toEqual({
+    expect(thrown(() => new StreamingPatchParser().pushDelta('bad\n')).message).toBe("Invalid patch: The first line of the patch must be '*** Begin Patch'");
+    expect(thrown(() => new StreamingPatchParser().pushDelta('*** Begin Patch\nbad\n')).details).toMatchObject({ lineNumber: 2 });
+    const hunkError = thrown(() => new StreamingPatchParser().pushDelta('*** Begin Patch\n*** Add File: a\nnope\n'));
+    expect({ message: hunkError.message, details: hunkError.details }).toStrictEqual({
       message: "Invalid patch hunk on line 3: Unexpected line found in add file hunk: 'nope'. Every line should start with '+'",
       details: { kind: 'invalid_hunk', reason: "Unexpected line found in add file hunk: 'nope'. Every line should start with '+'", lineNumber: 3 },
     });
-    expect(errorOf(() => new StreamingPatchParser().pushDelta('*** Begin Patch\n*** Delete File: a\njunk\n')).message).toBe(
+    expect(thrown(() => new StreamingPatchParser().pushDelta('*** Begin Patch\n*** Delete File: a\njunk\n')).message).toBe(
       "Invalid patch hunk on line 3: 'junk' is not a valid hunk header. Valid hunk headers: '*** Add File: {path}', '*** Delete File: {path}', '*** Update File: {path}'",
     );
   });
@@ -119,7 +110,7 @@ describe('parsePatchStreaming', () => {
   it('a lone delete is accepted while streaming but not by the strict parser', () => {
     const text = '*** Begin Patch\n*** Delete File: gone.txt';
     expect(parsePatchStreaming(text)).toEqual([{ type: 'delete', path: 'gone.txt' }]);
-    expect(errorOf(() => parsePatch(text)).message).toBe("Invalid patch: The last line of the patch must be '*** End Patch'");
+    expect(thrown(() => parsePatch(text)).message).toBe("Invalid patch: The last line of the patch must be '*** End Patch'");
   });
 
   it('a trailing newline after the last header is fine', () => {
@@ -137,7 +128,7 @@ describe('parsePatchStreaming', () => {
   });
 
   it('the begin marker is required', () => {
-    expect(errorOf(() => parsePatchStreaming('*** Add File: a\n+x')).message).toContain("The first line of the patch must be '*** Begin Patch'");
+    expect(thrown(() => parsePatchStreaming('*** Add File: a\n+x')).message).toContain("The first line of the patch must be '*** Begin Patch'");
   });
 
   it('every prefix of a large patch parses, with a hunk count that never decreases', () => {

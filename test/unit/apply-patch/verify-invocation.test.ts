@@ -1,4 +1,4 @@
-// maybeParseApplyPatchVerified and its unified diffs (invocation.rs cases of reference §6).
+// maybeParseApplyPatchVerified and its unified diffs (invocation.rs cases of docs/reference.md#conformance-cases).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// Conditional .env.<suffix> overlays (reference §7.2): file selection, header parsing, the TCP
+// Conditional .env.<suffix> overlays (docs/reference.md#arg0-dispatch): file selection, header parsing, the TCP
 // condition (real sockets), unset/set rules and warnings.
 import { createServer, type Server } from 'node:net';
 import { mkdirSync, writeFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// arg0Dispatch in-process: each name and flag of reference §7.1 and the apply_patch CLI of §3.
+// arg0Dispatch in-process: each name and flag of docs/reference.md#arg0-dispatch and the apply_patch CLI of docs/reference.md#patch-cli.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// arg0's environment preparation (reference §7.2-§7.4): CODEX_HOME, .env loading, the pid lock,
+// arg0's environment preparation (docs/reference.md#arg0-dispatch): CODEX_HOME, .env loading, the pid lock,
 // the per-process alias folder with its janitor and its refusal under the system temp folder.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';

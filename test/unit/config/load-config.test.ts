@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { assertEnforceable, loadConfig, type LoadConfigOptions } from '../../../lib/config/load-config';
 import type { MdmReader } from '../../../lib/config/reader';
-import { isSandboxError } from '../../../lib/errors';
 import type { FileSystemEntry, SandboxPolicy } from '../../../lib/policy/types';
 import { fakeReader, type FakeTree } from './fake-reader';
+import { thrown, thrownText } from '../../helpers/errors';
 
 const HOME = '/home/u';
 const CODEX_HOME = '/home/u/.codex';
@@ -21,16 +21,6 @@ function load(tree: FakeTree, over: Partial<LoadConfigOptions> = {}) {
     env: {},
     ...over,
   });
-}
-
-function errorOf(fn: () => unknown): { code: string; message: string } {
-  try {
-    fn();
-  } catch (err) {
-    if (isSandboxError(err)) return { code: err.code, message: err.message };
-    throw err;
-  }
-  throw new Error('expected an error');
 }
 
 function mdm(values: Partial<Record<'config_toml_base64' | 'requirements_toml_base64', string>>): MdmReader {
@@ -54,7 +44,7 @@ function withoutAws(policy: SandboxPolicy): SandboxPolicy {
 const READ_ONLY: SandboxPolicy = { fileSystem: { kind: 'restricted', entries: [entry(sp('root'), 'read')] }, network: 'restricted' };
 
 /**
- * Legacy WorkspaceWrite as Codex 0.169.0 reports it for cwd /work/repo (policy-model §4.1 [C], then
+ * Legacy WorkspaceWrite as Codex 0.169.0 reports it for cwd /work/repo (docs/reference.md#legacy-conversion [C], then
  * bound to the roots): the writable roots are project roots, each project-roots entry expanded in
  * place for cwd and every root, and the roots written once more after the temp dirs.
  */
@@ -174,12 +164,12 @@ describe('loadConfig: permission profiles', () => {
   });
 
   it('an undefined profile is a located error in the file that selected it', () => {
-    const err = errorOf(() => load({ files: { [USER]: 'default_permissions = "nope"\n[permissions.dev]\n' } }));
+    const err = thrown(() => load({ files: { [USER]: 'default_permissions = "nope"\n[permissions.dev]\n' } }));
     expect(err.message).toBe(`default_permissions refers to undefined profile \`nope\` (${USER}:1:23)`);
   });
 
   it('a profile selected with --permissions that does not exist names the flag', () => {
-    expect(errorOf(() => load({}, { permissionsOverride: 'ghost' })).message).toBe(
+    expect(thrown(() => load({}, { permissionsOverride: 'ghost' })).message).toBe(
       'default_permissions requires a `[permissions]` table (--permissions)',
     );
   });
@@ -189,7 +179,7 @@ describe('loadConfig: permission profiles', () => {
       files: { [USER]: 'default_permissions = "net"\n[permissions.net]\nextends = ":read-only"\n[permissions.net.network.domains]\n"example.com" = "allow"\n' },
     });
     expect(cfg.unenforceable).toHaveLength(1);
-    const err = errorOf(() => assertEnforceable(cfg));
+    const err = thrown(() => assertEnforceable(cfg));
     expect(err.code).toBe('E_UNSUPPORTED_POLICY');
     expect(err.message).toMatch(/^cannot enforce permissions\.net\.network\.domains \(set by net\): per-domain network rules need a network proxy/);
   });
@@ -197,7 +187,7 @@ describe('loadConfig: permission profiles', () => {
 
 describe('loadConfig: requirements', () => {
   it('allowed_sandbox_modes without read-only is a hard error with the reference message', () => {
-    const err = errorOf(() => load({ files: { [REQ]: 'allowed_sandbox_modes = ["workspace-write"]\n' } }));
+    const err = thrown(() => load({ files: { [REQ]: 'allowed_sandbox_modes = ["workspace-write"]\n' } }));
     expect(err.code).toBe('E_CONSTRAINT');
     expect(err.message).toBe(
       `invalid value for \`allowed_sandbox_modes\`: \`[WorkspaceWrite]\` is not in the allowed set must include 'read-only' to allow any PermissionProfile (set by ${REQ})`,
@@ -205,7 +195,7 @@ describe('loadConfig: requirements', () => {
   });
 
   it('an empty allowed_approval_policies is a hard error', () => {
-    expect(errorOf(() => load({ files: { [REQ]: 'allowed_approval_policies = []\n' } })).message).toBe(
+    expect(thrown(() => load({ files: { [REQ]: 'allowed_approval_policies = []\n' } })).message).toBe(
       'field `allowed_approval_policies` cannot be empty',
     );
   });
@@ -309,13 +299,13 @@ describe('loadConfig: requirements', () => {
   });
 
   it('inconsistent permission requirements are load errors', () => {
-    expect(errorOf(() => load({ files: { [REQ]: 'default_permissions = ":read-only"\n' } })).message).toBe(
+    expect(thrown(() => load({ files: { [REQ]: 'default_permissions = ":read-only"\n' } })).message).toBe(
       `default_permissions requires allowed_permission_profiles (set by ${REQ})`,
     );
-    expect(errorOf(() => load({ files: { [REQ]: 'default_permissions = ":workspace"\n[allowed_permission_profiles]\n":read-only" = true\n' } })).message).toBe(
+    expect(thrown(() => load({ files: { [REQ]: 'default_permissions = ":workspace"\n[allowed_permission_profiles]\n":read-only" = true\n' } })).message).toBe(
       `default_permissions \`:workspace\` must be allowed by allowed_permission_profiles (set by ${REQ})`,
     );
-    expect(errorOf(() => load({ files: { [REQ]: '[allowed_permission_profiles]\n":read-only" = true\n' } })).message).toMatch(
+    expect(thrown(() => load({ files: { [REQ]: '[allowed_permission_profiles]\n":read-only" = true\n' } })).message).toMatch(
       /^default_permissions must be set unless allowed_permission_profiles allows both/,
     );
   });
@@ -346,18 +336,18 @@ describe('loadConfig: requirements', () => {
   it('managed network requirements are unenforceable; mixing legacy lists is an error', () => {
     const cfg = load({ files: { [REQ]: '[experimental_network]\nenabled = true\n[experimental_network.domains]\n"a.com" = "allow"\n' } });
     expect(cfg.unenforceable.map((u) => [u.key, u.source])).toEqual([['experimental_network', REQ]]);
-    expect(errorOf(() => assertEnforceable(cfg)).code).toBe('E_UNSUPPORTED_POLICY');
+    expect(thrown(() => assertEnforceable(cfg)).code).toBe('E_UNSUPPORTED_POLICY');
     expect(load({ files: { [REQ]: '[experimental_network]\nenabled = false\n' } }).unenforceable).toEqual([]);
-    expect(errorOf(() => load({ files: { [REQ]: '[experimental_network]\nallowed_domains = ["a"]\n[experimental_network.domains]\n"b" = "allow"\n' } })).message).toBe(
+    expect(thrown(() => load({ files: { [REQ]: '[experimental_network]\nallowed_domains = ["a"]\n[experimental_network.domains]\n"b" = "allow"\n' } })).message).toBe(
       `\`experimental_network.domains\` cannot be combined with legacy \`allowed_domains\` or \`denied_domains\` (${REQ}:3:1)`,
     );
   });
 
   it('a requirements file with a wrong type is a located parse error; an unreadable one names the file', () => {
-    expect(errorOf(() => load({ files: { [REQ]: 'allowed_sandbox_modes = ["read-only", "sometimes"]\n' } })).message).toBe(
+    expect(thrown(() => load({ files: { [REQ]: 'allowed_sandbox_modes = ["read-only", "sometimes"]\n' } })).message).toBe(
       `allowed_sandbox_modes.1 must be one of "read-only", "workspace-write", "danger-full-access", "external-sandbox", got "sometimes" (${REQ}:1:39)`,
     );
-    expect(errorOf(() => load({ files: { [REQ]: '' }, unreadable: [REQ] })).message).toMatch(/^Failed to read requirements file \/etc\/codex\/requirements\.toml: EACCES/);
+    expect(thrown(() => load({ files: { [REQ]: '' }, unreadable: [REQ] })).message).toMatch(/^Failed to read requirements file \/etc\/codex\/requirements\.toml: EACCES/);
   });
 
   it('allow_managed_hooks_only in a user config creates no requirement', () => {
@@ -417,33 +407,30 @@ describe('loadConfig: more requirement fallbacks and inputs', () => {
   });
 
   it('a relative cwd is a usage error, never guessed', () => {
-    expect(errorOf(() => load({}, { cwd: 'work/repo' }))).toEqual({
-      code: 'E_USAGE',
-      message: 'loadConfig cwd "work/repo" is not absolute; pass an absolute directory',
-    });
+    expect(thrownText(() => load({}, { cwd: 'work/repo' }))).toBe('E_USAGE: loadConfig cwd "work/repo" is not absolute; pass an absolute directory');
   });
 });
 
 describe('loadConfig: requirement-defined profiles', () => {
   it('an error in a requirements profile points at the requirements file line', () => {
     const req = 'default_permissions = "locked"\n[allowed_permission_profiles]\nlocked = true\n[permissions.locked]\nextends = "missing"\n';
-    expect(errorOf(() => load({ files: { [REQ]: req } })).message).toBe(`permissions profile \`locked\` extends undefined profile \`missing\` (${REQ}:5:11)`);
+    expect(thrown(() => load({ files: { [REQ]: req } })).message).toBe(`permissions profile \`locked\` extends undefined profile \`missing\` (${REQ}:5:11)`);
   });
 });
 
 describe('loadConfig: unreadable and malformed inputs', () => {
   it('malformed requirements (file or MDM) fail with the reference prefix and a position', () => {
-    expect(errorOf(() => load({ files: { [REQ]: 'allowed_sandbox_modes = [\n' } })).message).toMatch(
+    expect(thrown(() => load({ files: { [REQ]: 'allowed_sandbox_modes = [\n' } })).message).toMatch(
       /^Failed to parse config requirements as TOML: invalid TOML in requirements \/etc\/codex\/requirements\.toml:2:1: /,
     );
-    expect(errorOf(() => load({}, { mdm: mdm({ requirements_toml_base64: 'x = = 1' }) })).message).toMatch(
+    expect(thrown(() => load({}, { mdm: mdm({ requirements_toml_base64: 'x = = 1' }) })).message).toMatch(
       /^Failed to parse config requirements as TOML: invalid TOML in requirements MDM com\.openai\.codex:requirements_toml_base64:1:/,
     );
   });
 
   it('an unreadable project config is an error naming it', () => {
     const file = '/work/repo/.codex/config.toml';
-    expect(errorOf(() => load({ files: { [file]: '' }, unreadable: [file] })).message).toMatch(
+    expect(thrown(() => load({ files: { [file]: '' }, unreadable: [file] })).message).toMatch(
       /^Failed to read project config file \/work\/repo\/\.codex\/config\.toml: EACCES/,
     );
   });
@@ -467,14 +454,14 @@ describe('loadConfig: approvals reviewer requirements', () => {
     const kept = load({ files: { [REQ]: 'allowed_approvals_reviewers = ["user", "auto_review"]\n', [USER]: 'approvals_reviewer = "user"\n' } });
     expect(kept.approvalsReviewer).toEqual({ value: 'user', source: `user (${USER})` });
     expect(kept.warnings).toEqual([]);
-    expect(errorOf(() => load({ files: { [REQ]: 'allowed_approvals_reviewers = []\n' } })).message).toBe('field `allowed_approvals_reviewers` cannot be empty');
+    expect(thrown(() => load({ files: { [REQ]: 'allowed_approvals_reviewers = []\n' } })).message).toBe('field `allowed_approvals_reviewers` cannot be empty');
   });
 });
 
 describe('loadConfig: messages stay short', () => {
   it('a huge wrong-typed value is quoted cut short, with its length', () => {
     const key = `/${'a'.repeat(4000)}`;
-    const err = errorOf(() => load({ files: { [USER]: `sandbox_mode = { "${key}" = "write" }\n` } }));
+    const err = thrown(() => load({ files: { [USER]: `sandbox_mode = { "${key}" = "write" }\n` } }));
     expect(err.code).toBe('E_CONFIG_PARSE');
     expect(err.message.length).toBeLessThan(400);
     expect(err.message).toMatch(/^sandbox_mode must be a string, got table \{"\/a+… \(\d+ chars\) \(/);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { effectiveConfig, loadConfigLayers, type LayerLoadOptions } from '../../../lib/config/load-layers';
 import type { MdmReader } from '../../../lib/config/reader';
-import { isSandboxError } from '../../../lib/errors';
 import { fakeReader, type FakeTree } from './fake-reader';
+import { thrown } from '../../helpers/errors';
 
 const HOME = '/home/u';
 const CODEX_HOME = '/home/u/.codex';
@@ -24,16 +24,6 @@ function load(tree: FakeTree, over: Partial<LayerLoadOptions> = {}) {
 
 function mdm(values: Partial<Record<'config_toml_base64' | 'requirements_toml_base64', string>>): MdmReader {
   return { read: (key) => (values[key] === undefined ? undefined : Buffer.from(values[key]!).toString('base64')) };
-}
-
-function errorOf(fn: () => unknown): { code: string; message: string; source?: unknown } {
-  try {
-    fn();
-  } catch (err) {
-    if (isSandboxError(err)) return { code: err.code, message: err.message, source: err.source };
-    throw err;
-  }
-  throw new Error('expected an error');
 }
 
 const trusted = (dir: string) => `[projects."${dir}"]\ntrust_level = "trusted"\n`;
@@ -101,26 +91,26 @@ describe('config layers: sources and precedence', () => {
 
 describe('config layers: errors', () => {
   it('returns_config_error_for_invalid_user_config_toml: E_CONFIG_PARSE with file:line:col', () => {
-    const err = errorOf(() => load({ files: { [USER]: 'model = "x"\nfoo =\n' } }));
+    const err = thrown(() => load({ files: { [USER]: 'model = "x"\nfoo =\n' } }));
     expect(err.code).toBe('E_CONFIG_PARSE');
     expect(err.message).toContain(`${USER}:2:`);
     expect(err.source).toMatchObject({ file: USER, line: 2 });
   });
 
   it('returns_config_error_for_invalid_managed_config_toml', () => {
-    const err = errorOf(() => load({ files: { '/etc/codex/managed_config.toml': '[broken\n' } }));
+    const err = thrown(() => load({ files: { '/etc/codex/managed_config.toml': '[broken\n' } }));
     expect(err.code).toBe('E_CONFIG_PARSE');
     expect(err.message).toContain('/etc/codex/managed_config.toml:1:');
   });
 
   it('a schema error in the user config points at the value', () => {
-    const err = errorOf(() => load({ files: { [USER]: '# c\nsandbox_mode = 5\n' } }));
+    const err = thrown(() => load({ files: { [USER]: '# c\nsandbox_mode = 5\n' } }));
     expect(err.code).toBe('E_CONFIG_PARSE');
     expect(err.message).toBe(`sandbox_mode must be a string, got integer 5 (${USER}:2:16)`);
   });
 
   it('an unknown key in [sandbox_workspace_write] is an error with a suggestion', () => {
-    const err = errorOf(() => load({ files: { [USER]: '[sandbox_workspace_write]\nwriteable_roots = []\n' } }));
+    const err = thrown(() => load({ files: { [USER]: '[sandbox_workspace_write]\nwriteable_roots = []\n' } }));
     expect(err.message).toBe(
       `unknown key "writeable_roots" in [sandbox_workspace_write]; did you mean "writable_roots"? (${USER}:2:1)`,
     );
@@ -132,13 +122,13 @@ describe('config layers: errors', () => {
   });
 
   it('an unreadable user config is an error naming the file', () => {
-    const err = errorOf(() => load({ files: { [USER]: 'a = 1' }, unreadable: [USER] }));
+    const err = thrown(() => load({ files: { [USER]: 'a = 1' }, unreadable: [USER] }));
     expect(err.code).toBe('E_CONFIG_PARSE');
     expect(err.message).toMatch(new RegExp(`^Failed to read config file ${USER}: EACCES`));
   });
 
   it('project_root_markers of the wrong type is an error at its position', () => {
-    const err = errorOf(() => load({ files: { [USER]: 'project_root_markers = ".git"\n' } }));
+    const err = thrown(() => load({ files: { [USER]: 'project_root_markers = ".git"\n' } }));
     expect(err.message).toBe(`project_root_markers must be an array of strings (${USER}:1:24)`);
   });
 });
@@ -162,7 +152,7 @@ describe('config layers: -c overrides', () => {
   });
 
   it('a wrongly typed -c value names the flag', () => {
-    const err = errorOf(() => load({}, { cliOverrides: ['sandbox_workspace_write.network_access=maybe'] }));
+    const err = thrown(() => load({}, { cliOverrides: ['sandbox_workspace_write.network_access=maybe'] }));
     expect(err.message).toBe('sandbox_workspace_write.network_access must be a boolean, got string "maybe" (-c sandbox_workspace_write.network_access)');
     expect(err.source).toEqual({ flag: '-c' });
   });
@@ -308,7 +298,7 @@ describe('config layers: projects and trust', () => {
   });
 
   it('a trusted project with invalid TOML is a hard error naming the file', () => {
-    const err = errorOf(() =>
+    const err = thrown(() =>
       load({ files: { [USER]: trusted('/work/repo'), '/work/repo/.codex/config.toml': 'foo =\n' }, dirs: ['/work/repo/.git'] }),
     );
     expect(err.code).toBe('E_CONFIG_PARSE');

@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildOverridesTable, parseCliOverride } from '../../../lib/config/overrides';
-import { isSandboxError } from '../../../lib/errors';
-
-function messageOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    if (isSandboxError(err)) return `${err.code}: ${err.message}`;
-    throw err;
-  }
-  throw new Error('expected an error');
-}
+import { thrownText } from '../../helpers/errors';
 
 describe('-c key=value parsing (config.md §5)', () => {
   it('parses_basic_scalar: 42 is an integer; parses_bool', () => {
@@ -37,8 +27,8 @@ describe('-c key=value parsing (config.md §5)', () => {
   });
 
   it('missing = and empty key are errors with the reference wording', () => {
-    expect(messageOf(() => parseCliOverride('novalue'))).toBe("E_CONFIG_PARSE: Invalid override (missing '='): novalue; write -c key=value");
-    expect(messageOf(() => parseCliOverride(' =1'))).toBe('E_CONFIG_PARSE: Empty key in override:  =1; write -c key=value');
+    expect(thrownText(() => parseCliOverride('novalue'))).toBe("E_CONFIG_PARSE: Invalid override (missing '='): novalue; write -c key=value");
+    expect(thrownText(() => parseCliOverride(' =1'))).toBe('E_CONFIG_PARSE: Empty key in override:  =1; write -c key=value');
   });
 
   it('dotted keys build nested tables, later pairs win, and a scalar on the way becomes a table', () => {

@@ -3,7 +3,7 @@ import { compileProfile, type ProfileSource, type SelectProfileInput } from '../
 import { validatePermissionsTable } from '../../../lib/config/permissions-schema';
 import { parseTomlText, type TomlTable, type ValueOrigin } from '../../../lib/config/toml-source';
 import { materializeLegacyWorkspace, materializeProfileRoots } from '../../../lib/config/workspace-roots';
-import { isSandboxError } from '../../../lib/errors';
+import { thrownText } from '../../helpers/errors';
 
 const FILE = '/home/u/.codex/config.toml';
 
@@ -30,21 +30,11 @@ function compile(text: string, name: string, over: Partial<SelectProfileInput> =
   });
 }
 
-function messageOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    if (isSandboxError(err)) return `${err.code}: ${err.message}`;
-    throw err;
-  }
-  throw new Error('expected an error');
-}
-
 const sp = (kind: string, subpath?: string) => ({ type: 'special', value: subpath === undefined ? { kind } : { kind, subpath } });
 
 describe('[permissions] compile: built-in profiles', () => {
   it(':read-only is root:read with no network', () => {
-    expect(compile('', ':read-only').policy).toEqual({
+    expect(compile('', ':read-only').policy).toStrictEqual({
       fileSystem: { kind: 'restricted', entries: [{ path: sp('root'), access: 'read' }] },
       network: 'restricted',
     });
@@ -52,7 +42,7 @@ describe('[permissions] compile: built-in profiles', () => {
 
   it(':workspace by itself is the legacy workspace-write conversion: temp dirs, then protected metadata reads that skip missing names', () => {
     const { policy } = compile('', ':workspace');
-    expect(policy).toEqual({
+    expect(policy).toStrictEqual({
       fileSystem: {
         kind: 'restricted',
         entries: [
@@ -69,7 +59,7 @@ describe('[permissions] compile: built-in profiles', () => {
 
   it(':workspace as a parent adds root read, both temp dirs and the project roots, and no metadata reads', () => {
     const { policy } = compile('[permissions.p]\nextends = ":workspace"\n[permissions.p.filesystem]\n"/opt" = "read"', 'p');
-    expect(policy).toEqual({
+    expect(policy).toStrictEqual({
       fileSystem: {
         kind: 'restricted',
         entries: [
@@ -85,11 +75,11 @@ describe('[permissions] compile: built-in profiles', () => {
   });
 
   it(':danger-full-access is an unrestricted file system with network', () => {
-    expect(compile('', ':danger-full-access').policy).toEqual({ fileSystem: { kind: 'unrestricted' }, network: 'enabled' });
+    expect(compile('', ':danger-full-access').policy).toStrictEqual({ fileSystem: { kind: 'unrestricted' }, network: 'enabled' });
   });
 
   it('an unknown built-in is an error', () => {
-    expect(messageOf(() => compile('', ':everything'))).toBe(
+    expect(thrownText(() => compile('', ':everything'))).toBe(
       `E_CONFIG_PARSE: default_permissions refers to unknown built-in profile \`:everything\` (${FILE})`,
     );
   });
@@ -116,7 +106,7 @@ describe('[permissions] compile: user profiles', () => {
 
   it('compiles entries in sorted key order, scoped tables included; none is deny', () => {
     const { policy, warnings } = compile(dev, 'dev');
-    expect(policy).toEqual({
+    expect(policy).toStrictEqual({
       fileSystem: {
         kind: 'restricted',
         globScanMaxDepth: 3,
@@ -135,13 +125,13 @@ describe('[permissions] compile: user profiles', () => {
       },
       network: 'enabled',
     });
-    expect(warnings).toEqual([]);
+    expect(warnings).toStrictEqual([]);
   });
 
   it(':cwd, :project_roots and :workspace_roots are the same token', () => {
     for (const token of [':cwd', ':project_roots', ':workspace_roots']) {
       const { policy } = compile(`[permissions.p.filesystem]\n"${token}" = "write"\n`, 'p');
-      expect(policy.fileSystem).toEqual({ kind: 'restricted', entries: [{ path: sp('project_roots'), access: 'write' }] });
+      expect(policy.fileSystem).toStrictEqual({ kind: 'restricted', entries: [{ path: sp('project_roots'), access: 'write' }] });
     }
   });
 
@@ -170,35 +160,35 @@ describe('[permissions] compile: user profiles', () => {
 
   it('workspace_roots adds extra project roots resolved against cwd', () => {
     const text = '[permissions.p]\nextends = ":workspace"\n[permissions.p.workspace_roots]\n"../shared-lib" = true\n"/off" = false\n';
-    expect(compile(text, 'p').workspaceRoots).toEqual(['/work/shared-lib']);
+    expect(compile(text, 'p').workspaceRoots).toStrictEqual(['/work/shared-lib']);
   });
 
   it('inheritance errors: undefined parent, unsupported built-in, cycle', () => {
-    expect(messageOf(() => compile('[permissions.a]\nextends = "zz"\n', 'a'))).toBe(
+    expect(thrownText(() => compile('[permissions.a]\nextends = "zz"\n', 'a'))).toBe(
       `E_CONFIG_PARSE: permissions profile \`a\` extends undefined profile \`zz\` (${FILE}:2:11)`,
     );
-    expect(messageOf(() => compile('[permissions.a]\nextends = ":danger-full-access"\n', 'a'))).toBe(
+    expect(thrownText(() => compile('[permissions.a]\nextends = ":danger-full-access"\n', 'a'))).toBe(
       `E_CONFIG_PARSE: permissions profile \`a\` cannot extend unsupported built-in profile \`:danger-full-access\` (${FILE}:2:11)`,
     );
-    expect(messageOf(() => compile('[permissions.a]\nextends = "b"\n[permissions.b]\nextends = "a"\n', 'a'))).toMatch(
+    expect(thrownText(() => compile('[permissions.a]\nextends = "b"\n[permissions.b]\nextends = "a"\n', 'a'))).toMatch(
       /permissions profile inheritance cycle detected: a -> b -> a/,
     );
   });
 
   it('selection errors: no [permissions] table, undefined profile', () => {
-    expect(messageOf(() => compile('', 'dev'))).toMatch(/^E_CONFIG_PARSE: default_permissions requires a `\[permissions\]` table/);
-    expect(messageOf(() => compile('[permissions.other.filesystem]\n":root" = "read"\n', 'dev'))).toMatch(
+    expect(thrownText(() => compile('', 'dev'))).toMatch(/^E_CONFIG_PARSE: default_permissions requires a `\[permissions\]` table/);
+    expect(thrownText(() => compile('[permissions.other.filesystem]\n":root" = "read"\n', 'dev'))).toMatch(
       /default_permissions refers to undefined profile `dev`/,
     );
   });
 
   it('an unknown token is kept as unknown with a warning, and a profile with nothing recognized warns', () => {
     const { policy, warnings } = compile('[permissions.p.filesystem]\n":future" = "write"\n', 'p');
-    expect(policy.fileSystem).toEqual({
+    expect(policy.fileSystem).toStrictEqual({
       kind: 'restricted',
       entries: [{ path: { type: 'special', value: { kind: 'unknown', path: ':future' } }, access: 'write' }],
     });
-    expect(warnings).toEqual([
+    expect(warnings).toStrictEqual([
       'Configured filesystem path `:future` is not recognized by this version of Codex and will be ignored. Upgrade Codex if this path is required.',
       'Permissions profile `p` does not define any recognized filesystem entries for this version of Codex. Filesystem access will remain restricted. Upgrade Codex if this profile expects filesystem permissions.',
     ]);
@@ -209,13 +199,13 @@ describe('[permissions] compile: user profiles', () => {
     expect(without).toHaveLength(1);
     expect(without[0]).toMatch(/^Filesystem deny-read glob `\/w\/\*\*\/\*\.env` uses `\*\*`/);
     const withDepth = compile('[permissions.p.filesystem]\n":root" = "read"\n"/w/**/*.env" = "deny"\nglob_scan_max_depth = 2\n', 'p').warnings;
-    expect(withDepth).toEqual([]);
-    expect(compile('[permissions.p.filesystem]\n"/w/**/*.env" = "deny"\n', 'p', { platform: 'macos' }).warnings).toEqual([]);
+    expect(withDepth).toStrictEqual([]);
+    expect(compile('[permissions.p.filesystem]\n"/w/**/*.env" = "deny"\n', 'p', { platform: 'macos' }).warnings).toStrictEqual([]);
   });
 
   it('domain and unix-socket rules are recorded as unenforceable', () => {
     const text = '[permissions.p.filesystem]\n":root" = "read"\n[permissions.p.network]\nenabled = true\n[permissions.p.network.domains]\n"api.example.com" = "allow"\n';
-    expect(compile(text, 'p').unenforceable).toEqual([
+    expect(compile(text, 'p').unenforceable).toStrictEqual([
       { key: 'permissions.p.network.domains', reason: 'per-domain network rules need a network proxy, which codex-sandbox does not have' },
     ]);
   });
@@ -237,13 +227,13 @@ describe('[permissions] schema: strict, located errors', () => {
   ];
   for (const [text, message] of cases) {
     it(`rejects: ${message.split(' (')[0]}`, () => {
-      expect(messageOf(() => profilesFrom(text))).toBe(`E_CONFIG_PARSE: ${message.replace('FILE', FILE)}`);
+      expect(thrownText(() => profilesFrom(text))).toBe(`E_CONFIG_PARSE: ${message.replace('FILE', FILE)}`);
     });
   }
 
   it('glob_scan_max_depth = 2 is accepted and a trailing /** read compiles as a subtree', () => {
     const { policy } = compile('[permissions.p.filesystem]\nglob_scan_max_depth = 2\n[permissions.p.filesystem.":project_roots"]\n"docs/**" = "read"\n', 'p');
-    expect(policy.fileSystem).toEqual({ kind: 'restricted', globScanMaxDepth: 2, entries: [{ path: sp('project_roots', 'docs'), access: 'read' }] });
+    expect(policy.fileSystem).toStrictEqual({ kind: 'restricted', globScanMaxDepth: 2, entries: [{ path: sp('project_roots', 'docs'), access: 'read' }] });
   });
 });
 
@@ -263,7 +253,7 @@ describe('workspace_roots materialization', () => {
   };
 
   it('a profile binds project-roots entries to cwd in place, then appends them per extra root (by entry, then root)', () => {
-    expect(materializeProfileRoots(symbolic as never, '/w', ['/a', '/b']).fileSystem).toEqual({
+    expect(materializeProfileRoots(symbolic as never, '/w', ['/a', '/b']).fileSystem).toStrictEqual({
       kind: 'restricted',
       entries: [
         { path: sp('root'), access: 'read' },
@@ -282,7 +272,7 @@ describe('workspace_roots materialization', () => {
   });
 
   it('the legacy mode writes its roots before the metadata reads and expands every project-roots entry in place, root by root', () => {
-    expect(materializeLegacyWorkspace(symbolic as never, '/w', ['/a']).fileSystem).toEqual({
+    expect(materializeLegacyWorkspace(symbolic as never, '/w', ['/a']).fileSystem).toStrictEqual({
       kind: 'restricted',
       entries: [
         { path: sp('root'), access: 'read' },
@@ -309,13 +299,13 @@ describe('[permissions] network tables', () => {
   it('network_toml_ignores_legacy_network_list_keys: allowed_domains is ignored with a warning, not enforced', () => {
     const { policy, warnings, unenforceable } = compile('[permissions.p.filesystem]\n":root" = "read"\n[permissions.p.network]\nallowed_domains = ["a.com"]\n', 'p');
     expect(policy.network).toBe('restricted');
-    expect(unenforceable).toEqual([]);
-    expect(warnings).toEqual(['permissions.p.network.allowed_domains is a legacy list the reference ignores; use [permissions.p.network.domains] or unix_sockets']);
+    expect(unenforceable).toStrictEqual([]);
+    expect(warnings).toStrictEqual(['permissions.p.network.allowed_domains is a legacy list the reference ignores; use [permissions.p.network.domains] or unix_sockets']);
   });
 
   it('unix_sockets rules are unenforceable; a bad socket value is a located error', () => {
     expect(compile('[permissions.p.network.unix_sockets]\n"/run/docker.sock" = "allow"\n', 'p').unenforceable[0].key).toBe('permissions.p.network.unix_sockets');
-    expect(messageOf(() => profilesFrom('[permissions.p.network.unix_sockets]\n"/x" = "deny"\n'))).toBe(
+    expect(thrownText(() => profilesFrom('[permissions.p.network.unix_sockets]\n"/x" = "deny"\n'))).toBe(
       `E_CONFIG_PARSE: unix_sockets entry "/x" must be "allow" or "none", got "deny" (${FILE}:2:8)`,
     );
   });

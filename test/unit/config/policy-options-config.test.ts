@@ -2,8 +2,8 @@
 // and --sandbox / --permissions / --permission-profile stay subject to requirements.
 import { describe, expect, it } from 'vitest';
 import { parsePolicyOptions, policyFromOptions, resolveOptionsPolicy } from '../../../lib/cli/policy-options';
-import { isSandboxError } from '../../../lib/errors';
 import { fakeReader, type FakeTree } from './fake-reader';
+import { thrownText } from '../../helpers/errors';
 
 const REQ = '/etc/codex/requirements.toml';
 
@@ -14,16 +14,6 @@ function select(argv: string[], tree: FakeTree = {}) {
     config: { reader: fakeReader({ dirs: ['/work/repo'], ...tree }), hostname: 'h', platform: 'linux' as const },
   };
   return resolveOptionsPolicy(parsePolicyOptions(argv).options, ctx);
-}
-
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    if (isSandboxError(err)) return `${err.code}: ${err.message}`;
-    throw err;
-  }
-  throw new Error('expected an error');
 }
 
 const rootRead = { path: { type: 'special', value: { kind: 'root' } }, access: 'read' };
@@ -60,7 +50,7 @@ describe('policyFromOptions with config', () => {
   });
 
   it('a --writable-root holding U+FFFD (an invalid UTF-8 byte in argv) is E_POLICY_INVALID (issue #20)', () => {
-    expect(codeOf(() => select(['--sandbox', 'workspace-write', '--writable-root', '/srv/a\uFFFD']))).toBe(
+    expect(thrownText(() => select(['--sandbox', 'workspace-write', '--writable-root', '/srv/a\uFFFD']))).toBe(
       'E_POLICY_INVALID: --writable-root "/srv/a\uFFFD" contains U+FFFD, so it cannot be named exactly (invalid UTF-8 decodes to U+FFFD); name it in valid UTF-8',
     );
   });
@@ -77,7 +67,7 @@ describe('policyFromOptions with config', () => {
 
   it('an unenforceable setting refuses with E_UNSUPPORTED_POLICY', () => {
     const tree = { files: { [REQ]: '[experimental_network]\nenabled = true\n' } };
-    expect(codeOf(() => select([], tree))).toMatch(/^E_UNSUPPORTED_POLICY: cannot enforce experimental_network \(set by \/etc\/codex\/requirements\.toml\)/);
+    expect(thrownText(() => select([], tree))).toMatch(/^E_UNSUPPORTED_POLICY: cannot enforce experimental_network \(set by \/etc\/codex\/requirements\.toml\)/);
   });
 
   it('policyFromOptions keeps its shape: policy, cwd, origin', () => {

@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { applyConfigEdits, editConfigFile } from '../../../lib/config/config-edit';
 import { removeTomlValue, setTomlValue } from '../../../lib/config/toml-edit';
 import { parseTomlText } from '../../../lib/config/toml-source';
-import { isSandboxError } from '../../../lib/errors';
 import { withTempDir } from '../../helpers/temp';
+import { thrown } from '../../helpers/errors';
 
 const F = 'config.toml';
 const DOC = [
@@ -29,16 +29,6 @@ const DOC = [
   'command = "x"',
   '',
 ].join('\n');
-
-function messageOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    if (isSandboxError(err)) return err.message;
-    throw err;
-  }
-  throw new Error('expected an error');
-}
 
 describe('toml-edit: set and remove keep untouched bytes', () => {
   it('replacing a value changes only the value bytes (comments stay)', () => {
@@ -100,17 +90,17 @@ describe('toml-edit: set and remove keep untouched bytes', () => {
   });
 
   it('setting through a scalar is refused with a clear error', () => {
-    expect(messageOf(() => setTomlValue('sandbox_workspace_write = 1\n', ['sandbox_workspace_write', 'writable_roots'], ['/a'], F))).toBe(
+    expect(thrown(() => setTomlValue('sandbox_workspace_write = 1\n', ['sandbox_workspace_write', 'writable_roots'], ['/a'], F)).message).toBe(
       'cannot set sandbox_workspace_write.writable_roots: sandbox_workspace_write is not a table; fix the file by hand',
     );
   });
 
   it('regression (property seed 112585518): setting a key that a sub-table header implies is refused', () => {
-    expect(messageOf(() => setTomlValue('[t.permissions]\n', ['t'], '', F))).toBe('cannot set t: it is a table in config.toml; edit its keys instead');
+    expect(thrown(() => setTomlValue('[t.permissions]\n', ['t'], '', F)).message).toBe('cannot set t: it is a table in config.toml; edit its keys instead');
   });
 
   it('a malformed file is refused with its position', () => {
-    expect(messageOf(() => setTomlValue('a = \n', ['b'], 1, F))).toMatch(/^invalid TOML in config file config\.toml:1:/);
+    expect(thrown(() => setTomlValue('a = \n', ['b'], 1, F)).message).toMatch(/^invalid TOML in config file config\.toml:1:/);
   });
 });
 
@@ -138,13 +128,13 @@ describe('config edits', () => {
   });
 
   it('invalid edits are E_USAGE errors naming the value', () => {
-    expect(messageOf(() => applyConfigEdits(DOC, [{ kind: 'set-sandbox-mode', mode: 'open' as never }], F))).toBe(
+    expect(thrown(() => applyConfigEdits(DOC, [{ kind: 'set-sandbox-mode', mode: 'open' as never }], F)).message).toBe(
       'invalid sandbox_mode "open"; use read-only, workspace-write, danger-full-access',
     );
-    expect(messageOf(() => applyConfigEdits(DOC, [{ kind: 'add-writable-root', path: 'rel' }], F))).toBe(
+    expect(thrown(() => applyConfigEdits(DOC, [{ kind: 'add-writable-root', path: 'rel' }], F)).message).toBe(
       'writable root "rel" must be absolute or start with ~/',
     );
-    expect(messageOf(() => applyConfigEdits(DOC, [{ kind: 'set-permission-entry', profile: ':workspace', path: '/x', access: 'read' }], F))).toMatch(
+    expect(thrown(() => applyConfigEdits(DOC, [{ kind: 'set-permission-entry', profile: ':workspace', path: '/x', access: 'read' }], F)).message).toMatch(
       /cannot be edited; built-in profiles start with ":"/,
     );
   });
@@ -193,7 +183,7 @@ describe('editConfigFile: atomic writes on disk', () => {
     await withTempDir((dir) => {
       const file = join(dir, 'config.toml');
       writeFileSync(file, DOC);
-      const msg = messageOf(() =>
+      const msg = thrown(() =>
         editConfigFile({
           file,
           edits: [{ kind: 'set-sandbox-mode', mode: 'workspace-write' }],
@@ -203,7 +193,7 @@ describe('editConfigFile: atomic writes on disk', () => {
             },
           },
         }),
-      );
+      ).message;
       expect(msg).toBe(`failed to persist config.toml at ${file}: disk full`);
       expect(readFileSync(file, 'utf8')).toBe(DOC);
     });

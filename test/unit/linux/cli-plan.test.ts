@@ -7,7 +7,7 @@ import { doctorCommand, doctorReport } from '../../../lib/cli/commands/doctor';
 import { planCommand, toSnakeCase } from '../../../lib/cli/commands/plan';
 import { reportError } from '../../../lib/cli/report';
 import { planSandbox } from '../../../lib/platform/plan-sandbox';
-import { capsFixture } from './fixtures';
+import { capsFixture, NO_NAMESPACES } from './fixtures';
 
 async function cli(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -36,9 +36,9 @@ describe('codex-sandbox plan', () => {
     const r = await cli(['plan', '--permission-profile', readOnlyProfile, '--platform', 'linux', '--json', '--', 'ls']);
     expect(r.code).toBe(0);
     const plan = JSON.parse(r.out);
-    expect(Object.keys(plan)).toEqual(expect.arrayContaining(['backend', 'argv', 'permission_profile', 'host_prep', 'enforcement', 'requires', 'env']));
-    expect(plan.permission_profile).toEqual(JSON.parse(readOnlyProfile));
-    expect(plan.argv.slice(-2)).toEqual(['--', 'ls']);
+    expect(Object.keys(plan)).toStrictEqual(expect.arrayContaining(['backend', 'argv', 'permission_profile', 'host_prep', 'enforcement', 'requires', 'env']));
+    expect(plan.permission_profile).toStrictEqual(JSON.parse(readOnlyProfile));
+    expect(plan.argv.slice(-2)).toStrictEqual(['--', 'ls']);
     expect(plan.enforcement.no_new_privs).toBe(true);
   });
 
@@ -68,12 +68,12 @@ describe('codex-sandbox plan', () => {
 
   it('text output names the backend and the argv', async () => {
     const r = await cli(['plan', '--platform', 'linux']);
-    expect(r.out).toMatch(/^backend: (bwrap|landlock)/);
+    expect(r.out).toMatch(/^backend: (namespaces|bwrap|landlock)/);
     expect(r.out).toContain('argv: ');
   });
 
   it('env variable names and the wire profile keep their spelling in snake_case output', () => {
-    expect(toSnakeCase({ hostPrep: [], env: { CODEX_SANDBOX_NETWORK_DISABLED: '1' }, permissionProfile: { file_system: {} } })).toEqual({
+    expect(toSnakeCase({ hostPrep: [], env: { CODEX_SANDBOX_NETWORK_DISABLED: '1' }, permissionProfile: { file_system: {} } })).toStrictEqual({
       host_prep: [],
       env: { CODEX_SANDBOX_NETWORK_DISABLED: '1' },
       permission_profile: { file_system: {} },
@@ -85,7 +85,7 @@ describe('planSandbox dispatcher', () => {
   for (const platform of ['linux', 'macos'] as const) {
     it(`${platform}: the plan is plain JSON data`, () => {
       const plan = planSandbox(JSON.parse(readOnlyProfile), { platform, cwd: '/', capabilities: capsFixture(), command: ['true'] });
-      expect(JSON.parse(JSON.stringify(plan))).toEqual(plan);
+      expect(JSON.parse(JSON.stringify(plan))).toStrictEqual(plan);
     });
   }
 
@@ -105,12 +105,28 @@ describe('doctor', () => {
     expect(report.checks.every((c) => c.ok)).toBe(true);
   });
 
-  it('missing bwrap and old Landlock: no filesystem backend, each with a fix', () => {
-    const report = doctorReport(capsFixture({ bwrap: null, landlock: { status: 'available', abi: 2 } }), null, '5.19.0');
-    expect(report.backends.filter((b) => b.usable).map((b) => b.name)).toEqual(['seccomp']);
+  it('missing bwrap and old Landlock: the namespaces backend alone enforces filesystems', () => {
+    const report = doctorReport(capsFixture({ bwrap: null, landlock: { status: 'available', abi: 2 } }), true, '5.19.0');
+    expect(report.backends.filter((b) => b.usable).map((b) => b.name)).toStrictEqual(['namespaces', 'seccomp']);
+    expect(report.checks.find((c) => c.name === 'bwrap')?.fix).toBe('');
+  });
+
+  it('no user namespaces, missing bwrap and old Landlock: no filesystem backend, each with a fix', () => {
+    const report = doctorReport(capsFixture({ userns: false, namespaces: NO_NAMESPACES, bwrap: null, landlock: { status: 'available', abi: 2 } }), null, '5.19.0');
+    expect(report.backends.filter((b) => b.usable).map((b) => b.name)).toStrictEqual(['seccomp']);
     const bwrap = report.checks.find((c) => c.name === 'bwrap');
     expect(bwrap?.fix).toContain('install bubblewrap');
     expect(report.checks.find((c) => c.name === 'landlock')?.fix).toContain('6.2');
+    expect(report.checks.find((c) => c.name === 'userns')?.value).toContain('Operation not permitted');
+  });
+
+  it('the AppArmor userns restriction is named, with the bwrap that can still work', () => {
+    const report = doctorReport(capsFixture({ userns: false, namespaces: { ...NO_NAMESPACES, apparmorRestricted: true } }), null, '6.8.0');
+    const userns = report.checks.find((c) => c.name === 'userns');
+    expect(userns?.value).toContain('kernel.apparmor_restrict_unprivileged_userns=1');
+    expect(userns?.fix).toContain('/usr/bin/bwrap');
+    expect(report.backends.find((b) => b.name === 'namespaces')?.reason).toContain('AppArmor');
+    expect(report.backends.find((b) => b.name === 'bwrap')?.usable).toBe(true);
   });
 
   it('WSL1 makes bubblewrap unusable and says how to fix it', () => {
@@ -128,6 +144,6 @@ describe('doctor', () => {
     const r = await cli(['doctor', '--json']);
     const out = JSON.parse(r.out);
     expect(r.code).toBe(out.filesystem_enforcement ? 0 : 1);
-    expect(out.checks.map((c: { name: string }) => c.name)).toEqual(['kernel', 'landlock', 'seccomp', 'userns', 'bwrap', 'proc', 'wsl', 'helper']);
+    expect(out.checks.map((c: { name: string }) => c.name)).toStrictEqual(['kernel', 'landlock', 'seccomp', 'userns', 'bwrap', 'proc', 'wsl', 'helper']);
   });
 });

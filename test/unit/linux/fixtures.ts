@@ -41,11 +41,15 @@ export function resolvedFixture(shape: ResolvedShape): ResolvedPolicy {
   return out;
 }
 
+/** A machine where the helper cannot make its own namespaces (bubblewrap may still work). */
+export const NO_NAMESPACES: Capabilities['namespaces'] = { usable: false, procMount: false, reason: 'unshare CLONE_NEWUSER: Operation not permitted (errno 1)', apparmorRestricted: false };
+
 export function capsFixture(over: Partial<Capabilities> = {}): Capabilities {
   return {
     landlock: { status: 'available', abi: 7 },
     seccomp: true,
     userns: true,
+    namespaces: { usable: true, procMount: true, reason: null, apparmorRestricted: false },
     bwrap: { path: '/usr/bin/bwrap', version: '0.8.0', hasArgv0: false, hasPerms: true, hasAsPid1: true },
     wsl: 'none',
     helperPath: '/opt/csbx/codex-sandbox-helper',

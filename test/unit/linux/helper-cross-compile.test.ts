@@ -39,7 +39,7 @@ describe('linux helper cross-compiles for aarch64', () => {
     if (ci) expect(available, skipReason).toBe(true);
   });
 
-  it.skipIf(!available)('compiles and links with the target flags into a static aarch64 PIE', async () => {
+  it.skipIf(!available)(`compiles and links with the target flags into a static aarch64 PIE${available ? '' : ` [skipped: ${skipReason}]`}`, async () => {
     const objs: string[] = [];
     // One compiler at a time: the machine's cores are shared with the rest of the suite.
     for (const source of build.sources) {
@@ -63,7 +63,7 @@ describe('linux helper cross-compiles for aarch64', () => {
     expect(new Set(types)).toEqual(new Set(types.length > 0 ? ['R_AARCH64_RELATIVE'] : []));
   }, 600_000);
 
-  it.skipIf(!available || !has(QEMU))('runs under qemu-aarch64: a usage error is one line and exit 125', async () => {
+  it.skipIf(!available || !has(QEMU))(`runs under qemu-aarch64: a usage error is one line and exit 125${available && has(QEMU) ? '' : ` [skipped: ${available ? 'qemu-aarch64 not installed (apt-get install qemu-user)' : skipReason}]`}`, async () => {
     const r = spawnSync(QEMU, [out, '--network', 'sometimes', '--', 'true'], { encoding: 'utf8' });
     expect(r.stderr).toBe("codex-sandbox-helper: invalid --network 'sometimes': expected restricted or enabled\n");
     expect(r.status).toBe(125);

@@ -46,7 +46,7 @@ describe('Landlock rules on symlinked roots', () => {
     const r = refusal([minimal, entry(join(t, 'link'), 'read')]);
     expect(r.code).toBe('E_UNSUPPORTED_POLICY');
     expect(r.message).toBe(
-      `the Landlock backend cannot represent this policy: ${join(t, 'link')} resolves to ${join(t, 'real')} through a symlink, so a Landlock rule would also grant read on ${join(t, 'real')} itself, which the policy does not; name ${join(t, 'real')} in the policy instead of the link, or use --backend bwrap (or auto with bubblewrap installed)`,
+      `the Landlock backend cannot represent this policy: ${join(t, 'link')} resolves to ${join(t, 'real')} through a symlink, so a Landlock rule would also grant read on ${join(t, 'real')} itself, which the policy does not; name ${join(t, 'real')} in the policy instead of the link, or use --backend namespaces or bwrap (or auto)`,
     );
   });
 
@@ -62,7 +62,7 @@ describe('Landlock rules on symlinked roots', () => {
   it('a symlink whose target the policy grants too is planned, with a rule for each name', () => {
     const p = landlockPlan([minimal, entry(join(t, 'link'), 'read'), entry(join(t, 'real'), 'read')]);
     if (p.backend !== 'landlock') throw new Error('expected landlock');
-    expect(p.landlockRules.map((r) => r.path)).toEqual(expect.arrayContaining([join(t, 'link'), join(t, 'real')]));
+    expect(p.landlockRules.map((r) => r.path)).toStrictEqual(expect.arrayContaining([join(t, 'link'), join(t, 'real')]));
   });
 
   it('a symlink under a root that is read in full needs nothing more (the target is readable anyway)', () => {

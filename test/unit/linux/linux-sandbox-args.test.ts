@@ -1,4 +1,4 @@
-// codex-linux-sandbox flag parsing and policy resolution (reference linux-sandbox.md §2.1, §6.3),
+// codex-linux-sandbox flag parsing and policy resolution (docs/reference.md#helper-flags),
 // without starting anything.
 import { describe, expect, it } from 'vitest';
 
@@ -69,8 +69,8 @@ describe('codex-linux-sandbox policy resolution (§6.3)', () => {
 
 describe('codex-linux-sandbox backend choice', () => {
   const policy = resolveLinuxSandboxPolicy(args('--permission-profile', readOnlyProfile), '/tmp').policy;
-  it('bubblewrap by default, the planner\'s choice (auto) for an unrestricted filesystem', () => {
-    expect(linuxSandboxBackend(args(), policy, true, '/tmp', false)).toBe('bwrap');
+  it('a mount namespace by default (the helper\'s own, else bubblewrap), the planner\'s choice (auto) for an unrestricted filesystem', () => {
+    expect(linuxSandboxBackend(args(), policy, true, '/tmp', false)).toBe('mount');
     expect(linuxSandboxBackend(args(), policy, true, '/tmp', true)).toBe('auto');
   });
 

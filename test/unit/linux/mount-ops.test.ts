@@ -1,4 +1,4 @@
-// Ordering tests of the bubblewrap mount plan (reference linux-sandbox.md §5.4, §5.7, §10.3) on
+// Ordering tests of the bubblewrap mount plan (docs/reference.md#mount-order, #conformance-cases) on
 // real temporary trees, so existence and symlink checks see a real host.
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,7 +32,7 @@ const BASE: MountOp[] = [
 
 describe('bwrap mount ops', () => {
   it('full read, no writable roots: ro-bind / then --dev /dev only (§5.7 A)', () => {
-    expect(ops({ fullDiskRead: true })).toEqual(BASE);
+    expect(ops({ fullDiskRead: true })).toStrictEqual(BASE);
   });
 
   it('restricted read: tmpfs / then --dev /dev, then each existing readable root (§10.3)', () => {
@@ -42,7 +42,7 @@ describe('bwrap mount ops', () => {
       host,
       extraReadableRoots: [],
     });
-    expect(plan.ops.slice(0, 2)).toEqual([
+    expect(plan.ops.slice(0, 2)).toStrictEqual([
       { op: 'tmpfs', dest: '/', perms: null },
       { op: 'dev', dest: '/dev' },
     ]);
@@ -53,12 +53,12 @@ describe('bwrap mount ops', () => {
   });
 
   it('a readable root of / switches to the full-read base', () => {
-    expect(ops({ readableRoots: ['/'] })).toEqual(BASE);
+    expect(ops({ readableRoots: ['/'] })).toStrictEqual(BASE);
   });
 
   it('missing writable roots are omitted (§10.1 case 7)', () => {
     mk('w');
-    expect(ops({ fullDiskRead: true, writableRoots: [join(t, 'w'), join(t, 'nope')] })).toEqual([
+    expect(ops({ fullDiskRead: true, writableRoots: [join(t, 'w'), join(t, 'nope')] })).toStrictEqual([
       ...BASE,
       { op: 'bind', src: join(t, 'w'), dest: join(t, 'w') },
     ]);
@@ -67,7 +67,7 @@ describe('bwrap mount ops', () => {
   it('/repo=write, /repo/a=none, /repo/a/b=write: traverse-only mask with a mount point, then the reopened bind (§5.7 C)', () => {
     mk('repo/a/b');
     const r = join(t, 'repo');
-    expect(ops({ fullDiskRead: false, readableRoots: ['/'], writableRoots: [r, `${r}/a/b`], unreadableRoots: [`${r}/a`] })).toEqual([
+    expect(ops({ fullDiskRead: false, readableRoots: ['/'], writableRoots: [r, `${r}/a/b`], unreadableRoots: [`${r}/a`] })).toStrictEqual([
       ...BASE,
       { op: 'bind', src: r, dest: r },
       { op: 'tmpfs', dest: `${r}/a`, perms: '111' },
@@ -104,7 +104,7 @@ describe('bwrap mount ops', () => {
     mk('ws/docs/public');
     const w = join(t, 'ws');
     const out = ops({ fullDiskRead: true, writableRoots: [{ root: w, readOnlySubpaths: [`${w}/docs`] }, `${w}/docs/public`] });
-    expect(out).toEqual([
+    expect(out).toStrictEqual([
       ...BASE,
       { op: 'bind', src: w, dest: w },
       { op: 'ro-bind', src: `${w}/docs`, dest: `${w}/docs` },
@@ -114,7 +114,7 @@ describe('bwrap mount ops', () => {
 
   it('root read + denied file: perms 000 over an empty data bind (§5.7 F)', () => {
     writeFileSync(join(t, 'blocked.txt'), 'secret');
-    expect(ops({ readableRoots: ['/'], unreadableRoots: [join(t, 'blocked.txt')] })).toEqual([
+    expect(ops({ readableRoots: ['/'], unreadableRoots: [join(t, 'blocked.txt')] })).toStrictEqual([
       ...BASE,
       { op: 'ro-bind-data', dest: join(t, 'blocked.txt'), perms: '000' },
     ]);
@@ -124,7 +124,7 @@ describe('bwrap mount ops', () => {
     mk('real/blocked');
     symlinkSync(join(t, 'real'), join(t, 'link'));
     const out = ops({ fullDiskRead: false, readableRoots: ['/'], writableRoots: [join(t, 'link')], unreadableRoots: [join(t, 'link/blocked')] });
-    expect(out).toEqual([
+    expect(out).toStrictEqual([
       ...BASE,
       { op: 'bind', src: join(t, 'real'), dest: join(t, 'real') },
       { op: 'tmpfs', dest: join(t, 'real/blocked'), perms: '000' },
@@ -136,7 +136,7 @@ describe('bwrap mount ops', () => {
     mk('home', 'real-codex/memories');
     symlinkSync(join(t, 'real-codex'), join(t, 'home/.codex'));
     const out = ops({ fullDiskRead: true, writableRoots: [join(t, 'home/.codex/memories')] });
-    expect(out).toEqual([...BASE, { op: 'bind', src: join(t, 'real-codex/memories'), dest: join(t, 'real-codex/memories') }]);
+    expect(out).toStrictEqual([...BASE, { op: 'bind', src: join(t, 'real-codex/memories'), dest: join(t, 'real-codex/memories') }]);
   });
 
   it('missing protected metadata directories become read-only empty tmpfs dirs listed in hostPrep (§5.4.1)', () => {
@@ -148,7 +148,7 @@ describe('bwrap mount ops', () => {
       extraReadableRoots: [],
     });
     writeFileSync(join(w, '.git/HEAD'), 'ref');
-    expect(plan.ops).toEqual([
+    expect(plan.ops).toStrictEqual([
       ...BASE,
       { op: 'bind', src: w, dest: w },
       { op: 'tmpfs', dest: `${w}/.codex`, perms: '555' },
@@ -156,7 +156,7 @@ describe('bwrap mount ops', () => {
       { op: 'tmpfs', dest: `${w}/.git`, perms: '555' },
       { op: 'remount-ro', dest: `${w}/.git` },
     ]);
-    expect(plan.hostPrep).toEqual([
+    expect(plan.hostPrep).toStrictEqual([
       { path: `${w}/.codex`, kind: 'dir' },
       { path: `${w}/.git`, kind: 'dir' },
     ]);
@@ -170,14 +170,14 @@ describe('bwrap mount ops', () => {
       host,
       extraReadableRoots: [],
     });
-    expect(plan.ops).toEqual([
+    expect(plan.ops).toStrictEqual([
       ...BASE,
       { op: 'bind', src: w, dest: w },
       { op: 'bind', src: `${w}/out/build`, dest: `${w}/out/build` },
       { op: 'tmpfs', dest: `${w}/out/build/.git`, perms: '555' },
       { op: 'remount-ro', dest: `${w}/out/build/.git` },
     ]);
-    expect(plan.hostPrep).toEqual([
+    expect(plan.hostPrep).toStrictEqual([
       { path: `${w}/out`, kind: 'dir', create: true },
       { path: `${w}/out/build`, kind: 'dir', create: true },
       { path: `${w}/out/build/.git`, kind: 'dir' },
@@ -195,7 +195,7 @@ describe('bwrap mount ops', () => {
       host,
       extraReadableRoots: [],
     });
-    expect(plan.hostPrep).toEqual([]);
+    expect(plan.hostPrep).toStrictEqual([]);
   });
 
   it('existing non-empty protected metadata is bound read-only, not recreated', () => {
@@ -203,22 +203,22 @@ describe('bwrap mount ops', () => {
     writeFileSync(join(t, 'w/.git/HEAD'), 'ref');
     const w = join(t, 'w');
     const plan = planMountOps({ resolved: resolvedFixture({ fullDiskRead: true, writableRoots: [{ root: w, protectedMetadataNames: ['.git'] }] }), host, extraReadableRoots: [] });
-    expect(plan.ops).toEqual([...BASE, { op: 'bind', src: w, dest: w }, { op: 'ro-bind', src: `${w}/.git`, dest: `${w}/.git` }]);
-    expect(plan.hostPrep).toEqual([]);
+    expect(plan.ops).toStrictEqual([...BASE, { op: 'bind', src: w, dest: w }, { op: 'ro-bind', src: `${w}/.git`, dest: `${w}/.git` }]);
+    expect(plan.hostPrep).toStrictEqual([]);
   });
 
   it('a missing read-only subpath masks its first missing component with an empty file (§10.3)', () => {
     mk('w');
     const w = join(t, 'w');
     const plan = planMountOps({ resolved: resolvedFixture({ fullDiskRead: true, writableRoots: [{ root: w, readOnlySubpaths: [`${w}/a/b/c`] }] }), host, extraReadableRoots: [] });
-    expect(plan.ops.at(-1)).toEqual({ op: 'ro-bind-data', dest: `${w}/a`, perms: null });
-    expect(plan.hostPrep).toEqual([{ path: `${w}/a`, kind: 'file' }]);
+    expect(plan.ops.at(-1)).toStrictEqual({ op: 'ro-bind-data', dest: `${w}/a`, perms: null });
+    expect(plan.hostPrep).toStrictEqual([{ path: `${w}/a`, kind: 'file' }]);
   });
 
   it('a missing deny path inside a writable root is masked; outside writable roots it needs nothing', () => {
     mk('w');
     const w = join(t, 'w');
-    expect(ops({ fullDiskRead: false, readableRoots: ['/'], writableRoots: [w], unreadableRoots: [`${w}/secret`, join(t, 'elsewhere')] })).toEqual([
+    expect(ops({ fullDiskRead: false, readableRoots: ['/'], writableRoots: [w], unreadableRoots: [`${w}/secret`, join(t, 'elsewhere')] })).toStrictEqual([
       ...BASE,
       { op: 'bind', src: w, dest: w },
       { op: 'ro-bind-data', dest: `${w}/secret`, perms: '000' },
@@ -254,8 +254,8 @@ describe('bwrap mount ops', () => {
     writeFileSync(join(t, 'p/sub/.env'), 'x');
     writeFileSync(join(t, 'p/keep.txt'), 'x');
     const plan = planMountOps({ resolved: resolvedFixture({ fullDiskRead: false, readableRoots: ['/'], unreadableGlobs: [`${t}/p/**/.env`] }), host, extraReadableRoots: [] });
-    expect(plan.globMatches).toEqual([join(t, 'p/.env'), join(t, 'p/sub/.env')]);
-    expect(plan.ops.slice(2)).toEqual([
+    expect(plan.globMatches).toStrictEqual([join(t, 'p/.env'), join(t, 'p/sub/.env')]);
+    expect(plan.ops.slice(2)).toStrictEqual([
       { op: 'ro-bind-data', dest: join(t, 'p/.env'), perms: '000' },
       { op: 'ro-bind-data', dest: join(t, 'p/sub/.env'), perms: '000' },
     ]);
@@ -266,9 +266,9 @@ describe('bwrap mount ops', () => {
     writeFileSync(join(t, 'p/.env'), 'x');
     writeFileSync(join(t, 'p/sub/.env'), 'x');
     const plan1 = planMountOps({ resolved: resolvedFixture({ readableRoots: ['/'], unreadableGlobs: [`${t}/p/**/.env`], globScanMaxDepth: 1 }), host, extraReadableRoots: [] });
-    expect(plan1.globMatches).toEqual([join(t, 'p/.env')]);
+    expect(plan1.globMatches).toStrictEqual([join(t, 'p/.env')]);
     const plan0 = planMountOps({ resolved: resolvedFixture({ readableRoots: ['/'], unreadableGlobs: [`${t}/p/**/.env`], globScanMaxDepth: 0 }), host, extraReadableRoots: [] });
-    expect(plan0.globMatches).toEqual([]);
+    expect(plan0.globMatches).toStrictEqual([]);
   });
 
   it('writable /dev/shm is bound after --dev /dev so it stays visible (§10.1 case 5)', () => {
@@ -279,7 +279,7 @@ describe('bwrap mount ops', () => {
   it('a readable child below a denied directory is reopened read-only over a traverse-only mask', () => {
     mk('data/secret/pub');
     const d = join(t, 'data');
-    expect(ops({ readableRoots: ['/', `${d}/secret/pub`], unreadableRoots: [`${d}/secret`] })).toEqual([
+    expect(ops({ readableRoots: ['/', `${d}/secret/pub`], unreadableRoots: [`${d}/secret`] })).toStrictEqual([
       ...BASE,
       { op: 'tmpfs', dest: `${d}/secret`, perms: '111' },
       { op: 'dir', dest: `${d}/secret/pub`, perms: null },
@@ -316,12 +316,12 @@ describe('bwrap mount ops', () => {
     mk('a');
     writeFileSync(join(t, 'a/r.txt'), 'x');
     const out = ops({ fullDiskRead: true, writableRoots: [{ root: join(t, 'a/r.txt'), protectedMetadataNames: ['.git'] }] });
-    expect(out).toEqual([...BASE, { op: 'bind', src: join(t, 'a/r.txt'), dest: join(t, 'a/r.txt') }]);
+    expect(out).toStrictEqual([...BASE, { op: 'bind', src: join(t, 'a/r.txt'), dest: join(t, 'a/r.txt') }]);
   });
 
   it("the helper's directory stays readable below a deny entry, even with a full-read base", () => {
     mk('opt/helper');
     const out = ops({ readableRoots: ['/'], unreadableRoots: [join(t, 'opt')] }, [join(t, 'opt/helper')]);
-    expect(out.at(-1)).toEqual({ op: 'ro-bind', src: join(t, 'opt/helper'), dest: join(t, 'opt/helper') });
+    expect(out.at(-1)).toStrictEqual({ op: 'ro-bind', src: join(t, 'opt/helper'), dest: join(t, 'opt/helper') });
   });
 });

@@ -11,7 +11,7 @@ describe('jsonSnapshot', () => {
       fc.property(fc.jsonValue(), (value) => {
         const text = jsonSnapshot(value);
         expect(text).toBe(JSON.stringify(value));
-        expect(JSON.parse(text!)).toEqual(JSON.parse(JSON.stringify(value)));
+        expect(JSON.parse(text!)).toStrictEqual(JSON.parse(JSON.stringify(value)));
       }),
       { numRuns: 300 },
     );
@@ -26,6 +26,7 @@ describe('jsonSnapshot', () => {
     ['a Date', { at: new Date(0) }],
     ['a class instance', new (class Policy {})()],
     ['a Map', new Map([['a', 1]])],
+    // biome-ignore lint/suspicious/noSparseArray: the case under test is an array hole
     ['a hole in an array', [1, , 3]],
     ['a bigint', { n: 1n }],
     ['a symbol', { s: Symbol('x') }],
@@ -89,11 +90,11 @@ describe('PlanMemo', () => {
       h.view.stat('/w'); // asked twice, checked once
       return { git: h.fs.stat('/w/.git') !== undefined };
     };
-    expect(memo.get('k', hosts, build)).toEqual({ git: false });
+    expect(memo.get('k', hosts, build)).toStrictEqual({ git: false });
     asked.length = 0;
-    expect(memo.get('k', hosts, build)).toEqual({ git: false });
+    expect(memo.get('k', hosts, build)).toStrictEqual({ git: false });
     expect(builds).toBe(1);
-    expect(asked).toEqual(['stat /w', 'stat /w/.git']);
+    expect(asked).toStrictEqual(['stat /w', 'stat /w/.git']);
   });
 
   it('builds again when any answer changed, and remembers the new answers', () => {
@@ -145,6 +146,6 @@ describe('PlanMemo', () => {
     get('c'); // evicts b, the least recently used
     get('a');
     get('b');
-    expect(builds).toEqual(['a', 'b', 'c', 'b']);
+    expect(builds).toStrictEqual(['a', 'b', 'c', 'b']);
   });
 });

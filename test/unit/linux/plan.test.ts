@@ -4,11 +4,11 @@ import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import { isSandboxError } from '../../../lib/errors';
 import { ACCESS_FS } from '../../../lib/platform/linux/landlock-abi';
 import { planLinux, WSL1_MESSAGE, type BwrapPlan, type LinuxPlan, type PlanLinuxOptions } from '../../../lib/platform/linux/plan';
 import { makeTempDir } from '../../helpers/temp';
-import { capsFixture, resolvedFixture, type ResolvedShape } from './fixtures';
+import { capsFixture as baseCaps, NO_NAMESPACES, resolvedFixture, type ResolvedShape } from './fixtures';
+import { thrown } from '../../helpers/errors';
 
 let tmp: { path: string; remove: () => void };
 let t: string;
@@ -19,44 +19,40 @@ beforeEach(() => {
 afterEach(() => tmp.remove());
 
 const HELPER = '/opt/csbx/codex-sandbox-helper';
+// Most of this file is about bubblewrap and Landlock: a machine where the helper cannot make its
+// own namespaces, unless a test says otherwise (the namespaces backend has its own block below).
+function capsFixture(over: Parameters<typeof baseCaps>[0] = {}): ReturnType<typeof baseCaps> {
+  return baseCaps({ namespaces: NO_NAMESPACES, ...over });
+}
 function plan(shape: ResolvedShape, opts: Partial<PlanLinuxOptions> = {}): LinuxPlan {
   return planLinux(resolvedFixture(shape), { capabilities: capsFixture(), backend: 'auto', command: ['true'], permissionProfile: { type: 'disabled' }, ...opts });
 }
-function refusal(fn: () => unknown): { code: string; message: string } {
-  try {
-    fn();
-  } catch (err) {
-    if (isSandboxError(err)) return { code: err.code, message: err.message };
-    throw err;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('planLinux backend choice', () => {
-  it('auto with bwrap and userns: bubblewrap backend, plan is plain JSON data', () => {
+  it('auto without the namespaces backend, with bwrap and userns: bubblewrap backend, plan is plain JSON data', () => {
     const p = plan({ fullDiskRead: true });
     expect(p.backend).toBe('bwrap');
-    expect(JSON.parse(JSON.stringify(p))).toEqual(p);
+    expect(JSON.parse(JSON.stringify(p))).toStrictEqual(p);
   });
 
   it('bwrap: read-only policy renders the reference prefix and the network namespace (§5.7 A, §10.3)', () => {
     const p = plan({ fullDiskRead: true, network: 'restricted' });
-    expect(p.argv).toEqual([
-      '/usr/bin/bwrap', '--new-session', '--die-with-parent', '--as-pid-1', '--ro-bind', '/', '/', '--dev', '/dev',
-      '--unshare-user', '--unshare-pid', '--unshare-ipc', '--unshare-net', '--proc', '/proc',
+    expect(p.argv).toStrictEqual([
+      '/usr/bin/bwrap', '--new-session', '--die-with-parent', '--as-pid-1',
+      '--unshare-user', '--unshare-pid', '--unshare-ipc', '--unshare-net', '--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc',
       '--ro-bind-try', '/proc/sys', '/proc/sys', '--ro-bind-try', '/proc/sysrq-trigger', '/proc/sysrq-trigger',
       '--ro-bind-try', '/proc/irq', '/proc/irq', '--ro-bind-try', '/proc/bus', '/proc/bus', '--cap-drop', 'ALL',
       '--', HELPER, '--landlock-abi', '1', '--landlock-fs-handled', '0x2', '--landlock-rule', '0x2:/dev', '--landlock-rule', '0x2:/proc',
       '--setenv', 'CODEX_SANDBOX_NETWORK_DISABLED=1', '--network', 'restricted', '--reaper', '--', 'true',
     ]);
-    expect(p.env).toEqual({ CODEX_SANDBOX_NETWORK_DISABLED: '1' });
+    expect(p.env).toStrictEqual({ CODEX_SANDBOX_NETWORK_DISABLED: '1' });
   });
 
   it('bwrap: the inner helper grants WRITE_FILE only beneath writable binds, /dev and /proc (the FIFO guard, R8)', () => {
     const p = plan({ writableRoots: [t] }) as BwrapPlan;
     const inner = p.argv.slice(p.argv.indexOf('--') + 1);
     const rules = inner.flatMap((a, i) => (inner[i - 1] === '--landlock-rule' ? [a] : []));
-    expect(rules).toEqual([...p.mountOps.flatMap((op) => (op.op === 'bind' ? [`0x2:${op.dest}`] : [])), '0x2:/dev', '0x2:/proc']);
+    expect(rules).toStrictEqual([...p.mountOps.flatMap((op) => (op.op === 'bind' ? [`0x2:${op.dest}`] : [])), '0x2:/dev', '0x2:/proc']);
     expect(rules).toContain(`0x2:${t}`);
     expect(p.enforcement.handled).toContain('landlock-write-guard');
   });
@@ -75,7 +71,7 @@ describe('planLinux backend choice', () => {
   it('bwrap: enabled network omits --unshare-net and the env marker', () => {
     const p = plan({ fullDiskRead: true, network: 'enabled' });
     expect(p.argv).not.toContain('--unshare-net');
-    expect(p.env).toEqual({});
+    expect(p.env).toStrictEqual({});
   });
 
   it('bwrap: without --proc support the plan omits --proc and lists the skipped hardening', () => {
@@ -96,9 +92,9 @@ describe('planLinux backend choice', () => {
   it('bwrap: a masked file makes the plan request the shared /dev/null descriptor', () => {
     mkdirSync(join(t, 'w'));
     const p = plan({ fullDiskRead: true, writableRoots: [{ root: join(t, 'w'), readOnlySubpaths: [join(t, 'w/missing')] }] });
-    expect(p.backend === 'bwrap' && p.fds).toEqual([{ fd: 3, path: '/dev/null' }]);
+    expect(p.backend === 'bwrap' && p.fds).toStrictEqual([{ fd: 3, path: '/dev/null' }]);
     expect(p.argv).toContain('--ro-bind-data');
-    expect(p.hostPrep).toEqual([{ path: join(t, 'w/missing'), kind: 'file' }]);
+    expect(p.hostPrep).toStrictEqual([{ path: join(t, 'w/missing'), kind: 'file' }]);
   });
 
   it('bwrap: a symlinked policy cwd gets --chdir to the canonical directory (§5.7 H)', () => {
@@ -112,12 +108,12 @@ describe('planLinux backend choice', () => {
   it('auto without bwrap falls back to Landlock when the policy is exactly representable', () => {
     const p = plan({ fullDiskRead: true }, { capabilities: capsFixture({ bwrap: null }) });
     expect(p.backend).toBe('landlock');
-    expect(JSON.parse(JSON.stringify(p))).toEqual(p);
+    expect(JSON.parse(JSON.stringify(p))).toStrictEqual(p);
   });
 
   it('auto without bwrap and with protected metadata refuses, naming both reasons and doctor', () => {
     mkdirSync(join(t, 'w'));
-    const r = refusal(() => plan({ fullDiskRead: true, writableRoots: [{ root: join(t, 'w'), protectedMetadataNames: ['.git'] }] }, { capabilities: capsFixture({ bwrap: null }) }));
+    const r = thrown(() => plan({ fullDiskRead: true, writableRoots: [{ root: join(t, 'w'), protectedMetadataNames: ['.git'] }] }, { capabilities: capsFixture({ bwrap: null }) }));
     expect(r.code).toBe('E_BACKEND_UNAVAILABLE');
     expect(r.message).toContain('bubblewrap is unavailable');
     expect(r.message).toContain('protects metadata names');
@@ -131,30 +127,30 @@ describe('planLinux backend choice', () => {
 
   it('forced landlock with a read-only carve-out refuses and points at bwrap', () => {
     mkdirSync(join(t, 'w/docs'), { recursive: true });
-    const r = refusal(() => plan({ fullDiskRead: true, writableRoots: [{ root: join(t, 'w'), readOnlySubpaths: [join(t, 'w/docs')] }] }, { backend: 'landlock' }));
+    const r = thrown(() => plan({ fullDiskRead: true, writableRoots: [{ root: join(t, 'w'), readOnlySubpaths: [join(t, 'w/docs')] }] }, { backend: 'landlock' }));
     expect(r.code).toBe('E_UNSUPPORTED_POLICY');
-    expect(r.message).toContain('--backend bwrap');
+    expect(r.message).toContain('--backend namespaces or bwrap');
   });
 
   it('forced landlock with a deny inside a readable root refuses', () => {
     mkdirSync(join(t, 'r/secret'), { recursive: true });
-    const r = refusal(() => plan({ readableRoots: [join(t, 'r')], unreadableRoots: [join(t, 'r/secret')] }, { backend: 'landlock' }));
+    const r = thrown(() => plan({ readableRoots: [join(t, 'r')], unreadableRoots: [join(t, 'r/secret')] }, { backend: 'landlock' }));
     expect(r.code).toBe('E_UNSUPPORTED_POLICY');
   });
 
   it('forced landlock on ABI 2 refuses naming TRUNCATE and ABI 3', () => {
-    const r = refusal(() => plan({ fullDiskRead: true }, { backend: 'landlock', capabilities: capsFixture({ landlock: { status: 'available', abi: 2 } }) }));
+    const r = thrown(() => plan({ fullDiskRead: true }, { backend: 'landlock', capabilities: capsFixture({ landlock: { status: 'available', abi: 2 } }) }));
     expect(r.message).toContain('TRUNCATE');
     expect(r.message).toContain('ABI 3');
   });
 
   it('forced landlock when the kernel lacks Landlock is E_BACKEND_UNAVAILABLE', () => {
-    const r = refusal(() => plan({ fullDiskRead: true }, { backend: 'landlock', capabilities: capsFixture({ landlock: { status: 'not-enabled', abi: 0 } }) }));
+    const r = thrown(() => plan({ fullDiskRead: true }, { backend: 'landlock', capabilities: capsFixture({ landlock: { status: 'not-enabled', abi: 0 } }) }));
     expect(r.code).toBe('E_BACKEND_UNAVAILABLE');
   });
 
   it('forced bwrap without bwrap is E_BACKEND_UNAVAILABLE, not a downgrade', () => {
-    const r = refusal(() => plan({ fullDiskRead: true }, { backend: 'bwrap', capabilities: capsFixture({ bwrap: null }) }));
+    const r = thrown(() => plan({ fullDiskRead: true }, { backend: 'bwrap', capabilities: capsFixture({ bwrap: null }) }));
     expect(r.code).toBe('E_BACKEND_UNAVAILABLE');
   });
 
@@ -162,16 +158,16 @@ describe('planLinux backend choice', () => {
     const ws = join(t, 'ws');
     mkdirSync(join(ws, 'node_modules', '.bin'), { recursive: true });
     const planted = capsFixture({ bwrap: { path: join(ws, 'node_modules', '.bin', 'bwrap'), version: '0.8.0', hasArgv0: false, hasPerms: true, hasAsPid1: true } });
-    const r = refusal(() => plan({ cwd: ws, fullDiskRead: true, writableRoots: [ws] }, { backend: 'bwrap', capabilities: planted }));
+    const r = thrown(() => plan({ cwd: ws, fullDiskRead: true, writableRoots: [ws] }, { backend: 'bwrap', capabilities: planted }));
     expect(r.code).toBe('E_BACKEND_UNAVAILABLE');
     expect(r.message).toContain(join(ws, 'node_modules', '.bin', 'bwrap'));
     expect(r.message).toContain(`inside ${ws}`);
     expect(r.message).toMatch(/unsandboxed/);
     // A read-only policy in that workspace refuses it too: an earlier run may have planted it.
-    expect(refusal(() => plan({ cwd: ws, fullDiskRead: true }, { backend: 'bwrap', capabilities: planted })).code).toBe('E_BACKEND_UNAVAILABLE');
+    expect(thrown(() => plan({ cwd: ws, fullDiskRead: true }, { backend: 'bwrap', capabilities: planted })).code).toBe('E_BACKEND_UNAVAILABLE');
     const extra = join(t, 'extra');
     const inExtra = capsFixture({ bwrap: { path: join(extra, 'bin', 'bwrap'), version: '0.8.0', hasArgv0: false, hasPerms: true, hasAsPid1: true } });
-    expect(refusal(() => plan({ cwd: ws, fullDiskRead: true, writableRoots: [ws, extra] }, { backend: 'bwrap', capabilities: inExtra })).message).toContain(`inside ${extra}`);
+    expect(thrown(() => plan({ cwd: ws, fullDiskRead: true, writableRoots: [ws, extra] }, { backend: 'bwrap', capabilities: inExtra })).message).toContain(`inside ${extra}`);
   });
 
   it('auto with a bwrap inside the workspace falls through to Landlock like an unavailable bwrap (issue #20)', () => {
@@ -184,20 +180,20 @@ describe('planLinux backend choice', () => {
   });
 
   it('forced seccomp with a restricted filesystem refuses', () => {
-    expect(refusal(() => plan({ fullDiskRead: true }, { backend: 'seccomp' })).code).toBe('E_UNSUPPORTED_POLICY');
+    expect(thrown(() => plan({ fullDiskRead: true }, { backend: 'seccomp' })).code).toBe('E_UNSUPPORTED_POLICY');
   });
 
   it('auto: unrestricted filesystem with restricted network plans the Landlock full-write ruleset, /proc/sys read-only for root and a signal-scoped command', () => {
     const p = plan({ kind: 'unrestricted', network: 'restricted' });
     expect(p.backend).toBe('landlock');
-    expect(p.argv).toEqual([
+    expect(p.argv).toStrictEqual([
       HELPER, '--proc-sys-readonly', '--landlock-abi', '7', '--landlock-fs-handled', '0xffff', '--landlock-rule', '0xffff:/',
       '--landlock-rule', '0x4007:/dev/null', '--landlock-scope', '0x3', '--setenv', 'CODEX_SANDBOX_NETWORK_DISABLED=1',
       '--network', 'restricted', '--reaper', '--deny-ipc', '--command-landlock-scope', '0x2', '--', 'true',
     ]);
-    expect(p.env).toEqual({ CODEX_SANDBOX_NETWORK_DISABLED: '1' });
-    expect(p.enforcement.handled).toEqual(expect.arrayContaining(['command-signal-scope', 'proc-sys-readonly-for-root']));
-    expect(JSON.parse(JSON.stringify(p))).toEqual(p);
+    expect(p.env).toStrictEqual({ CODEX_SANDBOX_NETWORK_DISABLED: '1' });
+    expect(p.enforcement.handled).toStrictEqual(expect.arrayContaining(['command-signal-scope', 'proc-sys-readonly-for-root']));
+    expect(JSON.parse(JSON.stringify(p))).toStrictEqual(p);
   });
 
   it('auto: unrestricted filesystem with restricted network on Landlock ABI 5 prefers bwrap (no signal scope), and uses Landlock only without bwrap', () => {
@@ -212,13 +208,13 @@ describe('planLinux backend choice', () => {
   it('auto: unrestricted filesystem with restricted network falls to bwrap without Landlock, and refuses without both', () => {
     const noLandlock = { landlock: { status: 'not-implemented' as const, abi: 0 } };
     expect(plan({ kind: 'unrestricted', network: 'restricted' }, { capabilities: capsFixture(noLandlock) }).backend).toBe('bwrap');
-    const r = refusal(() => plan({ kind: 'unrestricted', network: 'restricted' }, { capabilities: capsFixture({ ...noLandlock, bwrap: null }) }));
+    const r = thrown(() => plan({ kind: 'unrestricted', network: 'restricted' }, { capabilities: capsFixture({ ...noLandlock, bwrap: null }) }));
     expect(r.code).toBe('E_BACKEND_UNAVAILABLE');
     expect(r.message).toContain('other processes');
   });
 
   it('forced seccomp: unrestricted filesystem with restricted network is refused (seccomp alone cannot keep other processes out of reach)', () => {
-    const r = refusal(() => plan({ kind: 'unrestricted', network: 'restricted' }, { backend: 'seccomp' }));
+    const r = thrown(() => plan({ kind: 'unrestricted', network: 'restricted' }, { backend: 'seccomp' }));
     expect(r.code).toBe('E_UNSUPPORTED_POLICY');
     expect(r.message).toContain('other processes of the user');
   });
@@ -226,10 +222,10 @@ describe('planLinux backend choice', () => {
   it('unrestricted filesystem with enabled network still runs the seccomp helper, its command in a signal-scoped domain', () => {
     const p = plan({ kind: 'unrestricted', network: 'enabled' });
     expect(p.backend).toBe('seccomp');
-    expect(p.argv).toEqual([HELPER, '--network', 'enabled', '--reaper', '--deny-ipc', '--command-landlock-scope', '0x2', '--', 'true']);
+    expect(p.argv).toStrictEqual([HELPER, '--network', 'enabled', '--reaper', '--deny-ipc', '--command-landlock-scope', '0x2', '--', 'true']);
     expect(p.enforcement.network).toBe('not-restricted');
     const old = plan({ kind: 'unrestricted', network: 'enabled' }, { capabilities: capsFixture({ landlock: { status: 'available', abi: 5 } }) });
-    expect(old.argv).toEqual([HELPER, '--network', 'enabled', '--reaper', '--deny-ipc', '--', 'true']);
+    expect(old.argv).toStrictEqual([HELPER, '--network', 'enabled', '--reaper', '--deny-ipc', '--', 'true']);
     expect(old.enforcement.skippedHardening.join(' ')).toContain('Landlock ABI 6');
   });
 
@@ -238,7 +234,7 @@ describe('planLinux backend choice', () => {
   });
 
   it('WSL1 with a restricted filesystem refuses with the reference message before anything runs', () => {
-    const r = refusal(() => plan({ fullDiskRead: true }, { capabilities: capsFixture({ wsl: 'wsl1' }) }));
+    const r = thrown(() => plan({ fullDiskRead: true }, { capabilities: capsFixture({ wsl: 'wsl1' }) }));
     expect(r.message).toBe(WSL1_MESSAGE);
   });
 
@@ -247,7 +243,7 @@ describe('planLinux backend choice', () => {
   });
 
   it('a missing helper executable is E_BACKEND_UNAVAILABLE naming the build step', () => {
-    const r = refusal(() => plan({ fullDiskRead: true }, { capabilities: capsFixture({ helperPath: null }) }));
+    const r = thrown(() => plan({ fullDiskRead: true }, { capabilities: capsFixture({ helperPath: null }) }));
     expect(r.code).toBe('E_BACKEND_UNAVAILABLE');
     expect(r.message).toContain('build:native');
   });
@@ -255,7 +251,7 @@ describe('planLinux backend choice', () => {
   it('same inputs give an identical plan (deterministic)', () => {
     mkdirSync(join(t, 'w'));
     const shape: ResolvedShape = { fullDiskRead: true, writableRoots: [{ root: join(t, 'w'), protectedMetadataNames: ['.git', '.codex'] }] };
-    expect(plan(shape)).toEqual(plan(shape));
+    expect(plan(shape)).toStrictEqual(plan(shape));
   });
 });
 
@@ -269,9 +265,9 @@ describe('Landlock rules', () => {
     expect(p.landlockRules.find((r) => r.path === join(t, 'w'))?.access).toBe(0xffff);
     expect(p.handledAccessFs).toBe(0xffff);
     expect(p.scope).toBe(3);
-    expect(p.argv.slice(0, 5)).toEqual([HELPER, '--landlock-abi', '6', '--landlock-fs-handled', '0xffff']);
+    expect(p.argv.slice(0, 5)).toStrictEqual([HELPER, '--landlock-abi', '6', '--landlock-fs-handled', '0xffff']);
     expect(p.argv).toContain(`0xffff:${join(t, 'w')}`);
-    expect(p.argv.slice(-12)).toEqual(['--landlock-scope', '0x3', '--setenv', 'CODEX_SANDBOX_NETWORK_DISABLED=1', '--network', 'restricted', '--reaper', '--deny-ipc', '--command-landlock-scope', '0x2', '--', 'true']);
+    expect(p.argv.slice(-12)).toStrictEqual(['--landlock-scope', '0x3', '--setenv', 'CODEX_SANDBOX_NETWORK_DISABLED=1', '--network', 'restricted', '--reaper', '--deny-ipc', '--command-landlock-scope', '0x2', '--', 'true']);
   });
 
   it('ABI 5 omits scopes and lists them as skipped hardening; ABI 4 also skips IOCTL_DEV', () => {
@@ -286,7 +282,7 @@ describe('Landlock rules', () => {
     const p = plan({ fullDiskRead: true }, { backend: 'landlock' });
     if (p.backend !== 'landlock') throw new Error('expected landlock');
     const devNull = p.landlockRules.find((r) => r.path === '/dev/null');
-    expect(devNull?.rights).toEqual(['WRITE_FILE', 'READ_FILE', 'EXECUTE', 'TRUNCATE'].sort((a, b) => (ACCESS_FS[a as keyof typeof ACCESS_FS] - ACCESS_FS[b as keyof typeof ACCESS_FS])));
+    expect(devNull?.rights).toStrictEqual(['WRITE_FILE', 'READ_FILE', 'EXECUTE', 'TRUNCATE'].sort((a, b) => (ACCESS_FS[a as keyof typeof ACCESS_FS] - ACCESS_FS[b as keyof typeof ACCESS_FS])));
   });
 
   it('bwrap never needs --argv0: with or without support the inner command is the helper by absolute path', () => {
@@ -304,8 +300,8 @@ describe('Landlock rules', () => {
     writeFileSync(join(t, 'd/r.txt'), 'x');
     const p = plan({ readableRoots: ['/', join(t, 'a/r.txt'), join(t, 'd/r.txt')], unreadableRoots: [t] });
     if (p.backend !== 'bwrap') throw new Error('expected bwrap');
-    expect(p.fds).toEqual([{ fd: 4, path: '/dev/null' }, { fd: 5, path: '/dev/null' }]);
+    expect(p.fds).toStrictEqual([{ fd: 4, path: '/dev/null' }, { fd: 5, path: '/dev/null' }]);
     const files = p.argv.flatMap((a, i) => (a === '--file' ? [p.argv[i + 1]] : []));
-    expect(files).toEqual(['4', '5']);
+    expect(files).toStrictEqual(['4', '5']);
   });
 });

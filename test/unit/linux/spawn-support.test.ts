@@ -1,4 +1,4 @@
-// spawn/ helpers that need no sandbox: the /proc preflight's failure test (§5.6, §10.3), host
+// spawn/ helpers that need no sandbox: the /proc preflight's failure test (docs/reference.md#proc-check, #conformance-cases), host
 // mount-target clean-up, denial hints, and the deny-glob walker's limits.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -49,7 +49,7 @@ describe('host mount targets', () => {
     mkdirSync(join(t, 'made-dir'));
     writeFileSync(join(t, 'made-file'), '');
     cleanup();
-    expect(readdirSync(t)).toEqual([]);
+    expect(readdirSync(t)).toStrictEqual([]);
   });
 
   it('never removes a target that existed before or that is no longer empty', () => {
@@ -60,7 +60,7 @@ describe('host mount targets', () => {
     ]);
     writeFileSync(join(t, 'filled'), 'data');
     cleanup();
-    expect(readdirSync(t).sort()).toEqual(['filled', 'mine']);
+    expect(readdirSync(t).sort()).toStrictEqual(['filled', 'mine']);
   });
 });
 
@@ -85,7 +85,7 @@ describe('host mount-target registry (concurrent runs)', () => {
     const markerDir = join(registry, readdirSync(registry).find((n) => n !== 'lock') as string);
     writeFileSync(join(markerDir, '999999999-1-1'), JSON.stringify(target));
     cleanup();
-    expect(readdirSync(t)).toEqual(['registry']);
+    expect(readdirSync(t)).toStrictEqual(['registry']);
   });
 
   it('the next run finishes the clean-up of a run that died: its empty stubs and markers go', () => {
@@ -95,8 +95,8 @@ describe('host mount-target registry (concurrent runs)', () => {
     mkdirSync(stub);
     writeFileSync(join(registry, hashOf(stub), '999999999-1-1'), JSON.stringify({ kind: 'dir', path: stub }));
     trackHostPrep([{ path: join(t, 'other'), kind: 'file' }], registry)();
-    expect(readdirSync(t)).toEqual(['registry']);
-    expect(readdirSync(registry).filter((n) => n !== 'lock')).toEqual([]);
+    expect(readdirSync(t)).toStrictEqual(['registry']);
+    expect(readdirSync(registry).filter((n) => n !== 'lock')).toStrictEqual([]);
   });
 
   it('a marker of a live pid with another start time (the pid was reused) counts as dead: its stub goes', () => {
@@ -108,8 +108,8 @@ describe('host mount-target registry (concurrent runs)', () => {
     const wrongStart = String(Number(startTime(process.pid)) + 1);
     writeFileSync(join(registry, hashOf(stub), `${process.pid}-${wrongStart}-1`), JSON.stringify({ kind: 'dir', path: stub }));
     pruneDeadHostPrep(registry);
-    expect(readdirSync(t)).toEqual(['registry']);
-    expect(readdirSync(registry).filter((n) => n !== 'lock')).toEqual([]);
+    expect(readdirSync(t)).toStrictEqual(['registry']);
+    expect(readdirSync(registry).filter((n) => n !== 'lock')).toStrictEqual([]);
   });
 
   it('a marker of a live pid with its own start time keeps the stub', () => {
@@ -135,8 +135,8 @@ describe('host mount-target registry (concurrent runs)', () => {
     mkdirSync(`${stub}-other`);
     writeFileSync(join(registry, hashOf(stub), '999999999-1-1'), body(stub));
     pruneDeadHostPrep(registry);
-    expect(readdirSync(t).sort()).toEqual(['.codex', '.codex-other', 'registry']);
-    expect(readdirSync(join(registry, hashOf(stub)))).toEqual(['999999999-1-1']);
+    expect(readdirSync(t).sort()).toStrictEqual(['.codex', '.codex-other', 'registry']);
+    expect(readdirSync(join(registry, hashOf(stub)))).toStrictEqual(['999999999-1-1']);
   });
 
   it('an empty registry is one readdir: no lock is taken', () => {
@@ -144,8 +144,8 @@ describe('host mount-target registry (concurrent runs)', () => {
     mkdirSync(registry);
     pruneDeadHostPrep(registry);
     pruneDeadHostPrep(join(t, 'missing'));
-    expect(readdirSync(t)).toEqual(['registry']);
-    expect(readdirSync(registry)).toEqual([]);
+    expect(readdirSync(t)).toStrictEqual(['registry']);
+    expect(readdirSync(registry)).toStrictEqual([]);
   });
 
   it('a registry that is a symlink is refused', () => {
@@ -171,9 +171,9 @@ describe('denial hints', () => {
 
   it('resolves relative paths against the cwd and ignores lines explain() allows', () => {
     const resolved = resolvePolicy(policy, { cwd: t });
-    expect(findDenials('sh: 1: cannot create out.txt: Permission denied\n', resolved, t).map((d) => d.path)).toEqual([]);
-    expect(findDenials(`sh: 1: cannot create ./out.txt: Permission denied\n`, resolved, t).map((d) => d.path)).toEqual([`${t}/out.txt`]);
-    expect(findDenials(`cat: /etc/hostname: Permission denied\n`, resolved, t)).toEqual([]);
+    expect(findDenials('sh: 1: cannot create out.txt: Permission denied\n', resolved, t).map((d) => d.path)).toStrictEqual([]);
+    expect(findDenials(`sh: 1: cannot create ./out.txt: Permission denied\n`, resolved, t).map((d) => d.path)).toStrictEqual([`${t}/out.txt`]);
+    expect(findDenials(`cat: /etc/hostname: Permission denied\n`, resolved, t)).toStrictEqual([]);
   });
 });
 
@@ -199,6 +199,6 @@ describe('deny-glob walker', () => {
     writeFileSync(join(t, 'real/.env'), '');
     mkdirSync(join(t, 'p'));
     require('node:fs').symlinkSync(join(t, 'real'), join(t, 'p/link'));
-    expect(expandDenyGlobs([`${t}/p/**/.env`], undefined, nodeLinuxHostFs())).toEqual([]);
+    expect(expandDenyGlobs([`${t}/p/**/.env`], undefined, nodeLinuxHostFs())).toStrictEqual([]);
   });
 });

@@ -51,10 +51,10 @@ export function checkAgreement(s: AgreementScenario): void {
   for (const raw of s.probes) {
     const seen = canonicalPath(host, raw);
     // With :minimal the profile also allows the literal `/` (getcwd) and the scratch directories,
-    // which explain() does not model (a documented difference, reference A10).
+    // which explain() does not model (a documented difference, docs/reference.md#seatbelt-preferences-and-defaults).
     if (resolved.includePlatformDefaults && (seen === '/' || SCRATCH.some((d) => isWithin(seen, d)))) continue;
     // Nothing can exist below a file (ENOTDIR), and a writable root that is a file is matched as a
-    // literal (reference A6), so such probes ask about paths no operation can reach.
+    // literal (docs/reference.md#seatbelt-paths), so such probes ask about paths no operation can reach.
     if (ancestors(seen).slice(1).some((a) => host.stat(a)?.kind === 'file')) continue;
     const checks: ['read' | 'write', string][] = [
       ['read', 'file-read-data'],

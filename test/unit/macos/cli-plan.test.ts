@@ -29,17 +29,17 @@ describe('codex-sandbox plan --platform macos', () => {
     const p = JSON.parse(r.out);
     expect(p.backend).toBe('seatbelt');
     expect(p.platform).toBe('macos');
-    expect(p.argv.slice(0, 3)).toEqual(['/usr/bin/sandbox-exec', '-p', p.profile]);
-    expect(p.argv.slice(-3)).toEqual(['--', 'git', 'status']);
-    expect(p.params[0]).toEqual(['WRITABLE_ROOT_0', work]);
-    expect(p.params.filter(([k]: [string]) => k.startsWith('WRITABLE_ROOT_0_EXCLUDED_')).map(([, v]: [string, string]) => v).sort()).toEqual([
+    expect(p.argv.slice(0, 3)).toStrictEqual(['/usr/bin/sandbox-exec', '-p', p.profile]);
+    expect(p.argv.slice(-3)).toStrictEqual(['--', 'git', 'status']);
+    expect(p.params[0]).toStrictEqual(['WRITABLE_ROOT_0', work]);
+    expect(p.params.filter(([k]: [string]) => k.startsWith('WRITABLE_ROOT_0_EXCLUDED_')).map(([, v]: [string, string]) => v).sort()).toStrictEqual([
       `${work}/.codex`,
       `${work}/.git`,
     ]);
     expect(p.argv).toContain(`-DWRITABLE_ROOT_0=${work}`);
     expect(p.env.CODEX_SANDBOX).toBe('seatbelt');
     expect(p.permission_profile.type).toBe('managed');
-    expect(p.host_prep).toEqual([]);
+    expect(p.host_prep).toStrictEqual([]);
     expect(() => parseSbpl(p.profile)).not.toThrow();
   });
 

@@ -1,4 +1,4 @@
-// The reference's Seatbelt integration cases (A13.10-13), end to end without a Mac: a built-in
+// The reference's Seatbelt integration cases (docs/reference.md#conformance-cases), end to end without a Mac: a built-in
 // policy resolved on a fake macOS tree, planned, and the profile evaluated for the writes the
 // reference's tests attempt with a real sandbox-exec.
 import { describe, expect, it } from 'vitest';
@@ -55,8 +55,8 @@ describe('seatbelt end to end: workspace-write on a fake Mac', () => {
   it('seatbelt: legacy defaults write the repo, canonical /tmp and $TMPDIR, with regexes for each (A13.13)', () => {
     const { write, params, profile } = setup({ [`${REPO}/.git`]: { kind: 'dir' } });
     const writable = params.filter(([k]) => /^WRITABLE_ROOT_\d+$/.test(k)).map(([, v]) => v);
-    expect(writable).toEqual(expect.arrayContaining([REPO, '/private/tmp', '/private/var/folders/zz/T']));
-    expect(params.filter(([k]) => k.startsWith('WRITABLE_ROOT_0_EXCLUDED_')).map(([, v]) => v).sort()).toEqual([`${REPO}/.codex`, `${REPO}/.git`]);
+    expect(writable).toStrictEqual(expect.arrayContaining([REPO, '/private/tmp', '/private/var/folders/zz/T']));
+    expect(params.filter(([k]) => k.startsWith('WRITABLE_ROOT_0_EXCLUDED_')).map(([, v]) => v).sort()).toStrictEqual([`${REPO}/.codex`, `${REPO}/.git`]);
     for (const r of ['/Users/dev/repo', '/private/tmp', '/private/var/folders/zz/T']) {
       expect(profile).toContain(`(require-not (regex #"^${r}/\\.agents(/.*)?$"))`);
     }

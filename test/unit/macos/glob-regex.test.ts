@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compileGlob } from '../../../lib/policy/glob-match';
-import { globAncestors, globToExactRegex, globToRegex, splitStaticPrefix } from '../../../lib/platform/macos/glob-regex';
+import { compileGlob } from '../../../lib/policy/glob/to-regexp';
+import { globAncestors, globToExactSbplRegex as globToExactRegex, globToSbplRegex as globToRegex, splitStaticPrefix } from '../../../lib/policy/glob/to-sbpl';
 
 function source(glob: string): string {
   const r = globToRegex(glob);
@@ -43,7 +43,7 @@ describe('glob to SBPL regex (A7)', () => {
     expect(source('/t/[a\\b]')).toBe('^/t/[a\\\\b]$');
     expect(source('/t/[+-1]')).toBe('^/t/[+-.0-1]$');
     expect(matches('/t/x[!a]y', '/t/x/y')).toBe(false);
-    expect(globToRegex('/t/x[/]y')).toEqual({ kind: 'never' });
+    expect(globToRegex('/t/x[/]y')).toStrictEqual({ kind: 'never' });
   });
 
   it('glob: braces alternate, stray ] and } are literals, escapes make characters literal', () => {
@@ -57,22 +57,22 @@ describe('glob to SBPL regex (A7)', () => {
 
   it('glob: malformed patterns (what explain() denies everything for) are reported as malformed', () => {
     for (const bad of ['/t/{a', '/t/{a,{b}}', '/t/x\\', '/t/[z-a]']) {
-      expect(globToRegex(bad)).toEqual({ kind: 'malformed' });
+      expect(globToRegex(bad)).toStrictEqual({ kind: 'malformed' });
       expect(compileGlob(bad).valid).toBe(false);
     }
   });
 
   it('glob: the static prefix is cut back to the last / before the first metacharacter', () => {
-    expect(splitStaticPrefix('/tmp/repo/**/*.env')).toEqual({ prefix: '/tmp/repo', rest: '/**/*.env' });
-    expect(splitStaticPrefix('/tmp/re*po/x')).toEqual({ prefix: '/tmp', rest: '/re*po/x' });
-    expect(splitStaticPrefix('/tmp/plain')).toEqual({ prefix: '/tmp/plain', rest: '' });
+    expect(splitStaticPrefix('/tmp/repo/**/*.env')).toStrictEqual({ prefix: '/tmp/repo', rest: '/**/*.env' });
+    expect(splitStaticPrefix('/tmp/re*po/x')).toStrictEqual({ prefix: '/tmp', rest: '/re*po/x' });
+    expect(splitStaticPrefix('/tmp/plain')).toStrictEqual({ prefix: '/tmp/plain', rest: '' });
   });
 
   it('glob: ancestors are every cut at a separator, with partial brace groups closed', () => {
-    expect(globAncestors('/w/.github/workflow?/*.yml')).toEqual(['/w', '/w/.github', '/w/.github/workflow?']);
-    expect(globAncestors('/w/{a,b/c}/x')).toEqual(['/w', '/w/{a,b}', '/w/{a,b/c}']);
-    expect(globAncestors('/u/**/.github/workflows/ci.yml')).toEqual(['/u', '/u/**/.github', '/u/**/.github/workflows']);
-    expect(globToExactRegex('/w/{a,b}')).toEqual({ kind: 'regex', source: '^/w/(a|b)$' });
-    expect(globToExactRegex('/w/.github')).toEqual({ kind: 'regex', source: '^/w/\\.github$' });
+    expect(globAncestors('/w/.github/workflow?/*.yml')).toStrictEqual(['/w', '/w/.github', '/w/.github/workflow?']);
+    expect(globAncestors('/w/{a,b/c}/x')).toStrictEqual(['/w', '/w/{a,b}', '/w/{a,b/c}']);
+    expect(globAncestors('/u/**/.github/workflows/ci.yml')).toStrictEqual(['/u', '/u/**/.github', '/u/**/.github/workflows']);
+    expect(globToExactRegex('/w/{a,b}')).toStrictEqual({ kind: 'regex', source: '^/w/(a|b)$' });
+    expect(globToExactRegex('/w/.github')).toStrictEqual({ kind: 'regex', source: '^/w/\\.github$' });
   });
 });

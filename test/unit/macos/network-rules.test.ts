@@ -87,18 +87,18 @@ describe('seatbelt network (A8)', () => {
 
   it('seatbelt: unix socket params are sorted, not in input order, and de-duplicated (A13.9)', () => {
     const p = plan(restricted, { network: { unixSockets: ['/tmp/codex-proxy-use', '/tmp/codex-browser-use'] } });
-    expect(paramsWithPrefix(p, 'UNIX')).toEqual([
+    expect(paramsWithPrefix(p, 'UNIX')).toStrictEqual([
       ['UNIX_SOCKET_PATH_0', '/private/tmp/codex-browser-use'],
       ['UNIX_SOCKET_PATH_1', '/private/tmp/codex-proxy-use'],
     ]);
-    expect(normalizeUnixSockets(fakeMacHost(), ['/tmp/b.sock', '/tmp/a.sock', '/tmp/a.sock'])).toEqual([
+    expect(normalizeUnixSockets(fakeMacHost(), ['/tmp/b.sock', '/tmp/a.sock', '/tmp/a.sock'])).toStrictEqual([
       '/private/tmp/a.sock',
       '/private/tmp/b.sock',
     ]);
   });
 
   it('seatbelt: a relative unix socket path normalizes to nothing', () => {
-    expect(normalizeUnixSockets(fakeMacHost(), ['relative.sock'])).toEqual([]);
+    expect(normalizeUnixSockets(fakeMacHost(), ['relative.sock'])).toStrictEqual([]);
     const p = plan(restricted, { network: { unixSockets: ['relative.sock'] } });
     expect(p.profile).not.toContain('unix-socket');
   });
@@ -114,7 +114,7 @@ describe('seatbelt network (A8)', () => {
     expect(p.profile).toContain(
       '(allow system-socket (socket-domain AF_UNIX))\n(allow network-bind (local unix-socket))\n(allow network-outbound (remote unix-socket))',
     );
-    expect(paramsWithPrefix(p, 'UNIX')).toEqual([]);
+    expect(paramsWithPrefix(p, 'UNIX')).toStrictEqual([]);
   });
 
   it('proxy env: scheme defaults, loopback-only hosts, sorted ports, and config flagged even without a port', () => {
@@ -125,9 +125,9 @@ describe('seatbelt network (A8)', () => {
         HTTP_PROXY: 'http://[::1]:3128',
         https_proxy: 'http://10.0.0.1:8080',
       }),
-    ).toEqual({ ports: [443, 1080, 3128], hasProxyConfig: true });
-    expect(proxyLoopbackPorts({ HTTP_PROXY: 'http://proxy.corp:3128' })).toEqual({ ports: [], hasProxyConfig: true });
-    expect(proxyLoopbackPorts({ HTTP_PROXY: '  ' })).toEqual({ ports: [], hasProxyConfig: false });
+    ).toStrictEqual({ ports: [443, 1080, 3128], hasProxyConfig: true });
+    expect(proxyLoopbackPorts({ HTTP_PROXY: 'http://proxy.corp:3128' })).toStrictEqual({ ports: [], hasProxyConfig: true });
+    expect(proxyLoopbackPorts({ HTTP_PROXY: '  ' })).toStrictEqual({ ports: [], hasProxyConfig: false });
   });
 });
 

@@ -37,12 +37,12 @@ describe('seatbelt: read section (A5)', () => {
   it('seatbelt: full-disk read without denies is a bare (allow file-read*) and no READABLE params', () => {
     const p = plan(resolvedFixture({ fullDiskRead: true }));
     expect(p.profile).toContain('; allow read-only file operations\n(allow file-read*)\n');
-    expect(paramsWithPrefix(p, 'READABLE')).toEqual([]);
+    expect(paramsWithPrefix(p, 'READABLE')).toStrictEqual([]);
   });
 
   it('seatbelt: full-disk read with an unreadable root is a block on / excluding it (literal and subpath)', () => {
     const p = plan(resolvedFixture({ fullDiskRead: true, unreadableRoots: ['/Users/dev/secret'] }));
-    expect(paramsWithPrefix(p, 'READABLE')).toEqual([
+    expect(paramsWithPrefix(p, 'READABLE')).toStrictEqual([
       ['READABLE_ROOT_0', '/'],
       ['READABLE_ROOT_0_EXCLUDED_0', '/Users/dev/secret'],
     ]);
@@ -55,7 +55,7 @@ describe('seatbelt: read section (A5)', () => {
     const p = plan(
       resolvedFixture({ readableRoots: ['/tmp/codex-readable'], unreadableRoots: ['/tmp/codex-readable/private'] }),
     );
-    expect(paramsWithPrefix(p, 'READABLE')).toEqual([
+    expect(paramsWithPrefix(p, 'READABLE')).toStrictEqual([
       ['READABLE_ROOT_0', '/private/tmp/codex-readable'],
       ['READABLE_ROOT_0_EXCLUDED_0', '/private/tmp/codex-readable/private'],
     ]);
@@ -73,7 +73,7 @@ describe('seatbelt: read section (A5)', () => {
     const p = plan(
       resolvedFixture({ readableRoots: ['/Users/dev/a', '/Users/dev/b'], unreadableRoots: ['/Users/dev/b/x'] }),
     );
-    expect(paramsWithPrefix(p, 'READABLE')).toEqual([
+    expect(paramsWithPrefix(p, 'READABLE')).toStrictEqual([
       ['READABLE_ROOT_0', '/Users/dev/a'],
       ['READABLE_ROOT_1', '/Users/dev/b'],
       ['READABLE_ROOT_1_EXCLUDED_0', '/Users/dev/b/x'],
@@ -86,7 +86,7 @@ describe('seatbelt: write section (A6)', () => {
   it('seatbelt: full-disk write without denies allows writes matching ^/', () => {
     const p = plan(resolvedFixture({ fullDiskRead: true, fullDiskWrite: true }));
     expect(p.profile).toContain('(allow file-write* (regex #"^/"))');
-    expect(paramsWithPrefix(p, 'WRITABLE')).toEqual([]);
+    expect(paramsWithPrefix(p, 'WRITABLE')).toStrictEqual([]);
   });
 
   it('seatbelt: root write with a deny entry and cwd / gives the reference -D list and metadata regexes on / (A13.5)', () => {
@@ -98,7 +98,7 @@ describe('seatbelt: write section (A6)', () => {
         writableRoots: [root('/', ['/.codex', '/private/tmp/codex-unreadable'])],
       }),
     );
-    expect(paramsWithPrefix(p, 'WRITABLE')).toEqual([
+    expect(paramsWithPrefix(p, 'WRITABLE')).toStrictEqual([
       ['WRITABLE_ROOT_0', '/'],
       ['WRITABLE_ROOT_0_EXCLUDED_0', '/.codex'],
       ['WRITABLE_ROOT_0_EXCLUDED_1', '/private/tmp/codex-unreadable'],
@@ -128,7 +128,7 @@ describe('seatbelt: write section (A6)', () => {
         ],
       }),
     );
-    expect(paramsWithPrefix(p, 'WRITABLE')).toEqual([
+    expect(paramsWithPrefix(p, 'WRITABLE')).toStrictEqual([
       ['WRITABLE_ROOT_0', cwd],
       ['WRITABLE_ROOT_0_EXCLUDED_0', `${cwd}/.codex`],
       ['WRITABLE_ROOT_0_EXCLUDED_1', `${cwd}/.git`],
@@ -141,7 +141,7 @@ describe('seatbelt: write section (A6)', () => {
     for (const r of [cwd, repo, empty]) {
       expect(p.profile).toContain(`(require-not (regex #"^${r.replace(/\//g, '/')}/\\.codex(/.*)?$"))`);
     }
-    expect(p.argv.slice(p.argv.indexOf('--'))).toEqual(['--', '/bin/echo', 'hi']);
+    expect(p.argv.slice(p.argv.indexOf('--'))).toStrictEqual(['--', '/bin/echo', 'hi']);
   });
 
   it('seatbelt: a missing .agents is covered by regex only, and /tmp is spelled /private/tmp (A13.13)', () => {
@@ -152,7 +152,7 @@ describe('seatbelt: write section (A6)', () => {
         writableRoots: [root(repo, [`${repo}/.git`, `${repo}/.codex`]), root('/tmp', [])],
       }),
     );
-    expect(paramsWithPrefix(p, 'WRITABLE')).toEqual([
+    expect(paramsWithPrefix(p, 'WRITABLE')).toStrictEqual([
       ['WRITABLE_ROOT_0', repo],
       ['WRITABLE_ROOT_0_EXCLUDED_0', `${repo}/.git`],
       ['WRITABLE_ROOT_0_EXCLUDED_1', `${repo}/.codex`],
@@ -195,7 +195,7 @@ describe('seatbelt: write section (A6)', () => {
       '/Users/dev/w/.codex': { kind: 'symlink', target: 'decoy' },
     });
     const p = plan(resolvedFixture({ writableRoots: [root('/Users/dev/w', ['/Users/dev/w/.codex'])] }), { host });
-    expect(paramsWithPrefix(p, 'WRITABLE')).toEqual([
+    expect(paramsWithPrefix(p, 'WRITABLE')).toStrictEqual([
       ['WRITABLE_ROOT_0', '/Users/dev/w'],
       ['WRITABLE_ROOT_0_EXCLUDED_0', '/Users/dev/w/.codex'],
       ['WRITABLE_ROOT_0_EXCLUDED_0_RESOLVED', '/Users/dev/w/decoy'],
@@ -204,7 +204,7 @@ describe('seatbelt: write section (A6)', () => {
 
   it('seatbelt: a carve-out under a writable root given as /tmp/... is rebased onto /private/tmp', () => {
     const p = plan(resolvedFixture({ writableRoots: [root('/tmp/w', ['/tmp/w/.git'])] }));
-    expect(paramsWithPrefix(p, 'WRITABLE')).toEqual([
+    expect(paramsWithPrefix(p, 'WRITABLE')).toStrictEqual([
       ['WRITABLE_ROOT_0', '/private/tmp/w'],
       ['WRITABLE_ROOT_0_EXCLUDED_0', '/private/tmp/w/.git'],
     ]);
@@ -217,7 +217,7 @@ describe('seatbelt: write section (A6)', () => {
         writableRoots: [root('/Users/dev/w', ['/Users/dev/w/.github/workflows/ci.yml'])],
       }),
     );
-    expect(paramsWithPrefix(p, 'PROTECTED_ANCESTOR')).toEqual([
+    expect(paramsWithPrefix(p, 'PROTECTED_ANCESTOR')).toStrictEqual([
       ['PROTECTED_ANCESTOR_0', '/Users/dev/w/.github'],
       ['PROTECTED_ANCESTOR_1', '/Users/dev/w/.github/workflows'],
     ]);
@@ -301,26 +301,26 @@ describe('seatbelt: plan shape', () => {
       }),
       { command: ['git', 'status', '--short'], network: { unixSockets: ['/tmp/s.sock'] } },
     );
-    expect(p.argv.slice(0, 3)).toEqual(['/usr/bin/sandbox-exec', '-p', p.profile]);
-    expect(p.argv.slice(3, 3 + p.params.length)).toEqual(p.params.map(([k, v]) => `-D${k}=${v}`));
-    expect(p.params.map(([k]) => k)).toEqual([
+    expect(p.argv.slice(0, 3)).toStrictEqual(['/usr/bin/sandbox-exec', '-p', p.profile]);
+    expect(p.argv.slice(3, 3 + p.params.length)).toStrictEqual(p.params.map(([k, v]) => `-D${k}=${v}`));
+    expect(p.params.map(([k]) => k)).toStrictEqual([
       'READABLE_ROOT_0',
       'WRITABLE_ROOT_0',
       'WRITABLE_ROOT_0_EXCLUDED_0',
       'PROTECTED_ANCESTOR_0',
       'UNIX_SOCKET_PATH_0',
     ]);
-    expect(p.argv.slice(3 + p.params.length)).toEqual(['--', 'git', 'status', '--short']);
+    expect(p.argv.slice(3 + p.params.length)).toStrictEqual(['--', 'git', 'status', '--short']);
     expect(p.backend).toBe('seatbelt');
     expect(p.platform).toBe('macos');
-    expect(p.hostPrep).toEqual([]);
+    expect(p.hostPrep).toStrictEqual([]);
   });
 
   it('seatbelt: the child env carries CODEX_SANDBOX=seatbelt and, with the network restricted, the disabled marker', () => {
     const restricted = plan(resolvedFixture(), { env: { CODEX_SANDBOX: 'spoofed', CODEX_SANDBOX_NETWORK_DISABLED: '0', FOO: 'bar' } });
-    expect(restricted.env).toEqual({ FOO: 'bar', CODEX_SANDBOX: 'seatbelt', CODEX_SANDBOX_NETWORK_DISABLED: '1' });
+    expect(restricted.env).toStrictEqual({ FOO: 'bar', CODEX_SANDBOX: 'seatbelt', CODEX_SANDBOX_NETWORK_DISABLED: '1' });
     const enabled = plan(resolvedFixture({ network: 'enabled' }));
-    expect(enabled.env).toEqual({ CODEX_SANDBOX: 'seatbelt' });
+    expect(enabled.env).toStrictEqual({ CODEX_SANDBOX: 'seatbelt' });
     expect(enabled.enforcement.network).toBe('not-restricted');
     expect(restricted.enforcement.network).toBe('enforced');
   });
@@ -333,8 +333,8 @@ describe('seatbelt: plan shape', () => {
       unreadableGlobs: ['/Users/dev/w/**/*.pem'],
     });
     const p = plan(resolved, { network: { managed: { loopbackPorts: [3128], allowLocalBinding: true } } });
-    expect(JSON.parse(JSON.stringify(p))).toEqual(p);
-    expect(plan(resolved, { network: { managed: { loopbackPorts: [3128], allowLocalBinding: true } } })).toEqual(p);
+    expect(JSON.parse(JSON.stringify(p))).toStrictEqual(p);
+    expect(plan(resolved, { network: { managed: { loopbackPorts: [3128], allowLocalBinding: true } } })).toStrictEqual(p);
   });
 
   it('seatbelt: the typed items render to the plan profile and parse back to the same items', () => {
@@ -349,7 +349,7 @@ describe('seatbelt: plan shape', () => {
     const host = fakeMacHost();
     const built = planSeatbeltProfile(resolved, { host, network: { unixSockets: 'all', allowLocalBinding: true, proxyEnv: { HTTP_PROXY: 'http://127.0.0.1:8080' } } });
     const text = renderSbpl(built.items);
-    expect(parseSbpl(text)).toEqual(built.items);
+    expect(parseSbpl(text)).toStrictEqual(built.items);
   });
 
   it('seatbelt: without a command the argv ends at --; a non-string argument is a usage error', () => {
@@ -369,7 +369,7 @@ describe('seatbelt: plan shape', () => {
 
   it('seatbelt: the permission profile is carried through as given', () => {
     const p = plan(resolvedFixture(), { permissionProfile: { type: 'managed', network: 'restricted' } });
-    expect(p.permissionProfile).toEqual({ type: 'managed', network: 'restricted' });
+    expect(p.permissionProfile).toStrictEqual({ type: 'managed', network: 'restricted' });
   });
 });
 

@@ -1,4 +1,4 @@
-// The built-in modes and profiles, and sandbox selection (policy-model §5.0, §7.3, §8.5).
+// The built-in modes and profiles, and sandbox selection (docs/reference.md#sandbox-selection, #permission-profiles-in-config, #conformance-cases).
 import { describe, expect, it } from 'vitest';
 import { builtinPolicy, builtinProfilePolicy } from '../../../lib/policy/builtin';
 import { explain } from '../../../lib/policy/explain';
@@ -15,12 +15,12 @@ import { fakeHost } from './fake-host';
 
 describe('builtinPolicy (legacy --sandbox modes, Era C split form)', () => {
   it('read-only reads the disk, no network by default', () => {
-    expect(builtinPolicy('read-only')).toEqual(restricted([e.root('read')]));
+    expect(builtinPolicy('read-only')).toStrictEqual(restricted([e.root('read')]));
     expect(builtinPolicy('read-only', { network: true }).network).toBe('enabled');
   });
 
   it('workspace-write: root read, project write, tmp writes, extra roots, skip-missing metadata reads', () => {
-    expect(builtinPolicy('workspace-write', { writableRoots: ['/srv'] })).toEqual(
+    expect(builtinPolicy('workspace-write', { writableRoots: ['/srv'] })).toStrictEqual(
       restricted([
         e.root('read'),
         e.cwd('write'),
@@ -31,13 +31,13 @@ describe('builtinPolicy (legacy --sandbox modes, Era C split form)', () => {
         ...PROTECTED_METADATA_NAMES.map((n) => e.path(`/srv/${n}`, 'read', true)),
       ]),
     );
-    expect(builtinPolicy('workspace-write', { excludeSlashTmp: true, excludeTmpdirEnvVar: true, network: 'enabled' })).toEqual(
+    expect(builtinPolicy('workspace-write', { excludeSlashTmp: true, excludeTmpdirEnvVar: true, network: 'enabled' })).toStrictEqual(
       restricted([e.root('read'), e.cwd('write'), ...PROTECTED_METADATA_NAMES.map((n) => e.sub(n, 'read', true))], 'enabled'),
     );
   });
 
   it('danger-full-access is unrestricted with network', () => {
-    expect(builtinPolicy('danger-full-access')).toEqual({ fileSystem: { kind: 'unrestricted' }, network: 'enabled' });
+    expect(builtinPolicy('danger-full-access')).toStrictEqual({ fileSystem: { kind: 'unrestricted' }, network: 'enabled' });
   });
 
   it('relative writable roots, and roots outside workspace-write, are typed errors', () => {
@@ -59,14 +59,14 @@ describe('builtinPolicy (legacy --sandbox modes, Era C split form)', () => {
 
 describe('builtinProfilePolicy (Era C :read-only, :workspace, :danger-full-access)', () => {
   it(':workspace is the legacy workspace-write conversion, as Codex 0.169.0 resolves it by name', () => {
-    expect(builtinProfilePolicy(':read-only')).toEqual(restricted([e.root('read')]));
-    expect(builtinProfilePolicy(':workspace', 'enabled')).toEqual(
+    expect(builtinProfilePolicy(':read-only')).toStrictEqual(restricted([e.root('read')]));
+    expect(builtinProfilePolicy(':workspace', 'enabled')).toStrictEqual(
       restricted(
         [e.root('read'), e.cwd('write'), e.slashTmp('write'), e.tmpdir('write'), ...PROTECTED_METADATA_NAMES.map((n) => e.sub(n, 'read', true))],
         'enabled',
       ),
     );
-    expect(builtinProfilePolicy(':danger-full-access')).toEqual({ fileSystem: { kind: 'unrestricted' }, network: 'enabled' });
+    expect(builtinProfilePolicy(':danger-full-access')).toStrictEqual({ fileSystem: { kind: 'unrestricted' }, network: 'enabled' });
   });
 });
 
@@ -87,17 +87,17 @@ describe('policy-model §8.5 sandbox selection', () => {
 
   it('transform_preserves_unrestricted_file_system_policy_for_restricted_network (a network-only sandbox)', () => {
     expect(shouldRequirePlatformSandbox(unrestricted('restricted'))).toBe(true);
-    expect(withAdditionalPermissions(unrestricted('restricted'), { entries: [e.path('/x', 'write')] })).toEqual(unrestricted('restricted'));
+    expect(withAdditionalPermissions(unrestricted('restricted'), { entries: [e.path('/x', 'write')] })).toStrictEqual(unrestricted('restricted'));
   });
 
   it('transform_additional_permissions_enable_network_for_external_sandbox', () => {
     const external: SandboxPolicy = { fileSystem: { kind: 'external-sandbox' }, network: 'restricted' };
-    expect(withAdditionalPermissions(external, { network: 'enabled' })).toEqual({ fileSystem: { kind: 'external-sandbox' }, network: 'enabled' });
+    expect(withAdditionalPermissions(external, { network: 'enabled' })).toStrictEqual({ fileSystem: { kind: 'external-sandbox' }, network: 'enabled' });
     expect(shouldRequirePlatformSandbox(external)).toBe(false);
   });
 
   it('transform_additional_permissions_preserves_denied_entries', () => {
-    expect(withAdditionalPermissions(restricted([e.root('read'), e.path('/denied', 'deny')]), { entries: [e.path('/allowed', 'write')] })).toEqual(
+    expect(withAdditionalPermissions(restricted([e.root('read'), e.path('/denied', 'deny')]), { entries: [e.path('/allowed', 'write')] })).toStrictEqual(
       restricted([e.root('read'), e.path('/denied', 'deny'), e.path('/allowed', 'write')]),
     );
   });

@@ -26,11 +26,11 @@ describe('parsePolicyOptions', () => {
       backend: 'bwrap',
       codexHome: '/ch',
     });
-    expect(rest).toEqual(['PATH', '--json', '--', 'cmd', '--sandbox']);
+    expect(rest).toStrictEqual(['PATH', '--json', '--', 'cmd', '--sandbox']);
   });
 
   it("keeps a command's own value flags with their values", () => {
-    expect(parsePolicyOptions(['--access', 'write', 'p', '--access=read'], { valueFlags: ['--access'] }).rest).toEqual(['--access', 'write', 'p', '--access=read']);
+    expect(parsePolicyOptions(['--access', 'write', 'p', '--access=read'], { valueFlags: ['--access'] }).rest).toStrictEqual(['--access', 'write', 'p', '--access=read']);
   });
 
   it('bad values, missing values, duplicates and --network with --no-network are UsageErrors', () => {
@@ -46,7 +46,7 @@ describe('parsePolicyOptions', () => {
 
 describe('policyFromOptions', () => {
   it('no policy option is read-only with a restricted network, at the process cwd', () => {
-    expect(select([])).toEqual({ policy: restricted([e.root('read')]), cwd: '/proc', origin: 'default (read-only)' });
+    expect(select([])).toStrictEqual({ policy: restricted([e.root('read')]), cwd: '/proc', origin: 'default (read-only)' });
   });
 
   it('--sandbox with --network and writable roots (relative to --cwd, ~ expanded)', () => {
@@ -56,7 +56,7 @@ describe('policyFromOptions', () => {
     // The reference's form: the writable roots are project roots, bound in place with cwd.
     const path = (p: string, access: 'read' | 'write', skip = false) => ({ path: { type: 'path', path: p }, access, ...(skip ? { missingPathBehavior: 'skip' } : {}) });
     const all = ['/proc/w', '/proc/w/extra', '/home/u/x'];
-    expect(out.policy).toEqual({
+    expect(out.policy).toStrictEqual({
       fileSystem: {
         kind: 'restricted',
         entries: [
@@ -73,7 +73,7 @@ describe('policyFromOptions', () => {
   });
 
   it('--permission-profile parses the JSON, naming the flag on errors', () => {
-    expect(select(['--permission-profile', '{"type":"disabled"}']).policy).toEqual({ fileSystem: { kind: 'unrestricted' }, network: 'enabled' });
+    expect(select(['--permission-profile', '{"type":"disabled"}']).policy).toStrictEqual({ fileSystem: { kind: 'unrestricted' }, network: 'enabled' });
     expect(() => select(['--permission-profile', '{"type":'])).toThrow(/malformed JSON .*\(--permission-profile\)/);
   });
 
@@ -86,8 +86,8 @@ describe('policyFromOptions', () => {
     };
     const workspace = select(['--permissions', ':workspace', '--network']).policy;
     expect(workspace.network).toBe('enabled');
-    expect(decide(workspace)).toEqual(decide(builtinProfilePolicy(':workspace', 'enabled')));
-    expect(select(['--permissions', ':danger-full-access', '--no-network']).policy).toEqual({ fileSystem: { kind: 'unrestricted' }, network: 'restricted' });
+    expect(decide(workspace)).toStrictEqual(decide(builtinProfilePolicy(':workspace', 'enabled')));
+    expect(select(['--permissions', ':danger-full-access', '--no-network']).policy).toStrictEqual({ fileSystem: { kind: 'unrestricted' }, network: 'restricted' });
     expect(() => select(['--permissions', ':bogus'])).toThrow('--permissions refers to unknown built-in profile `:bogus`');
   });
 

@@ -1,4 +1,4 @@
-// The policy-core parts of policy-model §8.3 (the TOML parsing itself is lib/config's).
+// The policy-core parts of docs/reference.md#conformance-cases (the TOML parsing itself is lib/config's).
 import { describe, expect, it } from 'vitest';
 import { explain } from '../../../lib/policy/explain';
 import { withAdditionalReadableRoots } from '../../../lib/policy/policy-transforms';

@@ -22,7 +22,7 @@ describe('explain', () => {
   it('names the deciding entry with its index, label and resolved path', () => {
     const r = resolvePolicy(restricted([e.root('read'), e.cwd('write')]), { cwd: '/w', host });
     const d = explain(r, 'src/main.rs', 'write');
-    expect(d).toEqual({
+    expect(d).toStrictEqual({
       path: '/w/src/main.rs',
       requested: 'write',
       allowed: true,
@@ -81,8 +81,8 @@ describe('explain', () => {
   it('the gitdir target of a .git pointer file is protected like the name', () => {
     const rw = resolvePolicy(restricted([e.cwd('write'), e.path('/gitdirs', 'write')]), { cwd: '/w', host: hostWithGitdir });
     const root = rw.writableRoots.find((w) => w.root === '/w')!;
-    expect(root.readOnlySubpaths).toEqual(['/gitdirs/w', '/w/.git', '/w/.codex']);
-    expect(explain(rw, '/gitdirs/w/HEAD', 'write').decidedBy).toEqual({ kind: 'protected', name: '.git', root: '/w', path: '/gitdirs/w' });
+    expect(root.readOnlySubpaths).toStrictEqual(['/gitdirs/w', '/w/.git', '/w/.codex']);
+    expect(explain(rw, '/gitdirs/w/HEAD', 'write').decidedBy).toStrictEqual({ kind: 'protected', name: '.git', root: '/w', path: '/gitdirs/w' });
     expect(explain(rw, '/gitdirs/other/HEAD', 'write').allowed).toBe(true);
   });
 
@@ -90,7 +90,7 @@ describe('explain', () => {
     const h = fakeHost({ dirs: ['/w'], files: { '/w/.git': 'not a pointer' } });
     const r = resolvePolicy(restricted([e.cwd('write')]), { cwd: '/w', host: h });
     expect(r.warnings).toContain('Expected /w/.git to contain a gitdir pointer, but it did not match `gitdir: <path>`.');
-    expect(r.writableRoots[0]!.readOnlySubpaths).toEqual(['/w/.git', '/w/.codex']);
+    expect(r.writableRoots[0]!.readOnlySubpaths).toStrictEqual(['/w/.git', '/w/.codex']);
     const empty = fakeHost({ dirs: ['/w'], files: { '/w/.git': 'gitdir:  ' } });
     expect(resolvePolicy(restricted([e.cwd('write')]), { cwd: '/w', host: empty }).warnings).toContain(
       'Expected /w/.git to contain a gitdir pointer, but it was empty.',
@@ -105,14 +105,14 @@ describe('explain', () => {
       files: { '/wt/.git': 'gitdir: /x/main/.git/worktrees/wt\n', '/x/main/.git/worktrees/wt/commondir': '../..\n' },
     });
     const r = resolvePolicy(restricted([e.cwd('write'), e.path('/x', 'write')]), { cwd: '/wt', host: h });
-    expect(r.writableRoots.find((w) => w.root === '/wt')!.readOnlySubpaths).toEqual(['/x/main/.git/worktrees/wt', '/x/main/.git', '/wt/.git', '/wt/.codex']);
-    expect(explain(r, '/x/main/.git/config', 'write').decidedBy).toEqual({ kind: 'protected', name: '.git', root: '/wt', path: '/x/main/.git' });
+    expect(r.writableRoots.find((w) => w.root === '/wt')!.readOnlySubpaths).toStrictEqual(['/x/main/.git/worktrees/wt', '/x/main/.git', '/wt/.git', '/wt/.codex']);
+    expect(explain(r, '/x/main/.git/config', 'write').decidedBy).toStrictEqual({ kind: 'protected', name: '.git', root: '/wt', path: '/x/main/.git' });
     expect(explain(r, '/x/main/.git/hooks/pre-commit', 'write').allowed).toBe(false);
     expect(explain(r, '/x/main/src.txt', 'write').allowed).toBe(true);
-    expect(r.warnings).toEqual([]);
+    expect(r.warnings).toStrictEqual([]);
     // An absolute commondir is taken as written.
     const abs = fakeHost({ dirs: ['/wt', '/g/wt', '/common'], files: { '/wt/.git': 'gitdir: /g/wt\n', '/g/wt/commondir': '/common\n' } });
-    expect(resolvePolicy(restricted([e.cwd('write')]), { cwd: '/wt', host: abs }).writableRoots[0]!.readOnlySubpaths).toEqual(['/g/wt', '/common', '/wt/.git', '/wt/.codex']);
+    expect(resolvePolicy(restricted([e.cwd('write')]), { cwd: '/wt', host: abs }).writableRoots[0]!.readOnlySubpaths).toStrictEqual(['/g/wt', '/common', '/wt/.git', '/wt/.codex']);
   });
 
   it('a gitdir without commondir, with an empty one or one naming nothing: no extra path, no new warning', () => {
@@ -120,14 +120,14 @@ describe('explain', () => {
       const files: Record<string, string> = { '/wt/.git': 'gitdir: /main/.git/worktrees/wt\n' };
       if (commondir !== undefined) files['/main/.git/worktrees/wt/commondir'] = commondir;
       const r = resolvePolicy(restricted([e.cwd('write')]), { cwd: '/wt', host: fakeHost({ dirs: ['/wt', '/main/.git/worktrees/wt'], files }) });
-      expect(r.writableRoots[0]!.readOnlySubpaths).toEqual(['/main/.git/worktrees/wt', '/wt/.git', '/wt/.codex']);
-      expect(r.warnings).toEqual([]);
+      expect(r.writableRoots[0]!.readOnlySubpaths).toStrictEqual(['/main/.git/worktrees/wt', '/wt/.git', '/wt/.codex']);
+      expect(r.warnings).toStrictEqual([]);
     }
   });
 
   it('platform defaults of a readable :minimal are read entries at their own depth', () => {
     const r = resolvePolicy(restricted([e.root('deny'), e.minimal('read'), e.cwd('write')]), { cwd: '/w', host });
-    expect(r.platformDefaultReadRoots).toEqual(['/usr', '/etc']);
+    expect(r.platformDefaultReadRoots).toStrictEqual(['/usr', '/etc']);
     expect(explain(r, '/usr/bin/ls', 'read')).toMatchObject({ allowed: true, decidedBy: { kind: 'entry', label: ':minimal', path: '/usr' } });
     expect(explain(r, '/usr/bin/ls', 'write').allowed).toBe(false);
     expect(explain(r, '/opt/x', 'read').allowed).toBe(false);
@@ -137,13 +137,13 @@ describe('explain', () => {
   it('platform defaults never take write access away: [minimal:read, /w:deny, root:write] leaves /usr writable', () => {
     const r = resolvePolicy(restricted([e.minimal('read'), e.path('/w', 'deny'), e.root('write')]), { cwd: '/w', host });
     expect(explain(r, '/usr/bin/env', 'write')).toMatchObject({ allowed: true, decidedBy: { kind: 'entry', label: ':root' } });
-    expect(r.writableRoots.map((w) => w.root)).toEqual(['/']);
+    expect(r.writableRoots.map((w) => w.root)).toStrictEqual(['/']);
   });
 
   it('with only [minimal:read], a platform default is readable through :minimal and the cwd is denied', () => {
     const r = resolvePolicy(restricted([e.minimal('read')]), { cwd: '/w', host });
     expect(explain(r, '/usr/bin/env', 'read')).toMatchObject({ allowed: true, effective: 'read', decidedBy: { label: ':minimal', path: '/usr' } });
-    expect(explain(r, '/w', 'read').decidedBy).toEqual({ kind: 'default-deny' });
+    expect(explain(r, '/w', 'read').decidedBy).toStrictEqual({ kind: 'default-deny' });
   });
 
   it('an explicit deny at or above a platform default root wins over :minimal', () => {
@@ -154,7 +154,7 @@ describe('explain', () => {
 
   it('unknown specials are ignored with a warning', () => {
     const r = resolvePolicy(restricted([e.unknown(':future', 'write')]), { cwd: '/w', host });
-    expect(r.entries).toEqual([]);
+    expect(r.entries).toStrictEqual([]);
     expect(r.warnings[0]).toContain('`:future` is not recognized');
   });
 
@@ -168,15 +168,15 @@ describe('explain', () => {
   it('tmpdir resolves from $TMPDIR (relative against the process cwd); slash_tmp only when /tmp exists', () => {
     const h = fakeHost({ dirs: ['/w', '/tmp'], env: { TMPDIR: 'rel-tmp' }, cwd: '/proc' });
     const r = resolvePolicy(restricted([e.tmpdir('write'), e.slashTmp('write')]), { cwd: '/w', host: h });
-    expect(r.entries.map((x) => x.path)).toEqual(['/proc/rel-tmp', '/tmp']);
+    expect(r.entries.map((x) => x.path)).toStrictEqual(['/proc/rel-tmp', '/tmp']);
     const noTmp = resolvePolicy(restricted([e.tmpdir('write'), e.slashTmp('write')]), { cwd: '/w', host: fakeHost({ dirs: ['/w'] }) });
-    expect(noTmp.entries).toEqual([]);
+    expect(noTmp.entries).toStrictEqual([]);
   });
 
   it('skip-missing entries are dropped when their path does not exist', () => {
     const h = fakeHost({ dirs: ['/w/.git'] });
     const r = resolvePolicy(restricted([e.cwd('write'), e.sub('.git', 'read', true), e.sub('.agents', 'read', true)]), { cwd: '/w', host: h });
-    expect(r.entries.map((x) => x.path)).toEqual(['/w', '/w/.git']);
+    expect(r.entries.map((x) => x.path)).toStrictEqual(['/w', '/w/.git']);
   });
 
   it('~ in path entries expands to the home directory', () => {
@@ -202,8 +202,8 @@ describe('fail-closed project_roots subpaths', () => {
     const r = resolvePolicy(restricted([e.root('read'), e.minimal('read'), e.sub('../x', 'read')]), { cwd: '/w', host });
     expect(r.fullDiskRead).toBe(false);
     expect(r.includePlatformDefaults).toBe(true);
-    expect(r.readableRoots).toEqual(['/']);
-    expect(r.unreadableRoots).toEqual(['/w']);
+    expect(r.readableRoots).toStrictEqual(['/']);
+    expect(r.unreadableRoots).toStrictEqual(['/w']);
     const w = resolvePolicy(restricted([e.root('write'), e.sub('/abs', 'deny')]), { cwd: '/w', host });
     expect(w.fullDiskWrite).toBe(false);
     expect(explain(w, '/w/src', 'write').allowed).toBe(false);
@@ -236,9 +236,9 @@ describe('ResolvedPolicy is plain data', () => {
   it('survives a JSON round trip, and explain gives the same answers on the copy', () => {
     const r = resolvePolicy(restricted([e.root('read'), e.cwd('write'), e.glob('**/*.env'), e.sub('docs', 'deny')]), { cwd: '/w', host });
     const copy = JSON.parse(JSON.stringify(r)) as typeof r;
-    expect(copy).toEqual(r);
+    expect(copy).toStrictEqual(r);
     for (const p of ['/w/a', '/w/.env', '/w/docs/x', '/w/.git/config', '/etc/x']) {
-      for (const a of ['read', 'write'] as const) expect(explain(copy, p, a)).toEqual(explain(r, p, a));
+      for (const a of ['read', 'write'] as const) expect(explain(copy, p, a)).toStrictEqual(explain(r, p, a));
     }
   });
 });

@@ -1,6 +1,6 @@
-// Deny-glob matching rules (policy-model §2.4).
+// Deny-glob matching rules (docs/architecture.md#globs).
 import { describe, expect, it } from 'vitest';
-import { compileGlob } from '../../../lib/policy/glob-match';
+import { compileGlob } from '../../../lib/policy/glob/to-regexp';
 
 const m = (pattern: string, path: string): boolean => compileGlob(pattern).matches(path);
 

@@ -1,4 +1,4 @@
-// Conformance checklist §8.2 (protocol tests) and the conversion / equivalence rules of §4.
+// The reference's protocol tests (docs/reference.md#conformance-cases) and the conversion and equivalence rules (docs/reference.md#legacy-conversion, #runtime-equivalence).
 import { describe, expect, it } from 'vitest';
 import { needsDirectRuntimeEnforcement, legacyPoliciesMatch } from '../../../lib/policy/equivalence';
 import { explain } from '../../../lib/policy/explain';
@@ -42,17 +42,17 @@ describe('policy-model §8.2 protocol', () => {
 
   it('restricted_file_system_policy_reports_full_access_from_root_entries', () => {
     const read = resolvePolicy(restricted([e.root('read')]), { cwd, host });
-    expect([read.fullDiskRead, read.fullDiskWrite, read.includePlatformDefaults]).toEqual([true, false, false]);
+    expect([read.fullDiskRead, read.fullDiskWrite, read.includePlatformDefaults]).toStrictEqual([true, false, false]);
     const write = resolvePolicy(restricted([e.root('write')]), { cwd, host });
-    expect([write.fullDiskRead, write.fullDiskWrite]).toEqual([true, true]);
+    expect([write.fullDiskRead, write.fullDiskWrite]).toStrictEqual([true, true]);
   });
 
   it('restricted_file_system_policy_treats_root_with_carveouts_as_scoped_access', () => {
     const r = resolvePolicy(restricted([e.root('write'), e.path('/data/blocked', 'deny')]), { cwd, host });
-    expect([r.fullDiskRead, r.fullDiskWrite]).toEqual([false, false]);
-    expect(r.readableRoots).toEqual(['/']);
-    expect(r.unreadableRoots).toEqual(['/data/blocked']);
-    expect(r.writableRoots.map((w) => w.root)).toEqual(['/']);
+    expect([r.fullDiskRead, r.fullDiskWrite]).toStrictEqual([false, false]);
+    expect(r.readableRoots).toStrictEqual(['/']);
+    expect(r.unreadableRoots).toStrictEqual(['/data/blocked']);
+    expect(r.writableRoots.map((w) => w.root)).toStrictEqual(['/']);
     expect(r.writableRoots[0]!.readOnlySubpaths).toContain('/data/blocked');
   });
 
@@ -60,17 +60,17 @@ describe('policy-model §8.2 protocol', () => {
     const h = fakeHost({ dirs: ['/w/.agents', '/w/.codex', '/w/secret'] });
     const r = resolvePolicy(restricted([e.minimal('read'), e.cwd('write'), e.sub('secret', 'deny')]), { cwd: '/w', host: h });
     expect(r.includePlatformDefaults).toBe(true);
-    expect(r.readableRoots).toEqual(['/w']);
-    expect(r.unreadableRoots).toEqual(['/w/secret']);
+    expect(r.readableRoots).toStrictEqual(['/w']);
+    expect(r.unreadableRoots).toStrictEqual(['/w/secret']);
     expect(r.writableRoots).toHaveLength(1);
-    expect(r.writableRoots[0]!.readOnlySubpaths).toEqual(expect.arrayContaining(['/w/secret', '/w/.agents', '/w/.codex']));
+    expect(r.writableRoots[0]!.readOnlySubpaths).toStrictEqual(expect.arrayContaining(['/w/secret', '/w/.agents', '/w/.codex']));
   });
 
   it('restricted_file_system_policy_treats_read_entries_as_read_only_subpaths', () => {
     const r = resolvePolicy(restricted([e.cwd('write'), e.sub('docs', 'read'), e.sub('docs/public', 'write')]), { cwd, host });
-    expect(r.writableRoots.map((w) => w.root)).toEqual([cwd, `${cwd}/docs/public`]);
+    expect(r.writableRoots.map((w) => w.root)).toStrictEqual([cwd, `${cwd}/docs/public`]);
     expect(r.writableRoots[0]!.readOnlySubpaths).toContain(`${cwd}/docs`);
-    expect(r.writableRoots[1]!.readOnlySubpaths).toEqual([]);
+    expect(r.writableRoots[1]!.readOnlySubpaths).toStrictEqual([]);
   });
 
   it('legacy_workspace_write_nested_readable_root_stays_writable', () => {
@@ -81,7 +81,7 @@ describe('policy-model §8.2 protocol', () => {
         excludeTmpdirEnvVar: true,
       }),
     );
-    expect(r.writableRoots.map((w) => w.root)).toEqual([cwd]);
+    expect(r.writableRoots.map((w) => w.root)).toStrictEqual([cwd]);
     expect(r.writableRoots[0]!.readOnlySubpaths).not.toContain(`${cwd}/docs`);
     expect(explain(r, `${cwd}/docs/x`, 'write').allowed).toBe(true);
   });
@@ -115,7 +115,7 @@ describe('policy-model §8.2 protocol', () => {
       const back = toLegacySandboxPolicy(split, cwd, host);
       const a = resolvePolicy(split, { cwd, host });
       const b = resolvePolicy(fromLegacySandboxPolicy(back, cwd, host), { cwd, host });
-      expect([b.fullDiskRead, b.fullDiskWrite, b.includePlatformDefaults], legacy.type).toEqual([a.fullDiskRead, a.fullDiskWrite, a.includePlatformDefaults]);
+      expect([b.fullDiskRead, b.fullDiskWrite, b.includePlatformDefaults], legacy.type).toStrictEqual([a.fullDiskRead, a.fullDiskWrite, a.includePlatformDefaults]);
       expect(fromLegacySandboxPolicy(back, cwd, host).network).toBe(split.network);
       for (const p of probes) {
         for (const access of ['read', 'write'] as const) {
@@ -130,13 +130,13 @@ describe('policy-model §8.2 protocol', () => {
 describe('policy-model §4.3 split -> legacy', () => {
   it('an unrestricted file system with a restricted network becomes ExternalSandbox{restricted}', () => {
     const policy: SandboxPolicy = { fileSystem: { kind: 'unrestricted' }, network: 'restricted' };
-    expect(toLegacySandboxPolicy(policy, cwd, host)).toEqual({ type: 'external-sandbox', networkAccess: 'restricted' });
-    expect(toLegacySandboxPolicy({ ...policy, network: 'enabled' }, cwd, host)).toEqual({ type: 'danger-full-access' });
+    expect(toLegacySandboxPolicy(policy, cwd, host)).toStrictEqual({ type: 'external-sandbox', networkAccess: 'restricted' });
+    expect(toLegacySandboxPolicy({ ...policy, network: 'enabled' }, cwd, host)).toStrictEqual({ type: 'danger-full-access' });
   });
 
   it('a cwd write becomes WorkspaceWrite, tmp flags are excluded unless written, deny entries are dropped', () => {
     const policy = restricted([e.root('read'), e.path(cwd, 'write'), e.path('/data', 'write'), e.slashTmp('write'), e.path('/x', 'deny')], 'enabled');
-    expect(toLegacySandboxPolicy(policy, cwd, host)).toEqual({
+    expect(toLegacySandboxPolicy(policy, cwd, host)).toStrictEqual({
       type: 'workspace-write',
       writableRoots: ['/data'],
       readOnlyAccess: { type: 'full-access' },
@@ -147,13 +147,13 @@ describe('policy-model §4.3 split -> legacy', () => {
   });
 
   it('a full root write is DangerFullAccess with network and ExternalSandbox without', () => {
-    expect(toLegacySandboxPolicy(restricted([e.root('write')], 'enabled'), cwd, host)).toEqual({ type: 'danger-full-access' });
-    expect(toLegacySandboxPolicy(restricted([e.root('write')]), cwd, host)).toEqual({ type: 'external-sandbox', networkAccess: 'restricted' });
+    expect(toLegacySandboxPolicy(restricted([e.root('write')], 'enabled'), cwd, host)).toStrictEqual({ type: 'danger-full-access' });
+    expect(toLegacySandboxPolicy(restricted([e.root('write')]), cwd, host)).toStrictEqual({ type: 'external-sandbox', networkAccess: 'restricted' });
   });
 
   it('restricted reads keep platform defaults and de-duplicate readable roots; tmp reads resolve', () => {
     const policy = restricted([e.minimal('read'), e.path('/data', 'read'), e.path('/data/', 'read'), e.tmpdir('read'), e.sub('docs', 'read')]);
-    expect(toLegacySandboxPolicy(policy, cwd, host)).toEqual({
+    expect(toLegacySandboxPolicy(policy, cwd, host)).toStrictEqual({
       type: 'read-only',
       access: { type: 'restricted', includePlatformDefaults: true, readableRoots: ['/data', '/var/tmp', `${cwd}/docs`] },
       networkAccess: false,

@@ -1,4 +1,4 @@
-// Conformance checklist §8.6 (AbsolutePathBuf) for the lexical helpers in lib/policy/paths.ts.
+// Conformance checklist docs/reference.md#conformance-cases (AbsolutePathBuf) for the lexical helpers in lib/policy/paths.ts.
 import { describe, expect, it } from 'vitest';
 import { parsePermissionProfile } from '../../../lib/policy/parse-policy';
 import {

@@ -1,4 +1,4 @@
-// Conformance checklist §8.1 (protocol/src/permissions.rs, Eras B-C, newest behaviour).
+// Conformance checklist docs/reference.md#conformance-cases (protocol/src/permissions.rs, Eras B-C, newest behaviour).
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -17,7 +17,7 @@ import { parseFileSystemSandboxPolicy } from '../../../lib/policy/parse-policy';
 import { withAdditionalReadableRoots, withAdditionalWritableRoots } from '../../../lib/policy/policy-transforms';
 import { PROTECTED_METADATA_NAMES } from '../../../lib/policy/protected-metadata';
 import { resolvePolicy } from '../../../lib/policy/resolve';
-import type { LegacySandboxPolicy, ResolvedPolicy, SandboxPolicy } from '../../../lib/policy/types';
+import type { ResolvedPolicy, SandboxPolicy } from '../../../lib/policy/types';
 import { fileSystemPolicyToWire } from '../../../lib/policy/wire';
 import { withTempDir } from '../../helpers/temp';
 import { e, legacyWorkspaceWrite, restricted } from './entries';
@@ -31,13 +31,13 @@ const canWrite = (r: ResolvedPolicy, p: string): boolean => explain(r, p, 'write
 describe('policy-model §8.1 permissions', () => {
   it('unknown_special_paths_are_ignored_by_legacy_bridge: [root:read, unknown:write] is ReadOnly without network', () => {
     const h = fakeHost({ dirs: ['/tmp/workspace'] });
-    expect(toLegacySandboxPolicy(restricted([e.root('read'), e.unknown(':future_special_path', 'write')]), '/tmp/workspace', h)).toEqual({
+    expect(toLegacySandboxPolicy(restricted([e.root('read'), e.unknown(':future_special_path', 'write')]), '/tmp/workspace', h)).toStrictEqual({
       type: 'read-only',
       access: { type: 'full-access' },
       networkAccess: false,
     });
     // Era B spelling: without the root read it is a restricted read-only policy with no roots.
-    expect(toLegacySandboxPolicy(restricted([e.unknown(':future_special_path', 'write')]), '/tmp/workspace', h)).toEqual({
+    expect(toLegacySandboxPolicy(restricted([e.unknown(':future_special_path', 'write')]), '/tmp/workspace', h)).toStrictEqual({
       type: 'read-only',
       access: { type: 'restricted', includePlatformDefaults: false, readableRoots: [] },
       networkAccess: false,
@@ -79,7 +79,7 @@ describe('policy-model §8.1 permissions', () => {
   it('legacy_workspace_write_projection_accepts_relative_cwd', () => {
     const h = fakeHost({ cwd: '/proc-cwd', dirs: ['/proc-cwd/workspace'] });
     const policy = fromLegacySandboxPolicy(legacyWorkspaceWrite({ excludeSlashTmp: true, excludeTmpdirEnvVar: true }), 'workspace', h);
-    expect(policy.fileSystem).toEqual({
+    expect(policy.fileSystem).toStrictEqual({
       kind: 'restricted',
       entries: [e.root('read'), e.cwd('write'), ...PROTECTED_METADATA_NAMES.map((n) => e.sub(n, 'read', true))],
     });
@@ -88,7 +88,7 @@ describe('policy-model §8.1 permissions', () => {
     expect(canWrite(r, 'notes.txt')).toBe(true);
     expect(canWrite(r, '.codex/config.toml')).toBe(false);
     const git = explain(r, '.git/config', 'write');
-    expect(git.decidedBy).toEqual({ kind: 'protected', name: '.git', root: '/proc-cwd/workspace', path: '/proc-cwd/workspace/.git' });
+    expect(git.decidedBy).toStrictEqual({ kind: 'protected', name: '.git', root: '/proc-cwd/workspace', path: '/proc-cwd/workspace/.git' });
     expect(canWrite(r, '.agents/skills/example/SKILL.md')).toBe(false);
   });
 
@@ -98,9 +98,9 @@ describe('policy-model §8.1 permissions', () => {
       symlinkSync(join(dir, 'real'), join(dir, 'link'));
       const link = join(dir, 'link');
       const r = resolvePolicy(restricted([e.path(link, 'write'), e.path(join(link, 'blocked'), 'deny')]), { cwd: link, host });
-      expect(r.writableRoots.map((w) => w.root)).toEqual([link]);
-      expect(r.unreadableRoots).toEqual([join(link, 'blocked')]);
-      expect(r.writableRoots[0]!.readOnlySubpaths).toEqual(expect.arrayContaining([join(link, 'blocked'), join(link, '.codex')]));
+      expect(r.writableRoots.map((w) => w.root)).toStrictEqual([link]);
+      expect(r.unreadableRoots).toStrictEqual([join(link, 'blocked')]);
+      expect(r.writableRoots[0]!.readOnlySubpaths).toStrictEqual(expect.arrayContaining([join(link, 'blocked'), join(link, '.codex')]));
     });
   });
 
@@ -111,9 +111,9 @@ describe('policy-model §8.1 permissions', () => {
       symlinkSync(join(dir, 'real'), join(dir, 'link'));
       const link = join(dir, 'link');
       const r = resolvePolicy(restricted([e.minimal('read'), e.cwd('write'), e.path(join(link, 'blocked'), 'deny')]), { cwd: link, host });
-      expect(r.readableRoots).toEqual([link]);
-      expect(r.unreadableRoots).toEqual([join(link, 'blocked')]);
-      expect(r.writableRoots[0]!.readOnlySubpaths).toEqual(
+      expect(r.readableRoots).toStrictEqual([link]);
+      expect(r.unreadableRoots).toStrictEqual([join(link, 'blocked')]);
+      expect(r.writableRoots[0]!.readOnlySubpaths).toStrictEqual(
         expect.arrayContaining([join(link, 'blocked'), join(link, '.agents'), join(link, '.codex')]),
       );
     });
@@ -124,7 +124,7 @@ describe('policy-model §8.1 permissions', () => {
       mkdirSync(join(dir, 'decoy-codex'));
       symlinkSync(join(dir, 'decoy-codex'), join(dir, '.codex'));
       const r = resolvePolicy(restricted([e.path(dir, 'write')]), { cwd: dir, host });
-      expect(r.writableRoots[0]!.readOnlySubpaths).toEqual([join(dir, '.codex')]);
+      expect(r.writableRoots[0]!.readOnlySubpaths).toStrictEqual([join(dir, '.codex')]);
     });
   });
 
@@ -136,7 +136,7 @@ describe('policy-model §8.1 permissions', () => {
       symlinkSync(join(dir, 'real'), join(dir, 'link'));
       const link = join(dir, 'link');
       const r = resolvePolicy(restricted([e.path(link, 'write'), e.path(join(link, 'linked-private'), 'deny')]), { cwd: join(dir, 'cwd'), host });
-      expect(r.writableRoots).toEqual([{ root: link, readOnlySubpaths: [join(link, 'linked-private')], protectedMetadataNames: [...PROTECTED_METADATA_NAMES] }]);
+      expect(r.writableRoots).toStrictEqual([{ root: link, readOnlySubpaths: [join(link, 'linked-private')], protectedMetadataNames: [...PROTECTED_METADATA_NAMES] }]);
     });
   });
 
@@ -148,7 +148,7 @@ describe('policy-model §8.1 permissions', () => {
       symlinkSync(join(dir, 'outside'), join(dir, 'root/linked-private'));
       const root = join(dir, 'root');
       const r = resolvePolicy(restricted([e.path(root, 'write'), e.path(join(root, 'linked-private'), 'deny')]), { cwd: join(dir, 'cwd'), host });
-      expect(r.writableRoots[0]!.readOnlySubpaths).toEqual([join(root, 'linked-private')]);
+      expect(r.writableRoots[0]!.readOnlySubpaths).toStrictEqual([join(root, 'linked-private')]);
     });
   });
 
@@ -159,7 +159,7 @@ describe('policy-model §8.1 permissions', () => {
       const root = join(dir, 'root');
       symlinkSync(root, join(root, 'alias-root'));
       const r = resolvePolicy(restricted([e.path(root, 'write'), e.path(join(root, 'alias-root'), 'deny')]), { cwd: join(dir, 'cwd'), host });
-      expect(r.writableRoots[0]!.readOnlySubpaths).toEqual([join(root, 'alias-root')]);
+      expect(r.writableRoots[0]!.readOnlySubpaths).toStrictEqual([join(root, 'alias-root')]);
     });
   });
 
@@ -170,9 +170,9 @@ describe('policy-model §8.1 permissions', () => {
       symlinkSync(join(dir, 'real-tmpdir'), link);
       const h = nodeHostView({ ...process.env, TMPDIR: link });
       const r = resolvePolicy(restricted([e.tmpdir('write'), e.path(join(link, 'blocked'), 'deny')]), { cwd: link, host: h });
-      expect(r.writableRoots.map((w) => w.root)).toEqual([link]);
+      expect(r.writableRoots.map((w) => w.root)).toStrictEqual([link]);
       expect(r.unreadableRoots).toContain(join(link, 'blocked'));
-      expect(r.writableRoots[0]!.readOnlySubpaths).toEqual(expect.arrayContaining([join(link, 'blocked'), join(link, '.codex')]));
+      expect(r.writableRoots[0]!.readOnlySubpaths).toStrictEqual(expect.arrayContaining([join(link, 'blocked'), join(link, '.codex')]));
     });
   });
 
@@ -186,7 +186,7 @@ describe('policy-model §8.1 permissions', () => {
     expect(explain(r, '/w/docs/x', 'read').effective).toBe('read');
     expect(explain(r, '/w/docs/private', 'read').effective).toBe('deny');
     expect(explain(r, '/w/docs/private/public/f', 'write').effective).toBe('write');
-    expect(explain(r, '/etc', 'read').decidedBy).toEqual({ kind: 'default-deny' });
+    expect(explain(r, '/etc', 'read').decidedBy).toStrictEqual({ kind: 'default-deny' });
   });
 
   it('split_only_nested_carveouts_need_direct_runtime_enforcement', async () => {
@@ -229,8 +229,8 @@ describe('policy-model §8.1 permissions', () => {
     const h = fakeHost({ dirs: ['/w/docs'] });
     const r = resolvePolicy(restricted([e.root('deny'), e.sub('docs', 'read')]), { cwd: '/w', host: h });
     expect(explain(r, '/w/docs', 'read').effective).toBe('read');
-    expect(r.readableRoots).toEqual(['/w/docs']);
-    expect(r.unreadableRoots).toEqual([]);
+    expect(r.readableRoots).toStrictEqual(['/w/docs']);
+    expect(r.unreadableRoots).toStrictEqual([]);
   });
 
   it('duplicate_root_deny_prevents_full_disk_write_access', () => {
@@ -256,18 +256,18 @@ describe('policy-model §8.1 permissions', () => {
   it('with_additional_readable_roots_skips_existing_effective_access', () => {
     const h = fakeHost({ dirs: ['/w'] });
     const policy = restricted([e.cwd('read')]);
-    expect(withAdditionalReadableRoots(policy, '/w', ['/w'], h)).toEqual(policy);
+    expect(withAdditionalReadableRoots(policy, '/w', ['/w'], h)).toStrictEqual(policy);
   });
 
   it('with_additional_writable_roots_skips_existing_effective_access', () => {
     const h = fakeHost({ dirs: ['/w'] });
     const policy = restricted([e.cwd('write')]);
-    expect(withAdditionalWritableRoots(policy, '/w', ['/w'], h)).toEqual(policy);
+    expect(withAdditionalWritableRoots(policy, '/w', ['/w'], h)).toStrictEqual(policy);
   });
 
   it('with_additional_writable_roots_adds_new_root', () => {
     const h = fakeHost({ dirs: ['/w', '/extra'] });
-    expect(withAdditionalWritableRoots(restricted([e.cwd('write')]), '/w', ['/extra'], h)).toEqual(
+    expect(withAdditionalWritableRoots(restricted([e.cwd('write')]), '/w', ['/extra'], h)).toStrictEqual(
       restricted([e.cwd('write'), e.path('/extra', 'write')]),
     );
   });
@@ -281,7 +281,7 @@ describe('policy-model §8.1 permissions', () => {
 
   it('legacy_workspace_write_projection_preserves_symbolic_project_root', () => {
     const policy = fromLegacySandboxPolicy(legacyWorkspaceWrite({ excludeSlashTmp: true, excludeTmpdirEnvVar: true }), '/w', fakeHost({ dirs: ['/w'] }));
-    expect(policy).toEqual(
+    expect(policy).toStrictEqual(
       restricted([e.root('read'), e.cwd('write'), ...PROTECTED_METADATA_NAMES.map((n) => e.sub(n, 'read', true))]),
     );
   });
@@ -291,8 +291,8 @@ describe('policy-model §8.1 permissions', () => {
       kind: 'restricted',
       entries: [{ path: { type: 'special', value: { kind: 'current_working_directory' } }, access: 'write' }],
     });
-    expect(fs).toEqual({ kind: 'restricted', entries: [e.cwd('write')] });
-    expect(fileSystemPolicyToWire(fs)).toEqual({
+    expect(fs).toStrictEqual({ kind: 'restricted', entries: [e.cwd('write')] });
+    expect(fileSystemPolicyToWire(fs)).toStrictEqual({
       kind: 'restricted',
       entries: [{ path: { type: 'special', value: { kind: 'project_roots' } }, access: 'write' }],
     });
@@ -304,7 +304,7 @@ describe('policy-model §8.1 permissions', () => {
       for (const p of ['.git/config', '.agents/config', '.codex/config.toml', '.aws/config']) {
         expect(canWrite(r, join(dir, p))).toBe(false);
       }
-      expect(r.writableRoots[0]!.protectedMetadataNames).toEqual(['.git', '.agents', '.codex', '.aws']);
+      expect(r.writableRoots[0]!.protectedMetadataNames).toStrictEqual(['.git', '.agents', '.codex', '.aws']);
       for (const p of ['.git/config', '.agents/config', '.codex/config.toml']) {
         expect(isPathWritableInRoot(r.writableRoots[0]!, join(dir, p))).toBe(false);
       }
@@ -318,13 +318,13 @@ describe('policy-model §8.1 permissions', () => {
     const h = fakeHost({ dirs: ['/r1/.git', '/r2/.git'] });
     const policy = restricted([e.cwd('write'), e.sub('.git', 'read'), e.glob('codex-project-roots://**/*.env')]);
     const r = resolvePolicy(policy, { cwd: '/r1', host: h, workspaceRoots: ['/r1', '/r2'] });
-    expect(r.entries.map((x) => [x.path, x.access])).toEqual([
+    expect(r.entries.map((x) => [x.path, x.access])).toStrictEqual([
       ['/r1', 'write'],
       ['/r2', 'write'],
       ['/r1/.git', 'read'],
       ['/r2/.git', 'read'],
     ]);
-    expect(r.unreadableGlobs).toEqual(['/r1/**/*.env', '/r2/**/*.env']);
+    expect(r.unreadableGlobs).toStrictEqual(['/r1/**/*.env', '/r2/**/*.env']);
   });
 });
 
@@ -360,7 +360,7 @@ describe('policy-model §8.1 read-deny matcher', () => {
 
   it('glob_patterns_deny_matching_paths', () => {
     const r = resolvePolicy(restricted([e.root('read'), e.glob('/t/private/secret?.txt')]), { cwd: '/t', host: fakeHost({ dirs: ['/t'] }) });
-    expect(explain(r, '/t/private/secret1.txt', 'read').decidedBy).toEqual({ kind: 'glob', pattern: '/t/private/secret?.txt' });
+    expect(explain(r, '/t/private/secret1.txt', 'read').decidedBy).toStrictEqual({ kind: 'glob', pattern: '/t/private/secret?.txt' });
     expect(canRead(r, '/t/private/secret12.txt')).toBe(true);
   });
 
@@ -397,7 +397,7 @@ describe('policy-model §8.1 read-deny matcher', () => {
       cwd: '/w',
       host: fakeHost({ dirs: ['/w'], home: '/home/u' }),
     });
-    expect(r.unreadableGlobs).toEqual(['/home/u/.ssh/*', '/w/**/*.pem']);
+    expect(r.unreadableGlobs).toStrictEqual(['/home/u/.ssh/*', '/w/**/*.pem']);
     expect(canRead(r, '/w/certs/a.pem')).toBe(false);
     expect(canRead(r, '/home/u/.ssh/id_ed25519')).toBe(false);
   });

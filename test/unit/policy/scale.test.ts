@@ -1,5 +1,5 @@
 // Large and hostile inputs: 10,000 entries resolve correctly; deep or odd input never crashes.
-// Times are printed, not asserted (STYLE.md: no timing assertions); docs/policy.md and the
+// Times are printed, not asserted (no timing assertions on a shared machine); docs/policy.md and the
 // report quote them.
 import { describe, expect, it } from 'vitest';
 import { explain } from '../../../lib/policy/explain';

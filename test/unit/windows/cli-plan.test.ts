@@ -18,8 +18,8 @@ describe('codex-sandbox plan --platform windows', () => {
     expect(r.code, r.err).toBe(0);
     const p = JSON.parse(r.out);
     expect(p.backend).toBe('windows-token');
-    expect(p.capability_roots.map((c: { root: string }) => c.root)).toEqual(['C:\\w', 'C:\\Users\\me\\AppData\\Local\\Temp']);
-    expect(p.token.restricting_sids.slice(-2)).toEqual(['@logon', 'S-1-1-0']);
+    expect(p.capability_roots.map((c: { root: string }) => c.root)).toStrictEqual(['C:\\w', 'C:\\Users\\me\\AppData\\Local\\Temp']);
+    expect(p.token.restricting_sids.slice(-2)).toStrictEqual(['@logon', 'S-1-1-0']);
     expect(p.launch.command_line).toBe('cmd.exe /c dir');
     expect(p.permission_profile.type).toBe('managed');
   });

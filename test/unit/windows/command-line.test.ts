@@ -1,4 +1,4 @@
-// CreateProcessW command-line quoting (reference B4.5) and the 32,767-unit limit.
+// CreateProcessW command-line quoting (docs/reference.md#windows-restricted-token) and the 32,767-unit limit.
 import { describe, expect, it } from 'vitest';
 import { isSandboxError } from '../../../lib/errors';
 import { buildWindowsCommandLine, MAX_COMMAND_LINE_CHARS, quoteWindowsArg, splitWindowsCommandLine } from '../../../lib/platform/windows/command-line';

@@ -81,7 +81,7 @@ describe('windows native sources cross-compile (mingw-w64)', () => {
   };
 
   for (const target of targets.filter((t) => t.type === 'executable')) {
-    it.skipIf(!available)(`${target.name}.exe compiles and links with -Wall -Wextra -Werror`, async () => {
+    it.skipIf(!available)(`${target.name}.exe compiles and links with -Wall -Wextra -Werror${available ? '' : ` [skipped: ${skipReason}]`}`, async () => {
       const out = join(tmp.path, `${target.name}.exe`);
       const libs = target.libraries.map((l) => `-l${l.replace(/\.lib$/, '')}`);
       const objs: string[] = [];
@@ -96,7 +96,7 @@ describe('windows native sources cross-compile (mingw-w64)', () => {
     }, 600_000);
   }
 
-  it.skipIf(!available)('the addon sources compile to objects against node-addon-api and the Node headers', async () => {
+  it.skipIf(!available)(`the addon sources compile to objects against node-addon-api and the Node headers${available ? '' : ` [skipped: ${skipReason}]`}`, async () => {
     const addon = targets.find((t) => t.name === 'codex_sandbox');
     expect(addon).toBeDefined();
     const napiInclude = join(REPO, 'node_modules/node-addon-api');

@@ -1,23 +1,14 @@
-// The Windows fail-closed matrix (reference B3, policy-model §5.3 and §8.4): every refusal and its
+// The Windows fail-closed matrix (docs/reference.md#windows-resolution-and-gate, #sandbox-selection, #conformance-cases): every refusal and its
 // exact reference message, for both backends and for `auto`.
 import { describe, expect, it } from 'vitest';
-import { isSandboxError, type SandboxError } from '../../../lib/errors';
+import type { SandboxError } from '../../../lib/errors';
 import { planWindows, type PlanWindowsOptions } from '../../../lib/platform/windows/plan-windows';
 import type { SandboxPolicy } from '../../../lib/policy/types';
 import { CWD, ENV, PROFILE, READ_ONLY, WORKSPACE_WRITE, cwdEntry, glob, minimal, path, restricted, root, tmpdir } from './fixtures';
+import { thrown } from '../../helpers/errors';
 
 function plan(policy: SandboxPolicy, backend: PlanWindowsOptions['backend'], extra: Partial<PlanWindowsOptions> = {}) {
   return planWindows(policy, { cwd: CWD, command: ['cmd.exe', '/c', 'dir'], env: ENV, backend, permissionProfile: PROFILE, ...extra });
-}
-
-function refusal(fn: () => unknown): SandboxError {
-  try {
-    fn();
-  } catch (e) {
-    if (isSandboxError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a refusal, got a plan');
 }
 
 const REFUSE = 'refusing to run unsandboxed';
@@ -29,7 +20,7 @@ const ELEVATED_ROOT = 'elevated Windows sandbox requires effective `:root` read 
 const ELEVATED_REOPEN = `windows elevated sandbox cannot reopen writable descendants under read-only carveouts directly; ${REFUSE}`;
 
 function expectRefusal(fn: () => unknown, reference: string): SandboxError {
-  const err = refusal(fn);
+  const err = thrown(fn);
   expect(err.code).toBe('E_UNSUPPORTED_POLICY');
   expect(err.details?.referenceMessage).toBe(reference);
   expect(err.message.startsWith(`${reference} (`)).toBe(true);
@@ -90,7 +81,7 @@ describe('windows gate: unelevated restricted-token backend', () => {
   });
   it('refuses a deny-read glob', () => {
     const err = expectRefusal(() => plan(WORKSPACE_WRITE([glob('**/*.env')]), 'windows-token'), TOKEN_DENY);
-    expect(err.details?.globs).toEqual(['C:\\w\\**\\*.env']);
+    expect(err.details?.globs).toStrictEqual(['C:\\w\\**\\*.env']);
   });
   it('refuses writes outside the workspace when the cwd is not writable', () => {
     expectRefusal(() => plan(restricted([root('read'), path('C:\\elsewhere', 'write')]), 'windows-token'), TOKEN_SPLIT);
@@ -110,7 +101,7 @@ describe('windows gate: unelevated restricted-token backend', () => {
     expect(p.aclOps).toContainEqual(expect.objectContaining({ action: 'deny', path: 'C:\\w\\docs', ifMissing: 'create-dir', reason: 'read-only-carve-out' }));
   });
   it('refuses a restricted network unless the environment-only block is accepted', () => {
-    const err = refusal(() => plan(WORKSPACE_WRITE([], 'restricted'), 'windows-token'));
+    const err = thrown(() => plan(WORKSPACE_WRITE([], 'restricted'), 'windows-token'));
     expect(err.code).toBe('E_UNSUPPORTED_POLICY');
     expect(err.message).toMatch(/cannot enforce a restricted network.*acceptAdvisoryNetworkBlock/);
     const p = plan(WORKSPACE_WRITE([], 'restricted'), 'windows-token', { acceptAdvisoryNetworkBlock: true });
@@ -168,21 +159,21 @@ describe('windows gate: auto', () => {
 
 describe('windows gate: inputs', () => {
   it('refuses a POSIX cwd with E_POLICY_INVALID naming it', () => {
-    const err = refusal(() => planWindows(READ_ONLY(), { cwd: '/home/me', command: ['x'], env: ENV, permissionProfile: PROFILE }));
+    const err = thrown(() => planWindows(READ_ONLY(), { cwd: '/home/me', command: ['x'], env: ENV, permissionProfile: PROFILE }));
     expect(err.code).toBe('E_POLICY_INVALID');
     expect(err.message).toContain('"/home/me" is not an absolute Windows path');
-    expect(err.source).toEqual({ flag: '--cwd' });
+    expect(err.source).toStrictEqual({ flag: '--cwd' });
   });
   it('refuses a POSIX path entry with E_POLICY_INVALID and its entry path', () => {
-    const err = refusal(() => plan(WORKSPACE_WRITE([path('/srv/data', 'write')]), 'auto'));
+    const err = thrown(() => plan(WORKSPACE_WRITE([path('/srv/data', 'write')]), 'auto'));
     expect(err.code).toBe('E_POLICY_INVALID');
-    expect(err.path).toEqual(['file_system', 'entries', 4, 'path', 'path']);
+    expect(err.path).toStrictEqual(['file_system', 'entries', 4, 'path', 'path']);
   });
   it('refuses an empty command with E_USAGE', () => {
-    expect(refusal(() => planWindows(READ_ONLY(), { cwd: CWD, command: [], env: ENV, permissionProfile: PROFILE })).code).toBe('E_USAGE');
+    expect(thrown(() => planWindows(READ_ONLY(), { cwd: CWD, command: [], env: ENV, permissionProfile: PROFILE })).code).toBe('E_USAGE');
   });
   it('refuses the elevated backend without a state directory', () => {
-    const err = refusal(() => planWindows(WORKSPACE_WRITE(), { cwd: CWD, command: ['x'], env: {}, backend: 'windows-elevated', permissionProfile: PROFILE }));
+    const err = thrown(() => planWindows(WORKSPACE_WRITE(), { cwd: CWD, command: ['x'], env: {}, backend: 'windows-elevated', permissionProfile: PROFILE }));
     expect(err.code).toBe('E_USAGE');
     expect(err.message).toMatch(/USERPROFILE is not set/);
   });

@@ -1,5 +1,5 @@
-// Deny-read globs on Windows paths: the reference matcher rules (policy-model §8.1, case-
-// insensitive on Windows) and the snapshot expansion (B7).
+// Deny-read globs on Windows paths: the reference matcher rules (docs/reference.md#conformance-cases, case-
+// insensitive on Windows) and the snapshot expansion (docs/reference.md#windows-deny-read).
 import { describe, expect, it } from 'vitest';
 import { compileWindowsGlob, describeDenyReadGlob, expandDenyReadGlob } from '../../../lib/platform/windows/glob';
 import { fakeHost } from './fixtures';
@@ -38,7 +38,7 @@ describe('windows deny-read glob matching', () => {
 
 describe('windows deny-read glob expansion', () => {
   it('walks from the literal prefix with depth from the pattern, capped by glob_scan_max_depth', () => {
-    expect(describeDenyReadGlob('C:\\w\\*\\*.key', undefined)).toEqual({ pattern: 'C:\\w\\*\\*.key', walkRoot: 'C:\\w', maxDepth: 2 });
+    expect(describeDenyReadGlob('C:\\w\\*\\*.key', undefined)).toStrictEqual({ pattern: 'C:\\w\\*\\*.key', walkRoot: 'C:\\w', maxDepth: 2 });
     expect(describeDenyReadGlob('C:\\w\\**\\*.env', undefined).maxDepth).toBeNull();
     expect(describeDenyReadGlob('C:\\w\\**\\*.env', 3).maxDepth).toBe(3);
     expect(describeDenyReadGlob('C:/*.env', undefined).walkRoot).toBe('C:\\');
@@ -49,8 +49,8 @@ describe('windows deny-read glob expansion', () => {
       ['C:\\w\\.env', 'C:\\w\\a\\.env', 'C:\\w\\a\\b\\.env'],
       { 'C:\\w\\loop': 'C:\\w' },
     );
-    expect(expandDenyReadGlob(describeDenyReadGlob('C:\\w\\**\\*.env', undefined), host)).toEqual(['C:\\w\\.env', 'C:\\w\\a\\.env', 'C:\\w\\a\\b\\.env']);
-    expect(expandDenyReadGlob(describeDenyReadGlob('C:\\w\\**\\*.env', 2), host)).toEqual(['C:\\w\\.env', 'C:\\w\\a\\.env']);
+    expect(expandDenyReadGlob(describeDenyReadGlob('C:\\w\\**\\*.env', undefined), host)).toStrictEqual(['C:\\w\\.env', 'C:\\w\\a\\.env', 'C:\\w\\a\\b\\.env']);
+    expect(expandDenyReadGlob(describeDenyReadGlob('C:\\w\\**\\*.env', 2), host)).toStrictEqual(['C:\\w\\.env', 'C:\\w\\a\\.env']);
   });
   it('a relative pattern that cannot be made absolute is an invalid deny-read glob pattern', () => {
     expect(() => describeDenyReadGlob('*.env', undefined)).toThrow(/invalid deny-read glob pattern/);

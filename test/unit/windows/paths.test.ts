@@ -105,7 +105,7 @@ describe('windows paths: 8.3 short names and junctions', () => {
     const env = { TEMP: 'C:\\Users\\RUNNER~1\\AppData\\Local\\Temp', TMP: 'C:\\Users\\runneradmin\\AppData\\Local\\Temp', USERPROFILE: 'C:\\Users\\runneradmin' };
     const resolved = resolveWindowsPolicy(WORKSPACE_WRITE(), { cwd: 'C:\\w', env, host });
     expect(resolved.writableRoots.map((r) => formatWindowsPath(r.root))).toEqual(['C:\\w', 'C:\\Users\\runneradmin\\AppData\\Local\\Temp']);
-    // The legacy projection is canonicalized the same way, so the token backend accepts it (B11.5).
+    // The legacy projection is canonicalized the same way, so the token backend accepts it (docs/reference.md#windows-read-roots).
     const plan = planWindows(WORKSPACE_WRITE(), { cwd: 'C:\\w', command: ['x'], env, host, backend: 'windows-token', permissionProfile: PROFILE });
     expect(plan.capabilityRoots.map((r) => r.root)).toEqual(['C:\\w', 'C:\\Users\\runneradmin\\AppData\\Local\\Temp']);
   });

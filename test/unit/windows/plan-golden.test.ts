@@ -44,7 +44,7 @@ describe('windows golden: capability SIDs', () => {
     expect(W).toBe('S-1-5-21-684816732-1627130728-1629238386-125342204');
     expect(W).toMatch(/^S-1-5-21-\d+-\d+-\d+-\d+$/);
     const a = token(WORKSPACE_WRITE(), { cwd: 'c:/W/' }).capabilityRoots[0];
-    expect(a).toEqual({ root: 'C:\\W', sid: W });
+    expect(a).toStrictEqual({ root: 'C:\\W', sid: W });
   });
   it('masks are the reference values', () => {
     expect(MASK_ALLOW_WRITE).toBe(0x001301bf);
@@ -58,9 +58,9 @@ describe('windows golden: capability SIDs', () => {
 describe('windows golden: restricted-token plans', () => {
   it('read-only: one read-only SID, no ACEs but NUL, and the exact runner request', () => {
     const p = token(READ_ONLY());
-    expect(p.capabilityRoots).toEqual([]);
+    expect(p.capabilityRoots).toStrictEqual([]);
     expect(p.readOnlySid).toBe(RO);
-    expect(p.token).toEqual({
+    expect(p.token).toStrictEqual({
       flags: ['DISABLE_MAX_PRIVILEGE', 'LUA_TOKEN', 'WRITE_RESTRICTED'],
       flagBits: 0xd,
       restrictingSids: [RO, '@logon', EVERYONE_SID],
@@ -68,10 +68,10 @@ describe('windows golden: restricted-token plans', () => {
       enablePrivileges: ['SeChangeNotifyPrivilege'],
       retryWithoutUserSidOn: [],
     });
-    expect(p.aclOps).toEqual([{ kind: 'nul-device', principals: [RO], mask: MASK_NUL_DEVICE }]);
-    expect(p.argv).toEqual([HELPER, '--request-stdin']);
-    expect(p.env).toEqual({ GIT_PAGER: 'more.com', PAGER: 'more.com', LESS: '' });
-    expect(p.enforcement).toEqual({
+    expect(p.aclOps).toStrictEqual([{ kind: 'nul-device', principals: [RO], mask: MASK_NUL_DEVICE }]);
+    expect(p.argv).toStrictEqual([HELPER, '--request-stdin']);
+    expect(p.env).toStrictEqual({ GIT_PAGER: 'more.com', PAGER: 'more.com', LESS: '' });
+    expect(p.enforcement).toStrictEqual({
       backend: 'windows-token', filesystem: true, network: 'not-restricted', noNewPrivs: false, seccomp: false,
       handled: ['restricted-token:write-restricted', 'capability-sids', 'dacl:allow-write', 'dacl:deny-write', 'job:kill-on-close', 'world-writable-audit:best-effort'],
       skippedHardening: [],
@@ -115,9 +115,9 @@ describe('windows golden: restricted-token plans', () => {
 
   it('workspace-write: one SID per root (cwd, TEMP), metadata deny-writes first, then allows', () => {
     const p = token(WORKSPACE_WRITE());
-    expect(p.capabilityRoots).toEqual([{ root: CWD, sid: W }, { root: TEMP, sid: T }]);
-    expect(p.token.restrictingSids).toEqual([W, T, '@logon', EVERYONE_SID]);
-    expect(p.aclOps).toEqual([
+    expect(p.capabilityRoots).toStrictEqual([{ root: CWD, sid: W }, { root: TEMP, sid: T }]);
+    expect(p.token.restrictingSids).toStrictEqual([W, T, '@logon', EVERYONE_SID]);
+    expect(p.aclOps).toStrictEqual([
       ...metadataDenies(CWD, W),
       ...metadataDenies(TEMP, T),
       { kind: 'ace', action: 'allow', path: CWD, principals: [W], mask: MASK_ALLOW_WRITE, ifMissing: 'skip', reason: 'writable-root' },
@@ -129,10 +129,10 @@ describe('windows golden: restricted-token plans', () => {
   it('workspace-write with extra roots and a carve-out: carve-out created and denied for overlapping roots only', () => {
     const D = sid('d:/shared');
     const p = token(WORKSPACE_WRITE([path('D:\\shared', 'write'), cwdEntry('read', 'docs')]));
-    expect(p.capabilityRoots).toEqual([{ root: CWD, sid: W }, { root: TEMP, sid: T }, { root: 'D:\\shared', sid: D }]);
-    expect(p.aclOps[0]).toEqual({ kind: 'ace', action: 'deny', path: 'C:\\w\\docs', principals: [W], mask: MASK_DENY_WRITE, ifMissing: 'create-dir', reason: 'read-only-carve-out' });
-    expect(p.aclOps.slice(1, 10)).toEqual([...metadataDenies(CWD, W), ...metadataDenies(TEMP, T), ...metadataDenies('D:\\shared', D)]);
-    expect(p.aclOps.filter((o) => o.kind === 'ace' && o.action === 'allow').map((o) => (o.kind === 'ace' ? [o.path, o.principals] : null))).toEqual([
+    expect(p.capabilityRoots).toStrictEqual([{ root: CWD, sid: W }, { root: TEMP, sid: T }, { root: 'D:\\shared', sid: D }]);
+    expect(p.aclOps[0]).toStrictEqual({ kind: 'ace', action: 'deny', path: 'C:\\w\\docs', principals: [W], mask: MASK_DENY_WRITE, ifMissing: 'create-dir', reason: 'read-only-carve-out' });
+    expect(p.aclOps.slice(1, 10)).toStrictEqual([...metadataDenies(CWD, W), ...metadataDenies(TEMP, T), ...metadataDenies('D:\\shared', D)]);
+    expect(p.aclOps.filter((o) => o.kind === 'ace' && o.action === 'allow').map((o) => (o.kind === 'ace' ? [o.path, o.principals] : null))).toStrictEqual([
       [CWD, [W]], [TEMP, [T]], ['D:\\shared', [D]],
     ]);
   });
@@ -156,15 +156,15 @@ describe('windows golden: restricted-token plans', () => {
       PATH: 'C:\\Users\\me\\.sbx-denybin;C:\\bin', PATHEXT: '.BAT;.CMD;.COM;.EXE',
     });
     expect(p.env.HTTP_PROXY).toBeUndefined();
-    expect(p.advisoryNetworkBlock?.stubs.map((s) => s.name)).toEqual(['ssh.bat', 'ssh.cmd', 'scp.bat', 'scp.cmd']);
+    expect(p.advisoryNetworkBlock?.stubs.map((s) => s.name)).toStrictEqual(['ssh.bat', 'ssh.cmd', 'scp.bat', 'scp.cmd']);
     expect(p.runnerRequest).toContain('denybin_stub\tssh.bat\t@echo off%0D%0Aexit /b 1%0D%0A\n');
   });
 
   it('reverting ACEs after the run is opt-in and revokes every ACE and NUL grant of the plan', () => {
-    expect(token(WORKSPACE_WRITE()).revertAfterExit).toEqual([]);
+    expect(token(WORKSPACE_WRITE()).revertAfterExit).toStrictEqual([]);
     const p = token(WORKSPACE_WRITE(), { revertAcesAfterRun: true });
     const aced = p.aclOps.flatMap((o) => (o.kind === 'ace' ? [{ kind: 'revoke', path: o.path, principals: o.principals }] : []));
-    expect(p.revertAfterExit).toEqual([...aced, { kind: 'revoke-nul-device', principals: [W, T] }]);
+    expect(p.revertAfterExit).toStrictEqual([...aced, { kind: 'revoke-nul-device', principals: [W, T] }]);
     expect(p.runnerRequest).toContain(`revoke_after_exit\tC:\\w\t${W}\n`);
     expect(p.runnerRequest).toContain(`revoke_nul_device_after_exit\t${W}\t${T}\n`);
   });
@@ -172,21 +172,21 @@ describe('windows golden: restricted-token plans', () => {
   it('the world-writable audit scans the reference locations, leaving out writable roots', () => {
     const env = { ...ENV, PUBLIC: 'C:\\Users\\Public', PATH: 'C:\\tools;C:\\w\\bin;relative;C:\\Windows', SystemRoot: 'C:\\Windows' };
     const p = token(WORKSPACE_WRITE(), { env });
-    expect(p.worldWritableAudit.scan).toEqual([
+    expect(p.worldWritableAudit.scan).toStrictEqual([
       { path: 'C:\\Users\\me', self: true, children: true },
       { path: 'C:\\Users\\Public', self: true, children: true },
       { path: 'C:\\tools', self: true, children: true },
       { path: 'C:\\Windows', self: true, children: true },
       { path: 'C:\\', self: true, children: true },
     ]);
-    expect(p.worldWritableAudit.exclude).toEqual([CWD, TEMP]);
-    expect(p.worldWritableAudit.principals).toEqual([W, T]);
+    expect(p.worldWritableAudit.exclude).toStrictEqual([CWD, TEMP]);
+    expect(p.worldWritableAudit.principals).toStrictEqual([W, T]);
     expect(p.worldWritableAudit.mask).toBe(MASK_DENY_WRITE);
   });
 
   it('a helper directory inside a writable root is made read-only to the capability SIDs', () => {
     const p = token(WORKSPACE_WRITE(), { helperDir: 'C:\\w\\node_modules\\codex-sandbox\\bin' });
-    expect(p.aclOps[0]).toEqual({
+    expect(p.aclOps[0]).toStrictEqual({
       kind: 'ace', action: 'deny', path: 'C:\\w\\node_modules\\codex-sandbox\\bin', principals: [W, T], mask: MASK_DENY_WRITE, ifMissing: 'skip', reason: 'helper-protection',
     });
     expect(token(WORKSPACE_WRITE(), { helperDir: 'D:\\tools' }).aclOps.some((o) => o.kind === 'ace' && o.reason === 'helper-protection')).toBe(false);
@@ -194,7 +194,7 @@ describe('windows golden: restricted-token plans', () => {
 
   it('codex home is never a capability root for the restricted token either (B9)', () => {
     const p = token(WORKSPACE_WRITE([path('C:\\Users\\me\\.codex', 'write')]));
-    expect(p.capabilityRoots.map((r) => r.root)).toEqual([CWD, TEMP]);
+    expect(p.capabilityRoots.map((r) => r.root)).toStrictEqual([CWD, TEMP]);
     expect(p.warnings).toContain('writable root C:\\Users\\me\\.codex is inside codex home C:\\Users\\me\\.codex and is not granted');
   });
 
@@ -209,18 +209,18 @@ describe('windows golden: elevated plans', () => {
 
   it('full read with deny-read paths and a deny glob: accounts, roots, ACL order and firewall', () => {
     const p = elevated(policy, { host });
-    expect(p.accounts).toEqual({ offline: 'CodexSandboxOffline', online: 'CodexSandboxOnline', group: 'CodexSandboxUsers', runAs: 'offline' });
-    expect(p.stateDirs).toEqual({ sandbox: 'C:\\Users\\me\\.codex\\.sandbox', secrets: 'C:\\Users\\me\\.codex\\.sandbox-secrets', bin: 'C:\\Users\\me\\.codex\\.sandbox-bin' });
-    expect(p.readRoots).toEqual(['C:\\Windows', 'C:\\Program Files', 'C:\\Program Files (x86)', 'C:\\ProgramData']);
+    expect(p.accounts).toStrictEqual({ offline: 'CodexSandboxOffline', online: 'CodexSandboxOnline', group: 'CodexSandboxUsers', runAs: 'offline' });
+    expect(p.stateDirs).toStrictEqual({ sandbox: 'C:\\Users\\me\\.codex\\.sandbox', secrets: 'C:\\Users\\me\\.codex\\.sandbox-secrets', bin: 'C:\\Users\\me\\.codex\\.sandbox-bin' });
+    expect(p.readRoots).toStrictEqual(['C:\\Windows', 'C:\\Program Files', 'C:\\Program Files (x86)', 'C:\\ProgramData']);
     expect(p.profileChildren?.parent).toBe('C:\\Users\\me');
     expect(p.profileChildren?.exceptNames).toContain('.ssh');
-    expect(p.denyReadPaths).toEqual(['C:\\w\\secret']);
-    expect(p.denyReadGlobs).toEqual([{ pattern: 'C:\\w\\**\\*.env', walkRoot: 'C:\\w', maxDepth: null, matches: ['C:\\w\\.env', 'C:\\w\\app\\.env'] }]);
-    expect(p.denyWritePaths).toEqual(['C:\\w\\secret', 'C:\\w\\.git', 'C:\\w\\.agents', 'C:\\w\\.codex', `${TEMP}\\.git`, `${TEMP}\\.agents`, `${TEMP}\\.codex`]);
-    expect(p.token.restrictingSids).toEqual([W, T, '@user', '@logon', EVERYONE_SID]);
-    expect(p.token.retryWithoutUserSidOn).toEqual([5, 1312]);
+    expect(p.denyReadPaths).toStrictEqual(['C:\\w\\secret']);
+    expect(p.denyReadGlobs).toStrictEqual([{ pattern: 'C:\\w\\**\\*.env', walkRoot: 'C:\\w', maxDepth: null, matches: ['C:\\w\\.env', 'C:\\w\\app\\.env'] }]);
+    expect(p.denyWritePaths).toStrictEqual(['C:\\w\\secret', 'C:\\w\\.git', 'C:\\w\\.agents', 'C:\\w\\.codex', `${TEMP}\\.git`, `${TEMP}\\.agents`, `${TEMP}\\.codex`]);
+    expect(p.token.restrictingSids).toStrictEqual([W, T, '@user', '@logon', EVERYONE_SID]);
+    expect(p.token.retryWithoutUserSidOn).toStrictEqual([5, 1312]);
     const G = 'CodexSandboxUsers';
-    expect(p.aclOps.map((o) => (o.kind === 'ace' ? `${o.action} ${o.reason} ${o.path} ${o.principals.join(',')}` : `${o.kind}`))).toEqual([
+    expect(p.aclOps.map((o) => (o.kind === 'ace' ? `${o.action} ${o.reason} ${o.path} ${o.principals.join(',')}` : `${o.kind}`))).toStrictEqual([
       `deny state-dir C:\\Users\\me\\.codex\\.sandbox-secrets ${G}`,
       `deny state-dir C:\\Users\\me\\.codex\\.sandbox-bin ${G},${W},${T}`,
       `deny state-dir C:\\Users\\me\\.codex\\.sandbox ${W},${T}`,
@@ -245,17 +245,17 @@ describe('windows golden: elevated plans', () => {
       `allow read-root C:\\ProgramData ${G}`,
       'ace-children',
     ]);
-    expect(p.firewall.rules.map((r) => [r.name, r.direction, r.protocol, r.remotePorts])).toEqual([
+    expect(p.firewall.rules.map((r) => [r.name, r.direction, r.protocol, r.remotePorts])).toStrictEqual([
       ['codex_sandbox_offline_block_outbound', 'out', 'any', ''],
       ['codex_sandbox_offline_block_inbound', 'in', 'any', ''],
       ['codex_sandbox_offline_block_loopback_udp', 'out', 'udp', ''],
       ['codex_sandbox_offline_block_loopback_tcp', 'out', 'tcp', ''],
     ]);
     expect(p.enforcement.network).toBe('enforced');
-    expect(p.enforcement.skippedHardening).toEqual(['wfp-filters']);
+    expect(p.enforcement.skippedHardening).toStrictEqual(['wfp-filters']);
     expect(p.env).toMatchObject({ GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'safe.directory', GIT_CONFIG_VALUE_0: 'C:/w' });
     expect(p.runnerRequest).toContain('logon_user\tCodexSandboxOffline\nsecrets_file\tC:\\Users\\me\\.codex\\.sandbox-secrets\\sandbox_users.txt\n');
-    expect(p.setupRequest.split('\n').slice(0, 13)).toEqual([
+    expect(p.setupRequest.split('\n').slice(0, 13)).toStrictEqual([
       'csbx-windows-request 1 setup',
       'setup_version\t1',
       'offline_user\tCodexSandboxOffline',
@@ -283,13 +283,13 @@ describe('windows golden: elevated plans', () => {
     const p = elevated(restricted([root('read'), cwdEntry('write'), path('D:\\data', 'read'), path('D:\\data\\keys', 'deny'), path('D:\\data\\keys\\pub', 'read')]));
     expect(p.readRoots).toContain('D:\\data');
     expect(p.readRoots).not.toContain('D:\\data\\keys\\pub');
-    expect(p.denyReadPaths).toEqual(['D:\\data\\keys']);
+    expect(p.denyReadPaths).toStrictEqual(['D:\\data\\keys']);
     expect(p.warnings).toContain('D:\\data\\keys\\pub lies under deny-read D:\\data\\keys and stays unreadable: the inherited deny ACE wins');
   });
 
   it('platform default read roots follow SystemRoot and ProgramFiles, not a hard-coded C:', () => {
     const p = elevated(WORKSPACE_WRITE([path('C:\\w\\secret', 'deny')]), { env: { ...ENV, SystemRoot: 'D:\\WINDOWS', ProgramFiles: 'D:\\Program Files' } });
-    expect(p.readRoots.slice(0, 2)).toEqual(['D:\\WINDOWS', 'D:\\Program Files']);
+    expect(p.readRoots.slice(0, 2)).toStrictEqual(['D:\\WINDOWS', 'D:\\Program Files']);
   });
 
   it('writable roots inside the sandbox state directory are not granted, with a warning', () => {
@@ -300,7 +300,7 @@ describe('windows golden: elevated plans', () => {
 
   it('proxy ports on loopback narrow the loopback TCP block to their complement', () => {
     const p = elevated(WORKSPACE_WRITE([], 'restricted'), { env: { ...ENV, http_proxy: 'http://127.0.0.1:8080' } });
-    expect(p.firewall.proxyPorts).toEqual([8080]);
+    expect(p.firewall.proxyPorts).toStrictEqual([8080]);
     expect(p.firewall.rules.find((r) => r.protocol === 'tcp')?.remotePorts).toBe('1-8079,8081-65535');
   });
 });
@@ -319,7 +319,7 @@ describe('windows plans are plain data', () => {
     it(`${name}: JSON round trip is identical and planning is deterministic`, () => {
       const p = make();
       expect(JSON.parse(JSON.stringify(p))).toStrictEqual(p);
-      expect(make()).toEqual(p);
+      expect(make()).toStrictEqual(p);
     });
   }
 });

@@ -1,5 +1,5 @@
-// The request renderer's escaping, the child environment rules (B4.2) and the offline firewall
-// rules (B5.5).
+// The request renderer's escaping, the child environment rules (docs/reference.md#windows-restricted-token) and the offline firewall
+// rules (docs/reference.md#windows-elevated-backend).
 import { describe, expect, it } from 'vitest';
 import { elevatedChildEnv, findGitRoot, tokenChildEnv } from '../../../lib/platform/windows/child-env';
 import { complementPorts, offlineNetworkSettings, planOfflineFirewall, ALL_FIREWALL_RULE_NAMES } from '../../../lib/platform/windows/firewall-rules';
@@ -31,7 +31,7 @@ describe('windows request format', () => {
     expect(lines).toContainEqual(['ace_children', 'allow', '0x001200a9', 'C:\\Users\\me', '2', '.ssh', '.aws', 'CodexSandboxUsers']);
     expect(lines.some((l) => l[0] === 'desktop')).toBe(false);
     expect(lines).toContainEqual(['revoke_after_exit', 'C:\\w', 'S-1-5-21-1-2-3-4']);
-    expect(lines[lines.length - 1]).toEqual(['command_line', 'a "b c"']);
+    expect(lines[lines.length - 1]).toStrictEqual(['command_line', 'a "b c"']);
   });
   it('a request without its end line is rejected by the reader', () => {
     expect(() => parseRequestLines('csbx-windows-request 1 runner\nbackend\twindows-token\n')).toThrow(/end/);
@@ -41,7 +41,7 @@ describe('windows request format', () => {
 describe('windows child environment', () => {
   it('maps /dev/null spellings to NUL and defaults pagers only when unset', () => {
     const r = tokenChildEnv({ OUT: '/dev/null', ERR: '\\DEV\\NULL', pager: 'less' }, false);
-    expect(r.set).toEqual({ OUT: 'NUL', ERR: 'NUL', GIT_PAGER: 'more.com', LESS: '' });
+    expect(r.set).toStrictEqual({ OUT: 'NUL', ERR: 'NUL', GIT_PAGER: 'more.com', LESS: '' });
     expect(r.advisoryNetworkBlock).toBeNull();
   });
   it('the advisory block keeps a user proxy, always sets SBX_NONET_ACTIVE, and needs USERPROFILE for stubs', () => {
@@ -61,8 +61,8 @@ describe('windows child environment', () => {
   it('finds the git root above the cwd, through a .git directory or pointer file', () => {
     const cwd = tryParseWindowsPath('C:\\w\\pkg\\src');
     if (cwd === null) throw new Error('fixture');
-    expect(findGitRoot(cwd, fakeHost(['C:\\w\\.git']))).toEqual(tryParseWindowsPath('C:\\w'));
-    expect(findGitRoot(cwd, fakeHost([], ['C:\\w\\pkg\\.git']))).toEqual(tryParseWindowsPath('C:\\w\\pkg'));
+    expect(findGitRoot(cwd, fakeHost(['C:\\w\\.git']))).toStrictEqual(tryParseWindowsPath('C:\\w'));
+    expect(findGitRoot(cwd, fakeHost([], ['C:\\w\\pkg\\.git']))).toStrictEqual(tryParseWindowsPath('C:\\w\\pkg'));
     expect(findGitRoot(cwd, fakeHost([]))).toBeNull();
   });
 });
@@ -84,12 +84,12 @@ describe('windows offline firewall rules', () => {
         CODEX_WINDOWS_SANDBOX_PROXY_PORTS: '7000, x, 70000',
         CODEX_NETWORK_ALLOW_LOCAL_BINDING: '1',
       }),
-    ).toEqual({ proxyPorts: [1080, 3128, 7000, 8443], allowLocalBinding: true });
+    ).toStrictEqual({ proxyPorts: [1080, 3128, 7000, 8443], allowLocalBinding: true });
   });
   it('local binding allowed removes both loopback blocks and the legacy allow rule', () => {
     const plan = planOfflineFirewall([], true);
-    expect(plan.rules.map((r) => r.name)).toEqual(['codex_sandbox_offline_block_outbound', 'codex_sandbox_offline_block_inbound']);
-    expect(plan.remove).toEqual(['codex_sandbox_offline_block_loopback_udp', 'codex_sandbox_offline_block_loopback_tcp', 'codex_sandbox_offline_allow_loopback_proxy']);
+    expect(plan.rules.map((r) => r.name)).toStrictEqual(['codex_sandbox_offline_block_outbound', 'codex_sandbox_offline_block_inbound']);
+    expect(plan.remove).toStrictEqual(['codex_sandbox_offline_block_loopback_udp', 'codex_sandbox_offline_block_loopback_tcp', 'codex_sandbox_offline_allow_loopback_proxy']);
   });
   it('uninstall knows every rule name, including the inbound rule the reference omits', () => {
     expect(ALL_FIREWALL_RULE_NAMES).toContain('codex_sandbox_offline_block_inbound');

@@ -1,0 +1,100 @@
+// --namespaces, first half: the namespaces. One unshare makes the user namespace and, owned by
+// it, the mount, PID and IPC namespaces (and the network namespace when the network is
+// restricted). The caller's uid and gid map to themselves, as bubblewrap maps them, so files the
+// command creates in writable roots belong to the user. A PID namespace takes effect for
+// children only, so the helper forks: the child is PID 1 of the sandbox and goes on to build the
+// root and run the command under --reaper; this process stays outside as the monitor, holding
+// nothing the sandbox can reach, and exits with the sandbox's status as bubblewrap's monitor
+// does. Each end dies with the other (PR_SET_PDEATHSIG), so killing the monitor ends the sandbox.
+#include <linux/prctl.h>
+#include <linux/sched.h>
+
+#include "helper-config.h"
+#include "helper-die.h"
+#include "helper-sys.h"
+
+namespace {
+
+// Writes `text` to a /proc/self file in one write(2), as the kernel requires for id maps.
+void write_proc_file(const char* path, const char* text, size_t len) {
+  int fd;
+  do {
+    fd = sys_openat(AT_FDCWD, path, O_WRONLY | O_CLOEXEC);
+  } while (fd < 0 && errno == EINTR);
+  if (fd < 0) die_errno("open", path);
+  long written;
+  do {
+    written = sys_write(fd, text, len);
+  } while (written < 0 && errno == EINTR);
+  if (written != static_cast<long>(len)) die_errno("write", path);
+  sys_close(fd);
+}
+
+// "ID ID 1\n": one id, mapped to itself. The Line builder without its prefix is a bounded buffer.
+void write_id_map(const char* path, unsigned id) {
+  Line map;
+  map.len = 0;
+  line_add_u64(&map, id);
+  line_add(&map, " ");
+  line_add_u64(&map, id);
+  line_add(&map, " 1\n");
+  write_proc_file(path, map.text, map.len);
+}
+
+// The exit status bubblewrap's monitor reports: the sandbox's own, or 128 + the killing signal.
+int relayed_status(int wait_status) {
+  const int signal = wait_status & 0x7f;
+  if (signal == 0) return (wait_status >> 8) & 0xff;
+  return kExitSignalBase + signal;
+}
+
+[[noreturn]] void monitor(int child) {
+  for (;;) {
+    int status;
+    const int pid = sys_wait4(child, &status, 0);
+    if (pid == child) sys_exit_group(relayed_status(status));
+    if (pid < 0 && errno != EINTR) die_errno("waitpid", "sandbox PID 1");
+  }
+}
+
+}  // namespace
+
+void enter_namespaces(const HelperConfig* config) {
+  const int parent = sys_getppid();
+  if (sys_prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) die_errno("prctl", "PR_SET_PDEATHSIG");
+  // The caller may have died before PR_SET_PDEATHSIG took effect; then no signal will come.
+  if (sys_getppid() != parent) die("parent exited before the sandbox started");
+
+  const unsigned uid = static_cast<unsigned>(sys_getuid());
+  const unsigned gid = static_cast<unsigned>(sys_getgid());
+  unsigned long flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC;
+  if (config->network == NetworkMode::kRestricted) flags |= CLONE_NEWNET;
+  if (sys_unshare(flags) != 0) {
+    die_errno("unshare", config->network == NetworkMode::kRestricted ? "CLONE_NEWUSER|CLONE_NEWNS|CLONE_NEWPID|CLONE_NEWIPC|CLONE_NEWNET"
+                                                                      : "CLONE_NEWUSER|CLONE_NEWNS|CLONE_NEWPID|CLONE_NEWIPC");
+  }
+  // An unprivileged user may write gid_map only after giving up setgroups(2); for root it costs
+  // nothing the sandbox should have.
+  write_proc_file("/proc/self/setgroups", "deny", 4);
+  write_id_map("/proc/self/uid_map", uid);
+  write_id_map("/proc/self/gid_map", gid);
+
+  // The child learns of a monitor that died before the child's PR_SET_PDEATHSIG took effect by
+  // the pipe: only the monitor holds its write end, so a read sees end-of-file once it is gone.
+  int alive[2];
+  if (sys_pipe2(alive, O_CLOEXEC | O_NONBLOCK) != 0) die_errno("pipe2", "");
+  const int child = sys_fork();
+  if (child < 0) die_errno("fork", "sandbox PID 1");
+  if (child > 0) {
+    sys_close(alive[0]);
+    monitor(child);
+  }
+
+  sys_close(alive[1]);
+  if (sys_prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) die_errno("prctl", "PR_SET_PDEATHSIG");
+  char byte;
+  if (sys_read(alive[0], &byte, 1) == 0) sys_exit_group(kExitSignalBase + SIGKILL);
+  sys_close(alive[0]);
+  // setsid: the command cannot push keystrokes into the caller's terminal with TIOCSTI.
+  if (sys_setsid() < 0) die_errno("setsid", "");
+}
