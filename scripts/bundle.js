@@ -26,7 +26,10 @@ const PROGRAMS = {
   'lib/arg0/apply-patch-main.ts': 'apply-patch-main',
   // Every command of the table (read from its source, so a new command gets its own bundle).
   ...Object.fromEntries(
-    [...readFileSync(path.join(root, 'lib/cli/command-table.ts'), 'utf8').matchAll(/import\('\.\/commands\/([\w-]+)\.js'\)/g)].map(([, name]) => [`lib/cli/commands/${name}.ts`, `cli-${name}`]),
+    [...readFileSync(path.join(root, 'lib/cli/command-table.ts'), 'utf8').matchAll(/import\('\.\/commands\/([\w-]+)\.js'\)/g)].map(([, name]) => [
+      `lib/cli/commands/${name}.ts`,
+      `cli-${name}`,
+    ]),
   ),
 };
 

@@ -111,9 +111,7 @@ const resolvedPolicy = onFirstUse((z) =>
     fullDiskWrite: z.boolean(),
     includePlatformDefaults: z.boolean(),
     readableRoots: z.array(z.string()),
-    writableRoots: z.array(
-      z.looseObject({ root: z.string(), readOnlySubpaths: z.array(z.string()), protectedMetadataNames: z.array(z.string()) }),
-    ),
+    writableRoots: z.array(z.looseObject({ root: z.string(), readOnlySubpaths: z.array(z.string()), protectedMetadataNames: z.array(z.string()) })),
     unreadableRoots: z.array(z.string()),
     unreadableGlobs: z.array(z.string()),
   }),

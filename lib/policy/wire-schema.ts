@@ -22,7 +22,6 @@ const REPLACEMENT_MESSAGE = 'contains U+FFFD, so it cannot be named exactly (inv
 const utf8 = new TextEncoder();
 const fitsPathMax = (s: string): boolean => utf8.encode(s).length < 4096;
 
-
 /** An absolute path (or `~`, `~/...`, expanded at resolution). Relative paths need a base. */
 export const absolutePathSchema = onFirstUse((z) =>
   z.string().check(
@@ -37,11 +36,7 @@ export const absolutePathSchema = onFirstUse((z) =>
 );
 
 const subpathSchema = onFirstUse((z) =>
-  z.string().check(
-    z.minLength(1),
-    z.refine(noNul, { message: 'subpath contains a NUL byte' }),
-    z.refine(noReplacement, { message: `subpath ${REPLACEMENT_MESSAGE}` }),
-  ),
+  z.string().check(z.minLength(1), z.refine(noNul, { message: 'subpath contains a NUL byte' }), z.refine(noReplacement, { message: `subpath ${REPLACEMENT_MESSAGE}` })),
 );
 
 export const specialPathSchema = onFirstUse((z) =>
@@ -62,11 +57,9 @@ export const fileSystemPathSchema = onFirstUse((z) =>
     z.strictObject({ type: z.literal('special'), value: specialPathSchema() }),
     z.strictObject({
       type: z.literal('glob_pattern'),
-      pattern: z.string().check(
-        z.minLength(1),
-        z.refine(noNul, { message: 'pattern contains a NUL byte' }),
-        z.refine(noReplacement, { message: `pattern ${REPLACEMENT_MESSAGE}` }),
-      ),
+      pattern: z
+        .string()
+        .check(z.minLength(1), z.refine(noNul, { message: 'pattern contains a NUL byte' }), z.refine(noReplacement, { message: `pattern ${REPLACEMENT_MESSAGE}` })),
     }),
   ]),
 );
