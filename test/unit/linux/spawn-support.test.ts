@@ -13,7 +13,7 @@ import { pruneDeadHostPrep, trackHostPrep } from '../../../lib/spawn/host-prep';
 import { isProcMountFailure } from '../../../lib/spawn/proc-preflight';
 import { makeTempDir } from '../../helpers/temp';
 
-/** A marker directory's name: the registry's hash of the target path. */
+/** The registry's hash of a target path, the first part of its markers' names. */
 const hashOf = (path: string): string => createHash('sha256').update(path).digest('hex').slice(0, 16);
 /** Field 22 of /proc/<pid>/stat, the start time the registry names runs by. */
 const startTime = (pid: number): string => {
@@ -71,8 +71,7 @@ describe('host mount-target registry (concurrent runs)', () => {
     const cleanup = trackHostPrep([target], registry);
     mkdirSync(target.path);
     // Pid 1 is always alive: it stands for a concurrent run in another process.
-    const markerDir = join(registry, readdirSync(registry).find((n) => n !== 'lock') as string);
-    writeFileSync(join(markerDir, `1-${startTime(1)}-1`), JSON.stringify(target));
+    writeFileSync(join(registry, `${hashOf(target.path)}.1-${startTime(1)}-1`), JSON.stringify(target));
     cleanup();
     expect(readdirSync(t)).toContain('shared');
   });
@@ -82,8 +81,7 @@ describe('host mount-target registry (concurrent runs)', () => {
     const target = { path: join(t, 'stub'), kind: 'file' as const };
     const cleanup = trackHostPrep([target], registry);
     writeFileSync(target.path, '');
-    const markerDir = join(registry, readdirSync(registry).find((n) => n !== 'lock') as string);
-    writeFileSync(join(markerDir, '999999999-1-1'), JSON.stringify(target));
+    writeFileSync(join(registry, `${hashOf(target.path)}.999999999-1-1`), JSON.stringify(target));
     cleanup();
     expect(readdirSync(t)).toStrictEqual(['registry']);
   });
@@ -91,9 +89,9 @@ describe('host mount-target registry (concurrent runs)', () => {
   it('the next run finishes the clean-up of a run that died: its empty stubs and markers go', () => {
     const registry = join(t, 'registry');
     const stub = join(t, '.codex');
-    mkdirSync(join(registry, hashOf(stub)), { recursive: true });
+    mkdirSync(registry);
     mkdirSync(stub);
-    writeFileSync(join(registry, hashOf(stub), '999999999-1-1'), JSON.stringify({ kind: 'dir', path: stub }));
+    writeFileSync(join(registry, `${hashOf(stub)}.999999999-1-1`), JSON.stringify({ kind: 'dir', path: stub }));
     trackHostPrep([{ path: join(t, 'other'), kind: 'file' }], registry)();
     expect(readdirSync(t)).toStrictEqual(['registry']);
     expect(readdirSync(registry).filter((n) => n !== 'lock')).toStrictEqual([]);
@@ -102,11 +100,11 @@ describe('host mount-target registry (concurrent runs)', () => {
   it('a marker of a live pid with another start time (the pid was reused) counts as dead: its stub goes', () => {
     const registry = join(t, 'registry');
     const stub = join(t, '.git');
-    mkdirSync(join(registry, hashOf(stub)), { recursive: true });
+    mkdirSync(registry);
     mkdirSync(stub);
     // Our own pid is alive, but this run started at another time: it is a dead run's marker.
     const wrongStart = String(Number(startTime(process.pid)) + 1);
-    writeFileSync(join(registry, hashOf(stub), `${process.pid}-${wrongStart}-1`), JSON.stringify({ kind: 'dir', path: stub }));
+    writeFileSync(join(registry, `${hashOf(stub)}.${process.pid}-${wrongStart}-1`), JSON.stringify({ kind: 'dir', path: stub }));
     pruneDeadHostPrep(registry);
     expect(readdirSync(t)).toStrictEqual(['registry']);
     expect(readdirSync(registry).filter((n) => n !== 'lock')).toStrictEqual([]);
@@ -115,28 +113,28 @@ describe('host mount-target registry (concurrent runs)', () => {
   it('a marker of a live pid with its own start time keeps the stub', () => {
     const registry = join(t, 'registry');
     const stub = join(t, '.git');
-    mkdirSync(join(registry, hashOf(stub)), { recursive: true });
+    mkdirSync(registry);
     mkdirSync(stub);
-    writeFileSync(join(registry, hashOf(stub), `1-${startTime(1)}-1`), JSON.stringify({ kind: 'dir', path: stub }));
+    writeFileSync(join(registry, `${hashOf(stub)}.1-${startTime(1)}-1`), JSON.stringify({ kind: 'dir', path: stub }));
     pruneDeadHostPrep(registry);
     expect(existsSync(stub)).toBe(true);
   });
 
   it.each([
     ['the old TAB format', (p: string) => `dir\t${p}`],
-    ['a path its directory is not named after', (p: string) => JSON.stringify({ kind: 'dir', path: `${p}-other` })],
+    ['a path its name is not hashed from', (p: string) => JSON.stringify({ kind: 'dir', path: `${p}-other` })],
     ['an extra field', (p: string) => JSON.stringify({ kind: 'dir', path: p, x: 1 })],
     ['a relative path', () => JSON.stringify({ kind: 'dir', path: 'rel' })],
   ])('a dead run\'s marker holding %s is left alone, and so is its target', (_label, body) => {
     const registry = join(t, 'registry');
     const stub = join(t, '.codex');
-    mkdirSync(join(registry, hashOf(stub)), { recursive: true });
+    mkdirSync(registry);
     mkdirSync(stub);
     mkdirSync(`${stub}-other`);
-    writeFileSync(join(registry, hashOf(stub), '999999999-1-1'), body(stub));
+    writeFileSync(join(registry, `${hashOf(stub)}.999999999-1-1`), body(stub));
     pruneDeadHostPrep(registry);
     expect(readdirSync(t).sort()).toStrictEqual(['.codex', '.codex-other', 'registry']);
-    expect(readdirSync(join(registry, hashOf(stub)))).toStrictEqual(['999999999-1-1']);
+    expect(readdirSync(registry)).toStrictEqual([`${hashOf(stub)}.999999999-1-1`]);
   });
 
   it('an empty registry is one readdir: no lock is taken', () => {
