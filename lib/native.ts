@@ -6,9 +6,10 @@
 // prebuild in prebuilds/<platform>-<arch>/ is used unless build/Release (a local build) exists;
 // node-gyp-build also honours CODEX_SANDBOX_PREBUILD (another directory) and PREBUILDS_ONLY.
 import { accessSync, constants, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 
 import { BackendUnavailableError } from './errors';
+import { PACKAGE_ROOT } from './package-root';
 
 /** A failed syscall, as the addon reports it. */
 export interface NativeFailure {
@@ -42,7 +43,6 @@ export interface NativeAddon {
 }
 
 const ADDON_FUNCTIONS = ['landlockAbi', 'seccompAvailable', 'execve'] as const;
-const PACKAGE_ROOT = resolve(__dirname, '..');
 
 interface NodeGypBuild {
   path(dir: string): string;

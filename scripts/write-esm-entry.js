@@ -1,14 +1,15 @@
 'use strict';
-// Writes dist/index.mjs and dist/index.d.mts so `import` gets the same API as `require`, with
-// every export named explicitly (no reliance on Node's CommonJS export detection).
+// Writes dist/index.mjs and dist/index.d.mts so `import` gets the same API as `require` (the
+// bundled dist/codex-sandbox.js), with every export named explicitly (no reliance on Node's
+// CommonJS export detection).
 const fs = require('node:fs');
 const path = require('node:path');
 
 const dist = path.join(__dirname, '..', 'dist');
-const api = require(path.join(dist, 'index.js'));
+const api = require(path.join(dist, 'codex-sandbox.js'));
 const names = Object.keys(api).filter((name) => name !== 'default' && name !== '__esModule').sort();
 const lines = [
-  "import api from './index.js';",
+  "import api from './codex-sandbox.js';",
   '',
   ...names.map((name) => `export const ${name} = api.${name};`),
   'export default api;',

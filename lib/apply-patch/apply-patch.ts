@@ -9,9 +9,10 @@
 // command recognition. It imports errors, and policy/spawn (platform/common types) for this
 // sandboxed mode only; it never touches process.argv, stdout or exit codes (arg0/ and cli/ do).
 
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 
 import { PatchApplyError } from '../errors';
+import { PACKAGE_ROOT } from '../package-root';
 import type { BackendChoice } from '../platform/common/types';
 import { explain } from '../policy/explain';
 import { nodeHostView } from '../policy/node-host-view';
@@ -40,7 +41,7 @@ export interface ApplyPatchOptions {
 }
 
 /** The entry the sandboxed child runs; it dispatches on --codex-run-as-apply-patch (lib/arg0). */
-export const APPLY_PATCH_ENTRY = resolve(__dirname, '../../bin/codex-sandbox.js');
+export const APPLY_PATCH_ENTRY = join(PACKAGE_ROOT, 'bin', 'codex-sandbox.js');
 const RUN_AS_APPLY_PATCH = '--codex-run-as-apply-patch';
 /**
  * Linux limits one argument to 128 KiB (MAX_ARG_STRLEN). A larger patch goes through stdin,

@@ -5,11 +5,10 @@
 // Input and output go through an injected Io so tests run these in-process.
 
 import { applyPatchLocally } from '../apply-patch/apply-local';
-import type { LineEndingMode } from '../apply-patch/compute-changes';
+import { PRESERVE_LINE_ENDINGS_ENV, type LineEndingMode } from '../apply-patch/compute-changes';
 import { utf8ErrorText } from '../apply-patch/rust-text';
 import { isSandboxError } from '../errors';
-
-export const CODEX_RUN_AS_APPLY_PATCH = '--codex-run-as-apply-patch';
+import { CODEX_RUN_AS_APPLY_PATCH } from './run-as-apply-patch-flag';
 
 export interface ApplyPatchIo {
   cwd: string;
@@ -19,6 +18,11 @@ export interface ApplyPatchIo {
   stderr: (text: string) => void;
   /** All of stdin as bytes. */
   readStdin: () => Promise<Buffer>;
+}
+
+/** CODEX_APPLY_PATCH_PRESERVE_LINE_ENDINGS: the reference binary preserves by default; `0` selects the older LF mode. */
+export function lineEndingsFromEnv(env: NodeJS.ProcessEnv): LineEndingMode {
+  return env[PRESERVE_LINE_ENDINGS_ENV] === '0' ? 'lf' : 'preserve';
 }
 
 /** The one stderr text for a failed patch: the reference's, which may span two lines. */

@@ -1,7 +1,7 @@
 // arg0/arg0-dispatch: one entry script that acts as several programs, chosen by the name it was
 // started under or by its first argument (docs/reference.md#arg0-dispatch).
 //
-//   name `codex-linux-sandbox`          -> the Linux sandbox entry (cli runCli)
+//   name `codex-linux-sandbox`          -> the Linux sandbox entry (cli/linux-sandbox-main)
 //   name `apply_patch` / `applypatch`   -> the apply_patch CLI (patch in argv[1] or on stdin)
 //   first arg `--codex-run-as-apply-patch PATCH` -> apply PATCH in the cwd, exit 0 or 1
 //   otherwise: optionally load $CODEX_HOME/.env (and its conditional .env.<suffix> overlays) and
@@ -13,18 +13,22 @@
 // process.exitCode and never let the caller continue; the environment is changed before the
 // caller starts any worker.
 //
+// Each mode's code is imported when that mode is chosen, so every entry that dispatches first
+// pays only for the mode it runs: the drop-in loads no apply_patch code, and neither loads the
+// codex-sandbox CLI (docs/benchmarks.md#start-up).
+//
 // May import anything (docs/architecture.md#folders); with cli/ it is the only user of process.argv and exit codes.
 
 import { tmpdir } from 'node:os';
-import { basename, resolve } from 'node:path';
+import { basename, join } from 'node:path';
 
-import { PRESERVE_LINE_ENDINGS_ENV } from '../apply-patch/compute-changes';
-import { runCli } from '../cli/main';
-import { applyPatchMain, CODEX_RUN_AS_APPLY_PATCH, runAsApplyPatch, type ApplyPatchIo } from './apply-patch-main';
+import { PACKAGE_ROOT } from '../package-root';
+import type { ApplyPatchIo } from './apply-patch-main';
 import { resolveCodexHome } from './codex-home';
 import { loadConditionalOverlays } from './conditional-dotenv';
 import { loadCodexDotenv } from './dotenv';
 import { createPathAliases, prependToPath, type PathAliases } from './path-aliases';
+import { CODEX_RUN_AS_APPLY_PATCH } from './run-as-apply-patch-flag';
 
 export interface Arg0Options {
   /** Load `$CODEX_HOME/.env` and create PATH aliases when nothing is dispatched (default true). */
@@ -48,7 +52,7 @@ export type Arg0Outcome =
   /** The caller's program should run; `aliases` is null when they were not (or could not be) made. */
   | { dispatched: false; aliases: PathAliases | null };
 
-export const PACKAGE_ENTRY_SCRIPT = resolve(__dirname, '../../bin/codex-sandbox.js');
+export const PACKAGE_ENTRY_SCRIPT = join(PACKAGE_ROOT, 'bin', 'codex-sandbox.js');
 
 function readAllStdin(): Promise<Buffer> {
   return new Promise((resolveRead, rejectRead) => {
@@ -80,28 +84,41 @@ function settle(exitCode: Promise<number>, options: Arg0Options, stderr: (text: 
   return { dispatched: true, exitCode: settled };
 }
 
+type ApplyPatchModule = typeof import('./apply-patch-main');
+
+/** Runs one of the apply_patch programs once its module is loaded. */
+function applyPatchMode(
+  run: (mode: ApplyPatchModule, io: ApplyPatchIo) => Promise<number>,
+  options: Arg0Options,
+  env: NodeJS.ProcessEnv,
+  stderr: (text: string) => void,
+): Arg0Outcome {
+  const io: Omit<ApplyPatchIo, 'lineEndings'> = {
+    cwd: options.cwd ?? process.cwd(),
+    stdout: options.stdout ?? ((t) => void process.stdout.write(t)),
+    stderr,
+    readStdin: options.readStdin ?? readAllStdin,
+  };
+  const exitCode = import('./apply-patch-main.js').then((mode) => run(mode, { ...io, lineEndings: mode.lineEndingsFromEnv(env) }));
+  return settle(exitCode, options, stderr);
+}
+
 /** Dispatches on the program name or first argument; see the file header. */
 export function arg0Dispatch(argv: readonly string[] = process.argv, options: Arg0Options = {}): Arg0Outcome {
   const env = options.env ?? process.env;
-  const io: ApplyPatchIo = {
-    cwd: options.cwd ?? process.cwd(),
-    lineEndings: env[PRESERVE_LINE_ENDINGS_ENV] === '0' ? 'lf' : 'preserve',
-    stdout: options.stdout ?? ((t) => void process.stdout.write(t)),
-    stderr: options.stderr ?? ((t) => void process.stderr.write(t)),
-    readStdin: options.readStdin ?? readAllStdin,
-  };
+  const stderr = options.stderr ?? ((t: string) => void process.stderr.write(t));
   const name = argv.length > 1 ? basename(argv[1]) : '';
   const args = argv.slice(2);
   if (name === 'codex-linux-sandbox') {
-    return settle(runCli([...args], 'codex-linux-sandbox'), options, io.stderr);
+    return settle(import('../cli/linux-sandbox-main.js').then((entry) => entry.runLinuxSandboxCli([...args])), options, stderr);
   }
-  if (name === 'apply_patch' || name === 'applypatch') return settle(applyPatchMain(args, io), options, io.stderr);
+  if (name === 'apply_patch' || name === 'applypatch') return applyPatchMode((mode, io) => mode.applyPatchMain(args, io), options, env, stderr);
   if (args[0] === CODEX_RUN_AS_APPLY_PATCH) {
     // No dotenv or PATH work in this mode: it is how a host re-runs itself inside a sandbox.
-    return settle(runAsApplyPatch(args.slice(1), io), options, io.stderr);
+    return applyPatchMode((mode, io) => mode.runAsApplyPatch(args.slice(1), io), options, env, stderr);
   }
   if (options.prepareEnvironment === false) return { dispatched: false, aliases: null };
-  return { dispatched: false, aliases: prepareEnvironment(options, io.stderr) };
+  return { dispatched: false, aliases: prepareEnvironment(options, stderr) };
 }
 
 function prepareEnvironment(options: Arg0Options, warn: (text: string) => void): PathAliases | null {

@@ -2,7 +2,7 @@
 // that names the bad key or value, its position, the source and the next step. ZodErrors stop
 // here; nothing outside policy/ ever sees one.
 
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { type ErrorIssue, type ErrorSource, PolicyInvalidError, renderPath, renderSource, truncateValue } from '../errors';
 import { parseStrictJson, type DuplicateKey } from './strict-json';
 
@@ -122,7 +122,7 @@ function describe(issue: z.core.$ZodIssue, input: unknown, source: ErrorSource |
 }
 
 /** Converts a failed safeParse into the error the caller throws. */
-export function policyErrorFromZod(error: z.ZodError, input: unknown, what: string, source?: ErrorSource): PolicyInvalidError {
+export function policyErrorFromZod(error: z.core.$ZodError, input: unknown, what: string, source?: ErrorSource): PolicyInvalidError {
   const issues = error.issues.flatMap((issue) => describe(issue, input, source));
   const first = issues[0] ?? { message: `invalid ${what}${from(source)}`, path: [] };
   const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? 's' : ''})` : '';

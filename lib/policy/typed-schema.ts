@@ -6,106 +6,122 @@
 // they are resolved (resolve-entries.ts), with the same errors as before this check existed.
 //
 // Objects that passed are remembered (by identity) so explain() on one resolved policy, called
-// once per path, checks it once.
+// once per path, checks it once. The schemas are built on first use, with zod's mini build
+// (zod-load.ts).
 
-import { z } from 'zod';
+import type * as Zod from 'zod/mini';
 import type { ErrorSource } from '../errors';
 import { policyErrorFromZod } from './invalid-input';
 import type { FileSystemPolicy, LegacySandboxPolicy, PermissionProfile, ResolvedPolicy, SandboxPolicy } from './types';
+import { onFirstUse } from './zod-load';
 
-const special = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('root') }),
-  z.strictObject({ kind: z.literal('minimal') }),
-  z.strictObject({ kind: z.literal('project_roots'), subpath: z.string().optional() }),
-  z.strictObject({ kind: z.literal('tmpdir') }),
-  z.strictObject({ kind: z.literal('slash_tmp') }),
-  z.strictObject({ kind: z.literal('unknown'), path: z.string(), subpath: z.string().optional() }),
-]);
+const special = onFirstUse((z) =>
+  z.discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('root') }),
+    z.strictObject({ kind: z.literal('minimal') }),
+    z.strictObject({ kind: z.literal('project_roots'), subpath: z.optional(z.string()) }),
+    z.strictObject({ kind: z.literal('tmpdir') }),
+    z.strictObject({ kind: z.literal('slash_tmp') }),
+    z.strictObject({ kind: z.literal('unknown'), path: z.string(), subpath: z.optional(z.string()) }),
+  ]),
+);
 
-const fileSystemPath = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('path'), path: z.string() }),
-  z.strictObject({ type: z.literal('special'), value: special }),
-  z.strictObject({ type: z.literal('glob_pattern'), pattern: z.string().min(1) }),
-]);
+const fileSystemPath = onFirstUse((z) =>
+  z.discriminatedUnion('type', [
+    z.strictObject({ type: z.literal('path'), path: z.string() }),
+    z.strictObject({ type: z.literal('special'), value: special() }),
+    z.strictObject({ type: z.literal('glob_pattern'), pattern: z.string().check(z.minLength(1)) }),
+  ]),
+);
 
-const access = z.enum(['read', 'write', 'deny']);
+const access = onFirstUse((z) => z.enum(['read', 'write', 'deny']));
 
-const entry = z
-  .strictObject({ path: fileSystemPath, access, missingPathBehavior: z.literal('skip').optional() })
-  .refine((e) => e.path.type !== 'glob_pattern' || e.access === 'deny', {
-    message: 'glob_pattern entries only support deny access; use an exact path for read or write',
-    path: ['access'],
-  });
+const entry = onFirstUse((z) =>
+  z.strictObject({ path: fileSystemPath(), access: access(), missingPathBehavior: z.optional(z.literal('skip')) }).check(
+    z.refine((e) => e.path.type !== 'glob_pattern' || e.access === 'deny', {
+      message: 'glob_pattern entries only support deny access; use an exact path for read or write',
+      path: ['access'],
+    }),
+  ),
+);
 
-const globScanMaxDepth = z.number().int().min(1);
+const globScanMaxDepth = onFirstUse((z) => z.number().check(z.int(), z.minimum(1)));
 
-const fileSystemPolicy = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('restricted'), entries: z.array(entry), globScanMaxDepth: globScanMaxDepth.optional() }),
-  z.strictObject({ kind: z.literal('unrestricted') }),
-  z.strictObject({ kind: z.literal('external-sandbox') }),
-]);
+const fileSystemPolicy = onFirstUse((z) =>
+  z.discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('restricted'), entries: z.array(entry()), globScanMaxDepth: z.optional(globScanMaxDepth()) }),
+    z.strictObject({ kind: z.literal('unrestricted') }),
+    z.strictObject({ kind: z.literal('external-sandbox') }),
+  ]),
+);
 
-const network = z.enum(['restricted', 'enabled']);
+const network = onFirstUse((z) => z.enum(['restricted', 'enabled']));
 
-const sandboxPolicy = z.strictObject({ fileSystem: fileSystemPolicy, network });
+const sandboxPolicy = onFirstUse((z) => z.strictObject({ fileSystem: fileSystemPolicy(), network: network() }));
 
-const permissionProfile = z.discriminatedUnion('type', [
-  z.strictObject({
-    type: z.literal('managed'),
-    fileSystem: z.discriminatedUnion('type', [
-      z.strictObject({ type: z.literal('restricted'), entries: z.array(entry), globScanMaxDepth: globScanMaxDepth.optional() }),
-      z.strictObject({ type: z.literal('unrestricted') }),
-    ]),
-    network,
-  }),
-  z.strictObject({ type: z.literal('disabled') }),
-  z.strictObject({ type: z.literal('external'), network }),
-]);
+const permissionProfile = onFirstUse((z) =>
+  z.discriminatedUnion('type', [
+    z.strictObject({
+      type: z.literal('managed'),
+      fileSystem: z.discriminatedUnion('type', [
+        z.strictObject({ type: z.literal('restricted'), entries: z.array(entry()), globScanMaxDepth: z.optional(globScanMaxDepth()) }),
+        z.strictObject({ type: z.literal('unrestricted') }),
+      ]),
+      network: network(),
+    }),
+    z.strictObject({ type: z.literal('disabled') }),
+    z.strictObject({ type: z.literal('external'), network: network() }),
+  ]),
+);
 
-const readOnlyAccess = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('full-access') }),
-  z.strictObject({ type: z.literal('restricted'), includePlatformDefaults: z.boolean(), readableRoots: z.array(z.string()) }),
-]);
+const readOnlyAccess = onFirstUse((z) =>
+  z.discriminatedUnion('type', [
+    z.strictObject({ type: z.literal('full-access') }),
+    z.strictObject({ type: z.literal('restricted'), includePlatformDefaults: z.boolean(), readableRoots: z.array(z.string()) }),
+  ]),
+);
 
-const legacySandboxPolicy = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('danger-full-access') }),
-  z.strictObject({ type: z.literal('read-only'), access: readOnlyAccess, networkAccess: z.boolean() }),
-  z.strictObject({ type: z.literal('external-sandbox'), networkAccess: network }),
-  z.strictObject({
-    type: z.literal('workspace-write'),
-    writableRoots: z.array(z.string()),
-    readOnlyAccess,
-    networkAccess: z.boolean(),
-    excludeTmpdirEnvVar: z.boolean(),
-    excludeSlashTmp: z.boolean(),
-  }),
-]);
+const legacySandboxPolicy = onFirstUse((z) =>
+  z.discriminatedUnion('type', [
+    z.strictObject({ type: z.literal('danger-full-access') }),
+    z.strictObject({ type: z.literal('read-only'), access: readOnlyAccess(), networkAccess: z.boolean() }),
+    z.strictObject({ type: z.literal('external-sandbox'), networkAccess: network() }),
+    z.strictObject({
+      type: z.literal('workspace-write'),
+      writableRoots: z.array(z.string()),
+      readOnlyAccess: readOnlyAccess(),
+      networkAccess: z.boolean(),
+      excludeTmpdirEnvVar: z.boolean(),
+      excludeSlashTmp: z.boolean(),
+    }),
+  ]),
+);
 
 /**
  * The fields explain() and the planners read. Derived fields are trusted to be consistent with
  * `policy` (resolvePolicy makes them); only their types are checked, so a hand-built resolved
  * policy cannot smuggle an access mode or an entry shape the code does not handle.
  */
-const resolvedPolicy = z.looseObject({
-  cwd: z.string(),
-  policy: sandboxPolicy,
-  entries: z.array(z.looseObject({ path: z.string(), access })),
-  fullDiskRead: z.boolean(),
-  fullDiskWrite: z.boolean(),
-  includePlatformDefaults: z.boolean(),
-  readableRoots: z.array(z.string()),
-  writableRoots: z.array(
-    z.looseObject({ root: z.string(), readOnlySubpaths: z.array(z.string()), protectedMetadataNames: z.array(z.string()) }),
-  ),
-  unreadableRoots: z.array(z.string()),
-  unreadableGlobs: z.array(z.string()),
-});
+const resolvedPolicy = onFirstUse((z) =>
+  z.looseObject({
+    cwd: z.string(),
+    policy: sandboxPolicy(),
+    entries: z.array(z.looseObject({ path: z.string(), access: access() })),
+    fullDiskRead: z.boolean(),
+    fullDiskWrite: z.boolean(),
+    includePlatformDefaults: z.boolean(),
+    readableRoots: z.array(z.string()),
+    writableRoots: z.array(z.looseObject({ root: z.string(), readOnlySubpaths: z.array(z.string()), protectedMetadataNames: z.array(z.string()) })),
+    unreadableRoots: z.array(z.string()),
+    unreadableGlobs: z.array(z.string()),
+  }),
+);
 
 const checked = new WeakSet<object>();
 
-function check<T>(schema: z.ZodType, value: unknown, what: string, source?: ErrorSource): T {
+function check<T>(schema: () => Zod.ZodMiniType, value: unknown, what: string, source?: ErrorSource): T {
   if (typeof value === 'object' && value !== null && checked.has(value)) return value as T;
-  const result = schema.safeParse(value);
+  const result = schema().safeParse(value);
   if (!result.success) throw policyErrorFromZod(result.error, value, what, source);
   checked.add(value as object);
   // The caller's object, not zod's copy: callers compare and memoize by identity.

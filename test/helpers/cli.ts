@@ -1,7 +1,7 @@
 // Runs one CLI subcommand in-process with captured output, handling errors as runCli does: a
 // thrown SandboxError becomes one stderr line and exit 125.
 import type { CommandContext, CommandHandler } from '../../lib/cli/command';
-import { reportError } from '../../lib/cli/main';
+import { reportError } from '../../lib/cli/report';
 
 export interface CapturedRun {
   code: number;

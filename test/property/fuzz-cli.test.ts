@@ -10,7 +10,7 @@ import { doctorCommand } from '../../lib/cli/commands/doctor';
 import { explainCommand } from '../../lib/cli/commands/explain';
 import { planCommand } from '../../lib/cli/commands/plan';
 import { runCommand } from '../../lib/cli/commands/run';
-import { reportError } from '../../lib/cli/main';
+import { reportError } from '../../lib/cli/report';
 import { makeTempDir } from '../helpers/temp';
 import { fuzzParams, hostilePath } from '../security/harness/fuzz-settings';
 

@@ -5,8 +5,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { MacosNetworkOptions } from '../../lib/platform/macos/network-rules';
-import { evaluateSbpl, type SbplRequest } from '../../lib/platform/macos/sbpl-evaluate';
-import { parseSbpl } from '../../lib/platform/macos/sbpl-parse';
+import { evaluateSbpl, type SbplRequest } from '../helpers/sbpl-evaluate';
+import { parseSbpl } from '../helpers/sbpl-parse';
 import { fakeMacHost } from '../unit/macos/fake-mac-host';
 import { plan, resolvedFixture } from '../unit/macos/fixtures';
 import { propertySettings } from '../helpers/property-settings';

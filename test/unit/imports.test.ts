@@ -10,6 +10,7 @@ function moduleOf(file: string): string {
   const rel = relative(LIB, file).replace(/\\/g, '/');
   if (rel === 'errors.ts') return 'errors';
   if (rel === 'native.ts') return 'native';
+  if (rel === 'package-root.ts') return 'package-root';
   if (rel === 'index.ts') return 'index';
   if (rel === 'platform/linux/probe.ts') return 'platform/linux/probe';
   const parts = rel.split('/');
@@ -28,9 +29,11 @@ const ALLOWED: Record<string, string[]> = {
   'platform/linux/probe': ['native', 'errors', 'platform/common', 'platform/linux'],
   // The dispatcher that picks a platform planner (pure; never spawns).
   platform: ['policy', 'errors', 'platform/common', 'platform/linux', 'platform/macos', 'platform/windows'],
-  native: ['errors'],
+  native: ['errors', 'package-root'],
+  // The package's directory, for files beside the code (bin/, build/): a leaf like errors.
+  'package-root': [],
   spawn: ['policy', 'platform', 'platform/common', 'platform/linux', 'platform/linux/probe', 'platform/macos', 'platform/windows', 'native', 'errors'],
-  'apply-patch': ['errors', 'spawn', 'policy', 'platform/common'],
+  'apply-patch': ['errors', 'spawn', 'policy', 'platform/common', 'package-root'],
   arg0: ['*'],
   cli: ['*'],
   index: ['*'],

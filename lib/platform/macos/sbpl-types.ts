@@ -1,9 +1,10 @@
-// platform/macos: the Seatbelt planner (SBPL profile text, -D parameters, sandbox-exec argv) plus a
-// parser and evaluator for the SBPL subset the planner emits, so profiles can be checked without a
-// Mac. May import policy, errors and platform/common only; never child_process or native code.
+// platform/macos: the Seatbelt planner (SBPL profile text, -D parameters, sandbox-exec argv). The
+// parser and evaluator that check its profiles without a Mac are test code (test/helpers/sbpl-*.ts).
+// May import policy, errors and platform/common only; never child_process or native code.
 //
 // sbpl-types: the typed form of a profile. The planner builds `SbplItem[]`; sbpl-render turns it
-// into text in one function, and sbpl-parse turns that text back into the same items.
+// into text in one function, and the tests' parser (test/helpers/sbpl-parse.ts) turns that text back
+// into the same items.
 
 /** A path argument: a `(param "KEY")` reference (user paths, bound with -D) or a quoted string. */
 export type SbplPathArg = { param: string } | { string: string };

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { CommandContext } from '../../../lib/cli/command';
 import { doctorCommand, doctorReport } from '../../../lib/cli/commands/doctor';
 import { planCommand, toSnakeCase } from '../../../lib/cli/commands/plan';
-import { reportError } from '../../../lib/cli/main';
+import { reportError } from '../../../lib/cli/report';
 import { planSandbox } from '../../../lib/platform/plan-sandbox';
 import { capsFixture, NO_NAMESPACES } from './fixtures';
 

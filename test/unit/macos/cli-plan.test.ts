@@ -4,7 +4,7 @@ import { mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { planCommand } from '../../../lib/cli/commands/plan';
-import { parseSbpl } from '../../../lib/platform/macos/sbpl-parse';
+import { parseSbpl } from '../../helpers/sbpl-parse';
 import { runCaptured } from '../../helpers/cli';
 import { makeTempDir } from '../../helpers/temp';
 

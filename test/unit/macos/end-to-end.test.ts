@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { builtinPolicy } from '../../../lib/policy/builtin';
 import { resolvePolicy } from '../../../lib/policy/resolve';
 import { planMacos } from '../../../lib/platform/macos/plan-macos';
-import { evaluateSbpl } from '../../../lib/platform/macos/sbpl-evaluate';
-import { parseSbpl } from '../../../lib/platform/macos/sbpl-parse';
+import { evaluateSbpl } from '../../helpers/sbpl-evaluate';
+import { parseSbpl } from '../../helpers/sbpl-parse';
 import { canonicalPath } from '../../../lib/platform/macos/seatbelt-paths';
 import { fakeMacHost, type FakeMacHost, type FakeNode } from './fake-mac-host';
 

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { parseSbpl } from '../../../lib/platform/macos/sbpl-parse';
+import { parseSbpl } from '../../helpers/sbpl-parse';
 import { explain } from '../../../lib/policy/explain';
 import { resolvePolicy } from '../../../lib/policy/resolve';
 import { planMacos, planSeatbeltProfile } from '../../../lib/platform/macos/plan-macos';
 import { basePolicy } from '../../../lib/platform/macos/base-policy';
 import { readOnlyPlatformDefaults, SEATBELT_PLATFORM_DEFAULT_READ_ROOTS } from '../../../lib/platform/macos/platform-defaults';
 import type { SbplItem } from '../../../lib/platform/macos/sbpl-types';
-import { evaluateSbpl } from '../../../lib/platform/macos/sbpl-evaluate';
+import { evaluateSbpl } from '../../helpers/sbpl-evaluate';
 import { canonicalPath } from '../../../lib/platform/macos/seatbelt-paths';
 import { renderSbpl } from '../../../lib/platform/macos/sbpl-render';
 import { fakeMacHost } from './fake-mac-host';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateSbpl, type SbplRequest } from '../../../lib/platform/macos/sbpl-evaluate';
-import { parseSbpl } from '../../../lib/platform/macos/sbpl-parse';
+import { evaluateSbpl, type SbplRequest } from '../../helpers/sbpl-evaluate';
+import { parseSbpl } from '../../helpers/sbpl-parse';
 import { renderSbpl } from '../../../lib/platform/macos/sbpl-render';
 
 function decide(profile: string, request: SbplRequest, params: [string, string][] = []): boolean {

@@ -10,8 +10,8 @@
 //    matches the exact path, `regex` is tested against the whole path string;
 //  - paths are the kernel's resolved paths: callers pass canonical paths (symlinks resolved), or a
 //    symlink's own path for operations on the link itself.
-import { UnsupportedPolicyError } from '../../errors';
-import type { SbplFilter, SbplItem, SbplPathArg, SbplVnodeType } from './sbpl-types';
+import { UnsupportedPolicyError } from '../../lib/errors';
+import type { SbplFilter, SbplItem, SbplPathArg, SbplVnodeType } from '../../lib/platform/macos/sbpl-types';
 
 export interface SbplRequest {
   operation: string;

@@ -1,7 +1,7 @@
 // sbpl-parse: reads the SBPL subset this package generates back into typed items. It is a
 // checker, not a general SBPL reader: any form, operation or filter outside the subset throws, so
 // a test that parses every generated profile fails on the first unexpected construct.
-import { UnsupportedPolicyError } from '../../errors';
+import { UnsupportedPolicyError } from '../../lib/errors';
 import {
   SBPL_NAMED_FILTERS,
   type SbplAtom,
@@ -11,7 +11,7 @@ import {
   type SbplNamedFilter,
   type SbplPathArg,
   type SbplVnodeType,
-} from './sbpl-types';
+} from '../../lib/platform/macos/sbpl-types';
 
 /** Every operation the generator emits; a profile naming any other does not parse. */
 export const SBPL_OPERATIONS: ReadonlySet<string> = new Set([

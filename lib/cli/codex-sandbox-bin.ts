@@ -1,0 +1,11 @@
+// cli/codex-sandbox-bin: what bin/codex-sandbox.js runs (bundled to dist/codex-sandbox-bin.js).
+// Named apply_patch/applypatch/codex-linux-sandbox, or given --codex-run-as-apply-patch first,
+// this process is that program (lib/arg0); otherwise it is the codex-sandbox CLI, imported only
+// then, so the apply_patch modes never load the CLI's code.
+import { arg0Dispatch } from '../arg0/arg0-dispatch';
+import { exitWith } from './report';
+
+export function startCodexSandbox(argv: readonly string[]): void {
+  if (arg0Dispatch(argv, { prepareEnvironment: false }).dispatched) return;
+  exitWith(import('./main.js').then((cli) => cli.runCli(argv.slice(2), 'codex-sandbox')));
+}

@@ -1,0 +1,125 @@
+// The entries load only what they need (issue #15): checked through the module cache of a real
+// Node process, never by timing. Each entry is run from the per-module tsc output in dist/ (the
+// graph the bundles are built from), and then as shipped, where it must load only its bundles.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+import { itOn, profile, rootEntry } from '../enforce/support';
+import { makeTempDir } from '../helpers/temp';
+
+const ROOT = resolve(__dirname, '../..');
+const RECORDER = join(ROOT, 'test/helpers/record-loaded-modules.cjs');
+
+interface Recorded {
+  status: number | null;
+  stderr: string;
+  /** Files of this package (relative to it) and package names under node_modules, as loaded. */
+  files: string[];
+  packages: string[];
+  execveCalled: boolean;
+}
+
+/** Runs `node -r recorder ...args` in a fresh temporary directory and reads what it loaded. */
+function record(args: string[], env: Record<string, string> = {}): Recorded {
+  const tmp = makeTempDir('lean');
+  try {
+    const out = join(tmp.path, 'modules.json');
+    const r = spawnSync(process.execPath, ['-r', RECORDER, ...args], {
+      cwd: tmp.path,
+      encoding: 'utf8',
+      env: { ...process.env, ...env, RECORD_MODULES_OUT: out },
+      timeout: 30_000,
+    });
+    const { modules, execveCalled } = JSON.parse(readFileSync(out, 'utf8')) as { modules: string[]; execveCalled: boolean };
+    const inPackage = modules.map((m) => relative(ROOT, m)).filter((m) => !m.startsWith('..') && m !== relative(ROOT, RECORDER));
+    return {
+      status: r.status,
+      stderr: r.stderr,
+      files: inPackage.filter((m) => !m.startsWith('node_modules/')),
+      packages: [...new Set(inPackage.filter((m) => m.startsWith('node_modules/')).map((m) => m.split('/')[1]))].sort(),
+      execveCalled,
+    };
+  } finally {
+    tmp.remove();
+  }
+}
+
+function dropInArgs(cwd: string): string[] {
+  return ['--sandbox-policy-cwd', cwd, '--command-cwd', cwd, '--permission-profile', JSON.stringify(profile([rootEntry('read')])), '--', '/bin/true'];
+}
+
+/** What no drop-in run may load: the codex-sandbox CLI, config layers, apply_patch, TOML. */
+const NOT_FOR_THE_DROP_IN = [/^dist\/cli\/(main|command-table)\.js$/, /^dist\/cli\/commands\//, /^dist\/config\//, /^dist\/apply-patch\//, /^dist\/arg0\/apply-patch-main\.js$/];
+
+beforeAll(() => {
+  expect(existsSync(join(ROOT, 'dist/cli/linux-sandbox-bin.js')), 'run `npm run compile` first').toBe(true);
+});
+
+describe('lean entries (module cache)', () => {
+  itOn('bwrap')('drop-in: a codex-linux-sandbox run up to the exec loads no CLI command, config, apply_patch or TOML code', () => {
+    const cwd = makeTempDir('lean-cwd');
+    try {
+      const script = `require(${JSON.stringify(join(ROOT, 'dist/cli/linux-sandbox-bin.js'))}).startLinuxSandbox(process.argv)`;
+      const r = record(['-e', script, join(ROOT, 'bin/codex-linux-sandbox.js'), ...dropInArgs(cwd.path)]);
+      expect(r.stderr).toBe('');
+      // It got as far as starting the sandbox: parsed, resolved, probed and planned.
+      expect(r.execveCalled).toBe(true);
+      expect(r.files).toContain('dist/cli/linux-sandbox-entry.js');
+      expect(r.files.filter((f) => NOT_FOR_THE_DROP_IN.some((re) => re.test(f)))).toStrictEqual([]);
+      expect(r.packages).toStrictEqual(['node-gyp-build', 'zod']);
+    } finally {
+      cwd.remove();
+    }
+  });
+
+  itOn('bwrap')('drop-in: bin/codex-linux-sandbox.js loads the dispatcher and drop-in bundles and the addon, nothing else of the package', () => {
+    const cwd = makeTempDir('lean-cwd');
+    try {
+      const r = record([join(ROOT, 'bin/codex-linux-sandbox.js'), ...dropInArgs(cwd.path)]);
+      expect(r.stderr).toBe('');
+      expect(r.execveCalled).toBe(true);
+      // node-gyp-build reads package.json to find the addon in build/ or prebuilds/.
+      const code = r.files.filter((f) => !f.startsWith('build/') && !f.startsWith('prebuilds/') && f !== 'package.json');
+      expect(code).toStrictEqual(['bin/codex-linux-sandbox.js', 'dist/linux-sandbox-bin.js', 'dist/linux-sandbox-main.js', 'dist/zod.js']);
+      expect(r.packages).toStrictEqual(['node-gyp-build']);
+    } finally {
+      cwd.remove();
+    }
+  });
+
+  it('library: require(codex-sandbox) loads no CLI code, no addon and no zod until a policy is parsed', () => {
+    const unbundled = record(['-e', `require(${JSON.stringify(join(ROOT, 'dist/index.js'))})`]);
+    expect(unbundled.status).toBe(0);
+    expect(unbundled.files).toContain('dist/index.js');
+    expect(unbundled.files.filter((f) => f.startsWith('dist/cli/') || f === 'dist/arg0/apply-patch-main.js' || f.startsWith('build/'))).toStrictEqual([]);
+    expect(unbundled.packages).toStrictEqual(['smol-toml']);
+
+    const shipped = record(['-e', `require(${JSON.stringify(ROOT)})`]);
+    expect(shipped.status).toBe(0);
+    expect(shipped.files).toStrictEqual(['dist/codex-sandbox.js']);
+    expect(shipped.packages).toStrictEqual([]);
+  });
+
+  it('explain: bin/codex-sandbox.js explain loads the CLI, that one command and zod, and no other program', () => {
+    const home = makeTempDir('lean-home');
+    try {
+      const r = record([join(ROOT, 'bin/codex-sandbox.js'), 'explain', '/etc/passwd'], { HOME: home.path, CODEX_HOME: home.path });
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      // zod: resolvePolicy and explain() check the typed policy they are given (typed-schema.ts).
+      expect(r.files).toStrictEqual(['bin/codex-sandbox.js', 'dist/codex-sandbox-bin.js', 'dist/cli-main.js', 'dist/cli-explain.js', 'dist/zod.js']);
+      expect(r.packages).toStrictEqual([]);
+    } finally {
+      home.remove();
+    }
+  });
+
+  it('apply_patch: bin/codex-sandbox.js --codex-run-as-apply-patch loads the dispatcher and the applier, not the CLI', () => {
+    const r = record([join(ROOT, 'bin/codex-sandbox.js'), '--codex-run-as-apply-patch', '*** Begin Patch\n*** Add File: added.txt\n+hi\n*** End Patch\n']);
+    expect(r.status).toBe(0);
+    expect(r.files).toStrictEqual(['bin/codex-sandbox.js', 'dist/codex-sandbox-bin.js', 'dist/apply-patch-main.js']);
+    expect(r.packages).toStrictEqual([]);
+  });
+});
