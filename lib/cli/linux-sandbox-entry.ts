@@ -187,7 +187,7 @@ export async function linuxSandboxCommand(argv: string[], ctx: CommandContext): 
     throw new UnsupportedPolicyError('Restricted read-only access is not supported by the legacy Linux Landlock filesystem backend.');
   }
   // Probing runs bwrap: never one this policy's sandbox could have written (issue #20).
-  const capabilities = probeCapabilities({ untrustedDirs: sandboxWritableDirs(resolved) });
+  const capabilities = probeCapabilities({ backend: choice === 'mount' ? 'namespaces' : choice, untrustedDirs: () => sandboxWritableDirs(resolved) });
   const backend: BackendChoice = choice !== 'mount' ? choice : namespacesUnavailableReason(capabilities) === null ? 'namespaces' : 'bwrap';
   const mountProc = args.flags.has('--no-proc')
     ? false

@@ -215,7 +215,8 @@ export function startSandboxed(commandInput: string[], opts: SandboxSpawnOptions
     child = spawnSeatbeltPlan(planned.plan as SeatbeltPlan, { ...spawnOpts, env: opts.env ?? process.env });
   } else {
     // Discovery must skip a bwrap this policy's sandbox could have written (issue #20).
-    const capabilities = opts.capabilities ?? probeCapabilities({ untrustedDirs: launchWritableDirs(opts.permissionProfile, platform, cwd) });
+    const backend = opts.backend ?? 'auto';
+    const capabilities = opts.capabilities ?? probeCapabilities({ backend, untrustedDirs: () => launchWritableDirs(opts.permissionProfile, platform, cwd) });
     const request: LaunchRequest = { platform, cwd, capabilities, backend: opts.backend ?? 'auto', commandCwd: cwd, hiddenPaths: [hostPrepRegistryDir()] };
     planned = planLaunch(opts.permissionProfile, request, command);
     if (planned.plan.backend === 'bwrap' && capabilities.bwrap !== null && !probeProcMount(capabilities.bwrap.path)) {

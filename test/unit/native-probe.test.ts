@@ -163,6 +163,15 @@ describe.runIf(process.platform === 'linux')('probe: this machine', () => {
     else expect(caps.landlock.abi).toBe(0);
   });
 
+  it('bwrap is not looked for when the plan cannot use it: auto or namespaces with the namespaces backend usable', () => {
+    const full = probeCapabilitiesFresh();
+    if (!full.namespaces.usable) return expect(process.env.CI).not.toBe('true');
+    expect(probeCapabilities({ backend: 'auto', untrustedDirs: () => { throw new Error('bwrap discovery ran'); } }).bwrap).toBeNull();
+    expect(probeCapabilities({ backend: 'namespaces' }).bwrap).toBeNull();
+    expect(probeCapabilities({ backend: 'bwrap' }).bwrap).toStrictEqual(full.bwrap);
+    expect(probeCapabilities({ backend: 'landlock' }).bwrap).toStrictEqual(full.bwrap);
+  });
+
   it('the system bwrap on PATH is found and its --argv0 support matches its version (added in 0.9.0)', () => {
     const caps = probeCapabilitiesFresh();
     const onPath = spawnSync('sh', ['-c', 'command -v bwrap'], { encoding: 'utf8' }).stdout.trim();

@@ -103,7 +103,7 @@ export function planCommand(argv: string[], ctx: CommandContext): number {
   if (platform === 'linux') {
     assumed = process.platform !== 'linux';
     // Probing runs bwrap: never one this policy's sandbox could have written (issue #20).
-    capabilities = assumed ? ASSUMED_LINUX_CAPABILITIES : probeCapabilities({ untrustedDirs: launchWritableDirs(policy, 'linux', cwd) });
+    capabilities = assumed ? ASSUMED_LINUX_CAPABILITIES : probeCapabilities({ backend: options.backend ?? 'auto', untrustedDirs: () => launchWritableDirs(policy, 'linux', cwd) });
     if (!assumed && capabilities.bwrap !== null && capabilities.userns) mountProc = probeProcMount(capabilities.bwrap.path);
   }
   const plan = planSandbox(policy, {

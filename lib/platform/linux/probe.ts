@@ -9,7 +9,7 @@ import { isAbsolute, join, resolve, sep } from 'node:path';
 
 import { helperPath, loadAddon } from '../../native';
 import type { LandlockAbiResult, SeccompAvailableResult } from '../../native';
-import type { BwrapCapability, Capabilities, LandlockCapability, NamespacesCapability } from '../common/types';
+import type { BackendChoice, BwrapCapability, Capabilities, LandlockCapability, NamespacesCapability } from '../common/types';
 import { effectiveLandlockAbi } from './landlock-abi';
 
 const ENOSYS = 38;
@@ -246,16 +246,27 @@ function deepFreeze<T extends object>(value: T): T {
 /**
  * This machine's capabilities, probed on first use and then cached for the process. A launcher
  * passes `untrustedDirs` (sandboxWritableDirs of the policy it is about to run), so that bwrap
- * discovery never picks, let alone runs, a bwrap that sandbox could have written.
+ * discovery never picks, let alone runs, a bwrap that sandbox could have written; as a function,
+ * it is called only when bwrap is looked for.
+ *
+ * `backend`: the choice the caller will plan with. For `auto` and `namespaces` on a machine where
+ * the helper makes its own namespaces, no plan can use bubblewrap (the planner prefers the
+ * namespaces backend whenever it is usable), so bwrap is not looked for at all: its two probe
+ * runs were most of a launch's start-up (docs/benchmarks.md#start-up), and `bwrap` is then null.
  */
-export function probeCapabilities(opts: { untrustedDirs?: readonly string[] } = {}): Capabilities {
+export function probeCapabilities(opts: { untrustedDirs?: readonly string[] | (() => readonly string[]); backend?: BackendChoice } = {}): Capabilities {
+  baseCache ??= probeBase();
+  if ((opts.backend === 'auto' || opts.backend === 'namespaces') && baseCache.namespaces.usable) {
+    withoutBwrap ??= deepFreeze({ ...baseCache, bwrap: null });
+    return withoutBwrap;
+  }
+  const given = typeof opts.untrustedDirs === 'function' ? opts.untrustedDirs() : opts.untrustedDirs;
   // Keyed by the directories as given: findBwrapOnPath canonicalizes them on a miss, so a hit (every
   // launch after the first of a policy) costs no syscall.
-  const untrusted = [...new Set(opts.untrustedDirs ?? [])].sort();
+  const untrusted = [...new Set(given ?? [])].sort();
   const key = untrusted.join('\0');
   const hit = capsCache.get(key);
   if (hit !== undefined) return hit;
-  baseCache ??= probeBase();
   const path = findBwrapOnPath(process.env.PATH, process.cwd(), untrusted);
   let bwrap: BwrapCapability | null = null;
   if (path !== null) {
@@ -269,9 +280,13 @@ export function probeCapabilities(opts: { untrustedDirs?: readonly string[] } = 
   return caps;
 }
 
+/** The capabilities handed out when bwrap was not looked for (see probeCapabilities). */
+let withoutBwrap: Capabilities | undefined;
+
 /** Forgets the cached probe (tests that change the machine, e.g. PATH). */
 export function resetCapabilityCache(): void {
   baseCache = undefined;
+  withoutBwrap = undefined;
   bwrapFeatureCache.clear();
   capsCache.clear();
 }
