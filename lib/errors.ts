@@ -16,10 +16,7 @@ export type SandboxErrorCode =
   | 'E_SPAWN';
 
 /** Where a bad value came from: a config file and key, a CLI flag, or a position in argv. */
-export type ErrorSource =
-  | { file: string; key?: string; line?: number; column?: number }
-  | { flag: string }
-  | { argIndex: number };
+export type ErrorSource = { file: string; key?: string; line?: number; column?: number } | { flag: string } | { argIndex: number };
 
 /** One problem found in an input; an error carries all of them, the first is its message. */
 export interface ErrorIssue {

@@ -54,11 +54,7 @@ function helperFileName(): string {
 
 /** Where node-gyp-build looks, in its order, for the messages. */
 function searchedPaths(root: string): string[] {
-  return [
-    join(root, 'build', 'Release'),
-    join(root, 'build', 'Debug'),
-    join(root, 'prebuilds', `${process.platform}-${process.arch}`),
-  ];
+  return [join(root, 'build', 'Release'), join(root, 'build', 'Debug'), join(root, 'prebuilds', `${process.platform}-${process.arch}`)];
 }
 
 function firstLine(error: unknown): string {
@@ -74,8 +70,7 @@ function resolveAddonFile(root: string): string {
   } catch (error) {
     const tried = searchedPaths(root);
     throw new BackendUnavailableError(
-      `native addon codex_sandbox is not built: no .node file in ${tried.join(', ')}; ` +
-        'run "npm rebuild codex-sandbox" (or "npx node-gyp rebuild" in a checkout)',
+      `native addon codex_sandbox is not built: no .node file in ${tried.join(', ')}; ` + 'run "npm rebuild codex-sandbox" (or "npx node-gyp rebuild" in a checkout)',
       { details: { reason: 'not-built', tried }, cause: error },
     );
   }
@@ -91,18 +86,16 @@ export function loadAddonFrom(root: string): NativeAddon {
   try {
     addon = require(file) as Record<string, unknown>;
   } catch (error) {
-    throw new BackendUnavailableError(
-      `native addon ${file} failed to load: ${firstLine(error)}; rebuild it with "npm rebuild codex-sandbox"`,
-      { details: { reason: 'failed-to-load', path: file, tried: searchedPaths(root) }, cause: error },
-    );
+    throw new BackendUnavailableError(`native addon ${file} failed to load: ${firstLine(error)}; rebuild it with "npm rebuild codex-sandbox"`, {
+      details: { reason: 'failed-to-load', path: file, tried: searchedPaths(root) },
+      cause: error,
+    });
   }
   const missing = ADDON_FUNCTIONS.filter((name) => typeof addon[name] !== 'function');
   if (missing.length > 0) {
-    throw new BackendUnavailableError(
-      `native addon ${file} failed to load: it lacks ${missing.join(', ')} (a stale build); ` +
-        'rebuild it with "npm rebuild codex-sandbox"',
-      { details: { reason: 'failed-to-load', path: file, missing } },
-    );
+    throw new BackendUnavailableError(`native addon ${file} failed to load: it lacks ${missing.join(', ')} (a stale build); ` + 'rebuild it with "npm rebuild codex-sandbox"', {
+      details: { reason: 'failed-to-load', path: file, missing },
+    });
   }
   return addon as unknown as NativeAddon;
 }
@@ -145,8 +138,7 @@ export function windowsExecutablesDirFrom(root: string, arch: string = process.a
     }
   }
   throw new BackendUnavailableError(
-    `the Windows executables (${WINDOWS_EXECUTABLES.join(', ')}) are not in ${tried.join(' or ')}; ` +
-      'reinstall codex-sandbox, or run "npm run prebuild:windows" in a checkout',
+    `the Windows executables (${WINDOWS_EXECUTABLES.join(', ')}) are not in ${tried.join(' or ')}; ` + 'reinstall codex-sandbox, or run "npm run prebuild:windows" in a checkout',
     { details: { reason: 'windows-executables-missing', tried } },
   );
 }

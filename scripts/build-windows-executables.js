@@ -62,7 +62,12 @@ function main() {
   fs.mkdirSync(outDir, { recursive: true });
   fs.mkdirSync(objDir, { recursive: true });
   const headerDir = path.join(root, 'native', 'windows');
-  const newestHeader = Math.max(...fs.readdirSync(headerDir).filter((f) => f.endsWith('.h')).map((f) => mtime(path.join(headerDir, f))));
+  const newestHeader = Math.max(
+    ...fs
+      .readdirSync(headerDir)
+      .filter((f) => f.endsWith('.h'))
+      .map((f) => mtime(path.join(headerDir, f))),
+  );
   const objects = new Map();
   const objectFor = (source) => {
     let obj = objects.get(source);

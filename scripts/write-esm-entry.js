@@ -7,13 +7,9 @@ const path = require('node:path');
 
 const dist = path.join(__dirname, '..', 'dist');
 const api = require(path.join(dist, 'codex-sandbox.js'));
-const names = Object.keys(api).filter((name) => name !== 'default' && name !== '__esModule').sort();
-const lines = [
-  "import api from './codex-sandbox.js';",
-  '',
-  ...names.map((name) => `export const ${name} = api.${name};`),
-  'export default api;',
-  '',
-];
+const names = Object.keys(api)
+  .filter((name) => name !== 'default' && name !== '__esModule')
+  .sort();
+const lines = ["import api from './codex-sandbox.js';", '', ...names.map((name) => `export const ${name} = api.${name};`), 'export default api;', ''];
 fs.writeFileSync(path.join(dist, 'index.mjs'), lines.join('\n'));
 fs.writeFileSync(path.join(dist, 'index.d.mts'), "export * from './index.js';\n");

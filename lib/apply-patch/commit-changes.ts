@@ -8,20 +8,7 @@
 // within one directory is atomic, so a reader sees the old or the new file, never a torn one).
 // (3) The renamed-aside files are unlinked.
 
-import {
-  closeSync,
-  fchmodSync,
-  mkdirSync,
-  openSync,
-  readlinkSync,
-  realpathSync,
-  renameSync,
-  rmdirSync,
-  statSync,
-  unlinkSync,
-  writeFileSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, fchmodSync, mkdirSync, openSync, readlinkSync, realpathSync, renameSync, rmdirSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 
 import { PatchApplyError } from '../errors';

@@ -32,12 +32,7 @@ function applyError(text: string, path: string, reason: string): PatchApplyError
  * mode a pure addition goes before a final empty line; `appendAfterLastLine` (line-ending
  * preserving mode, whose lines have no such element) puts it after the last line.
  */
-export function computeReplacements(
-  lines: readonly string[],
-  path: string,
-  chunks: readonly UpdateChunk[],
-  appendAfterLastLine = false,
-): Replacement[] {
+export function computeReplacements(lines: readonly string[], path: string, chunks: readonly UpdateChunk[], appendAfterLastLine = false): Replacement[] {
   const replacements: Replacement[] = [];
   let lineIndex = 0;
   for (const [order, chunk] of chunks.entries()) {
@@ -69,7 +64,10 @@ export function computeReplacements(
     lineIndex = at + pattern.length;
   }
   // Stable sort, as Rust's sort_by.
-  return replacements.map((r, i) => [r, i] as const).sort((a, b) => a[0].start - b[0].start || a[1] - b[1]).map(([r]) => r);
+  return replacements
+    .map((r, i) => [r, i] as const)
+    .sort((a, b) => a[0].start - b[0].start || a[1] - b[1])
+    .map(([r]) => r);
 }
 
 /**

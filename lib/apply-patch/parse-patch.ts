@@ -71,8 +71,7 @@ function checkBoundaries(lines: readonly string[]): PatchParseError | null {
 function acceptEnvelope(lines: string[]): string[] {
   const strictError = checkBoundaries(lines);
   if (strictError === null) return lines;
-  const wrapped =
-    lines.length >= 4 && HEREDOC_OPENERS.includes(lines[0]) && lines[lines.length - 1].endsWith('EOF');
+  const wrapped = lines.length >= 4 && HEREDOC_OPENERS.includes(lines[0]) && lines[lines.length - 1].endsWith('EOF');
   if (!wrapped) throw strictError;
   const inner = lines.slice(1, -1);
   const innerError = checkBoundaries(inner);
@@ -124,10 +123,7 @@ function parseOneHunk(lines: readonly string[], at: number, lineNumber: number):
     return [{ type: 'delete', path: header.slice(DELETE_FILE_MARKER.length) }, 1];
   }
   if (header.startsWith(UPDATE_FILE_MARKER)) return parseUpdateHunk(lines, at, lineNumber, header.slice(UPDATE_FILE_MARKER.length));
-  throw invalidHunk(
-    `'${header}' is not a valid hunk header. Valid hunk headers: '*** Add File: {path}', '*** Delete File: {path}', '*** Update File: {path}'`,
-    lineNumber,
-  );
+  throw invalidHunk(`'${header}' is not a valid hunk header. Valid hunk headers: '*** Add File: {path}', '*** Delete File: {path}', '*** Update File: {path}'`, lineNumber);
 }
 
 /**
@@ -164,12 +160,7 @@ function parseUpdateHunk(lines: readonly string[], at: number, lineNumber: numbe
   return [{ type: 'update', path, movePath, chunks }, consumed];
 }
 
-function parseChunk(
-  lines: readonly string[],
-  at: number,
-  lineNumber: number,
-  allowMissingContext: boolean,
-): [UpdateChunk, number] {
+function parseChunk(lines: readonly string[], at: number, lineNumber: number, allowMissingContext: boolean): [UpdateChunk, number] {
   const first = lines[at];
   const marker = rustTrimEnd(first);
   let changeContext: string | null = null;

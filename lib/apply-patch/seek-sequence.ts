@@ -18,12 +18,7 @@ export function normalisePunctuation(line: string): string {
   return rustTrim(line).replace(PUNCTUATION_RE, (ch) => PUNCTUATION[ch]);
 }
 
-const PASSES: ReadonlyArray<(line: string) => string> = [
-  (line) => line,
-  rustTrimEnd,
-  rustTrim,
-  normalisePunctuation,
-];
+const PASSES: ReadonlyArray<(line: string) => string> = [(line) => line, rustTrimEnd, rustTrim, normalisePunctuation];
 
 /**
  * First index where `pattern` matches `lines`, or -1. With `eof` the only candidate is the one

@@ -97,15 +97,9 @@ export class StreamingPatchParser {
       throw hunkError(`Unexpected line found in add file hunk: '${line}'. Every line should start with '+'`, this.lineNumber);
     }
     if (this.state === 'update' && !line.startsWith('*')) {
-      throw hunkError(
-        `Unexpected line found in update hunk: '${line}'. Every line should start with ' ' (context line), '+' (added line), or '-' (removed line)`,
-        this.lineNumber,
-      );
+      throw hunkError(`Unexpected line found in update hunk: '${line}'. Every line should start with ' ' (context line), '+' (added line), or '-' (removed line)`, this.lineNumber);
     }
-    throw hunkError(
-      `'${trimmed}' is not a valid hunk header. Valid hunk headers: '*** Add File: {path}', '*** Delete File: {path}', '*** Update File: {path}'`,
-      this.lineNumber,
-    );
+    throw hunkError(`'${trimmed}' is not a valid hunk header. Valid hunk headers: '*** Add File: {path}', '*** Delete File: {path}', '*** Update File: {path}'`, this.lineNumber);
   }
 
   private startHunk(trimmed: string): boolean {

@@ -110,7 +110,11 @@ export function arg0Dispatch(argv: readonly string[] = process.argv, options: Ar
   const name = argv.length > 1 ? basename(argv[1]) : '';
   const args = argv.slice(2);
   if (name === 'codex-linux-sandbox') {
-    return settle(import('../cli/linux-sandbox-main.js').then((entry) => entry.runLinuxSandboxCli([...args])), options, stderr);
+    return settle(
+      import('../cli/linux-sandbox-main.js').then((entry) => entry.runLinuxSandboxCli([...args])),
+      options,
+      stderr,
+    );
   }
   if (name === 'apply_patch' || name === 'applypatch') return applyPatchMode((mode, io) => mode.applyPatchMain(args, io), options, env, stderr);
   if (args[0] === CODEX_RUN_AS_APPLY_PATCH) {

@@ -20,8 +20,27 @@ import { join } from 'node:path';
 import { isReservedName, parseDotenv } from './dotenv';
 
 const BACKUP_EXTENSIONS = new Set([
-  'bak', 'back', 'backup', 'bkp', 'old', 'orig', 'original', 'save', 'saved', 'disable', 'disabled',
-  'inactive', 'off', 'tmp', 'temp', 'swp', 'swo', 'example', 'sample', 'template', 'dist',
+  'bak',
+  'back',
+  'backup',
+  'bkp',
+  'old',
+  'orig',
+  'original',
+  'save',
+  'saved',
+  'disable',
+  'disabled',
+  'inactive',
+  'off',
+  'tmp',
+  'temp',
+  'swp',
+  'swo',
+  'example',
+  'sample',
+  'template',
+  'dist',
 ]);
 const IF_PREFIX = '# codex-env-if:';
 const UNSET_PREFIX = '# codex-env-unset:';
@@ -180,12 +199,7 @@ export const tcpProbeSync: TcpProbe = (host, port, timeoutMs) => {
 };
 
 /** Applies every overlay whose condition holds; returns the files applied. */
-export function loadConditionalOverlays(
-  codexHome: string,
-  env: NodeJS.ProcessEnv,
-  warn: (text: string) => void,
-  probe: TcpProbe = tcpProbeSync,
-): string[] {
+export function loadConditionalOverlays(codexHome: string, env: NodeJS.ProcessEnv, warn: (text: string) => void, probe: TcpProbe = tcpProbeSync): string[] {
   const applied: string[] = [];
   for (const path of listOverlayFiles(codexHome)) {
     try {

@@ -96,10 +96,10 @@ export function createPathAliases(opts: PathAliasOptions): PathAliases {
   const home = canonical(opts.codexHome);
   const temp = canonical(opts.systemTempDir);
   if (isUnder(home, temp)) {
-    throw new UsageError(
-      `Refusing to create helper binaries under temporary dir ${JSON.stringify(temp)} (codex_home: ${JSON.stringify(home)})`,
-      { source: { flag: 'CODEX_HOME' }, value: home },
-    );
+    throw new UsageError(`Refusing to create helper binaries under temporary dir ${JSON.stringify(temp)} (codex_home: ${JSON.stringify(home)})`, {
+      source: { flag: 'CODEX_HOME' },
+      value: home,
+    });
   }
   const root = join(home, ALIAS_ROOT);
   mkdirSync(root, { recursive: true, mode: 0o700 });

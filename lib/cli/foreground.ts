@@ -3,7 +3,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
 
-
 const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'];
 
 /** The command's exit code, or 128+N when signal N ended it (shell convention). */

@@ -80,7 +80,9 @@ export function resolveLinuxSandboxPolicy(args: LinuxSandboxArgs, cwd: string): 
   const netText = args.values.get('--network-sandbox-policy');
   if (profileText !== undefined) {
     if (legacyText !== undefined || fsText !== undefined || netText !== undefined) {
-      throw new UsageError('--permission-profile replaces --sandbox-policy, --file-system-sandbox-policy and --network-sandbox-policy; give one form', { source: { flag: '--permission-profile' } });
+      throw new UsageError('--permission-profile replaces --sandbox-policy, --file-system-sandbox-policy and --network-sandbox-policy; give one form', {
+        source: { flag: '--permission-profile' },
+      });
     }
     const parsed = parseStrictJson(profileText);
     if (!parsed.ok) {
@@ -143,14 +145,16 @@ export function resolveLinuxSandboxPolicy(args: LinuxSandboxArgs, cwd: string): 
  */
 export function linuxSandboxBackend(args: LinuxSandboxArgs, policy: SandboxPolicy, fromProfile: boolean, cwd: string, fullWrite: boolean): BackendChoice | 'mount' {
   if (args.flags.has('--allow-network-for-proxy') || args.values.has('--managed-network') || args.values.has('--proxy-route-spec')) {
-    throw new UnsupportedPolicyError('managed network proxy mode is not supported by codex-sandbox; run without --managed-network/--allow-network-for-proxy and restrict the network instead');
+    throw new UnsupportedPolicyError(
+      'managed network proxy mode is not supported by codex-sandbox; run without --managed-network/--allow-network-for-proxy and restrict the network instead',
+    );
   }
   const legacy = args.flags.has('--use-legacy-landlock');
   if (legacy && args.flags.has('--apply-seccomp-then-exec')) throw new UsageError('--apply-seccomp-then-exec is incompatible with --use-legacy-landlock');
   if (args.flags.has('--apply-seccomp-then-exec')) {
     // The reference's inner stage trusts that an outer stage built the namespaces. Our bwrap runs
     // our helper directly, so nothing legitimate sends this; running only seccomp would be weaker.
-    throw new UnsupportedPolicyError('--apply-seccomp-then-exec is the reference helper\'s internal inner stage; codex-sandbox builds both stages itself: drop the flag');
+    throw new UnsupportedPolicyError("--apply-seccomp-then-exec is the reference helper's internal inner stage; codex-sandbox builds both stages itself: drop the flag");
   }
   // The reference runs seccomp alone here (docs/reference.md#linux-backend-choice). With a restricted network that leaves the
   // user's other processes in reach (issue #20), so the planner's own choice decides: seccomp

@@ -13,16 +13,7 @@ import { resolveAgainstBase } from '../policy/paths';
 import type { NetworkPolicy, SandboxPolicy } from '../policy/types';
 import { macosMdmReader } from './macos-mdm';
 
-export const BACKEND_CHOICES: readonly BackendChoice[] = [
-  'auto',
-  'namespaces',
-  'bwrap',
-  'landlock',
-  'seccomp',
-  'seatbelt',
-  'windows-token',
-  'windows-elevated',
-];
+export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'namespaces', 'bwrap', 'landlock', 'seccomp', 'seatbelt', 'windows-token', 'windows-elevated'];
 
 export interface PolicyOptions {
   cwd?: string;
@@ -46,16 +37,7 @@ export interface CommandFlags {
   valueFlags?: readonly string[];
 }
 
-const VALUE_OPTIONS = new Set([
-  '--cwd',
-  '--sandbox',
-  '--permission-profile',
-  '--permissions',
-  '--writable-root',
-  '-c',
-  '--backend',
-  '--codex-home',
-]);
+const VALUE_OPTIONS = new Set(['--cwd', '--sandbox', '--permission-profile', '--permissions', '--writable-root', '-c', '--backend', '--codex-home']);
 const REPEATABLE = new Set(['--writable-root', '-c']);
 
 function oneOf<T extends string>(value: string, allowed: readonly T[], flag: string): T {
@@ -180,10 +162,10 @@ export function resolveOptionsPolicy(options: PolicyOptions, ctx: PolicyContext)
   if (choosers.length > 1) throw conflict(choosers[0]!, choosers[1]!);
   const network: NetworkPolicy | undefined = options.network === undefined ? undefined : options.network ? 'enabled' : 'restricted';
   if (options.writableRoots.length > 0 && options.sandbox !== 'workspace-write') {
-    throw new UsageError(
-      `--writable-root needs --sandbox workspace-write${choosers[0] === undefined ? '' : `, not ${choosers[0]}`}`,
-      { source: { flag: '--writable-root' }, value: options.writableRoots[0] },
-    );
+    throw new UsageError(`--writable-root needs --sandbox workspace-write${choosers[0] === undefined ? '' : `, not ${choosers[0]}`}`, {
+      source: { flag: '--writable-root' },
+      value: options.writableRoots[0],
+    });
   }
   let policyOverride: SandboxPolicy | undefined;
   if (options.permissionProfile !== undefined) {
@@ -200,10 +182,13 @@ export function resolveOptionsPolicy(options: PolicyOptions, ctx: PolicyContext)
   // An invalid UTF-8 byte in argv arrives as U+FFFD and would name another directory (issue #20).
   const garbled = options.writableRoots.find((root) => root.includes('\uFFFD'));
   if (garbled !== undefined) {
-    throw new PolicyInvalidError(`--writable-root ${JSON.stringify(garbled)} contains U+FFFD, so it cannot be named exactly (invalid UTF-8 decodes to U+FFFD); name it in valid UTF-8`, {
-      source: { flag: '--writable-root' },
-      value: garbled,
-    });
+    throw new PolicyInvalidError(
+      `--writable-root ${JSON.stringify(garbled)} contains U+FFFD, so it cannot be named exactly (invalid UTF-8 decodes to U+FFFD); name it in valid UTF-8`,
+      {
+        source: { flag: '--writable-root' },
+        value: garbled,
+      },
+    );
   }
   let writableRoots: string[];
   try {
@@ -241,7 +226,7 @@ function describePolicySource(source: PolicySource): string {
         : `${source.key} ${source.value}`
       : source.kind === 'default'
         ? `default (${source.value})`
-        : `${source.key} = ${source.value} in ${source.kind === 'requirements' ? `requirements (${source.layer ?? 'managed'})` : source.layer ?? 'config'}`;
+        : `${source.key} = ${source.value} in ${source.kind === 'requirements' ? `requirements (${source.layer ?? 'managed'})` : (source.layer ?? 'config')}`;
   return source.fallbackFrom === undefined ? base : `${base}; requirements replaced ${source.fallbackFrom}`;
 }
 

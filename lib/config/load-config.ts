@@ -132,14 +132,14 @@ export function loadConfig(opts: LoadConfigOptions): EffectiveConfig {
   const requirements: Requirements = opts.ignoreManagedRequirements
     ? { profiles: {}, denyRead: [], unenforceable: [], sources: [] }
     : loadRequirements({
-    reader,
-    systemRequirementsPath: opts.systemRequirementsPath ?? join(sysDir, 'requirements.toml'),
-    mdm: opts.mdm,
-    codexHome,
-    hostname: opts.hostname ?? os.hostname(),
-    pathCtx,
-    managedLayers: stack.layers.filter((l) => l.source.type.startsWith('legacyManaged')),
-  });
+        reader,
+        systemRequirementsPath: opts.systemRequirementsPath ?? join(sysDir, 'requirements.toml'),
+        mdm: opts.mdm,
+        codexHome,
+        hostname: opts.hostname ?? os.hostname(),
+        pathCtx,
+        managedLayers: stack.layers.filter((l) => l.source.type.startsWith('legacyManaged')),
+      });
   const merged = effectiveConfig(stack);
   const values: Record<string, SourcedValue> = {};
   for (const layer of stack.layers) {
@@ -195,12 +195,9 @@ export function loadConfig(opts: LoadConfigOptions): EffectiveConfig {
 export function assertEnforceable(config: Pick<EffectiveConfig, 'unenforceable'>): void {
   const first = config.unenforceable[0];
   if (first === undefined) return;
-  throw new UnsupportedPolicyError(
-    `cannot enforce ${first.key} (set by ${first.source}): ${first.reason}; remove the setting or run where it is enforced`,
-    {
-      source: { file: first.source, key: first.key },
-      issues: config.unenforceable.map((u) => ({ message: `${u.key} (set by ${u.source}): ${u.reason}`, path: u.key.split('.') })),
-      details: { unenforceable: config.unenforceable },
-    },
-  );
+  throw new UnsupportedPolicyError(`cannot enforce ${first.key} (set by ${first.source}): ${first.reason}; remove the setting or run where it is enforced`, {
+    source: { file: first.source, key: first.key },
+    issues: config.unenforceable.map((u) => ({ message: `${u.key} (set by ${u.source}): ${u.reason}`, path: u.key.split('.') })),
+    details: { unenforceable: config.unenforceable },
+  });
 }

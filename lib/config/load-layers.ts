@@ -67,7 +67,9 @@ function sortedJson(value: unknown): unknown {
 }
 
 export function layerVersion(config: TomlTable): string {
-  return `sha256:${createHash('sha256').update(JSON.stringify(sortedJson(config))).digest('hex')}`;
+  return `sha256:${createHash('sha256')
+    .update(JSON.stringify(sortedJson(config)))
+    .digest('hex')}`;
 }
 
 function makeLayer(source: LayerSource, config: TomlTable, origin: ValueOrigin, disabledReason?: string): ConfigLayer {
@@ -117,11 +119,7 @@ function normalizeDomainKeys(config: TomlTable): void {
 }
 
 /** Reads, parses, checks and path-resolves one config file; missing means an empty table. */
-function loadFileLayer(
-  opts: LayerLoadOptions,
-  file: string,
-  what: string,
-): { config: TomlTable; origin: ValueOrigin; present: boolean } {
+function loadFileLayer(opts: LayerLoadOptions, file: string, what: string): { config: TomlTable; origin: ValueOrigin; present: boolean } {
   const read = readText(opts.reader, file, what);
   const text = read ?? '';
   const origin: ValueOrigin = { kind: 'file', file, text };
@@ -194,8 +192,7 @@ function lookupTrust(projects: TomlTable, path: string, reader: ConfigReader, wi
   const entries = Object.entries(projects);
   for (const key of trustKeys(path, reader, windows)) {
     // Exact first; the case-normalized pass only matters on Windows (docs/reference.md#project-trust).
-    const hit =
-      entries.find(([k]) => k === key) ?? (windows ? entries.find(([k]) => k.toLowerCase() === key) : undefined);
+    const hit = entries.find(([k]) => k === key) ?? (windows ? entries.find(([k]) => k.toLowerCase() === key) : undefined);
     const level = hit === undefined ? undefined : getPath(hit[1], ['trust_level']);
     if (level === 'trusted' || level === 'untrusted') return { level, key: hit![0] };
   }
@@ -249,13 +246,7 @@ function stripDenylisted(config: TomlTable): string[] {
   return stripped;
 }
 
-function loadProjectLayers(
-  opts: LayerLoadOptions,
-  projectRoot: string,
-  trust: TrustContext,
-  userFile: string,
-  warnings: string[],
-): ConfigLayer[] {
+function loadProjectLayers(opts: LayerLoadOptions, projectRoot: string, trust: TrustContext, userFile: string, warnings: string[]): ConfigLayer[] {
   const dirs: string[] = [];
   for (let dir = opts.cwd; ; dir = nodePath.dirname(dir)) {
     dirs.push(dir);
@@ -362,9 +353,7 @@ export function loadConfigLayers(opts: LayerLoadOptions): LayerStack {
   const cli = overridesLayer(opts);
 
   const system = loadFileLayer(opts, opts.systemConfigPath, 'config file');
-  const user = opts.ignoreUserConfig
-    ? { config: {}, origin: { kind: 'file' as const, file: userFile, text: '' } }
-    : loadFileLayer(opts, userFile, 'config file');
+  const user = opts.ignoreUserConfig ? { config: {}, origin: { kind: 'file' as const, file: userFile, text: '' } } : loadFileLayer(opts, userFile, 'config file');
   const layers: ConfigLayer[] = [
     makeLayer({ type: 'system', file: opts.systemConfigPath }, system.config, system.origin),
     makeLayer({ type: 'user', file: userFile }, user.config, user.origin),

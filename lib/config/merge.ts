@@ -24,11 +24,7 @@ export function mergeTomlValues(base: TomlTable, overlay: TomlTable): TomlTable 
  * `origins()` does.
  */
 export function forEachLeaf(value: unknown, visit: (path: string, leaf: unknown) => void, prefix = ''): void {
-  const entries: [string, unknown][] = Array.isArray(value)
-    ? value.map((v, i) => [String(i), v])
-    : isTable(value)
-      ? Object.entries(value)
-      : [];
+  const entries: [string, unknown][] = Array.isArray(value) ? value.map((v, i) => [String(i), v]) : isTable(value) ? Object.entries(value) : [];
   for (const [key, child] of entries) {
     const path = prefix === '' ? key : `${prefix}.${key}`;
     if (Array.isArray(child) || isTable(child)) forEachLeaf(child, visit, path);

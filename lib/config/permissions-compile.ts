@@ -240,8 +240,7 @@ export function compileProfile(input: SelectProfileInput): CompiledProfile {
       ctx.warnings.push(`permissions.${name}.network.${legacy} is a legacy list the reference ignores; use [permissions.${name}.network.domains] or unix_sockets`);
     }
   }
-  const fileSystem: SandboxPolicy['fileSystem'] =
-    depth === undefined ? { kind: 'restricted', entries } : { kind: 'restricted', entries, globScanMaxDepth: depth };
+  const fileSystem: SandboxPolicy['fileSystem'] = depth === undefined ? { kind: 'restricted', entries } : { kind: 'restricted', entries, globScanMaxDepth: depth };
   return {
     policy: { fileSystem, network: net.enabled === true ? 'enabled' : 'restricted' },
     workspaceRoots,

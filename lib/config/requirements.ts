@@ -128,9 +128,7 @@ function validateRequirementLayer(layer: RequirementLayer, hostname: string): vo
   const { table, origin } = layer;
   if (table.allowed_sandbox_modes !== undefined) {
     expectType(table.allowed_sandbox_modes, 'array', origin, ['allowed_sandbox_modes']);
-    (table.allowed_sandbox_modes as unknown[]).forEach((m, i) =>
-      expectOneOf(m, REQUIREMENT_SANDBOX_MODES, origin, ['allowed_sandbox_modes', i]),
-    );
+    (table.allowed_sandbox_modes as unknown[]).forEach((m, i) => expectOneOf(m, REQUIREMENT_SANDBOX_MODES, origin, ['allowed_sandbox_modes', i]));
   }
   if (table.allowed_approval_policies !== undefined) {
     expectType(table.allowed_approval_policies, 'array', origin, ['allowed_approval_policies']);
@@ -140,9 +138,7 @@ function validateRequirementLayer(layer: RequirementLayer, hostname: string): vo
   }
   if (table.allowed_approvals_reviewers !== undefined) {
     expectType(table.allowed_approvals_reviewers, 'array', origin, ['allowed_approvals_reviewers']);
-    (table.allowed_approvals_reviewers as unknown[]).forEach((m, i) =>
-      expectOneOf(m, APPROVALS_REVIEWERS, origin, ['allowed_approvals_reviewers', i]),
-    );
+    (table.allowed_approvals_reviewers as unknown[]).forEach((m, i) => expectOneOf(m, APPROVALS_REVIEWERS, origin, ['allowed_approvals_reviewers', i]));
   }
   if (table.default_permissions !== undefined) expectType(table.default_permissions, 'string', origin, ['default_permissions']);
   if (table.allowed_permission_profiles !== undefined) {
@@ -192,9 +188,7 @@ function validateRequirementLayer(layer: RequirementLayer, hostname: string): vo
       expectType(e.hostname_patterns, 'array', origin, [...base, 'hostname_patterns']);
       (e.hostname_patterns as unknown[]).forEach((p, j) => expectType(p, 'string', origin, [...base, 'hostname_patterns', j]));
       expectType(e.allowed_sandbox_modes, 'array', origin, [...base, 'allowed_sandbox_modes']);
-      (e.allowed_sandbox_modes as unknown[]).forEach((m, j) =>
-        expectOneOf(m, REQUIREMENT_SANDBOX_MODES, origin, [...base, 'allowed_sandbox_modes', j]),
-      );
+      (e.allowed_sandbox_modes as unknown[]).forEach((m, j) => expectOneOf(m, REQUIREMENT_SANDBOX_MODES, origin, [...base, 'allowed_sandbox_modes', j]));
     });
     // Evaluated inside its own layer, before merging (docs/reference.md#requirements): a match replaces this layer's modes.
     const host = hostname.toLowerCase().replace(/\.+$/, '');
@@ -386,10 +380,10 @@ function checkPermissionRequirements(req: Requirements): void {
   }
   if (allowed === undefined) return;
   if (def !== undefined && !allowed.value.includes(def.value)) {
-    throw new ConstraintError(
-      `default_permissions \`${def.value}\` must be allowed by allowed_permission_profiles (set by ${def.source})`,
-      { source: { file: def.source, key: 'default_permissions' }, value: def.value },
-    );
+    throw new ConstraintError(`default_permissions \`${def.value}\` must be allowed by allowed_permission_profiles (set by ${def.source})`, {
+      source: { file: def.source, key: 'default_permissions' },
+      value: def.value,
+    });
   }
   if (def === undefined) {
     const pair = [...allowed.value].sort();
@@ -397,17 +391,18 @@ function checkPermissionRequirements(req: Requirements): void {
       req.defaultPermissions = { value: ':workspace', source: allowed.source };
       return;
     }
-    throw new ConstraintError(
-      `default_permissions must be set unless allowed_permission_profiles allows both \`:read-only\` and \`:workspace\` (set by ${allowed.source})`,
-      { source: { file: allowed.source, key: 'allowed_permission_profiles' }, value: allowed.value },
-    );
+    throw new ConstraintError(`default_permissions must be set unless allowed_permission_profiles allows both \`:read-only\` and \`:workspace\` (set by ${allowed.source})`, {
+      source: { file: allowed.source, key: 'allowed_permission_profiles' },
+      value: allowed.value,
+    });
   }
 }
 
 /** ``invalid value for `<field>`: `<candidate>` is not in the allowed set <allowed> (set by <source>)``. */
 export function invalidValueError(field: string, candidate: string, allowed: readonly string[], source: string): ConstraintError {
-  return new ConstraintError(
-    `invalid value for \`${field}\`: \`${debugName(candidate)}\` is not in the allowed set ${debugList(allowed)} (set by ${source})`,
-    { source: { file: source, key: field }, value: candidate, details: { field, candidate, allowed: [...allowed] } },
-  );
+  return new ConstraintError(`invalid value for \`${field}\`: \`${debugName(candidate)}\` is not in the allowed set ${debugList(allowed)} (set by ${source})`, {
+    source: { file: source, key: field },
+    value: candidate,
+    details: { field, candidate, allowed: [...allowed] },
+  });
 }

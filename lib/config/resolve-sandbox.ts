@@ -180,8 +180,10 @@ function build(selection: Selection, input: ResolveSandboxInput): Candidate {
       : selection.source.kind === 'requirements'
         ? { origin: { kind: 'file' as const, file: selection.source.layer ?? 'requirements', text: '' }, path: ['default_permissions'] }
         : {
-            origin: [...input.layers].reverse().find((l) => l.disabledReason === undefined && typeof l.config.default_permissions === 'string')
-              ?.origin ?? { kind: 'flag' as const, flag: '-c' },
+            origin: [...input.layers].reverse().find((l) => l.disabledReason === undefined && typeof l.config.default_permissions === 'string')?.origin ?? {
+              kind: 'flag' as const,
+              flag: '-c',
+            },
             path: ['default_permissions'],
           };
   const compiled = compileProfile({
@@ -262,9 +264,7 @@ function keepDenies(fallback: Candidate, refused: Candidate): void {
 }
 
 function denyReadEntries(req: Requirements): FileSystemEntry[] {
-  return req.denyRead.map((d) =>
-    d.glob ? { path: { type: 'glob_pattern', pattern: d.path }, access: 'deny' } : { path: { type: 'path', path: d.path }, access: 'deny' },
-  );
+  return req.denyRead.map((d) => (d.glob ? { path: { type: 'glob_pattern', pattern: d.path }, access: 'deny' } : { path: { type: 'path', path: d.path }, access: 'deny' }));
 }
 
 /** Adds the administrator's deny_read entries; an unrestricted file system becomes root:write plus denies. */
@@ -304,9 +304,7 @@ function resolveConstrained(
   if (typeof configured !== 'string') return { value: allowed.value[0], source: allowed.source };
   if (allowed.value.includes(configured)) return { value: configured, source: layer ?? 'config' };
   const err = invalidValueError(key, configured, allowed.value, allowed.source);
-  warnings.push(
-    `Configured value for \`${key}\` is disallowed by requirements; falling back to required value ${debugName(allowed.value[0])}. Details: ${err.message}`,
-  );
+  warnings.push(`Configured value for \`${key}\` is disallowed by requirements; falling back to required value ${debugName(allowed.value[0])}. Details: ${err.message}`);
   return { value: allowed.value[0], source: allowed.source };
 }
 

@@ -18,20 +18,12 @@ function editDistance(a: string, b: string): number {
 
 /** `; did you mean "x"?` for a near miss among `known`, else a list of the known keys. */
 export function suggestKey(key: string, known: readonly string[]): string {
-  const best = known
-    .map((k) => ({ k, d: editDistance(key, k) }))
-    .sort((x, y) => x.d - y.d)[0];
+  const best = known.map((k) => ({ k, d: editDistance(key, k) })).sort((x, y) => x.d - y.d)[0];
   if (best !== undefined && best.d <= 3) return `; did you mean "${best.k}"?`;
   return `; expected one of ${known.map((k) => `"${k}"`).join(', ')}`;
 }
 
-export function rejectUnknownKeys(
-  table: TomlTable,
-  known: readonly string[],
-  origin: ValueOrigin,
-  path: (string | number)[],
-  what: string,
-): void {
+export function rejectUnknownKeys(table: TomlTable, known: readonly string[], origin: ValueOrigin, path: (string | number)[], what: string): void {
   for (const key of Object.keys(table)) {
     if (!known.includes(key)) {
       throw configError(origin, [...path, key], `unknown key "${key}" in ${what}${suggestKey(key, known)}`, key);
@@ -45,12 +37,7 @@ export function shownValue(value: unknown): string {
   return json.length <= 200 ? json : `${json.slice(0, 200)}… (${json.length} chars)`;
 }
 
-export function expectType(
-  value: unknown,
-  type: 'string' | 'boolean' | 'table' | 'array' | 'integer',
-  origin: ValueOrigin,
-  path: (string | number)[],
-): void {
+export function expectType(value: unknown, type: 'string' | 'boolean' | 'table' | 'array' | 'integer', origin: ValueOrigin, path: (string | number)[]): void {
   const actual = tomlTypeName(value);
   if (actual !== type) {
     throw configError(origin, path, `${path.join('.')} must be a ${type}, got ${actual} ${shownValue(value)}`, value, 'value');
@@ -60,13 +47,6 @@ export function expectType(
 export function expectOneOf(value: unknown, allowed: readonly string[], origin: ValueOrigin, path: (string | number)[]): void {
   expectType(value, 'string', origin, path);
   if (!allowed.includes(value as string)) {
-    throw configError(
-      origin,
-      path,
-      `${path.join('.')} must be one of ${allowed.map((a) => `"${a}"`).join(', ')}, got ${shownValue(value)}`,
-      value,
-      'value',
-    );
+    throw configError(origin, path, `${path.join('.')} must be one of ${allowed.map((a) => `"${a}"`).join(', ')}, got ${shownValue(value)}`, value, 'value');
   }
 }
-

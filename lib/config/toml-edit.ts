@@ -103,10 +103,7 @@ function insertNew(text: string, items: ScannedItem[], path: string[], value: To
   for (const item of items) {
     if (item.kind !== 'keyval' || !startsWith(path, item.path as string[]) || item.path.length >= path.length) continue;
     if (item.inlineTable === undefined) {
-      throw new ConfigParseError(
-        `cannot set ${describePath(path)}: ${describePath(item.path as string[])} is not a table; fix the file by hand`,
-        { path },
-      );
+      throw new ConfigParseError(`cannot set ${describePath(path)}: ${describePath(item.path as string[])} is not a table; fix the file by hand`, { path });
     }
     const { open, close } = item.inlineTable;
     const inner = text.slice(open + 1, close);
@@ -148,10 +145,10 @@ function verified(before: TomlTable, after: string, file: string, path: string[]
     actual = undefined;
   }
   if (actual === undefined || !sameToml(actual, expected)) {
-    throw new ConfigParseError(
-      `refusing to write ${file}: editing ${describePath(path)} would change other values; edit the file by hand`,
-      { source: { file, key: path.join('.') }, path },
-    );
+    throw new ConfigParseError(`refusing to write ${file}: editing ${describePath(path)} would change other values; edit the file by hand`, {
+      source: { file, key: path.join('.') },
+      path,
+    });
   }
   return after;
 }

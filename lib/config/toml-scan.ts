@@ -346,11 +346,7 @@ function samePath(a: readonly (string | number)[], b: readonly (string | number)
  * Where a key path is written: the pair that sets it, or else the header that opens it, or else
  * the nearest written ancestor. Undefined only for an empty document.
  */
-export function locateKey(
-  text: string,
-  path: readonly (string | number)[],
-  target: 'key' | 'value' = 'key',
-): Position | undefined {
+export function locateKey(text: string, path: readonly (string | number)[], target: 'key' | 'value' = 'key'): Position | undefined {
   const items = scanToml(text);
   for (let len = path.length; len > 0; len--) {
     const prefix = path.slice(0, len);

@@ -20,10 +20,10 @@ export function parseTomlText(text: string, file: string, what = 'config file'):
   } catch (err) {
     if (err instanceof TomlError) {
       const reason = err.message.split('\n')[0].replace(/^Invalid TOML document: /, '');
-      throw new ConfigParseError(
-        `invalid TOML in ${what} ${file}:${err.line}:${err.column}: ${reason}; fix the file and retry`,
-        { source: { file, line: err.line, column: err.column }, cause: err },
-      );
+      throw new ConfigParseError(`invalid TOML in ${what} ${file}:${err.line}:${err.column}: ${reason}; fix the file and retry`, {
+        source: { file, line: err.line, column: err.column },
+        cause: err,
+      });
     }
     throw err;
   }
@@ -40,13 +40,7 @@ export function tomlTypeName(value: unknown): string {
 }
 
 /** Builds a ConfigParseError located at `path` in its origin (file:line:col, or the -c flag). */
-export function configError(
-  origin: ValueOrigin,
-  path: (string | number)[],
-  message: string,
-  value?: unknown,
-  target: 'key' | 'value' = 'key',
-): ConfigParseError {
+export function configError(origin: ValueOrigin, path: (string | number)[], message: string, value?: unknown, target: 'key' | 'value' = 'key'): ConfigParseError {
   const key = path.join('.');
   if (origin.kind === 'flag') {
     return new ConfigParseError(`${message} (${origin.flag} ${key})`, { source: { flag: origin.flag }, path, value });

@@ -19,9 +19,7 @@ function bindToRoot(entry: FileSystemEntry, root: string): FileSystemEntry | und
   } else {
     return undefined;
   }
-  return entry.missingPathBehavior === undefined
-    ? { path, access: entry.access }
-    : { path, access: entry.access, missingPathBehavior: entry.missingPathBehavior };
+  return entry.missingPathBehavior === undefined ? { path, access: entry.access } : { path, access: entry.access, missingPathBehavior: entry.missingPathBehavior };
 }
 
 function withEntries(policy: SandboxPolicy, entries: FileSystemEntry[]): SandboxPolicy {

@@ -140,9 +140,7 @@ export function writableRoots(ctx: RootContext): { roots: WritableRoot[]; protec
     // normalised root (/private/v for an entry /v). `<raw>/<name>` is writable only through a
     // write entry exactly there: one above it is refused by the metadata guard for that very
     // path (access-index.ts), so this equals canWrite(<raw>/<name>) without walking ancestors.
-    const protectedNames = PROTECTED_METADATA_NAMES.filter(
-      (name) => !raws.some((r) => ctx.index.writableRoots.has(joinPath(r, name))),
-    );
+    const protectedNames = PROTECTED_METADATA_NAMES.filter((name) => !raws.some((r) => ctx.index.writableRoots.has(joinPath(r, name))));
     roots.push({ root, readOnlySubpaths: dedup(subpaths), protectedMetadataNames: protectedNames });
   }
   return { roots, protectedPaths };

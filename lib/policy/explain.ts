@@ -140,9 +140,7 @@ function decide(resolved: ResolvedPolicy, compiled: Compiled, candidate: string,
   const { index, globs } = compiled;
   const glob = globs.find((g) => g.matches(candidate));
   if (glob !== undefined) {
-    const why = glob.valid
-      ? `${candidate} matches deny glob ${glob.pattern}`
-      : `deny glob ${glob.pattern} is malformed, so every path is denied (fail closed)`;
+    const why = glob.valid ? `${candidate} matches deny glob ${glob.pattern}` : `deny glob ${glob.pattern} is malformed, so every path is denied (fail closed)`;
     return { ...base, allowed: false, effective: 'deny', decidedBy: { kind: 'glob', pattern: glob.pattern }, reason: `${access} denied: ${why}` };
   }
   let entry = deepestEntry(index, candidate);

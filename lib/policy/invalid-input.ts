@@ -8,11 +8,35 @@ import { parseStrictJson, type DuplicateKey } from './strict-json';
 
 /** Every key of every policy wire form, for "did you mean" suggestions. */
 const KNOWN_KEYS = [
-  'type', 'kind', 'entries', 'path', 'access', 'value', 'subpath', 'pattern', 'missing_path_behavior',
-  'glob_scan_max_depth', 'file_system', 'network', 'enabled', 'network_access', 'writable_roots',
-  'read_only_access', 'exclude_tmpdir_env_var', 'exclude_slash_tmp', 'include_platform_defaults',
-  'readable_roots', 'networkAccess', 'writableRoots', 'readOnlyAccess', 'excludeTmpdirEnvVar',
-  'excludeSlashTmp', 'includePlatformDefaults', 'readableRoots', 'fileSystem', 'missingPathBehavior',
+  'type',
+  'kind',
+  'entries',
+  'path',
+  'access',
+  'value',
+  'subpath',
+  'pattern',
+  'missing_path_behavior',
+  'glob_scan_max_depth',
+  'file_system',
+  'network',
+  'enabled',
+  'network_access',
+  'writable_roots',
+  'read_only_access',
+  'exclude_tmpdir_env_var',
+  'exclude_slash_tmp',
+  'include_platform_defaults',
+  'readable_roots',
+  'networkAccess',
+  'writableRoots',
+  'readOnlyAccess',
+  'excludeTmpdirEnvVar',
+  'excludeSlashTmp',
+  'includePlatformDefaults',
+  'readableRoots',
+  'fileSystem',
+  'missingPathBehavior',
   'globScanMaxDepth',
 ];
 
@@ -72,7 +96,7 @@ export function printableValue(value: unknown): unknown {
 
 function show(value: unknown): string {
   const short = truncateValue(printableValue(value));
-  return typeof short === 'string' ? JSON.stringify(short) : JSON.stringify(short) ?? String(short);
+  return typeof short === 'string' ? JSON.stringify(short) : (JSON.stringify(short) ?? String(short));
 }
 
 function where(path: readonly (string | number)[]): string {

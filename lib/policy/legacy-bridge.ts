@@ -7,15 +7,7 @@ import { PROTECTED_METADATA_NAMES } from './protected-metadata';
 import { hasFullDiskWrite, targetKey } from './policy-predicates';
 import { expandHome, isWithin, joinPath, normalizeAbsolute, resolveAgainstBase } from './paths';
 import { resolveCwd } from './resolve-entries';
-import type {
-  FileSystemAccessMode,
-  FileSystemEntry,
-  FileSystemSpecialPath,
-  HostView,
-  LegacySandboxPolicy,
-  ReadOnlyAccess,
-  SandboxPolicy,
-} from './types';
+import type { FileSystemAccessMode, FileSystemEntry, FileSystemSpecialPath, HostView, LegacySandboxPolicy, ReadOnlyAccess, SandboxPolicy } from './types';
 import { checkLegacySandboxPolicy, checkSandboxPolicy } from './typed-schema';
 
 /** The exact text of the reference (docs/reference.md#legacy-conversion). */
@@ -49,11 +41,7 @@ function network(enabled: boolean): 'enabled' | 'restricted' {
 }
 
 /** The legacy writable roots of a WorkspaceWrite at cwd (docs/reference.md#policy-wire-forms), for step (a). */
-function legacyWritableRoots(
-  legacy: Extract<LegacySandboxPolicy, { type: 'workspace-write' }>,
-  cwd: string,
-  host: HostView,
-): string[] {
+function legacyWritableRoots(legacy: Extract<LegacySandboxPolicy, { type: 'workspace-write' }>, cwd: string, host: HostView): string[] {
   const home = host.homeDir();
   const roots = legacy.writableRoots.map((r) => resolveAgainstBase(r, cwd, home));
   roots.push(cwd);
@@ -72,12 +60,7 @@ function legacyWritableRoots(
  * of each explicit writable root. The concrete reads stand for the reference's "existing
  * protected paths" without consulting the host: skip-missing drops the ones that do not exist.
  */
-function workspaceWriteEntries(
-  legacy: Extract<LegacySandboxPolicy, { type: 'workspace-write' }>,
-  cwd: string,
-  host: HostView,
-  symbolicMetadata: boolean,
-): FileSystemEntry[] {
+function workspaceWriteEntries(legacy: Extract<LegacySandboxPolicy, { type: 'workspace-write' }>, cwd: string, host: HostView, symbolicMetadata: boolean): FileSystemEntry[] {
   let read = readEntries(legacy.readOnlyAccess, false);
   if (legacy.readOnlyAccess.type === 'restricted') {
     // Era B step (a): a readable root already writable under the legacy roots must not turn into
@@ -168,10 +151,7 @@ export function toLegacySandboxPolicy(policy: SandboxPolicy, cwd: string, host: 
   const resolvedCwd = resolveCwd(cwd, host);
   const home = host.homeDir();
   const tmpdirValue = host.env('TMPDIR');
-  const tmpdir =
-    tmpdirValue === undefined || tmpdirValue === '' || tmpdirValue.includes('\0')
-      ? undefined
-      : resolveAgainstBase(tmpdirValue, host.processCwd(), undefined);
+  const tmpdir = tmpdirValue === undefined || tmpdirValue === '' || tmpdirValue.includes('\0') ? undefined : resolveAgainstBase(tmpdirValue, host.processCwd(), undefined);
   let fullRead = false;
   let rootWrite = false;
   let includePlatformDefaults = false;
@@ -229,9 +209,7 @@ export function toLegacySandboxPolicy(policy: SandboxPolicy, cwd: string, host: 
     // Era C: a root write narrowed by other entries has no legacy spelling.
     throw new UnsupportedPolicyError(WRITES_OUTSIDE_WORKSPACE_MESSAGE, { details: { reason: 'root-write-with-carveouts' } });
   }
-  const access: ReadOnlyAccess = fullRead
-    ? { type: 'full-access' }
-    : { type: 'restricted', includePlatformDefaults, readableRoots: dedupLexical(readableRoots) };
+  const access: ReadOnlyAccess = fullRead ? { type: 'full-access' } : { type: 'restricted', includePlatformDefaults, readableRoots: dedupLexical(readableRoots) };
   if (workspaceWritable) {
     return {
       type: 'workspace-write',
@@ -253,12 +231,7 @@ export function toLegacySandboxPolicy(policy: SandboxPolicy, cwd: string, host: 
  * but keeps what the legacy form cannot say: `glob_scan_max_depth` and every deny entry of
  * `existing` that the rebuild does not already contain.
  */
-export function fromLegacySandboxPolicyPreservingDenyEntries(
-  legacy: LegacySandboxPolicy,
-  cwd: string,
-  existing: SandboxPolicy,
-  host: HostView = nodeHostView(),
-): SandboxPolicy {
+export function fromLegacySandboxPolicyPreservingDenyEntries(legacy: LegacySandboxPolicy, cwd: string, existing: SandboxPolicy, host: HostView = nodeHostView()): SandboxPolicy {
   const rebuilt = fromLegacySandboxPolicy(legacy, cwd, host);
   const fs = rebuilt.fileSystem;
   const old = existing.fileSystem;

@@ -57,11 +57,7 @@ function toEntry(wire: EntryWire): FileSystemEntry {
   const access = wire.access === 'none' ? 'deny' : wire.access;
   const p = wire.path;
   const path: FileSystemEntry['path'] =
-    p.type === 'path'
-      ? { type: 'path', path: p.path }
-      : p.type === 'glob_pattern'
-        ? { type: 'glob_pattern', pattern: p.pattern }
-        : { type: 'special', value: toSpecial(p) };
+    p.type === 'path' ? { type: 'path', path: p.path } : p.type === 'glob_pattern' ? { type: 'glob_pattern', pattern: p.pattern } : { type: 'special', value: toSpecial(p) };
   const entry: FileSystemEntry = { path, access };
   if (wire.missing_path_behavior === 'skip') entry.missingPathBehavior = 'skip';
   return entry;
@@ -86,8 +82,7 @@ export function parseNetworkSandboxPolicy(input: unknown, source?: ErrorSource):
   // A bare word is accepted as well as its JSON spelling (`"restricted"`), as the helper flag is
   // given both ways.
   const what = 'network sandbox policy';
-  const value =
-    typeof input === 'string' && input.trimStart().startsWith('"') ? parseJsonText(input, what, source) : input;
+  const value = typeof input === 'string' && input.trimStart().startsWith('"') ? parseJsonText(input, what, source) : input;
   const result = networkPolicySchema().safeParse(typeof value === 'string' ? value.trim() : value);
   if (!result.success) throw policyErrorFromZod(result.error, value, what, source);
   return result.data;

@@ -41,8 +41,7 @@ export function hasFullDiskRead(fs: FileSystemPolicy): boolean {
 
 export function hasFullDiskWrite(fs: FileSystemPolicy): boolean {
   if (fs.kind !== 'restricted') return true;
-  const isRootWrite = (e: FileSystemEntry): boolean =>
-    e.access === 'write' && e.path.type === 'special' && e.path.value.kind === 'root';
+  const isRootWrite = (e: FileSystemEntry): boolean => e.access === 'write' && e.path.type === 'special' && e.path.value.kind === 'root';
   if (!fs.entries.some(isRootWrite)) return false;
   const writeTargets = new Set<string>();
   for (const entry of fs.entries) {
@@ -67,7 +66,5 @@ function isWriteNarrowing(entry: FileSystemEntry, writeTargets: Set<string>): bo
 /** `fullDiskRead` may be passed when the caller knows more than the entries say (resolve.ts). */
 export function includesPlatformDefaults(fs: FileSystemPolicy, fullDiskRead = hasFullDiskRead(fs)): boolean {
   if (fs.kind !== 'restricted' || fullDiskRead) return false;
-  return fs.entries.some(
-    (e) => e.access !== 'deny' && e.path.type === 'special' && e.path.value.kind === 'minimal',
-  );
+  return fs.entries.some((e) => e.access !== 'deny' && e.path.type === 'special' && e.path.value.kind === 'minimal');
 }

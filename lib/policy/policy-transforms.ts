@@ -10,13 +10,7 @@ import { resolveCwd, resolveEntries } from './resolve-entries';
 import type { FileSystemEntry, HostView, NetworkPolicy, SandboxPolicy } from './types';
 import { checkSandboxPolicy } from './typed-schema';
 
-function withAdditionalRoots(
-  policy: SandboxPolicy,
-  cwd: string,
-  roots: readonly string[],
-  access: 'read' | 'write',
-  host: HostView,
-): SandboxPolicy {
+function withAdditionalRoots(policy: SandboxPolicy, cwd: string, roots: readonly string[], access: 'read' | 'write', host: HostView): SandboxPolicy {
   const fs = policy.fileSystem;
   if (fs.kind !== 'restricted') return policy;
   if (access === 'read' ? hasFullDiskRead(fs) : hasFullDiskWrite(fs)) return policy;
@@ -88,11 +82,7 @@ export function shouldRequirePlatformSandbox(policy: SandboxPolicy, opts: { mana
 }
 
 /** Whether the platform sandbox is used for a command, given the caller's preference. */
-export function usesPlatformSandbox(
-  policy: SandboxPolicy,
-  preference: SandboxPreference,
-  opts: { managedNetworkRequirements?: boolean } = {},
-): boolean {
+export function usesPlatformSandbox(policy: SandboxPolicy, preference: SandboxPreference, opts: { managedNetworkRequirements?: boolean } = {}): boolean {
   checkSandboxPolicy(policy);
   if (preference === 'forbid') return false;
   if (preference === 'require') return true;

@@ -33,9 +33,7 @@ export function policyToPermissionProfile(policy: SandboxPolicy): PermissionProf
     case 'external-sandbox':
       return { type: 'external', network: policy.network };
     case 'unrestricted':
-      return policy.network === 'enabled'
-        ? { type: 'disabled' }
-        : { type: 'managed', fileSystem: { type: 'unrestricted' }, network: policy.network };
+      return policy.network === 'enabled' ? { type: 'disabled' } : { type: 'managed', fileSystem: { type: 'unrestricted' }, network: policy.network };
     case 'restricted': {
       const fileSystem: { type: 'restricted'; entries: typeof fs.entries; globScanMaxDepth?: number } = {
         type: 'restricted',

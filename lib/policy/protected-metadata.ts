@@ -79,12 +79,7 @@ export function resolveGitCommonDir(gitdir: string, host: HostView): string | un
  * creating `.codex` the first time still needs approval), and `.aws` if it is a directory.
  * Missing names are protected by name instead (Era C), not listed here.
  */
-export function defaultReadOnlySubpaths(
-  root: string,
-  protectMissingCodex: boolean,
-  host: HostView,
-  warnings: string[],
-): DefaultSubpath[] {
+export function defaultReadOnlySubpaths(root: string, protectMissingCodex: boolean, host: HostView, warnings: string[]): DefaultSubpath[] {
   const out: DefaultSubpath[] = [];
   const push = (item: DefaultSubpath): void => {
     if (!out.some((o) => o.path === item.path)) out.push(item);

@@ -3,15 +3,7 @@
 
 import { PolicyInvalidError } from '../errors';
 import { entryLabel } from './entry-label';
-import {
-  expandHome,
-  filesystemRoot,
-  isAbsolutePath,
-  isWithin,
-  joinPath,
-  normalizeAbsolute,
-  resolveAgainstBase,
-} from './paths';
+import { expandHome, filesystemRoot, isAbsolutePath, isWithin, joinPath, normalizeAbsolute, resolveAgainstBase } from './paths';
 import type { FileSystemEntry, HostView, ResolvedEntry } from './types';
 
 /** Prefix of a symbolic glob that is expanded once per project root (Era C). */
@@ -74,10 +66,7 @@ function resolveGlobPattern(pattern: string, ctx: EntryContext): string[] {
  * unset $TMPDIR, missing /tmp, skip-missing paths that do not exist) are left out; globs are
  * returned separately. A project root expands to one entry per workspace root.
  */
-export function resolveEntries(
-  entries: readonly FileSystemEntry[],
-  ctx: EntryContext,
-): { entries: ResolvedEntry[]; globs: ResolvedGlob[] } {
+export function resolveEntries(entries: readonly FileSystemEntry[], ctx: EntryContext): { entries: ResolvedEntry[]; globs: ResolvedGlob[] } {
   const out: ResolvedEntry[] = [];
   const globs: ResolvedGlob[] = [];
   const home = ctx.host.homeDir();
@@ -93,19 +82,17 @@ export function resolveEntries(
       case 'path': {
         const expanded = expandHome(p.path, home);
         if (!isAbsolutePath(expanded) || expanded.includes('\0')) {
-          throw new PolicyInvalidError(
-            `file system entry path ${JSON.stringify(p.path)} is not absolute; use an absolute path, ~/..., or a special path`,
-            { path: ['entries', index, 'path', 'path'], value: p.path },
-          );
+          throw new PolicyInvalidError(`file system entry path ${JSON.stringify(p.path)} is not absolute; use an absolute path, ~/..., or a special path`, {
+            path: ['entries', index, 'path', 'path'],
+            value: p.path,
+          });
         }
         push(normalizeAbsolute(expanded));
         return;
       }
       case 'glob_pattern': {
         if (entry.access !== 'deny') {
-          ctx.warnings.push(
-            `glob entry \`${p.pattern}\` with ${entry.access} access is ignored: glob entries only support deny access`,
-          );
+          ctx.warnings.push(`glob entry \`${p.pattern}\` with ${entry.access} access is ignored: glob entries only support deny access`);
           return;
         }
         for (const pattern of resolveGlobPattern(p.pattern, ctx)) globs.push({ pattern, index });
@@ -151,9 +138,7 @@ export function resolveEntries(
             return;
           }
           case 'unknown':
-            ctx.warnings.push(
-              `Configured filesystem path \`${label}\` is not recognized by this version of codex-sandbox and will be ignored.`,
-            );
+            ctx.warnings.push(`Configured filesystem path \`${label}\` is not recognized by this version of codex-sandbox and will be ignored.`);
             return;
         }
       }

@@ -64,9 +64,7 @@ export function resolvePolicy(policy: SandboxPolicy, opts: ResolveOptions): Reso
   const fullDiskWrite = hasFullDiskWrite(fs) && !failClosedDeny;
   const includePlatformDefaults = includesPlatformDefaults(fs, fullDiskRead);
   const writable = fullDiskWrite ? { roots: [], protectedPaths: [] } : writableRoots(ctx);
-  const platformDefaults = includePlatformDefaults
-    ? (opts.platformDefaultReadRoots ?? PLATFORM_DEFAULT_READ_ROOTS_LINUX).filter((p) => host.stat(p)?.kind === 'dir')
-    : [];
+  const platformDefaults = includePlatformDefaults ? (opts.platformDefaultReadRoots ?? PLATFORM_DEFAULT_READ_ROOTS_LINUX).filter((p) => host.stat(p)?.kind === 'dir') : [];
   const resolved: ResolvedPolicy = {
     ...base,
     entries,

@@ -18,10 +18,7 @@ export type FileSystemSpecialPath =
   | { kind: 'slash_tmp' }
   | { kind: 'unknown'; path: string; subpath?: string };
 
-export type FileSystemPath =
-  | { type: 'path'; path: string }
-  | { type: 'special'; value: FileSystemSpecialPath }
-  | { type: 'glob_pattern'; pattern: string };
+export type FileSystemPath = { type: 'path'; path: string } | { type: 'special'; value: FileSystemSpecialPath } | { type: 'glob_pattern'; pattern: string };
 
 export interface FileSystemEntry {
   path: FileSystemPath;
@@ -30,10 +27,7 @@ export interface FileSystemEntry {
   missingPathBehavior?: 'skip';
 }
 
-export type FileSystemPolicy =
-  | { kind: 'restricted'; entries: FileSystemEntry[]; globScanMaxDepth?: number }
-  | { kind: 'unrestricted' }
-  | { kind: 'external-sandbox' };
+export type FileSystemPolicy = { kind: 'restricted'; entries: FileSystemEntry[]; globScanMaxDepth?: number } | { kind: 'unrestricted' } | { kind: 'external-sandbox' };
 
 export type NetworkPolicy = 'restricted' | 'enabled';
 
@@ -47,18 +41,14 @@ export interface SandboxPolicy {
 export type PermissionProfile =
   | {
       type: 'managed';
-      fileSystem:
-        | { type: 'restricted'; entries: FileSystemEntry[]; globScanMaxDepth?: number }
-        | { type: 'unrestricted' };
+      fileSystem: { type: 'restricted'; entries: FileSystemEntry[]; globScanMaxDepth?: number } | { type: 'unrestricted' };
       network: NetworkPolicy;
     }
   | { type: 'disabled' }
   | { type: 'external'; network: NetworkPolicy };
 
 /** Era B `ReadOnlyAccess`, accepted as legacy input. */
-export type ReadOnlyAccess =
-  | { type: 'full-access' }
-  | { type: 'restricted'; includePlatformDefaults: boolean; readableRoots: string[] };
+export type ReadOnlyAccess = { type: 'full-access' } | { type: 'restricted'; includePlatformDefaults: boolean; readableRoots: string[] };
 
 /** Legacy `SandboxPolicy` JSON (all eras). */
 export type LegacySandboxPolicy =
@@ -92,9 +82,7 @@ export interface HostView {
 }
 
 /** Where a resolved rule came from, so explain() and denial hints can name it. */
-export type RuleOrigin =
-  | { kind: 'entry'; index: number; entry: FileSystemEntry; label: string }
-  | { kind: 'protected'; name: string; root: string };
+export type RuleOrigin = { kind: 'entry'; index: number; entry: FileSystemEntry; label: string } | { kind: 'protected'; name: string; root: string };
 
 export interface ResolvedEntry {
   /** Absolute, lexically normalized. */

@@ -11,9 +11,7 @@ function specialToWire(value: FileSystemSpecialPath): Record<string, unknown> {
     case 'project_roots':
       return value.subpath === undefined ? { kind: 'project_roots' } : { kind: 'project_roots', subpath: value.subpath };
     case 'unknown':
-      return value.subpath === undefined
-        ? { kind: 'unknown', path: value.path }
-        : { kind: 'unknown', path: value.path, subpath: value.subpath };
+      return value.subpath === undefined ? { kind: 'unknown', path: value.path } : { kind: 'unknown', path: value.path, subpath: value.subpath };
     default:
       return { kind: value.kind };
   }

@@ -207,7 +207,13 @@ export function startSandboxed(commandInput: string[], opts: SandboxSpawnOptions
   let planned: LaunchPlan | WindowsLaunch;
   let child: ChildProcess;
   if (platform === 'windows') {
-    planned = startWindowsPlan(command, opts.permissionProfile, { cwd, env: opts.env ?? process.env, stdio: opts.stdio, backend: opts.backend ?? 'auto', windows: opts.windows ?? {} });
+    planned = startWindowsPlan(command, opts.permissionProfile, {
+      cwd,
+      env: opts.env ?? process.env,
+      stdio: opts.stdio,
+      backend: opts.backend ?? 'auto',
+      windows: opts.windows ?? {},
+    });
     child = planned.child;
     backends.set(child, planned.plan.backend);
   } else if (platform === 'macos') {

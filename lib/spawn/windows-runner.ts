@@ -48,5 +48,10 @@ export function runnerHostView(runner: WindowsRunner): WindowsHostView {
 
 /** The first non-empty line of an executable's output, for one-line error messages. */
 export function firstOutputLine(text: string | null | undefined): string {
-  return (text ?? '').split(/\r?\n/).find((l) => l.trim() !== '')?.trim() ?? '';
+  return (
+    (text ?? '')
+      .split(/\r?\n/)
+      .find((l) => l.trim() !== '')
+      ?.trim() ?? ''
+  );
 }

@@ -23,14 +23,12 @@ bool read_strings(Napi::Env env, Napi::Value value, const char* name, std::vecto
     Napi::Value item = array.Get(i);
     if (env.IsExceptionPending()) return false;
     if (!item.IsString()) {
-      Napi::TypeError::New(env, std::string(name) + "[" + std::to_string(i) + "] must be a string")
-          .ThrowAsJavaScriptException();
+      Napi::TypeError::New(env, std::string(name) + "[" + std::to_string(i) + "] must be a string").ThrowAsJavaScriptException();
       return false;
     }
     std::string text = item.As<Napi::String>().Utf8Value();
     if (text.find('\0') != std::string::npos) {
-      Napi::TypeError::New(env, std::string(name) + "[" + std::to_string(i) + "] contains a NUL byte")
-          .ThrowAsJavaScriptException();
+      Napi::TypeError::New(env, std::string(name) + "[" + std::to_string(i) + "] contains a NUL byte").ThrowAsJavaScriptException();
       return false;
     }
     out->push_back(std::move(text));

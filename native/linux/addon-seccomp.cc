@@ -20,9 +20,7 @@
 namespace {
 
 // SECCOMP_GET_ACTION_AVAIL (Linux 4.14) answers 0 for an action the kernel knows.
-bool action_available(uint32_t action) {
-  return syscall(__NR_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &action) == 0;
-}
+bool action_available(uint32_t action) { return syscall(__NR_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &action) == 0; }
 
 }  // namespace
 

@@ -182,7 +182,6 @@ void validate(const HelperConfig* c, bool saw_separator, bool saw_other_option) 
   }
 }
 
-
 using OptionHandler = void (*)(HelperConfig* c, ParseState* state, char* value);
 
 struct Option {
@@ -201,7 +200,8 @@ void add_mount(HelperConfig* c, ParseState* state, MountKind kind, const char* p
 // Steps that create what they name take --perms; the others may not be given one.
 template <MountKind kind>
 void on_mount(HelperConfig* c, ParseState* state, char* value) {
-  constexpr bool takes_perms = kind == MountKind::kTmpfs || kind == MountKind::kDir || kind == MountKind::kFile || kind == MountKind::kRoBindData;
+  constexpr bool takes_perms =
+      kind == MountKind::kTmpfs || kind == MountKind::kDir || kind == MountKind::kFile || kind == MountKind::kRoBindData;
   if (!takes_perms && state->pending_perms >= 0) usage_error("--perms does not apply to the mount step for ", value, "");
   add_mount(c, state, kind, value);
 }

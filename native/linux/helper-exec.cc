@@ -45,8 +45,10 @@ void mark_cloexec_by_listing() {
       int fd = 0;
       bool numeric = entry->d_name[0] != '\0';
       for (const char* c = entry->d_name; *c != '\0'; ++c) {
-        if (*c < '0' || *c > '9') numeric = false;
-        else fd = fd * 10 + (*c - '0');
+        if (*c < '0' || *c > '9')
+          numeric = false;
+        else
+          fd = fd * 10 + (*c - '0');
       }
       if (!numeric || fd <= 2 || fd == dir) continue;
       const int flags = sys_fcntl(fd, F_GETFD, 0);
@@ -126,17 +128,13 @@ void execvp_command(const HelperConfig* config) {
       candidate[at + file_len] = '\0';
       exec_file(candidate, config);
       switch (errno) {
-        case EACCES:
-          denied = true;
-          break;
+        case EACCES: denied = true; break;
         case ENOENT:
         case ENOTDIR:
         case ESTALE:
         case ENODEV:
-        case ETIMEDOUT:
-          break;
-        default:
-          return;
+        case ETIMEDOUT: break;
+        default: return;
       }
     }
     if (*end == '\0') break;

@@ -74,8 +74,7 @@ int prepare_landlock(HelperConfig* config) {
     // (READ_DIR, REMOVE_*, MAKE_*, REFER) mean nothing on a file and the kernel refuses them
     // with EINVAL. Removing them narrows nothing.
     if (!S_ISDIR(st.st_mode)) beneath.allowed_access &= kLandlockFileRights;
-    if (beneath.allowed_access != 0 &&
-        sys_landlock_add_rule(ruleset_fd, LANDLOCK_RULE_PATH_BENEATH, &beneath) != 0) {
+    if (beneath.allowed_access != 0 && sys_landlock_add_rule(ruleset_fd, LANDLOCK_RULE_PATH_BENEATH, &beneath) != 0) {
       die_errno("landlock_add_rule", rule->path);
     }
     if (sys_close(rule->fd) != 0 && errno != EINTR) die_errno("close", rule->path);

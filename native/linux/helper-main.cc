@@ -3,9 +3,8 @@
 //   1. parse all of argv into one HelperConfig and validate it;
 //   2. acquire everything: with --namespaces first the namespaces and the sandbox's root
 //      (helper-namespaces.cc, helper-mounts.cc), so every later path is the sandbox's; for root
-//      the read-only /proc/sys mounts (while it still has its capabilities), rule fds, the ruleset, the BPF program, the reaper's /proc fd and the
-//      command's scope-only ruleset, and mark every inherited descriptor above stderr
-//      close-on-exec;
+//      the read-only /proc/sys mounts (while it still has its capabilities), rule fds, the ruleset, the BPF program, the reaper's /proc fd
+//      and the command's scope-only ruleset, and mark every inherited descriptor above stderr close-on-exec;
 //   3. point of no return: PR_SET_NO_NEW_PRIVS -> drop capabilities -> landlock_restrict_self ->
 //      seccomp -> exec.
 // Nothing is allocated after step 2, and every error is one stderr line with exit 125.

@@ -272,12 +272,8 @@ void run_step(const MountStep* step, size_t index) {
   switch (step->kind) {
     case MountKind::kBind:
     case MountKind::kRoBind:
-    case MountKind::kRoBindTry:
-      bind(step, &source, &dest);
-      return;
-    case MountKind::kDev:
-      mount_dev(step, &dest);
-      return;
+    case MountKind::kRoBindTry: bind(step, &source, &dest); return;
+    case MountKind::kDev: mount_dev(step, &dest); return;
     case MountKind::kTmpfs: {
       char options[16];
       mode_option(options, step->perms >= 0 ? static_cast<unsigned>(step->perms) : 0755);
@@ -285,21 +281,11 @@ void run_step(const MountStep* step, size_t index) {
       must_mount("tmpfs", dest.text, "tmpfs", MS_NOSUID | MS_NODEV, options, step->path);
       return;
     }
-    case MountKind::kDir:
-      make_dirs(dest.text, 0755, step->perms >= 0 ? static_cast<unsigned>(step->perms) : 0755, step->path);
-      return;
-    case MountKind::kFile:
-      make_file(dest.text, step->perms >= 0 ? static_cast<unsigned>(step->perms) : 0666, step->path);
-      return;
-    case MountKind::kRemountRo:
-      set_attrs(dest.text, MOUNT_ATTR_RDONLY, false, step->path);
-      return;
-    case MountKind::kRoBindData:
-      mount_data(step, &dest, index);
-      return;
-    case MountKind::kProc:
-      mount_proc(step, &dest);
-      return;
+    case MountKind::kDir: make_dirs(dest.text, 0755, step->perms >= 0 ? static_cast<unsigned>(step->perms) : 0755, step->path); return;
+    case MountKind::kFile: make_file(dest.text, step->perms >= 0 ? static_cast<unsigned>(step->perms) : 0666, step->path); return;
+    case MountKind::kRemountRo: set_attrs(dest.text, MOUNT_ATTR_RDONLY, false, step->path); return;
+    case MountKind::kRoBindData: mount_data(step, &dest, index); return;
+    case MountKind::kProc: mount_proc(step, &dest); return;
   }
 }
 

@@ -70,9 +70,10 @@ constexpr unsigned kArg2Low = offsetof(seccomp_data, args[2]) + kLowWord;
 // are kernel attack surface with a long record of privilege-escalation bugs, no build or test
 // tool an agent runs needs them, and container runtimes' default seccomp profiles deny them too.
 const int kBaseDenied[] = {
-    __NR_ptrace, __NR_process_vm_readv, __NR_process_vm_writev, __NR_pidfd_getfd,
-    __NR_io_uring_setup, __NR_io_uring_enter, __NR_io_uring_register,
-    __NR_bpf, __NR_perf_event_open, __NR_userfaultfd, __NR_add_key, __NR_keyctl, __NR_request_key,
+    __NR_ptrace,          __NR_process_vm_readv, __NR_process_vm_writev, __NR_pidfd_getfd,
+    __NR_io_uring_setup,  __NR_io_uring_enter,   __NR_io_uring_register, __NR_bpf,
+    __NR_perf_event_open, __NR_userfaultfd,      __NR_add_key,           __NR_keyctl,
+    __NR_request_key,
 };
 
 // --deny-ipc: the Landlock and seccomp-only backends run in the caller's IPC namespace, where the
@@ -81,9 +82,9 @@ const int kBaseDenied[] = {
 // backends do not have, so the calls are refused instead; bubblewrap's --unshare-ipc gives its
 // backend a private namespace and needs no such rule. shmdt only detaches what shmat attached.
 const int kIpcDenied[] = {
-    __NR_shmget, __NR_shmat, __NR_shmctl, __NR_msgget, __NR_msgsnd, __NR_msgrcv, __NR_msgctl,
-    __NR_semget, __NR_semop, __NR_semtimedop, __NR_semctl,
-    __NR_mq_open, __NR_mq_unlink, __NR_mq_timedsend, __NR_mq_timedreceive, __NR_mq_notify, __NR_mq_getsetattr,
+    __NR_shmget,    __NR_shmat,        __NR_shmctl,          __NR_msgget,     __NR_msgsnd,        __NR_msgrcv,
+    __NR_msgctl,    __NR_semget,       __NR_semop,           __NR_semtimedop, __NR_semctl,        __NR_mq_open,
+    __NR_mq_unlink, __NR_mq_timedsend, __NR_mq_timedreceive, __NR_mq_notify,  __NR_mq_getsetattr,
 };
 
 // recvfrom, sendmsg and recvmsg stay allowed so AF_UNIX socketpairs between a tool and its
@@ -94,7 +95,7 @@ const int kIpcDenied[] = {
 // all of its output. They only describe a socket the process already holds; no socket can be
 // created, bound or connected through them. Every other getsockopt stays denied.
 const int kRestrictedDenied[] = {
-    __NR_connect, __NR_accept, __NR_accept4, __NR_bind, __NR_listen,
+    __NR_connect,  __NR_accept, __NR_accept4,  __NR_bind,     __NR_listen,
     __NR_shutdown, __NR_sendto, __NR_sendmmsg, __NR_recvmmsg, __NR_setsockopt,
 };
 

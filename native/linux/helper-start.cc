@@ -43,8 +43,8 @@ __asm__(
     ".hidden _start\n"
     ".type _start, @function\n"
     "_start:\n"
-    "  xor %ebp, %ebp\n"     // the outermost frame, for debuggers
-    "  mov %rsp, %rdi\n"     // the initial stack is helper_start's argument
+    "  xor %ebp, %ebp\n"  // the outermost frame, for debuggers
+    "  mov %rsp, %rdi\n"  // the initial stack is helper_start's argument
     "  and $-16, %rsp\n"
     "  call helper_start\n"  // noreturn
     "  hlt\n");
@@ -131,8 +131,7 @@ void helper_start(uintptr_t* stack) {
   for (unsigned i = 1; i < sizeof(guard); ++i) guard |= static_cast<uintptr_t>(random[i]) << (8 * i);
   __stack_chk_guard = guard;
 
-  const Elf64_Phdr* phdrs =
-      reinterpret_cast<const Elf64_Phdr*>(reinterpret_cast<const char*>(&__ehdr_start) + __ehdr_start.e_phoff);
+  const Elf64_Phdr* phdrs = reinterpret_cast<const Elf64_Phdr*>(reinterpret_cast<const char*>(&__ehdr_start) + __ehdr_start.e_phoff);
   uintptr_t base = 0;
   const Elf64_Phdr* relro = nullptr;
   for (unsigned i = 0; i < __ehdr_start.e_phnum; ++i) {

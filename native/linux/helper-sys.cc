@@ -15,8 +15,7 @@ void* sys_alloc_zeroed(size_t count, size_t size) {
     return nullptr;
   }
   const size_t bytes = count * size != 0 ? count * size : 1;
-  const long addr = sys_call(__NR_mmap, 0, static_cast<long>(bytes), PROT_READ | PROT_WRITE,
-                             MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  const long addr = sys_call(__NR_mmap, 0, static_cast<long>(bytes), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   return addr == -1 ? nullptr : reinterpret_cast<void*>(addr);
 }
 

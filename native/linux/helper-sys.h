@@ -42,10 +42,7 @@ inline long sys_raw(long nr, long a = 0, long b = 0, long c = 0, long d = 0, lon
   register long r8 __asm__("r8") = e;
   register long r9 __asm__("r9") = f;
   long ret;
-  __asm__ volatile("syscall"
-                   : "=a"(ret)
-                   : "a"(nr), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8), "r"(r9)
-                   : "rcx", "r11", "memory");
+  __asm__ volatile("syscall" : "=a"(ret) : "a"(nr), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8), "r"(r9) : "rcx", "r11", "memory");
   return ret;
 #else
   register long x8 __asm__("x8") = nr;
@@ -75,21 +72,13 @@ long sys_arg(T* pointer) {
   return reinterpret_cast<long>(pointer);
 }
 
-inline int sys_openat(int dir, const char* path, int flags) {
-  return static_cast<int>(sys_call(__NR_openat, dir, sys_arg(path), flags));
-}
-inline long sys_read(int fd, void* buf, size_t len) {
-  return sys_call(__NR_read, fd, sys_arg(buf), static_cast<long>(len));
-}
-inline long sys_write(int fd, const void* buf, size_t len) {
-  return sys_call(__NR_write, fd, sys_arg(buf), static_cast<long>(len));
-}
+inline int sys_openat(int dir, const char* path, int flags) { return static_cast<int>(sys_call(__NR_openat, dir, sys_arg(path), flags)); }
+inline long sys_read(int fd, void* buf, size_t len) { return sys_call(__NR_read, fd, sys_arg(buf), static_cast<long>(len)); }
+inline long sys_write(int fd, const void* buf, size_t len) { return sys_call(__NR_write, fd, sys_arg(buf), static_cast<long>(len)); }
 inline long sys_lseek(int fd, long offset, int whence) { return sys_call(__NR_lseek, fd, offset, whence); }
 inline int sys_close(int fd) { return static_cast<int>(sys_call(__NR_close, fd)); }
 inline int sys_fcntl(int fd, int cmd, long arg) { return static_cast<int>(sys_call(__NR_fcntl, fd, cmd, arg)); }
-inline long sys_getdents64(int fd, void* buf, size_t len) {
-  return sys_call(__NR_getdents64, fd, sys_arg(buf), static_cast<long>(len));
-}
+inline long sys_getdents64(int fd, void* buf, size_t len) { return sys_call(__NR_getdents64, fd, sys_arg(buf), static_cast<long>(len)); }
 inline int sys_fstat(int fd, struct stat* out) { return static_cast<int>(sys_call(__NR_fstat, fd, sys_arg(out))); }
 inline int sys_close_range(unsigned first, unsigned last, unsigned flags) {
   return static_cast<int>(sys_call(__NR_close_range, first, last, flags));
@@ -127,23 +116,31 @@ inline int sys_pivot_root(const char* new_root, const char* put_old) {
 inline int sys_openat_mode(int dir, const char* path, int flags, unsigned mode) {
   return static_cast<int>(sys_call(__NR_openat, dir, sys_arg(path), flags, mode));
 }
-inline int sys_mkdirat(int dir, const char* path, unsigned mode) { return static_cast<int>(sys_call(__NR_mkdirat, dir, sys_arg(path), mode)); }
+inline int sys_mkdirat(int dir, const char* path, unsigned mode) {
+  return static_cast<int>(sys_call(__NR_mkdirat, dir, sys_arg(path), mode));
+}
 inline int sys_symlinkat(const char* target, int dir, const char* path) {
   return static_cast<int>(sys_call(__NR_symlinkat, sys_arg(target), dir, sys_arg(path)));
 }
-inline int sys_unlinkat(int dir, const char* path, int flags) { return static_cast<int>(sys_call(__NR_unlinkat, dir, sys_arg(path), flags)); }
+inline int sys_unlinkat(int dir, const char* path, int flags) {
+  return static_cast<int>(sys_call(__NR_unlinkat, dir, sys_arg(path), flags));
+}
 inline long sys_readlinkat(int dir, const char* path, char* buf, size_t len) {
   return sys_call(__NR_readlinkat, dir, sys_arg(path), sys_arg(buf), static_cast<long>(len));
 }
 inline int sys_fstatat(int dir, const char* path, struct stat* out, int flags) {
   return static_cast<int>(sys_call(__NR_newfstatat, dir, sys_arg(path), sys_arg(out), flags));
 }
-inline int sys_faccessat(int dir, const char* path, int mode) { return static_cast<int>(sys_call(__NR_faccessat, dir, sys_arg(path), mode)); }
+inline int sys_faccessat(int dir, const char* path, int mode) {
+  return static_cast<int>(sys_call(__NR_faccessat, dir, sys_arg(path), mode));
+}
 inline int sys_chdir(const char* path) { return static_cast<int>(sys_call(__NR_chdir, sys_arg(path))); }
 inline long sys_getcwd(char* buf, size_t len) { return sys_call(__NR_getcwd, sys_arg(buf), static_cast<long>(len)); }
 inline int sys_setsid() { return static_cast<int>(sys_call(__NR_setsid)); }
 inline int sys_pipe2(int fds[2], int flags) { return static_cast<int>(sys_call(__NR_pipe2, sys_arg(fds), flags)); }
-inline int sys_ioctl(int fd, unsigned long request, long arg) { return static_cast<int>(sys_call(__NR_ioctl, fd, static_cast<long>(request), arg)); }
+inline int sys_ioctl(int fd, unsigned long request, long arg) {
+  return static_cast<int>(sys_call(__NR_ioctl, fd, static_cast<long>(request), arg));
+}
 // umask cannot fail; it returns the previous mask.
 inline unsigned sys_umask(unsigned mask) { return static_cast<unsigned>(sys_raw(__NR_umask, mask)); }
 inline int sys_getgid() { return static_cast<int>(sys_raw(__NR_getgid)); }
@@ -163,9 +160,7 @@ inline int sys_getppid() { return static_cast<int>(sys_raw(__NR_getppid)); }
 inline int sys_kill(int pid, int sig) { return static_cast<int>(sys_call(__NR_kill, pid, sig)); }
 // fork(): clone with only the exit signal, no new stack, so the child returns here on a copy.
 inline int sys_fork() { return static_cast<int>(sys_call(__NR_clone, SIGCHLD, 0, 0, 0, 0)); }
-inline int sys_wait4(int pid, int* status, int options) {
-  return static_cast<int>(sys_call(__NR_wait4, pid, sys_arg(status), options, 0));
-}
+inline int sys_wait4(int pid, int* status, int options) { return static_cast<int>(sys_call(__NR_wait4, pid, sys_arg(status), options, 0)); }
 inline int sys_execve(const char* path, char* const* argv, char* const* envp) {
   return static_cast<int>(sys_call(__NR_execve, sys_arg(path), sys_arg(argv), sys_arg(envp)));
 }

@@ -106,16 +106,14 @@
 
 // Rights that only mean something on a directory; the kernel refuses them (EINVAL) in a rule
 // whose fd is not a directory. Everything else is a file right (kernel ACCESS_FILE).
-constexpr uint64_t kLandlockFileRights = LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_WRITE_FILE |
-                                         LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_TRUNCATE |
-                                         LANDLOCK_ACCESS_FS_IOCTL_DEV;
+constexpr uint64_t kLandlockFileRights = LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_READ_FILE |
+                                         LANDLOCK_ACCESS_FS_TRUNCATE | LANDLOCK_ACCESS_FS_IOCTL_DEV;
 
 constexpr uint64_t kLandlockKnownScopes = LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET | LANDLOCK_SCOPE_SIGNAL;
 // Scopes arrived in ABI 6.
 constexpr uint32_t kLandlockFirstScopeAbi = 6;
-constexpr uint32_t kLandlockKnownRestrictFlags = LANDLOCK_RESTRICT_SELF_LOG_SAME_EXEC_OFF |
-                                                 LANDLOCK_RESTRICT_SELF_LOG_NEW_EXEC_ON |
-                                                 LANDLOCK_RESTRICT_SELF_LOG_SUBDOMAINS_OFF;
+constexpr uint32_t kLandlockKnownRestrictFlags =
+    LANDLOCK_RESTRICT_SELF_LOG_SAME_EXEC_OFF | LANDLOCK_RESTRICT_SELF_LOG_NEW_EXEC_ON | LANDLOCK_RESTRICT_SELF_LOG_SUBDOMAINS_OFF;
 
 // The kernel accepts a larger struct from an older-ABI caller only when the extra fields are
 // zero, so one layout (with scoped, ABI 6) works on every kernel as long as unused fields are 0.

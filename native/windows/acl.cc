@@ -7,9 +7,7 @@
 #include "sid.h"
 #include "win-error.h"
 
-bool is_acl_keyword(const std::wstring& keyword) {
-  return keyword == L"ace" || keyword == L"ace_children" || keyword == L"nul_device";
-}
+bool is_acl_keyword(const std::wstring& keyword) { return keyword == L"ace" || keyword == L"ace_children" || keyword == L"nul_device"; }
 
 bool parse_acl_op(const RequestLine& line, AclOp* out, std::wstring* error) {
   *out = AclOp();
@@ -118,7 +116,8 @@ static bool apply_to_path(const std::wstring& path, bool is_dir, std::vector<Own
     report_win32(L"SetEntriesInAclW", path.c_str(), rc);
     return false;
   }
-  rc = SetNamedSecurityInfoW(const_cast<LPWSTR>(path.c_str()), SE_FILE_OBJECT, DACL_SECURITY_INFORMATION, nullptr, nullptr, new_dacl, nullptr);
+  rc = SetNamedSecurityInfoW(const_cast<LPWSTR>(path.c_str()), SE_FILE_OBJECT, DACL_SECURITY_INFORMATION, nullptr, nullptr, new_dacl,
+                             nullptr);
   LocalFree(new_dacl);
   LocalFree(sd);
   if (rc != ERROR_SUCCESS) {
@@ -171,7 +170,8 @@ static bool apply_children(const AclOp& op, std::vector<OwnedSid>* sids) {
     if ((fd.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT) != 0) continue;
     if (name_excepted(fd.cFileName, op.except_names)) continue;
     const std::wstring child = op.path + L"\\" + fd.cFileName;
-    if (!apply_to_path(child, (fd.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) != 0, sids, op.mask, op.deny ? DENY_ACCESS : GRANT_ACCESS)) ok = false;
+    if (!apply_to_path(child, (fd.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) != 0, sids, op.mask, op.deny ? DENY_ACCESS : GRANT_ACCESS))
+      ok = false;
   } while (FindNextFileW(find, &fd));
   const DWORD err = GetLastError();
   FindClose(find);
@@ -215,12 +215,9 @@ bool apply_acl_op(const AclOp& op, HANDLE token) {
   std::vector<OwnedSid> sids;
   if (!resolve_all(op.principals, token, &sids)) return false;
   switch (op.kind) {
-    case ACL_OP_ACE:
-      return apply_ace(op.path, op.create_if_missing, &sids, op.mask, op.deny);
-    case ACL_OP_ACE_CHILDREN:
-      return apply_children(op, &sids);
-    case ACL_OP_NUL_DEVICE:
-      return apply_nul(&sids, op.mask, GRANT_ACCESS);
+    case ACL_OP_ACE: return apply_ace(op.path, op.create_if_missing, &sids, op.mask, op.deny);
+    case ACL_OP_ACE_CHILDREN: return apply_children(op, &sids);
+    case ACL_OP_NUL_DEVICE: return apply_nul(&sids, op.mask, GRANT_ACCESS);
   }
   return false;
 }

@@ -15,10 +15,10 @@ enum AclOpKind { ACL_OP_ACE, ACL_OP_ACE_CHILDREN, ACL_OP_NUL_DEVICE };
 
 struct AclOp {
   AclOpKind kind;
-  bool deny;               // DENY_ACCESS, else GRANT_ACCESS
+  bool deny;  // DENY_ACCESS, else GRANT_ACCESS
   DWORD mask;
-  bool create_if_missing;  // `create-dir`: make the directory first; `skip`: leave a missing path alone
-  std::wstring path;       // the object, or the parent for ACL_OP_ACE_CHILDREN
+  bool create_if_missing;                  // `create-dir`: make the directory first; `skip`: leave a missing path alone
+  std::wstring path;                       // the object, or the parent for ACL_OP_ACE_CHILDREN
   std::vector<std::wstring> except_names;  // ACL_OP_ACE_CHILDREN: children left alone (any case)
   std::vector<std::wstring> principals;
 };

@@ -68,7 +68,8 @@ bool add_rule(INetFwRules* rules, const FirewallRuleSpec& spec, const std::wstri
   const LONG protocol = spec.protocol == L"tcp" ? NET_FW_IP_PROTOCOL_TCP : spec.protocol == L"udp" ? NET_FW_IP_PROTOCOL_UDP : 256;
   if (!check(rule.p->put_Name(name.s), L"INetFwRule::put_Name", spec.name) ||
       !check(rule.p->put_Description(description.s), L"INetFwRule::put_Description", spec.name) ||
-      !check(rule.p->put_Direction(spec.direction == L"in" ? NET_FW_RULE_DIR_IN : NET_FW_RULE_DIR_OUT), L"INetFwRule::put_Direction", spec.name) ||
+      !check(rule.p->put_Direction(spec.direction == L"in" ? NET_FW_RULE_DIR_IN : NET_FW_RULE_DIR_OUT), L"INetFwRule::put_Direction",
+             spec.name) ||
       !check(rule.p->put_Action(NET_FW_ACTION_BLOCK), L"INetFwRule::put_Action", spec.name) ||
       !check(rule.p->put_Enabled(VARIANT_TRUE), L"INetFwRule::put_Enabled", spec.name) ||
       !check(rule.p->put_Profiles(NET_FW_PROFILE2_ALL), L"INetFwRule::put_Profiles", spec.name) ||
@@ -90,7 +91,8 @@ bool verify_rule(INetFwRules* rules, const FirewallRuleSpec& spec, const std::ws
   Bstr name(spec.name);
   if (!check(rules->Item(name.s, &rule.p), L"INetFwRules::Item", spec.name)) return false;
   ComPtr<INetFwRule3> rule3;
-  if (!check(rule.p->QueryInterface(__uuidof(INetFwRule3), reinterpret_cast<void**>(&rule3.p)), L"QueryInterface", L"INetFwRule3")) return false;
+  if (!check(rule.p->QueryInterface(__uuidof(INetFwRule3), reinterpret_cast<void**>(&rule3.p)), L"QueryInterface", L"INetFwRule3"))
+    return false;
   BSTR list = nullptr;
   if (!check(rule3.p->get_LocalUserAuthorizedList(&list), L"INetFwRule3::get_LocalUserAuthorizedList", spec.name)) return false;
   const bool ok = list != nullptr && std::wstring(list).find(account_sid) != std::wstring::npos;
@@ -119,7 +121,7 @@ bool apply_firewall_rules(const std::vector<FirewallRuleSpec>& rules, const std:
   const HRESULT hr = policy.p->get_LocalPolicyModifyState(&state);
   if (hr != S_OK || state != NET_FW_MODIFY_STATE_OK) {
     print_error(L"codex-sandbox-setup: local firewall rules are not effective (LocalPolicyModifyState hr=0x%08lx state=%d)\n",
-             static_cast<unsigned long>(hr), static_cast<int>(state));
+                static_cast<unsigned long>(hr), static_cast<int>(state));
     *error_code = L"helper_firewall_policy_ineffective";
     return false;
   }

@@ -75,7 +75,8 @@ bool start_in_job(HANDLE token, HANDLE job, const LaunchSpec& spec, PROCESS_INFO
     report_win32(L"InitializeProcThreadAttributeList", L"handle list", GetLastError());
     return false;
   }
-  if (n_inherit > 0 && !UpdateProcThreadAttribute(attrs, 0, PROC_THREAD_ATTRIBUTE_HANDLE_LIST, inherit, n_inherit * sizeof(HANDLE), nullptr, nullptr)) {
+  if (n_inherit > 0 &&
+      !UpdateProcThreadAttribute(attrs, 0, PROC_THREAD_ATTRIBUTE_HANDLE_LIST, inherit, n_inherit * sizeof(HANDLE), nullptr, nullptr)) {
     report_win32(L"UpdateProcThreadAttribute", L"PROC_THREAD_ATTRIBUTE_HANDLE_LIST", GetLastError());
     DeleteProcThreadAttributeList(attrs);
     return false;
@@ -139,12 +140,9 @@ int wait_for_exit(const PROCESS_INFORMATION& pi) {
 int exit_status_for_create_error(DWORD error) {
   switch (error) {
     case ERROR_FILE_NOT_FOUND:
-    case ERROR_PATH_NOT_FOUND:
-      return EXIT_NOT_FOUND;
+    case ERROR_PATH_NOT_FOUND: return EXIT_NOT_FOUND;
     case ERROR_ACCESS_DENIED:
-    case ERROR_BAD_EXE_FORMAT:
-      return EXIT_NOT_EXECUTABLE;
-    default:
-      return EXIT_SETUP_FAILURE;
+    case ERROR_BAD_EXE_FORMAT: return EXIT_NOT_EXECUTABLE;
+    default: return EXIT_SETUP_FAILURE;
   }
 }

@@ -82,7 +82,8 @@ int run_as_sandbox_user(const RunnerConfig& config, const std::string& request_t
   const UINT old_mode = SetErrorMode(SEM_FAILCRITICALERRORS | SEM_NOGPFAULTERRORBOX);
   // Suspended until it is in the job, as the command itself is (launch.cc).
   const BOOL ok = CreateProcessWithLogonW(config.logon_user.c_str(), L".", password.c_str(), LOGON_WITH_PROFILE, self.c_str(), cmd.data(),
-                                          CREATE_UNICODE_ENVIRONMENT | CREATE_NO_WINDOW | CREATE_SUSPENDED, nullptr, config.launch.cwd.c_str(), &si, &pi);
+                                          CREATE_UNICODE_ENVIRONMENT | CREATE_NO_WINDOW | CREATE_SUSPENDED, nullptr,
+                                          config.launch.cwd.c_str(), &si, &pi);
   const DWORD err = GetLastError();
   SetErrorMode(old_mode);
   wipe(&password);
@@ -106,8 +107,10 @@ int run_as_sandbox_user(const RunnerConfig& config, const std::string& request_t
   int status = EXIT_SETUP_FAILURE;
   if (WaitForSingleObject(pi.hProcess, INFINITE) == WAIT_OBJECT_0) {
     DWORD code = 0;
-    if (GetExitCodeProcess(pi.hProcess, &code)) status = static_cast<int>(code);
-    else report_win32(L"GetExitCodeProcess", L"sandbox runner", GetLastError());
+    if (GetExitCodeProcess(pi.hProcess, &code))
+      status = static_cast<int>(code);
+    else
+      report_win32(L"GetExitCodeProcess", L"sandbox runner", GetLastError());
   } else {
     report_win32(L"WaitForSingleObject", L"sandbox runner", GetLastError());
   }

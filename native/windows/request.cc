@@ -160,10 +160,14 @@ bool parse_dword(const std::wstring& text, DWORD* out) {
   for (size_t i = hex ? 2 : 0; i < text.size(); ++i) {
     const wchar_t c = text[i];
     int digit;
-    if (c >= L'0' && c <= L'9') digit = c - L'0';
-    else if (hex && c >= L'a' && c <= L'f') digit = c - L'a' + 10;
-    else if (hex && c >= L'A' && c <= L'F') digit = c - L'A' + 10;
-    else return false;
+    if (c >= L'0' && c <= L'9')
+      digit = c - L'0';
+    else if (hex && c >= L'a' && c <= L'f')
+      digit = c - L'a' + 10;
+    else if (hex && c >= L'A' && c <= L'F')
+      digit = c - L'A' + 10;
+    else
+      return false;
     value = value * (hex ? 16 : 10) + static_cast<unsigned long long>(digit);
     if (value > 0xffffffffull) return false;
   }

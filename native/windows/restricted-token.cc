@@ -7,8 +7,8 @@
 #include "win-error.h"
 
 bool open_own_token(HANDLE* out) {
-  const DWORD access = TOKEN_DUPLICATE | TOKEN_QUERY | TOKEN_ASSIGN_PRIMARY | TOKEN_ADJUST_DEFAULT | TOKEN_ADJUST_SESSIONID |
-                       TOKEN_ADJUST_PRIVILEGES;
+  const DWORD access =
+      TOKEN_DUPLICATE | TOKEN_QUERY | TOKEN_ASSIGN_PRIMARY | TOKEN_ADJUST_DEFAULT | TOKEN_ADJUST_SESSIONID | TOKEN_ADJUST_PRIVILEGES;
   if (OpenProcessToken(GetCurrentProcess(), access, out)) return true;
   report_win32(L"OpenProcessToken", L"current process", GetLastError());
   return false;
@@ -83,7 +83,8 @@ bool create_restricted_token(HANDLE base, const TokenSpec& spec, bool include_us
     restricting[i].Attributes = 0;
   }
   HANDLE token = nullptr;
-  if (!CreateRestrictedToken(base, spec.flags, 0, nullptr, 0, nullptr, static_cast<DWORD>(restricting.size()), restricting.data(), &token)) {
+  if (!CreateRestrictedToken(base, spec.flags, 0, nullptr, 0, nullptr, static_cast<DWORD>(restricting.size()), restricting.data(),
+                             &token)) {
     report_win32(L"CreateRestrictedToken", L"flags from the request", GetLastError());
     return false;
   }

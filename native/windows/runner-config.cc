@@ -45,9 +45,9 @@ bool parse_runner_config(const Request& request, RunnerConfig* out, std::wstring
         *error = kw + L": wrong number of fields";
         return false;
       }
-      std::vector<std::wstring>& list = kw == L"restricting_sid" ? out->token.restricting_sids
+      std::vector<std::wstring>& list = kw == L"restricting_sid"    ? out->token.restricting_sids
                                         : kw == L"default_dacl_sid" ? out->token.default_dacl_sids
-                                                                     : out->token.enable_privileges;
+                                                                    : out->token.enable_privileges;
       list.push_back(line[1]);
     } else if (kw == L"retry_without_user_sid_on") {
       DWORD code = 0;
@@ -89,9 +89,13 @@ bool parse_runner_config(const Request& request, RunnerConfig* out, std::wstring
         *error = kw + L": needs one value";
         return false;
       }
-      (kw == L"audit_principal" ? out->audit.principals : kw == L"audit_skip_suffix" ? out->audit.skip_suffixes : out->audit.exclude).push_back(line[1]);
+      (kw == L"audit_principal"     ? out->audit.principals
+       : kw == L"audit_skip_suffix" ? out->audit.skip_suffixes
+                                    : out->audit.exclude)
+          .push_back(line[1]);
     } else if (kw == L"audit_scan") {
-      if (line.size() != 4 || (line[1] != L"self" && line[1] != L"no-self") || (line[2] != L"children" && line[2] != L"no-children") || line[3].empty()) {
+      if (line.size() != 4 || (line[1] != L"self" && line[1] != L"no-self") || (line[2] != L"children" && line[2] != L"no-children") ||
+          line[3].empty()) {
         *error = L"audit_scan: needs self|no-self, children|no-children and a path";
         return false;
       }

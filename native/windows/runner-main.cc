@@ -1,5 +1,6 @@
 // codex-sandbox-helper.exe: the Windows command runner. It reads a planner request and applies
-// it: ACL ops, the restricted token, a kill-on-close job, then the command (docs/reference.md#windows-restricted-token, #windows-elevated-backend).
+// it: ACL ops, the restricted token, a kill-on-close job, then the command (docs/reference.md#windows-restricted-token,
+// #windows-elevated-backend).
 //
 //   codex-sandbox-helper --request-stdin               request on stdin, then the command's input
 //   codex-sandbox-helper --inner-request-file=PATH     elevated inner stage, as the sandbox user

@@ -135,8 +135,9 @@ bool read_password(const std::wstring& path, const std::wstring& username, std::
   std::string text;
   std::wstring error;
   if (!read_request_from_file(path.c_str(), &text, &error)) {
-    print_error(L"codex-sandbox-helper: %ls: %ls; Windows sandbox setup is missing or out of date; rerun the sandbox setup with elevation\n",
-             path.c_str(), error.c_str());
+    print_error(
+        L"codex-sandbox-helper: %ls: %ls; Windows sandbox setup is missing or out of date; rerun the sandbox setup with elevation\n",
+        path.c_str(), error.c_str());
     return false;
   }
   size_t pos = 0;
@@ -153,8 +154,10 @@ bool read_password(const std::wstring& path, const std::wstring& username, std::
     if (CompareStringOrdinal(name.c_str(), -1, username.c_str(), -1, TRUE) != CSTR_EQUAL) continue;
     return unprotect_secret(line.substr(t2 + 1), password);
   }
-  print_error(L"codex-sandbox-helper: no credentials for %ls in %ls; Windows sandbox setup is missing or out of date; rerun the sandbox setup with elevation\n",
-           username.c_str(), path.c_str());
+  print_error(
+      L"codex-sandbox-helper: no credentials for %ls in %ls; Windows sandbox setup is missing or out of date; rerun the sandbox setup with "
+      L"elevation\n",
+      username.c_str(), path.c_str());
   return false;
 }
 

@@ -43,7 +43,10 @@ bool parse_setup_config(const Request& request, SetupConfig* out, std::wstring* 
         *error = L"state_dir: needs a role and a path";
         return false;
       }
-      std::wstring* slot = line[1] == L"sandbox" ? &out->sandbox_dir : line[1] == L"secrets" ? &out->secrets_dir : line[1] == L"bin" ? &out->bin_dir : nullptr;
+      std::wstring* slot = line[1] == L"sandbox"   ? &out->sandbox_dir
+                           : line[1] == L"secrets" ? &out->secrets_dir
+                           : line[1] == L"bin"     ? &out->bin_dir
+                                                   : nullptr;
       if (slot == nullptr || !slot->empty() || line[2].empty()) {
         *error = L"state_dir: unknown or repeated role " + line[1];
         return false;

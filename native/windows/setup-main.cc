@@ -36,10 +36,11 @@
   exit(EXIT_SETUP_FAILURE);
 }
 
-static void provision_account(const SetupConfig& config, const std::wstring& user, const std::wstring& users_group, std::string* protected_pw) {
+static void provision_account(const SetupConfig& config, const std::wstring& user, const std::wstring& users_group,
+                              std::string* protected_pw) {
   std::wstring password;
-  if (!random_password(&password) || !ensure_user(user, password) || !add_to_group(users_group, user) || !add_to_group(config.group, user) ||
-      !set_hidden_from_logon(user, true) || !protect_secret(password, protected_pw)) {
+  if (!random_password(&password) || !ensure_user(user, password) || !add_to_group(users_group, user) ||
+      !add_to_group(config.group, user) || !set_hidden_from_logon(user, true) || !protect_secret(password, protected_pw)) {
     wipe(&password);
     fail_with_code(config, L"helper_user_create_or_update_failed", user.c_str());
   }
@@ -65,8 +66,8 @@ static bool copy_helper(const SetupConfig& config) {
 }
 
 static bool write_marker(const SetupConfig& config) {
-  std::wstring text = L"version\t" + std::to_wstring(config.setup_version) + L"\noffline\t" + config.offline_user + L"\nonline\t" + config.online_user +
-                      L"\nallow_local_binding\t" + (config.allow_local_binding ? L"1" : L"0") + L"\nproxy_ports";
+  std::wstring text = L"version\t" + std::to_wstring(config.setup_version) + L"\noffline\t" + config.offline_user + L"\nonline\t" +
+                      config.online_user + L"\nallow_local_binding\t" + (config.allow_local_binding ? L"1" : L"0") + L"\nproxy_ports";
   for (DWORD p : config.proxy_ports) text += L"\t" + std::to_wstring(p);
   text += L"\n";
   const int n = WideCharToMultiByte(CP_UTF8, 0, text.c_str(), static_cast<int>(text.size()), nullptr, 0, nullptr, nullptr);
@@ -112,7 +113,8 @@ static int provision(const SetupConfig& config, bool refresh_only) {
       fail_with_code(config, L"helper_secrets_write_failed", config.secrets_file.c_str());
     }
     OwnedSid offline_sid;
-    if (!sid_for_account(config.offline_user, &offline_sid)) fail_with_code(config, L"helper_offline_sid_lookup_failed", config.offline_user.c_str());
+    if (!sid_for_account(config.offline_user, &offline_sid))
+      fail_with_code(config, L"helper_offline_sid_lookup_failed", config.offline_user.c_str());
     std::wstring code;
     if (!apply_firewall_rules(config.firewall_rules, config.firewall_remove, sid_to_string(offline_sid.get()), &code)) {
       fail_with_code(config, code.c_str(), L"offline account firewall rules");
@@ -139,11 +141,15 @@ int wmain(int argc, wchar_t** argv) {
   bool from_stdin = false;
   for (int i = 1; i < argc; ++i) {
     const std::wstring arg = argv[i];
-    bool* flag = arg == L"--uninstall" ? &uninstall : arg == L"--refresh-only" ? &refresh_only : arg == L"--request-stdin" ? &from_stdin : nullptr;
+    bool* flag = arg == L"--uninstall"       ? &uninstall
+                 : arg == L"--refresh-only"  ? &refresh_only
+                 : arg == L"--request-stdin" ? &from_stdin
+                                             : nullptr;
     if (flag == nullptr || *flag) die(L"usage: codex-sandbox-setup --request-stdin [--refresh-only] | --uninstall --request-stdin");
     *flag = true;
   }
-  if (!from_stdin || (uninstall && refresh_only)) die(L"usage: codex-sandbox-setup --request-stdin [--refresh-only] | --uninstall --request-stdin");
+  if (!from_stdin || (uninstall && refresh_only))
+    die(L"usage: codex-sandbox-setup --request-stdin [--refresh-only] | --uninstall --request-stdin");
   std::string text;
   std::wstring error;
   Request request;

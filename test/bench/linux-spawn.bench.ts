@@ -99,8 +99,7 @@ function removeTarget(target: { path: string; kind: 'file' | 'dir' }): void {
 }
 
 function sandboxed(policy: unknown | (() => unknown), backend: BackendName): () => ReturnType<typeof spawn> {
-  return () =>
-    spawnSandboxed([TRUE], { permissionProfile: typeof policy === 'function' ? policy() : policy, backend, cwd: workspace, stdio: 'ignore', capabilities: caps! });
+  return () => spawnSandboxed([TRUE], { permissionProfile: typeof policy === 'function' ? policy() : policy, backend, cwd: workspace, stdio: 'ignore', capabilities: caps! });
 }
 
 let launch = 0;
@@ -164,10 +163,12 @@ function quantile(sorted: number[], q: number): number {
 
 afterAll(() => {
   rmSync(workspace, { recursive: true, force: true });
-  const rows = declared.filter((name) => samples[name] !== undefined).map((name) => {
-    const sorted = [...samples[name]].sort((a, b) => a - b);
-    return { name, n: sorted.length, median: quantile(sorted, 0.5), p95: quantile(sorted, 0.95) };
-  });
+  const rows = declared
+    .filter((name) => samples[name] !== undefined)
+    .map((name) => {
+      const sorted = [...samples[name]].sort((a, b) => a - b);
+      return { name, n: sorted.length, median: quantile(sorted, 0.5), p95: quantile(sorted, 0.95) };
+    });
   const median = (name: string): number | undefined => rows.find((r) => r.name === name)?.median;
   const lines = ['', 'variant                         n   median ms   p95 ms'];
   for (const r of rows) lines.push(`${r.name.padEnd(30)} ${String(r.n).padStart(4)} ${r.median.toFixed(2).padStart(10)} ${r.p95.toFixed(2).padStart(8)}`);

@@ -26,7 +26,17 @@ const readOnly = JSON.stringify(profile([rootEntry('read')]));
 
 describe('codex-sandbox run', () => {
   itOn('bwrap')('bwrap: run returns the command exit status and writes only inside the workspace', () => {
-    const r = cli('codex-sandbox', ['run', '--sandbox', 'workspace-write', '--backend', MOUNT_BACKEND, '--', 'sh', '-c', `echo in > ${t}/in.txt; echo out > /etc/csbx-out.txt; exit 7`]);
+    const r = cli('codex-sandbox', [
+      'run',
+      '--sandbox',
+      'workspace-write',
+      '--backend',
+      MOUNT_BACKEND,
+      '--',
+      'sh',
+      '-c',
+      `echo in > ${t}/in.txt; echo out > /etc/csbx-out.txt; exit 7`,
+    ]);
     expect(r.status).toBe(7);
     expect(readFileSync(join(t, 'in.txt'), 'utf8')).toBe('in\n');
     expect(existsSync('/etc/csbx-out.txt')).toBe(false);
@@ -84,17 +94,30 @@ describe('codex-linux-sandbox', () => {
 
   itOn('bwrap')('bwrap: a workspace profile masks missing metadata and leaves nothing behind on the host', () => {
     const policy = JSON.stringify(profile([rootEntry('read'), pathEntry(t, 'write')]));
-    const r = cli('codex-linux-sandbox', ['--sandbox-policy-cwd', t, '--permission-profile', policy, '--', 'sh', '-c', `mkdir ${t}/.codex/x || printf blocked; printf ok > ${t}/ok`]);
+    const r = cli('codex-linux-sandbox', [
+      '--sandbox-policy-cwd',
+      t,
+      '--permission-profile',
+      policy,
+      '--',
+      'sh',
+      '-c',
+      `mkdir ${t}/.codex/x || printf blocked; printf ok > ${t}/ok`,
+    ]);
     expect(r.stdout).toBe('blocked');
     expect(readdirSync(t)).toEqual(['ok']);
   });
 
   itOn('bwrap')('bwrap: SIGTERM to codex-linux-sandbox ends the sandbox (143) and removes the host mount targets', async () => {
     const policy = JSON.stringify(profile([rootEntry('read'), pathEntry(t, 'write')]));
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'codex-linux-sandbox.js'), '--sandbox-policy-cwd', t, '--permission-profile', policy, '--', 'sh', '-c', 'echo started; sleep 30'], {
-      cwd: t,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [join(ROOT, 'bin', 'codex-linux-sandbox.js'), '--sandbox-policy-cwd', t, '--permission-profile', policy, '--', 'sh', '-c', 'echo started; sleep 30'],
+      {
+        cwd: t,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     await new Promise((r) => child.stdout?.once('data', r));
     expect(readdirSync(t).length).toBeGreaterThan(0);
     child.kill('SIGTERM');
@@ -134,7 +157,17 @@ describe('codex-linux-sandbox', () => {
   itOn('landlock')('landlock: --use-legacy-landlock runs a read-only profile on Landlock', () => {
     const file = join(t, 'f');
     writeFileSync(file, 'original');
-    const r = cli('codex-linux-sandbox', ['--sandbox-policy-cwd', t, '--permission-profile', readOnly, '--use-legacy-landlock', '--', 'sh', '-c', `cat /proc/self/status | grep -c Landlock >/dev/null; echo x > ${file} || printf denied`]);
+    const r = cli('codex-linux-sandbox', [
+      '--sandbox-policy-cwd',
+      t,
+      '--permission-profile',
+      readOnly,
+      '--use-legacy-landlock',
+      '--',
+      'sh',
+      '-c',
+      `cat /proc/self/status | grep -c Landlock >/dev/null; echo x > ${file} || printf denied`,
+    ]);
     expect(r.stdout).toBe('denied');
     expect(readFileSync(file, 'utf8')).toBe('original');
   });
@@ -155,7 +188,16 @@ describe('codex-linux-sandbox', () => {
 
   itOn('landlock')('landlock: an unrestricted profile with a restricted network runs the full-write Landlock ruleset and cannot connect', () => {
     const policy = JSON.stringify({ type: 'managed', file_system: { type: 'unrestricted' }, network: 'restricted' });
-    const r = cli('codex-linux-sandbox', ['--sandbox-policy-cwd', t, '--permission-profile', policy, '--', 'sh', '-c', `printf w > ${t}/w; echo hi > /dev/tcp/127.0.0.1/80 || printf blocked`]);
+    const r = cli('codex-linux-sandbox', [
+      '--sandbox-policy-cwd',
+      t,
+      '--permission-profile',
+      policy,
+      '--',
+      'sh',
+      '-c',
+      `printf w > ${t}/w; echo hi > /dev/tcp/127.0.0.1/80 || printf blocked`,
+    ]);
     expect(r.stdout).toBe('blocked');
     expect(readFileSync(join(t, 'w'), 'utf8')).toBe('w');
   });

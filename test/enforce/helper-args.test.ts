@@ -52,11 +52,23 @@ describe('helper: argument validation (exit 125, one stderr line)', () => {
     ['rule without colon', ['--network', 'enabled', '--landlock-abi', '1', '--landlock-fs-handled', '1', '--landlock-rule', '0x1', '--', 'true'], /expected MASK:PATH/],
     ['relative rule path', ['--network', 'enabled', '--landlock-abi', '1', '--landlock-fs-handled', '1', '--landlock-rule', '0x1:tmp', '--', 'true'], /PATH must be absolute/],
     ['rule mask 0', ['--network', 'enabled', '--landlock-abi', '1', '--landlock-fs-handled', '1', '--landlock-rule', '0:/', '--', 'true'], /grants nothing/],
-    ['rule outside handled', ['--network', 'enabled', '--landlock-abi', '1', '--landlock-fs-handled', '0x1', '--landlock-rule', '0x5:/', '--', 'true'], /allows 0x4 outside --landlock-fs-handled 0x1/],
-    ['rule without handled', ['--network', 'enabled', '--landlock-abi', '6', '--landlock-scope', '1', '--landlock-rule', '0x1:/', '--', 'true'], /--landlock-rule needs --landlock-fs-handled/],
+    [
+      'rule outside handled',
+      ['--network', 'enabled', '--landlock-abi', '1', '--landlock-fs-handled', '0x1', '--landlock-rule', '0x5:/', '--', 'true'],
+      /allows 0x4 outside --landlock-fs-handled 0x1/,
+    ],
+    [
+      'rule without handled',
+      ['--network', 'enabled', '--landlock-abi', '6', '--landlock-scope', '1', '--landlock-rule', '0x1:/', '--', 'true'],
+      /--landlock-rule needs --landlock-fs-handled/,
+    ],
     ['scope below ABI 6', ['--network', 'enabled', '--landlock-abi', '5', '--landlock-scope', '0x1', '--', 'true'], /needs --landlock-abi 6/],
     ['unknown scope bit', ['--network', 'enabled', '--landlock-abi', '6', '--landlock-scope', '0x4', '--', 'true'], /unknown bits/],
-    ['restrict flags below ABI 7', ['--network', 'enabled', '--landlock-abi', '6', '--landlock-fs-handled', '1', '--landlock-restrict-flags', '0x2', '--', 'true'], /needs --landlock-abi 7/],
+    [
+      'restrict flags below ABI 7',
+      ['--network', 'enabled', '--landlock-abi', '6', '--landlock-fs-handled', '1', '--landlock-restrict-flags', '0x2', '--', 'true'],
+      /needs --landlock-abi 7/,
+    ],
     ['probe with a command', ['--probe', 'namespaces', '--', 'true'], /--probe takes no other options/],
     ['probe with other options', ['--network', 'enabled', '--probe', 'namespaces'], /--probe takes no other options/],
     ['the old userns probe', ['--probe', 'userns'], /unknown --probe mode 'userns': expected namespaces/],
@@ -70,7 +82,11 @@ describe('helper: argument validation (exit 125, one stderr line)', () => {
     ['relative --chdir', ['--network', 'enabled', '--reaper', '--namespaces', '--ro-bind', '/', '--chdir', 'tmp', '--', 'true'], /invalid --chdir 'tmp'/],
     ['--perms not octal', ['--network', 'enabled', '--reaper', '--namespaces', '--perms', '9', '--tmpfs', '/', '--', 'true'], /invalid --perms '9'/],
     ['--perms too long', ['--network', 'enabled', '--reaper', '--namespaces', '--perms', '01234', '--tmpfs', '/', '--', 'true'], /invalid --perms '01234'/],
-    ['--perms before a bind', ['--network', 'enabled', '--reaper', '--namespaces', '--perms', '555', '--ro-bind', '/', '--', 'true'], /--perms does not apply to the mount step for '\/'/],
+    [
+      '--perms before a bind',
+      ['--network', 'enabled', '--reaper', '--namespaces', '--perms', '555', '--ro-bind', '/', '--', 'true'],
+      /--perms does not apply to the mount step for '\/'/,
+    ],
     ['--perms twice', ['--network', 'enabled', '--reaper', '--namespaces', '--perms', '555', '--perms', '555', '--tmpfs', '/', '--', 'true'], /--perms given twice/],
     ['--perms at the end', ['--network', 'enabled', '--reaper', '--namespaces', '--tmpfs', '/', '--perms', '555', '--', 'true'], /--perms must be followed by the mount step/],
     ['duplicate --namespaces', ['--network', 'enabled', '--reaper', '--namespaces', '--namespaces', '--tmpfs', '/', '--', 'true'], /duplicate option '--namespaces'/],
@@ -78,8 +94,16 @@ describe('helper: argument validation (exit 125, one stderr line)', () => {
     ['command scope without --reaper', ['--network', 'enabled', '--command-landlock-scope', '0x2', '--', 'true'], /--command-landlock-scope needs --reaper/],
     ['command scope 0', ['--network', 'enabled', '--reaper', '--command-landlock-scope', '0', '--', 'true'], /scopes nothing/],
     ['unknown command scope bit', ['--network', 'enabled', '--reaper', '--command-landlock-scope', '0x4', '--', 'true'], /unknown bits/],
-    ['command scope with --landlock-abi below 6', ['--network', 'enabled', '--reaper', '--landlock-abi', '5', '--landlock-fs-handled', '1', '--command-landlock-scope', '0x2', '--', 'true'], /needs --landlock-abi 6/],
-    ['duplicate --command-landlock-scope', ['--network', 'enabled', '--reaper', '--command-landlock-scope', '0x2', '--command-landlock-scope', '0x2', '--', 'true'], /duplicate option '--command-landlock-scope'/],
+    [
+      'command scope with --landlock-abi below 6',
+      ['--network', 'enabled', '--reaper', '--landlock-abi', '5', '--landlock-fs-handled', '1', '--command-landlock-scope', '0x2', '--', 'true'],
+      /needs --landlock-abi 6/,
+    ],
+    [
+      'duplicate --command-landlock-scope',
+      ['--network', 'enabled', '--reaper', '--command-landlock-scope', '0x2', '--command-landlock-scope', '0x2', '--', 'true'],
+      /duplicate option '--command-landlock-scope'/,
+    ],
     ['duplicate --proc-sys-readonly', ['--network', 'enabled', '--proc-sys-readonly', '--proc-sys-readonly', '--', 'true'], /duplicate option '--proc-sys-readonly'/],
   ])('%s', (_name, args, pattern) => {
     expectUsageError(args, pattern);

@@ -18,7 +18,12 @@ function capLines(args: string[]): Record<string, string> {
   const r = spawnSync(HELPER, [...args, '--', 'grep', '^Cap', '/proc/self/status'], { encoding: 'utf8', env: ENV, timeout: 20_000 });
   expect(r.stderr).toBe('');
   expect(r.status).toBe(0);
-  return Object.fromEntries(r.stdout.trim().split('\n').map((line) => line.split(':\t') as [string, string]));
+  return Object.fromEntries(
+    r.stdout
+      .trim()
+      .split('\n')
+      .map((line) => line.split(':\t') as [string, string]),
+  );
 }
 
 describe('helper: capabilities', () => {

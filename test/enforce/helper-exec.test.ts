@@ -34,7 +34,7 @@ describe('helper: exec and exit statuses', () => {
   it('a command that is not found exits 127 naming it', () => {
     const r = helper(['--network', 'enabled', '--', 'codex-sandbox-no-such-command']);
     expect(r.status).toBe(127);
-    expect(r.stderr).toBe("codex-sandbox-helper: execvp codex-sandbox-no-such-command: No such file or directory (errno 2)\n");
+    expect(r.stderr).toBe('codex-sandbox-helper: execvp codex-sandbox-no-such-command: No such file or directory (errno 2)\n');
   });
 
   it('a command found but not executable (no x bit, or a directory) exits 126', async () => {
@@ -106,8 +106,28 @@ describe('helper: exec and exit statuses', () => {
   itOnSystemBwrap('runs as the bubblewrap inner stage with only --network (bwrap execs it inside the namespaces)', () => {
     const r = spawnSync(
       caps!.bwrap!.path,
-      ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--unshare-user', '--unshare-pid', '--unshare-net', '--die-with-parent', '--',
-        HELPER, '--network', 'restricted', '--', 'grep', '-E', '^(NoNewPrivs|Seccomp):', '/proc/self/status'],
+      [
+        '--ro-bind',
+        '/',
+        '/',
+        '--dev',
+        '/dev',
+        '--proc',
+        '/proc',
+        '--unshare-user',
+        '--unshare-pid',
+        '--unshare-net',
+        '--die-with-parent',
+        '--',
+        HELPER,
+        '--network',
+        'restricted',
+        '--',
+        'grep',
+        '-E',
+        '^(NoNewPrivs|Seccomp):',
+        '/proc/self/status',
+      ],
       { encoding: 'utf8', env: ENV },
     );
     expect(r.stderr).toBe('');

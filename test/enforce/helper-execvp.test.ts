@@ -131,8 +131,6 @@ describe('helper execvp and --setenv match glibc (GNU env as the reference)', ()
         return o.error === '' ? 'ran' : o.error;
       }),
     );
-    expect([...seen].sort()).toEqual(
-      ['File name too long', 'No such file or directory', 'Not a directory', 'Permission denied', 'ran'].sort(),
-    );
+    expect([...seen].sort()).toEqual(['File name too long', 'No such file or directory', 'Not a directory', 'Permission denied', 'ran'].sort());
   });
 });

@@ -5,15 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { addonPath, helperPath, loadAddon } from '../../lib/native';
-import {
-  ACCESS_FS,
-  NEWEST_KNOWN_LANDLOCK_ABI,
-  RESTRICT_SELF_FLAGS,
-  SCOPE,
-  formatMask,
-  fsRightsForAbi,
-  minimumAbiFor,
-} from '../../lib/platform/linux/landlock-abi';
+import { ACCESS_FS, NEWEST_KNOWN_LANDLOCK_ABI, RESTRICT_SELF_FLAGS, SCOPE, formatMask, fsRightsForAbi, minimumAbiFor } from '../../lib/platform/linux/landlock-abi';
 import { failingSyscallArgs } from '../helpers/failing-syscall';
 import { withTempDir } from '../helpers/temp';
 
@@ -57,7 +49,15 @@ describe.runIf(usable)('helper: Landlock', () => {
     await withTempDir((dir) => {
       mkdirSync(join(dir, 'rw'));
       mkdirSync(join(dir, 'ro'));
-      const r = sandboxed({ rules: [[READ, '/'], [ALL, join(dir, 'rw')]] }, `echo in > ${dir}/rw/f; echo out > ${dir}/ro/f`);
+      const r = sandboxed(
+        {
+          rules: [
+            [READ, '/'],
+            [ALL, join(dir, 'rw')],
+          ],
+        },
+        `echo in > ${dir}/rw/f; echo out > ${dir}/ro/f`,
+      );
       expect(r.status).not.toBe(0);
       expect(r.stderr).toMatch(/ro\/f: Permission denied/);
       expect(readFileSync(join(dir, 'rw', 'f'), 'utf8')).toBe('in\n');
@@ -91,7 +91,15 @@ describe.runIf(usable)('helper: Landlock', () => {
   });
 
   it('landlock: directory-only rights in a rule on a file are trimmed, not refused (/dev/null stays writable)', () => {
-    const r = sandboxed({ rules: [[READ, '/'], [ALL, '/dev/null']] }, 'echo x > /dev/null && echo ok');
+    const r = sandboxed(
+      {
+        rules: [
+          [READ, '/'],
+          [ALL, '/dev/null'],
+        ],
+      },
+      'echo x > /dev/null && echo ok',
+    );
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe('ok\n');
   });
@@ -109,9 +117,7 @@ describe.runIf(usable)('helper: Landlock', () => {
     const wanted = kernelAbi + 1;
     const r = spawnSync(HELPER, ['--landlock-abi', String(wanted), '--landlock-fs-handled', '0x1', '--network', 'enabled', '--', 'true'], { encoding: 'utf8' });
     expect(r.status).toBe(125);
-    expect(r.stderr).toBe(
-      `codex-sandbox-helper: the kernel's Landlock ABI is ${kernelAbi} but --landlock-abi ${wanted} is required: use a newer kernel or the bwrap backend\n`,
-    );
+    expect(r.stderr).toBe(`codex-sandbox-helper: the kernel's Landlock ABI is ${kernelAbi} but --landlock-abi ${wanted} is required: use a newer kernel or the bwrap backend\n`);
   });
 
   it('landlock: a handled bit the kernel does not know is refused by the kernel with 125', () => {

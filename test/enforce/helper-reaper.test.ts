@@ -89,7 +89,7 @@ describe('helper: --reaper', () => {
     expect(sleepers(d)).toEqual([]);
   });
 
-  it('reaper: killing the helper\'s parent kills the command and every descendant', async () => {
+  it("reaper: killing the helper's parent kills the command and every descendant", async () => {
     const d = track();
     // The parent is a shell that waits on the helper; the trailing `true` stops it exec'ing.
     const parent = spawn('sh', ['-c', `"$0" --network enabled --reaper -- sh -c 'setsid sleep ${d} & sleep ${d}'; true`, HELPER], {

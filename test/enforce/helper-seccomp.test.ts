@@ -124,8 +124,22 @@ function probe(network: 'restricted' | 'enabled' | null): Results {
 }
 
 const BASE_DENIED = [
-  'ptrace', 'process_vm_readv', 'process_vm_writev', 'pidfd_getfd', 'io_uring_setup', 'io_uring_enter', 'io_uring_register', 'socket_vsock',
-  'bpf', 'perf_event_open', 'userfaultfd', 'add_key', 'request_key', 'keyctl', 'ioctl_tiocsti', 'ioctl_tiocsti_high_bits',
+  'ptrace',
+  'process_vm_readv',
+  'process_vm_writev',
+  'pidfd_getfd',
+  'io_uring_setup',
+  'io_uring_enter',
+  'io_uring_register',
+  'socket_vsock',
+  'bpf',
+  'perf_event_open',
+  'userfaultfd',
+  'add_key',
+  'request_key',
+  'keyctl',
+  'ioctl_tiocsti',
+  'ioctl_tiocsti_high_bits',
 ];
 const NETWORK_DENIED = ['connect_unix', 'bind_unix', 'getsockopt', 'getsockopt_peercred', 'setsockopt', 'listen', 'shutdown', 'sendto'];
 const FAMILY_DENIED = ['socket_inet', 'socket_inet6', 'socket_netlink', 'socket_inet_high_bits', 'socketpair_inet'];
@@ -134,7 +148,25 @@ describe('helper: seccomp filter', () => {
   const unfiltered = probe(null);
 
   it('the unfiltered control run gets other answers than EPERM for the probes', () => {
-    for (const name of ['ptrace', 'process_vm_readv', 'pidfd_getfd', 'io_uring_enter', 'io_uring_register', 'socket_inet', 'socket_vsock', 'connect_unix', 'getsockopt', 'bind_unix', 'perf_event_open', 'userfaultfd', 'add_key', 'request_key', 'keyctl', 'ioctl_tiocsti', 'ioctl_tiocsti_high_bits']) {
+    for (const name of [
+      'ptrace',
+      'process_vm_readv',
+      'pidfd_getfd',
+      'io_uring_enter',
+      'io_uring_register',
+      'socket_inet',
+      'socket_vsock',
+      'connect_unix',
+      'getsockopt',
+      'bind_unix',
+      'perf_event_open',
+      'userfaultfd',
+      'add_key',
+      'request_key',
+      'keyctl',
+      'ioctl_tiocsti',
+      'ioctl_tiocsti_high_bits',
+    ]) {
       expect(unfiltered[name], name).not.toBe(EPERM);
     }
   });

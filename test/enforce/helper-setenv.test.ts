@@ -23,7 +23,10 @@ function envOf(args: string[], env?: NodeJS.ProcessEnv): string[] {
   const r = helper([...args, '--', 'env'], env);
   expect(r.stderr).toBe('');
   expect(r.status).toBe(0);
-  return r.stdout.split('\n').filter((l) => l !== '').sort();
+  return r.stdout
+    .split('\n')
+    .filter((l) => l !== '')
+    .sort();
 }
 
 describe('helper --setenv', () => {
@@ -33,9 +36,7 @@ describe('helper --setenv', () => {
   });
 
   it('keeps everything after the first = as the value, and an empty value is a value', () => {
-    expect(envOf(['--setenv', 'A=x=y', '--setenv', 'B=', '--network', 'enabled'])).toEqual(
-      expect.arrayContaining(['A=x=y', 'B=']),
-    );
+    expect(envOf(['--setenv', 'A=x=y', '--setenv', 'B=', '--network', 'enabled'])).toEqual(expect.arrayContaining(['A=x=y', 'B=']));
   });
 
   it('a later --setenv of the same name wins', () => {

@@ -157,7 +157,11 @@ describe('bwrap: writable roots and carve-outs', () => {
   });
 
   itOn('bwrap')('bwrap: .git, .codex and .aws config stay read-only inside a writable root, siblings are writable (case 11)', async () => {
-    for (const [dir, file] of [['.git', 'config'], ['.codex', 'config.toml'], ['.aws', 'config']]) {
+    for (const [dir, file] of [
+      ['.git', 'config'],
+      ['.codex', 'config.toml'],
+      ['.aws', 'config'],
+    ]) {
       mkdirSync(join(t, dir));
       writeFileSync(join(t, dir, file), 'original');
     }
@@ -216,7 +220,12 @@ describe('bwrap: writable roots and carve-outs', () => {
 
   itOn('bwrap')('bwrap: the command has no effective or permitted capabilities (case 20)', async () => {
     const r = await run('bwrap', readOnly, `grep -E '^Cap(Eff|Prm):' /proc/self/status`);
-    expect(r.stdout.trim().split('\n').map((l) => l.split('\t')[1])).toEqual(['0000000000000000', '0000000000000000']);
+    expect(
+      r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.split('\t')[1]),
+    ).toEqual(['0000000000000000', '0000000000000000']);
   });
 
   itOn('bwrap')('bwrap: a child repo keeps parent discovery while its own metadata cannot be created (case 17)', async () => {

@@ -13,7 +13,6 @@ export { MOUNT_BACKEND, underTest };
 export const isLinux = process.platform === 'linux';
 export const caps: Capabilities | null = isLinux ? probeCapabilities() : null;
 
-
 /** Why a backend cannot run on this machine, or null when it can. */
 export function missingFor(requested: BackendName): string | null {
   if (caps === null) return 'not Linux';
@@ -89,5 +88,11 @@ export function run(
   opts: { cwd?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
 ): Promise<SandboxRunResult> {
   const argv = typeof command === 'string' ? ['bash', '-c', command] : command;
-  return runSandboxed(argv, { permissionProfile: policy, backend: underTest(backend), timeoutMs: opts.timeoutMs ?? 20_000, ...(opts.cwd ? { cwd: opts.cwd } : {}), ...(opts.env ? { env: opts.env } : {}) });
+  return runSandboxed(argv, {
+    permissionProfile: policy,
+    backend: underTest(backend),
+    timeoutMs: opts.timeoutMs ?? 20_000,
+    ...(opts.cwd ? { cwd: opts.cwd } : {}),
+    ...(opts.env ? { env: opts.env } : {}),
+  });
 }

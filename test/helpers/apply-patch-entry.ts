@@ -8,11 +8,7 @@ export interface EntryOutcome {
   stderr: string;
 }
 
-export async function runPatchEntry(
-  entry: (args: readonly string[], io: ApplyPatchIo) => Promise<number>,
-  patch: string,
-  cwd: string,
-): Promise<EntryOutcome> {
+export async function runPatchEntry(entry: (args: readonly string[], io: ApplyPatchIo) => Promise<number>, patch: string, cwd: string): Promise<EntryOutcome> {
   let stdout = '';
   let stderr = '';
   const status = await entry([patch], {

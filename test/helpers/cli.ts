@@ -9,11 +9,7 @@ export interface CapturedRun {
   err: string;
 }
 
-export async function runCaptured(
-  handler: CommandHandler,
-  argv: string[],
-  opts: { env: NodeJS.ProcessEnv; processCwd: string },
-): Promise<CapturedRun> {
+export async function runCaptured(handler: CommandHandler, argv: string[], opts: { env: NodeJS.ProcessEnv; processCwd: string }): Promise<CapturedRun> {
   let out = '';
   let err = '';
   const ctx: CommandContext = {

@@ -41,11 +41,7 @@ export function operationCovers(ruleOp: string, requested: string): boolean {
 }
 
 /** Evaluates `request` against `items` with the -D parameters `params` (as passed to sandbox-exec). */
-export function evaluateSbpl(
-  items: readonly SbplItem[],
-  params: readonly (readonly [string, string])[],
-  request: SbplRequest,
-): SbplVerdict {
+export function evaluateSbpl(items: readonly SbplItem[], params: readonly (readonly [string, string])[], request: SbplRequest): SbplVerdict {
   const bound = new Map<string, string>();
   for (const [key, value] of params) {
     if (bound.has(key)) modelError(`parameter ${key} is defined twice`);

@@ -60,10 +60,10 @@ type Sexp =
 
 function fail(text: string, at: number, what: string): never {
   const line = text.slice(0, at).split('\n').length;
-  throw new UnsupportedPolicyError(
-    `SBPL outside the generated subset at line ${line}: ${what}; the evaluator only models forms the planner emits`,
-    { value: text.slice(at, at + 80), details: { line } },
-  );
+  throw new UnsupportedPolicyError(`SBPL outside the generated subset at line ${line}: ${what}; the evaluator only models forms the planner emits`, {
+    value: text.slice(at, at + 80),
+    details: { line },
+  });
 }
 
 /** Parses profile text into items; throws UnsupportedPolicyError on anything outside the subset. */

@@ -46,7 +46,15 @@ describe('packed and installed into an empty project', () => {
   it('import() and static import expose the same API', () => {
     const dynamic = run('node', ['--input-type=module', '-e', "const m = await import('codex-sandbox'); console.log(typeof m.explain, typeof m.default.explain);"], app);
     expect(dynamic.trim()).toBe('function function');
-    const named = run('node', ['--input-type=module', '-e', "import { explain, isSandboxError, parsePolicyInput } from 'codex-sandbox'; console.log(typeof explain, typeof isSandboxError, typeof parsePolicyInput);"], app);
+    const named = run(
+      'node',
+      [
+        '--input-type=module',
+        '-e',
+        "import { explain, isSandboxError, parsePolicyInput } from 'codex-sandbox'; console.log(typeof explain, typeof isSandboxError, typeof parsePolicyInput);",
+      ],
+      app,
+    );
     expect(named.trim()).toBe('function function function');
   });
 
@@ -77,7 +85,23 @@ describe('packed and installed into an empty project', () => {
     );
     const r = spawnSync(
       'node',
-      [TSC, '--noEmit', '--strict', '--module', 'node16', '--moduleResolution', 'node16', '--target', 'es2022', '--types', 'node', '--typeRoots', join(ROOT, 'node_modules', '@types'), 'consumer.cts', 'consumer.mts'],
+      [
+        TSC,
+        '--noEmit',
+        '--strict',
+        '--module',
+        'node16',
+        '--moduleResolution',
+        'node16',
+        '--target',
+        'es2022',
+        '--types',
+        'node',
+        '--typeRoots',
+        join(ROOT, 'node_modules', '@types'),
+        'consumer.cts',
+        'consumer.mts',
+      ],
       { cwd: app, encoding: 'utf8' },
     );
     expect(r.stdout + r.stderr).toBe('');
@@ -86,7 +110,11 @@ describe('packed and installed into an empty project', () => {
 
   it('the install built the native helper, and the bin runs a sandboxed command', () => {
     const bin = join(app, 'node_modules', '.bin', 'codex-sandbox');
-    const r = spawnSync(bin, ['run', '--sandbox', 'read-only', '--', 'sh', '-c', 'echo inside; echo x > /etc/codex-sandbox-pack-test'], { cwd: app, encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(bin, ['run', '--sandbox', 'read-only', '--', 'sh', '-c', 'echo inside; echo x > /etc/codex-sandbox-pack-test'], {
+      cwd: app,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(r.stdout).toBe('inside\n');
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(/Read-only file system|Permission denied/);

@@ -23,9 +23,7 @@ function params(name: string): fc.Parameters<unknown> {
 
 // Line text: no LF or CR, never empty, and made unique per file by a numbered prefix so that
 // every chunk's old lines occur exactly once (the patch format has no line numbers).
-const lineText = fc
-  .string({ unit: fc.constantFrom('a', 'b', ' ', '\t', '-', '+', '*', '@', 'é', '✅', '\u2013', '"'), maxLength: 12 })
-  .map((s) => s.replace(/[\r\n]/g, ''));
+const lineText = fc.string({ unit: fc.constantFrom('a', 'b', ' ', '\t', '-', '+', '*', '@', 'é', '✅', '\u2013', '"'), maxLength: 12 }).map((s) => s.replace(/[\r\n]/g, ''));
 
 interface Edit {
   /** Index in the original of the first removed line (or the insertion point). */
@@ -45,10 +43,7 @@ const fileCase: fc.Arbitrary<FileCase> = fc
   .record({
     texts: fc.array(lineText, { minLength: 1, maxLength: 30 }),
     finalNewline: fc.boolean(),
-    rawEdits: fc.array(
-      fc.record({ at: fc.nat(), remove: fc.nat({ max: 3 }), insert: fc.array(lineText, { maxLength: 3 }) }),
-      { minLength: 1, maxLength: 4 },
-    ),
+    rawEdits: fc.array(fc.record({ at: fc.nat(), remove: fc.nat({ max: 3 }), insert: fc.array(lineText, { maxLength: 3 }) }), { minLength: 1, maxLength: 4 }),
     context: fc.integer({ min: 0, max: 3 }),
   })
   .map(({ texts, finalNewline, rawEdits, context }) => {

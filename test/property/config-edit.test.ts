@@ -28,10 +28,7 @@ interface GenDoc {
 const pairs = fc.uniqueArray(fc.tuple(key, value, comment), { selector: (p) => p[0], maxLength: 4 });
 const doc: fc.Arbitrary<GenDoc> = fc.record({
   root: pairs,
-  tables: fc.uniqueArray(
-    fc.record({ name: fc.array(tableName, { minLength: 1, maxLength: 3 }), pairs }),
-    { selector: (t) => t.name.join('.'), maxLength: 3 },
-  ),
+  tables: fc.uniqueArray(fc.record({ name: fc.array(tableName, { minLength: 1, maxLength: 3 }), pairs }), { selector: (t) => t.name.join('.'), maxLength: 3 }),
 });
 
 function render(d: GenDoc): string {
@@ -71,7 +68,12 @@ describe(`config editor properties (seed ${seed}, ${numRuns} runs)`, () => {
           expect((err as Error).message).toMatch(/is not a table|it is a table/);
           return;
         }
-        const owned = new RegExp(`^${path.map(renderKey).at(-1)!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} = `);
+        const owned = new RegExp(
+          `^${path
+            .map(renderKey)
+            .at(-1)!
+            .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} = `,
+        );
         const kept = text.split('\n').filter((l) => !owned.test(l));
         expect(subsequence(kept, out.split('\n'))).toBe(true);
         let cur: unknown = parseTomlText(out, 'gen.toml');

@@ -40,10 +40,7 @@ describe(`config layer precedence (seed ${seed}, ${numRuns} runs)`, () => {
             [PROJECT]: text(...project),
           };
           if (managed[0] !== undefined || managed[1] !== undefined) files[MANAGED] = text(...managed);
-          const cliOverrides = [
-            ...(cli[0] === undefined ? [] : [`sandbox_mode=${cli[0]}`]),
-            ...(cli[1] === undefined ? [] : [`sandbox_workspace_write.network_access=${cli[1]}`]),
-          ];
+          const cliOverrides = [...(cli[0] === undefined ? [] : [`sandbox_mode=${cli[0]}`]), ...(cli[1] === undefined ? [] : [`sandbox_workspace_write.network_access=${cli[1]}`])];
           const cfg = loadConfig({
             cwd: '/w',
             codexHome: '/home/u/.codex',

@@ -49,9 +49,12 @@ const entry: fc.Arbitrary<FileSystemEntry> = fc.oneof(
   { weight: 2, arbitrary: access.map((a): FileSystemEntry => ({ path: { type: 'special', value: { kind: 'project_roots' } }, access: a })) },
   {
     weight: 2,
-    arbitrary: fc.tuple(relPath.filter((r) => r !== ''), access).map(
-      ([subpath, a]): FileSystemEntry => ({ path: { type: 'special', value: { kind: 'project_roots', subpath } }, access: a }),
-    ),
+    arbitrary: fc
+      .tuple(
+        relPath.filter((r) => r !== ''),
+        access,
+      )
+      .map(([subpath, a]): FileSystemEntry => ({ path: { type: 'special', value: { kind: 'project_roots', subpath } }, access: a })),
   },
 );
 const policyArb = fc.array(entry, { minLength: 0, maxLength: 8 }).map((entries): SandboxPolicy => ({ fileSystem: { kind: 'restricted', entries }, network: 'restricted' }));
@@ -63,22 +66,24 @@ interface Tree {
   dirs: string[];
   files: Record<string, string>;
 }
-const existing: fc.Arbitrary<Tree> = fc
-  .tuple(fc.array(absPath, { maxLength: 4 }), fc.option(fc.tuple(absPath, absPath)))
-  .map(([dirs, pointer]) => {
-    const files: Record<string, string> = {};
-    if (pointer !== null) {
-      const gitFile = `${pointer[0]}/.git`;
-      const clash = [...dirs, pointer[1]].some((d) => under(d, gitFile));
-      if (!clash) {
-        files[gitFile] = `gitdir: ${pointer[1]}\n`;
-        dirs = [...dirs, pointer[1]];
-      }
+const existing: fc.Arbitrary<Tree> = fc.tuple(fc.array(absPath, { maxLength: 4 }), fc.option(fc.tuple(absPath, absPath))).map(([dirs, pointer]) => {
+  const files: Record<string, string> = {};
+  if (pointer !== null) {
+    const gitFile = `${pointer[0]}/.git`;
+    const clash = [...dirs, pointer[1]].some((d) => under(d, gitFile));
+    if (!clash) {
+      files[gitFile] = `gitdir: ${pointer[1]}\n`;
+      dirs = [...dirs, pointer[1]];
     }
-    return { dirs, files };
-  });
+  }
+  return { dirs, files };
+});
 const probes = fc.array(
-  fc.oneof(absPath, fc.tuple(absPath, fc.constantFrom('f', '.git/config')).map(([d, f]) => `${d}/${f}`), fc.constantFrom('/', '/etc/passwd', '/usr/bin/env', '/tmp/x', '/tmp/.git/config')),
+  fc.oneof(
+    absPath,
+    fc.tuple(absPath, fc.constantFrom('f', '.git/config')).map(([d, f]) => `${d}/${f}`),
+    fc.constantFrom('/', '/etc/passwd', '/usr/bin/env', '/tmp/x', '/tmp/.git/config'),
+  ),
   { minLength: 1, maxLength: 12 },
 );
 
@@ -241,27 +246,40 @@ describe('explain properties (fast-check)', () => {
   it('legacy policies survive the split round trip, and a policy that needs no direct enforcement decides like its legacy projection', () => {
     const legacyArb: fc.Arbitrary<LegacySandboxPolicy> = fc.oneof(
       fc.boolean().map((net): LegacySandboxPolicy => ({ type: 'read-only', access: { type: 'full-access' }, networkAccess: net })),
-      fc.record({
-        writableRoots: fc.array(absPath.map((p) => p.replace(CWD, '/x')), { maxLength: 2 }),
-        networkAccess: fc.boolean(),
-        excludeTmpdirEnvVar: fc.boolean(),
-        excludeSlashTmp: fc.boolean(),
-      }).map((w): LegacySandboxPolicy => ({ type: 'workspace-write', readOnlyAccess: { type: 'full-access' }, ...w })),
+      fc
+        .record({
+          writableRoots: fc.array(
+            absPath.map((p) => p.replace(CWD, '/x')),
+            { maxLength: 2 },
+          ),
+          networkAccess: fc.boolean(),
+          excludeTmpdirEnvVar: fc.boolean(),
+          excludeSlashTmp: fc.boolean(),
+        })
+        .map((w): LegacySandboxPolicy => ({ type: 'workspace-write', readOnlyAccess: { type: 'full-access' }, ...w })),
     );
     fc.assert(
-      fc.property(fc.oneof(legacyArb.map((l) => ({ legacy: l })), policyArb.map((p) => ({ policy: p }))), existing, probes, (input, tree, ps) => {
-        const host = fakeHost({ dirs: [CWD, '/tmp', '/x', ...tree.dirs], files: tree.files, env: { TMPDIR: '/tmp/t' } });
-        const policy = 'legacy' in input ? fromLegacySandboxPolicy(input.legacy, CWD, host) : input.policy;
-        if (needsDirectRuntimeEnforcement(policy, CWD, host)) return;
-        const projected = legacyRuntimeFileSystemPolicy(toLegacySandboxPolicy(policy, CWD, host), CWD, host);
-        const a = resolvePolicy(policy, { cwd: CWD, host });
-        const b = resolvePolicy(projected, { cwd: CWD, host });
-        for (const p of [...ps, '/tmp/t/f', '/x/a/f', '/x/.git/config']) {
-          for (const acc of ['read', 'write'] as const) {
-            expect(explain(b, p, acc).allowed, `${acc} ${p}`).toBe(explain(a, p, acc).allowed);
+      fc.property(
+        fc.oneof(
+          legacyArb.map((l) => ({ legacy: l })),
+          policyArb.map((p) => ({ policy: p })),
+        ),
+        existing,
+        probes,
+        (input, tree, ps) => {
+          const host = fakeHost({ dirs: [CWD, '/tmp', '/x', ...tree.dirs], files: tree.files, env: { TMPDIR: '/tmp/t' } });
+          const policy = 'legacy' in input ? fromLegacySandboxPolicy(input.legacy, CWD, host) : input.policy;
+          if (needsDirectRuntimeEnforcement(policy, CWD, host)) return;
+          const projected = legacyRuntimeFileSystemPolicy(toLegacySandboxPolicy(policy, CWD, host), CWD, host);
+          const a = resolvePolicy(policy, { cwd: CWD, host });
+          const b = resolvePolicy(projected, { cwd: CWD, host });
+          for (const p of [...ps, '/tmp/t/f', '/x/a/f', '/x/.git/config']) {
+            for (const acc of ['read', 'write'] as const) {
+              expect(explain(b, p, acc).allowed, `${acc} ${p}`).toBe(explain(a, p, acc).allowed);
+            }
           }
-        }
-      }),
+        },
+      ),
       params,
     );
   });

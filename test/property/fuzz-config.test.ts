@@ -22,16 +22,42 @@ function outcome(fn: () => unknown, codes: readonly string[]): string | null {
 
 /** TOML-ish text built from the keys the reference reads, misspellings included. */
 function configText(): fc.Arbitrary<string> {
-  const key = fc.constantFrom('sandbox_mode', 'approval_policy', 'default_permissions', 'writable_roots', 'writeable_roots',
-    'network_access', 'exclude_tmpdir_env_var', 'exclude_slash_tmp', 'denyread', 'filesystem', 'network', 'extends', 'enabled');
-  const header = fc.constantFrom('', '[sandbox_workspace_write]', '[permissions.p]', '[permissions.p.filesystem]', '[permissions.p.network]',
-    '[profiles.x]', '[[x]]', '[', '[permissions."a b"]');
+  const key = fc.constantFrom(
+    'sandbox_mode',
+    'approval_policy',
+    'default_permissions',
+    'writable_roots',
+    'writeable_roots',
+    'network_access',
+    'exclude_tmpdir_env_var',
+    'exclude_slash_tmp',
+    'denyread',
+    'filesystem',
+    'network',
+    'extends',
+    'enabled',
+  );
+  const header = fc.constantFrom(
+    '',
+    '[sandbox_workspace_write]',
+    '[permissions.p]',
+    '[permissions.p.filesystem]',
+    '[permissions.p.network]',
+    '[profiles.x]',
+    '[[x]]',
+    '[',
+    '[permissions."a b"]',
+  );
   const value = fc.oneof(
     fc.constantFrom('"read-only"', '"workspace-write"', '"danger-full-access"', '"bogus"', 'true', 'false', '1', '[]', '{}', '"', "'''", 'nan', '1979-05-27'),
     hostilePath().map((p) => JSON.stringify([p])),
     hostilePath().map((p) => `{ ${JSON.stringify(p)} = "write" }`),
   );
-  const line = fc.oneof(header, fc.tuple(key, value).map(([k, v]) => `${k} = ${v}`), fc.string({ maxLength: 20 }));
+  const line = fc.oneof(
+    header,
+    fc.tuple(key, value).map(([k, v]) => `${k} = ${v}`),
+    fc.string({ maxLength: 20 }),
+  );
   return fc.array(line, { maxLength: 10 }).map((lines) => lines.join('\n'));
 }
 
@@ -58,7 +84,16 @@ describe('fuzz: config', () => {
       fc.property(configText(), configText(), (user, project) => {
         const reader = fakeReader({ '/home/u/.codex/config.toml': user, '/w/.codex/config.toml': project });
         const load = (): unknown =>
-          loadConfig({ cwd: '/w', codexHome: '/home/u/.codex', reader, env: {}, homeDir: '/home/u', platform: 'linux', systemConfigPath: '/none/config.toml', systemRequirementsPath: '/none/requirements.toml' });
+          loadConfig({
+            cwd: '/w',
+            codexHome: '/home/u/.codex',
+            reader,
+            env: {},
+            homeDir: '/home/u',
+            platform: 'linux',
+            systemConfigPath: '/none/config.toml',
+            systemRequirementsPath: '/none/requirements.toml',
+          });
         expect(outcome(load, CONFIG_CODES)).toBeNull();
       }),
       fuzzParams('fuzz loadConfig'),
@@ -66,12 +101,25 @@ describe('fuzz: config', () => {
   });
 
   it('-c overrides: any string parses or fails with E_CONFIG_PARSE, and a parsed override loads or fails typed', () => {
-    const raw = fc.oneof(fc.string({ maxLength: 40 }), fc.tuple(fc.constantFrom('sandbox_mode', 'sandbox_workspace_write.writable_roots', 'a..b', '', ' '), fc.string({ maxLength: 20 })).map(([k, v]) => `${k}=${v}`));
+    const raw = fc.oneof(
+      fc.string({ maxLength: 40 }),
+      fc.tuple(fc.constantFrom('sandbox_mode', 'sandbox_workspace_write.writable_roots', 'a..b', '', ' '), fc.string({ maxLength: 20 })).map(([k, v]) => `${k}=${v}`),
+    );
     fc.assert(
       fc.property(raw, (r) => {
         expect(outcome(() => parseCliOverride(r), ['E_CONFIG_PARSE'])).toBeNull();
         const load = (): unknown =>
-          loadConfig({ cwd: '/w', codexHome: '/home/u/.codex', reader: fakeReader({}), cliOverrides: [r], env: {}, homeDir: '/home/u', platform: 'linux', systemConfigPath: '/none/config.toml', systemRequirementsPath: '/none/requirements.toml' });
+          loadConfig({
+            cwd: '/w',
+            codexHome: '/home/u/.codex',
+            reader: fakeReader({}),
+            cliOverrides: [r],
+            env: {},
+            homeDir: '/home/u',
+            platform: 'linux',
+            systemConfigPath: '/none/config.toml',
+            systemRequirementsPath: '/none/requirements.toml',
+          });
         expect(outcome(load, CONFIG_CODES)).toBeNull();
       }),
       fuzzParams('fuzz -c overrides'),

@@ -32,7 +32,30 @@ const FLAGS = [
   '--bogus',
   '',
 ];
-const VALUES = ['restricted', 'enabled', 'namespaces', '0', '1', '3', '6', '7', '99', '-1', '0x3', '0xffffffffffffffff', '18446744073709551616', 'abc', '1:/', '7:/tmp', ':/', '7:', '1:/nonexistent', '1:relative', '/', ' '];
+const VALUES = [
+  'restricted',
+  'enabled',
+  'namespaces',
+  '0',
+  '1',
+  '3',
+  '6',
+  '7',
+  '99',
+  '-1',
+  '0x3',
+  '0xffffffffffffffff',
+  '18446744073709551616',
+  'abc',
+  '1:/',
+  '7:/tmp',
+  ':/',
+  '7:',
+  '1:/nonexistent',
+  '1:relative',
+  '/',
+  ' ',
+];
 
 let dir: ReturnType<typeof makeTempDir>;
 beforeAll(() => {
@@ -43,7 +66,11 @@ afterAll(() => dir.remove());
 describe.runIf(process.platform === 'linux')('fuzz: helper argv', () => {
   it('random argv: no crash, no unsandboxed exec, refusals are exit 125 with one stderr line', () => {
     expect(existsSync(HELPER), `helper not built at ${HELPER}`).toBe(true);
-    const token = fc.oneof(fc.constantFrom(...FLAGS), fc.constantFrom(...VALUES), fc.string({ maxLength: 12 }).filter((s) => !s.includes('\0')));
+    const token = fc.oneof(
+      fc.constantFrom(...FLAGS),
+      fc.constantFrom(...VALUES),
+      fc.string({ maxLength: 12 }).filter((s) => !s.includes('\0')),
+    );
     // Half the cases start from a valid prefix, so the runs where the command executes are many.
     const prefix = fc.oneof(
       fc.constant([] as string[]),

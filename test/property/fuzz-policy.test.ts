@@ -4,13 +4,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import {
-  parseFileSystemSandboxPolicy,
-  parseLegacySandboxPolicy,
-  parsePermissionProfile,
-  parsePolicyInput,
-  resolvePolicy,
-} from '../../lib/index';
+import { parseFileSystemSandboxPolicy, parseLegacySandboxPolicy, parsePermissionProfile, parsePolicyInput, resolvePolicy } from '../../lib/index';
 import { makeTempDir } from '../helpers/temp';
 import { badErrorShape, fuzzParams, hostilePath } from '../security/harness/fuzz-settings';
 
@@ -45,7 +39,11 @@ afterAll(() => cwdDir.remove());
 describe('fuzz: policy parsers', () => {
   for (const [name, parse] of PARSERS) {
     it(`${name}: any JSON value or text parses or fails with E_POLICY_INVALID on one line`, () => {
-      const input = fc.oneof(fc.jsonValue({ maxDepth: 4 }), fc.string(), fc.string().map((s) => `{"type":${JSON.stringify(s)}}`));
+      const input = fc.oneof(
+        fc.jsonValue({ maxDepth: 4 }),
+        fc.string(),
+        fc.string().map((s) => `{"type":${JSON.stringify(s)}}`),
+      );
       fc.assert(
         fc.property(input, (v) => {
           expect(outcome(() => parse(v))).toBeNull();
@@ -56,7 +54,11 @@ describe('fuzz: policy parsers', () => {
   }
 
   it('an unknown key anywhere in a valid policy is an error, never dropped', () => {
-    const key = fc.string({ minLength: 1, maxLength: 12 }).filter((k) => !['type', 'network', 'file_system', 'entries', 'path', 'access', 'value', 'kind', 'glob_scan_max_depth', 'missing_path_behavior', 'subpath', 'pattern'].includes(k));
+    const key = fc
+      .string({ minLength: 1, maxLength: 12 })
+      .filter(
+        (k) => !['type', 'network', 'file_system', 'entries', 'path', 'access', 'value', 'kind', 'glob_scan_max_depth', 'missing_path_behavior', 'subpath', 'pattern'].includes(k),
+      );
     fc.assert(
       fc.property(key, fc.constantFrom('top', 'file_system', 'entry', 'path'), (k, where) => {
         const entry: Record<string, unknown> = { path: { type: 'path', path: '/tmp' }, access: 'read' };
@@ -91,10 +93,7 @@ describe('fuzz: policy parsers', () => {
         type: 'managed',
         file_system: {
           type: 'restricted',
-          entries: [
-            { path: { type: 'special', value: { kind: 'root' } }, access: 'read' },
-            ...entries.map(([path, a]) => ({ path: { type: 'path', path }, access: a })),
-          ],
+          entries: [{ path: { type: 'special', value: { kind: 'root' } }, access: 'read' }, ...entries.map(([path, a]) => ({ path: { type: 'path', path }, access: a }))],
         },
         network: 'restricted',
       })),

@@ -14,7 +14,15 @@ describe('linux explain() property regressions', () => {
   });
 
   itOn('bwrap')('bwrap: a denied directory with a writable grandchild stays traverse-only, the grandchild writable', async () => {
-    expect(await runCase('bwrap', { fullRead: true, entries: [{ rel: 'a', access: 'none' }, { rel: 'a/b/c', access: 'write' }] })).toEqual([]);
+    expect(
+      await runCase('bwrap', {
+        fullRead: true,
+        entries: [
+          { rel: 'a', access: 'none' },
+          { rel: 'a/b/c', access: 'write' },
+        ],
+      }),
+    ).toEqual([]);
   });
 
   itOn('landlock')('landlock: restricted read with no tree entries denies the whole tree', async () => {

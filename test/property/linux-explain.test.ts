@@ -25,7 +25,10 @@ const landlockArb: fc.Arbitrary<GeneratedPolicy> = fc.record({
 });
 
 describe('linux sandbox agrees with explain()', () => {
-  for (const [backend, arb] of [['bwrap', generalArb], ['landlock', landlockArb]] as const) {
+  for (const [backend, arb] of [
+    ['bwrap', generalArb],
+    ['landlock', landlockArb],
+  ] as const) {
     itOn(backend)(
       `${backend}: generated policies allow exactly what explain() allows (${RUNS} runs)`,
       async () => {

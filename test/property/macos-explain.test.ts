@@ -20,15 +20,11 @@ const LEAVES = ['a', 'b', 'f', '.git', '.codex', '.agents', '.aws', 'x.env', 'gd
 const ACCESS: FileSystemAccessMode[] = ['read', 'write', 'deny'];
 
 const access = fc.constantFrom(...ACCESS);
-const pathEntry = fc
-  .tuple(fc.constantFrom(...PATHS), access)
-  .map(([path, a]): FileSystemEntry => ({ path: { type: 'path', path }, access: a }));
+const pathEntry = fc.tuple(fc.constantFrom(...PATHS), access).map(([path, a]): FileSystemEntry => ({ path: { type: 'path', path }, access: a }));
 const entry: fc.Arbitrary<FileSystemEntry> = fc.oneof(
   access.map((a): FileSystemEntry => ({ path: { type: 'special', value: { kind: 'root' } }, access: a })),
   fc.constant<FileSystemEntry>({ path: { type: 'special', value: { kind: 'minimal' } }, access: 'read' }),
-  fc.tuple(fc.constantFrom('tmpdir' as const, 'slash_tmp' as const), access).map(
-    ([kind, a]): FileSystemEntry => ({ path: { type: 'special', value: { kind } }, access: a }),
-  ),
+  fc.tuple(fc.constantFrom('tmpdir' as const, 'slash_tmp' as const), access).map(([kind, a]): FileSystemEntry => ({ path: { type: 'special', value: { kind } }, access: a })),
   fc.tuple(fc.option(fc.constantFrom(...SUBPATHS), { nil: undefined }), access).map(
     ([subpath, a]): FileSystemEntry => ({
       path: { type: 'special', value: subpath === undefined ? { kind: 'project_roots' } : { kind: 'project_roots', subpath } },
@@ -40,10 +36,7 @@ const entry: fc.Arbitrary<FileSystemEntry> = fc.oneof(
   fc.constantFrom(...GLOBS).map((pattern): FileSystemEntry => ({ path: { type: 'glob_pattern', pattern }, access: 'deny' })),
 );
 const probe = fc
-  .tuple(
-    fc.constantFrom('/', '/w', '/v', '/v/x', '/u', '/u/gd', '/tmp', '/tmp/w', '/var/folders/t/T'),
-    fc.array(fc.constantFrom(...LEAVES), { maxLength: 3 }),
-  )
+  .tuple(fc.constantFrom('/', '/w', '/v', '/v/x', '/u', '/u/gd', '/tmp', '/tmp/w', '/var/folders/t/T'), fc.array(fc.constantFrom(...LEAVES), { maxLength: 3 }))
   .map(([base, rest]) => (rest.length === 0 ? base : `${base === '/' ? '' : base}/${rest.join('/')}`));
 
 const scenario: fc.Arbitrary<AgreementScenario> = fc
@@ -55,9 +48,7 @@ const scenario: fc.Arbitrary<AgreementScenario> = fc
     entries: fc.array(entry, { maxLength: 6 }),
     probes: fc.array(probe, { minLength: 1, maxLength: 8 }),
   })
-  .map(({ gitPointer, dirs, ...rest }) =>
-    gitPointer ? { ...rest, dirs: dirs.filter((d) => d !== '/w/.git'), gitdir: '/u/gd' } : { ...rest, dirs },
-  );
+  .map(({ gitPointer, dirs, ...rest }) => (gitPointer ? { ...rest, dirs: dirs.filter((d) => d !== '/w/.git'), gitdir: '/u/gd' } : { ...rest, dirs }));
 
 describe('property: seatbelt profile decisions equal explain()', () => {
   it(`seatbelt: generated profiles agree with explain() on file reads and writes (${NUM_RUNS} runs)`, () => {

@@ -13,10 +13,11 @@ const SEED = Number(process.env.CSBX_PROPERTY_SEED ?? Math.floor(Math.random() *
 
 const policyArb: fc.Arbitrary<GeneratedPolicy> = fc.record({
   fullRead: fc.boolean(),
-  entries: fc.uniqueArray(
-    fc.record({ rel: fc.constantFrom(...ENTRY_PATHS), access: fc.constantFrom<'read' | 'write' | 'none'>('read', 'write', 'none') }),
-    { selector: (e) => e.rel, minLength: 1, maxLength: 6 },
-  ),
+  entries: fc.uniqueArray(fc.record({ rel: fc.constantFrom(...ENTRY_PATHS), access: fc.constantFrom<'read' | 'write' | 'none'>('read', 'write', 'none') }), {
+    selector: (e) => e.rel,
+    minLength: 1,
+    maxLength: 6,
+  }),
 });
 
 describe('normaliseMountinfo', () => {
@@ -45,7 +46,8 @@ describe('namespaces backend vs system bubblewrap', () => {
           const bw = await observeCase('bwrap', g, true);
           expect(ns === null, `namespaces refused ${JSON.stringify(g)} where bwrap did not, or the other way round`).toBe(bw === null);
           if (ns === null || bw === null) return;
-          if ('failed' in ns || 'failed' in bw) throw new Error(`${JSON.stringify(g)}: ${'failed' in ns ? `namespaces: ${ns.failed}` : ''} ${'failed' in bw ? `bwrap: ${bw.failed}` : ''}`);
+          if ('failed' in ns || 'failed' in bw)
+            throw new Error(`${JSON.stringify(g)}: ${'failed' in ns ? `namespaces: ${ns.failed}` : ''} ${'failed' in bw ? `bwrap: ${bw.failed}` : ''}`);
           compared += 1;
           expect(mismatchesOf(ns), `namespaces vs explain: ${JSON.stringify(g)}`).toStrictEqual([]);
           expect(mismatchesOf(bw), `bwrap vs explain: ${JSON.stringify(g)}`).toStrictEqual([]);

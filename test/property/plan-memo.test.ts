@@ -21,9 +21,7 @@ import { propertySettings } from '../helpers/property-settings';
 
 const { numRuns: RUNS, seed: SEED } = propertySettings('plan memo property', { defaultRuns: 60 });
 
-type Mutation =
-  | { op: 'mkdir' | 'remove' | 'file-to-dir' | 'git-dir' | 'git-file' | 'codex-dir'; rel: string }
-  | { op: 'symlink'; rel: string; target: string };
+type Mutation = { op: 'mkdir' | 'remove' | 'file-to-dir' | 'git-dir' | 'git-file' | 'codex-dir'; rel: string } | { op: 'symlink'; rel: string; target: string };
 
 // Never the tree's root: it is the launch's cwd, and a missing cwd is refused before planning.
 const relArb = fc.constantFrom(...ENTRY_PATHS.filter((rel) => rel !== ''), 'n', 'a/n', 'd/e/n');

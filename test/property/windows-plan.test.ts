@@ -25,7 +25,11 @@ const entry: fc.Arbitrary<FileSystemEntry> = fc.oneof(
 );
 
 const RANK: Record<FileSystemAccessMode, number> = { read: 0, write: 1, deny: 2 };
-const norm = (p: string): string[] => p.toUpperCase().split('\\').filter((x) => x !== '');
+const norm = (p: string): string[] =>
+  p
+    .toUpperCase()
+    .split('\\')
+    .filter((x) => x !== '');
 const within = (child: string, parent: string): boolean => {
   const c = norm(child);
   const p = norm(parent);
@@ -38,7 +42,15 @@ function oracle(entries: FileSystemEntry[], target: string): FileSystemAccessMod
   for (const e of entries) {
     const p = e.path;
     const paths =
-      p.type === 'path' ? [p.path] : p.type === 'special' && p.value.kind === 'root' ? ['C:\\'] : p.type === 'special' && p.value.kind === 'project_roots' ? ['C:\\w'] : p.type === 'special' && p.value.kind === 'tmpdir' ? ['C:\\Temp'] : [];
+      p.type === 'path'
+        ? [p.path]
+        : p.type === 'special' && p.value.kind === 'root'
+          ? ['C:\\']
+          : p.type === 'special' && p.value.kind === 'project_roots'
+            ? ['C:\\w']
+            : p.type === 'special' && p.value.kind === 'tmpdir'
+              ? ['C:\\Temp']
+              : [];
     for (const path of paths) {
       if (!within(target, path)) continue;
       const depth = norm(path).length;
@@ -54,9 +66,9 @@ describe('windows planner (property)', () => {
     fc.assert(
       fc.property(
         // Mostly with `:root = read` first, since nearly every policy without it is refused.
-        fc.tuple(fc.integer({ min: 0, max: 4 }), fc.array(entry, { maxLength: 7 })).map(([n, es]) =>
-          n > 0 ? [{ path: { type: 'special' as const, value: { kind: 'root' as const } }, access: 'read' as const }, ...es] : es,
-        ),
+        fc
+          .tuple(fc.integer({ min: 0, max: 4 }), fc.array(entry, { maxLength: 7 }))
+          .map(([n, es]) => (n > 0 ? [{ path: { type: 'special' as const, value: { kind: 'root' as const } }, access: 'read' as const }, ...es] : es)),
         fc.constantFrom<'restricted' | 'enabled'>('restricted', 'enabled'),
         fc.constantFrom<'auto' | 'windows-token' | 'windows-elevated'>('auto', 'windows-token', 'windows-elevated'),
         (entries, network, backend) => {

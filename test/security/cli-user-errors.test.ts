@@ -24,9 +24,17 @@ describe.runIf(process.platform === 'linux')('CLI user errors', () => {
   const CASES: [string, (dir: string) => string[], RegExp][] = [
     ['an unknown sandbox mode', (d) => ['run', '--cwd', d, '--sandbox', 'bogus', '--', '/bin/sh', '-c', `touch ${d}/ran`], /bogus/],
     ['truncated --permission-profile JSON', (d) => ['run', '--cwd', d, '--permission-profile', '{"type":', '--', '/bin/sh', '-c', `touch ${d}/ran`], /permission/i],
-    ['a misspelt key in the profile', (d) => ['run', '--cwd', d, '--permission-profile', '{"type":"managed","file_system":{"type":"unrestricted"},"netwrok":"enabled"}', '--', '/bin/sh', '-c', `touch ${d}/ran`], /netwrok/],
+    [
+      'a misspelt key in the profile',
+      (d) => ['run', '--cwd', d, '--permission-profile', '{"type":"managed","file_system":{"type":"unrestricted"},"netwrok":"enabled"}', '--', '/bin/sh', '-c', `touch ${d}/ran`],
+      /netwrok/,
+    ],
     ['a --cwd that does not exist', (d) => ['run', '--cwd', join(d, 'missing'), '--sandbox', 'read-only', '--', '/bin/sh', '-c', `touch ${d}/ran`], /missing/],
-    ['a backend that cannot represent the policy', (d) => ['run', '--cwd', d, '--sandbox', 'workspace-write', '--backend', 'landlock', '--', '/bin/sh', '-c', `touch ${d}/ran`], /Landlock/],
+    [
+      'a backend that cannot represent the policy',
+      (d) => ['run', '--cwd', d, '--sandbox', 'workspace-write', '--backend', 'landlock', '--', '/bin/sh', '-c', `touch ${d}/ran`],
+      /Landlock/,
+    ],
     ['an unknown command', () => ['frobnicate'], /frobnicate/],
   ];
   for (const [what, argv, names] of CASES) {

@@ -84,7 +84,10 @@ function violations(run: MatrixRun): string[] {
       continue;
     }
     for (const a of ran.accesses) {
-      if (a.observed !== a.expected) out.push(`${where}: ${a.access} expected ${a.expected ? 'allowed' : 'denied'}, observed ${a.observed === undefined ? 'nothing' : a.observed ? 'allowed' : `denied (${a.errno})`}`);
+      if (a.observed !== a.expected)
+        out.push(
+          `${where}: ${a.access} expected ${a.expected ? 'allowed' : 'denied'}, observed ${a.observed === undefined ? 'nothing' : a.observed ? 'allowed' : `denied (${a.errno})`}`,
+        );
     }
   }
   return out;

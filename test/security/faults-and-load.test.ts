@@ -25,9 +25,7 @@ const BACKENDS = [MOUNT_BACKEND, 'landlock'] as const;
 
 /** Policies each backend runs (Landlock refuses writable roots: they carry protected names). */
 function policyFor(backend: (typeof BACKENDS)[number]): unknown {
-  return backend !== 'landlock'
-    ? { type: 'workspace-write', network_access: false, exclude_tmpdir_env_var: true, exclude_slash_tmp: true }
-    : { type: 'read-only' };
+  return backend !== 'landlock' ? { type: 'workspace-write', network_access: false, exclude_tmpdir_env_var: true, exclude_slash_tmp: true } : { type: 'read-only' };
 }
 
 /**
@@ -66,11 +64,7 @@ function killAll(pids: number[]): void {
 
 /** A shell command that leaves three sleeps behind: a plain child, a background job and a double-forked daemon. */
 function lingeringCommand(probesPy: string, token: string): string[] {
-  return [
-    '/bin/sh',
-    '-c',
-    `${PYTHON} ${probesPy} daemonize 602.${token} >/dev/null; /bin/sleep 601.${token} & echo ready; exec /bin/sleep 600.${token}`,
-  ];
+  return ['/bin/sh', '-c', `${PYTHON} ${probesPy} daemonize 602.${token} >/dev/null; /bin/sleep 601.${token} & echo ready; exec /bin/sleep 600.${token}`];
 }
 
 const sleepers = (token: string): number[] =>
@@ -254,7 +248,10 @@ describe.runIf(process.platform === 'linux')('load', () => {
         // (30 MiB before), with the heap still flat.
         expect(rssAfter - rssBefore, 'parent RSS growth (bytes)').toBeLessThan(64 * 2 ** 20);
         expect(changedPaths(wsBefore, snapshot(dir)), 'residue in the workspace').toEqual([]);
-        expect([...tmpResidueCandidates()].filter((n) => !tmpBefore.has(n)), 'temporary files left').toEqual([]);
+        expect(
+          [...tmpResidueCandidates()].filter((n) => !tmpBefore.has(n)),
+          'temporary files left',
+        ).toEqual([]);
       }, 'load');
     }, 300_000);
   }

@@ -55,7 +55,9 @@ describe.runIf(process.platform === 'linux')('redteam: duplicate keys in policy 
       writeFileSync(secret, 'TOP SECRET\n');
       const marker = join(dir.path, 'ran');
       const command = ['--', '/bin/sh', '-c', `touch ${marker}`];
-      const fsText = profileText(dir.path, secret).replace(/^\{"type":"managed","file_system":\{"type":"restricted"/, '{"kind":"restricted"').replace(/,"network":"restricted"\}$/, '');
+      const fsText = profileText(dir.path, secret)
+        .replace(/^\{"type":"managed","file_system":\{"type":"restricted"/, '{"kind":"restricted"')
+        .replace(/,"network":"restricted"\}$/, '');
       const variants: string[][] = [
         ['--permission-profile', profileText(dir.path, secret)],
         ['--sandbox-policy', '{"type":"read-only","type":"danger-full-access"}'],

@@ -104,7 +104,9 @@ async function withHostIpc(key: number, mqName: string, attack: (ids: string) =>
   });
   const closed = new Promise<number | null>((res) => host.once('close', (code) => res(code)));
   const nextLine = (): Promise<string> =>
-    lines.length > 0 ? Promise.resolve(lines.shift()!) : Promise.race([new Promise<string>((res) => waiters.push(res)), closed.then(() => Promise.reject(new Error(`host IPC side failed: ${err}`)))]);
+    lines.length > 0
+      ? Promise.resolve(lines.shift()!)
+      : Promise.race([new Promise<string>((res) => waiters.push(res)), closed.then(() => Promise.reject(new Error(`host IPC side failed: ${err}`)))]);
   try {
     const ids = await nextLine();
     await attack(ids);
@@ -148,7 +150,10 @@ describe.runIf(process.platform === 'linux')('red team R6: host SysV IPC and POS
     const state = await withHostIpc(key, mqName, async (ids) => {
       ops = await attackFrom({ kind: 'host' }, key, mqName)(ids);
     });
-    expect(ops.every((o) => o.ok), JSON.stringify(ops)).toBe(true);
+    expect(
+      ops.every((o) => o.ok),
+      JSON.stringify(ops),
+    ).toBe(true);
     expect(state).toEqual({ shm: 'SANDBOX-WROT', msq_messages: 1, mq_messages: 1 });
   });
 

@@ -71,7 +71,7 @@ function expectIsolated(a: Attempt): void {
 }
 
 describe.runIf(process.platform === 'linux')('issue #20 item 4: an unrestricted filesystem with the network off', () => {
-  it('control: the seccomp-only helper (what auto planned before) lets the command kill a host process; as root open core_pattern for writing, as a user read environ and open Node\'s memory', async () => {
+  it("control: the seccomp-only helper (what auto planned before) lets the command kill a host process; as root open core_pattern for writing, as a user read environ and open Node's memory", async () => {
     const a = await attempt({ kind: 'argv', prefix: [helperPath(), '--setenv', 'CODEX_SANDBOX_NETWORK_DISABLED=1', '--network', 'restricted', '--reaper', '--'] });
     const show = (op: string): string => JSON.stringify(a.ops.get(op));
     expect(a.ops.get('find-node')?.ok).toBe(true);
@@ -86,7 +86,7 @@ describe.runIf(process.platform === 'linux')('issue #20 item 4: an unrestricted 
     }
   });
 
-  it('auto: full write, network off runs on landlock; Node\'s /proc/PID/mem, a host process\'s environ and kill, and core_pattern for writing are all denied', async () => {
+  it("auto: full write, network off runs on landlock; Node's /proc/PID/mem, a host process's environ and kill, and core_pattern for writing are all denied", async () => {
     const a = await attempt({ kind: 'sandbox', backend: 'auto', policy: fullWriteNoNet });
     expect(a.run.backend).toBe('landlock');
     expectIsolated(a);
@@ -106,7 +106,11 @@ describe.runIf(process.platform === 'linux')('issue #20 item 4: an unrestricted 
         'mount -o remount,bind,rw /proc/sys 2>/dev/null && echo REMOUNTED',
         `${PYTHON} -c "import os\ntry:\n  os.close(os.open('/proc/sys/kernel/core_pattern', os.O_WRONLY)); print('OPENED')\nexcept OSError as e: print('DENIED', e.errno)"`,
       ].join('; ');
-      const run = await runProbe({ kind: 'sandbox', backend: 'auto', policy: fullWriteNoNet }, ['/usr/bin/unshare', '--user', '--mount', '--propagation', 'unchanged', '/bin/sh', '-c', script], { cwd: fx.ws });
+      const run = await runProbe(
+        { kind: 'sandbox', backend: 'auto', policy: fullWriteNoNet },
+        ['/usr/bin/unshare', '--user', '--mount', '--propagation', 'unchanged', '/bin/sh', '-c', script],
+        { cwd: fx.ws },
+      );
       expect(run.backend).toBe('landlock');
       // EROFS (30) as root: the read-only mount; EACCES (13) for anyone else: the file's mode.
       expect(run.stdout, run.stderr).toMatch(process.getuid?.() === 0 ? /^DENIED 30$/m : /^DENIED 13$/m);
@@ -122,7 +126,7 @@ describe.runIf(process.platform === 'linux')('issue #20 item 4: an unrestricted 
     expectIsolated(a);
   });
 
-  it('bwrap: read-only shape, /proc/sys/kernel/core_pattern cannot be opened for writing (as root bwrap maps uid 0 to the host\'s root)', async () => {
+  it("bwrap: read-only shape, /proc/sys/kernel/core_pattern cannot be opened for writing (as root bwrap maps uid 0 to the host's root)", async () => {
     const a = await attempt({ kind: 'sandbox', backend: 'bwrap', policy: { type: 'read-only' } });
     expect(a.run.backend).toBe(MOUNT_BACKEND);
     expect(a.ops.get('core-pattern-w')?.ok, JSON.stringify(a.ops.get('core-pattern-w'))).toBe(false);

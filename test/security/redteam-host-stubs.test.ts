@@ -68,8 +68,7 @@ async function launchWithRegistry(tmp: string, policy: unknown, cwd: string): Pr
   }
 }
 
-const registryEntries = (tmp: string): string[] =>
-  readdirSync(join(tmp, `codex-sandbox-mount-targets-${process.geteuid?.() ?? 0}`)).filter((n) => n !== 'lock');
+const registryEntries = (tmp: string): string[] => readdirSync(join(tmp, `codex-sandbox-mount-targets-${process.geteuid?.() ?? 0}`)).filter((n) => n !== 'lock');
 
 describe.runIf(process.platform === 'linux')('host mount targets of a parent killed mid-run', () => {
   it('bwrap, writable root whose name holds a TAB: pruning its stubs removes them and never the unrelated folder the name was cut to', async () => {
@@ -83,7 +82,10 @@ describe.runIf(process.platform === 'linux')('host mount targets of a parent kil
       const decoy = join(dir.path, 'w');
       mkdirSync(decoy);
       await killParentMidRun(ws, tmp);
-      expect(STUBS.filter((n) => existsSync(join(ws, n))), 'stubs the dead run left').toEqual(STUBS);
+      expect(
+        STUBS.filter((n) => existsSync(join(ws, n))),
+        'stubs the dead run left',
+      ).toEqual(STUBS);
 
       // A later run with targets of its own (a workspace without .git) prunes the dead run.
       const other = join(dir.path, 'other');
@@ -91,7 +93,7 @@ describe.runIf(process.platform === 'linux')('host mount targets of a parent kil
       await launchWithRegistry(tmp, WORKSPACE_WRITE, other);
 
       expect(existsSync(decoy), 'the unrelated folder at the truncated path survives').toBe(true);
-      expect(readdirSync(ws), 'the dead run\'s stubs are gone').toEqual([]);
+      expect(readdirSync(ws), "the dead run's stubs are gone").toEqual([]);
       expect(readdirSync(other)).toEqual([]);
       expect(registryEntries(tmp)).toEqual([]);
     } finally {
@@ -99,7 +101,7 @@ describe.runIf(process.platform === 'linux')('host mount targets of a parent kil
     }
   });
 
-  it('bwrap, workspace-write with missing protected names: a later read-only launch removes the dead run\'s stubs and touches nothing else', async () => {
+  it("bwrap, workspace-write with missing protected names: a later read-only launch removes the dead run's stubs and touches nothing else", async () => {
     const dir = makeTempDir('deadstubs');
     try {
       const tmp = join(dir.path, 'tmp');
@@ -107,14 +109,17 @@ describe.runIf(process.platform === 'linux')('host mount targets of a parent kil
       const bystander = join(dir.path, 'bystander');
       for (const d of [tmp, ws, join(bystander, 'empty-dir')]) mkdirSync(d, { recursive: true });
       await killParentMidRun(ws, tmp);
-      expect(STUBS.filter((n) => existsSync(join(ws, n))), 'stubs the dead run left').toEqual(STUBS);
+      expect(
+        STUBS.filter((n) => existsSync(join(ws, n))),
+        'stubs the dead run left',
+      ).toEqual(STUBS);
       expect(registryEntries(tmp).length).toBe(STUBS.length);
       const before = snapshot(bystander);
 
       // Read-only: no mount targets of its own.
       await launchWithRegistry(tmp, { type: 'read-only' }, bystander);
 
-      expect(readdirSync(ws), 'the dead run\'s stubs are gone').toEqual([]);
+      expect(readdirSync(ws), "the dead run's stubs are gone").toEqual([]);
       expect(registryEntries(tmp), 'registry entries left').toEqual([]);
       expect(changedPaths(before, snapshot(bystander))).toEqual([]);
       expect(readdirSync(tmp)).toEqual([`codex-sandbox-mount-targets-${process.geteuid?.() ?? 0}`]);

@@ -35,7 +35,9 @@ describe.runIf(process.platform === 'linux')('redteam: invalid UTF-8 in deny pat
       const marker = join(dir.path, 'ran');
       const profile = (deny: Buffer): Buffer =>
         Buffer.concat([
-          Buffer.from(`{"type":"managed","file_system":{"type":"restricted","entries":[{"path":{"type":"special","value":{"kind":"root"}},"access":"read"},{"path":{"type":"path","path":"${dir.path}"},"access":"write"},{"path":{"type":"path","path":"`),
+          Buffer.from(
+            `{"type":"managed","file_system":{"type":"restricted","entries":[{"path":{"type":"special","value":{"kind":"root"}},"access":"read"},{"path":{"type":"path","path":"${dir.path}"},"access":"write"},{"path":{"type":"path","path":"`,
+          ),
           deny,
           Buffer.from('"},"access":"deny"}]},"network":"restricted"}'),
         ]);
@@ -70,11 +72,25 @@ describe.runIf(process.platform === 'linux')('redteam: invalid UTF-8 in deny pat
       const file = join(codexHome, 'config.toml');
       writeFileSync(
         file,
-        Buffer.concat([Buffer.from('default_permissions = "p"\n[permissions.p]\nextends = ":workspace"\n[permissions.p.filesystem]\n"'), Buffer.from(join(dir.path, 'secret')), Buffer.from([0xff]), Buffer.from('" = "deny"\n')]),
+        Buffer.concat([
+          Buffer.from('default_permissions = "p"\n[permissions.p]\nextends = ":workspace"\n[permissions.p.filesystem]\n"'),
+          Buffer.from(join(dir.path, 'secret')),
+          Buffer.from([0xff]),
+          Buffer.from('" = "deny"\n'),
+        ]),
       );
       let caught: unknown;
       try {
-        loadConfig({ cwd: dir.path, codexHome, homeDir: dir.path, env: {}, systemConfigPath: join(dir.path, 'none.toml'), systemRequirementsPath: join(dir.path, 'none-req.toml'), managedConfigPath: join(dir.path, 'none-m.toml'), platform: 'linux' });
+        loadConfig({
+          cwd: dir.path,
+          codexHome,
+          homeDir: dir.path,
+          env: {},
+          systemConfigPath: join(dir.path, 'none.toml'),
+          systemRequirementsPath: join(dir.path, 'none-req.toml'),
+          managedConfigPath: join(dir.path, 'none-m.toml'),
+          platform: 'linux',
+        });
       } catch (err) {
         caught = err;
       }

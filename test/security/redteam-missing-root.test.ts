@@ -69,7 +69,10 @@ describe.runIf(process.platform === 'linux')('red team R9: protected names under
 
   it('no sandbox: the probe writes the hook (it can see an escape)', async () => {
     const run = await runProbe({ kind: 'host' }, [PYTHON, '-c', ATTACK, 'only-attack'], { cwd: ws });
-    expect(run.report?.ops.map((o) => o.ok), run.stdout + run.stderr).toEqual([true, true]);
+    expect(
+      run.report?.ops.map((o) => o.ok),
+      run.stdout + run.stderr,
+    ).toEqual([true, true]);
     expect(existsSync(join(ws, 'build/.git/hooks/pre-commit'))).toBe(true);
   });
 
@@ -77,17 +80,17 @@ describe.runIf(process.platform === 'linux')('red team R9: protected names under
     const target: Target = { kind: 'sandbox', backend: 'bwrap', policy: policy() };
     const run = await runProbe(target, [PYTHON, '-c', ATTACK, 'only-attack'], { cwd: ws });
     expect(run.refused, run.refused?.message).toBeUndefined();
-    expect(run.report?.ops, run.stdout + run.stderr).toEqual([
-      expect.objectContaining({ op: 'hook', ok: false }),
-      expect.objectContaining({ op: 'codex', ok: false }),
-    ]);
+    expect(run.report?.ops, run.stdout + run.stderr).toEqual([expect.objectContaining({ op: 'hook', ok: false }), expect.objectContaining({ op: 'codex', ok: false })]);
     expect(readdirSync(ws), 'the empty build made for the run and its stubs are gone').toEqual([]);
   });
 
   it('bwrap: moving the made root away and making it again does not unmask its names', async () => {
     const target: Target = { kind: 'sandbox', backend: 'bwrap', policy: policy() };
     const run = await runProbe(target, [PYTHON, '-c', ATTACK, 'rename'], { cwd: ws });
-    expect(run.report?.ops.map((o) => [o.op, o.ok]), run.stdout + run.stderr).toEqual([
+    expect(
+      run.report?.ops.map((o) => [o.op, o.ok]),
+      run.stdout + run.stderr,
+    ).toEqual([
       ['hook', false],
       ['codex', false],
       ['rename', false],
@@ -98,7 +101,10 @@ describe.runIf(process.platform === 'linux')('red team R9: protected names under
   it('bwrap: what the command writes in the missing root stays, the masks do not', async () => {
     const target: Target = { kind: 'sandbox', backend: 'bwrap', policy: policy() };
     const run = await runProbe(target, [PYTHON, '-c', ATTACK, 'write-output'], { cwd: ws });
-    expect(run.report?.ops.map((o) => [o.op, o.ok]), run.stdout + run.stderr).toEqual([
+    expect(
+      run.report?.ops.map((o) => [o.op, o.ok]),
+      run.stdout + run.stderr,
+    ).toEqual([
       ['hook', false],
       ['codex', false],
       ['output', true],

@@ -48,7 +48,25 @@ describe.runIf(process.platform === 'linux')('issue #20 item 1: PID 1 of a bubbl
     const fx = makeFixture('pid1-control');
     try {
       const script = probeScript(fx);
-      const argv = ['/usr/bin/bwrap', '--die-with-parent', '--ro-bind', '/', '/', '--dev', '/dev', '--unshare-user', '--unshare-pid', '--proc', '/proc', '--cap-drop', 'ALL', '--', PYTHON, script, 'pid1'];
+      const argv = [
+        '/usr/bin/bwrap',
+        '--die-with-parent',
+        '--ro-bind',
+        '/',
+        '/',
+        '--dev',
+        '/dev',
+        '--unshare-user',
+        '--unshare-pid',
+        '--proc',
+        '/proc',
+        '--cap-drop',
+        'ALL',
+        '--',
+        PYTHON,
+        script,
+        'pid1',
+      ];
       const run = await runProbe({ kind: 'host' }, argv, { cwd: fx.ws });
       const byOp = new Map((run.report?.ops ?? []).map((o) => [o.op, o]));
       expect(JSON.parse(byOp.get('status')?.detail ?? '{}'), run.stderr).toMatchObject({ Name: 'bwrap', Seccomp: '0' });

@@ -48,32 +48,39 @@ describe.runIf(process.platform === 'linux')('redteam: bwrap planted in a sandbo
 
   const CASES: [string, (ws: string, extra: string) => { plantDir: string; argv: string[] }][] = [
     ['in the policy cwd (node_modules/.bin)', (ws) => ({ plantDir: join(ws, 'node_modules', '.bin'), argv: ['--backend', 'bwrap', '--cwd', ws, '--sandbox', 'workspace-write'] })],
-    ['in an extra writable root', (ws, extra) => ({ plantDir: join(extra, 'bin'), argv: ['--backend', 'bwrap', '--cwd', ws, '--sandbox', 'workspace-write', '--writable-root', extra] })],
+    [
+      'in an extra writable root',
+      (ws, extra) => ({ plantDir: join(extra, 'bin'), argv: ['--backend', 'bwrap', '--cwd', ws, '--sandbox', 'workspace-write', '--writable-root', extra] }),
+    ],
   ];
   for (const [where, setup] of CASES) {
-    itOnSystemBwrap(`bwrap backend, workspace-write, bwrap planted ${where} and first on PATH: never executed; the run uses /usr/bin/bwrap`, () => {
-      const dir = makeTempDir('planted-bwrap');
-      try {
-        const ws = join(dir.path, 'ws');
-        const extra = join(dir.path, 'extra');
-        const elsewhere = join(dir.path, 'elsewhere');
-        const home = join(dir.path, 'home');
-        for (const d of [ws, extra, elsewhere, home]) mkdirSync(d, { recursive: true });
-        const marker = join(dir.path, 'marker');
-        const { plantDir, argv } = setup(ws, extra);
-        plantBwrap(plantDir, marker);
-        const r = cli(['run', ...argv, '--', '/bin/sh', '-c', 'echo ran > ran.txt'], `${plantDir}:/usr/local/bin:/usr/bin:/bin`, elsewhere, home);
-        expect(existsSync(marker), `the planted bwrap was executed: ${existsSync(marker) ? 'marker present' : ''}\n${r.stderr}`).toBe(false);
-        expect(r.status, r.stderr).toBe(0);
-        expect(existsSync(join(ws, 'ran.txt'))).toBe(true);
-        // plan shows which bwrap would run, and probing for it runs nothing planted either.
-        const plan = cli(['plan', ...argv, '--json', '--', '/bin/true'], `${plantDir}:/usr/local/bin:/usr/bin:/bin`, elsewhere, home);
-        expect(plan.status, plan.stderr).toBe(0);
-        expect((JSON.parse(plan.stdout) as { argv: string[] }).argv[0]).toBe('/usr/bin/bwrap');
-        expect(existsSync(marker)).toBe(false);
-      } finally {
-        dir.remove();
-      }
-    }, 120_000);
+    itOnSystemBwrap(
+      `bwrap backend, workspace-write, bwrap planted ${where} and first on PATH: never executed; the run uses /usr/bin/bwrap`,
+      () => {
+        const dir = makeTempDir('planted-bwrap');
+        try {
+          const ws = join(dir.path, 'ws');
+          const extra = join(dir.path, 'extra');
+          const elsewhere = join(dir.path, 'elsewhere');
+          const home = join(dir.path, 'home');
+          for (const d of [ws, extra, elsewhere, home]) mkdirSync(d, { recursive: true });
+          const marker = join(dir.path, 'marker');
+          const { plantDir, argv } = setup(ws, extra);
+          plantBwrap(plantDir, marker);
+          const r = cli(['run', ...argv, '--', '/bin/sh', '-c', 'echo ran > ran.txt'], `${plantDir}:/usr/local/bin:/usr/bin:/bin`, elsewhere, home);
+          expect(existsSync(marker), `the planted bwrap was executed: ${existsSync(marker) ? 'marker present' : ''}\n${r.stderr}`).toBe(false);
+          expect(r.status, r.stderr).toBe(0);
+          expect(existsSync(join(ws, 'ran.txt'))).toBe(true);
+          // plan shows which bwrap would run, and probing for it runs nothing planted either.
+          const plan = cli(['plan', ...argv, '--json', '--', '/bin/true'], `${plantDir}:/usr/local/bin:/usr/bin:/bin`, elsewhere, home);
+          expect(plan.status, plan.stderr).toBe(0);
+          expect((JSON.parse(plan.stdout) as { argv: string[] }).argv[0]).toBe('/usr/bin/bwrap');
+          expect(existsSync(marker)).toBe(false);
+        } finally {
+          dir.remove();
+        }
+      },
+      120_000,
+    );
   }
 });

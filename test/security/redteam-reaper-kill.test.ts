@@ -131,7 +131,10 @@ describe.runIf(process.platform === 'linux')('issue #20 item 7: the command agai
     const r = await attack('bwrap', readOnly);
     expect(r.backend).toBe(MOUNT_BACKEND);
     // The kernel drops a SIGKILL sent to its namespace's init from inside (pid_namespaces(7)).
-    expect(r.ops.find((o) => o.op === 'kill'), r.stderr).toBeDefined();
+    expect(
+      r.ops.find((o) => o.op === 'kill'),
+      r.stderr,
+    ).toBeDefined();
     expect(r.survivors).toEqual([]);
   });
 });

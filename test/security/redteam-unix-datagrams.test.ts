@@ -102,7 +102,10 @@ describe.runIf(process.platform === 'linux')('red team R5: Unix datagrams to hos
     const abstract = `csbx-dgram-${process.pid}-control`;
     const got = await withListeners(fx.outside, abstract, async (path) => {
       const run = await runProbe({ kind: 'host' }, [PYTHON, '-c', SENDER, path, abstract], { cwd: fx.ws });
-      expect(run.report?.ops.every((o) => o.ok), run.stdout + run.stderr).toBe(true);
+      expect(
+        run.report?.ops.every((o) => o.ok),
+        run.stdout + run.stderr,
+      ).toBe(true);
     });
     expect(got.sort()).toEqual(['ESCAPE socket abstract', 'ESCAPE socket path', 'ESCAPE socketpair abstract', 'ESCAPE socketpair path']);
   });

@@ -49,8 +49,22 @@ describe.runIf(process.platform === 'linux')('symlink swap between planning and 
       mkdirSync(real);
       const link = join(fx.root, 'extra-link');
       symlinkSync(real, link);
-      const resolved = resolvePolicy(parsePolicyInput(managed([[fx.ws, 'write'], [link, 'write']])), { cwd: fx.ws });
-      const plan = planResolved(resolved, { platform: 'linux', cwd: fx.ws, capabilities: probeCapabilities(), backend: MOUNT_BACKEND, command: [PYTHON, fx.probesPy, 'write', join(link, 'planted.txt')] }) as LinuxPlan;
+      const resolved = resolvePolicy(
+        parsePolicyInput(
+          managed([
+            [fx.ws, 'write'],
+            [link, 'write'],
+          ]),
+        ),
+        { cwd: fx.ws },
+      );
+      const plan = planResolved(resolved, {
+        platform: 'linux',
+        cwd: fx.ws,
+        capabilities: probeCapabilities(),
+        backend: MOUNT_BACKEND,
+        command: [PYTHON, fx.probesPy, 'write', join(link, 'planted.txt')],
+      }) as LinuxPlan;
       // The plan binds the target it saw, not the name: that is what makes the swap harmless.
       expect(plan.argv).toContain(real);
       swapLink(link, fx.outside);
@@ -71,7 +85,15 @@ describe.runIf(process.platform === 'linux')('symlink swap between planning and 
       writeFileSync(join(protectedDir, 'file.txt'), 'original\n');
       const link = join(fx.ws, 'protected-link');
       symlinkSync(protectedDir, link);
-      const resolved = resolvePolicy(parsePolicyInput(managed([[fx.ws, 'write'], [link, 'read']])), { cwd: fx.ws });
+      const resolved = resolvePolicy(
+        parsePolicyInput(
+          managed([
+            [fx.ws, 'write'],
+            [link, 'read'],
+          ]),
+        ),
+        { cwd: fx.ws },
+      );
       let err: unknown;
       try {
         planResolved(resolved, { platform: 'linux', cwd: fx.ws, capabilities: probeCapabilities(), backend: MOUNT_BACKEND, command: ['/bin/true'] });
@@ -94,7 +116,13 @@ describe.runIf(process.platform === 'linux')('symlink swap between planning and 
       symlinkSync(fx.ws, link);
       const policy = { type: 'workspace-write', network_access: false, exclude_tmpdir_env_var: true, exclude_slash_tmp: true };
       const resolved = resolvePolicy(parsePolicyInput(policy), { cwd: link });
-      const plan = planResolved(resolved, { platform: 'linux', cwd: link, capabilities: probeCapabilities(), backend: MOUNT_BACKEND, command: [PYTHON, fx.probesPy, 'write', join(fx.outside, 'via-cwd.txt'), 'planted.txt'] }) as LinuxPlan;
+      const plan = planResolved(resolved, {
+        platform: 'linux',
+        cwd: link,
+        capabilities: probeCapabilities(),
+        backend: MOUNT_BACKEND,
+        command: [PYTHON, fx.probesPy, 'write', join(fx.outside, 'via-cwd.txt'), 'planted.txt'],
+      }) as LinuxPlan;
       swapLink(link, fx.outside);
       const before = snapshot(fx.outside);
       const r = await runPlan(plan, fx.ws);

@@ -100,7 +100,10 @@ describe.runIf(process.platform === 'linux')('P23 terminal injection', () => {
         });
         const report = parseReport(res.stdout);
         expect(report, `probe did not run: ${res.stderr}`).toBeDefined();
-        expect(report?.ops.some((o) => o.op.startsWith('TIOCSTI on fd 0')), 'the probe saw the terminal on stdin').toBe(true);
+        expect(
+          report?.ops.some((o) => o.op.startsWith('TIOCSTI on fd 0')),
+          'the probe saw the terminal on stdin',
+        ).toBe(true);
         expect(injected(await host.ask('drain')), `ops: ${JSON.stringify(report?.ops)}`).toBe('');
       } finally {
         closeSync(tty);

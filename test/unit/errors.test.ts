@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import {
-  ConfigParseError,
-  PolicyInvalidError,
-  SandboxError,
-  isSandboxError,
-  renderPath,
-  truncateValue,
-} from '../../lib/errors';
+import { ConfigParseError, PolicyInvalidError, SandboxError, isSandboxError, renderPath, truncateValue } from '../../lib/errors';
 
 describe('SandboxError', () => {
   it('carries a stable code, one-line message and structured fields', () => {

@@ -54,9 +54,7 @@ describe('landlock-abi table', () => {
   it('introduces every filesystem right, scope, net right and flag exactly once', () => {
     const seen = LANDLOCK_ABI_TABLE.flatMap((e) => [...e.fsRights, ...e.scopes, ...e.netRights, ...e.restrictSelfFlags]);
     expect(new Set(seen).size).toBe(seen.length);
-    expect([...seen].sort()).toEqual(
-      [...Object.keys(ACCESS_FS), ...Object.keys(SCOPE), ...Object.keys(NET_RIGHTS), ...Object.keys(RESTRICT_SELF_FLAGS)].sort(),
-    );
+    expect([...seen].sort()).toEqual([...Object.keys(ACCESS_FS), ...Object.keys(SCOPE), ...Object.keys(NET_RIGHTS), ...Object.keys(RESTRICT_SELF_FLAGS)].sort());
   });
 
   it('uses the same bit values as the helper header native/linux/landlock-compat.h', () => {

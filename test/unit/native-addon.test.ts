@@ -41,24 +41,38 @@ describe.runIf(process.platform === 'linux')('native addon (linux)', () => {
     const result = loadAddon().execve('/nonexistent/codex-sandbox-test', ['x'], []);
     expect(result).toEqual({ ok: false, call: 'execve', errno: ENOENT });
     // SIGPIPE must be ignored again after the failed attempt, or a write to a closed pipe kills Node.
-    const pipe = spawnSync(process.execPath, ['-e', `
+    const pipe = spawnSync(
+      process.execPath,
+      [
+        '-e',
+        `
       const addon = require(${JSON.stringify(addonPath())});
       addon.execve('/nonexistent', ['x'], []);
       const { spawn } = require('node:child_process');
       const child = spawn('true', { stdio: ['pipe', 'ignore', 'ignore'] });
       child.on('exit', () => { child.stdin.write('x'.repeat(1 << 20), () => {}); setTimeout(() => process.stdout.write('alive'), 100); });
       child.stdin.on('error', () => {});
-    `], { encoding: 'utf8' });
+    `,
+      ],
+      { encoding: 'utf8' },
+    );
     expect(pipe.signal).toBeNull();
     expect(pipe.stdout).toBe('alive');
   });
 
   it('execve replaces the calling process with the program, argv and environment given, signals reset', () => {
-    const run = spawnSync(process.execPath, ['-e', `
+    const run = spawnSync(
+      process.execPath,
+      [
+        '-e',
+        `
       const addon = require(${JSON.stringify(addonPath())});
       const r = addon.execve('/bin/sh', ['sh', '-c', 'echo "$0 $CSBX_X"; grep -E "^Sig(Blk|Ign)" /proc/self/status'], ['CSBX_X=from-execve', 'PATH=/usr/bin:/bin']);
       process.stdout.write('returned ' + JSON.stringify(r));
-    `], { encoding: 'utf8' });
+    `,
+      ],
+      { encoding: 'utf8' },
+    );
     expect(run.status).toBe(0);
     // Node ignores SIGPIPE; the new program must not inherit that.
     expect(run.stdout).toBe('sh from-execve\nSigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n');

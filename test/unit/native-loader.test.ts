@@ -86,20 +86,23 @@ describe('native loader', () => {
     });
   });
 
-  it.runIf(process.platform === 'linux')('a prebuild in prebuilds/<platform>-<arch> (named as prebuildify names it) is found with its helper when there is no local build', async () => {
-    const realAddon = loadAddon();
-    await withTempDir((root) => {
-      const dir = join(root, 'prebuilds', TUPLE);
-      mkdirSync(dir, { recursive: true });
-      copyFileSync(addonPath(), join(dir, 'codex-sandbox.node'));
-      copyFileSync(helperPath(), join(dir, 'codex-sandbox-helper'));
-      chmodSync(join(dir, 'codex-sandbox-helper'), 0o755);
-      expect(helperPathFrom(root)).toBe(join(dir, 'codex-sandbox-helper'));
-      const addon = loadAddonFrom(root);
-      expect(typeof addon.landlockAbi).toBe('function');
-      expect(addon.landlockAbi()).toEqual(realAddon.landlockAbi());
-    });
-  });
+  it.runIf(process.platform === 'linux')(
+    'a prebuild in prebuilds/<platform>-<arch> (named as prebuildify names it) is found with its helper when there is no local build',
+    async () => {
+      const realAddon = loadAddon();
+      await withTempDir((root) => {
+        const dir = join(root, 'prebuilds', TUPLE);
+        mkdirSync(dir, { recursive: true });
+        copyFileSync(addonPath(), join(dir, 'codex-sandbox.node'));
+        copyFileSync(helperPath(), join(dir, 'codex-sandbox-helper'));
+        chmodSync(join(dir, 'codex-sandbox-helper'), 0o755);
+        expect(helperPathFrom(root)).toBe(join(dir, 'codex-sandbox-helper'));
+        const addon = loadAddonFrom(root);
+        expect(typeof addon.landlockAbi).toBe('function');
+        expect(addon.landlockAbi()).toEqual(realAddon.landlockAbi());
+      });
+    },
+  );
 
   it.runIf(process.platform === 'linux')('loadAddon and helperPath resolve this checkout once and cache the answer', async () => {
     expect(loadAddon()).toBe(loadAddon());

@@ -146,7 +146,7 @@ describe.runIf(process.platform !== 'win32')('probe: bwrap discovery on PATH (re
 });
 
 describe.runIf(process.platform === 'linux')('probe: this machine', () => {
-  it('reports Landlock, seccomp, the helper\'s namespaces and the helper path', () => {
+  it("reports Landlock, seccomp, the helper's namespaces and the helper path", () => {
     const caps = probeCapabilitiesFresh();
     expect(caps.helperPath).toBe(helperPath());
     expect(caps.seccomp).toBe(true);
@@ -166,7 +166,14 @@ describe.runIf(process.platform === 'linux')('probe: this machine', () => {
   it('bwrap is not looked for when the plan cannot use it: auto or namespaces with the namespaces backend usable', () => {
     const full = probeCapabilitiesFresh();
     if (!full.namespaces.usable) return expect(process.env.CI).not.toBe('true');
-    expect(probeCapabilities({ backend: 'auto', untrustedDirs: () => { throw new Error('bwrap discovery ran'); } }).bwrap).toBeNull();
+    expect(
+      probeCapabilities({
+        backend: 'auto',
+        untrustedDirs: () => {
+          throw new Error('bwrap discovery ran');
+        },
+      }).bwrap,
+    ).toBeNull();
     expect(probeCapabilities({ backend: 'namespaces' }).bwrap).toBeNull();
     expect(probeCapabilities({ backend: 'bwrap' }).bwrap).toStrictEqual(full.bwrap);
     expect(probeCapabilities({ backend: 'landlock' }).bwrap).toStrictEqual(full.bwrap);
@@ -199,7 +206,7 @@ describe.runIf(process.platform === 'linux')('probe: this machine', () => {
 });
 
 describe('namespaces probe statuses', () => {
-  it('maps each exit status of --probe namespaces to the capability, keeping the helper\'s reason', () => {
+  it("maps each exit status of --probe namespaces to the capability, keeping the helper's reason", () => {
     expect(namespacesFromProbe(0, '', false)).toStrictEqual({ userns: true, namespaces: { usable: true, procMount: true, reason: null, apparmorRestricted: false } });
     expect(namespacesFromProbe(3, 'codex-sandbox-helper: namespaces probe: mount proc: Operation not permitted (errno 1)\n', false).namespaces).toStrictEqual({
       usable: true,

@@ -29,25 +29,29 @@ describe('spawn: platform choice', () => {
   });
 
   it('seatbelt: a refused policy is still refused before any launch question arises', () => {
-    expect(() => spawnSandboxed(['/bin/true'], { permissionProfile: readOnly, cwd: '/', platform: 'macos', backend: 'bwrap' })).toThrow(
-      /backend "bwrap" does not exist on macos/,
-    );
+    expect(() => spawnSandboxed(['/bin/true'], { permissionProfile: readOnly, cwd: '/', platform: 'macos', backend: 'bwrap' })).toThrow(/backend "bwrap" does not exist on macos/);
   });
 
   it('macOS resolution counts the Seatbelt platform defaults for :minimal reads, Linux its own', () => {
-    const policy = { fileSystem: { kind: 'restricted' as const, entries: [{ path: { type: 'special' as const, value: { kind: 'minimal' as const } }, access: 'read' as const }] }, network: 'restricted' as const };
+    const policy = {
+      fileSystem: { kind: 'restricted' as const, entries: [{ path: { type: 'special' as const, value: { kind: 'minimal' as const } }, access: 'read' as const }] },
+      network: 'restricted' as const,
+    };
     const host = fakeHost({ dirs: ['/System/Library/Frameworks', '/usr/lib', '/work'] });
     const mac = resolveForPlatform(policy, 'macos', '/work', host);
     const linux = resolveForPlatform(policy, 'linux', '/work', host);
     expect(explain(mac, '/System/Library/Frameworks/Foundation.framework', 'read').allowed).toBe(true);
     expect(explain(linux, '/System/Library/Frameworks/Foundation.framework', 'read').allowed).toBe(false);
     expect(explain(linux, '/usr/lib/libc.so', 'read').allowed).toBe(true);
-    const plan = planSandbox({ type: 'managed', file_system: { type: 'restricted', entries: [{ path: { type: 'special', value: { kind: 'minimal' } }, access: 'read' }] }, network: 'restricted' }, {
-      platform: 'macos',
-      cwd: '/work',
-      command: ['/bin/ls'],
-      hostView: host,
-    });
+    const plan = planSandbox(
+      { type: 'managed', file_system: { type: 'restricted', entries: [{ path: { type: 'special', value: { kind: 'minimal' } }, access: 'read' }] }, network: 'restricted' },
+      {
+        platform: 'macos',
+        cwd: '/work',
+        command: ['/bin/ls'],
+        hostView: host,
+      },
+    );
     expect(plan.backend).toBe('seatbelt');
     expect(plan.argv[0]).toBe('/usr/bin/sandbox-exec');
   });

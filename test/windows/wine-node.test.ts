@@ -104,7 +104,10 @@ describe.skipIf(skipWine || (!haveNode && !ci))('library win32 path: Node for Wi
     expect(report.platform).toBe('windows');
     expect(report.checks.find((c) => c.name === 'runner')).toMatchObject({ ok: true, value: toWinePath(join(pkg, 'prebuilds', 'win32-x64')) });
     expect(report.checks.find((c) => c.name === 'setup')).toMatchObject({ ok: false, value: 'not done: setup has not been run (no setup marker)' });
-    expect(report.backends.map((b) => [b.name, b.usable])).toEqual([['windows-token', true], ['windows-elevated', false]]);
+    expect(report.backends.map((b) => [b.name, b.usable])).toEqual([
+      ['windows-token', true],
+      ['windows-elevated', false],
+    ]);
   });
 
   it('codex-sandbox windows-setup (win32): setup runs until Wine cannot look up the account it pretended to create, and says so', () => {

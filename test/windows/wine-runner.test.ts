@@ -67,7 +67,7 @@ describe.skipIf(skipWine)('Windows runner under Wine', () => {
     expect(report.inJob).toBe(true);
   });
 
-  it('windows-token: stdin after the request reaches the command, stdout and stderr come back, the exit status is the command\'s', async () => {
+  it("windows-token: stdin after the request reaches the command, stdout and stderr come back, the exit status is the command's", async () => {
     const child = spawnSandboxed([wine.probe, 'cat-exit', '42', 'to stderr'], opts({ stdio: ['pipe', 'pipe', 'pipe'] }));
     const out = collect(child.stdout);
     const err = collect(child.stderr);
@@ -142,7 +142,12 @@ describe.skipIf(skipWine)('Windows runner under Wine', () => {
     const restricted = { ...WORKSPACE, network: 'restricted' };
     const codexHome = (): string => join(work.path, 'elevated-home');
     const elevatedPlan = (command: string[]): WindowsElevatedPlan =>
-      planWindowsLaunch(command, restricted, { cwd: work.path, env: wine.env, backend: 'auto', windows: { codexHome: toWinePath(codexHome()) } }, wine.runner) as WindowsElevatedPlan;
+      planWindowsLaunch(
+        command,
+        restricted,
+        { cwd: work.path, env: wine.env, backend: 'auto', windows: { codexHome: toWinePath(codexHome()) } },
+        wine.runner,
+      ) as WindowsElevatedPlan;
 
     it('windows-elevated: setup provisions until Wine cannot look up the account it created; the failure code comes back from setup_error.txt', () => {
       const plan = elevatedPlan([wine.probe, 'report']);
@@ -174,7 +179,7 @@ describe.skipIf(skipWine)('Windows runner under Wine', () => {
       expect(existsSync(file)).toBe(false);
     });
 
-    it('windows-elevated: with a setup marker the library runs the ACL refresh first, and its failure is a typed E_SPAWN with setup\'s line', () => {
+    it("windows-elevated: with a setup marker the library runs the ACL refresh first, and its failure is a typed E_SPAWN with setup's line", () => {
       const plan = elevatedPlan([wine.probe, 'report']);
       const marker = `version\t${WINDOWS_SETUP_VERSION}\noffline\t${plan.accounts.offline}\nonline\t${plan.accounts.online}\nallow_local_binding\t0\nproxy_ports\n`;
       mkdirSync(join(codexHome(), '.sandbox'), { recursive: true });
@@ -187,7 +192,9 @@ describe.skipIf(skipWine)('Windows runner under Wine', () => {
       }
       expect(error).toMatchObject({ code: 'E_SPAWN' });
       // The group's grants name CodexSandboxUsers, which Wine's account database never got.
-      expect((error as Error).message).toMatch(/^the Windows sandbox ACL refresh \(codex-sandbox-setup\.exe --refresh-only\) failed: codex-sandbox-setup: LookupAccountNameW CodexSandboxUsers: .*\(error 1332\); run `codex-sandbox doctor`$/);
+      expect((error as Error).message).toMatch(
+        /^the Windows sandbox ACL refresh \(codex-sandbox-setup\.exe --refresh-only\) failed: codex-sandbox-setup: LookupAccountNameW CodexSandboxUsers: .*\(error 1332\); run `codex-sandbox doctor`$/,
+      );
     });
   });
 

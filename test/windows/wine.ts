@@ -59,7 +59,9 @@ export function startWine(label: string): WineSession {
   const probeExe = join(dir.path, 'probe.exe');
   try {
     execFileSync('node', [join(REPO, 'scripts', 'build-windows-executables.js'), EXE_DIR], { stdio: 'inherit' });
-    execFileSync(CXX, ['-std=c++17', '-O1', '-Wall', '-Wextra', '-Werror', '-municode', '-static', '-o', probeExe, join(__dirname, 'fixtures', 'probe.cc'), '-lshell32'], { stdio: 'inherit' });
+    execFileSync(CXX, ['-std=c++17', '-O1', '-Wall', '-Wextra', '-Werror', '-municode', '-static', '-o', probeExe, join(__dirname, 'fixtures', 'probe.cc'), '-lshell32'], {
+      stdio: 'inherit',
+    });
     // The server first, persistent until stop(), so every later Wine process skips its start-up.
     mkdirSync(prefix);
     execFileSync('wineserver', ['-p'], { env, stdio: 'ignore' });

@@ -30,7 +30,8 @@ config set/unset keys (written to $CODEX_HOME/config.toml, comments and order ke
 `;
 
 /** Keys whose values `config show` lists: everything that shapes the sandbox or approvals. */
-const SANDBOX_KEY = /^(sandbox_mode|sandbox_workspace_write|default_permissions|permissions|approval_policy|approvals_reviewer|projects|project_root_markers|profile)(\.|$)|^profiles\.[^.]+\.sandbox_mode$/;
+const SANDBOX_KEY =
+  /^(sandbox_mode|sandbox_workspace_write|default_permissions|permissions|approval_policy|approvals_reviewer|projects|project_root_markers|profile)(\.|$)|^profiles\.[^.]+\.sandbox_mode$/;
 
 /** The CLI's snake_case JSON of a load (also used by `plan --json` to name the deciding layers). */
 export function effectiveConfigJson(cfg: EffectiveConfig): Record<string, unknown> {

@@ -68,7 +68,7 @@ export function doctorReport(caps: Capabilities, procMount: boolean | null, kern
       ok: caps.seccomp,
       value: caps.seccomp ? 'filter mode available' : 'unavailable',
       enables: 'network restriction and the base syscall filter (every backend)',
-      fix: caps.seccomp ? '' : 'use a kernel built with CONFIG_SECCOMP_FILTER, or relax the container runtime\'s seccomp profile',
+      fix: caps.seccomp ? '' : "use a kernel built with CONFIG_SECCOMP_FILTER, or relax the container runtime's seccomp profile",
     },
     {
       name: 'userns',
@@ -92,7 +92,12 @@ export function doctorReport(caps: Capabilities, procMount: boolean | null, kern
           ? `not found on PATH${namespacesReason === null ? ' (not needed: the namespaces backend works)' : ''}`
           : `${caps.bwrap.path} ${caps.bwrap.version} (--argv0 ${caps.bwrap.hasArgv0 ? 'yes' : 'no, not needed'}; --perms ${caps.bwrap.hasPerms ? 'yes' : 'no'}; --as-pid-1 ${caps.bwrap.hasAsPid1 ? 'yes' : 'no'})`,
       enables: 'the bubblewrap backend (optional when the namespaces backend works): every restricted policy, including carve-outs and protected metadata',
-      fix: bwrapFeaturesOk || namespacesReason === null ? '' : caps.bwrap === null ? 'install bubblewrap (apt-get install bubblewrap / dnf install bubblewrap)' : 'upgrade bubblewrap to >= 0.5 (needs --perms and --as-pid-1)',
+      fix:
+        bwrapFeaturesOk || namespacesReason === null
+          ? ''
+          : caps.bwrap === null
+            ? 'install bubblewrap (apt-get install bubblewrap / dnf install bubblewrap)'
+            : 'upgrade bubblewrap to >= 0.5 (needs --perms and --as-pid-1)',
     },
     {
       name: 'proc',
@@ -118,10 +123,18 @@ export function doctorReport(caps: Capabilities, procMount: boolean | null, kern
   ];
   const helperReason = helperOk ? null : 'codex-sandbox-helper is not built';
   const backends: DoctorReport['backends'] = [
-    { name: 'namespaces', usable: namespacesReason === null && caps.wsl !== 'wsl1', reason: namespacesReason ?? (caps.wsl === 'wsl1' ? 'WSL1' : 'ready (every restricted policy; preferred by auto)') },
+    {
+      name: 'namespaces',
+      usable: namespacesReason === null && caps.wsl !== 'wsl1',
+      reason: namespacesReason ?? (caps.wsl === 'wsl1' ? 'WSL1' : 'ready (every restricted policy; preferred by auto)'),
+    },
     { name: 'bwrap', usable: bwrapReason === null && helperOk && caps.wsl !== 'wsl1', reason: bwrapReason ?? helperReason ?? (caps.wsl === 'wsl1' ? 'WSL1' : 'ready') },
     { name: 'landlock', usable: landlock.ok && helperOk, reason: landlock.ok ? (helperReason ?? 'ready (policies without carve-outs inside writable roots)') : landlock.fix },
-    { name: 'seccomp', usable: caps.seccomp && helperOk, reason: caps.seccomp ? (helperReason ?? 'ready (unrestricted filesystem with the network enabled)') : 'seccomp unavailable' },
+    {
+      name: 'seccomp',
+      usable: caps.seccomp && helperOk,
+      reason: caps.seccomp ? (helperReason ?? 'ready (unrestricted filesystem with the network enabled)') : 'seccomp unavailable',
+    },
   ];
   return { platform: 'linux', checks, backends };
 }

@@ -62,7 +62,9 @@ function renderText(plan: SandboxPlan, assumed: boolean): string {
   for (const r of plan.requires) lines.push(`requires: ${r.capability} (${r.reason})`);
   for (const h of plan.hostPrep) lines.push(`host mount target (${h.create ? 'made before and ' : ''}removed after the run if empty): ${h.kind} ${h.path}`);
   const e = plan.enforcement;
-  lines.push(`enforcement: filesystem ${e.filesystem ? 'restricted' : 'unrestricted'}, network ${e.network}, no_new_privs ${e.noNewPrivs}, seccomp ${e.seccomp}${e.landlockAbi === undefined ? '' : `, Landlock ABI ${e.landlockAbi}`}`);
+  lines.push(
+    `enforcement: filesystem ${e.filesystem ? 'restricted' : 'unrestricted'}, network ${e.network}, no_new_privs ${e.noNewPrivs}, seccomp ${e.seccomp}${e.landlockAbi === undefined ? '' : `, Landlock ABI ${e.landlockAbi}`}`,
+  );
   if (e.skippedHardening.length > 0) lines.push(`skipped hardening: ${e.skippedHardening.join('; ')}`);
   lines.push(`permission_profile: ${JSON.stringify(plan.permissionProfile)}`);
   return `${lines.join('\n')}\n`;

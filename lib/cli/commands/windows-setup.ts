@@ -29,7 +29,11 @@ export function windowsSetupCommand(argv: string[], ctx: CommandContext): number
   ctx.stdout(result.stdout);
   ctx.stderr(result.stderr);
   if (result.status === 0) {
-    ctx.stdout(uninstall ? `removed the Windows sandbox accounts, group, firewall rules and ${plan.stateDirs.sandbox}\n` : `Windows sandbox set up: accounts ${plan.accounts.offline} and ${plan.accounts.online}, state in ${plan.stateDirs.sandbox}\n`);
+    ctx.stdout(
+      uninstall
+        ? `removed the Windows sandbox accounts, group, firewall rules and ${plan.stateDirs.sandbox}\n`
+        : `Windows sandbox set up: accounts ${plan.accounts.offline} and ${plan.accounts.online}, state in ${plan.stateDirs.sandbox}\n`,
+    );
     return 0;
   }
   if (result.errorCode !== null) ctx.stderr(`codex-sandbox: windows-setup failed (${result.errorCode}); details in ${plan.stateDirs.sandbox}\\setup_error.txt\n`);

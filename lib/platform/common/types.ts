@@ -3,14 +3,7 @@
 
 export type Platform = 'linux' | 'macos' | 'windows';
 
-export type BackendName =
-  | 'namespaces'
-  | 'bwrap'
-  | 'landlock'
-  | 'seccomp'
-  | 'seatbelt'
-  | 'windows-token'
-  | 'windows-elevated';
+export type BackendName = 'namespaces' | 'bwrap' | 'landlock' | 'seccomp' | 'seatbelt' | 'windows-token' | 'windows-elevated';
 
 /** What a caller asks for; 'auto' lets the planner choose (docs/platforms/linux.md#backend-choice). */
 export type BackendChoice = 'auto' | BackendName;

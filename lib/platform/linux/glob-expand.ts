@@ -51,10 +51,10 @@ export function expandDenyGlobs(patterns: readonly string[], maxDepth: number | 
         if (matchers.some((m) => m.matches(full))) {
           count += 1;
           if (count > GLOB_MATCH_CAP) {
-            throw new UnsupportedPolicyError(
-              `unreadable glob expansion for ${root} matched more than ${GLOB_MATCH_CAP} paths; narrow the deny glob or set glob_scan_max_depth`,
-              { value: root, details: { cap: GLOB_MATCH_CAP } },
-            );
+            throw new UnsupportedPolicyError(`unreadable glob expansion for ${root} matched more than ${GLOB_MATCH_CAP} paths; narrow the deny glob or set glob_scan_max_depth`, {
+              value: root,
+              details: { cap: GLOB_MATCH_CAP },
+            });
           }
           found.add(full);
           const real = host.realpath(full);

@@ -203,23 +203,17 @@ export function minimumAbiFor(masks: { fs?: number; scopes?: number; restrictSel
   const scopes = masks.scopes ?? 0;
   const flags = masks.restrictSelfFlags ?? 0;
   for (let abi = 1; abi <= NEWEST_KNOWN_LANDLOCK_ABI; abi += 1) {
-    if (
-      (fs & ~fsRightsForAbi(abi)) === 0 &&
-      (scopes & ~scopesForAbi(abi)) === 0 &&
-      (flags & ~restrictSelfFlagsForAbi(abi)) === 0
-    ) {
+    if ((fs & ~fsRightsForAbi(abi)) === 0 && (scopes & ~scopesForAbi(abi)) === 0 && (flags & ~restrictSelfFlagsForAbi(abi)) === 0) {
       return abi;
     }
   }
   throw new RangeError(
-    `Landlock masks fs=${formatMask(fs)} scopes=${formatMask(scopes)} flags=${formatMask(flags)} ` +
-      `use bits no ABI up to ${NEWEST_KNOWN_LANDLOCK_ABI} defines`,
+    `Landlock masks fs=${formatMask(fs)} scopes=${formatMask(scopes)} flags=${formatMask(flags)} ` + `use bits no ABI up to ${NEWEST_KNOWN_LANDLOCK_ABI} defines`,
   );
 }
 
 /** Rights that apply to files as well as directories (the kernel's ACCESS_FILE). */
-export const FILE_RIGHTS =
-  ACCESS_FS.EXECUTE | ACCESS_FS.WRITE_FILE | ACCESS_FS.READ_FILE | ACCESS_FS.TRUNCATE | ACCESS_FS.IOCTL_DEV;
+export const FILE_RIGHTS = ACCESS_FS.EXECUTE | ACCESS_FS.WRITE_FILE | ACCESS_FS.READ_FILE | ACCESS_FS.TRUNCATE | ACCESS_FS.IOCTL_DEV;
 
 /**
  * Rights that only mean something on a directory: READ_DIR, REMOVE_DIR, REMOVE_FILE, MAKE_*,

@@ -59,9 +59,16 @@ export function sandboxMountOps(mounts: Pick<MountPlan, 'ops' | 'tmpfsRoot'>, mo
 
 /** Whole-disk write: the host's root as it is, with a minimal /dev. */
 export function fullWriteMountPlan(): MountPlan {
-  return { ops: [{ op: 'bind', src: '/', dest: '/' }, { op: 'dev', dest: '/dev' }], hostPrep: [], globMatches: [], tmpfsRoot: false };
+  return {
+    ops: [
+      { op: 'bind', src: '/', dest: '/' },
+      { op: 'dev', dest: '/dev' },
+    ],
+    hostPrep: [],
+    globMatches: [],
+    tmpfsRoot: false,
+  };
 }
-
 
 /** Protected names that are directories when they exist, so a missing one is masked as one. */
 const METADATA_DIR_NAMES = new Set(PROTECTED_METADATA_NAMES);

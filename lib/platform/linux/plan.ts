@@ -148,10 +148,9 @@ function landlockUnavailableReason(caps: Capabilities): string | null {
 function helperPrefix(opts: PlanLinuxOptions): string[] {
   if (opts.helperArgvPrefix !== undefined) return opts.helperArgvPrefix;
   if (opts.capabilities.helperPath === null) {
-    throw new BackendUnavailableError(
-      'the codex-sandbox-helper executable is not built; run `npm run build:native` (or reinstall codex-sandbox) and `codex-sandbox doctor`',
-      { details: { missing: 'helper' } },
-    );
+    throw new BackendUnavailableError('the codex-sandbox-helper executable is not built; run `npm run build:native` (or reinstall codex-sandbox) and `codex-sandbox doctor`', {
+      details: { missing: 'helper' },
+    });
   }
   return [opts.capabilities.helperPath];
 }
@@ -181,7 +180,14 @@ function networkRequirement(network: 'restricted' | 'enabled'): Requirement[] {
   return network === 'restricted' ? [{ capability: 'seccomp', reason: 'deny socket families other than AF_UNIX and connect/bind/listen/accept (network restricted)' }] : [];
 }
 
-function enforcementFor(backend: LinuxPlan['backend'], network: 'restricted' | 'enabled', filesystem: boolean, handled: string[], skippedHardening: string[], landlockAbi?: number): Enforcement {
+function enforcementFor(
+  backend: LinuxPlan['backend'],
+  network: 'restricted' | 'enabled',
+  filesystem: boolean,
+  handled: string[],
+  skippedHardening: string[],
+  landlockAbi?: number,
+): Enforcement {
   const out: Enforcement = {
     backend,
     filesystem,
@@ -215,7 +221,10 @@ function effectiveNetwork(resolved: ResolvedPolicy): 'restricted' | 'enabled' {
 function commandScope(caps: Capabilities): { args: string[]; skipped: string[] } {
   const needed = abiIntroducing('SIGNAL');
   if (caps.landlock.status === 'available' && caps.landlock.abi >= needed) return { args: ['--command-landlock-scope', formatMask(SCOPE.SIGNAL)], skipped: [] };
-  return { args: [], skipped: [`command in a signal-scoped Landlock domain of its own (Landlock ABI ${needed}): the command can kill its reaper, and a setsid daemon may then outlive the sandbox`] };
+  return {
+    args: [],
+    skipped: [`command in a signal-scoped Landlock domain of its own (Landlock ABI ${needed}): the command can kill its reaper, and a setsid daemon may then outlive the sandbox`],
+  };
 }
 
 function planSeccomp(opts: PlanLinuxOptions, network: 'restricted' | 'enabled'): SeccompPlan {
@@ -272,7 +281,14 @@ interface SandboxMounts {
 }
 
 /** What both namespace executors share: the mount ops and the helper's inner options. */
-function sandboxMounts(resolved: ResolvedPolicy, opts: PlanLinuxOptions, network: 'restricted' | 'enabled', host: LinuxHostFs, mountProc: boolean, extraReadableRoots: string[]): SandboxMounts {
+function sandboxMounts(
+  resolved: ResolvedPolicy,
+  opts: PlanLinuxOptions,
+  network: 'restricted' | 'enabled',
+  host: LinuxHostFs,
+  mountProc: boolean,
+  extraReadableRoots: string[],
+): SandboxMounts {
   const fullWrite = unrestrictedFilesystem(resolved);
   const mounts = fullWrite ? fullWriteMountPlan() : planMountOps({ resolved, host, extraReadableRoots, hiddenPaths: opts.hiddenPaths ?? [] });
   const ops = sandboxMountOps(mounts, mountProc);
@@ -371,7 +387,19 @@ function planLandlock(resolved: ResolvedPolicy, opts: PlanLinuxOptions, network:
   const prefix = helperPrefix(opts);
   const scope = commandScope(opts.capabilities);
   const procSys = writeCoversProcSys(data) ? ['--proc-sys-readonly'] : [];
-  const argv = [...prefix, ...procSys, ...data.helperArgs, ...helperEnvArgs(network), '--network', network, '--reaper', ...HOST_IPC_DENIED, ...scope.args, '--', ...(opts.command ?? [])];
+  const argv = [
+    ...prefix,
+    ...procSys,
+    ...data.helperArgs,
+    ...helperEnvArgs(network),
+    '--network',
+    network,
+    '--reaper',
+    ...HOST_IPC_DENIED,
+    ...scope.args,
+    '--',
+    ...(opts.command ?? []),
+  ];
   const handled = ['landlock', 'no_new_privs', 'seccomp-base', 'seccomp-ipc', ...(network === 'restricted' ? ['seccomp-network'] : [])];
   if (scope.args.length > 0) handled.push('command-signal-scope');
   if (procSys.length > 0) handled.push('proc-sys-readonly-for-root');
@@ -433,9 +461,12 @@ export function planLinux(resolved: ResolvedPolicy, opts: PlanLinuxOptions): Lin
   // Without seccomp the helper would stop at start with exit 125; refuse here instead, typed and
   // before anything is spawned (docs/security.md G8).
   if (!caps.seccomp) {
-    throw new BackendUnavailableError('seccomp filters are not available on this kernel (CONFIG_SECCOMP_FILTER), and every Linux backend installs one; run `codex-sandbox doctor`', {
-      details: { seccomp: false },
-    });
+    throw new BackendUnavailableError(
+      'seccomp filters are not available on this kernel (CONFIG_SECCOMP_FILTER), and every Linux backend installs one; run `codex-sandbox doctor`',
+      {
+        details: { seccomp: false },
+      },
+    );
   }
 
   if (fullWrite) {
@@ -470,10 +501,9 @@ export function planLinux(resolved: ResolvedPolicy, opts: PlanLinuxOptions): Lin
       return planLandlock(resolved, opts, network);
     case 'seccomp':
       // seccomp filters syscalls, not paths: it cannot narrow filesystem access at all.
-      throw new UnsupportedPolicyError(
-        'the seccomp backend cannot enforce a restricted filesystem (it only filters syscalls); use --backend namespaces, bwrap, landlock or auto',
-        { value: 'seccomp' },
-      );
+      throw new UnsupportedPolicyError('the seccomp backend cannot enforce a restricted filesystem (it only filters syscalls); use --backend namespaces, bwrap, landlock or auto', {
+        value: 'seccomp',
+      });
     case 'auto': {
       const namespacesReason = namespacesUnavailableReason(caps);
       if (namespacesReason === null) return planNamespaces(resolved, opts, network);
@@ -481,10 +511,9 @@ export function planLinux(resolved: ResolvedPolicy, opts: PlanLinuxOptions): Lin
       if (bwrapReason === null) return planBwrap(resolved, opts, network);
       const landlockReason = landlockUnavailableReason(caps) ?? landlockRefusalReason(resolved, caps.landlock.abi, opts.host ?? nodeLinuxHostFs());
       if (landlockReason === null) return planLandlock(resolved, opts, network);
-      throw new BackendUnavailableError(
-        `no Linux backend can enforce this policy: namespaces: ${namespacesReason}; bwrap: ${bwrapReason}; Landlock: ${landlockReason}`,
-        { details: { namespaces: namespacesReason, bwrap: bwrapReason, landlock: landlockReason } },
-      );
+      throw new BackendUnavailableError(`no Linux backend can enforce this policy: namespaces: ${namespacesReason}; bwrap: ${bwrapReason}; Landlock: ${landlockReason}`, {
+        details: { namespaces: namespacesReason, bwrap: bwrapReason, landlock: landlockReason },
+      });
     }
     default:
       throw new UnsupportedPolicyError(`backend "${opts.backend}" is not a Linux backend; ${NOT_A_LINUX_BACKEND}`, { value: opts.backend });

@@ -165,9 +165,7 @@ export function accessSections(resolved: ResolvedPolicy, host: HostView): Access
   }
 
   const ancestorParams: [string, string][] = dedupe(ancestors).map((a, k) => [`PROTECTED_ANCESTOR_${k}`, a]);
-  const ancestorDenies: SbplItem[] = ancestorParams.map(([key]) =>
-    rule('deny', 'file-write-unlink', [requireAll(vnode('DIRECTORY'), literal(param(key)))]),
-  );
+  const ancestorDenies: SbplItem[] = ancestorParams.map(([key]) => rule('deny', 'file-write-unlink', [requireAll(vnode('DIRECTORY'), literal(param(key)))]));
   if (ancestorDenies.length > 0) {
     ancestorDenies.unshift(comment('protected carve-outs cannot be moved away by renaming an ancestor'));
   }

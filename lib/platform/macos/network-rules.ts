@@ -5,19 +5,7 @@
 import { PolicyInvalidError } from '../../errors';
 import type { HostView, NetworkPolicy } from '../../policy/types';
 import { canonicalPath } from './seatbelt-paths';
-import {
-  comment,
-  constantSection,
-  globalName,
-  localIp,
-  named,
-  param,
-  remoteIp,
-  requireAll,
-  rule,
-  subpath,
-  unixSocket,
-} from './sbpl-build';
+import { comment, constantSection, globalName, localIp, named, param, remoteIp, requireAll, rule, subpath, unixSocket } from './sbpl-build';
 import type { SbplItem } from './sbpl-types';
 
 /** Network inputs beyond the policy's restricted/enabled: a managed proxy and unix sockets. */
@@ -73,7 +61,10 @@ export function checkMacosNetworkOptions(value: unknown): MacosNetworkOptions {
   if (proxyEnv !== undefined && (!isRecord(proxyEnv) || Object.values(proxyEnv).some((v) => typeof v !== 'string'))) {
     invalid('network.proxyEnv must map variable names to strings', ['proxyEnv'], proxyEnv);
   }
-  for (const [key, flag] of [['allowLocalBinding', allowLocalBinding], ['enforceManagedNetwork', enforceManagedNetwork]] as const) {
+  for (const [key, flag] of [
+    ['allowLocalBinding', allowLocalBinding],
+    ['enforceManagedNetwork', enforceManagedNetwork],
+  ] as const) {
     if (flag !== undefined && typeof flag !== 'boolean') invalid(`network.${key} must be true or false, got ${JSON.stringify(flag)}`, [key], flag);
   }
   if (unixSockets !== undefined && unixSockets !== 'all' && (!Array.isArray(unixSockets) || unixSockets.some((p) => typeof p !== 'string'))) {
@@ -184,22 +175,22 @@ export function networkSection(network: NetworkPolicy, options: MacosNetworkOpti
 
 /** The services name resolution and TLS need once some network access is allowed. */
 const networkSupport = constantSection(() => [
-    comment('network support: routing sockets, DNS configuration and certificate trust'),
-    rule('allow', 'system-socket', [requireAll(named('socket-domain', { symbol: 'AF_SYSTEM' }), named('socket-protocol', 2))]),
-    rule(
-      'allow',
-      'mach-lookup',
-      [
-        'com.apple.bsd.dirhelper',
-        'com.apple.system.opendirectoryd.membership',
-        'com.apple.SecurityServer',
-        'com.apple.networkd',
-        'com.apple.ocspd',
-        'com.apple.trustd.agent',
-        'com.apple.SystemConfiguration.DNSConfiguration',
-        'com.apple.SystemConfiguration.configd',
-      ].map(globalName),
-      'stacked',
-    ),
-    rule('allow', 'sysctl-read', [named('sysctl-name-regex', { regex: '^net.routetable' })]),
-  ]);
+  comment('network support: routing sockets, DNS configuration and certificate trust'),
+  rule('allow', 'system-socket', [requireAll(named('socket-domain', { symbol: 'AF_SYSTEM' }), named('socket-protocol', 2))]),
+  rule(
+    'allow',
+    'mach-lookup',
+    [
+      'com.apple.bsd.dirhelper',
+      'com.apple.system.opendirectoryd.membership',
+      'com.apple.SecurityServer',
+      'com.apple.networkd',
+      'com.apple.ocspd',
+      'com.apple.trustd.agent',
+      'com.apple.SystemConfiguration.DNSConfiguration',
+      'com.apple.SystemConfiguration.configd',
+    ].map(globalName),
+    'stacked',
+  ),
+  rule('allow', 'sysctl-read', [named('sysctl-name-regex', { regex: '^net.routetable' })]),
+]);

@@ -71,10 +71,7 @@ export function planMacos(resolved: ResolvedPolicy, opts: PlanMacosOptions): Sea
   checkResolvedPolicy(resolved);
   const command = opts.command ?? [];
   if (!Array.isArray(command) || command.some((a) => typeof a !== 'string')) {
-    throw new UsageError(
-      `invalid command ${JSON.stringify(command)} for the Seatbelt plan; pass the program and its arguments as an array of strings`,
-      { value: command },
-    );
+    throw new UsageError(`invalid command ${JSON.stringify(command)} for the Seatbelt plan; pass the program and its arguments as an array of strings`, { value: command });
   }
   if (opts.host === undefined || typeof opts.host.realpath !== 'function') {
     throw new UsageError('planMacos needs a host view to spell paths as Seatbelt sees them; pass nodeHostView() or the view given to resolvePolicy', {

@@ -1,12 +1,7 @@
 // sbpl-build: small constructors for typed SBPL items, so the section files read like the profile.
 import type { SbplAtom, SbplFilter, SbplItem, SbplLayout, SbplPathArg, SbplRule } from './sbpl-types';
 
-export function rule(
-  action: 'allow' | 'deny',
-  operations: string | string[],
-  filters: SbplFilter[] = [],
-  layout: SbplLayout = 'inline',
-): SbplRule {
+export function rule(action: 'allow' | 'deny', operations: string | string[], filters: SbplFilter[] = [], layout: SbplLayout = 'inline'): SbplRule {
   return { kind: 'rule', action, operations: typeof operations === 'string' ? [operations] : operations, filters, layout };
 }
 
@@ -32,10 +27,7 @@ function atom(value: string | number | { symbol: string } | { regex: string }): 
   return 'symbol' in value ? { type: 'symbol', value: value.symbol } : { type: 'regex', value: value.regex };
 }
 
-export function named(
-  name: Extract<SbplFilter, { kind: 'named' }>['name'],
-  ...values: (string | number | { symbol: string } | { regex: string })[]
-): SbplFilter {
+export function named(name: Extract<SbplFilter, { kind: 'named' }>['name'], ...values: (string | number | { symbol: string } | { regex: string })[]): SbplFilter {
   return { kind: 'named', name, args: values.map(atom) };
 }
 

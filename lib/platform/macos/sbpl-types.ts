@@ -10,11 +10,7 @@
 export type SbplPathArg = { param: string } | { string: string };
 
 /** An argument of a non-path filter: `"text"`, a bare symbol, a number or a `#"regex"`. */
-export type SbplAtom =
-  | { type: 'string'; value: string }
-  | { type: 'symbol'; value: string }
-  | { type: 'number'; value: number }
-  | { type: 'regex'; value: string };
+export type SbplAtom = { type: 'string'; value: string } | { type: 'symbol'; value: string } | { type: 'number'; value: number } | { type: 'regex'; value: string };
 
 export type SbplVnodeType = 'DIRECTORY' | 'CHARACTER-DEVICE' | 'REGULAR-FILE' | 'SYMLINK';
 
@@ -32,9 +28,7 @@ export type SbplFilter =
   | { kind: 'named'; name: SbplNamedFilter; args: SbplAtom[] };
 
 /** `(local ip "host:port")`, `(remote unix-socket)`, `(local unix-socket (subpath ...))`. */
-export type SbplNetworkAddress =
-  | { type: 'ip'; value: string }
-  | { type: 'unix-socket'; path?: SbplFilter };
+export type SbplNetworkAddress = { type: 'ip'; value: string } | { type: 'unix-socket'; path?: SbplFilter };
 
 /** Every non-path filter name the generator uses; the parser rejects any other. */
 export const SBPL_NAMED_FILTERS = [
@@ -77,7 +71,4 @@ export interface SbplRule {
   layout: SbplLayout;
 }
 
-export type SbplItem =
-  | { kind: 'version'; value: number }
-  | { kind: 'comment'; text: string }
-  | SbplRule;
+export type SbplItem = { kind: 'version'; value: number } | { kind: 'comment'; text: string } | SbplRule;

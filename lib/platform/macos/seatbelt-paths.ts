@@ -59,4 +59,3 @@ export function ancestorsBetween(root: string, path: string): string[] {
     .filter((a) => a !== root && isWithin(a, root))
     .reverse();
 }
-

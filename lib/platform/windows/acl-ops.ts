@@ -4,24 +4,10 @@
 // any grant, so an interrupted setup leaves paths more restricted, never less, and a carve-out
 // exists before its writable parent is opened (docs/reference.md#windows-elevated-backend). May import this folder only.
 
-import {
-  formatWindowsPath,
-  isWindowsPathWithin,
-  joinWindowsSubpath,
-  windowsPathKey,
-  windowsPathsEqual,
-  type WindowsPath,
-} from './paths';
+import { formatWindowsPath, isWindowsPathWithin, joinWindowsSubpath, windowsPathKey, windowsPathsEqual, type WindowsPath } from './paths';
 import type { WindowsResolvedPolicy } from './resolve';
 import type { AceOp, AclOp, CapabilityRoot } from './plan-types';
-import {
-  capabilitySid,
-  MASK_ALLOW_WRITE,
-  MASK_DENY_READ,
-  MASK_DENY_WRITE,
-  MASK_GRANT_READ,
-  MASK_NUL_DEVICE,
-} from './security-ids';
+import { capabilitySid, MASK_ALLOW_WRITE, MASK_DENY_READ, MASK_DENY_WRITE, MASK_GRANT_READ, MASK_NUL_DEVICE } from './security-ids';
 
 /** The metadata directories the legacy projection protects in every writable root (docs/reference.md#protected-metadata). */
 export const PROTECTED_METADATA_NAMES = ['.git', '.agents', '.codex'] as const;

@@ -42,18 +42,19 @@ export function buildWindowsCommandLine(argv: readonly string[]): string {
     throw new UsageError('no command given to run in the Windows sandbox; pass the command after --');
   }
   if (argv[0].includes('"')) {
-    throw new UsageError(
-      `program name ${JSON.stringify(argv[0])} contains a double quote, which Windows cannot pass in a command line; rename the program`,
-      { value: argv[0], path: ['command', 0] },
-    );
+    throw new UsageError(`program name ${JSON.stringify(argv[0])} contains a double quote, which Windows cannot pass in a command line; rename the program`, {
+      value: argv[0],
+      path: ['command', 0],
+    });
   }
   const line = argv.map(quoteWindowsArg).join(' ');
   // String length counts UTF-16 code units, as CreateProcessW does; +1 for the final NUL.
   if (line.length + 1 > MAX_COMMAND_LINE_CHARS) {
-    throw new UsageError(
-      `command line is ${line.length + 1} UTF-16 units long, over the Windows limit of ${MAX_COMMAND_LINE_CHARS}; pass long input through a file or stdin`,
-      { value: line, path: ['command'], details: { length: line.length + 1, limit: MAX_COMMAND_LINE_CHARS } },
-    );
+    throw new UsageError(`command line is ${line.length + 1} UTF-16 units long, over the Windows limit of ${MAX_COMMAND_LINE_CHARS}; pass long input through a file or stdin`, {
+      value: line,
+      path: ['command'],
+      details: { length: line.length + 1, limit: MAX_COMMAND_LINE_CHARS },
+    });
   }
   return line;
 }

@@ -27,8 +27,7 @@ export interface OfflineNetworkPlan {
 }
 
 /** Everything except loopback, IPv4 and IPv6 (docs/reference.md#windows-elevated-backend). */
-export const NON_LOOPBACK_ADDRESSES =
-  '0.0.0.0-126.255.255.255,128.0.0.0-255.255.255.255,::,::2-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff';
+export const NON_LOOPBACK_ADDRESSES = '0.0.0.0-126.255.255.255,128.0.0.0-255.255.255.255,::,::2-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff';
 export const LOOPBACK_ADDRESSES = '127.0.0.0/8,::/127';
 
 const RULE = {

@@ -116,11 +116,12 @@ function checkReopen(resolved: WindowsResolvedPolicy, reference: string, backend
   if (hit !== null) {
     // A deny-write ACE on the carve-out is inherited by everything below it and deny ACEs beat
     // the nested root's allow, so the reopened root could not be written: refuse instead.
-    refuse(
-      reference,
-      `writable ${formatWindowsPath(hit.root)} lies under read-only ${formatWindowsPath(hit.under)}; make the carve-out and the nested root disjoint`,
-      { backend, rule: 'reopened-descendant', root: formatWindowsPath(hit.root), under: formatWindowsPath(hit.under) },
-    );
+    refuse(reference, `writable ${formatWindowsPath(hit.root)} lies under read-only ${formatWindowsPath(hit.under)}; make the carve-out and the nested root disjoint`, {
+      backend,
+      rule: 'reopened-descendant',
+      root: formatWindowsPath(hit.root),
+      under: formatWindowsPath(hit.under),
+    });
   }
 }
 

@@ -85,10 +85,11 @@ export function tryParseWindowsPath(text: string): WindowsPath | null {
 export function parseWindowsPath(text: string, source: ErrorSource, path: (string | number)[] = []): WindowsPath {
   const parsed = tryParseWindowsPath(text);
   if (parsed === null) {
-    throw new PolicyInvalidError(
-      `"${text}" is not an absolute Windows path; use a drive path such as C:\\work or a share such as \\\\server\\share`,
-      { source, path, value: text },
-    );
+    throw new PolicyInvalidError(`"${text}" is not an absolute Windows path; use a drive path such as C:\\work or a share such as \\\\server\\share`, {
+      source,
+      path,
+      value: text,
+    });
   }
   return parsed;
 }

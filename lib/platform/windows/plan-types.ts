@@ -17,14 +17,7 @@ import type { WorldWritableAudit } from './world-writable';
 export type Principal = string;
 
 /** Why an ACE exists, so `plan` output and logs can say it. */
-export type AceReason =
-  | 'writable-root'
-  | 'read-only-carve-out'
-  | 'protected-metadata'
-  | 'deny-read'
-  | 'read-root'
-  | 'state-dir'
-  | 'helper-protection';
+export type AceReason = 'writable-root' | 'read-only-carve-out' | 'protected-metadata' | 'deny-read' | 'read-root' | 'state-dir' | 'helper-protection';
 
 /** One ACE on one file-system object, inheritable by everything below it. */
 export interface AceOp {

@@ -22,15 +22,7 @@ import type { AclOp, DenyReadGlobPlan, LaunchSpec, RevokeOp, TokenSpec, WindowsE
 import { renderRunnerRequest, renderSetupRequest } from './render-request';
 import { resolveWindowsPolicy, type WindowsResolvedPolicy } from './resolve';
 import { planWorldWritableAudit } from './world-writable';
-import {
-  EVERYONE_SID,
-  MASK_ALLOW_WRITE,
-  MASK_DENY_WRITE,
-  MASK_GRANT_READ,
-  MASK_NUL_DEVICE,
-  TOKEN_FLAG_NAMES,
-  TOKEN_FLAGS,
-} from './security-ids';
+import { EVERYONE_SID, MASK_ALLOW_WRITE, MASK_DENY_WRITE, MASK_GRANT_READ, MASK_NUL_DEVICE, TOKEN_FLAG_NAMES, TOKEN_FLAGS } from './security-ids';
 import { checkSandboxPolicy } from '../../policy/typed-schema';
 
 export interface PlanWindowsOptions {
@@ -73,9 +65,7 @@ export const SANDBOX_ACCOUNTS = {
  * Profile children never granted to the sandbox accounts: credential stores and tool configs
  * (docs/reference.md#windows-read-roots), compared case-insensitively by the setup executable.
  */
-export const PROFILE_CHILDREN_EXCLUDED = [
-  '.ssh', '.tsh', '.brev', '.gnupg', '.aws', '.azure', '.kube', '.docker', '.config', '.npm', '.pki', '.terraform.d',
-];
+export const PROFILE_CHILDREN_EXCLUDED = ['.ssh', '.tsh', '.brev', '.gnupg', '.aws', '.azure', '.kube', '.docker', '.config', '.npm', '.pki', '.terraform.d'];
 
 const DEFAULT_DESKTOP = 'Winsta0\\Default';
 
@@ -139,13 +129,7 @@ function helperProtectionOps(helperDir: string, resolved: WindowsResolvedPolicy,
   return [{ kind: 'ace', action: 'deny', path: formatWindowsPath(dir), principals: sids, mask: MASK_DENY_WRITE, ifMissing: 'skip', reason: 'helper-protection' }];
 }
 
-function planToken(
-  policy: SandboxPolicy,
-  resolved: WindowsResolvedPolicy,
-  opts: PlanWindowsOptions,
-  env: Record<string, string>,
-  helperDir: string,
-): WindowsTokenPlan {
+function planToken(policy: SandboxPolicy, resolved: WindowsResolvedPolicy, opts: PlanWindowsOptions, env: Record<string, string>, helperDir: string): WindowsTokenPlan {
   const roots = capabilityRoots(resolved, 'machine');
   const roSid = roots.length === 0 ? readOnlySid('machine') : null;
   const sids = roSid === null ? roots.map((r) => r.sid) : [roSid];
@@ -155,16 +139,14 @@ function planToken(
   const childEnv = tokenChildEnv(env, advisory);
   const launch = launchSpec(opts.command, resolved.cwd, env);
   const revertAfterExit = opts.revertAcesAfterRun === true ? revokeOpsFor(aclOps) : [];
-  const worldWritableAudit = planWorldWritableAudit(resolved.cwd, env, resolved.writableRoots.map((r) => r.root), sids);
+  const worldWritableAudit = planWorldWritableAudit(
+    resolved.cwd,
+    env,
+    resolved.writableRoots.map((r) => r.root),
+    sids,
+  );
   const enforcement = baseEnforcement('windows-token');
-  enforcement.handled = [
-    'restricted-token:write-restricted',
-    'capability-sids',
-    'dacl:allow-write',
-    'dacl:deny-write',
-    'job:kill-on-close',
-    'world-writable-audit:best-effort',
-  ];
+  enforcement.handled = ['restricted-token:write-restricted', 'capability-sids', 'dacl:allow-write', 'dacl:deny-write', 'job:kill-on-close', 'world-writable-audit:best-effort'];
   if (advisory) enforcement.skippedHardening = ['network: environment-only block (proxy variables at a dead port); sockets are not blocked'];
   const requires: Requirement[] = [
     { capability: 'windows:create-restricted-token', reason: 'the command runs under a WRITE_RESTRICTED token whose capability SIDs are allowed only on the writable roots' },
@@ -275,8 +257,7 @@ function planElevated(
       .filter((p) => profile === null || !windowsPathsEqual(p, profile))
       .map(formatWindowsPath),
   );
-  const profileChildren =
-    profile === null ? null : { parent: formatWindowsPath(profile), exceptNames: [...PROFILE_CHILDREN_EXCLUDED] };
+  const profileChildren = profile === null ? null : { parent: formatWindowsPath(profile), exceptNames: [...PROFILE_CHILDREN_EXCLUDED] };
 
   const runAs = policy.network === 'restricted' ? 'offline' : 'online';
   const accounts = { ...SANDBOX_ACCOUNTS, runAs } as const;
@@ -330,7 +311,10 @@ function planElevated(
     argv: [`${helperDir}\\codex-sandbox-helper.exe`, '--request-stdin'],
     env: childEnv.set,
     requires: [
-      { capability: 'windows:sandbox-setup', reason: 'the sandbox accounts, group, stored credentials and firewall rules are provisioned once, elevated, by codex-sandbox-setup.exe' },
+      {
+        capability: 'windows:sandbox-setup',
+        reason: 'the sandbox accounts, group, stored credentials and firewall rules are provisioned once, elevated, by codex-sandbox-setup.exe',
+      },
       { capability: 'windows:write-dac', reason: 'setup adds deny-read, deny-write and grant ACEs on the policy paths, which the user must own' },
     ],
     hostPrep: [],

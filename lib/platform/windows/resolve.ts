@@ -175,7 +175,9 @@ export function resolveWindowsPolicy(policy: SandboxPolicy, opts: WindowsResolve
         if (joined === null) {
           // A subpath that escapes the root fails closed: a non-write entry denies the root
           // itself, a write entry is dropped (docs/reference.md#entry-resolution [C]).
-          warnings.push(`:project_roots subpath "${v.subpath}" is not a descendant path; ${entry.access === 'write' ? 'the write entry is dropped' : 'the project root is denied'}`);
+          warnings.push(
+            `:project_roots subpath "${v.subpath}" is not a descendant path; ${entry.access === 'write' ? 'the write entry is dropped' : 'the project root is denied'}`,
+          );
           if (entry.access !== 'write') entries.push({ index, path: cwd, access: 'deny', label: `:project_roots/${v.subpath}`, special: 'project_roots' });
           return;
         }
@@ -203,11 +205,7 @@ export function resolveWindowsPolicy(policy: SandboxPolicy, opts: WindowsResolve
     let best: WindowsEntry | null = null;
     for (const e of entries) {
       if (!isWindowsPathWithin(target, e.path)) continue;
-      if (
-        best === null ||
-        e.path.parts.length > best.path.parts.length ||
-        (e.path.parts.length === best.path.parts.length && ACCESS_RANK[e.access] > ACCESS_RANK[best.access])
-      ) {
+      if (best === null || e.path.parts.length > best.path.parts.length || (e.path.parts.length === best.path.parts.length && ACCESS_RANK[e.access] > ACCESS_RANK[best.access])) {
         best = e;
       }
     }
@@ -218,8 +216,7 @@ export function resolveWindowsPolicy(policy: SandboxPolicy, opts: WindowsResolve
   const rootText = formatWindowsPath(volumeRoot);
   const rootReadable = decide(volumeRoot) !== 'deny' && !globRes.some((re) => re.test(rootText) || re.test(rootText.replace(/\\$/, '')));
 
-  const sameTargetWrite = (e: WindowsEntry): boolean =>
-    entries.some((w) => w.access === 'write' && windowsPathsEqual(w.path, e.path));
+  const sameTargetWrite = (e: WindowsEntry): boolean => entries.some((w) => w.access === 'write' && windowsPathsEqual(w.path, e.path));
   const fullDiskWrite =
     entries.some((e) => e.special === 'root' && e.access === 'write') &&
     globs.length === 0 &&
@@ -238,22 +235,12 @@ export function resolveWindowsPolicy(policy: SandboxPolicy, opts: WindowsResolve
   for (const raw of rawRoots) {
     const root = canon(raw);
     if (writableRoots.some((r) => windowsPathsEqual(r.root, root))) continue;
-    const carve = entries.filter(
-      (e) => e.access !== 'write' && isWindowsPathWithin(e.path, raw) && e.path.parts.length > raw.parts.length && decide(e.path) !== 'write',
-    );
+    const carve = entries.filter((e) => e.access !== 'write' && isWindowsPathWithin(e.path, raw) && e.path.parts.length > raw.parts.length && decide(e.path) !== 'write');
     writableRoots.push({ root, readOnlySubpaths: dedupe(carve.map((e) => canon(e.path))) });
   }
 
-  const readableRoots = dedupe(
-    entries
-      .filter((e) => e.access !== 'deny' && e.special !== 'root' && decide(e.path) !== 'deny')
-      .map((e) => canon(e.path)),
-  );
-  const denyReadPaths = dedupe(
-    entries
-      .filter((e) => e.access === 'deny' && decide(e.path) === 'deny' && !windowsPathsEqual(e.path, volumeRoot))
-      .map((e) => canon(e.path)),
-  );
+  const readableRoots = dedupe(entries.filter((e) => e.access !== 'deny' && e.special !== 'root' && decide(e.path) !== 'deny').map((e) => canon(e.path)));
+  const denyReadPaths = dedupe(entries.filter((e) => e.access === 'deny' && decide(e.path) === 'deny' && !windowsPathsEqual(e.path, volumeRoot)).map((e) => canon(e.path)));
 
   // The legacy projection only exists when the workspace (cwd) is writable or nothing is: writes
   // elsewhere without it cannot be expressed as a legacy policy (docs/reference.md#legacy-conversion).

@@ -42,9 +42,7 @@ function dword(n: number): number {
  */
 export const MASK_ALLOW_WRITE = dword(FILE_GENERIC_READ | FILE_GENERIC_WRITE | FILE_GENERIC_EXECUTE | DELETE);
 /** Deny-write on carve-outs (docs/reference.md#windows-restricted-token). */
-export const MASK_DENY_WRITE = dword(
-  FILE_GENERIC_WRITE | FILE_WRITE_DATA | FILE_APPEND_DATA | FILE_WRITE_EA | FILE_WRITE_ATTRIBUTES | GENERIC_WRITE | DELETE | FILE_DELETE_CHILD,
-);
+export const MASK_DENY_WRITE = dword(FILE_GENERIC_WRITE | FILE_WRITE_DATA | FILE_APPEND_DATA | FILE_WRITE_EA | FILE_WRITE_ATTRIBUTES | GENERIC_WRITE | DELETE | FILE_DELETE_CHILD);
 /** Deny-read on the sandbox group (docs/reference.md#windows-deny-read). */
 export const MASK_DENY_READ = dword(FILE_GENERIC_READ | GENERIC_READ);
 /** Read roots granted to the sandbox group (docs/reference.md#windows-elevated-backend). */

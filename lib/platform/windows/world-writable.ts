@@ -45,12 +45,7 @@ const SKIP_SUFFIXES = ['\\windows\\installer', '\\windows\\registration', '\\pro
  * (split on `;`, not on the host's path delimiter: the reference once split on `:` and missed
  * entries), the system drive root and SystemRoot, each with one level below.
  */
-export function planWorldWritableAudit(
-  cwd: WindowsPath,
-  env: Record<string, string>,
-  writableRoots: WindowsPath[],
-  principals: string[],
-): WorldWritableAudit {
+export function planWorldWritableAudit(cwd: WindowsPath, env: Record<string, string>, writableRoots: WindowsPath[], principals: string[]): WorldWritableAudit {
   const scan: AuditScan[] = [];
   const add = (p: WindowsPath | null, self: boolean): void => {
     if (p === null) return;

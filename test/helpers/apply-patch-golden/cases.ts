@@ -39,7 +39,10 @@ const TAILS = ['', '', '', '', ' ', '   ', '\t', ' \t'];
 
 const word = fc.constantFrom(...WORDS);
 const lineText: fc.Arbitrary<string> = fc.oneof(
-  { weight: 5, arbitrary: fc.tuple(fc.constantFrom(...INDENTS), fc.array(word, { minLength: 1, maxLength: 4 }), fc.constantFrom(...TAILS)).map(([i, w, t]) => i + w.join(' ') + t) },
+  {
+    weight: 5,
+    arbitrary: fc.tuple(fc.constantFrom(...INDENTS), fc.array(word, { minLength: 1, maxLength: 4 }), fc.constantFrom(...TAILS)).map(([i, w, t]) => i + w.join(' ') + t),
+  },
   { weight: 2, arbitrary: fc.tuple(fc.constantFrom(...INDENTS), fc.constantFrom(...PUNCTUATED), fc.constantFrom(...TAILS)).map(([i, p, t]) => i + p + t) },
   { weight: 2, arbitrary: fc.constantFrom('', '', '  ', '\t', '}', '{', 'end') },
 );
@@ -241,10 +244,7 @@ const patchPlan: fc.Arbitrary<PatchPlan> = fc.record({
   finalNewline: fc.boolean(),
   padMarkers: fc.boolean(),
   heredoc: fc.constantFrom('' as const, '' as const, '' as const, '' as const, '' as const, '' as const, '' as const, '<<EOF' as const, "<<'EOF'" as const, '<<"EOF"' as const),
-  edits: fc.array(
-    fc.oneof(...Object.entries(EDITS).map(([edit, weight]) => ({ weight, arbitrary: fc.constant(edit as Edit) }))),
-    { minLength: 1, maxLength: 2 },
-  ),
+  edits: fc.array(fc.oneof(...Object.entries(EDITS).map(([edit, weight]) => ({ weight, arbitrary: fc.constant(edit as Edit) }))), { minLength: 1, maxLength: 2 }),
   editAt: fc.nat({ max: 40 }),
 });
 

@@ -21,11 +21,7 @@ const SIGSYS_STATUS = 128 + 31;
 /** Where passDirFds descriptors appear in the child. */
 const LEAKED_FD = 20;
 
-export async function judgeCase(
-  c: ProbeCase,
-  target: { kind: 'sandbox'; backend: SandboxBackend } | 'host-control',
-  int80: string | null,
-): Promise<Verdict> {
+export async function judgeCase(c: ProbeCase, target: { kind: 'sandbox'; backend: SandboxBackend } | 'host-control', int80: string | null): Promise<Verdict> {
   const fx = makeFixture(c.id.toLowerCase().replace(/[^a-z0-9]/g, ''));
   const listeners = await startListeners(fx.root);
   const victim = await startVictim();

@@ -63,9 +63,7 @@ async function main(): Promise<void> {
           accesses: args.map((arg) => {
             const op = report?.ops.find((o) => o.op === arg);
             const label = arg.startsWith('n:') ? 'n:network' : `${arg[0]}:${arg.slice(2 + cellRoot.length + 1)}`;
-            return op === undefined
-              ? { access: label, expected: expected(arg) }
-              : { access: label, expected: expected(arg), observed: op.ok, errno: op.errno };
+            return op === undefined ? { access: label, expected: expected(arg) } : { access: label, expected: expected(arg), observed: op.ok, errno: op.errno };
           }),
         };
       } catch (err) {

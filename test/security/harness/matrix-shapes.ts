@@ -15,7 +15,17 @@ export interface MatrixTree {
   probesPy: string;
 }
 
-const FILES = ['ws/file.txt', 'ws/ro/file.txt', 'ws/secret/file.txt', 'ws/blocked/x.txt', 'ws/blocked/allowed/y.txt', 'ws/.git/config', 'outside/file.txt', 'extra/file.txt', 'readable/file.txt'];
+const FILES = [
+  'ws/file.txt',
+  'ws/ro/file.txt',
+  'ws/secret/file.txt',
+  'ws/blocked/x.txt',
+  'ws/blocked/allowed/y.txt',
+  'ws/.git/config',
+  'outside/file.txt',
+  'extra/file.txt',
+  'readable/file.txt',
+];
 
 /** Builds the tree under `root` (which must exist and be empty). */
 export function buildMatrixTree(root: string): MatrixTree {
@@ -65,10 +75,24 @@ export const SHAPES: Record<string, (t: MatrixTree) => unknown> = {
       [path(join(t.root, 'readable')), 'read'],
       [path(t.ws), 'read'],
     ]),
-  'writable root (no metadata)': (t) => managed([[special('root'), 'read'], [path(join(t.root, 'extra')), 'write']]),
+  'writable root (no metadata)': (t) =>
+    managed([
+      [special('root'), 'read'],
+      [path(join(t.root, 'extra')), 'write'],
+    ]),
   'workspace with protected .git': () => ({ type: 'workspace-write', network_access: false, exclude_tmpdir_env_var: true, exclude_slash_tmp: true }),
-  'read-only carve-out': (t) => managed([[special('root'), 'read'], [path(t.ws), 'write'], [path(join(t.ws, 'ro')), 'read']]),
-  'deny carve-out': (t) => managed([[special('root'), 'read'], [path(t.ws), 'write'], [path(join(t.ws, 'secret')), 'deny']]),
+  'read-only carve-out': (t) =>
+    managed([
+      [special('root'), 'read'],
+      [path(t.ws), 'write'],
+      [path(join(t.ws, 'ro')), 'read'],
+    ]),
+  'deny carve-out': (t) =>
+    managed([
+      [special('root'), 'read'],
+      [path(t.ws), 'write'],
+      [path(join(t.ws, 'secret')), 'deny'],
+    ]),
   'reopened child': (t) =>
     managed([
       [special('root'), 'read'],

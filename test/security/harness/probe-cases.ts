@@ -109,7 +109,10 @@ function policyByName(name: PolicyName, fx: Fixture): unknown {
 }
 
 const py = (ctx: ProbeContext, ...args: string[]): string[] => [PYTHON, ctx.fx.probesPy, ...args];
-const opIs = (...prefixes: string[]) => (op: ProbeOp): boolean => prefixes.some((p) => op.op.startsWith(p));
+const opIs =
+  (...prefixes: string[]) =>
+  (op: ProbeOp): boolean =>
+    prefixes.some((p) => op.op.startsWith(p));
 
 export const PROBE_CASES: ProbeCase[] = [
   {
@@ -203,12 +206,7 @@ export const PROBE_CASES: ProbeCase[] = [
     refusedOn: ['landlock'],
     title: 'write shell rc files and editor/agent configs in the workspace',
     policy: 'workspace',
-    argv: (c) =>
-      py(
-        c,
-        'mkdir-write',
-        ...['.bashrc', '.zshrc', '.profile', '.envrc', join('.vscode', 'tasks.json'), '.mcp.json'].map((n) => join(c.fx.ws, n)),
-      ),
+    argv: (c) => py(c, 'mkdir-write', ...['.bashrc', '.zshrc', '.profile', '.envrc', join('.vscode', 'tasks.json'), '.mcp.json'].map((n) => join(c.fx.ws, n))),
     guarded: (c) => ['.bashrc', '.zshrc', '.profile', '.envrc', '.vscode', '.mcp.json'].map((n) => join(c.fx.ws, n)),
     getsThrough: {
       bwrap: () => 'ordinary files inside a writable workspace; the reference allows them too',
@@ -429,8 +427,8 @@ export const PROBE_CASES: ProbeCase[] = [
     env: () => ({ AWS_SECRET_ACCESS_KEY: 'csbx-fake', GITHUB_TOKEN: 'csbx-fake' }),
     countsOps: () => true,
     getsThrough: {
-      bwrap: () => 'the child gets exactly the env the caller passes; scrubbing is the caller\'s policy, as in the reference',
-      landlock: () => 'the child gets exactly the env the caller passes; scrubbing is the caller\'s policy, as in the reference',
+      bwrap: () => "the child gets exactly the env the caller passes; scrubbing is the caller's policy, as in the reference",
+      landlock: () => "the child gets exactly the env the caller passes; scrubbing is the caller's policy, as in the reference",
     },
   },
 ];

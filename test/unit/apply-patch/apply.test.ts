@@ -90,10 +90,7 @@ describe('applyPatch: operations', () => {
   it('interleaved changes including an end-of-file append give a\\nB\\nc\\nd\\nE\\nf\\ng', async () => {
     await withTempDir((dir) => {
       writeFileSync(join(dir, 'i.txt'), 'a\nb\nc\nd\ne\nf\n');
-      applyPatchLocally(
-        wrap('*** Update File: i.txt', '@@', ' a', '-b', '+B', '@@', ' c', ' d', '-e', '+E', '@@', ' f', '+g', '*** End of File'),
-        dir,
-      );
+      applyPatchLocally(wrap('*** Update File: i.txt', '@@', ' a', '-b', '+B', '@@', ' c', ' d', '-e', '+E', '@@', ' f', '+g', '*** End of File'), dir);
       expect(readFileSync(join(dir, 'i.txt'), 'utf8')).toBe('a\nB\nc\nd\nE\nf\ng\n');
     });
   });
@@ -158,7 +155,7 @@ describe("applyPatch: line model (the reference's: every line keeps its own endi
     });
   });
 
-  it('a CRLF file stays CRLF: lines from the patch get the file\'s first line ending', async () => {
+  it("a CRLF file stays CRLF: lines from the patch get the file's first line ending", async () => {
     await withTempDir((dir) => {
       writeFileSync(join(dir, 'w.txt'), 'one\r\ntwo\r\nthree\r\n');
       applyPatchLocally(wrap('*** Update File: w.txt', '@@', '-two', '+TWO'), dir);
@@ -231,7 +228,7 @@ describe('applyPatch: failures change nothing', () => {
     });
   });
 
-  it('an update of a file that is not UTF-8 fails with Rust\'s Utf8Error text', async () => {
+  it("an update of a file that is not UTF-8 fails with Rust's Utf8Error text", async () => {
     await withTempDir((dir) => {
       writeFileSync(join(dir, 'bin.dat'), Buffer.from([0x61, 0xff, 0xfe, 0x0a]));
       expect(applyError(wrap('*** Update File: bin.dat', '@@', '-a', '+b'), dir).reference).toBe(

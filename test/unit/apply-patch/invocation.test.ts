@@ -76,7 +76,7 @@ describe('maybeParseApplyPatch', () => {
     expect(maybeParseApplyPatch(['bash', '-lc', heredoc('cd /elsewhere && ')], '/work')).toMatchObject({ cwd: '/elsewhere' });
   });
 
-  it("cd 'foo bar' and cd \"foo bar\" give workdir foo bar", () => {
+  it('cd \'foo bar\' and cd "foo bar" give workdir foo bar', () => {
     expect(maybeParseApplyPatch(['bash', '-lc', heredoc("cd 'foo bar' && ")], '/work')).toMatchObject({ workdir: 'foo bar' });
     expect(maybeParseApplyPatch(['bash', '-lc', heredoc('cd "foo bar" && ')], '/work')).toMatchObject({ workdir: 'foo bar' });
   });

@@ -157,16 +157,12 @@ describe('parsePatch: update chunks (update_file_chunk cases)', () => {
   const wrap = (...body: string[]): string => ['*** Begin Patch', '*** Update File: f', ...body, '*** End Patch'].join('\n');
 
   it('a second chunk without @@ is "Expected update hunk to start with a @@ context marker" at its line', () => {
-    expect(parseError(wrap('@@', '-a', '+b', 'bad')).message).toBe(
-      "Invalid patch hunk on line 6: Expected update hunk to start with a @@ context marker, got: 'bad'",
-    );
+    expect(parseError(wrap('@@', '-a', '+b', 'bad')).message).toBe("Invalid patch hunk on line 6: Expected update hunk to start with a @@ context marker, got: 'bad'");
   });
 
   it('@@ with nothing after it is "does not contain any lines" at the next line', () => {
     expect(parseError('*** Begin Patch\n*** Update File: f\n@@').message).toBe(LAST_LINE);
-    expect(parseError(wrap('@@ ctx', '*** End of File')).message).toBe(
-      'Invalid patch hunk on line 4: Update hunk does not contain any lines',
-    );
+    expect(parseError(wrap('@@ ctx', '*** End of File')).message).toBe('Invalid patch hunk on line 4: Update hunk does not contain any lines');
   });
 
   it('@@ then a line with an unknown prefix is "Unexpected line found in update hunk" at +1', () => {
@@ -206,7 +202,7 @@ describe('parsePatch: update chunks (update_file_chunk cases)', () => {
 });
 
 // Parser behaviour of the reference binary 0.171.0, each checked against it (issue #16).
-describe('parsePatch: the reference binary\'s current parser', () => {
+describe("parsePatch: the reference binary's current parser", () => {
   const wrap = (...body: string[]): string => ['*** Begin Patch', '*** Update File: f', ...body, '*** End Patch'].join('\n');
   const chunksOf = (text: string): unknown => {
     const [hunk] = parsePatch(text).hunks;
@@ -241,9 +237,7 @@ describe('parsePatch: the reference binary\'s current parser', () => {
 
   it('blank lines are skipped only after *** End of File; elsewhere a whitespace line needs an @@', () => {
     expect(chunksOf(wrap('-a', '*** End of File', '\t', '@@', '-b'))).toHaveLength(2);
-    expect(parseError(wrap('-a', '\t', '@@', '-b')).message).toBe(
-      "Invalid patch hunk on line 4: Expected update hunk to start with a @@ context marker, got: '\t'",
-    );
+    expect(parseError(wrap('-a', '\t', '@@', '-b')).message).toBe("Invalid patch hunk on line 4: Expected update hunk to start with a @@ context marker, got: '\t'");
   });
 
   it('an unexpected first line of a chunk without @@ is reported at its own line', () => {

@@ -21,9 +21,7 @@ async function preserve(original: string, ...chunk: string[]): Promise<string> {
 
 describe('applyPatch lineEndings: preserve (the default)', () => {
   it('a CRLF file stays CRLF, added blank and new lines included', async () => {
-    expect(await preserve('one\r\ntwo\r\nthree\r\n', '@@', '-one', '+uno', ' two', '+', '+between', ' three')).toBe(
-      'uno\r\ntwo\r\n\r\nbetween\r\nthree\r\n',
-    );
+    expect(await preserve('one\r\ntwo\r\nthree\r\n', '@@', '-one', '+uno', ' two', '+', '+between', ' three')).toBe('uno\r\ntwo\r\n\r\nbetween\r\nthree\r\n');
   });
 
   it('a context line keeps its own terminator', async () => {

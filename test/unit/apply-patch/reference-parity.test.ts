@@ -19,8 +19,8 @@ async function run(original: string, ...chunk: string[]): Promise<{ status: numb
 
 const SUCCESS = 'Success. Updated the following files:\nM f.txt\n';
 
-describe('issue #16: the reference\'s bytes', () => {
-  it('1. fuzzy context keeps the file\'s text: a context line matched ignoring trailing spaces is not rewritten', async () => {
+describe("issue #16: the reference's bytes", () => {
+  it("1. fuzzy context keeps the file's text: a context line matched ignoring trailing spaces is not rewritten", async () => {
     expect(await run('a\n} 16\n\tTab\nz\n', '@@', ' a', ' } 16   ', '-\tTab', '+X')).toEqual({
       status: 0,
       stdout: SUCCESS,
@@ -29,7 +29,7 @@ describe('issue #16: the reference\'s bytes', () => {
     });
   });
 
-  it('2. CRLF files stay CRLF: the added line gets the file\'s CRLF', async () => {
+  it("2. CRLF files stay CRLF: the added line gets the file's CRLF", async () => {
     expect(await run('a\r\nb\r\nc\r\n', ' a', '-b', '+B')).toEqual({ status: 0, stdout: SUCCESS, stderr: '', file: 'a\r\nB\r\nc\r\n' });
   });
 

@@ -41,7 +41,8 @@ const OUTPUT: Record<string, { status: number; stdout: string; stderr?: RegExp }
   '013_rejects_invalid_hunk_header': {
     status: 1,
     stdout: '',
-    stderr: /^Invalid patch hunk on line 2: '\*\*\* Frobnicate File: foo' is not a valid hunk header\. Valid hunk headers: '\*\*\* Add File: \{path\}', '\*\*\* Delete File: \{path\}', '\*\*\* Update File: \{path\}'\n$/,
+    stderr:
+      /^Invalid patch hunk on line 2: '\*\*\* Frobnicate File: foo' is not a valid hunk header\. Valid hunk headers: '\*\*\* Add File: \{path\}', '\*\*\* Delete File: \{path\}', '\*\*\* Update File: \{path\}'\n$/,
   },
   '015_failure_after_partial_success_leaves_changes': {
     status: 1,

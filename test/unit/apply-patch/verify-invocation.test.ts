@@ -23,9 +23,7 @@ function diffFor(dir: string, original: string, ...chunk: string[]): string {
 describe('maybeParseApplyPatchVerified: unified diffs', () => {
   it('two chunks in a four-line file are one hunk', async () => {
     await withTempDir((dir) => {
-      expect(diffFor(dir, 'foo\nbar\nbaz\nqux\n', '@@', ' foo', '-bar', '+BAR', '@@', ' baz', '-qux', '+QUX')).toBe(
-        '@@ -1,4 +1,4 @@\n foo\n-bar\n+BAR\n baz\n-qux\n+QUX\n',
-      );
+      expect(diffFor(dir, 'foo\nbar\nbaz\nqux\n', '@@', ' foo', '-bar', '+BAR', '@@', ' baz', '-qux', '+QUX')).toBe('@@ -1,4 +1,4 @@\n foo\n-bar\n+BAR\n baz\n-qux\n+QUX\n');
     });
   });
 
@@ -98,7 +96,12 @@ describe('maybeParseApplyPatchVerified: changes and cwd', () => {
     await withTempDir((dir) => {
       writeFileSync(join(dir, 'gone.txt'), 'bye\n');
       const r = maybeParseApplyPatchVerified(['apply_patch', wrap('*** Add File: new.txt', '+hi', '*** Delete File: gone.txt')], dir);
-      expect(r).toMatchObject({ changes: [{ type: 'add', content: 'hi\n' }, { type: 'delete', content: 'bye\n' }] });
+      expect(r).toMatchObject({
+        changes: [
+          { type: 'add', content: 'hi\n' },
+          { type: 'delete', content: 'bye\n' },
+        ],
+      });
       const missing = maybeParseApplyPatchVerified(['apply_patch', wrap('*** Delete File: nope.txt')], dir);
       expect(missing.kind === 'error' && missing.error.message).toBe(`Failed to read ${join(dir, 'nope.txt')}: No such file or directory (os error 2)`);
     });

@@ -5,13 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import {
-  endpointFromValue,
-  listOverlayFiles,
-  loadConditionalOverlays,
-  parseOverlayHeader,
-  tcpProbeSync,
-} from '../../../lib/arg0/conditional-dotenv';
+import { endpointFromValue, listOverlayFiles, loadConditionalOverlays, parseOverlayHeader, tcpProbeSync } from '../../../lib/arg0/conditional-dotenv';
 import { withTempDir } from '../../helpers/temp';
 
 let server: Server;
@@ -107,7 +101,12 @@ describe('conditional dotenv overlays', () => {
       writeFileSync(join(dir, '.env.2good'), '# codex-env-if: {"not":{"type":"tcp_connect","host":"127.0.0.1","port":1,"timeout_ms":200}}\nB=2\n');
       const env: NodeJS.ProcessEnv = {};
       const warnings: string[] = [];
-      loadConditionalOverlays(dir, env, (t) => warnings.push(t), (_h, port) => port !== 1);
+      loadConditionalOverlays(
+        dir,
+        env,
+        (t) => warnings.push(t),
+        (_h, port) => port !== 1,
+      );
       expect(env).toEqual({ B: '2' });
       expect(warnings).toEqual([`WARNING: skipped conditional dotenv overlay: ${join(dir, '.env.1bad')}: "from" names MISSING, which this file does not assign\n`]);
     });

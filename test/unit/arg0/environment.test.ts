@@ -172,9 +172,7 @@ describe('PATH alias folder', () => {
 
   it('shim texts: sh quotes paths with quotes; .bat passes arguments after the apply-patch flag', () => {
     expect(unixShim("/opt/it's/node", '/a b/apply_patch')).toBe(`#!/bin/sh\nexec '/opt/it'\\''s/node' '/a b/apply_patch' "$@"\n`);
-    expect(windowsShim('C:\\node.exe', 'C:\\pkg\\bin\\codex-sandbox.js')).toBe(
-      '@echo off\r\n"C:\\node.exe" "C:\\pkg\\bin\\codex-sandbox.js" --codex-run-as-apply-patch %*\r\n',
-    );
+    expect(windowsShim('C:\\node.exe', 'C:\\pkg\\bin\\codex-sandbox.js')).toBe('@echo off\r\n"C:\\node.exe" "C:\\pkg\\bin\\codex-sandbox.js" --codex-run-as-apply-patch %*\r\n');
     expect(aliasNames('win32')).toEqual(['apply_patch', 'applypatch']);
     expect(aliasNames('linux')).toContain('codex-linux-sandbox');
   });

@@ -128,12 +128,16 @@ describe('cli: plan --json names the config layers behind the policy', () => {
       const { home, repo } = setup(dir);
       writeFileSync(join(home, 'config.toml'), 'sandbox_mode = "workspace-write"\n');
       let out = '';
-      const ctx: CommandContext = { json: true, stdout: (t) => (out += t, undefined), stderr: () => undefined, env: { HOME: dir }, processCwd: dir };
+      const ctx: CommandContext = { json: true, stdout: (t) => ((out += t), undefined), stderr: () => undefined, env: { HOME: dir }, processCwd: dir };
       expect(planCommand(['--platform', 'macos', '--json', '--codex-home', home, '--cwd', repo], ctx)).toBe(0);
       const j = JSON.parse(out);
       expect(j.backend).toBe('seatbelt');
       expect(j.policy_source).toEqual({ kind: 'config', key: 'sandbox_mode', value: 'workspace-write', layer: `user (${home}/config.toml)` });
-      expect(j.config_layers.map((l: { name: string }) => l.name)).toEqual(['system (/etc/codex/config.toml)', `user (${home}/config.toml)`, `project (${repo}/.codex/config.toml)`]);
+      expect(j.config_layers.map((l: { name: string }) => l.name)).toEqual([
+        'system (/etc/codex/config.toml)',
+        `user (${home}/config.toml)`,
+        `project (${repo}/.codex/config.toml)`,
+      ]);
     });
   });
 });

@@ -27,7 +27,7 @@ function load(userText: string, reqText?: string) {
 const BASE = 'sandbox_mode = "workspace-write"\napproval_policy = "on-request"\n[sandbox_workspace_write]\nwritable_roots = ["/srv/out"]\n';
 
 describe('config lock', () => {
-  it('exports version, this package\'s version and the resolved [config]', () => {
+  it("exports version, this package's version and the resolved [config]", () => {
     const text = exportConfigLock(load(BASE, 'allowed_sandbox_modes = ["read-only", "workspace-write"]\n'));
     const lock = parseTomlText(text, 'lock.toml');
     expect(lock.version).toBe(1);
@@ -70,9 +70,7 @@ describe('config lock', () => {
 
   it('rejects another lock version, unknown top-level keys and malformed TOML with E_CONFIG_PARSE', () => {
     const good = exportConfigLock(load(BASE));
-    expect(thrown(() => verifyConfigLock(load(BASE), good.replace('version = 1', 'version = 2'), { file: 'l' })).message).toBe(
-      'unsupported config lock version 2; expected 1 (l)',
-    );
+    expect(thrown(() => verifyConfigLock(load(BASE), good.replace('version = 1', 'version = 2'), { file: 'l' })).message).toBe('unsupported config lock version 2; expected 1 (l)');
     expect(thrown(() => verifyConfigLock(load(BASE), `extra = 1\n${good}`, { file: 'l' })).message).toMatch(/unknown key "extra"/);
     const bad = thrown(() => verifyConfigLock(load(BASE), 'version = \n', { file: 'l' }));
     expect(bad.code).toBe('E_CONFIG_PARSE');

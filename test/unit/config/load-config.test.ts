@@ -112,7 +112,7 @@ describe('loadConfig: legacy sandbox_mode', () => {
     expect(cfg.source.key).toBe('sandbox_mode');
   });
 
-  it('the selected profile\'s sandbox_mode beats the top-level one', () => {
+  it("the selected profile's sandbox_mode beats the top-level one", () => {
     const cfg = load({ files: { [USER]: 'sandbox_mode = "read-only"\nprofile = "w"\n[profiles.w]\nsandbox_mode = "danger-full-access"\n' } });
     expect(cfg.policy.fileSystem).toEqual({ kind: 'unrestricted' });
     expect(cfg.source).toMatchObject({ key: 'profiles.w.sandbox_mode', value: 'danger-full-access' });
@@ -169,9 +169,7 @@ describe('loadConfig: permission profiles', () => {
   });
 
   it('a profile selected with --permissions that does not exist names the flag', () => {
-    expect(thrown(() => load({}, { permissionsOverride: 'ghost' })).message).toBe(
-      'default_permissions requires a `[permissions]` table (--permissions)',
-    );
+    expect(thrown(() => load({}, { permissionsOverride: 'ghost' })).message).toBe('default_permissions requires a `[permissions]` table (--permissions)');
   });
 
   it('domain rules make the config unenforceable and assertEnforceable refuses with E_UNSUPPORTED_POLICY', () => {
@@ -195,9 +193,7 @@ describe('loadConfig: requirements', () => {
   });
 
   it('an empty allowed_approval_policies is a hard error', () => {
-    expect(thrown(() => load({ files: { [REQ]: 'allowed_approval_policies = []\n' } })).message).toBe(
-      'field `allowed_approval_policies` cannot be empty',
-    );
+    expect(thrown(() => load({ files: { [REQ]: 'allowed_approval_policies = []\n' } })).message).toBe('field `allowed_approval_policies` cannot be empty');
   });
 
   it('a disallowed configured sandbox_mode falls back to read-only with the reference warning', () => {
@@ -246,8 +242,9 @@ describe('loadConfig: requirements', () => {
     expect(cfg.requirements.allowedApprovalPolicies).toEqual({ value: ['never'], source: '/etc/codex/managed_config.toml' });
   });
 
-  it('remote_sandbox_config: a matching hostname pattern replaces the layer\'s modes', () => {
-    const text = 'allowed_sandbox_modes = ["read-only"]\n[[remote_sandbox_config]]\nhostname_patterns = ["*.CORP.example"]\nallowed_sandbox_modes = ["read-only", "workspace-write"]\n';
+  it("remote_sandbox_config: a matching hostname pattern replaces the layer's modes", () => {
+    const text =
+      'allowed_sandbox_modes = ["read-only"]\n[[remote_sandbox_config]]\nhostname_patterns = ["*.CORP.example"]\nallowed_sandbox_modes = ["read-only", "workspace-write"]\n';
     expect(load({ files: { [REQ]: text } }).requirements.allowedSandboxModes!.value).toEqual(['read-only', 'workspace-write']);
     expect(load({ files: { [REQ]: text } }, { hostname: 'laptop.home' }).requirements.allowedSandboxModes!.value).toEqual(['read-only']);
   });
@@ -286,7 +283,8 @@ describe('loadConfig: requirements', () => {
   it('system_requirements_define_managed_permission_profiles and select the managed default', () => {
     const cfg = load({
       files: {
-        [REQ]: 'default_permissions = "locked"\n[allowed_permission_profiles]\nlocked = true\n":read-only" = true\n[permissions.locked]\nextends = ":read-only"\n[permissions.locked.filesystem]\n"/scratch" = "write"\n',
+        [REQ]:
+          'default_permissions = "locked"\n[allowed_permission_profiles]\nlocked = true\n":read-only" = true\n[permissions.locked]\nextends = ":read-only"\n[permissions.locked.filesystem]\n"/scratch" = "write"\n',
       },
     });
     expect(cfg.source).toEqual({ kind: 'requirements', key: 'default_permissions', value: 'locked', layer: REQ });
@@ -329,7 +327,10 @@ describe('loadConfig: requirements', () => {
     const req =
       'allowed_sandbox_modes = ["read-only"]\ndefault_permissions = "w"\n[allowed_permission_profiles]\nw = true\n[permissions.w]\nextends = ":workspace"\n[permissions.w.filesystem]\n"/var/s" = "deny"\n';
     const cfg = load({ files: { [REQ]: req, [USER]: 'sandbox_mode = "danger-full-access"\n' } });
-    expect(cfg.policy).toEqual({ fileSystem: { kind: 'restricted', entries: [entry(sp('root'), 'read'), entry({ type: 'path', path: '/var/s' }, 'deny')] }, network: 'restricted' });
+    expect(cfg.policy).toEqual({
+      fileSystem: { kind: 'restricted', entries: [entry(sp('root'), 'read'), entry({ type: 'path', path: '/var/s' }, 'deny')] },
+      network: 'restricted',
+    });
     expect(cfg.source).toMatchObject({ kind: 'requirements', key: 'sandbox_mode', value: 'read-only', fallbackFrom: 'danger-full-access' });
   });
 
@@ -394,9 +395,7 @@ describe('loadConfig: more requirement fallbacks and inputs', () => {
     const req = 'default_permissions = ":read-only"\n[allowed_permission_profiles]\n":read-only" = true\n":danger-full-access" = true\n';
     const cfg = load({ files: { [REQ]: req, [USER]: 'default_permissions = ":workspace"\n' } });
     expect(cfg.policy).toEqual(READ_ONLY);
-    expect(cfg.warnings).toEqual([
-      'Configured value for `permission_profile` is disallowed by requirements; falling back from `:workspace` to required value `:read-only`.',
-    ]);
+    expect(cfg.warnings).toEqual(['Configured value for `permission_profile` is disallowed by requirements; falling back from `:workspace` to required value `:read-only`.']);
   });
 
   it('a legacy sandbox_mode is checked against allowed_permission_profiles under its built-in id', () => {
@@ -430,9 +429,7 @@ describe('loadConfig: unreadable and malformed inputs', () => {
 
   it('an unreadable project config is an error naming it', () => {
     const file = '/work/repo/.codex/config.toml';
-    expect(thrown(() => load({ files: { [file]: '' }, unreadable: [file] })).message).toMatch(
-      /^Failed to read project config file \/work\/repo\/\.codex\/config\.toml: EACCES/,
-    );
+    expect(thrown(() => load({ files: { [file]: '' }, unreadable: [file] })).message).toMatch(/^Failed to read project config file \/work\/repo\/\.codex\/config\.toml: EACCES/);
   });
 });
 

@@ -51,10 +51,7 @@ describe('config layers: sources and precedence', () => {
 
   it('managed_preferences_take_highest_precedence: MDM > managed file > user, raw MDM text kept', () => {
     const raw = '# managed by IT\nfoo = "mdm"\n';
-    const stack = load(
-      { files: { [USER]: 'foo = "user"\n', '/etc/codex/managed_config.toml': 'foo = "managed"\n' } },
-      { mdm: mdm({ config_toml_base64: raw }) },
-    );
+    const stack = load({ files: { [USER]: 'foo = "user"\n', '/etc/codex/managed_config.toml': 'foo = "managed"\n' } }, { mdm: mdm({ config_toml_base64: raw }) });
     expect(effectiveConfig(stack).foo).toBe('mdm');
     const top = stack.layers.at(-1)!;
     expect(top.name).toBe('legacy managed_config.toml (MDM)');
@@ -111,9 +108,7 @@ describe('config layers: errors', () => {
 
   it('an unknown key in [sandbox_workspace_write] is an error with a suggestion', () => {
     const err = thrown(() => load({ files: { [USER]: '[sandbox_workspace_write]\nwriteable_roots = []\n' } }));
-    expect(err.message).toBe(
-      `unknown key "writeable_roots" in [sandbox_workspace_write]; did you mean "writable_roots"? (${USER}:2:1)`,
-    );
+    expect(err.message).toBe(`unknown key "writeable_roots" in [sandbox_workspace_write]; did you mean "writable_roots"? (${USER}:2:1)`);
   });
 
   it('keys this package does not use are kept and never rejected', () => {
@@ -224,16 +219,14 @@ describe('config layers: projects and trust', () => {
   });
 
   it('a linked worktree trusted through its main checkout keeps its own .codex (it is the project root)', () => {
-    const stack = load(
-      {
-        files: {
-          [USER]: trusted('/work/main'),
-          '/work/repo/.git': 'gitdir: /work/main/.git/worktrees/repo\n',
-          '/work/repo/.codex/config.toml': 'foo = "worktree"\n',
-        },
-        dirs: ['/work/main/.git/worktrees/repo'],
+    const stack = load({
+      files: {
+        [USER]: trusted('/work/main'),
+        '/work/repo/.git': 'gitdir: /work/main/.git/worktrees/repo\n',
+        '/work/repo/.codex/config.toml': 'foo = "worktree"\n',
       },
-    );
+      dirs: ['/work/main/.git/worktrees/repo'],
+    });
     expect(effectiveConfig(stack).foo).toBe('worktree');
   });
 
@@ -261,9 +254,7 @@ describe('config layers: projects and trust', () => {
     });
     const project = stack.layers.find((l) => l.source.type === 'project')!;
     expect(project.config).toEqual({ foo: 'project', sandbox_mode: 'danger-full-access' });
-    expect(project.disabledReason).toBe(
-      `/work/repo is marked as untrusted in ${USER}. To load project-local config, hooks, and exec policies, mark it trusted.`,
-    );
+    expect(project.disabledReason).toBe(`/work/repo is marked as untrusted in ${USER}. To load project-local config, hooks, and exec policies, mark it trusted.`);
     expect(effectiveConfig(stack)).toMatchObject({ foo: 'user' });
     expect(effectiveConfig(stack).sandbox_mode).toBeUndefined();
     expect(stack.warnings).toEqual([]);
@@ -298,9 +289,7 @@ describe('config layers: projects and trust', () => {
   });
 
   it('a trusted project with invalid TOML is a hard error naming the file', () => {
-    const err = thrown(() =>
-      load({ files: { [USER]: trusted('/work/repo'), '/work/repo/.codex/config.toml': 'foo =\n' }, dirs: ['/work/repo/.git'] }),
-    );
+    const err = thrown(() => load({ files: { [USER]: trusted('/work/repo'), '/work/repo/.codex/config.toml': 'foo =\n' }, dirs: ['/work/repo/.git'] }));
     expect(err.code).toBe('E_CONFIG_PARSE');
     expect(err.message).toMatch(/^Error parsing project config file \/work\/repo\/\.codex\/config\.toml: invalid TOML .*:1:/);
   });
@@ -311,10 +300,7 @@ describe('config layers: projects and trust', () => {
   });
 
   it('codex_home_within_project_tree_is_not_double_loaded', () => {
-    const stack = load(
-      { files: { '/work/repo/.codex/config.toml': `foo = 1\n${trusted('/work/repo')}` }, dirs: ['/work/repo/.git'] },
-      { codexHome: '/work/repo/.codex' },
-    );
+    const stack = load({ files: { '/work/repo/.codex/config.toml': `foo = 1\n${trusted('/work/repo')}` }, dirs: ['/work/repo/.git'] }, { codexHome: '/work/repo/.codex' });
     expect(stack.layers.map((l) => l.source.type)).toEqual(['system', 'user']);
   });
 

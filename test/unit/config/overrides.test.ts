@@ -8,7 +8,7 @@ describe('-c key=value parsing (config.md §5)', () => {
     expect(parseCliOverride('a = true').value).toBe(true);
   });
 
-  it("fails_on_unquoted_string: a bare word is a literal string; the shell form model='\"o3\"' equals model=o3", () => {
+  it('fails_on_unquoted_string: a bare word is a literal string; the shell form model=\'"o3"\' equals model=o3', () => {
     expect(parseCliOverride('sandbox_mode=read-only').value).toBe('read-only');
     expect(parseCliOverride('model="o3"').value).toBe('o3');
   });

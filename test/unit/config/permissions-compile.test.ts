@@ -79,9 +79,7 @@ describe('[permissions] compile: built-in profiles', () => {
   });
 
   it('an unknown built-in is an error', () => {
-    expect(thrownText(() => compile('', ':everything'))).toBe(
-      `E_CONFIG_PARSE: default_permissions refers to unknown built-in profile \`:everything\` (${FILE})`,
-    );
+    expect(thrownText(() => compile('', ':everything'))).toBe(`E_CONFIG_PARSE: default_permissions refers to unknown built-in profile \`:everything\` (${FILE})`);
   });
 });
 
@@ -164,9 +162,7 @@ describe('[permissions] compile: user profiles', () => {
   });
 
   it('inheritance errors: undefined parent, unsupported built-in, cycle', () => {
-    expect(thrownText(() => compile('[permissions.a]\nextends = "zz"\n', 'a'))).toBe(
-      `E_CONFIG_PARSE: permissions profile \`a\` extends undefined profile \`zz\` (${FILE}:2:11)`,
-    );
+    expect(thrownText(() => compile('[permissions.a]\nextends = "zz"\n', 'a'))).toBe(`E_CONFIG_PARSE: permissions profile \`a\` extends undefined profile \`zz\` (${FILE}:2:11)`);
     expect(thrownText(() => compile('[permissions.a]\nextends = ":danger-full-access"\n', 'a'))).toBe(
       `E_CONFIG_PARSE: permissions profile \`a\` cannot extend unsupported built-in profile \`:danger-full-access\` (${FILE}:2:11)`,
     );
@@ -177,9 +173,7 @@ describe('[permissions] compile: user profiles', () => {
 
   it('selection errors: no [permissions] table, undefined profile', () => {
     expect(thrownText(() => compile('', 'dev'))).toMatch(/^E_CONFIG_PARSE: default_permissions requires a `\[permissions\]` table/);
-    expect(thrownText(() => compile('[permissions.other.filesystem]\n":root" = "read"\n', 'dev'))).toMatch(
-      /default_permissions refers to undefined profile `dev`/,
-    );
+    expect(thrownText(() => compile('[permissions.other.filesystem]\n":root" = "read"\n', 'dev'))).toMatch(/default_permissions refers to undefined profile `dev`/);
   });
 
   it('an unknown token is kept as unknown with a warning, and a profile with nothing recognized warns', () => {
@@ -217,12 +211,18 @@ describe('[permissions] schema: strict, located errors', () => {
     ['[permissions.p.filesystem]\n":root" = "rw"\n', 'invalid filesystem access "rw" for ":root"; use "read", "write" or "deny" (FILE:2:11)'],
     ['[permissions.p.filesystem]\n":root" = { "x" = "read" }\n', 'filesystem path `:root` does not support nested entries (FILE:2:1)'],
     ['[permissions.p.filesystem.":project_roots"]\n"../up" = "read"\n', 'filesystem subpath `../up` must be a descendant path without `.` or `..` components (FILE:2:1)'],
-    ['[permissions.p.filesystem]\n"/src/**/*.rs" = "read"\n', 'filesystem glob path `/src/**/*.rs` only supports `deny` access; use an exact path or trailing `/**` for `read` subtree access (FILE:2:1)'],
+    [
+      '[permissions.p.filesystem]\n"/src/**/*.rs" = "read"\n',
+      'filesystem glob path `/src/**/*.rs` only supports `deny` access; use an exact path or trailing `/**` for `read` subtree access (FILE:2:1)',
+    ],
     ['[permissions.p.filesystem.":project_roots"]\n"src/**/*.rs" = "write"\n', 'filesystem glob subpath `src/**/*.rs` only supports `deny` access (FILE:2:1)'],
     ['[permissions.p.filesystem]\nglob_scan_max_depth = 0\n', 'glob_scan_max_depth must be at least 1 (FILE:2:23)'],
     ['[permissions.p]\nfilesytem = {}\n', 'unknown key "filesytem" in [permissions.p]; did you mean "filesystem"? (FILE:2:1)'],
     ['[permissions.p.network]\nenabled = "yes"\n', 'permissions.p.network.enabled must be a boolean, got string "yes" (FILE:2:11)'],
-    ['[permissions.p.network]\nproxy = 1\n', 'unknown key "proxy" in [permissions.p.network]; expected one of "enabled", "domains", "unix_sockets", "allow_local_binding", "allowed_domains", "denied_domains", "allow_unix_sockets" (FILE:2:1)'],
+    [
+      '[permissions.p.network]\nproxy = 1\n',
+      'unknown key "proxy" in [permissions.p.network]; expected one of "enabled", "domains", "unix_sockets", "allow_local_binding", "allowed_domains", "denied_domains", "allow_unix_sockets" (FILE:2:1)',
+    ],
     ['[permissions.":mine"]\n', 'permissions profile `:mine` uses a reserved built-in profile prefix (FILE:1:1)'],
   ];
   for (const [text, message] of cases) {

@@ -19,7 +19,9 @@ describe('config text decoding', () => {
     for (const bad of [[0xff], [0xc3], [0xed, 0xa0, 0x80]]) {
       const err = thrown(() => decodeConfigText(Buffer.concat([Buffer.from('a = "/x'), Buffer.from(bad), Buffer.from('"\n')]), '/etc/codex/config.toml'));
       expect(isSandboxError(err) && err.code).toBe('E_CONFIG_PARSE');
-      expect((err as Error).message).toBe('/etc/codex/config.toml is not valid UTF-8: an invalid byte would decode to U+FFFD and a path in it would name another file; save the file as UTF-8');
+      expect((err as Error).message).toBe(
+        '/etc/codex/config.toml is not valid UTF-8: an invalid byte would decode to U+FFFD and a path in it would name another file; save the file as UTF-8',
+      );
     }
   });
 

@@ -93,8 +93,20 @@ describe('reference parity: binding project roots changes no decision', () => {
   const extra = '/x';
   const host = fakeHost({ dirs: ['/w/.git', '/w/src', '/w/docs', '/w/secrets', '/x/.git', '/x/docs', '/tmp', '/etc'] });
   const probes = [
-    '/w/src/a.ts', '/w/.git/config', '/w/.codex/c', '/w/.agents/a', '/w/.aws/credentials', '/w/docs/d', '/w/secrets/k', '/w/src/.env',
-    '/x/a', '/x/.git/config', '/x/docs/d', '/x/.env', '/etc/passwd', '/tmp/t',
+    '/w/src/a.ts',
+    '/w/.git/config',
+    '/w/.codex/c',
+    '/w/.agents/a',
+    '/w/.aws/credentials',
+    '/w/docs/d',
+    '/w/secrets/k',
+    '/w/src/.env',
+    '/x/a',
+    '/x/.git/config',
+    '/x/docs/d',
+    '/x/.env',
+    '/etc/passwd',
+    '/tmp/t',
   ];
   const decide = (policy: SandboxPolicy, workspaceRoots = [cwd]): boolean[][] => {
     const r = resolvePolicy(policy, { cwd, host, workspaceRoots });
@@ -103,11 +115,17 @@ describe('reference parity: binding project roots changes no decision', () => {
 
   it('the old :workspace expansion (explicit .git/.agents/.codex reads) and the reference form decide the same', () => {
     const old = restricted([
-      entry(sp('root'), 'read'), entry(sp('slash_tmp'), 'write'), entry(sp('tmpdir'), 'write'), entry(sp('project_roots'), 'write'),
+      entry(sp('root'), 'read'),
+      entry(sp('slash_tmp'), 'write'),
+      entry(sp('tmpdir'), 'write'),
+      entry(sp('project_roots'), 'write'),
       ...['.agents', '.codex', '.git'].map((n) => entry(sp('project_roots', n), 'read')),
     ]);
     const now = restricted([
-      entry(sp('root'), 'read'), entry({ type: 'path', path: cwd }, 'write'), entry(sp('slash_tmp'), 'write'), entry(sp('tmpdir'), 'write'),
+      entry(sp('root'), 'read'),
+      entry({ type: 'path', path: cwd }, 'write'),
+      entry(sp('slash_tmp'), 'write'),
+      entry(sp('tmpdir'), 'write'),
       ...['.git', '.agents', '.codex', '.aws'].map((n) => entry({ type: 'path', path: `${cwd}/${n}` }, 'read', true)),
     ]);
     expect(decide(now)).toEqual(decide(old));
@@ -119,19 +137,27 @@ describe('reference parity: binding project roots changes no decision', () => {
 
   it('a profile with scoped entries, a deny glob and an extra root decides the same bound or symbolic', () => {
     const symbolic = restricted([
-      entry(sp('root'), 'read'), entry({ type: 'glob_pattern', pattern: 'codex-project-roots://**/*.env' }, 'deny'), entry(sp('project_roots'), 'write'),
-      entry(sp('project_roots', 'docs'), 'read'), entry(sp('project_roots', 'secrets'), 'deny'),
+      entry(sp('root'), 'read'),
+      entry({ type: 'glob_pattern', pattern: 'codex-project-roots://**/*.env' }, 'deny'),
+      entry(sp('project_roots'), 'write'),
+      entry(sp('project_roots', 'docs'), 'read'),
+      entry(sp('project_roots', 'secrets'), 'deny'),
     ]);
     const bound = materializeProfileRoots(symbolic, cwd, [extra]);
     expect(JSON.stringify(bound)).not.toContain('project_roots');
     expect(decide(bound)).toEqual(decide(symbolic, [cwd, extra]));
     // No entry names .git, yet it is read-only in cwd and in the extra root.
-    expect([decide(bound)[1], decide(bound)[9]]).toEqual([[true, false], [true, false]]);
+    expect([decide(bound)[1], decide(bound)[9]]).toEqual([
+      [true, false],
+      [true, false],
+    ]);
   });
 
   it('the legacy mode with a writable root decides the same bound or symbolic', () => {
     const symbolic = restricted([
-      entry(sp('root'), 'read'), entry(sp('project_roots'), 'write'), entry(sp('tmpdir'), 'write'),
+      entry(sp('root'), 'read'),
+      entry(sp('project_roots'), 'write'),
+      entry(sp('tmpdir'), 'write'),
       ...['.git', '.agents', '.codex', '.aws'].map((n) => entry(sp('project_roots', n), 'read', true)),
     ]);
     const bound = materializeLegacyWorkspace(symbolic, cwd, [extra]);
@@ -146,9 +172,14 @@ describe('reference parity: the bubblewrap plan is unchanged by binding', () => 
       const cwd = join(base, 'proj');
       for (const d of ['.git', 'docs', 'secrets']) mkdirSync(join(cwd, d), { recursive: true });
       const symbolic = restricted([
-        entry({ type: 'path', path: '/opt' }, 'read'), entry(sp('root'), 'read'), entry(sp('slash_tmp'), 'write'), entry(sp('tmpdir'), 'write'),
-        entry(sp('project_roots'), 'write'), ...['.agents', '.codex', '.git'].map((n) => entry(sp('project_roots', n), 'read')),
-        entry(sp('project_roots', 'docs'), 'read'), entry(sp('project_roots', 'secrets'), 'deny'),
+        entry({ type: 'path', path: '/opt' }, 'read'),
+        entry(sp('root'), 'read'),
+        entry(sp('slash_tmp'), 'write'),
+        entry(sp('tmpdir'), 'write'),
+        entry(sp('project_roots'), 'write'),
+        ...['.agents', '.codex', '.git'].map((n) => entry(sp('project_roots', n), 'read')),
+        entry(sp('project_roots', 'docs'), 'read'),
+        entry(sp('project_roots', 'secrets'), 'deny'),
       ]);
       // The reported form of the same profile: bound to cwd, no metadata entries.
       const bound = materializeProfileRoots(
@@ -156,8 +187,7 @@ describe('reference parity: the bubblewrap plan is unchanged by binding', () => 
         cwd,
         [],
       );
-      const plan = (p: SandboxPolicy) =>
-        planSandbox(p, { platform: 'linux', cwd, capabilities: ASSUMED_LINUX_CAPABILITIES, backend: 'bwrap', command: ['true'], commandCwd: cwd });
+      const plan = (p: SandboxPolicy) => planSandbox(p, { platform: 'linux', cwd, capabilities: ASSUMED_LINUX_CAPABILITIES, backend: 'bwrap', command: ['true'], commandCwd: cwd });
       const { permissionProfile: _a, ...was } = plan(symbolic) as unknown as Record<string, unknown>;
       const { permissionProfile: _b, ...now } = plan(bound) as unknown as Record<string, unknown>;
       expect(now).toEqual(was);

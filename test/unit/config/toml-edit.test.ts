@@ -47,7 +47,7 @@ describe('toml-edit: set and remove keep untouched bytes', () => {
     expect(out).toBe(DOC.replace('# was workspace-write\n', '# was workspace-write\ndefault_permissions = "dev"\n'));
   });
 
-  it('a new key in an existing table goes after that table\'s last pair', () => {
+  it("a new key in an existing table goes after that table's last pair", () => {
     const out = setTomlValue(DOC, ['permissions', 'dev', 'filesystem', '~/.ssh'], 'deny', F);
     expect(out).toBe(DOC.replace('"/opt/x" = "write"\n', '"/opt/x" = "write"\n"~/.ssh" = "deny"\n'));
   });
@@ -108,7 +108,14 @@ describe('config edits', () => {
   it('set sandbox_mode, default_permissions; add and remove writable roots; set and remove a permission entry', () => {
     let r = applyConfigEdits(DOC, [{ kind: 'set-sandbox-mode', mode: 'workspace-write' }], F);
     expect(parseTomlText(r.text, F).sandbox_mode).toBe('workspace-write');
-    r = applyConfigEdits(r.text, [{ kind: 'add-writable-root', path: '/srv/b' }, { kind: 'add-writable-root', path: '/srv/a' }], F);
+    r = applyConfigEdits(
+      r.text,
+      [
+        { kind: 'add-writable-root', path: '/srv/b' },
+        { kind: 'add-writable-root', path: '/srv/a' },
+      ],
+      F,
+    );
     expect(r.text).toContain('writable_roots = ["/srv/a", "/srv/b"]\n');
     expect(r.text).toContain('# roots I need\n');
     r = applyConfigEdits(r.text, [{ kind: 'remove-writable-root', path: '/srv/a' }], F);
@@ -131,9 +138,7 @@ describe('config edits', () => {
     expect(thrown(() => applyConfigEdits(DOC, [{ kind: 'set-sandbox-mode', mode: 'open' as never }], F)).message).toBe(
       'invalid sandbox_mode "open"; use read-only, workspace-write, danger-full-access',
     );
-    expect(thrown(() => applyConfigEdits(DOC, [{ kind: 'add-writable-root', path: 'rel' }], F)).message).toBe(
-      'writable root "rel" must be absolute or start with ~/',
-    );
+    expect(thrown(() => applyConfigEdits(DOC, [{ kind: 'add-writable-root', path: 'rel' }], F)).message).toBe('writable root "rel" must be absolute or start with ~/');
     expect(thrown(() => applyConfigEdits(DOC, [{ kind: 'set-permission-entry', profile: ':workspace', path: '/x', access: 'read' }], F)).message).toMatch(
       /cannot be edited; built-in profiles start with ":"/,
     );

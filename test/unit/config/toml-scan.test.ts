@@ -18,7 +18,7 @@ describe('toml-scan: key locator', () => {
     '[permissions.dev.filesystem]',
     '":root" = "read"',
     '"/opt/x" = { "docs" = "read", sub = "deny" }',
-    "'lit.key' = \"write\"",
+    '\'lit.key\' = "write"',
     '',
     '[[arr]]',
     'a = 1',

@@ -9,7 +9,7 @@ export interface ResolvedShape {
   fullDiskWrite?: boolean;
   includePlatformDefaults?: boolean;
   readableRoots?: string[];
-  writableRoots?: (string | Partial<WritableRoot> & { root: string })[];
+  writableRoots?: (string | (Partial<WritableRoot> & { root: string }))[];
   unreadableRoots?: string[];
   unreadableGlobs?: string[];
   globScanMaxDepth?: number;
@@ -29,9 +29,7 @@ export function resolvedFixture(shape: ResolvedShape): ResolvedPolicy {
     includePlatformDefaults: shape.includePlatformDefaults ?? false,
     readableRoots: shape.readableRoots ?? [],
     writableRoots: (shape.writableRoots ?? []).map((w) =>
-      typeof w === 'string'
-        ? { root: w, readOnlySubpaths: [], protectedMetadataNames: [] }
-        : { readOnlySubpaths: [], protectedMetadataNames: [], ...w },
+      typeof w === 'string' ? { root: w, readOnlySubpaths: [], protectedMetadataNames: [] } : { readOnlySubpaths: [], protectedMetadataNames: [], ...w },
     ),
     unreadableRoots: shape.unreadableRoots ?? [],
     unreadableGlobs: shape.unreadableGlobs ?? [],
@@ -42,7 +40,12 @@ export function resolvedFixture(shape: ResolvedShape): ResolvedPolicy {
 }
 
 /** A machine where the helper cannot make its own namespaces (bubblewrap may still work). */
-export const NO_NAMESPACES: Capabilities['namespaces'] = { usable: false, procMount: false, reason: 'unshare CLONE_NEWUSER: Operation not permitted (errno 1)', apparmorRestricted: false };
+export const NO_NAMESPACES: Capabilities['namespaces'] = {
+  usable: false,
+  procMount: false,
+  reason: 'unshare CLONE_NEWUSER: Operation not permitted (errno 1)',
+  apparmorRestricted: false,
+};
 
 export function capsFixture(over: Partial<Capabilities> = {}): Capabilities {
   return {

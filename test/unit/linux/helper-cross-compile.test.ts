@@ -39,36 +39,43 @@ describe('linux helper cross-compiles for aarch64', () => {
     if (ci) expect(available, skipReason).toBe(true);
   });
 
-  it.skipIf(!available)(`compiles and links with the target flags into a static aarch64 PIE${available ? '' : ` [skipped: ${skipReason}]`}`, async () => {
-    const objs: string[] = [];
-    // One compiler at a time: the machine's cores are shared with the rest of the suite.
-    for (const source of build.sources) {
-      const obj = join(tmp.path, `${source.replace(/[\\/]/g, '_')}.o`);
-      await run(CXX, [...build.cflags, '-c', '-o', obj, join(REPO, source)], { cwd: REPO });
-      objs.push(obj);
-    }
-    await run(CXX, [...build.ldflags, '-o', out, ...objs], { cwd: REPO });
+  it.skipIf(!available)(
+    `compiles and links with the target flags into a static aarch64 PIE${available ? '' : ` [skipped: ${skipReason}]`}`,
+    async () => {
+      const objs: string[] = [];
+      // One compiler at a time: the machine's cores are shared with the rest of the suite.
+      for (const source of build.sources) {
+        const obj = join(tmp.path, `${source.replace(/[\\/]/g, '_')}.o`);
+        await run(CXX, [...build.cflags, '-c', '-o', obj, join(REPO, source)], { cwd: REPO });
+        objs.push(obj);
+      }
+      await run(CXX, [...build.ldflags, '-o', out, ...objs], { cwd: REPO });
 
-    const image = readFileSync(out);
-    expect(image.subarray(0, 4).toString('latin1')).toBe('\u007fELF');
-    expect(image.readUInt16LE(16)).toBe(ET_DYN);
-    expect(image.readUInt16LE(18)).toBe(EM_AARCH64);
-    const headers = (await run('readelf', ['-lW', out])).stdout;
-    expect(headers).not.toMatch(/INTERP/);
-    expect(headers).toMatch(/GNU_RELRO/);
-    const dynamic = (await run('readelf', ['-dW', out])).stdout;
-    expect(dynamic).not.toMatch(/NEEDED/);
-    const relocations = (await run('readelf', ['-rW', out])).stdout;
-    const types = [...relocations.matchAll(/^[0-9a-f]+\s+[0-9a-f]+\s+(\S+)/gm)].map((m) => m[1]);
-    expect(new Set(types)).toEqual(new Set(types.length > 0 ? ['R_AARCH64_RELATIVE'] : []));
-  }, 600_000);
+      const image = readFileSync(out);
+      expect(image.subarray(0, 4).toString('latin1')).toBe('\u007fELF');
+      expect(image.readUInt16LE(16)).toBe(ET_DYN);
+      expect(image.readUInt16LE(18)).toBe(EM_AARCH64);
+      const headers = (await run('readelf', ['-lW', out])).stdout;
+      expect(headers).not.toMatch(/INTERP/);
+      expect(headers).toMatch(/GNU_RELRO/);
+      const dynamic = (await run('readelf', ['-dW', out])).stdout;
+      expect(dynamic).not.toMatch(/NEEDED/);
+      const relocations = (await run('readelf', ['-rW', out])).stdout;
+      const types = [...relocations.matchAll(/^[0-9a-f]+\s+[0-9a-f]+\s+(\S+)/gm)].map((m) => m[1]);
+      expect(new Set(types)).toEqual(new Set(types.length > 0 ? ['R_AARCH64_RELATIVE'] : []));
+    },
+    600_000,
+  );
 
-  it.skipIf(!available || !has(QEMU))(`runs under qemu-aarch64: a usage error is one line and exit 125${available && has(QEMU) ? '' : ` [skipped: ${available ? 'qemu-aarch64 not installed (apt-get install qemu-user)' : skipReason}]`}`, async () => {
-    const r = spawnSync(QEMU, [out, '--network', 'sometimes', '--', 'true'], { encoding: 'utf8' });
-    expect(r.stderr).toBe("codex-sandbox-helper: invalid --network 'sometimes': expected restricted or enabled\n");
-    expect(r.status).toBe(125);
-    const missing = spawnSync(QEMU, [out, '--network', 'enabled', '--landlock-rule', '0x1:relative', '--', 'true'], { encoding: 'utf8' });
-    expect(missing.stderr).toBe("codex-sandbox-helper: invalid --landlock-rule '0x1:relative': PATH must be absolute\n");
-    expect(missing.status).toBe(125);
-  });
+  it.skipIf(!available || !has(QEMU))(
+    `runs under qemu-aarch64: a usage error is one line and exit 125${available && has(QEMU) ? '' : ` [skipped: ${available ? 'qemu-aarch64 not installed (apt-get install qemu-user)' : skipReason}]`}`,
+    async () => {
+      const r = spawnSync(QEMU, [out, '--network', 'sometimes', '--', 'true'], { encoding: 'utf8' });
+      expect(r.stderr).toBe("codex-sandbox-helper: invalid --network 'sometimes': expected restricted or enabled\n");
+      expect(r.status).toBe(125);
+      const missing = spawnSync(QEMU, [out, '--network', 'enabled', '--landlock-rule', '0x1:relative', '--', 'true'], { encoding: 'utf8' });
+      expect(missing.stderr).toBe("codex-sandbox-helper: invalid --landlock-rule '0x1:relative': PATH must be absolute\n");
+      expect(missing.status).toBe(125);
+    },
+  );
 });

@@ -74,7 +74,9 @@ describe('helper runtime layer', () => {
   });
 
   it.skipIf(helper === null)('the built helper has no undefined symbol and none from a C library', () => {
-    const symbols = tool('nm', [helper as string]).split('\n').filter((l) => l.trim() !== '');
+    const symbols = tool('nm', [helper as string])
+      .split('\n')
+      .filter((l) => l.trim() !== '');
     expect(symbols.filter((l) => /^\s+[Uw] /.test(l))).toEqual([]);
     const names = symbols.map((l) => l.trim().split(/\s+/).pop() as string);
     expect(names.filter((n) => /^(__libc_|_IO_|__GI_|_dl_|__nptl|malloc$|calloc$|free$|printf$|snprintf$|execvp$|putenv$|strerror)/.test(n))).toEqual([]);

@@ -28,7 +28,13 @@ const minimal = { path: { type: 'special', value: { kind: 'minimal' } }, access:
 
 function landlockPlan(entries: unknown[]): LinuxPlan {
   const policy = { type: 'managed', file_system: { type: 'restricted', entries }, network: 'restricted' };
-  return planSandbox(policy, { platform: 'linux', cwd: join(t, 'cwd'), capabilities: capsFixture({ landlock: { status: 'available', abi: 7 } }), backend: 'landlock', command: ['true'] }) as LinuxPlan;
+  return planSandbox(policy, {
+    platform: 'linux',
+    cwd: join(t, 'cwd'),
+    capabilities: capsFixture({ landlock: { status: 'available', abi: 7 } }),
+    backend: 'landlock',
+    command: ['true'],
+  }) as LinuxPlan;
 }
 
 function refusal(entries: unknown[]): { code: string; message: string } {

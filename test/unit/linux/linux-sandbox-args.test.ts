@@ -51,25 +51,37 @@ describe('codex-linux-sandbox policy resolution (§6.3)', () => {
   });
 
   it('split policies must come together', () => {
-    expect(() => resolveLinuxSandboxPolicy(args('--network-sandbox-policy', '"restricted"'), '/tmp')).toThrow(
-      'file-system and network sandbox policies must be provided together',
-    );
+    expect(() => resolveLinuxSandboxPolicy(args('--network-sandbox-policy', '"restricted"'), '/tmp')).toThrow('file-system and network sandbox policies must be provided together');
   });
 
   it('legacy and split forms that disagree are refused with both values', () => {
-    const a = args('--sandbox-policy', '{"type":"danger-full-access"}', '--file-system-sandbox-policy', JSON.stringify({ kind: 'restricted', entries: [root] }), '--network-sandbox-policy', '"restricted"');
+    const a = args(
+      '--sandbox-policy',
+      '{"type":"danger-full-access"}',
+      '--file-system-sandbox-policy',
+      JSON.stringify({ kind: 'restricted', entries: [root] }),
+      '--network-sandbox-policy',
+      '"restricted"',
+    );
     expect(() => resolveLinuxSandboxPolicy(a, '/tmp')).toThrow(/legacy sandbox policy must match split sandbox policies: provided=.*, derived=/);
   });
 
   it('legacy and split forms that agree are accepted', () => {
-    const a = args('--sandbox-policy', '{"type":"read-only"}', '--file-system-sandbox-policy', JSON.stringify({ kind: 'restricted', entries: [root] }), '--network-sandbox-policy', '"restricted"');
+    const a = args(
+      '--sandbox-policy',
+      '{"type":"read-only"}',
+      '--file-system-sandbox-policy',
+      JSON.stringify({ kind: 'restricted', entries: [root] }),
+      '--network-sandbox-policy',
+      '"restricted"',
+    );
     expect(resolveLinuxSandboxPolicy(a, '/tmp').policy.fileSystem.kind).toBe('restricted');
   });
 });
 
 describe('codex-linux-sandbox backend choice', () => {
   const policy = resolveLinuxSandboxPolicy(args('--permission-profile', readOnlyProfile), '/tmp').policy;
-  it('a mount namespace by default (the helper\'s own, else bubblewrap), the planner\'s choice (auto) for an unrestricted filesystem', () => {
+  it("a mount namespace by default (the helper's own, else bubblewrap), the planner's choice (auto) for an unrestricted filesystem", () => {
     expect(linuxSandboxBackend(args(), policy, true, '/tmp', false)).toBe('mount');
     expect(linuxSandboxBackend(args(), policy, true, '/tmp', true)).toBe('auto');
   });

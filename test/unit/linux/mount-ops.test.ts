@@ -58,10 +58,7 @@ describe('bwrap mount ops', () => {
 
   it('missing writable roots are omitted (§10.1 case 7)', () => {
     mk('w');
-    expect(ops({ fullDiskRead: true, writableRoots: [join(t, 'w'), join(t, 'nope')] })).toStrictEqual([
-      ...BASE,
-      { op: 'bind', src: join(t, 'w'), dest: join(t, 'w') },
-    ]);
+    expect(ops({ fullDiskRead: true, writableRoots: [join(t, 'w'), join(t, 'nope')] })).toStrictEqual([...BASE, { op: 'bind', src: join(t, 'w'), dest: join(t, 'w') }]);
   });
 
   it('/repo=write, /repo/a=none, /repo/a/b=write: traverse-only mask with a mount point, then the reopened bind (§5.7 C)', () => {
@@ -114,10 +111,7 @@ describe('bwrap mount ops', () => {
 
   it('root read + denied file: perms 000 over an empty data bind (§5.7 F)', () => {
     writeFileSync(join(t, 'blocked.txt'), 'secret');
-    expect(ops({ readableRoots: ['/'], unreadableRoots: [join(t, 'blocked.txt')] })).toStrictEqual([
-      ...BASE,
-      { op: 'ro-bind-data', dest: join(t, 'blocked.txt'), perms: '000' },
-    ]);
+    expect(ops({ readableRoots: ['/'], unreadableRoots: [join(t, 'blocked.txt')] })).toStrictEqual([...BASE, { op: 'ro-bind-data', dest: join(t, 'blocked.txt'), perms: '000' }]);
   });
 
   it('symlinked writable root binds its target and remaps carve-outs into it (§5.7 G)', () => {
@@ -190,7 +184,11 @@ describe('bwrap mount ops', () => {
     const plan = planMountOps({
       resolved: resolvedFixture({
         fullDiskRead: true,
-        writableRoots: [{ root: w, readOnlySubpaths: [`${w}/ro`] }, { root: `${w}/ro/build`, protectedMetadataNames: ['.git'] }, { root: `${t}/elsewhere/build`, protectedMetadataNames: ['.git'] }],
+        writableRoots: [
+          { root: w, readOnlySubpaths: [`${w}/ro`] },
+          { root: `${w}/ro/build`, protectedMetadataNames: ['.git'] },
+          { root: `${t}/elsewhere/build`, protectedMetadataNames: ['.git'] },
+        ],
       }),
       host,
       extraReadableRoots: [],

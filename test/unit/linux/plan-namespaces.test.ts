@@ -39,7 +39,7 @@ describe('namespaces backend: choice', () => {
     expect(plan({ kind: 'unrestricted', network: 'restricted' }, { capabilities: abi5 }).backend).toBe('namespaces');
   });
 
-  it('forced namespaces when the probe failed is E_BACKEND_UNAVAILABLE with the probe\'s reason, never another backend', () => {
+  it("forced namespaces when the probe failed is E_BACKEND_UNAVAILABLE with the probe's reason, never another backend", () => {
     expect(() => plan({ fullDiskRead: true }, { backend: 'namespaces', capabilities: capsFixture({ namespaces: NO_NAMESPACES }) })).toThrow(
       expect.objectContaining({ code: 'E_BACKEND_UNAVAILABLE', message: expect.stringContaining('unshare CLONE_NEWUSER: Operation not permitted') }),
     );
@@ -64,10 +64,37 @@ describe('namespaces backend: argv', () => {
   it('read-only: the helper alone, the same ops bwrap gets, then the inner options', () => {
     const p = plan({ fullDiskRead: true, network: 'restricted' });
     expect(p.argv).toStrictEqual([
-      HELPER, '--namespaces', '--ro-bind', '/', '--dev', '/dev', '--proc', '/proc',
-      '--ro-bind-try', '/proc/sys', '--ro-bind-try', '/proc/sysrq-trigger', '--ro-bind-try', '/proc/irq', '--ro-bind-try', '/proc/bus',
-      '--landlock-abi', '1', '--landlock-fs-handled', '0x2', '--landlock-rule', '0x2:/dev', '--landlock-rule', '0x2:/proc',
-      '--setenv', 'CODEX_SANDBOX_NETWORK_DISABLED=1', '--network', 'restricted', '--reaper', '--', 'true',
+      HELPER,
+      '--namespaces',
+      '--ro-bind',
+      '/',
+      '--dev',
+      '/dev',
+      '--proc',
+      '/proc',
+      '--ro-bind-try',
+      '/proc/sys',
+      '--ro-bind-try',
+      '/proc/sysrq-trigger',
+      '--ro-bind-try',
+      '/proc/irq',
+      '--ro-bind-try',
+      '/proc/bus',
+      '--landlock-abi',
+      '1',
+      '--landlock-fs-handled',
+      '0x2',
+      '--landlock-rule',
+      '0x2:/dev',
+      '--landlock-rule',
+      '0x2:/proc',
+      '--setenv',
+      'CODEX_SANDBOX_NETWORK_DISABLED=1',
+      '--network',
+      'restricted',
+      '--reaper',
+      '--',
+      'true',
     ]);
     expect(p.enforcement.handled).toContain('network-namespace');
     expect(JSON.parse(JSON.stringify(p))).toStrictEqual(p);
@@ -86,7 +113,7 @@ describe('namespaces backend: argv', () => {
     expect(ns.argv.join(' ')).toContain(`--ro-bind ${join(t, 'w/.git')} `);
   });
 
-  it('does not expose the helper\'s directory, which only bwrap needs (it execs the helper inside)', () => {
+  it("does not expose the helper's directory, which only bwrap needs (it execs the helper inside)", () => {
     mkdirSync(join(t, 'bin'));
     const capabilities = capsFixture({ helperPath: join(t, 'bin/helper') });
     const helperDir = { op: 'ro-bind', src: join(t, 'bin'), dest: join(t, 'bin') };

@@ -38,12 +38,52 @@ describe('planLinux backend choice', () => {
   it('bwrap: read-only policy renders the reference prefix and the network namespace (§5.7 A, §10.3)', () => {
     const p = plan({ fullDiskRead: true, network: 'restricted' });
     expect(p.argv).toStrictEqual([
-      '/usr/bin/bwrap', '--new-session', '--die-with-parent', '--as-pid-1',
-      '--unshare-user', '--unshare-pid', '--unshare-ipc', '--unshare-net', '--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc',
-      '--ro-bind-try', '/proc/sys', '/proc/sys', '--ro-bind-try', '/proc/sysrq-trigger', '/proc/sysrq-trigger',
-      '--ro-bind-try', '/proc/irq', '/proc/irq', '--ro-bind-try', '/proc/bus', '/proc/bus', '--cap-drop', 'ALL',
-      '--', HELPER, '--landlock-abi', '1', '--landlock-fs-handled', '0x2', '--landlock-rule', '0x2:/dev', '--landlock-rule', '0x2:/proc',
-      '--setenv', 'CODEX_SANDBOX_NETWORK_DISABLED=1', '--network', 'restricted', '--reaper', '--', 'true',
+      '/usr/bin/bwrap',
+      '--new-session',
+      '--die-with-parent',
+      '--as-pid-1',
+      '--unshare-user',
+      '--unshare-pid',
+      '--unshare-ipc',
+      '--unshare-net',
+      '--ro-bind',
+      '/',
+      '/',
+      '--dev',
+      '/dev',
+      '--proc',
+      '/proc',
+      '--ro-bind-try',
+      '/proc/sys',
+      '/proc/sys',
+      '--ro-bind-try',
+      '/proc/sysrq-trigger',
+      '/proc/sysrq-trigger',
+      '--ro-bind-try',
+      '/proc/irq',
+      '/proc/irq',
+      '--ro-bind-try',
+      '/proc/bus',
+      '/proc/bus',
+      '--cap-drop',
+      'ALL',
+      '--',
+      HELPER,
+      '--landlock-abi',
+      '1',
+      '--landlock-fs-handled',
+      '0x2',
+      '--landlock-rule',
+      '0x2:/dev',
+      '--landlock-rule',
+      '0x2:/proc',
+      '--setenv',
+      'CODEX_SANDBOX_NETWORK_DISABLED=1',
+      '--network',
+      'restricted',
+      '--reaper',
+      '--',
+      'true',
     ]);
     expect(p.env).toStrictEqual({ CODEX_SANDBOX_NETWORK_DISABLED: '1' });
   });
@@ -63,9 +103,11 @@ describe('planLinux backend choice', () => {
     expect(p.enforcement.skippedHardening.join(' ')).toContain('Landlock write guard');
   });
 
-  it('bwrap: a bwrap without --as-pid-1 is E_BACKEND_UNAVAILABLE (it would stay the sandbox\'s unfiltered PID 1)', () => {
+  it("bwrap: a bwrap without --as-pid-1 is E_BACKEND_UNAVAILABLE (it would stay the sandbox's unfiltered PID 1)", () => {
     const capabilities = capsFixture({ bwrap: { path: '/usr/bin/bwrap', version: '0.2.1', hasArgv0: false, hasPerms: true, hasAsPid1: false } });
-    expect(() => plan({ fullDiskRead: true }, { capabilities, backend: 'bwrap' })).toThrow(expect.objectContaining({ code: 'E_BACKEND_UNAVAILABLE', message: expect.stringContaining('--as-pid-1') }));
+    expect(() => plan({ fullDiskRead: true }, { capabilities, backend: 'bwrap' })).toThrow(
+      expect.objectContaining({ code: 'E_BACKEND_UNAVAILABLE', message: expect.stringContaining('--as-pid-1') }),
+    );
   });
 
   it('bwrap: enabled network omits --unshare-net and the env marker', () => {
@@ -187,9 +229,28 @@ describe('planLinux backend choice', () => {
     const p = plan({ kind: 'unrestricted', network: 'restricted' });
     expect(p.backend).toBe('landlock');
     expect(p.argv).toStrictEqual([
-      HELPER, '--proc-sys-readonly', '--landlock-abi', '7', '--landlock-fs-handled', '0xffff', '--landlock-rule', '0xffff:/',
-      '--landlock-rule', '0x4007:/dev/null', '--landlock-scope', '0x3', '--setenv', 'CODEX_SANDBOX_NETWORK_DISABLED=1',
-      '--network', 'restricted', '--reaper', '--deny-ipc', '--command-landlock-scope', '0x2', '--', 'true',
+      HELPER,
+      '--proc-sys-readonly',
+      '--landlock-abi',
+      '7',
+      '--landlock-fs-handled',
+      '0xffff',
+      '--landlock-rule',
+      '0xffff:/',
+      '--landlock-rule',
+      '0x4007:/dev/null',
+      '--landlock-scope',
+      '0x3',
+      '--setenv',
+      'CODEX_SANDBOX_NETWORK_DISABLED=1',
+      '--network',
+      'restricted',
+      '--reaper',
+      '--deny-ipc',
+      '--command-landlock-scope',
+      '0x2',
+      '--',
+      'true',
     ]);
     expect(p.env).toStrictEqual({ CODEX_SANDBOX_NETWORK_DISABLED: '1' });
     expect(p.enforcement.handled).toStrictEqual(expect.arrayContaining(['command-signal-scope', 'proc-sys-readonly-for-root']));
@@ -267,7 +328,20 @@ describe('Landlock rules', () => {
     expect(p.scope).toBe(3);
     expect(p.argv.slice(0, 5)).toStrictEqual([HELPER, '--landlock-abi', '6', '--landlock-fs-handled', '0xffff']);
     expect(p.argv).toContain(`0xffff:${join(t, 'w')}`);
-    expect(p.argv.slice(-12)).toStrictEqual(['--landlock-scope', '0x3', '--setenv', 'CODEX_SANDBOX_NETWORK_DISABLED=1', '--network', 'restricted', '--reaper', '--deny-ipc', '--command-landlock-scope', '0x2', '--', 'true']);
+    expect(p.argv.slice(-12)).toStrictEqual([
+      '--landlock-scope',
+      '0x3',
+      '--setenv',
+      'CODEX_SANDBOX_NETWORK_DISABLED=1',
+      '--network',
+      'restricted',
+      '--reaper',
+      '--deny-ipc',
+      '--command-landlock-scope',
+      '0x2',
+      '--',
+      'true',
+    ]);
   });
 
   it('ABI 5 omits scopes and lists them as skipped hardening; ABI 4 also skips IOCTL_DEV', () => {
@@ -282,7 +356,9 @@ describe('Landlock rules', () => {
     const p = plan({ fullDiskRead: true }, { backend: 'landlock' });
     if (p.backend !== 'landlock') throw new Error('expected landlock');
     const devNull = p.landlockRules.find((r) => r.path === '/dev/null');
-    expect(devNull?.rights).toStrictEqual(['WRITE_FILE', 'READ_FILE', 'EXECUTE', 'TRUNCATE'].sort((a, b) => (ACCESS_FS[a as keyof typeof ACCESS_FS] - ACCESS_FS[b as keyof typeof ACCESS_FS])));
+    expect(devNull?.rights).toStrictEqual(
+      ['WRITE_FILE', 'READ_FILE', 'EXECUTE', 'TRUNCATE'].sort((a, b) => ACCESS_FS[a as keyof typeof ACCESS_FS] - ACCESS_FS[b as keyof typeof ACCESS_FS]),
+    );
   });
 
   it('bwrap never needs --argv0: with or without support the inner command is the helper by absolute path', () => {
@@ -300,7 +376,10 @@ describe('Landlock rules', () => {
     writeFileSync(join(t, 'd/r.txt'), 'x');
     const p = plan({ readableRoots: ['/', join(t, 'a/r.txt'), join(t, 'd/r.txt')], unreadableRoots: [t] });
     if (p.backend !== 'bwrap') throw new Error('expected bwrap');
-    expect(p.fds).toStrictEqual([{ fd: 4, path: '/dev/null' }, { fd: 5, path: '/dev/null' }]);
+    expect(p.fds).toStrictEqual([
+      { fd: 4, path: '/dev/null' },
+      { fd: 5, path: '/dev/null' },
+    ]);
     const files = p.argv.flatMap((a, i) => (a === '--file' ? [p.argv[i + 1]] : []));
     expect(files).toStrictEqual(['4', '5']);
   });

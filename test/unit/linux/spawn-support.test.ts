@@ -125,7 +125,7 @@ describe('host mount-target registry (concurrent runs)', () => {
     ['a path its name is not hashed from', (p: string) => JSON.stringify({ kind: 'dir', path: `${p}-other` })],
     ['an extra field', (p: string) => JSON.stringify({ kind: 'dir', path: p, x: 1 })],
     ['a relative path', () => JSON.stringify({ kind: 'dir', path: 'rel' })],
-  ])('a dead run\'s marker holding %s is left alone, and so is its target', (_label, body) => {
+  ])("a dead run's marker holding %s is left alone, and so is its target", (_label, body) => {
     const registry = join(t, 'registry');
     const stub = join(t, '.codex');
     mkdirSync(registry);

@@ -55,7 +55,12 @@ export function checkAgreement(s: AgreementScenario): void {
     if (resolved.includePlatformDefaults && (seen === '/' || SCRATCH.some((d) => isWithin(seen, d)))) continue;
     // Nothing can exist below a file (ENOTDIR), and a writable root that is a file is matched as a
     // literal (docs/reference.md#seatbelt-paths), so such probes ask about paths no operation can reach.
-    if (ancestors(seen).slice(1).some((a) => host.stat(a)?.kind === 'file')) continue;
+    if (
+      ancestors(seen)
+        .slice(1)
+        .some((a) => host.stat(a)?.kind === 'file')
+    )
+      continue;
     const checks: ['read' | 'write', string][] = [
       ['read', 'file-read-data'],
       ['write', 'file-write-data'],

@@ -32,10 +32,12 @@ describe('codex-sandbox plan --platform macos', () => {
     expect(p.argv.slice(0, 3)).toStrictEqual(['/usr/bin/sandbox-exec', '-p', p.profile]);
     expect(p.argv.slice(-3)).toStrictEqual(['--', 'git', 'status']);
     expect(p.params[0]).toStrictEqual(['WRITABLE_ROOT_0', work]);
-    expect(p.params.filter(([k]: [string]) => k.startsWith('WRITABLE_ROOT_0_EXCLUDED_')).map(([, v]: [string, string]) => v).sort()).toStrictEqual([
-      `${work}/.codex`,
-      `${work}/.git`,
-    ]);
+    expect(
+      p.params
+        .filter(([k]: [string]) => k.startsWith('WRITABLE_ROOT_0_EXCLUDED_'))
+        .map(([, v]: [string, string]) => v)
+        .sort(),
+    ).toStrictEqual([`${work}/.codex`, `${work}/.git`]);
     expect(p.argv).toContain(`-DWRITABLE_ROOT_0=${work}`);
     expect(p.env.CODEX_SANDBOX).toBe('seatbelt');
     expect(p.permission_profile.type).toBe('managed');

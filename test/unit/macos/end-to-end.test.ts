@@ -12,7 +12,10 @@ import { fakeMacHost, type FakeMacHost, type FakeNode } from './fake-mac-host';
 
 const REPO = '/Users/dev/repo';
 
-function setup(tree: Record<string, FakeNode>, writableRoots: string[] = []): { host: FakeMacHost; write: (p: string, create?: boolean) => boolean; params: [string, string][]; profile: string } {
+function setup(
+  tree: Record<string, FakeNode>,
+  writableRoots: string[] = [],
+): { host: FakeMacHost; write: (p: string, create?: boolean) => boolean; params: [string, string][]; profile: string } {
   const host = fakeMacHost(tree, { TMPDIR: '/var/folders/zz/T' });
   host.add('/private/var/folders/zz/T', { kind: 'dir' });
   const resolved = resolvePolicy(builtinPolicy('workspace-write', { writableRoots }), { cwd: REPO, host });
@@ -42,10 +45,13 @@ describe('seatbelt end to end: workspace-write on a fake Mac', () => {
   it('seatbelt: a .git pointer file and its gitdir config are both unwritable (A13.12)', () => {
     // The gitdir sits in another writable root under a name that is not protected by itself.
     const gitdir = '/Users/dev/elsewhere/gitdirs/repo';
-    const { write, params } = setup({
-      [`${REPO}/.git`]: { kind: 'file', content: `gitdir: ${gitdir}\n` },
-      [`${gitdir}/config`]: { kind: 'file' },
-    }, ['/Users/dev/elsewhere']);
+    const { write, params } = setup(
+      {
+        [`${REPO}/.git`]: { kind: 'file', content: `gitdir: ${gitdir}\n` },
+        [`${gitdir}/config`]: { kind: 'file' },
+      },
+      ['/Users/dev/elsewhere'],
+    );
     expect(write(`${REPO}/.git`)).toBe(false);
     expect(write(`${gitdir}/config`)).toBe(false);
     expect(write('/Users/dev/elsewhere/notes.txt', true)).toBe(true);
@@ -56,7 +62,12 @@ describe('seatbelt end to end: workspace-write on a fake Mac', () => {
     const { write, params, profile } = setup({ [`${REPO}/.git`]: { kind: 'dir' } });
     const writable = params.filter(([k]) => /^WRITABLE_ROOT_\d+$/.test(k)).map(([, v]) => v);
     expect(writable).toStrictEqual(expect.arrayContaining([REPO, '/private/tmp', '/private/var/folders/zz/T']));
-    expect(params.filter(([k]) => k.startsWith('WRITABLE_ROOT_0_EXCLUDED_')).map(([, v]) => v).sort()).toStrictEqual([`${REPO}/.codex`, `${REPO}/.git`]);
+    expect(
+      params
+        .filter(([k]) => k.startsWith('WRITABLE_ROOT_0_EXCLUDED_'))
+        .map(([, v]) => v)
+        .sort(),
+    ).toStrictEqual([`${REPO}/.codex`, `${REPO}/.git`]);
     for (const r of ['/Users/dev/repo', '/private/tmp', '/private/var/folders/zz/T']) {
       expect(profile).toContain(`(require-not (regex #"^${r}/\\.agents(/.*)?$"))`);
     }

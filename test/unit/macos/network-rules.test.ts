@@ -91,10 +91,7 @@ describe('seatbelt network (A8)', () => {
       ['UNIX_SOCKET_PATH_0', '/private/tmp/codex-browser-use'],
       ['UNIX_SOCKET_PATH_1', '/private/tmp/codex-proxy-use'],
     ]);
-    expect(normalizeUnixSockets(fakeMacHost(), ['/tmp/b.sock', '/tmp/a.sock', '/tmp/a.sock'])).toStrictEqual([
-      '/private/tmp/a.sock',
-      '/private/tmp/b.sock',
-    ]);
+    expect(normalizeUnixSockets(fakeMacHost(), ['/tmp/b.sock', '/tmp/a.sock', '/tmp/a.sock'])).toStrictEqual(['/private/tmp/a.sock', '/private/tmp/b.sock']);
   });
 
   it('seatbelt: a relative unix socket path normalizes to nothing', () => {
@@ -111,9 +108,7 @@ describe('seatbelt network (A8)', () => {
 
   it('seatbelt: allow-all unix sockets gives the three broad rules and no socket params (A13.9)', () => {
     const p = plan(restricted, { network: { unixSockets: 'all' } });
-    expect(p.profile).toContain(
-      '(allow system-socket (socket-domain AF_UNIX))\n(allow network-bind (local unix-socket))\n(allow network-outbound (remote unix-socket))',
-    );
+    expect(p.profile).toContain('(allow system-socket (socket-domain AF_UNIX))\n(allow network-bind (local unix-socket))\n(allow network-outbound (remote unix-socket))');
     expect(paramsWithPrefix(p, 'UNIX')).toStrictEqual([]);
   });
 
@@ -139,8 +134,6 @@ describe('seatbelt network options from JavaScript callers', () => {
     ['a bad socket list', { unixSockets: '/tmp/a' }, 'network.unixSockets must be "all" or an array of socket paths'],
     ['a non-string proxy variable', { proxyEnv: { HTTP_PROXY: 1 } }, 'network.proxyEnv must map variable names to strings'],
   ])('seatbelt: %s is a policy error, not a narrower sandbox', (_what, network, message) => {
-    expect(() => plan(restricted, { network: network as never })).toThrowError(
-      expect.objectContaining({ code: 'E_POLICY_INVALID', message: expect.stringContaining(message) }),
-    );
+    expect(() => plan(restricted, { network: network as never })).toThrowError(expect.objectContaining({ code: 'E_POLICY_INVALID', message: expect.stringContaining(message) }));
   });
 });

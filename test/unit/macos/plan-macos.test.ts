@@ -52,9 +52,7 @@ describe('seatbelt: read section (A5)', () => {
   });
 
   it('seatbelt: a restricted readable root under /tmp is spelled canonically with its deny carve-out (A13.6)', () => {
-    const p = plan(
-      resolvedFixture({ readableRoots: ['/tmp/codex-readable'], unreadableRoots: ['/tmp/codex-readable/private'] }),
-    );
+    const p = plan(resolvedFixture({ readableRoots: ['/tmp/codex-readable'], unreadableRoots: ['/tmp/codex-readable/private'] }));
     expect(paramsWithPrefix(p, 'READABLE')).toStrictEqual([
       ['READABLE_ROOT_0', '/private/tmp/codex-readable'],
       ['READABLE_ROOT_0_EXCLUDED_0', '/private/tmp/codex-readable/private'],
@@ -70,9 +68,7 @@ describe('seatbelt: read section (A5)', () => {
   });
 
   it('seatbelt: several readable roots share one allow, each with only the denies below it', () => {
-    const p = plan(
-      resolvedFixture({ readableRoots: ['/Users/dev/a', '/Users/dev/b'], unreadableRoots: ['/Users/dev/b/x'] }),
-    );
+    const p = plan(resolvedFixture({ readableRoots: ['/Users/dev/a', '/Users/dev/b'], unreadableRoots: ['/Users/dev/b/x'] }));
     expect(paramsWithPrefix(p, 'READABLE')).toStrictEqual([
       ['READABLE_ROOT_0', '/Users/dev/a'],
       ['READABLE_ROOT_1', '/Users/dev/b'],
@@ -121,11 +117,7 @@ describe('seatbelt: write section (A6)', () => {
     const p = plan(
       resolvedFixture({
         cwd,
-        writableRoots: [
-          root(cwd, [`${cwd}/.codex`, `${cwd}/.git`, `${cwd}/.agents`]),
-          root(repo, [`${repo}/.git`, `${repo}/.codex`]),
-          root(empty, []),
-        ],
+        writableRoots: [root(cwd, [`${cwd}/.codex`, `${cwd}/.git`, `${cwd}/.agents`]), root(repo, [`${repo}/.git`, `${repo}/.codex`]), root(empty, [])],
       }),
     );
     expect(paramsWithPrefix(p, 'WRITABLE')).toStrictEqual([
@@ -167,9 +159,7 @@ describe('seatbelt: write section (A6)', () => {
     expect(() => plan(resolvedFixture({ writableRoots: [root('/Users/dev/link/sub')] }), { host })).toThrowError(
       expect.objectContaining({
         code: 'E_UNSUPPORTED_POLICY',
-        message: expect.stringContaining(
-          'writable root /Users/dev/link/sub contains symlink component /Users/dev/link; symlinked writable roots are not supported',
-        ),
+        message: expect.stringContaining('writable root /Users/dev/link/sub contains symlink component /Users/dev/link; symlinked writable roots are not supported'),
       }),
     );
   });
@@ -303,13 +293,7 @@ describe('seatbelt: plan shape', () => {
     );
     expect(p.argv.slice(0, 3)).toStrictEqual(['/usr/bin/sandbox-exec', '-p', p.profile]);
     expect(p.argv.slice(3, 3 + p.params.length)).toStrictEqual(p.params.map(([k, v]) => `-D${k}=${v}`));
-    expect(p.params.map(([k]) => k)).toStrictEqual([
-      'READABLE_ROOT_0',
-      'WRITABLE_ROOT_0',
-      'WRITABLE_ROOT_0_EXCLUDED_0',
-      'PROTECTED_ANCESTOR_0',
-      'UNIX_SOCKET_PATH_0',
-    ]);
+    expect(p.params.map(([k]) => k)).toStrictEqual(['READABLE_ROOT_0', 'WRITABLE_ROOT_0', 'WRITABLE_ROOT_0_EXCLUDED_0', 'PROTECTED_ANCESTOR_0', 'UNIX_SOCKET_PATH_0']);
     expect(p.argv.slice(3 + p.params.length)).toStrictEqual(['--', 'git', 'status', '--short']);
     expect(p.backend).toBe('seatbelt');
     expect(p.platform).toBe('macos');
@@ -355,9 +339,7 @@ describe('seatbelt: plan shape', () => {
   it('seatbelt: without a command the argv ends at --; a non-string argument is a usage error', () => {
     const p = planMacos(resolvedFixture(), { host: fakeMacHost(), permissionProfile: {} });
     expect(p.argv[p.argv.length - 1]).toBe('--');
-    expect(() => plan(resolvedFixture(), { command: ['ls', 3 as unknown as string] })).toThrowError(
-      expect.objectContaining({ code: 'E_USAGE' }),
-    );
+    expect(() => plan(resolvedFixture(), { command: ['ls', 3 as unknown as string] })).toThrowError(expect.objectContaining({ code: 'E_USAGE' }));
   });
 
   it('seatbelt: a missing host view or an unknown profile kind is a usage error', () => {

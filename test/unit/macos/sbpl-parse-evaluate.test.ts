@@ -90,8 +90,7 @@ describe('SBPL evaluator (Seatbelt model)', () => {
   });
 
   it('sbpl eval: require-not carve-outs with params block both the literal path and its subtree', () => {
-    const profile =
-      '(deny default)\n(allow file-write*\n(require-all (subpath (param "R")) (require-not (literal (param "E"))) (require-not (subpath (param "E"))) )\n)\n';
+    const profile = '(deny default)\n(allow file-write*\n(require-all (subpath (param "R")) (require-not (literal (param "E"))) (require-not (subpath (param "E"))) )\n)\n';
     const params: [string, string][] = [
       ['R', '/w'],
       ['E', '/w/.codex'],
@@ -121,12 +120,7 @@ describe('SBPL evaluator (Seatbelt model)', () => {
   });
 
   it('sbpl eval: network ip and unix-socket filters', () => {
-    const profile = [
-      '(deny default)',
-      '(allow network-outbound (remote ip "localhost:3128"))',
-      '(allow network-bind (local unix-socket (subpath (param "S"))))',
-      '',
-    ].join('\n');
+    const profile = ['(deny default)', '(allow network-outbound (remote ip "localhost:3128"))', '(allow network-bind (local unix-socket (subpath (param "S"))))', ''].join('\n');
     const params: [string, string][] = [['S', '/private/tmp/s.sock']];
     expect(decide(profile, { operation: 'network-outbound', network: { side: 'remote', ip: '127.0.0.1:3128' } }, params)).toBe(true);
     expect(decide(profile, { operation: 'network-outbound', network: { side: 'remote', ip: '10.0.0.1:3128' } }, params)).toBe(false);
@@ -137,7 +131,12 @@ describe('SBPL evaluator (Seatbelt model)', () => {
   it('sbpl eval: an undefined or duplicated param, a missing vnode type, or no default is a model error', () => {
     const profile = '(deny default)\n(allow file-read* (subpath (param "R")))\n(deny file-write* (require-all (vnode-type DIRECTORY) (literal "/x")))\n';
     expect(() => decide(profile, read('/x'))).toThrowError(/not defined/);
-    expect(() => decide(profile, read('/x'), [['R', '/a'], ['R', '/b']])).toThrowError(/twice/);
+    expect(() =>
+      decide(profile, read('/x'), [
+        ['R', '/a'],
+        ['R', '/b'],
+      ]),
+    ).toThrowError(/twice/);
     expect(() => decide(profile, { operation: 'file-write-data', path: '/x' }, [['R', '/a']])).toThrowError(/vnode-type/);
     expect(() => decide('(allow file-read* (literal "/x"))', read('/y'))).toThrowError(/no rule decides/);
   });

@@ -2,11 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { builtinPolicy, builtinProfilePolicy } from '../../../lib/policy/builtin';
 import { explain } from '../../../lib/policy/explain';
-import {
-  shouldRequirePlatformSandbox,
-  usesPlatformSandbox,
-  withAdditionalPermissions,
-} from '../../../lib/policy/policy-transforms';
+import { shouldRequirePlatformSandbox, usesPlatformSandbox, withAdditionalPermissions } from '../../../lib/policy/policy-transforms';
 import { PROTECTED_METADATA_NAMES } from '../../../lib/policy/protected-metadata';
 import { resolvePolicy } from '../../../lib/policy/resolve';
 import type { SandboxPolicy } from '../../../lib/policy/types';
@@ -61,10 +57,7 @@ describe('builtinProfilePolicy (Era C :read-only, :workspace, :danger-full-acces
   it(':workspace is the legacy workspace-write conversion, as Codex 0.169.0 resolves it by name', () => {
     expect(builtinProfilePolicy(':read-only')).toStrictEqual(restricted([e.root('read')]));
     expect(builtinProfilePolicy(':workspace', 'enabled')).toStrictEqual(
-      restricted(
-        [e.root('read'), e.cwd('write'), e.slashTmp('write'), e.tmpdir('write'), ...PROTECTED_METADATA_NAMES.map((n) => e.sub(n, 'read', true))],
-        'enabled',
-      ),
+      restricted([e.root('read'), e.cwd('write'), e.slashTmp('write'), e.tmpdir('write'), ...PROTECTED_METADATA_NAMES.map((n) => e.sub(n, 'read', true))], 'enabled'),
     );
     expect(builtinProfilePolicy(':danger-full-access')).toStrictEqual({ fileSystem: { kind: 'unrestricted' }, network: 'enabled' });
   });
@@ -103,9 +96,9 @@ describe('policy-model §8.5 sandbox selection', () => {
   });
 
   it('extra glob grants must be deny', () => {
-    expect(() =>
-      withAdditionalPermissions(restricted([e.root('read')]), { entries: [{ path: { type: 'glob_pattern', pattern: '*.rs' }, access: 'read' }] }),
-    ).toThrow('glob file system permissions only support deny-read entries');
+    expect(() => withAdditionalPermissions(restricted([e.root('read')]), { entries: [{ path: { type: 'glob_pattern', pattern: '*.rs' }, access: 'read' }] })).toThrow(
+      'glob file system permissions only support deny-read entries',
+    );
   });
 
   it('forbid and require override auto', () => {

@@ -14,7 +14,26 @@ const select = (argv: string[]) => policyFromOptions(parsePolicyOptions(argv).op
 describe('parsePolicyOptions', () => {
   it('takes every policy option, in both --flag value and --flag=value forms, and leaves the rest in order', () => {
     const { options, rest } = parsePolicyOptions(
-      ['--cwd', '/w', 'PATH', '--sandbox=workspace-write', '--writable-root', '/a', '--writable-root=/b', '--no-network', '-c', 'k=v', '--backend', 'bwrap', '--codex-home', '/ch', '--json', '--', 'cmd', '--sandbox'],
+      [
+        '--cwd',
+        '/w',
+        'PATH',
+        '--sandbox=workspace-write',
+        '--writable-root',
+        '/a',
+        '--writable-root=/b',
+        '--no-network',
+        '-c',
+        'k=v',
+        '--backend',
+        'bwrap',
+        '--codex-home',
+        '/ch',
+        '--json',
+        '--',
+        'cmd',
+        '--sandbox',
+      ],
       {},
     );
     expect(options).toMatchObject({

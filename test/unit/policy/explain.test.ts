@@ -92,9 +92,7 @@ describe('explain', () => {
     expect(r.warnings).toContain('Expected /w/.git to contain a gitdir pointer, but it did not match `gitdir: <path>`.');
     expect(r.writableRoots[0]!.readOnlySubpaths).toStrictEqual(['/w/.git', '/w/.codex']);
     const empty = fakeHost({ dirs: ['/w'], files: { '/w/.git': 'gitdir:  ' } });
-    expect(resolvePolicy(restricted([e.cwd('write')]), { cwd: '/w', host: empty }).warnings).toContain(
-      'Expected /w/.git to contain a gitdir pointer, but it was empty.',
-    );
+    expect(resolvePolicy(restricted([e.cwd('write')]), { cwd: '/w', host: empty }).warnings).toContain('Expected /w/.git to contain a gitdir pointer, but it was empty.');
     const missing = fakeHost({ dirs: ['/w'], files: { '/w/.git': 'gitdir: /nowhere' } });
     expect(resolvePolicy(restricted([e.cwd('write')]), { cwd: '/w', host: missing }).warnings).toContain('Resolved gitdir path /nowhere does not exist.');
   });

@@ -2,11 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { needsDirectRuntimeEnforcement, legacyPoliciesMatch } from '../../../lib/policy/equivalence';
 import { explain } from '../../../lib/policy/explain';
-import {
-  fromLegacySandboxPolicy,
-  toLegacySandboxPolicy,
-  WRITES_OUTSIDE_WORKSPACE_MESSAGE,
-} from '../../../lib/policy/legacy-bridge';
+import { fromLegacySandboxPolicy, toLegacySandboxPolicy, WRITES_OUTSIDE_WORKSPACE_MESSAGE } from '../../../lib/policy/legacy-bridge';
 import { resolvePolicy } from '../../../lib/policy/resolve';
 import type { LegacySandboxPolicy, SandboxPolicy } from '../../../lib/policy/types';
 import { e, legacyWorkspaceWrite, restricted } from './entries';
@@ -33,9 +29,7 @@ describe('policy-model §8.2 protocol', () => {
   });
 
   it('workspace_write_restricted_read_access_includes_effective_writable_roots', () => {
-    const r = resolveLegacy(
-      legacyWorkspaceWrite({ readOnlyAccess: { type: 'restricted', includePlatformDefaults: false, readableRoots: [] }, excludeTmpdirEnvVar: true }),
-    );
+    const r = resolveLegacy(legacyWorkspaceWrite({ readOnlyAccess: { type: 'restricted', includePlatformDefaults: false, readableRoots: [] }, excludeTmpdirEnvVar: true }));
     expect(r.writableRoots.length).toBeGreaterThan(0);
     for (const root of r.writableRoots) expect(r.readableRoots).toContain(root.root);
   });
@@ -87,9 +81,7 @@ describe('policy-model §8.2 protocol', () => {
   });
 
   it('file_system_policy_rejects_legacy_bridge_for_non_workspace_writes', () => {
-    expect(() => toLegacySandboxPolicy(restricted([e.root('read'), e.path('/tmp', 'write')]), cwd, host)).toThrow(
-      'filesystem writes outside the workspace root',
-    );
+    expect(() => toLegacySandboxPolicy(restricted([e.root('read'), e.path('/tmp', 'write')]), cwd, host)).toThrow('filesystem writes outside the workspace root');
     try {
       toLegacySandboxPolicy(restricted([e.path('/tmp', 'write')]), cwd, host);
     } catch (err) {

@@ -1,12 +1,6 @@
 // Wire forms in, typed forms out: every input spelling, and every bad input as a typed error.
 import { describe, expect, it } from 'vitest';
-import {
-  parseFileSystemSandboxPolicy,
-  parseLegacySandboxPolicy,
-  parseNetworkSandboxPolicy,
-  parsePermissionProfile,
-  parsePolicyInput,
-} from '../../../lib/policy/parse-policy';
+import { parseFileSystemSandboxPolicy, parseLegacySandboxPolicy, parseNetworkSandboxPolicy, parsePermissionProfile, parsePolicyInput } from '../../../lib/policy/parse-policy';
 import { permissionProfileToPolicy, policyToPermissionProfile } from '../../../lib/policy/profile';
 import { legacySandboxPolicyToWire, permissionProfileToWire } from '../../../lib/policy/wire';
 import { e, restricted } from './entries';
@@ -62,9 +56,7 @@ describe('parsePermissionProfile', () => {
   });
 
   it('wire output is the Era C spelling: deny, project_roots, skip, snake_case', () => {
-    const wire = permissionProfileToWire(
-      parsePermissionProfile(managed([{ path: special('current_working_directory'), access: 'none', missing_path_behavior: 'skip' }])),
-    );
+    const wire = permissionProfileToWire(parsePermissionProfile(managed([{ path: special('current_working_directory'), access: 'none', missing_path_behavior: 'skip' }])));
     expect(wire).toStrictEqual(managed([{ path: special('project_roots'), access: 'deny', missing_path_behavior: 'skip' }]));
   });
 
@@ -79,9 +71,11 @@ describe('parsePermissionProfile', () => {
   });
 
   it('the older untagged form deserializes as a managed profile', () => {
-    expect(
-      parsePermissionProfile({ network: { enabled: true }, file_system: { entries: [{ path: special('root'), access: 'read' }] } }),
-    ).toStrictEqual({ type: 'managed', fileSystem: { type: 'restricted', entries: [e.root('read')] }, network: 'enabled' });
+    expect(parsePermissionProfile({ network: { enabled: true }, file_system: { entries: [{ path: special('root'), access: 'read' }] } })).toStrictEqual({
+      type: 'managed',
+      fileSystem: { type: 'restricted', entries: [e.root('read')] },
+      network: 'enabled',
+    });
   });
 
   it('round trips through the wire form', () => {
@@ -130,9 +124,7 @@ describe('bad input is a PolicyInvalidError naming key, position and source', ()
   });
 
   it('unknown profile type lists the known ones', () => {
-    expect(thrown(() => parsePermissionProfile({ type: 'sandboxed' })).message).toContain(
-      'unknown type "sandboxed" at type; expected one of "managed", "disabled", "external"',
-    );
+    expect(thrown(() => parsePermissionProfile({ type: 'sandboxed' })).message).toContain('unknown type "sandboxed" at type; expected one of "managed", "disabled", "external"');
   });
 
   it('every problem is kept in issues', () => {
@@ -148,9 +140,7 @@ describe('bad input is a PolicyInvalidError naming key, position and source', ()
   });
 
   it('relative and NUL-containing paths', () => {
-    expect(thrown(() => parsePermissionProfile(managed([{ path: { type: 'path', path: 'rel' }, access: 'read' }]))).message).toContain(
-      'path is not absolute',
-    );
+    expect(thrown(() => parsePermissionProfile(managed([{ path: { type: 'path', path: 'rel' }, access: 'read' }]))).message).toContain('path is not absolute');
     const nul = thrown(() => parsePermissionProfile(managed([{ path: { type: 'path', path: '/a\0b' }, access: 'read' }])));
     expect(nul.message).toContain('NUL');
     expect(nul.path).toStrictEqual(['file_system', 'entries', 0, 'path', 'path']);
@@ -173,9 +163,9 @@ describe('bad input is a PolicyInvalidError naming key, position and source', ()
   });
 
   it('read or write glob entries are refused', () => {
-    expect(
-      thrown(() => parsePermissionProfile(managed([{ path: { type: 'glob_pattern', pattern: '*.rs' }, access: 'write' }]))).message,
-    ).toContain('glob_pattern entries only support deny access');
+    expect(thrown(() => parsePermissionProfile(managed([{ path: { type: 'glob_pattern', pattern: '*.rs' }, access: 'write' }]))).message).toContain(
+      'glob_pattern entries only support deny access',
+    );
   });
 
   it('glob_scan_max_depth must be at least 1', () => {
@@ -184,9 +174,7 @@ describe('bad input is a PolicyInvalidError naming key, position and source', ()
 
   it('a file config source is rendered with its key', () => {
     const err = thrown(() => parseLegacySandboxPolicy({ type: 'workspace-write', writeable_roots: [] }, { file: '/c/config.toml', key: 'sandbox' }));
-    expect(err.message).toBe(
-      'invalid legacy sandbox policy: unknown key "writeable_roots" at the top level (/c/config.toml (sandbox)); did you mean "writable_roots"?',
-    );
+    expect(err.message).toBe('invalid legacy sandbox policy: unknown key "writeable_roots" at the top level (/c/config.toml (sandbox)); did you mean "writable_roots"?');
   });
 
   it('non-object input', () => {

@@ -6,12 +6,7 @@ import { ACCESS_RANK } from '../../../lib/policy/access-index';
 import { isPathWritableInRoot } from '../../../lib/policy/effective-roots';
 import { isSemanticallyEquivalent, needsDirectRuntimeEnforcement } from '../../../lib/policy/equivalence';
 import { explain } from '../../../lib/policy/explain';
-import {
-  fromLegacySandboxPolicy,
-  fromLegacySandboxPolicyPreservingDenyEntries,
-  legacyRuntimeFileSystemPolicy,
-  toLegacySandboxPolicy,
-} from '../../../lib/policy/legacy-bridge';
+import { fromLegacySandboxPolicy, fromLegacySandboxPolicyPreservingDenyEntries, legacyRuntimeFileSystemPolicy, toLegacySandboxPolicy } from '../../../lib/policy/legacy-bridge';
 import { nodeHostView } from '../../../lib/policy/node-host-view';
 import { parseFileSystemSandboxPolicy } from '../../../lib/policy/parse-policy';
 import { withAdditionalReadableRoots, withAdditionalWritableRoots } from '../../../lib/policy/policy-transforms';
@@ -26,7 +21,6 @@ import { fakeHost } from './fake-host';
 const host = nodeHostView();
 const canRead = (r: ResolvedPolicy, p: string): boolean => explain(r, p, 'read').allowed;
 const canWrite = (r: ResolvedPolicy, p: string): boolean => explain(r, p, 'write').allowed;
-
 
 describe('policy-model §8.1 permissions', () => {
   it('unknown_special_paths_are_ignored_by_legacy_bridge: [root:read, unknown:write] is ReadOnly without network', () => {
@@ -113,9 +107,7 @@ describe('policy-model §8.1 permissions', () => {
       const r = resolvePolicy(restricted([e.minimal('read'), e.cwd('write'), e.path(join(link, 'blocked'), 'deny')]), { cwd: link, host });
       expect(r.readableRoots).toStrictEqual([link]);
       expect(r.unreadableRoots).toStrictEqual([join(link, 'blocked')]);
-      expect(r.writableRoots[0]!.readOnlySubpaths).toStrictEqual(
-        expect.arrayContaining([join(link, 'blocked'), join(link, '.agents'), join(link, '.codex')]),
-      );
+      expect(r.writableRoots[0]!.readOnlySubpaths).toStrictEqual(expect.arrayContaining([join(link, 'blocked'), join(link, '.agents'), join(link, '.codex')]));
     });
   });
 
@@ -178,10 +170,10 @@ describe('policy-model §8.1 permissions', () => {
 
   it('resolve_access_with_cwd_uses_most_specific_entry', () => {
     const h = fakeHost({ dirs: ['/w'] });
-    const r = resolvePolicy(
-      restricted([e.cwd('write'), e.path('/w/docs', 'read'), e.path('/w/docs/private', 'deny'), e.path('/w/docs/private/public', 'write')]),
-      { cwd: '/w', host: h },
-    );
+    const r = resolvePolicy(restricted([e.cwd('write'), e.path('/w/docs', 'read'), e.path('/w/docs/private', 'deny'), e.path('/w/docs/private/public', 'write')]), {
+      cwd: '/w',
+      host: h,
+    });
     expect(explain(r, '/w', 'write').effective).toBe('write');
     expect(explain(r, '/w/docs/x', 'read').effective).toBe('read');
     expect(explain(r, '/w/docs/private', 'read').effective).toBe('deny');
@@ -267,9 +259,7 @@ describe('policy-model §8.1 permissions', () => {
 
   it('with_additional_writable_roots_adds_new_root', () => {
     const h = fakeHost({ dirs: ['/w', '/extra'] });
-    expect(withAdditionalWritableRoots(restricted([e.cwd('write')]), '/w', ['/extra'], h)).toStrictEqual(
-      restricted([e.cwd('write'), e.path('/extra', 'write')]),
-    );
+    expect(withAdditionalWritableRoots(restricted([e.cwd('write')]), '/w', ['/extra'], h)).toStrictEqual(restricted([e.cwd('write'), e.path('/extra', 'write')]));
   });
 
   it('legacy_bridge_preserves_explicit_deny_entries', () => {
@@ -281,9 +271,7 @@ describe('policy-model §8.1 permissions', () => {
 
   it('legacy_workspace_write_projection_preserves_symbolic_project_root', () => {
     const policy = fromLegacySandboxPolicy(legacyWorkspaceWrite({ excludeSlashTmp: true, excludeTmpdirEnvVar: true }), '/w', fakeHost({ dirs: ['/w'] }));
-    expect(policy).toStrictEqual(
-      restricted([e.root('read'), e.cwd('write'), ...PROTECTED_METADATA_NAMES.map((n) => e.sub(n, 'read', true))]),
-    );
+    expect(policy).toStrictEqual(restricted([e.root('read'), e.cwd('write'), ...PROTECTED_METADATA_NAMES.map((n) => e.sub(n, 'read', true))]));
   });
 
   it('legacy_current_working_directory_special_path_deserializes_as_project_roots', () => {

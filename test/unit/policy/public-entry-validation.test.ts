@@ -87,7 +87,9 @@ describe('public entries refuse malformed typed policies with E_POLICY_INVALID',
 
   it('runSandboxed fails before starting anything', async () => {
     // It throws synchronously today; either way no process starts.
-    await expect(Promise.resolve().then(() => api.runSandboxed(['true'], { permissionProfile: BAD_POLICIES[0]!.policy, cwd: tmpdir(), capabilities: capsFixture() }))).rejects.toMatchObject({
+    await expect(
+      Promise.resolve().then(() => api.runSandboxed(['true'], { permissionProfile: BAD_POLICIES[0]!.policy, cwd: tmpdir(), capabilities: capsFixture() })),
+    ).rejects.toMatchObject({
       code: 'E_POLICY_INVALID',
     });
   });
@@ -113,8 +115,19 @@ describe('public entries refuse malformed typed policies with E_POLICY_INVALID',
 });
 
 describe('public entries taking the other typed forms refuse malformed ones', () => {
-  const badProfile = { type: 'managed', fileSystem: { type: 'restricted', entries: [{ path: { type: 'path', path: '/w' }, access: 'rw' }] }, network: 'restricted' } as unknown as PermissionProfile;
-  const badLegacy = { type: 'workspace-write', writableRoots: [], readOnlyAccess: { type: 'full-access' }, networkAccess: 'yes', excludeTmpdirEnvVar: false, excludeSlashTmp: false } as unknown as LegacySandboxPolicy;
+  const badProfile = {
+    type: 'managed',
+    fileSystem: { type: 'restricted', entries: [{ path: { type: 'path', path: '/w' }, access: 'rw' }] },
+    network: 'restricted',
+  } as unknown as PermissionProfile;
+  const badLegacy = {
+    type: 'workspace-write',
+    writableRoots: [],
+    readOnlyAccess: { type: 'full-access' },
+    networkAccess: 'yes',
+    excludeTmpdirEnvVar: false,
+    excludeSlashTmp: false,
+  } as unknown as LegacySandboxPolicy;
   const cases: Array<[string, () => unknown, (string | number)[]]> = [
     ['permissionProfileToPolicy', () => api.permissionProfileToPolicy(badProfile), ['fileSystem', 'entries', 0, 'access']],
     ['permissionProfileToWire', () => api.permissionProfileToWire(badProfile), ['fileSystem', 'entries', 0, 'access']],
@@ -123,7 +136,11 @@ describe('public entries taking the other typed forms refuse malformed ones', ()
     ['fromLegacySandboxPolicy', () => api.fromLegacySandboxPolicy(badLegacy, cwd, host), ['networkAccess']],
     ['legacyRuntimeFileSystemPolicy', () => api.legacyRuntimeFileSystemPolicy(badLegacy, cwd, host), ['networkAccess']],
     ['legacyPoliciesMatch', () => api.legacyPoliciesMatch(badLegacy, badLegacy, cwd, host), ['networkAccess']],
-    ['parsePolicyInput (wire form)', () => api.parsePolicyInput({ type: 'managed', file_system: { type: 'restricted', entries: [{ path: { type: 'path', path: '/w' }, access: 'rw' }] } }), ['file_system', 'entries', 0, 'access']],
+    [
+      'parsePolicyInput (wire form)',
+      () => api.parsePolicyInput({ type: 'managed', file_system: { type: 'restricted', entries: [{ path: { type: 'path', path: '/w' }, access: 'rw' }] } }),
+      ['file_system', 'entries', 0, 'access'],
+    ],
   ];
   for (const [entry, call, path] of cases) {
     it(`${entry}`, () => {

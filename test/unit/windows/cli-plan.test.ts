@@ -53,7 +53,10 @@ describe('codex-sandbox plan --platform windows', () => {
 
   it('planSandbox passes an already-parsed policy through unchanged, with the wire profile', () => {
     const p = planSandbox(WORKSPACE_WRITE([path('C:\\w\\secret', 'deny')]), {
-      platform: 'windows', cwd: 'C:\\w', command: ['x'], env: WIN_ENV as Record<string, string>,
+      platform: 'windows',
+      cwd: 'C:\\w',
+      command: ['x'],
+      env: WIN_ENV as Record<string, string>,
     });
     expect(p.backend).toBe('windows-elevated');
     expect(JSON.parse(JSON.stringify(p))).toStrictEqual(p);

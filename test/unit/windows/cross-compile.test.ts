@@ -63,7 +63,9 @@ describe('windows native sources cross-compile (mingw-w64)', () => {
   it('binding.gyp builds every Windows source: the helper, the setup executable and the addon', () => {
     expect(targets.map((t) => `${t.name}:${t.type}`).sort()).toEqual(['codex-sandbox-helper:executable', 'codex-sandbox-setup:executable', 'codex_sandbox:loadable_module']);
     const listed = new Set(targets.flatMap((t) => t.sources));
-    const onDisk = readdirSync(join(REPO, 'native/windows')).filter((f) => f.endsWith('.cc')).map((f) => `native/windows/${f}`);
+    const onDisk = readdirSync(join(REPO, 'native/windows'))
+      .filter((f) => f.endsWith('.cc'))
+      .map((f) => `native/windows/${f}`);
     expect(onDisk.filter((f) => !listed.has(f))).toEqual([]);
     for (const f of listed) expect(existsSync(join(REPO, f)), f).toBe(true);
   });
@@ -81,33 +83,52 @@ describe('windows native sources cross-compile (mingw-w64)', () => {
   };
 
   for (const target of targets.filter((t) => t.type === 'executable')) {
-    it.skipIf(!available)(`${target.name}.exe compiles and links with -Wall -Wextra -Werror${available ? '' : ` [skipped: ${skipReason}]`}`, async () => {
-      const out = join(tmp.path, `${target.name}.exe`);
-      const libs = target.libraries.map((l) => `-l${l.replace(/\.lib$/, '')}`);
-      const objs: string[] = [];
-      // One compiler at a time: the machine's cores are shared with the rest of the suite.
-      for (const source of target.sources) objs.push(await objectFor(source));
-      await run(CXX, ['-municode', '-static', '-o', out, ...objs, ...libs], { cwd: REPO });
-      // A PE image: "MZ" at 0 and "PE\0\0" where e_lfanew points.
-      const image = readFileSync(out);
-      expect(image.subarray(0, 2).toString('latin1')).toBe('MZ');
-      const peOffset = image.readUInt32LE(0x3c);
-      expect(image.subarray(peOffset, peOffset + 4).toString('latin1')).toBe('PE\u0000\u0000');
-    }, 600_000);
+    it.skipIf(!available)(
+      `${target.name}.exe compiles and links with -Wall -Wextra -Werror${available ? '' : ` [skipped: ${skipReason}]`}`,
+      async () => {
+        const out = join(tmp.path, `${target.name}.exe`);
+        const libs = target.libraries.map((l) => `-l${l.replace(/\.lib$/, '')}`);
+        const objs: string[] = [];
+        // One compiler at a time: the machine's cores are shared with the rest of the suite.
+        for (const source of target.sources) objs.push(await objectFor(source));
+        await run(CXX, ['-municode', '-static', '-o', out, ...objs, ...libs], { cwd: REPO });
+        // A PE image: "MZ" at 0 and "PE\0\0" where e_lfanew points.
+        const image = readFileSync(out);
+        expect(image.subarray(0, 2).toString('latin1')).toBe('MZ');
+        const peOffset = image.readUInt32LE(0x3c);
+        expect(image.subarray(peOffset, peOffset + 4).toString('latin1')).toBe('PE\u0000\u0000');
+      },
+      600_000,
+    );
   }
 
-  it.skipIf(!available)(`the addon sources compile to objects against node-addon-api and the Node headers${available ? '' : ` [skipped: ${skipReason}]`}`, async () => {
-    const addon = targets.find((t) => t.name === 'codex_sandbox');
-    expect(addon).toBeDefined();
-    const napiInclude = join(REPO, 'node_modules/node-addon-api');
-    for (const source of addon?.sources ?? []) {
-      const obj = join(tmp.path, `${source.replace(/[\\/]/g, '_')}.o`);
-      await run(
-        CXX_ADDON,
-        [...FLAGS, '-DNAPI_VERSION=8', '-DNAPI_DISABLE_CPP_EXCEPTIONS', '-DNODE_ADDON_API_DISABLE_DEPRECATED', `-I${napiInclude}`, '-I/usr/include/node', '-c', '-o', obj, join(REPO, source)],
-        { cwd: REPO },
-      );
-      expect(readFileSync(obj).readUInt16LE(0)).toBe(0x8664); // COFF machine: x86-64
-    }
-  }, 600_000);
+  it.skipIf(!available)(
+    `the addon sources compile to objects against node-addon-api and the Node headers${available ? '' : ` [skipped: ${skipReason}]`}`,
+    async () => {
+      const addon = targets.find((t) => t.name === 'codex_sandbox');
+      expect(addon).toBeDefined();
+      const napiInclude = join(REPO, 'node_modules/node-addon-api');
+      for (const source of addon?.sources ?? []) {
+        const obj = join(tmp.path, `${source.replace(/[\\/]/g, '_')}.o`);
+        await run(
+          CXX_ADDON,
+          [
+            ...FLAGS,
+            '-DNAPI_VERSION=8',
+            '-DNAPI_DISABLE_CPP_EXCEPTIONS',
+            '-DNODE_ADDON_API_DISABLE_DEPRECATED',
+            `-I${napiInclude}`,
+            '-I/usr/include/node',
+            '-c',
+            '-o',
+            obj,
+            join(REPO, source),
+          ],
+          { cwd: REPO },
+        );
+        expect(readFileSync(obj).readUInt16LE(0)).toBe(0x8664); // COFF machine: x86-64
+      }
+    },
+    600_000,
+  );
 });

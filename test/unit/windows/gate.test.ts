@@ -30,8 +30,16 @@ function expectRefusal(fn: () => unknown, reference: string): SandboxError {
 
 describe('windows gate: profiles no Windows backend enforces', () => {
   const cases: [string, SandboxPolicy, string][] = [
-    ['unrestricted file system with a restricted network (network-only restriction)', { fileSystem: { kind: 'unrestricted' }, network: 'restricted' }, 'file_system=Unrestricted, network=Restricted, permission_profile=Managed'],
-    ['unrestricted file system with network (disabled profile)', { fileSystem: { kind: 'unrestricted' }, network: 'enabled' }, 'file_system=Unrestricted, network=Enabled, permission_profile=Disabled'],
+    [
+      'unrestricted file system with a restricted network (network-only restriction)',
+      { fileSystem: { kind: 'unrestricted' }, network: 'restricted' },
+      'file_system=Unrestricted, network=Restricted, permission_profile=Managed',
+    ],
+    [
+      'unrestricted file system with network (disabled profile)',
+      { fileSystem: { kind: 'unrestricted' }, network: 'enabled' },
+      'file_system=Unrestricted, network=Enabled, permission_profile=Disabled',
+    ],
     ['external sandbox', { fileSystem: { kind: 'external-sandbox' }, network: 'restricted' }, 'file_system=ExternalSandbox, network=Restricted, permission_profile=External'],
     ['full-disk write (:root = write)', restricted([root('write')], 'restricted'), 'file_system=Restricted, network=Restricted, permission_profile=Managed'],
   ];
@@ -122,10 +130,7 @@ describe('windows gate: elevated backend', () => {
     expectRefusal(() => plan(restricted([root('deny'), cwdEntry('write')]), 'windows-elevated'), ELEVATED_ROOT);
   });
   it('refuses a writable root reopened under a read-only carve-out', () => {
-    expectRefusal(
-      () => plan(restricted([root('read'), cwdEntry('write'), cwdEntry('deny', 'docs'), cwdEntry('write', 'docs\\public')]), 'windows-elevated'),
-      ELEVATED_REOPEN,
-    );
+    expectRefusal(() => plan(restricted([root('read'), cwdEntry('write'), cwdEntry('deny', 'docs'), cwdEntry('write', 'docs\\public')]), 'windows-elevated'), ELEVATED_REOPEN);
   });
   it('enforces deny-read paths, deny globs and split writable roots', () => {
     const p = plan(restricted([root('read'), path('C:\\elsewhere', 'write'), path('C:\\w\\secret', 'deny'), glob('**/*.env')]), 'windows-elevated');
@@ -150,10 +155,7 @@ describe('windows gate: auto', () => {
     expectRefusal(() => plan(restricted([minimal(), cwdEntry('write')]), 'auto'), ELEVATED_ROOT);
   });
   it('refuses reopened descendants with the elevated message', () => {
-    expectRefusal(
-      () => plan(restricted([root('read'), cwdEntry('write'), cwdEntry('read', 'docs'), cwdEntry('write', 'docs\\public')]), 'auto'),
-      ELEVATED_REOPEN,
-    );
+    expectRefusal(() => plan(restricted([root('read'), cwdEntry('write'), cwdEntry('read', 'docs'), cwdEntry('write', 'docs\\public')]), 'auto'), ELEVATED_REOPEN);
   });
 });
 

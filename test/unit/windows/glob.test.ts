@@ -44,11 +44,7 @@ describe('windows deny-read glob expansion', () => {
     expect(describeDenyReadGlob('C:/*.env', undefined).walkRoot).toBe('C:\\');
   });
   it('keeps lexical spellings, respects depth, and visits a junctioned directory once', () => {
-    const host = fakeHost(
-      ['C:\\w', 'C:\\w\\a', 'C:\\w\\a\\b', 'C:\\w\\loop'],
-      ['C:\\w\\.env', 'C:\\w\\a\\.env', 'C:\\w\\a\\b\\.env'],
-      { 'C:\\w\\loop': 'C:\\w' },
-    );
+    const host = fakeHost(['C:\\w', 'C:\\w\\a', 'C:\\w\\a\\b', 'C:\\w\\loop'], ['C:\\w\\.env', 'C:\\w\\a\\.env', 'C:\\w\\a\\b\\.env'], { 'C:\\w\\loop': 'C:\\w' });
     expect(expandDenyReadGlob(describeDenyReadGlob('C:\\w\\**\\*.env', undefined), host)).toStrictEqual(['C:\\w\\.env', 'C:\\w\\a\\.env', 'C:\\w\\a\\b\\.env']);
     expect(expandDenyReadGlob(describeDenyReadGlob('C:\\w\\**\\*.env', 2), host)).toStrictEqual(['C:\\w\\.env', 'C:\\w\\a\\.env']);
   });

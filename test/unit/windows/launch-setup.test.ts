@@ -55,12 +55,19 @@ describe('doctor on Windows', () => {
       ['runner', true, 'C:\\p\\prebuilds\\win32-x64'],
       ['setup', true, 'done (state in C:\\Users\\me\\.codex\\.sandbox)'],
     ]);
-    expect(r.backends.map((b) => [b.name, b.usable])).toEqual([['windows-token', true], ['windows-elevated', true]]);
+    expect(r.backends.map((b) => [b.name, b.usable])).toEqual([
+      ['windows-token', true],
+      ['windows-elevated', true],
+    ]);
   });
 
   it('doctor: without setup only the restricted token is usable, and the fix names windows-setup', () => {
     const r = windowsDoctorReport({ executables: { dir: 'C:\\p' }, setupProblem: 'setup has not been run (no setup marker)', stateDir: 'C:\\s' });
-    expect(r.checks[1]).toMatchObject({ ok: false, value: 'not done: setup has not been run (no setup marker)', fix: 'run "codex-sandbox windows-setup" once from an elevated prompt' });
+    expect(r.checks[1]).toMatchObject({
+      ok: false,
+      value: 'not done: setup has not been run (no setup marker)',
+      fix: 'run "codex-sandbox windows-setup" once from an elevated prompt',
+    });
     expect(r.backends.map((b) => [b.name, b.usable, b.reason])).toEqual([
       ['windows-token', true, 'ready (writable roots of the workspace layout, network enabled)'],
       ['windows-elevated', false, 'elevated setup not done'],
@@ -79,7 +86,10 @@ describe('the runner command', () => {
     const direct = { dir: 'C:\\pkg\\prebuilds\\win32-x64', launcher: [], toWindowsPath: (p: string) => p, toHostPath: (p: string) => p };
     expect(runnerCommand(direct, 'codex-sandbox-helper.exe', ['--request-stdin'])[1]).toEqual(['--request-stdin']);
     const wine = { dir: '/pkg/exe', launcher: ['wine'], toWindowsPath: (p: string) => p, toHostPath: (p: string) => p };
-    expect(runnerCommand(wine, 'codex-sandbox-setup.exe', ['--request-stdin', '--refresh-only'])).toEqual(['wine', ['/pkg/exe/codex-sandbox-setup.exe', '--request-stdin', '--refresh-only']]);
+    expect(runnerCommand(wine, 'codex-sandbox-setup.exe', ['--request-stdin', '--refresh-only'])).toEqual([
+      'wine',
+      ['/pkg/exe/codex-sandbox-setup.exe', '--request-stdin', '--refresh-only'],
+    ]);
   });
 });
 

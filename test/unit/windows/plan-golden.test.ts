@@ -3,15 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { planWindows, type PlanWindowsOptions } from '../../../lib/platform/windows/plan-windows';
 import type { WindowsElevatedPlan, WindowsPlan, WindowsTokenPlan } from '../../../lib/platform/windows/plan-types';
-import {
-  capabilitySid,
-  EVERYONE_SID,
-  MASK_ALLOW_WRITE,
-  MASK_DENY_READ,
-  MASK_DENY_WRITE,
-  MASK_GRANT_READ,
-  MASK_NUL_DEVICE,
-} from '../../../lib/platform/windows/security-ids';
+import { capabilitySid, EVERYONE_SID, MASK_ALLOW_WRITE, MASK_DENY_READ, MASK_DENY_WRITE, MASK_GRANT_READ, MASK_NUL_DEVICE } from '../../../lib/platform/windows/security-ids';
 import type { SandboxPolicy } from '../../../lib/policy/types';
 import { CWD, ENV, PROFILE, READ_ONLY, TEMP, WORKSPACE_WRITE, cwdEntry, fakeHost, glob, path, restricted, root, tmpdir } from './fixtures';
 
@@ -36,7 +28,13 @@ const elevated = (policy: SandboxPolicy, extra: Partial<PlanWindowsOptions> = {}
 };
 const metadataDenies = (rootPath: string, s: string) =>
   ['.git', '.agents', '.codex'].map((name) => ({
-    kind: 'ace', action: 'deny', path: `${rootPath}\\${name}`, principals: [s], mask: MASK_DENY_WRITE, ifMissing: 'skip', reason: 'protected-metadata',
+    kind: 'ace',
+    action: 'deny',
+    path: `${rootPath}\\${name}`,
+    principals: [s],
+    mask: MASK_DENY_WRITE,
+    ifMissing: 'skip',
+    reason: 'protected-metadata',
   }));
 
 describe('windows golden: capability SIDs', () => {
@@ -72,7 +70,11 @@ describe('windows golden: restricted-token plans', () => {
     expect(p.argv).toStrictEqual([HELPER, '--request-stdin']);
     expect(p.env).toStrictEqual({ GIT_PAGER: 'more.com', PAGER: 'more.com', LESS: '' });
     expect(p.enforcement).toStrictEqual({
-      backend: 'windows-token', filesystem: true, network: 'not-restricted', noNewPrivs: false, seccomp: false,
+      backend: 'windows-token',
+      filesystem: true,
+      network: 'not-restricted',
+      noNewPrivs: false,
+      seccomp: false,
       handled: ['restricted-token:write-restricted', 'capability-sids', 'dacl:allow-write', 'dacl:deny-write', 'job:kill-on-close', 'world-writable-audit:best-effort'],
       skippedHardening: [],
     });
@@ -115,7 +117,10 @@ describe('windows golden: restricted-token plans', () => {
 
   it('workspace-write: one SID per root (cwd, TEMP), metadata deny-writes first, then allows', () => {
     const p = token(WORKSPACE_WRITE());
-    expect(p.capabilityRoots).toStrictEqual([{ root: CWD, sid: W }, { root: TEMP, sid: T }]);
+    expect(p.capabilityRoots).toStrictEqual([
+      { root: CWD, sid: W },
+      { root: TEMP, sid: T },
+    ]);
     expect(p.token.restrictingSids).toStrictEqual([W, T, '@logon', EVERYONE_SID]);
     expect(p.aclOps).toStrictEqual([
       ...metadataDenies(CWD, W),
@@ -129,11 +134,25 @@ describe('windows golden: restricted-token plans', () => {
   it('workspace-write with extra roots and a carve-out: carve-out created and denied for overlapping roots only', () => {
     const D = sid('d:/shared');
     const p = token(WORKSPACE_WRITE([path('D:\\shared', 'write'), cwdEntry('read', 'docs')]));
-    expect(p.capabilityRoots).toStrictEqual([{ root: CWD, sid: W }, { root: TEMP, sid: T }, { root: 'D:\\shared', sid: D }]);
-    expect(p.aclOps[0]).toStrictEqual({ kind: 'ace', action: 'deny', path: 'C:\\w\\docs', principals: [W], mask: MASK_DENY_WRITE, ifMissing: 'create-dir', reason: 'read-only-carve-out' });
+    expect(p.capabilityRoots).toStrictEqual([
+      { root: CWD, sid: W },
+      { root: TEMP, sid: T },
+      { root: 'D:\\shared', sid: D },
+    ]);
+    expect(p.aclOps[0]).toStrictEqual({
+      kind: 'ace',
+      action: 'deny',
+      path: 'C:\\w\\docs',
+      principals: [W],
+      mask: MASK_DENY_WRITE,
+      ifMissing: 'create-dir',
+      reason: 'read-only-carve-out',
+    });
     expect(p.aclOps.slice(1, 10)).toStrictEqual([...metadataDenies(CWD, W), ...metadataDenies(TEMP, T), ...metadataDenies('D:\\shared', D)]);
     expect(p.aclOps.filter((o) => o.kind === 'ace' && o.action === 'allow').map((o) => (o.kind === 'ace' ? [o.path, o.principals] : null))).toStrictEqual([
-      [CWD, [W]], [TEMP, [T]], ['D:\\shared', [D]],
+      [CWD, [W]],
+      [TEMP, [T]],
+      ['D:\\shared', [D]],
     ]);
   });
 
@@ -152,8 +171,12 @@ describe('windows golden: restricted-token plans', () => {
   it('the accepted advisory network block sets the reference variables and the denybin stubs', () => {
     const p = token(WORKSPACE_WRITE([], 'restricted'), { acceptAdvisoryNetworkBlock: true, env: { ...ENV, PATH: 'C:\\bin', HTTP_PROXY: 'http://corp:3128' } });
     expect(p.env).toMatchObject({
-      SBX_NONET_ACTIVE: '1', HTTPS_PROXY: 'http://127.0.0.1:9', NO_PROXY: 'localhost,127.0.0.1,::1', GIT_SSH_COMMAND: 'cmd /c exit 1',
-      PATH: 'C:\\Users\\me\\.sbx-denybin;C:\\bin', PATHEXT: '.BAT;.CMD;.COM;.EXE',
+      SBX_NONET_ACTIVE: '1',
+      HTTPS_PROXY: 'http://127.0.0.1:9',
+      NO_PROXY: 'localhost,127.0.0.1,::1',
+      GIT_SSH_COMMAND: 'cmd /c exit 1',
+      PATH: 'C:\\Users\\me\\.sbx-denybin;C:\\bin',
+      PATHEXT: '.BAT;.CMD;.COM;.EXE',
     });
     expect(p.env.HTTP_PROXY).toBeUndefined();
     expect(p.advisoryNetworkBlock?.stubs.map((s) => s.name)).toStrictEqual(['ssh.bat', 'ssh.cmd', 'scp.bat', 'scp.cmd']);
@@ -187,7 +210,13 @@ describe('windows golden: restricted-token plans', () => {
   it('a helper directory inside a writable root is made read-only to the capability SIDs', () => {
     const p = token(WORKSPACE_WRITE(), { helperDir: 'C:\\w\\node_modules\\codex-sandbox\\bin' });
     expect(p.aclOps[0]).toStrictEqual({
-      kind: 'ace', action: 'deny', path: 'C:\\w\\node_modules\\codex-sandbox\\bin', principals: [W, T], mask: MASK_DENY_WRITE, ifMissing: 'skip', reason: 'helper-protection',
+      kind: 'ace',
+      action: 'deny',
+      path: 'C:\\w\\node_modules\\codex-sandbox\\bin',
+      principals: [W, T],
+      mask: MASK_DENY_WRITE,
+      ifMissing: 'skip',
+      reason: 'helper-protection',
     });
     expect(token(WORKSPACE_WRITE(), { helperDir: 'D:\\tools' }).aclOps.some((o) => o.kind === 'ace' && o.reason === 'helper-protection')).toBe(false);
   });
@@ -210,7 +239,11 @@ describe('windows golden: elevated plans', () => {
   it('full read with deny-read paths and a deny glob: accounts, roots, ACL order and firewall', () => {
     const p = elevated(policy, { host });
     expect(p.accounts).toStrictEqual({ offline: 'CodexSandboxOffline', online: 'CodexSandboxOnline', group: 'CodexSandboxUsers', runAs: 'offline' });
-    expect(p.stateDirs).toStrictEqual({ sandbox: 'C:\\Users\\me\\.codex\\.sandbox', secrets: 'C:\\Users\\me\\.codex\\.sandbox-secrets', bin: 'C:\\Users\\me\\.codex\\.sandbox-bin' });
+    expect(p.stateDirs).toStrictEqual({
+      sandbox: 'C:\\Users\\me\\.codex\\.sandbox',
+      secrets: 'C:\\Users\\me\\.codex\\.sandbox-secrets',
+      bin: 'C:\\Users\\me\\.codex\\.sandbox-bin',
+    });
     expect(p.readRoots).toStrictEqual(['C:\\Windows', 'C:\\Program Files', 'C:\\Program Files (x86)', 'C:\\ProgramData']);
     expect(p.profileChildren?.parent).toBe('C:\\Users\\me');
     expect(p.profileChildren?.exceptNames).toContain('.ssh');

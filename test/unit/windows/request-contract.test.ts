@@ -25,12 +25,21 @@ const skipReason = `${CXX} or wine not installed (apt-get install g++-mingw-w64-
 describe('windows request contract (TypeScript renderer vs native parsers, run under Wine)', () => {
   if (!available) console.warn(skipReason);
   const token = planWindows(WORKSPACE_WRITE([cwdEntry('read', 'docs')], 'restricted'), {
-    cwd: CWD, command: ['x'], env: { ...ENV, HTTP_PROXY: 'http://127.0.0.1:8080' }, backend: 'windows-token',
-    acceptAdvisoryNetworkBlock: true, revertAcesAfterRun: true, permissionProfile: PROFILE,
+    cwd: CWD,
+    command: ['x'],
+    env: { ...ENV, HTTP_PROXY: 'http://127.0.0.1:8080' },
+    backend: 'windows-token',
+    acceptAdvisoryNetworkBlock: true,
+    revertAcesAfterRun: true,
+    permissionProfile: PROFILE,
   });
   const elevated = planWindows(WORKSPACE_WRITE([path('C:\\w\\secret', 'deny'), glob('**/*.env')], 'restricted'), {
-    cwd: CWD, command: ['x'], env: { ...ENV, HTTP_PROXY: 'http://127.0.0.1:8080' }, backend: 'windows-elevated',
-    host: fakeHost(['C:\\w'], ['C:\\w\\.env']), permissionProfile: PROFILE,
+    cwd: CWD,
+    command: ['x'],
+    env: { ...ENV, HTTP_PROXY: 'http://127.0.0.1:8080' },
+    backend: 'windows-elevated',
+    host: fakeHost(['C:\\w'], ['C:\\w\\.env']),
+    permissionProfile: PROFILE,
   });
   if (elevated.backend !== 'windows-elevated') throw new Error('fixture');
 
@@ -63,35 +72,59 @@ describe('windows request contract (TypeScript renderer vs native parsers, run u
     if (process.env.CI === 'true') expect(available, skipReason).toBe(true);
   });
 
-  it.skipIf(!available)('the runner parser accepts both backends\' runner requests, kill_on_job_close included', async () => {
-    expect(await parse(token.runnerRequest)).toStrictEqual({ status: 0, out: expect.stringMatching(/^runner backend=windows-token acl_ops=[1-9]\d* kill_on_job_close=1 /) });
-    expect(await parse(elevated.runnerRequest)).toStrictEqual({ status: 0, out: expect.stringMatching(/^runner backend=windows-elevated .* kill_on_job_close=1 /) });
-  }, 120_000);
+  it.skipIf(!available)(
+    "the runner parser accepts both backends' runner requests, kill_on_job_close included",
+    async () => {
+      expect(await parse(token.runnerRequest)).toStrictEqual({ status: 0, out: expect.stringMatching(/^runner backend=windows-token acl_ops=[1-9]\d* kill_on_job_close=1 /) });
+      expect(await parse(elevated.runnerRequest)).toStrictEqual({ status: 0, out: expect.stringMatching(/^runner backend=windows-elevated .* kill_on_job_close=1 /) });
+    },
+    120_000,
+  );
 
-  it.skipIf(!available)('the setup parser accepts the elevated setup request', async () => {
-    expect(await parse(elevated.setupRequest)).toStrictEqual({ status: 0, out: expect.stringMatching(/^setup acl_ops=[1-9]\d* proxy_ports=1 firewall_rules=[1-9]/) });
-  }, 120_000);
+  it.skipIf(!available)(
+    'the setup parser accepts the elevated setup request',
+    async () => {
+      expect(await parse(elevated.setupRequest)).toStrictEqual({ status: 0, out: expect.stringMatching(/^setup acl_ops=[1-9]\d* proxy_ports=1 firewall_rules=[1-9]/) });
+    },
+    120_000,
+  );
 
-  it.skipIf(!available)('a keyword the parser does not know is refused, so acceptance above means every keyword is known', async () => {
-    const withUnknown = token.runnerRequest.replace(/\nend\n$/, '\nfuture_keyword\tx\nend\n');
-    expect(withUnknown).not.toBe(token.runnerRequest);
-    expect(await parse(withUnknown)).toStrictEqual({ status: 1, out: expect.stringContaining('unknown keyword future_keyword') });
-  }, 120_000);
+  it.skipIf(!available)(
+    'a keyword the parser does not know is refused, so acceptance above means every keyword is known',
+    async () => {
+      const withUnknown = token.runnerRequest.replace(/\nend\n$/, '\nfuture_keyword\tx\nend\n');
+      expect(withUnknown).not.toBe(token.runnerRequest);
+      expect(await parse(withUnknown)).toStrictEqual({ status: 1, out: expect.stringContaining('unknown keyword future_keyword') });
+    },
+    120_000,
+  );
 
-  it.skipIf(!available)('a runner request without kill_on_job_close is refused', async () => {
-    const without = token.runnerRequest.replace(/^kill_on_job_close\n/m, '');
-    expect(without).not.toBe(token.runnerRequest);
-    expect(await parse(without)).toStrictEqual({ status: 1, out: expect.stringContaining('kill_on_job_close') });
-  }, 120_000);
+  it.skipIf(!available)(
+    'a runner request without kill_on_job_close is refused',
+    async () => {
+      const without = token.runnerRequest.replace(/^kill_on_job_close\n/m, '');
+      expect(without).not.toBe(token.runnerRequest);
+      expect(await parse(without)).toStrictEqual({ status: 1, out: expect.stringContaining('kill_on_job_close') });
+    },
+    120_000,
+  );
 
-  it.skipIf(!available)('a request with another version header is refused', async () => {
-    expect((await parse(token.runnerRequest.replace('csbx-windows-request 1 runner', 'csbx-windows-request 2 runner'))).status).toBe(1);
-  }, 120_000);
+  it.skipIf(!available)(
+    'a request with another version header is refused',
+    async () => {
+      expect((await parse(token.runnerRequest.replace('csbx-windows-request 1 runner', 'csbx-windows-request 2 runner'))).status).toBe(1);
+    },
+    120_000,
+  );
 
-  it.skipIf(!available)('the elevated runner request names the requests folder inside the sandbox dir setup is given', async () => {
-    const setup = (await parse(elevated.setupRequest)).out.match(/sandbox_dir=(.*)$/)?.[1];
-    const runner = (await parse(elevated.runnerRequest)).out.match(/request_dir=(.*)$/)?.[1];
-    expect(setup).toBe(elevated.stateDirs.sandbox);
-    expect(runner).toBe(`${elevated.stateDirs.sandbox}\\requests`);
-  }, 120_000);
+  it.skipIf(!available)(
+    'the elevated runner request names the requests folder inside the sandbox dir setup is given',
+    async () => {
+      const setup = (await parse(elevated.setupRequest)).out.match(/sandbox_dir=(.*)$/)?.[1];
+      const runner = (await parse(elevated.runnerRequest)).out.match(/request_dir=(.*)$/)?.[1];
+      expect(setup).toBe(elevated.stateDirs.sandbox);
+      expect(runner).toBe(`${elevated.stateDirs.sandbox}\\requests`);
+    },
+    120_000,
+  );
 });

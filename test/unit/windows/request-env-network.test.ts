@@ -17,7 +17,9 @@ describe('windows request format', () => {
     const text = renderRunnerRequest({
       backend: 'windows-token',
       token: { flags: [], flagBits: 13, restrictingSids: ['S-1-5-21-1-2-3-4', '@logon', 'S-1-1-0'], defaultDaclSids: [], enablePrivileges: [], retryWithoutUserSidOn: [] },
-      aclOps: [{ kind: 'ace-children', action: 'allow', parent: 'C:\\Users\\me', exceptNames: ['.ssh', '.aws'], principals: ['CodexSandboxUsers'], mask: 0x1200a9, reason: 'read-root' }],
+      aclOps: [
+        { kind: 'ace-children', action: 'allow', parent: 'C:\\Users\\me', exceptNames: ['.ssh', '.aws'], principals: ['CodexSandboxUsers'], mask: 0x1200a9, reason: 'read-root' },
+      ],
       env: { MULTI: 'line1\nline2\tx%' },
       advisoryNetworkBlock: null,
       launch: { commandLine: 'a "b c"', cwd: 'C:\\w', desktop: null, killOnJobClose: true },
