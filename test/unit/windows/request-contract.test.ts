@@ -22,7 +22,7 @@ const has = (cmd: string, args: string[]): boolean => spawnSync(cmd, args, { std
 const available = has(CXX, ['--version']) && has('wine', ['--version']);
 const skipReason = `${CXX} or wine not installed (apt-get install g++-mingw-w64-x86-64 wine wine64); request contract check skipped`;
 
-describe('windows request contract (TypeScript renderer vs native parsers, run under Wine)', () => {
+describe(`windows request contract (TypeScript renderer vs native parsers, run under Wine)${available ? '' : ` [skipped: ${skipReason}]`}`, () => {
   if (!available) console.warn(skipReason);
   const token = planWindows(WORKSPACE_WRITE([cwdEntry('read', 'docs')], 'restricted'), {
     cwd: CWD,
