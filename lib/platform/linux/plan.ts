@@ -313,6 +313,20 @@ function mountedEnforcement(backend: 'bwrap' | 'namespaces', network: 'restricte
   ]);
 }
 
+/** The fields both namespace executors' plans share, from the one mount plan they run. */
+function mountedPlanFields(backend: 'bwrap' | 'namespaces', opts: PlanLinuxOptions, network: 'restricted' | 'enabled', m: SandboxMounts) {
+  return {
+    platform: 'linux' as const,
+    env: sandboxEnv(network),
+    hostPrep: m.mounts.hostPrep,
+    enforcement: mountedEnforcement(backend, network, m),
+    permissionProfile: opts.permissionProfile,
+    mountOps: m.ops,
+    globMatches: m.mounts.globMatches,
+    mountProc: m.mountProc,
+  };
+}
+
 function planBwrap(resolved: ResolvedPolicy, opts: PlanLinuxOptions, network: 'restricted' | 'enabled'): BwrapPlan {
   const host = opts.host ?? nodeLinuxHostFs();
   const reason = bwrapUnavailableReason(opts.capabilities) ?? plantedBwrapReason(opts.capabilities, resolved, host);
@@ -324,22 +338,15 @@ function planBwrap(resolved: ResolvedPolicy, opts: PlanLinuxOptions, network: 'r
   const argv = renderBwrapArgv({ bwrapPath: bwrap.path, ops: m.ops, network, chdir: m.chdir, inner: [...prefix, ...m.inner] });
   return {
     backend: 'bwrap',
-    platform: 'linux',
     argv,
-    env: sandboxEnv(network),
     requires: [
       { capability: 'bwrap', reason: `builds the mount namespace (${bwrap.path} ${bwrap.version})` },
       { capability: 'userns', reason: 'bwrap --unshare-user' },
       { capability: 'helper', reason: 'sets no_new_privs and installs seccomp inside the namespaces' },
       ...networkRequirement(network),
     ],
-    hostPrep: m.mounts.hostPrep,
-    enforcement: mountedEnforcement('bwrap', network, m),
-    permissionProfile: opts.permissionProfile,
-    mountOps: m.ops,
+    ...mountedPlanFields('bwrap', opts, network, m),
     fds: devNullFds(m.ops).map((fd) => ({ fd, path: '/dev/null' })),
-    globMatches: m.mounts.globMatches,
-    mountProc: m.mountProc,
   };
 }
 
@@ -352,20 +359,13 @@ function planNamespaces(resolved: ResolvedPolicy, opts: PlanLinuxOptions, networ
   const m = sandboxMounts(resolved, opts, network, host, opts.mountProc ?? opts.capabilities.namespaces.procMount, []);
   return {
     backend: 'namespaces',
-    platform: 'linux',
     argv: renderNamespacesArgv({ helper: prefix, ops: m.ops, chdir: m.chdir, inner: m.inner }),
-    env: sandboxEnv(network),
     requires: [
       { capability: 'namespaces', reason: 'the helper makes user, mount, PID and IPC namespaces (and a network namespace when the network is restricted) and builds the root' },
       { capability: 'helper', reason: 'builds the namespaces and the root, sets no_new_privs and installs seccomp' },
       ...networkRequirement(network),
     ],
-    hostPrep: m.mounts.hostPrep,
-    enforcement: mountedEnforcement('namespaces', network, m),
-    permissionProfile: opts.permissionProfile,
-    mountOps: m.ops,
-    globMatches: m.mounts.globMatches,
-    mountProc: m.mountProc,
+    ...mountedPlanFields('namespaces', opts, network, m),
   };
 }
 
