@@ -11,21 +11,41 @@ export function exitStatusOf(code: number | null, signal: NodeJS.Signals | null)
   return 128 + (signal === null ? 0 : (constants.signals[signal] ?? 0));
 }
 
-export function waitForeground(child: ChildProcess): Promise<number> {
+/**
+ * Starts the sandbox with `start` and waits for it. The handlers are installed before the start:
+ * once the child exists it can print (its stdio is ours), and a supervisor that sees that output
+ * may signal us at once; a signal arriving before `start` returns is passed on right after.
+ */
+export function waitForeground(start: () => ChildProcess): Promise<number> {
+  let child: ChildProcess | undefined;
+  let pending: NodeJS.Signals | undefined;
   const handlers = FORWARDED.map((sig) => {
-    // bwrap dies of these (and takes the sandbox with it); the helper forwards them to CMD.
+    // bwrap and the helper's monitor die of these (and take the sandbox with them); the helper
+    // alone forwards them to CMD.
     const handler = (): void => {
-      if (child.exitCode === null && child.signalCode === null) child.kill(sig);
+      if (child === undefined) pending = sig;
+      else if (child.exitCode === null && child.signalCode === null) child.kill(sig);
     };
     process.on(sig, handler);
     return [sig, handler] as const;
   });
+  const release = (): void => {
+    for (const [sig, handler] of handlers) process.off(sig, handler);
+  };
+  try {
+    child = start();
+  } catch (err) {
+    release();
+    throw err;
+  }
+  const started = child;
+  if (pending !== undefined) started.kill(pending);
   return new Promise((resolve) => {
     const done = (status: number): void => {
-      for (const [sig, handler] of handlers) process.off(sig, handler);
+      release();
       resolve(status);
     };
-    child.once('error', () => done(125));
-    child.once('exit', (code, signal) => done(exitStatusOf(code, signal)));
+    started.once('error', () => done(125));
+    started.once('exit', (code, signal) => done(exitStatusOf(code, signal)));
   });
 }

@@ -213,5 +213,5 @@ export async function linuxSandboxCommand(argv: string[], ctx: CommandContext): 
     pruneDeadHostPrep();
     execPlan(plan, commandCwd, ctx.env);
   }
-  return waitForeground(spawnPlan(plan, { cwd: commandCwd, env: ctx.env, stdio: 'inherit' }));
+  return waitForeground(() => spawnPlan(plan, { cwd: commandCwd, env: ctx.env, stdio: 'inherit' }));
 }

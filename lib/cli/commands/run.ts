@@ -17,12 +17,13 @@ export async function runCommand(argv: string[], ctx: CommandContext): Promise<n
   const command = sep < 0 ? [] : rest.slice(sep + 1);
   if (command.length === 0) throw new UsageError(`no command to run; ${RUN_USAGE}`);
   const { policy, cwd } = policyFromOptions(options, { processCwd: ctx.processCwd, env: ctx.env });
-  const child = spawnSandboxed(command, {
-    permissionProfile: policy,
-    cwd,
-    env: ctx.env,
-    stdio: 'inherit',
-    ...(options.backend === undefined ? {} : { backend: options.backend }),
-  });
-  return waitForeground(child);
+  return waitForeground(() =>
+    spawnSandboxed(command, {
+      permissionProfile: policy,
+      cwd,
+      env: ctx.env,
+      stdio: 'inherit',
+      ...(options.backend === undefined ? {} : { backend: options.backend }),
+    }),
+  );
 }
