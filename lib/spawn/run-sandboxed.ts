@@ -18,10 +18,20 @@ export interface SandboxRunResult {
   aborted: boolean;
 }
 
-/** Runs `command` sandboxed; resolves when it and every process it started have exited. */
+/**
+ * Runs `command` sandboxed; resolves when it and every process it started have exited. Every
+ * failure, a refusal before anything starts included, is a rejection: a caller's `.catch` sees
+ * it, and nothing is thrown synchronously.
+ */
 export function runSandboxed(command: string[], opts: SandboxSpawnOptions): Promise<SandboxRunResult> {
   const started = performance.now();
-  const { child, plan, resolved, ended } = startSandboxed(command, opts);
+  let launched: ReturnType<typeof startSandboxed>;
+  try {
+    launched = startSandboxed(command, opts);
+  } catch (err) {
+    return Promise.reject(err);
+  }
+  const { child, plan, resolved, ended } = launched;
   const cwd = opts.cwd ?? process.cwd();
   const out: Buffer[] = [];
   const err: Buffer[] = [];
