@@ -202,10 +202,13 @@ function parseMarker(text: string, hash: string): HostPrepTarget | undefined {
  * one, so a registry full of garbage never slows a run down much and no entry is never visited.
  */
 function pruneDeadRuns(dir: string, names: string[]): void {
-  const byHash = new Map<string, string[]>();
+  const byHash = new Map<string, { name: string; run: string }[]>();
   for (const name of names) {
     const parts = markerParts(name);
-    if (parts !== undefined) byHash.set(parts.hash, [...(byHash.get(parts.hash) ?? []), name]);
+    if (parts === undefined) continue;
+    const group = byHash.get(parts.hash);
+    if (group === undefined) byHash.set(parts.hash, [{ name, run: parts.run }]);
+    else group.push({ name, run: parts.run });
   }
   const hashes = [...byHash.keys()];
   const first = hashes.length > JANITOR_LIMIT ? Math.floor(Math.random() * hashes.length) : 0;
@@ -213,8 +216,8 @@ function pruneDeadRuns(dir: string, names: string[]): void {
   for (let i = 0; i < Math.min(hashes.length, JANITOR_LIMIT); i++) {
     const hash = hashes[(first + i) % hashes.length];
     const markers = byHash.get(hash) ?? [];
-    if (markers.some((name) => markerAlive(markerParts(name)!.run))) continue;
-    for (const marker of markers) {
+    if (markers.some((m) => markerAlive(m.run))) continue;
+    for (const { name: marker } of markers) {
       let target: HostPrepTarget | undefined;
       try {
         target = parseMarker(readFileSync(join(dir, marker), 'utf8'), hash);
@@ -263,8 +266,9 @@ export function pruneDeadHostPrep(registryDir?: string): void {
 function liveMarkerFor(dir: string, names: readonly string[], hash: string): boolean {
   let live = false;
   for (const name of names) {
-    if (markerParts(name)?.hash !== hash) continue;
-    if (markerAlive(markerParts(name)!.run)) {
+    const parts = markerParts(name);
+    if (parts?.hash !== hash) continue;
+    if (markerAlive(parts.run)) {
       live = true;
       continue;
     }
@@ -327,12 +331,12 @@ export function trackHostPrep(targets: readonly HostPrepTarget[], registryDir?: 
   }
   ensureRegistry(registry);
   const ours: Registration[] = withLock(registry, () => {
+    // One listing serves both: a marker pruned here is dead, and liveMarkerFor judges it so too.
     const names = readdirSync(registry);
     pruneDeadRuns(registry, names);
-    const present = readdirSync(registry);
     return targets.flatMap((target) => {
       const hash = hashOf(target.path);
-      const shared = liveMarkerFor(registry, present, hash);
+      const shared = liveMarkerFor(registry, names, hash);
       if (exists(target.path) && !shared) return [];
       const marker = join(registry, `${hash}.${selfName()}-${++sequence}`);
       writeFileSync(marker, JSON.stringify({ kind: target.kind, path: target.path }), { mode: 0o600 });

@@ -223,7 +223,7 @@ export function startSandboxed(commandInput: string[], opts: SandboxSpawnOptions
     // Discovery must skip a bwrap this policy's sandbox could have written (issue #20).
     const backend = opts.backend ?? 'auto';
     const capabilities = opts.capabilities ?? probeCapabilities({ backend, untrustedDirs: () => launchWritableDirs(opts.permissionProfile, platform, cwd) });
-    const request: LaunchRequest = { platform, cwd, capabilities, backend: opts.backend ?? 'auto', commandCwd: cwd, hiddenPaths: [hostPrepRegistryDir()] };
+    const request: LaunchRequest = { platform, cwd, capabilities, backend, commandCwd: cwd, hiddenPaths: [hostPrepRegistryDir()] };
     planned = planLaunch(opts.permissionProfile, request, command);
     if (planned.plan.backend === 'bwrap' && capabilities.bwrap !== null && !probeProcMount(capabilities.bwrap.path)) {
       planned = planLaunch(opts.permissionProfile, { ...request, mountProc: false }, command);

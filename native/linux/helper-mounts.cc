@@ -28,7 +28,7 @@ constexpr const char kScratch[] = "/tmp";
 constexpr const char kNewRoot[] = "/newroot";
 constexpr const char kOldRoot[] = "/oldroot";
 // What --dev provides, as bubblewrap's --dev: these host device nodes, bound one by one.
-const char* const kDevNodes[] = {"null", "zero", "full", "random", "urandom", "tty"};
+const char* const kDevNodes[] = {"/null", "/zero", "/full", "/random", "/urandom", "/tty"};
 // What bubblewrap's --proc covers read-only.
 const char* const kProcCovered[] = {"/sys", "/sysrq-trigger", "/irq", "/bus"};
 
@@ -159,14 +159,13 @@ void resolve_sources(HelperConfig* config) {
   }
 }
 
-// Returns false when a --ro-bind-try source is missing.
-bool bind(const MountStep* step, PathBuf* source, PathBuf* dest) {
-  if (step->source == nullptr) return false;
+// A --ro-bind-try whose source is missing has no resolved source and mounts nothing.
+void bind(const MountStep* step, PathBuf* source, PathBuf* dest) {
+  if (step->source == nullptr) return;
   mount_point_for(source->text, dest->text, step->path);
   must_mount(source->text, dest->text, nullptr, MS_BIND | MS_REC, nullptr, step->path);
   const bool read_only = step->kind != MountKind::kBind;
   set_attrs(dest->text, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | (read_only ? MOUNT_ATTR_RDONLY : 0), true, step->path);
-  return true;
 }
 
 void symlink_in(const char* target, const char* dir, const char* name) {
@@ -194,10 +193,8 @@ void mount_dev(const MountStep* step, PathBuf* dest) {
   must_mount("tmpfs", dest->text, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755", step->path);
   for (const char* node : kDevNodes) {
     PathBuf source, target;
-    join(&source, kOldRoot, "/dev/", node);
-    PathBuf dir;
-    concat(&dir, dest->text, "/");
-    concat(&target, dir.text, node);
+    join(&source, kOldRoot, "/dev", node);
+    concat(&target, dest->text, node);
     make_file(target.text, 0666, step->path);
     must_mount(source.text, target.text, nullptr, MS_BIND, nullptr, source.text + sizeof(kOldRoot) - 1);
     set_attrs(target.text, MOUNT_ATTR_NOSUID, false, source.text + sizeof(kOldRoot) - 1);
