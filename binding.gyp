@@ -54,6 +54,7 @@
             "native/linux/helper-probe.cc",
             "native/linux/helper-procsys.cc",
             "native/linux/helper-reaper.cc",
+            "native/linux/helper-relay.cc",
             "native/linux/helper-seccomp.cc"
           ],
           # No C library (docs/native.md "The helper's runtime layer"): -ffreestanding keeps glibc's

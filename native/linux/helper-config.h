@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum class NetworkMode { kUnset, kRestricted, kEnabled };
+enum class NetworkMode { kUnset, kRestricted, kEnabled, kProxied };
 enum class ProbeMode { kNone, kNamespaces };
 
 // One setup operation of --namespaces, in argv order. The host path and the sandbox path are the
@@ -21,6 +21,14 @@ struct MountStep {
   // (build_root), as bubblewrap resolves its bind sources; nullptr for a missing --ro-bind-try.
   const char* source;
 };
+
+// --proxy-route PORT=PATH: the relay listens on loopback PORT and forwards every connection to
+// the unix socket PATH, the host proxy's socket bound into the sandbox.
+struct ProxyRoute {
+  uint16_t port;
+  const char* socket_path;
+};
+constexpr size_t kMaxProxyRoutes = 8;
 
 struct LandlockRule {
   uint64_t allowed_access;
@@ -56,6 +64,9 @@ struct HelperConfig {
 
   LandlockRule* rules;  // allocated once by parse_args, sized by argc
   size_t rule_count;
+
+  ProxyRoute routes[kMaxProxyRoutes];
+  size_t route_count;
 
   char** env_assignments;  // NAME=VALUE strings from --setenv, pointing into argv; sized by argc
   size_t env_count;
@@ -117,6 +128,11 @@ void prepare_reaper(ReaperState* state);
 
 // Step 2, first (it needs the capabilities root still has): --proc-sys-readonly.
 void protect_proc_sys();
+
+// Step 2, inside the sandbox's network namespace and after prepare_reaper: bring lo up, bind
+// every route's loopback listeners, and fork the relay that serves them. The listeners exist
+// before the command does, so its first connection cannot race the relay.
+void start_proxy_relay(const HelperConfig* config);
 
 // Step 2: build the command's environment (command_env) from the helper's and --setenv.
 void apply_env_assignments(HelperConfig* config);

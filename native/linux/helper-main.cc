@@ -2,7 +2,8 @@
 // command (or stays behind as its reaper). The order is that of samples/landlock/sandboxer.c:
 //   1. parse all of argv into one HelperConfig and validate it;
 //   2. acquire everything: with --namespaces first the namespaces and the sandbox's root
-//      (helper-namespaces.cc, helper-mounts.cc), so every later path is the sandbox's; for root
+//      (helper-namespaces.cc, helper-mounts.cc), so every later path is the sandbox's; the
+//      reaper's set-up and, for --proxy-route, the loopback relay (helper-relay.cc); for root
 //      the read-only /proc/sys mounts (while it still has its capabilities), rule fds, the ruleset, the BPF program, the reaper's /proc fd
 //      and the command's scope-only ruleset, and mark every inherited descriptor above stderr close-on-exec;
 //   3. point of no return: PR_SET_NO_NEW_PRIVS -> drop capabilities -> landlock_restrict_self ->
@@ -28,14 +29,15 @@ int main(int argc, char** argv, char** envp) {
   }
   if (config.proc_sys_readonly) protect_proc_sys();
 
+  ReaperState reaper = {};
+  if (config.reaper) prepare_reaper(&reaper);
+  // After prepare_reaper (the relay is the reaper's non-dumpable child) and before any
+  // restriction the relay must not share (helper-relay.cc).
+  if (config.route_count > 0) start_proxy_relay(&config);
   const int ruleset_fd = prepare_landlock(&config);
   SeccompProgram program;
   build_seccomp_program(config.network, config.deny_ipc, &program);
-  ReaperState reaper = {};
-  if (config.reaper) {
-    prepare_reaper(&reaper);
-    reaper.command_ruleset_fd = prepare_command_scope(&config);
-  }
+  if (config.reaper) reaper.command_ruleset_fd = prepare_command_scope(&config);
   mark_inherited_fds_cloexec();
   apply_env_assignments(&config);
 
