@@ -73,7 +73,7 @@ void enter_namespaces(const HelperConfig* config) {
   if (own_network) flags |= CLONE_NEWNET;
   if (sys_unshare(flags) != 0) {
     die_errno("unshare", own_network ? "CLONE_NEWUSER|CLONE_NEWNS|CLONE_NEWPID|CLONE_NEWIPC|CLONE_NEWNET"
-                                                                     : "CLONE_NEWUSER|CLONE_NEWNS|CLONE_NEWPID|CLONE_NEWIPC");
+                                     : "CLONE_NEWUSER|CLONE_NEWNS|CLONE_NEWPID|CLONE_NEWIPC");
   }
   // An unprivileged user may write gid_map only after giving up setgroups(2); for root it costs
   // nothing the sandbox should have.

@@ -71,8 +71,8 @@ struct Flow {
   char* buf;
   uint32_t len;
   uint32_t off;
-  bool eof;       // `from` reached end of file
-  bool shut;      // and `to` was told (shutdown SHUT_WR) once everything was written
+  bool eof;   // `from` reached end of file
+  bool shut;  // and `to` was told (shutdown SHUT_WR) once everything was written
 };
 
 struct Connection {
@@ -134,7 +134,8 @@ void check_loopback_only() {
       if (msg->nlmsg_type != RTM_NEWLINK) continue;
       const ifinfomsg* link = reinterpret_cast<const ifinfomsg*>(NLMSG_DATA(msg));
       if ((link->ifi_flags & kIffLoopback) == 0) {
-        die("--network proxied found a network device besides loopback: the command would reach the network without the proxy; run it in a network namespace of its own");
+        die("--network proxied found a network device besides loopback: the command would reach the network without the proxy; run it in a "
+            "network namespace of its own");
       }
     }
   }
@@ -323,8 +324,8 @@ int add_poll(size_t* count, int fd, short events) {
       if (c->client < 0) continue;
       const short client_events = g_relay.polls[c->client_slot].revents;
       const short upstream_events = g_relay.polls[c->upstream_slot].revents;
-      if (!pump(&c->up, c->client, c->upstream, client_events, upstream_events) || !pump(&c->down, c->upstream, c->client, upstream_events, client_events) ||
-          (c->up.shut && c->down.shut)) {
+      if (!pump(&c->up, c->client, c->upstream, client_events, upstream_events) ||
+          !pump(&c->down, c->upstream, c->client, upstream_events, client_events) || (c->up.shut && c->down.shut)) {
         close_connection(c);
         accepting = true;
       }
