@@ -8,6 +8,7 @@ import { resolvePolicy } from '../policy/resolve';
 import { nodeHostView } from '../policy/node-host-view';
 import type { HostView, ResolvedPolicy, SandboxPolicy } from '../policy/types';
 import { permissionProfileToWire } from '../policy/wire';
+import type { ProxyEndpoints } from './common/proxy-env';
 import type { BackendChoice, Capabilities, PlanBase, Platform } from './common/types';
 import type { LinuxHostFs } from './linux/host-fs';
 import { planLinux, type LinuxPlan } from './linux/plan';
@@ -33,6 +34,8 @@ export interface PlanSandboxOptions {
   hostFs?: LinuxHostFs;
   /** Linux: host paths hidden from the command whatever the policy says (see PlanLinuxOptions). */
   hiddenPaths?: string[];
+  /** A proxied network: the leased proxy's endpoints (placeholders when absent; see ProxyEndpoints). */
+  proxy?: ProxyEndpoints;
   /** Windows: where the runner lives and what the host holds (spawn/windows-launch.ts passes them). */
   windows?: Pick<PlanWindowsOptions, 'helperDir' | 'host' | 'codexHome' | 'acceptAdvisoryNetworkBlock' | 'revertAcesAfterRun'>;
 }
@@ -87,6 +90,7 @@ export function planResolved(resolved: ResolvedPolicy, opts: PlanSandboxOptions)
       if (opts.helperArgvPrefix !== undefined) linuxOpts.helperArgvPrefix = opts.helperArgvPrefix;
       if (opts.hostFs !== undefined) linuxOpts.host = opts.hostFs;
       if (opts.hiddenPaths !== undefined) linuxOpts.hiddenPaths = opts.hiddenPaths;
+      if (opts.proxy !== undefined) linuxOpts.proxy = opts.proxy;
       return planLinux(resolved, linuxOpts);
     }
     case 'macos': {

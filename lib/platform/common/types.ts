@@ -74,7 +74,8 @@ export interface HostPrepTarget {
 export interface Enforcement {
   backend: BackendName;
   filesystem: boolean;
-  network: 'enforced' | 'not-restricted';
+  /** proxied: every connection goes through the network proxy, which decides it by its rules. */
+  network: 'enforced' | 'not-restricted' | 'proxied';
   noNewPrivs: boolean;
   seccomp: boolean;
   landlockAbi?: number;
