@@ -101,6 +101,7 @@ export function planResolved(resolved: ResolvedPolicy, opts: PlanSandboxOptions)
         host: opts.hostView ?? nodeHostView(),
         permissionProfile,
         ...(opts.env === undefined ? {} : { env: opts.env }),
+        ...(opts.proxy === undefined ? {} : { proxy: opts.proxy }),
       });
     }
     case 'windows':

@@ -12,9 +12,12 @@ import { probeCapabilities } from '../platform/linux/probe';
 import { SEATBELT_UNAVAILABLE_MESSAGE, type SeatbeltPlan } from '../platform/macos/plan-macos';
 import type { SandboxPlan } from '../platform/plan-sandbox';
 import type { ResolvedPolicy } from '../policy/types';
+import type { NetworkProxy, ProxyLease } from '../network/proxy';
+import type { ProxyEndpoints } from '../platform/common/proxy-env';
 import { hostPrepRegistryDir, trackHostPrep } from './host-prep';
 import { launchWritableDirs, planLaunch, type LaunchPlan, type LaunchRequest } from './launch-plan';
 import { probeProcMount } from './proc-preflight';
+import { bindProxyLease } from './proxy-lease';
 import { startWindowsPlan, type WindowsLaunch, type WindowsSpawnOptions } from './windows-launch';
 
 export interface SandboxSpawnOptions {
@@ -37,6 +40,16 @@ export interface SandboxSpawnOptions {
   platform?: 'linux' | 'macos' | 'windows';
   /** Windows only: the advisory network block, temporary ACEs, the state directory, the runner. */
   windows?: WindowsSpawnOptions;
+  /**
+   * A proxied network: the proxy runSandboxed leases from. Default: the process-wide proxy,
+   * started by the first proxied sandbox and ended with the last one.
+   */
+  proxy?: NetworkProxy;
+  /**
+   * spawnSandboxed with a proxied network: a lease from `proxy.attach(network)` (see
+   * prepareProxyLease); the caller releases it once the child has exited.
+   */
+  proxyLease?: ProxyLease;
 }
 
 export interface StartedSandbox {
@@ -185,6 +198,14 @@ export function spawnPlan(plan: LinuxPlan, opts: PlanSpawnOptions): ChildProcess
   return child;
 }
 
+/**
+ * Seatbelt has no network namespace to relay from: its profile allows the proxy's own loopback
+ * ports, so the plan is made with the lease's ports (a plan per lease, not a placeholder).
+ */
+function seatbeltProxy(lease: ProxyLease | undefined): { proxy?: ProxyEndpoints } {
+  return lease === undefined ? {} : { proxy: { socketDir: lease.socketDir, httpSocket: lease.httpSocket, socksSocket: lease.socksSocket, ...(lease.tcp === undefined ? {} : { tcp: lease.tcp }) } };
+}
+
 /** Plans and starts; the building block of spawnSandboxed and runSandboxed. */
 export function startSandboxed(commandInput: string[], opts: SandboxSpawnOptions): StartedSandbox {
   const command = checkCommand(commandInput);
@@ -217,7 +238,8 @@ export function startSandboxed(commandInput: string[], opts: SandboxSpawnOptions
     child = planned.child;
     backends.set(child, planned.plan.backend);
   } else if (platform === 'macos') {
-    planned = planLaunch(opts.permissionProfile, { platform, cwd, backend: opts.backend ?? 'auto' }, command);
+    planned = planLaunch(opts.permissionProfile, { platform, cwd, backend: opts.backend ?? 'auto', ...seatbeltProxy(opts.proxyLease) }, command);
+    planned = { ...planned, plan: bindProxyLease(planned.plan, opts.proxyLease, command.length) };
     child = spawnSeatbeltPlan(planned.plan as SeatbeltPlan, { ...spawnOpts, env: opts.env ?? process.env });
   } else {
     // Discovery must skip a bwrap this policy's sandbox could have written (issue #20).
@@ -228,6 +250,7 @@ export function startSandboxed(commandInput: string[], opts: SandboxSpawnOptions
     if (planned.plan.backend === 'bwrap' && capabilities.bwrap !== null && !probeProcMount(capabilities.bwrap.path)) {
       planned = planLaunch(opts.permissionProfile, { ...request, mountProc: false }, command);
     }
+    planned = { ...planned, plan: bindProxyLease(planned.plan, opts.proxyLease, command.length) };
     child = spawnPlan(planned.plan as LinuxPlan, spawnOpts);
   }
   const { plan, resolved } = planned;

@@ -32,7 +32,7 @@ const ALLOWED: Record<string, string[]> = {
   native: ['errors', 'package-root'],
   // The package's directory, for files beside the code (bin/, build/): a leaf like errors.
   'package-root': [],
-  spawn: ['policy', 'platform', 'platform/common', 'platform/linux', 'platform/linux/probe', 'platform/macos', 'platform/windows', 'native', 'errors'],
+  spawn: ['policy', 'network', 'platform', 'platform/common', 'platform/linux', 'platform/linux/probe', 'platform/macos', 'platform/windows', 'native', 'errors'],
   'apply-patch': ['errors', 'spawn', 'policy', 'platform/common', 'package-root'],
   arg0: ['*'],
   cli: ['*'],

@@ -2,28 +2,48 @@
 // inherited stdio; the exit status is CMD's (128+N for signal N), 125 when it would not run,
 // 126/127 from the helper when CMD is not executable / not found.
 import { UsageError } from '../../errors';
+import type { NetworkDecision } from '../../network/proxy';
+import { prepareProxyLease } from '../../spawn/proxy-lease';
 import { spawnSandboxed } from '../../spawn/spawn-sandboxed';
 import type { CommandContext } from '../command';
 import { waitForeground } from '../foreground';
 import { parsePolicyOptions, policyFromOptions } from '../policy-options';
 
-export const RUN_USAGE = 'usage: codex-sandbox run [policy options] -- CMD [ARGS...]';
+export const RUN_USAGE = 'usage: codex-sandbox run [policy options] [--verbose] -- CMD [ARGS...]';
+
+/** One stderr line per decision of the network proxy (docs/cli.md#run). */
+export function formatNetworkDecision(d: NetworkDecision): string {
+  const rule = d.rule === undefined ? '' : ` by rule ${JSON.stringify(d.rule)}`;
+  return `codex-sandbox: network ${d.allowed ? 'allowed' : 'blocked'} ${d.host}:${d.port} (${d.protocol}): ${d.reason}${rule}`;
+}
 
 export async function runCommand(argv: string[], ctx: CommandContext): Promise<number> {
   const { options, rest } = parsePolicyOptions(argv);
   const sep = rest.indexOf('--');
   const before = sep < 0 ? rest : rest.slice(0, sep);
-  if (before.length > 0) throw new UsageError(`unexpected argument "${before[0]}" for run; ${RUN_USAGE}`, { value: before[0] });
+  const verbose = before.includes('--verbose');
+  const unexpected = before.filter((arg) => arg !== '--verbose');
+  if (unexpected.length > 0) throw new UsageError(`unexpected argument "${unexpected[0]}" for run; ${RUN_USAGE}`, { value: unexpected[0] });
   const command = sep < 0 ? [] : rest.slice(sep + 1);
   if (command.length === 0) throw new UsageError(`no command to run; ${RUN_USAGE}`);
   const { policy, cwd } = policyFromOptions(options, { processCwd: ctx.processCwd, env: ctx.env });
-  return waitForeground(() =>
-    spawnSandboxed(command, {
-      permissionProfile: policy,
-      cwd,
-      env: ctx.env,
-      stdio: 'inherit',
-      ...(options.backend === undefined ? {} : { backend: options.backend }),
-    }),
-  );
+  // The proxy lives in this process and ends with its last sandbox (the lease's release).
+  const lease = await prepareProxyLease(policy, cwd, { tcp: process.platform === 'darwin' });
+  try {
+    return await waitForeground(() =>
+      spawnSandboxed(command, {
+        permissionProfile: policy,
+        cwd,
+        env: ctx.env,
+        stdio: 'inherit',
+        ...(options.backend === undefined ? {} : { backend: options.backend }),
+        ...(lease === null ? {} : { proxyLease: lease }),
+      }),
+    );
+  } finally {
+    if (lease !== null) {
+      if (verbose) for (const d of lease.decisions()) ctx.stderr(`${formatNetworkDecision(d)}\n`);
+      await lease.release();
+    }
+  }
 }
