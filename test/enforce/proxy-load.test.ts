@@ -1,0 +1,101 @@
+// Load through one proxy: 50 proxied sandboxes at once, 1,000 requests in all (each sandbox's curl
+// opens its 20 connections in parallel, so every relay serves many at a time). Afterwards the
+// test process holds no more sockets than before and no lease left a socket file behind.
+import { mkdirSync, readdirSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+
+import { runSandboxed } from '../../lib/spawn/run-sandboxed';
+import { makeTempDir } from '../helpers/temp';
+import { HOSTS, proxiedProfile, startProxyWorld, toolsMissing, type ProxyWorld } from './proxy-fixture';
+import { itOn, underTest } from './support';
+
+const SANDBOXES = 50;
+const REQUESTS_EACH = 20;
+
+const missingTools = process.platform === 'linux' ? toolsMissing() : 'not Linux';
+let world: ProxyWorld;
+let leaseTmp: { path: string; remove: () => void };
+let savedTmpdir: string | undefined;
+
+beforeAll(async () => {
+  if (missingTools !== null) return;
+  world = await startProxyWorld();
+  // Leases make their socket directories under os.tmpdir(): a private one, so other test runs on
+  // this machine cannot make or hide a leftover.
+  leaseTmp = makeTempDir('proxy-leases');
+  savedTmpdir = process.env.TMPDIR;
+  process.env.TMPDIR = leaseTmp.path;
+}, 30_000);
+afterAll(async () => {
+  if (savedTmpdir === undefined) delete process.env.TMPDIR;
+  else process.env.TMPDIR = savedTmpdir;
+  await world?.close();
+  leaseTmp?.remove();
+});
+
+function socketFds(): number {
+  let n = 0;
+  for (const fd of readdirSync('/proc/self/fd')) {
+    try {
+      if (readlinkSync(`/proc/self/fd/${fd}`).startsWith('socket:')) n++;
+    } catch {
+      // The directory's own descriptor, closed by now.
+    }
+  }
+  return n;
+}
+
+function socketFilesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isSocket())
+    .map((entry) => join(entry.parentPath, entry.name));
+}
+
+/** Sockets the origins' keep-alive side still holds close a moment after the proxy's end. */
+async function settledSocketFds(target: number): Promise<number> {
+  for (let i = 0; i < 100 && socketFds() > target; i++) await new Promise((r) => setTimeout(r, 50));
+  return socketFds();
+}
+
+const backend = 'bwrap' as const;
+const name = underTest(backend) === backend ? backend : `${underTest(backend)} (bwrap case)`;
+const test: (title: string, fn: () => Promise<void>, timeout?: number) => void =
+  missingTools === null
+    ? itOn(backend)
+    : process.env.CI === 'true'
+      ? (title: string) => it(title, () => Promise.reject(new Error(`CI requires the proxy clients: ${missingTools}`)))
+      : (title: string, fn: () => Promise<void>) => it.skip(`${title} [skipped: ${missingTools}]`, fn);
+
+test(
+  `${name}: ${SANDBOXES} proxied sandboxes at once through one proxy, ${SANDBOXES * REQUESTS_EACH} requests: all answered, nothing left behind`,
+  async () => {
+    const before = socketFds();
+    const seenBefore = world.seen.length;
+    const workDir = join(world.dir, 'load');
+    mkdirSync(workDir);
+    const runs = Array.from({ length: SANDBOXES }, (_, s) => {
+      const urls = Array.from({ length: REQUESTS_EACH }, (_, i) => `http://${HOSTS.allowed}/s${s}/r${i}`);
+      return runSandboxed(['curl', '-sS', '--no-progress-meter', '-Z', '--parallel-immediate', '--parallel-max', '10', ...urls.flatMap((u) => [u, '-o', '/dev/null', '-w', '%{http_code}\\n'])], {
+        permissionProfile: proxiedProfile(world.dir),
+        backend: underTest(backend),
+        cwd: workDir,
+        proxy: world.proxy,
+        timeoutMs: 120_000,
+      });
+    });
+    const results = await Promise.all(runs);
+    for (const r of results) {
+      expect(r.stderr).toBe('');
+      expect(r.exitCode).toBe(0);
+      expect(r.stdout.trim().split('\n')).toStrictEqual(Array(REQUESTS_EACH).fill('200'));
+      expect(r.network).toHaveLength(REQUESTS_EACH);
+    }
+    expect(world.seen.length - seenBefore).toBe(SANDBOXES * REQUESTS_EACH);
+    expect(await settledSocketFds(before)).toBe(before);
+    // spawn/ keeps its mount-target registry there too; no lease directory and no socket file may remain.
+    expect(readdirSync(leaseTmp.path).filter((n) => n.startsWith('codex-sandbox-proxy-'))).toStrictEqual([]);
+    expect(socketFilesUnder(leaseTmp.path)).toStrictEqual([]);
+  },
+  300_000,
+);
