@@ -30,7 +30,8 @@ export interface SandboxRunResult {
  */
 export async function runSandboxed(command: string[], opts: SandboxSpawnOptions): Promise<SandboxRunResult> {
   const started = performance.now();
-  const lease = opts?.permissionProfile === undefined ? null : await prepareProxyLease(opts.permissionProfile, opts.cwd ?? process.cwd(), { proxy: opts.proxy, tcp: willUseSeatbelt(opts) });
+  const lease =
+    opts?.permissionProfile === undefined ? null : await prepareProxyLease(opts.permissionProfile, opts.cwd ?? process.cwd(), { proxy: opts.proxy, tcp: willUseSeatbelt(opts) });
   try {
     return await runWithLease(command, lease === null ? opts : { ...opts, proxyLease: lease }, started, lease);
   } finally {

@@ -203,7 +203,9 @@ export function spawnPlan(plan: LinuxPlan, opts: PlanSpawnOptions): ChildProcess
  * ports, so the plan is made with the lease's ports (a plan per lease, not a placeholder).
  */
 function seatbeltProxy(lease: ProxyLease | undefined): { proxy?: ProxyEndpoints } {
-  return lease === undefined ? {} : { proxy: { socketDir: lease.socketDir, httpSocket: lease.httpSocket, socksSocket: lease.socksSocket, ...(lease.tcp === undefined ? {} : { tcp: lease.tcp }) } };
+  return lease === undefined
+    ? {}
+    : { proxy: { socketDir: lease.socketDir, httpSocket: lease.httpSocket, socksSocket: lease.socksSocket, ...(lease.tcp === undefined ? {} : { tcp: lease.tcp }) } };
 }
 
 /** Plans and starts; the building block of spawnSandboxed and runSandboxed. */

@@ -51,11 +51,7 @@ describe('helper: argument validation (exit 125, one stderr line)', () => {
     ['route without =', ['--network', 'proxied', '--proxy-route', '3128', '--reaper', '--', 'true'], /expected PORT=PATH/],
     ['relative route path', ['--network', 'proxied', '--proxy-route', '3128=s.sock', '--reaper', '--', 'true'], /PATH must be absolute/],
     ['route path too long', ['--network', 'proxied', '--proxy-route', `3128=/${'a'.repeat(107)}`, '--reaper', '--', 'true'], /longer than a unix socket address allows/],
-    [
-      'duplicate route port',
-      ['--network', 'proxied', '--proxy-route', '3128=/tmp/a', '--proxy-route', '3128=/tmp/b', '--reaper', '--', 'true'],
-      /duplicate --proxy-route port/,
-    ],
+    ['duplicate route port', ['--network', 'proxied', '--proxy-route', '3128=/tmp/a', '--proxy-route', '3128=/tmp/b', '--reaper', '--', 'true'], /duplicate --proxy-route port/],
     ['proxied in the host network namespace', ['--network', 'proxied', '--proxy-route', '3128=/tmp/s', '--reaper', '--', 'true'], /found a network device besides loopback/],
     ['zero ABI', ['--network', 'enabled', '--landlock-abi', '0', '--landlock-fs-handled', '1', '--', 'true'], /invalid --landlock-abi '0'/],
     ['hex ABI', ['--network', 'enabled', '--landlock-abi', '0x7', '--landlock-fs-handled', '1', '--', 'true'], /invalid --landlock-abi '0x7'/],

@@ -77,8 +77,14 @@ function selfSigned(dir: string): { key: string; cert: string; caFile: string } 
   const names = Object.values(HOSTS).map((n) => `DNS:${n}`);
   execFileSync(
     'openssl',
-    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2', '-subj', `/CN=${HOSTS.allowed}`]
-      .concat(['-addext', `subjectAltName=${names.join(',')}`, '-keyout', key, '-out', cert]),
+    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2', '-subj', `/CN=${HOSTS.allowed}`].concat([
+      '-addext',
+      `subjectAltName=${names.join(',')}`,
+      '-keyout',
+      key,
+      '-out',
+      cert,
+    ]),
     { stdio: 'ignore' },
   );
   return { key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8'), caFile: cert };

@@ -67,35 +67,34 @@ const test: (title: string, fn: () => Promise<void>, timeout?: number) => void =
       ? (title: string) => it(title, () => Promise.reject(new Error(`CI requires the proxy clients: ${missingTools}`)))
       : (title: string, fn: () => Promise<void>) => it.skip(`${title} [skipped: ${missingTools}]`, fn);
 
-test(
-  `${name}: ${SANDBOXES} proxied sandboxes at once through one proxy, ${SANDBOXES * REQUESTS_EACH} requests: all answered, nothing left behind`,
-  async () => {
-    const before = socketFds();
-    const seenBefore = world.seen.length;
-    const workDir = join(world.dir, 'load');
-    mkdirSync(workDir);
-    const runs = Array.from({ length: SANDBOXES }, (_, s) => {
-      const urls = Array.from({ length: REQUESTS_EACH }, (_, i) => `http://${HOSTS.allowed}/s${s}/r${i}`);
-      return runSandboxed(['curl', '-sS', '--no-progress-meter', '-Z', '--parallel-immediate', '--parallel-max', '10', ...urls.flatMap((u) => [u, '-o', '/dev/null', '-w', '%{http_code}\\n'])], {
+test(`${name}: ${SANDBOXES} proxied sandboxes at once through one proxy, ${SANDBOXES * REQUESTS_EACH} requests: all answered, nothing left behind`, async () => {
+  const before = socketFds();
+  const seenBefore = world.seen.length;
+  const workDir = join(world.dir, 'load');
+  mkdirSync(workDir);
+  const runs = Array.from({ length: SANDBOXES }, (_, s) => {
+    const urls = Array.from({ length: REQUESTS_EACH }, (_, i) => `http://${HOSTS.allowed}/s${s}/r${i}`);
+    return runSandboxed(
+      ['curl', '-sS', '--no-progress-meter', '-Z', '--parallel-immediate', '--parallel-max', '10', ...urls.flatMap((u) => [u, '-o', '/dev/null', '-w', '%{http_code}\\n'])],
+      {
         permissionProfile: proxiedProfile(world.dir),
         backend: underTest(backend),
         cwd: workDir,
         proxy: world.proxy,
         timeoutMs: 120_000,
-      });
-    });
-    const results = await Promise.all(runs);
-    for (const r of results) {
-      expect(r.stderr).toBe('');
-      expect(r.exitCode).toBe(0);
-      expect(r.stdout.trim().split('\n')).toStrictEqual(Array(REQUESTS_EACH).fill('200'));
-      expect(r.network).toHaveLength(REQUESTS_EACH);
-    }
-    expect(world.seen.length - seenBefore).toBe(SANDBOXES * REQUESTS_EACH);
-    expect(await settledSocketFds(before)).toBe(before);
-    // spawn/ keeps its mount-target registry there too; no lease directory and no socket file may remain.
-    expect(readdirSync(leaseTmp.path).filter((n) => n.startsWith('codex-sandbox-proxy-'))).toStrictEqual([]);
-    expect(socketFilesUnder(leaseTmp.path)).toStrictEqual([]);
-  },
-  300_000,
-);
+      },
+    );
+  });
+  const results = await Promise.all(runs);
+  for (const r of results) {
+    expect(r.stderr).toBe('');
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout.trim().split('\n')).toStrictEqual(Array(REQUESTS_EACH).fill('200'));
+    expect(r.network).toHaveLength(REQUESTS_EACH);
+  }
+  expect(world.seen.length - seenBefore).toBe(SANDBOXES * REQUESTS_EACH);
+  expect(await settledSocketFds(before)).toBe(before);
+  // spawn/ keeps its mount-target registry there too; no lease directory and no socket file may remain.
+  expect(readdirSync(leaseTmp.path).filter((n) => n.startsWith('codex-sandbox-proxy-'))).toStrictEqual([]);
+  expect(socketFilesUnder(leaseTmp.path)).toStrictEqual([]);
+}, 300_000);

@@ -388,7 +388,10 @@ function planNamespaces(resolved: ResolvedPolicy, opts: PlanLinuxOptions, networ
     backend: 'namespaces',
     argv: renderNamespacesArgv({ helper: prefix, ops: m.ops, chdir: m.chdir, inner: m.inner }),
     requires: [
-      { capability: 'namespaces', reason: 'the helper makes user, mount, PID and IPC namespaces (and a network namespace when the network is restricted or proxied) and builds the root' },
+      {
+        capability: 'namespaces',
+        reason: 'the helper makes user, mount, PID and IPC namespaces (and a network namespace when the network is restricted or proxied) and builds the root',
+      },
       { capability: 'helper', reason: 'builds the namespaces and the root, sets no_new_privs and installs seccomp' },
       ...networkRequirement(network),
     ],

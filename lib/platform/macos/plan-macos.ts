@@ -60,8 +60,7 @@ export function planSeatbeltProfile(
 ): { items: SbplItem[]; params: [string, string][]; networkRestricted: boolean } {
   const proxied = proxiedNetworkOptions(resolved, opts);
   const access = accessSections(resolved, opts.host);
-  const network =
-    proxied === null ? networkSection(resolved.policy.network, checkMacosNetworkOptions(opts.network), opts.host) : networkSection('restricted', proxied, opts.host);
+  const network = proxied === null ? networkSection(resolved.policy.network, checkMacosNetworkOptions(opts.network), opts.host) : networkSection('restricted', proxied, opts.host);
   const items: SbplItem[] = [...basePolicy(), ...access.read, ...access.write, ...network.items];
   // Preferences IPC answers from files outside any readable root: only with full-disk read (docs/reference.md#seatbelt-preferences-and-defaults).
   if (resolved.fullDiskRead) items.push(...preferencesPolicy());
@@ -144,7 +143,7 @@ export function planMacos(resolved: ResolvedPolicy, opts: PlanMacosOptions): Sea
     env,
     requires: [
       { capability: 'sandbox-exec', reason: `${SANDBOX_EXEC_PATH} applies the SBPL profile (macOS only)` },
-      ...(proxied ? [{ capability: 'network-proxy', reason: "the calling process runs the proxy; the profile allows outbound traffic only to its loopback ports" }] : []),
+      ...(proxied ? [{ capability: 'network-proxy', reason: 'the calling process runs the proxy; the profile allows outbound traffic only to its loopback ports' }] : []),
     ],
     hostPrep: [],
     enforcement,
