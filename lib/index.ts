@@ -69,6 +69,11 @@ export {
 } from './policy/policy-transforms';
 export type { AdditionalPermissions, SandboxPreference } from './policy/policy-transforms';
 
+// The host-side network proxy for proxied networks (lib/network).
+export { createNetworkProxy, sharedNetworkProxy } from './network/proxy';
+export type { NetworkProxy, ProxyLease, ProxyOptions, NetworkDecision, Resolver } from './network/proxy';
+export type { Dialer } from './network/open-checked';
+
 // apply_patch and arg0 dispatch (lib/apply-patch, lib/arg0).
 export { parsePatch } from './apply-patch/parse-patch';
 export type { Hunk, UpdateChunk, ParsedPatch } from './apply-patch/parse-patch';
