@@ -5,7 +5,6 @@
 // result fields.
 import { UsageError } from '../errors';
 import type { NetworkDecision, NetworkProxy, ProxyLease } from '../network/proxy';
-import { sharedNetworkProxy } from '../network/proxy';
 import { PROXY_ENDPOINT_PLACEHOLDERS } from '../platform/common/proxy-env';
 import type { SandboxPlan } from '../platform/plan-sandbox';
 import { toSandboxPolicy } from '../platform/plan-sandbox';
@@ -48,7 +47,10 @@ export function proxiedNetworkOf(policyInput: unknown, cwd: string): ProxiedNetw
 export async function prepareProxyLease(policyInput: unknown, cwd: string, opts: { proxy?: NetworkProxy | undefined; tcp: boolean }): Promise<ProxyLease | null> {
   const network = proxiedNetworkOf(policyInput, cwd);
   if (network === null) return null;
-  return (opts.proxy ?? sharedNetworkProxy()).attach(network, { tcp: opts.tcp });
+  // Loaded on the first proxied launch: the proxy's servers (node:http, node:net) cost start-up
+  // time that no other launch needs.
+  const proxy = opts.proxy ?? (await import('../network/proxy.js')).sharedNetworkProxy();
+  return proxy.attach(network, { tcp: opts.tcp });
 }
 
 /**

@@ -2,7 +2,7 @@
 // (built as typed items, rendered once), the -D parameters in the reference's order, and the
 // argv `/usr/bin/sandbox-exec -p <profile> -D... -- <command>`. Pure apart from reading the host
 // through the injected HostView (canonical spellings, symlink checks); runs on any OS.
-import { UnsupportedPolicyError, UsageError } from '../../errors';
+import { UsageError } from '../../errors';
 import { isProxiedNetwork } from '../../policy/network-predicates';
 import type { HostView, ResolvedPolicy } from '../../policy/types';
 import { PROXY_ENDPOINT_PLACEHOLDERS, proxyEnvironment, type ProxyEndpoints } from '../common/proxy-env';
