@@ -50,6 +50,8 @@ export interface ProxyWorld {
   caFile: string;
   /** Requests the origins answered, as "host path". */
   seen: string[];
+  /** The HTTPS origin's own port on 127.0.0.1 (the bench's direct baseline). */
+  httpsPort: number;
   proxy: NetworkProxy;
   close(): Promise<void>;
 }
@@ -148,6 +150,7 @@ export async function startProxyWorld(): Promise<ProxyWorld> {
     dir: tmp.path,
     caFile: tls.caFile,
     seen,
+    httpsPort,
     proxy,
     close: async () => {
       await proxy.close();
