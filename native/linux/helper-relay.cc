@@ -33,13 +33,6 @@
 
 namespace {
 
-constexpr int kAfUnix = 1;
-constexpr int kAfInet = 2;
-constexpr int kAfInet6 = 10;
-constexpr int kAfNetlink = 16;
-constexpr int kSockStream = 1;
-constexpr int kSockDgram = 2;
-constexpr int kSockRaw = 3;
 constexpr int kSockNonblock = 04000;
 constexpr int kSockCloexec = 02000000;
 constexpr int kMsgNoSignal = 0x4000;

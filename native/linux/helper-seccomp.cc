@@ -53,12 +53,7 @@
 
 namespace {
 
-// Address families are not in the kernel's UAPI headers.
-constexpr uint32_t kAfUnix = 1;
-constexpr uint32_t kAfInet = 2;
-constexpr uint32_t kAfInet6 = 10;
-constexpr uint32_t kAfVsock = 40;
-constexpr uint32_t kSockDgram = 2;
+// The kind bits of socket()'s type argument (the address families are in helper-sys.h).
 constexpr uint32_t kSockTypeMask = 0xf;
 
 // seccomp_data.args[] are u64; the socket family, level and option name are ints, so compare

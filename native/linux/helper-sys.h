@@ -157,6 +157,16 @@ inline int sys_getuid() { return static_cast<int>(sys_raw(__NR_getuid)); }
 inline int sys_getpid() { return static_cast<int>(sys_raw(__NR_getpid)); }
 inline int sys_getppid() { return static_cast<int>(sys_raw(__NR_getppid)); }
 
+// Address families and socket types: the kernel's UAPI headers leave them to the C library.
+constexpr int kAfUnix = 1;
+constexpr int kAfInet = 2;
+constexpr int kAfInet6 = 10;
+constexpr int kAfNetlink = 16;
+constexpr int kAfVsock = 40;
+constexpr int kSockStream = 1;
+constexpr int kSockDgram = 2;
+constexpr int kSockRaw = 3;
+
 // Sockets, for the proxy relay (helper-relay.cc). Addresses are passed as raw bytes.
 inline int sys_socket(int family, int type, int protocol) { return static_cast<int>(sys_call(__NR_socket, family, type, protocol)); }
 inline int sys_bind(int fd, const void* addr, size_t len) {
