@@ -12,6 +12,7 @@ import { join, normalize } from 'node:path';
 
 import { createNetworkProxy, type NetworkProxy } from '../../lib/network/proxy';
 import { makeTempDir } from '../helpers/temp';
+import { pathEntry, rootEntry } from './support';
 
 export const HOSTS = {
   allowed: 'allowed.test',
@@ -33,13 +34,7 @@ export const ALLOWED_ADDRESS = ADDRESSES[HOSTS.allowed];
 export function proxiedProfile(dir: string, network: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     type: 'managed',
-    file_system: {
-      type: 'restricted',
-      entries: [
-        { path: { type: 'special', value: { kind: 'root' } }, access: 'read' },
-        { path: { type: 'path', path: dir }, access: 'write' },
-      ],
-    },
+    file_system: { type: 'restricted', entries: [rootEntry('read'), pathEntry(dir, 'write')] },
     network: { mode: 'proxied', allowed_domains: [HOSTS.allowed, HOSTS.denied, HOSTS.private], denied_domains: [HOSTS.denied], ...network },
   };
 }
