@@ -145,3 +145,4 @@ export type { SandboxSpawnOptions } from './spawn/spawn-sandboxed';
 export { runSandboxed } from './spawn/run-sandboxed';
 export type { SandboxRunResult } from './spawn/run-sandboxed';
 export type { Denial } from './spawn/denials';
+export type { NetworkDenial } from './spawn/proxy-lease';

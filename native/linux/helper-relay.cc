@@ -38,6 +38,8 @@ constexpr int kSockCloexec = 02000000;
 constexpr int kMsgNoSignal = 0x4000;
 constexpr int kShutWr = 1;
 constexpr int kSolIpv6 = 41;
+constexpr int kIpprotoTcp = 6;
+constexpr int kTcpNodelay = 1;
 constexpr int kIpv6V6only = 26;
 constexpr short kPollIn = 0x1;
 constexpr short kPollOut = 0x4;
@@ -236,6 +238,10 @@ bool accept_one(const Listener* listener) {
     if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED) warn_errno("accept4", "proxy relay");
     return true;
   }
+  // The relay forwards whatever arrives at once; Nagle's algorithm would hold back a small TLS
+  // record until the client acknowledged the last one (a delayed ACK away).
+  const int on = 1;
+  if (sys_setsockopt(client, kIpprotoTcp, kTcpNodelay, &on, sizeof(on)) != 0) warn_errno("setsockopt", "TCP_NODELAY");
   const int upstream = connect_upstream(listener->socket_path);
   if (upstream < 0) {
     sys_close(client);
