@@ -1,5 +1,5 @@
 // platform/common/proxy-env: the variables that point a proxied sandbox's tools at the network
-// proxy, shared by every planner that enforces a proxied network (docs/network.md#clients).
+// proxy, shared by every planner that enforces a proxied network (docs/platforms/linux.md#proxied-network).
 // May import nothing in lib: the values are plain URLs.
 
 /** Where the proxy serving one sandbox listens; spawn/ leases it per launch (lib/network). */
@@ -28,7 +28,7 @@ export const PROXY_ENDPOINT_PLACEHOLDERS: Required<ProxyEndpoints> = {
 /**
  * Every spelling tools read. socks5h: the proxy resolves names, since the sandbox has no DNS.
  * NO_PROXY keeps the sandbox's own loopback direct (a test server inside it). Node's fetch and
- * http ignore these before Node 24 unless NODE_USE_ENV_PROXY=1 is honoured (22.21+, 24.5+);
+ * http ignore these unless the Node release honours NODE_USE_ENV_PROXY=1 (Node 20 does not);
  * such a client then gets a connection error, never the network. git reads http_proxy /
  * https_proxy / all_proxy itself (http.proxy overrides them), so GIT_CONFIG_* is left to the
  * caller.
