@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackendName } from '../../lib/platform/common/types';
 import { runSandboxed, type SandboxRunResult } from '../../lib/spawn/run-sandboxed';
 import { ALLOWED_ADDRESS, HOSTS, proxiedProfile, startProxyWorld, toolsMissing, type ProxyWorld } from './proxy-fixture';
-import { itOn, underTest } from './support';
+import { itOn, minimalEntry, pathEntry, underTest } from './support';
 
 const missingTools = process.platform === 'linux' ? toolsMissing() : 'not Linux';
 let world: ProxyWorld;
@@ -77,6 +77,20 @@ for (const backend of ['bwrap', 'namespaces'] as const) {
       expect(refused.stdout.trim()).toBe('x-proxy-error: blocked-private-address');
       const allowed = await sh(backend, `curl -sS http://${HOSTS.private}/local`, { allow_local_binding: true });
       expect(allowed.stdout).toBe('http origin: /local');
+    });
+
+    itWith(backend)(`${name}: restricted reads (a tmpfs root): the proxy's socket directory is still bound in and reached`, async () => {
+      const policy = proxiedProfile(world.dir);
+      (policy.file_system as { entries: unknown[] }).entries = [minimalEntry(), pathEntry(world.dir, 'write')];
+      const r = await runSandboxed(['bash', '-c', `curl -sS http://${HOSTS.allowed}/minimal`], {
+        permissionProfile: policy,
+        backend: underTest(backend),
+        cwd: world.dir,
+        proxy: world.proxy,
+        timeoutMs: 30_000,
+      });
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toBe('http origin: /minimal');
     });
 
     itWith(backend)(`${name}: python3 urllib (http_proxy, https_proxy) and curl over socks5h (ALL_PROXY) reach the allowed host`, async () => {
