@@ -93,6 +93,21 @@ for (const backend of ['bwrap', 'namespaces'] as const) {
       expect(r.stdout).toBe('http origin: /minimal');
     });
 
+    itWith(backend)(`${name}: the relay, which may create unix sockets, cannot be taken over: its memory and environment are refused to the command`, async () => {
+      const script = [
+        'for p in /proc/[0-9]*; do',
+        '  [ "$(cat $p/comm)" = codex-sandbox-h ] || continue',
+        '  if head -c1 $p/mem >/dev/null 2>&1; then echo "$p mem readable"; else echo "$p mem refused"; fi',
+        '  if cat $p/environ >/dev/null 2>&1; then echo "$p environ readable"; else echo "$p environ refused"; fi',
+        'done',
+      ].join('\n');
+      const r = await sh(backend, script);
+      // PID 1 (the reaper) and the relay, both non-dumpable.
+      const lines = r.stdout.trim().split('\n');
+      expect(lines).toHaveLength(4);
+      for (const line of lines) expect(line).toMatch(/^\/proc\/\d+ (mem|environ) refused$/);
+    });
+
     itWith(backend)(`${name}: python3 urllib (http_proxy, https_proxy) and curl over socks5h (ALL_PROXY) reach the allowed host`, async () => {
       const py = [
         'import ssl, urllib.request',
