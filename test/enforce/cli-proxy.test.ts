@@ -3,6 +3,7 @@
 // --verbose prints each decision to stderr. No internet: an unlisted name is refused before any
 // lookup, and an allowed name under .localhost (the local host by RFC 6761) is refused as a private address (curl is told to use the proxy for it despite NO_PROXY).
 import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 
@@ -45,4 +46,5 @@ test(`${MOUNT_BACKEND}: run --verbose prints each network decision; the proxy en
     '',
   ]);
   expect(r.status).toBe(0);
+  expect(readdirSync(tmp.path).filter((n) => n.startsWith('codex-sandbox-proxy-'))).toStrictEqual([]);
 });

@@ -41,6 +41,8 @@ export function proxiedProfile(dir: string, network: Record<string, unknown> = {
 
 export interface ProxyWorld {
   dir: string;
+  /** os.tmpdir() while the world lives: where leases make their folders. */
+  leaseDir: string;
   /** The self-signed certificate's file, readable in the sandbox. */
   caFile: string;
   /** Requests the origins answered, as "host path". */
@@ -108,8 +110,17 @@ function listen(server: Server): Promise<number> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
 }
 
+/**
+ * Leases make their socket directories under os.tmpdir(). The world points TMPDIR at a folder of
+ * its own while it lives, so other test files running at the same time (the security suite's
+ * residue checks) never see a lease's folder come and go, and a leftover would be found here.
+ */
 export async function startProxyWorld(): Promise<ProxyWorld> {
   const tmp = makeTempDir('proxy-world');
+  const leases = join(tmp.path, 'leases');
+  mkdirSync(leases);
+  const savedTmpdir = process.env.TMPDIR;
+  process.env.TMPDIR = leases;
   const tls = selfSigned(tmp.path);
   const served = makeRepo(tmp.path);
   const seen: string[] = [];
@@ -143,12 +154,15 @@ export async function startProxyWorld(): Promise<ProxyWorld> {
   });
   return {
     dir: tmp.path,
+    leaseDir: leases,
     caFile: tls.caFile,
     seen,
     httpsPort,
     proxy,
     close: async () => {
       await proxy.close();
+      if (savedTmpdir === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = savedTmpdir;
       http.closeAllConnections();
       https.closeAllConnections();
       await Promise.all([new Promise((r) => http.close(r)), new Promise((r) => https.close(r))]);

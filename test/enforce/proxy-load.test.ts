@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 
 import { runSandboxed } from '../../lib/spawn/run-sandboxed';
-import { makeTempDir } from '../helpers/temp';
 import { HOSTS, proxiedProfile, startProxyWorld, toolsMissing, type ProxyWorld } from './proxy-fixture';
 import { itOn, underTest } from './support';
 
@@ -15,23 +14,13 @@ const REQUESTS_EACH = 20;
 
 const missingTools = process.platform === 'linux' ? toolsMissing() : 'not Linux';
 let world: ProxyWorld;
-let leaseTmp: { path: string; remove: () => void };
-let savedTmpdir: string | undefined;
 
+// The world's TMPDIR is its own (startProxyWorld): other test runs cannot make or hide a leftover.
 beforeAll(async () => {
-  if (missingTools !== null) return;
-  world = await startProxyWorld();
-  // Leases make their socket directories under os.tmpdir(): a private one, so other test runs on
-  // this machine cannot make or hide a leftover.
-  leaseTmp = makeTempDir('proxy-leases');
-  savedTmpdir = process.env.TMPDIR;
-  process.env.TMPDIR = leaseTmp.path;
+  if (missingTools === null) world = await startProxyWorld();
 }, 30_000);
 afterAll(async () => {
-  if (savedTmpdir === undefined) delete process.env.TMPDIR;
-  else process.env.TMPDIR = savedTmpdir;
   await world?.close();
-  leaseTmp?.remove();
 });
 
 function socketFds(): number {
@@ -95,6 +84,6 @@ test(`${name}: ${SANDBOXES} proxied sandboxes at once through one proxy, ${SANDB
   expect(world.seen.length - seenBefore).toBe(SANDBOXES * REQUESTS_EACH);
   expect(await settledSocketFds(before)).toBe(before);
   // spawn/ keeps its mount-target registry there too; no lease directory and no socket file may remain.
-  expect(readdirSync(leaseTmp.path).filter((n) => n.startsWith('codex-sandbox-proxy-'))).toStrictEqual([]);
-  expect(socketFilesUnder(leaseTmp.path)).toStrictEqual([]);
+  expect(readdirSync(world.leaseDir).filter((n) => n.startsWith('codex-sandbox-proxy-'))).toStrictEqual([]);
+  expect(socketFilesUnder(world.leaseDir)).toStrictEqual([]);
 }, 300_000);
