@@ -57,7 +57,7 @@ export async function prepareProxyLease(policyInput: unknown, cwd: string, opts:
  * The plan with the lease's socket directory where the planner put the placeholder. Only the
  * part before the command is rewritten (`commandLength` trailing arguments are the user's).
  */
-export function bindProxyLease(plan: SandboxPlan, lease: ProxyLease | undefined, commandLength: number): SandboxPlan {
+export function bindProxyLease<P extends SandboxPlan>(plan: P, lease: ProxyLease | undefined, commandLength: number): P {
   if (plan.enforcement.network !== 'proxied') return plan;
   if (lease === undefined) {
     throw new UsageError(
@@ -70,7 +70,7 @@ export function bindProxyLease(plan: SandboxPlan, lease: ProxyLease | undefined,
   const cut = plan.argv.length - commandLength;
   const bound = { ...plan, argv: [...plan.argv.slice(0, cut).map(bind), ...plan.argv.slice(cut)] };
   if ('mountOps' in plan) {
-    return { ...bound, mountOps: plan.mountOps.map((op) => ('src' in op ? { ...op, src: bind(op.src), dest: bind(op.dest) } : op)) } as SandboxPlan;
+    return { ...bound, mountOps: plan.mountOps.map((op) => ('src' in op ? { ...op, src: bind(op.src), dest: bind(op.dest) } : op)) };
   }
   return bound;
 }
