@@ -126,7 +126,9 @@ async function openLease(policy: ProxiedNetwork, opts: { tcp?: boolean }, deps: 
   };
   try {
     if (Buffer.byteLength(httpSocket) > MAX_SOCKET_PATH || Buffer.byteLength(socksSocket) > MAX_SOCKET_PATH) {
-      throw new Error(`the network proxy's socket path ${socksSocket} is longer than the ${MAX_SOCKET_PATH} bytes a unix socket path may have; set TMPDIR to a shorter directory`);
+      throw new Error(
+        `the network proxy's socket path ${socksSocket} is longer than the ${MAX_SOCKET_PATH} bytes a unix socket path may have; set TMPDIR to a shorter directory`,
+      );
     }
     const http = createHttpProxyServer(ctx);
     const socks = createSocksServer(ctx);
