@@ -44,7 +44,18 @@ export interface CommandFlags {
   valueFlags?: readonly string[];
 }
 
-const VALUE_OPTIONS = new Set(['--cwd', '--sandbox', '--permission-profile', '--permissions', '--writable-root', '-c', '--backend', '--codex-home', '--allow-domain', '--deny-domain']);
+const VALUE_OPTIONS = new Set([
+  '--cwd',
+  '--sandbox',
+  '--permission-profile',
+  '--permissions',
+  '--writable-root',
+  '-c',
+  '--backend',
+  '--codex-home',
+  '--allow-domain',
+  '--deny-domain',
+]);
 const REPEATABLE = new Set(['--writable-root', '-c', '--allow-domain', '--deny-domain']);
 
 function oneOf<T extends string>(value: string, allowed: readonly T[], flag: string): T {

@@ -34,7 +34,10 @@ export function managedNetworkOf(net: TomlTable, source: string): ManagedNetwork
   if (net.enabled === false) return undefined;
   const rules = networkRulesOf(net, true);
   const asks =
-    net.enabled === true || rules.allowed.length + rules.denied.length + rules.sockets.length > 0 || net.allow_local_binding !== undefined || net.managed_allowed_domains_only === true;
+    net.enabled === true ||
+    rules.allowed.length + rules.denied.length + rules.sockets.length > 0 ||
+    net.allow_local_binding !== undefined ||
+    net.managed_allowed_domains_only === true;
   if (!asks) return undefined;
   const out: ManagedNetworkRequirement = {
     source,

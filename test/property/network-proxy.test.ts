@@ -68,7 +68,9 @@ function socksAddress(h: string): Parameters<typeof socksConnect>[1] {
   if (/^[0-9.]+$/.test(h)) return { type: 'ipv4', host: h };
   if (!h.includes(':')) return { type: 'domain', host: h };
   const full = h.startsWith('::ffff:') ? `0:0:0:0:0:ffff:${h.slice(7)}` : h;
-  const expanded = full.includes('::') ? full.replace('::', `:${'0:'.repeat(8 - full.split(':').filter(Boolean).length - (full.includes('.') ? 1 : 0))}`).replace(/^:|:$/g, '') : full;
+  const expanded = full.includes('::')
+    ? full.replace('::', `:${'0:'.repeat(8 - full.split(':').filter(Boolean).length - (full.includes('.') ? 1 : 0))}`).replace(/^:|:$/g, '')
+    : full;
   const bytes: number[] = [];
   for (const g of expanded.split(':')) {
     if (g.includes('.')) bytes.push(...g.split('.').map(Number));
@@ -105,7 +107,11 @@ describe('network proxy agrees with explainNetwork', () => {
               expect([target, reply]).toEqual([target, expected.allowed ? 0x00 : 0x02]);
             }
             const recorded = lease.decisions().at(-1)!;
-            expect({ allowed: recorded.allowed, reason: recorded.reason, rule: recorded.rule }).toEqual({ allowed: expected.allowed, reason: expected.reason, rule: expected.rule });
+            expect({ allowed: recorded.allowed, reason: recorded.reason, rule: recorded.rule }).toEqual({
+              allowed: expected.allowed,
+              reason: expected.reason,
+              rule: expected.rule,
+            });
           }
         } finally {
           await lease.release();

@@ -90,7 +90,10 @@ function parseArgs(rest: string[]): ExplainArgs {
       if (host !== undefined) throw new UsageError('--host was given twice; pass it once', { source: { flag: '--host' } });
       host = splitHostPort(value ?? '', 443);
       if (host === undefined) {
-        throw new UsageError(`invalid value ${JSON.stringify(value ?? '')} for --host; use HOST, HOST:PORT or [IPv6]:PORT with a port of 1-65535`, { source: { flag: '--host' }, value });
+        throw new UsageError(`invalid value ${JSON.stringify(value ?? '')} for --host; use HOST, HOST:PORT or [IPv6]:PORT with a port of 1-65535`, {
+          source: { flag: '--host' },
+          value,
+        });
       }
     } else if (arg === '--') {
       const after = rest.slice(i + 1);

@@ -340,13 +340,18 @@ describe('loadConfig: requirements', () => {
     expect(open.policy.network).toEqual({ mode: 'proxied', allowedDomains: ['a.com'], deniedDomains: ['bad.a.com'], allowLocalBinding: false, unixSockets: [] });
     expect(load({ files: { [REQ]: managed } }).policy.network).toBe('restricted');
     const own = load({
-      files: { [REQ]: managed, [USER]: 'default_permissions = "n"\n[permissions.n]\nextends = ":read-only"\n[permissions.n.network]\nallow_local_binding = true\n[permissions.n.network.domains]\n"b.com" = "allow"\n' },
+      files: {
+        [REQ]: managed,
+        [USER]:
+          'default_permissions = "n"\n[permissions.n]\nextends = ":read-only"\n[permissions.n.network]\nallow_local_binding = true\n[permissions.n.network.domains]\n"b.com" = "allow"\n',
+      },
     });
     expect(own.policy.network).toEqual({ mode: 'proxied', allowedDomains: ['b.com', 'a.com'], deniedDomains: ['bad.a.com'], allowLocalBinding: true, unixSockets: [] });
     const only = load({
       files: {
         [REQ]: `${managed.replace('enabled = true\n', 'enabled = true\nmanaged_allowed_domains_only = true\nallow_local_binding = false\n')}`,
-        [USER]: 'default_permissions = "n"\n[permissions.n]\nextends = ":read-only"\n[permissions.n.network]\nallow_local_binding = true\n[permissions.n.network.domains]\n"b.com" = "allow"\n',
+        [USER]:
+          'default_permissions = "n"\n[permissions.n]\nextends = ":read-only"\n[permissions.n.network]\nallow_local_binding = true\n[permissions.n.network.domains]\n"b.com" = "allow"\n',
       },
     });
     expect(only.policy.network).toEqual({ mode: 'proxied', allowedDomains: ['a.com'], deniedDomains: ['bad.a.com'], allowLocalBinding: false, unixSockets: [] });
@@ -360,12 +365,16 @@ describe('loadConfig: requirements', () => {
   });
 
   it('managed network: legacy lists are accepted; bad patterns and ports are located errors', () => {
-    const cfg = load({ files: { [REQ]: '[experimental_network]\nallowed_domains = ["*.corp.example"]\ndenied_domains = ["x.corp.example"]\n', [USER]: 'sandbox_mode = "danger-full-access"\n' } });
+    const cfg = load({
+      files: { [REQ]: '[experimental_network]\nallowed_domains = ["*.corp.example"]\ndenied_domains = ["x.corp.example"]\n', [USER]: 'sandbox_mode = "danger-full-access"\n' },
+    });
     expect(cfg.policy.network).toMatchObject({ mode: 'proxied', allowedDomains: ['*.corp.example'], deniedDomains: ['x.corp.example'] });
     expect(thrown(() => load({ files: { [REQ]: '[experimental_network]\nallowed_domains = ["ok.com", "bad.com:0"]\n' } })).message).toBe(
       `invalid domain pattern \`bad.com:0\`: port \`0\` is out of range (1-65535) (${REQ}:2:30)`,
     );
-    expect(thrown(() => load({ files: { [REQ]: '[experimental_network]\nhttp_port = 70000\n' } })).message).toBe(`experimental_network.http_port 70000 is out of range (1-65535) (${REQ}:2:13)`);
+    expect(thrown(() => load({ files: { [REQ]: '[experimental_network]\nhttp_port = 70000\n' } })).message).toBe(
+      `experimental_network.http_port 70000 is out of range (1-65535) (${REQ}:2:13)`,
+    );
     expect(thrown(() => load({ files: { [REQ]: '[experimental_network.domains]\n"*" = "deny"\n' } })).message).toBe(
       `invalid domain pattern \`*\`: the global \`*\` is only allowed in allow rules (${REQ}:2:1)`,
     );
@@ -376,7 +385,6 @@ describe('loadConfig: requirements', () => {
     expect(cfg.unenforceable.map((u) => u.key)).toEqual(['experimental_network']);
     expect(thrown(() => assertEnforceable(cfg)).code).toBe('E_UNSUPPORTED_POLICY');
   });
-
 
   it('a requirements file with a wrong type is a located parse error; an unreadable one names the file', () => {
     expect(thrown(() => load({ files: { [REQ]: 'allowed_sandbox_modes = ["read-only", "sometimes"]\n' } })).message).toBe(

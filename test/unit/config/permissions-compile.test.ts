@@ -315,7 +315,10 @@ describe('[permissions] network tables', () => {
   });
 
   it('unix_sockets rules make a proxied network; a bad socket value or path is a located error', () => {
-    expect(compile('[permissions.p.network.unix_sockets]\n"/run/docker.sock" = "allow"\n', 'p').policy.network).toMatchObject({ mode: 'proxied', unixSockets: ['/run/docker.sock'] });
+    expect(compile('[permissions.p.network.unix_sockets]\n"/run/docker.sock" = "allow"\n', 'p').policy.network).toMatchObject({
+      mode: 'proxied',
+      unixSockets: ['/run/docker.sock'],
+    });
     expect(thrownText(() => profilesFrom('[permissions.p.network.unix_sockets]\n"/x" = "maybe"\n'))).toBe(
       `E_CONFIG_PARSE: unix_sockets entry "/x" must be "allow", "none" or "deny", got "maybe" (${FILE}:2:8)`,
     );
@@ -331,7 +334,9 @@ describe('[permissions] network tables', () => {
     ['"a.*.com" = "allow"', 'invalid domain pattern `a.*.com`: a wildcard is only allowed as a leading `*.` or `**.`, or as the whole pattern `*`'],
     ['"a.com" = "yes"', 'domains entry "a.com" must be "allow" or "deny", got "yes"'],
   ])('a malformed domain rule is a located error: %s', (line, message) => {
-    expect(thrownText(() => profilesFrom(`[permissions.p.network.domains]\n${line}\n`))).toMatch(new RegExp(`^E_CONFIG_PARSE: ${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(${FILE}:2:\\d+\\)$`));
+    expect(thrownText(() => profilesFrom(`[permissions.p.network.domains]\n${line}\n`))).toMatch(
+      new RegExp(`^E_CONFIG_PARSE: ${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(${FILE}:2:\\d+\\)$`),
+    );
   });
 
   it('mixing the domains table with a legacy list is the reference error, located', () => {

@@ -67,7 +67,13 @@ describe('policyFromOptions with config', () => {
 
   it('a managed network holds --network and the domain flags to its rules', () => {
     const tree = { files: { [REQ]: '[experimental_network]\nenabled = true\n[experimental_network.domains]\n"a.com" = "allow"\n"no.a.com" = "deny"\n' } };
-    expect(select(['--network'], tree).policy.network).toEqual({ mode: 'proxied', allowedDomains: ['a.com'], deniedDomains: ['no.a.com'], allowLocalBinding: false, unixSockets: [] });
+    expect(select(['--network'], tree).policy.network).toEqual({
+      mode: 'proxied',
+      allowedDomains: ['a.com'],
+      deniedDomains: ['no.a.com'],
+      allowLocalBinding: false,
+      unixSockets: [],
+    });
     expect(select(['--no-network'], tree).policy.network).toBe('restricted');
     expect(select(['--allow-domain', 'b.com', '--deny-domain', 'c.com'], tree).policy.network).toEqual({
       mode: 'proxied',

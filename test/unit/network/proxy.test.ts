@@ -11,17 +11,7 @@ import { isSandboxError } from '../../../lib/errors';
 import { createNetworkProxy, sharedNetworkProxy, type NetworkProxy, type ProxyLease } from '../../../lib/network/proxy';
 import type { ProxiedNetwork } from '../../../lib/policy/types';
 import { makeTempDir } from '../../helpers/temp';
-import {
-  opensslAvailable,
-  proxiedConnect,
-  proxiedGet,
-  rawExchange,
-  selfSignedCert,
-  socksConnect,
-  startOrigins,
-  tlsOver,
-  type Origins,
-} from './proxy-fixtures';
+import { opensslAvailable, proxiedConnect, proxiedGet, rawExchange, selfSignedCert, socksConnect, startOrigins, tlsOver, type Origins } from './proxy-fixtures';
 
 const ci = process.env.CI === 'true';
 const haveOpenssl = opensslAvailable();
