@@ -7,7 +7,7 @@ import { createServer, request as httpRequest, type IncomingMessage, type Server
 import type { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
 import { splitHostPort } from '../policy/domain-pattern';
-import { openChecked, type OpenDeps, type OpenOutcome } from './open-checked';
+import { joinTunnel, openChecked, type OpenDeps, type OpenOutcome } from './open-checked';
 import type { ProxiedNetwork } from '../policy/types';
 
 export interface HandlerContext {
@@ -118,18 +118,7 @@ async function tunnel(ctx: HandlerContext, req: IncomingMessage, client: Duplex,
     client.end(`HTTP/1.1 ${status}\r\n${error}content-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
     return;
   }
-  const upstream: Socket = outcome.socket;
-  if (client.destroyed) {
-    upstream.destroy();
-    return;
-  }
-  upstream.on('error', () => client.destroy());
-  client.on('close', () => upstream.destroy());
-  upstream.on('close', () => client.destroy());
-  client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-  if (head.length > 0) upstream.write(head);
-  client.pipe(upstream);
-  upstream.pipe(client);
+  joinTunnel(client, outcome.socket, 'HTTP/1.1 200 Connection Established\r\n\r\n', head);
 }
 
 export function createHttpProxyServer(ctx: HandlerContext): Server {

@@ -6,6 +6,7 @@
 
 import { lookup } from 'node:dns/promises';
 import { connect, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { normalizeHost } from '../policy/domain-pattern';
 import { ipFamily } from '../policy/ip-address';
 import { decideNetwork } from '../policy/network-decide';
@@ -92,4 +93,22 @@ export async function openChecked(policy: ProxiedNetwork, dest: Destination, dep
       resolve({ kind: 'connected', decision, socket });
     });
   });
+}
+
+/**
+ * Joins an accepted client to its connected upstream: answers the client with `greeting`, sends
+ * bytes the client sent early, then pipes both ways; either side closing or failing ends both.
+ */
+export function joinTunnel(client: Duplex, upstream: Socket, greeting: string | Buffer, early?: Buffer): void {
+  if (client.destroyed) {
+    upstream.destroy();
+    return;
+  }
+  upstream.on('error', () => client.destroy());
+  upstream.on('close', () => client.destroy());
+  client.on('close', () => upstream.destroy());
+  client.write(greeting);
+  if (early !== undefined && early.length > 0) upstream.write(early);
+  client.pipe(upstream);
+  upstream.pipe(client);
 }

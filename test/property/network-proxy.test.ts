@@ -10,7 +10,7 @@ import { explainNetwork } from '../../lib/policy/explain-network';
 import type { ProxiedNetwork, SandboxPolicy } from '../../lib/policy/types';
 import { propertySettings } from '../helpers/property-settings';
 import { makeTempDir } from '../helpers/temp';
-import { proxiedConnect, proxiedGet, socksConnect, startOrigins, type Origins } from '../unit/network/proxy-fixtures';
+import { proxiedConnect, proxiedGet, socksConnect, startOrigins, tmpdirAt, type Origins } from '../unit/network/proxy-fixtures';
 
 const { numRuns, seed } = propertySettings('network proxy = explainNetwork property');
 
@@ -40,15 +40,14 @@ const probe = fc.record({ host, port: fc.constantFrom(...PORTS), via: fc.constan
 const resolutionArb = fc.array(fc.array(ip, { minLength: 1, maxLength: 3 }), { minLength: 8, maxLength: 8 });
 
 let tmp: ReturnType<typeof makeTempDir>;
-let savedTmpdir: string | undefined;
+let restoreTmpdir: () => void;
 let origins: Origins;
 let proxy: NetworkProxy;
 let names: Map<string, string[]>;
 
 beforeAll(async () => {
   tmp = makeTempDir('proxy-property');
-  savedTmpdir = process.env.TMPDIR;
-  process.env.TMPDIR = tmp.path;
+  restoreTmpdir = tmpdirAt(tmp.path);
   origins = await startOrigins(undefined);
   proxy = createNetworkProxy({
     resolver: async (h) => names.get(h) ?? [],
@@ -59,8 +58,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await proxy.close();
   await origins.close();
-  if (savedTmpdir === undefined) delete process.env.TMPDIR;
-  else process.env.TMPDIR = savedTmpdir;
+  restoreTmpdir();
   tmp.remove();
 });
 

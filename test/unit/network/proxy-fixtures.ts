@@ -18,6 +18,16 @@ export interface Origins {
   close(): Promise<void>;
 }
 
+/** Points os.tmpdir() (and so the proxy's lease directories) at `dir` until the returned function restores it. */
+export function tmpdirAt(dir: string): () => void {
+  const saved = process.env.TMPDIR;
+  process.env.TMPDIR = dir;
+  return () => {
+    if (saved === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = saved;
+  };
+}
+
 export function opensslAvailable(): boolean {
   try {
     execFileSync('openssl', ['version'], { stdio: 'ignore' });

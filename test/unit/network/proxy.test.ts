@@ -11,7 +11,7 @@ import { isSandboxError } from '../../../lib/errors';
 import { createNetworkProxy, sharedNetworkProxy, type NetworkProxy, type ProxyLease } from '../../../lib/network/proxy';
 import type { ProxiedNetwork } from '../../../lib/policy/types';
 import { makeTempDir } from '../../helpers/temp';
-import { opensslAvailable, proxiedConnect, proxiedGet, rawExchange, selfSignedCert, socksConnect, startOrigins, tlsOver, type Origins } from './proxy-fixtures';
+import { opensslAvailable, proxiedConnect, proxiedGet, rawExchange, selfSignedCert, socksConnect, startOrigins, tlsOver, tmpdirAt, type Origins } from './proxy-fixtures';
 
 const ci = process.env.CI === 'true';
 const haveOpenssl = opensslAvailable();
@@ -42,16 +42,15 @@ async function settle(): Promise<void> {
 }
 
 let tmp: ReturnType<typeof makeTempDir>;
-let savedTmpdir: string | undefined;
+let restoreTmpdir: () => void;
 let origins: Origins;
 let proxy: NetworkProxy;
 const lookups: string[] = [];
 
 beforeAll(async () => {
   tmp = makeTempDir('proxy');
-  savedTmpdir = process.env.TMPDIR;
   // Leases live under os.tmpdir(): point it at this test's directory so leftovers are ours to see.
-  process.env.TMPDIR = tmp.path;
+  restoreTmpdir = tmpdirAt(tmp.path);
   origins = await startOrigins(haveOpenssl ? selfSignedCert(tmp.path, ['tls.test']) : undefined);
   const routes: Record<string, number> = {
     '203.0.113.10:80': origins.httpPort,
@@ -77,8 +76,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await proxy.close();
   await origins.close();
-  if (savedTmpdir === undefined) delete process.env.TMPDIR;
-  else process.env.TMPDIR = savedTmpdir;
+  restoreTmpdir();
   tmp.remove();
 });
 
