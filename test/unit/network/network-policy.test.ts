@@ -1,6 +1,7 @@
 // The proxied network as a policy: decideNetwork's order, explainNetwork, the typed and wire
 // schemas, the wire round trip, and `codex-sandbox explain --host`.
 import { describe, expect, it } from 'vitest';
+import { configCommand } from '../../../lib/cli/commands/config';
 import { explainCommand } from '../../../lib/cli/commands/explain';
 import { explainNetwork } from '../../../lib/policy/explain-network';
 import { decideNetwork } from '../../../lib/policy/network-decide';
@@ -151,5 +152,13 @@ describe('codex-sandbox explain --host', () => {
     const both = await run(['--network', '--allow-domain', 'a.com', '--host', 'a.com']);
     expect(both.code).toBe(125);
     expect(both.err).toContain('--network and --allow-domain conflict');
+  });
+});
+
+describe('codex-sandbox config show', () => {
+  it.each(['--allow-domain', '--deny-domain'])('%s does not apply: the policy comes from the config files', async (flag) => {
+    const r = await runCaptured(configCommand, ['show', flag, 'a.com'], { env: { ...process.env, HOME: '/nonexistent-home' }, processCwd: '/' });
+    expect(r.code).toBe(125);
+    expect(r.err).toContain(`${flag} does not apply`);
   });
 });
