@@ -75,7 +75,10 @@ export async function startOrigins(tls: { key: string; cert: string } | undefine
   const seen: Origins['seen'] = [];
   const http = createHttpServer((req, res) => {
     seen.push({ host: req.headers.host, path: req.url });
-    res.end(`http origin: ${req.method} ${req.url}`);
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (c: string) => (body += c));
+    req.on('end', () => res.end(`http origin: ${req.method} ${req.url}${body === '' ? '' : ` body=${body}`}`));
   });
   const https = tls === undefined ? undefined : createHttpsServer(tls, (req, res) => res.end(`https origin: ${req.url}`));
   const httpPort = await listen(http);
