@@ -4,7 +4,7 @@
 // addresses (never a second lookup, so a rebinding DNS answer cannot swap the address between the
 // check and the connection).
 
-import { lookup } from 'node:dns/promises';
+import type * as Dns from 'node:dns/promises';
 import { connect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { normalizeHost } from '../policy/domain-pattern';
@@ -26,7 +26,11 @@ export type OpenOutcome =
   | { kind: 'unreachable'; decision: NetworkDecision; code: string }
   | { kind: 'connected'; decision: NetworkDecision; socket: Socket };
 
-export const systemResolver: Resolver = async (host) => (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
+/** getaddrinfo, so /etc/hosts counts; node:dns is loaded on the first lookup, not with the library. */
+export const systemResolver: Resolver = async (host) => {
+  const { lookup } = require('node:dns/promises') as typeof Dns;
+  return (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
+};
 
 export const systemDialer: Dialer = (address, port) => connect({ host: address, port });
 
