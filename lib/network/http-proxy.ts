@@ -3,12 +3,23 @@
 // every request on a keep-alive client connection is decided on its own. Blocked requests get
 // 403 with `x-proxy-error` (the reference's header and values).
 
-import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type * as Http from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
 import { splitHostPort } from '../policy/domain-pattern';
-import { openChecked, type OpenDeps, type OpenOutcome } from './open-checked';
+import { joinTunnel, openChecked, type OpenDeps, type OpenOutcome } from './open-checked';
 import type { ProxiedNetwork } from '../policy/types';
+
+/**
+ * node:http on first use: requiring the library must not load the HTTP stack for callers that
+ * never attach a proxy (start-up cost, docs/benchmarks.md#start-up).
+ */
+let httpModule: typeof Http | undefined;
+function http(): typeof Http {
+  httpModule ??= require('node:http') as typeof Http;
+  return httpModule;
+}
 
 export interface HandlerContext {
   policy: ProxiedNetwork;
@@ -78,7 +89,7 @@ async function forward(ctx: HandlerContext, req: IncomingMessage, res: ServerRes
   const upstreamSocket = outcome.socket;
   const headers = forwardedHeaders(req.rawHeaders, connectionListed(req.rawHeaders));
   headers.unshift(['Host', url.host]);
-  const upstream = httpRequest({
+  const upstream = http().request({
     method: req.method,
     path: `${url.pathname}${url.search}`,
     headers: headers.flat(),
@@ -118,22 +129,11 @@ async function tunnel(ctx: HandlerContext, req: IncomingMessage, client: Duplex,
     client.end(`HTTP/1.1 ${status}\r\n${error}content-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
     return;
   }
-  const upstream: Socket = outcome.socket;
-  if (client.destroyed) {
-    upstream.destroy();
-    return;
-  }
-  upstream.on('error', () => client.destroy());
-  client.on('close', () => upstream.destroy());
-  upstream.on('close', () => client.destroy());
-  client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-  if (head.length > 0) upstream.write(head);
-  client.pipe(upstream);
-  upstream.pipe(client);
+  joinTunnel(client, outcome.socket, 'HTTP/1.1 200 Connection Established\r\n\r\n', head);
 }
 
 export function createHttpProxyServer(ctx: HandlerContext): Server {
-  const server = createServer();
+  const server = http().createServer();
   server.on('connection', (s: Socket) => ctx.trackClient(s));
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     void forward(ctx, req, res);

@@ -4,8 +4,9 @@
 // addresses (never a second lookup, so a rebinding DNS answer cannot swap the address between the
 // check and the connection).
 
-import { lookup } from 'node:dns/promises';
+import type * as Dns from 'node:dns/promises';
 import { connect, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { normalizeHost } from '../policy/domain-pattern';
 import { ipFamily } from '../policy/ip-address';
 import { decideNetwork } from '../policy/network-decide';
@@ -25,7 +26,11 @@ export type OpenOutcome =
   | { kind: 'unreachable'; decision: NetworkDecision; code: string }
   | { kind: 'connected'; decision: NetworkDecision; socket: Socket };
 
-export const systemResolver: Resolver = async (host) => (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
+/** getaddrinfo, so /etc/hosts counts; node:dns is loaded on the first lookup, not with the library. */
+export const systemResolver: Resolver = async (host) => {
+  const { lookup } = require('node:dns/promises') as typeof Dns;
+  return (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
+};
 
 export const systemDialer: Dialer = (address, port) => connect({ host: address, port });
 
@@ -92,4 +97,22 @@ export async function openChecked(policy: ProxiedNetwork, dest: Destination, dep
       resolve({ kind: 'connected', decision, socket });
     });
   });
+}
+
+/**
+ * Joins an accepted client to its connected upstream: answers the client with `greeting`, sends
+ * bytes the client sent early, then pipes both ways; either side closing or failing ends both.
+ */
+export function joinTunnel(client: Duplex, upstream: Socket, greeting: string | Buffer, early?: Buffer): void {
+  if (client.destroyed) {
+    upstream.destroy();
+    return;
+  }
+  upstream.on('error', () => client.destroy());
+  upstream.on('close', () => client.destroy());
+  client.on('close', () => upstream.destroy());
+  client.write(greeting);
+  if (early !== undefined && early.length > 0) upstream.write(early);
+  client.pipe(upstream);
+  upstream.pipe(client);
 }

@@ -9,7 +9,7 @@
 // tunnels and removes its directory.
 
 import { mkdtempSync, rmSync } from 'node:fs';
-import { type Server, type Socket } from 'node:net';
+import type { Server, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
@@ -126,9 +126,7 @@ async function openLease(policy: ProxiedNetwork, opts: { tcp?: boolean }, deps: 
   };
   try {
     if (Buffer.byteLength(httpSocket) > MAX_SOCKET_PATH || Buffer.byteLength(socksSocket) > MAX_SOCKET_PATH) {
-      throw new Error(
-        `the network proxy's socket path ${socksSocket} is longer than the ${MAX_SOCKET_PATH} bytes a unix socket path may have; set TMPDIR to a shorter directory`,
-      );
+      throw new Error(`the network proxy's socket path ${socksSocket} is longer than the ${MAX_SOCKET_PATH} bytes a unix socket path may have; set TMPDIR to a shorter directory`);
     }
     const http = createHttpProxyServer(ctx);
     const socks = createSocksServer(ctx);

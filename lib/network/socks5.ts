@@ -6,7 +6,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { canonicalIPv6 } from '../policy/ip-address';
 import type { HandlerContext } from './http-proxy';
-import { openChecked } from './open-checked';
+import { joinTunnel, openChecked } from './open-checked';
 
 const VERSION = 0x05;
 const NO_AUTH = 0x00;
@@ -137,18 +137,9 @@ async function handle(ctx: HandlerContext, client: Socket): Promise<void> {
     client.end(reply(replyFor(outcome.code)));
     return;
   }
-  const upstream = outcome.socket;
-  if (client.destroyed) {
-    upstream.destroy();
-    return;
-  }
-  upstream.on('error', () => client.destroy());
-  upstream.on('close', () => client.destroy());
-  client.on('close', () => upstream.destroy());
-  client.write(reply(REPLY.succeeded));
+  // Released first: bytes the client sent ahead of the reply go back on the stream the tunnel pipes.
   reader.release();
-  client.pipe(upstream);
-  upstream.pipe(client);
+  joinTunnel(client, outcome.socket, reply(REPLY.succeeded));
   client.resume();
 }
 

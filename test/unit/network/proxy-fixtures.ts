@@ -18,6 +18,16 @@ export interface Origins {
   close(): Promise<void>;
 }
 
+/** Points os.tmpdir() (and so the proxy's lease directories) at `dir` until the returned function restores it. */
+export function tmpdirAt(dir: string): () => void {
+  const saved = process.env.TMPDIR;
+  process.env.TMPDIR = dir;
+  return () => {
+    if (saved === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = saved;
+  };
+}
+
 export function opensslAvailable(): boolean {
   try {
     execFileSync('openssl', ['version'], { stdio: 'ignore' });
@@ -34,9 +44,23 @@ export function selfSignedCert(dir: string, names: string[]): { key: string; cer
   execFileSync(
     'openssl',
     [
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2',
-      '-subj', `/CN=${names[0]}`, '-addext', `subjectAltName=${names.map((n) => `DNS:${n}`).join(',')}`,
-      '-keyout', keyFile, '-out', certFile,
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '2',
+      '-subj',
+      `/CN=${names[0]}`,
+      '-addext',
+      `subjectAltName=${names.map((n) => `DNS:${n}`).join(',')}`,
+      '-keyout',
+      keyFile,
+      '-out',
+      certFile,
     ],
     { stdio: 'ignore' },
   );
@@ -51,7 +75,10 @@ export async function startOrigins(tls: { key: string; cert: string } | undefine
   const seen: Origins['seen'] = [];
   const http = createHttpServer((req, res) => {
     seen.push({ host: req.headers.host, path: req.url });
-    res.end(`http origin: ${req.method} ${req.url}`);
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (c: string) => (body += c));
+    req.on('end', () => res.end(`http origin: ${req.method} ${req.url}${body === '' ? '' : ` body=${body}`}`));
   });
   const https = tls === undefined ? undefined : createHttpsServer(tls, (req, res) => res.end(`https origin: ${req.url}`));
   const httpPort = await listen(http);

@@ -3,7 +3,7 @@
 // resolver to public test addresses (TEST-NET-3, 2001:db8::/32), and the injected dialer sends
 // those checked addresses to the local origins, so the private-address rule is exercised for
 // real: 127.0.0.1 itself stays private.
-import { readdirSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { request, Agent } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,17 +11,7 @@ import { isSandboxError } from '../../../lib/errors';
 import { createNetworkProxy, sharedNetworkProxy, type NetworkProxy, type ProxyLease } from '../../../lib/network/proxy';
 import type { ProxiedNetwork } from '../../../lib/policy/types';
 import { makeTempDir } from '../../helpers/temp';
-import {
-  opensslAvailable,
-  proxiedConnect,
-  proxiedGet,
-  rawExchange,
-  selfSignedCert,
-  socksConnect,
-  startOrigins,
-  tlsOver,
-  type Origins,
-} from './proxy-fixtures';
+import { opensslAvailable, proxiedConnect, proxiedGet, rawExchange, selfSignedCert, socksConnect, startOrigins, tlsOver, tmpdirAt, type Origins } from './proxy-fixtures';
 
 const ci = process.env.CI === 'true';
 const haveOpenssl = opensslAvailable();
@@ -52,16 +42,15 @@ async function settle(): Promise<void> {
 }
 
 let tmp: ReturnType<typeof makeTempDir>;
-let savedTmpdir: string | undefined;
+let restoreTmpdir: () => void;
 let origins: Origins;
 let proxy: NetworkProxy;
 const lookups: string[] = [];
 
 beforeAll(async () => {
   tmp = makeTempDir('proxy');
-  savedTmpdir = process.env.TMPDIR;
   // Leases live under os.tmpdir(): point it at this test's directory so leftovers are ours to see.
-  process.env.TMPDIR = tmp.path;
+  restoreTmpdir = tmpdirAt(tmp.path);
   origins = await startOrigins(haveOpenssl ? selfSignedCert(tmp.path, ['tls.test']) : undefined);
   const routes: Record<string, number> = {
     '203.0.113.10:80': origins.httpPort,
@@ -87,8 +76,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await proxy.close();
   await origins.close();
-  if (savedTmpdir === undefined) delete process.env.TMPDIR;
-  else process.env.TMPDIR = savedTmpdir;
+  restoreTmpdir();
   tmp.remove();
 });
 
@@ -175,6 +163,23 @@ describe('http proxy: absolute-URI requests', () => {
     });
     await withLease(policy({ allowedDomains: ['127.0.0.1'] }), async (lease) => {
       expect((await proxiedGet(lease.httpSocket, url)).status).toBe(200);
+    });
+  });
+
+  it('a request body is forwarded to the origin', async () => {
+    await withLease(policy({ allowedDomains: ['api.test'] }), async (lease) => {
+      const body = await new Promise<string>((resolve, reject) => {
+        const req = request({ socketPath: lease.httpSocket, path: 'http://api.test/push', method: 'POST', headers: { host: 'api.test', 'content-type': 'text/plain' } }, (res) => {
+          let out = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => (out += c));
+          res.on('end', () => resolve(out));
+        });
+        req.on('error', reject);
+        req.write('x'.repeat(70_000));
+        req.end('!');
+      });
+      expect(body).toBe(`http origin: POST /push body=${'x'.repeat(70_000)}!`);
     });
   });
 
@@ -367,6 +372,8 @@ describe('leases', () => {
     const before = fdCount();
     const lease = await proxy.attach(policy({ allowedDomains: ['api.test', 'tls.test'] }), { tcp: true });
     expect(readdirSync(lease.socketDir).sort()).toEqual(['http.sock', 'socks.sock']);
+    expect(statSync(lease.socketDir).mode & 0o777).toBe(0o700);
+    expect(lease.socketDir.startsWith(`${tmp.path}/codex-sandbox-proxy-`)).toBe(true);
     const sockets: Socket[] = [];
     for (let i = 0; i < 10; i++) {
       expect((await proxiedGet(lease.httpSocket, `http://api.test/${i}`)).status).toBe(200);
