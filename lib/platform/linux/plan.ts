@@ -489,7 +489,7 @@ function chooseProxiedBackend(resolved: ResolvedPolicy, opts: Pick<PlanLinuxOpti
     case 'landlock':
     case 'seccomp':
       throw new UnsupportedPolicyError(
-        `the ${opts.backend} backend runs the command in the host's network namespace, where any inet socket reaches the network, so it cannot force connections through the network proxy; use --backend auto, namespaces or bwrap`,
+        `a proxied network (domain allow/deny rules) cannot be enforced by backend "${opts.backend}": it runs the command in the host's network namespace, where any inet socket reaches the network, so it cannot force connections through the network proxy; use --backend auto, namespaces or bwrap`,
         { value: opts.backend, details: { backend: opts.backend, network: 'proxied' } },
       );
     case 'auto': {

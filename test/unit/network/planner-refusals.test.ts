@@ -1,6 +1,7 @@
-// Fail closed: until the relay forces a sandbox's traffic through the proxy, every planner
+// Fail closed: a planner whose backend cannot force a sandbox's traffic through the proxy
 // refuses a proxied network with E_UNSUPPORTED_POLICY naming the backend and why, instead of
-// planning it as an open (or silently closed) network.
+// planning it as an open (or silently closed) network; the namespace backends and Seatbelt plan
+// it (test/unit/linux/plan-proxied.test.ts, test/unit/macos/proxied-network.test.ts).
 import { describe, expect, it } from 'vitest';
 import { planLinux, type PlanLinuxOptions } from '../../../lib/platform/linux/plan';
 import { planMacos } from '../../../lib/platform/macos/plan-macos';
@@ -26,21 +27,24 @@ function expectProxiedRefusal(fn: () => unknown, backend: string, why: RegExp): 
   expect(err.details).toMatchObject({ backend, network: 'proxied' });
 }
 
-describe('linux planners refuse a proxied network', () => {
+describe('linux planners: only the namespace backends take a proxied network', () => {
   const linux = (r: ResolvedPolicy, backend: PlanLinuxOptions['backend']) => () =>
     planLinux(r, { capabilities: capsFixture(), backend, command: ['true'], permissionProfile: { type: 'disabled' } });
 
-  it.each(['auto', 'namespaces', 'bwrap'] as const)('%s: a restricted and an unrestricted file system with a proxied network are refused (no relay yet)', (backend) => {
-    expectProxiedRefusal(linux(proxied('restricted'), backend), backend, /do not yet route the sandbox through the network proxy/);
-    expectProxiedRefusal(linux(proxied('unrestricted'), backend), backend, /do not yet route/);
+  it.each(['auto', 'namespaces', 'bwrap'] as const)('%s: a restricted and an unrestricted file system with a proxied network plan through the relay', (backend) => {
+    for (const kind of ['restricted', 'unrestricted'] as const) {
+      const p = linux(proxied(kind), backend)();
+      expect(p.backend).toBe(backend === 'auto' ? 'namespaces' : backend);
+      expect(p.enforcement.network).toBe('proxied');
+    }
   });
 
-  it('landlock: refused, since Landlock cannot confine sockets to one destination', () => {
-    expectProxiedRefusal(linux(proxied('restricted'), 'landlock'), 'landlock', /Landlock cannot confine sockets/);
+  it('landlock: refused, since it shares the host network namespace', () => {
+    expectProxiedRefusal(linux(proxied('restricted'), 'landlock'), 'landlock', /host's network namespace/);
   });
 
-  it('seccomp: refused, since seccomp alone leaves the host network reachable', () => {
-    expectProxiedRefusal(linux(proxied('unrestricted'), 'seccomp'), 'seccomp', /seccomp alone leaves the host network reachable/);
+  it('seccomp: refused, since it shares the host network namespace', () => {
+    expectProxiedRefusal(linux(proxied('unrestricted'), 'seccomp'), 'seccomp', /host's network namespace/);
   });
 
   it('the same policies with restricted and enabled networks still plan', () => {
@@ -50,13 +54,10 @@ describe('linux planners refuse a proxied network', () => {
   });
 });
 
-describe('macos planner refuses a proxied network', () => {
-  it('seatbelt: refused until the proxy-only profile is built', () => {
-    expectProxiedRefusal(
-      () => planMacos(proxied('restricted'), { command: ['/bin/echo'], host: fakeMacHost(), permissionProfile: { type: 'disabled' } }),
-      'seatbelt',
-      /outbound traffic only to the network proxy is not built yet/,
-    );
+describe('macos planner takes a proxied network', () => {
+  it('seatbelt: plans a proxy-only profile', () => {
+    const p = planMacos(proxied('restricted'), { command: ['/bin/echo'], host: fakeMacHost(), permissionProfile: { type: 'disabled' } });
+    expect(p.enforcement.network).toBe('proxied');
   });
 });
 
