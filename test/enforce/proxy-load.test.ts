@@ -1,7 +1,7 @@
 // Load through one proxy: 50 proxied sandboxes at once, 1,000 requests in all (each sandbox's curl
 // opens its 20 connections in parallel, so every relay serves many at a time). Afterwards the
 // test process holds no more sockets than before and no lease left a socket file behind.
-import { mkdirSync, readdirSync, readlinkSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 
@@ -33,6 +33,19 @@ function socketFds(): number {
     }
   }
   return n;
+}
+
+/** Processes whose command line names `text` (a relay started for one of this world's leases). */
+function processesNaming(text: string): string[] {
+  const out: string[] = [];
+  for (const pid of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
+    try {
+      if (readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes(text)) out.push(pid);
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return out;
 }
 
 function socketFilesUnder(dir: string): string[] {
