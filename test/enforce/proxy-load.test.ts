@@ -99,4 +99,6 @@ test(`${name}: ${SANDBOXES} proxied sandboxes at once through one proxy, ${SANDB
   // spawn/ keeps its mount-target registry there too; no lease directory and no socket file may remain.
   expect(readdirSync(world.leaseDir).filter((n) => n.startsWith('codex-sandbox-proxy-'))).toStrictEqual([]);
   expect(socketFilesUnder(world.leaseDir)).toStrictEqual([]);
+  // Every relay (its --proxy-route names a lease's socket) ended with its sandbox.
+  expect(processesNaming(world.leaseDir)).toStrictEqual([]);
 }, 300_000);
