@@ -1,11 +1,13 @@
 // cli/commands/run: `codex-sandbox run [policy options] -- CMD ARGS...`. Runs CMD sandboxed with
 // inherited stdio; the exit status is CMD's (128+N for signal N), 125 when it would not run,
 // 126/127 from the helper when CMD is not executable / not found.
+import { shellEnvironmentPolicy } from '../../config/shell-env-policy';
 import { UsageError } from '../../errors';
+import { DEFAULT_ENV_POLICY } from '../../policy/env-policy';
 import { spawnSandboxed } from '../../spawn/spawn-sandboxed';
 import type { CommandContext } from '../command';
 import { waitForeground } from '../foreground';
-import { parsePolicyOptions, policyFromOptions } from '../policy-options';
+import { parsePolicyOptions, resolveOptionsPolicy } from '../policy-options';
 
 export const RUN_USAGE = 'usage: codex-sandbox run [policy options] -- CMD [ARGS...]';
 
@@ -16,12 +18,14 @@ export async function runCommand(argv: string[], ctx: CommandContext): Promise<n
   if (before.length > 0) throw new UsageError(`unexpected argument "${before[0]}" for run; ${RUN_USAGE}`, { value: before[0] });
   const command = sep < 0 ? [] : rest.slice(sep + 1);
   if (command.length === 0) throw new UsageError(`no command to run; ${RUN_USAGE}`);
-  const { policy, cwd } = policyFromOptions(options, { processCwd: ctx.processCwd, env: ctx.env });
+  const { policy, cwd, config } = resolveOptionsPolicy(options, { processCwd: ctx.processCwd, env: ctx.env });
   return waitForeground(() =>
     spawnSandboxed(command, {
-      permissionProfile: policy,
+      policy,
       cwd,
       env: ctx.env,
+      // config.toml's [shell_environment_policy] with the reference's defaults, else the library's.
+      envPolicy: shellEnvironmentPolicy(config.config) ?? DEFAULT_ENV_POLICY,
       stdio: 'inherit',
       ...(options.backend === undefined ? {} : { backend: options.backend }),
     }),
