@@ -27,7 +27,7 @@ export function parseShortPolicy(value: unknown, source?: ErrorSource): SandboxP
   if (!result.success) throw policyErrorFromZod(result.error, value, 'short policy', source);
   const short = result.data as ShortPolicy;
   return builtinPolicy(short.sandbox, {
-    ...(short.writableRoots === undefined ? {} : { writableRoots: short.writableRoots }),
+    ...(short.writableRoots === undefined ? {} : { writableRoots: [...short.writableRoots] }),
     ...(short.network === undefined ? {} : { network: short.network }),
   });
 }

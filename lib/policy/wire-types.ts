@@ -29,13 +29,13 @@ export type NetworkPolicyWire = NetworkPolicy;
 export type PermissionProfileWire =
   | {
       type: 'managed';
-      file_system: { type: 'restricted'; entries?: FileSystemEntryWire[]; glob_scan_max_depth?: number } | { type: 'unrestricted' };
+      file_system: { type: 'restricted'; entries?: readonly FileSystemEntryWire[]; glob_scan_max_depth?: number } | { type: 'unrestricted' };
       network?: NetworkPolicyWire;
     }
   | { type: 'disabled' }
   | { type: 'external'; network?: NetworkPolicyWire };
 
-export type ReadOnlyAccessWire = { type: 'full-access' } | { type: 'restricted'; include_platform_defaults?: boolean; readable_roots?: string[] };
+export type ReadOnlyAccessWire = { type: 'full-access' } | { type: 'restricted'; include_platform_defaults?: boolean; readable_roots?: readonly string[] };
 
 /** The reference's legacy `SandboxPolicy` JSON (snake_case). */
 export type LegacySandboxPolicyWire =
@@ -44,7 +44,7 @@ export type LegacySandboxPolicyWire =
   | { type: 'external-sandbox'; network_access?: NetworkPolicyWire }
   | {
       type: 'workspace-write';
-      writable_roots?: string[];
+      writable_roots?: readonly string[];
       read_only_access?: ReadOnlyAccessWire;
       network_access?: boolean;
       exclude_tmpdir_env_var?: boolean;
@@ -54,7 +54,7 @@ export type LegacySandboxPolicyWire =
 /** A bare `FileSystemSandboxPolicy` (the network is then restricted). */
 export interface FileSystemSandboxPolicyWire {
   kind?: 'restricted' | 'unrestricted' | 'external-sandbox';
-  entries?: FileSystemEntryWire[];
+  entries?: readonly FileSystemEntryWire[];
   glob_scan_max_depth?: number;
 }
 
@@ -64,7 +64,7 @@ export interface FileSystemSandboxPolicyWire {
  */
 export interface ShortPolicy {
   sandbox: BuiltinPolicyName;
-  writableRoots?: string[];
+  writableRoots?: readonly string[];
   network?: boolean | NetworkPolicy;
 }
 
