@@ -118,6 +118,10 @@ export function explain(resolved: ResolvedPolicy, path: string, access: 'read' |
   if (host === null || !lexical.allowed) return lexical;
   const real = canonicalExisting(lexical.path, host);
   if (real === lexical.path) return lexical;
+  // An entry that names a symlink grants its target under the link's name (bwrap and the
+  // helper bind the target there), so a path reached through that link is the entry's to decide.
+  const by = lexical.decidedBy;
+  if (by.kind === 'entry' && isWithin(lexical.path, by.path) && host.lstat(by.path)?.kind === 'symlink') return lexical;
   const viaTarget = decide(resolved, compileCanonical(resolved, host), real, access);
   if (viaTarget.allowed) return lexical;
   return { ...viaTarget, path: lexical.path, reason: `${viaTarget.reason} (${lexical.path} resolves to ${real})` };
