@@ -67,8 +67,10 @@ export function mergeShellEnvironmentPolicy(base: TomlTable, overlay: TomlTable,
   // Arrays replace whole in the merge, so only the opposite array keeps stale patterns.
   const drop = (list: unknown, named: unknown): unknown =>
     Array.isArray(list) && Array.isArray(named) ? list.filter((p) => !named.some((n) => String(n).toLowerCase() === String(p).toLowerCase())) : list;
-  if (converted.exclude !== undefined && over.include_only !== undefined && over.exclude === undefined) converted = { ...converted, exclude: drop(converted.exclude, over.include_only) };
-  if (converted.include_only !== undefined && over.exclude !== undefined && over.include_only === undefined) converted = { ...converted, include_only: drop(converted.include_only, over.exclude) };
+  if (converted.exclude !== undefined && over.include_only !== undefined && over.exclude === undefined)
+    converted = { ...converted, exclude: drop(converted.exclude, over.include_only) };
+  if (converted.include_only !== undefined && over.exclude !== undefined && over.include_only === undefined)
+    converted = { ...converted, include_only: drop(converted.include_only, over.exclude) };
   return merge(converted, over);
 }
 

@@ -30,7 +30,10 @@ export const DEFAULT_ENV_EXCLUDES: readonly string[] = ['*KEY*', '*SECRET*', '*T
 export const DEFAULT_ENV_POLICY: EnvPolicy = { inherit: 'all', ignoreDefaultExcludes: false };
 
 function globToRegExp(pattern: string): RegExp {
-  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const body = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${body}$`, 'is');
 }
 
@@ -55,11 +58,13 @@ export function parseEnvPolicy(value: unknown, source?: ErrorSource): EnvPolicy 
   }
   const out: EnvPolicy = {};
   if (record.inherit !== undefined) {
-    if (record.inherit !== 'all' && record.inherit !== 'core' && record.inherit !== 'none') throw invalid('inherit must be "all", "core" or "none"', ['inherit'], record.inherit, source);
+    if (record.inherit !== 'all' && record.inherit !== 'core' && record.inherit !== 'none')
+      throw invalid('inherit must be "all", "core" or "none"', ['inherit'], record.inherit, source);
     out.inherit = record.inherit;
   }
   if (record.ignoreDefaultExcludes !== undefined) {
-    if (typeof record.ignoreDefaultExcludes !== 'boolean') throw invalid('ignoreDefaultExcludes must be a boolean', ['ignoreDefaultExcludes'], record.ignoreDefaultExcludes, source);
+    if (typeof record.ignoreDefaultExcludes !== 'boolean')
+      throw invalid('ignoreDefaultExcludes must be a boolean', ['ignoreDefaultExcludes'], record.ignoreDefaultExcludes, source);
     out.ignoreDefaultExcludes = record.ignoreDefaultExcludes;
   }
   const exclude = stringArray(record.exclude, 'exclude', source);

@@ -113,7 +113,9 @@ export function runSandboxed(command: string[], opts: SandboxRunOptions): Promis
   return new Promise((resolve, reject) => {
     child.once('error', (error) => {
       // Raw errnos never cross lib/index.ts (STYLE "Errors and codes").
-      reject(new SpawnError(`failed to run ${plan.argv[0]} for the ${plan.backend} backend: ${error.message}; run \`codex-sandbox doctor\``, { value: plan.argv[0], cause: error }));
+      reject(
+        new SpawnError(`failed to run ${plan.argv[0]} for the ${plan.backend} backend: ${error.message}; run \`codex-sandbox doctor\``, { value: plan.argv[0], cause: error }),
+      );
     });
     child.once('close', (code, signal) => {
       try {

@@ -323,10 +323,13 @@ export function startSandboxed(commandInput: string[], opts: SandboxSpawnOptions
       stop();
     }, opts.timeoutMs);
   }
-  const unsubscribe = opts.signal === undefined ? undefined : onAbort(opts.signal, () => {
-    ended.aborted = true;
-    stop();
-  });
+  const unsubscribe =
+    opts.signal === undefined
+      ? undefined
+      : onAbort(opts.signal, () => {
+          ended.aborted = true;
+          stop();
+        });
   const finish = (): void => {
     clearTimeout(timer);
     clearTimeout(forceTimer);

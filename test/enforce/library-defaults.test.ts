@@ -53,7 +53,12 @@ describe.runIf(process.platform === 'linux')('environment policy in a real sandb
   });
 
   itOn('bwrap')('bwrap: inherit none with includeOnly keeps nothing but the matching set variables', async () => {
-    const r = await runSandboxed(['/usr/bin/env'], { policy: 'read-only', backend: BACKEND, env, envPolicy: { inherit: 'none', set: { A_1: '1', B_1: '2' }, includeOnly: ['a_*'] } });
+    const r = await runSandboxed(['/usr/bin/env'], {
+      policy: 'read-only',
+      backend: BACKEND,
+      env,
+      envPolicy: { inherit: 'none', set: { A_1: '1', B_1: '2' }, includeOnly: ['a_*'] },
+    });
     expect(envLines(r.stdout)).toEqual(['A_1']);
   });
 
@@ -104,7 +109,9 @@ describe.runIf(process.platform === 'linux')('denial hints from real messages', 
       writeFileSync(join(ws, '.git', 'config'), '');
       const r = await runSandboxed(['sh', '-c', 'echo x > .git/config2'], { policy: 'workspace-write', cwd: ws, backend: BACKEND });
       expect(r.stderr).toMatch(/cannot create \.git\/config2: Read-only file system/);
-      expect(r.denials).toEqual([expect.objectContaining({ path: join(ws, '.git/config2'), access: 'write', decidedBy: expect.objectContaining({ label: ':project_roots/.git' }) })]);
+      expect(r.denials).toEqual([
+        expect.objectContaining({ path: join(ws, '.git/config2'), access: 'write', decidedBy: expect.objectContaining({ label: ':project_roots/.git' }) }),
+      ]);
     });
   });
 

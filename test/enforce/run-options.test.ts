@@ -1,7 +1,7 @@
 // runSandboxed and spawnSandboxed as a process library's user expects them, in real sandboxes:
 // stdin input, binary output, bounded output, the combined stream, a graceful stop, and one
 // convention for how a stopped run reads on every Linux backend (issue #19).
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 
 import type { BackendName } from '../../lib/platform/common/types';
 import { runSandboxed } from '../../lib/spawn/run-sandboxed';

@@ -70,7 +70,11 @@ describe('applyPatch failures are rejections', () => {
 
 describe('resolvePolicy takes every policy form and refuses bad ones with a code', () => {
   it('a PermissionProfile wire form resolves', () => {
-    const wire = { type: 'managed', file_system: { type: 'restricted', entries: [{ path: { type: 'special', value: { kind: 'root' } }, access: 'read' }] }, network: 'restricted' } as const;
+    const wire = {
+      type: 'managed',
+      file_system: { type: 'restricted', entries: [{ path: { type: 'special', value: { kind: 'root' } }, access: 'read' }] },
+      network: 'restricted',
+    } as const;
     expect(resolvePolicy(wire, { cwd: '/' }).fullDiskRead).toBe(true);
   });
 

@@ -32,7 +32,13 @@ describe('applyEnvPolicy', () => {
   });
 
   it('exclude globs are case-insensitive, with * and ?', () => {
-    expect(Object.keys(applyEnvPolicy(ENV, { ignoreDefaultExcludes: true, exclude: ['foo*', 'hom?'] })).sort()).toEqual(['DB_SECRET', 'GITHUB_TOKEN', 'OPENAI_API_KEY', 'PATH', 'TMPDIR']);
+    expect(Object.keys(applyEnvPolicy(ENV, { ignoreDefaultExcludes: true, exclude: ['foo*', 'hom?'] })).sort()).toEqual([
+      'DB_SECRET',
+      'GITHUB_TOKEN',
+      'OPENAI_API_KEY',
+      'PATH',
+      'TMPDIR',
+    ]);
   });
 
   it('set comes after the excludes, and includeOnly after set, so it can drop a set variable', () => {
@@ -61,7 +67,14 @@ describe('parseEnvPolicy', () => {
 });
 
 function configPolicy(files: Record<string, string>) {
-  const config = loadConfig({ cwd: '/work/repo', codexHome: '/home/u/.codex', reader: fakeReader({ files, dirs: ['/work/repo/.git'] }), homeDir: '/home/u', platform: 'linux', env: {} });
+  const config = loadConfig({
+    cwd: '/work/repo',
+    codexHome: '/home/u/.codex',
+    reader: fakeReader({ files, dirs: ['/work/repo/.git'] }),
+    homeDir: '/home/u',
+    platform: 'linux',
+    env: {},
+  });
   return shellEnvironmentPolicy(config.config);
 }
 

@@ -40,7 +40,13 @@ describe('parsePolicyInput', () => {
   it('a wire form written with the exported types parses to the same policy as its JSON text', () => {
     const profile: PermissionProfileWire = {
       type: 'managed',
-      file_system: { type: 'restricted', entries: [{ path: { type: 'special', value: { kind: 'root' } }, access: 'read' }, { path: { type: 'path', path: '/w' }, access: 'write' }] },
+      file_system: {
+        type: 'restricted',
+        entries: [
+          { path: { type: 'special', value: { kind: 'root' } }, access: 'read' },
+          { path: { type: 'path', path: '/w' }, access: 'write' },
+        ],
+      },
       network: 'restricted',
     };
     expect(api.parsePolicyInput(profile)).toEqual(api.parsePolicyInput(JSON.stringify(profile)));
