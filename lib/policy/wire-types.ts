@@ -4,16 +4,10 @@
 // two in step). Older spellings the parser accepts (`none`, `current_working_directory`) are
 // included because they are valid input.
 import type { BuiltinPolicyName } from './builtin';
-import type { NetworkPolicy, SandboxPolicy } from './types';
+import type { FileSystemSpecialPath, NetworkPolicy, SandboxPolicy } from './types';
 
-export type SpecialPathWire =
-  | { kind: 'root' }
-  | { kind: 'minimal' }
-  | { kind: 'current_working_directory' }
-  | { kind: 'project_roots'; subpath?: string }
-  | { kind: 'tmpdir' }
-  | { kind: 'slash_tmp' }
-  | { kind: 'unknown'; path: string; subpath?: string };
+/** The typed special paths are spelled as on the wire, plus the older `current_working_directory`. */
+export type SpecialPathWire = FileSystemSpecialPath | { kind: 'current_working_directory' };
 
 export type FileSystemPathWire = { type: 'path'; path: string } | { type: 'special'; value: SpecialPathWire } | { type: 'glob_pattern'; pattern: string };
 
