@@ -2,6 +2,7 @@
 // policy decides what `env` shows inside; applyPatch without a policy is confined to its cwd;
 // explain() follows the host's symlinks as the sandbox does; denial hints come from the messages
 // tools really print, on exit 0 too, and from spawnSandboxed as well as runSandboxed.
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -65,6 +66,37 @@ describe.runIf(process.platform === 'linux')('environment policy in a real sandb
   itOn('bwrap')('bwrap: exclude patterns are case-insensitive globs; ignoreDefaultExcludes keeps the secrets', async () => {
     const r = await runSandboxed(['env'], { policy: 'read-only', backend: BACKEND, env, envPolicy: { ignoreDefaultExcludes: true, exclude: ['aws_*', 'keep_m?'] } });
     expect(envLines(r.stdout)).toEqual(['GITHUB_TOKEN', 'HOME', 'MY_SECRET', 'OPENAI_API_KEY', 'PATH']);
+  });
+});
+
+describe.runIf(process.platform === 'linux')('codex-sandbox run and [shell_environment_policy]', () => {
+  const bin = resolve(__dirname, '../../bin/codex-sandbox.js');
+  const runEnv = (codexHome: string, cwd: string): string[] => {
+    const r = spawnSync(process.execPath, [bin, 'run', '--backend', BACKEND, '--', 'env'], {
+      cwd,
+      encoding: 'utf8',
+      timeout: 30_000,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: cwd, CODEX_HOME: codexHome, OPENAI_API_KEY: 'k', FOO: 'f', CI_FLAG: 'c' },
+    });
+    expect(r.stderr).toBe('');
+    return envLines(r.stdout);
+  };
+
+  itOn('bwrap')('bwrap: without the table, the secret-looking names are dropped', async () => {
+    await withTempDir(async (dir) => {
+      mkdirSync(join(dir, 'home'));
+      expect(runEnv(join(dir, 'home'), dir)).toEqual(['CI_FLAG', 'CODEX_HOME', 'FOO', 'HOME', 'PATH']);
+    });
+  });
+
+  itOn('bwrap')("bwrap: the config's policy decides, with the reference's defaults (secrets kept unless excluded)", async () => {
+    await withTempDir(async (dir) => {
+      mkdirSync(join(dir, 'home'));
+      writeFileSync(join(dir, 'home', 'config.toml'), '[shell_environment_policy]\nexclude = ["ci_*"]\nset = { ADDED = "1" }\n');
+      expect(runEnv(join(dir, 'home'), dir)).toEqual(['ADDED', 'CODEX_HOME', 'FOO', 'HOME', 'OPENAI_API_KEY', 'PATH']);
+      writeFileSync(join(dir, 'home', 'config.toml'), '[shell_environment_policy]\ninherit = "core"\n');
+      expect(runEnv(join(dir, 'home'), dir)).toEqual(['HOME', 'PATH']);
+    });
   });
 });
 
