@@ -91,6 +91,11 @@ describe.runIf(process.platform === 'linux')('runSandboxed options', () => {
       expect(r).toMatchObject({ exitCode: 137, signal: null, timedOut: false, aborted: false });
     });
 
+    itOn(backend)(`${backend}: a command that kills itself with SIGSEGV reads exitCode 139, signal null (the sandbox's PID 1 relays it)`, async () => {
+      const r = await runSandboxed(['sh', '-c', 'kill -SEGV $$'], { policy: 'read-only', backend: underTest(backend) });
+      expect(r).toMatchObject({ exitCode: 139, signal: null, timedOut: false, aborted: false });
+    });
+
     itOn(backend)(`${backend}: spawnSandboxed's sandboxOutcome tells a timeout from an abort`, async () => {
       const timed = spawnSandboxed(['sleep', '30'], { policy: 'read-only', backend: underTest(backend), timeoutMs: 200 });
       expect(await timed.sandboxOutcome).toMatchObject({ exitCode: null, signal: 'SIGKILL', timedOut: true, aborted: false });
