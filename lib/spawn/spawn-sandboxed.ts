@@ -255,9 +255,11 @@ function commandEnv(opts: SandboxSpawnOptions): NodeJS.ProcessEnv {
 }
 
 /** Plans and starts; the building block of spawnSandboxed and runSandboxed. */
-export function startSandboxed(commandInput: string[], opts: SandboxSpawnOptions): StartedSandbox {
+export function startSandboxed(commandInput: string[], callerOpts: SandboxSpawnOptions): StartedSandbox {
   const command = checkCommand(commandInput);
-  const policyInput = policyOption(opts);
+  // One spelling from here on: the launch below reads the policy from `permissionProfile` and
+  // the command's environment, already filtered, from `env`.
+  const opts: SandboxSpawnOptions = { ...callerOpts, permissionProfile: policyOption(callerOpts), env: commandEnv(callerOpts) };
   checkKillOptions(opts.killSignal, opts.forceKillAfterMs);
   const cwd = opts.cwd ?? process.cwd();
   // spawn() reports a missing cwd as ENOENT of the program, which would blame bwrap or the
@@ -270,15 +272,14 @@ export function startSandboxed(commandInput: string[], opts: SandboxSpawnOptions
     throw new UsageError(`invalid timeoutMs ${opts.timeoutMs}; pass milliseconds >= 0`, { value: opts.timeoutMs });
   }
   const platform = opts.platform ?? hostPlatform();
-  const env = commandEnv(opts);
-  const spawnOpts: PlanSpawnOptions = { cwd, env, ...(opts.stdio === undefined ? {} : { stdio: opts.stdio }) };
+  const spawnOpts: PlanSpawnOptions = { cwd, env: opts.env, ...(opts.stdio === undefined ? {} : { stdio: opts.stdio }) };
 
   let planned: LaunchPlan | WindowsLaunch;
   let child: ChildProcess;
   if (platform === 'windows') {
-    planned = startWindowsPlan(command, policyInput, {
+    planned = startWindowsPlan(command, opts.permissionProfile, {
       cwd,
-      env,
+      env: opts.env ?? process.env,
       stdio: opts.stdio,
       backend: opts.backend ?? 'auto',
       windows: opts.windows ?? {},
@@ -286,16 +287,16 @@ export function startSandboxed(commandInput: string[], opts: SandboxSpawnOptions
     child = planned.child;
     backends.set(child, planned.plan.backend);
   } else if (platform === 'macos') {
-    planned = planLaunch(policyInput, { platform, cwd, backend: opts.backend ?? 'auto' }, command);
-    child = spawnSeatbeltPlan(planned.plan as SeatbeltPlan, { ...spawnOpts, env });
+    planned = planLaunch(opts.permissionProfile, { platform, cwd, backend: opts.backend ?? 'auto' }, command);
+    child = spawnSeatbeltPlan(planned.plan as SeatbeltPlan, { ...spawnOpts, env: opts.env ?? process.env });
   } else {
     // Discovery must skip a bwrap this policy's sandbox could have written (issue #20).
     const backend = opts.backend ?? 'auto';
-    const capabilities = opts.capabilities ?? probeCapabilities({ backend, untrustedDirs: () => launchWritableDirs(policyInput, platform, cwd) });
+    const capabilities = opts.capabilities ?? probeCapabilities({ backend, untrustedDirs: () => launchWritableDirs(opts.permissionProfile, platform, cwd) });
     const request: LaunchRequest = { platform, cwd, capabilities, backend, commandCwd: cwd, hiddenPaths: [hostPrepRegistryDir()] };
-    planned = planLaunch(policyInput, request, command);
+    planned = planLaunch(opts.permissionProfile, request, command);
     if (planned.plan.backend === 'bwrap' && capabilities.bwrap !== null && !probeProcMount(capabilities.bwrap.path)) {
-      planned = planLaunch(policyInput, { ...request, mountProc: false }, command);
+      planned = planLaunch(opts.permissionProfile, { ...request, mountProc: false }, command);
     }
     child = spawnPlan(planned.plan as LinuxPlan, spawnOpts);
   }
