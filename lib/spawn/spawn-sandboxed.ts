@@ -11,15 +11,13 @@ import { applyEnvPolicy, DEFAULT_ENV_POLICY, type EnvPolicy, parseEnvPolicy } fr
 import type { PolicyInput } from '../policy/wire-types';
 import type { BackendChoice, BackendName, Capabilities } from '../platform/common/types';
 import type { LinuxPlan } from '../platform/linux/plan';
-import { probeCapabilities } from '../platform/linux/probe';
 import { SEATBELT_UNAVAILABLE_MESSAGE, type SeatbeltPlan } from '../platform/macos/plan-macos';
 import type { SandboxPlan } from '../platform/plan-sandbox';
 import type { ResolvedPolicy } from '../policy/types';
 import { onAbort } from './abort-fanout';
 import { type Denial, DenialLineCollector } from './denials';
-import { hostPrepRegistryDir, trackHostPrep } from './host-prep';
-import { launchWritableDirs, planLaunch, type LaunchPlan, type LaunchRequest } from './launch-plan';
-import { probeProcMount } from './proc-preflight';
+import { trackHostPrep } from './host-prep';
+import { prepareLaunch, type PreparedLaunch } from './prepare-launch';
 import { checkKillOptions, DEFAULT_FORCE_KILL_AFTER_MS, normalizeExit, signalCommand, type StopRecord } from './sandbox-stop';
 import { startWindowsPlan, type WindowsLaunch, type WindowsSpawnOptions } from './windows-launch';
 
@@ -274,7 +272,7 @@ export function startSandboxed(commandInput: string[], callerOpts: SandboxSpawnO
   const platform = opts.platform ?? hostPlatform();
   const spawnOpts: PlanSpawnOptions = { cwd, env: opts.env, ...(opts.stdio === undefined ? {} : { stdio: opts.stdio }) };
 
-  let planned: LaunchPlan | WindowsLaunch;
+  let planned: PreparedLaunch | WindowsLaunch;
   let child: ChildProcess;
   if (platform === 'windows') {
     planned = startWindowsPlan(command, opts.permissionProfile, {
@@ -287,18 +285,14 @@ export function startSandboxed(commandInput: string[], callerOpts: SandboxSpawnO
     child = planned.child;
     backends.set(child, planned.plan.backend);
   } else if (platform === 'macos') {
-    planned = planLaunch(opts.permissionProfile, { platform, cwd, backend: opts.backend ?? 'auto' }, command);
-    child = spawnSeatbeltPlan(planned.plan as SeatbeltPlan, { ...spawnOpts, env: opts.env ?? process.env });
+    planned = prepareLaunch({ input: opts.permissionProfile }, { platform, cwd, command, backend: opts.backend ?? 'auto' });
+    child = spawnSeatbeltPlan(planned.plan, { ...spawnOpts, env: opts.env ?? process.env });
   } else {
-    // Discovery must skip a bwrap this policy's sandbox could have written (issue #20).
-    const backend = opts.backend ?? 'auto';
-    const capabilities = opts.capabilities ?? probeCapabilities({ backend, untrustedDirs: () => launchWritableDirs(opts.permissionProfile, platform, cwd) });
-    const request: LaunchRequest = { platform, cwd, capabilities, backend, commandCwd: cwd, hiddenPaths: [hostPrepRegistryDir()] };
-    planned = planLaunch(opts.permissionProfile, request, command);
-    if (planned.plan.backend === 'bwrap' && capabilities.bwrap !== null && !probeProcMount(capabilities.bwrap.path)) {
-      planned = planLaunch(opts.permissionProfile, { ...request, mountProc: false }, command);
-    }
-    child = spawnPlan(planned.plan as LinuxPlan, spawnOpts);
+    planned = prepareLaunch(
+      { input: opts.permissionProfile },
+      { platform, cwd, command, backend: opts.backend ?? 'auto', ...(opts.capabilities === undefined ? {} : { capabilities: opts.capabilities }) },
+    );
+    child = spawnPlan(planned.plan, spawnOpts);
   }
   const { plan, resolved } = planned;
   const ended: StopRecord = { timedOut: false, aborted: false, sent: new Set() };
