@@ -48,6 +48,13 @@ export { resolvePolicy } from './policy/resolve';
 export type { ResolveOptions } from './policy/resolve';
 export { explain } from './policy/explain';
 export type { ExplainOptions } from './policy/explain';
+export { explainNetwork } from './policy/explain-network';
+export type { NetworkExplanation } from './policy/explain-network';
+export { decideNetwork } from './policy/network-decide';
+export type { NetworkReason, NetworkVerdict } from './policy/network-decide';
+export { parseDomainPattern } from './policy/domain-pattern';
+export type { DomainPattern, DomainRuleList } from './policy/domain-pattern';
+export { isProxiedNetwork, isOpenNetwork } from './policy/network-predicates';
 export { isPathWritableInRoot } from './policy/effective-roots';
 export { builtinPolicy, builtinProfilePolicy, BUILTIN_POLICY_NAMES, BUILTIN_PROFILE_NAMES } from './policy/builtin';
 export type { BuiltinPolicyName, BuiltinPolicyOptions, BuiltinProfileName } from './policy/builtin';
@@ -64,6 +71,11 @@ export {
   usesPlatformSandbox,
 } from './policy/policy-transforms';
 export type { AdditionalPermissions, SandboxPreference } from './policy/policy-transforms';
+
+// The host-side network proxy for proxied networks (lib/network).
+export { createNetworkProxy, sharedNetworkProxy } from './network/proxy';
+export type { NetworkProxy, ProxyLease, ProxyOptions, NetworkDecision, Resolver } from './network/proxy';
+export type { Dialer } from './network/open-checked';
 
 // apply_patch and arg0 dispatch (lib/apply-patch, lib/arg0).
 export { parsePatch } from './apply-patch/parse-patch';

@@ -90,6 +90,20 @@ export function parseNetworkSandboxPolicy(input: unknown, source?: ErrorSource):
   return result.data;
 }
 
+type ManagedNetworkWire = NonNullable<(z.output<ReturnType<typeof permissionProfileSchema>> & { type: 'managed' })['network']>;
+
+function networkFromWire(wire: ManagedNetworkWire | undefined): NetworkPolicy {
+  if (wire === undefined) return 'restricted';
+  if (typeof wire === 'string') return wire;
+  return {
+    mode: 'proxied',
+    allowedDomains: wire.allowed_domains ?? [],
+    deniedDomains: wire.denied_domains ?? [],
+    allowLocalBinding: wire.allow_local_binding ?? false,
+    unixSockets: wire.unix_sockets ?? [],
+  };
+}
+
 /** A `PermissionProfile` (Era C), including the older untagged `{network, file_system}` form. */
 export function parsePermissionProfile(input: unknown, source?: ErrorSource): PermissionProfile {
   const value = typeof input === 'string' ? parseJsonText(input, 'permission profile', source) : input;
@@ -112,7 +126,7 @@ export function parsePermissionProfile(input: unknown, source?: ErrorSource): Pe
       return {
         type: 'managed',
         fileSystem: fs.type === 'unrestricted' ? { type: 'unrestricted' } : { type: 'restricted', ...stripKind(restricted(fs.entries, fs.glob_scan_max_depth)) },
-        network: wire.network ?? 'restricted',
+        network: networkFromWire(wire.network),
       };
     }
   }

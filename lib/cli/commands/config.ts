@@ -93,7 +93,7 @@ function renderShow(cfg: EffectiveConfig): string {
 }
 
 function rejectPolicyShapers(options: PolicyOptions, sub: string): void {
-  for (const flag of ['--permission-profile', '--writable-root', '--backend']) {
+  for (const flag of ['--permission-profile', '--writable-root', '--backend', '--allow-domain', '--deny-domain', '--allow-local-binding']) {
     if (options.flags[flag] !== undefined) {
       throw new UsageError(`config ${sub} reads the policy from config files; ${flag} does not apply`, { source: { flag } });
     }

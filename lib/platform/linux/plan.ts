@@ -5,6 +5,7 @@
 import { posix } from 'node:path';
 
 import { BackendUnavailableError, UnsupportedPolicyError } from '../../errors';
+import { isProxiedNetwork } from '../../policy/network-predicates';
 import type { ResolvedPolicy } from '../../policy/types';
 import type { BackendChoice, Capabilities, Enforcement, PlanBase, Requirement } from '../common/types';
 import { devNullFds, renderBwrapArgv } from './bwrap-argv';
@@ -207,9 +208,28 @@ function unrestrictedFilesystem(resolved: ResolvedPolicy): boolean {
   return fs.kind !== 'restricted' || (resolved.fullDiskWrite && resolved.unreadableGlobs.length === 0 && resolved.unreadableRoots.length === 0);
 }
 
-function effectiveNetwork(resolved: ResolvedPolicy): 'restricted' | 'enabled' {
+function effectiveNetwork(resolved: ResolvedPolicy, backend: PlanLinuxOptions['backend']): 'restricted' | 'enabled' {
+  const network = resolved.policy.network;
+  if (isProxiedNetwork(network)) throw proxiedNetworkRefusal(backend);
   // An external sandbox owns the network; we only add the base seccomp filter.
-  return resolved.policy.fileSystem.kind === 'external-sandbox' ? 'enabled' : resolved.policy.network;
+  return resolved.policy.fileSystem.kind === 'external-sandbox' ? 'enabled' : network;
+}
+
+/**
+ * A proxied network (domain rules) is enforced only where every connection is forced through the
+ * proxy; run anywhere else it would be an open network, so it is refused (docs/network.md#platforms).
+ */
+function proxiedNetworkRefusal(backend: PlanLinuxOptions['backend']): UnsupportedPolicyError {
+  const why =
+    backend === 'landlock'
+      ? 'Landlock cannot confine sockets to one destination, so it cannot force connections through the network proxy'
+      : backend === 'seccomp'
+        ? 'seccomp alone leaves the host network reachable, so it cannot force connections through the network proxy'
+        : 'the Linux backends do not yet route the sandbox through the network proxy (issue #14: the in-sandbox relay)';
+  return new UnsupportedPolicyError(`a proxied network (domain allow/deny rules) cannot be enforced by backend "${backend}": ${why}; use --network or --no-network instead`, {
+    value: backend,
+    details: { backend, network: 'proxied' },
+  });
 }
 
 /**
@@ -456,7 +476,7 @@ export type LinuxBackend = LinuxPlan['backend'];
 export function chooseLinuxBackend(resolved: ResolvedPolicy, opts: Pick<PlanLinuxOptions, 'capabilities' | 'backend' | 'host'>): LinuxBackend {
   const caps = opts.capabilities;
   const host = opts.host ?? nodeLinuxHostFs();
-  const network = effectiveNetwork(resolved);
+  const network = effectiveNetwork(resolved, opts.backend);
   const fullWrite = unrestrictedFilesystem(resolved);
 
   if (caps.wsl === 'wsl1' && !fullWrite) throw new UnsupportedPolicyError(WSL1_MESSAGE, { details: { wsl: 'wsl1' } });
@@ -522,7 +542,7 @@ export function chooseLinuxBackend(resolved: ResolvedPolicy, opts: Pick<PlanLinu
 /** Plans one sandboxed command on Linux with the backend chooseLinuxBackend picks. */
 export function planLinux(resolved: ResolvedPolicy, opts: PlanLinuxOptions): LinuxPlan {
   checkResolvedPolicy(resolved);
-  const network = effectiveNetwork(resolved);
+  const network = effectiveNetwork(resolved, opts.backend);
   switch (chooseLinuxBackend(resolved, opts)) {
     case 'seccomp':
       return planSeccomp(opts, network);

@@ -2,7 +2,8 @@
 // (built as typed items, rendered once), the -D parameters in the reference's order, and the
 // argv `/usr/bin/sandbox-exec -p <profile> -D... -- <command>`. Pure apart from reading the host
 // through the injected HostView (canonical spellings, symlink checks); runs on any OS.
-import { UsageError } from '../../errors';
+import { UnsupportedPolicyError, UsageError } from '../../errors';
+import { isProxiedNetwork } from '../../policy/network-predicates';
 import type { HostView, ResolvedPolicy } from '../../policy/types';
 import type { Enforcement, PlanBase } from '../common/types';
 import { accessSections } from './access-rules';
@@ -51,6 +52,13 @@ export function planSeatbeltProfile(
   resolved: ResolvedPolicy,
   opts: Pick<PlanMacosOptions, 'host' | 'network' | 'profileKind'>,
 ): { items: SbplItem[]; params: [string, string][]; networkRestricted: boolean } {
+  if (isProxiedNetwork(resolved.policy.network)) {
+    // Seatbelt can force traffic through the proxy (outbound only to its loopback ports), but that profile is not built yet: refused rather than run open.
+    throw new UnsupportedPolicyError(
+      'a proxied network (domain allow/deny rules) cannot be enforced by backend "seatbelt": the profile that allows outbound traffic only to the network proxy is not built yet (issue #14); use --network or --no-network instead',
+      { value: 'seatbelt', details: { backend: 'seatbelt', network: 'proxied' } },
+    );
+  }
   const access = accessSections(resolved, opts.host);
   const network = networkSection(resolved.policy.network, checkMacosNetworkOptions(opts.network), opts.host);
   const items: SbplItem[] = [...basePolicy(), ...access.read, ...access.write, ...network.items];
