@@ -2,7 +2,7 @@
 // the planner of the requested platform for a plan. Pure like the planners: capabilities come in
 // as data (spawn/ and the CLI probe them), and no process is started here.
 import { UnsupportedPolicyError, UsageError } from '../errors';
-import { parseAnyPolicy } from '../policy/parse-policy';
+import { parsePolicyInput } from '../policy/parse-policy';
 import { policyToPermissionProfile } from '../policy/profile';
 import { resolvePolicy } from '../policy/resolve';
 import { nodeHostView } from '../policy/node-host-view';
@@ -47,7 +47,7 @@ export type SandboxPlan = LinuxPlan | SeatbeltPlan | PlanBase;
  * parsePolicyInput (a legacy policy is projected at `cwd`).
  */
 export function toSandboxPolicy(input: unknown, cwd: string, host?: HostView): SandboxPolicy {
-  return parseAnyPolicy(input, undefined, host === undefined ? { cwd } : { cwd, host });
+  return parsePolicyInput(input, undefined, host === undefined ? { cwd } : { cwd, host });
 }
 
 function wrongBackend(backend: string, platform: Platform, allowed: string): UnsupportedPolicyError {

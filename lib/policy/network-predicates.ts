@@ -1,6 +1,7 @@
-// policy/network-predicates: the only ways code asks what a NetworkPolicy allows. A proxied
-// policy is an object, neither 'restricted' nor 'enabled', so a bare string comparison would
-// silently misfile it; these name the question instead (docs/network.md#fail-closed).
+// policy/network-predicates: how code asks what a NetworkPolicy allows. A proxied policy is an
+// object, neither 'restricted' nor 'enabled', so a bare `!== 'restricted'` would file it as open;
+// these name the question instead. Planners that still compare strings do so only after
+// refusing a proxied policy (docs/network.md#fail-closed).
 
 import type { NetworkPolicy, ProxiedNetwork } from './types';
 
@@ -11,21 +12,4 @@ export function isProxiedNetwork(network: unknown): network is ProxiedNetwork {
 /** The host's whole network, unfiltered. */
 export function isOpenNetwork(network: NetworkPolicy | undefined): boolean {
   return network === 'enabled';
-}
-
-/** Equal policies, proxied ones compared by their rules (as sets: order never changes a decision). */
-export function sameNetwork(a: NetworkPolicy, b: NetworkPolicy): boolean {
-  if (!isProxiedNetwork(a) || !isProxiedNetwork(b)) return a === b;
-  const sameSet = (x: readonly string[], y: readonly string[]): boolean => {
-    const sx = new Set(x.map((s) => s.toLowerCase()));
-    const sy = new Set(y.map((s) => s.toLowerCase()));
-    return sx.size === sy.size && [...sx].every((s) => sy.has(s));
-  };
-  return (
-    a.allowLocalBinding === b.allowLocalBinding &&
-    sameSet(a.allowedDomains, b.allowedDomains) &&
-    sameSet(a.deniedDomains, b.deniedDomains) &&
-    new Set(a.unixSockets).size === new Set(b.unixSockets).size &&
-    a.unixSockets.every((s) => b.unixSockets.includes(s))
-  );
 }

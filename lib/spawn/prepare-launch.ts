@@ -53,7 +53,7 @@ export interface LaunchRequest {
   proxy?: ProxyEndpoints;
 }
 
-/** The policy as given (any form parseAnyPolicy accepts), or already resolved by the caller. */
+/** The policy as given (any form parsePolicyInput accepts), or already resolved by the caller. */
 export type LaunchPolicy = { input: unknown } | { resolved: ResolvedPolicy };
 
 export type PreparedLaunch =

@@ -79,6 +79,21 @@ describe('packed and installed into an empty project', () => {
       join(app, 'consumer.cts'),
       "import sandbox = require('codex-sandbox');\nconst d: sandbox.Decision = sandbox.explain(sandbox.resolvePolicy(sandbox.builtinPolicy('read-only'), { cwd: '/' }), '/etc', 'read');\nexport const allowed: boolean = d.allowed;\n",
     );
+    // A policy written with the exported types, and the options that take it (issue #19).
+    const policyCode = (ns: string): string =>
+      [
+        `const wire: ${ns}PermissionProfileWire = { type: 'managed', file_system: { type: 'restricted', entries: [{ path: { type: 'special', value: { kind: 'root' } }, access: 'read' }] }, network: 'restricted' };`,
+        `const short: ${ns}PolicyInput = { sandbox: 'workspace-write', writableRoots: ['/tmp/x'], network: false };`,
+        `const opts: ${ns}SandboxRunOptions = { policy: wire, cwd: '/', encoding: 'buffer', maxBuffer: 1024, envPolicy: { inherit: 'core' } };`,
+        `// @ts-expect-error an access the wire form does not have`,
+        `const bad: ${ns}PermissionProfileWire = { type: 'managed', file_system: { type: 'restricted', entries: [{ path: { type: 'path', path: '/' }, access: 'rw' }] } };`,
+        `export const used = [wire, short, opts, bad, ${ns}resolvePolicy('workspace-write', { cwd: '/' })];`,
+      ].join('\n');
+    writeFileSync(join(app, 'consumer-policy.cts'), `import sandbox = require('codex-sandbox');\n${policyCode('sandbox.')}\n`);
+    writeFileSync(
+      join(app, 'consumer-policy.mts'),
+      `import { resolvePolicy, type PermissionProfileWire, type PolicyInput, type SandboxRunOptions } from 'codex-sandbox';\n${policyCode('')}\n`,
+    );
     writeFileSync(
       join(app, 'consumer.mts'),
       "import { explain, resolvePolicy, builtinPolicy, type Decision, type SandboxErrorCode } from 'codex-sandbox';\nconst d: Decision = explain(resolvePolicy(builtinPolicy('read-only'), { cwd: '/' }), '/etc', 'read');\nexport const code: SandboxErrorCode = 'E_POLICY_INVALID';\nexport const allowed: boolean = d.allowed;\n",
@@ -101,6 +116,8 @@ describe('packed and installed into an empty project', () => {
         join(ROOT, 'node_modules', '@types'),
         'consumer.cts',
         'consumer.mts',
+        'consumer-policy.cts',
+        'consumer-policy.mts',
       ],
       { cwd: app, encoding: 'utf8' },
     );

@@ -1,13 +1,15 @@
 // cli/commands/run: `codex-sandbox run [policy options] -- CMD ARGS...`. Runs CMD sandboxed with
 // inherited stdio; the exit status is CMD's (128+N for signal N), 125 when it would not run,
 // 126/127 from the helper when CMD is not executable / not found.
+import { shellEnvironmentPolicy } from '../../config/shell-env-policy';
 import { UsageError } from '../../errors';
 import type { NetworkDecision } from '../../network/proxy';
 import { prepareProxyLease } from '../../spawn/proxy-lease';
+import { DEFAULT_ENV_POLICY } from '../../policy/env-policy';
 import { spawnSandboxed } from '../../spawn/spawn-sandboxed';
 import type { CommandContext } from '../command';
 import { waitForeground } from '../foreground';
-import { parsePolicyOptions, policyFromOptions } from '../policy-options';
+import { parsePolicyOptions, resolveOptionsPolicy } from '../policy-options';
 
 export const RUN_USAGE = 'usage: codex-sandbox run [policy options] [--verbose] -- CMD [ARGS...]';
 
@@ -26,15 +28,17 @@ export async function runCommand(argv: string[], ctx: CommandContext): Promise<n
   if (unexpected.length > 0) throw new UsageError(`unexpected argument "${unexpected[0]}" for run; ${RUN_USAGE}`, { value: unexpected[0] });
   const command = sep < 0 ? [] : rest.slice(sep + 1);
   if (command.length === 0) throw new UsageError(`no command to run; ${RUN_USAGE}`);
-  const { policy, cwd } = policyFromOptions(options, { processCwd: ctx.processCwd, env: ctx.env });
+  const { policy, cwd, config } = resolveOptionsPolicy(options, { processCwd: ctx.processCwd, env: ctx.env });
   // The proxy lives in this process and ends with its last sandbox (the lease's release).
   const lease = await prepareProxyLease(policy, cwd, { tcp: process.platform === 'darwin' });
   try {
     return await waitForeground(() =>
       spawnSandboxed(command, {
-        permissionProfile: policy,
+        policy,
         cwd,
         env: ctx.env,
+        // config.toml's [shell_environment_policy] with the reference's defaults, else the library's.
+        envPolicy: shellEnvironmentPolicy(config.config) ?? DEFAULT_ENV_POLICY,
         stdio: 'inherit',
         ...(options.backend === undefined ? {} : { backend: options.backend }),
         ...(lease === null ? {} : { proxyLease: lease }),

@@ -15,6 +15,8 @@ export interface Origins {
   cert: string | undefined;
   /** Requests the HTTP origin saw: its Host header and path. */
   seen: { host: string | undefined; path: string | undefined }[];
+  /** Connections the origins still hold open. */
+  openConnections(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -88,6 +90,10 @@ export async function startOrigins(tls: { key: string; cert: string } | undefine
     httpsPort,
     cert: tls?.cert,
     seen,
+    openConnections: async () => {
+      const count = (server: Server | undefined): Promise<number> => new Promise((resolve) => (server === undefined ? resolve(0) : server.getConnections((_err, n) => resolve(n))));
+      return (await count(http)) + (await count(https as unknown as Server | undefined));
+    },
     close: async () => {
       http.closeAllConnections();
       https?.closeAllConnections();

@@ -36,9 +36,14 @@ function fdCount(): number {
   return readdirSync('/proc/self/fd').length;
 }
 
-/** Lets destroyed handles finish closing (libuv closes on the next loop turns). */
+/**
+ * Lets destroyed handles finish closing (libuv closes on later loop turns), and the local
+ * origins notice their peers went away: their sockets are this process's fds too. Bounded in
+ * loop turns, not in time.
+ */
 async function settle(): Promise<void> {
   for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+  for (let turns = 0; turns < 10_000 && (await origins.openConnections()) > 0; turns++) await new Promise((r) => setImmediate(r));
 }
 
 let tmp: ReturnType<typeof makeTempDir>;
@@ -386,6 +391,36 @@ describe('leases', () => {
     await lease.release();
     await Promise.all(closed);
     await lease.release();
+    await settle();
+    expect(fdCount()).toBe(before);
+    expect(readdirSync(tmp.path).filter((n) => n.startsWith('codex-sandbox-proxy-'))).toEqual([]);
+  });
+
+  it('50 concurrent leases, 1,000 requests: every answer follows its own lease, and nothing is left after release', async () => {
+    await settle();
+    const before = fdCount();
+    const leases = await Promise.all(Array.from({ length: 50 }, (_, i) => proxy.attach(policy({ allowedDomains: [i % 2 === 0 ? 'api.test' : 'other.test'] }))));
+    const results = await Promise.all(
+      leases.map(async (lease, i) => {
+        const statuses: number[] = [];
+        for (let r = 0; r < 20; r++) {
+          const target = r % 2 === 0 ? 'api.test' : 'other.test';
+          if (r % 4 < 2) statuses.push((await proxiedGet(lease.httpSocket, `http://${target}/${i}/${r}`)).status);
+          else {
+            const s = await socksConnect(lease.socksSocket, { type: 'domain', host: target }, 80);
+            s.socket.destroy();
+            statuses.push(s.reply === 0 ? 200 : 403);
+          }
+        }
+        return { i, statuses, decisions: lease.decisions().length };
+      }),
+    );
+    for (const { i, statuses, decisions } of results) {
+      const mine = i % 2 === 0 ? 'api.test' : 'other.test';
+      expect(statuses).toEqual(Array.from({ length: 20 }, (_, r) => ((r % 2 === 0 ? 'api.test' : 'other.test') === mine ? 200 : 403)));
+      expect(decisions).toBe(20);
+    }
+    await Promise.all(leases.map((l) => l.release()));
     await settle();
     expect(fdCount()).toBe(before);
     expect(readdirSync(tmp.path).filter((n) => n.startsWith('codex-sandbox-proxy-'))).toEqual([]);
