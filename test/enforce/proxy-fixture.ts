@@ -11,8 +11,11 @@ import { connect, type AddressInfo } from 'node:net';
 import { join, normalize } from 'node:path';
 
 import { createNetworkProxy, type NetworkProxy } from '../../lib/network/proxy';
+import { afterAll, beforeAll, it } from 'vitest';
+
+import type { BackendName } from '../../lib/platform/common/types';
 import { makeTempDir } from '../helpers/temp';
-import { pathEntry, rootEntry } from './support';
+import { itOn, pathEntry, rootEntry } from './support';
 
 export const HOSTS = {
   allowed: 'allowed.test',
@@ -169,4 +172,28 @@ export async function startProxyWorld(): Promise<ProxyWorld> {
       tmp.remove();
     },
   };
+}
+
+type Case = (name: string, fn: () => Promise<void>) => void;
+
+/**
+ * One world for the calling test file, started before its cases and closed after them, and `it`
+ * for a case that needs `backend` and the clients: skipped with the reason outside CI, a failure
+ * in CI, when a client is missing.
+ */
+export function proxyWorldSuite(timeoutMs: number): { world: () => ProxyWorld; itWith: (backend: BackendName) => Case } {
+  const missing = process.platform === 'linux' ? toolsMissing() : 'not Linux';
+  let world: ProxyWorld | undefined;
+  beforeAll(async () => {
+    if (missing === null) world = await startProxyWorld();
+  }, 30_000);
+  afterAll(async () => {
+    await world?.close();
+  });
+  const itWith = (backend: BackendName): Case => {
+    if (missing === null) return (name, fn) => itOn(backend)(name, fn, timeoutMs);
+    if (process.env.CI === 'true') return (name) => it(name, () => Promise.reject(new Error(`CI requires the proxy clients: ${missing}`)));
+    return (name, fn) => it.skip(`${name} [skipped: ${missing}]`, fn);
+  };
+  return { world: () => world!, itWith };
 }

@@ -3,25 +3,17 @@
 // test process holds no more sockets than before and no lease left a socket file behind.
 import { mkdirSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect } from 'vitest';
 
 import { runSandboxed } from '../../lib/spawn/run-sandboxed';
-import { HOSTS, proxiedProfile, startProxyWorld, toolsMissing, type ProxyWorld } from './proxy-fixture';
-import { itOn, underTest } from './support';
+import { HOSTS, proxiedProfile, proxyWorldSuite } from './proxy-fixture';
+import { underTest } from './support';
 
 const SANDBOXES = 50;
 const REQUESTS_EACH = 20;
 
-const missingTools = process.platform === 'linux' ? toolsMissing() : 'not Linux';
-let world: ProxyWorld;
-
 // The world's TMPDIR is its own (startProxyWorld): other test runs cannot make or hide a leftover.
-beforeAll(async () => {
-  if (missingTools === null) world = await startProxyWorld();
-}, 30_000);
-afterAll(async () => {
-  await world?.close();
-});
+const { world: w, itWith } = proxyWorldSuite(300_000);
 
 function socketFds(): number {
   let n = 0;
@@ -62,27 +54,20 @@ async function settledSocketFds(target: number): Promise<number> {
 
 const backend = 'bwrap' as const;
 const name = underTest(backend) === backend ? backend : `${underTest(backend)} (bwrap case)`;
-const test: (title: string, fn: () => Promise<void>, timeout?: number) => void =
-  missingTools === null
-    ? itOn(backend)
-    : process.env.CI === 'true'
-      ? (title: string) => it(title, () => Promise.reject(new Error(`CI requires the proxy clients: ${missingTools}`)))
-      : (title: string, fn: () => Promise<void>) => it.skip(`${title} [skipped: ${missingTools}]`, fn);
-
-test(`${name}: ${SANDBOXES} proxied sandboxes at once through one proxy, ${SANDBOXES * REQUESTS_EACH} requests: all answered, nothing left behind`, async () => {
+itWith(backend)(`${name}: ${SANDBOXES} proxied sandboxes at once through one proxy, ${SANDBOXES * REQUESTS_EACH} requests: all answered, nothing left behind`, async () => {
   const before = socketFds();
-  const seenBefore = world.seen.length;
-  const workDir = join(world.dir, 'load');
+  const seenBefore = w().seen.length;
+  const workDir = join(w().dir, 'load');
   mkdirSync(workDir);
   const runs = Array.from({ length: SANDBOXES }, (_, s) => {
     const urls = Array.from({ length: REQUESTS_EACH }, (_, i) => `http://${HOSTS.allowed}/s${s}/r${i}`);
     return runSandboxed(
       ['curl', '-sS', '--no-progress-meter', '-Z', '--parallel-immediate', '--parallel-max', '10', ...urls.flatMap((u) => [u, '-o', '/dev/null', '-w', '%{http_code}\\n'])],
       {
-        permissionProfile: proxiedProfile(world.dir),
+        permissionProfile: proxiedProfile(w().dir),
         backend: underTest(backend),
         cwd: workDir,
-        proxy: world.proxy,
+        proxy: w().proxy,
         timeoutMs: 120_000,
       },
     );
@@ -94,11 +79,11 @@ test(`${name}: ${SANDBOXES} proxied sandboxes at once through one proxy, ${SANDB
     expect(r.stdout.trim().split('\n')).toStrictEqual(Array(REQUESTS_EACH).fill('200'));
     expect(r.network).toHaveLength(REQUESTS_EACH);
   }
-  expect(world.seen.length - seenBefore).toBe(SANDBOXES * REQUESTS_EACH);
+  expect(w().seen.length - seenBefore).toBe(SANDBOXES * REQUESTS_EACH);
   expect(await settledSocketFds(before)).toBe(before);
   // spawn/ keeps its mount-target registry there too; no lease directory and no socket file may remain.
-  expect(readdirSync(world.leaseDir).filter((n) => n.startsWith('codex-sandbox-proxy-'))).toStrictEqual([]);
-  expect(socketFilesUnder(world.leaseDir)).toStrictEqual([]);
+  expect(readdirSync(w().leaseDir).filter((n) => n.startsWith('codex-sandbox-proxy-'))).toStrictEqual([]);
+  expect(socketFilesUnder(w().leaseDir)).toStrictEqual([]);
   // Every relay (its --proxy-route names a lease's socket) ended with its sandbox.
-  expect(processesNaming(world.leaseDir)).toStrictEqual([]);
-}, 300_000);
+  expect(processesNaming(w().leaseDir)).toStrictEqual([]);
+});

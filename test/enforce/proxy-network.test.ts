@@ -3,38 +3,23 @@
 // reach allowed test hosts through the relay and the host's proxy; denied, unlisted, raw-IP and
 // private destinations are refused by the proxy; a client that ignores the proxy variables, DNS
 // and unix sockets get nowhere. No internet: the proxy's resolver and dialer are the fixture's.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 
 import type { BackendName } from '../../lib/platform/common/types';
 import { runSandboxed, type SandboxRunResult } from '../../lib/spawn/run-sandboxed';
-import { ALLOWED_ADDRESS, HOSTS, proxiedProfile, startProxyWorld, toolsMissing, type ProxyWorld } from './proxy-fixture';
-import { itOn, minimalEntry, pathEntry, underTest } from './support';
+import { ALLOWED_ADDRESS, HOSTS, proxiedProfile, proxyWorldSuite } from './proxy-fixture';
+import { minimalEntry, pathEntry, underTest } from './support';
 
-const missingTools = process.platform === 'linux' ? toolsMissing() : 'not Linux';
-let world: ProxyWorld;
-
-beforeAll(async () => {
-  if (missingTools === null) world = await startProxyWorld();
-}, 30_000);
-afterAll(async () => {
-  await world?.close();
-});
+const { world: w, itWith } = proxyWorldSuite(60_000);
 
 function sh(backend: BackendName, script: string, network: Record<string, unknown> = {}): Promise<SandboxRunResult> {
   return runSandboxed(['bash', '-c', script], {
-    permissionProfile: proxiedProfile(world.dir, network),
+    permissionProfile: proxiedProfile(w().dir, network),
     backend: underTest(backend),
-    cwd: world.dir,
-    proxy: world.proxy,
+    cwd: w().dir,
+    proxy: w().proxy,
     timeoutMs: 30_000,
   });
-}
-
-/** `it` for a case that needs the backend and the client tools (a failure in CI when either is missing). */
-function itWith(backend: BackendName): (name: string, fn: () => Promise<void>) => void {
-  if (missingTools === null) return (name, fn) => itOn(backend)(name, fn, 60_000);
-  if (process.env.CI === 'true') return (name) => it(name, () => Promise.reject(new Error(`CI requires the proxy clients: ${missingTools}`)));
-  return (name, fn) => it.skip(`${name} [skipped: ${missingTools}]`, fn);
 }
 
 const CURL_CODE = `curl -sS -o /dev/null -w '%{http_code}'`;
@@ -43,7 +28,7 @@ for (const backend of ['bwrap', 'namespaces'] as const) {
   const name = underTest(backend) === backend ? backend : `${underTest(backend)} (bwrap case)`;
   describe(`${name}: proxied network`, () => {
     itWith(backend)(`${name}: curl reaches an allowed host over http and https (self-signed CA) through the relay; the decisions name the rule`, async () => {
-      const r = await sh(backend, `curl -sS http://${HOSTS.allowed}/plain && echo && curl -sS --cacert ${world.caFile} https://${HOSTS.allowed}/tls`);
+      const r = await sh(backend, `curl -sS http://${HOSTS.allowed}/plain && echo && curl -sS --cacert ${w().caFile} https://${HOSTS.allowed}/tls`);
       expect(r.stderr).toBe('');
       expect(r.stdout).toBe('http origin: /plain\nhttps origin: /tls');
       expect(r.exitCode).toBe(0);
@@ -59,11 +44,11 @@ for (const backend of ['bwrap', 'namespaces'] as const) {
         `${CURL_CODE} http://${HOSTS.denied}/`,
         `curl -sS -D - -o /dev/null http://${HOSTS.unlisted}/ | grep -i '^x-proxy-error' | tr -d '\\r'`,
         `${CURL_CODE} http://${ALLOWED_ADDRESS}/`,
-        `curl -sS --cacert ${world.caFile} https://${HOSTS.denied}/ 2>/dev/null; echo "connect=$?"`,
+        `curl -sS --cacert ${w().caFile} https://${HOSTS.denied}/ 2>/dev/null; echo "connect=$?"`,
       ].join('; echo; ');
       const r = await sh(backend, script);
       expect(r.stdout.split('\n').filter((line) => line !== '')).toStrictEqual(['403', 'x-proxy-error: blocked-by-allowlist', '403', 'connect=56']);
-      expect(world.seen.some((s) => s.startsWith(HOSTS.denied) || s.startsWith(HOSTS.unlisted) || s.startsWith(ALLOWED_ADDRESS))).toBe(false);
+      expect(w().seen.some((s) => s.startsWith(HOSTS.denied) || s.startsWith(HOSTS.unlisted) || s.startsWith(ALLOWED_ADDRESS))).toBe(false);
       expect(r.denials).toStrictEqual([
         { kind: 'network', host: HOSTS.denied, port: 80, reason: 'blocked-by-denylist', rule: HOSTS.denied },
         { kind: 'network', host: HOSTS.unlisted, port: 80, reason: 'blocked-by-allowlist' },
@@ -80,13 +65,13 @@ for (const backend of ['bwrap', 'namespaces'] as const) {
     });
 
     itWith(backend)(`${name}: restricted reads (a tmpfs root): the proxy's socket directory is still bound in and reached`, async () => {
-      const policy = proxiedProfile(world.dir);
-      (policy.file_system as { entries: unknown[] }).entries = [minimalEntry(), pathEntry(world.dir, 'write')];
+      const policy = proxiedProfile(w().dir);
+      (policy.file_system as { entries: unknown[] }).entries = [minimalEntry(), pathEntry(w().dir, 'write')];
       const r = await runSandboxed(['bash', '-c', `curl -sS http://${HOSTS.allowed}/minimal`], {
         permissionProfile: policy,
         backend: underTest(backend),
-        cwd: world.dir,
-        proxy: world.proxy,
+        cwd: w().dir,
+        proxy: w().proxy,
         timeoutMs: 30_000,
       });
       expect(r.stderr).toBe('');
@@ -112,7 +97,7 @@ for (const backend of ['bwrap', 'namespaces'] as const) {
       const py = [
         'import ssl, urllib.request',
         `print(urllib.request.urlopen("http://${HOSTS.allowed}/py").read().decode())`,
-        `ctx = ssl.create_default_context(cafile="${world.caFile}")`,
+        `ctx = ssl.create_default_context(cafile="${w().caFile}")`,
         `print(urllib.request.urlopen("https://${HOSTS.allowed}/pys", context=ctx).read().decode())`,
       ].join('\n');
       const r = await sh(backend, `/usr/bin/python3 -c '${py}' && curl -sS --proxy "$ALL_PROXY" http://${HOSTS.allowed}/socks`);
@@ -141,7 +126,7 @@ for (const backend of ['bwrap', 'namespaces'] as const) {
         // Node 20 has no NODE_USE_ENV_PROXY: the clients look the name up themselves, and the
         // sandbox has no DNS.
         expect(lines.slice(1, 3)).toStrictEqual([expect.stringMatching(/^fetch failed E/), expect.stringMatching(/^https failed E/)]);
-        expect(world.seen).not.toContain(`${HOSTS.allowed} /fetch`);
+        expect(w().seen).not.toContain(`${HOSTS.allowed} /fetch`);
       }
     });
 
