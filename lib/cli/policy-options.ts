@@ -40,6 +40,9 @@ export interface CommandFlags {
 const VALUE_OPTIONS = new Set(['--cwd', '--sandbox', '--permission-profile', '--permissions', '--writable-root', '-c', '--backend', '--codex-home']);
 const REPEATABLE = new Set(['--writable-root', '-c']);
 
+/** Every policy flag, for "did you mean" when a command meets one it does not know. */
+export const POLICY_FLAGS: readonly string[] = [...VALUE_OPTIONS, '--network', '--no-network'];
+
 function oneOf<T extends string>(value: string, allowed: readonly T[], flag: string): T {
   if ((allowed as readonly string[]).includes(value)) return value as T;
   throw new UsageError(`invalid value "${value}" for ${flag}; use one of ${allowed.join(', ')}`, { source: { flag }, value });
@@ -161,8 +164,11 @@ export function resolveOptionsPolicy(options: PolicyOptions, ctx: PolicyContext)
   const choosers = (['--sandbox', '--permission-profile', '--permissions'] as const).filter((f) => options.flags[f] !== undefined);
   if (choosers.length > 1) throw conflict(choosers[0]!, choosers[1]!);
   const network: NetworkPolicy | undefined = options.network === undefined ? undefined : options.network ? 'enabled' : 'restricted';
-  if (options.writableRoots.length > 0 && options.sandbox !== 'workspace-write') {
-    throw new UsageError(`--writable-root needs --sandbox workspace-write${choosers[0] === undefined ? '' : `, not ${choosers[0]}`}`, {
+  // An extra writable root only means something in workspace-write, so asking for one without
+  // choosing a policy chooses it (the README's `run --writable-root ~/scratch -- make`).
+  const sandbox = options.sandbox ?? (options.writableRoots.length > 0 && choosers.length === 0 ? 'workspace-write' : undefined);
+  if (options.writableRoots.length > 0 && sandbox !== 'workspace-write') {
+    throw new UsageError(`--writable-root needs --sandbox workspace-write, not ${choosers[0]}`, {
       source: { flag: '--writable-root' },
       value: options.writableRoots[0],
     });
@@ -207,7 +213,7 @@ export function resolveOptionsPolicy(options: PolicyOptions, ctx: PolicyContext)
     ...(home === undefined ? {} : { homeDir: home }),
     ...(mdm === undefined ? {} : { mdm }),
     ...(options.codexHome === undefined ? {} : { codexHome: resolveAgainstBase(options.codexHome, ctx.processCwd, home) }),
-    ...(options.sandbox === undefined ? {} : { sandboxModeOverride: options.sandbox }),
+    ...(sandbox === undefined ? {} : { sandboxModeOverride: sandbox }),
     ...(name === undefined ? {} : { permissionsOverride: name }),
     ...(policyOverride === undefined ? {} : { policyOverride }),
   });
@@ -230,15 +236,17 @@ function describePolicySource(source: PolicySource): string {
   return source.fallbackFrom === undefined ? base : `${base}; requirements replaced ${source.fallbackFrom}`;
 }
 
-/** The help text lines for the policy options, shared by every command's --help. */
-export const POLICY_OPTIONS_HELP = [
-  '  --cwd DIR                     directory the policy is resolved against (default: current directory)',
-  '  --sandbox MODE                read-only | workspace-write | danger-full-access (default: read-only)',
-  '  --permission-profile JSON     a PermissionProfile (or legacy SandboxPolicy) as JSON',
-  '  --permissions NAME            a [permissions.NAME] profile or :read-only, :workspace, :danger-full-access',
-  '  --writable-root DIR           extra writable root for workspace-write (repeatable)',
-  '  --network | --no-network      allow or block network access (default: blocked)',
-  '  -c key=value                  config override, as in config.toml (repeatable; later wins)',
-  '  --backend NAME                auto | namespaces | bwrap | landlock | seccomp | seatbelt | windows-token | windows-elevated',
-  '  --codex-home DIR              the Codex home directory (config files)',
-].join('\n');
+/** The help text lines for the policy options, shared by every command's --help; `defaultMode` is the command's fallback. */
+export function policyOptionsHelp(defaultMode: BuiltinPolicyName = 'read-only'): string {
+  return [
+    '  --cwd DIR                     directory the policy is resolved against (default: current directory)',
+    `  --sandbox MODE                read-only | workspace-write | danger-full-access (default: the configured sandbox_mode, else ${defaultMode})`,
+    '  --permission-profile JSON     a PermissionProfile (or legacy SandboxPolicy) as JSON',
+    '  --permissions NAME            a [permissions.NAME] profile or :read-only, :workspace, :danger-full-access',
+    '  --writable-root DIR           extra writable root (repeatable); alone it means --sandbox workspace-write',
+    '  --network | --no-network      allow or block network access (default: blocked)',
+    '  -c key=value                  config override, as in config.toml (repeatable; later wins)',
+    '  --backend NAME                auto | namespaces | bwrap | landlock | seccomp | seatbelt | windows-token | windows-elevated',
+    '  --codex-home DIR              the Codex home directory (config files)',
+  ].join('\n');
+}

@@ -3,7 +3,6 @@
 // bubblewrap or Landlock) works, 1 otherwise.
 import { release } from 'node:os';
 
-import { UsageError } from '../../errors';
 import type { Capabilities } from '../../platform/common/types';
 import { abiIntroducing, LANDLOCK_ABI_TABLE } from '../../platform/linux/landlock-abi';
 import { bwrapUnavailableReason, namespacesUnavailableReason } from '../../platform/linux/plan';
@@ -11,6 +10,7 @@ import { probeCapabilities } from '../../platform/linux/probe';
 import { pruneDeadHostPrep } from '../../spawn/host-prep';
 import { probeProcMount } from '../../spawn/proc-preflight';
 import type { CommandContext } from '../command';
+import { unknownOption } from '../suggest';
 import { probeWindowsDoctor } from './doctor-windows';
 
 export interface DoctorCheck {
@@ -148,9 +148,25 @@ export function printDoctorReport(report: { checks: DoctorCheck[]; backends: { n
   for (const b of report.backends) ctx.stdout(`  ${b.usable ? 'usable  ' : 'unusable'} ${b.name.padEnd(10)} ${b.reason}\n`);
 }
 
+export const DOCTOR_HELP = `usage: codex-sandbox doctor [--json]
+
+Says what enforcement this machine offers (the native build, Landlock, seccomp, user
+namespaces, bubblewrap, /proc, WSL), what each enables and how to get what is missing, then
+which backends are usable. See docs/doctor.md.
+
+options:
+  --json                        one object: {platform, checks, backends, filesystem_enforcement}
+
+exit status: 0 when a backend can enforce a restricted filesystem, 1 otherwise.
+`;
+
 export function doctorCommand(argv: string[], ctx: CommandContext): number {
-  for (const [i, arg] of argv.entries()) {
-    if (arg !== '--json') throw new UsageError(`unknown option "${arg}" for doctor; usage: codex-sandbox doctor [--json]`, { source: { argIndex: i + 1 }, value: arg });
+  if (argv.includes('--help') || argv.includes('-h')) {
+    ctx.stdout(DOCTOR_HELP);
+    return 0;
+  }
+  for (const arg of argv) {
+    if (arg !== '--json') throw unknownOption('doctor', arg, ['--json', '--help']);
   }
   if (process.platform === 'win32') {
     const report = probeWindowsDoctor(ctx.env, ctx.processCwd);

@@ -7,7 +7,8 @@ import { nodeHostView } from '../../policy/node-host-view';
 import { resolvePolicy } from '../../policy/resolve';
 import type { DecidedBy, Decision } from '../../policy/types';
 import type { CommandContext, CommandHandler } from '../command';
-import { parsePolicyOptions, POLICY_OPTIONS_HELP, policyFromOptions } from '../policy-options';
+import { parsePolicyOptions, POLICY_FLAGS, policyFromOptions, policyOptionsHelp } from '../policy-options';
+import { unknownOption } from '../suggest';
 
 export const EXPLAIN_HELP = `usage: codex-sandbox explain [policy options] PATH [--access read|write] [--json]
 
@@ -18,7 +19,7 @@ link that leads somewhere the policy denies is denied.
 options:
   --access read|write           the access to check (default: read)
   --json                        print {path, access, allowed, effective, decided_by, reason}
-${POLICY_OPTIONS_HELP}
+${policyOptionsHelp()}
 
 exit status: 0 when the access is allowed, 1 when it is denied, 125 for bad input.
 `;
@@ -74,7 +75,7 @@ function parseArgs(rest: string[]): { path: string; access: 'read' | 'write'; js
       path = after[0];
       break;
     } else if (arg.startsWith('-') && arg !== '-') {
-      throw new UsageError(`unknown option ${arg} for explain; see codex-sandbox explain --help`, { source: { flag: arg }, value: arg });
+      throw unknownOption('explain', arg, ['--access', '--json', '--help', ...POLICY_FLAGS]);
     } else if (path !== undefined) {
       throw new UsageError(`explain takes exactly one PATH, got "${path}" and "${arg}"`, { value: arg });
     } else {
