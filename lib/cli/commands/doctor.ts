@@ -7,9 +7,8 @@ import type { Capabilities } from '../../platform/common/types';
 import { abiIntroducing, LANDLOCK_ABI_TABLE } from '../../platform/linux/landlock-abi';
 import { bwrapUnavailableReason, namespacesUnavailableReason } from '../../platform/linux/plan';
 import { NATIVE_FIX } from '../../native';
-import { probeCapabilities } from '../../platform/linux/probe';
 import { pruneDeadHostPrep } from '../../spawn/host-prep';
-import { probeProcMount } from '../../spawn/proc-preflight';
+import { probeLaunchHost } from '../../spawn/prepare-launch';
 import type { CommandContext } from '../command';
 import { unknownOption } from '../suggest';
 import { probeWindowsDoctor } from './doctor-windows';
@@ -207,15 +206,14 @@ export function doctorCommand(argv: string[], ctx: CommandContext): number {
   // Also the clean-up of runs whose parent was SIGKILLed (their empty mask stubs), for a user who
   // runs doctor after seeing stray `.git` or `.codex` entries.
   pruneDeadHostPrep();
-  const caps = probeCapabilities();
-  const procMount = caps.namespaces.usable ? caps.namespaces.procMount : caps.bwrap !== null && bwrapUnavailableReason(caps) === null ? probeProcMount(caps.bwrap.path) : null;
-  const report = doctorReport(caps, procMount, release());
+  const { capabilities, procMount } = probeLaunchHost();
+  const report = doctorReport(capabilities, procMount, release());
   const fsBackend = report.backends.some((b) => b.usable && b.name !== 'seccomp');
   if (ctx.json) {
     ctx.stdout(`${JSON.stringify({ ...report, filesystem_enforcement: fsBackend })}\n`);
   } else {
     printDoctorReport(report, ctx);
-    if (caps.nativeBuild !== undefined || caps.helperPath === null) ctx.stdout(`the native build of codex-sandbox is unusable; to fix it, ${NATIVE_FIX}\n`);
+    if (capabilities.nativeBuild !== undefined || capabilities.helperPath === null) ctx.stdout(`the native build of codex-sandbox is unusable; to fix it, ${NATIVE_FIX}\n`);
     else if (!fsBackend) ctx.stdout('no backend can enforce a restricted filesystem here: fix one of the MISS lines above\n');
   }
   return fsBackend ? 0 : 1;
