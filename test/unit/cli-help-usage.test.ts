@@ -6,52 +6,37 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-import type { CommandContext } from '../../lib/cli/command';
 import { patchFromArgument } from '../../lib/cli/commands/apply-patch';
 import { runCli } from '../../lib/cli/main';
 import { closest, editDistance } from '../../lib/cli/suggest';
+import { type CapturedRun, runCaptured } from '../helpers/cli';
 
-function capture(cwd = process.cwd()): { ctx: CommandContext; out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  const ctx: CommandContext = {
-    json: false,
-    stdout: (t) => {
-      out += t;
-    },
-    stderr: (t) => {
-      err += t;
-    },
-    env: { ...process.env, CODEX_HOME: '/nonexistent-codex-home' },
-    processCwd: cwd,
-  };
-  return { ctx, out: () => out, err: () => err };
+/** The whole CLI in-process, as `codex-sandbox ARGV` with no user config. */
+function cli(argv: string[]): Promise<CapturedRun> {
+  return runCaptured((args, ctx) => runCli(args, 'codex-sandbox', ctx), argv, { env: { ...process.env, CODEX_HOME: '/nonexistent-codex-home' }, processCwd: process.cwd() });
 }
 
 describe('--help on every command', () => {
   for (const command of ['run', 'plan', 'doctor', 'explain', 'config', 'apply-patch', 'windows-setup']) {
     for (const flag of ['--help', '-h']) {
       it(`${command} ${flag}: help on stdout, nothing on stderr, exit 0`, async () => {
-        const c = capture();
-        expect(await runCli([command, flag], 'codex-sandbox', c.ctx)).toBe(0);
-        expect(c.out()).toMatch(new RegExp(`^usage:[\\s\\S]*codex-sandbox ${command}`));
-        expect(c.err()).toBe('');
+        const r = await cli([command, flag]);
+        expect(r.code).toBe(0);
+        expect(r.out).toMatch(new RegExp(`^usage:[\\s\\S]*codex-sandbox ${command}`));
+        expect(r.err).toBe('');
       });
     }
   }
 
   it('run: --help after "--" belongs to the command, not to run', async () => {
-    const c = capture();
     // A missing backend or a real run would both be fine here; what matters is that no help was printed.
-    await runCli(['run', '--backend', 'seatbelt', '--', 'true', '--help'], 'codex-sandbox', c.ctx);
-    expect(c.out()).not.toMatch(/usage:/);
+    expect((await cli(['run', '--backend', 'seatbelt', '--', 'true', '--help'])).out).not.toMatch(/usage:/);
   });
 
   it('apply-patch --help names its own default policy (workspace-write), not read-only', async () => {
-    const c = capture();
-    await runCli(['apply-patch', '--help'], 'codex-sandbox', c.ctx);
-    expect(c.out()).toMatch(/--sandbox MODE .*else workspace-write/);
-    expect(c.out()).not.toMatch(/else read-only/);
+    const { out } = await cli(['apply-patch', '--help']);
+    expect(out).toMatch(/--sandbox MODE .*else workspace-write/);
+    expect(out).not.toMatch(/else read-only/);
   });
 });
 
@@ -73,12 +58,12 @@ describe('usage errors: one stderr line, exit 125', () => {
   ];
   for (const [what, argv, message] of CASES) {
     it(what, async () => {
-      const c = capture();
-      expect(await runCli(argv, 'codex-sandbox', c.ctx)).toBe(125);
-      const lines = c.err().trim().split('\n');
-      expect(lines, c.err()).toHaveLength(1);
+      const r = await cli(argv);
+      expect(r.code).toBe(125);
+      const lines = r.err.trim().split('\n');
+      expect(lines, r.err).toHaveLength(1);
       expect(lines[0]).toMatch(message);
-      expect(c.out()).toBe('');
+      expect(r.out).toBe('');
     });
   }
 });
