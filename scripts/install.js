@@ -25,5 +25,16 @@ if (process.platform === 'win32') {
     process.exit(0);
   }
 }
-const result = spawnSync(process.execPath, [require.resolve('node-gyp-build/bin.js')], { cwd: root, stdio: 'inherit', windowsHide: true });
+// node-gyp-build takes musl for Alpine only (/etc/alpine-release); on any other musl system it
+// would accept the glibc prebuild and build nothing, which the loader then refuses. Tell it the
+// libc this Node really maps (the same test as lib/native.ts libcFromMaps).
+const env = { ...process.env };
+if (process.platform === 'linux' && env.LIBC === undefined) {
+  try {
+    if (/\/(ld-musl-[^/\s]*|libc\.musl-[^/\s]*)$/m.test(fs.readFileSync('/proc/self/maps', 'utf8'))) env.LIBC = 'musl';
+  } catch {
+    // No /proc: node-gyp-build's own guess stands.
+  }
+}
+const result = spawnSync(process.execPath, [require.resolve('node-gyp-build/bin.js')], { cwd: root, stdio: 'inherit', windowsHide: true, env });
 process.exit(result.status === null ? 1 : result.status);
