@@ -58,6 +58,9 @@ const VALUE_OPTIONS = new Set([
 ]);
 const REPEATABLE = new Set(['--writable-root', '-c', '--allow-domain', '--deny-domain']);
 
+/** Every policy flag, for "did you mean" when a command meets one it does not know. */
+export const POLICY_FLAGS: readonly string[] = [...VALUE_OPTIONS, '--network', '--no-network', '--allow-local-binding'];
+
 function oneOf<T extends string>(value: string, allowed: readonly T[], flag: string): T {
   if ((allowed as readonly string[]).includes(value)) return value as T;
   throw new UsageError(`invalid value "${value}" for ${flag}; use one of ${allowed.join(', ')}`, { source: { flag }, value });
@@ -196,8 +199,11 @@ export function resolveOptionsPolicy(options: PolicyOptions, ctx: PolicyContext)
   if (domainFlag !== undefined && options.flags.network !== undefined) {
     throw new UsageError(`${options.flags.network} and ${domainFlag} conflict: ${domainFlag} makes the network proxied; pass one of them`, { source: { flag: domainFlag } });
   }
-  if (options.writableRoots.length > 0 && options.sandbox !== 'workspace-write') {
-    throw new UsageError(`--writable-root needs --sandbox workspace-write${choosers[0] === undefined ? '' : `, not ${choosers[0]}`}`, {
+  // An extra writable root only means something in workspace-write, so asking for one without
+  // choosing a policy chooses it (the README's `run --writable-root ~/scratch -- make`).
+  const sandbox = options.sandbox ?? (options.writableRoots.length > 0 && choosers.length === 0 ? 'workspace-write' : undefined);
+  if (options.writableRoots.length > 0 && sandbox !== 'workspace-write') {
+    throw new UsageError(`--writable-root needs --sandbox workspace-write, not ${choosers[0]}`, {
       source: { flag: '--writable-root' },
       value: options.writableRoots[0],
     });
@@ -243,7 +249,7 @@ export function resolveOptionsPolicy(options: PolicyOptions, ctx: PolicyContext)
     ...(home === undefined ? {} : { homeDir: home }),
     ...(mdm === undefined ? {} : { mdm }),
     ...(options.codexHome === undefined ? {} : { codexHome: resolveAgainstBase(options.codexHome, ctx.processCwd, home) }),
-    ...(options.sandbox === undefined ? {} : { sandboxModeOverride: options.sandbox }),
+    ...(sandbox === undefined ? {} : { sandboxModeOverride: sandbox }),
     ...(name === undefined ? {} : { permissionsOverride: name }),
     ...(policyOverride === undefined ? {} : { policyOverride }),
   });
@@ -282,18 +288,20 @@ function describePolicySource(source: PolicySource): string {
   return source.fallbackFrom === undefined ? base : `${base}; requirements replaced ${source.fallbackFrom}`;
 }
 
-/** The help text lines for the policy options, shared by every command's --help. */
-export const POLICY_OPTIONS_HELP = [
-  '  --cwd DIR                     directory the policy is resolved against (default: current directory)',
-  '  --sandbox MODE                read-only | workspace-write | danger-full-access (default: read-only)',
-  '  --permission-profile JSON     a PermissionProfile (or legacy SandboxPolicy) as JSON',
-  '  --permissions NAME            a [permissions.NAME] profile or :read-only, :workspace, :danger-full-access',
-  '  --writable-root DIR           extra writable root for workspace-write (repeatable)',
-  '  --network | --no-network      allow or block network access (default: blocked)',
-  '  --allow-domain PATTERN        proxied network: allow host, *.sub, **.apex, * (optionally :port) (repeatable)',
-  '  --deny-domain PATTERN         proxied network: deny a pattern; a deny always wins (repeatable)',
-  '  --allow-local-binding         proxied network: allow loopback, link-local and private destinations',
-  '  -c key=value                  config override, as in config.toml (repeatable; later wins)',
-  '  --backend NAME                auto | namespaces | bwrap | landlock | seccomp | seatbelt | windows-token | windows-elevated',
-  '  --codex-home DIR              the Codex home directory (config files)',
-].join('\n');
+/** The help text lines for the policy options, shared by every command's --help; `defaultMode` is the command's fallback. */
+export function policyOptionsHelp(defaultMode: BuiltinPolicyName = 'read-only'): string {
+  return [
+    '  --cwd DIR                     directory the policy is resolved against (default: current directory)',
+    `  --sandbox MODE                read-only | workspace-write | danger-full-access (default: the configured sandbox_mode, else ${defaultMode})`,
+    '  --permission-profile JSON     a PermissionProfile (or legacy SandboxPolicy) as JSON',
+    '  --permissions NAME            a [permissions.NAME] profile or :read-only, :workspace, :danger-full-access',
+    '  --writable-root DIR           extra writable root (repeatable); alone it means --sandbox workspace-write',
+    '  --network | --no-network      allow or block network access (default: blocked)',
+    '  --allow-domain PATTERN        proxied network: allow host, *.sub, **.apex, * (optionally :port) (repeatable)',
+    '  --deny-domain PATTERN         proxied network: deny a pattern; a deny always wins (repeatable)',
+    '  --allow-local-binding         proxied network: allow loopback, link-local and private destinations',
+    '  -c key=value                  config override, as in config.toml (repeatable; later wins)',
+    '  --backend NAME                auto | namespaces | bwrap | landlock | seccomp | seatbelt | windows-token | windows-elevated',
+    '  --codex-home DIR              the Codex home directory (config files)',
+  ].join('\n');
+}

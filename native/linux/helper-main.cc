@@ -13,9 +13,13 @@
 // sandbox's PID namespace and runs with --reaper; argv[0] is never used.
 #include <linux/prctl.h>
 
+#include "../common/native-abi.h"
 #include "helper-config.h"
 #include "helper-die.h"
 #include "helper-sys.h"
+
+// Read by lib/native.ts from the file (never by the helper itself): "used" keeps it in.
+__attribute__((used)) static const char native_abi_marker[] = CODEX_SANDBOX_NATIVE_ABI_MARKER;
 
 // Called by helper_start (helper-start.cc), which exits with the result; main itself never
 // returns, it execs or exits.

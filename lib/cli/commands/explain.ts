@@ -9,7 +9,8 @@ import { nodeHostView } from '../../policy/node-host-view';
 import { resolvePolicy } from '../../policy/resolve';
 import type { DecidedBy, Decision } from '../../policy/types';
 import type { CommandContext, CommandHandler } from '../command';
-import { parsePolicyOptions, POLICY_OPTIONS_HELP, policyFromOptions } from '../policy-options';
+import { parsePolicyOptions, POLICY_FLAGS, policyFromOptions, policyOptionsHelp } from '../policy-options';
+import { unknownOption } from '../suggest';
 
 export const EXPLAIN_HELP = `usage: codex-sandbox explain [policy options] PATH [--access read|write] [--json]
        codex-sandbox explain [policy options] --host HOST[:PORT] [--json]
@@ -26,7 +27,7 @@ options:
   --host HOST[:PORT]            a network destination to check instead of a PATH
   --json                        print {path, access, allowed, effective, decided_by, reason},
                                 or {host, port, network, allowed, reason, rule, message} with --host
-${POLICY_OPTIONS_HELP}
+${policyOptionsHelp()}
 
 exit status: 0 when the access is allowed, 1 when it is denied, 125 for bad input.
 `;
@@ -101,7 +102,7 @@ function parseArgs(rest: string[]): ExplainArgs {
       path = after[0];
       break;
     } else if (arg.startsWith('-') && arg !== '-') {
-      throw new UsageError(`unknown option ${arg} for explain; see codex-sandbox explain --help`, { source: { flag: arg }, value: arg });
+      throw unknownOption('explain', arg, ['--access', '--host', '--json', '--help', ...POLICY_FLAGS]);
     } else if (path !== undefined) {
       throw new UsageError(`explain takes exactly one PATH, got "${path}" and "${arg}"`, { value: arg });
     } else {

@@ -9,7 +9,8 @@ import { DEFAULT_ENV_POLICY } from '../../policy/env-policy';
 import { spawnSandboxed } from '../../spawn/spawn-sandboxed';
 import type { CommandContext } from '../command';
 import { waitForeground } from '../foreground';
-import { parsePolicyOptions, resolveOptionsPolicy } from '../policy-options';
+import { parsePolicyOptions, POLICY_FLAGS, policyOptionsHelp, resolveOptionsPolicy } from '../policy-options';
+import { unknownOption } from '../suggest';
 
 export const RUN_USAGE = 'usage: codex-sandbox run [policy options] [--verbose] -- CMD [ARGS...]';
 
@@ -19,13 +20,32 @@ export function formatNetworkDecision(d: NetworkDecision): string {
   return `codex-sandbox: network ${d.allowed ? 'allowed' : 'blocked'} ${d.host}:${d.port} (${d.protocol}): ${d.reason}${rule}`;
 }
 
+export const RUN_HELP = `${RUN_USAGE}
+
+Runs CMD sandboxed, with stdin, stdout and stderr inherited. Signals sent to codex-sandbox
+are forwarded to CMD. See docs/cli.md#run.
+
+options:
+${policyOptionsHelp()}
+  --verbose                     proxied network: print each connection the proxy decided to stderr
+
+exit status: CMD's own (128+N for signal N), 125 when codex-sandbox could not or would not
+run it, 126 CMD not executable, 127 CMD not found.
+`;
+
 export async function runCommand(argv: string[], ctx: CommandContext): Promise<number> {
   const { options, rest } = parsePolicyOptions(argv);
   const sep = rest.indexOf('--');
   const before = sep < 0 ? rest : rest.slice(0, sep);
+  if (before.includes('--help') || before.includes('-h')) {
+    ctx.stdout(RUN_HELP);
+    return 0;
+  }
   const verbose = before.includes('--verbose');
-  const unexpected = before.filter((arg) => arg !== '--verbose');
-  if (unexpected.length > 0) throw new UsageError(`unexpected argument "${unexpected[0]}" for run; ${RUN_USAGE}`, { value: unexpected[0] });
+  const others = before.filter((arg) => arg !== '--verbose');
+  const flag = others.find((a) => a.startsWith('-'));
+  if (flag !== undefined) throw unknownOption('run', flag, [...POLICY_FLAGS, '--verbose']);
+  if (others.length > 0) throw new UsageError(`unexpected argument "${others[0]}" for run: the command goes after "--"; ${RUN_USAGE}`, { value: others[0] });
   const command = sep < 0 ? [] : rest.slice(sep + 1);
   if (command.length === 0) throw new UsageError(`no command to run; ${RUN_USAGE}`);
   const { policy, cwd, config } = resolveOptionsPolicy(options, { processCwd: ctx.processCwd, env: ctx.env });

@@ -159,9 +159,12 @@ function landlockUnavailableReason(caps: Capabilities): string | null {
 function helperPrefix(opts: PlanLinuxOptions): string[] {
   if (opts.helperArgvPrefix !== undefined) return opts.helperArgvPrefix;
   if (opts.capabilities.helperPath === null) {
-    throw new BackendUnavailableError('the codex-sandbox-helper executable is not built; run `npm run build:native` (or reinstall codex-sandbox) and `codex-sandbox doctor`', {
-      details: { missing: 'helper' },
-    });
+    throw new BackendUnavailableError(
+      'the codex-sandbox-helper executable is not built; run "npm rebuild codex-sandbox" (pnpm: "pnpm approve-builds") and `codex-sandbox doctor`',
+      {
+        details: { missing: 'helper' },
+      },
+    );
   }
   return [opts.capabilities.helperPath];
 }
@@ -524,6 +527,9 @@ export function chooseLinuxBackend(resolved: ResolvedPolicy, opts: Pick<PlanLinu
   const network = effectiveNetwork(resolved);
   const fullWrite = unrestrictedFilesystem(resolved);
 
+  // A missing or stale native build makes Landlock, seccomp and namespaces read as absent: say
+  // what is really wrong, and how to fix it, before any of their messages could.
+  if (caps.nativeBuild !== undefined) throw new BackendUnavailableError(caps.nativeBuild.message, { details: { reason: caps.nativeBuild.reason, native: true } });
   if (caps.wsl === 'wsl1' && !fullWrite) throw new UnsupportedPolicyError(WSL1_MESSAGE, { details: { wsl: 'wsl1' } });
   // Every Linux plan ends in the helper's seccomp filter (the base rules are always installed).
   // Without seccomp the helper would stop at start with exit 125; refuse here instead, typed and

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { accessSync, constants, readFileSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve, sep } from 'node:path';
 
-import { helperPath, loadAddon } from '../../native';
+import { helperPath, loadAddon, nativeBuildProblem } from '../../native';
 import type { LandlockAbiResult, SeccompAvailableResult } from '../../native';
 import type { BackendChoice, BwrapCapability, Capabilities, LandlockCapability, NamespacesCapability } from '../common/types';
 import { effectiveLandlockAbi } from './landlock-abi';
@@ -218,9 +218,15 @@ function probeWsl(): Capabilities['wsl'] {
   }
 }
 
+function probeNativeBuild(): Pick<Capabilities, 'nativeBuild'> {
+  const problem = nativeBuildProblem();
+  if (problem === null) return {};
+  return { nativeBuild: { reason: String(problem.details?.reason ?? 'not-built'), message: problem.message } };
+}
+
 function probeBase(): Omit<Capabilities, 'bwrap'> {
   const helper = findHelper();
-  return { landlock: probeLandlock(), seccomp: probeSeccomp(), ...probeNamespaces(helper), wsl: probeWsl(), helperPath: helper };
+  return { landlock: probeLandlock(), seccomp: probeSeccomp(), ...probeNamespaces(helper), wsl: probeWsl(), helperPath: helper, ...probeNativeBuild() };
 }
 
 /** Probes everything now, ignoring the cache. Tests pass a PATH or cwd of their own. */
