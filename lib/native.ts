@@ -51,7 +51,7 @@ export interface NativeAddon {
 const ADDON_FUNCTIONS = ['landlockAbi', 'seccompAvailable', 'execve'] as const;
 
 /** native/common/native-abi.h's CODEX_SANDBOX_NATIVE_ABI: the build this code was written for. */
-export const NATIVE_ABI = 1;
+export const NATIVE_ABI = 2;
 const HELPER_ABI_MARKER = `codex-sandbox-native-abi=${NATIVE_ABI};`;
 
 /**

@@ -5,8 +5,8 @@
 #ifndef CODEX_SANDBOX_NATIVE_ABI_H
 #define CODEX_SANDBOX_NATIVE_ABI_H
 
-#define CODEX_SANDBOX_NATIVE_ABI 1
+#define CODEX_SANDBOX_NATIVE_ABI 2
 // The helper carries this string; lib/native.ts looks for it in the file, without running it.
-#define CODEX_SANDBOX_NATIVE_ABI_MARKER "codex-sandbox-native-abi=1;"
+#define CODEX_SANDBOX_NATIVE_ABI_MARKER "codex-sandbox-native-abi=2;"
 
 #endif
