@@ -119,8 +119,12 @@ void validate(const HelperConfig* c, bool saw_separator, bool saw_other_option) 
     }
     return;
   }
-  if (!saw_separator) die("missing '--' before the command: usage: codex-sandbox-helper [options] -- COMMAND [ARGS...]");
-  if (c->command[0] == nullptr) die("no command after '--': give the command to run");
+  if (c->print_seccomp_filter) {
+    if (saw_separator) die("--print-seccomp-filter runs no command: drop '--' and what follows");
+  } else {
+    if (!saw_separator) die("missing '--' before the command: usage: codex-sandbox-helper [options] -- COMMAND [ARGS...]");
+    if (c->command[0] == nullptr) die("no command after '--': give the command to run");
+  }
   if (c->network == NetworkMode::kUnset) die("missing --network restricted|enabled|proxied: the seccomp mode is required");
   if ((c->network == NetworkMode::kProxied) != (c->route_count > 0)) {
     die("--network proxied and --proxy-route go together: proxied mode allows inet sockets only because every route leads to the proxy");
@@ -225,6 +229,7 @@ void on_namespaces(HelperConfig* c, ParseState*, char*) { c->namespaces = true; 
 void on_reaper(HelperConfig* c, ParseState*, char*) { c->reaper = true; }
 void on_deny_ipc(HelperConfig* c, ParseState*, char*) { c->deny_ipc = true; }
 void on_proc_sys_readonly(HelperConfig* c, ParseState*, char*) { c->proc_sys_readonly = true; }
+void on_print_seccomp_filter(HelperConfig* c, ParseState*, char*) { c->print_seccomp_filter = true; }
 
 void on_probe(HelperConfig* c, ParseState*, char* value) {
   if (strcmp(value, "namespaces") != 0) usage_error("unknown --probe mode ", value, ": expected namespaces");
@@ -312,6 +317,7 @@ const Option kOptions[] = {
     {"--reaper", false, true, on_reaper},
     {"--deny-ipc", false, true, on_deny_ipc},
     {"--proc-sys-readonly", false, true, on_proc_sys_readonly},
+    {"--print-seccomp-filter", false, true, on_print_seccomp_filter},
     {"--setenv", true, false, on_setenv},
     {"--proxy-route", true, false, on_proxy_route},
     {"--command-landlock-scope", true, true, on_command_scope},

@@ -41,6 +41,9 @@ struct HelperConfig {
   NetworkMode network;
   bool reaper;
   bool deny_ipc;  // --deny-ipc: no SysV IPC or POSIX message queues (no IPC namespace)
+  // --print-seccomp-filter: write the BPF program these options would install to stdout and run
+  // nothing, so tests can evaluate the very program on any kernel (test/helpers/seccomp-bpf.ts).
+  bool print_seccomp_filter;
 
   bool landlock;  // any --landlock-* option given
   uint32_t landlock_abi;
@@ -115,6 +118,9 @@ struct SeccompProgram {
 void build_seccomp_program(NetworkMode mode, bool deny_ipc, SeccompProgram* program);
 // Step 3, last restriction before exec.
 void apply_seccomp(const SeccompProgram* program);
+// --print-seccomp-filter, right after step 1: build the program as step 2 does and write it to
+// stdout as the raw struct sock_filter array, then exit 0.
+[[noreturn]] void print_seccomp_program(const HelperConfig* config);
 
 // Step 2: become a subreaper, watch the parent, block the forwarded signals.
 struct ReaperState {

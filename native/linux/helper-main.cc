@@ -27,6 +27,7 @@ int main(int argc, char** argv, char** envp) {
   HelperConfig config;
   parse_args(argc, argv, envp, &config);
   if (config.probe == ProbeMode::kNamespaces) run_probe_namespaces();
+  if (config.print_seccomp_filter) print_seccomp_program(&config);
   if (config.namespaces) {
     enter_namespaces(&config);
     build_root(&config);

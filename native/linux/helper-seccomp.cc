@@ -233,3 +233,17 @@ void apply_seccomp(const SeccompProgram* program) {
   // calls, and landlock_restrict_self must already have happened.
   if (sys_seccomp(SECCOMP_SET_MODE_FILTER, 0, &prog) != 0) die_errno("seccomp", "SECCOMP_SET_MODE_FILTER");
 }
+
+void print_seccomp_program(const HelperConfig* config) {
+  SeccompProgram program;
+  build_seccomp_program(config->network, config->deny_ipc, &program);
+  const char* data = reinterpret_cast<const char*>(program.code);
+  size_t left = program.len * sizeof(sock_filter);
+  while (left > 0) {
+    const long written = sys_write(1, data, left);
+    if (written < 0) die_errno("write", "the seccomp program to stdout");
+    data += written;
+    left -= static_cast<size_t>(written);
+  }
+  sys_exit_group(0);
+}

@@ -116,6 +116,12 @@ describe('helper: argument validation (exit 125, one stderr line)', () => {
       /duplicate option '--command-landlock-scope'/,
     ],
     ['duplicate --proc-sys-readonly', ['--network', 'enabled', '--proc-sys-readonly', '--proc-sys-readonly', '--', 'true'], /duplicate option '--proc-sys-readonly'/],
+    ['--print-seccomp-filter with a command', ['--print-seccomp-filter', '--network', 'enabled', '--', 'true'], /--print-seccomp-filter runs no command/],
+    ['--print-seccomp-filter with -- alone', ['--network', 'enabled', '--print-seccomp-filter', '--'], /--print-seccomp-filter runs no command/],
+    ['--print-seccomp-filter without --network', ['--print-seccomp-filter', '--deny-ipc'], /missing --network/],
+    ['--print-seccomp-filter with a bad --network', ['--print-seccomp-filter', '--network', 'off'], /invalid --network 'off'/],
+    ['duplicate --print-seccomp-filter', ['--print-seccomp-filter', '--print-seccomp-filter', '--network', 'enabled'], /duplicate option '--print-seccomp-filter'/],
+    ['--print-seccomp-filter with --probe', ['--print-seccomp-filter', '--probe', 'namespaces'], /--probe takes no other options/],
   ])('%s', (_name, args, pattern) => {
     expectUsageError(args, pattern);
   });

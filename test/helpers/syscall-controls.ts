@@ -4,6 +4,8 @@
 // one without the x32 ABI (or booted with syscall.x32=n) fails every x32 call with ENOSYS. There
 // a sandboxed probe shows nothing about the filter, so its test skips and says so in its title;
 // scripts/ci-summary.js lets CI pass exactly these skips (CONTROL_SKIP) and no other.
+// The filter's x32 and foreign-arch rules are still checked on every machine, by running the
+// helper's printed program in a BPF interpreter (test/enforce/helper-seccomp-program.test.ts).
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
