@@ -1,0 +1,117 @@
+// The helper's namespaces probe answered once per boot (lib/platform/linux/probe-cache.ts): kept
+// only under the exact key, only in a file of this user's that nobody else can write, and renewed
+// when asked for a fresh answer.
+import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+import { namespacesProbeKey, namespacesProbeOnce, type NamespacesProbeRun } from '../../../lib/platform/linux/probe-cache';
+import { withTempDir } from '../../helpers/temp';
+
+const FILE = 'namespaces-probe.json';
+
+/** A probe that counts its runs and answers `answer`. */
+function counting(answer: NamespacesProbeRun): { probe: () => NamespacesProbeRun; runs: () => number } {
+  let runs = 0;
+  return {
+    probe: () => {
+      runs++;
+      return answer;
+    },
+    runs: () => runs,
+  };
+}
+
+/** A stand-in helper binary: the key names the file, not what it does. */
+function fakeHelper(dir: string): string {
+  const helper = join(dir, 'helper');
+  copyFileSync('/bin/true', helper);
+  return helper;
+}
+
+describe.runIf(process.platform === 'linux' && existsSync('/proc/sys/kernel/random/boot_id'))('probe cache (per boot)', () => {
+  it('probes once, keeps the answer in a private file, and answers later calls from it', async () => {
+    await withTempDir((dir) => {
+      const helper = fakeHelper(dir);
+      const state = join(dir, 'state');
+      const p = counting({ status: 3, output: 'codex-sandbox-helper: namespaces probe: mount proc: Operation not permitted (errno 1)\n' });
+      const first = namespacesProbeOnce(helper, p.probe, { dir: state });
+      const second = namespacesProbeOnce(helper, p.probe, { dir: state });
+      expect(p.runs()).toBe(1);
+      expect(second).toStrictEqual(first);
+      expect(lstatSync(state).mode & 0o777).toBe(0o700);
+      expect(lstatSync(join(state, FILE)).mode & 0o777).toBe(0o600);
+    });
+  });
+
+  it('fresh probes again and replaces the entry', async () => {
+    await withTempDir((dir) => {
+      const helper = fakeHelper(dir);
+      const state = join(dir, 'state');
+      namespacesProbeOnce(helper, counting({ status: 125, output: 'codex-sandbox-helper: unshare: EPERM\n' }).probe, { dir: state });
+      const now = counting({ status: 0, output: '' });
+      expect(namespacesProbeOnce(helper, now.probe, { dir: state, fresh: true })).toStrictEqual({ status: 0, output: '' });
+      expect(namespacesProbeOnce(helper, now.probe, { dir: state })).toStrictEqual({ status: 0, output: '' });
+      expect(now.runs()).toBe(1);
+    });
+  });
+
+  it('another helper binary, or the same path rebuilt, is probed anew', async () => {
+    await withTempDir((dir) => {
+      const helper = fakeHelper(dir);
+      const state = join(dir, 'state');
+      const p = counting({ status: 0, output: '' });
+      namespacesProbeOnce(helper, p.probe, { dir: state });
+      const before = namespacesProbeKey(helper);
+      utimesSync(helper, new Date(2000, 0, 1), new Date(2000, 0, 1));
+      expect(namespacesProbeKey(helper)).not.toBe(before);
+      namespacesProbeOnce(helper, p.probe, { dir: state });
+      expect(p.runs()).toBe(2);
+      const other = join(dir, 'other-helper');
+      copyFileSync(helper, other);
+      namespacesProbeOnce(other, p.probe, { dir: state });
+      expect(p.runs()).toBe(3);
+    });
+  });
+
+  it('ignores an entry others could have written, a symlink, or one that is not its format', async () => {
+    await withTempDir((dir) => {
+      const helper = fakeHelper(dir);
+      const state = join(dir, 'state');
+      const p = counting({ status: 0, output: '' });
+      namespacesProbeOnce(helper, p.probe, { dir: state });
+      const file = join(state, FILE);
+      const good = readFileSync(file, 'utf8');
+
+      chmodSync(file, 0o622);
+      namespacesProbeOnce(helper, p.probe, { dir: state });
+      expect(p.runs()).toBe(2);
+
+      unlinkSync(file);
+      writeFileSync(join(dir, 'planted.json'), good, { mode: 0o600 });
+      symlinkSync(join(dir, 'planted.json'), file);
+      namespacesProbeOnce(helper, p.probe, { dir: state });
+      expect(p.runs()).toBe(3);
+
+      for (const text of ['not json', JSON.stringify({ ...JSON.parse(good), status: 'usable' }), JSON.stringify({ ...JSON.parse(good), key: 'another boot' })]) {
+        unlinkSync(file);
+        writeFileSync(file, text, { mode: 0o600 });
+        namespacesProbeOnce(helper, p.probe, { dir: state });
+      }
+      expect(p.runs()).toBe(6);
+    });
+  });
+
+  it('keeps nothing in a directory others can write, and nothing for a probe that did not start', async () => {
+    await withTempDir((dir) => {
+      const helper = fakeHelper(dir);
+      const shared = join(dir, 'shared');
+      namespacesProbeOnce(helper, () => ({ status: null, output: '' }), { dir: shared });
+      expect(existsSync(shared)).toBe(false);
+      mkdirSync(shared);
+      chmodSync(shared, 0o777);
+      namespacesProbeOnce(helper, () => ({ status: 0, output: '' }), { dir: shared });
+      expect(existsSync(join(shared, FILE))).toBe(false);
+    });
+  });
+});
