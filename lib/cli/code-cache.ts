@@ -12,10 +12,12 @@
 // whose bundle had no usable cache writes one when it ends or replaces itself with the sandbox,
 // so the cache holds the functions that run used. Where dist/ is not writable (a system-wide
 // install), nothing is written and bundles load as plain modules would, only without the cache.
-import { closeSync, constants, fstatSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import Module from 'node:module';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
+
+import { readPrivateFile, replaceFile } from '../platform/linux/private-file';
 
 /** Called by spawn/exec-plan.ts before execve, which ends the process without an 'exit' event. */
 const BEFORE_EXEC = Symbol.for('codex-sandbox.beforeExec');
@@ -50,44 +52,23 @@ function identity(st: { dev: bigint; ino: bigint; size: bigint; mtimeNs: bigint;
 
 /** The cache's V8 data when it was made from this very bundle file by its owner; else undefined. */
 function readCache(cacheFile: string, header: Buffer, ownerUid: number): Buffer | undefined {
-  let fd: number;
-  try {
-    fd = openSync(cacheFile, constants.O_RDONLY | constants.O_NOFOLLOW);
-  } catch {
-    return undefined;
-  }
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile() || st.uid !== ownerUid || (st.mode & 0o022) !== 0) return undefined;
-    const data = readFileSync(fd);
-    return data.subarray(0, header.length).equals(header) ? data.subarray(header.length) : undefined;
-  } catch {
-    return undefined;
-  } finally {
-    closeSync(fd);
-  }
+  const data = readPrivateFile(cacheFile, ownerUid, MAX_CACHE_BYTES);
+  return data?.subarray(0, header.length).equals(header) ? data.subarray(header.length) : undefined;
 }
 
+/** Far above any bundle's cache (the largest is about 300 kB). */
+const MAX_CACHE_BYTES = 64 * 1024 * 1024;
+
 function writeCaches(): void {
-  for (const { script, cacheFile, header } of pendingList().splice(0)) {
-    const temp = `${cacheFile}.${process.pid}`;
-    try {
-      writeFileSync(temp, Buffer.concat([header, script.createCachedData()]), { mode: 0o644, flag: 'wx' });
-      renameSync(temp, cacheFile);
-    } catch {
-      // A read-only or foreign dist/: bundles load without a cache.
-      try {
-        unlinkSync(temp);
-      } catch {
-        // Never written.
-      }
-    }
-  }
+  // A read-only or foreign dist/ keeps no cache: bundles then load without one.
+  for (const { script, cacheFile, header } of pendingList().splice(0)) replaceFile(cacheFile, Buffer.concat([header, script.createCachedData()]), 0o644);
 }
 
 /** Loads `file`, a bundle beside this one, as require() would, through its code cache. */
 export function loadBundle(dir: string, file: string): unknown {
   const path = join(dir, file);
+  // Windows reports every file as writable by all (mode 0o666): no cache could pass the check.
+  if (process.platform === 'win32') return require(path);
   const loaded = require.cache[path];
   if (loaded !== undefined) return loaded.exports;
   const source = readFileSync(path, 'utf8');

@@ -10,9 +10,10 @@
 // an entry that says "usable" where namespaces are not makes the launch fail (the helper reports
 // the failed call, exit 125), and one that says "unusable" sends the planner to another backend
 // that enforces the same policy, or to a refusal. No entry can make a launch weaker.
-import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, readlinkSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { readPrivateFile, replaceFile } from './private-file';
 import { userStateDir } from './user-state-dir';
 
 /** What the probe run answered: its exit status and its output (the first line says why). */
@@ -82,31 +83,21 @@ export function namespacesProbeKey(helper: string): string | undefined {
   ]);
 }
 
-/** A file of this user's that only this user can change, or not at all. */
-function ownedAndPrivate(st: { uid: number; mode: number }): boolean {
-  const euid = typeof process.geteuid === 'function' ? process.geteuid() : 0;
-  return st.uid === euid && (st.mode & 0o022) === 0;
+function euid(): number {
+  return typeof process.geteuid === 'function' ? process.geteuid() : 0;
 }
 
 function readEntry(file: string, key: string): NamespacesProbeRun | undefined {
-  let fd: number;
+  const data = readPrivateFile(file, euid(), 2 * MAX_OUTPUT + key.length + 256);
+  if (data === undefined) return undefined;
   try {
-    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
-  } catch {
-    return undefined;
-  }
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile() || !ownedAndPrivate(st) || st.size > 2 * MAX_OUTPUT + key.length + 256) return undefined;
-    const entry = JSON.parse(readFileSync(fd, 'utf8')) as unknown;
+    const entry = JSON.parse(data.toString('utf8')) as unknown;
     if (typeof entry !== 'object' || entry === null) return undefined;
     const { key: entryKey, status, output } = entry as Record<string, unknown>;
     if (entryKey !== key || !Number.isInteger(status) || typeof output !== 'string' || output.length > MAX_OUTPUT) return undefined;
     return { status: status as number, output };
   } catch {
     return undefined;
-  } finally {
-    closeSync(fd);
   }
 }
 
@@ -117,20 +108,13 @@ function writeEntry(dir: string, key: string, run: NamespacesProbeRun): void {
   } catch {
     // It exists (checked next) or cannot be made (then nothing is cached).
   }
-  const temp = join(dir, `${FILE_NAME}.${process.pid}`);
   try {
     const st = lstatSync(dir);
-    if (!st.isDirectory() || !ownedAndPrivate(st)) return;
-    writeFileSync(temp, JSON.stringify({ key, status: run.status, output: run.output }), { mode: 0o600, flag: 'wx' });
-    // Whole or not at all: a concurrent reader sees the old entry or the new one.
-    renameSync(temp, join(dir, FILE_NAME));
+    if (!st.isDirectory() || st.uid !== euid() || (st.mode & 0o022) !== 0) return;
   } catch {
-    try {
-      unlinkSync(temp);
-    } catch {
-      // Never written.
-    }
+    return;
   }
+  replaceFile(join(dir, FILE_NAME), JSON.stringify({ key, status: run.status, output: run.output }), 0o600);
 }
 
 /**

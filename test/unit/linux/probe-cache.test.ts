@@ -29,6 +29,14 @@ function fakeHelper(dir: string): string {
   return helper;
 }
 
+/** A helper, a state directory and a counting probe that answers "usable"; `once` asks the cache. */
+function setup(dir: string): { helper: string; state: string; runs: () => number; once: () => NamespacesProbeRun } {
+  const helper = fakeHelper(dir);
+  const state = join(dir, 'state');
+  const p = counting({ status: 0, output: '' });
+  return { helper, state, runs: p.runs, once: () => namespacesProbeOnce(helper, p.probe, { dir: state }) };
+}
+
 describe.runIf(process.platform === 'linux' && existsSync('/proc/sys/kernel/random/boot_id'))('probe cache (per boot)', () => {
   it('probes once, keeps the answer in a private file, and answers later calls from it', async () => {
     await withTempDir((dir) => {
@@ -58,47 +66,44 @@ describe.runIf(process.platform === 'linux' && existsSync('/proc/sys/kernel/rand
 
   it('another helper binary, or the same path rebuilt, is probed anew', async () => {
     await withTempDir((dir) => {
-      const helper = fakeHelper(dir);
-      const state = join(dir, 'state');
-      const p = counting({ status: 0, output: '' });
-      namespacesProbeOnce(helper, p.probe, { dir: state });
+      const { helper, state, runs, once } = setup(dir);
+      once();
       const before = namespacesProbeKey(helper);
       utimesSync(helper, new Date(2000, 0, 1), new Date(2000, 0, 1));
       expect(namespacesProbeKey(helper)).not.toBe(before);
-      namespacesProbeOnce(helper, p.probe, { dir: state });
-      expect(p.runs()).toBe(2);
+      once();
+      expect(runs()).toBe(2);
       const other = join(dir, 'other-helper');
       copyFileSync(helper, other);
-      namespacesProbeOnce(other, p.probe, { dir: state });
-      expect(p.runs()).toBe(3);
+      const probed = counting({ status: 0, output: '' });
+      namespacesProbeOnce(other, probed.probe, { dir: state });
+      expect(probed.runs()).toBe(1);
     });
   });
 
   it('ignores an entry others could have written, a symlink, or one that is not its format', async () => {
     await withTempDir((dir) => {
-      const helper = fakeHelper(dir);
-      const state = join(dir, 'state');
-      const p = counting({ status: 0, output: '' });
-      namespacesProbeOnce(helper, p.probe, { dir: state });
+      const { state, runs, once } = setup(dir);
+      once();
       const file = join(state, FILE);
       const good = readFileSync(file, 'utf8');
 
       chmodSync(file, 0o622);
-      namespacesProbeOnce(helper, p.probe, { dir: state });
-      expect(p.runs()).toBe(2);
+      once();
+      expect(runs()).toBe(2);
 
       unlinkSync(file);
       writeFileSync(join(dir, 'planted.json'), good, { mode: 0o600 });
       symlinkSync(join(dir, 'planted.json'), file);
-      namespacesProbeOnce(helper, p.probe, { dir: state });
-      expect(p.runs()).toBe(3);
+      once();
+      expect(runs()).toBe(3);
 
       for (const text of ['not json', JSON.stringify({ ...JSON.parse(good), status: 'usable' }), JSON.stringify({ ...JSON.parse(good), key: 'another boot' })]) {
         unlinkSync(file);
         writeFileSync(file, text, { mode: 0o600 });
-        namespacesProbeOnce(helper, p.probe, { dir: state });
+        once();
       }
-      expect(p.runs()).toBe(6);
+      expect(runs()).toBe(6);
     });
   });
 
