@@ -3,10 +3,8 @@
 // that drive the reference helper can drive this one. Replaces itself with bwrap or the helper
 // when nothing must be cleaned up afterwards; otherwise spawns, forwards signals, waits, cleans up.
 import { isSandboxError, PolicyInvalidError, UnsupportedPolicyError, UsageError } from '../errors';
-import type { BackendChoice } from '../platform/common/types';
-import { namespacesUnavailableReason, sandboxWritableDirs, type LinuxPlan } from '../platform/linux/plan';
-import { probeCapabilities } from '../platform/linux/probe';
-import { planResolved } from '../platform/plan-sandbox';
+import type { BackendChoice, Capabilities } from '../platform/common/types';
+import type { LinuxPlan } from '../platform/linux/plan';
 import { needsDirectRuntimeEnforcement, legacyPoliciesMatch } from '../policy/equivalence';
 import { fromLegacySandboxPolicy, toLegacySandboxPolicy } from '../policy/legacy-bridge';
 import { parseFileSystemSandboxPolicy, parseLegacySandboxPolicy, parseNetworkSandboxPolicy, parsePermissionProfile } from '../policy/parse-policy';
@@ -17,8 +15,8 @@ import { parseStrictJson } from '../policy/strict-json';
 import type { SandboxPolicy } from '../policy/types';
 import { legacySandboxPolicyToWire } from '../policy/wire';
 import { canExecInPlace, execPlan } from '../spawn/exec-plan';
-import { hostPrepRegistryDir, pruneDeadHostPrep } from '../spawn/host-prep';
-import { probeProcMount } from '../spawn/proc-preflight';
+import { pruneDeadHostPrep } from '../spawn/host-prep';
+import { prepareLaunch } from '../spawn/prepare-launch';
 import { spawnPlan } from '../spawn/spawn-sandboxed';
 import type { CommandContext } from './command';
 import { waitForeground } from './foreground';
@@ -171,6 +169,35 @@ export function linuxSandboxBackend(args: LinuxSandboxArgs, policy: SandboxPolic
   return 'landlock';
 }
 
+/**
+ * The plan the flags describe, on this machine's capabilities unless `capabilities` is given
+ * (tests). The planner decides /proc for the backend it picks (`auto` included), unless
+ * --no-proc says none.
+ */
+export function linuxSandboxPlan(args: LinuxSandboxArgs, capabilities?: Capabilities): LinuxPlan {
+  const policyCwd = args.values.get('--sandbox-policy-cwd') as string;
+  const commandCwd = args.values.get('--command-cwd') ?? policyCwd;
+  const { policy, fromProfile } = resolveLinuxSandboxPolicy(args, policyCwd);
+  const resolved = resolvePolicy(policy, { cwd: policyCwd });
+  const fullWrite = policy.fileSystem.kind !== 'restricted' || resolved.fullDiskWrite;
+  const choice = linuxSandboxBackend(args, policy, fromProfile, policyCwd, fullWrite && resolved.unreadableGlobs.length === 0);
+  if (choice === 'landlock' && !resolved.fullDiskRead) {
+    throw new UnsupportedPolicyError('Restricted read-only access is not supported by the legacy Linux Landlock filesystem backend.');
+  }
+  return prepareLaunch(
+    { resolved },
+    {
+      platform: 'linux',
+      cwd: policyCwd,
+      commandCwd,
+      command: args.command,
+      backend: choice,
+      ...(capabilities === undefined ? {} : { capabilities }),
+      ...(args.flags.has('--no-proc') ? { noProc: true as const } : {}),
+    },
+  ).plan;
+}
+
 export async function linuxSandboxCommand(argv: string[], ctx: CommandContext): Promise<number> {
   let args: LinuxSandboxArgs;
   try {
@@ -181,33 +208,8 @@ export async function linuxSandboxCommand(argv: string[], ctx: CommandContext): 
     ctx.stderr(`codex-linux-sandbox: ${err.message}\n`);
     return 2;
   }
-  const policyCwd = args.values.get('--sandbox-policy-cwd') as string;
-  const commandCwd = args.values.get('--command-cwd') ?? policyCwd;
-  const { policy, fromProfile } = resolveLinuxSandboxPolicy(args, policyCwd);
-  const resolved = resolvePolicy(policy, { cwd: policyCwd });
-  const fullWrite = policy.fileSystem.kind !== 'restricted' || resolved.fullDiskWrite;
-  const choice = linuxSandboxBackend(args, policy, fromProfile, policyCwd, fullWrite && resolved.unreadableGlobs.length === 0);
-  if (choice === 'landlock' && !resolved.fullDiskRead) {
-    throw new UnsupportedPolicyError('Restricted read-only access is not supported by the legacy Linux Landlock filesystem backend.');
-  }
-  // Probing runs bwrap: never one this policy's sandbox could have written (issue #20).
-  const capabilities = probeCapabilities({ backend: choice === 'mount' ? 'namespaces' : choice, untrustedDirs: () => sandboxWritableDirs(resolved) });
-  const backend: BackendChoice = choice !== 'mount' ? choice : namespacesUnavailableReason(capabilities) === null ? 'namespaces' : 'bwrap';
-  const mountProc = args.flags.has('--no-proc')
-    ? false
-    : backend === 'namespaces'
-      ? capabilities.namespaces.procMount
-      : backend === 'bwrap' && capabilities.bwrap !== null && probeProcMount(capabilities.bwrap.path);
-  const plan = planResolved(resolved, {
-    platform: 'linux',
-    cwd: policyCwd,
-    capabilities,
-    backend,
-    command: args.command,
-    commandCwd,
-    mountProc,
-    hiddenPaths: [hostPrepRegistryDir()],
-  }) as LinuxPlan;
+  const commandCwd = args.values.get('--command-cwd') ?? (args.values.get('--sandbox-policy-cwd') as string);
+  const plan = linuxSandboxPlan(args);
   if (canExecInPlace(plan)) {
     // spawnPlan's trackHostPrep prunes dead runs; exec in place skips it, so prune here.
     pruneDeadHostPrep();

@@ -8,13 +8,11 @@ import { accessSync, closeSync, constants, openSync, statSync } from 'node:fs';
 import { BackendUnavailableError, SpawnError, UsageError } from '../errors';
 import type { BackendChoice, BackendName, Capabilities } from '../platform/common/types';
 import type { LinuxPlan } from '../platform/linux/plan';
-import { probeCapabilities } from '../platform/linux/probe';
 import { SEATBELT_UNAVAILABLE_MESSAGE, type SeatbeltPlan } from '../platform/macos/plan-macos';
 import type { SandboxPlan } from '../platform/plan-sandbox';
 import type { ResolvedPolicy } from '../policy/types';
-import { hostPrepRegistryDir, trackHostPrep } from './host-prep';
-import { launchWritableDirs, planLaunch, type LaunchPlan, type LaunchRequest } from './launch-plan';
-import { probeProcMount } from './proc-preflight';
+import { trackHostPrep } from './host-prep';
+import { prepareLaunch, type PreparedLaunch } from './prepare-launch';
 import { startWindowsPlan, type WindowsLaunch, type WindowsSpawnOptions } from './windows-launch';
 
 export interface SandboxSpawnOptions {
@@ -212,7 +210,7 @@ export function startSandboxed(commandInput: string[], opts: SandboxSpawnOptions
   const platform = opts.platform ?? hostPlatform();
   const spawnOpts: PlanSpawnOptions = { cwd, env: opts.env, ...(opts.stdio === undefined ? {} : { stdio: opts.stdio }) };
 
-  let planned: LaunchPlan | WindowsLaunch;
+  let planned: PreparedLaunch | WindowsLaunch;
   let child: ChildProcess;
   if (platform === 'windows') {
     planned = startWindowsPlan(command, opts.permissionProfile, {
@@ -225,18 +223,14 @@ export function startSandboxed(commandInput: string[], opts: SandboxSpawnOptions
     child = planned.child;
     backends.set(child, planned.plan.backend);
   } else if (platform === 'macos') {
-    planned = planLaunch(opts.permissionProfile, { platform, cwd, backend: opts.backend ?? 'auto' }, command);
-    child = spawnSeatbeltPlan(planned.plan as SeatbeltPlan, { ...spawnOpts, env: opts.env ?? process.env });
+    planned = prepareLaunch({ input: opts.permissionProfile }, { platform, cwd, command, backend: opts.backend ?? 'auto' });
+    child = spawnSeatbeltPlan(planned.plan, { ...spawnOpts, env: opts.env ?? process.env });
   } else {
-    // Discovery must skip a bwrap this policy's sandbox could have written (issue #20).
-    const backend = opts.backend ?? 'auto';
-    const capabilities = opts.capabilities ?? probeCapabilities({ backend, untrustedDirs: () => launchWritableDirs(opts.permissionProfile, platform, cwd) });
-    const request: LaunchRequest = { platform, cwd, capabilities, backend, commandCwd: cwd, hiddenPaths: [hostPrepRegistryDir()] };
-    planned = planLaunch(opts.permissionProfile, request, command);
-    if (planned.plan.backend === 'bwrap' && capabilities.bwrap !== null && !probeProcMount(capabilities.bwrap.path)) {
-      planned = planLaunch(opts.permissionProfile, { ...request, mountProc: false }, command);
-    }
-    child = spawnPlan(planned.plan as LinuxPlan, spawnOpts);
+    planned = prepareLaunch(
+      { input: opts.permissionProfile },
+      { platform, cwd, command, backend: opts.backend ?? 'auto', ...(opts.capabilities === undefined ? {} : { capabilities: opts.capabilities }) },
+    );
+    child = spawnPlan(planned.plan, spawnOpts);
   }
   const { plan, resolved } = planned;
   const ended = { timedOut: false, aborted: false };

@@ -10,8 +10,8 @@ import { spawn, spawnSync, type ChildProcess, type StdioOptions } from 'node:chi
 
 import { SpawnError, UsageError } from '../errors';
 import type { BackendChoice } from '../platform/common/types';
-import { planSandbox } from '../platform/plan-sandbox';
 import type { WindowsPlan } from '../platform/windows/plan-types';
+import { prepareLaunch } from './prepare-launch';
 import { refreshElevatedSetup } from './windows-setup';
 import { firstOutputLine, HELPER_EXE, nativeWindowsRunner, runnerCommand, runnerHostView, type WindowsRunner } from './windows-runner';
 
@@ -55,20 +55,23 @@ export interface WindowsPlanInput {
 /** The Windows plan for `command` as `runner` will run it; refusals are the planner's typed errors. */
 export function planWindowsLaunch(commandArgv: string[], policyInput: unknown, input: WindowsPlanInput, runner: WindowsRunner): WindowsPlan {
   const w = input.windows;
-  return planSandbox(policyInput, {
-    platform: 'windows',
-    cwd: runner.toWindowsPath(input.cwd),
-    env: stringEnv(input.env),
-    backend: input.backend,
-    command: commandArgv,
-    windows: {
-      helperDir: runner.toWindowsPath(runner.dir),
-      host: runnerHostView(runner),
-      ...(w.codexHome === undefined ? {} : { codexHome: w.codexHome }),
-      ...(w.acceptAdvisoryNetworkBlock === undefined ? {} : { acceptAdvisoryNetworkBlock: w.acceptAdvisoryNetworkBlock }),
-      ...(w.revertAcesAfterRun === undefined ? {} : { revertAcesAfterRun: w.revertAcesAfterRun }),
+  return prepareLaunch(
+    { input: policyInput },
+    {
+      platform: 'windows',
+      cwd: runner.toWindowsPath(input.cwd),
+      env: stringEnv(input.env),
+      backend: input.backend,
+      command: commandArgv,
+      windows: {
+        helperDir: runner.toWindowsPath(runner.dir),
+        host: runnerHostView(runner),
+        ...(w.codexHome === undefined ? {} : { codexHome: w.codexHome }),
+        ...(w.acceptAdvisoryNetworkBlock === undefined ? {} : { acceptAdvisoryNetworkBlock: w.acceptAdvisoryNetworkBlock }),
+        ...(w.revertAcesAfterRun === undefined ? {} : { revertAcesAfterRun: w.revertAcesAfterRun }),
+      },
     },
-  }) as WindowsPlan;
+  ).plan;
 }
 
 /**

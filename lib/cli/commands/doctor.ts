@@ -7,9 +7,8 @@ import { UsageError } from '../../errors';
 import type { Capabilities } from '../../platform/common/types';
 import { abiIntroducing, LANDLOCK_ABI_TABLE } from '../../platform/linux/landlock-abi';
 import { bwrapUnavailableReason, namespacesUnavailableReason } from '../../platform/linux/plan';
-import { probeCapabilitiesFresh } from '../../platform/linux/probe';
 import { pruneDeadHostPrep } from '../../spawn/host-prep';
-import { probeProcMount } from '../../spawn/proc-preflight';
+import { probeLaunchHost } from '../../spawn/prepare-launch';
 import type { CommandContext } from '../command';
 import { probeWindowsDoctor } from './doctor-windows';
 
@@ -167,10 +166,8 @@ export function doctorCommand(argv: string[], ctx: CommandContext): number {
   // Also the clean-up of runs whose parent was SIGKILLed (their empty mask stubs), for a user who
   // runs doctor after seeing stray `.git` or `.codex` entries.
   pruneDeadHostPrep();
-  // Fresh: doctor reports the machine as it is now, and renews the per-boot probe answer.
-  const caps = probeCapabilitiesFresh();
-  const procMount = caps.namespaces.usable ? caps.namespaces.procMount : caps.bwrap !== null && bwrapUnavailableReason(caps) === null ? probeProcMount(caps.bwrap.path) : null;
-  const report = doctorReport(caps, procMount, release());
+  const { capabilities, procMount } = probeLaunchHost();
+  const report = doctorReport(capabilities, procMount, release());
   const fsBackend = report.backends.some((b) => b.usable && b.name !== 'seccomp');
   if (ctx.json) {
     ctx.stdout(`${JSON.stringify({ ...report, filesystem_enforcement: fsBackend })}\n`);

@@ -3,11 +3,8 @@
 // snake_case with `backend`, `argv`, `permission_profile` (the reference's wire form) and the rest
 // of the plan; a refusal is printed by the CLI as a JSON error.
 import type { Capabilities, Platform } from '../../platform/common/types';
-import { probeCapabilities } from '../../platform/linux/probe';
-import { planSandbox, type SandboxPlan } from '../../platform/plan-sandbox';
-import { launchWritableDirs } from '../../spawn/launch-plan';
-import { hostPrepRegistryDir } from '../../spawn/host-prep';
-import { probeProcMount } from '../../spawn/proc-preflight';
+import type { SandboxPlan } from '../../platform/plan-sandbox';
+import { prepareLaunch } from '../../spawn/prepare-launch';
 import { UsageError } from '../../errors';
 import { isWindowsAbsolutePath } from '../../policy/paths';
 import type { CommandContext } from '../command';
@@ -99,29 +96,21 @@ export function planCommand(argv: string[], ctx: CommandContext): number {
   });
   const { policy, config } = resolvedOptions;
   const cwd = windowsCwd ?? resolvedOptions.cwd;
-  let capabilities: Capabilities | undefined;
-  let assumed = false;
-  let mountProc: boolean | undefined;
-  if (platform === 'linux') {
-    assumed = process.platform !== 'linux';
-    // Probing runs bwrap: never one this policy's sandbox could have written (issue #20).
-    capabilities = assumed ? ASSUMED_LINUX_CAPABILITIES : probeCapabilities({ backend: options.backend ?? 'auto', untrustedDirs: () => launchWritableDirs(policy, 'linux', cwd) });
-    if (!assumed && capabilities.bwrap !== null && capabilities.userns) mountProc = probeProcMount(capabilities.bwrap.path);
-  }
-  const plan = planSandbox(policy, {
-    platform,
-    cwd,
-    // A plan always shows a whole command line; `true` stands in when none follows `--`.
-    command: command.length > 0 ? command : ['true'],
-    commandCwd: cwd,
-    ...(capabilities === undefined ? {} : { capabilities }),
-    ...(options.backend === undefined ? {} : { backend: options.backend }),
-    ...(mountProc === undefined ? {} : { mountProc }),
-    // What run masks too (the host mount-target registry), so the plan shown is the plan run.
-    ...(platform === 'linux' && !assumed ? { hiddenPaths: [hostPrepRegistryDir()] } : {}),
-    // The Windows planner reads USERPROFILE, TEMP and proxies from the child's environment.
-    ...(platform === 'windows' ? { env: definedEnv(ctx.env) } : {}),
-  });
+  // Planning for Linux on another OS has nothing to probe: it plans against a declared typical machine.
+  const assumed = platform === 'linux' && process.platform !== 'linux';
+  const { plan } = prepareLaunch(
+    { input: policy },
+    {
+      platform,
+      cwd,
+      // A plan always shows a whole command line; `true` stands in when none follows `--`.
+      command: command.length > 0 ? command : ['true'],
+      backend: options.backend ?? 'auto',
+      ...(assumed ? { capabilities: ASSUMED_LINUX_CAPABILITIES, elsewhere: true as const } : {}),
+      // The Windows planner reads USERPROFILE, TEMP and proxies from the child's environment.
+      ...(platform === 'windows' ? { env: definedEnv(ctx.env) } : {}),
+    },
+  );
   if (ctx.json) {
     // Which config layers (and which key or flag) produced the policy: see `config show --json`.
     const { policy_source, layers } = effectiveConfigJson(config);

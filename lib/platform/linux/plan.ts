@@ -428,15 +428,14 @@ function planLandlock(resolved: ResolvedPolicy, opts: PlanLinuxOptions, network:
  * they are preferred; a Landlock domain without scopes is the last choice, with the scopes
  * listed as skipped hardening, as on a restricted filesystem.
  */
-function planFullWriteRestricted(resolved: ResolvedPolicy, opts: PlanLinuxOptions, network: 'restricted' | 'enabled'): LinuxPlan {
-  const caps = opts.capabilities;
-  const landlockReason = landlockUnavailableReason(caps) ?? landlockRefusalReason(resolved, caps.landlock.abi, opts.host ?? nodeLinuxHostFs());
-  if (landlockReason === null && caps.landlock.abi >= abiIntroducing('SIGNAL')) return planLandlock(resolved, opts, network);
+function chooseFullWriteRestricted(resolved: ResolvedPolicy, caps: Capabilities, host: LinuxHostFs): LinuxBackend {
+  const landlockReason = landlockUnavailableReason(caps) ?? landlockRefusalReason(resolved, caps.landlock.abi, host);
+  if (landlockReason === null && caps.landlock.abi >= abiIntroducing('SIGNAL')) return 'landlock';
   const namespacesReason = namespacesUnavailableReason(caps);
-  if (namespacesReason === null) return planNamespaces(resolved, opts, network);
+  if (namespacesReason === null) return 'namespaces';
   const bwrapReason = bwrapUnavailableReason(caps);
-  if (bwrapReason === null) return planBwrap(resolved, opts, network);
-  if (landlockReason === null) return planLandlock(resolved, opts, network);
+  if (bwrapReason === null) return 'bwrap';
+  if (landlockReason === null) return 'landlock';
   throw new BackendUnavailableError(
     `no Linux backend can keep this command away from the user's other processes, which a restricted network needs (seccomp alone cannot): namespaces: ${namespacesReason}; bwrap: ${bwrapReason}; Landlock: ${landlockReason}`,
     { details: { namespaces: namespacesReason, bwrap: bwrapReason, landlock: landlockReason } },
@@ -445,14 +444,18 @@ function planFullWriteRestricted(resolved: ResolvedPolicy, opts: PlanLinuxOption
 
 const NOT_A_LINUX_BACKEND = 'use auto, namespaces, bwrap, landlock or seccomp';
 
+export type LinuxBackend = LinuxPlan['backend'];
+
 /**
- * Plans one sandboxed command on Linux. `backend: 'auto'` prefers the helper's own namespaces,
- * then bubblewrap, then Landlock when it represents the policy exactly; a forced backend that
- * cannot represent the policy is a refusal, never a downgrade.
+ * The backend planLinux plans with for `opts.backend`, or its refusal, without building the
+ * plan. `auto` prefers the helper's own namespaces, then bubblewrap, then Landlock when it
+ * represents the policy exactly; a forced backend that cannot represent the policy is a
+ * refusal, never a downgrade. Launchers call it first to probe what only the chosen backend
+ * needs (bubblewrap's /proc check) before the one planning.
  */
-export function planLinux(resolved: ResolvedPolicy, opts: PlanLinuxOptions): LinuxPlan {
-  checkResolvedPolicy(resolved);
+export function chooseLinuxBackend(resolved: ResolvedPolicy, opts: Pick<PlanLinuxOptions, 'capabilities' | 'backend' | 'host'>): LinuxBackend {
   const caps = opts.capabilities;
+  const host = opts.host ?? nodeLinuxHostFs();
   const network = effectiveNetwork(resolved);
   const fullWrite = unrestrictedFilesystem(resolved);
 
@@ -474,7 +477,7 @@ export function planLinux(resolved: ResolvedPolicy, opts: PlanLinuxOptions): Lin
     // no_new_privs and the base seccomp filter (the least every Linux plan enforces), so every plan has
     // the same process shape.
     if (network === 'enabled') {
-      if (opts.backend === 'auto' || opts.backend === 'seccomp') return planSeccomp(opts, network);
+      if (opts.backend === 'auto' || opts.backend === 'seccomp') return 'seccomp';
     } else if (opts.backend === 'seccomp') {
       // A restricted network needs the command kept away from the user's other processes: with
       // seccomp alone it could write its Node parent's /proc/PID/mem and connect from there,
@@ -484,21 +487,17 @@ export function planLinux(resolved: ResolvedPolicy, opts: PlanLinuxOptions): Lin
         { value: 'seccomp', details: { backend: 'seccomp', network } },
       );
     } else if (opts.backend === 'auto') {
-      return planFullWriteRestricted(resolved, opts, network);
+      return chooseFullWriteRestricted(resolved, caps, host);
     }
-    if (opts.backend === 'namespaces') return planNamespaces(resolved, opts, network);
-    if (opts.backend === 'bwrap') return planBwrap(resolved, opts, network);
-    if (opts.backend === 'landlock') return planLandlock(resolved, opts, network);
+    if (opts.backend === 'namespaces' || opts.backend === 'bwrap' || opts.backend === 'landlock') return opts.backend;
     throw new UnsupportedPolicyError(`backend "${opts.backend}" is not a Linux backend; ${NOT_A_LINUX_BACKEND}`, { value: opts.backend });
   }
 
   switch (opts.backend) {
     case 'namespaces':
-      return planNamespaces(resolved, opts, network);
     case 'bwrap':
-      return planBwrap(resolved, opts, network);
     case 'landlock':
-      return planLandlock(resolved, opts, network);
+      return opts.backend;
     case 'seccomp':
       // seccomp filters syscalls, not paths: it cannot narrow filesystem access at all.
       throw new UnsupportedPolicyError('the seccomp backend cannot enforce a restricted filesystem (it only filters syscalls); use --backend namespaces, bwrap, landlock or auto', {
@@ -506,16 +505,32 @@ export function planLinux(resolved: ResolvedPolicy, opts: PlanLinuxOptions): Lin
       });
     case 'auto': {
       const namespacesReason = namespacesUnavailableReason(caps);
-      if (namespacesReason === null) return planNamespaces(resolved, opts, network);
-      const bwrapReason = bwrapUnavailableReason(caps) ?? plantedBwrapReason(caps, resolved, opts.host ?? nodeLinuxHostFs());
-      if (bwrapReason === null) return planBwrap(resolved, opts, network);
-      const landlockReason = landlockUnavailableReason(caps) ?? landlockRefusalReason(resolved, caps.landlock.abi, opts.host ?? nodeLinuxHostFs());
-      if (landlockReason === null) return planLandlock(resolved, opts, network);
+      if (namespacesReason === null) return 'namespaces';
+      const bwrapReason = bwrapUnavailableReason(caps) ?? plantedBwrapReason(caps, resolved, host);
+      if (bwrapReason === null) return 'bwrap';
+      const landlockReason = landlockUnavailableReason(caps) ?? landlockRefusalReason(resolved, caps.landlock.abi, host);
+      if (landlockReason === null) return 'landlock';
       throw new BackendUnavailableError(`no Linux backend can enforce this policy: namespaces: ${namespacesReason}; bwrap: ${bwrapReason}; Landlock: ${landlockReason}`, {
         details: { namespaces: namespacesReason, bwrap: bwrapReason, landlock: landlockReason },
       });
     }
     default:
       throw new UnsupportedPolicyError(`backend "${opts.backend}" is not a Linux backend; ${NOT_A_LINUX_BACKEND}`, { value: opts.backend });
+  }
+}
+
+/** Plans one sandboxed command on Linux with the backend chooseLinuxBackend picks. */
+export function planLinux(resolved: ResolvedPolicy, opts: PlanLinuxOptions): LinuxPlan {
+  checkResolvedPolicy(resolved);
+  const network = effectiveNetwork(resolved);
+  switch (chooseLinuxBackend(resolved, opts)) {
+    case 'seccomp':
+      return planSeccomp(opts, network);
+    case 'namespaces':
+      return planNamespaces(resolved, opts, network);
+    case 'bwrap':
+      return planBwrap(resolved, opts, network);
+    case 'landlock':
+      return planLandlock(resolved, opts, network);
   }
 }

@@ -2,7 +2,8 @@
 // without starting anything.
 import { describe, expect, it } from 'vitest';
 
-import { linuxSandboxBackend, parseLinuxSandboxArgs, resolveLinuxSandboxPolicy } from '../../../lib/cli/linux-sandbox-entry';
+import { linuxSandboxBackend, linuxSandboxPlan, parseLinuxSandboxArgs, resolveLinuxSandboxPolicy } from '../../../lib/cli/linux-sandbox-entry';
+import { capsFixture } from './fixtures';
 
 const root = { path: { type: 'special', value: { kind: 'root' } }, access: 'read' };
 const readOnlyProfile = JSON.stringify({ type: 'managed', file_system: { type: 'restricted', entries: [root] }, network: 'restricted' });
@@ -99,5 +100,38 @@ describe('codex-linux-sandbox backend choice', () => {
 
   it('managed proxy mode is refused', () => {
     expect(() => linuxSandboxBackend(args('--allow-network-for-proxy'), policy, true, '/tmp', false)).toThrow('proxy');
+  });
+});
+
+describe("codex-linux-sandbox /proc on the planner's choice (auto)", () => {
+  // An unrestricted filesystem with a restricted network: the planner chooses, and without
+  // Landlock it picks the helper's own namespaces, whose probe already answered the /proc question.
+  const fullWriteProfile = JSON.stringify({ type: 'managed', file_system: { type: 'unrestricted' }, network: 'restricted' });
+  const noLandlock = { landlock: { status: 'not-implemented' as const, abi: 0 }, bwrap: null };
+
+  it('namespaces chosen by auto mount a fresh /proc where the probe says it can be mounted', () => {
+    const plan = linuxSandboxPlan(args('--permission-profile', fullWriteProfile), capsFixture(noLandlock));
+    expect(plan.backend).toBe('namespaces');
+    if (plan.backend !== 'namespaces') return;
+    expect(plan.mountProc).toBe(true);
+    expect(plan.mountOps).toContainEqual({ op: 'proc', dest: '/proc' });
+    expect(plan.enforcement.skippedHardening.some((h) => h.startsWith('fresh /proc'))).toBe(false);
+  });
+
+  it('namespaces chosen by auto skip /proc where mounting it is denied, and say so', () => {
+    const namespaces = { usable: true, procMount: false, reason: null, apparmorRestricted: false };
+    const plan = linuxSandboxPlan(args('--permission-profile', fullWriteProfile), capsFixture({ ...noLandlock, namespaces }));
+    expect(plan.backend).toBe('namespaces');
+    if (plan.backend !== 'namespaces') return;
+    expect(plan.mountProc).toBe(false);
+    expect(plan.enforcement.skippedHardening.some((h) => h.startsWith('fresh /proc'))).toBe(true);
+  });
+
+  it('--no-proc keeps /proc out whatever the planner picks', () => {
+    const plan = linuxSandboxPlan(args('--no-proc', '--permission-profile', fullWriteProfile), capsFixture(noLandlock));
+    expect(plan.backend).toBe('namespaces');
+    if (plan.backend !== 'namespaces') return;
+    expect(plan.mountProc).toBe(false);
+    expect(plan.mountOps).not.toContainEqual({ op: 'proc', dest: '/proc' });
   });
 });
