@@ -62,11 +62,22 @@ function firstLine(error: unknown): string {
   return text.split('\n')[0].trim();
 }
 
+/**
+ * Per root, the .node file found there: a launch asks twice (the helper beside it, then the
+ * addon), and node-gyp-build reads package.json and lists directories each time. Only a file
+ * found is remembered, so a build made later in the process is still found.
+ */
+const addonFiles = new Map<string, string>();
+
 /** The .node file node-gyp-build would load from `root`, or a "not built" error. */
 function resolveAddonFile(root: string): string {
+  const known = addonFiles.get(root);
+  if (known !== undefined) return known;
   const nodeGypBuild = require('node-gyp-build') as NodeGypBuild;
   try {
-    return nodeGypBuild.path(root);
+    const file = nodeGypBuild.path(root);
+    addonFiles.set(root, file);
+    return file;
   } catch (error) {
     const tried = searchedPaths(root);
     throw new BackendUnavailableError(
