@@ -22,7 +22,8 @@ export interface NamespacesProbeRun {
   output: string;
 }
 
-const FILE_NAME = 'namespaces-probe.json';
+/** The entry's name in the state directory, beside the mount-target registry's markers. */
+export const NAMESPACES_PROBE_FILE = 'namespaces-probe.json';
 /** The helper prints one line; more is not an answer of ours. */
 const MAX_OUTPUT = 4096;
 
@@ -114,7 +115,7 @@ function writeEntry(dir: string, key: string, run: NamespacesProbeRun): void {
   } catch {
     return;
   }
-  replaceFile(join(dir, FILE_NAME), JSON.stringify({ key, status: run.status, output: run.output }), 0o600);
+  replaceFile(join(dir, NAMESPACES_PROBE_FILE), JSON.stringify({ key, status: run.status, output: run.output }), 0o600);
 }
 
 /**
@@ -128,7 +129,7 @@ export function namespacesProbeOnce(helper: string, probe: () => NamespacesProbe
   if (key === undefined) return probe();
   const dir = opts.dir ?? userStateDir();
   if (opts.fresh !== true) {
-    const cached = readEntry(join(dir, FILE_NAME), key);
+    const cached = readEntry(join(dir, NAMESPACES_PROBE_FILE), key);
     if (cached !== undefined) return cached;
   }
   const run = probe();

@@ -5,10 +5,8 @@ import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-import { namespacesProbeKey, namespacesProbeOnce, type NamespacesProbeRun } from '../../../lib/platform/linux/probe-cache';
+import { NAMESPACES_PROBE_FILE, namespacesProbeKey, namespacesProbeOnce, type NamespacesProbeRun } from '../../../lib/platform/linux/probe-cache';
 import { withTempDir } from '../../helpers/temp';
-
-const FILE = 'namespaces-probe.json';
 
 /** A probe that counts its runs and answers `answer`. */
 function counting(answer: NamespacesProbeRun): { probe: () => NamespacesProbeRun; runs: () => number } {
@@ -48,7 +46,7 @@ describe.runIf(process.platform === 'linux' && existsSync('/proc/sys/kernel/rand
       expect(p.runs()).toBe(1);
       expect(second).toStrictEqual(first);
       expect(lstatSync(state).mode & 0o777).toBe(0o700);
-      expect(lstatSync(join(state, FILE)).mode & 0o777).toBe(0o600);
+      expect(lstatSync(join(state, NAMESPACES_PROBE_FILE)).mode & 0o777).toBe(0o600);
     });
   });
 
@@ -85,7 +83,7 @@ describe.runIf(process.platform === 'linux' && existsSync('/proc/sys/kernel/rand
     await withTempDir((dir) => {
       const { state, runs, once } = setup(dir);
       once();
-      const file = join(state, FILE);
+      const file = join(state, NAMESPACES_PROBE_FILE);
       const good = readFileSync(file, 'utf8');
 
       chmodSync(file, 0o622);
@@ -116,7 +114,7 @@ describe.runIf(process.platform === 'linux' && existsSync('/proc/sys/kernel/rand
       mkdirSync(shared);
       chmodSync(shared, 0o777);
       namespacesProbeOnce(helper, () => ({ status: 0, output: '' }), { dir: shared });
-      expect(existsSync(join(shared, FILE))).toBe(false);
+      expect(existsSync(join(shared, NAMESPACES_PROBE_FILE))).toBe(false);
     });
   });
 });
