@@ -59,11 +59,14 @@ function linkOr(path: string): string {
 
 /**
  * Everything the probe's answer depends on, as one string; undefined (no caching) without a boot
- * id, since an entry could then outlive the boot it describes.
+ * id, since an entry could then outlive the boot it describes, and under a seccomp filter: two
+ * filters may refuse different calls, and nothing tells them apart (their programs cannot be read
+ * without CAP_SYS_ADMIN), so a filtered process (a container, a sandbox) probes every time.
  */
-export function namespacesProbeKey(helper: string): string | undefined {
+export function namespacesProbeKey(helper: string, status: string = readOr('/proc/self/status', '')): string | undefined {
   const boot = readOr('/proc/sys/kernel/random/boot_id', '');
   if (boot === '') return undefined;
+  if (!/^Seccomp:\s*0$/m.test(status)) return undefined;
   let helperId: string;
   try {
     const st = statSync(helper, { bigint: true });
@@ -75,7 +78,7 @@ export function namespacesProbeKey(helper: string): string | undefined {
     boot,
     helper,
     helperId,
-    (readOr('/proc/self/status', '').match(STATUS_FIELDS) ?? []).join('\n'),
+    (status.match(STATUS_FIELDS) ?? []).join('\n'),
     linkOr('/proc/self/ns/user'),
     linkOr('/proc/self/ns/mnt'),
     linkOr('/proc/self/ns/pid'),

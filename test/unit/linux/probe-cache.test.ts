@@ -35,7 +35,10 @@ function setup(dir: string): { helper: string; state: string; runs: () => number
   return { helper, state, runs: p.runs, once: () => namespacesProbeOnce(helper, p.probe, { dir: state }) };
 }
 
-describe.runIf(process.platform === 'linux' && existsSync('/proc/sys/kernel/random/boot_id'))('probe cache (per boot)', () => {
+/** Where entries are kept at all: Linux with a boot id, this process under no seccomp filter. */
+const CACHING = process.platform === 'linux' && existsSync('/proc/sys/kernel/random/boot_id') && /^Seccomp:\s*0$/m.test(readFileSync('/proc/self/status', 'utf8'));
+
+describe.runIf(CACHING)('probe cache (per boot)', () => {
   it('probes once, keeps the answer in a private file, and answers later calls from it', async () => {
     await withTempDir((dir) => {
       const helper = fakeHelper(dir);
@@ -102,6 +105,18 @@ describe.runIf(process.platform === 'linux' && existsSync('/proc/sys/kernel/rand
         once();
       }
       expect(runs()).toBe(6);
+    });
+  });
+
+  it('has no key (so always probes) under a seccomp filter, whose refusals cannot be told apart', async () => {
+    await withTempDir((dir) => {
+      const helper = fakeHelper(dir);
+      const status = readFileSync('/proc/self/status', 'utf8');
+      // This test process may itself run filtered (a container); the key follows what it reads.
+      const filtered = status.replace(/^Seccomp:.*$/m, 'Seccomp:\t2').replace(/^Seccomp_filters:.*$/m, 'Seccomp_filters:\t1');
+      const unfiltered = status.replace(/^Seccomp:.*$/m, 'Seccomp:\t0').replace(/^Seccomp_filters:.*$/m, 'Seccomp_filters:\t0');
+      expect(namespacesProbeKey(helper, filtered)).toBeUndefined();
+      expect(namespacesProbeKey(helper, unfiltered)).toContain(helper);
     });
   });
 
