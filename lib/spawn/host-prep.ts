@@ -299,6 +299,23 @@ interface Registration {
 }
 
 /**
+ * The clean-ups of sandboxes still running when Node exits. One 'exit' listener serves them all:
+ * one per run would pass ten concurrent runs and warn (MaxListenersExceededWarning).
+ */
+const pendingCleanups = new Set<() => void>();
+let exitListenerInstalled = false;
+
+function onProcessExit(cleanup: () => void): void {
+  if (!exitListenerInstalled) {
+    exitListenerInstalled = true;
+    process.once('exit', () => {
+      for (const pending of [...pendingCleanups]) pending();
+    });
+  }
+  pendingCleanups.add(cleanup);
+}
+
+/**
  * Registers this run's targets and returns the clean-up to call once the sandbox has exited
  * (idempotent). A target that exists with no live registration belongs to the user (or to a
  * crashed run) and is never removed; one created by this or a concurrent run is removed by the
@@ -332,7 +349,7 @@ export function trackHostPrep(targets: readonly HostPrepTarget[], registryDir?: 
   const cleanup = (): void => {
     if (done) return;
     done = true;
-    process.off('exit', cleanup);
+    pendingCleanups.delete(cleanup);
     withLock(registry, () => {
       for (const { marker } of ours) {
         try {
@@ -349,6 +366,6 @@ export function trackHostPrep(targets: readonly HostPrepTarget[], registryDir?: 
     });
   };
   // If Node exits while the sandbox runs (the sandbox dies with it), clean up on the way out.
-  process.once('exit', cleanup);
+  onProcessExit(cleanup);
   return cleanup;
 }

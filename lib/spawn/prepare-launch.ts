@@ -5,6 +5,7 @@
 // prints exactly the plan `run` executes. Linux and macOS plans are remembered between launches
 // through PlanMemo when nothing they were built from has changed (plan-memo.ts,
 // docs/platforms/linux.md "Plans reused between launches").
+import type { ProxyEndpoints } from '../platform/common/proxy-env';
 import type { BackendChoice, Capabilities, Platform } from '../platform/common/types';
 import { nodeLinuxHostFs } from '../platform/linux/host-fs';
 import { bwrapUnavailableReason, chooseLinuxBackend, namespacesUnavailableReason, sandboxWritableDirs, type LinuxPlan } from '../platform/linux/plan';
@@ -45,9 +46,14 @@ export interface LaunchRequest {
   env?: Record<string, string>;
   /** Windows: the runner's directory and host view (spawn/windows-launch.ts). */
   windows?: PlanSandboxOptions['windows'];
+  /**
+   * macOS with a proxied network: the leased proxy's loopback ports go into the profile. Linux
+   * plans name placeholders instead, which spawn/proxy-lease.ts replaces per launch.
+   */
+  proxy?: ProxyEndpoints;
 }
 
-/** The policy as given (any form parseAnyPolicy accepts), or already resolved by the caller. */
+/** The policy as given (any form parsePolicyInput accepts), or already resolved by the caller. */
 export type LaunchPolicy = { input: unknown } | { resolved: ResolvedPolicy };
 
 export type PreparedLaunch =
@@ -142,6 +148,7 @@ function buildMacos(resolved: ResolvedPolicy, cwd: string, request: LaunchReques
     command: [],
     hostView: hosts.view,
     ...(request.env === undefined ? {} : { env: request.env }),
+    ...(request.proxy === undefined ? {} : { proxy: request.proxy }),
   }) as SeatbeltPlan;
 }
 

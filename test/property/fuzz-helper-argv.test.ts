@@ -21,6 +21,7 @@ const FLAGS = [
   '--landlock-restrict-flags',
   '--reaper',
   '--probe',
+  '--print-seccomp-filter',
   '--namespaces',
   '--tmpfs',
   '--ro-bind',

@@ -7,7 +7,7 @@
 import { accessSync, constants, readFileSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve, sep } from 'node:path';
 
-import { helperPath, loadAddon } from '../../native';
+import { helperPath, loadAddon, nativeBuildProblem } from '../../native';
 import type { LandlockAbiResult, SeccompAvailableResult } from '../../native';
 import type { BackendChoice, BwrapCapability, Capabilities, LandlockCapability, NamespacesCapability } from '../common/types';
 import { effectiveLandlockAbi } from './landlock-abi';
@@ -229,9 +229,15 @@ function probeWsl(): Capabilities['wsl'] {
   }
 }
 
+function probeNativeBuild(): Pick<Capabilities, 'nativeBuild'> {
+  const problem = nativeBuildProblem();
+  if (problem === null) return {};
+  return { nativeBuild: { reason: String(problem.details?.reason ?? 'not-built'), message: problem.message } };
+}
+
 function probeBase(fresh: boolean): Omit<Capabilities, 'bwrap'> {
   const helper = findHelper();
-  return { landlock: probeLandlock(), seccomp: probeSeccomp(), ...probeNamespaces(helper, fresh), wsl: probeWsl(), helperPath: helper };
+  return { landlock: probeLandlock(), seccomp: probeSeccomp(), ...probeNamespaces(helper, fresh), wsl: probeWsl(), helperPath: helper, ...probeNativeBuild() };
 }
 
 /**
