@@ -129,8 +129,17 @@ function libcMismatch(file: string, libc: Libc, tried: string[]): BackendUnavail
   );
 }
 
+/**
+ * Per root, the .node file found there: a launch asks twice (the helper beside it, then the
+ * addon), and node-gyp-build reads package.json and lists directories each time. Only a file
+ * found is remembered, so a build made later in the process is still found.
+ */
+const addonFiles = new Map<string, string>();
+
 /** The .node file node-gyp-build would load from `root`, or a "not built" (or wrong libc) error. */
 function resolveAddonFile(root: string): string {
+  const known = addonFiles.get(root);
+  if (known !== undefined) return known;
   const nodeGypBuild = require('node-gyp-build') as NodeGypBuild;
   const tried = searchedPaths(root);
   let file: string;
@@ -152,6 +161,7 @@ function resolveAddonFile(root: string): string {
     const libc = runningLibc();
     if (libcTag(file) !== libc) throw libcMismatch(file, libc, tried);
   }
+  addonFiles.set(root, file);
   return file;
 }
 

@@ -9,7 +9,7 @@ import type { ProxyEndpoints } from '../platform/common/proxy-env';
 import type { BackendChoice, Capabilities, Platform } from '../platform/common/types';
 import { nodeLinuxHostFs } from '../platform/linux/host-fs';
 import { bwrapUnavailableReason, chooseLinuxBackend, namespacesUnavailableReason, sandboxWritableDirs, type LinuxPlan } from '../platform/linux/plan';
-import { probeCapabilities } from '../platform/linux/probe';
+import { probeCapabilities, probeCapabilitiesFresh } from '../platform/linux/probe';
 import type { SeatbeltPlan } from '../platform/macos/plan-macos';
 import { planResolved, planSandbox, resolveForPlatform, toSandboxPolicy, type PlanSandboxOptions } from '../platform/plan-sandbox';
 import type { WindowsPlan } from '../platform/windows/plan-types';
@@ -100,7 +100,8 @@ function probeFor(policy: LaunchPolicy, backend: LaunchBackend, cwd: string): Ca
 
 /** The probe `doctor` reports: every backend's capabilities, and whether a fresh /proc mounts. */
 export function probeLaunchHost(): { capabilities: Capabilities; procMount: boolean | null } {
-  const capabilities = probeCapabilities();
+  // Fresh: doctor reports the machine as it is now, and renews the per-boot probe answer (probe-cache.ts).
+  const capabilities = probeCapabilitiesFresh();
   if (capabilities.namespaces.usable) return { capabilities, procMount: capabilities.namespaces.procMount };
   if (capabilities.bwrap !== null && bwrapUnavailableReason(capabilities) === null) return { capabilities, procMount: probeProcMount(capabilities.bwrap.path) };
   return { capabilities, procMount: null };

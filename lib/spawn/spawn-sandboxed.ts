@@ -2,7 +2,7 @@
 // plans, prepares host mount targets, and spawns bwrap or the helper directly (never a Node
 // process: start-up cost is the budget); Windows plans go to windows-launch.ts. stopSandbox, a
 // timeout or an abort ends every process of the sandbox.
-import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
+import type { ChildProcess, StdioOptions } from 'node:child_process';
 import { accessSync, closeSync, constants, openSync, statSync } from 'node:fs';
 import { PassThrough, type Readable } from 'node:stream';
 
@@ -129,6 +129,14 @@ function normalizeStdio(stdio: StdioOptions | undefined): (string | number | nul
   return [...stdio];
 }
 
+/**
+ * child_process.spawn, required on first use: the drop-in replaces itself with the sandbox
+ * instead (exec-plan.ts) and must not pay about 4 ms to load child_process (docs/benchmarks.md).
+ */
+function spawnChild(...args: Parameters<typeof import('node:child_process').spawn>): ChildProcess {
+  return (require('node:child_process') as typeof import('node:child_process')).spawn(...args);
+}
+
 /** The backend each started sandbox runs, so stopping it uses the right signal. */
 const backends = new WeakMap<ChildProcess, BackendName>();
 
@@ -179,7 +187,7 @@ function spawnSeatbeltPlan(plan: SeatbeltPlan, opts: PlanSpawnOptions & { env: N
   delete env.CODEX_SANDBOX_NETWORK_DISABLED;
   let child: ChildProcess;
   try {
-    child = spawn(plan.argv[0], plan.argv.slice(1), { cwd: opts.cwd, env: { ...env, ...plan.env }, stdio: opts.stdio ?? ['ignore', 'pipe', 'pipe'], detached: true });
+    child = spawnChild(plan.argv[0], plan.argv.slice(1), { cwd: opts.cwd, env: { ...env, ...plan.env }, stdio: opts.stdio ?? ['ignore', 'pipe', 'pipe'], detached: true });
   } catch (err) {
     throw new SpawnError(`failed to start ${plan.argv[0]}: ${(err as Error).message}`, { value: plan.argv[0], cause: err });
   }
@@ -223,7 +231,7 @@ export function spawnPlan(plan: LinuxPlan, opts: PlanSpawnOptions): ChildProcess
   const cleanup = trackHostPrep(plan.hostPrep);
   let child: ChildProcess;
   try {
-    child = spawn(program, plan.argv.slice(1), {
+    child = spawnChild(program, plan.argv.slice(1), {
       cwd: opts.cwd,
       env: opts.env,
       stdio: stdio as StdioOptions,
