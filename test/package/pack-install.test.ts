@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { NATIVE_ABI } from '../../lib/native';
 import { makeTempDir } from '../helpers/temp';
 
 const ROOT = resolve(__dirname, '../..');
@@ -267,9 +268,9 @@ describe('the linux-arm64 prebuild, in an arm64 Node under qemu-aarch64', () => 
       timeout: 120_000,
     });
     expect(r.stderr).toBe('');
-    expect(JSON.parse(r.stdout)).toEqual(['arm64', 1, 'boolean', 'boolean']);
+    expect(JSON.parse(r.stdout)).toEqual(['arm64', NATIVE_ABI, 'boolean', 'boolean']);
     const helper = spawnSync(QEMU, [join(installed, 'prebuilds', 'linux-arm64', 'codex-sandbox-helper'), '--network', 'sometimes', '--', 'true'], { encoding: 'utf8' });
-    expect(helper.stderr).toBe("codex-sandbox-helper: invalid --network 'sometimes': expected restricted or enabled\n");
+    expect(helper.stderr).toBe("codex-sandbox-helper: invalid --network 'sometimes': expected restricted, enabled or proxied\n");
     expect(helper.status).toBe(125);
   });
 });
