@@ -8,11 +8,12 @@ import { resolvePolicy } from '../policy/resolve';
 import { nodeHostView } from '../policy/node-host-view';
 import type { HostView, ResolvedPolicy, SandboxPolicy } from '../policy/types';
 import { permissionProfileToWire } from '../policy/wire';
-import type { BackendChoice, Capabilities, PlanBase, Platform } from './common/types';
+import type { BackendChoice, Capabilities, Platform } from './common/types';
 import type { LinuxHostFs } from './linux/host-fs';
 import { planLinux, type LinuxPlan } from './linux/plan';
 import { planMacos, type SeatbeltPlan } from './macos/plan-macos';
 import { SEATBELT_PLATFORM_DEFAULT_READ_ROOTS } from './macos/platform-defaults';
+import type { WindowsPlan } from './windows/plan-types';
 import { planWindows, type PlanWindowsOptions } from './windows/plan-windows';
 import { checkResolvedPolicy } from '../policy/typed-schema';
 
@@ -37,7 +38,11 @@ export interface PlanSandboxOptions {
   windows?: Pick<PlanWindowsOptions, 'helperDir' | 'host' | 'codexHome' | 'acceptAdvisoryNetworkBlock' | 'revertAcesAfterRun'>;
 }
 
-export type SandboxPlan = LinuxPlan | SeatbeltPlan | PlanBase;
+/** Every plan, told apart by `platform` (and within a platform by `backend`). */
+export type SandboxPlan = LinuxPlan | SeatbeltPlan | WindowsPlan;
+
+/** PlanSandboxOptions for one platform, so the plan's type follows the request. */
+type OptionsFor<P extends Platform> = PlanSandboxOptions & { platform: P };
 
 /**
  * An already-typed SandboxPolicy is checked strictly; anything else goes through
@@ -52,7 +57,7 @@ function wrongBackend(backend: string, platform: Platform, allowed: string): Uns
 }
 
 /** Windows resolves paths with its own rules (drive letters, UNC), so it takes the unresolved policy. */
-function planWindowsPolicy(policy: SandboxPolicy, opts: PlanSandboxOptions): PlanBase {
+function planWindowsPolicy(policy: SandboxPolicy, opts: PlanSandboxOptions): WindowsPlan {
   const backend = opts.backend ?? 'auto';
   if (backend !== 'auto' && backend !== 'windows-token' && backend !== 'windows-elevated') {
     throw wrongBackend(backend, 'windows', 'auto, windows-token or windows-elevated');
@@ -68,6 +73,10 @@ function planWindowsPolicy(policy: SandboxPolicy, opts: PlanSandboxOptions): Pla
 }
 
 /** Plans for an already-resolved policy (spawn/ resolves once and reuses it for denials). */
+export function planResolved(resolved: ResolvedPolicy, opts: OptionsFor<'linux'>): LinuxPlan;
+export function planResolved(resolved: ResolvedPolicy, opts: OptionsFor<'macos'>): SeatbeltPlan;
+export function planResolved(resolved: ResolvedPolicy, opts: OptionsFor<'windows'>): WindowsPlan;
+export function planResolved(resolved: ResolvedPolicy, opts: PlanSandboxOptions): SandboxPlan;
 export function planResolved(resolved: ResolvedPolicy, opts: PlanSandboxOptions): SandboxPlan {
   checkResolvedPolicy(resolved);
   const permissionProfile = permissionProfileToWire(policyToPermissionProfile(resolved.policy));
@@ -118,6 +127,10 @@ export function resolveForPlatform(policy: SandboxPolicy, platform: 'linux' | 'm
 }
 
 /** Parses, resolves and plans: the pure path from a policy to a plan or a typed refusal. */
+export function planSandbox(policyInput: unknown, opts: OptionsFor<'linux'>): LinuxPlan;
+export function planSandbox(policyInput: unknown, opts: OptionsFor<'macos'>): SeatbeltPlan;
+export function planSandbox(policyInput: unknown, opts: OptionsFor<'windows'>): WindowsPlan;
+export function planSandbox(policyInput: unknown, opts: PlanSandboxOptions): SandboxPlan;
 export function planSandbox(policyInput: unknown, opts: PlanSandboxOptions): SandboxPlan {
   const policy = toSandboxPolicy(policyInput, opts.cwd, opts.hostView);
   if (opts.platform === 'windows') return planWindowsPolicy(policy, opts);

@@ -130,7 +130,7 @@ function buildLinux(resolved: ResolvedPolicy, cwd: string, s: LinuxSettings, hos
     hostView: hosts.view,
     hostFs: hosts.fs,
     ...(mountProc === undefined ? {} : { mountProc }),
-  }) as LinuxPlan;
+  });
 }
 
 function buildMacos(resolved: ResolvedPolicy, cwd: string, request: LaunchRequest, hosts: PlanHosts): SeatbeltPlan {
@@ -141,7 +141,7 @@ function buildMacos(resolved: ResolvedPolicy, cwd: string, request: LaunchReques
     command: [],
     hostView: hosts.view,
     ...(request.env === undefined ? {} : { env: request.env }),
-  }) as SeatbeltPlan;
+  });
 }
 
 function windowsPlan(policy: LaunchPolicy, request: LaunchRequest): WindowsPlan {
@@ -153,7 +153,7 @@ function windowsPlan(policy: LaunchPolicy, request: LaunchRequest): WindowsPlan 
     command: request.command,
     ...(request.env === undefined ? {} : { env: request.env }),
     ...(request.windows === undefined ? {} : { windows: request.windows }),
-  }) as WindowsPlan;
+  });
 }
 
 /**

@@ -35,21 +35,26 @@ interface MountedPlan {
   mountProc: boolean;
 }
 
-export interface BwrapPlan extends PlanBase, MountedPlan {
+/** What every Linux plan has: the plan fields, on Linux. */
+interface LinuxPlanBase extends PlanBase {
+  platform: 'linux';
+}
+
+export interface BwrapPlan extends LinuxPlanBase, MountedPlan {
   backend: 'bwrap';
   fds: PlanFd[];
 }
 
 /** The helper makes the namespaces and runs the mount ops itself (no bubblewrap). */
-export interface NamespacesPlan extends PlanBase, MountedPlan {
+export interface NamespacesPlan extends LinuxPlanBase, MountedPlan {
   backend: 'namespaces';
 }
 
-export interface LandlockPlan extends PlanBase, LandlockPlanData {
+export interface LandlockPlan extends LinuxPlanBase, LandlockPlanData {
   backend: 'landlock';
 }
 
-export interface SeccompPlan extends PlanBase {
+export interface SeccompPlan extends LinuxPlanBase {
   backend: 'seccomp';
 }
 
