@@ -52,7 +52,7 @@ export { builtinPolicy, builtinProfilePolicy, BUILTIN_POLICY_NAMES, BUILTIN_PROF
 export type { BuiltinPolicyName, BuiltinPolicyOptions, BuiltinProfileName } from './policy/builtin';
 export { PROTECTED_METADATA_NAMES } from './policy/protected-metadata';
 export { PLATFORM_DEFAULT_READ_ROOTS_LINUX } from './policy/platform-defaults';
-export { nodeHostView } from './policy/node-host-view';
+export { nodeHost } from './policy/node-host';
 export {
   withAdditionalReadableRoots,
   withAdditionalWritableRoots,

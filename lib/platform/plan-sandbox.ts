@@ -5,11 +5,10 @@ import { UnsupportedPolicyError, UsageError } from '../errors';
 import { parseAnyPolicy } from '../policy/parse-policy';
 import { policyToPermissionProfile } from '../policy/profile';
 import { resolvePolicy } from '../policy/resolve';
-import { nodeHostView } from '../policy/node-host-view';
-import type { HostView, ResolvedPolicy, SandboxPolicy } from '../policy/types';
+import { nodeHost } from '../policy/node-host';
+import type { Host, ResolvedPolicy, SandboxPolicy } from '../policy/types';
 import { permissionProfileToWire } from '../policy/wire';
 import type { BackendChoice, Capabilities, Platform } from './common/types';
-import type { LinuxHostFs } from './linux/host-fs';
 import { planLinux, type LinuxPlan } from './linux/plan';
 import { planMacos, type SeatbeltPlan } from './macos/plan-macos';
 import { SEATBELT_PLATFORM_DEFAULT_READ_ROOTS } from './macos/platform-defaults';
@@ -30,8 +29,8 @@ export interface PlanSandboxOptions {
   commandCwd?: string;
   mountProc?: boolean;
   helperArgvPrefix?: string[];
-  hostView?: HostView;
-  hostFs?: LinuxHostFs;
+  /** What the machine holds; default: the live host (nodeHost()). Every stage reads it through this one. */
+  host?: Host;
   /** Linux: host paths hidden from the command whatever the policy says (see PlanLinuxOptions). */
   hiddenPaths?: string[];
   /** Windows: where the runner lives and what the host holds (spawn/windows-launch.ts passes them). */
@@ -48,7 +47,7 @@ type OptionsFor<P extends Platform> = PlanSandboxOptions & { platform: P };
  * An already-typed SandboxPolicy is checked strictly; anything else goes through
  * parsePolicyInput (a legacy policy is projected at `cwd`).
  */
-export function toSandboxPolicy(input: unknown, cwd: string, host?: HostView): SandboxPolicy {
+export function toSandboxPolicy(input: unknown, cwd: string, host?: Host): SandboxPolicy {
   return parseAnyPolicy(input, undefined, host === undefined ? { cwd } : { cwd, host });
 }
 
@@ -79,6 +78,7 @@ export function planResolved(resolved: ResolvedPolicy, opts: OptionsFor<'windows
 export function planResolved(resolved: ResolvedPolicy, opts: PlanSandboxOptions): SandboxPlan;
 export function planResolved(resolved: ResolvedPolicy, opts: PlanSandboxOptions): SandboxPlan {
   checkResolvedPolicy(resolved);
+  const host = opts.host ?? nodeHost();
   const permissionProfile = permissionProfileToWire(policyToPermissionProfile(resolved.policy));
   switch (opts.platform) {
     case 'linux': {
@@ -89,12 +89,12 @@ export function planResolved(resolved: ResolvedPolicy, opts: PlanSandboxOptions)
         capabilities: opts.capabilities,
         backend: opts.backend ?? 'auto',
         permissionProfile,
+        host,
       };
       if (opts.command !== undefined) linuxOpts.command = opts.command;
       if (opts.commandCwd !== undefined) linuxOpts.commandCwd = opts.commandCwd;
       if (opts.mountProc !== undefined) linuxOpts.mountProc = opts.mountProc;
       if (opts.helperArgvPrefix !== undefined) linuxOpts.helperArgvPrefix = opts.helperArgvPrefix;
-      if (opts.hostFs !== undefined) linuxOpts.host = opts.hostFs;
       if (opts.hiddenPaths !== undefined) linuxOpts.hiddenPaths = opts.hiddenPaths;
       return planLinux(resolved, linuxOpts);
     }
@@ -103,7 +103,7 @@ export function planResolved(resolved: ResolvedPolicy, opts: PlanSandboxOptions)
       if (backend !== 'auto' && backend !== 'seatbelt') throw wrongBackend(backend, 'macos', 'auto or seatbelt');
       return planMacos(resolved, {
         command: opts.command ?? [],
-        host: opts.hostView ?? nodeHostView(),
+        host,
         permissionProfile,
         ...(opts.env === undefined ? {} : { env: opts.env }),
       });
@@ -119,7 +119,7 @@ export function planResolved(resolved: ResolvedPolicy, opts: PlanSandboxOptions)
  * Resolves a policy the way the given platform's planner expects: macOS counts its own platform
  * default read roots for `:minimal` (the Seatbelt defaults profile), Linux the Linux ones.
  */
-export function resolveForPlatform(policy: SandboxPolicy, platform: 'linux' | 'macos', cwd: string, host?: HostView): ResolvedPolicy {
+export function resolveForPlatform(policy: SandboxPolicy, platform: 'linux' | 'macos', cwd: string, host?: Host): ResolvedPolicy {
   const resolveOpts: Parameters<typeof resolvePolicy>[1] = { cwd };
   if (host !== undefined) resolveOpts.host = host;
   if (platform === 'macos') resolveOpts.platformDefaultReadRoots = SEATBELT_PLATFORM_DEFAULT_READ_ROOTS;
@@ -132,9 +132,10 @@ export function planSandbox(policyInput: unknown, opts: OptionsFor<'macos'>): Se
 export function planSandbox(policyInput: unknown, opts: OptionsFor<'windows'>): WindowsPlan;
 export function planSandbox(policyInput: unknown, opts: PlanSandboxOptions): SandboxPlan;
 export function planSandbox(policyInput: unknown, opts: PlanSandboxOptions): SandboxPlan {
-  const policy = toSandboxPolicy(policyInput, opts.cwd, opts.hostView);
+  const host = opts.host ?? nodeHost();
+  const policy = toSandboxPolicy(policyInput, opts.cwd, host);
   if (opts.platform === 'windows') return planWindowsPolicy(policy, opts);
   // An unknown platform resolves as Linux and is then refused by planResolved.
   const platform = opts.platform === 'macos' ? 'macos' : 'linux';
-  return planResolved(resolveForPlatform(policy, platform, opts.cwd, opts.hostView), opts);
+  return planResolved(resolveForPlatform(policy, platform, opts.cwd, host), { ...opts, host });
 }

@@ -16,7 +16,7 @@ import { PolicyInvalidError } from '../errors';
 import { type AccessIndex, buildAccessIndex, deepestEntry, protectedWriteBlock } from './access-index';
 import { compileGlob, type GlobMatcher } from './glob/to-regexp';
 import { ancestors, filesystemRoot, isWithin, joinPath, relativeSuffix, resolveAgainstBase } from './paths';
-import type { Decision, FileSystemEntry, HostView, ResolvedEntry, ResolvedPolicy } from './types';
+import type { Decision, FileSystemEntry, Host, ResolvedEntry, ResolvedPolicy } from './types';
 import { checkResolvedPolicy } from './typed-schema';
 
 interface Compiled {
@@ -29,7 +29,7 @@ interface Compiled {
 // ResolvedPolicy is plain data; the index is derived once per object (and per host for the
 // canonical spelling) and kept beside it.
 const lexicalCache = new WeakMap<ResolvedPolicy, Compiled>();
-const canonicalCache = new WeakMap<ResolvedPolicy, WeakMap<HostView, Compiled>>();
+const canonicalCache = new WeakMap<ResolvedPolicy, WeakMap<Host, Compiled>>();
 
 function platformDefaultEntries(resolved: ResolvedPolicy): ResolvedEntry[] {
   const fs = resolved.policy.fileSystem;
@@ -61,7 +61,7 @@ function compile(resolved: ResolvedPolicy): Compiled {
  * canonical candidate is compared with canonical rules (on macOS `/tmp` entries become
  * `/private/tmp`, as the enforcers see them).
  */
-function compileCanonical(resolved: ResolvedPolicy, host: HostView): Compiled {
+function compileCanonical(resolved: ResolvedPolicy, host: Host): Compiled {
   let perHost = canonicalCache.get(resolved);
   if (perHost === undefined) {
     perHost = new WeakMap();
@@ -97,7 +97,7 @@ export interface ExplainOptions {
    * refused, as enforcement refuses it (the reference's read-deny matcher compares both
    * spellings as well).
    */
-  host?: HostView;
+  host?: Host;
 }
 
 export function explain(resolved: ResolvedPolicy, path: string, access: 'read' | 'write', opts: ExplainOptions = {}): Decision {
@@ -115,7 +115,7 @@ export function explain(resolved: ResolvedPolicy, path: string, access: 'read' |
 }
 
 /** The realpath of the longest existing ancestor, with the missing rest re-appended. */
-function canonicalExisting(path: string, host: HostView): string {
+function canonicalExisting(path: string, host: Host): string {
   for (const ancestor of ancestors(path)) {
     const real = host.realpath(ancestor);
     if (real === undefined) continue;
