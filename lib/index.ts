@@ -17,6 +17,7 @@ export {
 export type { SandboxErrorCode, ErrorSource, ErrorIssue } from './errors';
 
 export type * from './policy/types';
+export type * from './policy/wire-types';
 export type * from './platform/common/types';
 
 // Policy core: parse, convert, resolve, explain (lib/policy).
@@ -47,10 +48,19 @@ export { resolvePolicy } from './policy/resolve';
 export type { ResolveOptions } from './policy/resolve';
 export { explain } from './policy/explain';
 export type { ExplainOptions } from './policy/explain';
+export { explainNetwork } from './policy/explain-network';
+export type { NetworkExplanation } from './policy/explain-network';
+export { decideNetwork } from './policy/network-decide';
+export type { NetworkReason, NetworkVerdict } from './policy/network-decide';
+export { parseDomainPattern } from './policy/domain-pattern';
+export type { DomainPattern, DomainRuleList } from './policy/domain-pattern';
+export { isProxiedNetwork, isOpenNetwork } from './policy/network-predicates';
 export { isPathWritableInRoot } from './policy/effective-roots';
 export { builtinPolicy, builtinProfilePolicy, BUILTIN_POLICY_NAMES, BUILTIN_PROFILE_NAMES } from './policy/builtin';
 export type { BuiltinPolicyName, BuiltinPolicyOptions, BuiltinProfileName } from './policy/builtin';
 export { PROTECTED_METADATA_NAMES } from './policy/protected-metadata';
+export { applyEnvPolicy, parseEnvPolicy, CORE_ENV_VARS, DEFAULT_ENV_EXCLUDES, DEFAULT_ENV_POLICY } from './policy/env-policy';
+export type { EnvPolicy, EnvInherit } from './policy/env-policy';
 export { PLATFORM_DEFAULT_READ_ROOTS_LINUX } from './policy/platform-defaults';
 export { nodeHost } from './policy/node-host';
 export {
@@ -62,11 +72,16 @@ export {
 } from './policy/policy-transforms';
 export type { AdditionalPermissions, SandboxPreference } from './policy/policy-transforms';
 
+// The host-side network proxy for proxied networks (lib/network).
+export { createNetworkProxy, sharedNetworkProxy } from './network/proxy';
+export type { NetworkProxy, ProxyLease, ProxyOptions, NetworkDecision, Resolver } from './network/proxy';
+export type { Dialer } from './network/open-checked';
+
 // apply_patch and arg0 dispatch (lib/apply-patch, lib/arg0).
 export { parsePatch } from './apply-patch/parse-patch';
 export type { Hunk, UpdateChunk, ParsedPatch } from './apply-patch/parse-patch';
 export { parsePatchStreaming, StreamingPatchParser } from './apply-patch/streaming-parser';
-export { applyPatch } from './apply-patch/apply-patch';
+export { applyPatch, DEFAULT_APPLY_PATCH_POLICY } from './apply-patch/apply-patch';
 export type { ApplyPatchOptions } from './apply-patch/apply-patch';
 export type { ApplyPatchResult } from './apply-patch/apply-local';
 export { maybeParseApplyPatch } from './apply-patch/invocation';
@@ -129,7 +144,8 @@ export type { LinuxPlan, BwrapPlan, LandlockPlan, SeccompPlan, PlanLinuxOptions,
 export type { MountOp } from './platform/linux/mount-ops';
 export type { LandlockRule } from './platform/linux/landlock-plan';
 export { spawnSandboxed, stopSandbox } from './spawn/spawn-sandboxed';
-export type { SandboxSpawnOptions } from './spawn/spawn-sandboxed';
-export { runSandboxed } from './spawn/run-sandboxed';
-export type { SandboxRunResult } from './spawn/run-sandboxed';
+export type { SandboxSpawnOptions, SandboxChildProcess, SandboxOutcome } from './spawn/spawn-sandboxed';
+export { runSandboxed, DEFAULT_MAX_BUFFER } from './spawn/run-sandboxed';
+export type { SandboxRunResult, SandboxRunOptions } from './spawn/run-sandboxed';
 export type { Denial } from './spawn/denials';
+export type { NetworkDenial } from './spawn/proxy-lease';

@@ -5,10 +5,16 @@
 // without a build can still use them. Resolution goes through node-gyp-build, so a matching
 // prebuild in prebuilds/<platform>-<arch>/ is used unless build/Release (a local build) exists;
 // node-gyp-build also honours CODEX_SANDBOX_PREBUILD (another directory) and PREBUILDS_ONLY.
-import { accessSync, constants, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+//
+// Every failure is a BackendUnavailableError whose message names the build and ends with the
+// command that fixes it, and whose details.reason says which failure it is: `not-built`,
+// `failed-to-load`, `stale` (a build of another native ABI, see native/common/native-abi.h),
+// `helper-missing`, `libc-mismatch` (a glibc prebuild on musl or the reverse: refused before it
+// is loaded, since loading it could crash the process).
+import { accessSync, constants, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, sep } from 'node:path';
 
-import { BackendUnavailableError } from './errors';
+import { BackendUnavailableError, isSandboxError, type SandboxError } from './errors';
 import { PACKAGE_ROOT } from './package-root';
 
 /** A failed syscall, as the addon reports it. */
@@ -44,6 +50,48 @@ export interface NativeAddon {
 
 const ADDON_FUNCTIONS = ['landlockAbi', 'seccompAvailable', 'execve'] as const;
 
+/** native/common/native-abi.h's CODEX_SANDBOX_NATIVE_ABI: the build this code was written for. */
+export const NATIVE_ABI = 2;
+const HELPER_ABI_MARKER = `codex-sandbox-native-abi=${NATIVE_ABI};`;
+
+/**
+ * The command that repairs a missing or stale build. An install with --ignore-scripts, or by
+ * pnpm (which runs no build scripts until they are approved), has neither built the native parts
+ * nor checked that a prebuild matches.
+ */
+export const NATIVE_FIX =
+  'run "npm rebuild codex-sandbox" (pnpm: "pnpm approve-builds", then "pnpm rebuild codex-sandbox"; in a checkout: "npx node-gyp rebuild"); ' +
+  'without a matching prebuild that builds from source, which needs python3, make and a C++ compiler';
+
+export type Libc = 'glibc' | 'musl';
+
+/**
+ * The C library a process with these mappings (/proc/self/maps) runs on, or undefined when no
+ * mapping says (a static Node). node-gyp-build alone looks for /etc/alpine-release, which other
+ * musl distributions lack, so it would hand a musl Node the glibc prebuild.
+ */
+export function libcFromMaps(maps: string): Libc | undefined {
+  if (/\/(ld-musl-[^/\s]*|libc\.musl-[^/\s]*)$/m.test(maps)) return 'musl';
+  if (/\/(libc\.so\.6|libc-2\.[\d.]+\.so)$/m.test(maps)) return 'glibc';
+  return undefined;
+}
+
+function runningLibc(): Libc {
+  try {
+    const libc = libcFromMaps(readFileSync('/proc/self/maps', 'utf8'));
+    if (libc !== undefined) return libc;
+  } catch {
+    // No /proc: fall back to what node-gyp-build uses.
+  }
+  return existsSync('/etc/alpine-release') ? 'musl' : 'glibc';
+}
+
+/** The libc tag of a prebuild file name (`node.napi.glibc.node`), if it has one. */
+function libcTag(file: string): Libc | undefined {
+  const tags = basename(file).split('.');
+  return tags.includes('musl') ? 'musl' : tags.includes('glibc') ? 'glibc' : undefined;
+}
+
 interface NodeGypBuild {
   path(dir: string): string;
 }
@@ -62,18 +110,59 @@ function firstLine(error: unknown): string {
   return text.split('\n')[0].trim();
 }
 
-/** The .node file node-gyp-build would load from `root`, or a "not built" error. */
-function resolveAddonFile(root: string): string {
-  const nodeGypBuild = require('node-gyp-build') as NodeGypBuild;
+/** The prebuilds for this platform and arch that are there but for the other C library. */
+function otherLibcPrebuilds(root: string, libc: Libc): string[] {
+  const dir = join(root, 'prebuilds', `${process.platform}-${process.arch}`);
   try {
-    return nodeGypBuild.path(root);
-  } catch (error) {
-    const tried = searchedPaths(root);
-    throw new BackendUnavailableError(
-      `native addon codex_sandbox is not built: no .node file in ${tried.join(', ')}; ` + 'run "npm rebuild codex-sandbox" (or "npx node-gyp rebuild" in a checkout)',
-      { details: { reason: 'not-built', tried }, cause: error },
-    );
+    return readdirSync(dir)
+      .filter((name) => name.endsWith('.node') && libcTag(name) !== undefined && libcTag(name) !== libc)
+      .map((name) => join(dir, name));
+  } catch {
+    return [];
   }
+}
+
+function libcMismatch(file: string, libc: Libc, tried: string[]): BackendUnavailableError {
+  return new BackendUnavailableError(
+    `native addon ${file} is built for ${libcTag(file)}, and this Node runs on ${libc}, so it is not loaded; no build for ${libc} is installed: ${NATIVE_FIX}`,
+    { details: { reason: 'libc-mismatch', path: file, libc, tried, fix: NATIVE_FIX } },
+  );
+}
+
+/**
+ * Per root, the .node file found there: a launch asks twice (the helper beside it, then the
+ * addon), and node-gyp-build reads package.json and lists directories each time. Only a file
+ * found is remembered, so a build made later in the process is still found.
+ */
+const addonFiles = new Map<string, string>();
+
+/** The .node file node-gyp-build would load from `root`, or a "not built" (or wrong libc) error. */
+function resolveAddonFile(root: string): string {
+  const known = addonFiles.get(root);
+  if (known !== undefined) return known;
+  const nodeGypBuild = require('node-gyp-build') as NodeGypBuild;
+  const tried = searchedPaths(root);
+  let file: string;
+  try {
+    file = nodeGypBuild.path(root);
+  } catch (error) {
+    if (process.platform === 'linux') {
+      const libc = runningLibc();
+      const other = otherLibcPrebuilds(root, libc);
+      if (other.length > 0) throw libcMismatch(other[0]!, libc, tried);
+    }
+    throw new BackendUnavailableError(`native addon codex_sandbox is not built: no .node file in ${tried.join(', ')}; ${NATIVE_FIX}`, {
+      details: { reason: 'not-built', tried, fix: NATIVE_FIX },
+      cause: error,
+    });
+  }
+  // Only prebuilds carry a libc tag; a local build is built for the libc it runs on.
+  if (process.platform === 'linux' && file.includes(`${sep}prebuilds${sep}`) && libcTag(file) !== undefined) {
+    const libc = runningLibc();
+    if (libcTag(file) !== libc) throw libcMismatch(file, libc, tried);
+  }
+  addonFiles.set(root, file);
+  return file;
 }
 
 /**
@@ -86,15 +175,16 @@ export function loadAddonFrom(root: string): NativeAddon {
   try {
     addon = require(file) as Record<string, unknown>;
   } catch (error) {
-    throw new BackendUnavailableError(`native addon ${file} failed to load: ${firstLine(error)}; rebuild it with "npm rebuild codex-sandbox"`, {
-      details: { reason: 'failed-to-load', path: file, tried: searchedPaths(root) },
+    throw new BackendUnavailableError(`native addon ${file} failed to load: ${firstLine(error)}; ${NATIVE_FIX}`, {
+      details: { reason: 'failed-to-load', path: file, tried: searchedPaths(root), fix: NATIVE_FIX },
       cause: error,
     });
   }
   const missing = ADDON_FUNCTIONS.filter((name) => typeof addon[name] !== 'function');
-  if (missing.length > 0) {
-    throw new BackendUnavailableError(`native addon ${file} failed to load: it lacks ${missing.join(', ')} (a stale build); ` + 'rebuild it with "npm rebuild codex-sandbox"', {
-      details: { reason: 'failed-to-load', path: file, missing },
+  if (missing.length > 0 || addon.nativeAbi !== NATIVE_ABI) {
+    const what = missing.length > 0 ? `it lacks ${missing.join(', ')}` : `its native ABI is ${String(addon.nativeAbi ?? 'older')}, not ${NATIVE_ABI}`;
+    throw new BackendUnavailableError(`native addon ${file} is stale (${what}): it was built from other sources than this codex-sandbox; ${NATIVE_FIX}`, {
+      details: { reason: 'stale', path: file, missing, fix: NATIVE_FIX },
     });
   }
   return addon as unknown as NativeAddon;
@@ -107,17 +197,40 @@ export function loadAddonFrom(root: string): NativeAddon {
 export function helperPathFrom(root: string): string {
   const addonFile = resolveAddonFile(root);
   const helper = join(dirname(addonFile), helperFileName());
+  let text: string;
   try {
     if (!statSync(helper).isFile()) throw new Error('not a regular file');
     accessSync(helper, constants.X_OK);
+    text = process.platform === 'linux' ? readFileSync(helper, 'latin1') : HELPER_ABI_MARKER;
   } catch (error) {
+    throw new BackendUnavailableError(`native helper ${helper} is not usable (${firstLine(error)}); it must sit beside ${addonFile}: ${NATIVE_FIX}`, {
+      details: { reason: 'helper-missing', path: helper, addon: addonFile, fix: NATIVE_FIX },
+      cause: error,
+    });
+  }
+  if (!text.includes(HELPER_ABI_MARKER)) {
     throw new BackendUnavailableError(
-      `native helper ${helper} is not usable (${firstLine(error)}); it must sit beside ${addonFile}: ` +
-        'run "npm rebuild codex-sandbox", or "npm run prebuild" to refresh prebuilds/',
-      { details: { reason: 'helper-missing', path: helper, addon: addonFile }, cause: error },
+      `native helper ${helper} is stale: it does not carry native ABI ${NATIVE_ABI}, so it was built from other sources than this codex-sandbox; ${NATIVE_FIX}`,
+      { details: { reason: 'stale', path: helper, addon: addonFile, fix: NATIVE_FIX } },
     );
   }
   return helper;
+}
+
+/**
+ * Why this installation's native build cannot be used (the helper, then the addon), or null when
+ * both load. Each is looked up once per process, so asking costs nothing after the first time.
+ */
+export function nativeBuildProblem(): SandboxError | null {
+  for (const lookup of [helperPath, loadAddon]) {
+    try {
+      lookup();
+    } catch (error) {
+      if (isSandboxError(error)) return error;
+      throw error;
+    }
+  }
+  return null;
 }
 
 export const WINDOWS_EXECUTABLES = ['codex-sandbox-helper.exe', 'codex-sandbox-setup.exe'] as const;
@@ -138,7 +251,8 @@ export function windowsExecutablesDirFrom(root: string, arch: string = process.a
     }
   }
   throw new BackendUnavailableError(
-    `the Windows executables (${WINDOWS_EXECUTABLES.join(', ')}) are not in ${tried.join(' or ')}; ` + 'reinstall codex-sandbox, or run "npm run prebuild:windows" in a checkout',
+    `the Windows executables (${WINDOWS_EXECUTABLES.join(', ')}) are not in ${tried.join(' or ')}: the npm package does not ship them until they have run on Windows (README "Status per platform"); ` +
+      'in a checkout, build them with "npm run prebuild:windows"',
     { details: { reason: 'windows-executables-missing', tried } },
   );
 }

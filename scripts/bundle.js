@@ -50,7 +50,23 @@ const COMMON = {
   logLevel: 'warning',
 };
 
-/** Turns `import('./x.js')` of a program into a require of that program's bundle. */
+/**
+ * The bins load the other bundles through lib/cli/code-cache.ts (V8's code cache beside each
+ * bundle); a module of the `bundle` namespace stands for one bundle, loaded that way.
+ */
+const CODE_CACHE = path.join(root, 'lib/cli/code-cache.ts');
+const bundleModule = {
+  name: 'bundle-module',
+  setup(build) {
+    build.onLoad({ filter: /.*/, namespace: 'bundle' }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(CODE_CACHE)}).loadBundle(__dirname, ${JSON.stringify(args.path)});`,
+      resolveDir: root,
+      loader: 'js',
+    }));
+  },
+};
+
+/** Turns `import('./x.js')` of a program into loading that program's bundle. */
 const splitPrograms = {
   name: 'split-programs',
   setup(build) {
@@ -58,7 +74,7 @@ const splitPrograms = {
       if (args.kind !== 'dynamic-import') return undefined;
       const source = path.relative(root, path.resolve(args.resolveDir, args.path)).replace(/\.js$/, '.ts');
       const program = PROGRAMS[source];
-      return program === undefined ? undefined : { path: `./${program}.js`, external: true };
+      return program === undefined ? undefined : { path: `${program}.js`, namespace: 'bundle' };
     });
   },
 };
@@ -82,16 +98,22 @@ function zodShim() {
   return `export { ${[...names].sort().join(', ')} } from 'zod/mini';\n`;
 }
 
-/** Points zod-load's require of zod/mini at dist/zod.js; any other way of loading zod is an error. */
-const lazyZod = {
-  name: 'lazy-zod',
-  setup(build) {
-    build.onResolve({ filter: /^zod(\/|$)/ }, (args) => {
-      if (path.relative(root, args.importer) !== ZOD_LOADER) throw new Error(`${args.importer} loads ${args.path}: only ${ZOD_LOADER} may load zod`);
-      return args.path === 'zod/mini' ? { path: './zod.js', external: true } : undefined;
-    });
-  },
-};
+/**
+ * Points zod-load's require of zod/mini at dist/zod.js (in the bins through the code cache); any
+ * other way of loading zod is an error.
+ */
+function lazyZod({ cached }) {
+  return {
+    name: 'lazy-zod',
+    setup(build) {
+      build.onResolve({ filter: /^zod(\/|$)/ }, (args) => {
+        if (path.relative(root, args.importer) !== ZOD_LOADER) throw new Error(`${args.importer} loads ${args.path}: only ${ZOD_LOADER} may load zod`);
+        if (args.path !== 'zod/mini') return undefined;
+        return cached ? { path: 'zod.js', namespace: 'bundle' } : { path: './zod.js', external: true };
+      });
+    },
+  };
+}
 
 async function bundle() {
   await esbuild.build({
@@ -100,7 +122,7 @@ async function bundle() {
     outfile: 'dist/zod.js',
     outdir: undefined,
   });
-  await esbuild.build({ ...COMMON, entryPoints: { 'codex-sandbox': 'lib/index.ts' }, plugins: [lazyZod] });
+  await esbuild.build({ ...COMMON, entryPoints: { 'codex-sandbox': 'lib/index.ts' }, plugins: [lazyZod({ cached: false })] });
   await esbuild.build({
     ...COMMON,
     entryPoints: {
@@ -108,7 +130,7 @@ async function bundle() {
       'linux-sandbox-bin': 'lib/cli/linux-sandbox-bin.ts',
       ...Object.fromEntries(Object.entries(PROGRAMS).map(([source, name]) => [name, source])),
     },
-    plugins: [splitPrograms, lazyZod],
+    plugins: [splitPrograms, lazyZod({ cached: true }), bundleModule],
     // import() of a program becomes require(): the ESM loader would parse the CommonJS bundle
     // again to find its exports.
     supported: { 'dynamic-import': false },

@@ -1,20 +1,40 @@
 'use strict';
-// The package's install step. On Windows the launch path loads no addon: it needs only the two
-// executables (lib/native.ts windowsExecutablesDirFrom), which the prebuild carries, cross-compiled
-// by scripts/build-windows-executables.js. With them present nothing is built, so an install on
-// Windows needs no compiler. Everywhere else this is node-gyp-build: a matching prebuild, or a
-// node-gyp build of the addon and the helper.
+// The package's install step. On Linux this is node-gyp-build: a matching prebuild (the package
+// ships linux-x64 and linux-arm64, glibc) builds nothing and needs no compiler; otherwise
+// node-gyp builds the addon and the helper, which needs python3, make and a C++ compiler.
+//
+// The npm package ships no Windows executables (README "Status per platform": they have never
+// run on Windows). A checkout on Windows has their sources and builds them with node-gyp (MSVC);
+// an installed package on Windows has neither, so it builds nothing and the Windows backends
+// report E_BACKEND_UNAVAILABLE naming why. Prebuilt executables (`npm run prebuild:windows` in a
+// checkout) are used as they are.
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
 const root = path.join(__dirname, '..');
-const executables = ['codex-sandbox-helper.exe', 'codex-sandbox-setup.exe'];
-const prebuilt = path.join(root, 'prebuilds', `win32-${process.arch}`);
 
-if (process.platform === 'win32' && executables.every((name) => fs.existsSync(path.join(prebuilt, name)))) {
-  console.log(`codex-sandbox: using the prebuilt Windows executables in ${prebuilt}`);
-  process.exit(0);
+if (process.platform === 'win32') {
+  const prebuilt = path.join(root, 'prebuilds', `win32-${process.arch}`);
+  if (['codex-sandbox-helper.exe', 'codex-sandbox-setup.exe'].every((name) => fs.existsSync(path.join(prebuilt, name)))) {
+    console.log(`codex-sandbox: using the prebuilt Windows executables in ${prebuilt}`);
+    process.exit(0);
+  }
+  if (!fs.existsSync(path.join(root, 'native', 'windows'))) {
+    console.log('codex-sandbox: this package ships no Windows executables yet (see its README); plan and explain work, the Windows backends do not');
+    process.exit(0);
+  }
 }
-const result = spawnSync(process.execPath, [require.resolve('node-gyp-build/bin.js')], { cwd: root, stdio: 'inherit', windowsHide: true });
+// node-gyp-build takes musl for Alpine only (/etc/alpine-release); on any other musl system it
+// would accept the glibc prebuild and build nothing, which the loader then refuses. Tell it the
+// libc this Node really maps (the same test as lib/native.ts libcFromMaps).
+const env = { ...process.env };
+if (process.platform === 'linux' && env.LIBC === undefined) {
+  try {
+    if (/\/(ld-musl-[^/\s]*|libc\.musl-[^/\s]*)$/m.test(fs.readFileSync('/proc/self/maps', 'utf8'))) env.LIBC = 'musl';
+  } catch {
+    // No /proc: node-gyp-build's own guess stands.
+  }
+}
+const result = spawnSync(process.execPath, [require.resolve('node-gyp-build/bin.js')], { cwd: root, stdio: 'inherit', windowsHide: true, env });
 process.exit(result.status === null ? 1 : result.status);

@@ -12,4 +12,5 @@ const names = Object.keys(api)
   .sort();
 const lines = ["import api from './codex-sandbox.js';", '', ...names.map((name) => `export const ${name} = api.${name};`), 'export default api;', ''];
 fs.writeFileSync(path.join(dist, 'index.mjs'), lines.join('\n'));
-fs.writeFileSync(path.join(dist, 'index.d.mts'), "export * from './index.js';\n");
+// The types match index.mjs: every named export, and the whole API as the default export.
+fs.writeFileSync(path.join(dist, 'index.d.mts'), "export * from './index.js';\nimport * as api from './index.js';\nexport default api;\n");

@@ -1,5 +1,6 @@
-// apply-patch/apply-patch: the public applyPatch. Without a policy it applies in this process
-// (apply-local.ts). With a policy it refuses early, from the policy alone, any patch that writes
+// apply-patch/apply-patch: the public applyPatch. It applies under a policy, workspace-write of
+// its cwd when none is given (`policy: 'danger-full-access'` applies in this process,
+// apply-local.ts, as nothing would be enforced anyway). It refuses early, from the policy alone, any patch that writes
 // where the policy does not allow, and then applies the patch in a sandboxed child: this package's
 // own entry run as `--codex-run-as-apply-patch PATCH` (the reference's helper mode) through
 // spawn/, so the kernel enforces the same policy a command would get. The early check gives a
@@ -11,13 +12,15 @@
 
 import { join, resolve } from 'node:path';
 
-import { PatchApplyError } from '../errors';
+import { PatchApplyError, UsageError } from '../errors';
 import { PACKAGE_ROOT } from '../package-root';
 import type { BackendChoice } from '../platform/common/types';
 import { explain } from '../policy/explain';
 import { nodeHost } from '../policy/node-host';
-import { parseAnyPolicy } from '../policy/parse-policy';
+import { parsePolicyInput } from '../policy/parse-policy';
 import { resolvePolicy } from '../policy/resolve';
+import type { SandboxPolicy } from '../policy/types';
+import type { PolicyInput } from '../policy/wire-types';
 import { spawnSandboxed } from '../spawn/spawn-sandboxed';
 import { applyPatchLocally, formatSummary, type ApplyPatchResult } from './apply-local';
 import { PRESERVE_LINE_ENDINGS_ENV, type LineEndingMode } from './compute-changes';
@@ -27,10 +30,11 @@ export interface ApplyPatchOptions {
   /** Relative hunk paths are resolved against it; it is also the policy's cwd. */
   cwd: string;
   /**
-   * Apply inside the sandbox for this policy: a PermissionProfile, legacy SandboxPolicy (wire
-   * JSON object or text) or a parsed SandboxPolicy. Without it the patch is applied unsandboxed.
+   * Apply inside the sandbox for this policy, in any form parsePolicyInput reads (a built-in
+   * name, `{ sandbox, writableRoots, network }`, a wire form, a SandboxPolicy). Default
+   * 'workspace-write' of `cwd`: the patch may write the cwd and the temp dirs, nothing else.
    */
-  policy?: unknown;
+  policy?: PolicyInput;
   backend?: BackendChoice;
   /** 'preserve' (default, the reference's: keep each line's CRLF/LF) or 'lf' (the older reference's). */
   lineEndings?: LineEndingMode;
@@ -60,9 +64,9 @@ function writtenPaths(hunks: readonly Hunk[], cwd: string): Array<{ spelled: str
 }
 
 /** Throws the first write the policy refuses, naming the path and the rule that decided. */
-export function checkPatchAgainstPolicy(hunks: readonly Hunk[], cwd: string, policy: unknown): void {
+export function checkPatchAgainstPolicy(hunks: readonly Hunk[], cwd: string, policy: PolicyInput): void {
   const host = nodeHost();
-  const resolved = resolvePolicy(parseAnyPolicy(policy, undefined, { cwd }), { cwd, host });
+  const resolved = resolvePolicy(parsePolicyInput(policy, undefined, { cwd }), { cwd, host });
   for (const { spelled, path } of writtenPaths(hunks, cwd)) {
     // With the host view, a symlink that leads out of a writable root is refused here too.
     const decision = explain(resolved, path, 'write', { host });
@@ -88,7 +92,7 @@ function runChild(patch: string, opts: ApplyPatchOptions): Promise<ChildOutcome>
   const argv = [process.execPath, APPLY_PATCH_ENTRY, RUN_AS_APPLY_PATCH, viaStdin ? '-' : patch];
   const child = spawnSandboxed(argv, {
     cwd: opts.cwd,
-    permissionProfile: opts.policy,
+    policy: policyOf(opts),
     stdio: [viaStdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
     ...(opts.backend === undefined ? {} : { backend: opts.backend }),
     // The child is the arg0 helper, which takes the mode from the environment, as the reference's.
@@ -119,7 +123,7 @@ async function applyPatchSandboxed(text: string, opts: ApplyPatchOptions): Promi
   // check. The child parses the same text again (the text as given: parsing the kept lines a
   // second time would drop one more CR from a line ending in CR CR LF).
   const { hunks } = parsePatch(text);
-  checkPatchAgainstPolicy(hunks, opts.cwd, opts.policy);
+  checkPatchAgainstPolicy(hunks, opts.cwd, policyOf(opts));
   const run = await runChild(text, opts);
   if (run.code === 0) {
     const added: string[] = [];
@@ -145,12 +149,28 @@ async function applyPatchSandboxed(text: string, opts: ApplyPatchOptions): Promi
  * summary; rejects with PatchParseError or PatchApplyError, in which case no file was changed.
  */
 export function applyPatch(text: string, opts: ApplyPatchOptions): Promise<ApplyPatchResult> {
-  if (opts.policy === undefined) {
-    try {
-      return Promise.resolve(applyPatchLocally(text, opts.cwd, opts.lineEndings ?? 'preserve'));
-    } catch (err) {
-      return Promise.reject(err);
+  try {
+    if (opts === null || typeof opts !== 'object' || typeof opts.cwd !== 'string') {
+      throw new UsageError('applyPatch needs options with a cwd string; pass { cwd }', { path: ['cwd'], value: opts });
     }
+    if (typeof text !== 'string') throw new UsageError('applyPatch needs the patch as a string', { value: typeof text });
+    if (isUnrestricted(parsePolicyInput(policyOf(opts), undefined, { cwd: opts.cwd }))) {
+      return Promise.resolve(applyPatchLocally(text, opts.cwd, opts.lineEndings ?? 'preserve'));
+    }
+  } catch (err) {
+    return Promise.reject(err);
   }
   return applyPatchSandboxed(text, opts);
+}
+
+/** The policy applied when the caller names none. */
+export const DEFAULT_APPLY_PATCH_POLICY: PolicyInput = 'workspace-write';
+
+function policyOf(opts: ApplyPatchOptions): PolicyInput {
+  return opts.policy ?? DEFAULT_APPLY_PATCH_POLICY;
+}
+
+/** Nothing to enforce: no sandbox is needed to apply the patch as this process would. */
+function isUnrestricted(policy: SandboxPolicy): boolean {
+  return policy.fileSystem.kind === 'unrestricted';
 }

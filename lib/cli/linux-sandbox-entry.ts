@@ -210,6 +210,16 @@ export async function linuxSandboxCommand(argv: string[], ctx: CommandContext): 
   }
   const commandCwd = args.values.get('--command-cwd') ?? (args.values.get('--sandbox-policy-cwd') as string);
   const plan = linuxSandboxPlan(args);
+  // The drop-in runs no network proxy (it may exec in place), so the relay would have nothing
+  // behind it: refused rather than started with a socket directory that does not exist.
+  if (plan.enforcement.network === 'proxied') {
+    throw new UnsupportedPolicyError(
+      'codex-linux-sandbox does not run the network proxy a proxied network (domain rules) needs; run the command with `codex-sandbox run` or runSandboxed',
+      {
+        details: { network: 'proxied' },
+      },
+    );
+  }
   if (canExecInPlace(plan)) {
     // spawnPlan's trackHostPrep prunes dead runs; exec in place skips it, so prune here.
     pruneDeadHostPrep();

@@ -8,10 +8,11 @@ import { UsageError } from '../errors';
 import type { CommandContext } from './command';
 import { COMMANDS, findCommand } from './command-table';
 import { processContext, reportError } from './report';
+import { didYouMean } from './suggest';
 
 function usage(): string {
   const names = Object.keys(COMMANDS).sort().join(', ');
-  return `usage: codex-sandbox <command> [options]; commands: ${names}`;
+  return `usage: codex-sandbox <command> [options]; commands: ${names}; codex-sandbox <command> --help for its options`;
 }
 
 /** Runs one CLI invocation and returns its exit status (no process.exit: tests call this). */
@@ -20,9 +21,11 @@ export async function runCli(argv: string[], invokedAs: string, ctx?: CommandCon
   const context = ctx ?? processContext(argv.includes('--json'));
   try {
     const [name, ...rest] = argv;
-    if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    // No command is a usage error like any other (status 125, docs/cli.md#exit-statuses).
+    if (name === undefined) throw new UsageError(`no command given; ${usage()}`);
+    if (name === '--help' || name === '-h' || name === 'help') {
       context.stdout(`${usage()}\n`);
-      return name === undefined ? 2 : 0;
+      return 0;
     }
     if (name === '--version') {
       context.stdout(`${require('../../package.json').version}\n`);
@@ -30,7 +33,7 @@ export async function runCli(argv: string[], invokedAs: string, ctx?: CommandCon
     }
     const load = findCommand(name);
     if (load === undefined) {
-      throw new UsageError(`unknown command "${name}"; ${usage()}`, { source: { argIndex: 0 }, value: name });
+      throw new UsageError(`unknown command "${name}"${didYouMean(name, Object.keys(COMMANDS))}; ${usage()}`, { source: { argIndex: 0 }, value: name });
     }
     return await (await load())(rest, context);
   } catch (err) {

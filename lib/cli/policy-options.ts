@@ -11,6 +11,9 @@ import { nodeHost } from '../policy/node-host';
 import { parsePolicyInput } from '../policy/parse-policy';
 import { resolveAgainstBase } from '../policy/paths';
 import type { NetworkPolicy, SandboxPolicy } from '../policy/types';
+import { constrainNetwork } from '../config/network-requirements';
+import { parseDomainPattern } from '../policy/domain-pattern';
+import { isProxiedNetwork } from '../policy/network-predicates';
 import { macosMdmReader } from './macos-mdm';
 
 export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'namespaces', 'bwrap', 'landlock', 'seccomp', 'seatbelt', 'windows-token', 'windows-elevated'];
@@ -23,6 +26,10 @@ export interface PolicyOptions {
   permissions?: string;
   writableRoots: string[];
   network?: boolean;
+  /** `--allow-domain` / `--deny-domain` patterns, in order: any of these (or --allow-local-binding) makes the network proxied. */
+  allowDomains: string[];
+  denyDomains: string[];
+  allowLocalBinding?: boolean;
   /** Raw `-c key=value` overrides, in order. */
   configOverrides: string[];
   backend?: BackendChoice;
@@ -37,8 +44,22 @@ export interface CommandFlags {
   valueFlags?: readonly string[];
 }
 
-const VALUE_OPTIONS = new Set(['--cwd', '--sandbox', '--permission-profile', '--permissions', '--writable-root', '-c', '--backend', '--codex-home']);
-const REPEATABLE = new Set(['--writable-root', '-c']);
+const VALUE_OPTIONS = new Set([
+  '--cwd',
+  '--sandbox',
+  '--permission-profile',
+  '--permissions',
+  '--writable-root',
+  '-c',
+  '--backend',
+  '--codex-home',
+  '--allow-domain',
+  '--deny-domain',
+]);
+const REPEATABLE = new Set(['--writable-root', '-c', '--allow-domain', '--deny-domain']);
+
+/** Every policy flag, for "did you mean" when a command meets one it does not know. */
+export const POLICY_FLAGS: readonly string[] = [...VALUE_OPTIONS, '--network', '--no-network', '--allow-local-binding'];
 
 function oneOf<T extends string>(value: string, allowed: readonly T[], flag: string): T {
   if ((allowed as readonly string[]).includes(value)) return value as T;
@@ -51,7 +72,7 @@ function oneOf<T extends string>(value: string, allowed: readonly T[], flag: str
  * returned in `rest`, in order.
  */
 export function parsePolicyOptions(argv: readonly string[], own: CommandFlags = {}): { options: PolicyOptions; rest: string[] } {
-  const options: PolicyOptions = { writableRoots: [], configOverrides: [], flags: {} };
+  const options: PolicyOptions = { writableRoots: [], allowDomains: [], denyDomains: [], configOverrides: [], flags: {} };
   const rest: string[] = [];
   const ownValueFlags = new Set(own.valueFlags ?? []);
   for (let i = 0; i < argv.length; i++) {
@@ -75,6 +96,12 @@ export function parsePolicyOptions(argv: readonly string[], own: CommandFlags = 
       }
       options.network = flag === '--network';
       options.flags.network = flag;
+      continue;
+    }
+    if (flag === '--allow-local-binding') {
+      if (eq > 0) throw new UsageError(`${flag} takes no value; drop "${arg.slice(eq)}"`, { source: { argIndex: i }, value: arg });
+      options.allowLocalBinding = true;
+      options.flags[flag] = flag;
       continue;
     }
     if (!VALUE_OPTIONS.has(flag)) {
@@ -120,6 +147,13 @@ export function parsePolicyOptions(argv: readonly string[], own: CommandFlags = 
       case '--codex-home':
         options.codexHome = value;
         break;
+      case '--allow-domain':
+      case '--deny-domain': {
+        const parsed = parseDomainPattern(value, flag === '--allow-domain' ? 'allow' : 'deny');
+        if (typeof parsed === 'string') throw new PolicyInvalidError(`invalid domain pattern \`${value}\`: ${parsed} (${flag})`, { source: { flag }, value });
+        (flag === '--allow-domain' ? options.allowDomains : options.denyDomains).push(value);
+        break;
+      }
     }
   }
   return { options, rest };
@@ -161,8 +195,15 @@ export function resolveOptionsPolicy(options: PolicyOptions, ctx: PolicyContext)
   const choosers = (['--sandbox', '--permission-profile', '--permissions'] as const).filter((f) => options.flags[f] !== undefined);
   if (choosers.length > 1) throw conflict(choosers[0]!, choosers[1]!);
   const network: NetworkPolicy | undefined = options.network === undefined ? undefined : options.network ? 'enabled' : 'restricted';
-  if (options.writableRoots.length > 0 && options.sandbox !== 'workspace-write') {
-    throw new UsageError(`--writable-root needs --sandbox workspace-write${choosers[0] === undefined ? '' : `, not ${choosers[0]}`}`, {
+  const domainFlag = (['--allow-domain', '--deny-domain', '--allow-local-binding'] as const).find((f) => options.flags[f] !== undefined);
+  if (domainFlag !== undefined && options.flags.network !== undefined) {
+    throw new UsageError(`${options.flags.network} and ${domainFlag} conflict: ${domainFlag} makes the network proxied; pass one of them`, { source: { flag: domainFlag } });
+  }
+  // An extra writable root only means something in workspace-write, so asking for one without
+  // choosing a policy chooses it (the README's `run --writable-root ~/scratch -- make`).
+  const sandbox = options.sandbox ?? (options.writableRoots.length > 0 && choosers.length === 0 ? 'workspace-write' : undefined);
+  if (options.writableRoots.length > 0 && sandbox !== 'workspace-write') {
+    throw new UsageError(`--writable-root needs --sandbox workspace-write, not ${choosers[0]}`, {
       source: { flag: '--writable-root' },
       value: options.writableRoots[0],
     });
@@ -170,6 +211,7 @@ export function resolveOptionsPolicy(options: PolicyOptions, ctx: PolicyContext)
   let policyOverride: SandboxPolicy | undefined;
   if (options.permissionProfile !== undefined) {
     if (options.flags.network !== undefined) throw conflict('--permission-profile', options.flags.network);
+    if (domainFlag !== undefined) throw conflict('--permission-profile', domainFlag);
     policyOverride = parsePolicyInput(options.permissionProfile, { flag: '--permission-profile' }, { cwd, host: nodeHost(ctx.env) });
   }
   const name = options.permissions;
@@ -207,14 +249,30 @@ export function resolveOptionsPolicy(options: PolicyOptions, ctx: PolicyContext)
     ...(home === undefined ? {} : { homeDir: home }),
     ...(mdm === undefined ? {} : { mdm }),
     ...(options.codexHome === undefined ? {} : { codexHome: resolveAgainstBase(options.codexHome, ctx.processCwd, home) }),
-    ...(options.sandbox === undefined ? {} : { sandboxModeOverride: options.sandbox }),
+    ...(sandbox === undefined ? {} : { sandboxModeOverride: sandbox }),
     ...(name === undefined ? {} : { permissionsOverride: name }),
     ...(policyOverride === undefined ? {} : { policyOverride }),
   });
   // A setting the config asks for but no backend here can enforce refuses now (fail closed).
   assertEnforceable(config);
-  const policy = network === undefined ? config.policy : { ...config.policy, network };
+  // The flags' network stays held to the administrator's managed network, as the config's is.
+  const managed = config.requirements.network;
+  let policy = config.policy;
+  if (network !== undefined) policy = { ...policy, network: constrainNetwork(network, managed) };
+  else if (domainFlag !== undefined) policy = { ...policy, network: constrainNetwork(withDomainFlags(policy.network, options), managed) };
   return { policy, cwd, origin: describePolicySource(config.source), config };
+}
+
+/** The flags' rules added to a proxied network, or a proxied network of the flags alone. */
+function withDomainFlags(base: NetworkPolicy, options: PolicyOptions): NetworkPolicy {
+  const own = isProxiedNetwork(base) ? base : undefined;
+  return {
+    mode: 'proxied',
+    allowedDomains: [...(own?.allowedDomains ?? []), ...options.allowDomains],
+    deniedDomains: [...(own?.deniedDomains ?? []), ...options.denyDomains],
+    allowLocalBinding: options.allowLocalBinding === true || own?.allowLocalBinding === true,
+    unixSockets: [...(own?.unixSockets ?? [])],
+  };
 }
 
 /** `--sandbox workspace-write`, `default (read-only)`, `sandbox_mode = workspace-write in user (…)`. */
@@ -230,15 +288,20 @@ function describePolicySource(source: PolicySource): string {
   return source.fallbackFrom === undefined ? base : `${base}; requirements replaced ${source.fallbackFrom}`;
 }
 
-/** The help text lines for the policy options, shared by every command's --help. */
-export const POLICY_OPTIONS_HELP = [
-  '  --cwd DIR                     directory the policy is resolved against (default: current directory)',
-  '  --sandbox MODE                read-only | workspace-write | danger-full-access (default: read-only)',
-  '  --permission-profile JSON     a PermissionProfile (or legacy SandboxPolicy) as JSON',
-  '  --permissions NAME            a [permissions.NAME] profile or :read-only, :workspace, :danger-full-access',
-  '  --writable-root DIR           extra writable root for workspace-write (repeatable)',
-  '  --network | --no-network      allow or block network access (default: blocked)',
-  '  -c key=value                  config override, as in config.toml (repeatable; later wins)',
-  '  --backend NAME                auto | namespaces | bwrap | landlock | seccomp | seatbelt | windows-token | windows-elevated',
-  '  --codex-home DIR              the Codex home directory (config files)',
-].join('\n');
+/** The help text lines for the policy options, shared by every command's --help; `defaultMode` is the command's fallback. */
+export function policyOptionsHelp(defaultMode: BuiltinPolicyName = 'read-only'): string {
+  return [
+    '  --cwd DIR                     directory the policy is resolved against (default: current directory)',
+    `  --sandbox MODE                read-only | workspace-write | danger-full-access (default: the configured sandbox_mode, else ${defaultMode})`,
+    '  --permission-profile JSON     a PermissionProfile (or legacy SandboxPolicy) as JSON',
+    '  --permissions NAME            a [permissions.NAME] profile or :read-only, :workspace, :danger-full-access',
+    '  --writable-root DIR           extra writable root (repeatable); alone it means --sandbox workspace-write',
+    '  --network | --no-network      allow or block network access (default: blocked)',
+    '  --allow-domain PATTERN        proxied network: allow host, *.sub, **.apex, * (optionally :port) (repeatable)',
+    '  --deny-domain PATTERN         proxied network: deny a pattern; a deny always wins (repeatable)',
+    '  --allow-local-binding         proxied network: allow loopback, link-local and private destinations',
+    '  -c key=value                  config override, as in config.toml (repeatable; later wins)',
+    '  --backend NAME                auto | namespaces | bwrap | landlock | seccomp | seatbelt | windows-token | windows-elevated',
+    '  --codex-home DIR              the Codex home directory (config files)',
+  ].join('\n');
+}

@@ -4,6 +4,7 @@
 import { configError, isTable, type TomlTable, type ValueOrigin } from './toml-source';
 import { validatePermissionsTable } from './permissions-schema';
 import { expectOneOf, expectType, rejectUnknownKeys } from './schema-checks';
+import { validateShellEnvironmentPolicy } from './shell-env-policy';
 
 export const SANDBOX_MODES = ['read-only', 'workspace-write', 'danger-full-access'] as const;
 export type SandboxMode = (typeof SANDBOX_MODES)[number];
@@ -54,6 +55,7 @@ export function validateConfigLayer(table: TomlTable, origin: ValueOrigin): void
       if (level !== undefined) expectOneOf(level, ['trusted', 'untrusted'], origin, ['projects', dir, 'trust_level']);
     }
   }
+  validateShellEnvironmentPolicy(table, origin);
   if (table.permissions !== undefined) {
     expectType(table.permissions, 'table', origin, ['permissions']);
     validatePermissionsTable(table.permissions as TomlTable, origin, ['permissions']);

@@ -130,7 +130,7 @@ export function loadConfig(opts: LoadConfigOptions): EffectiveConfig {
     ...(opts.ignoreUserConfig === undefined ? {} : { ignoreUserConfig: opts.ignoreUserConfig }),
   });
   const requirements: Requirements = opts.ignoreManagedRequirements
-    ? { profiles: {}, denyRead: [], unenforceable: [], sources: [] }
+    ? { profiles: {}, denyRead: [], sources: [] }
     : loadRequirements({
         reader,
         systemRequirementsPath: opts.systemRequirementsPath ?? join(sysDir, 'requirements.toml'),

@@ -2,7 +2,6 @@
 // `.codex/` folders from the project root down to cwd (trust-gated, denylist-stripped), `-c`
 // session flags, and the legacy managed config from file and MDM. Every read goes through the
 // injected ConfigReader; a missing file is an empty layer, any other read failure is an error.
-import { createHash } from 'node:crypto';
 import * as nodePath from 'node:path';
 import { ConfigParseError } from '../errors';
 import { validateConfigLayer, isStringArray } from './config-schema';
@@ -66,7 +65,14 @@ function sortedJson(value: unknown): unknown {
   return value;
 }
 
+/** The version of an empty layer (no file, or an empty one): sha256 of `{}`, the hash below. */
+export const EMPTY_LAYER_VERSION = 'sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a';
+
 export function layerVersion(config: TomlTable): string {
+  // A start-up that finds no config file must not pay about 3 ms to load node:crypto for the
+  // layers it makes anyway (docs/benchmarks.md#start-up); test/unit/config checks the constant.
+  if (Object.keys(config).length === 0) return EMPTY_LAYER_VERSION;
+  const { createHash } = require('node:crypto') as typeof import('node:crypto');
   return `sha256:${createHash('sha256')
     .update(JSON.stringify(sortedJson(config)))
     .digest('hex')}`;

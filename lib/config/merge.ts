@@ -1,5 +1,6 @@
 // config/merge: the deep merge of config layers (docs/reference.md#config-layers) and the record of which layer set
 // each leaf. Tables merge key by key; anything else, arrays included, is replaced whole.
+import { mergeShellEnvironmentPolicy } from './shell-env-policy';
 import { isTable, type TomlTable } from './toml-source';
 
 function cloneValue(value: unknown): unknown {
@@ -13,6 +14,10 @@ export function mergeTomlValues(base: TomlTable, overlay: TomlTable): TomlTable 
   const out = cloneValue(base) as TomlTable;
   for (const [key, value] of Object.entries(overlay)) {
     const existing = out[key];
+    if (key === 'shell_environment_policy' && isTable(existing) && isTable(value)) {
+      out[key] = mergeShellEnvironmentPolicy(existing, value, mergeTomlValues);
+      continue;
+    }
     out[key] = isTable(existing) && isTable(value) ? mergeTomlValues(existing, value) : cloneValue(value);
   }
   return out;

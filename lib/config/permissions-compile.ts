@@ -4,7 +4,8 @@
 // Tables reaching this file have passed permissions-schema, so only selection errors remain.
 import { ConfigParseError } from '../errors';
 import { builtinProfilePolicy } from '../policy/builtin';
-import type { FileSystemEntry, FileSystemPath, FileSystemSpecialPath, SandboxPolicy } from '../policy/types';
+import type { FileSystemEntry, FileSystemPath, FileSystemSpecialPath, NetworkPolicy, SandboxPolicy } from '../policy/types';
+import { networkRulesOf } from './network-schema';
 import { mergeTomlValues } from './merge';
 import { expandHomePath, resolveConfigPath, type PathContext } from './path-fields';
 import { PROJECT_ROOTS_GLOB_PREFIX } from '../policy/resolve-entries';
@@ -19,8 +20,6 @@ export interface CompiledProfile {
   /** Extra project roots from `[permissions.<name>.workspace_roots]`, absolute (cwd is implied). */
   workspaceRoots: string[];
   warnings: string[];
-  /** Settings in the profile this package cannot enforce (e.g. domain allow-lists). */
-  unenforceable: { key: string; reason: string }[];
 }
 
 export interface ProfileSource {
@@ -169,6 +168,34 @@ function flattenProfile(name: string, profiles: Record<string, ProfileSource>): 
   return merged;
 }
 
+/**
+ * `[permissions.<name>.network]` (docs/config.md#network): domain or socket rules, or
+ * allow_local_binding, make the network proxied, decided per connection by the proxy;
+ * `enabled = true` alone is the whole network; `enabled = false` is none, and any rules beside it
+ * are ignored with a warning (narrower, never wider).
+ */
+function compileNetwork(name: string, net: TomlTable, ctx: CompileContext): NetworkPolicy {
+  const rules = networkRulesOf(net, false);
+  for (const legacy of ['allowed_domains', 'denied_domains', 'allow_unix_sockets']) {
+    if (net[legacy] !== undefined) {
+      ctx.warnings.push(`permissions.${name}.network.${legacy} is a legacy list the reference ignores; use [permissions.${name}.network.domains] or unix_sockets`);
+    }
+  }
+  const hasRules = rules.allowed.length + rules.denied.length + rules.sockets.length > 0 || net.allow_local_binding === true;
+  if (net.enabled === false) {
+    if (hasRules) ctx.warnings.push(`permissions.${name}.network sets enabled = false, so its domain and socket rules are ignored: the network is restricted`);
+    return 'restricted';
+  }
+  if (!hasRules) return net.enabled === true ? 'enabled' : 'restricted';
+  return {
+    mode: 'proxied',
+    allowedDomains: rules.allowed,
+    deniedDomains: rules.denied,
+    allowLocalBinding: net.allow_local_binding === true,
+    unixSockets: rules.sockets.map((p) => resolveConfigPath(expandHomePath(p, ctx.pathCtx), '/', ctx.pathCtx)),
+  };
+}
+
 export interface SelectProfileInput {
   name: string;
   profiles: Record<string, ProfileSource>;
@@ -200,7 +227,7 @@ export function compileProfile(input: SelectProfileInput): CompiledProfile {
   }
   if (name === ':danger-full-access' || name === ':workspace') {
     // Selected by itself, `:workspace` is the legacy workspace-write conversion with default flags.
-    return { policy: builtinProfilePolicy(name), workspaceRoots: [], warnings: [], unenforceable: [] };
+    return { policy: builtinProfilePolicy(name), workspaceRoots: [], warnings: [] };
   }
   const table = flattenProfile(name, input.profiles);
   const workspaceRoots = isTable(table.workspace_roots)
@@ -226,25 +253,11 @@ export function compileProfile(input: SelectProfileInput): CompiledProfile {
     );
   }
   const net = isTable(table.network) ? table.network : {};
-  const unenforceable: CompiledProfile['unenforceable'] = [];
-  for (const key of ['domains', 'unix_sockets']) {
-    if (isTable(net[key]) && Object.keys(net[key] as TomlTable).length > 0) {
-      unenforceable.push({
-        key: `permissions.${name}.network.${key}`,
-        reason: `per-${key === 'domains' ? 'domain' : 'socket'} network rules need a network proxy, which codex-sandbox does not have`,
-      });
-    }
-  }
-  for (const legacy of ['allowed_domains', 'denied_domains', 'allow_unix_sockets']) {
-    if (net[legacy] !== undefined) {
-      ctx.warnings.push(`permissions.${name}.network.${legacy} is a legacy list the reference ignores; use [permissions.${name}.network.domains] or unix_sockets`);
-    }
-  }
+  const network = compileNetwork(name, net, ctx);
   const fileSystem: SandboxPolicy['fileSystem'] = depth === undefined ? { kind: 'restricted', entries } : { kind: 'restricted', entries, globScanMaxDepth: depth };
   return {
-    policy: { fileSystem, network: net.enabled === true ? 'enabled' : 'restricted' },
+    policy: { fileSystem, network },
     workspaceRoots,
     warnings: ctx.warnings,
-    unenforceable,
   };
 }

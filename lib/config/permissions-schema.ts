@@ -1,10 +1,11 @@
 // config/permissions-schema: strict checks of `[permissions.<name>]` tables (docs/reference.md#permission-profiles-in-config)
 //. Every wrong type, unknown sub-key, bad access value, non-absolute path or misused glob is
 // a located ConfigParseError, so a profile is either fully understood or refused.
+import { validateNetworkRules } from './network-schema';
 import { dialectOfPath } from '../policy/glob/dialect';
 import { isGlob as isGlobIn } from '../policy/glob/tokenize';
 import { configError, isTable, tomlTypeName, type TomlTable, type ValueOrigin } from './toml-source';
-import { expectType, rejectUnknownKeys, shownValue } from './schema-checks';
+import { expectType, rejectUnknownKeys } from './schema-checks';
 
 export const PROFILE_KEYS = ['description', 'extends', 'filesystem', 'network', 'workspace_roots'];
 const NETWORK_KEYS = ['enabled', 'domains', 'unix_sockets', 'allow_local_binding', 'allowed_domains', 'denied_domains', 'allow_unix_sockets'];
@@ -86,26 +87,8 @@ function validateFilesystem(table: TomlTable, origin: ValueOrigin, base: (string
 
 function validateNetwork(table: TomlTable, origin: ValueOrigin, base: (string | number)[], what: string): void {
   rejectUnknownKeys(table, NETWORK_KEYS, origin, base, what);
-  for (const flag of ['enabled', 'allow_local_binding']) {
-    if (table[flag] !== undefined) expectType(table[flag], 'boolean', origin, [...base, flag]);
-  }
-  const maps: [string, string[]][] = [
-    ['domains', ['allow', 'deny']],
-    ['unix_sockets', ['allow', 'none']],
-  ];
-  for (const [name, allowed] of maps) {
-    if (table[name] === undefined) continue;
-    expectType(table[name], 'table', origin, [...base, name]);
-    for (const [k, v] of Object.entries(table[name] as TomlTable)) {
-      if (typeof v !== 'string' || !allowed.includes(v)) {
-        throw configError(origin, [...base, name, k], `${name} entry ${shownValue(k)} must be ${allowed.map((a) => `"${a}"`).join(' or ')}, got ${shownValue(v)}`, v, 'value');
-      }
-    }
-  }
-  for (const list of ['allowed_domains', 'denied_domains', 'allow_unix_sockets']) {
-    if (table[list] === undefined) continue;
-    expectType(table[list], 'array', origin, [...base, list]);
-  }
+  if (table.enabled !== undefined) expectType(table.enabled, 'boolean', origin, [...base, 'enabled']);
+  validateNetworkRules(table, origin, base, base.join('.'));
 }
 
 /** Checks one profile table (`[permissions.<name>]`). */

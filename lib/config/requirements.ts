@@ -11,6 +11,8 @@ import type { ConfigLayer } from './layer-types';
 import { decodeMdmValue, MDM_DOMAIN } from './load-layers';
 import { mergeTomlValues } from './merge';
 import { resolveConfigPath, type PathContext } from './path-fields';
+import { managedNetworkOf, type ManagedNetworkRequirement } from './network-requirements';
+import { validateNetworkRules } from './network-schema';
 import { validateProfile } from './permissions-schema';
 import type { ConfigReader, MdmReader } from './reader';
 import { expectOneOf, expectType, rejectUnknownKeys } from './schema-checks';
@@ -58,13 +60,6 @@ export interface DenyReadRequirement {
   source: string;
 }
 
-/** A requirement this package cannot enforce: planning must refuse rather than ignore it. */
-export interface UnenforceableRequirement {
-  key: string;
-  source: string;
-  reason: string;
-}
-
 export interface Requirements {
   allowedSandboxModes?: Sourced<RequirementSandboxMode[]>;
   allowedApprovalPolicies?: Sourced<string[]>;
@@ -74,7 +69,8 @@ export interface Requirements {
   /** `[permissions.<name>]` profiles defined by the administrator, with their text for positions. */
   profiles: Record<string, Sourced<TomlTable> & { origin: ValueOrigin }>;
   denyRead: DenyReadRequirement[];
-  unenforceable: UnenforceableRequirement[];
+  /** `[experimental_network]`: the managed network every policy is constrained by (network-requirements.ts). */
+  network?: ManagedNetworkRequirement;
   /** Display names of the sources that contributed, lowest first. */
   sources: string[];
 }
@@ -171,12 +167,16 @@ function validateRequirementLayer(layer: RequirementLayer, hostname: string): vo
     expectType(table.experimental_network, 'table', origin, ['experimental_network']);
     const net = table.experimental_network as TomlTable;
     rejectUnknownKeys(net, REQUIREMENT_NETWORK_KEYS, origin, ['experimental_network'], '[experimental_network]');
-    if (net.domains !== undefined && (net.allowed_domains !== undefined || net.denied_domains !== undefined)) {
-      throw configError(origin, ['experimental_network', 'domains'], '`experimental_network.domains` cannot be combined with legacy `allowed_domains` or `denied_domains`');
+    for (const flag of ['enabled', 'allow_upstream_proxy', 'dangerously_allow_non_loopback_proxy', 'dangerously_allow_all_unix_sockets', 'managed_allowed_domains_only']) {
+      if (net[flag] !== undefined) expectType(net[flag], 'boolean', origin, ['experimental_network', flag]);
     }
-    if (net.unix_sockets !== undefined && net.allow_unix_sockets !== undefined) {
-      throw configError(origin, ['experimental_network', 'unix_sockets'], '`experimental_network.unix_sockets` cannot be combined with legacy `allow_unix_sockets`');
+    for (const port of ['http_port', 'socks_port']) {
+      if (net[port] === undefined) continue;
+      expectType(net[port], 'integer', origin, ['experimental_network', port]);
+      const n = Number(net[port]);
+      if (n < 1 || n > 65535) throw configError(origin, ['experimental_network', port], `experimental_network.${port} ${n} is out of range (1-65535)`, n, 'value');
     }
+    validateNetworkRules(net, origin, ['experimental_network'], 'experimental_network');
   }
   if (table.remote_sandbox_config !== undefined) {
     expectType(table.remote_sandbox_config, 'array', origin, ['remote_sandbox_config']);
@@ -289,15 +289,9 @@ function resolveDenyRead(raw: string, baseDir: string, ctx: PathContext): { path
   return { path: `${dir.replace(/[\\/]+$/, '')}/${raw.slice(cut + 1)}`, glob: true };
 }
 
-function networkUnenforceable(net: TomlTable): string | undefined {
-  const asks = Object.entries(net).filter(([k, v]) => !(k === 'enabled' && v === false));
-  if (asks.length === 0) return undefined;
-  return `managed network settings (${asks.map(([k]) => k).join(', ')}) need a network proxy, which codex-sandbox does not have`;
-}
-
 export function loadRequirements(opts: RequirementsLoadOptions): Requirements {
   const layers = collectLayers(opts);
-  const req: Requirements = { profiles: {}, denyRead: [], unenforceable: [], sources: layers.map((l) => l.source) };
+  const req: Requirements = { profiles: {}, denyRead: [], sources: layers.map((l) => l.source) };
   let composed: TomlTable = {};
   const keySource: Record<string, string> = {};
   const denyRead: DenyReadRequirement[] = [];
@@ -315,10 +309,6 @@ export function loadRequirements(opts: RequirementsLoadOptions): Requirements {
       delete perms.filesystem;
       for (const [name, profile] of Object.entries(perms)) req.profiles[name] = { value: profile as TomlTable, source: layer.source, origin: layer.origin };
       delete table.permissions;
-    }
-    if (isTable(table.experimental_network)) {
-      const reason = networkUnenforceable(table.experimental_network);
-      if (reason !== undefined) req.unenforceable.push({ key: 'experimental_network', source: layer.source, reason });
     }
     for (const key of Object.keys(table)) keySource[key] = layer.source;
     composed = mergeTomlValues(composed, table);
@@ -363,6 +353,10 @@ export function loadRequirements(opts: RequirementsLoadOptions): Requirements {
   }
   if (typeof composed.default_permissions === 'string') {
     req.defaultPermissions = { value: composed.default_permissions, source: keySource.default_permissions };
+  }
+  if (isTable(composed.experimental_network)) {
+    const managed = managedNetworkOf(composed.experimental_network, keySource.experimental_network);
+    if (managed !== undefined) req.network = managed;
   }
   checkPermissionRequirements(req);
   return req;

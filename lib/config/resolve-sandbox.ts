@@ -3,6 +3,7 @@
 // selected profile's sandbox_mode, sandbox_mode, default_permissions, the administrator's default,
 // then the trust-derived default. Requirements then constrain the result, falling back with a
 // warning as the reference does; deny_read requirements are added last.
+import { constrainNetwork } from './network-requirements';
 import { builtinPolicy } from '../policy/builtin';
 import { hasFullDiskWrite } from '../policy/policy-predicates';
 import type { FileSystemEntry, SandboxPolicy } from '../policy/types';
@@ -198,7 +199,7 @@ function build(selection: Selection, input: ResolveSandboxInput): Candidate {
     policy: materializeProfileRoots(compiled.policy, input.projectRootsCwd, compiled.workspaceRoots),
     workspaceRoots: [input.cwd, ...compiled.workspaceRoots],
     warnings: compiled.warnings,
-    unenforceable: compiled.unenforceable.map((u) => ({ ...u, source: selection.name })),
+    unenforceable: [],
   };
 }
 
@@ -286,6 +287,23 @@ function applyDenyRead(candidate: Candidate, req: Requirements): void {
   }
 }
 
+/** Holds the network to the administrator's managed network (network-requirements.ts). */
+function applyManagedNetwork(candidate: Candidate, req: Requirements): void {
+  if (req.network === undefined) return;
+  if (candidate.policy.fileSystem.kind === 'external-sandbox') {
+    // An external sandbox owns its network: the managed proxy cannot be put in front of it, and dropping the requirement would widen.
+    if (candidate.policy.network !== 'restricted') {
+      candidate.unenforceable.push({
+        key: 'experimental_network',
+        source: req.network.source,
+        reason: 'the managed network proxy cannot be applied to an external sandbox, whose network this package does not control',
+      });
+    }
+    return;
+  }
+  candidate.policy = { ...candidate.policy, network: constrainNetwork(candidate.policy.network, req.network) };
+}
+
 /**
  * A configured approval setting under an allow-list (docs/reference.md#requirements): kept when allowed; otherwise the
  * first allowed value, with the reference's fallback warning. Unset means the first allowed value.
@@ -342,12 +360,13 @@ export function resolveSandbox(input: ResolveSandboxInput): SandboxResolution {
     candidate = fallbackCandidate;
   }
   applyDenyRead(candidate, req);
+  applyManagedNetwork(candidate, req);
   // Deviation from the reference (issue #20, docs/config.md): a trusted project's `.codex` inside a
   // writable root is read-only, so the sandbox cannot configure the next session there.
   candidate.policy = protectTrustedProjectConfigs(candidate.policy, input.merged, input.pathCtx.windows);
   const approvalPolicy = resolveConstrained(input, 'approval_policy', req.allowedApprovalPolicies, warnings);
   const approvalsReviewer = resolveConstrained(input, 'approvals_reviewer', req.allowedApprovalsReviewers, warnings);
-  const unenforceable = [...candidate.unenforceable, ...req.unenforceable];
+  const unenforceable = candidate.unenforceable;
   const out: SandboxResolution = {
     policy: candidate.policy,
     workspaceRoots: candidate.workspaceRoots,

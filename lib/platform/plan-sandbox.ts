@@ -2,12 +2,13 @@
 // the planner of the requested platform for a plan. Pure like the planners: capabilities come in
 // as data (spawn/ and the CLI probe them), and no process is started here.
 import { UnsupportedPolicyError, UsageError } from '../errors';
-import { parseAnyPolicy } from '../policy/parse-policy';
+import { parsePolicyInput } from '../policy/parse-policy';
 import { policyToPermissionProfile } from '../policy/profile';
 import { resolvePolicy } from '../policy/resolve';
 import { nodeHost } from '../policy/node-host';
 import type { Host, ResolvedPolicy, SandboxPolicy } from '../policy/types';
 import { permissionProfileToWire } from '../policy/wire';
+import type { ProxyEndpoints } from './common/proxy-env';
 import type { BackendChoice, Capabilities, Platform } from './common/types';
 import { planLinux, type LinuxPlan } from './linux/plan';
 import { planMacos, type SeatbeltPlan } from './macos/plan-macos';
@@ -33,6 +34,8 @@ export interface PlanSandboxOptions {
   host?: Host;
   /** Linux: host paths hidden from the command whatever the policy says (see PlanLinuxOptions). */
   hiddenPaths?: string[];
+  /** A proxied network: the leased proxy's endpoints (placeholders when absent; see ProxyEndpoints). */
+  proxy?: ProxyEndpoints;
   /** Windows: where the runner lives and what the host holds (spawn/windows-launch.ts passes them). */
   windows?: Pick<PlanWindowsOptions, 'helperDir' | 'host' | 'codexHome' | 'acceptAdvisoryNetworkBlock' | 'revertAcesAfterRun'>;
 }
@@ -48,7 +51,7 @@ type OptionsFor<P extends Platform> = PlanSandboxOptions & { platform: P };
  * parsePolicyInput (a legacy policy is projected at `cwd`).
  */
 export function toSandboxPolicy(input: unknown, cwd: string, host?: Host): SandboxPolicy {
-  return parseAnyPolicy(input, undefined, host === undefined ? { cwd } : { cwd, host });
+  return parsePolicyInput(input, undefined, host === undefined ? { cwd } : { cwd, host });
 }
 
 function wrongBackend(backend: string, platform: Platform, allowed: string): UnsupportedPolicyError {
@@ -96,6 +99,7 @@ export function planResolved(resolved: ResolvedPolicy, opts: PlanSandboxOptions)
       if (opts.mountProc !== undefined) linuxOpts.mountProc = opts.mountProc;
       if (opts.helperArgvPrefix !== undefined) linuxOpts.helperArgvPrefix = opts.helperArgvPrefix;
       if (opts.hiddenPaths !== undefined) linuxOpts.hiddenPaths = opts.hiddenPaths;
+      if (opts.proxy !== undefined) linuxOpts.proxy = opts.proxy;
       return planLinux(resolved, linuxOpts);
     }
     case 'macos': {
@@ -106,6 +110,7 @@ export function planResolved(resolved: ResolvedPolicy, opts: PlanSandboxOptions)
         host,
         permissionProfile,
         ...(opts.env === undefined ? {} : { env: opts.env }),
+        ...(opts.proxy === undefined ? {} : { proxy: opts.proxy }),
       });
     }
     case 'windows':

@@ -3,6 +3,7 @@
 
 import { PolicyInvalidError } from '../errors';
 import { fromLegacySandboxPolicy } from './legacy-bridge';
+import { isProxiedNetwork } from './network-predicates';
 import { isAbsolutePath } from './paths';
 import type { Host, NetworkPolicy, SandboxPolicy } from './types';
 
@@ -12,7 +13,7 @@ export const BUILTIN_POLICY_NAMES: readonly BuiltinPolicyName[] = ['read-only', 
 export interface BuiltinPolicyOptions {
   /** Extra writable roots for workspace-write: absolute or `~/...`. */
   writableRoots?: string[];
-  /** `true` or 'enabled' turns the network on. Default: restricted, except danger-full-access. */
+  /** `true` or 'enabled' turns the network on; a proxied policy is kept as given. Default: restricted, except danger-full-access. */
   network?: boolean | NetworkPolicy;
   excludeTmpdirEnvVar?: boolean;
   excludeSlashTmp?: boolean;
@@ -49,6 +50,7 @@ export function builtinPolicy(name: BuiltinPolicyName, opts: BuiltinPolicyOption
     throw new PolicyInvalidError(`writable roots need the workspace-write mode, not ${name}`, { value: roots });
   }
   const networkAccess = opts.network === 'enabled' || opts.network === true;
+  if (isProxiedNetwork(opts.network)) return { ...builtinPolicy(name, { ...opts, network: 'restricted' }), network: opts.network };
   switch (name) {
     case 'danger-full-access':
       return { fileSystem: { kind: 'unrestricted' }, network: opts.network === undefined || networkAccess ? 'enabled' : 'restricted' };

@@ -15,6 +15,7 @@
 import { PolicyInvalidError } from '../errors';
 import { type AccessIndex, buildAccessIndex, deepestEntry, protectedWriteBlock } from './access-index';
 import { compileGlob, type GlobMatcher } from './glob/to-regexp';
+import { nodeHost } from './node-host';
 import { ancestors, filesystemRoot, isWithin, joinPath, relativeSuffix, resolveAgainstBase } from './paths';
 import type { Decision, FileSystemEntry, Host, ResolvedEntry, ResolvedPolicy } from './types';
 import { checkResolvedPolicy } from './typed-schema';
@@ -91,14 +92,21 @@ export function candidatePath(resolved: ResolvedPolicy, path: string): string {
 
 export interface ExplainOptions {
   /**
-   * When given, the candidate's canonical spelling (symlinks followed, as the kernel does) is
-   * decided too, against the canonical spelling of the rules, and access is allowed only if both
-   * allow it: a symlink inside a writable root that points at a read-only or denied path is
-   * refused, as enforcement refuses it (the reference's read-deny matcher compares both
-   * spellings as well).
+   * The host whose symlinks are followed (default: this machine's file system). The candidate's
+   * canonical spelling (symlinks followed, as the kernel does) is decided too, against the
+   * canonical spelling of the rules, and access is allowed only if both allow it: a symlink
+   * inside a writable root that points at a read-only or denied path is refused, as enforcement
+   * refuses it (the reference's read-deny matcher compares both spellings as well). `null`
+   * decides the spelling as given only (a policy about another machine).
    */
-  host?: Host;
+  host?: Host | null;
 }
+
+/**
+ * One view for every default call, so the canonical rules are derived once per resolved policy
+ * (compileCanonical caches per host object) rather than on every explain().
+ */
+let defaultHost: Host | undefined;
 
 export function explain(resolved: ResolvedPolicy, path: string, access: 'read' | 'write', opts: ExplainOptions = {}): Decision {
   checkResolvedPolicy(resolved);
@@ -106,10 +114,15 @@ export function explain(resolved: ResolvedPolicy, path: string, access: 'read' |
     throw new PolicyInvalidError(`invalid access ${JSON.stringify(access)}; use "read" or "write"`, { value: access });
   }
   const lexical = decide(resolved, compile(resolved), candidatePath(resolved, path), access);
-  if (opts.host === undefined || !lexical.allowed) return lexical;
-  const real = canonicalExisting(lexical.path, opts.host);
+  const host = opts.host === undefined ? (defaultHost ??= nodeHost()) : opts.host;
+  if (host === null || !lexical.allowed) return lexical;
+  const real = canonicalExisting(lexical.path, host);
   if (real === lexical.path) return lexical;
-  const viaTarget = decide(resolved, compileCanonical(resolved, opts.host), real, access);
+  // An entry that names a symlink grants its target under the link's name (bwrap and the
+  // helper bind the target there), so a path reached through that link is the entry's to decide.
+  const by = lexical.decidedBy;
+  if (by.kind === 'entry' && isWithin(lexical.path, by.path) && host.lstat(by.path) === 'symlink') return lexical;
+  const viaTarget = decide(resolved, compileCanonical(resolved, host), real, access);
   if (viaTarget.allowed) return lexical;
   return { ...viaTarget, path: lexical.path, reason: `${viaTarget.reason} (${lexical.path} resolves to ${real})` };
 }

@@ -142,8 +142,9 @@ function dedupLexical(paths: string[]): string[] {
 export function toLegacySandboxPolicy(policy: SandboxPolicy, cwd: string, host: Host = nodeHost()): LegacySandboxPolicy {
   checkSandboxPolicy(policy);
   const fs = policy.fileSystem;
+  // The legacy forms have no proxied network: it projects to a restricted one (narrower, never open).
   const networkEnabled = policy.network === 'enabled';
-  if (fs.kind === 'external-sandbox') return { type: 'external-sandbox', networkAccess: policy.network };
+  if (fs.kind === 'external-sandbox') return { type: 'external-sandbox', networkAccess: networkEnabled ? 'enabled' : 'restricted' };
   if (fs.kind === 'unrestricted') {
     // Surprising but the reference's behaviour (docs/reference.md#legacy-conversion): no network makes it an external sandbox.
     return networkEnabled ? { type: 'danger-full-access' } : { type: 'external-sandbox', networkAccess: 'restricted' };

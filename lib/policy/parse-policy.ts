@@ -7,7 +7,9 @@ import { parseJsonText, policyErrorFromZod, printableValue } from './invalid-inp
 import { fromLegacySandboxPolicy } from './legacy-bridge';
 import { nodeHost } from './node-host';
 import { permissionProfileToPolicy } from './profile';
-import { checkSandboxPolicy, isTypedSandboxPolicyShape } from './typed-schema';
+import { BUILTIN_POLICY_NAMES, type BuiltinPolicyName, builtinPolicy } from './builtin';
+import { isShortPolicyShape, parseShortPolicy } from './short-policy';
+import { checkPermissionProfile, checkSandboxPolicy, isTypedSandboxPolicyShape } from './typed-schema';
 import type { FileSystemEntry, FileSystemPolicy, FileSystemSpecialPath, Host, LegacySandboxPolicy, NetworkPolicy, PermissionProfile, ReadOnlyAccess, SandboxPolicy } from './types';
 import {
   type EntryWire,
@@ -78,6 +80,20 @@ export function parseNetworkSandboxPolicy(input: unknown, source?: ErrorSource):
   return result.data;
 }
 
+type ManagedNetworkWire = NonNullable<(z.output<ReturnType<typeof permissionProfileSchema>> & { type: 'managed' })['network']>;
+
+function networkFromWire(wire: ManagedNetworkWire | undefined): NetworkPolicy {
+  if (wire === undefined) return 'restricted';
+  if (typeof wire === 'string') return wire;
+  return {
+    mode: 'proxied',
+    allowedDomains: wire.allowed_domains ?? [],
+    deniedDomains: wire.denied_domains ?? [],
+    allowLocalBinding: wire.allow_local_binding ?? false,
+    unixSockets: wire.unix_sockets ?? [],
+  };
+}
+
 /** A `PermissionProfile` (Era C), including the older untagged `{network, file_system}` form. */
 export function parsePermissionProfile(input: unknown, source?: ErrorSource): PermissionProfile {
   const value = typeof input === 'string' ? parseJsonText(input, 'permission profile', source) : input;
@@ -100,7 +116,7 @@ export function parsePermissionProfile(input: unknown, source?: ErrorSource): Pe
       return {
         type: 'managed',
         fileSystem: fs.type === 'unrestricted' ? { type: 'unrestricted' } : { type: 'restricted', ...stripKind(restricted(fs.entries, fs.glob_scan_max_depth)) },
-        network: wire.network ?? 'restricted',
+        network: networkFromWire(wire.network),
       };
     }
   }
@@ -170,19 +186,27 @@ export interface PolicyInputContext {
 }
 
 /**
- * Any policy wire form, detected by shape: a `PermissionProfile` (`type` managed / disabled /
- * external, or the untagged `{network, file_system}`), a legacy `SandboxPolicy` (snake or camel),
- * or a bare `FileSystemSandboxPolicy` (`kind` / `entries`, network restricted). A string is parsed
+ * Any policy form, detected by shape: a built-in mode name (`'read-only'`, `'workspace-write'`,
+ * `'danger-full-access'`); the short form `{sandbox, writableRoots, network}`; a typed
+ * `SandboxPolicy` (`fileSystem`, as builtinPolicy returns) or typed `PermissionProfile`, checked
+ * strictly; a `PermissionProfile` wire form (`type` managed / disabled / external, or the untagged
+ * `{network, file_system}`); a legacy `SandboxPolicy` (snake or camel); or a bare
+ * `FileSystemSandboxPolicy` (`kind` / `entries`, network restricted). Any other string is parsed
  * as JSON first.
  */
 export function parsePolicyInput(input: unknown, source?: ErrorSource, context: PolicyInputContext = {}): SandboxPolicy {
+  if (typeof input === 'string' && (BUILTIN_POLICY_NAMES as readonly string[]).includes(input)) return builtinPolicy(input as BuiltinPolicyName);
   const value = typeof input === 'string' ? parseJsonText(input, 'sandbox policy', source) : input;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     const got = value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
     throw new PolicyInvalidError(
-      `invalid sandbox policy: expected a JSON object, got ${got}${source === undefined ? '' : ` (${renderSource(source)})`}; pass a PermissionProfile or SandboxPolicy object`,
+      `invalid sandbox policy: expected a JSON object, got ${got}${source === undefined ? '' : ` (${renderSource(source)})`}; pass a PermissionProfile or SandboxPolicy object, or one of ${BUILTIN_POLICY_NAMES.join(', ')}`,
       { value: printableValue(value), ...(source === undefined ? {} : { source }) },
     );
+  }
+  if (isShortPolicyShape(value)) return parseShortPolicy(value, source);
+  if (isTypedSandboxPolicyShape(value)) {
+    return 'type' in value ? permissionProfileToPolicy(checkPermissionProfile(value, source)) : checkSandboxPolicy(value, source);
   }
   const record = value as Record<string, unknown>;
   if ('type' in record) {
@@ -202,13 +226,4 @@ export function parsePolicyInput(input: unknown, source?: ErrorSource, context: 
     return { fileSystem: parseFileSystemSandboxPolicy(value, source), network: 'restricted' };
   }
   return permissionProfileToPolicy(parsePermissionProfile(value, source));
-}
-
-/**
- * What the library entries (planSandbox, spawnSandboxed, applyPatch) accept: an already-typed
- * `SandboxPolicy`, checked strictly, or any wire form parsePolicyInput reads.
- */
-export function parseAnyPolicy(input: unknown, source?: ErrorSource, context: PolicyInputContext = {}): SandboxPolicy {
-  if (isTypedSandboxPolicyShape(input)) return checkSandboxPolicy(input, source);
-  return parsePolicyInput(input, source, context);
 }

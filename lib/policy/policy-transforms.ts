@@ -7,6 +7,7 @@ import { nodeHost } from './node-host';
 import { hasFullDiskRead, hasFullDiskWrite } from './policy-predicates';
 import { resolveAgainstBase } from './paths';
 import { resolveCwd, resolveEntries } from './resolve-entries';
+import { isOpenNetwork, isProxiedNetwork } from './network-predicates';
 import type { FileSystemEntry, Host, NetworkPolicy, SandboxPolicy } from './types';
 import { checkSandboxPolicy } from './typed-schema';
 
@@ -59,7 +60,8 @@ export function withAdditionalPermissions(policy: SandboxPolicy, extra: Addition
       });
     }
   });
-  const network: NetworkPolicy = policy.network === 'enabled' || extra.network === 'enabled' ? 'enabled' : 'restricted';
+  // An extra grant of the whole network opens a proxied base too; otherwise the base's network stays as it was.
+  const network: NetworkPolicy = isOpenNetwork(policy.network) || isOpenNetwork(extra.network) ? 'enabled' : policy.network;
   const fs = policy.fileSystem;
   if (fs.kind !== 'restricted') return { fileSystem: fs, network };
   return { fileSystem: { ...fs, entries: [...fs.entries, ...entries] }, network };
@@ -75,7 +77,7 @@ export type SandboxPreference = 'auto' | 'require' | 'forbid';
  */
 export function shouldRequirePlatformSandbox(policy: SandboxPolicy, opts: { managedNetworkRequirements?: boolean } = {}): boolean {
   checkSandboxPolicy(policy);
-  if (opts.managedNetworkRequirements === true) return true;
+  if (opts.managedNetworkRequirements === true || isProxiedNetwork(policy.network)) return true;
   const fs = policy.fileSystem;
   if (policy.network === 'restricted') return fs.kind !== 'external-sandbox';
   return fs.kind === 'restricted' && !hasFullDiskWrite(fs);

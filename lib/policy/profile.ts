@@ -31,7 +31,8 @@ export function policyToPermissionProfile(policy: SandboxPolicy): PermissionProf
   const fs = policy.fileSystem;
   switch (fs.kind) {
     case 'external-sandbox':
-      return { type: 'external', network: policy.network };
+      // The typed schema refuses a proxied network with an external sandbox; restricted is the narrower reading.
+      return { type: 'external', network: policy.network === 'enabled' ? 'enabled' : 'restricted' };
     case 'unrestricted':
       return policy.network === 'enabled' ? { type: 'disabled' } : { type: 'managed', fileSystem: { type: 'unrestricted' }, network: policy.network };
     case 'restricted': {

@@ -10,8 +10,9 @@ import { PLATFORM_DEFAULT_READ_ROOTS_LINUX } from './platform-defaults';
 import { hasFullDiskRead, hasFullDiskWrite, includesPlatformDefaults } from './policy-predicates';
 import { resolveAgainstBase } from './paths';
 import { resolveCwd, resolveEntries } from './resolve-entries';
-import type { Host, ResolvedPolicy, SandboxPolicy } from './types';
-import { checkSandboxPolicy } from './typed-schema';
+import { parsePolicyInput } from './parse-policy';
+import type { Host, ResolvedPolicy } from './types';
+import type { PolicyInput } from './wire-types';
 
 export interface ResolveOptions {
   cwd: string;
@@ -22,10 +23,17 @@ export interface ResolveOptions {
   platformDefaultReadRoots?: readonly string[];
 }
 
-export function resolvePolicy(policy: SandboxPolicy, opts: ResolveOptions): ResolvedPolicy {
-  checkSandboxPolicy(policy);
+/**
+ * Resolves any policy form parsePolicyInput reads (a typed SandboxPolicy is checked strictly; a
+ * legacy policy is projected at `opts.cwd`) against `opts.cwd`. Bad input is a PolicyInvalidError.
+ */
+export function resolvePolicy(input: PolicyInput, opts: ResolveOptions): ResolvedPolicy {
+  if (opts === null || typeof opts !== 'object' || typeof opts.cwd !== 'string') {
+    throw new PolicyInvalidError('resolvePolicy needs options with a cwd string; pass { cwd }', { path: ['cwd'], value: opts });
+  }
   const host = cachingHost(opts.host ?? nodeHost());
   const cwd = resolveCwd(opts.cwd, host);
+  const policy = parsePolicyInput(input, undefined, { cwd, host });
   const workspaceRoots = (opts.workspaceRoots ?? [cwd]).map((root, i) => {
     if (typeof root !== 'string' || root === '' || root.includes('\0')) {
       throw new PolicyInvalidError(`invalid workspace root ${JSON.stringify(root)}; pass a directory path`, {

@@ -13,6 +13,7 @@ import type * as Zod from 'zod/mini';
 import type { ErrorSource } from '../errors';
 import { policyErrorFromZod } from './invalid-input';
 import type { FileSystemPolicy, LegacySandboxPolicy, PermissionProfile, ResolvedPolicy, SandboxPolicy } from './types';
+import { absolutePathSchema, domainPatternsCheck } from './wire-schema';
 import { onFirstUse } from './zod-load';
 
 const special = onFirstUse((z) =>
@@ -57,7 +58,27 @@ const fileSystemPolicy = onFirstUse((z) =>
 
 const network = onFirstUse((z) => z.enum(['restricted', 'enabled']));
 
-const sandboxPolicy = onFirstUse((z) => z.strictObject({ fileSystem: fileSystemPolicy(), network: network() }));
+const proxiedNetwork = onFirstUse((z) =>
+  z.strictObject({
+    mode: z.literal('proxied'),
+    allowedDomains: domainPatternsCheck(z, 'allow'),
+    deniedDomains: domainPatternsCheck(z, 'deny'),
+    allowLocalBinding: z.boolean(),
+    unixSockets: z.array(absolutePathSchema()),
+  }),
+);
+
+/** restricted, enabled or proxied: the networks a managed policy may have (an external sandbox owns its own). */
+const managedNetwork = onFirstUse((z) => z.union([network(), proxiedNetwork()]));
+
+const sandboxPolicy = onFirstUse((z) =>
+  z.strictObject({ fileSystem: fileSystemPolicy(), network: managedNetwork() }).check(
+    z.refine((p) => p.fileSystem.kind !== 'external-sandbox' || typeof p.network === 'string', {
+      message: 'a proxied network needs a file system codex-sandbox enforces; an external sandbox owns its network, so use restricted or enabled',
+      path: ['network'],
+    }),
+  ),
+);
 
 const permissionProfile = onFirstUse((z) =>
   z.discriminatedUnion('type', [
@@ -67,7 +88,7 @@ const permissionProfile = onFirstUse((z) =>
         z.strictObject({ type: z.literal('restricted'), entries: z.array(entry()), globScanMaxDepth: z.optional(globScanMaxDepth()) }),
         z.strictObject({ type: z.literal('unrestricted') }),
       ]),
-      network: network(),
+      network: managedNetwork(),
     }),
     z.strictObject({ type: z.literal('disabled') }),
     z.strictObject({ type: z.literal('external'), network: network() }),

@@ -29,7 +29,31 @@ export interface FileSystemEntry {
 
 export type FileSystemPolicy = { kind: 'restricted'; entries: FileSystemEntry[]; globScanMaxDepth?: number } | { kind: 'unrestricted' } | { kind: 'external-sandbox' };
 
-export type NetworkPolicy = 'restricted' | 'enabled';
+/** The reference's `NetworkSandboxPolicy` / `NetworkAccess`: no network, or the host's network. */
+export type NetworkAccess = 'restricted' | 'enabled';
+
+/**
+ * The third mode: every connection goes through codex-sandbox's proxy, which decides it from
+ * these rules (docs/network.md). Patterns are kept as written (validated, not normalized) so the
+ * policy prints back as given; domain-pattern.ts parses them.
+ */
+export interface ProxiedNetwork {
+  mode: 'proxied';
+  /** `host`, `*.suffix` (subdomains only), `**.suffix` (apex and subdomains), `*` (anything); each with an optional `:port`. */
+  allowedDomains: string[];
+  /** The same patterns except the global `*`; a deny match always wins. */
+  deniedDomains: string[];
+  /** Loopback, link-local and private destinations are refused unless this is true. */
+  allowLocalBinding: boolean;
+  /** Absolute paths of unix sockets the sandboxed command may connect to. */
+  unixSockets: string[];
+}
+
+/**
+ * Compare with `isOpenNetwork` / `isProxiedNetwork` (network-predicates.ts), never by a bare
+ * `!== 'restricted'`: a proxied policy is neither restricted nor open.
+ */
+export type NetworkPolicy = NetworkAccess | ProxiedNetwork;
 
 /** The split pair every input form is converted into. */
 export interface SandboxPolicy {
@@ -45,7 +69,7 @@ export type PermissionProfile =
       network: NetworkPolicy;
     }
   | { type: 'disabled' }
-  | { type: 'external'; network: NetworkPolicy };
+  | { type: 'external'; network: NetworkAccess };
 
 /** Era B `ReadOnlyAccess`, accepted as legacy input. */
 export type ReadOnlyAccess = { type: 'full-access' } | { type: 'restricted'; includePlatformDefaults: boolean; readableRoots: string[] };
@@ -54,7 +78,7 @@ export type ReadOnlyAccess = { type: 'full-access' } | { type: 'restricted'; inc
 export type LegacySandboxPolicy =
   | { type: 'danger-full-access' }
   | { type: 'read-only'; access: ReadOnlyAccess; networkAccess: boolean }
-  | { type: 'external-sandbox'; networkAccess: NetworkPolicy }
+  | { type: 'external-sandbox'; networkAccess: NetworkAccess }
   | {
       type: 'workspace-write';
       writableRoots: string[];

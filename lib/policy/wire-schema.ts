@@ -6,6 +6,7 @@
 // The schemas are built on first use, with zod's mini build (zod-load.ts).
 
 import type * as Zod from 'zod/mini';
+import { parseDomainPattern, type DomainRuleList } from './domain-pattern';
 import { isAbsolutePath } from './paths';
 import { onFirstUse } from './zod-load';
 
@@ -100,6 +101,32 @@ export const fileSystemPolicySchema = onFirstUse((z) =>
 
 export const networkPolicySchema = onFirstUse((z) => z.enum(['restricted', 'enabled']));
 
+/** Domain patterns (domain-pattern.ts), each checked, a malformed one reported with its index and why. */
+export function domainPatternsCheck(z: typeof Zod, list: DomainRuleList) {
+  return z.array(z.string()).check(
+    z.superRefine((patterns, ctx) => {
+      patterns.forEach((raw, i) => {
+        const parsed = parseDomainPattern(raw, list);
+        if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: `invalid domain pattern \`${raw}\`: ${parsed}`, path: [i], input: raw });
+      });
+    }),
+  );
+}
+
+/** The proxied network's wire form (docs/reference.md#policy-wire-forms); every list defaults to empty. */
+export const proxiedNetworkWireSchema = onFirstUse((z) =>
+  z.strictObject({
+    mode: z.literal('proxied'),
+    allowed_domains: z.optional(domainPatternsCheck(z, 'allow')),
+    denied_domains: z.optional(domainPatternsCheck(z, 'deny')),
+    allow_local_binding: z.optional(z.boolean()),
+    unix_sockets: z.optional(z.array(absolutePathSchema())),
+  }),
+);
+
+/** A managed profile's network: restricted, enabled, or proxied with rules. */
+export const managedNetworkSchema = onFirstUse((z) => z.union([networkPolicySchema(), proxiedNetworkWireSchema()]));
+
 export const permissionProfileSchema = onFirstUse((z) =>
   z.discriminatedUnion('type', [
     z.strictObject({
@@ -112,7 +139,7 @@ export const permissionProfileSchema = onFirstUse((z) =>
         }),
         z.strictObject({ type: z.literal('unrestricted') }),
       ]),
-      network: z.optional(networkPolicySchema()),
+      network: z.optional(managedNetworkSchema()),
     }),
     z.strictObject({ type: z.literal('disabled') }),
     z.strictObject({ type: z.literal('external'), network: z.optional(networkPolicySchema()) }),

@@ -3,7 +3,7 @@
 // Era C spellings are emitted: `deny` (not `none`), `project_roots` (not
 // `current_working_directory`); defaults are omitted where the reference omits them.
 
-import type { FileSystemEntry, FileSystemPolicy, FileSystemSpecialPath, LegacySandboxPolicy, PermissionProfile, ReadOnlyAccess } from './types';
+import type { FileSystemEntry, FileSystemPolicy, FileSystemSpecialPath, LegacySandboxPolicy, NetworkPolicy, PermissionProfile, ReadOnlyAccess } from './types';
 import { checkFileSystemPolicy, checkLegacySandboxPolicy, checkPermissionProfile } from './typed-schema';
 
 function specialToWire(value: FileSystemSpecialPath): Record<string, unknown> {
@@ -40,6 +40,18 @@ export function fileSystemPolicyToWire(fs: FileSystemPolicy): Record<string, unk
   return out;
 }
 
+/** restricted / enabled as strings; a proxied network as its object, every field emitted. */
+export function networkToWire(network: NetworkPolicy): string | Record<string, unknown> {
+  if (typeof network === 'string') return network;
+  return {
+    mode: 'proxied',
+    allowed_domains: [...network.allowedDomains],
+    denied_domains: [...network.deniedDomains],
+    allow_local_binding: network.allowLocalBinding,
+    unix_sockets: [...network.unixSockets],
+  };
+}
+
 /** The `PermissionProfile` JSON (docs/reference.md#policy-wire-forms). */
 export function permissionProfileToWire(profile: PermissionProfile): Record<string, unknown> {
   checkPermissionProfile(profile);
@@ -57,7 +69,7 @@ export function permissionProfileToWire(profile: PermissionProfile): Record<stri
         fileSystem = { type: 'restricted', entries: fs.entries.map(entryToWire) };
         if (fs.globScanMaxDepth !== undefined) fileSystem.glob_scan_max_depth = fs.globScanMaxDepth;
       }
-      return { type: 'managed', file_system: fileSystem, network: profile.network };
+      return { type: 'managed', file_system: fileSystem, network: networkToWire(profile.network) };
     }
   }
 }

@@ -17,6 +17,10 @@ export function execPlan(plan: LinuxPlan, cwd: string, env: NodeJS.ProcessEnv): 
     .filter((kv): kv is [string, string] => kv[1] !== undefined)
     .map(([k, v]) => `${k}=${v}`);
   process.chdir(cwd);
+  // The bins write their code cache when the process ends (cli/code-cache.ts); execve ends it
+  // without an 'exit' event.
+  const beforeExec = (globalThis as Record<symbol, unknown>)[Symbol.for('codex-sandbox.beforeExec')];
+  if (typeof beforeExec === 'function') beforeExec();
   const failure = loadAddon().execve(plan.argv[0], plan.argv, envStrings);
   throw new SpawnError(`failed to exec ${plan.argv[0]}: ${failure.call} errno ${failure.errno}; run \`codex-sandbox doctor\``, {
     value: plan.argv[0],

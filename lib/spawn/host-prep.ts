@@ -7,24 +7,23 @@
 // changed only under a lock file. Markers are files in one directory, never directories of their
 // own: on the ext4 /tmp here a mkdir and rmdir pair costs about 0.75 ms, a file about 0.02 ms, and
 // a workspace-write launch registers three targets (docs/benchmarks.md).
-import { createHash } from 'node:crypto';
-import { closeSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, rmdirSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, rmdirSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { SpawnError } from '../errors';
 import type { HostPrepTarget } from '../platform/common/types';
+import { userStateDir } from '../platform/linux/user-state-dir';
 
 const LOCK_TIMEOUT_MS = 5_000;
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 let sequence = 0;
 
 /**
- * The registry directory, `<temp>/codex-sandbox-mount-targets-<euid>`, created if needed so that
- * bwrap plans can mask it from the first run on.
+ * The registry directory, `<temp>/codex-sandbox-mount-targets-<euid>` (user-state-dir.ts), created
+ * if needed so that bwrap plans can mask it from the first run on.
  */
 export function hostPrepRegistryDir(): string {
-  const dir = registryPath();
+  const dir = userStateDir();
   // Checked once per process and path; trackHostPrep checks again before relying on it.
   if (!ensured.has(dir)) {
     ensureRegistry(dir);
@@ -34,26 +33,6 @@ export function hostPrepRegistryDir(): string {
 }
 
 const ensured = new Set<string>();
-
-/** The last registry path worked out, and the temp dir and euid it was worked out for. */
-let lastRegistry: { tmp: string; uid: number; path: string } | undefined;
-
-function registryPath(): string {
-  const uid = typeof process.geteuid === 'function' ? process.geteuid() : 0;
-  const tmp = tmpdir();
-  // Resolving the temp dir's symlinks costs three syscalls per launch; the answer changes only
-  // with TMPDIR or the euid (ensureRegistry and trackHostPrep re-check the directory itself).
-  if (lastRegistry !== undefined && lastRegistry.tmp === tmp && lastRegistry.uid === uid) return lastRegistry.path;
-  let base = tmp;
-  try {
-    base = realpathSync(base);
-  } catch {
-    // A missing temp dir fails below with a clear message.
-  }
-  const path = join(base, `codex-sandbox-mount-targets-${uid}`);
-  lastRegistry = { tmp, uid, path };
-  return path;
-}
 
 function ensureRegistry(dir: string): void {
   try {
@@ -167,6 +146,8 @@ function withLock<T>(dir: string, fn: () => T): T {
 }
 
 function hashOf(path: string): string {
+  // Required here, not imported: node:crypto costs a launch that registers nothing about 3 ms to load.
+  const { createHash } = require('node:crypto') as typeof import('node:crypto');
   return createHash('sha256').update(path).digest('hex').slice(0, 16);
 }
 
@@ -245,14 +226,15 @@ const JANITOR_LIMIT = 64;
  * `codex-sandbox doctor` call it; with no registry entries it costs one readdir.
  */
 export function pruneDeadHostPrep(registryDir?: string): void {
-  const registry = registryDir ?? registryPath();
+  const registry = registryDir ?? userStateDir();
   let names: string[];
   try {
     names = readdirSync(registry);
   } catch {
     return;
   }
-  if (!names.some((n) => n !== 'lock')) return;
+  // Only markers are pruned: the lock and the probe cache (probe-cache.ts) alone cost no lock.
+  if (!names.some((n) => markerParts(n) !== undefined)) return;
   try {
     const st = lstatSync(registry);
     if (!st.isDirectory() || (typeof process.geteuid === 'function' && st.uid !== process.geteuid())) return;
@@ -317,13 +299,30 @@ interface Registration {
 }
 
 /**
+ * The clean-ups of sandboxes still running when Node exits. One 'exit' listener serves them all:
+ * one per run would pass ten concurrent runs and warn (MaxListenersExceededWarning).
+ */
+const pendingCleanups = new Set<() => void>();
+let exitListenerInstalled = false;
+
+function onProcessExit(cleanup: () => void): void {
+  if (!exitListenerInstalled) {
+    exitListenerInstalled = true;
+    process.once('exit', () => {
+      for (const pending of [...pendingCleanups]) pending();
+    });
+  }
+  pendingCleanups.add(cleanup);
+}
+
+/**
  * Registers this run's targets and returns the clean-up to call once the sandbox has exited
  * (idempotent). A target that exists with no live registration belongs to the user (or to a
  * crashed run) and is never removed; one created by this or a concurrent run is removed by the
  * last run that used it.
  */
 export function trackHostPrep(targets: readonly HostPrepTarget[], registryDir?: string): () => void {
-  const registry = registryDir ?? registryPath();
+  const registry = registryDir ?? userStateDir();
   if (targets.length === 0) {
     // A launch with targets prunes under the lock below; one without still finishes dead runs.
     pruneDeadHostPrep(registry);
@@ -350,7 +349,7 @@ export function trackHostPrep(targets: readonly HostPrepTarget[], registryDir?: 
   const cleanup = (): void => {
     if (done) return;
     done = true;
-    process.off('exit', cleanup);
+    pendingCleanups.delete(cleanup);
     withLock(registry, () => {
       for (const { marker } of ours) {
         try {
@@ -367,6 +366,6 @@ export function trackHostPrep(targets: readonly HostPrepTarget[], registryDir?: 
     });
   };
   // If Node exits while the sandbox runs (the sandbox dies with it), clean up on the way out.
-  process.once('exit', cleanup);
+  onProcessExit(cleanup);
   return cleanup;
 }

@@ -5,9 +5,10 @@
 // prints exactly the plan `run` executes. Linux and macOS plans are remembered between launches
 // through PlanMemo when nothing they were built from has changed (plan-memo.ts,
 // docs/platforms/linux.md "Plans reused between launches").
+import type { ProxyEndpoints } from '../platform/common/proxy-env';
 import type { BackendChoice, Capabilities, Platform } from '../platform/common/types';
 import { bwrapUnavailableReason, chooseLinuxBackend, namespacesUnavailableReason, sandboxWritableDirs, type LinuxPlan } from '../platform/linux/plan';
-import { probeCapabilities } from '../platform/linux/probe';
+import { probeCapabilities, probeCapabilitiesFresh } from '../platform/linux/probe';
 import type { SeatbeltPlan } from '../platform/macos/plan-macos';
 import { planResolved, planSandbox, resolveForPlatform, toSandboxPolicy, type PlanSandboxOptions } from '../platform/plan-sandbox';
 import type { WindowsPlan } from '../platform/windows/plan-types';
@@ -44,9 +45,14 @@ export interface LaunchRequest {
   env?: Record<string, string>;
   /** Windows: the runner's directory and host view (spawn/windows-launch.ts). */
   windows?: PlanSandboxOptions['windows'];
+  /**
+   * macOS with a proxied network: the leased proxy's loopback ports go into the profile. Linux
+   * plans name placeholders instead, which spawn/proxy-lease.ts replaces per launch.
+   */
+  proxy?: ProxyEndpoints;
 }
 
-/** The policy as given (any form parseAnyPolicy accepts), or already resolved by the caller. */
+/** The policy as given (any form parsePolicyInput accepts), or already resolved by the caller. */
 export type LaunchPolicy = { input: unknown } | { resolved: ResolvedPolicy };
 
 export type PreparedLaunch =
@@ -93,7 +99,8 @@ function probeFor(policy: LaunchPolicy, backend: LaunchBackend, cwd: string): Ca
 
 /** The probe `doctor` reports: every backend's capabilities, and whether a fresh /proc mounts. */
 export function probeLaunchHost(): { capabilities: Capabilities; procMount: boolean | null } {
-  const capabilities = probeCapabilities();
+  // Fresh: doctor reports the machine as it is now, and renews the per-boot probe answer (probe-cache.ts).
+  const capabilities = probeCapabilitiesFresh();
   if (capabilities.namespaces.usable) return { capabilities, procMount: capabilities.namespaces.procMount };
   if (capabilities.bwrap !== null && bwrapUnavailableReason(capabilities) === null) return { capabilities, procMount: probeProcMount(capabilities.bwrap.path) };
   return { capabilities, procMount: null };
@@ -139,6 +146,7 @@ function buildMacos(resolved: ResolvedPolicy, cwd: string, request: LaunchReques
     command: [],
     host,
     ...(request.env === undefined ? {} : { env: request.env }),
+    ...(request.proxy === undefined ? {} : { proxy: request.proxy }),
   });
 }
 

@@ -3,7 +3,6 @@
 // once per process; when /proc cannot be mounted the real runs omit `--proc /proc` (the PID
 // namespace is still created). This narrows nothing the policy grants and is reported as skipped
 // hardening in the plan's enforcement.
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
 const cache = new Map<string, boolean>();
@@ -26,6 +25,8 @@ function trueBinary(): string {
 export function probeProcMount(bwrapPath: string): boolean {
   const cached = cache.get(bwrapPath);
   if (cached !== undefined) return cached;
+  // Required here, not imported: only a bubblewrap launch gets here (docs/benchmarks.md#start-up).
+  const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
   const result = spawnSync(
     bwrapPath,
     ['--new-session', '--die-with-parent', '--ro-bind', '/', '/', '--dev', '/dev', '--unshare-user', '--unshare-pid', '--proc', '/proc', '--cap-drop', 'ALL', '--', trueBinary()],

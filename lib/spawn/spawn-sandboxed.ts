@@ -2,32 +2,61 @@
 // plans, prepares host mount targets, and spawns bwrap or the helper directly (never a Node
 // process: start-up cost is the budget); Windows plans go to windows-launch.ts. stopSandbox, a
 // timeout or an abort ends every process of the sandbox.
-import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
+import type { ChildProcess, StdioOptions } from 'node:child_process';
 import { accessSync, closeSync, constants, openSync, statSync } from 'node:fs';
+import { PassThrough, type Readable } from 'node:stream';
 
 import { BackendUnavailableError, SpawnError, UsageError } from '../errors';
+import { applyEnvPolicy, DEFAULT_ENV_POLICY, type EnvPolicy, parseEnvPolicy } from '../policy/env-policy';
+import type { PolicyInput } from '../policy/wire-types';
 import type { BackendChoice, BackendName, Capabilities } from '../platform/common/types';
 import type { LinuxPlan } from '../platform/linux/plan';
 import { SEATBELT_UNAVAILABLE_MESSAGE, type SeatbeltPlan } from '../platform/macos/plan-macos';
 import type { SandboxPlan } from '../platform/plan-sandbox';
 import type { ResolvedPolicy } from '../policy/types';
+import type { NetworkProxy, ProxyLease } from '../network/proxy';
+import type { ProxyEndpoints } from '../platform/common/proxy-env';
+import { onAbort } from './abort-fanout';
+import { type Denial, DenialLineCollector } from './denials';
 import { trackHostPrep } from './host-prep';
 import { prepareLaunch, type PreparedLaunch } from './prepare-launch';
+import { bindProxyLease } from './proxy-lease';
+import { checkKillOptions, DEFAULT_FORCE_KILL_AFTER_MS, normalizeExit, signalCommand, type StopRecord } from './sandbox-stop';
 import { startWindowsPlan, type WindowsLaunch, type WindowsSpawnOptions } from './windows-launch';
 
 export interface SandboxSpawnOptions {
   /** The command's working directory and the policy cwd (default: process.cwd()). */
   cwd?: string;
   /**
-   * The policy: a PermissionProfile (wire JSON object or text), any other form parsePolicyInput
-   * accepts (legacy SandboxPolicy, ...), or an already-parsed SandboxPolicy.
+   * The policy, in any form parsePolicyInput reads: a built-in name ('read-only',
+   * 'workspace-write', 'danger-full-access'), the short form `{ sandbox, writableRoots, network }`,
+   * a PermissionProfile or legacy SandboxPolicy wire form (object or JSON text), or a typed
+   * SandboxPolicy (builtinPolicy()).
    */
-  permissionProfile: unknown;
-  /** Default: process.env. CODEX_SANDBOX_NETWORK_DISABLED=1 is added when the network is restricted. */
+  policy?: PolicyInput;
+  /**
+   * @deprecated The earlier name of `policy`, still accepted (typed `unknown`, as it was, so
+   * existing callers compile); pass one of the two.
+   */
+  permissionProfile?: unknown;
+  /**
+   * The environment the policy filters. Default: process.env, under DEFAULT_ENV_POLICY (names
+   * matching *KEY*, *SECRET*, *TOKEN* dropped). An `env` given without an `envPolicy` is passed
+   * as is. CODEX_SANDBOX_NETWORK_DISABLED=1 is added when the network is restricted.
+   */
   env?: NodeJS.ProcessEnv;
+  /** Which variables of `env` reach the command (docs/security.md#environment). */
+  envPolicy?: EnvPolicy;
   stdio?: StdioOptions;
   signal?: AbortSignal;
   timeoutMs?: number;
+  /**
+   * The signal a timeout or an abort sends the command first (default SIGKILL: no grace).
+   * SIGTERM, SIGINT, SIGHUP or SIGQUIT; the sandbox is ended with SIGKILL `forceKillAfterMs` later.
+   */
+  killSignal?: NodeJS.Signals;
+  /** The grace period after killSignal (default 5000 ms). */
+  forceKillAfterMs?: number;
   backend?: BackendChoice;
   /** Override the probed capabilities (tests). */
   capabilities?: Capabilities;
@@ -35,6 +64,16 @@ export interface SandboxSpawnOptions {
   platform?: 'linux' | 'macos' | 'windows';
   /** Windows only: the advisory network block, temporary ACEs, the state directory, the runner. */
   windows?: WindowsSpawnOptions;
+  /**
+   * A proxied network: the proxy runSandboxed leases from. Default: the process-wide proxy,
+   * started by the first proxied sandbox and ended with the last one.
+   */
+  proxy?: NetworkProxy;
+  /**
+   * spawnSandboxed with a proxied network: a lease from `proxy.attach(network)` (see
+   * prepareProxyLease); the caller releases it once the child has exited.
+   */
+  proxyLease?: ProxyLease;
 }
 
 export interface StartedSandbox {
@@ -42,8 +81,30 @@ export interface StartedSandbox {
   plan: SandboxPlan;
   /** Null on Windows, whose planner resolves paths its own way (denial hints are POSIX-only). */
   resolved: ResolvedPolicy | null;
-  /** Set when the run was ended by timeoutMs or the AbortSignal. */
-  ended: { timedOut: boolean; aborted: boolean };
+  /** Set when the run was ended by timeoutMs or the AbortSignal, with the signals it was sent. */
+  ended: StopRecord;
+}
+
+/** How a sandbox ended, reported the same on every backend (sandbox-stop.ts). */
+export interface SandboxOutcome {
+  /** The command's exit status; null when the sandbox was stopped and died of the signal sent. */
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  timedOut: boolean;
+  aborted: boolean;
+  /** Denials found in the piped stderr (none when stderr was not a pipe). */
+  denials: Denial[];
+  plan: SandboxPlan;
+}
+
+/** What spawnSandboxed returns: the ChildProcess, with the sandbox's own facts. */
+export interface SandboxChildProcess extends ChildProcess {
+  readonly sandboxPlan: SandboxPlan;
+  /**
+   * Settles once the sandbox has exited (and its stderr ended). Rejects with a SpawnError when it
+   * could not start; unobserved, that rejection is not reported as unhandled.
+   */
+  readonly sandboxOutcome: Promise<SandboxOutcome>;
 }
 
 function isDirectory(path: string): boolean {
@@ -66,6 +127,14 @@ function normalizeStdio(stdio: StdioOptions | undefined): (string | number | nul
   if (stdio === undefined) return ['ignore', 'pipe', 'pipe'];
   if (typeof stdio === 'string') return [stdio, stdio, stdio];
   return [...stdio];
+}
+
+/**
+ * child_process.spawn, required on first use: the drop-in replaces itself with the sandbox
+ * instead (exec-plan.ts) and must not pay about 4 ms to load child_process (docs/benchmarks.md).
+ */
+function spawnChild(...args: Parameters<typeof import('node:child_process').spawn>): ChildProcess {
+  return (require('node:child_process') as typeof import('node:child_process')).spawn(...args);
 }
 
 /** The backend each started sandbox runs, so stopping it uses the right signal. */
@@ -118,7 +187,7 @@ function spawnSeatbeltPlan(plan: SeatbeltPlan, opts: PlanSpawnOptions & { env: N
   delete env.CODEX_SANDBOX_NETWORK_DISABLED;
   let child: ChildProcess;
   try {
-    child = spawn(plan.argv[0], plan.argv.slice(1), { cwd: opts.cwd, env: { ...env, ...plan.env }, stdio: opts.stdio ?? ['ignore', 'pipe', 'pipe'], detached: true });
+    child = spawnChild(plan.argv[0], plan.argv.slice(1), { cwd: opts.cwd, env: { ...env, ...plan.env }, stdio: opts.stdio ?? ['ignore', 'pipe', 'pipe'], detached: true });
   } catch (err) {
     throw new SpawnError(`failed to start ${plan.argv[0]}: ${(err as Error).message}`, { value: plan.argv[0], cause: err });
   }
@@ -162,7 +231,7 @@ export function spawnPlan(plan: LinuxPlan, opts: PlanSpawnOptions): ChildProcess
   const cleanup = trackHostPrep(plan.hostPrep);
   let child: ChildProcess;
   try {
-    child = spawn(program, plan.argv.slice(1), {
+    child = spawnChild(program, plan.argv.slice(1), {
       cwd: opts.cwd,
       env: opts.env,
       stdio: stdio as StdioOptions,
@@ -183,12 +252,44 @@ export function spawnPlan(plan: LinuxPlan, opts: PlanSpawnOptions): ChildProcess
   return child;
 }
 
-/** Plans and starts; the building block of spawnSandboxed and runSandboxed. */
-export function startSandboxed(commandInput: string[], opts: SandboxSpawnOptions): StartedSandbox {
-  const command = checkCommand(commandInput);
-  if (opts === undefined || opts.permissionProfile === undefined) {
-    throw new UsageError('no policy given: pass permissionProfile (a PermissionProfile, legacy SandboxPolicy or SandboxPolicy)', { path: ['permissionProfile'] });
+/**
+ * Seatbelt has no network namespace to relay from: its profile allows the proxy's own loopback
+ * ports, so the plan is made with the lease's ports (a plan per lease, not a placeholder).
+ */
+function seatbeltProxy(lease: ProxyLease | undefined): { proxy?: ProxyEndpoints } {
+  return lease === undefined
+    ? {}
+    : { proxy: { socketDir: lease.socketDir, httpSocket: lease.httpSocket, socksSocket: lease.socksSocket, ...(lease.tcp === undefined ? {} : { tcp: lease.tcp }) } };
+}
+
+/** The caller's policy under either option name. */
+function policyOption(opts: SandboxSpawnOptions | undefined): PolicyInput {
+  if (opts === null || typeof opts !== 'object') throw new UsageError('no options given: pass { policy, cwd, ... }', { value: opts });
+  if (opts.policy !== undefined && opts.permissionProfile !== undefined) {
+    throw new UsageError('both policy and permissionProfile given; pass policy only (permissionProfile is its earlier name)', { path: ['permissionProfile'] });
   }
+  const policy = opts.policy ?? (opts.permissionProfile as PolicyInput | undefined);
+  if (policy === undefined) {
+    throw new UsageError("no policy given: pass policy (a built-in name such as 'workspace-write', { sandbox, writableRoots, network }, or a PermissionProfile)", {
+      path: ['policy'],
+    });
+  }
+  return policy;
+}
+
+/** The command's environment: `env` (default process.env) under the environment policy. */
+function commandEnv(opts: SandboxSpawnOptions): NodeJS.ProcessEnv {
+  if (opts.envPolicy !== undefined) return applyEnvPolicy(opts.env ?? process.env, parseEnvPolicy(opts.envPolicy));
+  return opts.env ?? applyEnvPolicy(process.env, DEFAULT_ENV_POLICY);
+}
+
+/** Plans and starts; the building block of spawnSandboxed and runSandboxed. */
+export function startSandboxed(commandInput: string[], callerOpts: SandboxSpawnOptions): StartedSandbox {
+  const command = checkCommand(commandInput);
+  // One spelling from here on: the launch below reads the policy from `permissionProfile` and
+  // the command's environment, already filtered, from `env`.
+  const opts: SandboxSpawnOptions = { ...callerOpts, permissionProfile: policyOption(callerOpts), env: commandEnv(callerOpts) };
+  checkKillOptions(opts.killSignal, opts.forceKillAfterMs);
   const cwd = opts.cwd ?? process.cwd();
   // spawn() reports a missing cwd as ENOENT of the program, which would blame bwrap or the
   // helper, and the CLI used to exit 125 without a word (docs/security.md G9): say what it is.
@@ -215,36 +316,62 @@ export function startSandboxed(commandInput: string[], opts: SandboxSpawnOptions
     child = planned.child;
     backends.set(child, planned.plan.backend);
   } else if (platform === 'macos') {
-    planned = prepareLaunch({ input: opts.permissionProfile }, { platform, cwd, command, backend: opts.backend ?? 'auto' });
+    planned = prepareLaunch({ input: opts.permissionProfile }, { platform, cwd, command, backend: opts.backend ?? 'auto', ...seatbeltProxy(opts.proxyLease) });
+    planned = { ...planned, plan: bindProxyLease(planned.plan, opts.proxyLease, command.length) };
     child = spawnSeatbeltPlan(planned.plan, { ...spawnOpts, env: opts.env ?? process.env });
   } else {
     planned = prepareLaunch(
       { input: opts.permissionProfile },
       { platform, cwd, command, backend: opts.backend ?? 'auto', ...(opts.capabilities === undefined ? {} : { capabilities: opts.capabilities }) },
     );
+    planned = { ...planned, plan: bindProxyLease(planned.plan, opts.proxyLease, command.length) };
     child = spawnPlan(planned.plan, spawnOpts);
   }
   const { plan, resolved } = planned;
-  const ended = { timedOut: false, aborted: false };
+  const ended: StopRecord = { timedOut: false, aborted: false, sent: new Set() };
   let timer: NodeJS.Timeout | undefined;
-  const onAbort = (): void => {
-    ended.aborted = true;
+  let forceTimer: NodeJS.Timeout | undefined;
+  const forceStop = (): void => {
+    ended.sent.add('SIGKILL');
     stopSandbox(child);
+  };
+  const stop = (): void => {
+    if (ended.sent.size > 0) return;
+    const killSignal = opts.killSignal ?? 'SIGKILL';
+    if (killSignal === 'SIGKILL' || !signalCommand(child, backends.get(child), killSignal)) {
+      forceStop();
+      return;
+    }
+    ended.sent.add(killSignal);
+    forceTimer = setTimeout(forceStop, opts.forceKillAfterMs ?? DEFAULT_FORCE_KILL_AFTER_MS);
   };
   if (opts.timeoutMs !== undefined) {
     timer = setTimeout(() => {
       ended.timedOut = true;
-      stopSandbox(child);
+      stop();
     }, opts.timeoutMs);
   }
-  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  const unsubscribe =
+    opts.signal === undefined
+      ? undefined
+      : onAbort(opts.signal, () => {
+          ended.aborted = true;
+          stop();
+        });
   const finish = (): void => {
-    if (timer !== undefined) clearTimeout(timer);
-    opts.signal?.removeEventListener('abort', onAbort);
+    clearTimeout(timer);
+    clearTimeout(forceTimer);
+    unsubscribe?.();
   };
   child.once('exit', finish);
   child.once('error', finish);
   return { child, plan, resolved, ended };
+}
+
+/** The outcome of a started sandbox, as the handle's `sandboxOutcome` and runSandboxed report it. */
+export function outcomeOf(started: StartedSandbox, code: number | null, signal: NodeJS.Signals | null, denials: Denial[]): SandboxOutcome {
+  const { timedOut, aborted } = started.ended;
+  return { ...normalizeExit(code, signal, started.ended), timedOut, aborted, denials, plan: started.plan };
 }
 
 /**
@@ -252,6 +379,37 @@ export function startSandboxed(commandInput: string[], opts: SandboxSpawnOptions
  * the runner, codex-sandbox-helper.exe). Its exit status is the command's; host mount targets are
  * removed when it exits.
  */
-export function spawnSandboxed(command: string[], opts: SandboxSpawnOptions): ChildProcess {
-  return startSandboxed(command, opts).child;
+export function spawnSandboxed(command: string[], opts: SandboxSpawnOptions): SandboxChildProcess {
+  const started = startSandboxed(command, opts);
+  const { child, resolved } = started;
+  const cwd = opts.cwd ?? process.cwd();
+  const collector = new DenialLineCollector();
+  // The caller owns child.stderr: a 'data' listener would start it flowing before the caller
+  // reads, so stderr is handed on through a tee that keeps the caller's backpressure.
+  const stderr = child.stderr === null ? null : teeStream(child.stderr, (chunk) => collector.push(chunk));
+  if (stderr !== null) {
+    Object.defineProperty(child, 'stderr', { value: stderr, configurable: true, enumerable: true });
+    child.stdio[2] = stderr;
+  }
+  const outcome = new Promise<SandboxOutcome>((resolve, reject) => {
+    child.once('error', (err) => reject(new SpawnError(`failed to run ${started.plan.argv[0]}: ${err.message}`, { value: started.plan.argv[0], cause: err })));
+    child.once('close', (code, signal) => resolve(outcomeOf(started, code, signal, resolved === null ? [] : collector.denials(resolved, cwd))));
+  });
+  outcome.catch(() => undefined);
+  Object.defineProperty(child, 'sandboxPlan', { value: started.plan, enumerable: true });
+  Object.defineProperty(child, 'sandboxOutcome', { value: outcome, enumerable: true });
+  return child as SandboxChildProcess;
+}
+
+/** A readable that carries `source`'s data unchanged, calling `onData` for each chunk first. */
+function teeStream(source: Readable, onData: (chunk: Buffer) => void): Readable {
+  const out = new PassThrough();
+  source.on('data', (chunk: Buffer) => {
+    onData(chunk);
+    if (!out.write(chunk)) source.pause();
+  });
+  out.on('drain', () => source.resume());
+  source.once('end', () => out.end());
+  source.once('error', (err) => out.destroy(err));
+  return out;
 }

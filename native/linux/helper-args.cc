@@ -119,9 +119,18 @@ void validate(const HelperConfig* c, bool saw_separator, bool saw_other_option) 
     }
     return;
   }
-  if (!saw_separator) die("missing '--' before the command: usage: codex-sandbox-helper [options] -- COMMAND [ARGS...]");
-  if (c->command[0] == nullptr) die("no command after '--': give the command to run");
-  if (c->network == NetworkMode::kUnset) die("missing --network restricted|enabled: the seccomp mode is required");
+  if (c->print_seccomp_filter) {
+    if (saw_separator) die("--print-seccomp-filter runs no command: drop '--' and what follows");
+  } else {
+    if (!saw_separator) die("missing '--' before the command: usage: codex-sandbox-helper [options] -- COMMAND [ARGS...]");
+    if (c->command[0] == nullptr) die("no command after '--': give the command to run");
+  }
+  if (c->network == NetworkMode::kUnset) die("missing --network restricted|enabled|proxied: the seccomp mode is required");
+  if ((c->network == NetworkMode::kProxied) != (c->route_count > 0)) {
+    die("--network proxied and --proxy-route go together: proxied mode allows inet sockets only because every route leads to the proxy");
+  }
+  // The relay must end with the sandbox: only the reaper kills every descendant.
+  if (c->route_count > 0 && !c->reaper) die("--proxy-route needs --reaper: the relay is the reaper's child and ends with the sandbox");
   if (!c->namespaces && (c->mount_count > 0 || c->chdir != nullptr)) {
     die("mount steps and --chdir need --namespaces: only the helper's own namespaces have a root to build");
   }
@@ -214,6 +223,7 @@ void on_namespaces(HelperConfig* c, ParseState*, char*) { c->namespaces = true; 
 void on_reaper(HelperConfig* c, ParseState*, char*) { c->reaper = true; }
 void on_deny_ipc(HelperConfig* c, ParseState*, char*) { c->deny_ipc = true; }
 void on_proc_sys_readonly(HelperConfig* c, ParseState*, char*) { c->proc_sys_readonly = true; }
+void on_print_seccomp_filter(HelperConfig* c, ParseState*, char*) { c->print_seccomp_filter = true; }
 
 void on_probe(HelperConfig* c, ParseState*, char* value) {
   if (strcmp(value, "namespaces") != 0) usage_error("unknown --probe mode ", value, ": expected namespaces");
@@ -225,9 +235,28 @@ void on_network(HelperConfig* c, ParseState*, char* value) {
     c->network = NetworkMode::kRestricted;
   } else if (strcmp(value, "enabled") == 0) {
     c->network = NetworkMode::kEnabled;
+  } else if (strcmp(value, "proxied") == 0) {
+    c->network = NetworkMode::kProxied;
   } else {
-    usage_error("invalid --network ", value, ": expected restricted or enabled");
+    usage_error("invalid --network ", value, ": expected restricted, enabled or proxied");
   }
+}
+
+// PORT=PATH: a decimal port from 1 to 65535 and an absolute socket path that fits sun_path.
+void on_proxy_route(HelperConfig* c, ParseState*, char* value) {
+  const char* eq = strchr(value, '=');
+  uint64_t port;
+  if (eq == nullptr || value[0] == '0' || !parse_u64(value, static_cast<size_t>(eq - value), &port) || port == 0 || port > 65535) {
+    usage_error("invalid --proxy-route ", value, ": expected PORT=PATH with PORT from 1 to 65535");
+  }
+  if (eq[1] != '/') usage_error("invalid --proxy-route ", value, ": PATH must be absolute");
+  // sun_path holds 108 bytes with the terminating NUL.
+  if (strlen(eq + 1) >= 108) usage_error("invalid --proxy-route ", value, ": PATH is longer than a unix socket address allows (107 bytes)");
+  if (c->route_count >= kMaxProxyRoutes) die("too many --proxy-route options (at most 8)");
+  for (size_t i = 0; i < c->route_count; ++i) {
+    if (c->routes[i].port == port) usage_error("duplicate --proxy-route port in ", value, ": give each port once");
+  }
+  c->routes[c->route_count++] = ProxyRoute{static_cast<uint16_t>(port), eq + 1};
 }
 
 void on_setenv(HelperConfig* c, ParseState*, char* value) {
@@ -274,7 +303,9 @@ const Option kOptions[] = {
     {"--reaper", false, true, on_reaper},
     {"--deny-ipc", false, true, on_deny_ipc},
     {"--proc-sys-readonly", false, true, on_proc_sys_readonly},
+    {"--print-seccomp-filter", false, true, on_print_seccomp_filter},
     {"--setenv", true, false, on_setenv},
+    {"--proxy-route", true, false, on_proxy_route},
     {"--command-landlock-scope", true, true, on_command_scope},
     {"--landlock-abi", true, true, on_landlock_abi},
     {"--landlock-fs-handled", true, true, on_fs_handled},

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum class NetworkMode { kUnset, kRestricted, kEnabled };
+enum class NetworkMode { kUnset, kRestricted, kEnabled, kProxied };
 enum class ProbeMode { kNone, kNamespaces };
 
 // One setup operation of --namespaces, in argv order. The host path and the sandbox path are the
@@ -22,6 +22,14 @@ struct MountStep {
   const char* source;
 };
 
+// --proxy-route PORT=PATH: the relay listens on loopback PORT and forwards every connection to
+// the unix socket PATH, the host proxy's socket bound into the sandbox.
+struct ProxyRoute {
+  uint16_t port;
+  const char* socket_path;
+};
+constexpr size_t kMaxProxyRoutes = 8;
+
 struct LandlockRule {
   uint64_t allowed_access;
   const char* path;
@@ -33,6 +41,9 @@ struct HelperConfig {
   NetworkMode network;
   bool reaper;
   bool deny_ipc;  // --deny-ipc: no SysV IPC or POSIX message queues (no IPC namespace)
+  // --print-seccomp-filter: write the BPF program these options would install to stdout and run
+  // nothing, so tests can evaluate the very program on any kernel (test/helpers/seccomp-bpf.ts).
+  bool print_seccomp_filter;
 
   bool landlock;  // any --landlock-* option given
   uint32_t landlock_abi;
@@ -54,6 +65,9 @@ struct HelperConfig {
 
   LandlockRule* rules;  // allocated once by parse_args, sized by argc
   size_t rule_count;
+
+  ProxyRoute routes[kMaxProxyRoutes];
+  size_t route_count;
 
   char** env_assignments;  // NAME=VALUE strings from --setenv, pointing into argv; sized by argc
   size_t env_count;
@@ -102,6 +116,9 @@ struct SeccompProgram {
 void build_seccomp_program(NetworkMode mode, bool deny_ipc, SeccompProgram* program);
 // Step 3, last restriction before exec.
 void apply_seccomp(const SeccompProgram* program);
+// --print-seccomp-filter, right after step 1: build the program as step 2 does and write it to
+// stdout as the raw struct sock_filter array, then exit 0.
+[[noreturn]] void print_seccomp_program(const HelperConfig* config);
 
 // Step 2: become a subreaper, watch the parent, block the forwarded signals.
 struct ReaperState {
@@ -115,6 +132,11 @@ void prepare_reaper(ReaperState* state);
 
 // Step 2, first (it needs the capabilities root still has): --proc-sys-readonly.
 void protect_proc_sys();
+
+// Step 2, inside the sandbox's network namespace and after prepare_reaper: bring lo up, bind
+// every route's loopback listeners, and fork the relay that serves them. The listeners exist
+// before the command does, so its first connection cannot race the relay.
+void start_proxy_relay(const HelperConfig* config);
 
 // Step 2: build the command's environment (command_env) from the helper's and --setenv.
 void apply_env_assignments(HelperConfig* config);

@@ -100,20 +100,33 @@ void die(const char* message) {
   die_line(&g_line, kExitSetup);
 }
 
-void die_errno_status(int status, const char* call, const char* detail) {
-  int err = errno;
-  line_start(&g_line);
-  line_add(&g_line, call);
+namespace {
+
+void errno_line(Line* line, int err, const char* call, const char* detail) {
+  line_start(line);
+  line_add(line, call);
   if (detail != nullptr && detail[0] != '\0') {
     // The detail often carries a path or command name from argv: keep it to one line.
-    line_add(&g_line, " ");
+    line_add(line, " ");
     for (const char* c = detail; *c != '\0'; ++c) {
       unsigned char u = static_cast<unsigned char>(*c);
-      put_char(&g_line, (u < 0x20 || u == 0x7f) ? '?' : *c);
+      put_char(line, (u < 0x20 || u == 0x7f) ? '?' : *c);
     }
   }
-  line_add_errno(&g_line, err);
+  line_add_errno(line, err);
+}
+
+}  // namespace
+
+void die_errno_status(int status, const char* call, const char* detail) {
+  errno_line(&g_line, errno, call, detail);
   die_line(&g_line, status);
+}
+
+void warn_errno(const char* call, const char* detail) {
+  errno_line(&g_line, errno, call, detail);
+  g_line.text[g_line.len++] = '\n';
+  write_all(g_line.text, g_line.len);
 }
 
 void die_errno(const char* call, const char* detail) { die_errno_status(kExitSetup, call, detail); }

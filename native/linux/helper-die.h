@@ -32,5 +32,7 @@ void line_add_errno(Line* line, int err);
 [[noreturn]] void die_errno(const char* call, const char* detail);
 // As die_errno with another exit status (126/127 for a failed exec).
 [[noreturn]] void die_errno_status(int status, const char* call, const char* detail);
+// The same line without exiting, for a failure that ends one relayed connection, not the sandbox.
+void warn_errno(const char* call, const char* detail);
 
 #endif

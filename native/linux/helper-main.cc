@@ -2,7 +2,8 @@
 // command (or stays behind as its reaper). The order is that of samples/landlock/sandboxer.c:
 //   1. parse all of argv into one HelperConfig and validate it;
 //   2. acquire everything: with --namespaces first the namespaces and the sandbox's root
-//      (helper-namespaces.cc, helper-mounts.cc), so every later path is the sandbox's; for root
+//      (helper-namespaces.cc, helper-mounts.cc), so every later path is the sandbox's; the
+//      reaper's set-up and, for --proxy-route, the loopback relay (helper-relay.cc); for root
 //      the read-only /proc/sys mounts (while it still has its capabilities), rule fds, the ruleset, the BPF program, the reaper's /proc fd
 //      and the command's scope-only ruleset, and mark every inherited descriptor above stderr close-on-exec;
 //   3. point of no return: PR_SET_NO_NEW_PRIVS -> drop capabilities -> landlock_restrict_self ->
@@ -12,9 +13,13 @@
 // sandbox's PID namespace and runs with --reaper; argv[0] is never used.
 #include <linux/prctl.h>
 
+#include "../common/native-abi.h"
 #include "helper-config.h"
 #include "helper-die.h"
 #include "helper-sys.h"
+
+// Read by lib/native.ts from the file (never by the helper itself): "used" keeps it in.
+__attribute__((used)) static const char native_abi_marker[] = CODEX_SANDBOX_NATIVE_ABI_MARKER;
 
 // Called by helper_start (helper-start.cc), which exits with the result; main itself never
 // returns, it execs or exits.
@@ -22,20 +27,22 @@ int main(int argc, char** argv, char** envp) {
   HelperConfig config;
   parse_args(argc, argv, envp, &config);
   if (config.probe == ProbeMode::kNamespaces) run_probe_namespaces();
+  if (config.print_seccomp_filter) print_seccomp_program(&config);
   if (config.namespaces) {
     enter_namespaces(&config);
     build_root(&config);
   }
   if (config.proc_sys_readonly) protect_proc_sys();
 
+  ReaperState reaper = {};
+  if (config.reaper) prepare_reaper(&reaper);
+  // After prepare_reaper (the relay is the reaper's non-dumpable child) and before any
+  // restriction the relay must not share (helper-relay.cc).
+  if (config.route_count > 0) start_proxy_relay(&config);
   const int ruleset_fd = prepare_landlock(&config);
   SeccompProgram program;
   build_seccomp_program(config.network, config.deny_ipc, &program);
-  ReaperState reaper = {};
-  if (config.reaper) {
-    prepare_reaper(&reaper);
-    reaper.command_ruleset_fd = prepare_command_scope(&config);
-  }
+  if (config.reaper) reaper.command_ruleset_fd = prepare_command_scope(&config);
   mark_inherited_fds_cloexec();
   apply_env_assignments(&config);
 

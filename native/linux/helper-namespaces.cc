@@ -1,6 +1,6 @@
 // --namespaces, first half: the namespaces. One unshare makes the user namespace and, owned by
 // it, the mount, PID and IPC namespaces (and the network namespace when the network is
-// restricted). The caller's uid and gid map to themselves, as bubblewrap maps them, so files the
+// restricted or proxied). The caller's uid and gid map to themselves, as bubblewrap maps them, so files the
 // command creates in writable roots belong to the user. A PID namespace takes effect for
 // children only, so the helper forks: the child is PID 1 of the sandbox and goes on to build the
 // root and run the command under --reaper; this process stays outside as the monitor, holding
@@ -68,10 +68,12 @@ void enter_namespaces(const HelperConfig* config) {
   const unsigned uid = static_cast<unsigned>(sys_getuid());
   const unsigned gid = static_cast<unsigned>(sys_getgid());
   unsigned long flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC;
-  if (config->network == NetworkMode::kRestricted) flags |= CLONE_NEWNET;
+  // A proxied network gets the same empty namespace: only lo, where the relay listens.
+  const bool own_network = config->network != NetworkMode::kEnabled;
+  if (own_network) flags |= CLONE_NEWNET;
   if (sys_unshare(flags) != 0) {
-    die_errno("unshare", config->network == NetworkMode::kRestricted ? "CLONE_NEWUSER|CLONE_NEWNS|CLONE_NEWPID|CLONE_NEWIPC|CLONE_NEWNET"
-                                                                     : "CLONE_NEWUSER|CLONE_NEWNS|CLONE_NEWPID|CLONE_NEWIPC");
+    die_errno("unshare", own_network ? "CLONE_NEWUSER|CLONE_NEWNS|CLONE_NEWPID|CLONE_NEWIPC|CLONE_NEWNET"
+                                     : "CLONE_NEWUSER|CLONE_NEWNS|CLONE_NEWPID|CLONE_NEWIPC");
   }
   // An unprivileged user may write gid_map only after giving up setgroups(2); for root it costs
   // nothing the sandbox should have.

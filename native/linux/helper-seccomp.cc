@@ -1,7 +1,15 @@
 // The seccomp filter, built by hand as classic BPF (no libseccomp). Default action: allow; a
-// matching rule returns EPERM (docs/reference.md#seccomp-rules). Two modes:
+// matching rule returns EPERM (docs/reference.md#seccomp-rules). Three modes:
 //   enabled    : the base rules only.
 //   restricted : the base rules plus the network rules of docs/reference.md#seccomp-rules.
+//   proxied    : the base rules, and socket() only for AF_INET and AF_INET6 (the reference's
+//                proxy-routed mode). The command runs in a network namespace whose only device is
+//                lo (helper-relay.cc checks), so inet sockets reach the relay and nothing else.
+//                AF_UNIX socket() is denied: seccomp cannot see the path a unix socket connects
+//                to, and the sandbox may see host sockets (the proxy's own, a docker or dbus
+//                socket) through its read-only mounts; a policy allowlisting unix socket paths
+//                is refused by the planner rather than widened to every visible socket.
+//                socketpair stays AF_UNIX stream only, as in restricted mode.
 // Base rules, always installed:
 //   - a syscall from a foreign ABI kills the process: an i386 `int 0x80` or an arm32 syscall is
 //     checked against a different table, so its numbers would slip past every rule below;
@@ -18,7 +26,7 @@
 //   - bpf, perf_event_open, userfaultfd, add_key, keyctl, request_key: kernel attack surface
 //     (see kBaseDenied). Not in the reference's list;
 //   - socket/socketpair with AF_VSOCK: the WSL2 and hypervisor host bridge (docs/reference.md#wsl, #seccomp-rules).
-// Restricted mode also refuses AF_UNIX datagram sockets (socket and socketpair), which the
+// Restricted and proxied modes also refuse AF_UNIX datagram sockets (socket and socketpair), which the
 // reference allows: sendmsg with an address sends from them to any host socket.
 #include <asm/socket.h>
 #include <linux/audit.h>
@@ -45,10 +53,7 @@
 
 namespace {
 
-// Address families are not in the kernel's UAPI headers.
-constexpr uint32_t kAfUnix = 1;
-constexpr uint32_t kAfVsock = 40;
-constexpr uint32_t kSockDgram = 2;
+// The kind bits of socket()'s type argument (the address families are in helper-sys.h).
 constexpr uint32_t kSockTypeMask = 0xf;
 
 // seccomp_data.args[] are u64; the socket family, level and option name are ints, so compare
@@ -108,7 +113,7 @@ const int kRestrictedDenied[] = {
 const uint32_t kDeniedIoctls[] = {0x5412 /* TIOCSTI */, 0x541C /* TIOCLINUX */};
 
 // Jump targets. BPF jumps go forward only, so the program ends with these blocks in this order.
-enum Target { kNext, kIoctl, kSockOpt, kFamily, kAllow, kDeny, kKill, kNoSys, kTargetCount };
+enum Target { kNext, kIoctl, kSockOpt, kInetFamily, kFamily, kAllow, kDeny, kKill, kNoSys, kTargetCount };
 
 struct Pending {
   sock_filter insn;
@@ -162,7 +167,11 @@ void build_seccomp_program(NetworkMode mode, bool deny_ipc, SeccompProgram* prog
     for (int nr : kRestrictedDenied) emit(&b, BPF_JMP | BPF_JEQ | BPF_K, static_cast<uint32_t>(nr), kDeny, kNext);
     emit(&b, BPF_JMP | BPF_JEQ | BPF_K, __NR_getsockopt, kSockOpt, kNext);
   }
-  emit(&b, BPF_JMP | BPF_JEQ | BPF_K, __NR_socket, kFamily, kNext);
+  if (mode == NetworkMode::kProxied) {
+    emit(&b, BPF_JMP | BPF_JEQ | BPF_K, __NR_socket, kInetFamily, kNext);
+  } else {
+    emit(&b, BPF_JMP | BPF_JEQ | BPF_K, __NR_socket, kFamily, kNext);
+  }
   emit(&b, BPF_JMP | BPF_JEQ | BPF_K, __NR_socketpair, kFamily, kAllow);
 
   mark(&b, kIoctl);
@@ -178,9 +187,16 @@ void build_seccomp_program(NetworkMode mode, bool deny_ipc, SeccompProgram* prog
     emit(&b, BPF_JMP | BPF_JEQ | BPF_K, SO_TYPE, kAllow, kDeny);
   }
 
+  if (mode == NetworkMode::kProxied) {
+    mark(&b, kInetFamily);
+    stmt(&b, BPF_LD | BPF_W | BPF_ABS, kArg0Low);
+    emit(&b, BPF_JMP | BPF_JEQ | BPF_K, kAfInet, kAllow, kNext);
+    emit(&b, BPF_JMP | BPF_JEQ | BPF_K, kAfInet6, kAllow, kDeny);
+  }
+
   mark(&b, kFamily);
   stmt(&b, BPF_LD | BPF_W | BPF_ABS, kArg0Low);
-  if (mode == NetworkMode::kRestricted) {
+  if (mode != NetworkMode::kEnabled) {
     // Only AF_UNIX; this also covers AF_VSOCK.
     emit(&b, BPF_JMP | BPF_JEQ | BPF_K, kAfUnix, kNext, kDeny);
     // ...and only stream or seqpacket: a datagram socket, even one end of a socketpair, reaches
@@ -216,4 +232,18 @@ void apply_seccomp(const SeccompProgram* program) {
   // Last restriction before exec: once installed, the helper itself may not make the denied
   // calls, and landlock_restrict_self must already have happened.
   if (sys_seccomp(SECCOMP_SET_MODE_FILTER, 0, &prog) != 0) die_errno("seccomp", "SECCOMP_SET_MODE_FILTER");
+}
+
+void print_seccomp_program(const HelperConfig* config) {
+  SeccompProgram program;
+  build_seccomp_program(config->network, config->deny_ipc, &program);
+  const char* data = reinterpret_cast<const char*>(program.code);
+  size_t left = program.len * sizeof(sock_filter);
+  while (left > 0) {
+    const long written = sys_write(1, data, left);
+    if (written < 0) die_errno("write", "the seccomp program to stdout");
+    data += written;
+    left -= static_cast<size_t>(written);
+  }
+  sys_exit_group(0);
 }

@@ -157,6 +157,43 @@ inline int sys_getuid() { return static_cast<int>(sys_raw(__NR_getuid)); }
 inline int sys_getpid() { return static_cast<int>(sys_raw(__NR_getpid)); }
 inline int sys_getppid() { return static_cast<int>(sys_raw(__NR_getppid)); }
 
+// Address families and socket types: the kernel's UAPI headers leave them to the C library.
+constexpr int kAfUnix = 1;
+constexpr int kAfInet = 2;
+constexpr int kAfInet6 = 10;
+constexpr int kAfNetlink = 16;
+constexpr int kAfVsock = 40;
+constexpr int kSockStream = 1;
+constexpr int kSockDgram = 2;
+constexpr int kSockRaw = 3;
+
+// Sockets, for the proxy relay (helper-relay.cc). Addresses are passed as raw bytes.
+inline int sys_socket(int family, int type, int protocol) { return static_cast<int>(sys_call(__NR_socket, family, type, protocol)); }
+inline int sys_bind(int fd, const void* addr, size_t len) {
+  return static_cast<int>(sys_call(__NR_bind, fd, sys_arg(addr), static_cast<long>(len)));
+}
+inline int sys_listen(int fd, int backlog) { return static_cast<int>(sys_call(__NR_listen, fd, backlog)); }
+inline int sys_connect(int fd, const void* addr, size_t len) {
+  return static_cast<int>(sys_call(__NR_connect, fd, sys_arg(addr), static_cast<long>(len)));
+}
+inline int sys_accept4(int fd, int flags) { return static_cast<int>(sys_call(__NR_accept4, fd, 0, 0, flags)); }
+inline int sys_setsockopt(int fd, int level, int name, const void* value, size_t len) {
+  return static_cast<int>(sys_call(__NR_setsockopt, fd, level, name, sys_arg(value), static_cast<long>(len)));
+}
+inline int sys_shutdown(int fd, int how) { return static_cast<int>(sys_call(__NR_shutdown, fd, how)); }
+inline long sys_send(int fd, const void* buf, size_t len, int flags) {
+  return sys_call(__NR_sendto, fd, sys_arg(buf), static_cast<long>(len), flags, 0, 0);
+}
+// poll(): ppoll with no timeout and no signal mask (aarch64 has no poll syscall).
+struct SysPollfd {
+  int fd;
+  short events;
+  short revents;
+};
+inline int sys_ppoll(SysPollfd* fds, size_t count) {
+  return static_cast<int>(sys_call(__NR_ppoll, sys_arg(fds), static_cast<long>(count), 0, 0, 0));
+}
+
 inline int sys_kill(int pid, int sig) { return static_cast<int>(sys_call(__NR_kill, pid, sig)); }
 // fork(): clone with only the exit signal, no new stack, so the child returns here on a copy.
 inline int sys_fork() { return static_cast<int>(sys_call(__NR_clone, SIGCHLD, 0, 0, 0, 0)); }

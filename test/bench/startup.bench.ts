@@ -25,6 +25,8 @@ type Variant = { name: string; argv: string[]; after?: () => void };
 const variants: Variant[] = [
   { name: 'node -e 0', argv: ['-e', '0'] },
   { name: 'codex-sandbox run -- /bin/true', argv: [join(ROOT, 'bin/codex-sandbox.js'), 'run', '--', '/bin/true'] },
+  // The shape users run most: mount targets in the workspace, made and removed per run.
+  { name: 'run, workspace-write', argv: [join(ROOT, 'bin/codex-sandbox.js'), 'run', '--sandbox', 'workspace-write', '--', '/bin/true'] },
   {
     name: 'codex-linux-sandbox (drop-in)',
     argv: [join(ROOT, 'bin/codex-linux-sandbox.js'), '--sandbox-policy-cwd', work, '--command-cwd', work, '--permission-profile', readOnly, '--', '/bin/true'],

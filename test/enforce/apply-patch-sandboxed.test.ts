@@ -6,11 +6,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 import { applyPatch } from '../../lib/apply-patch/apply-patch';
 import { isSandboxError } from '../../lib/errors';
+import type { LegacySandboxPolicyWire } from '../../lib/policy/wire-types';
 import { makeTempDir } from '../helpers/temp';
 
 // Only the workspace (cwd) is writable: /tmp and $TMPDIR are excluded so a sibling temporary
 // directory is outside every writable root.
-const WORKSPACE_ONLY = {
+const WORKSPACE_ONLY: LegacySandboxPolicyWire = {
   type: 'workspace-write',
   writable_roots: [],
   network_access: false,

@@ -43,6 +43,30 @@ describe('codex-sandbox run', () => {
     expect(readdirSync(t).sort()).toEqual(['in.txt']);
   });
 
+  itOn('bwrap')('bwrap: the README example, --writable-root alone with --network, makes that root writable and nothing else', () => {
+    const scratch = makeTempDir('scratch');
+    try {
+      const r = cli('codex-sandbox', [
+        'run',
+        '--writable-root',
+        scratch.path,
+        '--network',
+        '--backend',
+        MOUNT_BACKEND,
+        '--',
+        'sh',
+        '-c',
+        `echo s > ${scratch.path}/s.txt && echo w > ${t}/w.txt; echo out > /etc/csbx-out.txt; exit 3`,
+      ]);
+      expect(r.status, r.stderr).toBe(3);
+      expect(readFileSync(join(scratch.path, 's.txt'), 'utf8')).toBe('s\n');
+      expect(readFileSync(join(t, 'w.txt'), 'utf8')).toBe('w\n');
+      expect(existsSync('/etc/csbx-out.txt')).toBe(false);
+    } finally {
+      scratch.remove();
+    }
+  });
+
   itOn('bwrap')('bwrap: a command killed by signal 9 gives exit status 137', () => {
     expect(cli('codex-sandbox', ['run', '--backend', MOUNT_BACKEND, '--', 'sh', '-c', 'kill -9 $$']).status).toBe(137);
   });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { helperPath } from '../../lib/native';
+import { int80Control, itWithControl, x32Control } from '../helpers/syscall-controls';
 import { withTempDir } from '../helpers/temp';
 
 const HELPER = helperPath();
@@ -227,23 +228,27 @@ describe('helper: seccomp filter', () => {
     }
   });
 
-  it.runIf(arch() === 'x64')('seccomp: x32 syscalls fail with ENOSYS instead of bypassing the x86_64 rules', () => {
-    expect(probe('restricted').x32_getpid).toBe(ENOSYS);
-    expect(probe('enabled').x32_getpid).toBe(ENOSYS);
-  });
-
-  it.runIf(arch() === 'x64')('seccomp: an i386 syscall through int 0x80 kills the process (foreign audit arch)', async () => {
-    await withTempDir((dir) => {
-      const source = join(dir, 'int80.c');
-      const binary = join(dir, 'int80');
-      // getpid (20 in the i386 table) then exit 0 through the x86_64 table.
-      writeFileSync(source, 'int main(void) { long r; __asm__ volatile("int $0x80" : "=a"(r) : "a"(20L) : "memory"); return 0; }\n');
-      const cc = spawnSync('cc', ['-O0', '-o', binary, source], { encoding: 'utf8' });
-      expect(cc.stderr).toBe('');
-      const control = spawnSync(binary);
-      expect(control.signal === null || control.signal === 'SIGSEGV').toBe(true);
-      const r = spawnSync(HELPER, ['--network', 'enabled', '--', binary]);
-      expect(r.signal).toBe('SIGSYS');
+  if (arch() === 'x64') {
+    // Each control runs the same call with no sandbox first (test/helpers/syscall-controls.ts).
+    itWithControl(x32Control(), 'seccomp: x32 syscalls fail with ENOSYS instead of bypassing the x86_64 rules', () => {
+      expect(probe(null).x32_getpid, 'the control: unfiltered, an x32 getpid works').toBe(0);
+      expect(probe('restricted').x32_getpid).toBe(ENOSYS);
+      expect(probe('enabled').x32_getpid).toBe(ENOSYS);
     });
-  });
+
+    itWithControl(int80Control(), 'seccomp: an i386 syscall through int 0x80 kills the process (foreign audit arch)', async () => {
+      await withTempDir((dir) => {
+        const source = join(dir, 'int80.c');
+        const binary = join(dir, 'int80');
+        // getpid (20 in the i386 table) then exit 0 through the x86_64 table.
+        writeFileSync(source, 'int main(void) { long r; __asm__ volatile("int $0x80" : "=a"(r) : "a"(20L) : "memory"); return 0; }\n');
+        const cc = spawnSync('cc', ['-O0', '-o', binary, source], { encoding: 'utf8' });
+        expect(cc.stderr).toBe('');
+        const control = spawnSync(binary);
+        expect({ status: control.status, signal: control.signal }, 'the control: unsandboxed, the call returns').toEqual({ status: 0, signal: null });
+        const r = spawnSync(HELPER, ['--network', 'enabled', '--', binary]);
+        expect(r.signal).toBe('SIGSYS');
+      });
+    });
+  }
 });

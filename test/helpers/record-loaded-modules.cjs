@@ -1,6 +1,7 @@
 'use strict';
 // Preloaded (`node -r`) by test/unit/lean-entries.test.ts. When the process exits it writes the
-// files in require.cache, and whether the addon's execve was called, as JSON to
+// files in require.cache, the Node built-ins loaded (process.moduleLoadList: require.cache does not
+// hold them), and whether the addon's execve was called, as JSON to
 // $RECORD_MODULES_OUT. The addon's execve exits the process instead of replacing it, so a drop-in
 // run records everything it loaded up to the point where it would start the sandbox.
 const { writeFileSync } = require('node:fs');
@@ -22,5 +23,6 @@ process.dlopen = function recordingDlopen(module, ...rest) {
 };
 
 process.on('exit', () => {
-  writeFileSync(out, JSON.stringify({ modules: Object.keys(require.cache), execveCalled }));
+  const builtins = process.moduleLoadList.filter((name) => name.startsWith('NativeModule ')).map((name) => name.slice('NativeModule '.length));
+  writeFileSync(out, JSON.stringify({ modules: Object.keys(require.cache), builtins, execveCalled }));
 });

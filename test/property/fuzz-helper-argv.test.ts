@@ -20,6 +20,7 @@ const FLAGS = [
   '--landlock-scope',
   '--reaper',
   '--probe',
+  '--print-seccomp-filter',
   '--namespaces',
   '--tmpfs',
   '--ro-bind',

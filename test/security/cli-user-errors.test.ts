@@ -36,6 +36,9 @@ describe.runIf(process.platform === 'linux')('CLI user errors', () => {
       /Landlock/,
     ],
     ['an unknown command', () => ['frobnicate'], /frobnicate/],
+    ['no command at all', () => [], /no command given/],
+    ['config without a subcommand', () => ['config'], /config needs a subcommand/],
+    ['a mistyped flag', (d) => ['run', '--cwd', d, '--netwrok', '--', '/bin/sh', '-c', `touch ${d}/ran`], /did you mean "--network"/],
   ];
   for (const [what, argv, names] of CASES) {
     it(`${what}: exit 125, one stderr line naming it, no stack, nothing ran`, async () => {

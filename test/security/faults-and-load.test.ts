@@ -12,6 +12,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 
+import { NAMESPACES_PROBE_FILE } from '../../lib/platform/linux/probe-cache';
 import { startSandboxed } from '../../lib/spawn/spawn-sandboxed';
 import { withTempDir } from '../helpers/temp';
 import { makeFixture, PYTHON, snapshot, changedPaths } from './harness/fixture';
@@ -31,14 +32,14 @@ function policyFor(backend: (typeof BACKENDS)[number]): unknown {
 /**
  * What sandbox runs could leave in the temp folder: codex/bwrap-named entries, and the markers
  * inside this user's mount-target registry (the registry folder itself is kept by design, as in
- * the reference; other users' registries are theirs and unreadable). Other engineers' test folders (csbx-*) come and go concurrently and are not ours.
+ * the reference, and so is this boot's namespaces probe answer in it; other users' registries are theirs and unreadable). Other engineers' test folders (csbx-*) come and go concurrently and are not ours.
  */
 function tmpResidueCandidates(): Set<string> {
   const out = new Set<string>();
   const registry = `codex-sandbox-mount-targets-${process.geteuid?.() ?? 0}`;
   for (const name of readdirSync(tmpdir())) {
     if (name === registry) {
-      for (const inner of readdirSync(join(tmpdir(), name))) if (inner !== 'lock') out.add(`${name}/${inner}`);
+      for (const inner of readdirSync(join(tmpdir(), name))) if (inner !== 'lock' && inner !== NAMESPACES_PROBE_FILE) out.add(`${name}/${inner}`);
     } else if (/codex|bwrap/i.test(name) && !name.startsWith('codex-sandbox-mount-targets-')) out.add(name);
   }
   return out;

@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 
+import { NAMESPACES_PROBE_FILE } from '../../lib/platform/linux/probe-cache';
 import { runSandboxed } from '../../lib/spawn/run-sandboxed';
 import { makeTempDir } from '../helpers/temp';
 import { changedPaths, snapshot } from './harness/fixture';
@@ -68,7 +69,9 @@ async function launchWithRegistry(tmp: string, policy: unknown, cwd: string): Pr
   }
 }
 
-const registryEntries = (tmp: string): string[] => readdirSync(join(tmp, `codex-sandbox-mount-targets-${process.geteuid?.() ?? 0}`)).filter((n) => n !== 'lock');
+/** The registry's markers: not its lock, nor this boot's namespaces probe answer kept beside them. */
+const registryEntries = (tmp: string): string[] =>
+  readdirSync(join(tmp, `codex-sandbox-mount-targets-${process.geteuid?.() ?? 0}`)).filter((n) => n !== 'lock' && n !== NAMESPACES_PROBE_FILE);
 
 describe.runIf(process.platform === 'linux')('host mount targets of a parent killed mid-run', () => {
   it('bwrap, writable root whose name holds a TAB: pruning its stubs removes them and never the unrelated folder the name was cut to', async () => {

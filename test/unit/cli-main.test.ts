@@ -22,9 +22,17 @@ function capture(): { ctx: CommandContext; out: () => string; err: () => string 
 }
 
 describe('cli main', () => {
-  it('lists the commands and exits 2 without one', async () => {
+  it('without a command: a one-line usage error listing the commands, exit 125 (docs/cli.md#exit-statuses)', async () => {
     const c = capture();
-    expect(await runCli([], 'codex-sandbox', c.ctx)).toBe(2);
+    expect(await runCli([], 'codex-sandbox', c.ctx)).toBe(125);
+    expect(c.out()).toBe('');
+    expect(c.err()).toMatch(/^codex-sandbox: no command given; usage: .*commands: apply-patch, config, doctor, explain, plan, run/);
+    expect(c.err().trim().split('\n')).toHaveLength(1);
+  });
+
+  it('--help lists the commands on stdout, exit 0', async () => {
+    const c = capture();
+    expect(await runCli(['--help'], 'codex-sandbox', c.ctx)).toBe(0);
     expect(c.out()).toMatch(/commands: apply-patch, config, doctor, explain, plan, run/);
   });
 

@@ -32,8 +32,10 @@ const ALLOWED: Record<string, string[]> = {
   native: ['errors', 'package-root'],
   // The package's directory, for files beside the code (bin/, build/): a leaf like errors.
   'package-root': [],
-  spawn: ['policy', 'platform', 'platform/common', 'platform/linux', 'platform/linux/probe', 'platform/macos', 'platform/windows', 'native', 'errors'],
+  spawn: ['policy', 'network', 'platform', 'platform/common', 'platform/linux', 'platform/linux/probe', 'platform/macos', 'platform/windows', 'native', 'errors'],
   'apply-patch': ['errors', 'spawn', 'policy', 'platform/common', 'package-root'],
+  // The host-side network proxy: decisions come from policy/, nothing else of ours.
+  network: ['policy', 'errors'],
   arg0: ['*'],
   cli: ['*'],
   index: ['*'],
@@ -47,6 +49,7 @@ const NODE_FORBIDDEN: Record<string, string[]> = {
   'platform/macos': ['node:child_process', 'child_process'],
   'platform/windows': ['node:child_process', 'child_process'],
   platform: ['node:child_process', 'child_process'],
+  network: ['node:child_process', 'child_process'],
 };
 
 function tsFiles(dir: string): string[] {

@@ -18,6 +18,8 @@ interface Recorded {
   /** Files of this package (relative to it) and package names under node_modules, as loaded. */
   files: string[];
   packages: string[];
+  /** Node's own modules loaded (child_process, crypto, ...). */
+  builtins: string[];
   execveCalled: boolean;
 }
 
@@ -32,13 +34,14 @@ function record(args: string[], env: Record<string, string> = {}): Recorded {
       env: { ...process.env, ...env, RECORD_MODULES_OUT: out },
       timeout: 30_000,
     });
-    const { modules, execveCalled } = JSON.parse(readFileSync(out, 'utf8')) as { modules: string[]; execveCalled: boolean };
+    const { modules, builtins, execveCalled } = JSON.parse(readFileSync(out, 'utf8')) as { modules: string[]; builtins: string[]; execveCalled: boolean };
     const inPackage = modules.map((m) => relative(ROOT, m)).filter((m) => !m.startsWith('..') && m !== relative(ROOT, RECORDER));
     return {
       status: r.status,
       stderr: r.stderr,
       files: inPackage.filter((m) => !m.startsWith('node_modules/')),
       packages: [...new Set(inPackage.filter((m) => m.startsWith('node_modules/')).map((m) => m.split('/')[1]))].sort(),
+      builtins,
       execveCalled,
     };
   } finally {
@@ -52,6 +55,15 @@ function dropInArgs(cwd: string): string[] {
 
 /** What no drop-in run may load: the codex-sandbox CLI, config layers, apply_patch, TOML. */
 const NOT_FOR_THE_DROP_IN = [/^dist\/cli\/(main|command-table)\.js$/, /^dist\/cli\/commands\//, /^dist\/config\//, /^dist\/apply-patch\//, /^dist\/arg0\/apply-patch-main\.js$/];
+
+/**
+ * Built-ins a start-up must not load where it does not use them: child_process (about 4 ms; the
+ * drop-in replaces itself with the sandbox, and the helper's namespaces probe is answered from this
+ * boot's entry, probe-cache.ts) and crypto (about 3 ms; only config hashing and host mount targets
+ * use it).
+ */
+const HEAVY_BUILTINS = ['child_process', 'crypto'];
+const heavy = (r: Recorded): string[] => r.builtins.filter((b) => HEAVY_BUILTINS.includes(b));
 
 beforeAll(() => {
   expect(existsSync(join(ROOT, 'dist/cli/linux-sandbox-bin.js')), 'run `npm run compile` first').toBe(true);
@@ -89,6 +101,38 @@ describe('lean entries (module cache)', () => {
     }
   });
 
+  itOn('namespaces')('drop-in: once this boot has probed, a run starts no process and loads neither child_process nor crypto before the exec', () => {
+    const cwd = makeTempDir('lean-cwd');
+    try {
+      // The first run may probe (a fresh boot or helper) and keeps the answer; the second must not.
+      record([join(ROOT, 'bin/codex-linux-sandbox.js'), ...dropInArgs(cwd.path)]);
+      const r = record([join(ROOT, 'bin/codex-linux-sandbox.js'), ...dropInArgs(cwd.path)]);
+      expect(r.stderr).toBe('');
+      expect(r.execveCalled).toBe(true);
+      expect(heavy(r)).toStrictEqual([]);
+    } finally {
+      cwd.remove();
+    }
+  });
+
+  itOn('namespaces')('run: codex-sandbox run -- /bin/true loads the CLI, run and zod bundles, and no crypto', () => {
+    const home = makeTempDir('lean-home');
+    try {
+      const args = [join(ROOT, 'bin/codex-sandbox.js'), 'run', '--', '/bin/true'];
+      const env = { HOME: home.path, CODEX_HOME: home.path };
+      record(args, env);
+      const r = record(args, env);
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      const code = r.files.filter((f) => !f.startsWith('build/') && !f.startsWith('prebuilds/') && f !== 'package.json');
+      expect(code).toStrictEqual(['bin/codex-sandbox.js', 'dist/codex-sandbox-bin.js', 'dist/cli-main.js', 'dist/cli-run.js', 'dist/zod.js']);
+      // child_process starts the sandbox; crypto is for config layers, and none was found.
+      expect(heavy(r)).toStrictEqual(['child_process']);
+    } finally {
+      home.remove();
+    }
+  });
+
   it('library: require(codex-sandbox) loads no CLI code, no addon and no zod until a policy is parsed', () => {
     const unbundled = record(['-e', `require(${JSON.stringify(join(ROOT, 'dist/index.js'))})`]);
     expect(unbundled.status).toBe(0);
@@ -111,6 +155,7 @@ describe('lean entries (module cache)', () => {
       // zod: resolvePolicy and explain() check the typed policy they are given (typed-schema.ts).
       expect(r.files).toStrictEqual(['bin/codex-sandbox.js', 'dist/codex-sandbox-bin.js', 'dist/cli-main.js', 'dist/cli-explain.js', 'dist/zod.js']);
       expect(r.packages).toStrictEqual([]);
+      expect(heavy(r)).toStrictEqual([]);
     } finally {
       home.remove();
     }
@@ -121,5 +166,6 @@ describe('lean entries (module cache)', () => {
     expect(r.status).toBe(0);
     expect(r.files).toStrictEqual(['bin/codex-sandbox.js', 'dist/codex-sandbox-bin.js', 'dist/apply-patch-main.js']);
     expect(r.packages).toStrictEqual([]);
+    expect(heavy(r)).toStrictEqual([]);
   });
 });

@@ -1,13 +1,14 @@
-import { chmodSync, copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { isSandboxError } from '../../lib/errors';
-import { addonPath, helperPath, helperPathFrom, loadAddon, loadAddonFrom } from '../../lib/native';
+import { addonPath, helperPath, helperPathFrom, libcFromMaps, loadAddon, loadAddonFrom, NATIVE_ABI, NATIVE_FIX } from '../../lib/native';
 import { withTempDir } from '../helpers/temp';
 
 const TUPLE = `${process.platform}-${process.arch}`;
+const HELPER_MARKER = `codex-sandbox-native-abi=${NATIVE_ABI};`;
 
 function caught(fn: () => unknown): unknown {
   try {
@@ -78,7 +79,7 @@ describe('native loader', () => {
       const e = caught(() => helperPathFrom(root)) as { message: string; details: { path: string } };
       expect(e.message).toContain(`native helper ${helper} is not usable`);
       expect(e.details.path).toBe(helper);
-      writeFileSync(helper, '#!/bin/sh\n');
+      writeFileSync(helper, `#!/bin/sh\n# ${HELPER_MARKER}\n`);
       chmodSync(helper, 0o644);
       expect((caught(() => helperPathFrom(root)) as Error).message).toContain(helper);
       chmodSync(helper, 0o755);
@@ -103,6 +104,71 @@ describe('native loader', () => {
       });
     },
   );
+
+  it('the native ABI in lib/native.ts is the one native/common/native-abi.h builds', () => {
+    const header = readFileSync(join(__dirname, '../../native/common/native-abi.h'), 'utf8');
+    expect(header).toContain(`#define CODEX_SANDBOX_NATIVE_ABI ${NATIVE_ABI}\n`);
+    expect(header).toContain(`#define CODEX_SANDBOX_NATIVE_ABI_MARKER "${HELPER_MARKER}"`);
+  });
+
+  it('every native build error ends with the command that fixes it, pnpm included', async () => {
+    expect(NATIVE_FIX).toMatch(/npm rebuild codex-sandbox/);
+    expect(NATIVE_FIX).toMatch(/pnpm approve-builds/);
+    await withTempDir((root) => {
+      const e = caught(() => loadAddonFrom(root)) as { message: string; details: { fix: string } };
+      expect(e.message.endsWith(NATIVE_FIX)).toBe(true);
+      expect(e.details.fix).toBe(NATIVE_FIX);
+    });
+  });
+
+  it.runIf(process.platform === 'linux')('a helper built from other sources (no native ABI marker) is "stale", named, with the fix', async () => {
+    await withTempDir((root) => {
+      const dir = join(root, 'build', 'Release');
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'codex_sandbox.node'), '');
+      const helper = join(dir, 'codex-sandbox-helper');
+      writeFileSync(helper, '#!/bin/sh\n# codex-sandbox-native-abi=0;\n');
+      chmodSync(helper, 0o755);
+      const e = caught(() => helperPathFrom(root)) as { code: string; message: string; details: { reason: string; path: string } };
+      expect(e.code).toBe('E_BACKEND_UNAVAILABLE');
+      expect(e.message).toContain(`native helper ${helper} is stale`);
+      expect(e.message).toContain('npm rebuild codex-sandbox');
+      expect(e.details).toMatchObject({ reason: 'stale', path: helper });
+    });
+  });
+
+  it.runIf(process.platform === 'linux')('the built helper and addon carry this native ABI', () => {
+    expect(readFileSync(helperPath(), 'latin1')).toContain(HELPER_MARKER);
+    expect((loadAddon() as unknown as { nativeAbi: number }).nativeAbi).toBe(NATIVE_ABI);
+  });
+
+  it.runIf(process.platform === 'linux' && libcFromMaps(readFileSync('/proc/self/maps', 'utf8')) === 'glibc')(
+    'a prebuild for the other C library is refused by name before it is loaded, and one for this libc loads',
+    async () => {
+      await withTempDir((root) => {
+        const dir = join(root, 'prebuilds', TUPLE);
+        mkdirSync(dir, { recursive: true });
+        const musl = join(dir, 'node.napi.musl.node');
+        copyFileSync(addonPath(), musl);
+        copyFileSync(helperPath(), join(dir, 'codex-sandbox-helper'));
+        const dlopen = vi.spyOn(process, 'dlopen');
+        const e = caught(() => loadAddonFrom(root)) as { code: string; message: string; details: { reason: string; libc: string } };
+        expect(dlopen).not.toHaveBeenCalled();
+        expect(e.code).toBe('E_BACKEND_UNAVAILABLE');
+        expect(e.message).toContain(`native addon ${musl} is built for musl, and this Node runs on glibc`);
+        expect(e.details).toMatchObject({ reason: 'libc-mismatch', libc: 'glibc' });
+        copyFileSync(addonPath(), join(dir, 'node.napi.glibc.node'));
+        expect(typeof loadAddonFrom(root).landlockAbi).toBe('function');
+      });
+    },
+  );
+
+  it('tells glibc from musl by the mapped C library', () => {
+    expect(libcFromMaps('7f00-7f01 r-xp 0 08:01 1 /usr/lib/x86_64-linux-gnu/libc.so.6\n')).toBe('glibc');
+    expect(libcFromMaps('7f00-7f01 r-xp 0 08:01 1 /lib/ld-musl-aarch64.so.1\n')).toBe('musl');
+    expect(libcFromMaps('7f00-7f01 r-xp 0 08:01 1 /usr/glibc-compat/lib/libc-2.35.so\n')).toBe('glibc');
+    expect(libcFromMaps('7f00-7f01 r-xp 0 08:01 1 /usr/bin/node\n')).toBeUndefined();
+  });
 
   it.runIf(process.platform === 'linux')('loadAddon and helperPath resolve this checkout once and cache the answer', async () => {
     expect(loadAddon()).toBe(loadAddon());

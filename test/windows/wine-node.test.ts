@@ -74,6 +74,15 @@ describe.skipIf(skipped)(`library win32 path: Node for Windows under Wine${skipp
     expect(r.stdout).toBe(`codex-sandbox: using the prebuilt Windows executables in ${toWinePath(join(pkg, 'prebuilds', 'win32-x64'))}\n`);
   });
 
+  it('install (win32): an installed package has no Windows executables or sources (none ship), so it builds nothing and says so', () => {
+    const bare = join(work, 'bare-package');
+    mkdirSync(join(bare, 'scripts'), { recursive: true });
+    copyFileSync(join(REPO, 'scripts', 'install.js'), join(bare, 'scripts', 'install.js'));
+    const r = node([toWinePath(join(bare, 'scripts', 'install.js'))]);
+    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(r.stdout).toMatch(/^codex-sandbox: this package ships no Windows executables yet/);
+  });
+
   it('codex-sandbox run (win32): stdin, stdout, stderr and the exit status pass through the runner', () => {
     const r = cli(['run', '--sandbox', 'workspace-write', '--network', '--', wine.probe, 'cat-exit', '42', 'to stderr'], 'piped line\n');
     expect({ status: r.status, stdout: r.stdout, stderr: r.stderr }).toEqual({ status: 42, stdout: 'piped line\n', stderr: 'to stderr' });

@@ -12,7 +12,10 @@ import { policyToPermissionProfile } from '../../policy/profile';
 import { permissionProfileToWire } from '../../policy/wire';
 import type { CommandContext, CommandHandler } from '../command';
 import { macosMdmReader } from '../macos-mdm';
-import { parsePolicyOptions, type PolicyOptions } from '../policy-options';
+import { parsePolicyOptions, POLICY_FLAGS, type PolicyOptions } from '../policy-options';
+import { didYouMean, unknownOption } from '../suggest';
+
+const SUBCOMMANDS = ['show', 'lock', 'set', 'unset'];
 
 const HELP = `usage:
   codex-sandbox config show [--json] [--cwd DIR] [--codex-home DIR] [-c key=value]... [--sandbox MODE | --permissions NAME]
@@ -93,7 +96,7 @@ function renderShow(cfg: EffectiveConfig): string {
 }
 
 function rejectPolicyShapers(options: PolicyOptions, sub: string): void {
-  for (const flag of ['--permission-profile', '--writable-root', '--backend']) {
+  for (const flag of ['--permission-profile', '--writable-root', '--backend', '--allow-domain', '--deny-domain', '--allow-local-binding']) {
     if (options.flags[flag] !== undefined) {
       throw new UsageError(`config ${sub} reads the policy from config files; ${flag} does not apply`, { source: { flag } });
     }
@@ -164,12 +167,14 @@ export const configCommand: CommandHandler = (argv: string[], ctx: CommandContex
   const json = rest.includes('--json');
   const allowMismatch = rest.includes('--allow-version-mismatch');
   const args = rest.filter((a) => a !== '--json' && a !== '--allow-version-mismatch');
-  if (args.length === 0 || args.includes('--help') || args.includes('-h')) {
+  if (args.includes('--help') || args.includes('-h')) {
     ctx.stdout(HELP);
-    return args.length === 0 ? 2 : 0;
+    return 0;
   }
+  // A missing subcommand is a usage error like any other (status 125, docs/cli.md#exit-statuses).
+  if (args.length === 0) throw new UsageError(`config needs a subcommand: ${SUBCOMMANDS.join(', ')}; see codex-sandbox config --help`);
   const unknown = args.find((a) => a.startsWith('-') && !/^[-+]\//.test(a) && !/^[-+]~/.test(a));
-  if (unknown !== undefined) throw new UsageError(`unknown option "${unknown}" for config; see codex-sandbox config --help`, { value: unknown });
+  if (unknown !== undefined) throw unknownOption('config', unknown, ['--json', '--allow-version-mismatch', '--help', ...POLICY_FLAGS]);
   const [sub, ...params] = args;
   switch (sub) {
     case 'show': {
@@ -225,6 +230,6 @@ export const configCommand: CommandHandler = (argv: string[], ctx: CommandContex
       return 0;
     }
     default:
-      throw new UsageError(`unknown config subcommand "${sub}"; use show, lock, set or unset`, { value: sub });
+      throw new UsageError(`unknown config subcommand "${sub}"${didYouMean(sub!, SUBCOMMANDS)}; use ${SUBCOMMANDS.join(', ')}`, { value: sub });
   }
 };

@@ -31,7 +31,7 @@ export function windowsDoctorReport(facts: WindowsDoctorFacts): WindowsDoctorRep
       ok: exeOk,
       value: 'dir' in facts.executables ? facts.executables.dir : facts.executables.error,
       enables: 'every Windows backend (codex-sandbox-helper.exe runs each command; codex-sandbox-setup.exe provisions the elevated one)',
-      fix: exeOk ? '' : 'reinstall codex-sandbox (its prebuilds carry both executables), or run "npm run prebuild:windows" in a checkout',
+      fix: exeOk ? '' : 'the npm package does not ship them until they have run on Windows; in a checkout, run "npm run prebuild:windows"',
     },
     {
       name: 'setup',

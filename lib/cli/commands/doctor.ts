@@ -3,13 +3,14 @@
 // bubblewrap or Landlock) works, 1 otherwise.
 import { release } from 'node:os';
 
-import { UsageError } from '../../errors';
 import type { Capabilities } from '../../platform/common/types';
 import { abiIntroducing, LANDLOCK_ABI_TABLE } from '../../platform/linux/landlock-abi';
 import { bwrapUnavailableReason, namespacesUnavailableReason } from '../../platform/linux/plan';
+import { NATIVE_FIX } from '../../native';
 import { pruneDeadHostPrep } from '../../spawn/host-prep';
 import { probeLaunchHost } from '../../spawn/prepare-launch';
 import type { CommandContext } from '../command';
+import { unknownOption } from '../suggest';
 import { probeWindowsDoctor } from './doctor-windows';
 
 export interface DoctorCheck {
@@ -51,8 +52,38 @@ function landlockCheck(caps: Capabilities): DoctorCheck {
   };
 }
 
+const NOT_CHECKED = 'not checked: the native build is unusable (see "native" above)';
+
+/** The first check: whether the addon and the helper load, and what fixes them when they do not. */
+function nativeCheck(caps: Capabilities): DoctorCheck {
+  const enables = 'everything that runs a command (the helper applies no_new_privs, seccomp, Landlock, namespaces; the addon probes them)';
+  if (caps.nativeBuild !== undefined) return { name: 'native', ok: false, value: `${caps.nativeBuild.reason}: ${caps.nativeBuild.message}`, enables, fix: NATIVE_FIX };
+  if (caps.helperPath === null) return { name: 'native', ok: false, value: 'the helper is not built', enables, fix: NATIVE_FIX };
+  return { name: 'native', ok: true, value: `helper ${caps.helperPath}`, enables, fix: '' };
+}
+
+/**
+ * Without a usable native build nothing can be probed: those checks say so, rather than report
+ * a kernel without Landlock or seccomp and suggest sysctl settings that would change nothing.
+ */
+function unprobed(check: DoctorCheck): DoctorCheck {
+  return { ...check, ok: false, value: NOT_CHECKED, fix: 'fix "native" first' };
+}
+
 /** Builds the report from capabilities (tests pass fixtures; the command probes). */
 export function doctorReport(caps: Capabilities, procMount: boolean | null, kernel: string): DoctorReport {
+  const report = probedReport(caps, procMount, kernel);
+  const native = nativeCheck(caps);
+  if (native.ok) return { ...report, checks: [native, ...report.checks] };
+  const probed = new Set(['landlock', 'seccomp', 'userns', 'proc']);
+  return {
+    ...report,
+    checks: [native, ...report.checks.map((c) => (probed.has(c.name) ? unprobed(c) : c))],
+    backends: report.backends.map((b) => ({ ...b, usable: false, reason: `the native build is unusable: ${NATIVE_FIX}` })),
+  };
+}
+
+function probedReport(caps: Capabilities, procMount: boolean | null, kernel: string): DoctorReport {
   const bwrapReason = bwrapUnavailableReason(caps);
   const namespacesReason = namespacesUnavailableReason(caps);
   const ns = caps.namespaces;
@@ -112,13 +143,6 @@ export function doctorReport(caps: Capabilities, procMount: boolean | null, kern
       enables: 'WSL1 cannot sandbox restricted filesystems at all',
       fix: caps.wsl === 'wsl1' ? 'convert the distribution to WSL2 (wsl --set-version <distro> 2)' : '',
     },
-    {
-      name: 'helper',
-      ok: helperOk,
-      value: caps.helperPath ?? 'not built',
-      enables: 'every backend (no_new_privs, seccomp, Landlock, reaping)',
-      fix: helperOk ? '' : 'run "npm rebuild codex-sandbox" (or "npm run build:native" in a checkout)',
-    },
   ];
   const helperReason = helperOk ? null : 'codex-sandbox-helper is not built';
   const backends: DoctorReport['backends'] = [
@@ -147,9 +171,25 @@ export function printDoctorReport(report: { checks: DoctorCheck[]; backends: { n
   for (const b of report.backends) ctx.stdout(`  ${b.usable ? 'usable  ' : 'unusable'} ${b.name.padEnd(10)} ${b.reason}\n`);
 }
 
+export const DOCTOR_HELP = `usage: codex-sandbox doctor [--json]
+
+Says what enforcement this machine offers (the native build, Landlock, seccomp, user
+namespaces, bubblewrap, /proc, WSL), what each enables and how to get what is missing, then
+which backends are usable. See docs/doctor.md.
+
+options:
+  --json                        one object: {platform, checks, backends, filesystem_enforcement}
+
+exit status: 0 when a backend can enforce a restricted filesystem, 1 otherwise.
+`;
+
 export function doctorCommand(argv: string[], ctx: CommandContext): number {
-  for (const [i, arg] of argv.entries()) {
-    if (arg !== '--json') throw new UsageError(`unknown option "${arg}" for doctor; usage: codex-sandbox doctor [--json]`, { source: { argIndex: i + 1 }, value: arg });
+  if (argv.includes('--help') || argv.includes('-h')) {
+    ctx.stdout(DOCTOR_HELP);
+    return 0;
+  }
+  for (const arg of argv) {
+    if (arg !== '--json') throw unknownOption('doctor', arg, ['--json', '--help']);
   }
   if (process.platform === 'win32') {
     const report = probeWindowsDoctor(ctx.env, ctx.processCwd);
@@ -173,7 +213,8 @@ export function doctorCommand(argv: string[], ctx: CommandContext): number {
     ctx.stdout(`${JSON.stringify({ ...report, filesystem_enforcement: fsBackend })}\n`);
   } else {
     printDoctorReport(report, ctx);
-    if (!fsBackend) ctx.stdout('no backend can enforce a restricted filesystem here: fix one of the MISS lines above\n');
+    if (capabilities.nativeBuild !== undefined || capabilities.helperPath === null) ctx.stdout(`the native build of codex-sandbox is unusable; to fix it, ${NATIVE_FIX}\n`);
+    else if (!fsBackend) ctx.stdout('no backend can enforce a restricted filesystem here: fix one of the MISS lines above\n');
   }
   return fsBackend ? 0 : 1;
 }

@@ -2,23 +2,32 @@
 // Answers from the resolved policy alone, without running anything or needing the addon.
 
 import { UsageError } from '../../errors';
+import { splitHostPort } from '../../policy/domain-pattern';
 import { explain } from '../../policy/explain';
+import { explainNetwork } from '../../policy/explain-network';
 import { nodeHost } from '../../policy/node-host';
 import { resolvePolicy } from '../../policy/resolve';
 import type { DecidedBy, Decision } from '../../policy/types';
 import type { CommandContext, CommandHandler } from '../command';
-import { parsePolicyOptions, POLICY_OPTIONS_HELP, policyFromOptions } from '../policy-options';
+import { parsePolicyOptions, POLICY_FLAGS, policyFromOptions, policyOptionsHelp } from '../policy-options';
+import { unknownOption } from '../suggest';
 
 export const EXPLAIN_HELP = `usage: codex-sandbox explain [policy options] PATH [--access read|write] [--json]
+       codex-sandbox explain [policy options] --host HOST[:PORT] [--json]
 
 Says whether PATH may be read or written under the policy, and which entry decided.
 A relative PATH is taken against --cwd. Symlinks on the host are followed as well, so a
 link that leads somewhere the policy denies is denied.
+With --host, says whether the network proxy lets the sandbox reach HOST (port 443 unless
+given; [v6]:PORT for IPv6), and which domain rule decided. Names are judged by their rules
+and spelling; the proxy also refuses a name that resolves to a private address.
 
 options:
   --access read|write           the access to check (default: read)
-  --json                        print {path, access, allowed, effective, decided_by, reason}
-${POLICY_OPTIONS_HELP}
+  --host HOST[:PORT]            a network destination to check instead of a PATH
+  --json                        print {path, access, allowed, effective, decided_by, reason},
+                                or {host, port, network, allowed, reason, rule, message} with --host
+${policyOptionsHelp()}
 
 exit status: 0 when the access is allowed, 1 when it is denied, 125 for bad input.
 `;
@@ -48,8 +57,17 @@ export function decisionToJson(decision: Decision): Record<string, unknown> {
   };
 }
 
-function parseArgs(rest: string[]): { path: string; access: 'read' | 'write'; json: boolean; help: boolean } {
+interface ExplainArgs {
+  path: string;
+  access: 'read' | 'write';
+  host?: { host: string; port: number };
+  json: boolean;
+  help: boolean;
+}
+
+function parseArgs(rest: string[]): ExplainArgs {
   let path: string | undefined;
+  let host: ExplainArgs['host'];
   let access: 'read' | 'write' = 'read';
   let accessSeen = false;
   let json = false;
@@ -68,13 +86,23 @@ function parseArgs(rest: string[]): { path: string; access: 'read' | 'write'; js
       if (accessSeen) throw new UsageError('--access was given twice; pass it once', { source: { flag: '--access' } });
       accessSeen = true;
       access = value;
+    } else if (arg === '--host' || arg.startsWith('--host=')) {
+      const value = arg === '--host' ? rest[++i] : arg.slice('--host='.length);
+      if (host !== undefined) throw new UsageError('--host was given twice; pass it once', { source: { flag: '--host' } });
+      host = splitHostPort(value ?? '', 443);
+      if (host === undefined) {
+        throw new UsageError(`invalid value ${JSON.stringify(value ?? '')} for --host; use HOST, HOST:PORT or [IPv6]:PORT with a port of 1-65535`, {
+          source: { flag: '--host' },
+          value,
+        });
+      }
     } else if (arg === '--') {
       const after = rest.slice(i + 1);
       if (after.length !== 1 || path !== undefined) throw new UsageError('explain takes exactly one PATH; see codex-sandbox explain --help');
       path = after[0];
       break;
     } else if (arg.startsWith('-') && arg !== '-') {
-      throw new UsageError(`unknown option ${arg} for explain; see codex-sandbox explain --help`, { source: { flag: arg }, value: arg });
+      throw unknownOption('explain', arg, ['--access', '--host', '--json', '--help', ...POLICY_FLAGS]);
     } else if (path !== undefined) {
       throw new UsageError(`explain takes exactly one PATH, got "${path}" and "${arg}"`, { value: arg });
     } else {
@@ -82,12 +110,17 @@ function parseArgs(rest: string[]): { path: string; access: 'read' | 'write'; js
     }
   }
   if (help) return { path: '', access, json, help };
-  if (path === undefined) throw new UsageError('explain needs a PATH; see codex-sandbox explain --help');
+  if (host !== undefined) {
+    if (path !== undefined) throw new UsageError(`explain takes a PATH or --host, not both; got "${path}" and --host`, { source: { flag: '--host' } });
+    if (accessSeen) throw new UsageError('--access applies to a PATH, not to --host', { source: { flag: '--access' } });
+    return { path: '', access, host, json, help };
+  }
+  if (path === undefined) throw new UsageError('explain needs a PATH or --host; see codex-sandbox explain --help');
   return { path, access, json, help };
 }
 
 export const explainCommand: CommandHandler = (argv: string[], ctx: CommandContext): number => {
-  const { options, rest } = parsePolicyOptions(argv, { valueFlags: ['--access'] });
+  const { options, rest } = parsePolicyOptions(argv, { valueFlags: ['--access', '--host'] });
   const args = parseArgs(rest);
   if (args.help) {
     ctx.stdout(EXPLAIN_HELP);
@@ -96,6 +129,16 @@ export const explainCommand: CommandHandler = (argv: string[], ctx: CommandConte
   const host = nodeHost(ctx.env);
   const { policy, cwd, origin } = policyFromOptions(options, { processCwd: ctx.processCwd, env: ctx.env });
   const resolved = resolvePolicy(policy, { cwd, host });
+  if (args.host !== undefined) {
+    const answer = explainNetwork(resolved, args.host.host, args.host.port);
+    if (args.json) {
+      const { message, ...rest } = answer;
+      ctx.stdout(`${JSON.stringify({ ...rest, message })}\n`);
+    } else {
+      ctx.stdout(`${answer.message} [policy: ${origin}]\n`);
+    }
+    return answer.allowed ? 0 : 1;
+  }
   const decision = explain(resolved, args.path, args.access, { host });
   if (args.json) {
     ctx.stdout(`${JSON.stringify(decisionToJson(decision))}\n`);

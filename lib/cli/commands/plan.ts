@@ -8,11 +8,25 @@ import { prepareLaunch } from '../../spawn/prepare-launch';
 import { UsageError } from '../../errors';
 import { isWindowsAbsolutePath } from '../../policy/paths';
 import type { CommandContext } from '../command';
-import { parsePolicyOptions, resolveOptionsPolicy } from '../policy-options';
+import { parsePolicyOptions, POLICY_FLAGS, policyOptionsHelp, resolveOptionsPolicy } from '../policy-options';
+import { unknownOption } from '../suggest';
 import { effectiveConfigJson } from './config';
 
 const PLATFORMS: readonly Platform[] = ['linux', 'macos', 'windows'];
 export const PLAN_USAGE = 'usage: codex-sandbox plan [policy options] [--platform linux|macos|windows] [--json] [-- CMD...]';
+
+export const PLAN_HELP = `${PLAN_USAGE}
+
+Prints what \`run\` would execute (the backend, argv, environment, enforcement and the
+permission profile), or the refusal, without running anything. See docs/cli.md#plan.
+
+options:
+  --platform linux|macos|windows  plan for that OS (default: this one); works on any host
+  --json                          one snake_case object instead of text
+${policyOptionsHelp()}
+
+exit status: 0 planned, 125 refused or bad input.
+`;
 
 /**
  * When planning for Linux on another OS there is nothing to probe: plan against a declared
@@ -78,8 +92,13 @@ export function planCommand(argv: string[], ctx: CommandContext): number {
       break;
     }
     if (arg === '--json') continue;
+    if (arg === '--help' || arg === '-h') {
+      ctx.stdout(PLAN_HELP);
+      return 0;
+    }
     const value = arg === '--platform' ? rest[++i] : arg.startsWith('--platform=') ? arg.slice('--platform='.length) : undefined;
-    if (value === undefined) throw new UsageError(`unexpected argument "${arg}" for plan; ${PLAN_USAGE}`, { value: arg });
+    if (value === undefined && arg.startsWith('-')) throw unknownOption('plan', arg, ['--platform', '--json', '--help', ...POLICY_FLAGS]);
+    if (value === undefined) throw new UsageError(`unexpected argument "${arg}" for plan: a command goes after "--"; ${PLAN_USAGE}`, { value: arg });
     if (!(PLATFORMS as readonly string[]).includes(value)) {
       throw new UsageError(`invalid value "${value}" for --platform; use one of ${PLATFORMS.join(', ')}`, { source: { flag: '--platform' }, value });
     }

@@ -6,14 +6,20 @@ import { planElevatedSetup } from '../../spawn/windows-launch';
 import { nativeWindowsRunner } from '../../spawn/windows-runner';
 import { runWindowsSetup } from '../../spawn/windows-setup';
 import type { CommandContext } from '../command';
-import { parsePolicyOptions, policyFromOptions } from '../policy-options';
+import { parsePolicyOptions, POLICY_FLAGS, policyFromOptions, policyOptionsHelp } from '../policy-options';
+import { unknownOption } from '../suggest';
 
 export const WINDOWS_SETUP_USAGE = 'usage: codex-sandbox windows-setup [policy options] [--uninstall]   (from an elevated prompt)';
 
 export function windowsSetupCommand(argv: string[], ctx: CommandContext): number {
   const { options, rest } = parsePolicyOptions(argv);
+  if (rest.includes('--help') || rest.includes('-h')) {
+    ctx.stdout(`${WINDOWS_SETUP_USAGE}\n\noptions:\n  --uninstall                   remove the accounts, firewall rules, state and marker\n${policyOptionsHelp()}\n`);
+    return 0;
+  }
   const uninstall = rest.includes('--uninstall');
   const extra = rest.find((a) => a !== '--uninstall');
+  if (extra?.startsWith('-')) throw unknownOption('windows-setup', extra, ['--uninstall', '--help', ...POLICY_FLAGS]);
   if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}" for windows-setup; ${WINDOWS_SETUP_USAGE}`, { value: extra });
   if (process.platform !== 'win32') {
     throw new BackendUnavailableError(

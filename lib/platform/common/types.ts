@@ -51,6 +51,12 @@ export interface Capabilities {
   wsl: 'none' | 'wsl1' | 'wsl2';
   /** Absolute path of the native helper executable, or null when it is not built. */
   helperPath: string | null;
+  /**
+   * Why this installation's native build (the helper or the addon) is missing, stale or of the
+   * wrong libc, with the command that fixes it; absent when it loads. Without it Landlock,
+   * seccomp and namespaces read as missing, so planners and doctor name this first.
+   */
+  nativeBuild?: { reason: string; message: string };
 }
 
 /** One capability a plan relies on, with the reason, so a refusal or `doctor` can say why. */
@@ -74,7 +80,8 @@ export interface HostPrepTarget {
 export interface Enforcement {
   backend: BackendName;
   filesystem: boolean;
-  network: 'enforced' | 'not-restricted';
+  /** proxied: every connection goes through the network proxy, which decides it by its rules. */
+  network: 'enforced' | 'not-restricted' | 'proxied';
   noNewPrivs: boolean;
   seccomp: boolean;
   landlockAbi?: number;

@@ -13,7 +13,7 @@ export interface BwrapArgvInput {
   bwrapPath: string;
   /** Every op in execution order (sandboxMountOps). */
   ops: MountOp[];
-  network: 'restricted' | 'enabled';
+  network: 'restricted' | 'enabled' | 'proxied';
   /** Set only when canonicalizing the command cwd changed it (docs/reference.md#bwrap-argv, #mount-order). */
   chdir: string | null;
   /** The command bwrap runs inside the namespaces (our helper, then the user command). */
@@ -61,7 +61,8 @@ export function renderBwrapArgv(input: BwrapArgvInput): string[] {
   const argv = [input.bwrapPath, '--new-session', '--die-with-parent', '--as-pid-1'];
   // --unshare-user is explicit: bwrap skips its automatic user namespace when run as uid 0.
   argv.push('--unshare-user', '--unshare-pid', '--unshare-ipc');
-  if (input.network === 'restricted') argv.push('--unshare-net');
+  // bwrap brings lo up in the new namespace; a proxied network's relay listens there.
+  if (input.network !== 'enabled') argv.push('--unshare-net');
   for (const op of input.ops) argv.push(...renderOp(op));
   if (input.chdir !== null) argv.push('--chdir', input.chdir);
   // bwrap run by real root keeps every capability inside the user namespace, which would let

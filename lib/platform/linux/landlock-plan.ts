@@ -77,7 +77,7 @@ function symlinkedGrantReason(resolved: ResolvedPolicy, grants: ReadonlyMap<stri
     const wanted: ('read' | 'write')[] = [];
     if ((mask & ACCESS_FS.READ_FILE) !== 0) wanted.push('read');
     if ((mask & ACCESS_FS.WRITE_FILE) !== 0) wanted.push('write');
-    const ungranted = wanted.find((access) => !explain(resolved, target, access).allowed);
+    const ungranted = wanted.find((access) => !explain(resolved, target, access, { host: null }).allowed);
     if (ungranted === undefined) continue;
     return `${path} resolves to ${target} through a symlink, so a Landlock rule would also grant ${ungranted} on ${target} itself, which the policy does not; name ${target} in the policy instead of the link, or use --backend namespaces or bwrap (or auto)`;
   }

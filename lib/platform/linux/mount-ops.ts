@@ -47,8 +47,10 @@ const PROC_READ_ONLY = ['/proc/sys', '/proc/sysrq-trigger', '/proc/irq', '/proc/
  * own, or the host's under a bound root), the list bubblewrap meant to cover is bound read-only
  * (recursively: binfmt_misc too).
  */
-export function sandboxMountOps(mounts: Pick<MountPlan, 'ops' | 'tmpfsRoot'>, mountProc: boolean): MountOp[] {
-  const ops = [...mounts.ops];
+export function sandboxMountOps(mounts: Pick<MountPlan, 'ops' | 'tmpfsRoot'>, mountProc: boolean, launchBinds: MountOp[] = []): MountOp[] {
+  // launchBinds (the proxy's socket directory) come after the policy's ops, so no mask covers
+  // them, and before the root's remount, so their mount points can still be made in it.
+  const ops = [...mounts.ops, ...launchBinds];
   if (mountProc) ops.push({ op: 'proc', dest: '/proc' });
   if (mountProc || ops.some((op) => (op.op === 'bind' || op.op === 'ro-bind') && op.dest === '/')) {
     for (const path of PROC_READ_ONLY) ops.push({ op: 'ro-bind-try', src: path, dest: path });

@@ -5,7 +5,9 @@
 import { posix } from 'node:path';
 
 import { BackendUnavailableError, UnsupportedPolicyError } from '../../errors';
+import { isProxiedNetwork } from '../../policy/network-predicates';
 import type { ResolvedPolicy } from '../../policy/types';
+import { PROXY_ENDPOINT_PLACEHOLDERS, type ProxyEndpoints } from '../common/proxy-env';
 import type { BackendChoice, Capabilities, Enforcement, PlanBase, Requirement } from '../common/types';
 import { devNullFds, renderBwrapArgv } from './bwrap-argv';
 import { renderNamespacesArgv } from './namespaces-argv';
@@ -14,6 +16,7 @@ import { abiIntroducing, ACCESS_FS, formatMask, SCOPE } from './landlock-abi';
 import { landlockRefusalReason, planLandlockRules, type LandlockPlanData } from './landlock-plan';
 import { fullWriteMountPlan, planMountOps, sandboxMountOps, type MountOp, type MountPlan } from './mount-ops';
 import { within } from './path-order';
+import { proxySocketMount, relayEnvironment, relayRouteArgs, unixSocketRefusal } from './proxy-routes';
 import { checkResolvedPolicy } from '../../policy/typed-schema';
 
 /** The reference's WSL1 message (docs/reference.md#wsl), returned before anything is spawned. */
@@ -80,7 +83,15 @@ export interface PlanLinuxOptions {
   hiddenPaths?: string[];
   /** The effective policy in PermissionProfile wire form (the dispatcher computes it). */
   permissionProfile: Record<string, unknown>;
+  /**
+   * A proxied network: the leased proxy's sockets (spawn/ passes them per launch). Without one
+   * the plan names PROXY_ENDPOINT_PLACEHOLDERS in the same places.
+   */
+  proxy?: ProxyEndpoints;
 }
+
+/** The helper's --network mode: the policy's, with a proxied policy routed through the relay. */
+type LinuxNetwork = 'restricted' | 'enabled' | 'proxied';
 
 const BWRAP_INSTALL_HINT = 'install bubblewrap (apt-get install bubblewrap / dnf install bubblewrap) and run `codex-sandbox doctor`';
 
@@ -154,15 +165,19 @@ function landlockUnavailableReason(caps: Capabilities): string | null {
 function helperPrefix(opts: PlanLinuxOptions): string[] {
   if (opts.helperArgvPrefix !== undefined) return opts.helperArgvPrefix;
   if (opts.capabilities.helperPath === null) {
-    throw new BackendUnavailableError('the codex-sandbox-helper executable is not built; run `npm run build:native` (or reinstall codex-sandbox) and `codex-sandbox doctor`', {
-      details: { missing: 'helper' },
-    });
+    throw new BackendUnavailableError(
+      'the codex-sandbox-helper executable is not built; run "npm rebuild codex-sandbox" (pnpm: "pnpm approve-builds") and `codex-sandbox doctor`',
+      {
+        details: { missing: 'helper' },
+      },
+    );
   }
   return [opts.capabilities.helperPath];
 }
 
 /** What the command finds in its environment on top of the caller's (reference spawn.rs). */
-function sandboxEnv(network: 'restricted' | 'enabled'): Record<string, string> {
+function sandboxEnv(network: LinuxNetwork): Record<string, string> {
+  if (network === 'proxied') return relayEnvironment();
   return network === 'restricted' ? { CODEX_SANDBOX_NETWORK_DISABLED: '1' } : {};
 }
 
@@ -171,7 +186,7 @@ function sandboxEnv(network: 'restricted' | 'enabled'): Record<string, string> {
  * environment through untouched: copying process.env to merge one variable was a measurable part
  * of the launch latency (docs/benchmarks.md).
  */
-function helperEnvArgs(network: 'restricted' | 'enabled'): string[] {
+function helperEnvArgs(network: LinuxNetwork): string[] {
   return Object.entries(sandboxEnv(network)).flatMap(([name, value]) => ['--setenv', `${name}=${value}`]);
 }
 
@@ -182,13 +197,24 @@ function helperEnvArgs(network: 'restricted' | 'enabled'): string[] {
  */
 const HOST_IPC_DENIED = ['--deny-ipc'];
 
-function networkRequirement(network: 'restricted' | 'enabled'): Requirement[] {
+function networkRequirement(network: LinuxNetwork): Requirement[] {
+  if (network === 'proxied') {
+    return [
+      { capability: 'seccomp', reason: 'allow only inet sockets, which reach nothing but the relay on lo, and deny AF_UNIX sockets (network proxied)' },
+      { capability: 'network-proxy', reason: 'the calling process runs the proxy that decides each connection; the relay reaches it through its unix sockets' },
+    ];
+  }
   return network === 'restricted' ? [{ capability: 'seccomp', reason: 'deny socket families other than AF_UNIX and connect/bind/listen/accept (network restricted)' }] : [];
+}
+
+function networkEnforcement(network: LinuxNetwork): Enforcement['network'] {
+  if (network === 'proxied') return 'proxied';
+  return network === 'restricted' ? 'enforced' : 'not-restricted';
 }
 
 function enforcementFor(
   backend: LinuxPlan['backend'],
-  network: 'restricted' | 'enabled',
+  network: LinuxNetwork,
   filesystem: boolean,
   handled: string[],
   skippedHardening: string[],
@@ -197,7 +223,7 @@ function enforcementFor(
   const out: Enforcement = {
     backend,
     filesystem,
-    network: network === 'restricted' ? 'enforced' : 'not-restricted',
+    network: networkEnforcement(network),
     noNewPrivs: true,
     seccomp: true,
     handled,
@@ -213,9 +239,10 @@ function unrestrictedFilesystem(resolved: ResolvedPolicy): boolean {
   return fs.kind !== 'restricted' || (resolved.fullDiskWrite && resolved.unreadableGlobs.length === 0 && resolved.unreadableRoots.length === 0);
 }
 
-function effectiveNetwork(resolved: ResolvedPolicy): 'restricted' | 'enabled' {
+function effectiveNetwork(resolved: ResolvedPolicy): LinuxNetwork {
   // An external sandbox owns the network; we only add the base seccomp filter.
-  return resolved.policy.fileSystem.kind === 'external-sandbox' ? 'enabled' : resolved.policy.network;
+  if (resolved.policy.fileSystem.kind === 'external-sandbox') return 'enabled';
+  return isProxiedNetwork(resolved.policy.network) ? 'proxied' : resolved.policy.network;
 }
 
 /**
@@ -287,31 +314,27 @@ interface SandboxMounts {
 }
 
 /** What both namespace executors share: the mount ops and the helper's inner options. */
-function sandboxMounts(
-  resolved: ResolvedPolicy,
-  opts: PlanLinuxOptions,
-  network: 'restricted' | 'enabled',
-  host: Host,
-  mountProc: boolean,
-  extraReadableRoots: string[],
-): SandboxMounts {
+function sandboxMounts(resolved: ResolvedPolicy, opts: PlanLinuxOptions, network: LinuxNetwork, host: Host, mountProc: boolean, extraReadableRoots: string[]): SandboxMounts {
   const fullWrite = unrestrictedFilesystem(resolved);
   const mounts = fullWrite ? fullWriteMountPlan() : planMountOps({ resolved, host, extraReadableRoots, hiddenPaths: opts.hiddenPaths ?? [] });
-  const ops = sandboxMountOps(mounts, mountProc);
+  const proxy = network === 'proxied' ? (opts.proxy ?? PROXY_ENDPOINT_PLACEHOLDERS) : null;
+  const ops = sandboxMountOps(mounts, mountProc, proxy === null ? [] : [proxySocketMount(proxy)]);
   const commandCwd = opts.commandCwd ?? resolved.cwd;
   const canonicalCwd = host.realpath(commandCwd) ?? commandCwd;
   const guard = writeGuardArgs(ops, opts.capabilities);
   // --reaper: the helper is PID 1 of the PID namespace, so it must reap (and stays
   // seccomp-filtered and non-dumpable while it does).
-  const inner = [...(guard ?? []), ...helperEnvArgs(network), '--network', network, '--reaper', '--', ...(opts.command ?? [])];
+  const routes = proxy === null ? [] : relayRouteArgs(proxy);
+  const inner = [...(guard ?? []), ...helperEnvArgs(network), '--network', network, ...routes, '--reaper', '--', ...(opts.command ?? [])];
   return { mounts, ops, mountProc, fullWrite, chdir: canonicalCwd !== commandCwd ? canonicalCwd : null, inner, guard: guard !== null };
 }
 
 const NAMESPACE_HANDLED = ['user-namespace', 'mount-namespace', 'pid-namespace', 'ipc-namespace', 'no_new_privs', 'seccomp-base', 'cap-drop-all'];
 
-function mountedEnforcement(backend: 'bwrap' | 'namespaces', network: 'restricted' | 'enabled', m: SandboxMounts): Enforcement {
+function mountedEnforcement(backend: 'bwrap' | 'namespaces', network: LinuxNetwork, m: SandboxMounts): Enforcement {
   const handled = [...NAMESPACE_HANDLED];
   if (network === 'restricted') handled.push('network-namespace', 'seccomp-network');
+  if (network === 'proxied') handled.push('network-namespace', 'seccomp-proxy-routed', 'proxy-relay');
   if (m.guard) handled.push('landlock-write-guard');
   return enforcementFor(backend, network, !m.fullWrite, handled, [
     ...(m.mountProc ? [] : ['fresh /proc (mount denied here; the PID namespace is still private)']),
@@ -320,7 +343,7 @@ function mountedEnforcement(backend: 'bwrap' | 'namespaces', network: 'restricte
 }
 
 /** The fields both namespace executors' plans share, from the one mount plan they run. */
-function mountedPlanFields(backend: 'bwrap' | 'namespaces', opts: PlanLinuxOptions, network: 'restricted' | 'enabled', m: SandboxMounts) {
+function mountedPlanFields(backend: 'bwrap' | 'namespaces', opts: PlanLinuxOptions, network: LinuxNetwork, m: SandboxMounts) {
   return {
     platform: 'linux' as const,
     env: sandboxEnv(network),
@@ -333,7 +356,7 @@ function mountedPlanFields(backend: 'bwrap' | 'namespaces', opts: PlanLinuxOptio
   };
 }
 
-function planBwrap(resolved: ResolvedPolicy, opts: PlanLinuxOptions, network: 'restricted' | 'enabled'): BwrapPlan {
+function planBwrap(resolved: ResolvedPolicy, opts: PlanLinuxOptions, network: LinuxNetwork): BwrapPlan {
   const host = opts.host;
   const reason = bwrapUnavailableReason(opts.capabilities) ?? plantedBwrapReason(opts.capabilities, resolved, host);
   if (reason !== null) throw new BackendUnavailableError(reason, { details: { backend: 'bwrap' } });
@@ -356,7 +379,7 @@ function planBwrap(resolved: ResolvedPolicy, opts: PlanLinuxOptions, network: 'r
   };
 }
 
-function planNamespaces(resolved: ResolvedPolicy, opts: PlanLinuxOptions, network: 'restricted' | 'enabled'): NamespacesPlan {
+function planNamespaces(resolved: ResolvedPolicy, opts: PlanLinuxOptions, network: LinuxNetwork): NamespacesPlan {
   const reason = namespacesUnavailableReason(opts.capabilities);
   if (reason !== null) throw new BackendUnavailableError(reason, { details: { backend: 'namespaces' } });
   const host = opts.host;
@@ -367,7 +390,10 @@ function planNamespaces(resolved: ResolvedPolicy, opts: PlanLinuxOptions, networ
     backend: 'namespaces',
     argv: renderNamespacesArgv({ helper: prefix, ops: m.ops, chdir: m.chdir, inner: m.inner }),
     requires: [
-      { capability: 'namespaces', reason: 'the helper makes user, mount, PID and IPC namespaces (and a network namespace when the network is restricted) and builds the root' },
+      {
+        capability: 'namespaces',
+        reason: 'the helper makes user, mount, PID and IPC namespaces (and a network namespace when the network is restricted or proxied) and builds the root',
+      },
       { capability: 'helper', reason: 'builds the namespaces and the root, sets no_new_privs and installs seccomp' },
       ...networkRequirement(network),
     ],
@@ -448,6 +474,41 @@ function chooseFullWriteRestricted(resolved: ResolvedPolicy, caps: Capabilities,
   );
 }
 
+/**
+ * A proxied network is enforced only by the namespace backends, whatever the filesystem policy
+ * (full write included): a network namespace with only lo is what forces every connection through
+ * the relay. Landlock and seccomp run in the host's network namespace, where an inet socket
+ * reaches the whole network, so a proxied policy there would be an open network: refused.
+ */
+function chooseProxiedBackend(resolved: ResolvedPolicy, opts: Pick<PlanLinuxOptions, 'capabilities' | 'backend' | 'host'>): 'namespaces' | 'bwrap' {
+  const network = resolved.policy.network;
+  const socketRefusal = isProxiedNetwork(network) ? unixSocketRefusal(network) : null;
+  if (socketRefusal !== null) throw socketRefusal;
+  switch (opts.backend) {
+    case 'namespaces':
+    case 'bwrap':
+      return opts.backend;
+    case 'landlock':
+    case 'seccomp':
+      throw new UnsupportedPolicyError(
+        `a proxied network (domain allow/deny rules) cannot be enforced by backend "${opts.backend}": it runs the command in the host's network namespace, where any inet socket reaches the network, so it cannot force connections through the network proxy; use --backend auto, namespaces or bwrap`,
+        { value: opts.backend, details: { backend: opts.backend, network: 'proxied' } },
+      );
+    case 'auto': {
+      const namespacesReason = namespacesUnavailableReason(opts.capabilities);
+      if (namespacesReason === null) return 'namespaces';
+      const bwrapReason = bwrapUnavailableReason(opts.capabilities) ?? plantedBwrapReason(opts.capabilities, resolved, opts.host);
+      if (bwrapReason === null) return 'bwrap';
+      throw new BackendUnavailableError(
+        `no Linux backend can force this command's connections through the network proxy (Landlock cannot: it shares the host's network): namespaces: ${namespacesReason}; bwrap: ${bwrapReason}`,
+        { details: { namespaces: namespacesReason, bwrap: bwrapReason, network: 'proxied' } },
+      );
+    }
+    default:
+      throw new UnsupportedPolicyError(`backend "${opts.backend}" is not a Linux backend; ${NOT_A_LINUX_BACKEND}`, { value: opts.backend });
+  }
+}
+
 const NOT_A_LINUX_BACKEND = 'use auto, namespaces, bwrap, landlock or seccomp';
 
 export type LinuxBackend = LinuxPlan['backend'];
@@ -465,6 +526,9 @@ export function chooseLinuxBackend(resolved: ResolvedPolicy, opts: Pick<PlanLinu
   const network = effectiveNetwork(resolved);
   const fullWrite = unrestrictedFilesystem(resolved);
 
+  // A missing or stale native build makes Landlock, seccomp and namespaces read as absent: say
+  // what is really wrong, and how to fix it, before any of their messages could.
+  if (caps.nativeBuild !== undefined) throw new BackendUnavailableError(caps.nativeBuild.message, { details: { reason: caps.nativeBuild.reason, native: true } });
   if (caps.wsl === 'wsl1' && !fullWrite) throw new UnsupportedPolicyError(WSL1_MESSAGE, { details: { wsl: 'wsl1' } });
   // Every Linux plan ends in the helper's seccomp filter (the base rules are always installed).
   // Without seccomp the helper would stop at start with exit 125; refuse here instead, typed and
@@ -477,6 +541,8 @@ export function chooseLinuxBackend(resolved: ResolvedPolicy, opts: Pick<PlanLinu
       },
     );
   }
+
+  if (network === 'proxied') return chooseProxiedBackend(resolved, opts);
 
   if (fullWrite) {
     // Nothing on the filesystem to enforce. With an enabled network the helper alone applies
@@ -529,14 +595,10 @@ export function chooseLinuxBackend(resolved: ResolvedPolicy, opts: Pick<PlanLinu
 export function planLinux(resolved: ResolvedPolicy, opts: PlanLinuxOptions): LinuxPlan {
   checkResolvedPolicy(resolved);
   const network = effectiveNetwork(resolved);
-  switch (chooseLinuxBackend(resolved, opts)) {
-    case 'seccomp':
-      return planSeccomp(opts, network);
-    case 'namespaces':
-      return planNamespaces(resolved, opts, network);
-    case 'bwrap':
-      return planBwrap(resolved, opts, network);
-    case 'landlock':
-      return planLandlock(resolved, opts, network);
-  }
+  const backend = chooseLinuxBackend(resolved, opts);
+  if (backend === 'namespaces') return planNamespaces(resolved, opts, network);
+  if (backend === 'bwrap') return planBwrap(resolved, opts, network);
+  // chooseLinuxBackend gives a proxied network only to the namespace backends.
+  if (network === 'proxied') throw new UnsupportedPolicyError(`the ${backend} backend cannot force connections through the network proxy`, { value: backend });
+  return backend === 'seccomp' ? planSeccomp(opts, network) : planLandlock(resolved, opts, network);
 }

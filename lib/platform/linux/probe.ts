@@ -1,16 +1,17 @@
 // platform/linux/probe: what enforcement this Linux machine offers, as Capabilities data for the
-// planners. The only platform file that does I/O; may import native, errors, platform/common and
-// platform/linux. Probed once per process (a few ms: two bwrap runs and one helper run) and cached.
+// planners. The only platform file that starts processes; may import native, errors, platform/common
+// and platform/linux. Probed once per process and cached; the helper's namespaces probe once per
+// boot (probe-cache.ts), and bwrap (two runs) only when a plan could use it.
 //
 // Synchronous on purpose: the planner's callers need the answer before they can build a plan.
-import { spawnSync } from 'node:child_process';
 import { accessSync, constants, readFileSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve, sep } from 'node:path';
 
-import { helperPath, loadAddon } from '../../native';
+import { helperPath, loadAddon, nativeBuildProblem } from '../../native';
 import type { LandlockAbiResult, SeccompAvailableResult } from '../../native';
 import type { BackendChoice, BwrapCapability, Capabilities, LandlockCapability, NamespacesCapability } from '../common/types';
 import { effectiveLandlockAbi } from './landlock-abi';
+import { namespacesProbeOnce } from './probe-cache';
 
 const ENOSYS = 38;
 const PROBE_TIMEOUT_MS = 5_000;
@@ -103,6 +104,9 @@ export function parseBwrapVersion(text: string): string {
 }
 
 function runQuiet(file: string, args: string[]): { status: number | null; output: string; spawned: boolean } {
+  // Required here, not imported: a launch whose probes are all cached (probe-cache.ts) and that
+  // replaces itself with the sandbox never needs child_process, about 4 ms to load.
+  const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
   const result = spawnSync(file, args, { encoding: 'utf8', timeout: PROBE_TIMEOUT_MS, stdio: ['ignore', 'pipe', 'pipe'] });
   return {
     status: result.status,
@@ -203,11 +207,18 @@ export function namespacesFromProbe(status: number | null, output: string, appar
   };
 }
 
-function probeNamespaces(helper: string | null): { userns: boolean; namespaces: NamespacesCapability } {
+function probeNamespaces(helper: string | null, fresh: boolean): { userns: boolean; namespaces: NamespacesCapability } {
   const apparmorRestricted = apparmorRestrictsUserns();
   if (helper === null) return { userns: false, namespaces: { usable: false, procMount: false, reason: 'the helper is not built', apparmorRestricted } };
-  const run = runQuiet(helper, ['--probe', 'namespaces']);
-  return namespacesFromProbe(run.spawned ? run.status : null, run.output, apparmorRestricted);
+  const run = namespacesProbeOnce(
+    helper,
+    () => {
+      const ran = runQuiet(helper, ['--probe', 'namespaces']);
+      return { status: ran.spawned ? ran.status : null, output: ran.output };
+    },
+    { fresh },
+  );
+  return namespacesFromProbe(run.status, run.output, apparmorRestricted);
 }
 
 function probeWsl(): Capabilities['wsl'] {
@@ -218,14 +229,23 @@ function probeWsl(): Capabilities['wsl'] {
   }
 }
 
-function probeBase(): Omit<Capabilities, 'bwrap'> {
-  const helper = findHelper();
-  return { landlock: probeLandlock(), seccomp: probeSeccomp(), ...probeNamespaces(helper), wsl: probeWsl(), helperPath: helper };
+function probeNativeBuild(): Pick<Capabilities, 'nativeBuild'> {
+  const problem = nativeBuildProblem();
+  if (problem === null) return {};
+  return { nativeBuild: { reason: String(problem.details?.reason ?? 'not-built'), message: problem.message } };
 }
 
-/** Probes everything now, ignoring the cache. Tests pass a PATH or cwd of their own. */
+function probeBase(fresh: boolean): Omit<Capabilities, 'bwrap'> {
+  const helper = findHelper();
+  return { landlock: probeLandlock(), seccomp: probeSeccomp(), ...probeNamespaces(helper, fresh), wsl: probeWsl(), helperPath: helper, ...probeNativeBuild() };
+}
+
+/**
+ * Probes everything now, ignoring the caches (and renewing this boot's namespaces answer,
+ * probe-cache.ts). Tests pass a PATH or cwd of their own.
+ */
 export function probeCapabilitiesFresh(opts: ProbeOptions = {}): Capabilities {
-  return { ...probeBase(), bwrap: probeBwrap(opts) };
+  return { ...probeBase(true), bwrap: probeBwrap(opts) };
 }
 
 /** Everything but bwrap, which depends on the directories a run must not take it from. */
@@ -255,7 +275,7 @@ function deepFreeze<T extends object>(value: T): T {
  * runs were most of a launch's start-up (docs/benchmarks.md#start-up), and `bwrap` is then null.
  */
 export function probeCapabilities(opts: { untrustedDirs?: readonly string[] | (() => readonly string[]); backend?: BackendChoice } = {}): Capabilities {
-  baseCache ??= probeBase();
+  baseCache ??= probeBase(false);
   if ((opts.backend === 'auto' || opts.backend === 'namespaces') && baseCache.namespaces.usable) {
     withoutBwrap ??= deepFreeze({ ...baseCache, bwrap: null });
     return withoutBwrap;

@@ -3,7 +3,9 @@
 // argv `/usr/bin/sandbox-exec -p <profile> -D... -- <command>`. Pure apart from reading the host
 // through the injected Host (canonical spellings, symlink checks); runs on any OS.
 import { UsageError } from '../../errors';
+import { isProxiedNetwork } from '../../policy/network-predicates';
 import type { Host, ResolvedPolicy } from '../../policy/types';
+import { PROXY_ENDPOINT_PLACEHOLDERS, proxyEnvironment, type ProxyEndpoints } from '../common/proxy-env';
 import type { Enforcement, PlanBase } from '../common/types';
 import { accessSections } from './access-rules';
 import { basePolicy } from './base-policy';
@@ -31,6 +33,11 @@ export interface PlanMacosOptions {
   env?: Record<string, string>;
   network?: MacosNetworkOptions;
   /**
+   * A proxied network: the leased proxy, whose loopback TCP ports (`tcp`) the profile allows and
+   * nothing else. Without one the plan names placeholder port 0 (allowing nothing).
+   */
+  proxy?: ProxyEndpoints;
+  /**
    * 'process' (default) for ordinary commands; 'file-system-helper' for the package's own file
    * helpers, which never get the scratch-directory platform defaults (docs/reference.md#seatbelt-preferences-and-defaults).
    */
@@ -51,8 +58,9 @@ export function planSeatbeltProfile(
   resolved: ResolvedPolicy,
   opts: Pick<PlanMacosOptions, 'host' | 'network' | 'profileKind'>,
 ): { items: SbplItem[]; params: [string, string][]; networkRestricted: boolean } {
+  const proxied = proxiedNetworkOptions(resolved, opts);
   const access = accessSections(resolved, opts.host);
-  const network = networkSection(resolved.policy.network, checkMacosNetworkOptions(opts.network), opts.host);
+  const network = proxied === null ? networkSection(resolved.policy.network, checkMacosNetworkOptions(opts.network), opts.host) : networkSection('restricted', proxied, opts.host);
   const items: SbplItem[] = [...basePolicy(), ...access.read, ...access.write, ...network.items];
   // Preferences IPC answers from files outside any readable root: only with full-disk read (docs/reference.md#seatbelt-preferences-and-defaults).
   if (resolved.fullDiskRead) items.push(...preferencesPolicy());
@@ -65,6 +73,29 @@ export function planSeatbeltProfile(
   items.push(...access.globDenies, ...access.ancestorDenies);
   const params = [...access.readParams, ...access.writeParams, ...access.ancestorParams, ...network.params];
   return { items, params, networkRestricted: network.restricted };
+}
+
+/**
+ * A proxied network on Seatbelt: outbound IP only to the proxy's two loopback ports, which every
+ * connection must then go through (docs/network.md#platforms). No local binding and no DNS rule:
+ * the reference's allow-local-binding section would also open port 53 to every host. The policy's
+ * allow_local_binding is the proxy's business (which destinations it may reach). Unix sockets are
+ * allowlisted by path, which Seatbelt, unlike Linux seccomp, can express.
+ */
+function proxiedNetworkOptions(resolved: ResolvedPolicy, opts: Pick<PlanMacosOptions, 'network' | 'proxy'>): MacosNetworkOptions | null {
+  const network = resolved.policy.network;
+  if (!isProxiedNetwork(network)) return null;
+  if (opts.network !== undefined) {
+    throw new UsageError('a proxied network policy takes its proxy from the lease, not from network options; drop the Seatbelt network options', { path: ['network'] });
+  }
+  const tcp = opts.proxy?.tcp ?? PROXY_ENDPOINT_PLACEHOLDERS.tcp;
+  const ports = [tcp.httpPort, tcp.socksPort].filter((port) => port > 0);
+  return { managed: { loopbackPorts: ports, allowLocalBinding: false }, unixSockets: network.unixSockets };
+}
+
+function proxiedEnv(opts: Pick<PlanMacosOptions, 'proxy'>): Record<string, string> {
+  const tcp = opts.proxy?.tcp ?? PROXY_ENDPOINT_PLACEHOLDERS.tcp;
+  return proxyEnvironment(`http://127.0.0.1:${tcp.httpPort}`, `socks5h://127.0.0.1:${tcp.socksPort}`);
 }
 
 export function planMacos(resolved: ResolvedPolicy, opts: PlanMacosOptions): SeatbeltPlan {
@@ -91,13 +122,15 @@ export function planMacos(resolved: ResolvedPolicy, opts: PlanMacosOptions): Sea
     if (key !== 'CODEX_SANDBOX' && key !== 'CODEX_SANDBOX_NETWORK_DISABLED') env[key] = value;
   }
   env.CODEX_SANDBOX = 'seatbelt';
-  if (resolved.policy.network !== 'enabled') env.CODEX_SANDBOX_NETWORK_DISABLED = '1';
+  const proxied = isProxiedNetwork(resolved.policy.network);
+  if (proxied) Object.assign(env, proxiedEnv(opts));
+  else if (resolved.policy.network !== 'enabled') env.CODEX_SANDBOX_NETWORK_DISABLED = '1';
 
   const unrestrictedFiles = resolved.fullDiskRead && resolved.fullDiskWrite && resolved.unreadableGlobs.length === 0;
   const enforcement: Enforcement = {
     backend: 'seatbelt',
     filesystem: !unrestrictedFiles,
-    network: networkRestricted ? 'enforced' : 'not-restricted',
+    network: proxied ? 'proxied' : networkRestricted ? 'enforced' : 'not-restricted',
     noNewPrivs: false,
     seccomp: false,
     handled: ['sbpl:file-read', 'sbpl:file-write', 'sbpl:network', 'sbpl:process', 'sbpl:ipc'],
@@ -108,7 +141,10 @@ export function planMacos(resolved: ResolvedPolicy, opts: PlanMacosOptions): Sea
     platform: 'macos',
     argv: [SANDBOX_EXEC_PATH, '-p', profile, ...params.map(([k, v]) => `-D${k}=${v}`), '--', ...command],
     env,
-    requires: [{ capability: 'sandbox-exec', reason: `${SANDBOX_EXEC_PATH} applies the SBPL profile (macOS only)` }],
+    requires: [
+      { capability: 'sandbox-exec', reason: `${SANDBOX_EXEC_PATH} applies the SBPL profile (macOS only)` },
+      ...(proxied ? [{ capability: 'network-proxy', reason: 'the calling process runs the proxy; the profile allows outbound traffic only to its loopback ports' }] : []),
+    ],
     hostPrep: [],
     enforcement,
     permissionProfile: opts.permissionProfile,

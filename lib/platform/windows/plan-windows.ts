@@ -7,7 +7,8 @@
 // system is read only through the injected WindowsHostView. May import policy, errors,
 // platform/common and this folder; never another OS, native or child_process.
 
-import { UsageError } from '../../errors';
+import { UnsupportedPolicyError, UsageError } from '../../errors';
+import { isProxiedNetwork } from '../../policy/network-predicates';
 import type { SandboxPolicy } from '../../policy/types';
 import type { Enforcement, Requirement } from '../common/types';
 import { capabilityRoots, denyWriteTargets, elevatedAclOps, readOnlySid, tokenAclOps } from './acl-ops';
@@ -394,6 +395,13 @@ function codexHomeOf(opts: PlanWindowsOptions, env: Record<string, string>): Win
  */
 export function planWindows(policy: SandboxPolicy, opts: PlanWindowsOptions): WindowsPlan {
   checkSandboxPolicy(policy);
+  if (isProxiedNetwork(policy.network)) {
+    // Neither Windows backend can force every connection through the proxy: the token's network block is advisory and the offline account's firewall blocks all or nothing.
+    throw new UnsupportedPolicyError(
+      `a proxied network (domain allow/deny rules) cannot be enforced by backend "${opts.backend ?? 'auto'}" on Windows: neither the restricted token nor the offline sandbox account can force every connection through the network proxy; use --network or --no-network instead`,
+      { value: opts.backend ?? 'auto', details: { backend: opts.backend ?? 'auto', network: 'proxied' } },
+    );
+  }
   const env = opts.env ?? {};
   if (policy.fileSystem.kind !== 'restricted') checkWindowsEnforceable(policy, null);
   const resolved = resolveWindowsPolicy(policy, { cwd: opts.cwd, env, host: opts.host ?? lexicalWindowsHost });

@@ -4,8 +4,6 @@
 // reference section it mirrors. Capability SIDs are derived, not random: see capabilitySid.
 // May import nothing from lib.
 
-import { createHash } from 'node:crypto';
-
 export const EVERYONE_SID = 'S-1-1-0';
 export const BUILTIN_USERS_SID = 'S-1-5-32-545';
 export const BUILTIN_ADMINISTRATORS_SID = 'S-1-5-32-544';
@@ -67,6 +65,8 @@ export function formatMask(mask: number): string {
  * that carries it as a restricting SID gains anything, and only this package mints such tokens.
  */
 export function capabilitySid(namespace: string, key: string): string {
+  // Required here, not imported: the Windows planner is bundled into Linux launches that never run it.
+  const { createHash } = require('node:crypto') as typeof import('node:crypto');
   const digest = createHash('sha256').update(`codex-sandbox capability v1\u0000${namespace}\u0000${key}`).digest();
   const parts = [0, 4, 8, 12].map((off) => digest.readUInt32LE(off));
   return `S-1-5-21-${parts.join('-')}`;

@@ -44,6 +44,15 @@ describe.runIf(process.platform === 'linux')('codex-sandbox apply-patch', () => 
     });
   });
 
+  it('a FILE argument that is not patch text is read as the patch (sandboxed like any other)', async () => {
+    await inWorkspace((ws, run) => {
+      writeFileSync(join(ws, 'f.txt'), 'a\n');
+      writeFileSync(join(ws, 'change.patch'), UPDATE);
+      expect(run(['change.patch'])).toEqual({ status: 0, stdout: 'Success. Updated the following files:\nM f.txt\n', stderr: '' });
+      expect(readFileSync(join(ws, 'f.txt'), 'utf8')).toBe('b\n');
+    });
+  });
+
   it('the patch on stdin with --json prints the snake_case result', async () => {
     await inWorkspace((ws, run) => {
       expect(run(['--json'], '*** Begin Patch\n*** Add File: g.txt\n+g\n*** End Patch')).toEqual({

@@ -14,7 +14,7 @@ const wrap = (...lines: string[]): string => ['*** Begin Patch', '*** Update Fil
 async function preserve(original: string, ...chunk: string[]): Promise<string> {
   return withTempDir(async (dir) => {
     writeFileSync(join(dir, 'f.txt'), original);
-    await applyPatch(wrap(...chunk), { cwd: dir, lineEndings: 'preserve' });
+    await applyPatch(wrap(...chunk), { cwd: dir, policy: 'danger-full-access', lineEndings: 'preserve' });
     return readFileSync(join(dir, 'f.txt'), 'utf8');
   });
 }
@@ -47,7 +47,7 @@ describe('applyPatch lineEndings: preserve (the default)', () => {
   it('is the default', async () => {
     await withTempDir(async (dir) => {
       writeFileSync(join(dir, 'f.txt'), 'one\r\ntwo\r\n');
-      await applyPatch(wrap('@@', '-one', '+uno'), { cwd: dir });
+      await applyPatch(wrap('@@', '-one', '+uno'), { cwd: dir, policy: 'danger-full-access' });
       expect(readFileSync(join(dir, 'f.txt'), 'utf8')).toBe('uno\r\ntwo\r\n');
     });
   });
@@ -55,7 +55,7 @@ describe('applyPatch lineEndings: preserve (the default)', () => {
   it("lineEndings: 'lf' (the older reference's mode) leaves CR on untouched lines only", async () => {
     await withTempDir(async (dir) => {
       writeFileSync(join(dir, 'f.txt'), 'one\r\ntwo\r\n');
-      await applyPatch(wrap('@@', '-one', '+uno'), { cwd: dir, lineEndings: 'lf' });
+      await applyPatch(wrap('@@', '-one', '+uno'), { cwd: dir, policy: 'danger-full-access', lineEndings: 'lf' });
       expect(readFileSync(join(dir, 'f.txt'), 'utf8')).toBe('uno\ntwo\r\n');
     });
   });
@@ -89,7 +89,7 @@ describe('lineEndings: preserve, lone CR', () => {
     expect(await preserve('x\r\r\n', '-x', '+c')).toBe('c\r\r\n');
     await withTempDir(async (dir) => {
       writeFileSync(join(dir, 'f.txt'), 'a\rb\n');
-      await expect(applyPatch(wrap('-a\rb', '+c'), { cwd: dir })).rejects.toMatchObject({ code: 'E_PATCH_APPLY' });
+      await expect(applyPatch(wrap('-a\rb', '+c'), { cwd: dir, policy: 'danger-full-access' })).rejects.toMatchObject({ code: 'E_PATCH_APPLY' });
     });
   });
 });

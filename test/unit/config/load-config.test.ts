@@ -172,14 +172,12 @@ describe('loadConfig: permission profiles', () => {
     expect(thrown(() => load({}, { permissionsOverride: 'ghost' })).message).toBe('default_permissions requires a `[permissions]` table (--permissions)');
   });
 
-  it('domain rules make the config unenforceable and assertEnforceable refuses with E_UNSUPPORTED_POLICY', () => {
+  it('domain rules make the network proxied; nothing is left unenforceable', () => {
     const cfg = load({
-      files: { [USER]: 'default_permissions = "net"\n[permissions.net]\nextends = ":read-only"\n[permissions.net.network.domains]\n"example.com" = "allow"\n' },
+      files: { [USER]: 'default_permissions = "net"\n[permissions.net]\nextends = ":read-only"\n[permissions.net.network.domains]\n"Example.COM" = "allow"\n' },
     });
-    expect(cfg.unenforceable).toHaveLength(1);
-    const err = thrown(() => assertEnforceable(cfg));
-    expect(err.code).toBe('E_UNSUPPORTED_POLICY');
-    expect(err.message).toMatch(/^cannot enforce permissions\.net\.network\.domains \(set by net\): per-domain network rules need a network proxy/);
+    expect(cfg.unenforceable).toEqual([]);
+    expect(cfg.policy.network).toEqual({ mode: 'proxied', allowedDomains: ['example.com'], deniedDomains: [], allowLocalBinding: false, unixSockets: [] });
   });
 });
 
@@ -334,14 +332,58 @@ describe('loadConfig: requirements', () => {
     expect(cfg.source).toMatchObject({ kind: 'requirements', key: 'sandbox_mode', value: 'read-only', fallbackFrom: 'danger-full-access' });
   });
 
-  it('managed network requirements are unenforceable; mixing legacy lists is an error', () => {
-    const cfg = load({ files: { [REQ]: '[experimental_network]\nenabled = true\n[experimental_network.domains]\n"a.com" = "allow"\n' } });
-    expect(cfg.unenforceable.map((u) => [u.key, u.source])).toEqual([['experimental_network', REQ]]);
-    expect(thrown(() => assertEnforceable(cfg)).code).toBe('E_UNSUPPORTED_POLICY');
-    expect(load({ files: { [REQ]: '[experimental_network]\nenabled = false\n' } }).unenforceable).toEqual([]);
+  it('managed network requirements constrain the network; mixing legacy lists is an error', () => {
+    const managed = '[experimental_network]\nenabled = true\n[experimental_network.domains]\n"a.com" = "allow"\n"bad.a.com" = "deny"\n';
+    const open = load({ files: { [REQ]: managed, [USER]: 'sandbox_mode = "workspace-write"\n[sandbox_workspace_write]\nnetwork_access = true\n' } });
+    expect(open.unenforceable).toEqual([]);
+    expect(open.requirements.network).toMatchObject({ source: REQ, allowedDomains: ['a.com'], deniedDomains: ['bad.a.com'] });
+    expect(open.policy.network).toEqual({ mode: 'proxied', allowedDomains: ['a.com'], deniedDomains: ['bad.a.com'], allowLocalBinding: false, unixSockets: [] });
+    expect(load({ files: { [REQ]: managed } }).policy.network).toBe('restricted');
+    const own = load({
+      files: {
+        [REQ]: managed,
+        [USER]:
+          'default_permissions = "n"\n[permissions.n]\nextends = ":read-only"\n[permissions.n.network]\nallow_local_binding = true\n[permissions.n.network.domains]\n"b.com" = "allow"\n',
+      },
+    });
+    expect(own.policy.network).toEqual({ mode: 'proxied', allowedDomains: ['b.com', 'a.com'], deniedDomains: ['bad.a.com'], allowLocalBinding: true, unixSockets: [] });
+    const only = load({
+      files: {
+        [REQ]: `${managed.replace('enabled = true\n', 'enabled = true\nmanaged_allowed_domains_only = true\nallow_local_binding = false\n')}`,
+        [USER]:
+          'default_permissions = "n"\n[permissions.n]\nextends = ":read-only"\n[permissions.n.network]\nallow_local_binding = true\n[permissions.n.network.domains]\n"b.com" = "allow"\n',
+      },
+    });
+    expect(only.policy.network).toEqual({ mode: 'proxied', allowedDomains: ['a.com'], deniedDomains: ['bad.a.com'], allowLocalBinding: false, unixSockets: [] });
+    expect(load({ files: { [REQ]: '[experimental_network]\nenabled = false\n' } }).requirements.network).toBeUndefined();
     expect(thrown(() => load({ files: { [REQ]: '[experimental_network]\nallowed_domains = ["a"]\n[experimental_network.domains]\n"b" = "allow"\n' } })).message).toBe(
       `\`experimental_network.domains\` cannot be combined with legacy \`allowed_domains\` or \`denied_domains\` (${REQ}:3:1)`,
     );
+    expect(thrown(() => load({ files: { [REQ]: '[experimental_network]\nallow_unix_sockets = ["/a"]\n[experimental_network.unix_sockets]\n"/b" = "allow"\n' } })).message).toBe(
+      `\`experimental_network.unix_sockets\` cannot be combined with legacy \`allow_unix_sockets\` (${REQ}:3:1)`,
+    );
+  });
+
+  it('managed network: legacy lists are accepted; bad patterns and ports are located errors', () => {
+    const cfg = load({
+      files: { [REQ]: '[experimental_network]\nallowed_domains = ["*.corp.example"]\ndenied_domains = ["x.corp.example"]\n', [USER]: 'sandbox_mode = "danger-full-access"\n' },
+    });
+    expect(cfg.policy.network).toMatchObject({ mode: 'proxied', allowedDomains: ['*.corp.example'], deniedDomains: ['x.corp.example'] });
+    expect(thrown(() => load({ files: { [REQ]: '[experimental_network]\nallowed_domains = ["ok.com", "bad.com:0"]\n' } })).message).toBe(
+      `invalid domain pattern \`bad.com:0\`: port \`0\` is out of range (1-65535) (${REQ}:2:30)`,
+    );
+    expect(thrown(() => load({ files: { [REQ]: '[experimental_network]\nhttp_port = 70000\n' } })).message).toBe(
+      `experimental_network.http_port 70000 is out of range (1-65535) (${REQ}:2:13)`,
+    );
+    expect(thrown(() => load({ files: { [REQ]: '[experimental_network.domains]\n"*" = "deny"\n' } })).message).toBe(
+      `invalid domain pattern \`*\`: the global \`*\` is only allowed in allow rules (${REQ}:2:1)`,
+    );
+  });
+
+  it('a managed network in front of an external sandbox cannot be enforced, and refuses', () => {
+    const cfg = load({ files: { [REQ]: '[experimental_network]\nenabled = true\n' } }, { policyOverride: { fileSystem: { kind: 'external-sandbox' }, network: 'enabled' } });
+    expect(cfg.unenforceable.map((u) => u.key)).toEqual(['experimental_network']);
+    expect(thrown(() => assertEnforceable(cfg)).code).toBe('E_UNSUPPORTED_POLICY');
   });
 
   it('a requirements file with a wrong type is a located parse error; an unreadable one names the file', () => {

@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { effectiveConfig, loadConfigLayers, type LayerLoadOptions } from '../../../lib/config/load-layers';
+import { EMPTY_LAYER_VERSION, effectiveConfig, layerVersion, loadConfigLayers, type LayerLoadOptions } from '../../../lib/config/load-layers';
 import type { MdmReader } from '../../../lib/config/reader';
 import { fakeReader, type FakeTree } from './fake-reader';
 import { thrown } from '../../helpers/errors';
@@ -359,5 +360,14 @@ describe('config layers: projects and trust', () => {
     );
     expect(stack.layers.find((l) => l.source.type === 'project')!.disabledReason).toBeUndefined();
     expect(stack.cwdTrust).toEqual({ level: 'trusted', key: '/work/main-repo' });
+  });
+});
+
+describe('config layers: versions', () => {
+  it('an empty layer has the version of {} without hashing at run time (start-up loads no node:crypto)', () => {
+    expect(EMPTY_LAYER_VERSION).toBe(`sha256:${createHash('sha256').update('{}').digest('hex')}`);
+    expect(layerVersion({})).toBe(EMPTY_LAYER_VERSION);
+    expect(layerVersion({ a: 1 })).toBe(`sha256:${createHash('sha256').update('{"a":1}').digest('hex')}`);
+    expect(layerVersion({ b: { y: 1, x: 2 }, a: 1 })).toBe(layerVersion({ a: 1, b: { x: 2, y: 1 } }));
   });
 });

@@ -197,11 +197,23 @@ describe('[permissions] compile: user profiles', () => {
     expect(compile('[permissions.p.filesystem]\n"/w/**/*.env" = "deny"\n', 'p', { platform: 'macos' }).warnings).toStrictEqual([]);
   });
 
-  it('domain and unix-socket rules are recorded as unenforceable', () => {
-    const text = '[permissions.p.filesystem]\n":root" = "read"\n[permissions.p.network]\nenabled = true\n[permissions.p.network.domains]\n"api.example.com" = "allow"\n';
-    expect(compile(text, 'p').unenforceable).toStrictEqual([
-      { key: 'permissions.p.network.domains', reason: 'per-domain network rules need a network proxy, which codex-sandbox does not have' },
-    ]);
+  it('domain and unix-socket rules compile into a proxied network', () => {
+    const text =
+      '[permissions.p.filesystem]\n":root" = "read"\n[permissions.p.network]\nenabled = true\nallow_local_binding = true\n[permissions.p.network.domains]\n"api.example.com" = "allow"\n"**.evil.example" = "deny"\n[permissions.p.network.unix_sockets]\n"/run/a.sock" = "allow"\n"/run/b.sock" = "none"\n';
+    expect(compile(text, 'p').policy.network).toStrictEqual({
+      mode: 'proxied',
+      allowedDomains: ['api.example.com'],
+      deniedDomains: ['**.evil.example'],
+      allowLocalBinding: true,
+      unixSockets: ['/run/a.sock'],
+    });
+  });
+
+  it('enabled = true alone is the whole network; enabled = false ignores rules with a warning', () => {
+    expect(compile('[permissions.p.network]\nenabled = true\n', 'p').policy.network).toBe('enabled');
+    const off = compile('[permissions.p.network]\nenabled = false\n[permissions.p.network.domains]\n"a.com" = "allow"\n', 'p');
+    expect(off.policy.network).toBe('restricted');
+    expect(off.warnings).toContain('permissions.p.network sets enabled = false, so its domain and socket rules are ignored: the network is restricted');
   });
 });
 
@@ -297,16 +309,42 @@ describe('workspace_roots materialization', () => {
 
 describe('[permissions] network tables', () => {
   it('network_toml_ignores_legacy_network_list_keys: allowed_domains is ignored with a warning, not enforced', () => {
-    const { policy, warnings, unenforceable } = compile('[permissions.p.filesystem]\n":root" = "read"\n[permissions.p.network]\nallowed_domains = ["a.com"]\n', 'p');
+    const { policy, warnings } = compile('[permissions.p.filesystem]\n":root" = "read"\n[permissions.p.network]\nallowed_domains = ["a.com"]\n', 'p');
     expect(policy.network).toBe('restricted');
-    expect(unenforceable).toStrictEqual([]);
     expect(warnings).toStrictEqual(['permissions.p.network.allowed_domains is a legacy list the reference ignores; use [permissions.p.network.domains] or unix_sockets']);
   });
 
-  it('unix_sockets rules are unenforceable; a bad socket value is a located error', () => {
-    expect(compile('[permissions.p.network.unix_sockets]\n"/run/docker.sock" = "allow"\n', 'p').unenforceable[0].key).toBe('permissions.p.network.unix_sockets');
-    expect(thrownText(() => profilesFrom('[permissions.p.network.unix_sockets]\n"/x" = "deny"\n'))).toBe(
-      `E_CONFIG_PARSE: unix_sockets entry "/x" must be "allow" or "none", got "deny" (${FILE}:2:8)`,
+  it('unix_sockets rules make a proxied network; a bad socket value or path is a located error', () => {
+    expect(compile('[permissions.p.network.unix_sockets]\n"/run/docker.sock" = "allow"\n', 'p').policy.network).toMatchObject({
+      mode: 'proxied',
+      unixSockets: ['/run/docker.sock'],
+    });
+    expect(thrownText(() => profilesFrom('[permissions.p.network.unix_sockets]\n"/x" = "maybe"\n'))).toBe(
+      `E_CONFIG_PARSE: unix_sockets entry "/x" must be "allow", "none" or "deny", got "maybe" (${FILE}:2:8)`,
+    );
+    expect(thrownText(() => profilesFrom('[permissions.p.network.unix_sockets]\n"run/x.sock" = "allow"\n'))).toBe(
+      `E_CONFIG_PARSE: unix socket path \`run/x.sock\` must be absolute or use \`~/...\` (${FILE}:2:1)`,
+    );
+  });
+
+  it.each([
+    ['"api.example.com:0" = "allow"', 'invalid domain pattern `api.example.com:0`: port `0` is out of range (1-65535)'],
+    ['"api.example.com:65536" = "allow"', 'invalid domain pattern `api.example.com:65536`: port `65536` is out of range (1-65535)'],
+    ['"*" = "deny"', 'invalid domain pattern `*`: the global `*` is only allowed in allow rules'],
+    ['"a.*.com" = "allow"', 'invalid domain pattern `a.*.com`: a wildcard is only allowed as a leading `*.` or `**.`, or as the whole pattern `*`'],
+    ['"a.com" = "yes"', 'domains entry "a.com" must be "allow" or "deny", got "yes"'],
+  ])('a malformed domain rule is a located error: %s', (line, message) => {
+    expect(thrownText(() => profilesFrom(`[permissions.p.network.domains]\n${line}\n`))).toMatch(
+      new RegExp(`^E_CONFIG_PARSE: ${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(${FILE}:2:\\d+\\)$`),
+    );
+  });
+
+  it('mixing the domains table with a legacy list is the reference error, located', () => {
+    expect(thrownText(() => profilesFrom('[permissions.p.network]\nallowed_domains = ["a.com"]\n[permissions.p.network.domains]\n"b.com" = "allow"\n'))).toBe(
+      `E_CONFIG_PARSE: \`permissions.p.network.domains\` cannot be combined with legacy \`allowed_domains\` or \`denied_domains\` (${FILE}:3:1)`,
+    );
+    expect(thrownText(() => profilesFrom('[permissions.p.network]\nallow_unix_sockets = ["/a"]\n[permissions.p.network.unix_sockets]\n"/b" = "allow"\n'))).toBe(
+      `E_CONFIG_PARSE: \`permissions.p.network.unix_sockets\` cannot be combined with legacy \`allow_unix_sockets\` (${FILE}:3:1)`,
     );
   });
 });

@@ -65,9 +65,23 @@ describe('policyFromOptions with config', () => {
     expect(p.config.warnings[0]).toMatch(/^Configured value for `permission_profile` is disallowed by requirements; falling back from `--permission-profile`/);
   });
 
-  it('an unenforceable setting refuses with E_UNSUPPORTED_POLICY', () => {
-    const tree = { files: { [REQ]: '[experimental_network]\nenabled = true\n' } };
-    expect(thrownText(() => select([], tree))).toMatch(/^E_UNSUPPORTED_POLICY: cannot enforce experimental_network \(set by \/etc\/codex\/requirements\.toml\)/);
+  it('a managed network holds --network and the domain flags to its rules', () => {
+    const tree = { files: { [REQ]: '[experimental_network]\nenabled = true\n[experimental_network.domains]\n"a.com" = "allow"\n"no.a.com" = "deny"\n' } };
+    expect(select(['--network'], tree).policy.network).toEqual({
+      mode: 'proxied',
+      allowedDomains: ['a.com'],
+      deniedDomains: ['no.a.com'],
+      allowLocalBinding: false,
+      unixSockets: [],
+    });
+    expect(select(['--no-network'], tree).policy.network).toBe('restricted');
+    expect(select(['--allow-domain', 'b.com', '--deny-domain', 'c.com'], tree).policy.network).toEqual({
+      mode: 'proxied',
+      allowedDomains: ['b.com', 'a.com'],
+      deniedDomains: ['c.com', 'no.a.com'],
+      allowLocalBinding: false,
+      unixSockets: [],
+    });
   });
 
   it('policyFromOptions keeps its shape: policy, cwd, origin', () => {

@@ -138,12 +138,28 @@ describe('doctor', () => {
   it('a missing helper makes every backend unusable', () => {
     const report = doctorReport(capsFixture({ helperPath: null }), true, '6.8.0');
     expect(report.backends.some((b) => b.usable)).toBe(false);
+    expect(report.checks[0]).toMatchObject({ name: 'native', ok: false });
+  });
+
+  it('an unusable native build is the first check, with the rebuild command; nothing probed through it is blamed on the kernel', () => {
+    const nativeBuild = { reason: 'not-built', message: 'native addon codex_sandbox is not built: no .node file in …' };
+    const report = doctorReport(
+      capsFixture({ nativeBuild, helperPath: null, seccomp: false, landlock: { status: 'not-implemented', abi: 0 }, userns: false, namespaces: NO_NAMESPACES }),
+      null,
+      '6.8.0',
+    );
+    expect(report.checks[0]).toMatchObject({ name: 'native', ok: false, value: `not-built: ${nativeBuild.message}` });
+    expect(report.checks[0]?.fix).toMatch(/npm rebuild codex-sandbox.*pnpm approve-builds/);
+    const text = JSON.stringify(report.checks.slice(1));
+    expect(text).not.toMatch(/sysctl|lsm=|CONFIG_SECCOMP|CONFIG_SECURITY_LANDLOCK|upgrade to Linux/);
+    for (const name of ['landlock', 'seccomp', 'userns', 'proc']) expect(report.checks.find((c) => c.name === name)?.value).toMatch(/^not checked: the native build/);
+    expect(report.backends.every((b) => !b.usable && b.reason.includes('npm rebuild codex-sandbox'))).toBe(true);
   });
 
   it.runIf(process.platform === 'linux')('doctor --json exits 0 on this machine when a filesystem backend works, with snake_case keys', async () => {
     const r = await cli(['doctor', '--json']);
     const out = JSON.parse(r.out);
     expect(r.code).toBe(out.filesystem_enforcement ? 0 : 1);
-    expect(out.checks.map((c: { name: string }) => c.name)).toStrictEqual(['kernel', 'landlock', 'seccomp', 'userns', 'bwrap', 'proc', 'wsl', 'helper']);
+    expect(out.checks.map((c: { name: string }) => c.name)).toStrictEqual(['native', 'kernel', 'landlock', 'seccomp', 'userns', 'bwrap', 'proc', 'wsl']);
   });
 });

@@ -13,7 +13,7 @@ export interface ResolvedShape {
   unreadableRoots?: string[];
   unreadableGlobs?: string[];
   globScanMaxDepth?: number;
-  network?: 'restricted' | 'enabled';
+  network?: ResolvedPolicy['policy']['network'];
   kind?: 'restricted' | 'unrestricted' | 'external-sandbox';
 }
 

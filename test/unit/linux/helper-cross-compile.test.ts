@@ -71,7 +71,7 @@ describe('linux helper cross-compiles for aarch64', () => {
     `runs under qemu-aarch64: a usage error is one line and exit 125${available && has(QEMU) ? '' : ` [skipped: ${available ? 'qemu-aarch64 not installed (apt-get install qemu-user)' : skipReason}]`}`,
     async () => {
       const r = spawnSync(QEMU, [out, '--network', 'sometimes', '--', 'true'], { encoding: 'utf8' });
-      expect(r.stderr).toBe("codex-sandbox-helper: invalid --network 'sometimes': expected restricted or enabled\n");
+      expect(r.stderr).toBe("codex-sandbox-helper: invalid --network 'sometimes': expected restricted, enabled or proxied\n");
       expect(r.status).toBe(125);
       const missing = spawnSync(QEMU, [out, '--network', 'enabled', '--landlock-rule', '0x1:relative', '--', 'true'], { encoding: 'utf8' });
       expect(missing.stderr).toBe("codex-sandbox-helper: invalid --landlock-rule '0x1:relative': PATH must be absolute\n");

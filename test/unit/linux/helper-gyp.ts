@@ -31,7 +31,8 @@ export function helperBuild(): HelperBuild {
     });
   return {
     sources: linux.sources ?? [],
-    cflags: expand([...(target.cflags_cc ?? []), ...(linux.cflags_cc ?? [])]),
+    // A checkout's build adds -Werror (binding.gyp "werror"), and tests run in a checkout.
+    cflags: [...expand([...(target.cflags_cc ?? []), ...(linux.cflags_cc ?? [])]), '-Werror'],
     ldflags: linux.ldflags ?? [],
   };
 }

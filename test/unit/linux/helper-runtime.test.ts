@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 
 import { helperPath } from '../../../lib/native';
 import { failingSyscallArgs } from '../../helpers/failing-syscall';
+import { withTempDir } from '../../helpers/temp';
 import { helperBuild, REPO } from './helper-gyp';
 
 const NATIVE = join(REPO, 'native/linux');
@@ -40,7 +41,7 @@ describe('helper runtime layer', () => {
       for (const m of text.matchAll(/^#include\s+([<"])([^>"]+)[>"]/gm)) {
         const [, kind, name] = m;
         if (kind === '"') {
-          expect(local.has(name) || name === '../common/exit-status.h', `${file}: ${name}`).toBe(true);
+          expect(local.has(name) || ['../common/exit-status.h', '../common/native-abi.h'].includes(name), `${file}: ${name}`).toBe(true);
         } else {
           expect(/^(linux|asm|asm-generic)\/[\w/-]+\.h$/.test(name) || ['stddef.h', 'stdint.h'].includes(name), `${file}: <${name}>`).toBe(true);
         }
@@ -87,5 +88,24 @@ describe('helper runtime layer', () => {
     const r = spawnSync('python3', failingSyscallArgs('capget', 200, [helper as string, '--network', 'enabled', '--', 'true']), { encoding: 'utf8' });
     expect(r.stderr).toBe('codex-sandbox-helper: capget: Unknown error 200 (errno 200)\n');
     expect(r.status).toBe(125);
+  });
+});
+
+describe('binding.gyp -Werror', () => {
+  // The "werror" variable's command, run where node-gyp runs it (the package directory).
+  const gyp = readFileSync(join(REPO, 'binding.gyp'), 'utf8');
+  const command = /"werror%": "<!\(node -p \\"(.*)\\"\)"/.exec(gyp)?.[1]?.replace(/\\"/g, '"');
+  const werror = (cwd: string, env: NodeJS.ProcessEnv = {}): string =>
+    spawnSync(process.execPath, ['-p', command ?? 'missing'], { cwd, encoding: 'utf8', env: { PATH: process.env.PATH, ...env } }).stdout.trim();
+
+  it('is on in a checkout and in scripts/prebuild.js, off in an installed package', async () => {
+    expect(command).toBeDefined();
+    expect(werror(REPO)).toBe('1');
+    await withTempDir((installed) => {
+      expect(werror(installed)).toBe('0');
+      expect(werror(installed, { CODEX_SANDBOX_WERROR: '1' })).toBe('1');
+    });
+    expect(gyp).toMatch(/\["werror==1", \{"cflags_cc": \["-Werror"\]\}\]/);
+    expect(gyp.replace(/^\s*#.*$/gm, '').match(/-Werror/g)).toHaveLength(1);
   });
 });

@@ -30,6 +30,20 @@ function plan(shape: ResolvedShape, opts: Partial<PlanLinuxOptions> = {}): Linux
 }
 
 describe('planLinux backend choice', () => {
+  it('an unusable native build is the refusal, named first with its fix, even though it also hides seccomp and Landlock', () => {
+    const nativeBuild = { reason: 'not-built', message: 'native addon codex_sandbox is not built: …; run "npm rebuild codex-sandbox"' };
+    const caps = capsFixture({ nativeBuild, seccomp: false, landlock: { status: 'not-implemented', abi: 0 }, helperPath: null });
+    for (const shape of [{ fullDiskRead: true }, { fullDiskWrite: true, network: 'enabled' as const }]) {
+      let e: unknown;
+      try {
+        plan(shape, { capabilities: caps });
+      } catch (error) {
+        e = error;
+      }
+      expect(e).toMatchObject({ code: 'E_BACKEND_UNAVAILABLE', message: nativeBuild.message, details: { reason: 'not-built', native: true } });
+    }
+  });
+
   it('auto without the namespaces backend, with bwrap and userns: bubblewrap backend, plan is plain JSON data', () => {
     const p = plan({ fullDiskRead: true });
     expect(p.backend).toBe('bwrap');
@@ -307,7 +321,7 @@ describe('planLinux backend choice', () => {
   it('a missing helper executable is E_BACKEND_UNAVAILABLE naming the build step', () => {
     const r = thrown(() => plan({ fullDiskRead: true }, { capabilities: capsFixture({ helperPath: null }) }));
     expect(r.code).toBe('E_BACKEND_UNAVAILABLE');
-    expect(r.message).toContain('build:native');
+    expect(r.message).toContain('npm rebuild codex-sandbox');
   });
 
   it('same inputs give an identical plan (deterministic)', () => {

@@ -4,7 +4,7 @@ import type { ResolvedPolicy, WritableRoot } from '../../../lib/policy/types';
 import { planMacos, type PlanMacosOptions, type SeatbeltPlan } from '../../../lib/platform/macos/plan-macos';
 import { fakeMacHost } from './fake-mac-host';
 
-export function resolvedFixture(fields: Partial<ResolvedPolicy> & { network?: 'restricted' | 'enabled' } = {}): ResolvedPolicy {
+export function resolvedFixture(fields: Partial<ResolvedPolicy> & { network?: ResolvedPolicy['policy']['network'] } = {}): ResolvedPolicy {
   const { network, ...rest } = fields;
   return {
     cwd: '/Users/dev/w',

@@ -110,13 +110,20 @@ describe('policyFromOptions', () => {
     expect(() => select(['--permissions', ':bogus'])).toThrow('--permissions refers to unknown built-in profile `:bogus`');
   });
 
+  it('--writable-root without a policy option chooses workspace-write (the README example)', () => {
+    const alone = select(['--writable-root', '/x', '--network']);
+    expect(alone.origin).toBe('--sandbox workspace-write');
+    expect(alone.policy.network).toBe('enabled');
+    expect(alone.policy).toStrictEqual(select(['--sandbox', 'workspace-write', '--writable-root', '/x', '--network']).policy);
+  });
+
   it('conflicting options name both flags', () => {
     expect(() => select(['--sandbox', 'read-only', '--permission-profile', '{"type":"disabled"}'])).toThrow(
       '--sandbox and --permission-profile conflict: each chooses the whole policy; pass only one',
     );
     expect(() => select(['--permissions', ':workspace', '--sandbox', 'read-only'])).toThrow(/--sandbox and --permissions conflict/);
     expect(() => select(['--permission-profile', '{"type":"disabled"}', '--network'])).toThrow('--permission-profile and --network conflict');
-    expect(() => select(['--writable-root', '/x'])).toThrow('--writable-root needs --sandbox workspace-write');
+    expect(() => select(['--permissions', ':read-only', '--writable-root', '/x'])).toThrow('--writable-root needs --sandbox workspace-write, not --permissions');
     expect(() => select(['--sandbox', 'read-only', '--writable-root', '/x'])).toThrow('--writable-root needs --sandbox workspace-write, not --sandbox');
   });
 });

@@ -334,8 +334,10 @@ describe('policy-model §8.1 read-deny matcher', () => {
       expect(d.allowed).toBe(false);
       expect(d.path).toBe(join(dir, 'alias/secret.txt'));
       expect(d.reason).toContain('resolves to');
-      // Without a host the decision is lexical, as resolve_access_with_cwd is.
-      expect(canRead(r, join(dir, 'alias/secret.txt'))).toBe(true);
+      // With host: null the decision is lexical, as resolve_access_with_cwd is; by default
+      // explain() follows this machine's symlinks, as enforcement does (issue #19).
+      expect(explain(r, join(dir, 'alias/secret.txt'), 'read', { host: null }).allowed).toBe(true);
+      expect(canRead(r, join(dir, 'alias/secret.txt'))).toBe(false);
     });
   });
 

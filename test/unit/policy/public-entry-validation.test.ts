@@ -4,7 +4,7 @@
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import * as api from '../../../lib/index';
-import type { LegacySandboxPolicy, PermissionProfile, ResolvedPolicy, SandboxPolicy } from '../../../lib/index';
+import type { LegacySandboxPolicy, PermissionProfile, PolicyInput, ResolvedPolicy, SandboxPolicy } from '../../../lib/index';
 import { capsFixture } from '../linux/fixtures';
 import { fakeHost } from './fake-host';
 import { thrown } from '../../helpers/errors';
@@ -96,7 +96,7 @@ describe('public entries refuse malformed typed policies with E_POLICY_INVALID',
 
   it('applyPatch (sandboxed) rejects before touching the tree', async () => {
     const patch = '*** Begin Patch\n*** Add File: a.txt\n+x\n*** End Patch\n';
-    await expect(api.applyPatch(patch, { cwd: tmpdir(), policy: BAD_POLICIES[0]!.policy })).rejects.toMatchObject({ code: 'E_POLICY_INVALID' });
+    await expect(api.applyPatch(patch, { cwd: tmpdir(), policy: BAD_POLICIES[0]!.policy as PolicyInput })).rejects.toMatchObject({ code: 'E_POLICY_INVALID' });
   });
 
   it('explain: a hand-built resolved policy with an entry of access "rw" is refused', () => {
