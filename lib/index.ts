@@ -62,7 +62,7 @@ export { PROTECTED_METADATA_NAMES } from './policy/protected-metadata';
 export { applyEnvPolicy, parseEnvPolicy, CORE_ENV_VARS, DEFAULT_ENV_EXCLUDES, DEFAULT_ENV_POLICY } from './policy/env-policy';
 export type { EnvPolicy, EnvInherit } from './policy/env-policy';
 export { PLATFORM_DEFAULT_READ_ROOTS_LINUX } from './policy/platform-defaults';
-export { nodeHostView } from './policy/node-host-view';
+export { nodeHost } from './policy/node-host';
 export {
   withAdditionalReadableRoots,
   withAdditionalWritableRoots,

@@ -16,7 +16,7 @@ import { PatchApplyError, UsageError } from '../errors';
 import { PACKAGE_ROOT } from '../package-root';
 import type { BackendChoice } from '../platform/common/types';
 import { explain } from '../policy/explain';
-import { nodeHostView } from '../policy/node-host-view';
+import { nodeHost } from '../policy/node-host';
 import { parsePolicyInput } from '../policy/parse-policy';
 import { resolvePolicy } from '../policy/resolve';
 import type { SandboxPolicy } from '../policy/types';
@@ -65,7 +65,7 @@ function writtenPaths(hunks: readonly Hunk[], cwd: string): Array<{ spelled: str
 
 /** Throws the first write the policy refuses, naming the path and the rule that decided. */
 export function checkPatchAgainstPolicy(hunks: readonly Hunk[], cwd: string, policy: PolicyInput): void {
-  const host = nodeHostView();
+  const host = nodeHost();
   const resolved = resolvePolicy(parsePolicyInput(policy, undefined, { cwd }), { cwd, host });
   for (const { spelled, path } of writtenPaths(hunks, cwd)) {
     // With the host view, a symlink that leads out of a writable root is refused here too.

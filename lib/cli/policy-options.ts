@@ -7,7 +7,7 @@ import type { BackendChoice } from '../platform/common/types';
 import { assertEnforceable, loadConfig, type EffectiveConfig, type LoadConfigOptions } from '../config/load-config';
 import type { PolicySource } from '../config/resolve-sandbox';
 import { BUILTIN_POLICY_NAMES, type BuiltinPolicyName, BUILTIN_PROFILE_NAMES } from '../policy/builtin';
-import { nodeHostView } from '../policy/node-host-view';
+import { nodeHost } from '../policy/node-host';
 import { parsePolicyInput } from '../policy/parse-policy';
 import { resolveAgainstBase } from '../policy/paths';
 import type { NetworkPolicy, SandboxPolicy } from '../policy/types';
@@ -212,7 +212,7 @@ export function resolveOptionsPolicy(options: PolicyOptions, ctx: PolicyContext)
   if (options.permissionProfile !== undefined) {
     if (options.flags.network !== undefined) throw conflict('--permission-profile', options.flags.network);
     if (domainFlag !== undefined) throw conflict('--permission-profile', domainFlag);
-    policyOverride = parsePolicyInput(options.permissionProfile, { flag: '--permission-profile' }, { cwd, host: nodeHostView(ctx.env) });
+    policyOverride = parsePolicyInput(options.permissionProfile, { flag: '--permission-profile' }, { cwd, host: nodeHost(ctx.env) });
   }
   const name = options.permissions;
   if (name !== undefined && name.startsWith(':') && !(BUILTIN_PROFILE_NAMES as readonly string[]).includes(name)) {

@@ -1,17 +1,19 @@
 // config/reader: the only way config/ touches the host. Every file read, existence check and
 // canonicalization goes through a ConfigReader, so tests can use fakes or real temp dirs and the
 // rest of config/ stays pure. nodeConfigReader() is the real one.
-import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 
 import { ConfigParseError } from '../errors';
+import { nodeHost } from '../policy/node-host';
+import type { Host } from '../policy/types';
 
-export interface ConfigReader {
+/**
+ * The Host's stat and realpath, with a stricter readFile: a config file that exists but cannot be
+ * read, or is not UTF-8, is an error rather than a missing file.
+ */
+export interface ConfigReader extends Pick<Host, 'stat' | 'realpath'> {
   /** The file's text, or undefined when nothing exists at `path`. Any other failure throws. */
   readFile(path: string): string | undefined;
-  /** What is at `path`, following symlinks; undefined when nothing is. */
-  stat(path: string): 'file' | 'dir' | 'other' | undefined;
-  /** The canonical path, or undefined when it cannot be resolved. */
-  realpath(path: string): string | undefined;
 }
 
 /**
@@ -48,7 +50,10 @@ export function decodeConfigText(bytes: Uint8Array, file: string): string {
 }
 
 export function nodeConfigReader(): ConfigReader {
+  const host = nodeHost();
   return {
+    stat: host.stat,
+    realpath: host.realpath,
     readFile(path) {
       let bytes: Buffer;
       try {
@@ -58,21 +63,6 @@ export function nodeConfigReader(): ConfigReader {
         throw err;
       }
       return decodeConfigText(bytes, path);
-    },
-    stat(path) {
-      try {
-        const st = statSync(path);
-        return st.isDirectory() ? 'dir' : st.isFile() ? 'file' : 'other';
-      } catch {
-        return undefined;
-      }
-    },
-    realpath(path) {
-      try {
-        return realpathSync(path);
-      } catch {
-        return undefined;
-      }
     },
   };
 }

@@ -5,15 +5,15 @@ import { UnsupportedPolicyError, UsageError } from '../errors';
 import { parsePolicyInput } from '../policy/parse-policy';
 import { policyToPermissionProfile } from '../policy/profile';
 import { resolvePolicy } from '../policy/resolve';
-import { nodeHostView } from '../policy/node-host-view';
-import type { HostView, ResolvedPolicy, SandboxPolicy } from '../policy/types';
+import { nodeHost } from '../policy/node-host';
+import type { Host, ResolvedPolicy, SandboxPolicy } from '../policy/types';
 import { permissionProfileToWire } from '../policy/wire';
 import type { ProxyEndpoints } from './common/proxy-env';
-import type { BackendChoice, Capabilities, PlanBase, Platform } from './common/types';
-import type { LinuxHostFs } from './linux/host-fs';
+import type { BackendChoice, Capabilities, Platform } from './common/types';
 import { planLinux, type LinuxPlan } from './linux/plan';
 import { planMacos, type SeatbeltPlan } from './macos/plan-macos';
 import { SEATBELT_PLATFORM_DEFAULT_READ_ROOTS } from './macos/platform-defaults';
+import type { WindowsPlan } from './windows/plan-types';
 import { planWindows, type PlanWindowsOptions } from './windows/plan-windows';
 import { checkResolvedPolicy } from '../policy/typed-schema';
 
@@ -30,8 +30,8 @@ export interface PlanSandboxOptions {
   commandCwd?: string;
   mountProc?: boolean;
   helperArgvPrefix?: string[];
-  hostView?: HostView;
-  hostFs?: LinuxHostFs;
+  /** What the machine holds; default: the live host (nodeHost()). Every stage reads it through this one. */
+  host?: Host;
   /** Linux: host paths hidden from the command whatever the policy says (see PlanLinuxOptions). */
   hiddenPaths?: string[];
   /** A proxied network: the leased proxy's endpoints (placeholders when absent; see ProxyEndpoints). */
@@ -40,13 +40,17 @@ export interface PlanSandboxOptions {
   windows?: Pick<PlanWindowsOptions, 'helperDir' | 'host' | 'codexHome' | 'acceptAdvisoryNetworkBlock' | 'revertAcesAfterRun'>;
 }
 
-export type SandboxPlan = LinuxPlan | SeatbeltPlan | PlanBase;
+/** Every plan, told apart by `platform` (and within a platform by `backend`). */
+export type SandboxPlan = LinuxPlan | SeatbeltPlan | WindowsPlan;
+
+/** PlanSandboxOptions for one platform, so the plan's type follows the request. */
+type OptionsFor<P extends Platform> = PlanSandboxOptions & { platform: P };
 
 /**
  * An already-typed SandboxPolicy is checked strictly; anything else goes through
  * parsePolicyInput (a legacy policy is projected at `cwd`).
  */
-export function toSandboxPolicy(input: unknown, cwd: string, host?: HostView): SandboxPolicy {
+export function toSandboxPolicy(input: unknown, cwd: string, host?: Host): SandboxPolicy {
   return parsePolicyInput(input, undefined, host === undefined ? { cwd } : { cwd, host });
 }
 
@@ -55,7 +59,7 @@ function wrongBackend(backend: string, platform: Platform, allowed: string): Uns
 }
 
 /** Windows resolves paths with its own rules (drive letters, UNC), so it takes the unresolved policy. */
-function planWindowsPolicy(policy: SandboxPolicy, opts: PlanSandboxOptions): PlanBase {
+function planWindowsPolicy(policy: SandboxPolicy, opts: PlanSandboxOptions): WindowsPlan {
   const backend = opts.backend ?? 'auto';
   if (backend !== 'auto' && backend !== 'windows-token' && backend !== 'windows-elevated') {
     throw wrongBackend(backend, 'windows', 'auto, windows-token or windows-elevated');
@@ -71,8 +75,13 @@ function planWindowsPolicy(policy: SandboxPolicy, opts: PlanSandboxOptions): Pla
 }
 
 /** Plans for an already-resolved policy (spawn/ resolves once and reuses it for denials). */
+export function planResolved(resolved: ResolvedPolicy, opts: OptionsFor<'linux'>): LinuxPlan;
+export function planResolved(resolved: ResolvedPolicy, opts: OptionsFor<'macos'>): SeatbeltPlan;
+export function planResolved(resolved: ResolvedPolicy, opts: OptionsFor<'windows'>): WindowsPlan;
+export function planResolved(resolved: ResolvedPolicy, opts: PlanSandboxOptions): SandboxPlan;
 export function planResolved(resolved: ResolvedPolicy, opts: PlanSandboxOptions): SandboxPlan {
   checkResolvedPolicy(resolved);
+  const host = opts.host ?? nodeHost();
   const permissionProfile = permissionProfileToWire(policyToPermissionProfile(resolved.policy));
   switch (opts.platform) {
     case 'linux': {
@@ -83,12 +92,12 @@ export function planResolved(resolved: ResolvedPolicy, opts: PlanSandboxOptions)
         capabilities: opts.capabilities,
         backend: opts.backend ?? 'auto',
         permissionProfile,
+        host,
       };
       if (opts.command !== undefined) linuxOpts.command = opts.command;
       if (opts.commandCwd !== undefined) linuxOpts.commandCwd = opts.commandCwd;
       if (opts.mountProc !== undefined) linuxOpts.mountProc = opts.mountProc;
       if (opts.helperArgvPrefix !== undefined) linuxOpts.helperArgvPrefix = opts.helperArgvPrefix;
-      if (opts.hostFs !== undefined) linuxOpts.host = opts.hostFs;
       if (opts.hiddenPaths !== undefined) linuxOpts.hiddenPaths = opts.hiddenPaths;
       if (opts.proxy !== undefined) linuxOpts.proxy = opts.proxy;
       return planLinux(resolved, linuxOpts);
@@ -98,7 +107,7 @@ export function planResolved(resolved: ResolvedPolicy, opts: PlanSandboxOptions)
       if (backend !== 'auto' && backend !== 'seatbelt') throw wrongBackend(backend, 'macos', 'auto or seatbelt');
       return planMacos(resolved, {
         command: opts.command ?? [],
-        host: opts.hostView ?? nodeHostView(),
+        host,
         permissionProfile,
         ...(opts.env === undefined ? {} : { env: opts.env }),
         ...(opts.proxy === undefined ? {} : { proxy: opts.proxy }),
@@ -115,7 +124,7 @@ export function planResolved(resolved: ResolvedPolicy, opts: PlanSandboxOptions)
  * Resolves a policy the way the given platform's planner expects: macOS counts its own platform
  * default read roots for `:minimal` (the Seatbelt defaults profile), Linux the Linux ones.
  */
-export function resolveForPlatform(policy: SandboxPolicy, platform: 'linux' | 'macos', cwd: string, host?: HostView): ResolvedPolicy {
+export function resolveForPlatform(policy: SandboxPolicy, platform: 'linux' | 'macos', cwd: string, host?: Host): ResolvedPolicy {
   const resolveOpts: Parameters<typeof resolvePolicy>[1] = { cwd };
   if (host !== undefined) resolveOpts.host = host;
   if (platform === 'macos') resolveOpts.platformDefaultReadRoots = SEATBELT_PLATFORM_DEFAULT_READ_ROOTS;
@@ -123,10 +132,15 @@ export function resolveForPlatform(policy: SandboxPolicy, platform: 'linux' | 'm
 }
 
 /** Parses, resolves and plans: the pure path from a policy to a plan or a typed refusal. */
+export function planSandbox(policyInput: unknown, opts: OptionsFor<'linux'>): LinuxPlan;
+export function planSandbox(policyInput: unknown, opts: OptionsFor<'macos'>): SeatbeltPlan;
+export function planSandbox(policyInput: unknown, opts: OptionsFor<'windows'>): WindowsPlan;
+export function planSandbox(policyInput: unknown, opts: PlanSandboxOptions): SandboxPlan;
 export function planSandbox(policyInput: unknown, opts: PlanSandboxOptions): SandboxPlan {
-  const policy = toSandboxPolicy(policyInput, opts.cwd, opts.hostView);
+  const host = opts.host ?? nodeHost();
+  const policy = toSandboxPolicy(policyInput, opts.cwd, host);
   if (opts.platform === 'windows') return planWindowsPolicy(policy, opts);
   // An unknown platform resolves as Linux and is then refused by planResolved.
   const platform = opts.platform === 'macos' ? 'macos' : 'linux';
-  return planResolved(resolveForPlatform(policy, platform, opts.cwd, opts.hostView), opts);
+  return planResolved(resolveForPlatform(policy, platform, opts.cwd, host), { ...opts, host });
 }

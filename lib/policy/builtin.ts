@@ -5,7 +5,7 @@ import { PolicyInvalidError } from '../errors';
 import { fromLegacySandboxPolicy } from './legacy-bridge';
 import { isProxiedNetwork } from './network-predicates';
 import { isAbsolutePath } from './paths';
-import type { HostView, NetworkPolicy, SandboxPolicy } from './types';
+import type { Host, NetworkPolicy, SandboxPolicy } from './types';
 
 export type BuiltinPolicyName = 'read-only' | 'workspace-write' | 'danger-full-access';
 export const BUILTIN_POLICY_NAMES: readonly BuiltinPolicyName[] = ['read-only', 'workspace-write', 'danger-full-access'];
@@ -20,7 +20,7 @@ export interface BuiltinPolicyOptions {
 }
 
 /** A host with nothing on it: builtinPolicy's entries are symbolic and never look anything up. */
-const PURE_HOST: HostView = {
+const PURE_HOST: Host = {
   processCwd: () => '/',
   homeDir: () => undefined,
   env: () => undefined,
@@ -28,6 +28,8 @@ const PURE_HOST: HostView = {
   stat: () => undefined,
   realpath: () => undefined,
   readFile: () => undefined,
+  readdir: () => undefined,
+  isEmpty: () => false,
 };
 
 /**

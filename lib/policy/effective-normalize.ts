@@ -3,7 +3,7 @@
 // would otherwise be followed at resolution time rather than masked at run time.
 
 import { ancestors, joinPath, pathDepth, relativeSuffix } from './paths';
-import type { HostView } from './types';
+import type { Host } from './types';
 
 /**
  * canonicalize_preserving_symlinks: the canonical path, unless some component deeper than the top
@@ -11,10 +11,10 @@ import type { HostView } from './types';
  * the symlink the enforcer must mask). Top-level aliases such as macOS `/tmp -> /private/tmp` are
  * still canonicalised. A path that cannot be canonicalised stays logical.
  */
-export function canonicalizePreservingSymlinks(path: string, host: HostView): string {
+export function canonicalizePreservingSymlinks(path: string, host: Host): string {
   for (const ancestor of ancestors(path)) {
     if (pathDepth(ancestor) <= 2) break;
-    if (host.lstat(ancestor)?.kind === 'symlink') return path;
+    if (host.lstat(ancestor) === 'symlink') return path;
   }
   return host.realpath(path) ?? path;
 }
@@ -23,7 +23,7 @@ export function canonicalizePreservingSymlinks(path: string, host: HostView): st
  * normalize-effective: find the longest existing ancestor, canonicalise it (preserving symlinks)
  * and re-append the missing rest.
  */
-export function normalizeEffective(path: string, host: HostView, cache?: Map<string, string>): string {
+export function normalizeEffective(path: string, host: Host, cache?: Map<string, string>): string {
   const hit = cache?.get(path);
   if (hit !== undefined) return hit;
   let out = path;

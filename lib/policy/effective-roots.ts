@@ -6,11 +6,11 @@ import { normalizeEffective } from './effective-normalize';
 import { defaultReadOnlySubpaths, PROTECTED_METADATA_NAMES } from './protected-metadata';
 import { filesystemRoot, isWithin, joinPath, relativeSuffix } from './paths';
 import type { ResolvedGlob } from './resolve-entries';
-import type { HostView, ResolvedEntry, WritableRoot } from './types';
+import type { Host, ResolvedEntry, WritableRoot } from './types';
 
 export interface RootContext {
   cwd: string;
-  host: HostView;
+  host: Host;
   entries: ResolvedEntry[];
   index: AccessIndex;
   warnings: string[];

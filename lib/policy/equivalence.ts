@@ -4,10 +4,10 @@
 
 import { isSandboxError } from '../errors';
 import { legacyRuntimeFileSystemPolicy, toLegacySandboxPolicy } from './legacy-bridge';
-import { nodeHostView } from './node-host-view';
+import { nodeHost } from './node-host';
 import { joinPath } from './paths';
 import { resolvePolicy } from './resolve';
-import type { HostView, LegacySandboxPolicy, ResolvedPolicy, SandboxPolicy } from './types';
+import type { Host, LegacySandboxPolicy, ResolvedPolicy, SandboxPolicy } from './types';
 import { checkLegacySandboxPolicy, checkResolvedPolicy, checkSandboxPolicy } from './typed-schema';
 
 export interface SemanticSignature {
@@ -43,14 +43,14 @@ function sameSignature(a: SemanticSignature, b: SemanticSignature): boolean {
 }
 
 /** is_semantically_equivalent_to: equal signatures after resolving both at the same cwd. */
-export function isSemanticallyEquivalent(a: SandboxPolicy, b: SandboxPolicy, cwd: string, host: HostView = nodeHostView()): boolean {
+export function isSemanticallyEquivalent(a: SandboxPolicy, b: SandboxPolicy, cwd: string, host: Host = nodeHost()): boolean {
   checkSandboxPolicy(a);
   checkSandboxPolicy(b);
   return sameSignature(semanticSignature(resolvePolicy(a, { cwd, host })), semanticSignature(resolvePolicy(b, { cwd, host })));
 }
 
 /** legacy_sandbox_policies_match_semantics: same network, and equivalent split projections. */
-export function legacyPoliciesMatch(a: LegacySandboxPolicy, b: LegacySandboxPolicy, cwd: string, host: HostView = nodeHostView()): boolean {
+export function legacyPoliciesMatch(a: LegacySandboxPolicy, b: LegacySandboxPolicy, cwd: string, host: Host = nodeHost()): boolean {
   checkLegacySandboxPolicy(a);
   checkLegacySandboxPolicy(b);
   const pa = legacyRuntimeFileSystemPolicy(a, cwd, host);
@@ -63,7 +63,7 @@ export function legacyPoliciesMatch(a: LegacySandboxPolicy, b: LegacySandboxPoli
  * its resolved signature differs, or a protected metadata name of a split writable root is not a
  * read-only subpath of the matching legacy root (Era C).
  */
-export function needsDirectRuntimeEnforcement(policy: SandboxPolicy, cwd: string, host: HostView = nodeHostView()): boolean {
+export function needsDirectRuntimeEnforcement(policy: SandboxPolicy, cwd: string, host: Host = nodeHost()): boolean {
   checkSandboxPolicy(policy);
   if (policy.fileSystem.kind !== 'restricted') return false;
   let legacy: LegacySandboxPolicy;

@@ -15,9 +15,9 @@
 import { PolicyInvalidError } from '../errors';
 import { type AccessIndex, buildAccessIndex, deepestEntry, protectedWriteBlock } from './access-index';
 import { compileGlob, type GlobMatcher } from './glob/to-regexp';
-import { nodeHostView } from './node-host-view';
+import { nodeHost } from './node-host';
 import { ancestors, filesystemRoot, isWithin, joinPath, relativeSuffix, resolveAgainstBase } from './paths';
-import type { Decision, FileSystemEntry, HostView, ResolvedEntry, ResolvedPolicy } from './types';
+import type { Decision, FileSystemEntry, Host, ResolvedEntry, ResolvedPolicy } from './types';
 import { checkResolvedPolicy } from './typed-schema';
 
 interface Compiled {
@@ -30,7 +30,7 @@ interface Compiled {
 // ResolvedPolicy is plain data; the index is derived once per object (and per host for the
 // canonical spelling) and kept beside it.
 const lexicalCache = new WeakMap<ResolvedPolicy, Compiled>();
-const canonicalCache = new WeakMap<ResolvedPolicy, WeakMap<HostView, Compiled>>();
+const canonicalCache = new WeakMap<ResolvedPolicy, WeakMap<Host, Compiled>>();
 
 function platformDefaultEntries(resolved: ResolvedPolicy): ResolvedEntry[] {
   const fs = resolved.policy.fileSystem;
@@ -62,7 +62,7 @@ function compile(resolved: ResolvedPolicy): Compiled {
  * canonical candidate is compared with canonical rules (on macOS `/tmp` entries become
  * `/private/tmp`, as the enforcers see them).
  */
-function compileCanonical(resolved: ResolvedPolicy, host: HostView): Compiled {
+function compileCanonical(resolved: ResolvedPolicy, host: Host): Compiled {
   let perHost = canonicalCache.get(resolved);
   if (perHost === undefined) {
     perHost = new WeakMap();
@@ -99,14 +99,14 @@ export interface ExplainOptions {
    * refuses it (the reference's read-deny matcher compares both spellings as well). `null`
    * decides the spelling as given only (a policy about another machine).
    */
-  host?: HostView | null;
+  host?: Host | null;
 }
 
 /**
  * One view for every default call, so the canonical rules are derived once per resolved policy
  * (compileCanonical caches per host object) rather than on every explain().
  */
-let defaultHost: HostView | undefined;
+let defaultHost: Host | undefined;
 
 export function explain(resolved: ResolvedPolicy, path: string, access: 'read' | 'write', opts: ExplainOptions = {}): Decision {
   checkResolvedPolicy(resolved);
@@ -114,21 +114,21 @@ export function explain(resolved: ResolvedPolicy, path: string, access: 'read' |
     throw new PolicyInvalidError(`invalid access ${JSON.stringify(access)}; use "read" or "write"`, { value: access });
   }
   const lexical = decide(resolved, compile(resolved), candidatePath(resolved, path), access);
-  const host = opts.host === undefined ? (defaultHost ??= nodeHostView()) : opts.host;
+  const host = opts.host === undefined ? (defaultHost ??= nodeHost()) : opts.host;
   if (host === null || !lexical.allowed) return lexical;
   const real = canonicalExisting(lexical.path, host);
   if (real === lexical.path) return lexical;
   // An entry that names a symlink grants its target under the link's name (bwrap and the
   // helper bind the target there), so a path reached through that link is the entry's to decide.
   const by = lexical.decidedBy;
-  if (by.kind === 'entry' && isWithin(lexical.path, by.path) && host.lstat(by.path)?.kind === 'symlink') return lexical;
+  if (by.kind === 'entry' && isWithin(lexical.path, by.path) && host.lstat(by.path) === 'symlink') return lexical;
   const viaTarget = decide(resolved, compileCanonical(resolved, host), real, access);
   if (viaTarget.allowed) return lexical;
   return { ...viaTarget, path: lexical.path, reason: `${viaTarget.reason} (${lexical.path} resolves to ${real})` };
 }
 
 /** The realpath of the longest existing ancestor, with the missing rest re-appended. */
-function canonicalExisting(path: string, host: HostView): string {
+function canonicalExisting(path: string, host: Host): string {
   for (const ancestor of ancestors(path)) {
     const real = host.realpath(ancestor);
     if (real === undefined) continue;

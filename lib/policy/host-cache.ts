@@ -1,11 +1,11 @@
-// policy/host-cache: memoises a HostView for the duration of one resolution, so that 10,000
+// policy/host-cache: memoises a Host for the duration of one resolution, so that 10,000
 // entries sharing ancestors cost one lstat per distinct path rather than one per entry.
 
-import type { HostView } from './types';
+import type { Host } from './types';
 
-export function cachingHostView(host: HostView): HostView {
-  const lstats = new Map<string, ReturnType<HostView['lstat']>>();
-  const stats = new Map<string, ReturnType<HostView['stat']>>();
+export function cachingHost(host: Host): Host {
+  const lstats = new Map<string, ReturnType<Host['lstat']>>();
+  const stats = new Map<string, ReturnType<Host['stat']>>();
   const realpaths = new Map<string, string | undefined>();
   const files = new Map<string, string | undefined>();
   const memo = <T>(map: Map<string, T>, key: string, load: (key: string) => T): T => {
@@ -22,5 +22,7 @@ export function cachingHostView(host: HostView): HostView {
     stat: (path) => memo(stats, path, (p) => host.stat(p)),
     realpath: (path) => memo(realpaths, path, (p) => host.realpath(p)),
     readFile: (path) => memo(files, path, (p) => host.readFile(p)),
+    readdir: (path) => host.readdir(path),
+    isEmpty: (path) => host.isEmpty(path),
   };
 }

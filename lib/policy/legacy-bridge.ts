@@ -2,12 +2,12 @@
 // (docs/reference.md#legacy-conversion, with Era B ReadOnlyAccess accepted as input).
 
 import { UnsupportedPolicyError } from '../errors';
-import { nodeHostView } from './node-host-view';
+import { nodeHost } from './node-host';
 import { PROTECTED_METADATA_NAMES } from './protected-metadata';
 import { hasFullDiskWrite, targetKey } from './policy-predicates';
 import { expandHome, isWithin, joinPath, normalizeAbsolute, resolveAgainstBase } from './paths';
 import { resolveCwd } from './resolve-entries';
-import type { FileSystemAccessMode, FileSystemEntry, FileSystemSpecialPath, HostView, LegacySandboxPolicy, ReadOnlyAccess, SandboxPolicy } from './types';
+import type { FileSystemAccessMode, FileSystemEntry, FileSystemSpecialPath, Host, LegacySandboxPolicy, ReadOnlyAccess, SandboxPolicy } from './types';
 import { checkLegacySandboxPolicy, checkSandboxPolicy } from './typed-schema';
 
 /** The exact text of the reference (docs/reference.md#legacy-conversion). */
@@ -41,11 +41,11 @@ function network(enabled: boolean): 'enabled' | 'restricted' {
 }
 
 /** The legacy writable roots of a WorkspaceWrite at cwd (docs/reference.md#policy-wire-forms), for step (a). */
-function legacyWritableRoots(legacy: Extract<LegacySandboxPolicy, { type: 'workspace-write' }>, cwd: string, host: HostView): string[] {
+function legacyWritableRoots(legacy: Extract<LegacySandboxPolicy, { type: 'workspace-write' }>, cwd: string, host: Host): string[] {
   const home = host.homeDir();
   const roots = legacy.writableRoots.map((r) => resolveAgainstBase(r, cwd, home));
   roots.push(cwd);
-  if (!legacy.excludeSlashTmp && host.stat('/tmp')?.kind === 'dir') roots.push('/tmp');
+  if (!legacy.excludeSlashTmp && host.stat('/tmp') === 'dir') roots.push('/tmp');
   const tmpdir = host.env('TMPDIR');
   if (!legacy.excludeTmpdirEnvVar && tmpdir !== undefined && tmpdir !== '' && !tmpdir.includes('\0')) {
     roots.push(resolveAgainstBase(tmpdir, host.processCwd(), undefined));
@@ -60,7 +60,7 @@ function legacyWritableRoots(legacy: Extract<LegacySandboxPolicy, { type: 'works
  * of each explicit writable root. The concrete reads stand for the reference's "existing
  * protected paths" without consulting the host: skip-missing drops the ones that do not exist.
  */
-function workspaceWriteEntries(legacy: Extract<LegacySandboxPolicy, { type: 'workspace-write' }>, cwd: string, host: HostView, symbolicMetadata: boolean): FileSystemEntry[] {
+function workspaceWriteEntries(legacy: Extract<LegacySandboxPolicy, { type: 'workspace-write' }>, cwd: string, host: Host, symbolicMetadata: boolean): FileSystemEntry[] {
   let read = readEntries(legacy.readOnlyAccess, false);
   if (legacy.readOnlyAccess.type === 'restricted') {
     // Era B step (a): a readable root already writable under the legacy roots must not turn into
@@ -101,7 +101,7 @@ function workspaceWriteEntries(legacy: Extract<LegacySandboxPolicy, { type: 'wor
  * restricted roots), WorkspaceWrite writes the project roots, /tmp, $TMPDIR and its extra roots
  * and protects metadata under them.
  */
-export function fromLegacySandboxPolicy(legacy: LegacySandboxPolicy, cwd: string, host: HostView = nodeHostView()): SandboxPolicy {
+export function fromLegacySandboxPolicy(legacy: LegacySandboxPolicy, cwd: string, host: Host = nodeHost()): SandboxPolicy {
   checkLegacySandboxPolicy(legacy);
   switch (legacy.type) {
     case 'danger-full-access':
@@ -122,7 +122,7 @@ export function fromLegacySandboxPolicy(legacy: LegacySandboxPolicy, cwd: string
  * legacy_runtime_file_system_policy_for_cwd (Era C): what the legacy runtimes enforce, with the
  * concrete protected paths but no symbolic metadata entries. Used by the equivalence check.
  */
-export function legacyRuntimeFileSystemPolicy(legacy: LegacySandboxPolicy, cwd: string, host: HostView = nodeHostView()): SandboxPolicy {
+export function legacyRuntimeFileSystemPolicy(legacy: LegacySandboxPolicy, cwd: string, host: Host = nodeHost()): SandboxPolicy {
   checkLegacySandboxPolicy(legacy);
   if (legacy.type !== 'workspace-write') return fromLegacySandboxPolicy(legacy, cwd, host);
   return {
@@ -139,7 +139,7 @@ function dedupLexical(paths: string[]): string[] {
  * to_legacy_sandbox_policy (docs/reference.md#legacy-conversion). Deny entries, globs and unknown tokens are
  * dropped here by design; callers must pair this with needsDirectRuntimeEnforcement.
  */
-export function toLegacySandboxPolicy(policy: SandboxPolicy, cwd: string, host: HostView = nodeHostView()): LegacySandboxPolicy {
+export function toLegacySandboxPolicy(policy: SandboxPolicy, cwd: string, host: Host = nodeHost()): LegacySandboxPolicy {
   checkSandboxPolicy(policy);
   const fs = policy.fileSystem;
   // The legacy forms have no proxied network: it projects to a restricted one (narrower, never open).
@@ -232,7 +232,7 @@ export function toLegacySandboxPolicy(policy: SandboxPolicy, cwd: string, host: 
  * but keeps what the legacy form cannot say: `glob_scan_max_depth` and every deny entry of
  * `existing` that the rebuild does not already contain.
  */
-export function fromLegacySandboxPolicyPreservingDenyEntries(legacy: LegacySandboxPolicy, cwd: string, existing: SandboxPolicy, host: HostView = nodeHostView()): SandboxPolicy {
+export function fromLegacySandboxPolicyPreservingDenyEntries(legacy: LegacySandboxPolicy, cwd: string, existing: SandboxPolicy, host: Host = nodeHost()): SandboxPolicy {
   const rebuilt = fromLegacySandboxPolicy(legacy, cwd, host);
   const fs = rebuilt.fileSystem;
   const old = existing.fileSystem;

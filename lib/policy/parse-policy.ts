@@ -5,22 +5,12 @@ import type * as z from 'zod/mini';
 import { type ErrorSource, PolicyInvalidError, renderSource } from '../errors';
 import { parseJsonText, policyErrorFromZod, printableValue } from './invalid-input';
 import { fromLegacySandboxPolicy } from './legacy-bridge';
-import { nodeHostView } from './node-host-view';
+import { nodeHost } from './node-host';
 import { permissionProfileToPolicy } from './profile';
 import { BUILTIN_POLICY_NAMES, type BuiltinPolicyName, builtinPolicy } from './builtin';
 import { isShortPolicyShape, parseShortPolicy } from './short-policy';
 import { checkPermissionProfile, checkSandboxPolicy, isTypedSandboxPolicyShape } from './typed-schema';
-import type {
-  FileSystemEntry,
-  FileSystemPolicy,
-  FileSystemSpecialPath,
-  HostView,
-  LegacySandboxPolicy,
-  NetworkPolicy,
-  PermissionProfile,
-  ReadOnlyAccess,
-  SandboxPolicy,
-} from './types';
+import type { FileSystemEntry, FileSystemPolicy, FileSystemSpecialPath, Host, LegacySandboxPolicy, NetworkPolicy, PermissionProfile, ReadOnlyAccess, SandboxPolicy } from './types';
 import {
   type EntryWire,
   fileSystemPolicySchema,
@@ -192,7 +182,7 @@ export function parseLegacySandboxPolicy(input: unknown, source?: ErrorSource): 
 export interface PolicyInputContext {
   /** The cwd a legacy policy is projected at (Era B restricted reads); default the process cwd. */
   cwd?: string;
-  host?: HostView;
+  host?: Host;
 }
 
 /**
@@ -223,7 +213,7 @@ export function parsePolicyInput(input: unknown, source?: ErrorSource, context: 
     const type = record.type;
     if ((PROFILE_TYPES as readonly unknown[]).includes(type)) return permissionProfileToPolicy(parsePermissionProfile(value, source));
     if ((LEGACY_TYPES as readonly unknown[]).includes(type) || (LEGACY_CAMEL_TYPES as readonly unknown[]).includes(type)) {
-      const host = context.host ?? nodeHostView();
+      const host = context.host ?? nodeHost();
       return fromLegacySandboxPolicy(parseLegacySandboxPolicy(value, source), context.cwd ?? host.processCwd(), host);
     }
     const known = [...PROFILE_TYPES, ...LEGACY_TYPES].map((t) => JSON.stringify(t)).join(', ');

@@ -3,15 +3,15 @@
 
 import { PolicyInvalidError } from '../errors';
 import { buildAccessIndex, canWrite, resolveAccess } from './access-index';
-import { nodeHostView } from './node-host-view';
+import { nodeHost } from './node-host';
 import { hasFullDiskRead, hasFullDiskWrite } from './policy-predicates';
 import { resolveAgainstBase } from './paths';
 import { resolveCwd, resolveEntries } from './resolve-entries';
 import { isOpenNetwork, isProxiedNetwork } from './network-predicates';
-import type { FileSystemEntry, HostView, NetworkPolicy, SandboxPolicy } from './types';
+import type { FileSystemEntry, Host, NetworkPolicy, SandboxPolicy } from './types';
 import { checkSandboxPolicy } from './typed-schema';
 
-function withAdditionalRoots(policy: SandboxPolicy, cwd: string, roots: readonly string[], access: 'read' | 'write', host: HostView): SandboxPolicy {
+function withAdditionalRoots(policy: SandboxPolicy, cwd: string, roots: readonly string[], access: 'read' | 'write', host: Host): SandboxPolicy {
   const fs = policy.fileSystem;
   if (fs.kind !== 'restricted') return policy;
   if (access === 'read' ? hasFullDiskRead(fs) : hasFullDiskWrite(fs)) return policy;
@@ -28,13 +28,13 @@ function withAdditionalRoots(policy: SandboxPolicy, cwd: string, roots: readonly
 }
 
 /** with_additional_readable_roots: appends `root:read` for each root not already readable. */
-export function withAdditionalReadableRoots(policy: SandboxPolicy, cwd: string, roots: readonly string[], host: HostView = nodeHostView()): SandboxPolicy {
+export function withAdditionalReadableRoots(policy: SandboxPolicy, cwd: string, roots: readonly string[], host: Host = nodeHost()): SandboxPolicy {
   checkSandboxPolicy(policy);
   return withAdditionalRoots(policy, cwd, roots, 'read', host);
 }
 
 /** with_additional_writable_roots: appends `root:write` for each root not already writable. */
-export function withAdditionalWritableRoots(policy: SandboxPolicy, cwd: string, roots: readonly string[], host: HostView = nodeHostView()): SandboxPolicy {
+export function withAdditionalWritableRoots(policy: SandboxPolicy, cwd: string, roots: readonly string[], host: Host = nodeHost()): SandboxPolicy {
   checkSandboxPolicy(policy);
   return withAdditionalRoots(policy, cwd, roots, 'write', host);
 }

@@ -1,7 +1,7 @@
 // policy/protected-metadata: the metadata names protected under every writable root, and the
 // default read-only subpaths of a writable root (docs/reference.md#protected-metadata).
 
-import type { HostView } from './types';
+import type { Host } from './types';
 import { expandHome, isAbsolutePath, joinPath, normalizeAbsolute, parentPath } from './paths';
 
 /**
@@ -24,7 +24,7 @@ export interface DefaultSubpath {
  * Follows a `.git` pointer file (worktrees, submodules). Each failure adds the reference's
  * warning and yields no target, so a broken pointer protects only the pointer file itself.
  */
-export function resolveGitdirPointer(gitFile: string, host: HostView, warnings: string[]): string | undefined {
+export function resolveGitdirPointer(gitFile: string, host: Host, warnings: string[]): string | undefined {
   const contents = host.readFile(gitFile);
   if (contents === undefined) {
     warnings.push(`Failed to read ${gitFile} for gitdir pointer`);
@@ -63,12 +63,12 @@ export function resolveGitdirPointer(gitFile: string, host: HostView, warnings: 
  * (a submodule's), an empty one, or one naming nothing that exists gives no path and no warning:
  * git itself would not find a common dir there either.
  */
-export function resolveGitCommonDir(gitdir: string, host: HostView): string | undefined {
+export function resolveGitCommonDir(gitdir: string, host: Host): string | undefined {
   const text = host.readFile(joinPath(gitdir, 'commondir'));
   const value = text?.trim();
   if (value === undefined || value === '') return undefined;
   const target = isAbsolutePath(value) ? normalizeAbsolute(value) : joinPath(gitdir, value);
-  return host.stat(target)?.kind === 'dir' ? target : undefined;
+  return host.stat(target) === 'dir' ? target : undefined;
 }
 
 /**
@@ -79,14 +79,14 @@ export function resolveGitCommonDir(gitdir: string, host: HostView): string | un
  * creating `.codex` the first time still needs approval), and `.aws` if it is a directory.
  * Missing names are protected by name instead (Era C), not listed here.
  */
-export function defaultReadOnlySubpaths(root: string, protectMissingCodex: boolean, host: HostView, warnings: string[]): DefaultSubpath[] {
+export function defaultReadOnlySubpaths(root: string, protectMissingCodex: boolean, host: Host, warnings: string[]): DefaultSubpath[] {
   const out: DefaultSubpath[] = [];
   const push = (item: DefaultSubpath): void => {
     if (!out.some((o) => o.path === item.path)) out.push(item);
   };
   for (const name of PROTECTED_METADATA_NAMES) {
     const path = joinPath(root, name);
-    const kind = host.stat(path)?.kind;
+    const kind = host.stat(path);
     if (name === '.git') {
       if (kind === 'file') {
         const target = resolveGitdirPointer(path, host, warnings);

@@ -4,14 +4,14 @@
 import { PolicyInvalidError } from '../errors';
 import { entryLabel } from './entry-label';
 import { expandHome, filesystemRoot, isAbsolutePath, isWithin, joinPath, normalizeAbsolute, resolveAgainstBase } from './paths';
-import type { FileSystemEntry, HostView, ResolvedEntry } from './types';
+import type { FileSystemEntry, Host, ResolvedEntry } from './types';
 
 /** Prefix of a symbolic glob that is expanded once per project root (Era C). */
 export const PROJECT_ROOTS_GLOB_PREFIX = 'codex-project-roots://';
 
 export interface EntryContext {
   cwd: string;
-  host: HostView;
+  host: Host;
   workspaceRoots: string[];
   warnings: string[];
 }
@@ -22,7 +22,7 @@ export interface ResolvedGlob {
 }
 
 /** Absolutizes a cwd: `~` expanded, a relative cwd joined to the process cwd (docs/reference.md#absolute-paths). */
-export function resolveCwd(cwd: string, host: HostView): string {
+export function resolveCwd(cwd: string, host: Host): string {
   if (typeof cwd !== 'string' || cwd === '' || cwd.includes('\0')) {
     throw new PolicyInvalidError(`invalid cwd ${JSON.stringify(cwd)}; pass an existing directory path`, {
       value: cwd,
@@ -45,7 +45,7 @@ export function subpathProblem(subpath: string): string | undefined {
   return undefined;
 }
 
-function tmpdirPath(host: HostView): string | undefined {
+function tmpdirPath(host: Host): string | undefined {
   const value = host.env('TMPDIR');
   if (value === undefined || value === '' || value.includes('\0')) return undefined;
   return resolveAgainstBase(value, host.processCwd(), undefined);
@@ -133,7 +133,7 @@ export function resolveEntries(entries: readonly FileSystemEntry[], ctx: EntryCo
             return;
           }
           case 'slash_tmp': {
-            slashTmpIsDir ??= ctx.host.stat('/tmp')?.kind === 'dir';
+            slashTmpIsDir ??= ctx.host.stat('/tmp') === 'dir';
             if (slashTmpIsDir) push('/tmp');
             return;
           }

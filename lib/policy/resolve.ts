@@ -1,22 +1,22 @@
 // policy/resolve: resolvePolicy, a typed policy plus a cwd and a host view in, the concrete
-// ResolvedPolicy out (docs/reference.md#entry-resolution). Pure apart from the injected read-only HostView.
+// ResolvedPolicy out (docs/reference.md#entry-resolution). Pure apart from the injected read-only Host.
 
 import { PolicyInvalidError } from '../errors';
 import { buildAccessIndex } from './access-index';
 import { readableRoots, type RootContext, unreadableGlobs, unreadableRoots, writableRoots } from './effective-roots';
-import { cachingHostView } from './host-cache';
-import { nodeHostView } from './node-host-view';
+import { cachingHost } from './host-cache';
+import { nodeHost } from './node-host';
 import { PLATFORM_DEFAULT_READ_ROOTS_LINUX } from './platform-defaults';
 import { hasFullDiskRead, hasFullDiskWrite, includesPlatformDefaults } from './policy-predicates';
 import { resolveAgainstBase } from './paths';
 import { resolveCwd, resolveEntries } from './resolve-entries';
 import { parsePolicyInput } from './parse-policy';
-import type { HostView, ResolvedPolicy } from './types';
+import type { Host, ResolvedPolicy } from './types';
 import type { PolicyInput } from './wire-types';
 
 export interface ResolveOptions {
   cwd: string;
-  host?: HostView;
+  host?: Host;
   /** Project roots for `project_roots` entries; relative ones are joined to cwd. Default `[cwd]`. */
   workspaceRoots?: string[];
   /** What a readable `:minimal` stands for; default PLATFORM_DEFAULT_READ_ROOTS_LINUX. */
@@ -31,7 +31,7 @@ export function resolvePolicy(input: PolicyInput, opts: ResolveOptions): Resolve
   if (opts === null || typeof opts !== 'object' || typeof opts.cwd !== 'string') {
     throw new PolicyInvalidError('resolvePolicy needs options with a cwd string; pass { cwd }', { path: ['cwd'], value: opts });
   }
-  const host = cachingHostView(opts.host ?? nodeHostView());
+  const host = cachingHost(opts.host ?? nodeHost());
   const cwd = resolveCwd(opts.cwd, host);
   const policy = parsePolicyInput(input, undefined, { cwd, host });
   const workspaceRoots = (opts.workspaceRoots ?? [cwd]).map((root, i) => {
@@ -72,7 +72,7 @@ export function resolvePolicy(input: PolicyInput, opts: ResolveOptions): Resolve
   const fullDiskWrite = hasFullDiskWrite(fs) && !failClosedDeny;
   const includePlatformDefaults = includesPlatformDefaults(fs, fullDiskRead);
   const writable = fullDiskWrite ? { roots: [], protectedPaths: [] } : writableRoots(ctx);
-  const platformDefaults = includePlatformDefaults ? (opts.platformDefaultReadRoots ?? PLATFORM_DEFAULT_READ_ROOTS_LINUX).filter((p) => host.stat(p)?.kind === 'dir') : [];
+  const platformDefaults = includePlatformDefaults ? (opts.platformDefaultReadRoots ?? PLATFORM_DEFAULT_READ_ROOTS_LINUX).filter((p) => host.stat(p) === 'dir') : [];
   const resolved: ResolvedPolicy = {
     ...base,
     entries,

@@ -2,7 +2,7 @@
 //
 // The policy/ folder owns the policy wire schemas and parsers, resolution against a cwd, the
 // effective roots, the legacy bridge and explain(). It is pure and may import lib/errors.ts only;
-// host lookups go through the injected HostView (node-host-view.ts is the real one).
+// host lookups go through the injected Host (node-host.ts is the real one).
 //
 // Internal code is camelCase; the reference's wire formats (snake_case JSON) are converted once,
 // in the parsers (parse-*.ts) and the serializers (wire.ts). String *values* such as
@@ -88,21 +88,30 @@ export type LegacySandboxPolicy =
       excludeSlashTmp: boolean;
     };
 
+export type HostKind = 'file' | 'dir' | 'symlink' | 'other';
+
 /**
- * Read-only view of the host that resolution needs (existence, symlinks, gitdir pointers, env).
- * Injected so the policy module stays pure; `nodeHostView()` is the real one, tests pass fakes.
+ * The one read-only view of the host every stage reads it through: resolution (existence,
+ * symlinks, gitdir pointers, env) and the planners (canonical paths, deny-glob listings, empty
+ * mount targets). Required and passed down, so the plan memo (spawn/plan-memo.ts) sees every
+ * question a plan depends on; `nodeHost()` is the real one, tests pass fakes.
  */
-export interface HostView {
+export interface Host {
   /** The process's current directory, used to absolutize a relative cwd or $TMPDIR. */
   processCwd(): string;
   homeDir(): string | undefined;
   env(name: string): string | undefined;
-  /** Does not follow a final symlink. */
-  lstat(path: string): { kind: 'file' | 'dir' | 'symlink' | 'other' } | undefined;
-  /** Follows symlinks. */
-  stat(path: string): { kind: 'file' | 'dir' | 'other' } | undefined;
+  /** Does not follow a final symlink; undefined when the path does not exist. */
+  lstat(path: string): HostKind | undefined;
+  /** Follows symlinks; undefined when the path (or its target) does not exist. */
+  stat(path: string): Exclude<HostKind, 'symlink'> | undefined;
+  /** The canonical path (realpath(3)), or undefined when it cannot be resolved. */
   realpath(path: string): string | undefined;
   readFile(path: string): string | undefined;
+  /** Entries of a directory (no `.`/`..`) with their lstat kind; undefined when unreadable. */
+  readdir(path: string): { name: string; kind: HostKind }[] | undefined;
+  /** True when the path is an empty regular file or an empty directory. */
+  isEmpty(path: string): boolean;
 }
 
 /** Where a resolved rule came from, so explain() and denial hints can name it. */

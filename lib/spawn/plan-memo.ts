@@ -3,7 +3,7 @@
 // work cost about as much as the helper's own start-up; docs/benchmarks.md).
 //
 // A plan is a function of its inputs and of what the host answered while it was built: the
-// policy core and the planners reach the host only through the HostView and LinuxHostFs they are
+// policy core and the planners reach the host only through the Host they are
 // given (docs/architecture.md#the-pipeline). So a remembered plan is reused only when
 //   - the inputs are the same: the key is a snapshot of the policy as JSON text, and the plan is
 //     built from that snapshot, never from the caller's object, which may change afterwards;
@@ -11,19 +11,11 @@
 //     are asked again, against the live host, on every reuse.
 // Anything else (a policy value that is not plain JSON data, a build that throws) is not
 // remembered. Remembered values are deep-frozen, since every later run shares them.
-import type { LinuxHostFs } from '../platform/linux/host-fs';
-import type { HostView } from '../policy/types';
-
-/** The hosts a build may question; both are recorded. */
-export interface PlanHosts {
-  view: HostView;
-  fs: LinuxHostFs;
-}
+import type { Host } from '../policy/types';
 
 interface HostQuestion {
-  host: keyof PlanHosts;
-  method: string;
-  args: unknown[];
+  /** Asks the same question of another host (the live one, on reuse). */
+  ask: (host: Host) => unknown;
   /** JSON text of the answer ('u' for undefined). */
   answer: string;
 }
@@ -86,31 +78,35 @@ function answerText(answer: unknown): string {
   return answer === undefined ? 'u' : JSON.stringify(answer);
 }
 
-function recording<H extends object>(target: H, host: keyof PlanHosts, questions: HostQuestion[], asked: Set<string>): H {
-  const out: Record<string, unknown> = {};
-  for (const method of Object.keys(target)) {
-    const fn = (target as Record<string, unknown>)[method];
-    if (typeof fn !== 'function') continue;
-    out[method] = (...args: unknown[]): unknown => {
-      const answer: unknown = fn.apply(target, args);
-      // The policy core and the planner ask about the same paths more than once; one check each
-      // keeps reuse cheap.
-      const question = `${host}\0${method}\0${JSON.stringify(args)}`;
-      if (!asked.has(question)) {
-        asked.add(question);
-        questions.push({ host, method, args, answer: answerText(answer) });
-      }
-      return answer;
-    };
-  }
-  return out as H;
+/** `live`, with every question asked through it remembered once, with its answer. */
+function recordingHost(live: Host, questions: HostQuestion[]): Host {
+  // The policy core and the planner ask about the same paths more than once; one check each
+  // keeps reuse cheap.
+  const asked = new Set<string>();
+  const record = <R>(method: keyof Host, arg: string | null, ask: (host: Host) => R): R => {
+    const answer = ask(live);
+    const question = arg === null ? method : `${method}\0${arg}`;
+    if (!asked.has(question)) {
+      asked.add(question);
+      questions.push({ ask, answer: answerText(answer) });
+    }
+    return answer;
+  };
+  return {
+    processCwd: () => record('processCwd', null, (h) => h.processCwd()),
+    homeDir: () => record('homeDir', null, (h) => h.homeDir()),
+    env: (name) => record('env', name, (h) => h.env(name)),
+    lstat: (path) => record('lstat', path, (h) => h.lstat(path)),
+    stat: (path) => record('stat', path, (h) => h.stat(path)),
+    realpath: (path) => record('realpath', path, (h) => h.realpath(path)),
+    readFile: (path) => record('readFile', path, (h) => h.readFile(path)),
+    readdir: (path) => record('readdir', path, (h) => h.readdir(path)),
+    isEmpty: (path) => record('isEmpty', path, (h) => h.isEmpty(path)),
+  };
 }
 
-function stillTrue(questions: readonly HostQuestion[], live: PlanHosts): boolean {
-  for (const q of questions) {
-    const fn = (live[q.host] as unknown as Record<string, (...args: unknown[]) => unknown>)[q.method];
-    if (answerText(fn.apply(live[q.host], q.args)) !== q.answer) return false;
-  }
+function stillTrue(questions: readonly HostQuestion[], live: Host): boolean {
+  for (const q of questions) if (answerText(q.ask(live)) !== q.answer) return false;
   return true;
 }
 
@@ -122,7 +118,7 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/** A bounded memo of builds that depend on the host only through PlanHosts. */
+/** A bounded memo of builds that depend on the machine only through the Host they are given. */
 export class PlanMemo<T> {
   private readonly entries = new Map<string, Remembered<T>>();
 
@@ -130,9 +126,9 @@ export class PlanMemo<T> {
 
   /**
    * The value remembered under `key` if every host question its build asked still has the same
-   * answer on `live`; otherwise builds it again with recording hosts and remembers the result.
+   * answer on `live`; otherwise builds it again with a recording host and remembers the result.
    */
-  get(key: string, live: PlanHosts, build: (hosts: PlanHosts) => T): T {
+  get(key: string, live: Host, build: (host: Host) => T): T {
     const hit = this.entries.get(key);
     if (hit !== undefined) {
       this.entries.delete(key);
@@ -142,8 +138,7 @@ export class PlanMemo<T> {
       }
     }
     const questions: HostQuestion[] = [];
-    const asked = new Set<string>();
-    const value = deepFreeze(build({ view: recording(live.view, 'view', questions, asked), fs: recording(live.fs, 'fs', questions, asked) }));
+    const value = deepFreeze(build(recordingHost(live, questions)));
     this.entries.set(key, { questions, value });
     if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as string);
     return value;

@@ -7,16 +7,15 @@
 // docs/platforms/linux.md "Plans reused between launches").
 import type { ProxyEndpoints } from '../platform/common/proxy-env';
 import type { BackendChoice, Capabilities, Platform } from '../platform/common/types';
-import { nodeLinuxHostFs } from '../platform/linux/host-fs';
 import { bwrapUnavailableReason, chooseLinuxBackend, namespacesUnavailableReason, sandboxWritableDirs, type LinuxPlan } from '../platform/linux/plan';
 import { probeCapabilities, probeCapabilitiesFresh } from '../platform/linux/probe';
 import type { SeatbeltPlan } from '../platform/macos/plan-macos';
 import { planResolved, planSandbox, resolveForPlatform, toSandboxPolicy, type PlanSandboxOptions } from '../platform/plan-sandbox';
 import type { WindowsPlan } from '../platform/windows/plan-types';
-import { nodeHostView } from '../policy/node-host-view';
-import type { ResolvedPolicy } from '../policy/types';
+import { nodeHost } from '../policy/node-host';
+import type { Host, ResolvedPolicy } from '../policy/types';
 import { hostPrepRegistryDir } from './host-prep';
-import { jsonSnapshot, PlanMemo, type PlanHosts } from './plan-memo';
+import { jsonSnapshot, PlanMemo } from './plan-memo';
 import { probeProcMount } from './proc-preflight';
 
 /**
@@ -70,13 +69,13 @@ const planMemo = new PlanMemo<PosixLaunch>(32);
 /** The resolved policy of each input, for bwrap discovery before its plan is built. */
 const resolvedMemo = new PlanMemo<ResolvedPolicy>(32);
 
-function liveHosts(): PlanHosts {
-  // Made per launch, so a process.env the caller replaced is the one the host view reads.
-  return { view: nodeHostView(), fs: nodeLinuxHostFs() };
+function liveHost(): Host {
+  // Made per launch, so a process.env the caller replaced is the one the host reads.
+  return nodeHost();
 }
 
-function resolveInput(input: unknown, platform: 'linux' | 'macos', cwd: string, view: PlanHosts['view']): ResolvedPolicy {
-  return resolveForPlatform(toSandboxPolicy(input, cwd, view), platform, cwd, view);
+function resolveInput(input: unknown, platform: 'linux' | 'macos', cwd: string, host: Host): ResolvedPolicy {
+  return resolveForPlatform(toSandboxPolicy(input, cwd, host), platform, cwd, host);
 }
 
 /**
@@ -87,9 +86,9 @@ function resolveInput(input: unknown, platform: 'linux' | 'macos', cwd: string, 
 function writableDirs(policy: LaunchPolicy, cwd: string): string[] {
   if ('resolved' in policy) return sandboxWritableDirs(policy.resolved);
   const snapshot = jsonSnapshot(policy.input);
-  const hosts = liveHosts();
-  if (snapshot === undefined) return sandboxWritableDirs(resolveInput(policy.input, 'linux', cwd, hosts.view));
-  return sandboxWritableDirs(resolvedMemo.get(`${snapshot}\0linux\0${cwd}`, hosts, (recording) => resolveInput(JSON.parse(snapshot), 'linux', cwd, recording.view)));
+  const host = liveHost();
+  if (snapshot === undefined) return sandboxWritableDirs(resolveInput(policy.input, 'linux', cwd, host));
+  return sandboxWritableDirs(resolvedMemo.get(`${snapshot}\0linux\0${cwd}`, host, (recording) => resolveInput(JSON.parse(snapshot), 'linux', cwd, recording)));
 }
 
 /** This machine's capabilities for a launch with `backend` of `policy`. */
@@ -122,8 +121,8 @@ interface LinuxSettings {
  * namespaces answered it in their probe (the planner reads it from the capabilities), while
  * bubblewrap needs a run of its own, which a launch on another backend should not pay for.
  */
-function buildLinux(resolved: ResolvedPolicy, cwd: string, s: LinuxSettings, hosts: PlanHosts): LinuxPlan {
-  const backend = chooseLinuxBackend(resolved, { capabilities: s.capabilities, backend: s.backend, host: hosts.fs });
+function buildLinux(resolved: ResolvedPolicy, cwd: string, s: LinuxSettings, host: Host): LinuxPlan {
+  const backend = chooseLinuxBackend(resolved, { capabilities: s.capabilities, backend: s.backend, host });
   const bwrap = s.capabilities.bwrap;
   const mountProc = s.noProc ? false : backend === 'bwrap' && s.probeProc && bwrap !== null && !probeProcMount(bwrap.path) ? false : undefined;
   return planResolved(resolved, {
@@ -134,22 +133,21 @@ function buildLinux(resolved: ResolvedPolicy, cwd: string, s: LinuxSettings, hos
     command: [],
     commandCwd: s.commandCwd,
     hiddenPaths: s.hiddenPaths,
-    hostView: hosts.view,
-    hostFs: hosts.fs,
+    host,
     ...(mountProc === undefined ? {} : { mountProc }),
-  }) as LinuxPlan;
+  });
 }
 
-function buildMacos(resolved: ResolvedPolicy, cwd: string, request: LaunchRequest, hosts: PlanHosts): SeatbeltPlan {
+function buildMacos(resolved: ResolvedPolicy, cwd: string, request: LaunchRequest, host: Host): SeatbeltPlan {
   return planResolved(resolved, {
     platform: 'macos',
     cwd,
     backend: request.backend === 'mount' ? 'seatbelt' : request.backend,
     command: [],
-    hostView: hosts.view,
+    host,
     ...(request.env === undefined ? {} : { env: request.env }),
     ...(request.proxy === undefined ? {} : { proxy: request.proxy }),
-  }) as SeatbeltPlan;
+  });
 }
 
 function windowsPlan(policy: LaunchPolicy, request: LaunchRequest): WindowsPlan {
@@ -161,7 +159,7 @@ function windowsPlan(policy: LaunchPolicy, request: LaunchRequest): WindowsPlan 
     command: request.command,
     ...(request.env === undefined ? {} : { env: request.env }),
     ...(request.windows === undefined ? {} : { windows: request.windows }),
-  }) as WindowsPlan;
+  });
 }
 
 /**
@@ -200,22 +198,22 @@ export function prepareLaunch(policy: LaunchPolicy, request: LaunchRequest): Pre
       commandCwd: request.commandCwd ?? cwd,
     };
   }
-  const build = (resolved: ResolvedPolicy, hosts: PlanHosts): PosixLaunch =>
+  const build = (resolved: ResolvedPolicy, host: Host): PosixLaunch =>
     settings === undefined
-      ? { platform: 'macos', plan: buildMacos(resolved, cwd, request, hosts), resolved }
-      : { platform: 'linux', plan: buildLinux(resolved, cwd, settings, hosts), resolved };
-  const hosts = liveHosts();
+      ? { platform: 'macos', plan: buildMacos(resolved, cwd, request, host), resolved }
+      : { platform: 'linux', plan: buildLinux(resolved, cwd, settings, host), resolved };
+  const host = liveHost();
   let planned: PosixLaunch;
   if ('resolved' in policy) {
-    planned = build(policy.resolved, hosts);
+    planned = build(policy.resolved, host);
   } else {
     const snapshot = jsonSnapshot(policy.input);
     // Every field that shapes the plan is part of the key, so a new planning option cannot be forgotten.
     const key = `${snapshot}\0${JSON.stringify({ ...request, command: undefined })}\0${JSON.stringify(settings ?? null)}`;
     planned =
       snapshot === undefined
-        ? build(resolveInput(policy.input, platform, cwd, hosts.view), hosts)
-        : planMemo.get(key, hosts, (recording) => build(resolveInput(JSON.parse(snapshot), platform, cwd, recording.view), recording));
+        ? build(resolveInput(policy.input, platform, cwd, host), host)
+        : planMemo.get(key, host, (recording) => build(resolveInput(JSON.parse(snapshot), platform, cwd, recording), recording));
   }
   return planned.platform === 'macos' ? { ...planned, plan: withCommand(planned.plan, request.command) } : { ...planned, plan: withCommand(planned.plan, request.command) };
 }

@@ -8,11 +8,11 @@
 // Windows (the identity runner) and on Linux under Wine, where the tests drive it.
 import { spawn, spawnSync, type ChildProcess, type StdioOptions } from 'node:child_process';
 
-import { SpawnError, UsageError } from '../errors';
+import { SpawnError, UnsupportedPolicyError, UsageError } from '../errors';
 import type { BackendChoice } from '../platform/common/types';
-import type { WindowsPlan } from '../platform/windows/plan-types';
+import type { WindowsElevatedPlan, WindowsPlan } from '../platform/windows/plan-types';
 import { prepareLaunch } from './prepare-launch';
-import { refreshElevatedSetup } from './windows-setup';
+import { refreshElevatedSetup, SETUP_PLAN_COMMAND } from './windows-setup';
 import { firstOutputLine, HELPER_EXE, nativeWindowsRunner, runnerCommand, runnerHostView, type WindowsRunner } from './windows-runner';
 
 /** Windows-only launch options (SandboxSpawnOptions.windows). */
@@ -72,6 +72,18 @@ export function planWindowsLaunch(commandArgv: string[], policyInput: unknown, i
       },
     },
   ).plan;
+}
+
+/**
+ * The elevated plan whose setup request provisions the machine for `policyInput` (windows-setup,
+ * doctor). A forced backend is never substituted, so the planner returns this backend's plan or
+ * refuses.
+ */
+export function planElevatedSetup(policyInput: unknown, input: Pick<WindowsPlanInput, 'cwd' | 'env'>, runner: WindowsRunner): WindowsElevatedPlan {
+  const plan = planWindowsLaunch(SETUP_PLAN_COMMAND, policyInput, { ...input, backend: 'windows-elevated', windows: {} }, runner);
+  if (plan.backend !== 'windows-elevated')
+    throw new UnsupportedPolicyError(`the ${plan.backend} backend has no elevated setup; use --backend windows-elevated`, { value: plan.backend });
+  return plan;
 }
 
 /**

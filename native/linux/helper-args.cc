@@ -153,7 +153,7 @@ void validate(const HelperConfig* c, bool saw_separator, bool saw_other_option) 
   }
   if (!c->landlock) return;
   if (c->landlock_abi == 0) {
-    die("--landlock-fs-handled, --landlock-rule, --landlock-scope and --landlock-restrict-flags need --landlock-abi N");
+    die("--landlock-fs-handled, --landlock-rule and --landlock-scope need --landlock-abi N");
   }
   if (!c->has_fs_handled && !c->has_scope) {
     die("--landlock-abi needs --landlock-fs-handled or --landlock-scope: a ruleset must handle something");
@@ -182,12 +182,6 @@ void validate(const HelperConfig* c, bool saw_separator, bool saw_other_option) 
     if (c->scope == 0) die("--landlock-scope 0 scopes nothing: omit it");
     if ((c->scope & ~kLandlockKnownScopes) != 0) mask_error("--landlock-scope", c->scope, " has unknown bits (known: 0x3)");
     if (c->landlock_abi < 6) die("--landlock-scope needs --landlock-abi 6 or higher (scopes arrived in ABI 6)");
-  }
-  if (c->has_restrict_flags) {
-    if ((c->restrict_flags & ~kLandlockKnownRestrictFlags) != 0) {
-      mask_error("--landlock-restrict-flags", c->restrict_flags, " has unknown bits (known: 0x7)");
-    }
-    if (c->landlock_abi < 7) die("--landlock-restrict-flags needs --landlock-abi 7 or higher (logging flags arrived in ABI 7)");
   }
 }
 
@@ -297,14 +291,6 @@ void on_landlock_scope(HelperConfig* c, ParseState*, char* value) {
   c->scope = parse_mask("--landlock-scope", value, strlen(value));
 }
 
-void on_restrict_flags(HelperConfig* c, ParseState*, char* value) {
-  c->landlock = true;
-  c->has_restrict_flags = true;
-  const uint64_t flags = parse_mask("--landlock-restrict-flags", value, strlen(value));
-  if (flags > UINT32_MAX) mask_error("--landlock-restrict-flags", flags, " does not fit in 32 bits");
-  c->restrict_flags = static_cast<uint32_t>(flags);
-}
-
 void on_landlock_rule(HelperConfig* c, ParseState*, char* value) {
   c->landlock = true;
   parse_rule(value, &c->rules[c->rule_count++]);
@@ -324,7 +310,6 @@ const Option kOptions[] = {
     {"--landlock-abi", true, true, on_landlock_abi},
     {"--landlock-fs-handled", true, true, on_fs_handled},
     {"--landlock-scope", true, true, on_landlock_scope},
-    {"--landlock-restrict-flags", true, true, on_restrict_flags},
     {"--landlock-rule", true, false, on_landlock_rule},
     {"--namespaces", false, true, on_namespaces},
     {"--chdir", true, true, on_chdir},

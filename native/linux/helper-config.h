@@ -51,8 +51,6 @@ struct HelperConfig {
   uint64_t fs_handled;
   bool has_scope;
   uint64_t scope;
-  bool has_restrict_flags;
-  uint32_t restrict_flags;
   // --command-landlock-scope: LANDLOCK_SCOPE_* bits of a nested domain that only the command's
   // side of the --reaper fork enters, so the command cannot signal the reaper (issue #20).
   bool has_command_scope;
@@ -104,7 +102,7 @@ void build_root(HelperConfig* config);
 // (or -1 when no Landlock option was given).
 int prepare_landlock(HelperConfig* config);
 // Step 3: restrict this thread to the ruleset (no_new_privs must already be set).
-void apply_landlock(const HelperConfig* config, int ruleset_fd);
+void apply_landlock(int ruleset_fd);
 // Step 2: the scope-only ruleset of --command-landlock-scope (-1 when it was not given); the
 // forked command applies it before exec.
 int prepare_command_scope(const HelperConfig* config);

@@ -83,10 +83,9 @@ int prepare_landlock(HelperConfig* config) {
   return ruleset_fd;
 }
 
-void apply_landlock(const HelperConfig* config, int ruleset_fd) {
+void apply_landlock(int ruleset_fd) {
   if (ruleset_fd < 0) return;
-  const uint32_t flags = config->has_restrict_flags ? config->restrict_flags : 0;
-  if (sys_landlock_restrict_self(ruleset_fd, flags) != 0) die_errno("landlock_restrict_self", "");
+  if (sys_landlock_restrict_self(ruleset_fd, 0) != 0) die_errno("landlock_restrict_self", "");
   if (sys_close(ruleset_fd) != 0 && errno != EINTR) die_errno("close", "ruleset");
 }
 

@@ -50,7 +50,7 @@ int main(int argc, char** argv, char** envp) {
   // also stops the command from gaining privileges through setuid files.
   if (sys_prctl(PR_SET_NO_NEW_PRIVS, 1) != 0) die_errno("prctl", "PR_SET_NO_NEW_PRIVS");
   drop_capabilities();
-  apply_landlock(&config, ruleset_fd);
+  apply_landlock(ruleset_fd);
   // seccomp last: the filter could otherwise deny a syscall the steps above still need.
   apply_seccomp(&program);
 

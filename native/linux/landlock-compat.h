@@ -93,16 +93,6 @@
 #ifndef LANDLOCK_SCOPE_SIGNAL
 #define LANDLOCK_SCOPE_SIGNAL (1ULL << 1)
 #endif
-// ABI 7: landlock_restrict_self() flags.
-#ifndef LANDLOCK_RESTRICT_SELF_LOG_SAME_EXEC_OFF
-#define LANDLOCK_RESTRICT_SELF_LOG_SAME_EXEC_OFF (1U << 0)
-#endif
-#ifndef LANDLOCK_RESTRICT_SELF_LOG_NEW_EXEC_ON
-#define LANDLOCK_RESTRICT_SELF_LOG_NEW_EXEC_ON (1U << 1)
-#endif
-#ifndef LANDLOCK_RESTRICT_SELF_LOG_SUBDOMAINS_OFF
-#define LANDLOCK_RESTRICT_SELF_LOG_SUBDOMAINS_OFF (1U << 2)
-#endif
 
 // Rights that only mean something on a directory; the kernel refuses them (EINVAL) in a rule
 // whose fd is not a directory. Everything else is a file right (kernel ACCESS_FILE).
@@ -112,8 +102,6 @@ constexpr uint64_t kLandlockFileRights = LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_A
 constexpr uint64_t kLandlockKnownScopes = LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET | LANDLOCK_SCOPE_SIGNAL;
 // Scopes arrived in ABI 6.
 constexpr uint32_t kLandlockFirstScopeAbi = 6;
-constexpr uint32_t kLandlockKnownRestrictFlags =
-    LANDLOCK_RESTRICT_SELF_LOG_SAME_EXEC_OFF | LANDLOCK_RESTRICT_SELF_LOG_NEW_EXEC_ON | LANDLOCK_RESTRICT_SELF_LOG_SUBDOMAINS_OFF;
 
 // The kernel accepts a larger struct from an older-ABI caller only when the extra fields are
 // zero, so one layout (with scoped, ABI 6) works on every kernel as long as unused fields are 0.

@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import { afterAll, bench, describe } from 'vitest';
 
 import type { BackendName } from '../../lib/platform/common/types';
-import type { LinuxPlan } from '../../lib/platform/linux/plan';
 import { probeCapabilities } from '../../lib/platform/linux/probe';
 import { planSandbox } from '../../lib/platform/plan-sandbox';
 import { hostPrepRegistryDir } from '../../lib/spawn/host-prep';
@@ -70,7 +69,7 @@ function rawBwrapPlan(policy: unknown): { argv: string[]; targets: { path: strin
     backend: 'bwrap',
     command: [TRUE],
     hiddenPaths: [hostPrepRegistryDir()],
-  }) as LinuxPlan;
+  });
   const sep = plan.argv.indexOf('--');
   // bwrap makes the mask mount points in the bound workspace; the baseline removes them after
   // each run as the library does, deepest first.
@@ -111,7 +110,7 @@ function newReadOnlyPolicy(): unknown {
 
 /** The Landlock backend's own argv for `true`, spawned without the library: the helper's share. */
 function landlockHelperArgv(): string[] {
-  const plan = planSandbox(readOnly, { platform: 'linux', cwd: workspace, capabilities: caps!, backend: 'landlock', command: [TRUE] }) as LinuxPlan;
+  const plan = planSandbox(readOnly, { platform: 'linux', cwd: workspace, capabilities: caps!, backend: 'landlock', command: [TRUE] });
   return plan.argv;
 }
 

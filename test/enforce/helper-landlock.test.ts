@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { addonPath, helperPath, loadAddon } from '../../lib/native';
-import { ACCESS_FS, NEWEST_KNOWN_LANDLOCK_ABI, RESTRICT_SELF_FLAGS, SCOPE, formatMask, fsRightsForAbi, minimumAbiFor } from '../../lib/platform/linux/landlock-abi';
+import { ACCESS_FS, NEWEST_KNOWN_LANDLOCK_ABI, SCOPE, formatMask, fsRightsForAbi, minimumAbiFor } from '../../lib/platform/linux/landlock-abi';
 import { failingSyscallArgs } from '../helpers/failing-syscall';
 import { withTempDir } from '../helpers/temp';
 
@@ -23,16 +23,14 @@ interface Rules {
   handled?: number;
   rules: [number, string][];
   scope?: number;
-  flags?: number;
 }
 
 function landlockArgs(r: Rules): string[] {
   const handled = r.handled ?? ALL;
-  const abi = minimumAbiFor({ fs: handled, scopes: r.scope ?? 0, restrictSelfFlags: r.flags ?? 0 });
+  const abi = minimumAbiFor({ fs: handled, scopes: r.scope ?? 0 });
   const args = ['--landlock-abi', String(abi), '--landlock-fs-handled', formatMask(handled)];
   for (const [mask, path] of r.rules) args.push('--landlock-rule', `${formatMask(mask)}:${path}`);
   if (r.scope !== undefined) args.push('--landlock-scope', formatMask(r.scope));
-  if (r.flags !== undefined) args.push('--landlock-restrict-flags', formatMask(r.flags));
   return args;
 }
 
@@ -138,12 +136,6 @@ describe.runIf(usable)('helper: Landlock', () => {
     } finally {
       outside.kill('SIGKILL');
     }
-  });
-
-  it('landlock: ABI 7 logging flags are accepted and change nothing the command sees', () => {
-    const r = sandboxed({ rules: [[READ, '/']], flags: RESTRICT_SELF_FLAGS.LOG_NEW_EXEC_ON }, 'echo ok');
-    expect(r.status).toBe(0);
-    expect(r.stdout).toBe('ok\n');
   });
 
   // A container seccomp profile can hide Landlock from a kernel that has it; a real filter

@@ -16,7 +16,7 @@ import { fromLegacySandboxPolicy, legacyRuntimeFileSystemPolicy, toLegacySandbox
 import { PROTECTED_METADATA_NAMES } from '../../lib/policy/protected-metadata';
 import { resolvePolicy } from '../../lib/policy/resolve';
 import type { FileSystemAccessMode, FileSystemEntry, LegacySandboxPolicy, ResolvedPolicy, SandboxPolicy } from '../../lib/policy/types';
-import { nodeHostView } from '../../lib/policy/node-host-view';
+import { nodeHost } from '../../lib/policy/node-host';
 import { makeTempDir } from '../helpers/temp';
 import { fakeHost } from '../unit/policy/fake-host';
 import { propertySettings } from '../helpers/property-settings';
@@ -168,7 +168,7 @@ describe('explain properties (fast-check)', () => {
     );
   });
 
-  it('agrees with the effective roots on a real temporary tree read through nodeHostView', () => {
+  it('agrees with the effective roots on a real temporary tree read through nodeHost', () => {
     fc.assert(
       fc.property(policyArb, existing, probes, (policy, tree, ps) => {
         const temp = makeTempDir('explain-prop');
@@ -181,7 +181,7 @@ describe('explain properties (fast-check)', () => {
           }
           const fs = policy.fileSystem as Extract<SandboxPolicy['fileSystem'], { kind: 'restricted' }>;
           const entries = fs.entries.map((e): FileSystemEntry => (e.path.type === 'path' ? { ...e, path: { type: 'path', path: move(e.path.path) } } : e));
-          const host = nodeHostView({ ...process.env, TMPDIR: `${temp.path}/a` });
+          const host = nodeHost({ ...process.env, TMPDIR: `${temp.path}/a` });
           const r = resolvePolicy({ ...policy, fileSystem: { ...fs, entries } }, { cwd: temp.path, host });
           for (const p of ps.map(move)) {
             expect(explain(r, p, 'read').allowed, `read ${p}`).toBe(readableFromRoots(r, p));

@@ -18,7 +18,6 @@ const FLAGS = [
   '--landlock-fs-handled',
   '--landlock-rule',
   '--landlock-scope',
-  '--landlock-restrict-flags',
   '--reaper',
   '--probe',
   '--print-seccomp-filter',

@@ -64,7 +64,7 @@ describe.runIf(process.platform === 'linux')('symlink swap between planning and 
         capabilities: probeCapabilities(),
         backend: MOUNT_BACKEND,
         command: [PYTHON, fx.probesPy, 'write', join(link, 'planted.txt')],
-      }) as LinuxPlan;
+      });
       // The plan binds the target it saw, not the name: that is what makes the swap harmless.
       expect(plan.argv).toContain(real);
       swapLink(link, fx.outside);
@@ -122,7 +122,7 @@ describe.runIf(process.platform === 'linux')('symlink swap between planning and 
         capabilities: probeCapabilities(),
         backend: MOUNT_BACKEND,
         command: [PYTHON, fx.probesPy, 'write', join(fx.outside, 'via-cwd.txt'), 'planted.txt'],
-      }) as LinuxPlan;
+      });
       swapLink(link, fx.outside);
       const before = snapshot(fx.outside);
       const r = await runPlan(plan, fx.ws);

@@ -49,7 +49,7 @@ describe('spawn: platform choice', () => {
         platform: 'macos',
         cwd: '/work',
         command: ['/bin/ls'],
-        hostView: host,
+        host,
       },
     );
     expect(plan.backend).toBe('seatbelt');

@@ -2,10 +2,9 @@
 // needs only the runner; the elevated backend also needs the one-time elevated setup, whose
 // marker is checked against the plan the default policy gets here.
 import { isSandboxError } from '../../errors';
-import type { WindowsElevatedPlan } from '../../platform/windows/plan-types';
-import { planWindowsLaunch } from '../../spawn/windows-launch';
+import { planElevatedSetup } from '../../spawn/windows-launch';
 import { nativeWindowsRunner, type WindowsRunner } from '../../spawn/windows-runner';
-import { SETUP_PLAN_COMMAND, windowsSetupProblem } from '../../spawn/windows-setup';
+import { windowsSetupProblem } from '../../spawn/windows-setup';
 import type { DoctorCheck } from './doctor';
 
 export interface WindowsDoctorReport {
@@ -56,7 +55,7 @@ const DEFAULT_POLICY = { type: 'read-only' };
 
 function setupFacts(runner: WindowsRunner, env: NodeJS.ProcessEnv, cwd: string): Pick<WindowsDoctorFacts, 'setupProblem' | 'stateDir'> {
   try {
-    const plan = planWindowsLaunch(SETUP_PLAN_COMMAND, DEFAULT_POLICY, { cwd, env, backend: 'windows-elevated', windows: {} }, runner) as WindowsElevatedPlan;
+    const plan = planElevatedSetup(DEFAULT_POLICY, { cwd, env }, runner);
     return { setupProblem: windowsSetupProblem(plan, runner), stateDir: plan.stateDirs.sandbox };
   } catch (error) {
     if (!isSandboxError(error)) throw error;

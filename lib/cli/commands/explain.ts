@@ -5,7 +5,7 @@ import { UsageError } from '../../errors';
 import { splitHostPort } from '../../policy/domain-pattern';
 import { explain } from '../../policy/explain';
 import { explainNetwork } from '../../policy/explain-network';
-import { nodeHostView } from '../../policy/node-host-view';
+import { nodeHost } from '../../policy/node-host';
 import { resolvePolicy } from '../../policy/resolve';
 import type { DecidedBy, Decision } from '../../policy/types';
 import type { CommandContext, CommandHandler } from '../command';
@@ -126,7 +126,7 @@ export const explainCommand: CommandHandler = (argv: string[], ctx: CommandConte
     ctx.stdout(EXPLAIN_HELP);
     return 0;
   }
-  const host = nodeHostView(ctx.env);
+  const host = nodeHost(ctx.env);
   const { policy, cwd, origin } = policyFromOptions(options, { processCwd: ctx.processCwd, env: ctx.env });
   const resolved = resolvePolicy(policy, { cwd, host });
   if (args.host !== undefined) {

@@ -2,10 +2,9 @@
 // the elevated backend's one-time provisioning (sandbox accounts, group, firewall rules, state
 // directories, ACLs) for the policy's plan, or removes all of it. Must be run elevated; Windows only.
 import { BackendUnavailableError, UsageError } from '../../errors';
-import type { WindowsElevatedPlan } from '../../platform/windows/plan-types';
-import { planWindowsLaunch } from '../../spawn/windows-launch';
+import { planElevatedSetup } from '../../spawn/windows-launch';
 import { nativeWindowsRunner } from '../../spawn/windows-runner';
-import { runWindowsSetup, SETUP_PLAN_COMMAND } from '../../spawn/windows-setup';
+import { runWindowsSetup } from '../../spawn/windows-setup';
 import type { CommandContext } from '../command';
 import { parsePolicyOptions, POLICY_FLAGS, policyFromOptions, policyOptionsHelp } from '../policy-options';
 import { unknownOption } from '../suggest';
@@ -30,7 +29,7 @@ export function windowsSetupCommand(argv: string[], ctx: CommandContext): number
   }
   const { policy, cwd } = policyFromOptions(options, { processCwd: ctx.processCwd, env: ctx.env });
   const runner = nativeWindowsRunner();
-  const plan = planWindowsLaunch(SETUP_PLAN_COMMAND, policy, { cwd, env: ctx.env, backend: 'windows-elevated', windows: {} }, runner) as WindowsElevatedPlan;
+  const plan = planElevatedSetup(policy, { cwd, env: ctx.env }, runner);
   const result = runWindowsSetup(plan, runner, ctx.env, uninstall);
   ctx.stdout(result.stdout);
   ctx.stderr(result.stderr);

@@ -7,7 +7,7 @@ import { posix } from 'node:path';
 import { UnsupportedPolicyError } from '../../errors';
 import { compileGlob, type GlobMatcher } from '../../policy/glob/to-regexp';
 import { globLiteralDir } from '../../policy/glob/tokenize';
-import type { LinuxHostFs } from './host-fs';
+import type { Host } from '../../policy/types';
 
 /** The reference's cap: more matches than this refuses the run instead of masking a subset. */
 export const GLOB_MATCH_CAP = 8192;
@@ -23,7 +23,7 @@ export function globSearchRoot(pattern: string): string | null {
  * Concrete paths matching the deny globs, plus the canonical target of any match that crosses a
  * symlink. `maxDepth` counts directory levels below the search root; 0 disables scanning.
  */
-export function expandDenyGlobs(patterns: readonly string[], maxDepth: number | undefined, host: LinuxHostFs): string[] {
+export function expandDenyGlobs(patterns: readonly string[], maxDepth: number | undefined, host: Host): string[] {
   if (maxDepth === 0) return [];
   const byRoot = new Map<string, GlobMatcher[]>();
   for (const pattern of patterns) {

@@ -43,8 +43,9 @@ export const SCOPE = {
 export type ScopeName = keyof typeof SCOPE;
 
 /**
- * landlock_restrict_self() flags (LANDLOCK_RESTRICT_SELF_*), the `--landlock-restrict-flags`
- * mask. They only change audit logging of denials, never what is allowed: hardening.
+ * landlock_restrict_self() flags (LANDLOCK_RESTRICT_SELF_*), which ABI 7 introduced. They only
+ * change audit logging of denials, never what is allowed; no plan sets them, so the helper
+ * takes no option for them and always passes 0.
  */
 export const RESTRICT_SELF_FLAGS = {
   LOG_SAME_EXEC_OFF: 1 << 0,

@@ -6,7 +6,7 @@ import { UnsupportedPolicyError } from '../../errors';
 import { explain } from '../../policy/explain';
 import { PLATFORM_DEFAULT_READ_ROOTS_LINUX } from '../../policy/platform-defaults';
 import type { ResolvedPolicy } from '../../policy/types';
-import type { LinuxHostFs } from './host-fs';
+import type { Host } from '../../policy/types';
 import { ACCESS_FS, abiIntroducing, formatMask, fsRightNames, fsRightsForAbi, rightsForRuleTarget, scopesForAbi } from './landlock-abi';
 import { byDepth, within } from './path-order';
 
@@ -35,7 +35,7 @@ export interface LandlockPlanData {
 const READ_RIGHTS = ['EXECUTE', 'READ_FILE', 'READ_DIR'] as const;
 
 /** Why Landlock cannot represent this policy exactly, or null when it can. */
-export function landlockRefusalReason(resolved: ResolvedPolicy, abi: number, _host: LinuxHostFs): string | null {
+export function landlockRefusalReason(resolved: ResolvedPolicy, abi: number, _host: Host): string | null {
   for (const root of resolved.writableRoots) {
     // A missing root's carve-outs count too: the command may be able to create the root, and
     // then its protected names would be ordinary writable paths under Landlock.
@@ -70,7 +70,7 @@ export function landlockRefusalReason(resolved: ResolvedPolicy, abi: number, _ho
  * the target the same access; a deny inside the target is already refused as a carve-out inside
  * a granted path.
  */
-function symlinkedGrantReason(resolved: ResolvedPolicy, grants: ReadonlyMap<string, number>, host: LinuxHostFs): string | null {
+function symlinkedGrantReason(resolved: ResolvedPolicy, grants: ReadonlyMap<string, number>, host: Host): string | null {
   for (const [path, mask] of grants) {
     const target = host.realpath(path);
     if (target === undefined || target === path) continue;
@@ -85,7 +85,7 @@ function symlinkedGrantReason(resolved: ResolvedPolicy, grants: ReadonlyMap<stri
 }
 
 /** Builds the rules for a policy Landlock can represent; refuses with the reason otherwise. */
-export function planLandlockRules(resolved: ResolvedPolicy, abi: number, host: LinuxHostFs): LandlockPlanData {
+export function planLandlockRules(resolved: ResolvedPolicy, abi: number, host: Host): LandlockPlanData {
   const reason = landlockRefusalReason(resolved, abi, host);
   if (reason !== null) throw new UnsupportedPolicyError(`the Landlock backend cannot represent this policy: ${reason}`, { details: { backend: 'landlock', abi } });
 

@@ -12,7 +12,7 @@ import { PROTECTED_METADATA_NAMES } from '../../policy/protected-metadata';
 import type { ResolvedPolicy } from '../../policy/types';
 import type { HostPrepTarget } from '../common/types';
 import { expandDenyGlobs } from './glob-expand';
-import type { LinuxHostFs } from './host-fs';
+import type { Host } from '../../policy/types';
 import { byDepth, chainBelow, depthOf, rebase, within } from './path-order';
 
 export type MountOp =
@@ -77,7 +77,7 @@ const METADATA_DIR_NAMES = new Set(PROTECTED_METADATA_NAMES);
 
 export interface MountPlanInput {
   resolved: ResolvedPolicy;
-  host: LinuxHostFs;
+  host: Host;
   /** Paths that must stay readable whatever the policy says (the helper's directory). */
   extraReadableRoots: string[];
   /** Paths the command must not see whatever the policy says (spawn/'s mount-target registry). */
@@ -120,7 +120,7 @@ function symlinkRefusal(kind: 'read-only' | 'deny-read', path: string, link: str
 }
 
 /** Which policy entry decides `path` by the most-specific rule, lexically. */
-function policyAccessAt(resolved: ResolvedPolicy, host: LinuxHostFs, path: string): Access | 'none' {
+function policyAccessAt(resolved: ResolvedPolicy, host: Host, path: string): Access | 'none' {
   let best: { depth: number; access: Access } | undefined;
   const consider = (entry: string, access: Access): void => {
     if (!within(path, entry)) return;
@@ -146,7 +146,7 @@ function policyAccessAt(resolved: ResolvedPolicy, host: LinuxHostFs, path: strin
  * directories to make, parents first. An ancestor reached through a symlink is left as before:
  * the lexical check above cannot judge it.
  */
-function withCreatableRoots(resolved: ResolvedPolicy, real: LinuxHostFs): { host: LinuxHostFs; created: string[] } {
+function withCreatableRoots(resolved: ResolvedPolicy, real: Host): { host: Host; created: string[] } {
   const created: string[] = [];
   for (const root of resolved.writableRoots) {
     if (real.lstat(root.root) !== undefined) continue;
@@ -162,7 +162,8 @@ function withCreatableRoots(resolved: ResolvedPolicy, real: LinuxHostFs): { host
   }
   if (created.length === 0) return { host: real, created };
   const made = new Set(created);
-  const host: LinuxHostFs = {
+  const host: Host = {
+    ...real,
     lstat: (path) => (made.has(path) ? 'dir' : real.lstat(path)),
     stat: (path) => (made.has(path) ? 'dir' : real.stat(path)),
     realpath: (path) => (made.has(path) ? path : real.realpath(path)),

@@ -1,6 +1,6 @@
 // platform/linux/plan: the Linux planner. Chooses a backend (docs/platforms/linux.md#backend-choice) and returns a
 // plain-data plan, or throws E_UNSUPPORTED_POLICY / E_BACKEND_UNAVAILABLE. Pure apart from
-// reading the host filesystem through the injected LinuxHostFs: no clock, randomness, probing or
+// reading the host filesystem through the injected Host: no clock, randomness, probing or
 // processes (capabilities come in as data).
 import { posix } from 'node:path';
 
@@ -11,7 +11,7 @@ import { PROXY_ENDPOINT_PLACEHOLDERS, type ProxyEndpoints } from '../common/prox
 import type { BackendChoice, Capabilities, Enforcement, PlanBase, Requirement } from '../common/types';
 import { devNullFds, renderBwrapArgv } from './bwrap-argv';
 import { renderNamespacesArgv } from './namespaces-argv';
-import { nodeLinuxHostFs, type LinuxHostFs } from './host-fs';
+import type { Host } from '../../policy/types';
 import { abiIntroducing, ACCESS_FS, formatMask, SCOPE } from './landlock-abi';
 import { landlockRefusalReason, planLandlockRules, type LandlockPlanData } from './landlock-plan';
 import { fullWriteMountPlan, planMountOps, sandboxMountOps, type MountOp, type MountPlan } from './mount-ops';
@@ -38,21 +38,26 @@ interface MountedPlan {
   mountProc: boolean;
 }
 
-export interface BwrapPlan extends PlanBase, MountedPlan {
+/** What every Linux plan has: the plan fields, on Linux. */
+interface LinuxPlanBase extends PlanBase {
+  platform: 'linux';
+}
+
+export interface BwrapPlan extends LinuxPlanBase, MountedPlan {
   backend: 'bwrap';
   fds: PlanFd[];
 }
 
 /** The helper makes the namespaces and runs the mount ops itself (no bubblewrap). */
-export interface NamespacesPlan extends PlanBase, MountedPlan {
+export interface NamespacesPlan extends LinuxPlanBase, MountedPlan {
   backend: 'namespaces';
 }
 
-export interface LandlockPlan extends PlanBase, LandlockPlanData {
+export interface LandlockPlan extends LinuxPlanBase, LandlockPlanData {
   backend: 'landlock';
 }
 
-export interface SeccompPlan extends PlanBase {
+export interface SeccompPlan extends LinuxPlanBase {
   backend: 'seccomp';
 }
 
@@ -69,7 +74,8 @@ export interface PlanLinuxOptions {
   commandCwd?: string;
   /** Mount a fresh /proc (default true); spawn/ turns it off when the /proc preflight fails. */
   mountProc?: boolean;
-  host?: LinuxHostFs;
+  /** What the machine holds: canonical paths, deny-glob listings, empty mount targets. */
+  host: Host;
   /**
    * Host paths the command must not see or change whatever the policy says: spawn/ passes its
    * mount-target registry, so a sandbox cannot forge or delete another run's registrations.
@@ -127,7 +133,7 @@ export function sandboxWritableDirs(resolved: ResolvedPolicy): string[] {
  * probe already skips such candidates when told the policy; this refuses capabilities probed
  * for another policy or passed in by a caller (issue #20). Null when the bwrap is outside them.
  */
-export function plantedBwrapReason(caps: Capabilities, resolved: ResolvedPolicy, host: LinuxHostFs): string | null {
+export function plantedBwrapReason(caps: Capabilities, resolved: ResolvedPolicy, host: Host): string | null {
   if (caps.bwrap === null) return null;
   const bwrapPath = host.realpath(caps.bwrap.path) ?? caps.bwrap.path;
   for (const dir of sandboxWritableDirs(resolved)) {
@@ -308,14 +314,7 @@ interface SandboxMounts {
 }
 
 /** What both namespace executors share: the mount ops and the helper's inner options. */
-function sandboxMounts(
-  resolved: ResolvedPolicy,
-  opts: PlanLinuxOptions,
-  network: LinuxNetwork,
-  host: LinuxHostFs,
-  mountProc: boolean,
-  extraReadableRoots: string[],
-): SandboxMounts {
+function sandboxMounts(resolved: ResolvedPolicy, opts: PlanLinuxOptions, network: LinuxNetwork, host: Host, mountProc: boolean, extraReadableRoots: string[]): SandboxMounts {
   const fullWrite = unrestrictedFilesystem(resolved);
   const mounts = fullWrite ? fullWriteMountPlan() : planMountOps({ resolved, host, extraReadableRoots, hiddenPaths: opts.hiddenPaths ?? [] });
   const proxy = network === 'proxied' ? (opts.proxy ?? PROXY_ENDPOINT_PLACEHOLDERS) : null;
@@ -358,7 +357,7 @@ function mountedPlanFields(backend: 'bwrap' | 'namespaces', opts: PlanLinuxOptio
 }
 
 function planBwrap(resolved: ResolvedPolicy, opts: PlanLinuxOptions, network: LinuxNetwork): BwrapPlan {
-  const host = opts.host ?? nodeLinuxHostFs();
+  const host = opts.host;
   const reason = bwrapUnavailableReason(opts.capabilities) ?? plantedBwrapReason(opts.capabilities, resolved, host);
   if (reason !== null) throw new BackendUnavailableError(reason, { details: { backend: 'bwrap' } });
   const bwrap = opts.capabilities.bwrap!;
@@ -383,7 +382,7 @@ function planBwrap(resolved: ResolvedPolicy, opts: PlanLinuxOptions, network: Li
 function planNamespaces(resolved: ResolvedPolicy, opts: PlanLinuxOptions, network: LinuxNetwork): NamespacesPlan {
   const reason = namespacesUnavailableReason(opts.capabilities);
   if (reason !== null) throw new BackendUnavailableError(reason, { details: { backend: 'namespaces' } });
-  const host = opts.host ?? nodeLinuxHostFs();
+  const host = opts.host;
   const prefix = helperPrefix(opts);
   // Nothing is executed from the host inside the sandbox but the command: no extra readable roots.
   const m = sandboxMounts(resolved, opts, network, host, opts.mountProc ?? opts.capabilities.namespaces.procMount, []);
@@ -415,7 +414,7 @@ function writeCoversProcSys(data: LandlockPlanData): boolean {
 function planLandlock(resolved: ResolvedPolicy, opts: PlanLinuxOptions, network: 'restricted' | 'enabled'): LandlockPlan {
   const unavailable = landlockUnavailableReason(opts.capabilities);
   if (unavailable !== null) throw new BackendUnavailableError(`${unavailable}; run \`codex-sandbox doctor\``, { details: { backend: 'landlock' } });
-  const host = opts.host ?? nodeLinuxHostFs();
+  const host = opts.host;
   const data = planLandlockRules(resolved, opts.capabilities.landlock.abi, host);
   const prefix = helperPrefix(opts);
   const scope = commandScope(opts.capabilities);
@@ -461,7 +460,7 @@ function planLandlock(resolved: ResolvedPolicy, opts: PlanLinuxOptions, network:
  * they are preferred; a Landlock domain without scopes is the last choice, with the scopes
  * listed as skipped hardening, as on a restricted filesystem.
  */
-function chooseFullWriteRestricted(resolved: ResolvedPolicy, caps: Capabilities, host: LinuxHostFs): LinuxBackend {
+function chooseFullWriteRestricted(resolved: ResolvedPolicy, caps: Capabilities, host: Host): LinuxBackend {
   const landlockReason = landlockUnavailableReason(caps) ?? landlockRefusalReason(resolved, caps.landlock.abi, host);
   if (landlockReason === null && caps.landlock.abi >= abiIntroducing('SIGNAL')) return 'landlock';
   const namespacesReason = namespacesUnavailableReason(caps);
@@ -498,7 +497,7 @@ function chooseProxiedBackend(resolved: ResolvedPolicy, opts: Pick<PlanLinuxOpti
     case 'auto': {
       const namespacesReason = namespacesUnavailableReason(opts.capabilities);
       if (namespacesReason === null) return 'namespaces';
-      const bwrapReason = bwrapUnavailableReason(opts.capabilities) ?? plantedBwrapReason(opts.capabilities, resolved, opts.host ?? nodeLinuxHostFs());
+      const bwrapReason = bwrapUnavailableReason(opts.capabilities) ?? plantedBwrapReason(opts.capabilities, resolved, opts.host);
       if (bwrapReason === null) return 'bwrap';
       throw new BackendUnavailableError(
         `no Linux backend can force this command's connections through the network proxy (Landlock cannot: it shares the host's network): namespaces: ${namespacesReason}; bwrap: ${bwrapReason}`,
@@ -523,7 +522,7 @@ export type LinuxBackend = LinuxPlan['backend'];
  */
 export function chooseLinuxBackend(resolved: ResolvedPolicy, opts: Pick<PlanLinuxOptions, 'capabilities' | 'backend' | 'host'>): LinuxBackend {
   const caps = opts.capabilities;
-  const host = opts.host ?? nodeLinuxHostFs();
+  const host = opts.host;
   const network = effectiveNetwork(resolved);
   const fullWrite = unrestrictedFilesystem(resolved);
 

@@ -2,7 +2,7 @@
 // Roots are allowed with `require-not` holes for their carve-outs; deny globs and the rename
 // guards are separate deny rules that the planner places last, where no allow can reopen them.
 import { isWithin } from '../../policy/paths';
-import type { HostView, ResolvedPolicy } from '../../policy/types';
+import type { Host, ResolvedPolicy } from '../../policy/types';
 import { escapeSbplRegex, globAncestors, globToExactSbplRegex, globToSbplRegex, splitStaticPrefix } from '../../policy/glob/to-sbpl';
 import { ancestorsBetween, canonicalPath, rebase, writableRootSpelling } from './seatbelt-paths';
 import { comment, literal, param, regex, requireAll, requireNot, rule, subpath, vnode } from './sbpl-build';
@@ -51,7 +51,7 @@ function blockParams(blocks: readonly Block[]): [string, string][] {
   return blocks.flatMap((b) => [[b.key, b.value] as [string, string], ...b.exclusions]);
 }
 
-function readBlocks(resolved: ResolvedPolicy, host: HostView, unreadable: readonly string[]): Block[] {
+function readBlocks(resolved: ResolvedPolicy, host: Host, unreadable: readonly string[]): Block[] {
   const roots = resolved.fullDiskRead ? ['/'] : dedupe(resolved.readableRoots.map((r) => canonicalPath(host, r)));
   return roots.map((root, i) => {
     const key = `READABLE_ROOT_${i}`;
@@ -74,14 +74,14 @@ interface WriteRoot {
   protectedPaths: string[];
 }
 
-function writeRoots(resolved: ResolvedPolicy, host: HostView, unreadable: readonly string[]): WriteRoot[] {
+function writeRoots(resolved: ResolvedPolicy, host: Host, unreadable: readonly string[]): WriteRoot[] {
   if (resolved.fullDiskWrite) {
     return [{ spelling: '/', match: 'subpath', exclusions: unreadable.map((u) => ({ logical: u, resolved: u })), protectedPaths: [] }];
   }
   const bySpelling = new Map<string, WriteRoot>();
   for (const root of resolved.writableRoots) {
     const spelling = writableRootSpelling(host, root.root);
-    const kind = host.stat(spelling)?.kind;
+    const kind = host.stat(spelling);
     const entry = bySpelling.get(spelling) ?? {
       spelling,
       match: kind !== undefined && kind !== 'dir' ? 'literal' : 'subpath',
@@ -121,7 +121,7 @@ function writeRoots(resolved: ResolvedPolicy, host: HostView, unreadable: readon
   });
 }
 
-export function accessSections(resolved: ResolvedPolicy, host: HostView): AccessSections {
+export function accessSections(resolved: ResolvedPolicy, host: Host): AccessSections {
   const unreadable = dedupe(resolved.unreadableRoots.map((u) => canonicalPath(host, u)));
 
   const read: SbplItem[] = [];
@@ -182,14 +182,14 @@ export function accessSections(resolved: ResolvedPolicy, host: HostView): Access
 }
 
 /** The pattern again with its static prefix canonicalized, when that changes it. */
-function canonicalSpellings(pattern: string, host: HostView): string[] {
+function canonicalSpellings(pattern: string, host: Host): string[] {
   const { prefix, rest } = splitStaticPrefix(pattern);
   if (prefix === '') return [pattern];
   const canonical = canonicalPath(host, prefix);
   return canonical === prefix ? [pattern] : [pattern, (canonical === '/' && rest.startsWith('/') ? '' : canonical) + rest];
 }
 
-function globDenies(globs: readonly string[], host: HostView): SbplItem[] {
+function globDenies(globs: readonly string[], host: Host): SbplItem[] {
   const spellings = dedupe(globs.flatMap((g) => canonicalSpellings(g, host)));
   const denyRegexes: string[] = [];
   const ancestorRegexes: string[] = [];

@@ -3,7 +3,7 @@
 // network without a proxy, or to the proxy's loopback ports; a proxy without a usable loopback
 // port allows no IP traffic at all.
 import { PolicyInvalidError } from '../../errors';
-import type { HostView, NetworkPolicy } from '../../policy/types';
+import type { Host, NetworkPolicy } from '../../policy/types';
 import { canonicalPath } from './seatbelt-paths';
 import { comment, constantSection, globalName, localIp, named, param, remoteIp, requireAll, rule, subpath, unixSocket } from './sbpl-build';
 import type { SbplItem } from './sbpl-types';
@@ -105,7 +105,7 @@ export function proxyLoopbackPorts(env: Record<string, string>): { ports: number
 }
 
 /** Absolute socket paths, canonical, de-duplicated and sorted; relative ones are never widened, only dropped. */
-export function normalizeUnixSockets(host: HostView, paths: readonly string[]): string[] {
+export function normalizeUnixSockets(host: Host, paths: readonly string[]): string[] {
   const out = new Set<string>();
   for (const p of paths) if (p.startsWith('/')) out.add(canonicalPath(host, p));
   return [...out].sort();
@@ -118,7 +118,7 @@ export interface NetworkSection {
   restricted: boolean;
 }
 
-export function networkSection(network: NetworkPolicy, options: MacosNetworkOptions, host: HostView): NetworkSection {
+export function networkSection(network: NetworkPolicy, options: MacosNetworkOptions, host: Host): NetworkSection {
   let ports: number[];
   let hasProxyConfig: boolean;
   let allowLocalBinding = options.allowLocalBinding ?? false;

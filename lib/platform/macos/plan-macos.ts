@@ -1,10 +1,10 @@
 // plan-macos: the Seatbelt planner. A ResolvedPolicy in, a plain-data plan out: the SBPL profile
 // (built as typed items, rendered once), the -D parameters in the reference's order, and the
 // argv `/usr/bin/sandbox-exec -p <profile> -D... -- <command>`. Pure apart from reading the host
-// through the injected HostView (canonical spellings, symlink checks); runs on any OS.
+// through the injected Host (canonical spellings, symlink checks); runs on any OS.
 import { UsageError } from '../../errors';
 import { isProxiedNetwork } from '../../policy/network-predicates';
-import type { HostView, ResolvedPolicy } from '../../policy/types';
+import type { Host, ResolvedPolicy } from '../../policy/types';
 import { PROXY_ENDPOINT_PLACEHOLDERS, proxyEnvironment, type ProxyEndpoints } from '../common/proxy-env';
 import type { Enforcement, PlanBase } from '../common/types';
 import { accessSections } from './access-rules';
@@ -26,7 +26,7 @@ export interface PlanMacosOptions {
   /** The command, program first; the plan's argv ends with `--` and this, unchanged (none for a plan shown without one). */
   command?: string[];
   /** Reads the host for canonical spellings and symlink checks (the same view resolvePolicy used). */
-  host: HostView;
+  host: Host;
   /** The effective policy in PermissionProfile wire form (the dispatcher computes it). */
   permissionProfile: Record<string, unknown>;
   /** Extra variables for the child; the sandbox markers always win over these. */
@@ -105,7 +105,7 @@ export function planMacos(resolved: ResolvedPolicy, opts: PlanMacosOptions): Sea
     throw new UsageError(`invalid command ${JSON.stringify(command)} for the Seatbelt plan; pass the program and its arguments as an array of strings`, { value: command });
   }
   if (opts.host === undefined || typeof opts.host.realpath !== 'function') {
-    throw new UsageError('planMacos needs a host view to spell paths as Seatbelt sees them; pass nodeHostView() or the view given to resolvePolicy', {
+    throw new UsageError('planMacos needs a host view to spell paths as Seatbelt sees them; pass nodeHost() or the view given to resolvePolicy', {
       path: ['host'],
     });
   }

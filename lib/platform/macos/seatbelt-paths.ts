@@ -3,7 +3,7 @@
 // treatment (docs/reference.md#seatbelt-paths): only a top-level alias such as /tmp -> /private/tmp is followed.
 import { UnsupportedPolicyError } from '../../errors';
 import { ancestors, isWithin, joinPath, relativeSuffix } from '../../policy/paths';
-import type { HostView } from '../../policy/types';
+import type { Host } from '../../policy/types';
 
 /** `path` moved from below `oldRoot` to below `newRoot` (path must be within oldRoot). */
 export function rebase(path: string, oldRoot: string, newRoot: string): string {
@@ -18,7 +18,7 @@ export function rebase(path: string, oldRoot: string, newRoot: string): string {
  * (docs/reference.md#seatbelt-paths); resolving the existing part instead keeps a carve-out such as /tmp/w/secret effective
  * before it is created (Seatbelt would see /private/tmp/w/secret), which only narrows access.
  */
-export function canonicalPath(host: HostView, path: string): string {
+export function canonicalPath(host: Host, path: string): string {
   for (const ancestor of ancestors(path)) {
     const real = host.realpath(ancestor);
     if (real !== undefined) return rebase(path, ancestor, real);
@@ -31,11 +31,11 @@ export function canonicalPath(host: HostView, path: string): string {
  * deeper followed. A symlink below the top level is refused: a sandboxed process could retarget
  * it while the profile still names the old spelling (docs/reference.md#seatbelt-paths, newest hardening).
  */
-export function writableRootSpelling(host: HostView, root: string): string {
+export function writableRootSpelling(host: Host, root: string): string {
   const chain = ancestors(root).reverse();
   // chain[0] is `/`, chain[1] the top-level component; everything deeper must not be a symlink.
   for (const prefix of chain.slice(2)) {
-    const kind = host.lstat(prefix)?.kind;
+    const kind = host.lstat(prefix);
     if (kind === undefined) break;
     if (kind === 'symlink') {
       const target = host.realpath(root);
@@ -47,7 +47,7 @@ export function writableRootSpelling(host: HostView, root: string): string {
     }
   }
   const top = chain[1];
-  if (top === undefined || host.lstat(top)?.kind !== 'symlink') return root;
+  if (top === undefined || host.lstat(top) !== 'symlink') return root;
   const realTop = host.realpath(top);
   return realTop === undefined ? root : rebase(root, top, realTop);
 }

@@ -1,39 +1,28 @@
-// platform/windows/node-host: the WindowsHostView backed by node:fs, for planning on Windows.
+// platform/windows/node-host: the WindowsHostView backed by the live Host, for planning on Windows.
 //
-// On Windows, fs.realpathSync.native is GetFinalPathNameByHandleW: it resolves junctions and
-// symlinks and expands 8.3 short names, which is what the planner needs for canonical roots. On
-// other hosts the same calls answer for local paths, and Windows paths simply do not exist.
-// May import this folder only; reads the file system, never writes it.
+// On Windows, the Host's realpath is GetFinalPathNameByHandleW (fs.realpathSync.native): it
+// resolves junctions and symlinks and expands 8.3 short names, which is what the planner needs
+// for canonical roots. On other hosts the same calls answer for local paths, and Windows paths
+// simply do not exist. Reads the file system, never writes it.
 
-import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+
+import { nodeHost } from '../../policy/node-host';
 import type { WindowsHostView } from './host';
 
 const MAX_POINTER_BYTES = 64 * 1024;
 
 export function nodeWindowsHostView(): WindowsHostView {
+  const host = nodeHost();
   return {
-    finalPath: (path) => {
-      try {
-        return realpathSync.native(path);
-      } catch {
-        return undefined;
-      }
-    },
+    finalPath: (path) => host.realpath(path),
     kind: (path) => {
-      try {
-        const st = statSync(path);
-        return st.isDirectory() ? 'dir' : 'file';
-      } catch {
-        return undefined;
-      }
+      const kind = host.stat(path);
+      if (kind === undefined) return undefined;
+      return kind === 'dir' ? 'dir' : 'file';
     },
-    listDir: (path) => {
-      try {
-        return readdirSync(path);
-      } catch {
-        return undefined;
-      }
-    },
+    listDir: (path) => host.readdir(path)?.map((entry) => entry.name),
+    // A `.git` pointer is a small file; anything larger is not one and is not read.
     readText: (path) => {
       try {
         const st = statSync(path);

@@ -34,7 +34,7 @@ function landlockPlan(entries: unknown[]): LinuxPlan {
     capabilities: capsFixture({ landlock: { status: 'available', abi: 7 } }),
     backend: 'landlock',
     command: ['true'],
-  }) as LinuxPlan;
+  });
 }
 
 function refusal(entries: unknown[]): { code: string; message: string } {

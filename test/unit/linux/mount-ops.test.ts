@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { isSandboxError } from '../../../lib/errors';
-import { nodeLinuxHostFs } from '../../../lib/platform/linux/host-fs';
+import { nodeHost } from '../../../lib/policy/node-host';
 import { planMountOps, type MountOp } from '../../../lib/platform/linux/mount-ops';
 import { makeTempDir } from '../../helpers/temp';
 import { resolvedFixture, type ResolvedShape } from './fixtures';
@@ -18,7 +18,7 @@ beforeEach(() => {
 });
 afterEach(() => tmp.remove());
 
-const host = nodeLinuxHostFs();
+const host = nodeHost();
 function ops(shape: ResolvedShape, extra: string[] = []): MountOp[] {
   return planMountOps({ resolved: resolvedFixture(shape), host, extraReadableRoots: extra }).ops;
 }

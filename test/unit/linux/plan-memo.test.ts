@@ -1,9 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-import type { LinuxHostFs } from '../../../lib/platform/linux/host-fs';
-import type { HostView } from '../../../lib/policy/types';
-import { jsonSnapshot, PlanMemo, type PlanHosts } from '../../../lib/spawn/plan-memo';
+import type { Host } from '../../../lib/policy/types';
+import { jsonSnapshot, PlanMemo } from '../../../lib/spawn/plan-memo';
 
 describe('jsonSnapshot', () => {
   it('property: plain JSON data gives JSON.stringify text that parses back to an equal value', () => {
@@ -51,15 +50,14 @@ describe('jsonSnapshot', () => {
 });
 
 /** A host whose answers the test changes; counts the questions it is asked. */
-function fakeHosts(): { hosts: PlanHosts; kinds: Map<string, 'file' | 'dir'>; asked: string[] } {
+function fakeHost(): { host: Host; kinds: Map<string, 'file' | 'dir'>; asked: string[] } {
   const kinds = new Map<string, 'file' | 'dir'>();
   const asked: string[] = [];
-  const stat = (path: string): { kind: 'file' | 'dir' } | undefined => {
+  const stat = (path: string): 'file' | 'dir' | undefined => {
     asked.push(`stat ${path}`);
-    const kind = kinds.get(path);
-    return kind === undefined ? undefined : { kind };
+    return kinds.get(path);
   };
-  const view: HostView = {
+  const host: Host = {
     processCwd: () => '/',
     homeDir: () => '/home/u',
     env: () => undefined,
@@ -67,79 +65,74 @@ function fakeHosts(): { hosts: PlanHosts; kinds: Map<string, 'file' | 'dir'>; as
     stat,
     realpath: (p) => p,
     readFile: () => undefined,
-  };
-  const fs: LinuxHostFs = {
-    lstat: (p) => stat(p)?.kind,
-    stat: (p) => stat(p)?.kind,
-    realpath: (p) => p,
     readdir: () => undefined,
     isEmpty: () => false,
   };
-  return { hosts: { view, fs }, kinds, asked };
+  return { host, kinds, asked };
 }
 
 describe('PlanMemo', () => {
   it('builds once while every host answer stays the same, and asks each question again on reuse', () => {
-    const { hosts, kinds, asked } = fakeHosts();
+    const { host, kinds, asked } = fakeHost();
     kinds.set('/w', 'dir');
     const memo = new PlanMemo<{ git: boolean }>(4);
     let builds = 0;
-    const build = (h: PlanHosts): { git: boolean } => {
+    const build = (h: Host): { git: boolean } => {
       builds++;
-      h.view.stat('/w');
-      h.view.stat('/w'); // asked twice, checked once
-      return { git: h.fs.stat('/w/.git') !== undefined };
+      h.stat('/w');
+      h.stat('/w'); // asked twice, checked once
+      return { git: h.stat('/w/.git') !== undefined };
     };
-    expect(memo.get('k', hosts, build)).toStrictEqual({ git: false });
+    expect(memo.get('k', host, build)).toStrictEqual({ git: false });
     asked.length = 0;
-    expect(memo.get('k', hosts, build)).toStrictEqual({ git: false });
+    expect(memo.get('k', host, build)).toStrictEqual({ git: false });
     expect(builds).toBe(1);
     expect(asked).toStrictEqual(['stat /w', 'stat /w/.git']);
   });
 
   it('builds again when any answer changed, and remembers the new answers', () => {
-    const { hosts, kinds } = fakeHosts();
+    const { host, kinds } = fakeHost();
     const memo = new PlanMemo<{ git: boolean }>(4);
     let builds = 0;
-    const build = (h: PlanHosts): { git: boolean } => {
+    const build = (h: Host): { git: boolean } => {
       builds++;
-      return { git: h.fs.stat('/w/.git') !== undefined };
+      return { git: h.stat('/w/.git') !== undefined };
     };
-    expect(memo.get('k', hosts, build).git).toBe(false);
+    expect(memo.get('k', host, build).git).toBe(false);
     kinds.set('/w/.git', 'dir');
-    expect(memo.get('k', hosts, build).git).toBe(true);
-    expect(memo.get('k', hosts, build).git).toBe(true);
+    expect(memo.get('k', host, build).git).toBe(true);
+    expect(memo.get('k', host, build).git).toBe(true);
     kinds.set('/w/.git', 'file');
-    expect(memo.get('k', hosts, build).git).toBe(true);
+    expect(memo.get('k', host, build).git).toBe(true);
     expect(builds).toBe(3);
   });
 
   it('does not remember a build that throws', () => {
-    const { hosts } = fakeHosts();
+    const { host } = fakeHost();
     const memo = new PlanMemo<number>(4);
     let builds = 0;
     const failing = (): number => {
       builds++;
       throw new Error('refused');
     };
-    expect(() => memo.get('k', hosts, failing)).toThrow('refused');
-    expect(() => memo.get('k', hosts, failing)).toThrow('refused');
+    expect(() => memo.get('k', host, failing)).toThrow('refused');
+    expect(() => memo.get('k', host, failing)).toThrow('refused');
     expect(builds).toBe(2);
   });
 
   it('hands out deep-frozen values, so no caller can change what later runs get', () => {
-    const { hosts } = fakeHosts();
+    const { host } = fakeHost();
     const memo = new PlanMemo<{ argv: string[]; nested: { x: number } }>(4);
-    const value = memo.get('k', hosts, () => ({ argv: ['a'], nested: { x: 1 } }));
+    const value = memo.get('k', host, () => ({ argv: ['a'], nested: { x: 1 } }));
     expect(Object.isFrozen(value) && Object.isFrozen(value.argv) && Object.isFrozen(value.nested)).toBe(true);
     expect(() => value.argv.push('b')).toThrow(TypeError);
   });
 
   it('keeps at most `capacity` entries, dropping the least recently used', () => {
-    const { hosts } = fakeHosts();
+    const { host } = fakeHost();
     const memo = new PlanMemo<string>(2);
     const builds: string[] = [];
-    const get = (key: string): string => memo.get(key, hosts, () => (builds.push(key), key));
+    const get = (key: string): string => memo.get(key, host, () => (builds.push(key), key));
     get('a');
     get('b');
     get('a');

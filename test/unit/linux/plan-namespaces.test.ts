@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { planLinux, type BwrapPlan, type LinuxPlan, type NamespacesPlan, type PlanLinuxOptions } from '../../../lib/platform/linux/plan';
 import { makeTempDir } from '../../helpers/temp';
 import { capsFixture, NO_NAMESPACES, resolvedFixture, type ResolvedShape } from './fixtures';
+import { nodeHost } from '../../../lib/policy/node-host';
 
 let tmp: { path: string; remove: () => void };
 let t: string;
@@ -19,7 +20,7 @@ afterEach(() => tmp.remove());
 
 const HELPER = '/opt/csbx/codex-sandbox-helper';
 function plan(shape: ResolvedShape, opts: Partial<PlanLinuxOptions> = {}): LinuxPlan {
-  return planLinux(resolvedFixture(shape), { capabilities: capsFixture(), backend: 'auto', command: ['true'], permissionProfile: { type: 'disabled' }, ...opts });
+  return planLinux(resolvedFixture(shape), { capabilities: capsFixture(), backend: 'auto', command: ['true'], permissionProfile: { type: 'disabled' }, host: nodeHost(), ...opts });
 }
 
 describe('namespaces backend: choice', () => {

@@ -8,6 +8,7 @@ import type { ProxiedNetwork } from '../../../lib/policy/types';
 import { bindProxyLease } from '../../../lib/spawn/proxy-lease';
 import { thrown } from '../../helpers/errors';
 import { capsFixture, NO_NAMESPACES, resolvedFixture, type ResolvedShape } from './fixtures';
+import { nodeHost } from '../../../lib/policy/node-host';
 
 const PROXIED: ProxiedNetwork = { mode: 'proxied', allowedDomains: ['example.test'], deniedDomains: [], allowLocalBinding: false, unixSockets: [] };
 const LEASE = { socketDir: '/tmp/codex-sandbox-proxy-abc', httpSocket: '/tmp/codex-sandbox-proxy-abc/http.sock', socksSocket: '/tmp/codex-sandbox-proxy-abc/socks.sock' };
@@ -18,6 +19,7 @@ function plan(shape: ResolvedShape, opts: Partial<PlanLinuxOptions> = {}): Linux
     backend: 'auto',
     command: ['curl', 'https://example.test/'],
     permissionProfile: { type: 'disabled' },
+    host: nodeHost(),
     ...opts,
   });
 }
@@ -87,6 +89,7 @@ describe('planLinux: proxied network', () => {
       backend: 'auto',
       command,
       permissionProfile: { type: 'disabled' },
+      host: nodeHost(),
     });
     const bound = bindProxyLease(placeholder, { ...LEASE, decisions: () => [], release: async () => {} }, command.length);
     const direct = plan({ fullDiskRead: true }, { proxy: LEASE, command });

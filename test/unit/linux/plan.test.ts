@@ -9,6 +9,7 @@ import { planLinux, WSL1_MESSAGE, type BwrapPlan, type LinuxPlan, type PlanLinux
 import { makeTempDir } from '../../helpers/temp';
 import { capsFixture as baseCaps, NO_NAMESPACES, resolvedFixture, type ResolvedShape } from './fixtures';
 import { thrown } from '../../helpers/errors';
+import { nodeHost } from '../../../lib/policy/node-host';
 
 let tmp: { path: string; remove: () => void };
 let t: string;
@@ -25,7 +26,7 @@ function capsFixture(over: Parameters<typeof baseCaps>[0] = {}): ReturnType<type
   return baseCaps({ namespaces: NO_NAMESPACES, ...over });
 }
 function plan(shape: ResolvedShape, opts: Partial<PlanLinuxOptions> = {}): LinuxPlan {
-  return planLinux(resolvedFixture(shape), { capabilities: capsFixture(), backend: 'auto', command: ['true'], permissionProfile: { type: 'disabled' }, ...opts });
+  return planLinux(resolvedFixture(shape), { capabilities: capsFixture(), backend: 'auto', command: ['true'], permissionProfile: { type: 'disabled' }, host: nodeHost(), ...opts });
 }
 
 describe('planLinux backend choice', () => {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { expandDenyGlobs, GLOB_MATCH_CAP, globSearchRoot } from '../../../lib/platform/linux/glob-expand';
-import { nodeLinuxHostFs } from '../../../lib/platform/linux/host-fs';
+import { nodeHost } from '../../../lib/policy/node-host';
 import { resolvePolicy } from '../../../lib/policy/resolve';
 import { findDenials } from '../../../lib/spawn/denials';
 import { pruneDeadHostPrep, trackHostPrep } from '../../../lib/spawn/host-prep';
@@ -186,11 +186,11 @@ describe('deny-glob walker', () => {
     const dir = join(t, 'many');
     mkdirSync(dir);
     for (let i = 0; i <= GLOB_MATCH_CAP; i++) writeFileSync(join(dir, `f${i}.env`), '');
-    expect(() => expandDenyGlobs([`${dir}/*.env`], undefined, nodeLinuxHostFs())).toThrow(`matched more than ${GLOB_MATCH_CAP} paths`);
+    expect(() => expandDenyGlobs([`${dir}/*.env`], undefined, nodeHost())).toThrow(`matched more than ${GLOB_MATCH_CAP} paths`);
   });
 
   it('a malformed pattern is refused rather than half-masked', () => {
-    expect(() => expandDenyGlobs([`${t}/{a,b`], undefined, nodeLinuxHostFs())).toThrow('unreadable glob pattern is invalid');
+    expect(() => expandDenyGlobs([`${t}/{a,b`], undefined, nodeHost())).toThrow('unreadable glob pattern is invalid');
   });
 
   it('does not follow symlinked directories', () => {
@@ -198,6 +198,6 @@ describe('deny-glob walker', () => {
     writeFileSync(join(t, 'real/.env'), '');
     mkdirSync(join(t, 'p'));
     require('node:fs').symlinkSync(join(t, 'real'), join(t, 'p/link'));
-    expect(expandDenyGlobs([`${t}/p/**/.env`], undefined, nodeLinuxHostFs())).toStrictEqual([]);
+    expect(expandDenyGlobs([`${t}/p/**/.env`], undefined, nodeHost())).toStrictEqual([]);
   });
 });

@@ -58,7 +58,7 @@ export function checkAgreement(s: AgreementScenario): void {
     if (
       ancestors(seen)
         .slice(1)
-        .some((a) => host.stat(a)?.kind === 'file')
+        .some((a) => host.stat(a) === 'file')
     )
       continue;
     const checks: ['read' | 'write', string][] = [

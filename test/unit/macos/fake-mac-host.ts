@@ -1,6 +1,6 @@
-// A HostView over an in-memory tree shaped like macOS: /tmp, /var and /etc are symlinks into
+// A Host over an in-memory tree shaped like macOS: /tmp, /var and /etc are symlinks into
 // /private, as on a Mac. Lets Seatbelt planning be tested on Linux without touching the disk.
-import type { HostView } from '../../../lib/policy/types';
+import type { Host } from '../../../lib/policy/types';
 
 export type FakeNode = { kind: 'dir' } | { kind: 'file'; content?: string } | { kind: 'symlink'; target: string };
 
@@ -8,7 +8,7 @@ function split(path: string): string[] {
   return path.split('/').filter((c) => c !== '' && c !== '.');
 }
 
-export interface FakeMacHost extends HostView {
+export interface FakeMacHost extends Host {
   /** Adds or replaces a node (parents are created as directories). */
   add(path: string, node: FakeNode): void;
 }
@@ -68,12 +68,12 @@ export function fakeMacHost(tree: Record<string, FakeNode> = {}, env: Record<str
     lstat: (path) => {
       const at = resolve(path, false);
       const node = at === undefined ? undefined : nodes.get(at);
-      return node === undefined ? undefined : { kind: node.kind };
+      return node === undefined ? undefined : node.kind;
     },
     stat: (path) => {
       const at = resolve(path, true);
       const node = at === undefined ? undefined : nodes.get(at);
-      return node === undefined || node.kind === 'symlink' ? undefined : { kind: node.kind };
+      return node === undefined || node.kind === 'symlink' ? undefined : node.kind;
     },
     realpath: (path) => resolve(path, true),
     readFile: (path) => {
@@ -81,5 +81,7 @@ export function fakeMacHost(tree: Record<string, FakeNode> = {}, env: Record<str
       const node = at === undefined ? undefined : nodes.get(at);
       return node?.kind === 'file' ? (node.content ?? '') : undefined;
     },
+    readdir: () => undefined,
+    isEmpty: () => false,
   };
 }

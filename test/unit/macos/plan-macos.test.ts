@@ -367,7 +367,7 @@ describe('seatbelt: platform defaults agree with explain() when resolved with th
     const p = planMacos(resolved, { command: ['/bin/ls'], host, permissionProfile: {} });
     const items = parseSbpl(p.profile);
     for (const rootPath of SEATBELT_PLATFORM_DEFAULT_READ_ROOTS) {
-      if (host.stat(rootPath)?.kind !== 'dir') continue;
+      if (host.stat(rootPath) !== 'dir') continue;
       const probe = `${rootPath}/some/file`;
       const seen = canonicalPath(host, probe);
       expect(explain(resolved, probe, 'read').allowed, probe).toBe(true);

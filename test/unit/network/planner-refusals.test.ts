@@ -11,6 +11,7 @@ import { thrown } from '../../helpers/errors';
 import { capsFixture, resolvedFixture } from '../linux/fixtures';
 import { fakeMacHost } from '../macos/fake-mac-host';
 import { CWD, ENV, PROFILE, root } from '../windows/fixtures';
+import { nodeHost } from '../../../lib/policy/node-host';
 
 const PROXIED: ProxiedNetwork = { mode: 'proxied', allowedDomains: ['registry.npmjs.org'], deniedDomains: [], allowLocalBinding: false, unixSockets: [] };
 
@@ -29,7 +30,7 @@ function expectProxiedRefusal(fn: () => unknown, backend: string, why: RegExp): 
 
 describe('linux planners: only the namespace backends take a proxied network', () => {
   const linux = (r: ResolvedPolicy, backend: PlanLinuxOptions['backend']) => () =>
-    planLinux(r, { capabilities: capsFixture(), backend, command: ['true'], permissionProfile: { type: 'disabled' } });
+    planLinux(r, { capabilities: capsFixture(), backend, command: ['true'], permissionProfile: { type: 'disabled' }, host: nodeHost() });
 
   it.each(['auto', 'namespaces', 'bwrap'] as const)('%s: a restricted and an unrestricted file system with a proxied network plan through the relay', (backend) => {
     for (const kind of ['restricted', 'unrestricted'] as const) {

@@ -1,6 +1,6 @@
-// A HostView over an in-memory tree, for policy tests that do not need a real file system.
+// A Host over an in-memory tree, for policy tests that do not need a real file system.
 import { ancestors, isAbsolutePath, joinPath, normalizeAbsolute } from '../../../lib/policy/paths';
-import type { HostView } from '../../../lib/policy/types';
+import type { Host } from '../../../lib/policy/types';
 
 export interface FakeTree {
   dirs?: string[];
@@ -12,7 +12,7 @@ export interface FakeTree {
   cwd?: string;
 }
 
-export function fakeHost(tree: FakeTree = {}): HostView {
+export function fakeHost(tree: FakeTree = {}): Host {
   const dirs = new Set<string>(['/']);
   for (const d of tree.dirs ?? []) for (const a of ancestors(d)) dirs.add(a);
   const files = new Map(Object.entries(tree.files ?? {}));
@@ -48,20 +48,22 @@ export function fakeHost(tree: FakeTree = {}): HostView {
     lstat: (path) => {
       if (links.has(path)) {
         const parent = resolve(ancestors(path)[1] ?? '/');
-        return parent === undefined ? undefined : { kind: 'symlink' };
+        return parent === undefined ? undefined : 'symlink';
       }
       const real = resolve(path);
       if (real === undefined) return undefined;
-      return { kind: kind(real) };
+      return kind(real);
     },
     stat: (path) => {
       const real = resolve(path);
-      return real === undefined ? undefined : { kind: kind(real) };
+      return real === undefined ? undefined : kind(real);
     },
     realpath: (path) => resolve(path),
     readFile: (path) => {
       const real = resolve(path);
       return real === undefined ? undefined : files.get(real);
     },
+    readdir: () => undefined,
+    isEmpty: () => false,
   };
 }

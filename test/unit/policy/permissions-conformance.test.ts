@@ -7,7 +7,7 @@ import { isPathWritableInRoot } from '../../../lib/policy/effective-roots';
 import { isSemanticallyEquivalent, needsDirectRuntimeEnforcement } from '../../../lib/policy/equivalence';
 import { explain } from '../../../lib/policy/explain';
 import { fromLegacySandboxPolicy, fromLegacySandboxPolicyPreservingDenyEntries, legacyRuntimeFileSystemPolicy, toLegacySandboxPolicy } from '../../../lib/policy/legacy-bridge';
-import { nodeHostView } from '../../../lib/policy/node-host-view';
+import { nodeHost } from '../../../lib/policy/node-host';
 import { parseFileSystemSandboxPolicy } from '../../../lib/policy/parse-policy';
 import { withAdditionalReadableRoots, withAdditionalWritableRoots } from '../../../lib/policy/policy-transforms';
 import { PROTECTED_METADATA_NAMES } from '../../../lib/policy/protected-metadata';
@@ -18,7 +18,7 @@ import { withTempDir } from '../../helpers/temp';
 import { e, legacyWorkspaceWrite, restricted } from './entries';
 import { fakeHost } from './fake-host';
 
-const host = nodeHostView();
+const host = nodeHost();
 const canRead = (r: ResolvedPolicy, p: string): boolean => explain(r, p, 'read').allowed;
 const canWrite = (r: ResolvedPolicy, p: string): boolean => explain(r, p, 'write').allowed;
 
@@ -160,7 +160,7 @@ describe('policy-model §8.1 permissions', () => {
       mkdirSync(join(dir, 'real-tmpdir/blocked'), { recursive: true });
       const link = join(dir, 'link-tmpdir');
       symlinkSync(join(dir, 'real-tmpdir'), link);
-      const h = nodeHostView({ ...process.env, TMPDIR: link });
+      const h = nodeHost({ ...process.env, TMPDIR: link });
       const r = resolvePolicy(restricted([e.tmpdir('write'), e.path(join(link, 'blocked'), 'deny')]), { cwd: link, host: h });
       expect(r.writableRoots.map((w) => w.root)).toStrictEqual([link]);
       expect(r.unreadableRoots).toContain(join(link, 'blocked'));

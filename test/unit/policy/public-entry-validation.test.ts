@@ -50,11 +50,11 @@ function resolvedWith(bad: unknown): ResolvedPolicy {
 
 /** Every public entry taking a typed SandboxPolicy (or a resolved policy made from one). */
 const POLICY_ENTRIES: Array<[string, (p: SandboxPolicy) => unknown]> = [
-  ['planSandbox (linux)', (p) => api.planSandbox(p, { platform: 'linux', cwd, capabilities: capsFixture(), hostView: host })],
-  ['planSandbox (macos)', (p) => api.planSandbox(p, { platform: 'macos', cwd, hostView: host })],
+  ['planSandbox (linux)', (p) => api.planSandbox(p, { platform: 'linux', cwd, capabilities: capsFixture(), host })],
+  ['planSandbox (macos)', (p) => api.planSandbox(p, { platform: 'macos', cwd, host })],
   ['planSandbox (windows)', (p) => api.planSandbox(p, { platform: 'windows', cwd: 'C:\\w' })],
   ['planResolved', (p) => api.planResolved(resolvedWith(p), { platform: 'linux', cwd, capabilities: capsFixture() })],
-  ['planLinux', (p) => api.planLinux(resolvedWith(p), { capabilities: capsFixture(), backend: 'auto', permissionProfile })],
+  ['planLinux', (p) => api.planLinux(resolvedWith(p), { capabilities: capsFixture(), backend: 'auto', permissionProfile, host })],
   ['planMacos', (p) => api.planMacos(resolvedWith(p), { command: [], host, permissionProfile })],
   ['planWindows', (p) => api.planWindows(p, { cwd: 'C:\\w', backend: 'auto', command: [], permissionProfile })],
   ['resolvePolicy', (p) => api.resolvePolicy(p, { cwd, host })],
