@@ -26,28 +26,24 @@ export {
   parseLegacySandboxPolicy,
   parseFileSystemSandboxPolicy,
   parseNetworkSandboxPolicy,
-  parsePolicyInput,
 } from './policy/parse-policy';
-export type { PolicyInputContext } from './policy/parse-policy';
+export { parsePolicyInput, resolvePolicy, explain } from './policy/public-entry';
+export type { PolicyInputContext, ResolveOptions, ExplainOptions } from './policy/public-entry';
 export { permissionProfileToPolicy, policyToPermissionProfile } from './policy/profile';
 export { permissionProfileToWire, legacySandboxPolicyToWire, fileSystemPolicyToWire } from './policy/wire';
+export { WRITES_OUTSIDE_WORKSPACE_MESSAGE } from './policy/legacy-bridge';
 export {
   fromLegacySandboxPolicy,
   toLegacySandboxPolicy,
   legacyRuntimeFileSystemPolicy,
-  WRITES_OUTSIDE_WORKSPACE_MESSAGE,
-} from './policy/legacy-bridge';
-export {
   needsDirectRuntimeEnforcement,
   isSemanticallyEquivalent,
   legacyPoliciesMatch,
-  semanticSignature,
-} from './policy/equivalence';
+  withAdditionalReadableRoots,
+  withAdditionalWritableRoots,
+} from './policy/public-entry';
+export { semanticSignature } from './policy/equivalence';
 export type { SemanticSignature } from './policy/equivalence';
-export { resolvePolicy } from './policy/resolve';
-export type { ResolveOptions } from './policy/resolve';
-export { explain } from './policy/explain';
-export type { ExplainOptions } from './policy/explain';
 export { explainNetwork } from './policy/explain-network';
 export type { NetworkExplanation } from './policy/explain-network';
 export { decideNetwork } from './policy/network-decide';
@@ -64,8 +60,6 @@ export type { EnvPolicy, EnvInherit } from './policy/env-policy';
 export { PLATFORM_DEFAULT_READ_ROOTS_LINUX } from './policy/platform-defaults';
 export { nodeHost } from './policy/node-host';
 export {
-  withAdditionalReadableRoots,
-  withAdditionalWritableRoots,
   withAdditionalPermissions,
   shouldRequirePlatformSandbox,
   usesPlatformSandbox,

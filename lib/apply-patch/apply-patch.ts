@@ -19,7 +19,7 @@ import { explain } from '../policy/explain';
 import { nodeHost } from '../policy/node-host';
 import { parsePolicyInput } from '../policy/parse-policy';
 import { resolvePolicy } from '../policy/resolve';
-import type { SandboxPolicy } from '../policy/types';
+import type { Host, SandboxPolicy } from '../policy/types';
 import type { PolicyInput } from '../policy/wire-types';
 import { spawnSandboxed } from '../spawn/spawn-sandboxed';
 import { applyPatchLocally, formatSummary, type ApplyPatchResult } from './apply-local';
@@ -64,9 +64,8 @@ function writtenPaths(hunks: readonly Hunk[], cwd: string): Array<{ spelled: str
 }
 
 /** Throws the first write the policy refuses, naming the path and the rule that decided. */
-export function checkPatchAgainstPolicy(hunks: readonly Hunk[], cwd: string, policy: PolicyInput): void {
-  const host = nodeHost();
-  const resolved = resolvePolicy(parsePolicyInput(policy, undefined, { cwd }), { cwd, host });
+export function checkPatchAgainstPolicy(hunks: readonly Hunk[], cwd: string, policy: PolicyInput, host: Host): void {
+  const resolved = resolvePolicy(parsePolicyInput(policy, undefined, { cwd, host }), { cwd, host });
   for (const { spelled, path } of writtenPaths(hunks, cwd)) {
     // With the host view, a symlink that leads out of a writable root is refused here too.
     const decision = explain(resolved, path, 'write', { host });
@@ -118,12 +117,12 @@ function runChild(patch: string, opts: ApplyPatchOptions): Promise<ChildOutcome>
   });
 }
 
-async function applyPatchSandboxed(text: string, opts: ApplyPatchOptions): Promise<ApplyPatchResult> {
+async function applyPatchSandboxed(text: string, opts: ApplyPatchOptions, host: Host): Promise<ApplyPatchResult> {
   // Parse here first: a malformed patch never starts a sandbox, and the hunks name the paths to
   // check. The child parses the same text again (the text as given: parsing the kept lines a
   // second time would drop one more CR from a line ending in CR CR LF).
   const { hunks } = parsePatch(text);
-  checkPatchAgainstPolicy(hunks, opts.cwd, policyOf(opts));
+  checkPatchAgainstPolicy(hunks, opts.cwd, policyOf(opts), host);
   const run = await runChild(text, opts);
   if (run.code === 0) {
     const added: string[] = [];
@@ -149,18 +148,19 @@ async function applyPatchSandboxed(text: string, opts: ApplyPatchOptions): Promi
  * summary; rejects with PatchParseError or PatchApplyError, in which case no file was changed.
  */
 export function applyPatch(text: string, opts: ApplyPatchOptions): Promise<ApplyPatchResult> {
+  const host = nodeHost();
   try {
     if (opts === null || typeof opts !== 'object' || typeof opts.cwd !== 'string') {
       throw new UsageError('applyPatch needs options with a cwd string; pass { cwd }', { path: ['cwd'], value: opts });
     }
     if (typeof text !== 'string') throw new UsageError('applyPatch needs the patch as a string', { value: typeof text });
-    if (isUnrestricted(parsePolicyInput(policyOf(opts), undefined, { cwd: opts.cwd }))) {
+    if (isUnrestricted(parsePolicyInput(policyOf(opts), undefined, { cwd: opts.cwd, host }))) {
       return Promise.resolve(applyPatchLocally(text, opts.cwd, opts.lineEndings ?? 'preserve'));
     }
   } catch (err) {
     return Promise.reject(err);
   }
-  return applyPatchSandboxed(text, opts);
+  return applyPatchSandboxed(text, opts, host);
 }
 
 /** The policy applied when the caller names none. */

@@ -7,12 +7,13 @@ import type { BackendChoice, Capabilities } from '../platform/common/types';
 import type { LinuxPlan } from '../platform/linux/plan';
 import { needsDirectRuntimeEnforcement, legacyPoliciesMatch } from '../policy/equivalence';
 import { fromLegacySandboxPolicy, toLegacySandboxPolicy } from '../policy/legacy-bridge';
+import { nodeHost } from '../policy/node-host';
 import { parseFileSystemSandboxPolicy, parseLegacySandboxPolicy, parseNetworkSandboxPolicy, parsePermissionProfile } from '../policy/parse-policy';
 import { permissionProfileToPolicy } from '../policy/profile';
 import { duplicateKeyError } from '../policy/invalid-input';
 import { resolvePolicy } from '../policy/resolve';
 import { parseStrictJson } from '../policy/strict-json';
-import type { SandboxPolicy } from '../policy/types';
+import type { Host, SandboxPolicy } from '../policy/types';
 import { legacySandboxPolicyToWire } from '../policy/wire';
 import { canExecInPlace, execPlan } from '../spawn/exec-plan';
 import { pruneDeadHostPrep } from '../spawn/host-prep';
@@ -71,7 +72,7 @@ function messageOf(err: unknown): string {
 }
 
 /** The effective policy from the flags, by the reference's resolution rules (docs/reference.md#helper-flags). */
-export function resolveLinuxSandboxPolicy(args: LinuxSandboxArgs, cwd: string): { policy: SandboxPolicy; fromProfile: boolean } {
+export function resolveLinuxSandboxPolicy(args: LinuxSandboxArgs, cwd: string, host: Host): { policy: SandboxPolicy; fromProfile: boolean } {
   const profileText = args.values.get('--permission-profile');
   const legacyText = args.values.get('--sandbox-policy');
   const fsText = args.values.get('--file-system-sandbox-policy');
@@ -107,7 +108,7 @@ export function resolveLinuxSandboxPolicy(args: LinuxSandboxArgs, cwd: string): 
   const legacy = legacyText === undefined ? undefined : parseLegacySandboxPolicy(parseJson(legacyText, '--sandbox-policy'), { flag: '--sandbox-policy' });
   if (fsText === undefined || netText === undefined) {
     if (legacy === undefined) throw new PolicyInvalidError('missing permission profile configuration; pass --permission-profile <JSON>');
-    return { policy: fromLegacySandboxPolicy(legacy, cwd), fromProfile: false };
+    return { policy: fromLegacySandboxPolicy(legacy, cwd, host), fromProfile: false };
   }
   const split: SandboxPolicy = {
     fileSystem: parseFileSystemSandboxPolicy(parseJson(fsText, '--file-system-sandbox-policy'), { flag: '--file-system-sandbox-policy' }),
@@ -115,20 +116,20 @@ export function resolveLinuxSandboxPolicy(args: LinuxSandboxArgs, cwd: string): 
   };
   if (legacy === undefined) {
     try {
-      toLegacySandboxPolicy(split, cwd);
+      toLegacySandboxPolicy(split, cwd, host);
     } catch (err) {
       throw new PolicyInvalidError(`failed to derive legacy sandbox policy from split policies: ${messageOf(err)}`, { cause: err });
     }
     return { policy: split, fromProfile: false };
   }
-  if (needsDirectRuntimeEnforcement(split, cwd)) return { policy: split, fromProfile: false };
+  if (needsDirectRuntimeEnforcement(split, cwd, host)) return { policy: split, fromProfile: false };
   let derived;
   try {
-    derived = toLegacySandboxPolicy(split, cwd);
+    derived = toLegacySandboxPolicy(split, cwd, host);
   } catch (err) {
     throw new PolicyInvalidError(`split sandbox policies require direct runtime enforcement and cannot be paired with legacy sandbox policy: ${messageOf(err)}`, { cause: err });
   }
-  if (!legacyPoliciesMatch(legacy, derived, cwd)) {
+  if (!legacyPoliciesMatch(legacy, derived, cwd, host)) {
     throw new PolicyInvalidError(
       `legacy sandbox policy must match split sandbox policies: provided=${JSON.stringify(legacySandboxPolicyToWire(legacy))}, derived=${JSON.stringify(legacySandboxPolicyToWire(derived))}`,
     );
@@ -141,7 +142,7 @@ export function resolveLinuxSandboxPolicy(args: LinuxSandboxArgs, cwd: string): 
  * runs bubblewrap (the system's, else its bundled one), this runs the helper's own namespaces,
  * our bundled executor of the same mount plan, else the system's bubblewrap: `mount`.
  */
-export function linuxSandboxBackend(args: LinuxSandboxArgs, policy: SandboxPolicy, fromProfile: boolean, cwd: string, fullWrite: boolean): BackendChoice | 'mount' {
+export function linuxSandboxBackend(args: LinuxSandboxArgs, policy: SandboxPolicy, fromProfile: boolean, cwd: string, fullWrite: boolean, host: Host): BackendChoice | 'mount' {
   if (args.flags.has('--allow-network-for-proxy') || args.values.has('--managed-network') || args.values.has('--proxy-route-spec')) {
     throw new UnsupportedPolicyError(
       'managed network proxy mode is not supported by codex-sandbox; run without --managed-network/--allow-network-for-proxy and restrict the network instead',
@@ -159,7 +160,7 @@ export function linuxSandboxBackend(args: LinuxSandboxArgs, policy: SandboxPolic
   // with the network enabled, Landlock or bubblewrap with it restricted.
   if (fullWrite) return 'auto';
   if (!legacy) return 'mount';
-  if (needsDirectRuntimeEnforcement(policy, cwd)) {
+  if (needsDirectRuntimeEnforcement(policy, cwd, host)) {
     throw new UnsupportedPolicyError(
       fromProfile
         ? 'permission profiles requiring direct runtime enforcement are incompatible with --use-legacy-landlock'
@@ -177,10 +178,11 @@ export function linuxSandboxBackend(args: LinuxSandboxArgs, policy: SandboxPolic
 export function linuxSandboxPlan(args: LinuxSandboxArgs, capabilities?: Capabilities): LinuxPlan {
   const policyCwd = args.values.get('--sandbox-policy-cwd') as string;
   const commandCwd = args.values.get('--command-cwd') ?? policyCwd;
-  const { policy, fromProfile } = resolveLinuxSandboxPolicy(args, policyCwd);
-  const resolved = resolvePolicy(policy, { cwd: policyCwd });
+  const host = nodeHost();
+  const { policy, fromProfile } = resolveLinuxSandboxPolicy(args, policyCwd, host);
+  const resolved = resolvePolicy(policy, { cwd: policyCwd, host });
   const fullWrite = policy.fileSystem.kind !== 'restricted' || resolved.fullDiskWrite;
-  const choice = linuxSandboxBackend(args, policy, fromProfile, policyCwd, fullWrite && resolved.unreadableGlobs.length === 0);
+  const choice = linuxSandboxBackend(args, policy, fromProfile, policyCwd, fullWrite && resolved.unreadableGlobs.length === 0, host);
   if (choice === 'landlock' && !resolved.fullDiskRead) {
     throw new UnsupportedPolicyError('Restricted read-only access is not supported by the legacy Linux Landlock filesystem backend.');
   }

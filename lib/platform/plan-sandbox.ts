@@ -50,8 +50,8 @@ type OptionsFor<P extends Platform> = PlanSandboxOptions & { platform: P };
  * An already-typed SandboxPolicy is checked strictly; anything else goes through
  * parsePolicyInput (a legacy policy is projected at `cwd`).
  */
-export function toSandboxPolicy(input: unknown, cwd: string, host?: Host): SandboxPolicy {
-  return parsePolicyInput(input, undefined, host === undefined ? { cwd } : { cwd, host });
+export function toSandboxPolicy(input: unknown, cwd: string, host: Host): SandboxPolicy {
+  return parsePolicyInput(input, undefined, { cwd, host });
 }
 
 function wrongBackend(backend: string, platform: Platform, allowed: string): UnsupportedPolicyError {
@@ -124,9 +124,8 @@ export function planResolved(resolved: ResolvedPolicy, opts: PlanSandboxOptions)
  * Resolves a policy the way the given platform's planner expects: macOS counts its own platform
  * default read roots for `:minimal` (the Seatbelt defaults profile), Linux the Linux ones.
  */
-export function resolveForPlatform(policy: SandboxPolicy, platform: 'linux' | 'macos', cwd: string, host?: Host): ResolvedPolicy {
-  const resolveOpts: Parameters<typeof resolvePolicy>[1] = { cwd };
-  if (host !== undefined) resolveOpts.host = host;
+export function resolveForPlatform(policy: SandboxPolicy, platform: 'linux' | 'macos', cwd: string, host: Host): ResolvedPolicy {
+  const resolveOpts: Parameters<typeof resolvePolicy>[1] = { cwd, host };
   if (platform === 'macos') resolveOpts.platformDefaultReadRoots = SEATBELT_PLATFORM_DEFAULT_READ_ROOTS;
   return resolvePolicy(policy, resolveOpts);
 }

@@ -4,7 +4,6 @@
 
 import { isSandboxError } from '../errors';
 import { legacyRuntimeFileSystemPolicy, toLegacySandboxPolicy } from './legacy-bridge';
-import { nodeHost } from './node-host';
 import { joinPath } from './paths';
 import { resolvePolicy } from './resolve';
 import type { Host, LegacySandboxPolicy, ResolvedPolicy, SandboxPolicy } from './types';
@@ -43,14 +42,14 @@ function sameSignature(a: SemanticSignature, b: SemanticSignature): boolean {
 }
 
 /** is_semantically_equivalent_to: equal signatures after resolving both at the same cwd. */
-export function isSemanticallyEquivalent(a: SandboxPolicy, b: SandboxPolicy, cwd: string, host: Host = nodeHost()): boolean {
+export function isSemanticallyEquivalent(a: SandboxPolicy, b: SandboxPolicy, cwd: string, host: Host): boolean {
   checkSandboxPolicy(a);
   checkSandboxPolicy(b);
   return sameSignature(semanticSignature(resolvePolicy(a, { cwd, host })), semanticSignature(resolvePolicy(b, { cwd, host })));
 }
 
 /** legacy_sandbox_policies_match_semantics: same network, and equivalent split projections. */
-export function legacyPoliciesMatch(a: LegacySandboxPolicy, b: LegacySandboxPolicy, cwd: string, host: Host = nodeHost()): boolean {
+export function legacyPoliciesMatch(a: LegacySandboxPolicy, b: LegacySandboxPolicy, cwd: string, host: Host): boolean {
   checkLegacySandboxPolicy(a);
   checkLegacySandboxPolicy(b);
   const pa = legacyRuntimeFileSystemPolicy(a, cwd, host);
@@ -63,7 +62,7 @@ export function legacyPoliciesMatch(a: LegacySandboxPolicy, b: LegacySandboxPoli
  * its resolved signature differs, or a protected metadata name of a split writable root is not a
  * read-only subpath of the matching legacy root (Era C).
  */
-export function needsDirectRuntimeEnforcement(policy: SandboxPolicy, cwd: string, host: Host = nodeHost()): boolean {
+export function needsDirectRuntimeEnforcement(policy: SandboxPolicy, cwd: string, host: Host): boolean {
   checkSandboxPolicy(policy);
   if (policy.fileSystem.kind !== 'restricted') return false;
   let legacy: LegacySandboxPolicy;

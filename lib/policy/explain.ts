@@ -15,7 +15,6 @@
 import { PolicyInvalidError } from '../errors';
 import { type AccessIndex, buildAccessIndex, deepestEntry, protectedWriteBlock } from './access-index';
 import { compileGlob, type GlobMatcher } from './glob/to-regexp';
-import { nodeHost } from './node-host';
 import { ancestors, filesystemRoot, isWithin, joinPath, relativeSuffix, resolveAgainstBase } from './paths';
 import type { Decision, FileSystemEntry, Host, ResolvedEntry, ResolvedPolicy } from './types';
 import { checkResolvedPolicy } from './typed-schema';
@@ -92,29 +91,23 @@ export function candidatePath(resolved: ResolvedPolicy, path: string): string {
 
 export interface ExplainOptions {
   /**
-   * The host whose symlinks are followed (default: this machine's file system). The candidate's
+   * The host whose symlinks are followed (the public entry defaults it to this machine). The candidate's
    * canonical spelling (symlinks followed, as the kernel does) is decided too, against the
    * canonical spelling of the rules, and access is allowed only if both allow it: a symlink
    * inside a writable root that points at a read-only or denied path is refused, as enforcement
    * refuses it (the reference's read-deny matcher compares both spellings as well). `null`
    * decides the spelling as given only (a policy about another machine).
    */
-  host?: Host | null;
+  host: Host | null;
 }
 
-/**
- * One view for every default call, so the canonical rules are derived once per resolved policy
- * (compileCanonical caches per host object) rather than on every explain().
- */
-let defaultHost: Host | undefined;
-
-export function explain(resolved: ResolvedPolicy, path: string, access: 'read' | 'write', opts: ExplainOptions = {}): Decision {
+export function explain(resolved: ResolvedPolicy, path: string, access: 'read' | 'write', opts: ExplainOptions): Decision {
   checkResolvedPolicy(resolved);
   if (access !== 'read' && access !== 'write') {
     throw new PolicyInvalidError(`invalid access ${JSON.stringify(access)}; use "read" or "write"`, { value: access });
   }
   const lexical = decide(resolved, compile(resolved), candidatePath(resolved, path), access);
-  const host = opts.host === undefined ? (defaultHost ??= nodeHost()) : opts.host;
+  const { host } = opts;
   if (host === null || !lexical.allowed) return lexical;
   const real = canonicalExisting(lexical.path, host);
   if (real === lexical.path) return lexical;

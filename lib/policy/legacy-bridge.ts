@@ -2,7 +2,6 @@
 // (docs/reference.md#legacy-conversion, with Era B ReadOnlyAccess accepted as input).
 
 import { UnsupportedPolicyError } from '../errors';
-import { nodeHost } from './node-host';
 import { PROTECTED_METADATA_NAMES } from './protected-metadata';
 import { hasFullDiskWrite, targetKey } from './policy-predicates';
 import { expandHome, isWithin, joinPath, normalizeAbsolute, resolveAgainstBase } from './paths';
@@ -101,7 +100,7 @@ function workspaceWriteEntries(legacy: Extract<LegacySandboxPolicy, { type: 'wor
  * restricted roots), WorkspaceWrite writes the project roots, /tmp, $TMPDIR and its extra roots
  * and protects metadata under them.
  */
-export function fromLegacySandboxPolicy(legacy: LegacySandboxPolicy, cwd: string, host: Host = nodeHost()): SandboxPolicy {
+export function fromLegacySandboxPolicy(legacy: LegacySandboxPolicy, cwd: string, host: Host): SandboxPolicy {
   checkLegacySandboxPolicy(legacy);
   switch (legacy.type) {
     case 'danger-full-access':
@@ -122,7 +121,7 @@ export function fromLegacySandboxPolicy(legacy: LegacySandboxPolicy, cwd: string
  * legacy_runtime_file_system_policy_for_cwd (Era C): what the legacy runtimes enforce, with the
  * concrete protected paths but no symbolic metadata entries. Used by the equivalence check.
  */
-export function legacyRuntimeFileSystemPolicy(legacy: LegacySandboxPolicy, cwd: string, host: Host = nodeHost()): SandboxPolicy {
+export function legacyRuntimeFileSystemPolicy(legacy: LegacySandboxPolicy, cwd: string, host: Host): SandboxPolicy {
   checkLegacySandboxPolicy(legacy);
   if (legacy.type !== 'workspace-write') return fromLegacySandboxPolicy(legacy, cwd, host);
   return {
@@ -139,7 +138,7 @@ function dedupLexical(paths: string[]): string[] {
  * to_legacy_sandbox_policy (docs/reference.md#legacy-conversion). Deny entries, globs and unknown tokens are
  * dropped here by design; callers must pair this with needsDirectRuntimeEnforcement.
  */
-export function toLegacySandboxPolicy(policy: SandboxPolicy, cwd: string, host: Host = nodeHost()): LegacySandboxPolicy {
+export function toLegacySandboxPolicy(policy: SandboxPolicy, cwd: string, host: Host): LegacySandboxPolicy {
   checkSandboxPolicy(policy);
   const fs = policy.fileSystem;
   // The legacy forms have no proxied network: it projects to a restricted one (narrower, never open).
@@ -232,7 +231,7 @@ export function toLegacySandboxPolicy(policy: SandboxPolicy, cwd: string, host: 
  * but keeps what the legacy form cannot say: `glob_scan_max_depth` and every deny entry of
  * `existing` that the rebuild does not already contain.
  */
-export function fromLegacySandboxPolicyPreservingDenyEntries(legacy: LegacySandboxPolicy, cwd: string, existing: SandboxPolicy, host: Host = nodeHost()): SandboxPolicy {
+export function fromLegacySandboxPolicyPreservingDenyEntries(legacy: LegacySandboxPolicy, cwd: string, existing: SandboxPolicy, host: Host): SandboxPolicy {
   const rebuilt = fromLegacySandboxPolicy(legacy, cwd, host);
   const fs = rebuilt.fileSystem;
   const old = existing.fileSystem;

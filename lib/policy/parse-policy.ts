@@ -5,7 +5,6 @@ import type * as z from 'zod/mini';
 import { type ErrorSource, PolicyInvalidError, renderSource } from '../errors';
 import { parseJsonText, policyErrorFromZod, printableValue } from './invalid-input';
 import { fromLegacySandboxPolicy } from './legacy-bridge';
-import { nodeHost } from './node-host';
 import { permissionProfileToPolicy } from './profile';
 import { BUILTIN_POLICY_NAMES, type BuiltinPolicyName, builtinPolicy } from './builtin';
 import { isShortPolicyShape, parseShortPolicy } from './short-policy';
@@ -182,7 +181,8 @@ export function parseLegacySandboxPolicy(input: unknown, source?: ErrorSource): 
 export interface PolicyInputContext {
   /** The cwd a legacy policy is projected at (Era B restricted reads); default the process cwd. */
   cwd?: string;
-  host?: Host;
+  /** Read only by a legacy policy's projection; required so no stage reads the live host unasked. */
+  host: Host;
 }
 
 /**
@@ -194,7 +194,7 @@ export interface PolicyInputContext {
  * `FileSystemSandboxPolicy` (`kind` / `entries`, network restricted). Any other string is parsed
  * as JSON first.
  */
-export function parsePolicyInput(input: unknown, source?: ErrorSource, context: PolicyInputContext = {}): SandboxPolicy {
+export function parsePolicyInput(input: unknown, source: ErrorSource | undefined, context: PolicyInputContext): SandboxPolicy {
   if (typeof input === 'string' && (BUILTIN_POLICY_NAMES as readonly string[]).includes(input)) return builtinPolicy(input as BuiltinPolicyName);
   const value = typeof input === 'string' ? parseJsonText(input, 'sandbox policy', source) : input;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
@@ -213,7 +213,7 @@ export function parsePolicyInput(input: unknown, source?: ErrorSource, context: 
     const type = record.type;
     if ((PROFILE_TYPES as readonly unknown[]).includes(type)) return permissionProfileToPolicy(parsePermissionProfile(value, source));
     if ((LEGACY_TYPES as readonly unknown[]).includes(type) || (LEGACY_CAMEL_TYPES as readonly unknown[]).includes(type)) {
-      const host = context.host ?? nodeHost();
+      const { host } = context;
       return fromLegacySandboxPolicy(parseLegacySandboxPolicy(value, source), context.cwd ?? host.processCwd(), host);
     }
     const known = [...PROFILE_TYPES, ...LEGACY_TYPES].map((t) => JSON.stringify(t)).join(', ');

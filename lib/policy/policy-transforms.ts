@@ -3,7 +3,6 @@
 
 import { PolicyInvalidError } from '../errors';
 import { buildAccessIndex, canWrite, resolveAccess } from './access-index';
-import { nodeHost } from './node-host';
 import { hasFullDiskRead, hasFullDiskWrite } from './policy-predicates';
 import { resolveAgainstBase } from './paths';
 import { resolveCwd, resolveEntries } from './resolve-entries';
@@ -28,13 +27,13 @@ function withAdditionalRoots(policy: SandboxPolicy, cwd: string, roots: readonly
 }
 
 /** with_additional_readable_roots: appends `root:read` for each root not already readable. */
-export function withAdditionalReadableRoots(policy: SandboxPolicy, cwd: string, roots: readonly string[], host: Host = nodeHost()): SandboxPolicy {
+export function withAdditionalReadableRoots(policy: SandboxPolicy, cwd: string, roots: readonly string[], host: Host): SandboxPolicy {
   checkSandboxPolicy(policy);
   return withAdditionalRoots(policy, cwd, roots, 'read', host);
 }
 
 /** with_additional_writable_roots: appends `root:write` for each root not already writable. */
-export function withAdditionalWritableRoots(policy: SandboxPolicy, cwd: string, roots: readonly string[], host: Host = nodeHost()): SandboxPolicy {
+export function withAdditionalWritableRoots(policy: SandboxPolicy, cwd: string, roots: readonly string[], host: Host): SandboxPolicy {
   checkSandboxPolicy(policy);
   return withAdditionalRoots(policy, cwd, roots, 'write', host);
 }

@@ -5,7 +5,6 @@ import { PolicyInvalidError } from '../errors';
 import { buildAccessIndex } from './access-index';
 import { readableRoots, type RootContext, unreadableGlobs, unreadableRoots, writableRoots } from './effective-roots';
 import { cachingHost } from './host-cache';
-import { nodeHost } from './node-host';
 import { PLATFORM_DEFAULT_READ_ROOTS_LINUX } from './platform-defaults';
 import { hasFullDiskRead, hasFullDiskWrite, includesPlatformDefaults } from './policy-predicates';
 import { resolveAgainstBase } from './paths';
@@ -16,7 +15,7 @@ import type { PolicyInput } from './wire-types';
 
 export interface ResolveOptions {
   cwd: string;
-  host?: Host;
+  host: Host;
   /** Project roots for `project_roots` entries; relative ones are joined to cwd. Default `[cwd]`. */
   workspaceRoots?: string[];
   /** What a readable `:minimal` stands for; default PLATFORM_DEFAULT_READ_ROOTS_LINUX. */
@@ -31,7 +30,7 @@ export function resolvePolicy(input: PolicyInput, opts: ResolveOptions): Resolve
   if (opts === null || typeof opts !== 'object' || typeof opts.cwd !== 'string') {
     throw new PolicyInvalidError('resolvePolicy needs options with a cwd string; pass { cwd }', { path: ['cwd'], value: opts });
   }
-  const host = cachingHost(opts.host ?? nodeHost());
+  const host = cachingHost(opts.host);
   const cwd = resolveCwd(opts.cwd, host);
   const policy = parsePolicyInput(input, undefined, { cwd, host });
   const workspaceRoots = (opts.workspaceRoots ?? [cwd]).map((root, i) => {

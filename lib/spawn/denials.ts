@@ -5,7 +5,7 @@
 import { posix } from 'node:path';
 
 import { explain } from '../policy/explain';
-import type { DecidedBy, ResolvedPolicy } from '../policy/types';
+import type { DecidedBy, Host, ResolvedPolicy } from '../policy/types';
 
 export interface Denial {
   path: string;
@@ -44,7 +44,7 @@ function candidatePaths(line: string): string[] {
 }
 
 /** Denials found in `text`, each mapped to the policy entry that caused it. */
-export function findDenials(text: string, resolved: ResolvedPolicy, cwd: string): Denial[] {
+export function findDenials(text: string, resolved: ResolvedPolicy, cwd: string, host: Host): Denial[] {
   const out: Denial[] = [];
   const seen = new Set<string>();
   for (const line of text.split('\n')) {
@@ -57,7 +57,7 @@ export function findDenials(text: string, resolved: ResolvedPolicy, cwd: string)
       // A bare "P: Permission denied" (a shell redirect, say) may be either: read first.
       const order: ('read' | 'write')[] = writeLikely ? ['write'] : readLikely ? ['read'] : ['read', 'write'];
       for (const access of order) {
-        const decision = explain(resolved, path, access);
+        const decision = explain(resolved, path, access, { host });
         if (decision.allowed) continue;
         const key = `${access}:${decision.path}`;
         if (!seen.has(key)) {
@@ -106,8 +106,8 @@ export class DenialLineCollector {
     return all.map((line) => Buffer.from(line, 'latin1').toString('utf8'));
   }
 
-  denials(resolved: ResolvedPolicy, cwd: string, ...others: DenialLineCollector[]): Denial[] {
+  denials(resolved: ResolvedPolicy, cwd: string, host: Host, ...others: DenialLineCollector[]): Denial[] {
     const lines = [this, ...others].flatMap((c) => c.lines());
-    return findDenials(lines.join('\n'), resolved, cwd);
+    return findDenials(lines.join('\n'), resolved, cwd, host);
   }
 }

@@ -9,7 +9,7 @@ import { PROXY_ENDPOINT_PLACEHOLDERS } from '../platform/common/proxy-env';
 import type { SandboxPlan } from '../platform/plan-sandbox';
 import { toSandboxPolicy } from '../platform/plan-sandbox';
 import { isProxiedNetwork } from '../policy/network-predicates';
-import type { ProxiedNetwork } from '../policy/types';
+import type { Host, ProxiedNetwork } from '../policy/types';
 import { jsonSnapshot } from './plan-memo';
 
 /** A blocked connection, as `denials` reports it beside the filesystem's. */
@@ -27,11 +27,11 @@ const networkMemo = new Map<string, ProxiedNetwork | null>();
 const NETWORK_MEMO_SIZE = 32;
 
 /** The proxied network of a policy input, or null for any other network. */
-export function proxiedNetworkOf(policyInput: unknown, cwd: string): ProxiedNetwork | null {
+export function proxiedNetworkOf(policyInput: unknown, cwd: string, host: Host): ProxiedNetwork | null {
   const snapshot = jsonSnapshot(policyInput);
   const cached = snapshot === undefined ? undefined : networkMemo.get(snapshot);
   if (cached !== undefined) return cached;
-  const network = toSandboxPolicy(policyInput, cwd).network;
+  const network = toSandboxPolicy(policyInput, cwd, host).network;
   const proxied = isProxiedNetwork(network) ? network : null;
   if (snapshot !== undefined) {
     if (networkMemo.size >= NETWORK_MEMO_SIZE) networkMemo.delete(networkMemo.keys().next().value as string);
@@ -44,8 +44,8 @@ export function proxiedNetworkOf(policyInput: unknown, cwd: string): ProxiedNetw
  * A lease for the policy's proxied network, or null when it has none. `tcp`: the proxy listens on
  * loopback ports too (Seatbelt, which has no network namespace to relay from).
  */
-export async function prepareProxyLease(policyInput: unknown, cwd: string, opts: { proxy?: NetworkProxy | undefined; tcp: boolean }): Promise<ProxyLease | null> {
-  const network = proxiedNetworkOf(policyInput, cwd);
+export async function prepareProxyLease(policyInput: unknown, cwd: string, opts: { proxy?: NetworkProxy | undefined; tcp: boolean; host: Host }): Promise<ProxyLease | null> {
+  const network = proxiedNetworkOf(policyInput, cwd, opts.host);
   if (network === null) return null;
   // Loaded on the first proxied launch: the proxy's servers (node:http, node:net) cost start-up
   // time that no other launch needs.

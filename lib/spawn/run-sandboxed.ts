@@ -5,6 +5,7 @@ import type { StdioOptions } from 'node:child_process';
 
 import { SpawnError, UsageError } from '../errors';
 import type { NetworkDecision, ProxyLease } from '../network/proxy';
+import { nodeHost } from '../policy/node-host';
 import type { SandboxPlan } from '../platform/plan-sandbox';
 import { type Denial, DenialLineCollector } from './denials';
 import { BoundedCapture } from './output-capture';
@@ -96,7 +97,7 @@ export function runSandboxed(command: string[], opts: SandboxRunOptions): Promis
 async function withProxyLease<T>(opts: SandboxRunOptions, run: (lease: ProxyLease | null) => Promise<T>): Promise<T> {
   const policy = opts?.policy ?? opts?.permissionProfile;
   const seatbelt = (opts?.platform ?? (process.platform === 'darwin' ? 'macos' : 'linux')) === 'macos';
-  const lease = policy === undefined ? null : await prepareProxyLease(policy, opts.cwd ?? process.cwd(), { proxy: opts.proxy, tcp: seatbelt });
+  const lease = policy === undefined ? null : await prepareProxyLease(policy, opts.cwd ?? process.cwd(), { proxy: opts.proxy, tcp: seatbelt, host: nodeHost() });
   try {
     return await run(lease);
   } finally {
@@ -145,7 +146,7 @@ function runStarted(command: string[], opts: SandboxRunOptions, started: number,
     });
     child.once('close', (code, signal) => {
       try {
-        const denials = resolved === null ? [] : errLines.denials(resolved, cwd, outLines);
+        const denials = resolved === null ? [] : errLines.denials(resolved, cwd, nodeHost(), outLines);
         const { plan: _plan, ...outcome } = outcomeOf(launched, code, signal, denials);
         const network = networkResultFields(lease?.decisions() ?? []);
         resolve({

@@ -13,6 +13,7 @@ import type { BackendChoice, BackendName, Capabilities } from '../platform/commo
 import type { LinuxPlan } from '../platform/linux/plan';
 import { SEATBELT_UNAVAILABLE_MESSAGE, type SeatbeltPlan } from '../platform/macos/plan-macos';
 import type { SandboxPlan } from '../platform/plan-sandbox';
+import { nodeHost } from '../policy/node-host';
 import type { ResolvedPolicy } from '../policy/types';
 import type { NetworkProxy, ProxyLease } from '../network/proxy';
 import type { ProxyEndpoints } from '../platform/common/proxy-env';
@@ -393,7 +394,7 @@ export function spawnSandboxed(command: string[], opts: SandboxSpawnOptions): Sa
   }
   const outcome = new Promise<SandboxOutcome>((resolve, reject) => {
     child.once('error', (err) => reject(new SpawnError(`failed to run ${started.plan.argv[0]}: ${err.message}`, { value: started.plan.argv[0], cause: err })));
-    child.once('close', (code, signal) => resolve(outcomeOf(started, code, signal, resolved === null ? [] : collector.denials(resolved, cwd))));
+    child.once('close', (code, signal) => resolve(outcomeOf(started, code, signal, resolved === null ? [] : collector.denials(resolved, cwd, nodeHost()))));
   });
   outcome.catch(() => undefined);
   Object.defineProperty(child, 'sandboxPlan', { value: started.plan, enumerable: true });

@@ -7,9 +7,9 @@ import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 
+import { nodeHost } from '../../lib/policy/node-host';
 import { applyPatch } from '../../lib/apply-patch/apply-patch';
-import { explain } from '../../lib/policy/explain';
-import { resolvePolicy } from '../../lib/policy/resolve';
+import { explain, resolvePolicy } from '../../lib/policy/public-entry';
 import { findDenials } from '../../lib/spawn/denials';
 import { runSandboxed } from '../../lib/spawn/run-sandboxed';
 import { spawnSandboxed } from '../../lib/spawn/spawn-sandboxed';
@@ -170,7 +170,7 @@ describe.runIf(process.platform === 'linux')('denial hints from real messages', 
   it('an allowed path in a denial-looking line is not reported', async () => {
     await withTempDir(async (ws) => {
       const r = resolvePolicy('workspace-write', { cwd: ws });
-      expect(findDenials(`sh: 1: cannot create out.txt: Permission denied`, r, ws)).toEqual([]);
+      expect(findDenials(`sh: 1: cannot create out.txt: Permission denied`, r, ws, nodeHost())).toEqual([]);
     });
   });
 });

@@ -7,10 +7,10 @@ import { dirname, join } from 'node:path';
 
 import { describe, expect } from 'vitest';
 
+import { nodeHost } from '../../lib/policy/node-host';
 import type { BackendName } from '../../lib/platform/common/types';
 import { toSandboxPolicy } from '../../lib/platform/plan-sandbox';
-import { explain } from '../../lib/policy/explain';
-import { resolvePolicy } from '../../lib/policy/resolve';
+import { explain, resolvePolicy } from '../../lib/policy/public-entry';
 import { withTempDir } from '../helpers/temp';
 import { caps, itOn, minimalEntry, pathEntry, profile, run } from './support';
 
@@ -38,7 +38,7 @@ async function reads(backend: BackendName, policy: unknown, cwd: string, paths: 
 }
 
 function oracle(policy: unknown, cwd: string, paths: string[]): boolean[] {
-  const resolved = resolvePolicy(toSandboxPolicy(policy, cwd), { cwd });
+  const resolved = resolvePolicy(toSandboxPolicy(policy, cwd, nodeHost()), { cwd });
   return paths.map((p) => explain(resolved, p, 'read').allowed);
 }
 

@@ -10,11 +10,15 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { needsDirectRuntimeEnforcement } from '../../lib/policy/equivalence';
-import { explain } from '../../lib/policy/explain';
-import { fromLegacySandboxPolicy, legacyRuntimeFileSystemPolicy, toLegacySandboxPolicy } from '../../lib/policy/legacy-bridge';
+import {
+  explain,
+  fromLegacySandboxPolicy,
+  legacyRuntimeFileSystemPolicy,
+  needsDirectRuntimeEnforcement,
+  resolvePolicy,
+  toLegacySandboxPolicy,
+} from '../../lib/policy/public-entry';
 import { PROTECTED_METADATA_NAMES } from '../../lib/policy/protected-metadata';
-import { resolvePolicy } from '../../lib/policy/resolve';
 import type { FileSystemAccessMode, FileSystemEntry, LegacySandboxPolicy, ResolvedPolicy, SandboxPolicy } from '../../lib/policy/types';
 import { nodeHost } from '../../lib/policy/node-host';
 import { makeTempDir } from '../helpers/temp';

@@ -3,10 +3,10 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
+import { nodeHost } from '../../lib/policy/node-host';
 import { isSandboxError } from '../../lib/errors';
 import { toSandboxPolicy } from '../../lib/platform/plan-sandbox';
-import { explain } from '../../lib/policy/explain';
-import { resolvePolicy } from '../../lib/policy/resolve';
+import { explain, resolvePolicy } from '../../lib/policy/public-entry';
 import { runSandboxed } from '../../lib/spawn/run-sandboxed';
 import { caps, minimalEntry, pathEntry, profile, rootEntry, underTest, type WireEntry } from '../enforce/support';
 import { makeTempDir } from '../helpers/temp';
@@ -155,7 +155,7 @@ export async function observeCase(backend: 'bwrap' | 'landlock' | 'namespaces', 
     }
     if (result.exitCode !== 0) return { failed: `sandbox run failed (${result.exitCode}): ${result.stderr.trim()}` };
     const inside = JSON.parse(result.stdout) as { probes: Record<string, boolean>; mountinfo: string };
-    const resolved = resolvePolicy(toSandboxPolicy(wirePolicy(root, g), '/'), { cwd: '/' });
+    const resolved = resolvePolicy(toSandboxPolicy(wirePolicy(root, g), '/', nodeHost()), { cwd: '/' });
     return {
       observed: PROBES.map((probe, i) => (probe.kind === 'read' || probe.kind === 'list' ? inside.probes[i] : hostEffect(root, probe))),
       expected: PROBES.map((probe) => expected(resolved, root, probe)),

@@ -10,8 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { loadConfig } from '../../lib/config/load-config';
-import { explain } from '../../lib/policy/explain';
-import { resolvePolicy } from '../../lib/policy/resolve';
+import { explain, resolvePolicy } from '../../lib/policy/public-entry';
 import { makeTempDir } from '../helpers/temp';
 import { PYTHON } from './harness/fixture';
 import { probeEnv } from './harness/run-probe';

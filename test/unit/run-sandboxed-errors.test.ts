@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 
 import { applyPatch } from '../../lib/apply-patch/apply-patch';
 import { isSandboxError } from '../../lib/errors';
-import { resolvePolicy } from '../../lib/policy/resolve';
+import { resolvePolicy } from '../../lib/policy/public-entry';
 import { runSandboxed } from '../../lib/spawn/run-sandboxed';
 import { capsFixture } from './linux/fixtures';
 

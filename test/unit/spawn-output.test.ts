@@ -2,7 +2,8 @@
 // output (output-capture.ts) and the denial line collector over chunked output (denials.ts).
 import { describe, expect, it } from 'vitest';
 
-import { resolvePolicy } from '../../lib/policy/resolve';
+import { nodeHost } from '../../lib/policy/node-host';
+import { resolvePolicy } from '../../lib/policy/public-entry';
 import { DenialLineCollector } from '../../lib/spawn/denials';
 import { BoundedCapture } from '../../lib/spawn/output-capture';
 import { normalizeExit, type StopRecord } from '../../lib/spawn/sandbox-stop';
@@ -52,7 +53,7 @@ describe('DenialLineCollector', () => {
   it('finds a denial line split across chunks, and one without a final newline', () => {
     const c = new DenialLineCollector();
     for (const chunk of ['noise\nsh: 1: cannot create /etc/', 'a: Read-only file system\nmore noise\n', "EROFS: read-only file system, open '/etc/b'"]) c.push(Buffer.from(chunk));
-    expect(c.denials(resolved, '/').map((d) => [d.path, d.access])).toEqual([
+    expect(c.denials(resolved, '/', nodeHost()).map((d) => [d.path, d.access])).toEqual([
       ['/etc/a', 'write'],
       ['/etc/b', 'write'],
     ]);
@@ -63,7 +64,7 @@ describe('DenialLineCollector', () => {
     const line = Buffer.from("touch: cannot touch '/etc/é': Read-only file system\n");
     c.push(line.subarray(0, 27));
     c.push(line.subarray(27));
-    expect(c.denials(resolved, '/').map((d) => d.path)).toEqual(['/etc/é']);
+    expect(c.denials(resolved, '/', nodeHost()).map((d) => d.path)).toEqual(['/etc/é']);
   });
 
   it('keeps no more than a bounded number of lines however much is printed', () => {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { isSandboxError } from '../../lib/errors';
 import { SEATBELT_UNAVAILABLE_MESSAGE } from '../../lib/platform/macos/plan-macos';
 import { planSandbox, resolveForPlatform } from '../../lib/platform/plan-sandbox';
-import { explain } from '../../lib/policy/explain';
+import { explain } from '../../lib/policy/public-entry';
 import { fakeHost } from './policy/fake-host';
 import { spawnSandboxed } from '../../lib/spawn/spawn-sandboxed';
 

@@ -6,6 +6,7 @@ import { UsageError } from '../../errors';
 import type { NetworkDecision } from '../../network/proxy';
 import { prepareProxyLease } from '../../spawn/proxy-lease';
 import { DEFAULT_ENV_POLICY } from '../../policy/env-policy';
+import { nodeHost } from '../../policy/node-host';
 import { spawnSandboxed } from '../../spawn/spawn-sandboxed';
 import type { CommandContext } from '../command';
 import { waitForeground } from '../foreground';
@@ -50,7 +51,7 @@ export async function runCommand(argv: string[], ctx: CommandContext): Promise<n
   if (command.length === 0) throw new UsageError(`no command to run; ${RUN_USAGE}`);
   const { policy, cwd, config } = resolveOptionsPolicy(options, { processCwd: ctx.processCwd, env: ctx.env });
   // The proxy lives in this process and ends with its last sandbox (the lease's release).
-  const lease = await prepareProxyLease(policy, cwd, { tcp: process.platform === 'darwin' });
+  const lease = await prepareProxyLease(policy, cwd, { tcp: process.platform === 'darwin', host: nodeHost() });
   try {
     return await waitForeground(() =>
       spawnSandboxed(command, {

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { linuxSandboxBackend, linuxSandboxPlan, parseLinuxSandboxArgs, resolveLinuxSandboxPolicy } from '../../../lib/cli/linux-sandbox-entry';
+import { nodeHost } from '../../../lib/policy/node-host';
 import { capsFixture } from './fixtures';
 
 const root = { path: { type: 'special', value: { kind: 'root' } }, access: 'read' };
@@ -38,21 +39,23 @@ describe('codex-linux-sandbox flags', () => {
 
 describe('codex-linux-sandbox policy resolution (§6.3)', () => {
   it('--permission-profile alone', () => {
-    const r = resolveLinuxSandboxPolicy(args('--permission-profile', readOnlyProfile), '/tmp');
+    const r = resolveLinuxSandboxPolicy(args('--permission-profile', readOnlyProfile), '/tmp', nodeHost());
     expect(r.fromProfile).toBe(true);
     expect(r.policy.network).toBe('restricted');
   });
 
   it('invalid --permission-profile JSON has the reference prefix', () => {
-    expect(() => resolveLinuxSandboxPolicy(args('--permission-profile', '{'), '/tmp')).toThrow(/^invalid permission profile JSON: /);
+    expect(() => resolveLinuxSandboxPolicy(args('--permission-profile', '{'), '/tmp', nodeHost())).toThrow(/^invalid permission profile JSON: /);
   });
 
   it('nothing given: missing permission profile configuration', () => {
-    expect(() => resolveLinuxSandboxPolicy(args(), '/tmp')).toThrow('missing permission profile configuration');
+    expect(() => resolveLinuxSandboxPolicy(args(), '/tmp', nodeHost())).toThrow('missing permission profile configuration');
   });
 
   it('split policies must come together', () => {
-    expect(() => resolveLinuxSandboxPolicy(args('--network-sandbox-policy', '"restricted"'), '/tmp')).toThrow('file-system and network sandbox policies must be provided together');
+    expect(() => resolveLinuxSandboxPolicy(args('--network-sandbox-policy', '"restricted"'), '/tmp', nodeHost())).toThrow(
+      'file-system and network sandbox policies must be provided together',
+    );
   });
 
   it('legacy and split forms that disagree are refused with both values', () => {
@@ -64,7 +67,7 @@ describe('codex-linux-sandbox policy resolution (§6.3)', () => {
       '--network-sandbox-policy',
       '"restricted"',
     );
-    expect(() => resolveLinuxSandboxPolicy(a, '/tmp')).toThrow(/legacy sandbox policy must match split sandbox policies: provided=.*, derived=/);
+    expect(() => resolveLinuxSandboxPolicy(a, '/tmp', nodeHost())).toThrow(/legacy sandbox policy must match split sandbox policies: provided=.*, derived=/);
   });
 
   it('legacy and split forms that agree are accepted', () => {
@@ -76,30 +79,30 @@ describe('codex-linux-sandbox policy resolution (§6.3)', () => {
       '--network-sandbox-policy',
       '"restricted"',
     );
-    expect(resolveLinuxSandboxPolicy(a, '/tmp').policy.fileSystem.kind).toBe('restricted');
+    expect(resolveLinuxSandboxPolicy(a, '/tmp', nodeHost()).policy.fileSystem.kind).toBe('restricted');
   });
 });
 
 describe('codex-linux-sandbox backend choice', () => {
-  const policy = resolveLinuxSandboxPolicy(args('--permission-profile', readOnlyProfile), '/tmp').policy;
+  const policy = resolveLinuxSandboxPolicy(args('--permission-profile', readOnlyProfile), '/tmp', nodeHost()).policy;
   it("a mount namespace by default (the helper's own, else bubblewrap), the planner's choice (auto) for an unrestricted filesystem", () => {
-    expect(linuxSandboxBackend(args(), policy, true, '/tmp', false)).toBe('mount');
-    expect(linuxSandboxBackend(args(), policy, true, '/tmp', true)).toBe('auto');
+    expect(linuxSandboxBackend(args(), policy, true, '/tmp', false, nodeHost())).toBe('mount');
+    expect(linuxSandboxBackend(args(), policy, true, '/tmp', true, nodeHost())).toBe('auto');
   });
 
   it('--use-legacy-landlock selects Landlock for a policy that round-trips', () => {
-    expect(linuxSandboxBackend(args('--use-legacy-landlock'), policy, true, '/tmp', false)).toBe('landlock');
+    expect(linuxSandboxBackend(args('--use-legacy-landlock'), policy, true, '/tmp', false, nodeHost())).toBe('landlock');
   });
 
   it('--apply-seccomp-then-exec is refused, with the reference message when combined with legacy', () => {
-    expect(() => linuxSandboxBackend(args('--apply-seccomp-then-exec'), policy, true, '/tmp', false)).toThrow('inner stage');
-    expect(() => linuxSandboxBackend(args('--apply-seccomp-then-exec', '--use-legacy-landlock'), policy, true, '/tmp', false)).toThrow(
+    expect(() => linuxSandboxBackend(args('--apply-seccomp-then-exec'), policy, true, '/tmp', false, nodeHost())).toThrow('inner stage');
+    expect(() => linuxSandboxBackend(args('--apply-seccomp-then-exec', '--use-legacy-landlock'), policy, true, '/tmp', false, nodeHost())).toThrow(
       '--apply-seccomp-then-exec is incompatible with --use-legacy-landlock',
     );
   });
 
   it('managed proxy mode is refused', () => {
-    expect(() => linuxSandboxBackend(args('--allow-network-for-proxy'), policy, true, '/tmp', false)).toThrow('proxy');
+    expect(() => linuxSandboxBackend(args('--allow-network-for-proxy'), policy, true, '/tmp', false, nodeHost())).toThrow('proxy');
   });
 });
 

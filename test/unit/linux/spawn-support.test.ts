@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { expandDenyGlobs, GLOB_MATCH_CAP, globSearchRoot } from '../../../lib/platform/linux/glob-expand';
 import { nodeHost } from '../../../lib/policy/node-host';
-import { resolvePolicy } from '../../../lib/policy/resolve';
+import { resolvePolicy } from '../../../lib/policy/public-entry';
 import { findDenials } from '../../../lib/spawn/denials';
 import { pruneDeadHostPrep, trackHostPrep } from '../../../lib/spawn/host-prep';
 import { isProcMountFailure } from '../../../lib/spawn/proc-preflight';
@@ -161,7 +161,7 @@ describe('denial hints', () => {
 
   it('maps a read-only write failure to the entry that decided it', () => {
     const resolved = resolvePolicy(policy, { cwd: t });
-    const denials = findDenials(`touch: cannot touch '${t}/x': Read-only file system\n`, resolved, t);
+    const denials = findDenials(`touch: cannot touch '${t}/x': Read-only file system\n`, resolved, t, nodeHost());
     expect(denials).toHaveLength(1);
     expect(denials[0]).toMatchObject({ path: `${t}/x`, access: 'write' });
     expect(denials[0].reason).toContain('write denied');
@@ -170,9 +170,9 @@ describe('denial hints', () => {
   it('resolves relative paths against the cwd and ignores lines explain() allows', () => {
     const resolved = resolvePolicy(policy, { cwd: t });
     // A relative path without ./ is found too (dash prints them so; issue #19).
-    expect(findDenials('sh: 1: cannot create out.txt: Permission denied\n', resolved, t).map((d) => d.path)).toStrictEqual([`${t}/out.txt`]);
-    expect(findDenials(`sh: 1: cannot create ./out.txt: Permission denied\n`, resolved, t).map((d) => d.path)).toStrictEqual([`${t}/out.txt`]);
-    expect(findDenials(`cat: /etc/hostname: Permission denied\n`, resolved, t)).toStrictEqual([]);
+    expect(findDenials('sh: 1: cannot create out.txt: Permission denied\n', resolved, t, nodeHost()).map((d) => d.path)).toStrictEqual([`${t}/out.txt`]);
+    expect(findDenials(`sh: 1: cannot create ./out.txt: Permission denied\n`, resolved, t, nodeHost()).map((d) => d.path)).toStrictEqual([`${t}/out.txt`]);
+    expect(findDenials(`cat: /etc/hostname: Permission denied\n`, resolved, t, nodeHost())).toStrictEqual([]);
   });
 });
 

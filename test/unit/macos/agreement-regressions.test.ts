@@ -1,7 +1,6 @@
 // Shrunk counterexamples from test/property/macos-explain.test.ts, kept as named cases.
 import { describe, expect, it } from 'vitest';
-import { explain } from '../../../lib/policy/explain';
-import { resolvePolicy } from '../../../lib/policy/resolve';
+import { explain, resolvePolicy } from '../../../lib/policy/public-entry';
 import type { FileSystemEntry } from '../../../lib/policy/types';
 import { checkAgreement } from './agreement';
 import { fakeMacHost } from './fake-mac-host';

@@ -2,9 +2,8 @@
 // Seatbelt profile for a policy on a fake macOS tree, parse it, and require that evaluating it
 // decides every probe's reads and writes as explain() does.
 import { expect } from 'vitest';
-import { explain } from '../../../lib/policy/explain';
+import { explain, resolvePolicy } from '../../../lib/policy/public-entry';
 import { ancestors, isWithin } from '../../../lib/policy/paths';
-import { resolvePolicy } from '../../../lib/policy/resolve';
 import type { FileSystemEntry, SandboxPolicy } from '../../../lib/policy/types';
 import { planMacos } from '../../../lib/platform/macos/plan-macos';
 import { evaluateSbpl } from '../../helpers/sbpl-evaluate';

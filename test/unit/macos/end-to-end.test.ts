@@ -3,7 +3,7 @@
 // reference's tests attempt with a real sandbox-exec.
 import { describe, expect, it } from 'vitest';
 import { builtinPolicy } from '../../../lib/policy/builtin';
-import { resolvePolicy } from '../../../lib/policy/resolve';
+import { resolvePolicy } from '../../../lib/policy/public-entry';
 import { planMacos } from '../../../lib/platform/macos/plan-macos';
 import { evaluateSbpl } from '../../helpers/sbpl-evaluate';
 import { parseSbpl } from '../../helpers/sbpl-parse';

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseSbpl } from '../../helpers/sbpl-parse';
-import { explain } from '../../../lib/policy/explain';
-import { resolvePolicy } from '../../../lib/policy/resolve';
+import { explain, resolvePolicy } from '../../../lib/policy/public-entry';
 import { planMacos, planSeatbeltProfile } from '../../../lib/platform/macos/plan-macos';
 import { basePolicy } from '../../../lib/platform/macos/base-policy';
 import { readOnlyPlatformDefaults, SEATBELT_PLATFORM_DEFAULT_READ_ROOTS } from '../../../lib/platform/macos/platform-defaults';

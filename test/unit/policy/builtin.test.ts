@@ -1,10 +1,9 @@
 // The built-in modes and profiles, and sandbox selection (docs/reference.md#sandbox-selection, #permission-profiles-in-config, #conformance-cases).
 import { describe, expect, it } from 'vitest';
 import { builtinPolicy, builtinProfilePolicy } from '../../../lib/policy/builtin';
-import { explain } from '../../../lib/policy/explain';
+import { explain, resolvePolicy } from '../../../lib/policy/public-entry';
 import { shouldRequirePlatformSandbox, usesPlatformSandbox, withAdditionalPermissions } from '../../../lib/policy/policy-transforms';
 import { PROTECTED_METADATA_NAMES } from '../../../lib/policy/protected-metadata';
-import { resolvePolicy } from '../../../lib/policy/resolve';
 import type { SandboxPolicy } from '../../../lib/policy/types';
 import { e, restricted } from './entries';
 import { fakeHost } from './fake-host';

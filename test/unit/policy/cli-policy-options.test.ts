@@ -2,8 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { parsePolicyOptions, policyFromOptions } from '../../../lib/cli/policy-options';
 import { builtinProfilePolicy } from '../../../lib/policy/builtin';
-import { explain } from '../../../lib/policy/explain';
-import { resolvePolicy } from '../../../lib/policy/resolve';
+import { explain, resolvePolicy } from '../../../lib/policy/public-entry';
 import type { SandboxPolicy } from '../../../lib/policy/types';
 import { fakeHost } from './fake-host';
 import { e, restricted } from './entries';

@@ -1,8 +1,6 @@
 // The policy-core parts of docs/reference.md#conformance-cases (the TOML parsing itself is lib/config's).
 import { describe, expect, it } from 'vitest';
-import { explain } from '../../../lib/policy/explain';
-import { withAdditionalReadableRoots } from '../../../lib/policy/policy-transforms';
-import { resolvePolicy } from '../../../lib/policy/resolve';
+import { explain, resolvePolicy, withAdditionalReadableRoots } from '../../../lib/policy/public-entry';
 import { restricted } from './entries';
 import { fakeHost } from './fake-host';
 

@@ -1,7 +1,6 @@
 // explain(): the decision and what decided it, for every kind of decider.
 import { describe, expect, it } from 'vitest';
-import { explain } from '../../../lib/policy/explain';
-import { resolvePolicy } from '../../../lib/policy/resolve';
+import { explain, resolvePolicy } from '../../../lib/policy/public-entry';
 import { e, restricted } from './entries';
 import { fakeHost } from './fake-host';
 

@@ -1,9 +1,7 @@
 // The reference's protocol tests (docs/reference.md#conformance-cases) and the conversion and equivalence rules (docs/reference.md#legacy-conversion, #runtime-equivalence).
 import { describe, expect, it } from 'vitest';
-import { needsDirectRuntimeEnforcement, legacyPoliciesMatch } from '../../../lib/policy/equivalence';
-import { explain } from '../../../lib/policy/explain';
-import { fromLegacySandboxPolicy, toLegacySandboxPolicy, WRITES_OUTSIDE_WORKSPACE_MESSAGE } from '../../../lib/policy/legacy-bridge';
-import { resolvePolicy } from '../../../lib/policy/resolve';
+import { explain, fromLegacySandboxPolicy, legacyPoliciesMatch, needsDirectRuntimeEnforcement, resolvePolicy, toLegacySandboxPolicy } from '../../../lib/policy/public-entry';
+import { WRITES_OUTSIDE_WORKSPACE_MESSAGE } from '../../../lib/policy/legacy-bridge';
 import type { LegacySandboxPolicy, SandboxPolicy } from '../../../lib/policy/types';
 import { e, legacyWorkspaceWrite, restricted } from './entries';
 import { fakeHost } from './fake-host';

@@ -1,6 +1,7 @@
 // Wire forms in, typed forms out: every input spelling, and every bad input as a typed error.
 import { describe, expect, it } from 'vitest';
-import { parseFileSystemSandboxPolicy, parseLegacySandboxPolicy, parseNetworkSandboxPolicy, parsePermissionProfile, parsePolicyInput } from '../../../lib/policy/parse-policy';
+import { parsePolicyInput } from '../../../lib/policy/public-entry';
+import { parseFileSystemSandboxPolicy, parseLegacySandboxPolicy, parseNetworkSandboxPolicy, parsePermissionProfile } from '../../../lib/policy/parse-policy';
 import { permissionProfileToPolicy, policyToPermissionProfile } from '../../../lib/policy/profile';
 import { legacySandboxPolicyToWire, permissionProfileToWire } from '../../../lib/policy/wire';
 import { e, restricted } from './entries';

@@ -1,5 +1,6 @@
 // Conformance checklist docs/reference.md#conformance-cases (AbsolutePathBuf) for the lexical helpers in lib/policy/paths.ts.
 import { describe, expect, it } from 'vitest';
+import { resolvePolicy } from '../../../lib/policy/public-entry';
 import { parsePermissionProfile } from '../../../lib/policy/parse-policy';
 import {
   ancestors,
@@ -13,7 +14,6 @@ import {
   relativeSuffix,
   resolveAgainstBase,
 } from '../../../lib/policy/paths';
-import { resolvePolicy } from '../../../lib/policy/resolve';
 import { fakeHost } from './fake-host';
 
 describe('paths (policy-model §8.6)', () => {

@@ -4,14 +4,21 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ACCESS_RANK } from '../../../lib/policy/access-index';
 import { isPathWritableInRoot } from '../../../lib/policy/effective-roots';
-import { isSemanticallyEquivalent, needsDirectRuntimeEnforcement } from '../../../lib/policy/equivalence';
-import { explain } from '../../../lib/policy/explain';
-import { fromLegacySandboxPolicy, fromLegacySandboxPolicyPreservingDenyEntries, legacyRuntimeFileSystemPolicy, toLegacySandboxPolicy } from '../../../lib/policy/legacy-bridge';
+import {
+  explain,
+  fromLegacySandboxPolicy,
+  isSemanticallyEquivalent,
+  legacyRuntimeFileSystemPolicy,
+  needsDirectRuntimeEnforcement,
+  resolvePolicy,
+  toLegacySandboxPolicy,
+  withAdditionalReadableRoots,
+  withAdditionalWritableRoots,
+} from '../../../lib/policy/public-entry';
+import { fromLegacySandboxPolicyPreservingDenyEntries } from '../../../lib/policy/legacy-bridge';
 import { nodeHost } from '../../../lib/policy/node-host';
 import { parseFileSystemSandboxPolicy } from '../../../lib/policy/parse-policy';
-import { withAdditionalReadableRoots, withAdditionalWritableRoots } from '../../../lib/policy/policy-transforms';
 import { PROTECTED_METADATA_NAMES } from '../../../lib/policy/protected-metadata';
-import { resolvePolicy } from '../../../lib/policy/resolve';
 import type { ResolvedPolicy, SandboxPolicy } from '../../../lib/policy/types';
 import { fileSystemPolicyToWire } from '../../../lib/policy/wire';
 import { withTempDir } from '../../helpers/temp';

@@ -2,10 +2,9 @@
 // Times are printed, not asserted (no timing assertions on a shared machine); docs/policy.md and the
 // report quote them.
 import { describe, expect, it } from 'vitest';
-import { explain } from '../../../lib/policy/explain';
-import { parsePermissionProfile, parsePolicyInput } from '../../../lib/policy/parse-policy';
+import { explain, parsePolicyInput, resolvePolicy } from '../../../lib/policy/public-entry';
+import { parsePermissionProfile } from '../../../lib/policy/parse-policy';
 import { permissionProfileToPolicy } from '../../../lib/policy/profile';
-import { resolvePolicy } from '../../../lib/policy/resolve';
 import { e, restricted } from './entries';
 import { fakeHost } from './fake-host';
 

@@ -4,7 +4,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
 import { isSandboxError } from '../../../lib/errors';
-import { parsePermissionProfile, parsePolicyInput } from '../../../lib/policy/parse-policy';
+import { parsePolicyInput } from '../../../lib/policy/public-entry';
+import { parsePermissionProfile } from '../../../lib/policy/parse-policy';
 import { parseStrictJson } from '../../../lib/policy/strict-json';
 
 function duplicate(text: string) {
