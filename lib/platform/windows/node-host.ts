@@ -5,8 +5,6 @@
 // for canonical roots. On other hosts the same calls answer for local paths, and Windows paths
 // simply do not exist. Reads the file system, never writes it.
 
-import { readFileSync, statSync } from 'node:fs';
-
 import { nodeHost } from '../../policy/node-host';
 import type { WindowsHostView } from './host';
 
@@ -22,14 +20,12 @@ export function nodeWindowsHostView(): WindowsHostView {
       return kind === 'dir' ? 'dir' : 'file';
     },
     listDir: (path) => host.readdir(path)?.map((entry) => entry.name),
-    // A `.git` pointer is a small file; anything larger is not one and is not read.
+    // A `.git` pointer is a small file; anything larger is not one. Read through the Host like
+    // every other answer, so this view asks nothing the Host does not.
     readText: (path) => {
-      try {
-        const st = statSync(path);
-        return st.isFile() && st.size <= MAX_POINTER_BYTES ? readFileSync(path, 'utf8') : undefined;
-      } catch {
-        return undefined;
-      }
+      if (host.stat(path) !== 'file') return undefined;
+      const text = host.readFile(path);
+      return text !== undefined && Buffer.byteLength(text, 'utf8') <= MAX_POINTER_BYTES ? text : undefined;
     },
   };
 }

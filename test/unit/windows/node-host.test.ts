@@ -22,6 +22,8 @@ describe('nodeWindowsHostView', () => {
       expect(host.listDir(join(dir, 'missing'))).toBeUndefined();
       expect(host.readText(join(dir, 'real', '.git'))).toBe('gitdir: ../elsewhere\n');
       expect(host.readText(join(dir, 'real'))).toBeUndefined();
+      writeFileSync(join(dir, 'big'), 'x'.repeat(64 * 1024 + 1));
+      expect(host.readText(join(dir, 'big'))).toBeUndefined();
       expect(host.finalPath('C:\\definitely\\not\\here')).toBeUndefined();
     });
   });
