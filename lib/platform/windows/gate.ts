@@ -8,8 +8,8 @@
 
 import { isSandboxError, UnsupportedPolicyError } from '../../errors';
 import type { SandboxPolicy } from '../../policy/types';
-import { formatWindowsPath, isWindowsPathWithin, type WindowsPath } from './paths';
-import { sameWindowsPathSet, type WindowsResolvedPolicy } from './resolve';
+import { formatWindowsPath, isWindowsPathWithin, type WindowsPath } from '../../policy/windows-paths';
+import { sameWindowsPathSet, type WindowsResolvedPolicy } from '../../policy/resolve-windows';
 
 export type WindowsBackend = 'windows-token' | 'windows-elevated';
 

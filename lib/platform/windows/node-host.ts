@@ -8,7 +8,7 @@
 import { readFileSync, statSync } from 'node:fs';
 
 import { nodeHost } from '../../policy/node-host';
-import type { WindowsHostView } from './host';
+import type { WindowsHostView } from '../../policy/windows-host';
 
 const MAX_POINTER_BYTES = 64 * 1024;
 

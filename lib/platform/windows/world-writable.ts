@@ -10,7 +10,7 @@
 // so on stderr. May import this folder only.
 
 import { getWindowsEnv } from './child-env';
-import { formatWindowsPath, isWindowsPathWithin, tryParseWindowsPath, type WindowsPath } from './paths';
+import { formatWindowsPath, isWindowsPathWithin, tryParseWindowsPath, type WindowsPath } from '../../policy/windows-paths';
 import { MASK_DENY_WRITE } from './security-ids';
 
 export interface AuditScan {
