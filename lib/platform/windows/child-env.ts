@@ -2,7 +2,7 @@
 //
 // Returns only the variables to set on top of the inherited environment, so plans never copy the
 // caller's secrets. Windows variable names are case-insensitive: lookups here are too.
-// May import this folder only.
+// May import policy and this folder.
 
 import type { WindowsHostView } from '../../policy/windows-host';
 import { formatWindowsPath, type WindowsPath } from '../../policy/windows-paths';

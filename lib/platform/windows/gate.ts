@@ -4,7 +4,7 @@
 // Every refusal is an E_UNSUPPORTED_POLICY whose message starts with the reference's exact
 // string, followed in parentheses by the entry at fault and the next step. Nothing is ever
 // weakened: a shape a backend cannot express is refused, even when that backend was forced.
-// May import policy types, errors and this folder.
+// May import policy, errors and this folder.
 
 import { isSandboxError, UnsupportedPolicyError } from '../../errors';
 import type { SandboxPolicy } from '../../policy/types';
