@@ -123,11 +123,11 @@ export type {
   LaunchSpec,
   CapabilityRoot,
 } from './platform/windows/plan-types';
-export type { WindowsHostView } from './platform/windows/host';
-export { lexicalWindowsHost } from './platform/windows/host';
+export type { WindowsHostView } from './policy/windows-host';
+export { lexicalWindowsHost } from './policy/windows-host';
 export { nodeWindowsHostView } from './platform/windows/node-host';
 export { buildWindowsCommandLine, quoteWindowsArg, MAX_COMMAND_LINE_CHARS } from './platform/windows/command-line';
-export { normalizeWindowsPath, isWindowsAbsolute } from './platform/windows/paths';
+export { normalizeWindowsPath, isWindowsAbsolute } from './policy/windows-paths';
 
 // Linux planning and running sandboxed commands (lib/platform/linux, lib/platform/plan-sandbox.ts,
 // lib/spawn): planners are pure; spawn/ is the only module that starts sandboxed processes.

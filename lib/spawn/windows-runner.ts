@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 
 import { windowsExecutablesDir } from '../native';
-import type { WindowsHostView } from '../platform/windows/host';
+import type { WindowsHostView } from '../policy/windows-host';
 import { nodeWindowsHostView } from '../platform/windows/node-host';
 
 export interface WindowsRunner {

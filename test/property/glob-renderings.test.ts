@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { WINDOWS_GLOB } from '../../lib/policy/glob/dialect';
 import { compileGlob } from '../../lib/policy/glob/to-regexp';
 import { globToExactSbplRegex } from '../../lib/policy/glob/to-sbpl';
-import { compileWindowsGlob } from '../../lib/platform/windows/glob';
+import { compileWindowsGlob } from '../../lib/policy/glob/compile-windows';
 import { propertySettings } from '../helpers/property-settings';
 
 const { numRuns, seed } = propertySettings('glob renderings');

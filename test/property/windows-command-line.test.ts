@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildWindowsCommandLine, splitWindowsCommandLine } from '../../lib/platform/windows/command-line';
-import { formatWindowsPath, isWindowsPathWithin, normalizeWindowsPath, tryParseWindowsPath } from '../../lib/platform/windows/paths';
+import { formatWindowsPath, isWindowsPathWithin, normalizeWindowsPath, tryParseWindowsPath } from '../../lib/policy/windows-paths';
 import { propertySettings } from '../helpers/property-settings';
 
 const { numRuns, seed } = propertySettings('windows command-line property', { defaultRuns: 100, ciRuns: 200 });

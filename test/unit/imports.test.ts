@@ -108,6 +108,16 @@ describe('module boundaries', () => {
     expect(bad).toEqual([]);
   });
 
+  // Resolution, POSIX and Windows alike, sees the machine only through the view it is given.
+  it('in policy/ only node-host.ts reads the file system', () => {
+    const bad: string[] = [];
+    for (const file of files) {
+      if (moduleOf(file) !== 'policy' || relative(LIB, file).replace(/\\/g, '/') === 'policy/node-host.ts') continue;
+      for (const spec of importsOf(file)) if (/^(?:node:)?fs(?:\/|$)/.test(spec)) bad.push(`${relative(LIB, file)} imports ${spec}`);
+    }
+    expect(bad).toEqual([]);
+  });
+
   it('only lib/index.ts re-exports from other modules', () => {
     const bad: string[] = [];
     for (const file of files) {

@@ -2,10 +2,10 @@
 //
 // Order matters and is fixed here: deny ACEs are applied (and missing carve-outs created) before
 // any grant, so an interrupted setup leaves paths more restricted, never less, and a carve-out
-// exists before its writable parent is opened (docs/reference.md#windows-elevated-backend). May import this folder only.
+// exists before its writable parent is opened (docs/reference.md#windows-elevated-backend). May import policy and this folder.
 
-import { formatWindowsPath, isWindowsPathWithin, joinWindowsSubpath, windowsPathKey, windowsPathsEqual, type WindowsPath } from './paths';
-import type { WindowsResolvedPolicy } from './resolve';
+import { formatWindowsPath, isWindowsPathWithin, joinWindowsSubpath, windowsPathKey, windowsPathsEqual, type WindowsPath } from '../../policy/windows-paths';
+import type { WindowsResolvedPolicy } from '../../policy/resolve-windows';
 import type { AceOp, AclOp, CapabilityRoot } from './plan-types';
 import { capabilitySid, MASK_ALLOW_WRITE, MASK_DENY_READ, MASK_DENY_WRITE, MASK_GRANT_READ, MASK_NUL_DEVICE } from './security-ids';
 

@@ -2,10 +2,10 @@
 //
 // Returns only the variables to set on top of the inherited environment, so plans never copy the
 // caller's secrets. Windows variable names are case-insensitive: lookups here are too.
-// May import this folder only.
+// May import policy and this folder.
 
-import type { WindowsHostView } from './host';
-import { formatWindowsPath, type WindowsPath } from './paths';
+import type { WindowsHostView } from '../../policy/windows-host';
+import { formatWindowsPath, type WindowsPath } from '../../policy/windows-paths';
 
 /** A variable's value, looked up case-insensitively as Windows does. */
 export function getWindowsEnv(env: Record<string, string>, name: string): string | undefined {

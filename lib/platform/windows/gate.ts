@@ -4,12 +4,12 @@
 // Every refusal is an E_UNSUPPORTED_POLICY whose message starts with the reference's exact
 // string, followed in parentheses by the entry at fault and the next step. Nothing is ever
 // weakened: a shape a backend cannot express is refused, even when that backend was forced.
-// May import policy types, errors and this folder.
+// May import policy, errors and this folder.
 
 import { isSandboxError, UnsupportedPolicyError } from '../../errors';
 import type { SandboxPolicy } from '../../policy/types';
-import { formatWindowsPath, isWindowsPathWithin, type WindowsPath } from './paths';
-import { sameWindowsPathSet, type WindowsResolvedPolicy } from './resolve';
+import { formatWindowsPath, isWindowsPathWithin, type WindowsPath } from '../../policy/windows-paths';
+import { sameWindowsPathSet, type WindowsResolvedPolicy } from '../../policy/resolve-windows';
 
 export type WindowsBackend = 'windows-token' | 'windows-elevated';
 

@@ -6,22 +6,11 @@
 // May import errors, policy and the other files of this folder.
 
 import { PolicyInvalidError } from '../../errors';
+import { compileWindowsGlob } from '../../policy/glob/compile-windows';
 import { WINDOWS_GLOB } from '../../policy/glob/dialect';
-import { globToRegExp } from '../../policy/glob/to-regexp';
 import { isGlob } from '../../policy/glob/tokenize';
-import type { WindowsHostView } from './host';
-import { formatWindowsPath, tryParseWindowsPath, windowsPathKey, type WindowsPath } from './paths';
-
-/** An absolute Windows glob (backslash-separated) as an anchored, case-insensitive regex. */
-export function compileWindowsGlob(pattern: string): RegExp {
-  const regex = globToRegExp(pattern, WINDOWS_GLOB);
-  if (regex === undefined) {
-    throw new PolicyInvalidError(`invalid deny-read glob pattern "${pattern}": it is malformed (a reversed range such as [z-a]); fix the glob_pattern entry`, {
-      value: pattern,
-    });
-  }
-  return regex;
-}
+import type { WindowsHostView } from '../../policy/windows-host';
+import { formatWindowsPath, tryParseWindowsPath, windowsPathKey, type WindowsPath } from '../../policy/windows-paths';
 
 /** Where the snapshot walk of a pattern starts, and how deep it may go. */
 export interface DenyReadGlob {

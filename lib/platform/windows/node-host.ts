@@ -6,7 +6,7 @@
 // simply do not exist. Reads the file system, never writes it.
 
 import { nodeHost } from '../../policy/node-host';
-import type { WindowsHostView } from './host';
+import type { WindowsHostView } from '../../policy/windows-host';
 
 const MAX_POINTER_BYTES = 64 * 1024;
 

@@ -7,10 +7,10 @@
 // that Everyone may write, outside the writable roots. Which directories, limits and exclusions
 // is decided here; the runner only reads DACLs and applies the ACE. Best effort, as in the
 // reference: a directory the user may not change the DACL of stays writable, and the runner says
-// so on stderr. May import this folder only.
+// so on stderr. May import policy and this folder.
 
 import { getWindowsEnv } from './child-env';
-import { formatWindowsPath, isWindowsPathWithin, tryParseWindowsPath, type WindowsPath } from './paths';
+import { formatWindowsPath, isWindowsPathWithin, tryParseWindowsPath, type WindowsPath } from '../../policy/windows-paths';
 import { MASK_DENY_WRITE } from './security-ids';
 
 export interface AuditScan {

@@ -6,7 +6,8 @@ import { compileProfile, type ProfileSource } from '../../../lib/config/permissi
 import { validatePermissionsTable } from '../../../lib/config/permissions-schema';
 import { parseTomlText, type TomlTable, type ValueOrigin } from '../../../lib/config/toml-source';
 import { globSearchRoot } from '../../../lib/platform/linux/glob-expand';
-import { compileWindowsGlob, describeDenyReadGlob } from '../../../lib/platform/windows/glob';
+import { compileWindowsGlob } from '../../../lib/policy/glob/compile-windows';
+import { describeDenyReadGlob } from '../../../lib/platform/windows/glob';
 import { POSIX_GLOB, WINDOWS_GLOB } from '../../../lib/policy/glob/dialect';
 import { compileGlob } from '../../../lib/policy/glob/to-regexp';
 import { globToSbplRegex } from '../../../lib/policy/glob/to-sbpl';

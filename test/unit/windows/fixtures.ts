@@ -1,6 +1,6 @@
 // Shared policy and environment fixtures for the Windows planner tests.
 import type { FileSystemAccessMode, FileSystemEntry, SandboxPolicy } from '../../../lib/policy/types';
-import type { WindowsHostView } from '../../../lib/platform/windows/host';
+import type { WindowsHostView } from '../../../lib/policy/windows-host';
 
 export const CWD = 'C:\\w';
 export const TEMP = 'C:\\Users\\me\\AppData\\Local\\Temp';

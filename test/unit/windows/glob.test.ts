@@ -1,7 +1,8 @@
 // Deny-read globs on Windows paths: the reference matcher rules (docs/reference.md#conformance-cases, case-
 // insensitive on Windows) and the snapshot expansion (docs/reference.md#windows-deny-read).
 import { describe, expect, it } from 'vitest';
-import { compileWindowsGlob, describeDenyReadGlob, expandDenyReadGlob } from '../../../lib/platform/windows/glob';
+import { compileWindowsGlob } from '../../../lib/policy/glob/compile-windows';
+import { describeDenyReadGlob, expandDenyReadGlob } from '../../../lib/platform/windows/glob';
 import { fakeHost } from './fixtures';
 
 describe('windows deny-read glob matching', () => {

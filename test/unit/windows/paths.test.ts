@@ -10,10 +10,10 @@ import {
   tryParseWindowsPath,
   windowsPathKey,
   windowsPathsEqual,
-} from '../../../lib/platform/windows/paths';
-import { canonicalizeWindowsPath, resolveWindowsPolicy } from '../../../lib/platform/windows/resolve';
+} from '../../../lib/policy/windows-paths';
+import { canonicalizeWindowsPath, resolveWindowsPolicy } from '../../../lib/policy/resolve-windows';
 import { planWindows } from '../../../lib/platform/windows/plan-windows';
-import { lexicalWindowsHost } from '../../../lib/platform/windows/host';
+import { lexicalWindowsHost } from '../../../lib/policy/windows-host';
 import { ENV, PROFILE, WORKSPACE_WRITE, cwdEntry, fakeHost, path, restricted, root } from './fixtures';
 
 const p = (text: string) => {

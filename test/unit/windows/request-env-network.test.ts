@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { elevatedChildEnv, findGitRoot, tokenChildEnv } from '../../../lib/platform/windows/child-env';
 import { complementPorts, offlineNetworkSettings, planOfflineFirewall, ALL_FIREWALL_RULE_NAMES } from '../../../lib/platform/windows/firewall-rules';
-import { tryParseWindowsPath } from '../../../lib/platform/windows/paths';
+import { tryParseWindowsPath } from '../../../lib/policy/windows-paths';
 import { escapeField, parseRequestLines, renderRunnerRequest, unescapeField } from '../../../lib/platform/windows/render-request';
 import { fakeHost } from './fixtures';
 

@@ -1,12 +1,11 @@
-// platform/windows/paths: Windows path syntax for the Windows planners, on any host.
+// policy/windows-paths: Windows path syntax for the Windows resolution and planners, on any host.
 //
-// The policy core is POSIX-oriented, so everything Windows-specific about a path lives here:
+// paths.ts is POSIX-oriented, so everything Windows-specific about a path lives here:
 // drive letters, UNC shares, the `\\?\` verbatim prefixes, forward slashes, case-insensitive
 // comparison, 8.3 short names and the Win32 trailing-dot rule. Pure: reading the real file
-// system (junctions, short-name expansion) goes through the WindowsHostView in host.ts.
-// May import errors only.
+// system (junctions, short-name expansion) goes through the WindowsHostView in windows-host.ts.
 
-import { PolicyInvalidError, type ErrorSource } from '../../errors';
+import { PolicyInvalidError, type ErrorSource } from '../errors';
 
 /** An absolute Windows path split into its root and its normal components. */
 export interface WindowsPath {

@@ -1,17 +1,17 @@
-// platform/windows/resolve: a SandboxPolicy resolved against a Windows cwd, for the planners.
+// policy/resolve-windows: the Windows path flavour of resolution, a SandboxPolicy resolved against
+// a Windows cwd for the Windows planner.
 //
-// The policy core resolves against POSIX paths; the Windows backends need the same questions
+// resolve.ts resolves against POSIX paths; the Windows backends need the same questions
 // answered for drive and UNC paths, case-insensitively. This is deliberately the small subset the
 // Windows gate and plans need (docs/reference.md#entry-resolution, #windows-resolution-and-gate), not a second policy core:
 // entry resolution, the most-specific-entry decision, root readability, full-disk write, the
 // effective writable roots with their carve-outs, unreadable roots and deny globs, and the
 // legacy writable-root projection the unelevated backend is limited to.
-// May import policy types, errors and this folder.
 
-import { PolicyInvalidError } from '../../errors';
-import type { FileSystemAccessMode, FileSystemEntry, SandboxPolicy } from '../../policy/types';
-import { compileWindowsGlob } from './glob';
-import type { WindowsHostView } from './host';
+import { PolicyInvalidError } from '../errors';
+import type { FileSystemAccessMode, FileSystemEntry, SandboxPolicy } from './types';
+import { compileWindowsGlob } from './glob/compile-windows';
+import type { WindowsHostView } from './windows-host';
 import {
   formatWindowsPath,
   hasShortNameComponent,
@@ -23,7 +23,7 @@ import {
   windowsPathsEqual,
   windowsVolumeRoot,
   type WindowsPath,
-} from './paths';
+} from './windows-paths';
 
 export interface WindowsResolveOptions {
   cwd: string;

@@ -1,9 +1,9 @@
-// platform/windows/host: the read-only view of a Windows host that planning needs.
+// policy/windows-host: the read-only view of a Windows host that planning needs.
 //
 // Planning runs on any OS (`codex-sandbox plan --platform windows` on Linux), so the planner
 // never touches the real file system: callers on Windows pass a view backed by the addon
 // (GetFinalPathNameByHandleW, GetFileAttributesW), tests pass fakes, and everyone else gets the
-// lexical view, under which nothing is known to exist. May import nothing from lib.
+// lexical view, under which nothing is known to exist. Imports nothing.
 
 export interface WindowsHostView {
   /**
