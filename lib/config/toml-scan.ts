@@ -229,7 +229,7 @@ class Scanner {
     }
     const start = this.pos;
     while (this.pos < this.text.length && !/[\s,\]}#]/.test(this.text[this.pos])) this.pos++;
-    // A date-time may use a space instead of `T` (TOML 1.0 §Offset Date-Time).
+    // TOML lets a date-time put a space where the `T` between date and time goes.
     if (/^\d{4}-\d{2}-\d{2}$/.test(this.text.slice(start, this.pos)) && /^ \d{2}:/.test(this.text.slice(this.pos, this.pos + 4))) {
       this.pos++;
       while (this.pos < this.text.length && !/[\s,\]}#]/.test(this.text[this.pos])) this.pos++;

@@ -29,9 +29,10 @@ export interface HandlerContext {
 }
 
 /**
- * Hop-by-hop headers (RFC 9110 §7.6.1) and the proxy's own: never forwarded. `host` is rewritten
- * from the absolute URI, which RFC 9112 §3.2.2 says wins over a Host header that disagrees, so the
- * origin sees the host the decision was made for (a mismatching Host is a fronting attempt).
+ * Hop-by-hop headers (they describe one connection, not the request) and the proxy's own: never
+ * forwarded. `host` is rewritten from the absolute URI, which HTTP ranks above a Host header that
+ * disagrees, so the origin sees the host the decision was made for (a mismatching Host is a
+ * fronting attempt).
  */
 const DROPPED = new Set(['connection', 'proxy-connection', 'keep-alive', 'proxy-authorization', 'proxy-authenticate', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host']);
 

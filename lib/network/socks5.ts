@@ -13,7 +13,7 @@ const NO_AUTH = 0x00;
 const NO_ACCEPTABLE_METHOD = 0xff;
 const CMD_CONNECT = 0x01;
 
-/** RFC 1928 §6 reply codes. */
+/** The SOCKS5 reply codes a server sends back for a request. */
 const REPLY = {
   succeeded: 0x00,
   generalFailure: 0x01,
