@@ -14,6 +14,7 @@ import { probeCapabilities } from '../../lib/platform/linux/probe';
 import { planSandbox } from '../../lib/platform/plan-sandbox';
 import { hostPrepRegistryDir } from '../../lib/spawn/host-prep';
 import { spawnSandboxed } from '../../lib/spawn/spawn-sandboxed';
+import { seededShuffler } from './seeded-shuffle';
 
 const TRUE = '/bin/true';
 const caps = process.platform === 'linux' ? probeCapabilities() : null;
@@ -140,16 +141,11 @@ describe.runIf(caps !== null && caps.helperPath !== null)('spawn-to-exit of true
   // moment after it exits, and whichever variant came next would pay for it; rotating a fixed
   // order is not enough, since every variant would then still follow the same neighbour (the
   // Landlock variant always followed the heaviest bwrap one and measured 1.63x instead of 1.37x).
-  let seed = 0x2545f491;
-  const nextRandom = (): number => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+  const shuffle = seededShuffler(0x2545f491);
   bench(
     `one round: ${variants.map(([name]) => name).join(', ')}`,
     async () => {
-      const order = [...variants];
-      for (let i = order.length - 1; i > 0; i--) {
-        const j = Math.floor(nextRandom() * (i + 1));
-        [order[i], order[j]] = [order[j], order[i]];
-      }
+      const order = shuffle(variants);
       for (const [name, run] of order) await timed(name, run);
     },
     { time: 20_000, warmupTime: 500 },

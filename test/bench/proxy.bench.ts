@@ -15,6 +15,7 @@ import { probeCapabilities } from '../../lib/platform/linux/probe';
 import { RELAY_HTTP_PORT } from '../../lib/platform/linux/proxy-routes';
 import { runSandboxed } from '../../lib/spawn/run-sandboxed';
 import { HOSTS, proxiedProfile, startProxyWorld, toolsMissing, type ProxyWorld } from '../enforce/proxy-fixture';
+import { seededShuffler } from './seeded-shuffle';
 
 const caps = process.platform === 'linux' ? probeCapabilities() : null;
 const REQUESTS = 50;
@@ -86,18 +87,13 @@ describe.runIf(runnable)('proxied network', () => {
     variants.push([`${backend}: ${REQUESTS} https direct`, () => sandboxed(enabledProfile(w().dir), backend, httpsLoop(w().httpsPort))]);
   }
   declared.push(...variants.map(([name]) => name));
-  let seed = 0x2545f491;
-  const nextRandom = (): number => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+  const shuffle = seededShuffler(0x2545f491);
   bench(
     'one round of every proxied-network variant',
     async () => {
       world ??= await worldReady;
       process.env.CA = world!.caFile;
-      const order = [...variants];
-      for (let i = order.length - 1; i > 0; i--) {
-        const j = Math.floor(nextRandom() * (i + 1));
-        [order[i], order[j]] = [order[j], order[i]];
-      }
+      const order = shuffle(variants);
       for (const [name, run] of order) await timed(name, run);
     },
     { time: 60_000, warmupTime: 1_000 },

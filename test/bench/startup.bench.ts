@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, bench, describe } from 'vitest';
+import { seededShuffler } from './seeded-shuffle';
 
 const ROOT = resolve(process.env.START_BENCH_ROOT ?? join(__dirname, '../..'));
 const work = mkdtempSync(join(tmpdir(), 'csbx-bench-startup-'));
@@ -56,16 +57,11 @@ function runOnce(variant: Variant): Promise<number> {
 }
 
 describe.runIf(process.platform === 'linux')('start-up', () => {
-  let seed = 0x9e3779b9;
-  const nextRandom = (): number => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+  const shuffle = seededShuffler(0x9e3779b9);
   bench(
     `one round: ${variants.map((v) => v.name).join(', ')}`,
     async () => {
-      const order = [...variants];
-      for (let i = order.length - 1; i > 0; i--) {
-        const j = Math.floor(nextRandom() * (i + 1));
-        [order[i], order[j]] = [order[j], order[i]];
-      }
+      const order = shuffle(variants);
       for (const variant of order) {
         samples.get(variant.name)!.push(await runOnce(variant));
         variant.after?.();
