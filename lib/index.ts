@@ -28,7 +28,8 @@ export {
   parseNetworkSandboxPolicy,
 } from './policy/parse-policy';
 export { parsePolicyInput, resolvePolicy, explain } from './policy/public-entry';
-export type { PolicyInputContext, ResolveOptions, ExplainOptions } from './policy/public-entry';
+export type { PolicyInputContext, ResolveOptions, WindowsResolveOptions, ExplainOptions } from './policy/public-entry';
+export type { PathFlavour } from './policy/resolve';
 export { permissionProfileToPolicy, policyToPermissionProfile } from './policy/profile';
 export { permissionProfileToWire, legacySandboxPolicyToWire, fileSystemPolicyToWire } from './policy/wire';
 export { WRITES_OUTSIDE_WORKSPACE_MESSAGE } from './policy/legacy-bridge';
@@ -124,6 +125,8 @@ export type {
   CapabilityRoot,
 } from './platform/windows/plan-types';
 export type { WindowsHostView } from './policy/windows-host';
+export type { WindowsResolvedPolicy, WindowsEntry, WindowsWritableRoot } from './policy/resolve-windows';
+export type { WindowsPath } from './policy/windows-paths';
 export { lexicalWindowsHost } from './policy/windows-host';
 export { nodeWindowsHostView } from './platform/windows/node-host';
 export { buildWindowsCommandLine, quoteWindowsArg, MAX_COMMAND_LINE_CHARS } from './platform/windows/command-line';

@@ -13,6 +13,8 @@ import type { BackendChoice, Capabilities, Platform } from './common/types';
 import { planLinux, type LinuxPlan } from './linux/plan';
 import { planMacos, type SeatbeltPlan } from './macos/plan-macos';
 import { SEATBELT_PLATFORM_DEFAULT_READ_ROOTS } from './macos/platform-defaults';
+import { lexicalWindowsHost } from '../policy/windows-host';
+import { checkWindowsPolicyShape } from './windows/gate';
 import type { WindowsPlan } from './windows/plan-types';
 import { planWindows, type PlanWindowsOptions } from './windows/plan-windows';
 import { checkResolvedPolicy } from '../policy/typed-schema';
@@ -58,20 +60,32 @@ function wrongBackend(backend: string, platform: Platform, allowed: string): Uns
   return new UnsupportedPolicyError(`backend "${backend}" does not exist on ${platform}; use ${allowed}`, { value: backend });
 }
 
-/** Windows resolves paths with its own rules (drive letters, UNC), so it takes the unresolved policy. */
-function planWindowsPolicy(policy: SandboxPolicy, opts: PlanSandboxOptions): WindowsPlan {
+/**
+ * A parsed policy to a Windows plan: the refusals that need no paths (gate.ts), then the Windows
+ * flavour of the one resolve pipeline, then the planner. The gate runs first so that a policy no
+ * Windows backend enforces is refused the same way whatever its paths and cwd. `host` is this
+ * machine, which only a legacy policy's projection would read.
+ */
+export function planParsedWindows(policy: SandboxPolicy, opts: PlanWindowsOptions & { cwd: string }, host: Host): WindowsPlan {
+  checkWindowsPolicyShape(policy, opts.backend ?? 'auto');
+  const resolved = resolvePolicy(policy, { flavour: 'windows', cwd: opts.cwd, env: opts.env ?? {}, host, windowsHost: opts.host ?? lexicalWindowsHost });
+  return planWindows(resolved, opts);
+}
+
+function planWindowsPolicy(policy: SandboxPolicy, opts: PlanSandboxOptions, host: Host): WindowsPlan {
   const backend = opts.backend ?? 'auto';
   if (backend !== 'auto' && backend !== 'windows-token' && backend !== 'windows-elevated') {
     throw wrongBackend(backend, 'windows', 'auto, windows-token or windows-elevated');
   }
-  return planWindows(policy, {
+  const planOpts: PlanWindowsOptions & { cwd: string } = {
     cwd: opts.cwd,
     backend,
     command: opts.command ?? [],
     permissionProfile: permissionProfileToWire(policyToPermissionProfile(policy)),
     ...(opts.env === undefined ? {} : { env: opts.env }),
     ...opts.windows,
-  });
+  };
+  return planParsedWindows(policy, planOpts, host);
 }
 
 /** Plans for an already-resolved policy (spawn/ resolves once and reuses it for denials). */
@@ -114,7 +128,8 @@ export function planResolved(resolved: ResolvedPolicy, opts: PlanSandboxOptions)
       });
     }
     case 'windows':
-      return planWindowsPolicy(resolved.policy, opts);
+      // A POSIX resolution's paths are not Windows paths: its policy is resolved again, with the Windows flavour.
+      return planWindowsPolicy(resolved.policy, opts, host);
     default:
       throw new UsageError(`unknown platform "${String(opts.platform)}"; use linux, macos or windows`, { value: opts.platform });
   }
@@ -138,7 +153,7 @@ export function planSandbox(policyInput: unknown, opts: PlanSandboxOptions): San
 export function planSandbox(policyInput: unknown, opts: PlanSandboxOptions): SandboxPlan {
   const host = opts.host ?? nodeHost();
   const policy = toSandboxPolicy(policyInput, opts.cwd, host);
-  if (opts.platform === 'windows') return planWindowsPolicy(policy, opts);
+  if (opts.platform === 'windows') return planWindowsPolicy(policy, opts, host);
   // An unknown platform resolves as Linux and is then refused by planResolved.
   const platform = opts.platform === 'macos' ? 'macos' : 'linux';
   return planResolved(resolveForPlatform(policy, platform, opts.cwd, host), { ...opts, host });

@@ -10,6 +10,8 @@ import { nodeHost } from './node-host';
 import { parsePolicyInput as parseOn, type PolicyInputContext as StagePolicyInputContext } from './parse-policy';
 import { withAdditionalReadableRoots as readableOn, withAdditionalWritableRoots as writableOn } from './policy-transforms';
 import { resolvePolicy as resolveOn, type ResolveOptions as StageResolveOptions } from './resolve';
+import type { WindowsResolvedPolicy, WindowsResolveOptions as StageWindowsResolveOptions } from './resolve-windows';
+import { lexicalWindowsHost, type WindowsHostView } from './windows-host';
 import type { Decision, Host, LegacySandboxPolicy, ResolvedPolicy, SandboxPolicy } from './types';
 import type { PolicyInput } from './wire-types';
 import type { ErrorSource } from '../errors';
@@ -19,6 +21,8 @@ type WithOptionalHost<T extends { host: unknown }> = Omit<T, 'host'> & { host?: 
 
 export type PolicyInputContext = WithOptionalHost<StagePolicyInputContext>;
 export type ResolveOptions = WithOptionalHost<StageResolveOptions>;
+/** The Windows flavour: without a Windows view, nothing on the Windows host is known to exist. */
+export type WindowsResolveOptions = Omit<WithOptionalHost<StageWindowsResolveOptions>, 'windowsHost'> & { windowsHost?: WindowsHostView };
 export type ExplainOptions = WithOptionalHost<StageExplainOptions>;
 
 /**
@@ -31,10 +35,15 @@ export function parsePolicyInput(input: unknown, source?: ErrorSource, context: 
   return parseOn(input, source, { ...context, host: context.host ?? nodeHost() });
 }
 
-export function resolvePolicy(input: PolicyInput, opts: ResolveOptions): ResolvedPolicy {
+// The POSIX overload last: `ReturnType<typeof resolvePolicy>` stays ResolvedPolicy, as before the Windows flavour.
+export function resolvePolicy(input: PolicyInput, opts: WindowsResolveOptions): WindowsResolvedPolicy;
+export function resolvePolicy(input: PolicyInput, opts: ResolveOptions): ResolvedPolicy;
+export function resolvePolicy(input: PolicyInput, opts: ResolveOptions | WindowsResolveOptions): ResolvedPolicy | WindowsResolvedPolicy {
   // Malformed options go to the stage as given, so its refusal names what the caller passed.
-  const filled = opts !== null && typeof opts === 'object' && opts.host === undefined ? { ...opts, host: nodeHost() } : opts;
-  return resolveOn(input, filled as StageResolveOptions);
+  if (opts === null || typeof opts !== 'object') return resolveOn(input, opts as StageResolveOptions);
+  const host = opts.host ?? nodeHost();
+  if (opts.flavour === 'windows') return resolveOn(input, { ...opts, host, windowsHost: opts.windowsHost ?? lexicalWindowsHost });
+  return resolveOn(input, { ...opts, host });
 }
 
 export function explain(resolved: ResolvedPolicy, path: string, access: 'read' | 'write', opts: ExplainOptions = {}): Decision {

@@ -1,15 +1,17 @@
-// policy/resolve-windows: the Windows path flavour of resolution, a SandboxPolicy resolved against
-// a Windows cwd for the Windows planner.
+// policy/resolve-windows: the Windows path flavour's stage of the one resolve pipeline
+// (resolve.ts): a parsed SandboxPolicy resolved against a Windows cwd, for the Windows planner.
 //
-// resolve.ts resolves against POSIX paths; the Windows backends need the same questions
-// answered for drive and UNC paths, case-insensitively. This is deliberately the small subset the
-// Windows gate and plans need (docs/reference.md#entry-resolution, #windows-resolution-and-gate), not a second policy core:
-// entry resolution, the most-specific-entry decision, root readability, full-disk write, the
-// effective writable roots with their carve-outs, unreadable roots and deny globs, and the
-// legacy writable-root projection the unelevated backend is limited to.
+// The POSIX stage (resolve-entries.ts, effective-roots.ts) answers its questions for POSIX paths
+// on the machine it runs on; the Windows backends need them answered for drive and UNC paths,
+// case-insensitively, on a Windows host that planning may not be running on. This is
+// deliberately the small subset the Windows gate and plans need (docs/reference.md#entry-resolution,
+// #windows-resolution-and-gate), not a second policy core: entry resolution, the
+// most-specific-entry decision, root readability, full-disk write, the effective writable roots
+// with their carve-outs, unreadable roots and deny globs, and the legacy writable-root projection
+// the unelevated backend is limited to.
 
 import { PolicyInvalidError } from '../errors';
-import type { FileSystemAccessMode, FileSystemEntry, SandboxPolicy } from './types';
+import type { FileSystemAccessMode, FileSystemEntry, Host, SandboxPolicy } from './types';
 import { compileWindowsGlob } from './glob/compile-windows';
 import type { WindowsHostView } from './windows-host';
 import {
@@ -25,9 +27,22 @@ import {
   type WindowsPath,
 } from './windows-paths';
 
+/** resolvePolicy's options for the Windows path flavour. */
 export interface WindowsResolveOptions {
+  flavour: 'windows';
+  /** An absolute Windows path (drive or UNC). */
   cwd: string;
   /** The child's environment as given (TEMP, TMP, USERPROFILE are read from it). */
+  env: Record<string, string>;
+  /** This machine, for parsing: a legacy policy is projected at cwd, as in the POSIX flavour. */
+  host: Host;
+  /** The Windows host the paths name (final paths, `.git` pointers); the lexical view off Windows. */
+  windowsHost: WindowsHostView;
+}
+
+/** What the Windows stage reads besides the policy. */
+export interface WindowsStageOptions {
+  cwd: string;
   env: Record<string, string>;
   host: WindowsHostView;
 }
@@ -51,6 +66,8 @@ export interface WindowsWritableRoot {
 }
 
 export interface WindowsResolvedPolicy {
+  /** The parsed policy it was resolved from (the planner reads its network and kind). */
+  policy: SandboxPolicy;
   cwd: WindowsPath;
   volumeRoot: WindowsPath;
   entries: WindowsEntry[];
@@ -121,8 +138,12 @@ function resolveGlob(pattern: string, cwd: WindowsPath, env: Record<string, stri
   return `${formatWindowsPath(cwd).replace(/\\$/, '')}\\${text}`;
 }
 
-/** Resolves the policy's entries against a Windows cwd. The policy must be restricted. */
-export function resolveWindowsPolicy(policy: SandboxPolicy, opts: WindowsResolveOptions): WindowsResolvedPolicy {
+/**
+ * Resolves a parsed policy's entries against a Windows cwd; resolvePolicy runs it for the Windows
+ * flavour. A policy that does not restrict the file system resolves to no entries (the gate
+ * refuses it before resolution).
+ */
+export function resolveWindowsPolicy(policy: SandboxPolicy, opts: WindowsStageOptions): WindowsResolvedPolicy {
   const cwd = parseWindowsPath(opts.cwd, { flag: '--cwd' }, ['cwd']);
   const volumeRoot = windowsVolumeRoot(cwd);
   const warnings: string[] = [];
@@ -248,6 +269,7 @@ export function resolveWindowsPolicy(policy: SandboxPolicy, opts: WindowsResolve
   if (legacyHasWorkspaceWrite || legacyWrites.length === 0) legacyWritableRoots = dedupe(legacyWrites.map(canon));
 
   return {
+    policy,
     cwd,
     volumeRoot,
     entries,

@@ -1,5 +1,8 @@
-// policy/resolve: resolvePolicy, a typed policy plus a cwd and a host view in, the concrete
-// ResolvedPolicy out (docs/reference.md#entry-resolution). Pure apart from the injected read-only Host.
+// policy/resolve: resolvePolicy, the one resolve pipeline: any policy form plus a cwd and a host
+// view in, the concrete resolved policy out (docs/reference.md#entry-resolution). Its options
+// check and parse are the same for every platform; the path flavour then picks the stage that
+// resolves the entries: POSIX (Linux, macOS) here, a ResolvedPolicy, or Windows drive and UNC
+// paths (resolve-windows.ts), a WindowsResolvedPolicy. Pure apart from the injected read-only views.
 
 import { PolicyInvalidError } from '../errors';
 import { buildAccessIndex } from './access-index';
@@ -10,10 +13,16 @@ import { hasFullDiskRead, hasFullDiskWrite, includesPlatformDefaults } from './p
 import { resolveAgainstBase } from './paths';
 import { resolveCwd, resolveEntries } from './resolve-entries';
 import { parsePolicyInput } from './parse-policy';
+import { resolveWindowsPolicy, type WindowsResolvedPolicy, type WindowsResolveOptions } from './resolve-windows';
 import type { Host, ResolvedPolicy } from './types';
 import type { PolicyInput } from './wire-types';
 
+/** Which paths a policy names: POSIX paths (Linux, macOS) or Windows drive and UNC paths. */
+export type PathFlavour = 'posix' | 'windows';
+
+/** resolvePolicy's options for the POSIX path flavour (the default). */
 export interface ResolveOptions {
+  flavour?: 'posix';
   cwd: string;
   host: Host;
   /** Project roots for `project_roots` entries; relative ones are joined to cwd. Default `[cwd]`. */
@@ -24,13 +33,31 @@ export interface ResolveOptions {
 
 /**
  * Resolves any policy form parsePolicyInput reads (a typed SandboxPolicy is checked strictly; a
- * legacy policy is projected at `opts.cwd`) against `opts.cwd`. Bad input is a PolicyInvalidError.
+ * legacy policy is projected at `opts.cwd`) against `opts.cwd`, with the rules of
+ * `opts.flavour`. Bad input is a PolicyInvalidError.
  */
-export function resolvePolicy(input: PolicyInput, opts: ResolveOptions): ResolvedPolicy {
+export function resolvePolicy(input: PolicyInput, opts: ResolveOptions): ResolvedPolicy;
+export function resolvePolicy(input: PolicyInput, opts: WindowsResolveOptions): WindowsResolvedPolicy;
+export function resolvePolicy(input: PolicyInput, opts: ResolveOptions | WindowsResolveOptions): ResolvedPolicy | WindowsResolvedPolicy;
+export function resolvePolicy(input: PolicyInput, opts: ResolveOptions | WindowsResolveOptions): ResolvedPolicy | WindowsResolvedPolicy {
   if (opts === null || typeof opts !== 'object' || typeof opts.cwd !== 'string') {
     throw new PolicyInvalidError('resolvePolicy needs options with a cwd string; pass { cwd }', { path: ['cwd'], value: opts });
   }
+  const flavour: unknown = opts.flavour ?? 'posix';
+  if (flavour !== 'posix' && flavour !== 'windows') {
+    throw new PolicyInvalidError(`unknown path flavour ${JSON.stringify(flavour)}; use posix or windows`, { path: ['flavour'], value: flavour });
+  }
   const host = cachingHost(opts.host);
+  if (opts.flavour === 'windows') {
+    // A Windows cwd names no directory of this machine, so it is parsed by the Windows stage,
+    // after the policy; a legacy policy is projected at it as given.
+    const policy = parsePolicyInput(input, undefined, { cwd: opts.cwd, host });
+    return resolveWindowsPolicy(policy, { cwd: opts.cwd, env: opts.env, host: opts.windowsHost });
+  }
+  return resolvePosix(input, opts, host);
+}
+
+function resolvePosix(input: PolicyInput, opts: ResolveOptions, host: Host): ResolvedPolicy {
   const cwd = resolveCwd(opts.cwd, host);
   const policy = parsePolicyInput(input, undefined, { cwd, host });
   const workspaceRoots = (opts.workspaceRoots ?? [cwd]).map((root, i) => {

@@ -1,6 +1,6 @@
 // policy/typed-schema: strict schemas for the typed (camelCase) policy forms that library callers
 // may pass in directly: SandboxPolicy, PermissionProfile, LegacySandboxPolicy, FileSystemPolicy
-// and ResolvedPolicy. Every public entry that takes one checks it here, so a hand-built object
+// and the resolved policies of both path flavours. Every public entry that takes one checks it here, so a hand-built object
 // with `access: 'rw'` or an unknown key is refused as E_POLICY_INVALID instead of reaching
 // resolution, explain() or a planner. Path *contents* (absolute, NUL, U+FFFD) are checked where
 // they are resolved (resolve-entries.ts), with the same errors as before this check existed.
@@ -12,6 +12,7 @@
 import type * as Zod from 'zod/mini';
 import type { ErrorSource } from '../errors';
 import { policyErrorFromZod } from './invalid-input';
+import type { WindowsResolvedPolicy } from './resolve-windows';
 import type { FileSystemPolicy, LegacySandboxPolicy, PermissionProfile, ResolvedPolicy, SandboxPolicy } from './types';
 import { absolutePathSchema, domainPatternsCheck } from './wire-schema';
 import { onFirstUse } from './zod-load';
@@ -138,6 +139,26 @@ const resolvedPolicy = onFirstUse((z) =>
   }),
 );
 
+/** The Windows flavour's resolved policy, checked the same way: the policy strictly, the rest by type. */
+const windowsResolvedPolicy = onFirstUse((z) => {
+  const path = z.looseObject({ kind: z.enum(['drive', 'unc']), root: z.string(), parts: z.array(z.string()) });
+  return z.looseObject({
+    policy: sandboxPolicy(),
+    cwd: path,
+    volumeRoot: path,
+    entries: z.array(z.looseObject({ index: z.number(), path, access: access() })),
+    includePlatformDefaults: z.boolean(),
+    rootReadable: z.boolean(),
+    fullDiskWrite: z.boolean(),
+    writableRoots: z.array(z.looseObject({ root: path, readOnlySubpaths: z.array(path) })),
+    legacyWritableRoots: z.nullable(z.array(path)),
+    readableRoots: z.array(path),
+    denyReadPaths: z.array(path),
+    denyReadGlobs: z.array(z.string()),
+    warnings: z.array(z.string()),
+  });
+});
+
 const checked = new WeakSet<object>();
 
 function check<T>(schema: () => Zod.ZodMiniType, value: unknown, what: string, source?: ErrorSource): T {
@@ -167,6 +188,10 @@ export function checkLegacySandboxPolicy(value: unknown, source?: ErrorSource): 
 
 export function checkResolvedPolicy(value: unknown, source?: ErrorSource): ResolvedPolicy {
   return check(resolvedPolicy, value, 'resolved policy', source);
+}
+
+export function checkWindowsResolvedPolicy(value: unknown, source?: ErrorSource): WindowsResolvedPolicy {
+  return check(windowsResolvedPolicy, value, 'resolved Windows policy', source);
 }
 
 /** The typed `SandboxPolicy` form is told apart from every wire form by its `fileSystem` key. */

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isSandboxError } from '../../lib/errors';
-import { planWindows } from '../../lib/platform/windows/plan-windows';
+import { planWindowsPolicy } from '../helpers/plan-windows-policy';
 import type { FileSystemAccessMode, FileSystemEntry, SandboxPolicy } from '../../lib/policy/types';
 import { propertySettings } from '../helpers/property-settings';
 
@@ -75,7 +75,7 @@ describe('windows planner (property)', () => {
           const policy: SandboxPolicy = { fileSystem: { kind: 'restricted', entries }, network };
           let plan;
           try {
-            plan = planWindows(policy, { cwd: 'C:\\w', command: ['x.exe'], env: ENV, backend, permissionProfile: {} });
+            plan = planWindowsPolicy(policy, { cwd: 'C:\\w', command: ['x.exe'], env: ENV, backend, permissionProfile: {} });
           } catch (e) {
             expect(isSandboxError(e)).toBe(true);
             expect((e as { code: string }).code).toBe('E_UNSUPPORTED_POLICY');

@@ -7,6 +7,7 @@
 // May import policy, errors and this folder.
 
 import { isSandboxError, UnsupportedPolicyError } from '../../errors';
+import { isProxiedNetwork } from '../../policy/network-predicates';
 import type { SandboxPolicy } from '../../policy/types';
 import { formatWindowsPath, isWindowsPathWithin, type WindowsPath } from '../../policy/windows-paths';
 import { sameWindowsPathSet, type WindowsResolvedPolicy } from '../../policy/resolve-windows';
@@ -69,6 +70,22 @@ export function checkWindowsEnforceable(policy: SandboxPolicy, resolved: Windows
       },
     );
   }
+}
+
+/**
+ * The refusals that need no resolved paths: a proxied network, and a policy that does not
+ * restrict the file system. They run before resolution (planSandbox, then again in planWindows),
+ * so such a policy is refused the same way whatever its paths and cwd.
+ */
+export function checkWindowsPolicyShape(policy: SandboxPolicy, backend: string): void {
+  if (isProxiedNetwork(policy.network)) {
+    // Neither Windows backend can force every connection through the proxy: the token's network block is advisory and the offline account's firewall blocks all or nothing.
+    throw new UnsupportedPolicyError(
+      `a proxied network (domain allow/deny rules) cannot be enforced by backend "${backend}" on Windows: neither the restricted token nor the offline sandbox account can force every connection through the network proxy; use --network or --no-network instead`,
+      { value: backend, details: { backend, network: 'proxied' } },
+    );
+  }
+  if (policy.fileSystem.kind !== 'restricted') checkWindowsEnforceable(policy, null);
 }
 
 function reopenedDescendant(resolved: WindowsResolvedPolicy): { root: WindowsPath; under: WindowsPath } | null {

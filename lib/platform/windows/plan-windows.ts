@@ -7,32 +7,30 @@
 // system is read only through the injected WindowsHostView. May import policy, errors,
 // platform/common and this folder; never another OS, native or child_process.
 
-import { UnsupportedPolicyError, UsageError } from '../../errors';
-import { isProxiedNetwork } from '../../policy/network-predicates';
+import { UsageError } from '../../errors';
 import type { SandboxPolicy } from '../../policy/types';
 import type { Enforcement, Requirement } from '../common/types';
 import { capabilityRoots, denyWriteTargets, elevatedAclOps, readOnlySid, tokenAclOps } from './acl-ops';
 import { elevatedChildEnv, findGitRoot, getWindowsEnv, tokenChildEnv } from './child-env';
 import { buildWindowsCommandLine } from './command-line';
 import { offlineNetworkSettings, planOfflineFirewall } from './firewall-rules';
-import { chooseWindowsBackend, checkWindowsEnforceable, type WindowsBackend } from './gate';
+import { chooseWindowsBackend, checkWindowsPolicyShape, type WindowsBackend } from './gate';
 import { describeDenyReadGlob, expandDenyReadGlob } from './glob';
 import { lexicalWindowsHost, type WindowsHostView } from '../../policy/windows-host';
 import { formatWindowsPath, isWindowsPathWithin, tryParseWindowsPath, windowsPathsEqual, type WindowsPath } from '../../policy/windows-paths';
 import type { AclOp, DenyReadGlobPlan, LaunchSpec, RevokeOp, TokenSpec, WindowsElevatedPlan, WindowsPlan, WindowsTokenPlan } from './plan-types';
 import { renderRunnerRequest, renderSetupRequest } from './render-request';
-import { resolveWindowsPolicy, type WindowsResolvedPolicy } from '../../policy/resolve-windows';
+import type { WindowsResolvedPolicy } from '../../policy/resolve-windows';
 import { planWorldWritableAudit } from './world-writable';
 import { EVERYONE_SID, MASK_ALLOW_WRITE, MASK_DENY_WRITE, MASK_GRANT_READ, MASK_NUL_DEVICE, TOKEN_FLAG_NAMES, TOKEN_FLAGS } from './security-ids';
-import { checkSandboxPolicy } from '../../policy/typed-schema';
+import { checkWindowsResolvedPolicy } from '../../policy/typed-schema';
 
 export interface PlanWindowsOptions {
-  /** The command's working directory: an absolute Windows path. */
-  cwd: string;
   backend?: 'auto' | WindowsBackend;
   command: string[];
-  /** The child's environment as the caller would pass it (TEMP, TMP, USERPROFILE, proxies...). */
+  /** The child's environment as the caller would pass it (TEMP, TMP, USERPROFILE, proxies...); the one the policy was resolved with. */
   env?: Record<string, string>;
+  /** The Windows host the policy was resolved against (deny-glob expansion and the git root read it too); default the lexical view. */
   host?: WindowsHostView;
   /** The effective policy in PermissionProfile wire form (the dispatcher computes it). */
   permissionProfile: Record<string, unknown>;
@@ -389,22 +387,16 @@ function codexHomeOf(opts: PlanWindowsOptions, env: Record<string, string>): Win
 }
 
 /**
- * Plans a command for Windows: chooses the backend (or checks the forced one) and returns the
- * plan, or throws E_UNSUPPORTED_POLICY (a shape the backend cannot express), E_POLICY_INVALID
- * (a path that is not a Windows path) or E_USAGE (no command, over-long command line).
+ * Plans a command for Windows from a policy resolved with the Windows path flavour
+ * (`resolvePolicy(input, { flavour: 'windows', ... })`): chooses the backend (or checks the forced
+ * one) and returns the plan, or throws E_UNSUPPORTED_POLICY (a shape the backend cannot express),
+ * E_POLICY_INVALID (a malformed resolved policy) or E_USAGE (no command, over-long command line).
  */
-export function planWindows(policy: SandboxPolicy, opts: PlanWindowsOptions): WindowsPlan {
-  checkSandboxPolicy(policy);
-  if (isProxiedNetwork(policy.network)) {
-    // Neither Windows backend can force every connection through the proxy: the token's network block is advisory and the offline account's firewall blocks all or nothing.
-    throw new UnsupportedPolicyError(
-      `a proxied network (domain allow/deny rules) cannot be enforced by backend "${opts.backend ?? 'auto'}" on Windows: neither the restricted token nor the offline sandbox account can force every connection through the network proxy; use --network or --no-network instead`,
-      { value: opts.backend ?? 'auto', details: { backend: opts.backend ?? 'auto', network: 'proxied' } },
-    );
-  }
+export function planWindows(resolved: WindowsResolvedPolicy, opts: PlanWindowsOptions): WindowsPlan {
+  checkWindowsResolvedPolicy(resolved);
+  const policy = resolved.policy;
+  checkWindowsPolicyShape(policy, opts.backend ?? 'auto');
   const env = opts.env ?? {};
-  if (policy.fileSystem.kind !== 'restricted') checkWindowsEnforceable(policy, null);
-  const resolved = resolveWindowsPolicy(policy, { cwd: opts.cwd, env, host: opts.host ?? lexicalWindowsHost });
   const backend = chooseWindowsBackend(policy, resolved, opts.backend ?? 'auto', opts.acceptAdvisoryNetworkBlock === true);
   const codexHome = codexHomeOf(opts, env);
   if (backend === 'windows-token') {

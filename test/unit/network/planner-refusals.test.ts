@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { planLinux, type PlanLinuxOptions } from '../../../lib/platform/linux/plan';
 import { planMacos } from '../../../lib/platform/macos/plan-macos';
-import { planWindows, type PlanWindowsOptions } from '../../../lib/platform/windows/plan-windows';
+import { planWindowsPolicy, type PlanWindowsPolicyOptions } from '../../helpers/plan-windows-policy';
 import type { ProxiedNetwork, ResolvedPolicy, SandboxPolicy } from '../../../lib/policy/types';
 import { thrown } from '../../helpers/errors';
 import { capsFixture, resolvedFixture } from '../linux/fixtures';
@@ -65,7 +65,7 @@ describe('macos planner takes a proxied network', () => {
 describe('windows planners refuse a proxied network', () => {
   const policy: SandboxPolicy = { fileSystem: { kind: 'restricted', entries: [root('read')] }, network: PROXIED };
   it.each([undefined, 'auto', 'windows-token', 'windows-elevated'] as const)('%s: refused, no Windows backend can force connections through the proxy', (backend) => {
-    const opts: PlanWindowsOptions = { cwd: CWD, command: ['cmd.exe'], env: ENV, permissionProfile: PROFILE, ...(backend === undefined ? {} : { backend }) };
-    expectProxiedRefusal(() => planWindows(policy, opts), backend ?? 'auto', /neither the restricted token nor the offline sandbox account/);
+    const opts: PlanWindowsPolicyOptions = { cwd: CWD, command: ['cmd.exe'], env: ENV, permissionProfile: PROFILE, ...(backend === undefined ? {} : { backend }) };
+    expectProxiedRefusal(() => planWindowsPolicy(policy, opts), backend ?? 'auto', /neither the restricted token nor the offline sandbox account/);
   });
 });

@@ -4,7 +4,7 @@
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import * as api from '../../../lib/index';
-import type { LegacySandboxPolicy, PermissionProfile, PolicyInput, ResolvedPolicy, SandboxPolicy } from '../../../lib/index';
+import type { LegacySandboxPolicy, PermissionProfile, PolicyInput, ResolvedPolicy, SandboxPolicy, WindowsResolvedPolicy } from '../../../lib/index';
 import { capsFixture } from '../linux/fixtures';
 import { fakeHost } from './fake-host';
 import { thrown } from '../../helpers/errors';
@@ -48,6 +48,22 @@ function resolvedWith(bad: unknown): ResolvedPolicy {
   return { ...api.resolvePolicy(good, { cwd, host }), policy: bad as SandboxPolicy };
 }
 
+const goodWindows: SandboxPolicy = {
+  fileSystem: {
+    kind: 'restricted',
+    entries: [
+      { path: { type: 'special', value: { kind: 'root' } }, access: 'read' },
+      { path: { type: 'special', value: { kind: 'project_roots' } }, access: 'write' },
+    ],
+  },
+  network: 'enabled',
+};
+
+/** A Windows-flavour resolved policy whose embedded policy is `bad`. */
+function windowsResolvedWith(bad: unknown): WindowsResolvedPolicy {
+  return { ...api.resolvePolicy(goodWindows, { flavour: 'windows', cwd: 'C:\\w', env: {}, host }), policy: bad as SandboxPolicy };
+}
+
 /** Every public entry taking a typed SandboxPolicy (or a resolved policy made from one). */
 const POLICY_ENTRIES: Array<[string, (p: SandboxPolicy) => unknown]> = [
   ['planSandbox (linux)', (p) => api.planSandbox(p, { platform: 'linux', cwd, capabilities: capsFixture(), host })],
@@ -56,8 +72,9 @@ const POLICY_ENTRIES: Array<[string, (p: SandboxPolicy) => unknown]> = [
   ['planResolved', (p) => api.planResolved(resolvedWith(p), { platform: 'linux', cwd, capabilities: capsFixture() })],
   ['planLinux', (p) => api.planLinux(resolvedWith(p), { capabilities: capsFixture(), backend: 'auto', permissionProfile, host })],
   ['planMacos', (p) => api.planMacos(resolvedWith(p), { command: [], host, permissionProfile })],
-  ['planWindows', (p) => api.planWindows(p, { cwd: 'C:\\w', backend: 'auto', command: [], permissionProfile })],
+  ['planWindows', (p) => api.planWindows(windowsResolvedWith(p), { backend: 'auto', command: [], permissionProfile })],
   ['resolvePolicy', (p) => api.resolvePolicy(p, { cwd, host })],
+  ['resolvePolicy (windows)', (p) => api.resolvePolicy(p, { flavour: 'windows', cwd: 'C:\\w', env: {}, host })],
   ['explain', (p) => api.explain(resolvedWith(p), '/w/a', 'write')],
   ['semanticSignature', (p) => api.semanticSignature(resolvedWith(p))],
   ['policyToPermissionProfile', (p) => api.policyToPermissionProfile(p)],
@@ -79,7 +96,7 @@ describe('public entries refuse malformed typed policies with E_POLICY_INVALID',
         const err = thrown(() => call(bad.policy as SandboxPolicy));
         expect(err.code).toBe('E_POLICY_INVALID');
         // Resolved-policy entries name the path inside `policy`.
-        const resolvedEntry = ['planResolved', 'planLinux', 'planMacos', 'explain', 'semanticSignature'].includes(entry);
+        const resolvedEntry = ['planResolved', 'planLinux', 'planMacos', 'planWindows', 'explain', 'semanticSignature'].includes(entry);
         expect(err.path).toStrictEqual(resolvedEntry ? ['policy', ...bad.path] : bad.path);
       });
     }

@@ -2,13 +2,13 @@
 // exact reference message, for both backends and for `auto`.
 import { describe, expect, it } from 'vitest';
 import type { SandboxError } from '../../../lib/errors';
-import { planWindows, type PlanWindowsOptions } from '../../../lib/platform/windows/plan-windows';
+import { planWindowsPolicy, type PlanWindowsPolicyOptions } from '../../helpers/plan-windows-policy';
 import type { SandboxPolicy } from '../../../lib/policy/types';
 import { CWD, ENV, PROFILE, READ_ONLY, WORKSPACE_WRITE, cwdEntry, glob, minimal, path, restricted, root, tmpdir } from './fixtures';
 import { thrown } from '../../helpers/errors';
 
-function plan(policy: SandboxPolicy, backend: PlanWindowsOptions['backend'], extra: Partial<PlanWindowsOptions> = {}) {
-  return planWindows(policy, { cwd: CWD, command: ['cmd.exe', '/c', 'dir'], env: ENV, backend, permissionProfile: PROFILE, ...extra });
+function plan(policy: SandboxPolicy, backend: PlanWindowsPolicyOptions['backend'], extra: Partial<PlanWindowsPolicyOptions> = {}) {
+  return planWindowsPolicy(policy, { cwd: CWD, command: ['cmd.exe', '/c', 'dir'], env: ENV, backend, permissionProfile: PROFILE, ...extra });
 }
 
 const REFUSE = 'refusing to run unsandboxed';
@@ -161,7 +161,7 @@ describe('windows gate: auto', () => {
 
 describe('windows gate: inputs', () => {
   it('refuses a POSIX cwd with E_POLICY_INVALID naming it', () => {
-    const err = thrown(() => planWindows(READ_ONLY(), { cwd: '/home/me', command: ['x'], env: ENV, permissionProfile: PROFILE }));
+    const err = thrown(() => planWindowsPolicy(READ_ONLY(), { cwd: '/home/me', command: ['x'], env: ENV, permissionProfile: PROFILE }));
     expect(err.code).toBe('E_POLICY_INVALID');
     expect(err.message).toContain('"/home/me" is not an absolute Windows path');
     expect(err.source).toStrictEqual({ flag: '--cwd' });
@@ -172,10 +172,10 @@ describe('windows gate: inputs', () => {
     expect(err.path).toStrictEqual(['file_system', 'entries', 4, 'path', 'path']);
   });
   it('refuses an empty command with E_USAGE', () => {
-    expect(thrown(() => planWindows(READ_ONLY(), { cwd: CWD, command: [], env: ENV, permissionProfile: PROFILE })).code).toBe('E_USAGE');
+    expect(thrown(() => planWindowsPolicy(READ_ONLY(), { cwd: CWD, command: [], env: ENV, permissionProfile: PROFILE })).code).toBe('E_USAGE');
   });
   it('refuses the elevated backend without a state directory', () => {
-    const err = thrown(() => planWindows(WORKSPACE_WRITE(), { cwd: CWD, command: ['x'], env: {}, backend: 'windows-elevated', permissionProfile: PROFILE }));
+    const err = thrown(() => planWindowsPolicy(WORKSPACE_WRITE(), { cwd: CWD, command: ['x'], env: {}, backend: 'windows-elevated', permissionProfile: PROFILE }));
     expect(err.code).toBe('E_USAGE');
     expect(err.message).toMatch(/USERPROFILE is not set/);
   });

@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest';
 
 import { windowsDoctorReport } from '../../../lib/cli/commands/doctor-windows';
-import { planWindows, WINDOWS_SETUP_VERSION } from '../../../lib/platform/windows/plan-windows';
+import { WINDOWS_SETUP_VERSION } from '../../../lib/platform/windows/plan-windows';
+import { planWindowsPolicy } from '../../helpers/plan-windows-policy';
 import type { WindowsElevatedPlan } from '../../../lib/platform/windows/plan-types';
 import { spawnSandboxed } from '../../../lib/spawn/spawn-sandboxed';
 import { runnerCommand } from '../../../lib/spawn/windows-runner';
@@ -14,7 +15,7 @@ import { WORKSPACE_WITH_NETWORK } from '../../windows/policies';
 import { CWD, ENV, READ_ONLY } from './fixtures';
 
 function elevated(env: Record<string, string> = ENV): WindowsElevatedPlan {
-  return planWindows(READ_ONLY('restricted'), { cwd: CWD, command: ['cmd.exe'], env, permissionProfile: {} }) as WindowsElevatedPlan;
+  return planWindowsPolicy(READ_ONLY('restricted'), { cwd: CWD, command: ['cmd.exe'], env, permissionProfile: {} }) as WindowsElevatedPlan;
 }
 
 /** The marker native/windows/setup-main.cc writes for `plan`. */

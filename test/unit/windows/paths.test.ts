@@ -12,7 +12,7 @@ import {
   windowsPathsEqual,
 } from '../../../lib/policy/windows-paths';
 import { canonicalizeWindowsPath, resolveWindowsPolicy } from '../../../lib/policy/resolve-windows';
-import { planWindows } from '../../../lib/platform/windows/plan-windows';
+import { planWindowsPolicy } from '../../helpers/plan-windows-policy';
 import { lexicalWindowsHost } from '../../../lib/policy/windows-host';
 import { ENV, PROFILE, WORKSPACE_WRITE, cwdEntry, fakeHost, path, restricted, root } from './fixtures';
 
@@ -106,7 +106,7 @@ describe('windows paths: 8.3 short names and junctions', () => {
     const resolved = resolveWindowsPolicy(WORKSPACE_WRITE(), { cwd: 'C:\\w', env, host });
     expect(resolved.writableRoots.map((r) => formatWindowsPath(r.root))).toEqual(['C:\\w', 'C:\\Users\\runneradmin\\AppData\\Local\\Temp']);
     // The legacy projection is canonicalized the same way, so the token backend accepts it (docs/reference.md#windows-read-roots).
-    const plan = planWindows(WORKSPACE_WRITE(), { cwd: 'C:\\w', command: ['x'], env, host, backend: 'windows-token', permissionProfile: PROFILE });
+    const plan = planWindowsPolicy(WORKSPACE_WRITE(), { cwd: 'C:\\w', command: ['x'], env, host, backend: 'windows-token', permissionProfile: PROFILE });
     expect(plan.capabilityRoots.map((r) => r.root)).toEqual(['C:\\w', 'C:\\Users\\runneradmin\\AppData\\Local\\Temp']);
   });
   it('warns when a short name cannot be expanded on this host', () => {

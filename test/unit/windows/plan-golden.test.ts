@@ -1,7 +1,7 @@
 // Golden plans: the token and ACL plans for typical policies, pinned field by field, and the
 // plain-data property (JSON round trip) for every plan.
 import { describe, expect, it } from 'vitest';
-import { planWindows, type PlanWindowsOptions } from '../../../lib/platform/windows/plan-windows';
+import { planWindowsPolicy, type PlanWindowsPolicyOptions } from '../../helpers/plan-windows-policy';
 import type { WindowsElevatedPlan, WindowsPlan, WindowsTokenPlan } from '../../../lib/platform/windows/plan-types';
 import { capabilitySid, EVERYONE_SID, MASK_ALLOW_WRITE, MASK_DENY_READ, MASK_DENY_WRITE, MASK_GRANT_READ, MASK_NUL_DEVICE } from '../../../lib/platform/windows/security-ids';
 import type { SandboxPolicy } from '../../../lib/policy/types';
@@ -13,15 +13,15 @@ const W = sid('c:/w');
 const T = sid('c:/users/me/appdata/local/temp');
 const RO = sid('readonly');
 
-function plan(policy: SandboxPolicy, extra: Partial<PlanWindowsOptions> = {}): WindowsPlan {
-  return planWindows(policy, { cwd: CWD, command: ['cmd.exe', '/c', 'echo hi'], env: ENV, permissionProfile: PROFILE, ...extra });
+function plan(policy: SandboxPolicy, extra: Partial<PlanWindowsPolicyOptions> = {}): WindowsPlan {
+  return planWindowsPolicy(policy, { cwd: CWD, command: ['cmd.exe', '/c', 'echo hi'], env: ENV, permissionProfile: PROFILE, ...extra });
 }
-const token = (policy: SandboxPolicy, extra: Partial<PlanWindowsOptions> = {}): WindowsTokenPlan => {
+const token = (policy: SandboxPolicy, extra: Partial<PlanWindowsPolicyOptions> = {}): WindowsTokenPlan => {
   const p = plan(policy, { backend: 'windows-token', ...extra });
   if (p.backend !== 'windows-token') throw new Error('expected a token plan');
   return p;
 };
-const elevated = (policy: SandboxPolicy, extra: Partial<PlanWindowsOptions> = {}): WindowsElevatedPlan => {
+const elevated = (policy: SandboxPolicy, extra: Partial<PlanWindowsPolicyOptions> = {}): WindowsElevatedPlan => {
   const p = plan(policy, { backend: 'windows-elevated', ...extra });
   if (p.backend !== 'windows-elevated') throw new Error('expected an elevated plan');
   return p;

@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { planWindows } from '../../../lib/platform/windows/plan-windows';
+import { planWindowsPolicy } from '../../helpers/plan-windows-policy';
 import { makeTempDir } from '../../helpers/temp';
 import { CWD, cwdEntry, ENV, fakeHost, glob, PROFILE, path, WORKSPACE_WRITE } from './fixtures';
 
@@ -24,7 +24,7 @@ const skipReason = `${CXX} or wine not installed (apt-get install g++-mingw-w64-
 
 describe(`windows request contract (TypeScript renderer vs native parsers, run under Wine)${available ? '' : ` [skipped: ${skipReason}]`}`, () => {
   if (!available) console.warn(skipReason);
-  const token = planWindows(WORKSPACE_WRITE([cwdEntry('read', 'docs')], 'restricted'), {
+  const token = planWindowsPolicy(WORKSPACE_WRITE([cwdEntry('read', 'docs')], 'restricted'), {
     cwd: CWD,
     command: ['x'],
     env: { ...ENV, HTTP_PROXY: 'http://127.0.0.1:8080' },
@@ -33,7 +33,7 @@ describe(`windows request contract (TypeScript renderer vs native parsers, run u
     revertAcesAfterRun: true,
     permissionProfile: PROFILE,
   });
-  const elevated = planWindows(WORKSPACE_WRITE([path('C:\\w\\secret', 'deny'), glob('**/*.env')], 'restricted'), {
+  const elevated = planWindowsPolicy(WORKSPACE_WRITE([path('C:\\w\\secret', 'deny'), glob('**/*.env')], 'restricted'), {
     cwd: CWD,
     command: ['x'],
     env: { ...ENV, HTTP_PROXY: 'http://127.0.0.1:8080' },
