@@ -20,7 +20,7 @@
     {
       "target_name": "codex_sandbox",
       "conditions": [
-        # macOS has no native part (DESIGN.md): build nothing there rather than fail the install.
+        # macOS has no native part (Seatbelt runs through /usr/bin/sandbox-exec): build nothing there rather than fail the install.
         ["OS=='mac'", {"type": "none"}],
         ["OS=='linux'", {
           "sources": [

@@ -38,7 +38,7 @@ function headerBits(prefix: string): Record<string, number> {
 }
 
 describe('landlock-abi table', () => {
-  it('lists ABIs 1 to 7 in order with the kernel that introduced each (peers.md §3)', () => {
+  it('lists ABIs 1 to 7 in order with the kernel that introduced each (docs/reference.md#landlock-abis)', () => {
     expect(LANDLOCK_ABI_TABLE.map((e) => [e.abi, e.kernel])).toEqual([
       [1, '5.13'],
       [2, '5.19'],

@@ -30,7 +30,7 @@ afterEach(() => {
   resetCapabilityCache();
 });
 
-describe('probe: WSL detection from /proc/version (reference §3.6)', () => {
+describe('probe: WSL detection from /proc/version (docs/reference.md#wsl)', () => {
   it.each([
     ['Linux version 6.18.0-1-amd64 (debian-kernel@lists.debian.org) (gcc-14) #1 SMP', 'none'],
     ['Linux version 4.4.0-19041-Microsoft (Microsoft@Microsoft.com) (gcc version 5.4.0 (GCC) ) #1237-Microsoft', 'wsl1'],
@@ -63,7 +63,7 @@ describe('probe: addon answers to capabilities', () => {
 });
 
 // Fake bwrap executables are shell scripts, so these run where /bin/sh does.
-describe.runIf(process.platform !== 'win32')('probe: bwrap discovery on PATH (reference §3.2)', () => {
+describe.runIf(process.platform !== 'win32')('probe: bwrap discovery on PATH (docs/reference.md#bwrap-discovery)', () => {
   it('takes the first executable bwrap, canonicalized, skipping non-executable files', async () => {
     await withTempDir((root) => {
       const noExec = join(root, 'noexec');

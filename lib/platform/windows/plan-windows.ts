@@ -1,4 +1,4 @@
-// platform/windows/plan-windows: planWindows, the Windows planner (issue #9, reference PART B).
+// platform/windows/plan-windows: planWindows, the Windows planner (issue #9; the reference behaviour it follows: docs/reference.md#windows).
 //
 // Owns the choice between the unelevated restricted-token backend and the elevated sandbox-account
 // backend, and turns a policy into one of them as plain data: ordered ACL ops, the token spec,

@@ -242,7 +242,7 @@ export const PROBE_CASES: ProbeCase[] = [
     guarded: (c) => [c.fx.outside],
     countsOps: opIs('setxattr', 'chmod', 'utime'),
     getsThrough: {
-      landlock: () => 'Landlock has no right for chmod/chown/utime/setxattr (peers.md §3, permanent limitations)',
+      landlock: () => 'Landlock has no right for chmod/chown/utime/setxattr (permanent limitations: docs/reference.md#landlock-abis)',
     },
   },
   {

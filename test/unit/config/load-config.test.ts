@@ -68,7 +68,7 @@ describe('loadConfig: legacy sandbox_mode', () => {
     expect(cfg.unenforceable).toEqual([]);
   });
 
-  it('a trusted or untrusted project defaults to workspace-write (§2.4)', () => {
+  it('a trusted or untrusted project defaults to workspace-write (docs/reference.md#project-trust)', () => {
     for (const level of ['trusted', 'untrusted']) {
       const cfg = load({ files: { [USER]: trusted('/work/repo', level) } });
       expect(withoutAws(cfg.policy)).toEqual(workspaceWrite([], false));
@@ -101,7 +101,7 @@ describe('loadConfig: legacy sandbox_mode', () => {
     });
   });
 
-  it('sandbox_mode anywhere wins over default_permissions (§7.2)', () => {
+  it('sandbox_mode anywhere wins over default_permissions (docs/reference.md#permission-profiles-in-config)', () => {
     const cfg = load({
       files: {
         '/etc/codex/config.toml': 'sandbox_mode = "read-only"\n',

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildOverridesTable, parseCliOverride } from '../../../lib/config/overrides';
 import { thrownText } from '../../helpers/errors';
 
-describe('-c key=value parsing (config.md §5)', () => {
+describe('-c key=value parsing (docs/reference.md#cli-overrides)', () => {
   it('parses_basic_scalar: 42 is an integer; parses_bool', () => {
     expect(parseCliOverride('a=42')).toEqual({ key: ['a'], value: 42, raw: 'a=42' });
     expect(parseCliOverride('a = true').value).toBe(true);

@@ -37,7 +37,7 @@ describe('codex-linux-sandbox flags', () => {
   });
 });
 
-describe('codex-linux-sandbox policy resolution (§6.3)', () => {
+describe('codex-linux-sandbox policy resolution (docs/reference.md#linux-backend-choice)', () => {
   it('--permission-profile alone', () => {
     const r = resolveLinuxSandboxPolicy(args('--permission-profile', readOnlyProfile), '/tmp', nodeHost());
     expect(r.fromProfile).toBe(true);

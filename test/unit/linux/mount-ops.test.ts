@@ -31,11 +31,11 @@ const BASE: MountOp[] = [
 ];
 
 describe('bwrap mount ops', () => {
-  it('full read, no writable roots: ro-bind / then --dev /dev only (§5.7 A)', () => {
+  it('full read, no writable roots: ro-bind / then --dev /dev only (docs/reference.md#mount-order)', () => {
     expect(ops({ fullDiskRead: true })).toStrictEqual(BASE);
   });
 
-  it('restricted read: tmpfs / then --dev /dev, then each existing readable root (§10.3)', () => {
+  it('restricted read: tmpfs / then --dev /dev, then each existing readable root (docs/reference.md#mount-order)', () => {
     mk('r');
     const plan = planMountOps({
       resolved: resolvedFixture({ readableRoots: [join(t, 'r'), join(t, 'missing')], includePlatformDefaults: true }),
@@ -56,12 +56,12 @@ describe('bwrap mount ops', () => {
     expect(ops({ readableRoots: ['/'] })).toStrictEqual(BASE);
   });
 
-  it('missing writable roots are omitted (§10.1 case 7)', () => {
+  it('missing writable roots are omitted (docs/reference.md#mount-order)', () => {
     mk('w');
     expect(ops({ fullDiskRead: true, writableRoots: [join(t, 'w'), join(t, 'nope')] })).toStrictEqual([...BASE, { op: 'bind', src: join(t, 'w'), dest: join(t, 'w') }]);
   });
 
-  it('/repo=write, /repo/a=none, /repo/a/b=write: traverse-only mask with a mount point, then the reopened bind (§5.7 C)', () => {
+  it('/repo=write, /repo/a=none, /repo/a/b=write: traverse-only mask with a mount point, then the reopened bind (docs/reference.md#mount-order)', () => {
     mk('repo/a/b');
     const r = join(t, 'repo');
     expect(ops({ fullDiskRead: false, readableRoots: ['/'], writableRoots: [r, `${r}/a/b`], unreadableRoots: [`${r}/a`] })).toStrictEqual([
@@ -74,7 +74,7 @@ describe('bwrap mount ops', () => {
     ]);
   });
 
-  it('root read + blocked=none + blocked/allowed=write orders tmpfs, dir, remount-ro, bind (§5.7 D)', () => {
+  it('root read + blocked=none + blocked/allowed=write orders tmpfs, dir, remount-ro, bind (docs/reference.md#mount-order)', () => {
     mk('blocked/allowed');
     const b = join(t, 'blocked');
     const out = ops({ readableRoots: ['/'], writableRoots: [`${b}/allowed`], unreadableRoots: [b] });
@@ -87,7 +87,7 @@ describe('bwrap mount ops', () => {
     expect(tmpfs < dir && dir < ro && ro < bind).toBe(true);
   });
 
-  it('a writable file under a denied directory gets a directory mount point for its parent and a file mount point, never --dir on the file (§5.7 D)', () => {
+  it('a writable file under a denied directory gets a directory mount point for its parent and a file mount point, never --dir on the file (docs/reference.md#mount-order)', () => {
     mk('blocked/sub');
     writeFileSync(join(t, 'blocked/sub/f.txt'), 'x');
     const b = join(t, 'blocked');
@@ -97,7 +97,7 @@ describe('bwrap mount ops', () => {
     expect(out).not.toContainEqual({ op: 'dir', dest: `${b}/sub/f.txt`, perms: null });
   });
 
-  it('workspace=write, docs=read, docs/public=write: ro-bind docs comes before bind docs/public (§5.7 E)', () => {
+  it('workspace=write, docs=read, docs/public=write: ro-bind docs comes before bind docs/public (docs/reference.md#mount-order)', () => {
     mk('ws/docs/public');
     const w = join(t, 'ws');
     const out = ops({ fullDiskRead: true, writableRoots: [{ root: w, readOnlySubpaths: [`${w}/docs`] }, `${w}/docs/public`] });
@@ -109,12 +109,12 @@ describe('bwrap mount ops', () => {
     ]);
   });
 
-  it('root read + denied file: perms 000 over an empty data bind (§5.7 F)', () => {
+  it('root read + denied file: perms 000 over an empty data bind (docs/reference.md#mount-order)', () => {
     writeFileSync(join(t, 'blocked.txt'), 'secret');
     expect(ops({ readableRoots: ['/'], unreadableRoots: [join(t, 'blocked.txt')] })).toStrictEqual([...BASE, { op: 'ro-bind-data', dest: join(t, 'blocked.txt'), perms: '000' }]);
   });
 
-  it('symlinked writable root binds its target and remaps carve-outs into it (§5.7 G)', () => {
+  it('symlinked writable root binds its target and remaps carve-outs into it (docs/reference.md#mount-order)', () => {
     mk('real/blocked');
     symlinkSync(join(t, 'real'), join(t, 'link'));
     const out = ops({ fullDiskRead: false, readableRoots: ['/'], writableRoots: [join(t, 'link')], unreadableRoots: [join(t, 'link/blocked')] });
@@ -126,14 +126,14 @@ describe('bwrap mount ops', () => {
     ]);
   });
 
-  it('a writable root below a symlinked ancestor binds the canonical path, never the logical one (§5.7 G)', () => {
+  it('a writable root below a symlinked ancestor binds the canonical path, never the logical one (docs/reference.md#mount-order)', () => {
     mk('home', 'real-codex/memories');
     symlinkSync(join(t, 'real-codex'), join(t, 'home/.codex'));
     const out = ops({ fullDiskRead: true, writableRoots: [join(t, 'home/.codex/memories')] });
     expect(out).toStrictEqual([...BASE, { op: 'bind', src: join(t, 'real-codex/memories'), dest: join(t, 'real-codex/memories') }]);
   });
 
-  it('missing protected metadata directories become read-only empty tmpfs dirs listed in hostPrep (§5.4.1)', () => {
+  it('missing protected metadata directories become read-only empty tmpfs dirs listed in hostPrep (docs/reference.md#protected-metadata)', () => {
     mk('w/.git');
     const w = join(t, 'w');
     const plan = planMountOps({
@@ -205,7 +205,7 @@ describe('bwrap mount ops', () => {
     expect(plan.hostPrep).toStrictEqual([]);
   });
 
-  it('a missing read-only subpath masks its first missing component with an empty file (§10.3)', () => {
+  it('a missing read-only subpath masks its first missing component with an empty file (docs/reference.md#mount-order)', () => {
     mk('w');
     const w = join(t, 'w');
     const plan = planMountOps({ resolved: resolvedFixture({ fullDiskRead: true, writableRoots: [{ root: w, readOnlySubpaths: [`${w}/a/b/c`] }] }), host, extraReadableRoots: [] });
@@ -223,7 +223,7 @@ describe('bwrap mount ops', () => {
     ]);
   });
 
-  it('a read-only carve-out crossing a writable symlink fails closed with the reference message (§5.4.1, §10.2 case 16)', () => {
+  it('a read-only carve-out crossing a writable symlink fails closed with the reference message (docs/reference.md#mount-order)', () => {
     mk('w', 'decoy-codex');
     symlinkSync(join(t, 'decoy-codex'), join(t, 'w/.codex'));
     const w = join(t, 'w');
@@ -246,7 +246,7 @@ describe('bwrap mount ops', () => {
     );
   });
 
-  it('deny globs expand to concrete matches masked like deny files (§5.5)', () => {
+  it('deny globs expand to concrete matches masked like deny files (docs/reference.md#deny-glob-expansion)', () => {
     mk('p/sub');
     writeFileSync(join(t, 'p/.env'), 'x');
     writeFileSync(join(t, 'p/sub/.env'), 'x');
@@ -269,7 +269,7 @@ describe('bwrap mount ops', () => {
     expect(plan0.globMatches).toStrictEqual([]);
   });
 
-  it('writable /dev/shm is bound after --dev /dev so it stays visible (§10.1 case 5)', () => {
+  it('writable /dev/shm is bound after --dev /dev so it stays visible (docs/reference.md#mount-order)', () => {
     const out = ops({ fullDiskRead: true, writableRoots: ['/dev/shm'] });
     expect(out.findIndex((o) => o.op === 'dev')).toBeLessThan(out.findIndex((o) => o.op === 'bind'));
   });

@@ -50,7 +50,7 @@ describe('planLinux backend choice', () => {
     expect(JSON.parse(JSON.stringify(p))).toStrictEqual(p);
   });
 
-  it('bwrap: read-only policy renders the reference prefix and the network namespace (§5.7 A, §10.3)', () => {
+  it('bwrap: read-only policy renders the reference prefix and the network namespace (docs/reference.md#bwrap-argv)', () => {
     const p = plan({ fullDiskRead: true, network: 'restricted' });
     expect(p.argv).toStrictEqual([
       '/usr/bin/bwrap',
@@ -154,7 +154,7 @@ describe('planLinux backend choice', () => {
     expect(p.hostPrep).toStrictEqual([{ path: join(t, 'w/missing'), kind: 'file' }]);
   });
 
-  it('bwrap: a symlinked policy cwd gets --chdir to the canonical directory (§5.7 H)', () => {
+  it('bwrap: a symlinked policy cwd gets --chdir to the canonical directory (docs/reference.md#bwrap-argv)', () => {
     mkdirSync(join(t, 'real/subdir'), { recursive: true });
     symlinkSync(join(t, 'real'), join(t, 'link'));
     const p = plan({ fullDiskRead: true, cwd: join(t, 'link') }, { commandCwd: join(t, 'link/subdir') });

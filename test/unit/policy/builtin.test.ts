@@ -62,7 +62,7 @@ describe('builtinProfilePolicy (Era C :read-only, :workspace, :danger-full-acces
   });
 });
 
-describe('policy-model §8.5 sandbox selection', () => {
+describe('sandbox selection (docs/reference.md#sandbox-selection)', () => {
   const unrestricted = (network: 'enabled' | 'restricted'): SandboxPolicy => ({ fileSystem: { kind: 'unrestricted' }, network });
 
   it('danger_full_access_defaults_to_no_sandbox_without_network_requirements', () => {

@@ -4,7 +4,7 @@ import { explain, resolvePolicy, withAdditionalReadableRoots } from '../../../li
 import { restricted } from './entries';
 import { fakeHost } from './fake-host';
 
-describe('policy-model §8.3 (policy parts)', () => {
+describe('policy parts of config (docs/reference.md#permission-profiles-in-config)', () => {
   it('restricted_read_implicitly_allows_helper_executables: the zsh path and the active arg0 session dir are readable, a sibling session is not', () => {
     const host = fakeHost({
       dirs: ['/w', '/home/u/.codex/tmp/arg0/session-a', '/home/u/.codex/tmp/arg0/session-b'],

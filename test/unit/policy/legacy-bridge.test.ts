@@ -11,7 +11,7 @@ const cwd = '/tmp/workspace';
 
 const resolveLegacy = (legacy: LegacySandboxPolicy) => resolvePolicy(fromLegacySandboxPolicy(legacy, cwd, host), { cwd, host });
 
-describe('policy-model §8.2 protocol', () => {
+describe('reference protocol cases (docs/reference.md#conformance-cases)', () => {
   it('external_sandbox_reports_full_access_flags', () => {
     const restrictedNet = fromLegacySandboxPolicy({ type: 'external-sandbox', networkAccess: 'restricted' }, cwd, host);
     expect(resolvePolicy(restrictedNet, { cwd, host }).fullDiskWrite).toBe(true);
@@ -117,7 +117,7 @@ describe('policy-model §8.2 protocol', () => {
   });
 });
 
-describe('policy-model §4.3 split -> legacy', () => {
+describe('split -> legacy (docs/reference.md#legacy-conversion)', () => {
   it('an unrestricted file system with a restricted network becomes ExternalSandbox{restricted}', () => {
     const policy: SandboxPolicy = { fileSystem: { kind: 'unrestricted' }, network: 'restricted' };
     expect(toLegacySandboxPolicy(policy, cwd, host)).toStrictEqual({ type: 'external-sandbox', networkAccess: 'restricted' });
@@ -151,7 +151,7 @@ describe('policy-model §4.3 split -> legacy', () => {
   });
 });
 
-describe('policy-model §4.4 needs direct runtime enforcement', () => {
+describe('needs direct runtime enforcement (docs/reference.md#runtime-equivalence)', () => {
   const cases: [string, SandboxPolicy, boolean][] = [
     ['[root:read] is equivalent', restricted([e.root('read')]), false],
     ['[cwd:read, minimal:read, /data:read] is equivalent', restricted([e.cwd('read'), e.minimal('read'), e.path('/data', 'read')]), false],

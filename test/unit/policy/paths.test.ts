@@ -16,7 +16,7 @@ import {
 } from '../../../lib/policy/paths';
 import { fakeHost } from './fake-host';
 
-describe('paths (policy-model §8.6)', () => {
+describe('paths (docs/reference.md#absolute-paths)', () => {
   it('create_with_absolute_path_ignores_base_path', () => {
     expect(resolveAgainstBase('/abs/file', '/base', undefined)).toBe('/abs/file');
   });

@@ -29,7 +29,7 @@ const host = nodeHost();
 const canRead = (r: ResolvedPolicy, p: string): boolean => explain(r, p, 'read').allowed;
 const canWrite = (r: ResolvedPolicy, p: string): boolean => explain(r, p, 'write').allowed;
 
-describe('policy-model §8.1 permissions', () => {
+describe('reference permissions cases (docs/reference.md#conformance-cases)', () => {
   it('unknown_special_paths_are_ignored_by_legacy_bridge: [root:read, unknown:write] is ReadOnly without network', () => {
     const h = fakeHost({ dirs: ['/tmp/workspace'] });
     expect(toLegacySandboxPolicy(restricted([e.root('read'), e.unknown(':future_special_path', 'write')]), '/tmp/workspace', h)).toStrictEqual({
@@ -323,7 +323,7 @@ describe('policy-model §8.1 permissions', () => {
   });
 });
 
-describe('policy-model §8.1 read-deny matcher', () => {
+describe('reference read-deny matcher cases (docs/reference.md#conformance-cases)', () => {
   it('exact_path_and_descendants_are_denied; a sibling is not', () => {
     const r = resolvePolicy(restricted([e.root('read'), e.path('/t/private', 'deny')]), { cwd: '/t', host: fakeHost({ dirs: ['/t/private'] }) });
     expect(canRead(r, '/t/private')).toBe(false);

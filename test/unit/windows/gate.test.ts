@@ -50,7 +50,7 @@ describe('windows gate: profiles no Windows backend enforces', () => {
       });
     }
   }
-  it('keeps the Era B wording of the network-only refusal (policy-model §8.4) in details', () => {
+  it('keeps the Era B wording of the network-only refusal (docs/reference.md#sandbox-selection) in details', () => {
     const err = expectRefusal(
       () => plan({ fileSystem: { kind: 'unrestricted' }, network: 'restricted' }, 'windows-token'),
       `windows sandbox backend cannot enforce file_system=Unrestricted, network=Restricted, permission_profile=Managed; ${REFUSE}`,
