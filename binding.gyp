@@ -86,6 +86,7 @@
             "native/windows/logon-launch.cc",
             "native/windows/secrets.cc",
             "native/windows/denybin.cc",
+            "native/windows/file-write.cc",
             "native/windows/world-writable-audit.cc",
             "native/windows/win-error.cc"
           ],
@@ -113,6 +114,7 @@
             "native/windows/sid.cc",
             "native/windows/secrets.cc",
             "native/windows/request.cc",
+            "native/windows/file-write.cc",
             "native/windows/win-error.cc"
           ],
           "defines": ["UNICODE", "_UNICODE"],

@@ -2,28 +2,10 @@
 #include "logon-launch.h"
 
 #include "exit-codes.h"
+#include "file-write.h"
 #include "job.h"
 #include "secrets.h"
 #include "win-error.h"
-
-static bool write_request_file(const std::wstring& path, const std::string& text) {
-  // CREATE_NEW: a name that already exists is someone else's file, never overwritten.
-  HANDLE h = CreateFileW(path.c_str(), GENERIC_WRITE, 0, nullptr, CREATE_NEW, FILE_ATTRIBUTE_NORMAL, nullptr);
-  if (h == INVALID_HANDLE_VALUE) {
-    report_win32(L"CreateFileW", path.c_str(), GetLastError());
-    return false;
-  }
-  DWORD wrote = 0;
-  const BOOL ok = WriteFile(h, text.data(), static_cast<DWORD>(text.size()), &wrote, nullptr);
-  const DWORD err = GetLastError();
-  CloseHandle(h);
-  if (!ok || wrote != text.size()) {
-    report_win32(L"WriteFile", path.c_str(), err);
-    DeleteFileW(path.c_str());
-    return false;
-  }
-  return true;
-}
 
 static bool own_path(std::wstring* out) {
   std::vector<wchar_t> buf(32768);
@@ -41,7 +23,7 @@ int run_as_sandbox_user(const RunnerConfig& config, const std::string& request_t
   std::wstring name;
   if (!own_path(&self) || !random_hex(16, &name)) return EXIT_SETUP_FAILURE;
   const std::wstring request_file = config.request_dir + L"\\" + name + L".req";
-  if (!write_request_file(request_file, request_text)) return EXIT_SETUP_FAILURE;
+  if (!write_whole_file(request_file, request_text, CREATE_NEW)) return EXIT_SETUP_FAILURE;
   std::wstring password;
   if (!read_password(config.secrets_file, config.logon_user, &password)) {
     DeleteFileW(request_file.c_str());

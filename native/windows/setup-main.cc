@@ -11,6 +11,7 @@
 #include "accounts.h"
 #include "acl.h"
 #include "exit-codes.h"
+#include "file-write.h"
 #include "firewall.h"
 #include "request.h"
 #include "secrets.h"
@@ -25,9 +26,7 @@
   HANDLE h = CreateFileW(path.c_str(), GENERIC_WRITE, 0, nullptr, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, nullptr);
   if (h != INVALID_HANDLE_VALUE) {
     const std::wstring text = std::wstring(code) + L"\t" + message + L"\n";
-    const int n = WideCharToMultiByte(CP_UTF8, 0, text.c_str(), static_cast<int>(text.size()), nullptr, 0, nullptr, nullptr);
-    std::string bytes(static_cast<size_t>(n > 0 ? n : 0), '\0');
-    if (n > 0) WideCharToMultiByte(CP_UTF8, 0, text.c_str(), static_cast<int>(text.size()), &bytes[0], n, nullptr, nullptr);
+    const std::string bytes = utf8_of(text);
     DWORD wrote = 0;
     WriteFile(h, bytes.data(), static_cast<DWORD>(bytes.size()), &wrote, nullptr);
     CloseHandle(h);
@@ -70,23 +69,7 @@ static bool write_marker(const SetupConfig& config) {
                       config.online_user + L"\nallow_local_binding\t" + (config.allow_local_binding ? L"1" : L"0") + L"\nproxy_ports";
   for (DWORD p : config.proxy_ports) text += L"\t" + std::to_wstring(p);
   text += L"\n";
-  const int n = WideCharToMultiByte(CP_UTF8, 0, text.c_str(), static_cast<int>(text.size()), nullptr, 0, nullptr, nullptr);
-  std::string bytes(static_cast<size_t>(n > 0 ? n : 0), '\0');
-  if (n > 0) WideCharToMultiByte(CP_UTF8, 0, text.c_str(), static_cast<int>(text.size()), &bytes[0], n, nullptr, nullptr);
-  HANDLE h = CreateFileW(config.marker_file.c_str(), GENERIC_WRITE, 0, nullptr, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, nullptr);
-  if (h == INVALID_HANDLE_VALUE) {
-    report_win32(L"CreateFileW", config.marker_file.c_str(), GetLastError());
-    return false;
-  }
-  DWORD wrote = 0;
-  const BOOL ok = WriteFile(h, bytes.data(), static_cast<DWORD>(bytes.size()), &wrote, nullptr);
-  const DWORD err = GetLastError();
-  CloseHandle(h);
-  if (!ok || wrote != bytes.size()) {
-    report_win32(L"WriteFile", config.marker_file.c_str(), err);
-    return false;
-  }
-  return true;
+  return write_whole_file(config.marker_file, utf8_of(text), CREATE_ALWAYS);
 }
 
 static int provision(const SetupConfig& config, bool refresh_only) {
