@@ -8,6 +8,7 @@ import type { LegacySandboxPolicy, PermissionProfile, PolicyInput, ResolvedPolic
 import { capsFixture } from '../linux/fixtures';
 import { fakeHost } from './fake-host';
 import { thrown } from '../../helpers/errors';
+import { WORKSPACE_WRITE } from '../windows/fixtures';
 
 const host = fakeHost({ dirs: ['/w'] });
 const cwd = '/w';
@@ -48,20 +49,9 @@ function resolvedWith(bad: unknown): ResolvedPolicy {
   return { ...api.resolvePolicy(good, { cwd, host }), policy: bad as SandboxPolicy };
 }
 
-const goodWindows: SandboxPolicy = {
-  fileSystem: {
-    kind: 'restricted',
-    entries: [
-      { path: { type: 'special', value: { kind: 'root' } }, access: 'read' },
-      { path: { type: 'special', value: { kind: 'project_roots' } }, access: 'write' },
-    ],
-  },
-  network: 'enabled',
-};
-
 /** A Windows-flavour resolved policy whose embedded policy is `bad`. */
 function windowsResolvedWith(bad: unknown): WindowsResolvedPolicy {
-  return { ...api.resolvePolicy(goodWindows, { flavour: 'windows', cwd: 'C:\\w', env: {}, host }), policy: bad as SandboxPolicy };
+  return { ...api.resolvePolicy(WORKSPACE_WRITE(), { flavour: 'windows', cwd: 'C:\\w', env: {}, host }), policy: bad as SandboxPolicy };
 }
 
 /** Every public entry taking a typed SandboxPolicy (or a resolved policy made from one). */
