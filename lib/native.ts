@@ -68,10 +68,12 @@ export type Libc = 'glibc' | 'musl';
 /**
  * The C library a process with these mappings (/proc/self/maps) runs on, or undefined when no
  * mapping says (a static Node). node-gyp-build alone looks for /etc/alpine-release, which other
- * musl distributions lack, so it would hand a musl Node the glibc prebuild.
+ * musl distributions lack, so it would hand a musl Node a glibc-tagged prebuild. musl's loader is
+ * its libc: Alpine maps /lib/ld-musl-<arch>.so.1, Debian's musl the file that links to,
+ * /usr/lib/<arch>-linux-musl/libc.so.
  */
 export function libcFromMaps(maps: string): Libc | undefined {
-  if (/\/(ld-musl-[^/\s]*|libc\.musl-[^/\s]*)$/m.test(maps)) return 'musl';
+  if (/\/(ld-musl-[^/\s]*|libc\.musl-[^/\s]*|[^/\s]+-linux-musl[^/\s]*\/libc\.so)$/m.test(maps)) return 'musl';
   if (/\/(libc\.so\.6|libc-2\.[\d.]+\.so)$/m.test(maps)) return 'glibc';
   return undefined;
 }
