@@ -9,8 +9,10 @@
 // Every failure is a BackendUnavailableError whose message names the build and ends with the
 // command that fixes it, and whose details.reason says which failure it is: `not-built`,
 // `failed-to-load`, `stale` (a build of another native ABI, see native/common/native-abi.h),
-// `helper-missing`, `libc-mismatch` (a glibc prebuild on musl or the reverse: refused before it
-// is loaded, since loading it could crash the process).
+// `helper-missing`, `libc-mismatch` (a prebuild tagged glibc on musl or the reverse: refused
+// before it is loaded, since loading it could crash the process). The package's own prebuilds
+// link no C library and carry no libc tag (node.napi.node), so they load on both; the tag check
+// is for prebuilds from elsewhere (CODEX_SANDBOX_PREBUILD, an older release's).
 import { accessSync, constants, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, sep } from 'node:path';
 
