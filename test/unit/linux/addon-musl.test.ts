@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { addonPath, libcFromMaps } from '../../../lib/native';
+import { failingSyscallArgs } from '../../helpers/failing-syscall';
 import { buildMuslHarness, harnessProbe, MUSL_LOADER, muslHarnessMissing, nodeProbe } from '../../helpers/musl-harness';
 import { makeTempDir } from '../../helpers/temp';
 import { addonBuild } from './helper-gyp';
@@ -53,5 +54,14 @@ describe.skipIf(skip)(title('the addon under musl'), () => {
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe('sh musl\n');
     expect(r.status).toBe(0);
+  });
+
+  // Node itself cannot start without getrandom, so only the harness can show this.
+  it('with getrandom failing, the stack guard is not filled and the addon refuses to register, naming the errno', () => {
+    const EPERM = 1;
+    const r = spawnSync('python3', failingSyscallArgs('getrandom', EPERM, [harness, addon, 'probe']), { encoding: 'utf8' });
+    expect(r.stderr).toBe('harness: napi_register_module_v1 failed: codex-sandbox addon: getrandom for the stack protector: Operation not permitted (errno 1)\n');
+    expect(r.stdout).toBe('');
+    expect(r.status).toBe(1);
   });
 });
