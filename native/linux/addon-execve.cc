@@ -98,13 +98,19 @@ class Strings {
   Block slots_;
 };
 
-napi_value throw_item_error(napi_env env, const char* list, uint32_t index, const char* problem) {
+constexpr int64_t kWholeList = -1;
+
+// "<list> <problem>", or "<list>[<index>] <problem>" for one element.
+napi_value throw_list_error(napi_env env, const char* list, int64_t index, const char* problem) {
   Line line;
   line.len = 0;
   line_add(&line, list);
-  line_add(&line, "[");
-  line_add_u64(&line, index);
-  line_add(&line, "] ");
+  if (index != kWholeList) {
+    line_add(&line, "[");
+    line_add_u64(&line, static_cast<uint64_t>(index));
+    line_add(&line, "]");
+  }
+  line_add(&line, " ");
   line_add(&line, problem);
   return throw_type_error(env, line_c_str(&line));
 }
@@ -115,11 +121,7 @@ Copied read_strings(napi_env env, napi_value value, const char* name, Strings* o
   bool is_array = false;
   if (!napi_succeeded(env, napi_is_array(env, value, &is_array))) return Copied::kThrown;
   if (!is_array) {
-    Line line;
-    line.len = 0;
-    line_add(&line, name);
-    line_add(&line, " must be an array of strings");
-    throw_type_error(env, line_c_str(&line));
+    throw_list_error(env, name, kWholeList, "must be an array of strings");
     return Copied::kThrown;
   }
   uint32_t length = 0;
@@ -131,12 +133,12 @@ Copied read_strings(napi_env env, napi_value value, const char* name, Strings* o
       return Copied::kThrown;
     }
     if (type != napi_string) {
-      throw_item_error(env, name, i, "must be a string");
+      throw_list_error(env, name, i, "must be a string");
       return Copied::kThrown;
     }
     const Copied copied = out->add(env, item);
     if (copied == Copied::kNul) {
-      throw_item_error(env, name, i, "contains a NUL byte");
+      throw_list_error(env, name, i, "contains a NUL byte");
       return Copied::kThrown;
     }
     if (copied != Copied::kOk) return copied;
