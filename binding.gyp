@@ -1,8 +1,7 @@
 {
   "variables": {
-    # Both targets. -D_FORTIFY_SOURCE=2 is the addon's alone: it makes glibc's headers check
-    # buffer sizes in calls to glibc, and the helper links no C library and includes none of its
-    # headers (native/linux/helper-sys.h), so for the helper it would protect nothing.
+    # Both targets. Neither links a C library nor includes one's headers (docs/native.md), so
+    # there is no -D_FORTIFY_SOURCE: it only adds checks inside glibc's headers.
     "hardening_cflags": [
       "-Wall", "-Wextra",
       "-fstack-protector-strong", "-O2",
@@ -27,18 +26,30 @@
             "native/linux/addon.cc",
             "native/linux/addon-execve.cc",
             "native/linux/addon-landlock.cc",
-            "native/linux/addon-seccomp.cc"
-          ]
+            "native/linux/addon-seccomp.cc",
+            "native/linux/addon-runtime.cc",
+            "native/linux/helper-sys.cc",
+            "native/linux/helper-die.cc",
+            "native/linux/helper-errno.cc"
+          ],
+          # No C or C++ library (docs/native.md "The addon's runtime"), so one file loads under
+          # glibc and musl: only Node's C API (node_api.h, from the headers node-gyp fetches) and
+          # the helper's runtime layer. The flags are the helper's, for the same reasons; the
+          # guard is addon-runtime.cc's. The .node then needs no shared library, no symbol
+          # version, and no symbol but napi_* (which the node executable exports on both C
+          # libraries); --gc-sections drops the helper functions the addon does not call.
+          "cflags_cc": ["-ffreestanding", "-fno-tree-loop-distribute-patterns", "-mstack-protector-guard=global", "-ffunction-sections", "-fdata-sections"],
+          "ldflags": ["-nostdlib", "-Wl,--gc-sections", "-Wl,-z,relro,-z,now"]
         }],
         ["OS=='win'", {
           "sources": ["native/windows/addon.cc", "native/windows/final-path.cc", "native/windows/accounts.cc", "native/windows/sid.cc", "native/windows/win-error.cc"],
-          "defines": ["UNICODE", "_UNICODE"],
+          "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+          "defines": ["UNICODE", "_UNICODE", "NAPI_DISABLE_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
           "libraries": ["advapi32.lib", "netapi32.lib"]
         }]
       ],
-      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
-      "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
-      "cflags_cc": ["-std=c++17", "-fno-exceptions", "-fno-rtti", "<@(hardening_cflags)", "-D_FORTIFY_SOURCE=2"]
+      "defines": ["NAPI_VERSION=8"],
+      "cflags_cc": ["-std=c++17", "-fno-exceptions", "-fno-rtti", "<@(hardening_cflags)"]
     },
     {
       "target_name": "codex-sandbox-helper",

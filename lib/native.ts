@@ -9,8 +9,10 @@
 // Every failure is a BackendUnavailableError whose message names the build and ends with the
 // command that fixes it, and whose details.reason says which failure it is: `not-built`,
 // `failed-to-load`, `stale` (a build of another native ABI, see native/common/native-abi.h),
-// `helper-missing`, `libc-mismatch` (a glibc prebuild on musl or the reverse: refused before it
-// is loaded, since loading it could crash the process).
+// `helper-missing`, `libc-mismatch` (a prebuild tagged glibc on musl or the reverse: refused
+// before it is loaded, since loading it could crash the process). The package's own prebuilds
+// link no C library and carry no libc tag (node.napi.node), so they load on both; the tag check
+// is for prebuilds from elsewhere (CODEX_SANDBOX_PREBUILD, an older release's).
 import { accessSync, constants, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, sep } from 'node:path';
 
@@ -68,10 +70,12 @@ export type Libc = 'glibc' | 'musl';
 /**
  * The C library a process with these mappings (/proc/self/maps) runs on, or undefined when no
  * mapping says (a static Node). node-gyp-build alone looks for /etc/alpine-release, which other
- * musl distributions lack, so it would hand a musl Node the glibc prebuild.
+ * musl distributions lack, so it would hand a musl Node a glibc-tagged prebuild. musl's loader is
+ * its libc: Alpine maps /lib/ld-musl-<arch>.so.1, Debian's musl the file that links to,
+ * /usr/lib/<arch>-linux-musl/libc.so.
  */
 export function libcFromMaps(maps: string): Libc | undefined {
-  if (/\/(ld-musl-[^/\s]*|libc\.musl-[^/\s]*)$/m.test(maps)) return 'musl';
+  if (/\/(ld-musl-[^/\s]*|libc\.musl-[^/\s]*|[^/\s]+-linux-musl[^/\s]*\/libc\.so)$/m.test(maps)) return 'musl';
   if (/\/(libc\.so\.6|libc-2\.[\d.]+\.so)$/m.test(maps)) return 'glibc';
   return undefined;
 }

@@ -1,7 +1,8 @@
 'use strict';
 // The package's install step. On Linux this is node-gyp-build: a matching prebuild (the package
-// ships linux-x64 and linux-arm64, glibc) builds nothing and needs no compiler; otherwise
-// node-gyp builds the addon and the helper, which needs python3, make and a C++ compiler.
+// ships linux-x64 and linux-arm64, each for glibc and musl alike) builds nothing and needs no
+// compiler; otherwise node-gyp builds the addon and the helper, which needs python3, make and a
+// C++ compiler.
 //
 // The npm package ships no Windows executables (README "Status per platform": they have never
 // run on Windows). A checkout on Windows has their sources and builds them with node-gyp (MSVC);
@@ -25,16 +26,5 @@ if (process.platform === 'win32') {
     process.exit(0);
   }
 }
-// node-gyp-build takes musl for Alpine only (/etc/alpine-release); on any other musl system it
-// would accept the glibc prebuild and build nothing, which the loader then refuses. Tell it the
-// libc this Node really maps (the same test as lib/native.ts libcFromMaps).
-const env = { ...process.env };
-if (process.platform === 'linux' && env.LIBC === undefined) {
-  try {
-    if (/\/(ld-musl-[^/\s]*|libc\.musl-[^/\s]*)$/m.test(fs.readFileSync('/proc/self/maps', 'utf8'))) env.LIBC = 'musl';
-  } catch {
-    // No /proc: node-gyp-build's own guess stands.
-  }
-}
-const result = spawnSync(process.execPath, [require.resolve('node-gyp-build/bin.js')], { cwd: root, stdio: 'inherit', windowsHide: true, env });
+const result = spawnSync(process.execPath, [require.resolve('node-gyp-build/bin.js')], { cwd: root, stdio: 'inherit', windowsHide: true });
 process.exit(result.status === null ? 1 : result.status);

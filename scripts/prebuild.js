@@ -1,10 +1,10 @@
 'use strict';
 // Builds the Linux prebuilds the package ships (run by `prepack`, so every `npm pack` and
-// `npm publish` carries them): for x64 and arm64, the Node-API addon tagged glibc
-// (prebuilds/linux-<arch>/node.napi.glibc.node, the name node-gyp-build selects by) and the
-// helper beside it. The helper links no C library (docs/native.md), so one helper serves glibc
-// and musl alike; the addon links libstdc++ and the C library, so it is glibc-only: no musl C++
-// toolchain is available to build a musl one (docs/native.md "Building and prebuilds").
+// `npm publish` carries them): for x64 and arm64, the Node-API addon
+// (prebuilds/linux-<arch>/node.napi.node) and the helper beside it. Neither links a C library
+// (docs/native.md "The addon's runtime"), so one build per architecture serves glibc and musl,
+// and the addon's name carries no libc tag: node-gyp-build selects an untagged file on either,
+// whatever it guesses the libc to be, and the loader checks a libc tag only where there is one.
 //
 // Each architecture is built in its own directory under build-prebuilds/, never in build/, so
 // a checkout's own build (and tests running on it) are left alone. The other architecture is
@@ -56,7 +56,7 @@ function build(arch) {
   fs.rmSync(target, { recursive: true, force: true });
   fs.mkdirSync(target, { recursive: true });
   const outputs = [
-    ['codex_sandbox.node', 'node.napi.glibc.node'],
+    ['codex_sandbox.node', 'node.napi.node'],
     ['codex-sandbox-helper', 'codex-sandbox-helper'],
   ];
   for (const [built, shipped] of outputs) {

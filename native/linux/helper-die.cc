@@ -88,6 +88,11 @@ void line_add_errno(Line* line, int err) {
   line_add(line, ")");
 }
 
+const char* line_c_str(Line* line) {
+  line->text[line->len] = '\0';
+  return line->text;
+}
+
 void die_line(Line* line, int status) {
   line->text[line->len++] = '\n';
   write_all(line->text, line->len);

@@ -24,6 +24,9 @@ void line_add_u64(Line* line, uint64_t value);
 void line_add_hex(Line* line, uint64_t value);
 // Appends ": <description> (errno N)".
 void line_add_errno(Line* line, int err);
+// The text so far as a C string, for a message that is not written to stderr (the addon's
+// exceptions). Without line_start, a line carries no "codex-sandbox-helper: " prefix.
+const char* line_c_str(Line* line);
 
 [[noreturn]] void die_line(Line* line, int status);
 // "codex-sandbox-helper: <message>", exit 125.

@@ -5,6 +5,11 @@
 // call, a page allocator (helper-sys.cc) and the errno descriptions for its messages
 // (helper-errno.cc). The process entry is helper-start.cc.
 //
+// The addon links no C library either (docs/native.md "The addon's runtime"), and shares
+// sys_raw, sys_error, the kernel's signal layouts and helper-sys.cc's memory and string
+// functions. It never calls the wrappers that set the global errno: Node runs several threads,
+// and a worker thread may call the addon while another does.
+//
 // Only kernel UAPI headers and the compiler's own freestanding headers are included, and only
 // system calls present on both x86_64 and aarch64 are used (openat rather than open, clone
 // rather than fork, wait4 rather than waitpid).
@@ -28,7 +33,7 @@
 #endif
 
 #if !defined(__x86_64__) && !defined(__aarch64__)
-#error "codex-sandbox-helper supports only x86_64 and aarch64"
+#error "codex-sandbox's native code supports only x86_64 and aarch64"
 #endif
 
 // The errno of the last failed wrapper, as in libc: wrappers return -1 and set it. A plain global
@@ -57,11 +62,14 @@ inline long sys_raw(long nr, long a = 0, long b = 0, long c = 0, long d = 0, lon
 #endif
 }
 
-// The kernel returns -4095..-1 for an error; everything else is a result.
+// The errno a raw result carries, or 0: the kernel returns -4095..-1 for an error, and
+// everything else is a result.
+inline int sys_error(long ret) { return static_cast<unsigned long>(ret) > static_cast<unsigned long>(-4096L) ? static_cast<int>(-ret) : 0; }
+
 inline long sys_call(long nr, long a = 0, long b = 0, long c = 0, long d = 0, long e = 0, long f = 0) {
   const long ret = sys_raw(nr, a, b, c, d, e, f);
-  if (static_cast<unsigned long>(ret) > static_cast<unsigned long>(-4096L)) {
-    errno = static_cast<int>(-ret);
+  if (const int err = sys_error(ret)) {
+    errno = err;
     return -1;
   }
   return ret;

@@ -7,6 +7,7 @@
 const SYSCALL_NUMBERS = {
   capget: { x86_64: 125, aarch64: 90 },
   close_range: { x86_64: 436, aarch64: 436 },
+  getrandom: { x86_64: 318, aarch64: 278 },
   landlock_create_ruleset: { x86_64: 444, aarch64: 444 },
 } as const;
 

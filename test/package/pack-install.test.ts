@@ -8,7 +8,10 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { NATIVE_ABI } from '../../lib/native';
+import { EM_AARCH64, EM_X86_64, elfLinkage, expectLibcFree } from '../helpers/elf-linkage';
+import { buildMuslHarness, harnessProbe, muslHarnessMissing, nodeProbe } from '../helpers/musl-harness';
 import { makeTempDir } from '../helpers/temp';
+import { addonBuild } from '../unit/linux/helper-gyp';
 
 const ROOT = resolve(__dirname, '../..');
 const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
@@ -75,9 +78,9 @@ describe.skipIf(skipPack)(packTitle('the tarball'), () => {
       'dist/index.d.mts',
       'native/linux/helper-main.cc',
       'native/common/native-abi.h',
-      'prebuilds/linux-x64/node.napi.glibc.node',
+      'prebuilds/linux-x64/node.napi.node',
       'prebuilds/linux-x64/codex-sandbox-helper',
-      'prebuilds/linux-arm64/node.napi.glibc.node',
+      'prebuilds/linux-arm64/node.napi.node',
       'prebuilds/linux-arm64/codex-sandbox-helper',
     ]) {
       expect(tarballFiles, file).toContain(file);
@@ -87,6 +90,13 @@ describe.skipIf(skipPack)(packTitle('the tarball'), () => {
     );
     expect(unwanted).toEqual([]);
     expect(tarballFiles.filter((f) => f.startsWith('scripts/'))).toEqual(['scripts/install.js']);
+    // One addon per architecture, for glibc and musl alike: no libc-tagged copies.
+    expect(tarballFiles.filter((f) => f.startsWith('prebuilds/')).sort()).toEqual([
+      'prebuilds/linux-arm64/codex-sandbox-helper',
+      'prebuilds/linux-arm64/node.napi.node',
+      'prebuilds/linux-x64/codex-sandbox-helper',
+      'prebuilds/linux-x64/node.napi.node',
+    ]);
   });
 
   // No repository field: the project has no public home yet, and an invented URL would send users
@@ -100,14 +110,28 @@ describe.skipIf(skipPack)(packTitle('the tarball'), () => {
   });
 
   it('the arm64 prebuilds are aarch64 ELF files and the helper carries the native ABI marker', () => {
-    const EM_AARCH64 = 183;
-    for (const name of ['node.napi.glibc.node', 'codex-sandbox-helper']) {
+    for (const name of ['node.napi.node', 'codex-sandbox-helper']) {
       const image = readFileSync(join(installed, 'prebuilds', 'linux-arm64', name));
       expect(image.subarray(0, 4).toString('latin1')).toBe('\u007fELF');
       expect(image.readUInt16LE(18)).toBe(EM_AARCH64);
     }
     expect(readFileSync(join(installed, 'prebuilds', 'linux-arm64', 'codex-sandbox-helper'), 'latin1')).toMatch(/codex-sandbox-native-abi=\d+;/);
   });
+
+  it('each prebuilt addon asks the dynamic loader for no library, no symbol version and only napi_*, so it loads on glibc and musl', () => {
+    expectLibcFree(elfLinkage(join(installed, 'prebuilds', 'linux-x64', 'node.napi.node')), EM_X86_64);
+    expectLibcFree(elfLinkage(join(installed, 'prebuilds', 'linux-arm64', 'node.napi.node')), EM_AARCH64);
+  });
+
+  const muslMissing = muslHarnessMissing();
+  it.skipIf(muslMissing !== '' && process.env.CI !== 'true')(
+    `the linux-x64 prebuild loads under musl's loader and answers as in Node${muslMissing === '' ? '' : ` [skipped: ${muslMissing}]`}`,
+    () => {
+      const addon = join(installed, 'prebuilds', 'linux-x64', 'node.napi.node');
+      const harness = buildMuslHarness(work.path, addonBuild().nodeInclude);
+      expect(harnessProbe(harness, addon)).toEqual(nodeProbe(addon));
+    },
+  );
 });
 
 describe.skipIf(skipPack)(packTitle('packed and installed into an empty project'), () => {
@@ -276,7 +300,7 @@ describe.skipIf(skipPack)(packTitle('the linux-arm64 prebuild, in an arm64 Node 
   it.skipIf(arm64Missing !== '' && process.env.CI !== 'true')(`loads, and its addon answers${arm64Missing === '' ? '' : ` [skipped: ${arm64Missing}]`}`, () => {
     const script =
       'const a = require(process.argv[1]); const l = a.landlockAbi(); console.log(JSON.stringify([process.arch, a.nativeAbi, typeof l.ok, typeof a.seccompAvailable().ok]))';
-    const r = spawnSync(QEMU, ['-L', '/usr/aarch64-linux-gnu', ARM64_NODE, '-e', script, join(installed, 'prebuilds', 'linux-arm64', 'node.napi.glibc.node')], {
+    const r = spawnSync(QEMU, ['-L', '/usr/aarch64-linux-gnu', ARM64_NODE, '-e', script, join(installed, 'prebuilds', 'linux-arm64', 'node.napi.node')], {
       encoding: 'utf8',
       timeout: 120_000,
     });
