@@ -14,7 +14,7 @@ import type { ErrorSource } from '../errors';
 import { policyErrorFromZod } from './invalid-input';
 import type { FileSystemPolicy, LegacySandboxPolicy, PermissionProfile, ResolvedPolicy, SandboxPolicy } from './types';
 import { absolutePathSchema, domainPatternsCheck } from './wire-schema';
-import { onFirstUse } from './zod-load';
+import { onFirstUse, parseWith } from './zod-load';
 
 const special = onFirstUse((z) =>
   z.discriminatedUnion('kind', [
@@ -138,11 +138,14 @@ const resolvedPolicy = onFirstUse((z) =>
   }),
 );
 
+/** Every typed schema, for the test that checks each fast twin against zod (fast-schema.ts). */
+export const TYPED_SCHEMAS = { fileSystemPolicy, sandboxPolicy, permissionProfile, legacySandboxPolicy, resolvedPolicy };
+
 const checked = new WeakSet<object>();
 
 function check<T>(schema: () => Zod.ZodMiniType, value: unknown, what: string, source?: ErrorSource): T {
   if (typeof value === 'object' && value !== null && checked.has(value)) return value as T;
-  const result = schema().safeParse(value);
+  const result = parseWith(schema, value);
   if (!result.success) throw policyErrorFromZod(result.error, value, what, source);
   checked.add(value as object);
   // The caller's object, not zod's copy: callers compare and memoize by identity.
