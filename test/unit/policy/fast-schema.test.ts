@@ -88,7 +88,7 @@ function objectOf(shape: Record<string, Node>): fc.Arbitrary<unknown> {
 }
 
 const SCHEMAS: Record<string, () => unknown> = {
-  ...Object.fromEntries(Object.entries(wire).filter((e): e is [string, () => unknown] => typeof e[1] === 'function' && e[0].endsWith('Schema'))),
+  ...Object.fromEntries(Object.entries(wire as Record<string, unknown>).filter((e): e is [string, () => unknown] => typeof e[1] === 'function' && e[0].endsWith('Schema'))),
   shortPolicySchema,
   ...Object.fromEntries(Object.entries(TYPED_SCHEMAS).map(([name, schema]) => [`typed ${name}`, schema])),
 };
