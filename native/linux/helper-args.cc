@@ -134,7 +134,8 @@ void validate(const HelperConfig* c, bool saw_separator, bool saw_other_option) 
   if (!c->namespaces && (c->mount_count > 0 || c->chdir != nullptr)) {
     die("mount steps and --chdir need --namespaces: only the helper's own namespaces have a root to build");
   }
-  if (c->exit_on_signal && !c->namespaces) die("--exit-on-signal needs --namespaces: only the namespaces' monitor stays outside the sandbox");
+  if (c->exit_on_signal && !c->namespaces)
+    die("--exit-on-signal needs --namespaces: only the namespaces' monitor stays outside the sandbox");
   if (c->namespaces) {
     if (!c->reaper) die("--namespaces needs --reaper: the helper is PID 1 of the sandbox and must reap");
     if (c->mount_count == 0 || c->mounts[0].path[1] != '\0' || c->mounts[0].kind == MountKind::kRoBindTry ||
