@@ -62,8 +62,8 @@ export async function runCommand(argv: string[], ctx: CommandContext): Promise<n
     ...(options.backend === undefined ? {} : { backend: options.backend }),
     ...(lease === null ? {} : { proxyLease: lease }),
   };
-  // Nothing to do after the command ends: this process becomes the sandbox (docs/cli.md#run).
-  if (lease === null) execSandboxedIfAlone(command, launch);
+  // Nothing to do after the command ends: the CLI's process becomes the sandbox (docs/cli.md#run).
+  if (lease === null && ctx.ownsProcess === true) execSandboxedIfAlone(command, launch);
   try {
     return await waitForeground(() => spawnSandboxed(command, launch));
   } finally {
