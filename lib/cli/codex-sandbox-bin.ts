@@ -3,9 +3,11 @@
 // this process is that program (lib/arg0); otherwise it is the codex-sandbox CLI, imported only
 // then, so the apply_patch modes never load the CLI's code.
 import { arg0Dispatch } from '../arg0/arg0-dispatch';
-import { exitWith } from './report';
+import { exitWith, processContext } from './report';
 
 export function startCodexSandbox(argv: readonly string[]): void {
   if (arg0Dispatch(argv, { prepareEnvironment: false }).dispatched) return;
-  exitWith(import('./main.js').then((cli) => cli.runCli(argv.slice(2), 'codex-sandbox')));
+  const args = argv.slice(2);
+  const ctx = { ...processContext(args.includes('--json')), ownsProcess: true as const };
+  exitWith(import('./main.js').then((cli) => cli.runCli(args, 'codex-sandbox', ctx)));
 }

@@ -8,6 +8,7 @@ import { fromLegacySandboxPolicy } from './legacy-bridge';
 import { permissionProfileToPolicy } from './profile';
 import { BUILTIN_POLICY_NAMES, type BuiltinPolicyName, builtinPolicy } from './builtin';
 import { isShortPolicyShape, parseShortPolicy } from './short-policy';
+import { parseWith } from './zod-load';
 import { checkPermissionProfile, checkSandboxPolicy, isTypedSandboxPolicyShape } from './typed-schema';
 import type { FileSystemEntry, FileSystemPolicy, FileSystemSpecialPath, Host, LegacySandboxPolicy, NetworkPolicy, PermissionProfile, ReadOnlyAccess, SandboxPolicy } from './types';
 import {
@@ -23,11 +24,11 @@ import {
   untaggedProfileSchema,
 } from './wire-schema';
 
-function run<S extends z.ZodMiniType>(schema: S, input: unknown, what: string, source?: ErrorSource): z.output<S> {
+function run<S extends z.ZodMiniType>(schema: () => S, input: unknown, what: string, source?: ErrorSource): z.output<S> {
   const value = typeof input === 'string' ? parseJsonText(input, what, source) : input;
-  const result = schema.safeParse(value);
+  const result = parseWith(schema, value);
   if (!result.success) throw policyErrorFromZod(result.error, value, what, source);
-  return result.data;
+  return result.data as z.output<S>;
 }
 
 function toSpecial(value: EntryWire['path'] & { type: 'special' }): FileSystemSpecialPath {
@@ -62,7 +63,7 @@ function restricted(entries: EntryWire[] | undefined, depth: number | undefined)
 
 /** A `FileSystemSandboxPolicy` (docs/reference.md#policy-wire-forms). */
 export function parseFileSystemSandboxPolicy(input: unknown, source?: ErrorSource): FileSystemPolicy {
-  const wire = run(fileSystemPolicySchema(), input, 'file-system sandbox policy', source);
+  const wire = run(fileSystemPolicySchema, input, 'file-system sandbox policy', source);
   const kind = wire.kind ?? 'restricted';
   if (kind === 'restricted') return restricted(wire.entries, wire.glob_scan_max_depth);
   return { kind };
@@ -74,7 +75,7 @@ export function parseNetworkSandboxPolicy(input: unknown, source?: ErrorSource):
   // given both ways.
   const what = 'network sandbox policy';
   const value = typeof input === 'string' && input.trimStart().startsWith('"') ? parseJsonText(input, what, source) : input;
-  const result = networkPolicySchema().safeParse(typeof value === 'string' ? value.trim() : value);
+  const result = parseWith(networkPolicySchema, typeof value === 'string' ? value.trim() : value);
   if (!result.success) throw policyErrorFromZod(result.error, value, what, source);
   return result.data;
 }
@@ -97,14 +98,14 @@ function networkFromWire(wire: ManagedNetworkWire | undefined): NetworkPolicy {
 export function parsePermissionProfile(input: unknown, source?: ErrorSource): PermissionProfile {
   const value = typeof input === 'string' ? parseJsonText(input, 'permission profile', source) : input;
   if (value !== null && typeof value === 'object' && !Array.isArray(value) && !('type' in value)) {
-    const old = run(untaggedProfileSchema(), value, 'permission profile', source);
+    const old = run(untaggedProfileSchema, value, 'permission profile', source);
     return {
       type: 'managed',
       fileSystem: { type: 'restricted', ...stripKind(restricted(old.file_system?.entries, old.file_system?.glob_scan_max_depth)) },
       network: old.network?.enabled === true ? 'enabled' : 'restricted',
     };
   }
-  const wire = run(permissionProfileSchema(), value, 'permission profile', source);
+  const wire = run(permissionProfileSchema, value, 'permission profile', source);
   switch (wire.type) {
     case 'disabled':
       return { type: 'disabled' };
@@ -137,7 +138,7 @@ export function parseLegacySandboxPolicy(input: unknown, source?: ErrorSource): 
   const value = typeof input === 'string' ? parseJsonText(input, 'legacy sandbox policy', source) : input;
   const type = value !== null && typeof value === 'object' ? (value as { type?: unknown }).type : undefined;
   if (typeof type === 'string' && (LEGACY_CAMEL_TYPES as readonly string[]).includes(type)) {
-    const w = run(legacyPolicyCamelSchema(), value, 'legacy sandbox policy', source);
+    const w = run(legacyPolicyCamelSchema, value, 'legacy sandbox policy', source);
     const access = (a?: { type: string; includePlatformDefaults?: boolean; readableRoots?: string[] }): ReadOnlyAccess =>
       readOnlyAccess(a && { type: a.type, include_platform_defaults: a.includePlatformDefaults, readable_roots: a.readableRoots });
     switch (w.type) {
@@ -158,7 +159,7 @@ export function parseLegacySandboxPolicy(input: unknown, source?: ErrorSource): 
         };
     }
   }
-  const w = run(legacyPolicySchema(), value, 'legacy sandbox policy', source);
+  const w = run(legacyPolicySchema, value, 'legacy sandbox policy', source);
   switch (w.type) {
     case 'danger-full-access':
       return { type: 'danger-full-access' };

@@ -7,9 +7,9 @@ import { policyErrorFromZod } from './invalid-input';
 import type { SandboxPolicy } from './types';
 import type { ShortPolicy } from './wire-types';
 import { absolutePathSchema, networkPolicySchema } from './wire-schema';
-import { onFirstUse } from './zod-load';
+import { onFirstUse, parseWith } from './zod-load';
 
-const shortPolicySchema = onFirstUse((z) =>
+export const shortPolicySchema = onFirstUse((z) =>
   z.strictObject({
     sandbox: z.enum(BUILTIN_POLICY_NAMES as unknown as ['read-only', 'workspace-write', 'danger-full-access']),
     writableRoots: z.optional(z.array(absolutePathSchema())),
@@ -23,7 +23,7 @@ export function isShortPolicyShape(value: object): boolean {
 }
 
 export function parseShortPolicy(value: unknown, source?: ErrorSource): SandboxPolicy {
-  const result = shortPolicySchema().safeParse(value);
+  const result = parseWith(shortPolicySchema, value);
   if (!result.success) throw policyErrorFromZod(result.error, value, 'short policy', source);
   const short = result.data as ShortPolicy;
   return builtinPolicy(short.sandbox, {

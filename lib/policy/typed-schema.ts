@@ -15,7 +15,7 @@ import { policyErrorFromZod } from './invalid-input';
 import type { WindowsResolvedPolicy } from './resolve-windows';
 import type { FileSystemPolicy, LegacySandboxPolicy, PermissionProfile, ResolvedPolicy, SandboxPolicy } from './types';
 import { absolutePathSchema, domainPatternsCheck } from './wire-schema';
-import { onFirstUse } from './zod-load';
+import { onFirstUse, parseWith } from './zod-load';
 
 const special = onFirstUse((z) =>
   z.discriminatedUnion('kind', [
@@ -159,11 +159,14 @@ const windowsResolvedPolicy = onFirstUse((z) => {
   });
 });
 
+/** Every typed schema, for the test that checks each fast twin against zod (fast-schema.ts). */
+export const TYPED_SCHEMAS = { fileSystemPolicy, sandboxPolicy, permissionProfile, legacySandboxPolicy, resolvedPolicy, windowsResolvedPolicy };
+
 const checked = new WeakSet<object>();
 
 function check<T>(schema: () => Zod.ZodMiniType, value: unknown, what: string, source?: ErrorSource): T {
   if (typeof value === 'object' && value !== null && checked.has(value)) return value as T;
-  const result = schema().safeParse(value);
+  const result = parseWith(schema, value);
   if (!result.success) throw policyErrorFromZod(result.error, value, what, source);
   checked.add(value as object);
   // The caller's object, not zod's copy: callers compare and memoize by identity.

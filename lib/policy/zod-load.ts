@@ -4,7 +4,12 @@
 // run touches few schemas; the mini build has the same checks and issues (so the same messages)
 // as functions instead of methods on every schema instance, and loads and builds far faster
 // (docs/benchmarks.md#start-up).
+//
+// The same build functions also make each schema's fast twin (fast-schema.ts): parseWith() tries
+// the twin first and loads zod only for a value the twin rejects, so a valid policy is accepted
+// without zod and an invalid one gets zod's error.
 import type * as Zod from 'zod/mini';
+import { type FastSchema, fastZ, REJECTED } from './fast-schema';
 
 let zodModule: typeof Zod | undefined;
 
@@ -24,8 +29,37 @@ function loadZod(): typeof Zod {
   return (zodModule = z);
 }
 
-/** A schema built by `build` on the first call, and the same one on every later call. */
+/**
+ * Set while fastSchemaOf builds a twin: the schemas a build function reaches through other
+ * schemas' getters must be twins as well.
+ */
+let buildingFast = false;
+
+/**
+ * A schema built by `build` on the first call, and the same one on every later call. Called while
+ * a fast twin is built, it returns its own twin instead (typed as the zod schema: the twin has the
+ * few members the build functions use).
+ */
 export function onFirstUse<T>(build: (z: typeof Zod) => T): () => T {
   let built: T | undefined;
-  return () => (built ??= build(loadZod()));
+  let fast: T | undefined;
+  return () => (buildingFast ? (fast ??= build(fastZ as unknown as typeof Zod)) : (built ??= build(loadZod())));
+}
+
+/** The fast twin of a schema made by onFirstUse (fast-schema.ts). */
+export function fastSchemaOf(schema: () => unknown): FastSchema {
+  const outer = buildingFast;
+  buildingFast = true;
+  try {
+    return schema() as FastSchema;
+  } finally {
+    buildingFast = outer;
+  }
+}
+
+/** zod's safeParse of `value` against `schema`, without loading zod when the fast twin accepts it. */
+export function parseWith<S extends Zod.ZodMiniType>(schema: () => S, value: unknown): ReturnType<S['safeParse']> {
+  const data = fastSchemaOf(schema).parse(value);
+  if (data !== REJECTED) return { success: true, data } as ReturnType<S['safeParse']>;
+  return schema().safeParse(value) as ReturnType<S['safeParse']>;
 }

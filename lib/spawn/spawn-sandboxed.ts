@@ -4,7 +4,7 @@
 // timeout or an abort ends every process of the sandbox.
 import type { ChildProcess, StdioOptions } from 'node:child_process';
 import { accessSync, closeSync, constants, openSync, statSync } from 'node:fs';
-import { PassThrough, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 
 import { BackendUnavailableError, SpawnError, UsageError } from '../errors';
 import { applyEnvPolicy, DEFAULT_ENV_POLICY, type EnvPolicy, parseEnvPolicy } from '../policy/env-policy';
@@ -19,7 +19,8 @@ import type { NetworkProxy, ProxyLease } from '../network/proxy';
 import type { ProxyEndpoints } from '../platform/common/proxy-env';
 import { onAbort } from './abort-fanout';
 import { type Denial, DenialLineCollector } from './denials';
-import { trackHostPrep } from './host-prep';
+import { canExecInPlace, execPlan } from './exec-plan';
+import { pruneDeadHostPrep, trackHostPrep } from './host-prep';
 import { prepareLaunch, type PreparedLaunch } from './prepare-launch';
 import { bindProxyLease } from './proxy-lease';
 import { checkKillOptions, DEFAULT_FORCE_KILL_AFTER_MS, normalizeExit, signalCommand, type StopRecord } from './sandbox-stop';
@@ -208,7 +209,7 @@ export interface PlanSpawnOptions {
  * tracks its host mount targets (removed when the child exits) and spawns it. For callers that
  * plan themselves (codex-linux-sandbox); others use spawnSandboxed.
  */
-export function spawnPlan(plan: LinuxPlan, opts: PlanSpawnOptions): ChildProcess {
+function checkProgram(plan: LinuxPlan): void {
   const program = plan.argv[0];
   try {
     accessSync(program, constants.X_OK);
@@ -218,6 +219,11 @@ export function spawnPlan(plan: LinuxPlan, opts: PlanSpawnOptions): ChildProcess
       cause: err,
     });
   }
+}
+
+export function spawnPlan(plan: LinuxPlan, opts: PlanSpawnOptions): ChildProcess {
+  const program = plan.argv[0];
+  checkProgram(plan);
 
   const stdio = normalizeStdio(opts.stdio);
   const fds: number[] = [];
@@ -284,8 +290,8 @@ function commandEnv(opts: SandboxSpawnOptions): NodeJS.ProcessEnv {
   return opts.env ?? applyEnvPolicy(process.env, DEFAULT_ENV_POLICY);
 }
 
-/** Plans and starts; the building block of spawnSandboxed and runSandboxed. */
-export function startSandboxed(commandInput: string[], callerOpts: SandboxSpawnOptions): StartedSandbox {
+/** The caller's command and options checked, with the policy under one name and the env filtered. */
+function checkedLaunch(commandInput: string[], callerOpts: SandboxSpawnOptions): { command: string[]; opts: SandboxSpawnOptions; cwd: string } {
   const command = checkCommand(commandInput);
   // One spelling from here on: the launch below reads the policy from `permissionProfile` and
   // the command's environment, already filtered, from `env`.
@@ -301,6 +307,12 @@ export function startSandboxed(commandInput: string[], callerOpts: SandboxSpawnO
   if (opts.timeoutMs !== undefined && (!Number.isFinite(opts.timeoutMs) || opts.timeoutMs < 0)) {
     throw new UsageError(`invalid timeoutMs ${opts.timeoutMs}; pass milliseconds >= 0`, { value: opts.timeoutMs });
   }
+  return { command, opts, cwd };
+}
+
+/** Plans and starts; the building block of spawnSandboxed and runSandboxed. */
+export function startSandboxed(commandInput: string[], callerOpts: SandboxSpawnOptions): StartedSandbox {
+  const { command, opts, cwd } = checkedLaunch(commandInput, callerOpts);
   const platform = opts.platform ?? hostPlatform();
   const spawnOpts: PlanSpawnOptions = { cwd, env: opts.env, ...(opts.stdio === undefined ? {} : { stdio: opts.stdio }) };
 
@@ -369,6 +381,36 @@ export function startSandboxed(commandInput: string[], callerOpts: SandboxSpawnO
   return { child, plan, resolved, ended };
 }
 
+/**
+ * `codex-sandbox run`'s short path: replaces this process with the sandbox, as the drop-in does,
+ * when nothing needs the parent afterwards (no host mount targets, no proxy, no timeout or abort,
+ * inherited stdio) and the exit status stays the one run's parent would report: the helper's
+ * monitor with --exit-on-signal, or its reaper, exit 128+N where the parent would forward signal N
+ * and exit 128+N (bwrap's monitor would die of it instead, so a bwrap plan is spawned). Returns
+ * when the launch must be spawned; the plan is remembered (prepare-launch.ts), so spawning it
+ * then costs no second plan.
+ */
+export function execSandboxedIfAlone(commandInput: string[], callerOpts: SandboxSpawnOptions): void {
+  if (hostPlatform() !== 'linux' || (callerOpts.platform ?? 'linux') !== 'linux' || callerOpts.stdio !== 'inherit') return;
+  if (callerOpts.proxyLease !== undefined || callerOpts.timeoutMs !== undefined || callerOpts.signal !== undefined) return;
+  const { command, opts, cwd } = checkedLaunch(commandInput, callerOpts);
+  const { plan } = prepareLaunch(
+    { input: opts.permissionProfile },
+    { platform: 'linux', cwd, command, backend: opts.backend ?? 'auto', ...(opts.capabilities === undefined ? {} : { capabilities: opts.capabilities }) },
+  );
+  if (plan.backend === 'bwrap' || !canExecInPlace(plan)) return;
+  checkProgram(plan);
+  // spawnPlan's trackHostPrep prunes the registry of dead runs; this launch registers nothing.
+  pruneDeadHostPrep();
+  const argv = plan.backend === 'namespaces' ? withExitOnSignal(plan.argv) : plan.argv;
+  execPlan({ ...plan, argv }, cwd, opts.env ?? process.env);
+}
+
+function withExitOnSignal(argv: string[]): string[] {
+  const at = argv.indexOf('--namespaces');
+  return [...argv.slice(0, at + 1), '--exit-on-signal', ...argv.slice(at + 1)];
+}
+
 /** The outcome of a started sandbox, as the handle's `sandboxOutcome` and runSandboxed report it. */
 export function outcomeOf(started: StartedSandbox, code: number | null, signal: NodeJS.Signals | null, denials: Denial[]): SandboxOutcome {
   const { timedOut, aborted } = started.ended;
@@ -404,7 +446,8 @@ export function spawnSandboxed(command: string[], opts: SandboxSpawnOptions): Sa
 
 /** A readable that carries `source`'s data unchanged, calling `onData` for each chunk first. */
 function teeStream(source: Readable, onData: (chunk: Buffer) => void): Readable {
-  const out = new PassThrough();
+  // Required here: a run that becomes the sandbox, or inherits stderr, never loads node:stream.
+  const out = new (require('node:stream') as typeof import('node:stream')).PassThrough();
   source.on('data', (chunk: Buffer) => {
     onData(chunk);
     if (!out.write(chunk)) source.pause();

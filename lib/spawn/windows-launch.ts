@@ -6,7 +6,7 @@
 //
 // Everything that touches the host goes through a WindowsRunner, so the same code runs on
 // Windows (the identity runner) and on Linux under Wine, where the tests drive it.
-import { spawn, spawnSync, type ChildProcess, type StdioOptions } from 'node:child_process';
+import type { ChildProcess, StdioOptions } from 'node:child_process';
 
 import { SpawnError, UnsupportedPolicyError, UsageError } from '../errors';
 import type { BackendChoice } from '../platform/common/types';
@@ -14,6 +14,9 @@ import type { WindowsElevatedPlan, WindowsPlan } from '../platform/windows/plan-
 import { prepareLaunch } from './prepare-launch';
 import { refreshElevatedSetup, SETUP_PLAN_COMMAND } from './windows-setup';
 import { firstOutputLine, HELPER_EXE, nativeWindowsRunner, runnerCommand, runnerHostView, type WindowsRunner } from './windows-runner';
+
+/** node:child_process on first use: a Linux run that becomes the sandbox never loads it (docs/benchmarks.md#start-up). */
+const childProcess = (): typeof import('node:child_process') => require('node:child_process') as typeof import('node:child_process');
 
 /** Windows-only launch options (SandboxSpawnOptions.windows). */
 export interface WindowsSpawnOptions {
@@ -127,7 +130,7 @@ function feedRequest(child: ChildProcess, request: string, stdin: 'pipe' | 'igno
 function revokeAfterTermination(plan: WindowsPlan, runner: WindowsRunner, env: NodeJS.ProcessEnv): void {
   if (plan.backend !== 'windows-token' || plan.revertAfterExit.length === 0) return;
   const [program, args] = runnerCommand(runner, HELPER_EXE, ['--revert-request-stdin']);
-  const result = spawnSync(program, args, { input: plan.runnerRequest, env, encoding: 'utf8', windowsHide: true });
+  const result = childProcess().spawnSync(program, args, { input: plan.runnerRequest, env, encoding: 'utf8', windowsHide: true });
   if (result.status !== 0) process.emitWarning(`codex-sandbox: revoking the run's temporary ACEs failed: ${firstOutputLine(result.stderr) || String(result.error)}`);
 }
 
@@ -140,7 +143,7 @@ export function startWindowsPlan(commandArgv: string[], policyInput: unknown, in
   const [program, args] = runnerCommand(runner, HELPER_EXE, ['--request-stdin']);
   let child: ChildProcess;
   try {
-    child = spawn(program, args, { cwd: input.cwd, env: input.env, stdio, windowsHide: true });
+    child = childProcess().spawn(program, args, { cwd: input.cwd, env: input.env, stdio, windowsHide: true });
   } catch (err) {
     throw new SpawnError(`failed to start ${program}: ${(err as Error).message}`, { value: program, cause: err });
   }

@@ -1,13 +1,15 @@
 // spawn/windows-setup: the elevated backend's setup executable (codex-sandbox-setup.exe): whether
 // setup was done for a plan (its marker), the unelevated ACL refresh before each command, and the
 // one-time elevated provisioning and its uninstall (`codex-sandbox windows-setup`).
-import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 
 import { BackendUnavailableError, SpawnError } from '../errors';
 import { WINDOWS_SETUP_VERSION } from '../platform/windows/plan-windows';
 import type { WindowsElevatedPlan } from '../platform/windows/plan-types';
 import { firstOutputLine, runnerCommand, SETUP_EXE, type WindowsRunner } from './windows-runner';
+
+/** node:child_process on first use: a Linux run that becomes the sandbox never loads it (docs/benchmarks.md#start-up). */
+const childProcess = (): typeof import('node:child_process') => require('node:child_process') as typeof import('node:child_process');
 
 /** What setup and doctor plan with: the planner needs a command, and setup's request never depends on it. */
 export const SETUP_PLAN_COMMAND = ['cmd.exe'];
@@ -68,7 +70,7 @@ export function refreshElevatedSetup(plan: WindowsElevatedPlan, runner: WindowsR
     );
   }
   const [program, args] = runnerCommand(runner, SETUP_EXE, ['--request-stdin', '--refresh-only']);
-  const result = spawnSync(program, args, { input: plan.setupRequest, env, encoding: 'utf8', windowsHide: true });
+  const result = childProcess().spawnSync(program, args, { input: plan.setupRequest, env, encoding: 'utf8', windowsHide: true });
   if (result.error !== undefined || result.status !== 0) {
     const why = result.error?.message ?? (firstOutputLine(result.stderr) || `exit status ${String(result.status)}`);
     throw new SpawnError(`the Windows sandbox ACL refresh (${SETUP_EXE} --refresh-only) failed: ${why}; run \`codex-sandbox doctor\``, {
@@ -92,7 +94,7 @@ export function runWindowsSetup(plan: WindowsElevatedPlan, runner: WindowsRunner
   const errorFile = `${plan.stateDirs.sandbox}\\setup_error.txt`;
   // Setup writes the file only for failures with a code: an old one would name the wrong cause.
   rmSync(runner.toHostPath(errorFile), { force: true });
-  const result = spawnSync(program, args, { input: plan.setupRequest, env, encoding: 'utf8', windowsHide: true });
+  const result = childProcess().spawnSync(program, args, { input: plan.setupRequest, env, encoding: 'utf8', windowsHide: true });
   if (result.error !== undefined) {
     throw new SpawnError(`failed to start ${program}: ${result.error.message}`, { value: program, cause: result.error });
   }

@@ -134,6 +134,8 @@ void validate(const HelperConfig* c, bool saw_separator, bool saw_other_option) 
   if (!c->namespaces && (c->mount_count > 0 || c->chdir != nullptr)) {
     die("mount steps and --chdir need --namespaces: only the helper's own namespaces have a root to build");
   }
+  if (c->exit_on_signal && !c->namespaces)
+    die("--exit-on-signal needs --namespaces: only the namespaces' monitor stays outside the sandbox");
   if (c->namespaces) {
     if (!c->reaper) die("--namespaces needs --reaper: the helper is PID 1 of the sandbox and must reap");
     if (c->mount_count == 0 || c->mounts[0].path[1] != '\0' || c->mounts[0].kind == MountKind::kRoBindTry ||
@@ -220,6 +222,7 @@ void on_chdir(HelperConfig* c, ParseState*, char* value) {
 }
 
 void on_namespaces(HelperConfig* c, ParseState*, char*) { c->namespaces = true; }
+void on_exit_on_signal(HelperConfig* c, ParseState*, char*) { c->exit_on_signal = true; }
 void on_reaper(HelperConfig* c, ParseState*, char*) { c->reaper = true; }
 void on_deny_ipc(HelperConfig* c, ParseState*, char*) { c->deny_ipc = true; }
 void on_proc_sys_readonly(HelperConfig* c, ParseState*, char*) { c->proc_sys_readonly = true; }
@@ -312,6 +315,7 @@ const Option kOptions[] = {
     {"--landlock-scope", true, true, on_landlock_scope},
     {"--landlock-rule", true, false, on_landlock_rule},
     {"--namespaces", false, true, on_namespaces},
+    {"--exit-on-signal", false, true, on_exit_on_signal},
     {"--chdir", true, true, on_chdir},
     {"--perms", true, false, on_perms},
     {"--bind", true, false, on_mount<MountKind::kBind>},

@@ -59,6 +59,9 @@ struct HelperConfig {
   // --namespaces: the helper makes the sandbox's namespaces and root itself (helper-namespaces.cc,
   // helper-mounts.cc) from the mount steps, where bubblewrap would.
   bool namespaces;
+  // --exit-on-signal (with --namespaces): the monitor exits 128+N on SIGHUP, SIGINT, SIGQUIT or
+  // SIGTERM instead of dying of it (helper-namespaces.cc).
+  bool exit_on_signal;
   MountStep* mounts;  // allocated once by parse_args, sized by argc
   size_t mount_count;
   const char* chdir;  // --chdir, or nullptr: then the caller's cwd if visible, else $HOME, else /

@@ -6,8 +6,10 @@
 // root and run the command under --reaper; this process stays outside as the monitor, holding
 // nothing the sandbox can reach, and exits with the sandbox's status as bubblewrap's monitor
 // does. Each end dies with the other (PR_SET_PDEATHSIG), so killing the monitor ends the sandbox.
+#include <asm/siginfo.h>
 #include <linux/prctl.h>
 #include <linux/sched.h>
+#include <linux/wait.h>
 
 #include "helper-config.h"
 #include "helper-die.h"
@@ -57,6 +59,42 @@ int relayed_status(int wait_status) {
   }
 }
 
+// Exits with the sandbox's status once PID 1 is gone; false when it is still running.
+void exit_if_ended(int child) {
+  for (;;) {
+    int status;
+    const int pid = sys_wait4(child, &status, WNOHANG);
+    if (pid == child) sys_exit_group(relayed_status(status));
+    if (pid == 0) return;
+    if (errno != EINTR) die_errno("waitpid", "sandbox PID 1");
+  }
+}
+
+// --exit-on-signal: the monitor as the process `codex-sandbox run` replaced itself with. Where
+// run's Node parent would forward SIGHUP, SIGINT, SIGQUIT or SIGTERM to a spawned monitor, see it
+// die of the signal and exit 128+N, this monitor exits 128+N itself; its exit ends the sandbox
+// (PID 1's PR_SET_PDEATHSIG) as its death would.
+[[noreturn]] void monitor_exiting_on_signal(int child) {
+  // SIGCHLD ignored (inherited) would auto-reap PID 1 and hide its status.
+  SysSigaction dfl = {};
+  dfl.handler = SIG_DFL;
+  if (sys_rt_sigaction(SIGCHLD, &dfl, nullptr) != 0) die_errno("sigaction", "SIGCHLD");
+  const SysSigset waited = sys_sigbit(SIGCHLD) | sys_sigbit(SIGHUP) | sys_sigbit(SIGINT) | sys_sigbit(SIGQUIT) | sys_sigbit(SIGTERM);
+  if (sys_rt_sigprocmask(SIG_BLOCK, &waited, nullptr) != 0) die_errno("sigprocmask", "");
+  // PID 1 may have ended before SIGCHLD was blocked.
+  exit_if_ended(child);
+  for (;;) {
+    SysSiginfo info;
+    const int sig = sys_rt_sigtimedwait(&waited, &info);
+    if (sig < 0) {
+      if (errno == EINTR) continue;
+      die_errno("sigwaitinfo", "");
+    }
+    if (sig != SIGCHLD) sys_exit_group(kExitSignalBase + sig);
+    exit_if_ended(child);
+  }
+}
+
 }  // namespace
 
 void enter_namespaces(const HelperConfig* config) {
@@ -89,6 +127,7 @@ void enter_namespaces(const HelperConfig* config) {
   if (child < 0) die_errno("fork", "sandbox PID 1");
   if (child > 0) {
     sys_close(alive[0]);
+    if (config->exit_on_signal) monitor_exiting_on_signal(child);
     monitor(child);
   }
 

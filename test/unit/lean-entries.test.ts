@@ -80,7 +80,8 @@ describe('lean entries (module cache)', () => {
       expect(r.execveCalled).toBe(true);
       expect(r.files).toContain('dist/cli/linux-sandbox-entry.js');
       expect(r.files.filter((f) => NOT_FOR_THE_DROP_IN.some((re) => re.test(f)))).toStrictEqual([]);
-      expect(r.packages).toStrictEqual(['node-gyp-build', 'zod']);
+      // A valid profile is accepted by the schemas' fast twins: no zod (policy/fast-schema.ts).
+      expect(r.packages).toStrictEqual(['node-gyp-build']);
     } finally {
       cwd.remove();
     }
@@ -94,7 +95,7 @@ describe('lean entries (module cache)', () => {
       expect(r.execveCalled).toBe(true);
       // node-gyp-build reads package.json to find the addon in build/ or prebuilds/.
       const code = r.files.filter((f) => !f.startsWith('build/') && !f.startsWith('prebuilds/') && f !== 'package.json');
-      expect(code).toStrictEqual(['bin/codex-linux-sandbox.js', 'dist/linux-sandbox-bin.js', 'dist/linux-sandbox-main.js', 'dist/zod.js']);
+      expect(code).toStrictEqual(['bin/codex-linux-sandbox.js', 'dist/linux-sandbox-bin.js', 'dist/linux-sandbox-main.js']);
       expect(r.packages).toStrictEqual(['node-gyp-build']);
     } finally {
       cwd.remove();
@@ -115,7 +116,7 @@ describe('lean entries (module cache)', () => {
     }
   });
 
-  itOn('namespaces')('run: codex-sandbox run -- /bin/true loads the CLI, run and zod bundles, and no crypto', () => {
+  itOn('namespaces')('run: codex-sandbox run -- /bin/true loads the CLI and run bundles, no zod, and replaces itself with the sandbox without child_process or crypto', () => {
     const home = makeTempDir('lean-home');
     try {
       const args = [join(ROOT, 'bin/codex-sandbox.js'), 'run', '--', '/bin/true'];
@@ -125,9 +126,11 @@ describe('lean entries (module cache)', () => {
       expect(r.stderr).toBe('');
       expect(r.status).toBe(0);
       const code = r.files.filter((f) => !f.startsWith('build/') && !f.startsWith('prebuilds/') && f !== 'package.json');
-      expect(code).toStrictEqual(['bin/codex-sandbox.js', 'dist/codex-sandbox-bin.js', 'dist/cli-main.js', 'dist/cli-run.js', 'dist/zod.js']);
-      // child_process starts the sandbox; crypto is for config layers, and none was found.
-      expect(heavy(r)).toStrictEqual(['child_process']);
+      expect(code).toStrictEqual(['bin/codex-sandbox.js', 'dist/codex-sandbox-bin.js', 'dist/cli-main.js', 'dist/cli-run.js']);
+      // Read-only leaves nothing to clean up, so run execs the helper (spawn-sandboxed.ts) and
+      // starts no process; crypto is for config layers, and none was found.
+      expect(r.execveCalled).toBe(true);
+      expect(heavy(r)).toStrictEqual([]);
     } finally {
       home.remove();
     }
@@ -146,14 +149,15 @@ describe('lean entries (module cache)', () => {
     expect(shipped.packages).toStrictEqual([]);
   });
 
-  it('explain: bin/codex-sandbox.js explain loads the CLI, that one command and zod, and no other program', () => {
+  it('explain: bin/codex-sandbox.js explain loads the CLI and that one command, no zod and no other program', () => {
     const home = makeTempDir('lean-home');
     try {
       const r = record([join(ROOT, 'bin/codex-sandbox.js'), 'explain', '/etc/passwd'], { HOME: home.path, CODEX_HOME: home.path });
       expect(r.stderr).toBe('');
       expect(r.status).toBe(0);
-      // zod: resolvePolicy and explain() check the typed policy they are given (typed-schema.ts).
-      expect(r.files).toStrictEqual(['bin/codex-sandbox.js', 'dist/codex-sandbox-bin.js', 'dist/cli-main.js', 'dist/cli-explain.js', 'dist/zod.js']);
+      // resolvePolicy and explain() check the typed policy they are given (typed-schema.ts) with
+      // the schemas' fast twins, which need no zod for a valid policy.
+      expect(r.files).toStrictEqual(['bin/codex-sandbox.js', 'dist/codex-sandbox-bin.js', 'dist/cli-main.js', 'dist/cli-explain.js']);
       expect(r.packages).toStrictEqual([]);
       expect(heavy(r)).toStrictEqual([]);
     } finally {

@@ -7,7 +7,7 @@ import type { NetworkDecision } from '../../network/proxy';
 import { prepareProxyLease } from '../../spawn/proxy-lease';
 import { DEFAULT_ENV_POLICY } from '../../policy/env-policy';
 import { nodeHost } from '../../policy/node-host';
-import { spawnSandboxed } from '../../spawn/spawn-sandboxed';
+import { execSandboxedIfAlone, type SandboxSpawnOptions, spawnSandboxed } from '../../spawn/spawn-sandboxed';
 import type { CommandContext } from '../command';
 import { waitForeground } from '../foreground';
 import { parsePolicyOptions, POLICY_FLAGS, policyOptionsHelp, resolveOptionsPolicy } from '../policy-options';
@@ -52,19 +52,20 @@ export async function runCommand(argv: string[], ctx: CommandContext): Promise<n
   const { policy, cwd, config } = resolveOptionsPolicy(options, { processCwd: ctx.processCwd, env: ctx.env });
   // The proxy lives in this process and ends with its last sandbox (the lease's release).
   const lease = await prepareProxyLease(policy, cwd, { tcp: process.platform === 'darwin', host: nodeHost() });
+  const launch: SandboxSpawnOptions = {
+    policy,
+    cwd,
+    env: ctx.env,
+    // config.toml's [shell_environment_policy] with the reference's defaults, else the library's.
+    envPolicy: shellEnvironmentPolicy(config.config) ?? DEFAULT_ENV_POLICY,
+    stdio: 'inherit',
+    ...(options.backend === undefined ? {} : { backend: options.backend }),
+    ...(lease === null ? {} : { proxyLease: lease }),
+  };
+  // Nothing to do after the command ends: the CLI's process becomes the sandbox (docs/cli.md#run).
+  if (lease === null && ctx.ownsProcess === true) execSandboxedIfAlone(command, launch);
   try {
-    return await waitForeground(() =>
-      spawnSandboxed(command, {
-        policy,
-        cwd,
-        env: ctx.env,
-        // config.toml's [shell_environment_policy] with the reference's defaults, else the library's.
-        envPolicy: shellEnvironmentPolicy(config.config) ?? DEFAULT_ENV_POLICY,
-        stdio: 'inherit',
-        ...(options.backend === undefined ? {} : { backend: options.backend }),
-        ...(lease === null ? {} : { proxyLease: lease }),
-      }),
-    );
+    return await waitForeground(() => spawnSandboxed(command, launch));
   } finally {
     if (lease !== null) {
       if (verbose) for (const d of lease.decisions()) ctx.stderr(`${formatNetworkDecision(d)}\n`);
