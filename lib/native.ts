@@ -2,9 +2,10 @@
 // that ships beside it. May import errors only.
 //
 // Nothing is loaded at import time: `plan` and `explain` never need native code, so a machine
-// without a build can still use them. Resolution goes through node-gyp-build, so a matching
-// prebuild in prebuilds/<platform>-<arch>/ is used unless build/Release (a local build) exists;
-// node-gyp-build also honours CODEX_SANDBOX_PREBUILD (another directory) and PREBUILDS_ONLY.
+// without a build can still use them. The addon is found by node-gyp-build's rules
+// (native-resolve.ts), so a matching prebuild in prebuilds/<platform>-<arch>/ is used unless
+// build/Release (a local build) exists; CODEX_SANDBOX_PREBUILD (another directory) and
+// PREBUILDS_ONLY are honoured as node-gyp-build honours them.
 //
 // Every failure is a BackendUnavailableError whose message names the build and ends with the
 // command that fixes it, and whose details.reason says which failure it is: `not-built`,
@@ -14,9 +15,10 @@
 // link no C library and carry no libc tag (node.napi.node), so they load on both; the tag check
 // is for prebuilds from elsewhere (CODEX_SANDBOX_PREBUILD, an older release's).
 import { accessSync, constants, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, join, sep } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 import { BackendUnavailableError, isSandboxError, type SandboxError } from './errors';
+import { type AddonSearch, addonSearch, findAddonFile, runningTarget, searchedDirs } from './native-resolve';
 import { PACKAGE_ROOT } from './package-root';
 
 /** A failed syscall, as the addon reports it. */
@@ -96,17 +98,8 @@ function libcTag(file: string): Libc | undefined {
   return tags.includes('musl') ? 'musl' : tags.includes('glibc') ? 'glibc' : undefined;
 }
 
-interface NodeGypBuild {
-  path(dir: string): string;
-}
-
 function helperFileName(): string {
   return process.platform === 'win32' ? 'codex-sandbox-helper.exe' : 'codex-sandbox-helper';
-}
-
-/** Where node-gyp-build looks, in its order, for the messages. */
-function searchedPaths(root: string): string[] {
-  return [join(root, 'build', 'Release'), join(root, 'build', 'Debug'), join(root, 'prebuilds', `${process.platform}-${process.arch}`)];
 }
 
 function firstLine(error: unknown): string {
@@ -135,35 +128,34 @@ function libcMismatch(file: string, libc: Libc, tried: string[]): BackendUnavail
 
 /**
  * Per root, the .node file found there: a launch asks twice (the helper beside it, then the
- * addon), and node-gyp-build reads package.json and lists directories each time. Only a file
- * found is remembered, so a build made later in the process is still found.
+ * addon). Only a file found is remembered, so a build made later in the process is still found.
  */
 const addonFiles = new Map<string, string>();
 
-/** The .node file node-gyp-build would load from `root`, or a "not built" (or wrong libc) error. */
+function searchIn(root: string): AddonSearch {
+  let libc: Libc | undefined;
+  // Only a prebuild search asks for the C library (reading /proc/self/maps), and then once.
+  return addonSearch(root, process.env, () => {
+    libc ??= process.platform === 'linux' ? runningLibc() : 'glibc';
+    return runningTarget(libc);
+  });
+}
+
+/** The .node file node-gyp-build's rules pick in `root`, or a "not built" (or wrong libc) error. */
 function resolveAddonFile(root: string): string {
   const known = addonFiles.get(root);
   if (known !== undefined) return known;
-  const nodeGypBuild = require('node-gyp-build') as NodeGypBuild;
-  const tried = searchedPaths(root);
-  let file: string;
-  try {
-    file = nodeGypBuild.path(root);
-  } catch (error) {
-    if (process.platform === 'linux') {
-      const libc = runningLibc();
-      const other = otherLibcPrebuilds(root, libc);
-      if (other.length > 0) throw libcMismatch(other[0]!, libc, tried);
-    }
+  const search = searchIn(root);
+  const file = findAddonFile(search);
+  if (file === undefined) {
+    const tried = searchedDirs(search);
+    const { libc } = search.target();
+    // A prebuild for the other C library is no match: name it rather than "not built".
+    const other = process.platform === 'linux' ? otherLibcPrebuilds(search.dir, libc) : [];
+    if (other.length > 0) throw libcMismatch(other[0]!, libc, tried);
     throw new BackendUnavailableError(`native addon codex_sandbox is not built: no .node file in ${tried.join(', ')}; ${NATIVE_FIX}`, {
       details: { reason: 'not-built', tried, fix: NATIVE_FIX },
-      cause: error,
     });
-  }
-  // Only prebuilds carry a libc tag; a local build is built for the libc it runs on.
-  if (process.platform === 'linux' && file.includes(`${sep}prebuilds${sep}`) && libcTag(file) !== undefined) {
-    const libc = runningLibc();
-    if (libcTag(file) !== libc) throw libcMismatch(file, libc, tried);
   }
   addonFiles.set(root, file);
   return file;
@@ -180,7 +172,7 @@ export function loadAddonFrom(root: string): NativeAddon {
     addon = require(file) as Record<string, unknown>;
   } catch (error) {
     throw new BackendUnavailableError(`native addon ${file} failed to load: ${firstLine(error)}; ${NATIVE_FIX}`, {
-      details: { reason: 'failed-to-load', path: file, tried: searchedPaths(root), fix: NATIVE_FIX },
+      details: { reason: 'failed-to-load', path: file, tried: searchedDirs(searchIn(root)), fix: NATIVE_FIX },
       cause: error,
     });
   }

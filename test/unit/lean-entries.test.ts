@@ -80,8 +80,9 @@ describe('lean entries (module cache)', () => {
       expect(r.execveCalled).toBe(true);
       expect(r.files).toContain('dist/cli/linux-sandbox-entry.js');
       expect(r.files.filter((f) => NOT_FOR_THE_DROP_IN.some((re) => re.test(f)))).toStrictEqual([]);
-      // A valid profile is accepted by the schemas' fast twins: no zod (policy/fast-schema.ts).
-      expect(r.packages).toStrictEqual(['node-gyp-build']);
+      // A valid profile is accepted by the schemas' fast twins: no zod (policy/fast-schema.ts);
+      // the addon is found without node-gyp-build (native-resolve.ts).
+      expect(r.packages).toStrictEqual([]);
     } finally {
       cwd.remove();
     }
@@ -93,10 +94,9 @@ describe('lean entries (module cache)', () => {
       const r = record([join(ROOT, 'bin/codex-linux-sandbox.js'), ...dropInArgs(cwd.path)]);
       expect(r.stderr).toBe('');
       expect(r.execveCalled).toBe(true);
-      // node-gyp-build reads package.json to find the addon in build/ or prebuilds/.
-      const code = r.files.filter((f) => !f.startsWith('build/') && !f.startsWith('prebuilds/') && f !== 'package.json');
+      const code = r.files.filter((f) => !f.startsWith('build/') && !f.startsWith('prebuilds/'));
       expect(code).toStrictEqual(['bin/codex-linux-sandbox.js', 'dist/linux-sandbox-bin.js', 'dist/linux-sandbox-main.js']);
-      expect(r.packages).toStrictEqual(['node-gyp-build']);
+      expect(r.packages).toStrictEqual([]);
     } finally {
       cwd.remove();
     }
@@ -125,7 +125,7 @@ describe('lean entries (module cache)', () => {
       const r = record(args, env);
       expect(r.stderr).toBe('');
       expect(r.status).toBe(0);
-      const code = r.files.filter((f) => !f.startsWith('build/') && !f.startsWith('prebuilds/') && f !== 'package.json');
+      const code = r.files.filter((f) => !f.startsWith('build/') && !f.startsWith('prebuilds/'));
       expect(code).toStrictEqual(['bin/codex-sandbox.js', 'dist/codex-sandbox-bin.js', 'dist/cli-main.js', 'dist/cli-run.js']);
       // Read-only leaves nothing to clean up, so run execs the helper (spawn-sandboxed.ts) and
       // starts no process; crypto is for config layers, and none was found.
