@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { SpawnError } from '../errors';
 import type { HostPrepTarget } from '../platform/common/types';
 import { userStateDir } from '../platform/linux/user-state-dir';
+import { sha256Hex } from './sha256';
 
 const LOCK_TIMEOUT_MS = 5_000;
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
@@ -146,9 +147,8 @@ function withLock<T>(dir: string, fn: () => T): T {
 }
 
 function hashOf(path: string): string {
-  // Required here, not imported: node:crypto costs a launch that registers nothing about 3 ms to load.
-  const { createHash } = require('node:crypto') as typeof import('node:crypto');
-  return createHash('sha256').update(path).digest('hex').slice(0, 16);
+  // Not node:crypto: loading it cost a workspace-write launch about 2 ms (sha256.ts).
+  return sha256Hex(path).slice(0, 16);
 }
 
 /** A registry entry's name split: the target's hash and the run part (`<pid>-<start>-<n>`). */

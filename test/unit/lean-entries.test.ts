@@ -59,8 +59,8 @@ const NOT_FOR_THE_DROP_IN = [/^dist\/cli\/(main|command-table)\.js$/, /^dist\/cl
 /**
  * Built-ins a start-up must not load where it does not use them: child_process (about 4 ms; the
  * drop-in replaces itself with the sandbox, and the helper's namespaces probe is answered from this
- * boot's entry, probe-cache.ts) and crypto (about 3 ms; only config hashing and host mount targets
- * use it).
+ * boot's entry, probe-cache.ts) and crypto (about 2-3 ms; only config hashing uses it, when a
+ * config file is found: host mount targets are named with spawn/sha256.ts).
  */
 const HEAVY_BUILTINS = ['child_process', 'crypto'];
 const heavy = (r: Recorded): string[] => r.builtins.filter((b) => HEAVY_BUILTINS.includes(b));
@@ -131,6 +131,23 @@ describe('lean entries (module cache)', () => {
       // starts no process; crypto is for config layers, and none was found.
       expect(r.execveCalled).toBe(true);
       expect(heavy(r)).toStrictEqual([]);
+    } finally {
+      home.remove();
+    }
+  });
+
+  itOn('namespaces')('run, workspace-write: the launch that must stay to remove its mount targets loads no crypto for their names', () => {
+    const home = makeTempDir('lean-home');
+    try {
+      const args = [join(ROOT, 'bin/codex-sandbox.js'), 'run', '--sandbox', 'workspace-write', '--', '/bin/true'];
+      const env = { HOME: home.path, CODEX_HOME: home.path };
+      record(args, env);
+      const r = record(args, env);
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      // It spawned the sandbox (the targets are removed after it) rather than replacing itself.
+      expect(r.execveCalled).toBe(false);
+      expect(heavy(r)).toStrictEqual(['child_process']);
     } finally {
       home.remove();
     }
