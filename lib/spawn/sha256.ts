@@ -26,13 +26,17 @@ export function sha256Hex(text: string): string {
   bytes.copy(padded);
   padded[bytes.length] = 0x80;
   const bits = bytes.length * 8;
-  padded.writeUInt32BE(Math.floor(bits / 2 ** 32), padded.length - 8);
-  padded.writeUInt32BE(bits >>> 0, padded.length - 4);
+  const end = padded.length;
+  const high = Math.floor(bits / 2 ** 32);
+  for (let i = 0; i < 4; i++) {
+    padded[end - 8 + i] = (high >>> (24 - 8 * i)) & 0xff;
+    padded[end - 4 + i] = (bits >>> (24 - 8 * i)) & 0xff;
+  }
 
   const h = H0.slice();
   const w = new Uint32Array(64);
   for (let block = 0; block < blocks; block++) {
-    for (let t = 0; t < 16; t++) w[t] = padded.readUInt32BE(block * 64 + t * 4);
+    for (let t = 0, at = block * 64; t < 16; t++, at += 4) w[t] = (padded[at]! << 24) | (padded[at + 1]! << 16) | (padded[at + 2]! << 8) | padded[at + 3]!;
     for (let t = 16; t < 64; t++) {
       const s0 = rotr(w[t - 15]!, 7) ^ rotr(w[t - 15]!, 18) ^ (w[t - 15]! >>> 3);
       const s1 = rotr(w[t - 2]!, 17) ^ rotr(w[t - 2]!, 19) ^ (w[t - 2]! >>> 10);
