@@ -1,6 +1,6 @@
 // spawn/exec-plan: replaces the current process with a plan's program (bwrap or the helper), as
 // the reference's outer stage does when no host-side clean-up is needed (docs/reference.md#linux-lifecycle).
-// Only codex-linux-sandbox uses it: there, Node is just a launcher.
+// The drop-in and `codex-sandbox run` use it: there, Node is just a launcher.
 import { SpawnError } from '../errors';
 import { loadAddon } from '../native';
 import type { LinuxPlan } from '../platform/linux/plan';
@@ -8,6 +8,20 @@ import type { LinuxPlan } from '../platform/linux/plan';
 /** True when the plan can replace this process: nothing to remove afterwards, no extra fds. */
 export function canExecInPlace(plan: LinuxPlan): boolean {
   return plan.hostPrep.length === 0 && (plan.backend !== 'bwrap' || plan.fds.length === 0);
+}
+
+/**
+ * The plan as `codex-sandbox run` executes it in place of itself, or null when run spawns it
+ * (something to remove afterwards, or bwrap, whose monitor would die of a signal sent to run
+ * rather than exit 128+N). The helper's monitor then gets `--exit-on-signal`: run's own exit
+ * status for a SIGINT, SIGTERM, SIGHUP or SIGQUIT stays 128+N, as when Node reported it.
+ * `codex-sandbox plan` shows this form, so it prints what run executes.
+ */
+export function runInPlaceForm(plan: LinuxPlan): LinuxPlan | null {
+  if (plan.backend === 'bwrap' || !canExecInPlace(plan)) return null;
+  if (plan.backend !== 'namespaces') return plan;
+  const at = plan.argv.indexOf('--namespaces');
+  return { ...plan, argv: [...plan.argv.slice(0, at + 1), '--exit-on-signal', ...plan.argv.slice(at + 1)] };
 }
 
 /** Never returns on success; throws SpawnError when execve fails. */

@@ -19,7 +19,7 @@ import type { NetworkProxy, ProxyLease } from '../network/proxy';
 import type { ProxyEndpoints } from '../platform/common/proxy-env';
 import { onAbort } from './abort-fanout';
 import { type Denial, DenialLineCollector } from './denials';
-import { canExecInPlace, execPlan } from './exec-plan';
+import { execPlan, runInPlaceForm } from './exec-plan';
 import { pruneDeadHostPrep, trackHostPrep } from './host-prep';
 import { prepareLaunch, type PreparedLaunch } from './prepare-launch';
 import { bindProxyLease } from './proxy-lease';
@@ -398,17 +398,12 @@ export function execSandboxedIfAlone(commandInput: string[], callerOpts: Sandbox
     { input: opts.permissionProfile },
     { platform: 'linux', cwd, command, backend: opts.backend ?? 'auto', ...(opts.capabilities === undefined ? {} : { capabilities: opts.capabilities }) },
   );
-  if (plan.backend === 'bwrap' || !canExecInPlace(plan)) return;
+  const inPlace = runInPlaceForm(plan);
+  if (inPlace === null) return;
   checkProgram(plan);
   // spawnPlan's trackHostPrep prunes the registry of dead runs; this launch registers nothing.
   pruneDeadHostPrep();
-  const argv = plan.backend === 'namespaces' ? withExitOnSignal(plan.argv) : plan.argv;
-  execPlan({ ...plan, argv }, cwd, opts.env ?? process.env);
-}
-
-function withExitOnSignal(argv: string[]): string[] {
-  const at = argv.indexOf('--namespaces');
-  return [...argv.slice(0, at + 1), '--exit-on-signal', ...argv.slice(at + 1)];
+  execPlan(inPlace, cwd, opts.env ?? process.env);
 }
 
 /** The outcome of a started sandbox, as the handle's `sandboxOutcome` and runSandboxed report it. */

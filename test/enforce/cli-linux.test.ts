@@ -88,9 +88,22 @@ describe('codex-sandbox run', () => {
     expect(cli('codex-sandbox', ['run']).status).toBe(125);
   });
 
-  for (const backend of [...new Set([MOUNT_BACKEND, 'namespaces', 'landlock'] as const)]) {
-    itOn(backend)(`${backend}: plan --json shows exactly the argv run executes (the helper's command line, read inside the sandbox)`, () => {
-      const sandbox = backend === 'landlock' ? 'read-only' : 'workspace-write';
+  // workspace-write is spawned (its mount targets are removed afterwards); read-only on the
+  // namespaces backend replaces run with the helper (spawn/exec-plan.ts).
+  const planCases = [
+    ...new Map(
+      (
+        [
+          [MOUNT_BACKEND, 'workspace-write'],
+          ['namespaces', 'workspace-write'],
+          ['namespaces', 'read-only'],
+          ['landlock', 'read-only'],
+        ] as const
+      ).map((c) => [c.join(' '), c]),
+    ).values(),
+  ];
+  for (const [backend, sandbox] of planCases) {
+    itOn(backend)(`${backend}, ${sandbox}: plan --json shows exactly the argv run executes (the helper's command line, read inside the sandbox)`, () => {
       // The shell's parent is the helper that forked it (the reaper; PID 1 in a PID namespace).
       const command = ['/bin/sh', '-c', 'tr "\\0" "\\n" < /proc/$PPID/cmdline'];
       const policyArgs = ['--sandbox', sandbox, '--backend', backend, '--cwd', t];

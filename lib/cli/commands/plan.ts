@@ -4,6 +4,7 @@
 // of the plan; a refusal is printed by the CLI as a JSON error.
 import type { Capabilities, Platform } from '../../platform/common/types';
 import type { SandboxPlan } from '../../platform/plan-sandbox';
+import { runInPlaceForm } from '../../spawn/exec-plan';
 import { prepareLaunch } from '../../spawn/prepare-launch';
 import { UsageError } from '../../errors';
 import { isWindowsAbsolutePath } from '../../policy/paths';
@@ -130,12 +131,15 @@ export function planCommand(argv: string[], ctx: CommandContext): number {
       ...(platform === 'windows' ? { env: definedEnv(ctx.env) } : {}),
     },
   );
+  // What run executes: a Linux plan it would run in place of itself carries the helper's
+  // --exit-on-signal (spawn/exec-plan.ts). A proxied network is always spawned (the proxy lives in run).
+  const shown = plan.platform === 'linux' && !assumed && plan.enforcement.network !== 'proxied' ? (runInPlaceForm(plan) ?? plan) : plan;
   if (ctx.json) {
     // Which config layers (and which key or flag) produced the policy: see `config show --json`.
     const { policy_source, layers } = effectiveConfigJson(config);
-    ctx.stdout(`${JSON.stringify({ ...(toSnakeCase(plan) as Record<string, unknown>), capabilities_assumed: assumed, policy_source, config_layers: layers })}\n`);
+    ctx.stdout(`${JSON.stringify({ ...(toSnakeCase(shown) as Record<string, unknown>), capabilities_assumed: assumed, policy_source, config_layers: layers })}\n`);
   } else {
-    ctx.stdout(renderText(plan, assumed));
+    ctx.stdout(renderText(shown, assumed));
   }
   return 0;
 }
