@@ -2,7 +2,8 @@
 // only when it runs: import() rather than require(), so that vitest (which cannot require()
 // TypeScript) runs the CLI in-process, and the bundler keeps each command's code unevaluated
 // until then.
-import type { CommandHandler } from './command';
+import type { CommandContext, CommandHandler } from './command';
+import { reportError } from './report';
 
 export type CommandLoader = () => Promise<CommandHandler>;
 
@@ -18,4 +19,13 @@ export const COMMANDS: Readonly<Record<string, CommandLoader>> = {
 
 export function findCommand(name: string): CommandLoader | undefined {
   return Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+}
+
+/** Runs a found command: its status, or the report and status of the error it throws (report.ts). */
+export async function runFoundCommand(load: CommandLoader, argv: string[], ctx: CommandContext): Promise<number> {
+  try {
+    return await (await load())(argv, ctx);
+  } catch (err) {
+    return reportError(err, ctx);
+  }
 }

@@ -6,7 +6,7 @@
 
 import { UsageError } from '../errors';
 import type { CommandContext } from './command';
-import { COMMANDS, findCommand } from './command-table';
+import { COMMANDS, findCommand, runFoundCommand } from './command-table';
 import { processContext, reportError } from './report';
 import { didYouMean } from './suggest';
 
@@ -35,7 +35,7 @@ export async function runCli(argv: string[], invokedAs: string, ctx?: CommandCon
     if (load === undefined) {
       throw new UsageError(`unknown command "${name}"${didYouMean(name, Object.keys(COMMANDS))}; ${usage()}`, { source: { argIndex: 0 }, value: name });
     }
-    return await (await load())(rest, context);
+    return await runFoundCommand(load, rest, context);
   } catch (err) {
     return reportError(err, context);
   }

@@ -116,7 +116,7 @@ describe('lean entries (module cache)', () => {
     }
   });
 
-  itOn('namespaces')('run: codex-sandbox run -- /bin/true loads the CLI and run bundles, no zod, and replaces itself with the sandbox without child_process or crypto', () => {
+  itOn('namespaces')('run: codex-sandbox run -- /bin/true loads the dispatcher and run bundles (not the CLI's own), no zod, and replaces itself with the sandbox without child_process or crypto', () => {
     const home = makeTempDir('lean-home');
     try {
       const args = [join(ROOT, 'bin/codex-sandbox.js'), 'run', '--', '/bin/true'];
@@ -126,7 +126,7 @@ describe('lean entries (module cache)', () => {
       expect(r.stderr).toBe('');
       expect(r.status).toBe(0);
       const code = r.files.filter((f) => !f.startsWith('build/') && !f.startsWith('prebuilds/'));
-      expect(code).toStrictEqual(['bin/codex-sandbox.js', 'dist/codex-sandbox-bin.js', 'dist/cli-main.js', 'dist/cli-run.js']);
+      expect(code).toStrictEqual(['bin/codex-sandbox.js', 'dist/codex-sandbox-bin.js', 'dist/cli-run.js']);
       // Read-only leaves nothing to clean up, so run execs the helper (spawn-sandboxed.ts) and
       // starts no process; crypto is for config layers, and none was found.
       expect(r.execveCalled).toBe(true);
@@ -166,7 +166,7 @@ describe('lean entries (module cache)', () => {
     expect(shipped.packages).toStrictEqual([]);
   });
 
-  it('explain: bin/codex-sandbox.js explain loads the CLI and that one command, no zod and no other program', () => {
+  it('explain: bin/codex-sandbox.js explain loads the dispatcher and that one command, no zod and no other program', () => {
     const home = makeTempDir('lean-home');
     try {
       const r = record([join(ROOT, 'bin/codex-sandbox.js'), 'explain', '/etc/passwd'], { HOME: home.path, CODEX_HOME: home.path });
@@ -174,7 +174,7 @@ describe('lean entries (module cache)', () => {
       expect(r.status).toBe(0);
       // resolvePolicy and explain() check the typed policy they are given (typed-schema.ts) with
       // the schemas' fast twins, which need no zod for a valid policy.
-      expect(r.files).toStrictEqual(['bin/codex-sandbox.js', 'dist/codex-sandbox-bin.js', 'dist/cli-main.js', 'dist/cli-explain.js']);
+      expect(r.files).toStrictEqual(['bin/codex-sandbox.js', 'dist/codex-sandbox-bin.js', 'dist/cli-explain.js']);
       expect(r.packages).toStrictEqual([]);
       expect(heavy(r)).toStrictEqual([]);
     } finally {
