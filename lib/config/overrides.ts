@@ -36,8 +36,14 @@ export function parseCliOverride(raw: string): CliOverride {
   if (keyText === '') {
     throw new ConfigParseError(`Empty key in override: ${raw}; write -c key=value`, { source: { flag: '-c' }, value: raw });
   }
-  const canonical = CANONICAL_KEYS[keyText] ?? keyText;
+  // Own keys only: `-c toString=x` names a key called toString, not Object.prototype's.
+  const canonical = Object.hasOwn(CANONICAL_KEYS, keyText) ? CANONICAL_KEYS[keyText]! : keyText;
   return { key: canonical.split('.'), value: parseOverrideValue(raw.slice(eq + 1).trim()), raw };
+}
+
+/** Defines `key` as an own property: `-c __proto__.x=1` names a key, and must not set a prototype. */
+function setOwn(table: TomlTable, key: string, value: unknown): void {
+  Object.defineProperty(table, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 /** One table from all pairs in order; a non-table met on the way is replaced by a table. */
@@ -46,11 +52,11 @@ export function buildOverridesTable(overrides: readonly CliOverride[]): TomlTabl
   for (const { key, value } of overrides) {
     let table = root;
     for (const segment of key.slice(0, -1)) {
-      const next = table[segment];
-      if (!isTable(next)) table[segment] = {};
+      const next = Object.hasOwn(table, segment) ? table[segment] : undefined;
+      if (!isTable(next)) setOwn(table, segment, {});
       table = table[segment] as TomlTable;
     }
-    table[key[key.length - 1]] = value;
+    setOwn(table, key[key.length - 1]!, value);
   }
   return root;
 }

@@ -116,7 +116,7 @@ describe('lean entries (module cache)', () => {
     }
   });
 
-  itOn('namespaces')('run: codex-sandbox run -- /bin/true loads the dispatcher and run bundles (not the CLI's own), no zod, and replaces itself with the sandbox without child_process or crypto', () => {
+  itOn('namespaces')('run: codex-sandbox run -- /bin/true loads the dispatcher and run bundles (not the CLI bundle), no zod, and replaces itself with the sandbox without child_process or crypto', () => {
     const home = makeTempDir('lean-home');
     try {
       const args = [join(ROOT, 'bin/codex-sandbox.js'), 'run', '--', '/bin/true'];

@@ -35,4 +35,15 @@ describe('-c key=value parsing (docs/reference.md#cli-overrides)', () => {
     const table = buildOverridesTable(['a.b=1', 'a.c=2', 'a.b=3', 'x=1', 'x.y=2'].map(parseCliOverride));
     expect(table).toEqual({ a: { b: 3, c: 2 }, x: { y: 2 } });
   });
+
+  it('a key named like an Object.prototype member is an ordinary key, and __proto__ sets no prototype', () => {
+    expect(parseCliOverride('toString=').key).toStrictEqual(['toString']);
+    expect(parseCliOverride('constructor.x=1').key).toStrictEqual(['constructor', 'x']);
+    const table = buildOverridesTable(['toString.a=1', '__proto__.polluted=1', 'hasOwnProperty=2'].map(parseCliOverride));
+    expect(Object.getPrototypeOf(table)).toBe(Object.prototype);
+    expect(Object.keys(table)).toStrictEqual(['toString', '__proto__', 'hasOwnProperty']);
+    expect(Object.getOwnPropertyDescriptor(table, '__proto__')?.value).toStrictEqual({ polluted: 1 });
+    expect(table.toString).toStrictEqual({ a: 1 });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
 });
