@@ -116,25 +116,28 @@ describe('lean entries (module cache)', () => {
     }
   });
 
-  itOn('namespaces')('run: codex-sandbox run -- /bin/true loads the dispatcher and run bundles (not the CLI bundle), no zod, and replaces itself with the sandbox without child_process or crypto', () => {
-    const home = makeTempDir('lean-home');
-    try {
-      const args = [join(ROOT, 'bin/codex-sandbox.js'), 'run', '--', '/bin/true'];
-      const env = { HOME: home.path, CODEX_HOME: home.path };
-      record(args, env);
-      const r = record(args, env);
-      expect(r.stderr).toBe('');
-      expect(r.status).toBe(0);
-      const code = r.files.filter((f) => !f.startsWith('build/') && !f.startsWith('prebuilds/'));
-      expect(code).toStrictEqual(['bin/codex-sandbox.js', 'dist/codex-sandbox-bin.js', 'dist/cli-run.js']);
-      // Read-only leaves nothing to clean up, so run execs the helper (spawn-sandboxed.ts) and
-      // starts no process; crypto is for config layers, and none was found.
-      expect(r.execveCalled).toBe(true);
-      expect(heavy(r)).toStrictEqual([]);
-    } finally {
-      home.remove();
-    }
-  });
+  itOn('namespaces')(
+    'run: codex-sandbox run -- /bin/true loads the dispatcher and run bundles (not the CLI bundle), no zod, and replaces itself with the sandbox without child_process or crypto',
+    () => {
+      const home = makeTempDir('lean-home');
+      try {
+        const args = [join(ROOT, 'bin/codex-sandbox.js'), 'run', '--', '/bin/true'];
+        const env = { HOME: home.path, CODEX_HOME: home.path };
+        record(args, env);
+        const r = record(args, env);
+        expect(r.stderr).toBe('');
+        expect(r.status).toBe(0);
+        const code = r.files.filter((f) => !f.startsWith('build/') && !f.startsWith('prebuilds/'));
+        expect(code).toStrictEqual(['bin/codex-sandbox.js', 'dist/codex-sandbox-bin.js', 'dist/cli-run.js']);
+        // Read-only leaves nothing to clean up, so run execs the helper (spawn-sandboxed.ts) and
+        // starts no process; crypto is for config layers, and none was found.
+        expect(r.execveCalled).toBe(true);
+        expect(heavy(r)).toStrictEqual([]);
+      } finally {
+        home.remove();
+      }
+    },
+  );
 
   itOn('namespaces')('run, workspace-write: the launch that must stay to remove its mount targets loads no crypto for their names', () => {
     const home = makeTempDir('lean-home');
