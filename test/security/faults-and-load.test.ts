@@ -218,8 +218,8 @@ describe.runIf(process.platform === 'linux')('load', () => {
           });
         };
         // Warm-up: lazy module loads and probe caches open what they keep open for good, and one
-        // round at the full concurrency brings the allocator to the size 50 runs in flight need,
-        // so the RSS measured below is growth over 500 runs, not the first climb to that peak.
+        // round at the full concurrency lets the allocator grow toward what 50 runs in flight
+        // need, so less of that first climb is counted as growth below.
         for (let i = 1; i <= 5; i++) expect((await run(i)).ok).toBe(true);
         const warm = await Promise.all(Array.from({ length: 50 }, (_, k) => run(k + 1)));
         expect(warm.filter((r) => !r.ok).map((r) => r.why)).toEqual([]);
@@ -248,7 +248,7 @@ describe.runIf(process.platform === 'linux')('load', () => {
         // Flat: what is still referenced after a full GC; a leak of 16 KiB per run would show as 8 MiB.
         expect(heapAfter - heapBefore, 'parent heap growth after GC (bytes)').toBeLessThan(8 * 2 ** 20);
         // RSS is what the allocator keeps, not what is live (the heap check above is the leak
-        // detector for JS objects; this one catches memory outside the heap, such as buffers).
+        // detector).
         // It depends on what the allocator had handed back before the measurement: after the
         // warm-up round, bwrap runs grew it by 15-22 MiB with this file alone and by 16-56 MiB in
         // CI runs (52-61 MiB there without the round), landlock runs by 1-6 MiB.
