@@ -19,14 +19,16 @@ const skip = missing !== '' && process.env.CI !== 'true';
 const title = (text: string) => (skip ? `${text} [skipped: ${missing}]` : text);
 
 describe.skipIf(skip)(title('the addon under musl'), () => {
-  const tmp = makeTempDir('musl');
+  // Made in beforeAll, not here: a skipped describe still runs its body, and would leave it behind.
+  let tmp: ReturnType<typeof makeTempDir> | undefined;
   let harness = '';
   let addon = '';
   beforeAll(() => {
+    tmp = makeTempDir('musl');
     harness = buildMuslHarness(tmp.path, addonBuild().nodeInclude);
     addon = addonPath();
   });
-  afterAll(() => tmp.remove());
+  afterAll(() => tmp?.remove());
 
   it("the harness is a dynamic musl program: musl's loader is its interpreter", () => {
     const headers = spawnSync('readelf', ['-lW', harness], { encoding: 'utf8' }).stdout;
