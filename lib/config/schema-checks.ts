@@ -26,7 +26,8 @@ export function suggestKey(key: string, known: readonly string[]): string {
 export function rejectUnknownKeys(table: TomlTable, known: readonly string[], origin: ValueOrigin, path: (string | number)[], what: string): void {
   for (const key of Object.keys(table)) {
     if (!known.includes(key)) {
-      throw configError(origin, [...path, key], `unknown key "${key}" in ${what}${suggestKey(key, known)}`, key);
+      // Quoted by shownValue: a key is text from the file, and a 4 kB one must not fill the message.
+      throw configError(origin, [...path, key], `unknown key ${shownValue(key)} in ${what}${suggestKey(key, known)}`, key);
     }
   }
 }
