@@ -2,7 +2,8 @@
 // (docs/platform-matrix.md#machine-requirements: Landlock ABI 7, bwrap, user namespaces); a missing
 // piece fails the run instead of silently shrinking it. The pass that hides bwrap on purpose
 // (CSBX_TEST_MOUNT_BACKEND=namespaces) must really not see one. Teardown checks that no test left
-// a temporary directory behind.
+// a temporary directory behind; directories already there when the run began (a killed earlier
+// run's, on a shared /tmp) are named but not blamed on this run.
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,7 +23,11 @@ function bwrapRuns(): boolean {
   }
 }
 
+let before = new Set<string>();
+
 export function setup(): void {
+  before = new Set(leftovers());
+  if (before.size > 0) console.warn(`temporary directories from an earlier run, left alone: ${[...before].join(', ')}`);
   if (process.platform !== 'linux') return;
   if (process.env.CSBX_TEST_MOUNT_BACKEND === 'namespaces') {
     if (bwrapRuns()) throw new Error('CSBX_TEST_MOUNT_BACKEND=namespaces, but a bwrap runs: hide it (see .ci/run) so the pass checks the no-bwrap path');
@@ -32,7 +37,7 @@ export function setup(): void {
 }
 
 export function teardown(): void {
-  const left = leftovers();
+  const left = leftovers().filter((name) => !before.has(name));
   if (left.length > 0) {
     throw new Error(`tests left temporary directories in ${tmpdir()}: ${left.join(', ')}`);
   }
