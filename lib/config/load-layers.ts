@@ -4,6 +4,7 @@
 // injected ConfigReader; a missing file is an empty layer, any other read failure is an error.
 import * as nodePath from 'node:path';
 import { ConfigParseError } from '../errors';
+import { sha256Hex } from '../sha256';
 import { validateConfigLayer, isStringArray } from './config-schema';
 import { layerDisplayName, PRECEDENCE, type ConfigLayer, type LayerSource, type TrustDecision } from './layer-types';
 import { getPath, mergeTomlValues } from './merge';
@@ -69,13 +70,10 @@ function sortedJson(value: unknown): unknown {
 export const EMPTY_LAYER_VERSION = 'sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a';
 
 export function layerVersion(config: TomlTable): string {
-  // A start-up that finds no config file must not pay about 3 ms to load node:crypto for the
-  // layers it makes anyway (docs/benchmarks.md#start-up); test/unit/config checks the constant.
+  // Every start-up makes the layers, most find no file: the constant saves hashing `{}` each time;
+  // test/unit/config checks it.
   if (Object.keys(config).length === 0) return EMPTY_LAYER_VERSION;
-  const { createHash } = require('node:crypto') as typeof import('node:crypto');
-  return `sha256:${createHash('sha256')
-    .update(JSON.stringify(sortedJson(config)))
-    .digest('hex')}`;
+  return `sha256:${sha256Hex(JSON.stringify(sortedJson(config)))}`;
 }
 
 function makeLayer(source: LayerSource, config: TomlTable, origin: ValueOrigin, disabledReason?: string): ConfigLayer {

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { SpawnError } from '../errors';
 import type { HostPrepTarget } from '../platform/common/types';
 import { userStateDir } from '../platform/linux/user-state-dir';
-import { sha256Hex } from './sha256';
+import { sha256Hex } from '../sha256';
 
 const LOCK_TIMEOUT_MS = 5_000;
 const sleeper = new Int32Array(new SharedArrayBuffer(4));

@@ -2,7 +2,7 @@
 // Node process, never by timing. Each entry is run from the per-module tsc output in dist/ (the
 // graph the bundles are built from), and then as shipped, where it must load only its bundles.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -59,11 +59,31 @@ const NOT_FOR_THE_DROP_IN = [/^dist\/cli\/(main|command-table)\.js$/, /^dist\/cl
 /**
  * Built-ins a start-up must not load where it does not use them: child_process (about 4 ms; the
  * drop-in replaces itself with the sandbox, and the helper's namespaces probe is answered from this
- * boot's entry, probe-cache.ts) and crypto (about 2-3 ms; only config hashing uses it, when a
- * config file is found: host mount targets are named with spawn/sha256.ts).
+ * boot's entry, probe-cache.ts) and crypto (about 2-3 ms; nothing at start-up uses it: host
+ * mount targets and config layers are hashed with lib/sha256.ts).
  */
 const HEAVY_BUILTINS = ['child_process', 'crypto'];
 const heavy = (r: Recorded): string[] => r.builtins.filter((b) => HEAVY_BUILTINS.includes(b));
+
+/**
+ * `bin/codex-sandbox.js ARGS` with a fresh home (holding `configToml` as its config.toml, if
+ * given), recorded on its second run: the first may probe and keep the answer for this boot.
+ * It must succeed and print nothing.
+ */
+function recordRun(args: string[], configToml?: string): Recorded {
+  const home = makeTempDir('lean-home');
+  try {
+    if (configToml !== undefined) writeFileSync(join(home.path, 'config.toml'), configToml);
+    const env = { HOME: home.path, CODEX_HOME: home.path };
+    record([join(ROOT, 'bin/codex-sandbox.js'), ...args], env);
+    const r = record([join(ROOT, 'bin/codex-sandbox.js'), ...args], env);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    return r;
+  } finally {
+    home.remove();
+  }
+}
 
 beforeAll(() => {
   expect(existsSync(join(ROOT, 'dist/cli/linux-sandbox-bin.js')), 'run `npm run compile` first').toBe(true);
@@ -119,41 +139,27 @@ describe('lean entries (module cache)', () => {
   itOn('namespaces')(
     'run: codex-sandbox run -- /bin/true loads the dispatcher and run bundles (not the CLI bundle), no zod, and replaces itself with the sandbox without child_process or crypto',
     () => {
-      const home = makeTempDir('lean-home');
-      try {
-        const args = [join(ROOT, 'bin/codex-sandbox.js'), 'run', '--', '/bin/true'];
-        const env = { HOME: home.path, CODEX_HOME: home.path };
-        record(args, env);
-        const r = record(args, env);
-        expect(r.stderr).toBe('');
-        expect(r.status).toBe(0);
-        const code = r.files.filter((f) => !f.startsWith('build/') && !f.startsWith('prebuilds/'));
-        expect(code).toStrictEqual(['bin/codex-sandbox.js', 'dist/codex-sandbox-bin.js', 'dist/cli-run.js']);
-        // Read-only leaves nothing to clean up, so run execs the helper (spawn-sandboxed.ts) and
-        // starts no process; crypto is for config layers, and none was found.
-        expect(r.execveCalled).toBe(true);
-        expect(heavy(r)).toStrictEqual([]);
-      } finally {
-        home.remove();
-      }
+      const r = recordRun(['run', '--', '/bin/true']);
+      const code = r.files.filter((f) => !f.startsWith('build/') && !f.startsWith('prebuilds/'));
+      expect(code).toStrictEqual(['bin/codex-sandbox.js', 'dist/codex-sandbox-bin.js', 'dist/cli-run.js']);
+      // Read-only leaves nothing to clean up, so run execs the helper (spawn-sandboxed.ts) and
+      // starts no process.
+      expect(r.execveCalled).toBe(true);
+      expect(heavy(r)).toStrictEqual([]);
     },
   );
 
+  itOn('namespaces')('run with a config file: its layer is hashed without loading crypto, and run still replaces itself', () => {
+    const r = recordRun(['run', '--', '/bin/true'], 'model = "gpt-5"\n\n[shell_environment_policy]\ninherit = "core"\n');
+    expect(r.execveCalled).toBe(true);
+    expect(heavy(r)).toStrictEqual([]);
+  });
+
   itOn('namespaces')('run, workspace-write: the launch that must stay to remove its mount targets loads no crypto for their names', () => {
-    const home = makeTempDir('lean-home');
-    try {
-      const args = [join(ROOT, 'bin/codex-sandbox.js'), 'run', '--sandbox', 'workspace-write', '--', '/bin/true'];
-      const env = { HOME: home.path, CODEX_HOME: home.path };
-      record(args, env);
-      const r = record(args, env);
-      expect(r.stderr).toBe('');
-      expect(r.status).toBe(0);
-      // It spawned the sandbox (the targets are removed after it) rather than replacing itself.
-      expect(r.execveCalled).toBe(false);
-      expect(heavy(r)).toStrictEqual(['child_process']);
-    } finally {
-      home.remove();
-    }
+    const r = recordRun(['run', '--sandbox', 'workspace-write', '--', '/bin/true']);
+    // It spawned the sandbox (the targets are removed after it) rather than replacing itself.
+    expect(r.execveCalled).toBe(false);
+    expect(heavy(r)).toStrictEqual(['child_process']);
   });
 
   it('library: require(codex-sandbox) loads no CLI code, no addon and no zod until a policy is parsed', () => {

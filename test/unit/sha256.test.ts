@@ -1,9 +1,9 @@
-// The registry's SHA-256 (lib/spawn/sha256.ts) against node:crypto: the published test vectors,
+// The registry's SHA-256 (lib/sha256.ts) against node:crypto: the published test vectors,
 // every length across the padding's block boundaries, and generated strings of any Unicode.
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { sha256Hex } from '../../lib/spawn/sha256';
+import { sha256Hex } from '../../lib/sha256';
 
 const reference = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 

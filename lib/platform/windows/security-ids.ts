@@ -2,7 +2,9 @@
 //
 // Numbers are the Win32 SDK's (winnt.h); each mask the plans use is built here once, with the
 // reference section it mirrors. Capability SIDs are derived, not random: see capabilitySid.
-// May import nothing from lib.
+// Imports nothing from lib but the leaf sha256.ts.
+
+import { sha256Hex } from '../../sha256';
 
 export const EVERYONE_SID = 'S-1-1-0';
 export const BUILTIN_USERS_SID = 'S-1-5-32-545';
@@ -65,9 +67,7 @@ export function formatMask(mask: number): string {
  * that carries it as a restricting SID gains anything, and only this package mints such tokens.
  */
 export function capabilitySid(namespace: string, key: string): string {
-  // Required here, not imported: the Windows planner is bundled into Linux launches that never run it.
-  const { createHash } = require('node:crypto') as typeof import('node:crypto');
-  const digest = createHash('sha256').update(`codex-sandbox capability v1\u0000${namespace}\u0000${key}`).digest();
+  const digest = Buffer.from(sha256Hex(`codex-sandbox capability v1\u0000${namespace}\u0000${key}`), 'hex');
   const parts = [0, 4, 8, 12].map((off) => digest.readUInt32LE(off));
   return `S-1-5-21-${parts.join('-')}`;
 }

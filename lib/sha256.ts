@@ -1,7 +1,9 @@
-// spawn/sha256: SHA-256 (FIPS 180-4) of a short string, for the names of the mount-target
-// registry's markers (host-prep.ts). node:crypto gives the same digest, but loading it costs a
-// workspace-write launch about 2 ms, more than hashing its few paths here
-// (docs/benchmarks.md#start-up). test/unit/sha256.test.ts checks it against node:crypto.
+// sha256: SHA-256 (FIPS 180-4) of a string's UTF-8 bytes, for what a start-up hashes: the
+// mount-target registry's marker names (spawn/host-prep.ts), config layer versions
+// (config/load-layers.ts) and Windows capability SIDs (platform/windows/security-ids.ts).
+// node:crypto gives the same digest, but loading it costs a start-up about 2-3 ms, more than
+// hashing a few paths or a config file here (docs/benchmarks.md#start-up).
+// test/unit/sha256.test.ts checks it against node:crypto.
 
 /** The first 32 bits of the fractional parts of the cube roots of the first 64 primes. */
 const K = new Uint32Array([
