@@ -12,6 +12,7 @@ function moduleOf(file: string): string {
   // The addon lookup is the loader's own part, split out only to keep native.ts small.
   if (rel === 'native.ts' || rel === 'native-resolve.ts') return 'native';
   if (rel === 'package-root.ts') return 'package-root';
+  if (rel === 'sha256.ts') return 'sha256';
   if (rel === 'index.ts') return 'index';
   if (rel === 'platform/linux/probe.ts') return 'platform/linux/probe';
   const parts = rel.split('/');
@@ -22,18 +23,20 @@ function moduleOf(file: string): string {
 const ALLOWED: Record<string, string[]> = {
   errors: [],
   policy: ['errors'],
-  config: ['policy', 'errors'],
+  config: ['policy', 'errors', 'sha256'],
   'platform/common': ['policy', 'errors'],
   'platform/linux': ['policy', 'errors', 'platform/common'],
   'platform/macos': ['policy', 'errors', 'platform/common'],
-  'platform/windows': ['policy', 'errors', 'platform/common'],
+  'platform/windows': ['policy', 'errors', 'platform/common', 'sha256'],
   'platform/linux/probe': ['native', 'errors', 'platform/common', 'platform/linux'],
   // The dispatcher that picks a platform planner (pure; never spawns).
   platform: ['policy', 'errors', 'platform/common', 'platform/linux', 'platform/macos', 'platform/windows'],
   native: ['errors', 'package-root'],
   // The package's directory, for files beside the code (bin/, build/): a leaf like errors.
   'package-root': [],
-  spawn: ['policy', 'network', 'platform', 'platform/common', 'platform/linux', 'platform/linux/probe', 'platform/macos', 'platform/windows', 'native', 'errors'],
+  // SHA-256 without node:crypto (a start-up cost): a leaf like errors.
+  sha256: [],
+  spawn: ['policy', 'network', 'platform', 'platform/common', 'platform/linux', 'platform/linux/probe', 'platform/macos', 'platform/windows', 'native', 'errors', 'sha256'],
   'apply-patch': ['errors', 'spawn', 'policy', 'platform/common', 'package-root'],
   // The host-side network proxy: decisions come from policy/, nothing else of ours.
   network: ['policy', 'errors'],
