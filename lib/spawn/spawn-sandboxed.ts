@@ -310,8 +310,21 @@ function checkedLaunch(commandInput: string[], callerOpts: SandboxSpawnOptions):
   return { command, opts, cwd };
 }
 
-/** Plans and starts; the building block of spawnSandboxed and runSandboxed. */
-export function startSandboxed(commandInput: string[], callerOpts: SandboxSpawnOptions): StartedSandbox {
+type LinuxLaunch = Extract<PreparedLaunch, { platform: 'linux' }>;
+
+/** The Linux launch of `command` under `opts` (checkedLaunch's), planned through the memo. */
+function linuxLaunch(command: string[], opts: SandboxSpawnOptions, cwd: string): LinuxLaunch {
+  return prepareLaunch(
+    { input: opts.permissionProfile },
+    { platform: 'linux', cwd, command, backend: opts.backend ?? 'auto', ...(opts.capabilities === undefined ? {} : { capabilities: opts.capabilities }) },
+  );
+}
+
+/**
+ * Plans and starts; the building block of spawnSandboxed and runSandboxed. `prepared` is the
+ * Linux launch already planned for this command and these options (execSandboxedIfAlone's).
+ */
+export function startSandboxed(commandInput: string[], callerOpts: SandboxSpawnOptions, prepared?: LinuxLaunch): StartedSandbox {
   const { command, opts, cwd } = checkedLaunch(commandInput, callerOpts);
   const platform = opts.platform ?? hostPlatform();
   const spawnOpts: PlanSpawnOptions = { cwd, env: opts.env, ...(opts.stdio === undefined ? {} : { stdio: opts.stdio }) };
@@ -333,10 +346,7 @@ export function startSandboxed(commandInput: string[], callerOpts: SandboxSpawnO
     planned = { ...planned, plan: bindProxyLease(planned.plan, opts.proxyLease, command.length) };
     child = spawnSeatbeltPlan(planned.plan, { ...spawnOpts, env: opts.env ?? process.env });
   } else {
-    planned = prepareLaunch(
-      { input: opts.permissionProfile },
-      { platform, cwd, command, backend: opts.backend ?? 'auto', ...(opts.capabilities === undefined ? {} : { capabilities: opts.capabilities }) },
-    );
+    planned = prepared ?? linuxLaunch(command, opts, cwd);
     planned = { ...planned, plan: bindProxyLease(planned.plan, opts.proxyLease, command.length) };
     child = spawnPlan(planned.plan, spawnOpts);
   }
@@ -386,20 +396,19 @@ export function startSandboxed(commandInput: string[], callerOpts: SandboxSpawnO
  * when nothing needs the parent afterwards (no host mount targets, no proxy, no timeout or abort,
  * inherited stdio) and the exit status stays the one run's parent would report: the helper's
  * monitor with --exit-on-signal, or its reaper, exit 128+N where the parent would forward signal N
- * and exit 128+N (bwrap's monitor would die of it instead, so a bwrap plan is spawned). Returns
- * when the launch must be spawned; the plan is remembered (prepare-launch.ts), so spawning it
- * then costs no second plan.
+ * and exit 128+N (bwrap's monitor would die of it instead, so a bwrap plan is spawned). When
+ * the launch must be spawned instead, returns how to spawn it (spawnSandboxed, with the plan made
+ * here when it got that far).
  */
-export function execSandboxedIfAlone(commandInput: string[], callerOpts: SandboxSpawnOptions): void {
-  if (hostPlatform() !== 'linux' || (callerOpts.platform ?? 'linux') !== 'linux' || callerOpts.stdio !== 'inherit') return;
-  if (callerOpts.proxyLease !== undefined || callerOpts.timeoutMs !== undefined || callerOpts.signal !== undefined) return;
+export function execSandboxedIfAlone(commandInput: string[], callerOpts: SandboxSpawnOptions): () => SandboxChildProcess {
+  const spawnIt = (): SandboxChildProcess => spawnSandboxed(commandInput, callerOpts);
+  if (hostPlatform() !== 'linux' || (callerOpts.platform ?? 'linux') !== 'linux' || callerOpts.stdio !== 'inherit') return spawnIt;
+  if (callerOpts.proxyLease !== undefined || callerOpts.timeoutMs !== undefined || callerOpts.signal !== undefined) return spawnIt;
   const { command, opts, cwd } = checkedLaunch(commandInput, callerOpts);
-  const { plan } = prepareLaunch(
-    { input: opts.permissionProfile },
-    { platform: 'linux', cwd, command, backend: opts.backend ?? 'auto', ...(opts.capabilities === undefined ? {} : { capabilities: opts.capabilities }) },
-  );
+  const launch = linuxLaunch(command, opts, cwd);
+  const { plan } = launch;
   const inPlace = runInPlaceForm(plan);
-  if (inPlace === null) return;
+  if (inPlace === null) return () => handedOut(startSandboxed(commandInput, callerOpts, launch), callerOpts);
   checkProgram(plan);
   // spawnPlan's trackHostPrep prunes the registry of dead runs; this launch registers nothing.
   pruneDeadHostPrep();
@@ -418,7 +427,11 @@ export function outcomeOf(started: StartedSandbox, code: number | null, signal: 
  * removed when it exits.
  */
 export function spawnSandboxed(command: string[], opts: SandboxSpawnOptions): SandboxChildProcess {
-  const started = startSandboxed(command, opts);
+  return handedOut(startSandboxed(command, opts), opts);
+}
+
+/** A started sandbox as spawnSandboxed hands it out: stderr teed for denials, plan and outcome attached. */
+function handedOut(started: StartedSandbox, opts: SandboxSpawnOptions): SandboxChildProcess {
   const { child, resolved } = started;
   const cwd = opts.cwd ?? process.cwd();
   const collector = new DenialLineCollector();

@@ -63,9 +63,10 @@ export async function runCommand(argv: string[], ctx: CommandContext): Promise<n
     ...(lease === null ? {} : { proxyLease: lease }),
   };
   // Nothing to do after the command ends: the CLI's process becomes the sandbox (docs/cli.md#run).
-  if (lease === null && ctx.ownsProcess === true) execSandboxedIfAlone(command, launch);
+  // Tried before the signal forwarding starts, so a signal before the exec ends the run as it would the sandbox.
+  const start = lease === null && ctx.ownsProcess === true ? execSandboxedIfAlone(command, launch) : () => spawnSandboxed(command, launch);
   try {
-    return await waitForeground(() => spawnSandboxed(command, launch));
+    return await waitForeground(start);
   } finally {
     if (lease !== null) {
       if (verbose) for (const d of lease.decisions()) ctx.stderr(`${formatNetworkDecision(d)}\n`);
