@@ -125,6 +125,22 @@ function checkCommand(command: unknown): string[] {
   return command as string[];
 }
 
+/**
+ * Linux refuses to exec a program path of PATH_MAX (4096) bytes or more, or with a component over
+ * NAME_MAX (255), with ENAMETOOLONG: said here, as a refusal of ours, rather than by the helper
+ * from inside the sandbox.
+ */
+function checkLinuxProgram(program: string): void {
+  const bytes = Buffer.byteLength(program);
+  const longest = Math.max(...program.split('/').map((part) => Buffer.byteLength(part)));
+  if (bytes < 4096 && longest <= 255) return;
+  const shown = program.length > 60 ? `${program.slice(0, 60)}...` : program;
+  throw new UsageError(
+    `invalid command: the program name "${shown}" is ${bytes} bytes with a ${longest}-byte component; Linux runs names of up to 4095 bytes and 255 per component`,
+    { value: shown },
+  );
+}
+
 function normalizeStdio(stdio: StdioOptions | undefined): (string | number | null | undefined | object)[] {
   if (stdio === undefined) return ['ignore', 'pipe', 'pipe'];
   if (typeof stdio === 'string') return [stdio, stdio, stdio];
@@ -293,6 +309,7 @@ function commandEnv(opts: SandboxSpawnOptions): NodeJS.ProcessEnv {
 /** The caller's command and options checked, with the policy under one name and the env filtered. */
 function checkedLaunch(commandInput: string[], callerOpts: SandboxSpawnOptions): { command: string[]; opts: SandboxSpawnOptions; cwd: string } {
   const command = checkCommand(commandInput);
+  if ((callerOpts?.platform ?? hostPlatform()) === 'linux') checkLinuxProgram(command[0]!);
   // One spelling from here on: the launch below reads the policy from `permissionProfile` and
   // the command's environment, already filtered, from `env`.
   const opts: SandboxSpawnOptions = { ...callerOpts, permissionProfile: policyOption(callerOpts), env: commandEnv(callerOpts) };

@@ -7,6 +7,8 @@ namespace {
 
 constexpr char kPrefix[] = "codex-sandbox-helper: ";
 constexpr size_t kMaxValue = 160;
+// Paths in errno lines: PATH_MAX's worth of bytes would push the errno out of the line.
+constexpr size_t kMaxDetail = 512;
 
 Line g_line;
 
@@ -111,9 +113,15 @@ void errno_line(Line* line, int err, const char* call, const char* detail) {
   line_start(line);
   line_add(line, call);
   if (detail != nullptr && detail[0] != '\0') {
-    // The detail often carries a path or command name from argv: keep it to one line.
+    // The detail often carries a path or command name from argv: keep it to one line, and short
+    // enough that the errno after it always fits.
     line_add(line, " ");
-    for (const char* c = detail; *c != '\0'; ++c) {
+    size_t shown = 0;
+    for (const char* c = detail; *c != '\0'; ++c, ++shown) {
+      if (shown == kMaxDetail) {
+        line_add(line, "...");
+        break;
+      }
       unsigned char u = static_cast<unsigned char>(*c);
       put_char(line, (u < 0x20 || u == 0x7f) ? '?' : *c);
     }

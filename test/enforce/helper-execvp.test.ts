@@ -102,6 +102,8 @@ const cases: Case[] = [
   { name: 'an empty name: ENOENT', path: dirs.good, command: [''] },
   { name: 'a name longer than NAME_MAX', path: `${dirs.missing}:${dirs.good}`, command: ['t'.repeat(300)] },
   { name: 'a name exactly NAME_MAX long', path: dirs.good, command: ['t'.repeat(255)] },
+  // 4.2 kB: the helper's line shortens the path so that the errno text still fits.
+  { name: 'a path longer than PATH_MAX', path: dirs.good, command: [`/${'abcdefghijklmnopqrstuvwxyz/'.repeat(155)}tool`] },
   { name: 'PATH from the assignment, not the caller', path: dirs.empty, assignments: [`PATH=${dirs.good}`], command: ['tool'] },
   { name: 'the last assignment of a name wins', path: dirs.empty, assignments: [`PATH=${dirs.empty}`, `PATH=${dirs.scripts}`], command: ['tool'] },
   {

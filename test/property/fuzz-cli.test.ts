@@ -121,4 +121,12 @@ describe.runIf(process.platform === 'linux')('fuzz: CLI arguments', () => {
     expect(seen.refused).toBeGreaterThan(0);
     expect(seen.ok).toBeGreaterThan(0);
   }, 300_000);
+
+  it('regression (seed 351683904): a program path Linux cannot exec is refused by codex-sandbox, one line, exit 125', async () => {
+    for (const program of [`/${'abcdefghijklmnopqrstuvwxyz/'.repeat(160)}x`, `/${'a'.repeat(4095)}`]) {
+      const r = await cli('run', ['--', program]);
+      expect(r.code).toBe(125);
+      expect(r.err).toMatch(/^codex-sandbox: invalid command: the program name "[^"\n]+" is \d+ bytes with a \d+-byte component; [^\n]+\n$/);
+    }
+  });
 });

@@ -42,6 +42,8 @@ describe('runSandboxed failures are rejections', () => {
     ['a missing cwd', run(['true'], { policy: READ_ONLY, cwd: join(tmpdir(), 'csbx-no-such-dir-for-this-test') }), 'E_SPAWN'],
     ['a command that is a string', run('true', { policy: READ_ONLY }), 'E_USAGE'],
     ['an empty command', run([], { policy: READ_ONLY }), 'E_USAGE'],
+    ['a program path Linux cannot exec (4096 bytes)', run([`/${'a/'.repeat(2047)}b`], { policy: READ_ONLY, platform: 'linux' }), 'E_USAGE'],
+    ['a program name with a component over 255 bytes', run(['t'.repeat(256)], { policy: READ_ONLY, platform: 'linux' }), 'E_USAGE'],
     ['an already aborted signal', run(['true'], { policy: READ_ONLY, signal: aborted }), 'E_SPAWN'],
     ['a negative timeout', run(['true'], { policy: READ_ONLY, timeoutMs: -1 }), 'E_USAGE'],
     ['an unknown encoding', run(['true'], { policy: READ_ONLY, encoding: 'latin1' }), 'E_USAGE'],
@@ -53,6 +55,23 @@ describe('runSandboxed failures are rejections', () => {
     ['a backend this policy cannot use', run(['true'], { policy: 'workspace-write', cwd: tmpdir(), backend: 'seccomp', capabilities: capsFixture() }), 'E_UNSUPPORTED_POLICY'],
   ] as const)('%s', async (_name, start, code) => {
     await rejectsWith(start, code);
+  });
+});
+
+describe('program names Linux cannot exec', () => {
+  it('are refused before anything starts, naming the name shortened and its size; the longest that can run pass', async () => {
+    const err = await runSandboxed([`/${'abcdefghijklmnopqrstuvwxyz/'.repeat(160)}x`], { policy: 'read-only', platform: 'linux' }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'E_USAGE' });
+    const message = (err as Error).message;
+    expect(message).toContain('"/abcdefghijklmnopqrstuvwxyz/abcdefghijklmnopqrstuvwxyz/abcde..." is 4322 bytes');
+    expect(message.length).toBeLessThan(250);
+    // 4095 bytes with 255-byte components, and a 255-byte name: not refused here (a missing
+    // program is the helper's 127, which needs the sandbox; planning is enough to see no refusal).
+    const longest = `/${'p'.repeat(255)}`.repeat(16).slice(0, 4095);
+    for (const program of [longest, 'n'.repeat(255)]) {
+      const r = await runSandboxed([program], { policy: 'read-only', platform: 'linux' }).catch((e: unknown) => e);
+      expect((r as { code?: string }).code).not.toBe('E_USAGE');
+    }
   });
 });
 
