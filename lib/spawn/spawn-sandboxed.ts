@@ -306,10 +306,17 @@ function commandEnv(opts: SandboxSpawnOptions): NodeJS.ProcessEnv {
   return opts.env ?? applyEnvPolicy(process.env, DEFAULT_ENV_POLICY);
 }
 
+/** A launch as checkedLaunch leaves it: what startChecked and execSandboxedIfAlone start from. */
+interface CheckedLaunch {
+  command: string[];
+  opts: SandboxSpawnOptions;
+  cwd: string;
+  platform: 'linux' | 'macos' | 'windows';
+}
+
 /** The caller's command and options checked, with the policy under one name and the env filtered. */
-function checkedLaunch(commandInput: string[], callerOpts: SandboxSpawnOptions): { command: string[]; opts: SandboxSpawnOptions; cwd: string } {
+function checkedLaunch(commandInput: string[], callerOpts: SandboxSpawnOptions): CheckedLaunch {
   const command = checkCommand(commandInput);
-  if ((callerOpts?.platform ?? hostPlatform()) === 'linux') checkLinuxProgram(command[0]!);
   // One spelling from here on: the launch below reads the policy from `permissionProfile` and
   // the command's environment, already filtered, from `env`.
   const opts: SandboxSpawnOptions = { ...callerOpts, permissionProfile: policyOption(callerOpts), env: commandEnv(callerOpts) };
@@ -324,7 +331,9 @@ function checkedLaunch(commandInput: string[], callerOpts: SandboxSpawnOptions):
   if (opts.timeoutMs !== undefined && (!Number.isFinite(opts.timeoutMs) || opts.timeoutMs < 0)) {
     throw new UsageError(`invalid timeoutMs ${opts.timeoutMs}; pass milliseconds >= 0`, { value: opts.timeoutMs });
   }
-  return { command, opts, cwd };
+  const platform = opts.platform ?? hostPlatform();
+  if (platform === 'linux') checkLinuxProgram(command[0]!);
+  return { command, opts, cwd, platform };
 }
 
 type LinuxLaunch = Extract<PreparedLaunch, { platform: 'linux' }>;
@@ -337,13 +346,13 @@ function linuxLaunch(command: string[], opts: SandboxSpawnOptions, cwd: string):
   );
 }
 
-/**
- * Plans and starts; the building block of spawnSandboxed and runSandboxed. `prepared` is the
- * Linux launch already planned for this command and these options (execSandboxedIfAlone's).
- */
-export function startSandboxed(commandInput: string[], callerOpts: SandboxSpawnOptions, prepared?: LinuxLaunch): StartedSandbox {
-  const { command, opts, cwd } = checkedLaunch(commandInput, callerOpts);
-  const platform = opts.platform ?? hostPlatform();
+/** Checks, plans and starts; the building block of spawnSandboxed and runSandboxed. */
+export function startSandboxed(commandInput: string[], callerOpts: SandboxSpawnOptions): StartedSandbox {
+  return startChecked(checkedLaunch(commandInput, callerOpts));
+}
+
+/** Plans and starts a checked launch; `prepared` is its Linux plan when already made (execSandboxedIfAlone's). */
+function startChecked({ command, opts, cwd, platform }: CheckedLaunch, prepared?: LinuxLaunch): StartedSandbox {
   const spawnOpts: PlanSpawnOptions = { cwd, env: opts.env, ...(opts.stdio === undefined ? {} : { stdio: opts.stdio }) };
 
   let planned: PreparedLaunch | WindowsLaunch;
@@ -421,11 +430,12 @@ export function execSandboxedIfAlone(commandInput: string[], callerOpts: Sandbox
   const spawnIt = (): SandboxChildProcess => spawnSandboxed(commandInput, callerOpts);
   if (hostPlatform() !== 'linux' || (callerOpts.platform ?? 'linux') !== 'linux' || callerOpts.stdio !== 'inherit') return spawnIt;
   if (callerOpts.proxyLease !== undefined || callerOpts.timeoutMs !== undefined || callerOpts.signal !== undefined) return spawnIt;
-  const { command, opts, cwd } = checkedLaunch(commandInput, callerOpts);
+  const checked = checkedLaunch(commandInput, callerOpts);
+  const { command, opts, cwd } = checked;
   const launch = linuxLaunch(command, opts, cwd);
   const { plan } = launch;
   const inPlace = runInPlaceForm(plan);
-  if (inPlace === null) return () => handedOut(startSandboxed(commandInput, callerOpts, launch), callerOpts);
+  if (inPlace === null) return () => handedOut(startChecked(checked, launch), callerOpts);
   checkProgram(plan);
   // spawnPlan's trackHostPrep prunes the registry of dead runs; this launch registers nothing.
   pruneDeadHostPrep();
