@@ -40,14 +40,24 @@ void line_add(Line* line, const char* text) {
   for (; *text != '\0'; ++text) put_char(line, *text);
 }
 
-void line_add_value(Line* line, const char* value, size_t len) {
-  put_char(line, '\'');
-  size_t shown = len < kMaxValue ? len : kMaxValue;
+namespace {
+
+// Text from argv or the host, kept to one line (control characters as '?') and to `max` bytes,
+// with "..." where it was cut.
+void put_shown(Line* line, const char* value, size_t len, size_t max) {
+  size_t shown = len < max ? len : max;
   for (size_t i = 0; i < shown; ++i) {
     unsigned char c = static_cast<unsigned char>(value[i]);
     put_char(line, (c < 0x20 || c == 0x7f) ? '?' : static_cast<char>(c));
   }
   if (shown < len) line_add(line, "...");
+}
+
+}  // namespace
+
+void line_add_value(Line* line, const char* value, size_t len) {
+  put_char(line, '\'');
+  put_shown(line, value, len, kMaxValue);
   put_char(line, '\'');
 }
 
@@ -113,18 +123,10 @@ void errno_line(Line* line, int err, const char* call, const char* detail) {
   line_start(line);
   line_add(line, call);
   if (detail != nullptr && detail[0] != '\0') {
-    // The detail often carries a path or command name from argv: keep it to one line, and short
-    // enough that the errno after it always fits.
+    // The detail often carries a path or command name from argv: short enough that the errno
+    // after it always fits.
     line_add(line, " ");
-    size_t shown = 0;
-    for (const char* c = detail; *c != '\0'; ++c, ++shown) {
-      if (shown == kMaxDetail) {
-        line_add(line, "...");
-        break;
-      }
-      unsigned char u = static_cast<unsigned char>(*c);
-      put_char(line, (u < 0x20 || u == 0x7f) ? '?' : *c);
-    }
+    put_shown(line, detail, strlen(detail), kMaxDetail);
   }
   line_add_errno(line, err);
 }
